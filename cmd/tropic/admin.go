@@ -1,0 +1,439 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io"
+	"math/big"
+	"strconv"
+	"strings"
+	"time"
+
+	"tropic/internal/auth"
+	"tropic/internal/store"
+	"tropic/internal/tropic"
+)
+
+// cli is the actor of every change made from the command line.
+var cli = tropic.SystemActor("command line")
+
+// withServices opens the database (applying pending migrations) for one command.
+func withServices(ctx context.Context, e *env, f func(*services) error) error {
+	db, err := openDB(ctx, databaseURL(e), true)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	return f(newServices(db))
+}
+
+// describe turns a domain error into a line for the terminal, naming the fields.
+func describe(err error) error {
+	if tropic.ErrorCode(err) == tropic.EINTERNAL {
+		return err
+	}
+	fields := tropic.ErrorFields(err)
+	if len(fields) == 0 {
+		return errors.New(tropic.ErrorMessage(err))
+	}
+	parts := make([]string, 0, len(fields))
+	for k, v := range fields {
+		parts = append(parts, "--"+k+": "+v)
+	}
+	return errors.New(strings.Join(parts, "; "))
+}
+
+func runMigrate(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "migrate", "[options]", "Apply pending migrations to TROPIC_DATABASE_URL.")
+	status := fs.Bool("status", false, "only print the schema version")
+	if helped, err := parse(fs, args); helped || err != nil {
+		return err
+	}
+	db, err := store.Open(ctx, databaseURL(e), store.Options{})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	state, err := db.MigrationState(ctx)
+	if err != nil {
+		return err
+	}
+	if *status {
+		fmt.Fprintf(e.stdout, "schema version %d; this tropic knows %d\n", state.Current, state.Known)
+		return nil
+	}
+	applied, err := db.Migrate(ctx)
+	if err != nil {
+		return err
+	}
+	if len(applied) == 0 {
+		fmt.Fprintf(e.stdout, "the schema is up to date (version %d)\n", state.Known)
+		return nil
+	}
+	fmt.Fprintf(e.stdout, "applied %d migrations; the schema is at version %d\n", len(applied), applied[len(applied)-1])
+	return nil
+}
+
+func runAgency(ctx context.Context, e *env, args []string) error {
+	return subcommand(ctx, e, "agency", args, map[string]command{
+		"add":  {"add a partner agency", runAgencyAdd},
+		"list": {"list partner agencies", runAgencyList},
+	})
+}
+
+func runAgencyAdd(ctx context.Context, e *env, args []string) error {
+	kinds := make([]string, len(tropic.AgencyKinds))
+	for i, k := range tropic.AgencyKinds {
+		kinds[i] = string(k)
+	}
+	fs := newFlags(e, "agency add", "--name NAME --kind KIND [options]", "Add a partner agency.")
+	name := fs.String("name", "", "the agency's name (required)")
+	kind := fs.String("kind", "", "one of: "+strings.Join(kinds, ", ")+" (required)")
+	fr := fs.Bool("first-responder", false, "the agency is a designated NRM first responder")
+	dtn := fs.String("duty-to-notify", "auto", "whether the Duty to Notify binds it: yes, no, or auto (by kind)")
+	if helped, err := parse(fs, args); helped || err != nil {
+		return err
+	}
+	a := &tropic.Agency{Name: *name, Kind: tropic.AgencyKind(*kind), FirstResponder: *fr}
+	switch *dtn {
+	case "auto":
+		a.DutyToNotify = a.Kind.DutyToNotifyDefault()
+	case "yes":
+		a.DutyToNotify = true
+	case "no":
+	default:
+		return usageError("--duty-to-notify: say yes, no or auto")
+	}
+	return withServices(ctx, e, func(s *services) error {
+		if err := s.agencies.CreateAgency(ctx, cli, a); err != nil {
+			return describe(err)
+		}
+		fmt.Fprintf(e.stdout, "added agency %d: %s\n", a.ID, a.Name)
+		return nil
+	})
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
+func runAgencyList(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "agency list", "", "List partner agencies: id, kind, first responder, Duty to Notify, name.")
+	if helped, err := parse(fs, args); helped || err != nil {
+		return err
+	}
+	return withServices(ctx, e, func(s *services) error {
+		agencies, err := s.agencies.FindAgencies(ctx)
+		if err != nil {
+			return err
+		}
+		for _, a := range agencies {
+			fmt.Fprintf(e.stdout, "%d\t%s\tfirst-responder=%s\tduty-to-notify=%s\t%s\n", a.ID, a.Kind, yesNo(a.FirstResponder), yesNo(a.DutyToNotify), a.Name)
+		}
+		if len(agencies) == 0 {
+			fmt.Fprintln(e.stdout, "no agencies yet; add one with 'tropic agency add'")
+		}
+		return nil
+	})
+}
+
+func runUser(ctx context.Context, e *env, args []string) error {
+	return subcommand(ctx, e, "user", args, map[string]command{
+		"add":     {"add a staff account", runUserAdd},
+		"list":    {"list staff accounts", runUserList},
+		"disable": {"disable a staff account", runUserDisable},
+	})
+}
+
+// findAgency finds an agency by id or exact name.
+func findAgency(ctx context.Context, s *services, ref string) (*tropic.Agency, error) {
+	if id, err := strconv.ParseInt(ref, 10, 64); err == nil {
+		return s.agencies.FindAgencyByID(ctx, id)
+	}
+	return s.agencies.FindAgencyByName(ctx, ref)
+}
+
+func runUserAdd(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "user add", "--email EMAIL --name NAME --agency AGENCY --roles ROLES",
+		"Add a staff account. The password is read from the first line of standard input;\nif that is empty, a strong one is generated and printed once.\nThe user sets up multi-factor authentication at their first sign-in.")
+	email := fs.String("email", "", "e-mail address, used to sign in (required)")
+	name := fs.String("name", "", "full name (required)")
+	agency := fs.String("agency", "", "the agency's id or exact name (required)")
+	roles := fs.String("roles", "", "comma-separated: triage, caseworker, supervisor, analyst, admin (required)")
+	if helped, err := parse(fs, args); helped || err != nil {
+		return err
+	}
+	rs, err := tropic.ParseRoles(*roles)
+	if err != nil {
+		return describe(err)
+	}
+	password, generated, err := readPassword(e)
+	if err != nil {
+		return err
+	}
+	if err := tropic.ValidatePassword(password); err != nil {
+		return describe(err)
+	}
+	return withServices(ctx, e, func(s *services) error {
+		u := &tropic.User{Email: *email, Name: *name, Roles: rs}
+		if *agency == "" {
+			return describe(&tropic.Error{Code: tropic.EINVALID, Fields: map[string]string{"agency": "Give the agency's id or exact name"}})
+		}
+		a, err := findAgency(ctx, s, *agency)
+		if err != nil {
+			return fmt.Errorf("--agency: no agency %q; see 'tropic agency list'", *agency)
+		}
+		u.AgencyID = a.ID
+		hash, err := auth.HashPassword(password, auth.DefaultParams)
+		if err != nil {
+			return err
+		}
+		if err := s.users.CreateUser(ctx, cli, u, hash); err != nil {
+			return describe(err)
+		}
+		fmt.Fprintf(e.stdout, "added user %d: %s (%s)\n", u.ID, u.Email, a.Name)
+		if generated {
+			fmt.Fprintf(e.stdout, "password (shown once): %s\n", password)
+		}
+		return nil
+	})
+}
+
+// readPassword reads one line from stdin, or generates a password if it is empty.
+func readPassword(e *env) (pw string, generated bool, err error) {
+	line, err := bufio.NewReader(e.stdin).ReadString('\n')
+	if err != nil && line == "" && !errors.Is(err, io.EOF) {
+		return "", false, fmt.Errorf("read password: %w", err)
+	}
+	if pw = strings.TrimRight(line, "\r\n"); pw != "" {
+		return pw, false, nil
+	}
+	pw, err = generatePassword()
+	return pw, true, err
+}
+
+// generatePassword returns 20 characters from an alphabet without look-alikes
+// (about 110 bits).
+func generatePassword() (string, error) {
+	const alphabet = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+	b := make([]byte, 20)
+	for i := range b {
+		n, err := rand.Int(rand.Reader, big.NewInt(int64(len(alphabet))))
+		if err != nil {
+			return "", err
+		}
+		b[i] = alphabet[n.Int64()]
+	}
+	return string(b), nil
+}
+
+func runUserList(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "user list", "[options]", "List staff accounts, one per line: e-mail, agency, roles.")
+	agency := fs.String("agency", "", "only this agency (id or exact name)")
+	all := fs.Bool("all", false, "include disabled accounts")
+	if helped, err := parse(fs, args); helped || err != nil {
+		return err
+	}
+	return withServices(ctx, e, func(s *services) error {
+		f := tropic.UserFilter{IncludeDisabled: *all}
+		if *agency != "" {
+			a, err := findAgency(ctx, s, *agency)
+			if err != nil {
+				return fmt.Errorf("--agency: no agency %q; see 'tropic agency list'", *agency)
+			}
+			f.AgencyID = a.ID
+		}
+		users, err := s.users.FindUsers(ctx, f)
+		if err != nil {
+			return err
+		}
+		for _, u := range users {
+			roles := make([]string, len(u.Roles))
+			for i, r := range u.Roles {
+				roles[i] = string(r)
+			}
+			line := fmt.Sprintf("%s\t%s\t%s", u.Email, u.Agency.Name, strings.Join(roles, ","))
+			if u.Disabled {
+				line += "\t(disabled)"
+			}
+			fmt.Fprintln(e.stdout, line)
+		}
+		return nil
+	})
+}
+
+func runUserDisable(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "user disable", "--email EMAIL", "Disable a staff account: no more sign-ins or API calls. Its history stays.")
+	email := fs.String("email", "", "the user's e-mail address (required)")
+	if helped, err := parse(fs, args); helped || err != nil {
+		return err
+	}
+	return withServices(ctx, e, func(s *services) error {
+		u, err := s.users.FindUserByEmail(ctx, *email)
+		if err != nil {
+			return fmt.Errorf("--email: no user %q", *email)
+		}
+		if err := s.users.DisableUser(ctx, cli, u.ID); err != nil {
+			return describe(err)
+		}
+		fmt.Fprintf(e.stdout, "disabled user %s\n", u.Email)
+		return nil
+	})
+}
+
+func runToken(ctx context.Context, e *env, args []string) error {
+	return subcommand(ctx, e, "token", args, map[string]command{
+		"create": {"create an API token for a user", runTokenCreate},
+		"list":   {"list API tokens", runTokenList},
+		"revoke": {"revoke an API token", runTokenRevoke},
+	})
+}
+
+func runTokenCreate(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "token create", "--user EMAIL [options]", "Create an API token. It is printed once; only its hash is stored.")
+	email := fs.String("user", "", "the e-mail address of the user the token acts as (required)")
+	name := fs.String("name", "API token", "what the token is for, e.g. \"helpline system\"")
+	days := fs.Int("expires-days", 365, "days until the token expires; 0 for never")
+	if helped, err := parse(fs, args); helped || err != nil {
+		return err
+	}
+	if *days < 0 {
+		return usageError("--expires-days: give 0 or more days")
+	}
+	return withServices(ctx, e, func(s *services) error {
+		u, err := s.users.FindUserByEmail(ctx, *email)
+		if err != nil {
+			return fmt.Errorf("--user: no user %q", *email)
+		}
+		secret, hash, err := auth.NewToken()
+		if err != nil {
+			return err
+		}
+		t := &tropic.Token{UserID: u.ID, Name: *name, Prefix: auth.DisplayPrefix(secret)}
+		if *days > 0 {
+			t.ExpiresAt = time.Now().Add(time.Duration(*days) * 24 * time.Hour)
+		}
+		if err := s.tokens.CreateToken(ctx, cli, t, hash); err != nil {
+			return describe(err)
+		}
+		fmt.Fprintln(e.stdout, secret)
+		fmt.Fprintf(e.stderr, "token %d for %s created; it is shown once, above\n", t.ID, u.Email)
+		return nil
+	})
+}
+
+func runTokenList(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "token list", "[--user EMAIL]", "List API tokens: id, prefix, user id, name, state.")
+	email := fs.String("user", "", "only this user's tokens")
+	if helped, err := parse(fs, args); helped || err != nil {
+		return err
+	}
+	return withServices(ctx, e, func(s *services) error {
+		var userID int64
+		if *email != "" {
+			u, err := s.users.FindUserByEmail(ctx, *email)
+			if err != nil {
+				return fmt.Errorf("--user: no user %q", *email)
+			}
+			userID = u.ID
+		}
+		tokens, err := s.tokens.FindTokens(ctx, userID)
+		if err != nil {
+			return err
+		}
+		for _, t := range tokens {
+			state := "active"
+			if !t.RevokedAt.IsZero() {
+				state = "revoked " + t.RevokedAt.Format(time.DateOnly)
+			} else if !t.ExpiresAt.IsZero() && time.Now().After(t.ExpiresAt) {
+				state = "expired " + t.ExpiresAt.Format(time.DateOnly)
+			}
+			fmt.Fprintf(e.stdout, "%d\t%s…\tuser %d\t%s\t%s\n", t.ID, t.Prefix, t.UserID, t.Name, state)
+		}
+		return nil
+	})
+}
+
+func runTokenRevoke(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "token revoke", "ID", "Revoke an API token by its id (see 'tropic token list').")
+	if helped, err := parse(fs, args); helped || err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usageError("tropic token revoke: give one token id")
+	}
+	id, err := strconv.ParseInt(fs.Arg(0), 10, 64)
+	if err != nil {
+		return usageError("tropic token revoke: the id must be a number, like 3")
+	}
+	return withServices(ctx, e, func(s *services) error {
+		if err := s.tokens.RevokeToken(ctx, cli, id); err != nil {
+			return describe(err)
+		}
+		fmt.Fprintf(e.stdout, "revoked token %d\n", id)
+		return nil
+	})
+}
+
+// errVerify marks a failed verification; it exits with status 3.
+type errVerify struct{ msg string }
+
+func (e errVerify) Error() string { return e.msg }
+
+func runAudit(ctx context.Context, e *env, args []string) error {
+	return subcommand(ctx, e, "audit", args, map[string]command{
+		"verify": {"check that no audit event was changed, inserted or deleted", runAuditVerify},
+	})
+}
+
+func runAuditVerify(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "audit verify", "", "Walk the audit chain and check every row's hash and link.\nExits 0 when intact; otherwise names the first bad row and exits 3.")
+	if helped, err := parse(fs, args); helped || err != nil {
+		return err
+	}
+	db, err := store.Open(ctx, databaseURL(e), store.Options{})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	v, err := store.NewAuditService(db).VerifyAudit(ctx)
+	if err != nil {
+		return err
+	}
+	if v.Problem != nil {
+		return errVerify{fmt.Sprintf("audit chain broken at event %d (row id %d): %s", v.Problem.Seq, v.Problem.RowID, v.Problem.Reason)}
+	}
+	fmt.Fprintf(e.stdout, "audit chain intact: %d events\n", v.Events)
+	return nil
+}
+
+func runBackup(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "backup", "FILE", "Write a consistent copy of the live SQLite database to FILE (a new file).\nFor PostgreSQL, use pg_dump.")
+	if helped, err := parse(fs, args); helped || err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usageError("tropic backup: give the file to write, like tropic backup tropic-2026-11-27.db")
+	}
+	dsn := databaseURL(e)
+	if store.IsPostgresURL(dsn) {
+		return store.ErrBackupPostgres
+	}
+	db, err := store.Open(ctx, dsn, store.Options{})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	start := time.Now()
+	if err := db.Backup(ctx, fs.Arg(0)); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "backed up %s to %s in %.1fs\n", dsn, fs.Arg(0), time.Since(start).Seconds())
+	return nil
+}

@@ -1,0 +1,129 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"tropic/internal/web"
+)
+
+func runServe(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "serve", "[options]", "Run the web service on TROPIC_DATABASE_URL. Staff must use multi-factor authentication.")
+	addr := fs.String("addr", envOr(e, "TROPIC_ADDR", "127.0.0.1:8080"), "address to listen on (TROPIC_ADDR)")
+	noMigrate := fs.Bool("no-migrate", false, "do not apply pending migrations at start (refuse to start instead)")
+	name := fs.String("partnership", envOr(e, "TROPIC_PARTNERSHIP_NAME", "Anti-Slavery Partnership"), "the partnership's name, shown on every page (TROPIC_PARTNERSHIP_NAME)")
+	tlsCert := fs.String("tls-cert", e.getenv("TROPIC_TLS_CERT"), "TLS certificate file; with --tls-key, serve HTTPS (TROPIC_TLS_CERT)")
+	tlsKey := fs.String("tls-key", e.getenv("TROPIC_TLS_KEY"), "TLS key file (TROPIC_TLS_KEY)")
+	secure := fs.Bool("secure-cookies", e.getenv("TROPIC_SECURE_COOKIES") == "1", "mark cookies Secure and send HSTS, for a TLS-terminating proxy in front (TROPIC_SECURE_COOKIES=1)")
+	exitURL := fs.String("exit-url", envOr(e, "TROPIC_EXIT_URL", "https://www.bbc.co.uk/weather"), "the neutral site 'Exit this page' leads to (TROPIC_EXIT_URL)")
+	if helped, err := parse(fs, args); helped || err != nil {
+		return err
+	}
+	if (*tlsCert == "") != (*tlsKey == "") {
+		return usageError("tropic serve: give both --tls-cert and --tls-key, or neither")
+	}
+	log := newLogger(e)
+	db, err := openDB(ctx, databaseURL(e), !*noMigrate)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	svc := newServices(db)
+	cfg := web.Config{PartnershipName: *name, SecureCookies: *secure || *tlsCert != "", ExitURL: *exitURL, Version: version}
+	return serve(ctx, e, log, svc, cfg, *addr, *tlsCert, *tlsKey, func(url string) {
+		fmt.Fprintf(e.stdout, "Tropic is running at %s (database: %s)\n", url, db.Dialect())
+	})
+}
+
+func envOr(e *env, key, def string) string {
+	if v := e.getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+func newLogger(e *env) *slog.Logger {
+	level := slog.LevelInfo
+	if e.getenv("TROPIC_LOG_LEVEL") == "debug" {
+		level = slog.LevelDebug
+	} else if e.getenv("TROPIC_LOG_LEVEL") == "warn" {
+		level = slog.LevelWarn
+	}
+	return slog.New(slog.NewJSONHandler(e.stderr, &slog.HandlerOptions{Level: level}))
+}
+
+// serve listens on addr and serves until ctx ends, then shuts down gracefully,
+// letting requests in flight finish for up to 10 seconds.
+func serve(ctx context.Context, e *env, log *slog.Logger, svc *services, cfg web.Config, addr, tlsCert, tlsKey string, ready func(url string)) error {
+	srv, err := web.New(cfg, svc.webDeps(log))
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", addr, err)
+	}
+	scheme := "http"
+	if tlsCert != "" {
+		scheme = "https"
+	}
+	hs := &http.Server{
+		Handler:           srv,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    32 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	go sweepSessions(ctx, log, svc)
+	errc := make(chan error, 1)
+	go func() {
+		if tlsCert != "" {
+			errc <- hs.ServeTLS(ln, tlsCert, tlsKey)
+		} else {
+			errc <- hs.Serve(ln)
+		}
+	}()
+	url := scheme + "://" + ln.Addr().String()
+	log.Info("listening", "url", url, "database", string(svc.db.Dialect()), "version", version)
+	ready(url)
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(shutCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// sweepSessions removes expired sessions now and then; any process may do it.
+func sweepSessions(ctx context.Context, log *slog.Logger, svc *services) {
+	t := time.NewTicker(10 * time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if n, err := svc.sessions.DeleteExpired(ctx); err != nil && ctx.Err() == nil {
+				log.Warn("sweep sessions", "error", err.Error())
+			} else if n > 0 {
+				log.Info("swept expired sessions", "count", n)
+			}
+		}
+	}
+}

@@ -1,0 +1,78 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"tropic/internal/store"
+	"tropic/internal/web"
+)
+
+const defaultDatabase = "./tropic-data/tropic.db"
+
+func databaseURL(e *env) string {
+	if u := e.getenv("TROPIC_DATABASE_URL"); u != "" {
+		return u
+	}
+	return defaultDatabase
+}
+
+// openDB opens the database and, unless told not to, applies pending migrations. It
+// refuses a schema newer than this binary knows.
+func openDB(ctx context.Context, dsn string, migrate bool) (*store.DB, error) {
+	db, err := store.Open(ctx, dsn, store.Options{})
+	if err != nil {
+		return nil, err
+	}
+	state, err := db.MigrationState(ctx)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	switch {
+	case state.TooNew():
+		db.Close()
+		return nil, fmt.Errorf("the database schema is at version %d, newer than this tropic knows (%d): run the newer tropic, or restore a backup", state.Current, state.Known)
+	case state.Pending() && migrate:
+		if _, err := db.Migrate(ctx); err != nil {
+			db.Close()
+			return nil, err
+		}
+	case state.Pending():
+		db.Close()
+		return nil, fmt.Errorf("the database schema is at version %d but this tropic needs %d: run 'tropic migrate' first", state.Current, state.Known)
+	}
+	return db, nil
+}
+
+// services are the store's implementations of the domain services.
+type services struct {
+	db       *store.DB
+	agencies *store.AgencyService
+	users    *store.UserService
+	tokens   *store.TokenService
+	audit    *store.AuditService
+	sessions *store.SessionStore
+}
+
+func newServices(db *store.DB) *services {
+	return &services{db: db, agencies: store.NewAgencyService(db), users: store.NewUserService(db),
+		tokens: store.NewTokenService(db), audit: store.NewAuditService(db), sessions: store.NewSessionStore(db)}
+}
+
+// health answers /readyz from the database.
+type health struct{ db *store.DB }
+
+func (h health) Ping(ctx context.Context) error { return h.db.Ping(ctx) }
+
+func (h health) SchemaCurrent(ctx context.Context) (bool, error) {
+	s, err := h.db.MigrationState(ctx)
+	return err == nil && !s.Pending() && !s.TooNew(), err
+}
+
+func (s *services) webDeps(log *slog.Logger) web.Deps {
+	return web.Deps{Agencies: s.agencies, Users: s.users, Tokens: s.tokens, Audit: s.audit,
+		Sessions: s.sessions, Health: health{s.db}, Logger: log, Now: time.Now}
+}

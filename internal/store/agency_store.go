@@ -1,0 +1,104 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"tropic/internal/tropic"
+)
+
+// AgencyService stores partner agencies.
+type AgencyService struct{ db *DB }
+
+var _ tropic.AgencyService = (*AgencyService)(nil)
+
+// NewAgencyService returns the agency service on db.
+func NewAgencyService(db *DB) *AgencyService { return &AgencyService{db: db} }
+
+// CreateAgency validates and stores a new agency, and audits it.
+func (s *AgencyService) CreateAgency(ctx context.Context, actor tropic.Actor, a *tropic.Agency) error {
+	if err := a.Validate(); err != nil {
+		return err
+	}
+	tx, err := s.db.beginTx(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	a.CreatedAt = tx.now
+	a.ID, err = tx.insert(ctx, `INSERT INTO agencies (name, kind, first_responder, duty_to_notify, created_at) VALUES (?, ?, ?, ?, ?)`,
+		a.Name, string(a.Kind), a.FirstResponder, a.DutyToNotify, a.CreatedAt)
+	if isUniqueViolation(err) {
+		return &tropic.Error{Code: tropic.ECONFLICT, Message: "An agency with this name already exists", Fields: map[string]string{"name": "An agency with this name already exists"}}
+	} else if err != nil {
+		return fmt.Errorf("create agency: %w", err)
+	}
+	if err := appendAudit(ctx, tx, actor, auditEntry{action: tropic.AuditAgencyCreated, objectType: "agency", objectID: a.ID, detail: a.Name}); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+const agencyColumns = `id, name, kind, first_responder, duty_to_notify, created_at`
+
+func scanAgency(sc interface{ Scan(...any) error }) (*tropic.Agency, error) {
+	var a tropic.Agency
+	var kind string
+	if err := sc.Scan(&a.ID, &a.Name, &kind, &a.FirstResponder, &a.DutyToNotify, &a.CreatedAt); err != nil {
+		return nil, mapError(err)
+	}
+	a.Kind = tropic.AgencyKind(kind)
+	a.CreatedAt = a.CreatedAt.UTC()
+	return &a, nil
+}
+
+// FindAgencyByID returns one agency, ENOTFOUND if there is none.
+func (s *AgencyService) FindAgencyByID(ctx context.Context, id int64) (*tropic.Agency, error) {
+	tx, err := s.db.beginRead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	return findAgency(ctx, tx, `id = ?`, id)
+}
+
+// FindAgencyByName returns the agency with this exact name, ENOTFOUND if there is none.
+func (s *AgencyService) FindAgencyByName(ctx context.Context, name string) (*tropic.Agency, error) {
+	tx, err := s.db.beginRead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	return findAgency(ctx, tx, `name = ?`, name)
+}
+
+func findAgency(ctx context.Context, tx *Tx, where string, arg any) (*tropic.Agency, error) {
+	a, err := scanAgency(tx.QueryRow(ctx, `SELECT `+agencyColumns+` FROM agencies WHERE `+where, arg))
+	if tropic.ErrorCode(err) == tropic.ENOTFOUND {
+		return nil, tropic.Errorf(tropic.ENOTFOUND, "Agency not found.")
+	}
+	return a, err
+}
+
+// FindAgencies returns every agency by name.
+func (s *AgencyService) FindAgencies(ctx context.Context) ([]*tropic.Agency, error) {
+	tx, err := s.db.beginRead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	rows, err := tx.Query(ctx, `SELECT `+agencyColumns+` FROM agencies ORDER BY name`)
+	if err != nil {
+		return nil, fmt.Errorf("find agencies: %w", err)
+	}
+	defer rows.Close()
+	var out []*tropic.Agency
+	for rows.Next() {
+		a, err := scanAgency(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,27 @@
+package tropic
+
+import "slices"
+
+// Actor is who does something: a signed-in user, a token holder or the command line.
+// Every service method that changes or reads protected data takes one, so that the
+// rules and the audit trail never depend on the caller remembering to pass it on.
+type Actor struct {
+	UserID   int64  // 0 for the system (command line, jobs)
+	AgencyID int64  // 0 for the system
+	Roles    []Role // empty for the system
+	Label    string // how the audit trail names a system actor, e.g. "command line"
+}
+
+// SystemActor is the actor for the command line and background jobs.
+func SystemActor(label string) Actor { return Actor{Label: label} }
+
+// ActorFor returns the actor for a signed-in user.
+func ActorFor(u *User) Actor {
+	return Actor{UserID: u.ID, AgencyID: u.AgencyID, Roles: u.Roles}
+}
+
+// IsSystem reports whether the actor is the system rather than a user.
+func (a Actor) IsSystem() bool { return a.UserID == 0 }
+
+// Has reports whether the actor holds role r.
+func (a Actor) Has(r Role) bool { return slices.Contains(a.Roles, r) }

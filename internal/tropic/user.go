@@ -1,0 +1,204 @@
+package tropic
+
+import (
+	"context"
+	"net/mail"
+	"strings"
+	"time"
+)
+
+// Role is what a user may do. A user may hold several.
+type Role string
+
+const (
+	RoleTriage     Role = "triage"
+	RoleCaseworker Role = "caseworker"
+	RoleSupervisor Role = "supervisor"
+	RoleAnalyst    Role = "analyst"
+	RoleAdmin      Role = "admin"
+)
+
+// Roles lists every role in display order.
+var Roles = []Role{RoleTriage, RoleCaseworker, RoleSupervisor, RoleAnalyst, RoleAdmin}
+
+// Valid reports whether r is a known role.
+func (r Role) Valid() bool {
+	for _, v := range Roles {
+		if v == r {
+			return true
+		}
+	}
+	return false
+}
+
+// Label is the role's name for people.
+func (r Role) Label() string {
+	switch r {
+	case RoleTriage:
+		return "Triage"
+	case RoleCaseworker:
+		return "Caseworker"
+	case RoleSupervisor:
+		return "Supervisor"
+	case RoleAnalyst:
+		return "Analyst"
+	case RoleAdmin:
+		return "Administrator"
+	}
+	return string(r)
+}
+
+// ParseRoles parses a comma-separated list of roles, such as "caseworker,supervisor".
+func ParseRoles(s string) ([]Role, error) {
+	var roles []Role
+	for _, part := range strings.Split(s, ",") {
+		part = strings.TrimSpace(strings.ToLower(part))
+		if part == "" {
+			continue
+		}
+		r := Role(part)
+		if !r.Valid() {
+			return nil, &Error{Code: EINVALID, Message: "Unknown role " + part, Fields: map[string]string{"roles": "Unknown role " + part + "; roles are triage, caseworker, supervisor, analyst and admin"}}
+		}
+		if !hasRole(roles, r) {
+			roles = append(roles, r)
+		}
+	}
+	return roles, nil
+}
+
+func hasRole(roles []Role, r Role) bool {
+	for _, v := range roles {
+		if v == r {
+			return true
+		}
+	}
+	return false
+}
+
+// User is a member of staff of a partner agency. Disabled users keep their history.
+type User struct {
+	ID          int64     `json:"id"`
+	Email       string    `json:"email"`
+	Name        string    `json:"name"`
+	AgencyID    int64     `json:"agency_id"`
+	Agency      *Agency   `json:"agency,omitempty"`
+	Roles       []Role    `json:"roles"`
+	Disabled    bool      `json:"disabled"`
+	MFAEnrolled bool      `json:"mfa_enrolled"`
+	CreatedAt   time.Time `json:"created_at"`
+}
+
+// Has reports whether the user holds role r.
+func (u *User) Has(r Role) bool { return hasRole(u.Roles, r) }
+
+// NormaliseEmail lower-cases and trims an e-mail address so that lookups match.
+func NormaliseEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+
+// Validate normalises the user and reports problems per field.
+func (u *User) Validate() error {
+	var p Problems
+	u.Email = NormaliseEmail(u.Email)
+	u.Name = strings.TrimSpace(u.Name)
+	if u.Email == "" {
+		p.Add("email", "Enter an email address")
+	} else if a, err := mail.ParseAddress(u.Email); err != nil || a.Address != u.Email || len(u.Email) > 254 {
+		p.Add("email", "Enter an email address in the correct format, like name@example.org")
+	}
+	if u.Name == "" {
+		p.Add("name", "Enter the user's full name")
+	} else if len(u.Name) > 200 || HasControlChars(u.Name) {
+		p.Add("name", "Name must be 200 characters or fewer, without control characters")
+	}
+	if u.AgencyID == 0 {
+		p.Add("agency", "Choose the user's agency")
+	}
+	if len(u.Roles) == 0 {
+		p.Add("roles", "Give the user at least one role")
+	}
+	for _, r := range u.Roles {
+		if !r.Valid() {
+			p.Add("roles", "Unknown role "+string(r))
+		}
+	}
+	return p.Err()
+}
+
+// Login is what the store knows about an account at sign-in: the user, the
+// password hash and the state of its failure counter.
+type Login struct {
+	User           *User
+	PasswordHash   string
+	MFASecret      string // empty until enrolled
+	MFALastStep    int64  // the last TOTP time step used, to refuse replays
+	FailedAttempts int
+	LastFailureAt  time.Time
+	LockedUntil    time.Time
+}
+
+// LoginPolicy sets how repeated failures slow down and then lock an account.
+type LoginPolicy struct {
+	SlowAfter int           // failures before each further attempt must wait
+	SlowDelay time.Duration // the wait after SlowAfter failures; doubles with each further failure
+	LockAfter int           // failures that lock the account
+	LockFor   time.Duration // how long a lock lasts
+}
+
+// DefaultLoginPolicy slows after 3 failures and locks for 15 minutes after 10.
+var DefaultLoginPolicy = LoginPolicy{SlowAfter: 3, SlowDelay: 2 * time.Second, LockAfter: 10, LockFor: 15 * time.Minute}
+
+// Check returns an ELOCKED or ETOOMANY error when the account may not try to sign in at now.
+func (p LoginPolicy) Check(l *Login, now time.Time) error {
+	if now.Before(l.LockedUntil) {
+		return Errorf(ELOCKED, "This account is locked after too many failed sign-in attempts. Try again after %s, or ask your administrator to unlock it.", l.LockedUntil.Local().Format("15:04"))
+	}
+	if wait := p.Wait(l.FailedAttempts); wait > 0 {
+		if next := l.LastFailureAt.Add(wait); now.Before(next) {
+			secs := int(next.Sub(now).Seconds() + 0.999)
+			return Errorf(ETOOMANY, "There have been several failed sign-in attempts. Wait %d seconds before trying again.", secs)
+		}
+	}
+	return nil
+}
+
+// Wait is how long to wait after the given number of consecutive failures.
+func (p LoginPolicy) Wait(failures int) time.Duration {
+	if failures < p.SlowAfter || p.SlowAfter <= 0 {
+		return 0
+	}
+	d := p.SlowDelay
+	for i := p.SlowAfter; i < failures && d < time.Minute; i++ {
+		d *= 2
+	}
+	return min(d, time.Minute)
+}
+
+// UserService manages staff accounts and their sign-in state.
+type UserService interface {
+	CreateUser(ctx context.Context, actor Actor, u *User, passwordHash string) error
+	FindUserByID(ctx context.Context, id int64) (*User, error)
+	FindUserByEmail(ctx context.Context, email string) (*User, error)
+	FindUsers(ctx context.Context, filter UserFilter) ([]*User, error)
+	DisableUser(ctx context.Context, actor Actor, id int64) error
+	SetPassword(ctx context.Context, actor Actor, id int64, passwordHash string) error
+
+	// FindLogin returns the account behind an e-mail address for sign-in, ENOTFOUND if none.
+	FindLogin(ctx context.Context, email string) (*Login, error)
+	// RecordLoginFailure counts a failed password or MFA code and locks the account
+	// under policy; it audits the failure. userID 0 records a failure for an unknown account.
+	RecordLoginFailure(ctx context.Context, userID int64, reason string, policy LoginPolicy) error
+	// RecordLoginSuccess clears the failure counter and audits the sign-in.
+	RecordLoginSuccess(ctx context.Context, userID int64, method string) error
+	// RecordLogout audits a sign-out.
+	RecordLogout(ctx context.Context, userID int64) error
+	// EnrolMFA stores a verified TOTP secret and the step that proved it.
+	EnrolMFA(ctx context.Context, userID int64, secret string, step int64) error
+	// UseMFAStep records a TOTP step as used; ECONFLICT if it (or a later one) was used already.
+	UseMFAStep(ctx context.Context, userID int64, step int64) error
+}
+
+// UserFilter narrows FindUsers.
+type UserFilter struct {
+	AgencyID        int64
+	IncludeDisabled bool
+}

@@ -1,0 +1,196 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"unicode/utf8"
+
+	"tropic/internal/auth"
+	"tropic/internal/tropic"
+)
+
+type loginPage struct {
+	Layout
+	Email     string
+	Next      string
+	SignedOut bool
+	Expired   bool
+}
+
+// badCredentials is the one answer for an unknown e-mail address, a wrong password
+// and a disabled account, so that nobody can learn which accounts exist.
+const badCredentials = "Enter a correct email address and password. If you have forgotten your password, ask your agency's Tropic administrator."
+
+func (s *Server) handleLoginForm() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s.sessions.GetInt64(r.Context(), sessUserID) != 0 {
+			http.Redirect(w, r, safeNext(r.URL.Query().Get("next")), http.StatusSeeOther)
+			return
+		}
+		p := &loginPage{Layout: s.newLayout(r, "Sign in"), Next: r.URL.Query().Get("next"),
+			SignedOut: r.URL.Query().Get("signed_out") == "1", Expired: r.URL.Query().Get("expired") == "1"}
+		s.render(w, r, http.StatusOK, "login", p)
+	})
+}
+
+// parseForm reads a form body within the size limit, answering 413 or 400 itself.
+func (s *Server) parseForm(w http.ResponseWriter, r *http.Request) bool {
+	r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxFormBytes)
+	if err := r.ParseForm(); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			s.renderError(w, r, http.StatusRequestEntityTooLarge, "What you sent is too large",
+				fmt.Sprintf("The form can take up to %d kilobytes. Shorten what you typed and try again.", s.cfg.MaxFormBytes>>10))
+			return false
+		}
+		s.renderError(w, r, http.StatusBadRequest, "The form could not be read",
+			"Your browser sent a form this service could not read ("+formProblem(err)+"). Go back, reload the page and try again.")
+		return false
+	}
+	for _, vs := range r.PostForm {
+		for _, v := range vs {
+			if !utf8.ValidString(v) {
+				s.renderError(w, r, http.StatusBadRequest, "The form could not be read", "The form held text that is not valid UTF-8. Go back, check what you typed and try again.")
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// formProblem names what was wrong with a form without echoing its content.
+func formProblem(err error) string {
+	msg := err.Error()
+	switch {
+	case strings.Contains(msg, "invalid semicolon"):
+		return "a semicolon separated the fields"
+	case strings.Contains(msg, "invalid URL escape"):
+		return "a broken percent-encoding"
+	case strings.Contains(msg, "mime"), strings.Contains(msg, "Content-Type"):
+		return "an unexpected content type"
+	}
+	return "malformed form data"
+}
+
+func (s *Server) handleLogin() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !s.parseForm(w, r) {
+			return
+		}
+		p := &loginPage{Layout: s.newLayout(r, "Sign in"), Email: strings.TrimSpace(r.PostFormValue("email")), Next: r.PostFormValue("next")}
+		password := r.PostFormValue("password")
+		var problems tropic.Problems
+		if p.Email == "" {
+			problems.Add("email", "Enter your email address")
+		} else if len(p.Email) > 254 || tropic.HasControlChars(p.Email) {
+			problems.Add("email", "Enter an email address in the correct format, like name@example.org")
+		}
+		if password == "" {
+			problems.Add("password", "Enter your password")
+		} else if len(password) > 1024 {
+			problems.Add("password", "Password must be 1024 characters or fewer")
+		}
+		if err := problems.Err(); err != nil {
+			p.Errors = errorsFrom(err, "email", "password")
+			s.render(w, r, http.StatusUnprocessableEntity, "login", p)
+			return
+		}
+		addr := clientAddr(r)
+		if blocked, wait := s.limiter.Blocked(addr); blocked {
+			p.Errors = []FieldError{{Field: "email", Message: fmt.Sprintf("There have been too many failed sign-in attempts from your network. Try again in %d minutes.", int(wait.Minutes())+1)}}
+			s.render(w, r, http.StatusTooManyRequests, "login", p)
+			return
+		}
+		fail := func(userID int64, reason string) {
+			s.limiter.Add(addr)
+			if err := s.deps.Users.RecordLoginFailure(r.Context(), userID, reason, s.cfg.LoginPolicy); err != nil {
+				s.serverError(w, r, err)
+				return
+			}
+			p.Errors = []FieldError{{Field: "email", Message: badCredentials}}
+			s.render(w, r, http.StatusUnprocessableEntity, "login", p)
+		}
+		login, err := s.deps.Users.FindLogin(r.Context(), p.Email)
+		if tropic.ErrorCode(err) == tropic.ENOTFOUND {
+			auth.DummyVerify(password, s.cfg.PasswordParams)
+			fail(0, "unknown account")
+			return
+		} else if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		if err := s.cfg.LoginPolicy.Check(login, s.now()); err != nil {
+			s.limiter.Add(addr)
+			p.Errors = []FieldError{{Field: "email", Message: tropic.ErrorMessage(err)}}
+			s.render(w, r, http.StatusTooManyRequests, "login", p)
+			return
+		}
+		ok, err := auth.VerifyPassword(password, login.PasswordHash)
+		if err != nil {
+			s.serverError(w, r, fmt.Errorf("verify password of user %d: %w", login.User.ID, err))
+			return
+		}
+		if !ok {
+			fail(login.User.ID, "wrong password")
+			return
+		}
+		if login.User.Disabled {
+			fail(login.User.ID, "disabled account")
+			return
+		}
+		// A new session token at each change of privilege, against session fixation.
+		if err := s.sessions.RenewToken(r.Context()); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		next := safeNext(p.Next)
+		if s.cfg.MFAWaived {
+			s.completeLogin(w, r, login.User.ID, "password; multi-factor authentication waived (demo)", next)
+			return
+		}
+		s.sessions.Put(r.Context(), sessPendingID, login.User.ID)
+		s.sessions.Put(r.Context(), sessPendingEmail, login.User.Email)
+		s.sessions.Put(r.Context(), sessPendingAt, s.now())
+		s.sessions.Put(r.Context(), sessNext, next)
+		if login.MFASecret == "" {
+			http.Redirect(w, r, "/login/mfa/setup", http.StatusSeeOther)
+			return
+		}
+		http.Redirect(w, r, "/login/mfa", http.StatusSeeOther)
+	})
+}
+
+// completeLogin records the sign-in and turns the session into a signed-in one.
+func (s *Server) completeLogin(w http.ResponseWriter, r *http.Request, userID int64, method, next string) {
+	if err := s.deps.Users.RecordLoginSuccess(r.Context(), userID, method); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if err := s.sessions.RenewToken(r.Context()); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	for _, k := range []string{sessPendingID, sessPendingEmail, sessPendingAt, sessPendingSecret, sessNext} {
+		s.sessions.Remove(r.Context(), k)
+	}
+	s.sessions.Put(r.Context(), sessUserID, userID)
+	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+func (s *Server) handleLogout() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if id := s.sessions.GetInt64(r.Context(), sessUserID); id != 0 {
+			if err := s.deps.Users.RecordLogout(r.Context(), id); err != nil {
+				s.serverError(w, r, err)
+				return
+			}
+		}
+		if err := s.sessions.Destroy(r.Context()); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		http.Redirect(w, r, "/login?signed_out=1", http.StatusSeeOther)
+	})
+}

@@ -1,0 +1,203 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+
+	"tropic/internal/auth"
+	"tropic/internal/tropic"
+)
+
+type mfaPage struct {
+	Layout
+	Setup  bool   // first sign-in: show the QR code and the secret
+	Secret string // formatted for typing, setup only
+	Code   string
+}
+
+// pendingLogin returns the user waiting for their second factor, or sends them back
+// to sign in when there is none or it has gone stale.
+func (s *Server) pendingLogin(w http.ResponseWriter, r *http.Request) (*tropic.Login, bool) {
+	id := s.sessions.GetInt64(r.Context(), sessPendingID)
+	at := s.sessions.GetTime(r.Context(), sessPendingAt)
+	if id == 0 || s.now().Sub(at) > pendingLifetime {
+		http.Redirect(w, r, "/login?expired=1", http.StatusSeeOther)
+		return nil, false
+	}
+	login, err := s.deps.Users.FindLogin(r.Context(), s.sessions.GetString(r.Context(), sessPendingEmail))
+	if err != nil || login.User.ID != id || login.User.Disabled {
+		s.sessions.Destroy(r.Context())
+		http.Redirect(w, r, "/login?expired=1", http.StatusSeeOther)
+		return nil, false
+	}
+	return login, true
+}
+
+// enrolSecret returns the secret being enrolled, making one on the first visit. It
+// lives in the server-side session until a code proves the app has it.
+func (s *Server) enrolSecret(r *http.Request, login *tropic.Login) (secret, url string, err error) {
+	secret = s.sessions.GetString(r.Context(), sessPendingSecret)
+	if secret == "" {
+		if secret, _, err = auth.NewTOTPSecret(s.cfg.PartnershipName, login.User.Email); err != nil {
+			return "", "", err
+		}
+		s.sessions.Put(r.Context(), sessPendingSecret, secret)
+	}
+	return secret, auth.TOTPURL(s.cfg.PartnershipName, login.User.Email, secret), nil
+}
+
+func (s *Server) handleMFASetupForm() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		login, ok := s.pendingLogin(w, r)
+		if !ok {
+			return
+		}
+		if login.MFASecret != "" {
+			http.Redirect(w, r, "/login/mfa", http.StatusSeeOther)
+			return
+		}
+		secret, _, err := s.enrolSecret(r, login)
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		p := &mfaPage{Layout: s.newLayout(r, "Set up your authenticator app"), Setup: true, Secret: auth.FormatSecret(secret)}
+		s.render(w, r, http.StatusOK, "mfa", p)
+	})
+}
+
+// handleMFAQRCode draws the enrolment QR code on the server: the secret never leaves
+// for a third-party service.
+func (s *Server) handleMFAQRCode() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		login, ok := s.pendingLogin(w, r)
+		if !ok {
+			return
+		}
+		if login.MFASecret != "" {
+			s.notFound(w, r)
+			return
+		}
+		_, url, err := s.enrolSecret(r, login)
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		png, err := auth.TOTPQRCode(url, 240)
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		w.Header().Set("Content-Type", "image/png")
+		w.Write(png)
+	})
+}
+
+func (s *Server) handleMFASetup() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !s.parseForm(w, r) {
+			return
+		}
+		login, ok := s.pendingLogin(w, r)
+		if !ok {
+			return
+		}
+		if login.MFASecret != "" {
+			http.Redirect(w, r, "/login/mfa", http.StatusSeeOther)
+			return
+		}
+		secret, _, err := s.enrolSecret(r, login)
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		code := strings.TrimSpace(r.PostFormValue("code"))
+		p := &mfaPage{Layout: s.newLayout(r, "Set up your authenticator app"), Setup: true, Secret: auth.FormatSecret(secret), Code: code}
+		step, valid := auth.CheckTOTP(secret, code, s.now())
+		if !valid {
+			p.Errors = []FieldError{{Field: "code", Message: codeProblem(code)}}
+			s.render(w, r, http.StatusUnprocessableEntity, "mfa", p)
+			return
+		}
+		if err := s.deps.Users.EnrolMFA(r.Context(), login.User.ID, secret, step); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		s.completeLogin(w, r, login.User.ID, "password and authenticator app (enrolled)", safeNext(s.sessions.GetString(r.Context(), sessNext)))
+	})
+}
+
+// codeProblem explains why a code was refused.
+func codeProblem(code string) string {
+	digits := strings.Map(func(r rune) rune {
+		if r == ' ' || r == '-' {
+			return -1
+		}
+		return r
+	}, code)
+	switch {
+	case digits == "":
+		return "Enter the 6-digit code from your authenticator app"
+	case len(digits) != 6 || strings.Trim(digits, "0123456789") != "":
+		return "The code must be 6 digits, like 123456"
+	}
+	return "The code is not right. Check the time on your phone is set automatically, then enter the code your app shows now"
+}
+
+func (s *Server) handleMFAForm() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		login, ok := s.pendingLogin(w, r)
+		if !ok {
+			return
+		}
+		if login.MFASecret == "" {
+			http.Redirect(w, r, "/login/mfa/setup", http.StatusSeeOther)
+			return
+		}
+		s.render(w, r, http.StatusOK, "mfa", &mfaPage{Layout: s.newLayout(r, "Enter your security code")})
+	})
+}
+
+func (s *Server) handleMFA() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !s.parseForm(w, r) {
+			return
+		}
+		login, ok := s.pendingLogin(w, r)
+		if !ok {
+			return
+		}
+		if login.MFASecret == "" {
+			http.Redirect(w, r, "/login/mfa/setup", http.StatusSeeOther)
+			return
+		}
+		code := strings.TrimSpace(r.PostFormValue("code"))
+		p := &mfaPage{Layout: s.newLayout(r, "Enter your security code"), Code: code}
+		if err := s.cfg.LoginPolicy.Check(login, s.now()); err != nil {
+			p.Errors = []FieldError{{Field: "code", Message: tropic.ErrorMessage(err)}}
+			s.render(w, r, http.StatusTooManyRequests, "mfa", p)
+			return
+		}
+		step, valid := auth.CheckTOTP(login.MFASecret, code, s.now())
+		if !valid {
+			s.limiter.Add(clientAddr(r))
+			if err := s.deps.Users.RecordLoginFailure(r.Context(), login.User.ID, "wrong security code", s.cfg.LoginPolicy); err != nil {
+				s.serverError(w, r, err)
+				return
+			}
+			p.Errors = []FieldError{{Field: "code", Message: codeProblem(code)}}
+			s.render(w, r, http.StatusUnprocessableEntity, "mfa", p)
+			return
+		}
+		if err := s.deps.Users.UseMFAStep(r.Context(), login.User.ID, step); err != nil {
+			if tropic.ErrorCode(err) == tropic.ECONFLICT {
+				p.Errors = []FieldError{{Field: "code", Message: tropic.ErrorMessage(err)}}
+				s.render(w, r, http.StatusUnprocessableEntity, "mfa", p)
+				return
+			}
+			s.serverError(w, r, err)
+			return
+		}
+		s.completeLogin(w, r, login.User.ID, "password and authenticator app", safeNext(s.sessions.GetString(r.Context(), sessNext)))
+	})
+}

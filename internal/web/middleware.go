@@ -1,0 +1,161 @@
+package web
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"runtime/debug"
+	"strconv"
+	"time"
+)
+
+type ctxKey int
+
+const (
+	ctxRequestID ctxKey = iota
+	ctxNonce
+	ctxUser
+	ctxRoute
+)
+
+// routeHolder carries the matched route pattern back out to observe: the mux sets
+// Request.Pattern on the request it is given, which inner middleware has copied.
+type routeHolder struct{ pattern string }
+
+// recordRoute wraps the mux and notes the pattern it matched.
+func recordRoute(mux http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mux.ServeHTTP(w, r)
+		if h, ok := r.Context().Value(ctxRoute).(*routeHolder); ok {
+			h.pattern = r.Pattern
+		}
+	})
+}
+
+func requestID(ctx context.Context) string { s, _ := ctx.Value(ctxRequestID).(string); return s }
+func cspNonce(ctx context.Context) string  { s, _ := ctx.Value(ctxNonce).(string); return s }
+
+// statusWriter records the status and size of a response.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	size   int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	n, err := w.ResponseWriter.Write(b)
+	w.size += n
+	return n, err
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// observe gives each request an id, recovers panics into a safe 500 page, logs one
+// line per request and counts it in the metrics, by route pattern only: no paths,
+// bodies, e-mail addresses or client addresses reach the logs.
+func (s *Server) observe(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		b := make([]byte, 8)
+		rand.Read(b)
+		id := hex.EncodeToString(b)
+		w.Header().Set("X-Request-Id", id)
+		route := &routeHolder{}
+		ctx := context.WithValue(r.Context(), ctxRequestID, id)
+		r = r.WithContext(context.WithValue(ctx, ctxRoute, route))
+		sw := &statusWriter{ResponseWriter: w}
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.log.Error("panic", "request_id", id, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+				if sw.status == 0 {
+					s.serverError(sw, r, fmt.Errorf("panic: %v", v))
+				}
+			}
+			pattern := route.pattern
+			if pattern == "" || pattern == "/" || pattern == "/api/" {
+				pattern = "unmatched"
+			}
+			status := sw.status
+			if status == 0 {
+				status = http.StatusOK
+			}
+			elapsed := time.Since(start)
+			s.metrics.requests.WithLabelValues(pattern, strconv.Itoa(status)).Inc()
+			s.metrics.duration.WithLabelValues(pattern).Observe(elapsed.Seconds())
+			level := slog.LevelInfo
+			if status >= 500 {
+				level = slog.LevelError
+			}
+			s.log.Log(r.Context(), level, "request", "request_id", id, "method", r.Method, "route", pattern,
+				"status", status, "bytes", sw.size, "duration_ms", float64(elapsed.Microseconds())/1000)
+		}()
+		next.ServeHTTP(sw, r)
+	})
+}
+
+// secureHeaders sets the headers every response carries, and a fresh CSP nonce for
+// the one inline script of the page template.
+func (s *Server) secureHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b := make([]byte, 16)
+		rand.Read(b)
+		nonce := base64.StdEncoding.EncodeToString(b)
+		h := w.Header()
+		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self' 'nonce-"+nonce+"'; style-src 'self'; img-src 'self'; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
+		if s.cfg.SecureCookies {
+			h.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+		}
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), ctxNonce, nonce)))
+	})
+}
+
+// noStore keeps pages with personal or session data out of caches.
+func noStore(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "no-store")
+		next.ServeHTTP(w, r)
+	})
+}
+
+// browser wraps the routes used by browsers: sessions from the database, and
+// protection against cross-origin form posts.
+func (s *Server) browser(next http.Handler) http.Handler {
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.renderError(w, r, http.StatusForbidden, "This form was sent from another website", "For your safety, Tropic only accepts forms sent from its own pages. Go back, reload the page and try again.")
+	}))
+	return cop.Handler(s.sessions.LoadAndSave(noStore(next)))
+}
+
+// clientAddr is the client's address, for in-memory rate limits only. It is never
+// logged or stored.
+func clientAddr(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}

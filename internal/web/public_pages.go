@@ -1,0 +1,45 @@
+package web
+
+import (
+	"io/fs"
+	"net/http"
+	"strings"
+)
+
+type simplePage struct{ Layout }
+
+// handlePublicPage serves a public page that has nothing but its text.
+func (s *Server) handlePublicPage(name, title string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p := &simplePage{Layout: s.newLayout(r, title)}
+		p.Public = true
+		s.render(w, r, http.StatusOK, name, p)
+	})
+}
+
+// handleExit ends the session and leaves for a neutral site: the target of every
+// "Exit this page" control. It also asks the browser to drop this site's cookies
+// and storage.
+func (s *Server) handleExit() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := s.sessions.Destroy(r.Context()); err != nil {
+			s.log.Warn("exit: destroy session", "request_id", requestID(r.Context()), "error", err.Error())
+		}
+		w.Header().Set("Clear-Site-Data", `"cookies", "storage"`)
+		http.Redirect(w, r, s.cfg.ExitURL, http.StatusSeeOther)
+	})
+}
+
+// handleStatic serves the embedded assets. They change only with a new binary, so
+// they may be cached for a day.
+func handleStatic(static fs.FS) http.Handler {
+	files := http.FileServerFS(static)
+	return http.StripPrefix("/static", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/") {
+			http.NotFound(w, r) // no directory listings
+			return
+		}
+		w.Header().Set("Cache-Control", "public, max-age=86400")
+		files.ServeHTTP(w, r)
+	}))
+}

@@ -1,0 +1,219 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"path"
+	"strings"
+
+	"tropic/internal/tropic"
+)
+
+//go:embed all:templates
+var templateFS embed.FS
+
+// Layout is what the page template needs; every page struct embeds it.
+type Layout struct {
+	Title       string // the page's own title, without the service name
+	Partnership string
+	Nonce       string
+	RequestID   string
+	Public      bool         // public pages carry "Exit this page"
+	User        *tropic.User // the signed-in member of staff, if any
+	MFAWaived   bool
+	Nav         string // the staff navigation item to mark as current
+	Errors      []FieldError
+}
+
+// FieldError is one entry of the error summary, linking to its field.
+type FieldError struct {
+	Field   string // the id of the input to link to
+	Message string
+}
+
+// FieldMessage returns the error message for field, for inline errors.
+func (l *Layout) FieldMessage(field string) string {
+	for _, e := range l.Errors {
+		if e.Field == field {
+			return e.Message
+		}
+	}
+	return ""
+}
+
+// FullTitle is the <title>, with "Error: " first when the page shows errors.
+func (l *Layout) FullTitle() string {
+	t := l.Title + " – " + l.Partnership
+	if len(l.Errors) > 0 {
+		t = "Error: " + t
+	}
+	return t
+}
+
+// pageData is implemented by every page struct through its embedded Layout.
+type pageData interface{ layout() *Layout }
+
+func (l *Layout) layout() *Layout { return l }
+
+// parseTemplates parses the layout with each page once, at start.
+func parseTemplates() (map[string]*template.Template, error) {
+	funcs := template.FuncMap{
+		"roleLabels": func(roles []tropic.Role) string {
+			s := make([]string, len(roles))
+			for i, r := range roles {
+				s[i] = r.Label()
+			}
+			return strings.Join(s, ", ")
+		},
+	}
+	pages, err := fs.Glob(templateFS, "templates/*.tmpl")
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]*template.Template{}
+	for _, p := range pages {
+		name := strings.TrimSuffix(path.Base(p), ".tmpl")
+		if strings.HasPrefix(name, "_") {
+			continue
+		}
+		t, err := template.New(name).Funcs(funcs).ParseFS(templateFS, "templates/_*.tmpl", p)
+		if err != nil {
+			return nil, fmt.Errorf("parse %s: %w", p, err)
+		}
+		out[name] = t
+	}
+	return out, nil
+}
+
+// newLayout fills the parts of the layout every page shares.
+func (s *Server) newLayout(r *http.Request, title string) Layout {
+	return Layout{
+		Title:       title,
+		Partnership: s.cfg.PartnershipName,
+		Nonce:       cspNonce(r.Context()),
+		RequestID:   requestID(r.Context()),
+		User:        userFrom(r.Context()),
+		MFAWaived:   s.cfg.MFAWaived,
+	}
+}
+
+// render writes a page. It renders into a buffer first so that a template error
+// becomes a clean 500, never half a page.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, data pageData) {
+	t, ok := s.templates[name]
+	if !ok {
+		s.serverError(w, r, fmt.Errorf("no template %q", name))
+		return
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", data); err != nil {
+		s.serverError(w, r, fmt.Errorf("render %s: %w", name, err))
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+type errorPage struct {
+	Layout
+	Heading string
+	Message string
+	Status  int
+}
+
+// renderError writes an error page with a safe message.
+func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int, heading, message string) {
+	p := &errorPage{Layout: s.newLayout(r, heading), Heading: heading, Message: message, Status: status}
+	p.Public = userFrom(r.Context()) == nil
+	t := s.templates["error"]
+	var buf bytes.Buffer
+	if t == nil || t.ExecuteTemplate(&buf, "layout", p) != nil {
+		// The error page itself failed: fall back to plain text rather than recurse.
+		http.Error(w, heading+". Request id "+requestID(r.Context()), status)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// notFound answers a missing page, and, identically, a page the user may not see.
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	if isAPI(r) {
+		writeJSONError(w, http.StatusNotFound, tropic.ENOTFOUND, "Not found.", nil)
+		return
+	}
+	s.renderError(w, r, http.StatusNotFound, "Page not found", "If you typed the web address, check it is correct. If you pasted the web address, check you copied the entire address.")
+}
+
+// serverError logs an internal error with the request id and shows a safe page.
+func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) {
+	s.log.Error("internal error", "request_id", requestID(r.Context()), "error", err.Error())
+	if isAPI(r) {
+		writeJSONError(w, http.StatusInternalServerError, tropic.EINTERNAL, "Something went wrong on our side. Quote request id "+requestID(r.Context())+" if you report it.", nil)
+		return
+	}
+	s.renderError(w, r, http.StatusInternalServerError, "Sorry, there is a problem with the service", "Try again later. If you contact the partnership's administrator about this, quote request id "+requestID(r.Context())+".")
+}
+
+// statusFor maps a domain error code to an HTTP status. A forbidden object answers
+// as a missing one, so that nobody learns what exists behind a refusal.
+func statusFor(code string) int {
+	switch code {
+	case tropic.ENOTFOUND, tropic.EFORBIDDEN:
+		return http.StatusNotFound
+	case tropic.EINVALID:
+		return http.StatusUnprocessableEntity
+	case tropic.ECONFLICT:
+		return http.StatusConflict
+	case tropic.EUNAUTHORISED:
+		return http.StatusUnauthorized
+	case tropic.ELOCKED, tropic.ETOOMANY:
+		return http.StatusTooManyRequests
+	}
+	return http.StatusInternalServerError
+}
+
+// fail answers a domain error with the right status and page.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	code := tropic.ErrorCode(err)
+	switch code {
+	case tropic.EINTERNAL:
+		s.serverError(w, r, err)
+	case tropic.ENOTFOUND, tropic.EFORBIDDEN:
+		s.notFound(w, r)
+	default:
+		s.renderError(w, r, statusFor(code), "There is a problem", tropic.ErrorMessage(err))
+	}
+}
+
+// errorsFrom turns a validation error into error-summary entries in the page's field order.
+func errorsFrom(err error, order ...string) []FieldError {
+	fields := tropic.ErrorFields(err)
+	if len(fields) == 0 {
+		if err == nil {
+			return nil
+		}
+		return []FieldError{{Field: "", Message: tropic.ErrorMessage(err)}}
+	}
+	var out []FieldError
+	seen := map[string]bool{}
+	for _, f := range order {
+		if m, ok := fields[f]; ok {
+			out = append(out, FieldError{Field: f, Message: m})
+			seen[f] = true
+		}
+	}
+	for f, m := range fields {
+		if !seen[f] {
+			out = append(out, FieldError{Field: f, Message: m})
+		}
+	}
+	return out
+}

@@ -1,0 +1,58 @@
+package web
+
+import "net/http"
+
+// api registers an authenticated API route and remembers its pattern, so that a test
+// can hold the OpenAPI document to the routes that exist.
+func (s *Server) api(mux *http.ServeMux, pattern string, h http.Handler) {
+	s.apiRoutes = append(s.apiRoutes, pattern)
+	mux.Handle(pattern, s.requireToken(h))
+}
+
+// routes lists every route. Browser routes get sessions and cross-origin protection;
+// API routes get bearer tokens and JSON only.
+func (s *Server) routes() http.Handler {
+	mux := http.NewServeMux()
+	static := staticFiles()
+
+	// Operations.
+	mux.Handle("GET /healthz", s.handleHealthz())
+	mux.Handle("GET /readyz", s.handleReadyz())
+	mux.Handle("GET /metrics", s.metrics.handler())
+
+	// Assets.
+	mux.Handle("GET /static/", handleStatic(static))
+	mux.HandleFunc("GET /favicon.ico", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=86400")
+		http.ServeFileFS(w, r, static, "favicon.ico")
+	})
+
+	// Public pages.
+	mux.Handle("GET /{$}", s.browser(s.handlePublicPage("home", "Get help or report modern slavery")))
+	mux.Handle("GET /accessibility", s.browser(s.handlePublicPage("accessibility", "Accessibility statement")))
+	mux.Handle("GET /privacy", s.browser(s.handlePublicPage("privacy", "Privacy notice")))
+	mux.Handle("GET /exit", s.browser(s.handleExit()))
+
+	// Signing in.
+	mux.Handle("GET /login", s.browser(s.handleLoginForm()))
+	mux.Handle("POST /login", s.browser(s.handleLogin()))
+	mux.Handle("GET /login/mfa/setup", s.browser(s.handleMFASetupForm()))
+	mux.Handle("GET /login/mfa/qr.png", s.browser(s.handleMFAQRCode()))
+	mux.Handle("POST /login/mfa/setup", s.browser(s.handleMFASetup()))
+	mux.Handle("GET /login/mfa", s.browser(s.handleMFAForm()))
+	mux.Handle("POST /login/mfa", s.browser(s.handleMFA()))
+	mux.Handle("POST /logout", s.browser(s.handleLogout()))
+
+	// Staff pages.
+	mux.Handle("GET /staff", s.browser(s.requireUser(s.handleStaffHome())))
+
+	// JSON API.
+	mux.Handle("GET /api/v1/openapi.json", s.handleOpenAPI())
+	s.api(mux, "GET /api/v1/me", s.handleAPIMe())
+	mux.Handle("/api/", s.handleAPINotFound())
+
+	// Everything else.
+	mux.Handle("/", s.browser(http.HandlerFunc(s.notFound)))
+
+	return s.observe(s.secureHeaders(recordRoute(mux)))
+}

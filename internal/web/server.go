@@ -1,0 +1,122 @@
+// Package web serves Tropic over HTTP: the public pages, the staff pages behind a
+// session with multi-factor authentication, and the JSON API behind bearer tokens.
+// Every route is listed in routes.go.
+package web
+
+import (
+	"context"
+	"html/template"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/alexedwards/scs/v2"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"tropic/internal/auth"
+	"tropic/internal/tropic"
+)
+
+// Config is what the server needs to know about its deployment.
+type Config struct {
+	PartnershipName string        // shown in the header, e.g. "Hertfordshire Anti-Slavery Partnership"
+	SecureCookies   bool          // cookies marked Secure and HSTS sent; set when served over TLS
+	MFAWaived       bool          // demo only: staff sign in without a second factor, and every staff page says so
+	ExitURL         string        // the neutral site that "Exit this page" leads to
+	Version         string        // shown in /healthz
+	SessionIdle     time.Duration // idle expiry of staff sessions; 30 minutes by default
+	PasswordParams  auth.Params   // argon2id cost
+	LoginPolicy     tropic.LoginPolicy
+	MaxFormBytes    int64 // largest form body accepted
+	MaxJSONBytes    int64 // largest API body accepted
+}
+
+func (c *Config) setDefaults() {
+	if c.PartnershipName == "" {
+		c.PartnershipName = "Anti-Slavery Partnership"
+	}
+	if c.ExitURL == "" {
+		c.ExitURL = "https://www.bbc.co.uk/weather"
+	}
+	if c.SessionIdle == 0 {
+		c.SessionIdle = 30 * time.Minute
+	}
+	if c.PasswordParams == (auth.Params{}) {
+		c.PasswordParams = auth.DefaultParams
+	}
+	if c.LoginPolicy == (tropic.LoginPolicy{}) {
+		c.LoginPolicy = tropic.DefaultLoginPolicy
+	}
+	if c.MaxFormBytes == 0 {
+		c.MaxFormBytes = 64 << 10
+	}
+	if c.MaxJSONBytes == 0 {
+		c.MaxJSONBytes = 1 << 20
+	}
+}
+
+// Health reports on the database for /readyz.
+type Health interface {
+	Ping(ctx context.Context) error
+	// Current reports whether the schema is at the version this binary knows.
+	SchemaCurrent(ctx context.Context) (bool, error)
+}
+
+// Deps are the services the server calls.
+type Deps struct {
+	Agencies tropic.AgencyService
+	Users    tropic.UserService
+	Tokens   tropic.TokenService
+	Audit    tropic.AuditService
+	Sessions scs.CtxStore
+	Health   Health
+	Logger   *slog.Logger
+	Now      func() time.Time
+}
+
+// Server holds the handlers' shared dependencies. It keeps no package-level state.
+type Server struct {
+	cfg       Config
+	deps      Deps
+	log       *slog.Logger
+	now       func() time.Time
+	sessions  *scs.SessionManager
+	templates map[string]*template.Template
+	metrics   *metrics
+	limiter   *limiter
+	handler   http.Handler
+	apiRoutes []string // "METHOD /path" of every authenticated API route
+}
+
+// New builds a server; templates are parsed once here.
+func New(cfg Config, deps Deps) (*Server, error) {
+	cfg.setDefaults()
+	s := &Server{cfg: cfg, deps: deps, log: deps.Logger, now: deps.Now}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	var err error
+	if s.templates, err = parseTemplates(); err != nil {
+		return nil, err
+	}
+	s.sessions = scs.New()
+	s.sessions.Store = deps.Sessions
+	s.sessions.IdleTimeout = cfg.SessionIdle
+	s.sessions.Lifetime = 12 * time.Hour
+	s.sessions.Cookie.Name = "tropic_session"
+	s.sessions.Cookie.HttpOnly = true
+	s.sessions.Cookie.SameSite = http.SameSiteLaxMode
+	s.sessions.Cookie.Secure = cfg.SecureCookies
+	s.sessions.Cookie.Persist = false
+	s.sessions.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) { s.serverError(w, r, err) }
+	s.metrics = newMetrics(prometheus.NewRegistry())
+	s.limiter = newLimiter(s.now, 20, 15*time.Minute)
+	s.handler = s.routes()
+	return s, nil
+}
+
+// ServeHTTP serves every route.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
