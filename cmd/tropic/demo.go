@@ -22,6 +22,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	password := fs.String("demo-password", defaultDemoPassword, "the password all demo accounts share")
 	seed := fs.Uint64("seed", 1, "seed of the demo data generator")
 	requireMFA := fs.Bool("mfa", false, "require multi-factor authentication for demo accounts too")
+	exitURL := fs.String("exit-url", "https://www.bbc.co.uk/weather", "the neutral site 'Exit this page' leads to")
 	if helped, err := parse(fs, args); helped || err != nil {
 		return err
 	}
@@ -51,7 +52,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	cfg := web.Config{PartnershipName: demo.PartnershipName, MFAWaived: !*requireMFA, Version: version}
+	cfg := web.Config{PartnershipName: demo.PartnershipName, MFAWaived: !*requireMFA, ExitURL: *exitURL, Version: version}
 	return serve(ctx, e, newLogger(e), svc, cfg, *addr, "", "", func(url string) {
 		fmt.Fprintf(e.stdout, "Tropic demo is running at %s (ready in %.1fs)\n", url, time.Since(start).Seconds())
 		fmt.Fprintf(e.stdout, "Database: %s (synthetic data only)\n", path)

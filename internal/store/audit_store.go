@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"fmt"
+	"strconv"
+	"time"
 
 	"tropic/internal/tropic"
 )
@@ -125,11 +127,24 @@ func (s *AuditService) VerifyAudit(ctx context.Context) (*tropic.AuditVerificati
 	defer rows.Close()
 	v := &tropic.AuditVerification{}
 	prev, want := tropic.AuditGenesis, int64(1)
+	var lastRowID, pastHeadRowID int64
 	for rows.Next() {
-		var rowID int64
-		e, err := scanAudit(rows, &rowID)
-		if err != nil {
+		// Scan loosely: a row edited by hand may hold values of the wrong type, and
+		// that must be reported as a bad row, not as a failure to verify.
+		raw := make([]any, 12)
+		ptrs := make([]any, len(raw))
+		for i := range raw {
+			ptrs[i] = &raw[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
 			return nil, fmt.Errorf("scan audit event: %w", err)
+		}
+		rowID, _ := asInt(raw[0])
+		e, err := auditFromRaw(raw)
+		if err != nil {
+			v.Events++
+			v.Problem = &tropic.AuditProblem{Seq: want, RowID: rowID, Reason: fmt.Sprintf("row %d cannot be read (%v): it was changed by hand", rowID, err)}
+			return v, nil
 		}
 		v.Events++
 		switch {
@@ -145,13 +160,89 @@ func (s *AuditService) VerifyAudit(ctx context.Context) (*tropic.AuditVerificati
 		if v.Problem != nil {
 			return v, nil
 		}
-		prev, want = e.Hash, want+1
+		prev, want, lastRowID = e.Hash, want+1, rowID
+		if e.Seq == headSeq+1 {
+			pastHeadRowID = rowID
+		}
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	if headSeq != want-1 || headHash != prev {
-		v.Problem = &tropic.AuditProblem{Seq: headSeq, Reason: fmt.Sprintf("the chain ends at event %d but its head records event %d: the last rows were deleted or the head was changed", want-1, headSeq)}
+	// Name the first bad row, as AuditProblem promises: the first missing event, the
+	// first row past the head, or the last row when only its hash disagrees.
+	switch last := want - 1; {
+	case headSeq > last:
+		v.Problem = &tropic.AuditProblem{Seq: last + 1, Reason: fmt.Sprintf("the chain ends at event %d but its head records event %d: the last rows were deleted or the head was changed", last, headSeq)}
+	case headSeq < last:
+		v.Problem = &tropic.AuditProblem{Seq: headSeq + 1, RowID: pastHeadRowID, Reason: fmt.Sprintf("row %d (event %d) lies past the head of the chain (event %d): it was added without the store, or the head was changed", pastHeadRowID, headSeq+1, headSeq)}
+	case headHash != prev:
+		v.Problem = &tropic.AuditProblem{Seq: last, RowID: lastRowID, Reason: fmt.Sprintf("row %d (event %d) does not match the head of the chain: it was changed and rehashed, or the head was changed", lastRowID, last)}
 	}
 	return v, nil
+}
+
+// auditFromRaw converts a loosely scanned row (id first) into an event.
+func auditFromRaw(raw []any) (*tropic.AuditEvent, error) {
+	var e tropic.AuditEvent
+	var err error
+	ints := []struct {
+		dst *int64
+		i   int
+		col string
+	}{{&e.Seq, 1, "seq"}, {&e.UserID, 3, "user_id"}, {&e.AgencyID, 4, "agency_id"}, {&e.ObjectID, 8, "object_id"}}
+	for _, f := range ints {
+		if *f.dst, err = asInt(raw[f.i]); err != nil {
+			return nil, fmt.Errorf("%s: %w", f.col, err)
+		}
+	}
+	if e.At, err = asTime(raw[2]); err != nil {
+		return nil, fmt.Errorf("at: %w", err)
+	}
+	strs := []struct {
+		dst *string
+		i   int
+	}{{&e.ActorLabel, 5}, {&e.Action, 6}, {&e.ObjectType, 7}, {&e.Detail, 9}, {&e.PrevHash, 10}, {&e.Hash, 11}}
+	for _, f := range strs {
+		*f.dst = asString(raw[f.i])
+	}
+	return &e, nil
+}
+
+func asInt(v any) (int64, error) {
+	switch x := v.(type) {
+	case int64:
+		return x, nil
+	case int32:
+		return int64(x), nil
+	case nil:
+		return 0, fmt.Errorf("missing")
+	}
+	return strconv.ParseInt(asString(v), 10, 64)
+}
+
+func asString(v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case []byte:
+		return string(x)
+	case nil:
+		return ""
+	}
+	return fmt.Sprint(v)
+}
+
+// asTime reads a timestamp as either driver returns it: a time.Time, or, for a
+// SQLite value that no longer parses as its declared type, text.
+func asTime(v any) (time.Time, error) {
+	if t, ok := v.(time.Time); ok {
+		return t.UTC(), nil
+	}
+	s := asString(v)
+	for _, layout := range []string{"2006-01-02 15:04:05.999999999-07:00", time.RFC3339Nano, "2006-01-02 15:04:05.999999999"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.UTC(), nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("not a time: %q", s)
 }

@@ -152,7 +152,7 @@ func (s *Server) handleLogin() http.Handler {
 		}
 		s.sessions.Put(r.Context(), sessPendingID, login.User.ID)
 		s.sessions.Put(r.Context(), sessPendingEmail, login.User.Email)
-		s.sessions.Put(r.Context(), sessPendingAt, s.now())
+		s.sessions.Put(r.Context(), sessPendingAt, s.now().Unix())
 		s.sessions.Put(r.Context(), sessNext, next)
 		if login.MFASecret == "" {
 			http.Redirect(w, r, "/login/mfa/setup", http.StatusSeeOther)

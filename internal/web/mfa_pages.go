@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"strings"
+	"time"
 
 	"tropic/internal/auth"
 	"tropic/internal/tropic"
@@ -19,7 +20,7 @@ type mfaPage struct {
 // to sign in when there is none or it has gone stale.
 func (s *Server) pendingLogin(w http.ResponseWriter, r *http.Request) (*tropic.Login, bool) {
 	id := s.sessions.GetInt64(r.Context(), sessPendingID)
-	at := s.sessions.GetTime(r.Context(), sessPendingAt)
+	at := time.Unix(s.sessions.GetInt64(r.Context(), sessPendingAt), 0)
 	if id == 0 || s.now().Sub(at) > pendingLifetime {
 		http.Redirect(w, r, "/login?expired=1", http.StatusSeeOther)
 		return nil, false

@@ -1,0 +1,352 @@
+package main
+
+import (
+	"database/sql"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"tropic/internal/auth"
+	"tropic/internal/store"
+	"tropic/internal/store/storetest"
+)
+
+func TestDemoServesHealthzAndPrintsItsAccounts(t *testing.T) {
+	inst := startDemo(t)
+	out := inst.Stdout.String()
+	for _, want := range []string{"Tropic demo is running at http://127.0.0.1:", "triage.police@" + "demo.tropic.example", "admin.charity@demo.tropic.example",
+		"caseworker.stalbans@", "supervisor.watford@", "county", `password "demo-partnership-2026"`, "Multi-factor authentication is waived"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("demo output lacks %q:\n%s", want, out)
+		}
+	}
+	// One user per role in the police unit, the county council, two district councils and a charity.
+	if n := strings.Count(out, "@demo.tropic.example"); n != 25 {
+		t.Errorf("demo printed %d accounts, want 25", n)
+	}
+	if m := regexp.MustCompile(`ready in ([0-9.]+)s`).FindStringSubmatch(out); m == nil {
+		t.Errorf("demo did not say how long it took to be ready:\n%s", out)
+	} else {
+		t.Logf("demo ready in %ss", m[1])
+	}
+	if status, body := get(t, http.DefaultClient, inst.URL+"/readyz"); status != http.StatusOK {
+		t.Errorf("GET /readyz: got %d %s, want 200", status, body)
+	}
+}
+
+func TestDemoPasswordCanBeSet(t *testing.T) {
+	inst := startDemo(t, "--demo-password", "another-demo-password")
+	if !strings.Contains(inst.Stdout.String(), `password "another-demo-password"`) {
+		t.Errorf("demo output does not print the chosen password:\n%s", inst.Stdout)
+	}
+}
+
+func TestEveryCommandExplainsItselfWithHelp(t *testing.T) {
+	cases := [][]string{
+		{"--help"}, {"serve", "--help"}, {"demo", "--help"}, {"migrate", "--help"},
+		{"agency", "--help"}, {"agency", "add", "--help"}, {"agency", "list", "--help"},
+		{"user", "--help"}, {"user", "add", "--help"}, {"user", "list", "--help"}, {"user", "disable", "--help"},
+		{"token", "--help"}, {"token", "create", "--help"}, {"token", "revoke", "--help"}, {"token", "list", "--help"},
+		{"audit", "--help"}, {"audit", "verify", "--help"}, {"backup", "--help"}, {"version", "--help"},
+	}
+	for _, args := range cases {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			out, _, err := tropicCmd(t, nil, "", args...)
+			if err != nil {
+				t.Fatalf("got error %v, want none", err)
+			}
+			if !strings.Contains(out, "Usage: tropic") {
+				t.Errorf("got %q, want a usage text", out)
+			}
+		})
+	}
+}
+
+func TestMistakesInHowTropicIsCalledExitWithStatusTwo(t *testing.T) {
+	for _, args := range [][]string{{}, {"frobnicate"}, {"user"}, {"user", "frobnicate"}, {"serve", "--no-such-flag"}, {"token", "revoke", "abc"}} {
+		_, _, err := tropicCmd(t, map[string]string{"TROPIC_DATABASE_URL": filepath.Join(t.TempDir(), "t.db")}, "", args...)
+		if code := exitCode(err); code != 2 {
+			t.Errorf("tropic %v: got exit code %d (%v), want 2", args, code, err)
+		}
+	}
+}
+
+// adminSetup adds an agency and a user through the commands and returns the env.
+func adminSetup(t *testing.T, dsn string) map[string]string {
+	t.Helper()
+	vars := map[string]string{"TROPIC_DATABASE_URL": dsn}
+	if out, _, err := tropicCmd(t, vars, "", "migrate"); err != nil {
+		t.Fatalf("migrate: %v", err)
+	} else if !strings.Contains(out, "applied") {
+		t.Errorf("migrate said %q, want it to report what it applied", out)
+	}
+	if _, _, err := tropicCmd(t, vars, "", "agency", "add", "--name", "Testshire Police", "--kind", "police", "--first-responder"); err != nil {
+		t.Fatalf("agency add: %v", err)
+	}
+	if _, _, err := tropicCmd(t, vars, "a long enough test passphrase\n", "user", "add", "--email", "Sam.Analyst@Testshire.example",
+		"--name", "Sam Analyst", "--agency", "Testshire Police", "--roles", "analyst,caseworker"); err != nil {
+		t.Fatalf("user add: %v", err)
+	}
+	return vars
+}
+
+func TestAdministrationCommandsManageAgenciesUsersAndTokens(t *testing.T) {
+	vars := adminSetup(t, filepath.Join(t.TempDir(), "tropic.db"))
+
+	out, _, err := tropicCmd(t, vars, "", "agency", "list")
+	if err != nil || !strings.Contains(out, "police\tfirst-responder=yes\tduty-to-notify=yes\tTestshire Police") {
+		t.Errorf("agency list: got %q, %v", out, err)
+	}
+	out, _, err = tropicCmd(t, vars, "", "user", "list")
+	if want := "sam.analyst@testshire.example\tTestshire Police\tcaseworker,analyst\n"; err != nil || out != want {
+		t.Errorf("user list: got %q (%v), want %q", out, err, want)
+	}
+
+	// A short password, an unknown role and a duplicate are refused, naming the field.
+	_, _, err = tropicCmd(t, vars, "short\n", "user", "add", "--email", "x@testshire.example", "--name", "X", "--agency", "Testshire Police", "--roles", "analyst")
+	if err == nil || !strings.Contains(err.Error(), "--password") {
+		t.Errorf("short password: got %v, want an error naming --password", err)
+	}
+	_, _, err = tropicCmd(t, vars, "a long enough test passphrase\n", "user", "add", "--email", "x@testshire.example", "--name", "X", "--agency", "Testshire Police", "--roles", "wizard")
+	if err == nil || !strings.Contains(err.Error(), "--roles") {
+		t.Errorf("unknown role: got %v, want an error naming --roles", err)
+	}
+	_, _, err = tropicCmd(t, vars, "a long enough test passphrase\n", "user", "add", "--email", "sam.analyst@testshire.example", "--name", "Sam", "--agency", "Testshire Police", "--roles", "analyst")
+	if err == nil || !strings.Contains(err.Error(), "--email") {
+		t.Errorf("duplicate e-mail: got %v, want an error naming --email", err)
+	}
+	// An empty password line makes tropic generate one and print it once.
+	out, _, err = tropicCmd(t, vars, "\n", "user", "add", "--email", "gen@testshire.example", "--name", "Gen Erated", "--agency", "1", "--roles", "triage")
+	if err != nil || !regexp.MustCompile(`password \(shown once\): [A-Za-z0-9]{20}\n`).MatchString(out) {
+		t.Errorf("generated password: got %q, %v", out, err)
+	}
+
+	// A token authenticates the API as its user; revoked, it no longer does.
+	secret, stderr, err := tropicCmd(t, vars, "", "token", "create", "--user", "sam.analyst@testshire.example", "--name", "test system")
+	if err != nil {
+		t.Fatalf("token create: %v (%s)", err, stderr)
+	}
+	secret = strings.TrimSpace(secret)
+	if !strings.HasPrefix(secret, auth.TokenPrefix) {
+		t.Fatalf("token create printed %q, want a token", secret)
+	}
+	inst := start(t, vars, "serve")
+	status, body := get(t, http.DefaultClient, inst.URL+"/api/v1/me", "Authorization", "Bearer "+secret)
+	if status != http.StatusOK || !strings.Contains(body, `"email": "sam.analyst@testshire.example"`) || !strings.Contains(body, `"name": "Testshire Police"`) ||
+		!strings.Contains(body, `"caseworker",`) {
+		t.Errorf("GET /api/v1/me: got %d %s", status, body)
+	}
+	out, _, err = tropicCmd(t, vars, "", "token", "list")
+	if err != nil || !strings.Contains(out, "test system\tactive") || strings.Contains(out, secret) {
+		t.Errorf("token list: got %q, %v; want the token listed as active, without its secret", out, err)
+	}
+	if _, _, err := tropicCmd(t, vars, "", "token", "revoke", "1"); err != nil {
+		t.Fatalf("token revoke: %v", err)
+	}
+	if status, body := get(t, http.DefaultClient, inst.URL+"/api/v1/me", "Authorization", "Bearer "+secret); status != http.StatusUnauthorized || !strings.Contains(body, `"code": "unauthorised"`) {
+		t.Errorf("GET /api/v1/me with a revoked token: got %d %s, want 401", status, body)
+	}
+
+	// Disabling keeps the user, marked, in the full list.
+	if _, _, err := tropicCmd(t, vars, "", "user", "disable", "--email", "gen@testshire.example"); err != nil {
+		t.Fatalf("user disable: %v", err)
+	}
+	out, _, _ = tropicCmd(t, vars, "", "user", "list", "--all")
+	if !strings.Contains(out, "gen@testshire.example\tTestshire Police\ttriage\t(disabled)") {
+		t.Errorf("user list --all: got %q, want the disabled user marked", out)
+	}
+	out, _, _ = tropicCmd(t, vars, "", "user", "list")
+	if strings.Contains(out, "gen@") {
+		t.Errorf("user list: got %q, want disabled users left out", out)
+	}
+
+	// Every change above is in an intact audit chain.
+	out, _, err = tropicCmd(t, vars, "", "audit", "verify")
+	if err != nil || !strings.Contains(out, "audit chain intact") {
+		t.Errorf("audit verify: got %q, %v", out, err)
+	}
+}
+
+// tamper runs SQL on the database file the way an operator with the sqlite3 shell
+// would: the sqlite3 program if installed, else a separate connection of our own.
+func tamper(t *testing.T, path, statement string) {
+	t.Helper()
+	if sh, err := exec.LookPath("sqlite3"); err == nil {
+		if out, err := exec.Command(sh, path, statement).CombinedOutput(); err != nil {
+			t.Fatalf("sqlite3 %s: %v\n%s", statement, err, out)
+		}
+		return
+	}
+	t.Logf("sqlite3 shell not installed; tampering through a separate database/sql connection")
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec(statement); err != nil {
+		t.Fatalf("%s: %v", statement, err)
+	}
+}
+
+func TestAuditVerifyNamesTheFirstRowChangedInsertedOrDeletedByHand(t *testing.T) {
+	cases := []struct {
+		name      string
+		statement string
+		want      string
+	}{
+		{"a changed detail", `UPDATE audit_events SET detail = 'nothing to see' WHERE id = 3`, "row 3"},
+		{"a changed time", `UPDATE audit_events SET at = '2020-01-01 00:00:00+00:00' WHERE id = 2`, "row 2"},
+		{"a value of the wrong type", `UPDATE audit_events SET object_id = 'x' WHERE id = 4`, "row 4"},
+		{"a deleted middle row", `DELETE FROM audit_events WHERE id = 2`, "event 2 is missing"},
+		{"a deleted last row", `DELETE FROM audit_events WHERE id = (SELECT MAX(id) FROM audit_events)`, "the last rows were deleted"},
+		{"an inserted row", `INSERT INTO audit_events (seq, at, action, prev_hash, hash) VALUES (99, '2026-01-01 00:00:00+00:00', 'login.succeeded', 'x', 'y')`, "row 5"},
+		{"a renumbered row", `UPDATE audit_events SET seq = 40 WHERE id = 3`, "row 3"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "tropic.db")
+			vars := adminSetup(t, path) // writes events 1 (agency) and 2 (user)
+			for _, email := range []string{"a@testshire.example", "b@testshire.example"} {
+				if _, _, err := tropicCmd(t, vars, "a long enough test passphrase\n", "user", "add", "--email", email, "--name", "Someone", "--agency", "1", "--roles", "triage"); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if out, _, err := tropicCmd(t, vars, "", "audit", "verify"); err != nil || !strings.Contains(out, "4 events") {
+				t.Fatalf("before tampering: got %q, %v; want an intact chain of 4 events", out, err)
+			}
+			tamper(t, path, tc.statement)
+			_, _, err := tropicCmd(t, vars, "", "audit", "verify")
+			if err == nil {
+				t.Fatalf("after %s: audit verify passed, want it to fail", tc.name)
+			}
+			if code := exitCode(err); code != 3 {
+				t.Errorf("got exit code %d, want 3", code)
+			}
+			if !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("got %q, want it to name %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestServeRefusesASchemaNewerThanItKnows(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "tropic.db")
+	vars := adminSetup(t, path)
+	tamper(t, path, `INSERT INTO goose_db_version (version_id, is_applied) VALUES (9999, 1)`)
+	_, _, err := tropicCmd(t, vars, "", "serve", "--addr", "127.0.0.1:0")
+	if err == nil || !strings.Contains(err.Error(), "newer than this tropic knows") {
+		t.Errorf("got %v, want a refusal naming the newer schema", err)
+	}
+}
+
+func TestServeWithNoMigrateRefusesAnOldSchema(t *testing.T) {
+	vars := map[string]string{"TROPIC_DATABASE_URL": filepath.Join(t.TempDir(), "tropic.db")}
+	_, _, err := tropicCmd(t, vars, "", "serve", "--no-migrate", "--addr", "127.0.0.1:0")
+	if err == nil || !strings.Contains(err.Error(), "run 'tropic migrate' first") {
+		t.Errorf("got %v, want a refusal asking for tropic migrate", err)
+	}
+}
+
+func TestBackupWritesAConsistentCopyOfALiveDatabase(t *testing.T) {
+	dir := t.TempDir()
+	vars := adminSetup(t, filepath.Join(dir, "tropic.db"))
+	inst := start(t, vars, "serve") // the database is in use while it is copied
+	_ = inst
+	copyPath := filepath.Join(dir, "copy.db")
+	if out, _, err := tropicCmd(t, vars, "", "backup", copyPath); err != nil || !strings.Contains(out, "backed up") {
+		t.Fatalf("backup: got %q, %v", out, err)
+	}
+	out, _, err := tropicCmd(t, map[string]string{"TROPIC_DATABASE_URL": copyPath}, "", "user", "list")
+	if err != nil || !strings.Contains(out, "sam.analyst@testshire.example") {
+		t.Errorf("user list on the copy: got %q, %v", out, err)
+	}
+	if out, _, err := tropicCmd(t, map[string]string{"TROPIC_DATABASE_URL": copyPath}, "", "audit", "verify"); err != nil {
+		t.Errorf("audit verify on the copy: got %q, %v", out, err)
+	}
+	if _, _, err := tropicCmd(t, vars, "", "backup", copyPath); err == nil || !strings.Contains(err.Error(), "exists already") {
+		t.Errorf("backup over an existing file: got %v, want a refusal", err)
+	}
+	_, _, err = tropicCmd(t, map[string]string{"TROPIC_DATABASE_URL": "postgres://nobody@127.0.0.1:1/none"}, "", "backup", filepath.Join(dir, "pg.db"))
+	if !errors.Is(err, store.ErrBackupPostgres) {
+		t.Errorf("backup of PostgreSQL: got %v, want advice to use pg_dump", err)
+	}
+}
+
+// signIn signs in through the real pages of a server that requires MFA, enrolling
+// on the way, and returns the client holding the session.
+func signIn(t *testing.T, baseURL, email, password string) *http.Client {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	client := &http.Client{Jar: jar}
+	res, err := client.PostForm(baseURL+"/login", url.Values{"email": {email}, "password": {password}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if !strings.HasSuffix(res.Request.URL.Path, "/login/mfa/setup") {
+		t.Fatalf("after the password: landed on %s, want /login/mfa/setup\n%s", res.Request.URL, body)
+	}
+	m := regexp.MustCompile(`id="secret"><code>([A-Z2-7 ]+)</code>`).FindSubmatch(body)
+	if m == nil {
+		t.Fatalf("the setup page shows no secret:\n%s", body)
+	}
+	code, err := auth.TOTPCode(strings.ReplaceAll(string(m[1]), " ", ""), time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err = client.PostForm(baseURL+"/login/mfa/setup", url.Values{"code": {code}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.Request.URL.Path != "/staff" {
+		t.Fatalf("after the code: landed on %s, want /staff", res.Request.URL)
+	}
+	return client
+}
+
+func TestTwoServersOnOnePostgresDatabaseShareSessions(t *testing.T) {
+	if os.Getenv(storetest.PostgresURLEnv) == "" {
+		t.Skip("PostgreSQL tests skipped: set " + storetest.PostgresURLEnv)
+	}
+	dsn := storetest.NewDatabase(t, store.Postgres)
+	vars := adminSetup(t, dsn)
+	// Both start together: migrations take turns under goose's advisory lock.
+	a := start(t, vars, "serve")
+	b := start(t, vars, "serve")
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("first server log:\n%s\nsecond server log:\n%s", a.Stderr, b.Stderr)
+		}
+	})
+	client := signIn(t, a.URL, "sam.analyst@testshire.example", "a long enough test passphrase")
+	// Cookies are kept per host, not per port, so the same jar carries the session to b.
+	status, body := get(t, client, b.URL+"/staff")
+	if status != http.StatusOK || !strings.Contains(body, "Sam Analyst") || !strings.Contains(body, "Testshire Police") {
+		t.Fatalf("GET /staff on the second server: got %d, want the signed-in staff home\n%s", status, body)
+	}
+	// Signing out on b ends the session on a too.
+	res, err := client.PostForm(b.URL+"/logout", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	noRedirect := &http.Client{Jar: client.Jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	if status, _ := get(t, noRedirect, a.URL+"/staff"); status != http.StatusSeeOther {
+		t.Errorf("GET /staff on the first server after signing out on the second: got %d, want 303 to sign in", status)
+	}
+	if out, _, err := tropicCmd(t, vars, "", "audit", "verify"); err != nil {
+		t.Errorf("audit verify on PostgreSQL: got %q, %v", out, err)
+	}
+}
+
