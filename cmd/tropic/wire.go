@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"time"
 
+	"tropic/internal/phone"
 	"tropic/internal/store"
 	"tropic/internal/web"
 )
@@ -54,12 +55,14 @@ type services struct {
 	users    *store.UserService
 	tokens   *store.TokenService
 	audit    *store.AuditService
+	reports  *store.ReportService
 	sessions *store.SessionStore
 }
 
 func newServices(db *store.DB) *services {
 	return &services{db: db, agencies: store.NewAgencyService(db), users: store.NewUserService(db),
-		tokens: store.NewTokenService(db), audit: store.NewAuditService(db), sessions: store.NewSessionStore(db)}
+		tokens: store.NewTokenService(db), audit: store.NewAuditService(db), sessions: store.NewSessionStore(db),
+		reports: store.NewReportService(db, nil, phone.Parse)}
 }
 
 // health answers /readyz from the database.
@@ -73,6 +76,6 @@ func (h health) SchemaCurrent(ctx context.Context) (bool, error) {
 }
 
 func (s *services) webDeps(log *slog.Logger) web.Deps {
-	return web.Deps{Agencies: s.agencies, Users: s.users, Tokens: s.tokens, Audit: s.audit,
+	return web.Deps{Agencies: s.agencies, Users: s.users, Tokens: s.tokens, Audit: s.audit, Reports: s.reports, Phones: phone.Parse,
 		Sessions: s.sessions, Health: health{s.db}, Logger: log, Now: time.Now}
 }

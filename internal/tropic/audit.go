@@ -23,6 +23,15 @@ const (
 	AuditUserPassword   = "user.password_set"
 	AuditTokenCreated   = "token.created"
 	AuditTokenRevoked   = "token.revoked"
+
+	AuditReportCreated   = "report.created"
+	AuditReportViewed    = "report.viewed"
+	AuditReportFollowUp  = "report.follow_up"
+	AuditReportClaimed   = "report.claimed"
+	AuditReportDecided   = "report.decided"
+	AuditReportUrgency   = "report.urgency_changed"
+	AuditReportNote      = "report.note_added"
+	AuditDistrictCreated = "district.created"
 )
 
 // AuditEvent is one link of the audit chain. Hash covers the event's canonical content

@@ -16,10 +16,11 @@ const (
 	RoleSupervisor Role = "supervisor"
 	RoleAnalyst    Role = "analyst"
 	RoleAdmin      Role = "admin"
+	RoleIntake     Role = "intake" // helpline and control-room call handlers who enter reports
 )
 
 // Roles lists every role in display order.
-var Roles = []Role{RoleTriage, RoleCaseworker, RoleSupervisor, RoleAnalyst, RoleAdmin}
+var Roles = []Role{RoleTriage, RoleCaseworker, RoleSupervisor, RoleAnalyst, RoleAdmin, RoleIntake}
 
 // Valid reports whether r is a known role.
 func (r Role) Valid() bool {
@@ -44,6 +45,8 @@ func (r Role) Label() string {
 		return "Analyst"
 	case RoleAdmin:
 		return "Administrator"
+	case RoleIntake:
+		return "Intake (call handler)"
 	}
 	return string(r)
 }
@@ -58,7 +61,7 @@ func ParseRoles(s string) ([]Role, error) {
 		}
 		r := Role(part)
 		if !r.Valid() {
-			return nil, &Error{Code: EINVALID, Message: "Unknown role " + part, Fields: map[string]string{"roles": "Unknown role " + part + "; roles are triage, caseworker, supervisor, analyst and admin"}}
+			return nil, &Error{Code: EINVALID, Message: "Unknown role " + part, Fields: map[string]string{"roles": "Unknown role " + part + "; roles are triage, caseworker, supervisor, analyst, admin and intake"}}
 		}
 		if !hasRole(roles, r) {
 			roles = append(roles, r)

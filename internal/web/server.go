@@ -68,6 +68,8 @@ type Deps struct {
 	Users    tropic.UserService
 	Tokens   tropic.TokenService
 	Audit    tropic.AuditService
+	Reports  tropic.ReportService
+	Phones   tropic.PhoneParser // normalises phone numbers in reports
 	Sessions scs.CtxStore
 	Health   Health
 	Logger   *slog.Logger

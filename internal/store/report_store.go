@@ -1,0 +1,660 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"tropic/internal/tropic"
+)
+
+// Jobs queues background work inside a store transaction, so that work is queued if
+// and only if the change commits. The jobs package implements it on River.
+type Jobs interface {
+	EnqueueTx(ctx context.Context, tx *sql.Tx, job tropic.Job) error
+}
+
+// ReportService stores reports and their triage.
+type ReportService struct {
+	db         *DB
+	jobs       Jobs // may be nil: no notifications
+	parsePhone tropic.PhoneParser
+}
+
+var _ tropic.ReportService = (*ReportService)(nil)
+
+// NewReportService returns the report service on db. jobs may be nil.
+func NewReportService(db *DB, jobs Jobs, parsePhone tropic.PhoneParser) *ReportService {
+	return &ReportService{db: db, jobs: jobs, parsePhone: parsePhone}
+}
+
+// followUpLimit and followUpWindow throttle guesses at one report's follow-up code,
+// whichever addresses they come from.
+const (
+	followUpLimit  = 10
+	followUpWindow = time.Hour
+)
+
+// CreateReport validates and stores a report, once per form key.
+func (s *ReportService) CreateReport(ctx context.Context, actor tropic.Actor, r *tropic.Report, formKeyHash string) (bool, error) {
+	districts, err := s.FindDistricts(ctx)
+	if err != nil {
+		return false, err
+	}
+	if err := r.Validate(districts, s.parsePhone, s.db.now()); err != nil {
+		return false, err
+	}
+	if r.FollowUpHash == "" {
+		return false, fmt.Errorf("create report: no follow-up code hash")
+	}
+	tx, err := s.db.beginTx(ctx)
+	if err != nil {
+		return false, err
+	}
+	defer tx.Rollback()
+	if formKeyHash != "" {
+		var ref string
+		err := tx.QueryRow(ctx, `SELECT reference FROM reports WHERE form_key_hash = ?`, formKeyHash).Scan(&ref)
+		if err == nil {
+			existing, err := findReport(ctx, tx, ref)
+			if err != nil {
+				return false, err
+			}
+			*r = *existing
+			return false, nil
+		} else if tropic.ErrorCode(mapError(err)) != tropic.ENOTFOUND {
+			return false, fmt.Errorf("find report by form key: %w", err)
+		}
+	}
+	r.ReceivedAt = tx.now
+	r.Status = tropic.ReportNew
+	r.Urgency, r.UrgencyReason = r.AssessUrgency()
+	r.CreatedByUser, r.CreatedByAgency = actor.UserID, actor.AgencyID
+	var fk any
+	if formKeyHash != "" {
+		fk = formKeyHash
+	}
+	inds := make([]string, len(r.Indicators))
+	for i, v := range r.Indicators {
+		inds[i] = string(v)
+	}
+	// A fresh reference collides once in a trillion; try again rather than fail.
+	for attempt := 0; ; attempt++ {
+		r.Reference = tropic.NewReference()
+		r.ID, err = tx.insert(ctx, `INSERT INTO reports (reference, channel, received_at, description, address, postcode, district,
+			seen_on, seen_when, in_danger, exploitation, county_lines, indicators, people_count, children_involved, people_description,
+			reporter_anonymous, reporter_name, reporter_contact, reporter_relationship, how_heard, language,
+			urgency, urgency_rank, urgency_reason, status, created_by_user, created_by_agency, follow_up_hash, form_key_hash)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			r.Reference, string(r.Channel), r.ReceivedAt, r.Description, r.Location.Address, r.Location.Postcode, r.Location.District,
+			r.SeenOn, r.SeenWhen, string(r.InDanger), r.Exploitation.String(), r.Exploitation.CountyLines, strings.Join(inds, ","),
+			r.People.Count, string(r.People.ChildrenInvolved), r.People.Description,
+			r.Reporter.Anonymous, r.Reporter.Name, r.Reporter.Contact, string(r.Reporter.Relationship), r.HowHeard, r.Language,
+			string(r.Urgency), r.Urgency.Rank(), r.UrgencyReason, string(r.Status), nullID(actor.UserID), nullID(actor.AgencyID), r.FollowUpHash, fk)
+		if err == nil {
+			break
+		}
+		if !isUniqueViolation(err) || attempt > 3 {
+			return false, fmt.Errorf("create report: %w", err)
+		}
+		if formKeyHash != "" {
+			// The clash may be the form key: another request with it committed first.
+			var ref string
+			if tx.QueryRow(ctx, `SELECT reference FROM reports WHERE form_key_hash = ?`, formKeyHash).Scan(&ref) == nil {
+				existing, err := findReport(ctx, tx, ref)
+				if err != nil {
+					return false, err
+				}
+				*r = *existing
+				return false, nil
+			}
+		}
+	}
+	for i, v := range r.Vehicles {
+		if _, err := tx.Exec(ctx, `INSERT INTO report_vehicles (report_id, position, registration, normalised, description) VALUES (?, ?, ?, ?, ?)`,
+			r.ID, i, v.Registration, v.Normalised, v.Description); err != nil {
+			return false, fmt.Errorf("add vehicle: %w", err)
+		}
+	}
+	for i, p := range r.Phones {
+		if _, err := tx.Exec(ctx, `INSERT INTO report_phones (report_id, position, number, e164) VALUES (?, ?, ?, ?)`, r.ID, i, p.Number, p.E164); err != nil {
+			return false, fmt.Errorf("add phone: %w", err)
+		}
+	}
+	for i, b := range r.Businesses {
+		if _, err := tx.Exec(ctx, `INSERT INTO report_businesses (report_id, position, name) VALUES (?, ?, ?)`, r.ID, i, b); err != nil {
+			return false, fmt.Errorf("add business: %w", err)
+		}
+	}
+	if err := appendAudit(ctx, tx, actor, auditEntry{action: tropic.AuditReportCreated, objectType: "report", objectID: r.ID,
+		detail: string(r.Channel) + "; " + string(r.Urgency)}); err != nil {
+		return false, err
+	}
+	if r.Urgency != tropic.UrgencyRoutine && s.jobs != nil {
+		if err := s.jobs.EnqueueTx(ctx, tx.Tx, tropic.UrgentReportJob{ReportID: r.ID}); err != nil {
+			return false, fmt.Errorf("queue urgent report notification: %w", err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return false, fmt.Errorf("commit report: %w", err)
+	}
+	return true, nil
+}
+
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+const reportColumns = `r.id, r.reference, r.channel, r.received_at, r.description, r.address, r.postcode, r.district,
+	r.seen_on, r.seen_when, r.in_danger, r.exploitation, r.county_lines, r.indicators, r.people_count, r.children_involved, r.people_description,
+	r.reporter_anonymous, r.reporter_name, r.reporter_contact, r.reporter_relationship, r.how_heard, r.language,
+	r.urgency, r.urgency_reason, r.urgency_override, r.status, r.needs_attention, r.created_by_user, r.created_by_agency,
+	r.claimed_by, r.claimed_at, r.passed_to_agency, r.duplicate_of, r.follow_up_hash`
+
+func scanReport(sc interface{ Scan(...any) error }) (*tropic.Report, error) {
+	var r tropic.Report
+	var channel, inDanger, exploitation, indicators, children, relationship, urgency, status string
+	var createdBy, createdByAgency, claimedBy, passedTo sql.NullInt64
+	var claimedAt sql.NullTime
+	err := sc.Scan(&r.ID, &r.Reference, &channel, &r.ReceivedAt, &r.Description, &r.Location.Address, &r.Location.Postcode, &r.Location.District,
+		&r.SeenOn, &r.SeenWhen, &inDanger, &exploitation, &r.Exploitation.CountyLines, &indicators, &r.People.Count, &children, &r.People.Description,
+		&r.Reporter.Anonymous, &r.Reporter.Name, &r.Reporter.Contact, &relationship, &r.HowHeard, &r.Language,
+		&urgency, &r.UrgencyReason, &r.UrgencyOverride, &status, &r.NeedsAttention, &createdBy, &createdByAgency,
+		&claimedBy, &claimedAt, &passedTo, &r.DuplicateOf, &r.FollowUpHash)
+	if err != nil {
+		return nil, mapError(err)
+	}
+	r.Channel, r.InDanger, r.People.ChildrenInvolved = tropic.Channel(channel), tropic.YesNoUnsure(inDanger), tropic.YesNoUnsure(children)
+	r.Reporter.Relationship, r.Urgency, r.Status = tropic.Relationship(relationship), tropic.Urgency(urgency), tropic.ReportStatus(status)
+	r.Exploitation.Types = tropic.ParseExploitationTypes(exploitation)
+	for _, i := range strings.Split(indicators, ",") {
+		if i != "" {
+			r.Indicators = append(r.Indicators, tropic.Indicator(i))
+		}
+	}
+	r.CreatedByUser, r.CreatedByAgency, r.PassedToAgency = createdBy.Int64, createdByAgency.Int64, passedTo.Int64
+	if claimedBy.Valid {
+		r.ClaimedBy = &tropic.User{ID: claimedBy.Int64}
+		r.ClaimedAt = claimedAt.Time.UTC()
+	}
+	r.ReceivedAt = r.ReceivedAt.UTC()
+	return &r, nil
+}
+
+// findReport loads a whole report, with its lists and timeline.
+func findReport(ctx context.Context, tx *Tx, ref string) (*tropic.Report, error) {
+	r, err := scanReport(tx.QueryRow(ctx, `SELECT `+reportColumns+` FROM reports r WHERE r.reference = ?`, ref))
+	if tropic.ErrorCode(err) == tropic.ENOTFOUND {
+		return nil, tropic.Errorf(tropic.ENOTFOUND, "Report not found.")
+	} else if err != nil {
+		return nil, fmt.Errorf("find report: %w", err)
+	}
+	if r.ClaimedBy != nil {
+		if u, err := findUser(ctx, tx, `u.id = ?`, r.ClaimedBy.ID); err == nil {
+			r.ClaimedBy = u
+		}
+	}
+	rows, err := tx.Query(ctx, `SELECT registration, normalised, description FROM report_vehicles WHERE report_id = ? ORDER BY position`, r.ID)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var v tropic.Vehicle
+		if err := rows.Scan(&v.Registration, &v.Normalised, &v.Description); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		r.Vehicles = append(r.Vehicles, v)
+	}
+	rows.Close()
+	rows, err = tx.Query(ctx, `SELECT number, e164 FROM report_phones WHERE report_id = ? ORDER BY position`, r.ID)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var p tropic.Phone
+		if err := rows.Scan(&p.Number, &p.E164); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		r.Phones = append(r.Phones, p)
+	}
+	rows.Close()
+	rows, err = tx.Query(ctx, `SELECT name FROM report_businesses WHERE report_id = ? ORDER BY position`, r.ID)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var b string
+		if err := rows.Scan(&b); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		r.Businesses = append(r.Businesses, b)
+	}
+	rows.Close()
+	rows, err = tx.Query(ctx, `SELECT n.at, n.source, COALESCE(u.name, ''), COALESCE(a.name, ''), n.text FROM report_notes n
+		LEFT JOIN users u ON u.id = n.user_id LEFT JOIN agencies a ON a.id = u.agency_id WHERE n.report_id = ? ORDER BY n.id`, r.ID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var n tropic.ReportNote
+		if err := rows.Scan(&n.At, &n.Source, &n.User, &n.Agency, &n.Text); err != nil {
+			return nil, err
+		}
+		n.At = n.At.UTC()
+		r.Notes = append(r.Notes, n)
+	}
+	return r, rows.Err()
+}
+
+// FindReportByReference returns a report the actor may see, and audits the view. A
+// report the actor may not see answers as a missing one.
+func (s *ReportService) FindReportByReference(ctx context.Context, actor tropic.Actor, ref string) (*tropic.Report, error) {
+	ref, err := tropic.ParseReference(ref)
+	if err != nil {
+		return nil, tropic.Errorf(tropic.ENOTFOUND, "Report not found.")
+	}
+	tx, err := s.db.beginTx(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	r, err := findReport(ctx, tx, ref)
+	if err != nil {
+		return nil, err
+	}
+	if !tropic.CanSeeReport(actor, r) {
+		return nil, tropic.Errorf(tropic.ENOTFOUND, "Report not found.")
+	}
+	if err := appendAudit(ctx, tx, actor, auditEntry{action: tropic.AuditReportViewed, objectType: "report", objectID: r.ID}); err != nil {
+		return nil, err
+	}
+	return r, tx.Commit()
+}
+
+// FindReports returns the triage queue: by urgency, then oldest first. Only the
+// triage hub may list reports; anyone else gets an empty list.
+func (s *ReportService) FindReports(ctx context.Context, actor tropic.Actor, f tropic.ReportFilter) ([]*tropic.Report, int, error) {
+	if !actor.Has(tropic.RoleTriage) && !actor.IsSystem() {
+		return nil, 0, nil
+	}
+	tx, err := s.db.beginRead(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer tx.Rollback()
+	where, args := []string{"1=1"}, []any{}
+	if len(f.Statuses) == 0 {
+		where = append(where, "(r.status = ? OR r.needs_attention = ?)")
+		args = append(args, string(tropic.ReportNew), true)
+	} else {
+		ph := make([]string, len(f.Statuses))
+		for i, st := range f.Statuses {
+			ph[i] = "?"
+			args = append(args, string(st))
+		}
+		where = append(where, "r.status IN ("+strings.Join(ph, ",")+")")
+	}
+	if f.District != "" {
+		where = append(where, "r.district = ?")
+		args = append(args, f.District)
+	}
+	if f.Exploitation != "" {
+		// Types are stored comma-joined; match a whole item.
+		where = append(where, "(',' || r.exploitation || ',') LIKE ? ESCAPE '\\'")
+		args = append(args, "%,"+likeEscape(string(f.Exploitation))+",%")
+	}
+	if f.Channel != "" {
+		where = append(where, "r.channel = ?")
+		args = append(args, string(f.Channel))
+	}
+	if !f.From.IsZero() {
+		where = append(where, "r.received_at >= ?")
+		args = append(args, f.From.UTC())
+	}
+	if !f.To.IsZero() {
+		where = append(where, "r.received_at < ?")
+		args = append(args, f.To.UTC())
+	}
+	if f.Reference != "" {
+		ref, err := tropic.ParseReference(f.Reference)
+		if err != nil {
+			return nil, 0, nil
+		}
+		where = []string{"r.reference = ?"}
+		args = []any{ref}
+	}
+	cond := strings.Join(where, " AND ")
+	var total int
+	if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM reports r WHERE `+cond, args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("count reports: %w", err)
+	}
+	limit := f.Limit
+	if limit <= 0 || limit > 200 {
+		limit = 50
+	}
+	rows, err := tx.Query(ctx, `SELECT `+reportColumns+` FROM reports r WHERE `+cond+` ORDER BY r.urgency_rank, r.received_at, r.id LIMIT ? OFFSET ?`,
+		append(args, limit, max(f.Offset, 0))...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("find reports: %w", err)
+	}
+	defer rows.Close()
+	var out []*tropic.Report
+	claimers := map[int64]bool{}
+	for rows.Next() {
+		r, err := scanReport(rows)
+		if err != nil {
+			return nil, 0, err
+		}
+		if r.ClaimedBy != nil {
+			claimers[r.ClaimedBy.ID] = true
+		}
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, err
+	}
+	rows.Close()
+	names := map[int64]*tropic.User{}
+	for id := range claimers {
+		if u, err := findUser(ctx, tx, `u.id = ?`, id); err == nil {
+			names[id] = u
+		}
+	}
+	for _, r := range out {
+		if r.ClaimedBy != nil && names[r.ClaimedBy.ID] != nil {
+			r.ClaimedBy = names[r.ClaimedBy.ID]
+		}
+	}
+	return out, total, nil
+}
+
+// AddFollowUp appends the reporter's further information. A wrong code and an unknown
+// reference answer alike; a report takes at most followUpLimit wrong codes an hour.
+func (s *ReportService) AddFollowUp(ctx context.Context, ref, codeHash, text string) error {
+	text = strings.TrimSpace(text)
+	var p tropic.Problems
+	if text == "" {
+		p.Add("information", "Enter the information you want to add")
+	} else if len([]rune(text)) > tropic.MaxDescription {
+		p.Add("information", fmt.Sprintf("The information must be %d characters or fewer", tropic.MaxDescription))
+	} else if tropic.HasControlChars(text) {
+		p.Add("information", "The information must not contain control characters")
+	}
+	if err := p.Err(); err != nil {
+		return err
+	}
+	denied := tropic.Errorf(tropic.EUNAUTHORISED, "The reference or the follow-up code is not right. Check them and try again.")
+	ref, err := tropic.ParseReference(ref)
+	if err != nil {
+		return denied
+	}
+	tx, err := s.db.beginTx(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var id int64
+	var hash string
+	var failures int
+	var failedAt sql.NullTime
+	err = tx.QueryRow(ctx, `SELECT id, follow_up_hash, follow_up_failures, follow_up_failed_at FROM reports WHERE reference = ?`, ref).Scan(&id, &hash, &failures, &failedAt)
+	if tropic.ErrorCode(mapError(err)) == tropic.ENOTFOUND {
+		return denied
+	} else if err != nil {
+		return fmt.Errorf("find report: %w", err)
+	}
+	if failedAt.Valid && tx.now.Sub(failedAt.Time) > followUpWindow {
+		failures = 0
+	}
+	if failures >= followUpLimit {
+		return tropic.Errorf(tropic.ETOOMANY, "There have been too many attempts to add information to this report. Try again in an hour, or call the Modern Slavery Helpline on 08000 121 700.")
+	}
+	if hash != codeHash {
+		if _, err := tx.Exec(ctx, `UPDATE reports SET follow_up_failures = ?, follow_up_failed_at = ? WHERE id = ?`, failures+1, tx.now, id); err != nil {
+			return err
+		}
+		if err := tx.Commit(); err != nil {
+			return err
+		}
+		return denied
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO report_notes (report_id, at, source, text) VALUES (?, ?, 'reporter', ?)`, id, tx.now, text); err != nil {
+		return fmt.Errorf("add follow-up: %w", err)
+	}
+	// New information on a report already triaged brings it back to the queue's attention.
+	if _, err := tx.Exec(ctx, `UPDATE reports SET follow_up_failures = 0, needs_attention = (status <> ?) WHERE id = ?`, string(tropic.ReportNew), id); err != nil {
+		return err
+	}
+	if err := appendAudit(ctx, tx, tropic.SystemActor("public follow-up"), auditEntry{action: tropic.AuditReportFollowUp, objectType: "report", objectID: id}); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// reportForTriage loads a report for a triage action, refusing anyone but triage.
+func reportForTriage(ctx context.Context, tx *Tx, actor tropic.Actor, ref string) (*tropic.Report, error) {
+	if !actor.Has(tropic.RoleTriage) {
+		return nil, tropic.Errorf(tropic.ENOTFOUND, "Report not found.")
+	}
+	ref, err := tropic.ParseReference(ref)
+	if err != nil {
+		return nil, tropic.Errorf(tropic.ENOTFOUND, "Report not found.")
+	}
+	var id int64
+	var claimedBy sql.NullInt64
+	var status string
+	if err := tx.QueryRow(ctx, `SELECT id, claimed_by, status FROM reports WHERE reference = ?`+tx.db.forUpdate(), ref).Scan(&id, &claimedBy, &status); err != nil {
+		if tropic.ErrorCode(mapError(err)) == tropic.ENOTFOUND {
+			return nil, tropic.Errorf(tropic.ENOTFOUND, "Report not found.")
+		}
+		return nil, err
+	}
+	r := &tropic.Report{ID: id, Reference: ref, Status: tropic.ReportStatus(status)}
+	if claimedBy.Valid {
+		r.ClaimedBy = &tropic.User{ID: claimedBy.Int64}
+	}
+	return r, nil
+}
+
+// ClaimReport marks the actor as working the report. Taking over another person's
+// claim must be asked for explicitly.
+func (s *ReportService) ClaimReport(ctx context.Context, actor tropic.Actor, ref string, takeOver bool) error {
+	tx, err := s.db.beginTx(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	r, err := reportForTriage(ctx, tx, actor, ref)
+	if err != nil {
+		return err
+	}
+	if r.ClaimedBy != nil && r.ClaimedBy.ID != actor.UserID && !takeOver {
+		u, _ := findUser(ctx, tx, `u.id = ?`, r.ClaimedBy.ID)
+		who := "someone else"
+		if u != nil {
+			who = u.Name + " (" + u.Agency.Name + ")"
+		}
+		return tropic.Errorf(tropic.ECONFLICT, "%s is already working on this report. Take it over only if you have agreed it with them.", who)
+	}
+	if _, err := tx.Exec(ctx, `UPDATE reports SET claimed_by = ?, claimed_at = ? WHERE id = ?`, actor.UserID, tx.now, r.ID); err != nil {
+		return fmt.Errorf("claim report: %w", err)
+	}
+	detail := ""
+	if r.ClaimedBy != nil && r.ClaimedBy.ID != actor.UserID {
+		detail = fmt.Sprintf("taken over from user %d", r.ClaimedBy.ID)
+	}
+	if err := appendAudit(ctx, tx, actor, auditEntry{action: tropic.AuditReportClaimed, objectType: "report", objectID: r.ID, detail: detail}); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// DecideReport records a triage decision with who and why.
+func (s *ReportService) DecideReport(ctx context.Context, actor tropic.Actor, ref string, d tropic.ReportDecision) error {
+	if err := d.Validate(); err != nil {
+		return err
+	}
+	tx, err := s.db.beginTx(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	r, err := reportForTriage(ctx, tx, actor, ref)
+	if err != nil {
+		return err
+	}
+	var passedTo any
+	note := d.Status.Label()
+	switch d.Status {
+	case tropic.ReportDuplicate:
+		if d.DuplicateOf == r.Reference {
+			return &tropic.Error{Code: tropic.EINVALID, Message: "A report cannot duplicate itself", Fields: map[string]string{"duplicate_of": "A report cannot duplicate itself; enter the other report's reference"}}
+		}
+		var n int
+		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM reports WHERE reference = ?`, d.DuplicateOf).Scan(&n); err != nil {
+			return err
+		}
+		if n == 0 {
+			return &tropic.Error{Code: tropic.EINVALID, Message: "There is no report with that reference", Fields: map[string]string{"duplicate_of": "There is no report with that reference"}}
+		}
+		note += " of " + d.DuplicateOf
+	case tropic.ReportPassedToAgency:
+		a, err := findAgency(ctx, tx, `id = ?`, d.AgencyID)
+		if err != nil {
+			return &tropic.Error{Code: tropic.EINVALID, Message: "Choose an agency from the list", Fields: map[string]string{"agency": "Choose an agency from the list"}}
+		}
+		passedTo = a.ID
+		note += ": " + a.Name
+	}
+	if d.Reason != "" {
+		note += ". " + d.Reason
+	}
+	if _, err := tx.Exec(ctx, `UPDATE reports SET status = ?, decided_by = ?, decided_at = ?, decision_reason = ?, duplicate_of = ?, passed_to_agency = ?, needs_attention = ? WHERE id = ?`,
+		string(d.Status), actor.UserID, tx.now, d.Reason, d.DuplicateOf, passedTo, false, r.ID); err != nil {
+		return fmt.Errorf("decide report: %w", err)
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO report_notes (report_id, at, source, user_id, text) VALUES (?, ?, 'staff', ?, ?)`, r.ID, tx.now, actor.UserID, "Decision: "+note); err != nil {
+		return err
+	}
+	if err := appendAudit(ctx, tx, actor, auditEntry{action: tropic.AuditReportDecided, objectType: "report", objectID: r.ID, detail: note}); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// SetUrgency overrides the computed urgency, with a reason.
+func (s *ReportService) SetUrgency(ctx context.Context, actor tropic.Actor, ref string, u tropic.Urgency, reason string) error {
+	var p tropic.Problems
+	reason = strings.TrimSpace(reason)
+	if !u.Valid() {
+		p.Add("urgency", "Choose emergency, urgent or routine")
+	}
+	if reason == "" {
+		p.Add("urgency_reason", "Enter why the urgency should change")
+	} else if len([]rune(reason)) > tropic.MaxMediumText || tropic.HasControlChars(reason) {
+		p.Add("urgency_reason", fmt.Sprintf("The reason must be %d characters or fewer", tropic.MaxMediumText))
+	}
+	if err := p.Err(); err != nil {
+		return err
+	}
+	tx, err := s.db.beginTx(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	r, err := reportForTriage(ctx, tx, actor, ref)
+	if err != nil {
+		return err
+	}
+	text := fmt.Sprintf("%s: %s", strings.ToLower(u.Label()), reason)
+	if _, err := tx.Exec(ctx, `UPDATE reports SET urgency = ?, urgency_rank = ?, urgency_reason = ?, urgency_override = ? WHERE id = ?`,
+		string(u), u.Rank(), text+" (changed by triage)", true, r.ID); err != nil {
+		return fmt.Errorf("set urgency: %w", err)
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO report_notes (report_id, at, source, user_id, text) VALUES (?, ?, 'staff', ?, ?)`, r.ID, tx.now, actor.UserID, "Urgency changed to "+text); err != nil {
+		return err
+	}
+	if err := appendAudit(ctx, tx, actor, auditEntry{action: tropic.AuditReportUrgency, objectType: "report", objectID: r.ID, detail: text}); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// AddReportNote adds a staff note to a report's timeline.
+func (s *ReportService) AddReportNote(ctx context.Context, actor tropic.Actor, ref, text string) error {
+	text = strings.TrimSpace(text)
+	var p tropic.Problems
+	if text == "" {
+		p.Add("note", "Enter the note")
+	} else if len([]rune(text)) > tropic.MaxDescription || tropic.HasControlChars(text) {
+		p.Add("note", fmt.Sprintf("The note must be %d characters or fewer, without control characters", tropic.MaxDescription))
+	}
+	if err := p.Err(); err != nil {
+		return err
+	}
+	tx, err := s.db.beginTx(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	r, err := reportForTriage(ctx, tx, actor, ref)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO report_notes (report_id, at, source, user_id, text) VALUES (?, ?, 'staff', ?, ?)`, r.ID, tx.now, actor.UserID, text); err != nil {
+		return fmt.Errorf("add note: %w", err)
+	}
+	if err := appendAudit(ctx, tx, actor, auditEntry{action: tropic.AuditReportNote, objectType: "report", objectID: r.ID}); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// FindDistricts lists the partnership's districts by name.
+func (s *ReportService) FindDistricts(ctx context.Context) ([]tropic.District, error) {
+	rows, err := s.db.read.QueryContext(ctx, `SELECT slug, name FROM districts ORDER BY name`)
+	if err != nil {
+		return nil, fmt.Errorf("find districts: %w", err)
+	}
+	defer rows.Close()
+	var out []tropic.District
+	for rows.Next() {
+		var d tropic.District
+		if err := rows.Scan(&d.Slug, &d.Name); err != nil {
+			return nil, err
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+// CreateDistrict adds a district.
+func (s *ReportService) CreateDistrict(ctx context.Context, actor tropic.Actor, d tropic.District) error {
+	if err := d.Validate(); err != nil {
+		return err
+	}
+	tx, err := s.db.beginTx(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if _, err := tx.Exec(ctx, `INSERT INTO districts (slug, name, created_at) VALUES (?, ?, ?)`, d.Slug, d.Name, tx.now); err != nil {
+		if isUniqueViolation(err) {
+			return &tropic.Error{Code: tropic.ECONFLICT, Message: "A district with this slug or name exists already", Fields: map[string]string{"slug": "A district with this slug or name exists already"}}
+		}
+		return fmt.Errorf("create district: %w", err)
+	}
+	if err := appendAudit(ctx, tx, actor, auditEntry{action: tropic.AuditDistrictCreated, objectType: "district", detail: d.Slug}); err != nil {
+		return err
+	}
+	return tx.Commit()
+}

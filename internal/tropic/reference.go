@@ -1,0 +1,153 @@
+package tropic
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"errors"
+	"strings"
+)
+
+// References and follow-up codes use Crockford's base32 alphabet: no I, L, O or U, so
+// that what is read out over the phone is not misheard or mistyped.
+const crockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+// ReferenceLength is the number of random characters in a report reference (40 bits),
+// followed by one check character.
+const ReferenceLength = 8
+
+// NewReference returns a fresh random reference like "KM7Q-2XPA-7".
+func NewReference() string {
+	b := make([]byte, ReferenceLength)
+	rand.Read(b)
+	s := make([]byte, ReferenceLength)
+	for i, v := range b {
+		s[i] = crockford[v&31]
+	}
+	return formatReference(string(s) + string(checkChar(string(s))))
+}
+
+func formatReference(s string) string { return s[:4] + "-" + s[4:8] + "-" + s[8:] }
+
+// checkChar is the Luhn mod 32 check character: it catches every single mistyped
+// character and almost every swap of two neighbours.
+func checkChar(s string) byte {
+	factor, sum := 2, 0
+	for i := len(s) - 1; i >= 0; i-- {
+		add := factor * strings.IndexByte(crockford, s[i])
+		if factor == 2 {
+			factor = 1
+		} else {
+			factor = 2
+		}
+		sum += add/32 + add%32
+	}
+	return crockford[(32-sum%32)%32]
+}
+
+// ErrBadReference says a reference is not one Tropic could have given: it is
+// mistyped, or was never a reference.
+var ErrBadReference = errors.New("not a valid reference")
+
+// ParseReference reads a reference as people type it: any case, with or without
+// spaces and hyphens, with O for 0 and I or L for 1. It returns the canonical form
+// or ErrBadReference when the check character does not match.
+func ParseReference(s string) (string, error) {
+	if len(s) > 40 {
+		return "", ErrBadReference
+	}
+	var b strings.Builder
+	for _, r := range strings.ToUpper(s) {
+		switch {
+		case r == ' ' || r == '-' || r == '\t':
+			continue
+		case r == 'O':
+			r = '0'
+		case r == 'I' || r == 'L':
+			r = '1'
+		}
+		if r > 127 || strings.IndexByte(crockford, byte(r)) < 0 {
+			return "", ErrBadReference
+		}
+		b.WriteRune(r)
+	}
+	c := b.String()
+	if len(c) != ReferenceLength+1 || checkChar(c[:ReferenceLength]) != c[ReferenceLength] {
+		return "", ErrBadReference
+	}
+	return formatReference(c), nil
+}
+
+// FollowUpCode derives the follow-up code from the form's key. The key is 128 random
+// bits that only the reporter's browser holds, so the code is unguessable; deriving
+// it means that a report submitted twice (double click, refresh) shows the same code
+// again, while the store keeps only hashes of the key and the code.
+func FollowUpCode(formKey string) string {
+	sum := sha256.Sum256([]byte("tropic follow-up code\x00" + formKey))
+	code := make([]byte, 10)
+	for i := range code {
+		code[i] = crockford[sum[i]&31]
+	}
+	return string(code[:5]) + "-" + string(code[5:])
+}
+
+// NewFollowUpCode returns a random follow-up code, for reports taken without a form key.
+func NewFollowUpCode() string {
+	b := make([]byte, 16)
+	rand.Read(b)
+	return FollowUpCode(string(b))
+}
+
+// HashFollowUpCode is the stored form of a follow-up code, read as people type it.
+func HashFollowUpCode(code string) string {
+	var b strings.Builder
+	for _, r := range strings.ToUpper(code) {
+		switch r {
+		case ' ', '-':
+			continue
+		case 'O':
+			r = '0'
+		case 'I', 'L':
+			r = '1'
+		}
+		b.WriteRune(r)
+	}
+	return hashHex("tropic follow-up code hash\x00" + b.String())
+}
+
+// HashFormKey is the stored form of a form key, used to recognise a second submission.
+func HashFormKey(formKey string) string { return hashHex("tropic form key\x00" + formKey) }
+
+// ValidFormKey reports whether k looks like a key Tropic made: 32 hex digits.
+func ValidFormKey(k string) bool {
+	if len(k) != 32 {
+		return false
+	}
+	for _, r := range k {
+		if !strings.ContainsRune("0123456789abcdef", r) {
+			return false
+		}
+	}
+	return true
+}
+
+// NewFormKey returns a fresh form key.
+func NewFormKey() string {
+	b := make([]byte, 16)
+	rand.Read(b)
+	const hexdigits = "0123456789abcdef"
+	out := make([]byte, 32)
+	for i, v := range b {
+		out[2*i], out[2*i+1] = hexdigits[v>>4], hexdigits[v&15]
+	}
+	return string(out)
+}
+
+func hashHex(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	const hexdigits = "0123456789abcdef"
+	out := make([]byte, 64)
+	for i, v := range sum {
+		out[2*i], out[2*i+1] = hexdigits[v>>4], hexdigits[v&15]
+	}
+	return string(out)
+}
