@@ -18,6 +18,7 @@ import (
 	"tropic/internal/auth"
 	"tropic/internal/store"
 	"tropic/internal/store/storetest"
+	"tropic/internal/tropic"
 )
 
 func TestDemoServesHealthzAndPrintsItsAccounts(t *testing.T) {
@@ -30,8 +31,8 @@ func TestDemoServesHealthzAndPrintsItsAccounts(t *testing.T) {
 		}
 	}
 	// One user per role in the police unit, the county council, two district councils and a charity.
-	if n := strings.Count(out, "@demo.tropic.example"); n != 25 {
-		t.Errorf("demo printed %d accounts, want 25", n)
+	if n, want := strings.Count(out, "@demo.tropic.example"), 5*len(tropic.Roles); n != want {
+		t.Errorf("demo printed %d accounts, want %d", n, want)
 	}
 	if m := regexp.MustCompile(`ready in ([0-9.]+)s`).FindStringSubmatch(out); m == nil {
 		t.Errorf("demo did not say how long it took to be ready:\n%s", out)
