@@ -49,10 +49,15 @@ func (s *Server) routes() http.Handler {
 	// JSON API.
 	mux.Handle("GET /api/v1/openapi.json", s.handleOpenAPI())
 	s.api(mux, "GET /api/v1/me", s.handleAPIMe())
+	s.api(mux, "POST /api/v1/reports", s.handleAPICreateReport())
+	s.api(mux, "GET /api/v1/reports", s.handleAPIListReports())
+	s.api(mux, "GET /api/v1/reports/{reference}", s.handleAPIGetReport())
 	mux.Handle("/api/", s.handleAPINotFound())
 
 	// Everything else.
 	mux.Handle("/", s.browser(http.HandlerFunc(s.notFound)))
 
-	return s.observe(s.secureHeaders(recordRoute(mux)))
+	// secureHeaders is outermost so that the 500 page observe writes after a panic
+	// carries the request's CSP nonce too.
+	return s.secureHeaders(s.observe(recordRoute(mux)))
 }
