@@ -5,10 +5,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"tropic/internal/auth"
 	"tropic/internal/demo"
+	"tropic/internal/phone"
+	"tropic/internal/store"
 	"tropic/internal/web"
 )
 
@@ -22,6 +25,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	password := fs.String("demo-password", defaultDemoPassword, "the password all demo accounts share")
 	seed := fs.Uint64("seed", 1, "seed of the demo data generator")
 	requireMFA := fs.Bool("mfa", false, "require multi-factor authentication for demo accounts too")
+	reportsPerYear := fs.Int("reports-per-year", 300, "about how many synthetic reports a year of demo history holds")
 	exitURL := fs.String("exit-url", "https://www.bbc.co.uk/weather", "the neutral site 'Exit this page' leads to")
 	if helped, err := parse(fs, args); helped || err != nil {
 		return err
@@ -38,7 +42,10 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	if _, err := os.Stat(path); err == nil {
 		return fmt.Errorf("tropic demo: %s exists already; the demo starts from a fresh database (choose another --dir)", path)
 	}
-	db, err := openDB(ctx, path, true)
+	// The demo writes years of history: its store's clock is moved to each moment as
+	// it is written, then handed back to the wall clock before serving.
+	clock := &demoClock{}
+	db, err := openDB(ctx, path, true, store.Options{Now: clock.Now})
 	if err != nil {
 		return err
 	}
@@ -52,14 +59,44 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	now := time.Now().UTC()
+	history := store.NewReportService(db, nil, phone.Parse) // no notifications for history
+	stats, err := demo.SeedReports(ctx, demo.NewGenerator(*seed), demo.ReportServices{Reports: history, Agencies: svc.agencies, Users: svc.users, SetNow: clock.Set},
+		time.Date(now.Year()-3, time.January, 1, 0, 0, 0, 0, time.UTC), now, *reportsPerYear)
+	clock.Set(time.Time{})
+	if err != nil {
+		return err
+	}
 	cfg := web.Config{PartnershipName: demo.PartnershipName, MFAWaived: !*requireMFA, ExitURL: *exitURL, Version: version}
 	return serve(ctx, e, newLogger(e), svc, cfg, *addr, "", "", func(url string) {
 		fmt.Fprintf(e.stdout, "Tropic demo is running at %s (ready in %.1fs)\n", url, time.Since(start).Seconds())
-		fmt.Fprintf(e.stdout, "Database: %s (synthetic data only)\n", path)
+		fmt.Fprintf(e.stdout, "Database: %s (synthetic data only: %d reports, %d triaged)\n", path, stats.Reports, stats.Decided)
 		if !*requireMFA {
 			fmt.Fprintln(e.stdout, "Multi-factor authentication is waived for demo accounts.")
 		}
 		fmt.Fprintf(e.stdout, "Demo accounts (password %q):\n%s", *password, demo.FormatAccounts(accounts))
 		fmt.Fprintf(e.stdout, "Sign in at %s/login. Press Ctrl+C to stop.\n", url)
 	})
+}
+
+// demoClock is the wall clock, unless set to a moment in the demo's history.
+type demoClock struct {
+	mu sync.Mutex
+	at time.Time
+}
+
+func (c *demoClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.at.IsZero() {
+		return time.Now()
+	}
+	return c.at
+}
+
+// Set moves the clock to t; the zero time hands it back to the wall clock.
+func (c *demoClock) Set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.at = t
 }

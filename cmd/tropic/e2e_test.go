@@ -350,4 +350,3 @@ func TestTwoServersOnOnePostgresDatabaseShareSessions(t *testing.T) {
 		t.Errorf("audit verify on PostgreSQL: got %q, %v", out, err)
 	}
 }
-

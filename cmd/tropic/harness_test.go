@@ -146,4 +146,3 @@ func moduleRoot(t *testing.T) string {
 		dir = parent
 	}
 }
-

@@ -22,8 +22,12 @@ func databaseURL(e *env) string {
 
 // openDB opens the database and, unless told not to, applies pending migrations. It
 // refuses a schema newer than this binary knows.
-func openDB(ctx context.Context, dsn string, migrate bool) (*store.DB, error) {
-	db, err := store.Open(ctx, dsn, store.Options{})
+func openDB(ctx context.Context, dsn string, migrate bool, opts ...store.Options) (*store.DB, error) {
+	var o store.Options
+	if len(opts) > 0 {
+		o = opts[0]
+	}
+	db, err := store.Open(ctx, dsn, o)
 	if err != nil {
 		return nil, err
 	}
