@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
+	"time"
 
 	"tropic/internal/tropic"
 )
@@ -105,7 +106,8 @@ func (s *TokenService) FindTokens(ctx context.Context, userID int64) ([]*tropic.
 		if err := rows.Scan(&t.ID, &t.UserID, &t.Name, &t.Prefix, &t.CreatedAt, &exp, &rev, &used); err != nil {
 			return nil, err
 		}
-		t.ExpiresAt, t.RevokedAt, t.LastUsedAt = exp.Time, rev.Time, used.Time
+		t.CreatedAt = t.CreatedAt.UTC()
+		t.ExpiresAt, t.RevokedAt, t.LastUsedAt = utc(exp), utc(rev), utc(used)
 		out = append(out, &t)
 	}
 	return out, rows.Err()
@@ -135,4 +137,12 @@ func (s *TokenService) AuthenticateToken(ctx context.Context, secretHash string)
 		}
 	}
 	return u, tx.Commit()
+}
+
+// utc is a nullable time in UTC, the zero time when null.
+func utc(t sql.NullTime) time.Time {
+	if !t.Valid {
+		return time.Time{}
+	}
+	return t.Time.UTC()
 }

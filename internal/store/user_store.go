@@ -28,7 +28,9 @@ func (s *UserService) CreateUser(ctx context.Context, actor tropic.Actor, u *tro
 	}
 	defer tx.Rollback()
 	agency, err := findAgency(ctx, tx, `id = ?`, u.AgencyID)
-	if err != nil {
+	if err != nil && tropic.ErrorCode(err) != tropic.ENOTFOUND {
+		return err
+	} else if err != nil {
 		return &tropic.Error{Code: tropic.EINVALID, Message: "Choose an agency that exists", Fields: map[string]string{"agency": "Choose an agency that exists"}}
 	}
 	u.CreatedAt = tx.now
@@ -336,6 +338,9 @@ func (s *UserService) EnrolMFA(ctx context.Context, userID int64, secret string,
 	var agencyID int64
 	err = tx.QueryRow(ctx, `UPDATE users SET mfa_secret = ?, mfa_last_step = ? WHERE id = ? AND mfa_secret = '' RETURNING agency_id`, secret, step, userID).Scan(&agencyID)
 	if tropic.ErrorCode(mapError(err)) == tropic.ENOTFOUND {
+		if _, ferr := findUser(ctx, tx, `u.id = ?`, userID); ferr != nil {
+			return ferr
+		}
 		return tropic.Errorf(tropic.ECONFLICT, "Multi-factor authentication is already set up for this account.")
 	} else if err != nil {
 		return fmt.Errorf("enrol mfa: %w", err)
