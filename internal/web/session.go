@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode"
 
 	"tropic/internal/tropic"
 )
@@ -59,9 +60,12 @@ func (s *Server) redirectToLogin(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, target, http.StatusSeeOther)
 }
 
-// safeNext returns next if it is a path on this site, else the staff home.
+// safeNext returns next if it is a path on this site, else the staff home. Browsers
+// read a backslash as a slash and drop tabs and newlines, and http.Redirect cleans
+// the path, so "/./\evil.example" and "/\t/evil.example" would both leave for
+// //evil.example: backslashes and control characters are refused anywhere.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") || strings.ContainsAny(next, "\r\n") {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.Contains(next, "\\") || strings.ContainsFunc(next, unicode.IsControl) {
 		return "/staff"
 	}
 	return next
