@@ -21,11 +21,16 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	tlsKey := fs.String("tls-key", e.getenv("TROPIC_TLS_KEY"), "TLS key file (TROPIC_TLS_KEY)")
 	secure := fs.Bool("secure-cookies", e.getenv("TROPIC_SECURE_COOKIES") == "1", "mark cookies Secure and send HSTS, for a TLS-terminating proxy in front (TROPIC_SECURE_COOKIES=1)")
 	exitURL := fs.String("exit-url", envOr(e, "TROPIC_EXIT_URL", "https://www.bbc.co.uk/weather"), "the neutral site 'Exit this page' leads to (TROPIC_EXIT_URL)")
+	mailFlags := addMailFlags(fs, e)
 	if helped, err := parse(fs, args); helped || err != nil {
 		return err
 	}
 	if (*tlsCert == "") != (*tlsKey == "") {
 		return usageError("tropic serve: give both --tls-cert and --tls-key, or neither")
+	}
+	mail, err := mailFlags.settings(listenBaseURL(*addr, *tlsCert != ""))
+	if err != nil {
+		return err
 	}
 	log := newLogger(e)
 	db, err := openDB(ctx, databaseURL(e), !*noMigrate)
@@ -34,6 +39,11 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	}
 	defer db.Close()
 	svc := newServices(db)
+	stopJobs, err := startJobs(ctx, log, svc, mail) // notifications (jobs.go)
+	if err != nil {
+		return err
+	}
+	defer stopJobs() // after the HTTP server has shut down, before the database closes
 	cfg := web.Config{PartnershipName: *name, SecureCookies: *secure || *tlsCert != "", ExitURL: *exitURL, Version: version}
 	return serve(ctx, e, log, svc, cfg, *addr, *tlsCert, *tlsKey, func(url string) {
 		fmt.Fprintf(e.stdout, "Tropic is running at %s (database: %s)\n", url, db.Dialect())
@@ -99,9 +109,13 @@ func serve(ctx context.Context, e *env, log *slog.Logger, svc *services, cfg web
 	case <-ctx.Done():
 	}
 	log.Info("shutting down")
-	shutCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	// Requests in flight get a few seconds to finish; connections that never sent a
+	// request (browsers open spares) are then closed rather than waited for.
+	shutCtx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 	defer cancel()
-	if err := hs.Shutdown(shutCtx); err != nil {
+	if err := hs.Shutdown(shutCtx); errors.Is(err, context.DeadlineExceeded) {
+		hs.Close()
+	} else if err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
