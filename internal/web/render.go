@@ -26,6 +26,7 @@ type Layout struct {
 	User        *tropic.User // the signed-in member of staff, if any
 	MFAWaived   bool
 	Nav         string // the staff navigation item to mark as current
+	ShowTriage  bool   // the user has the triage role: the navigation offers the triage queue
 	Errors      []FieldError
 }
 
@@ -98,6 +99,7 @@ func (s *Server) newLayout(r *http.Request, title string) Layout {
 		RequestID:   requestID(r.Context()),
 		User:        userFrom(r.Context()),
 		MFAWaived:   s.cfg.MFAWaived,
+		ShowTriage:  canTriage(userFrom(r.Context())),
 	}
 }
 

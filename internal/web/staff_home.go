@@ -1,9 +1,14 @@
 package web
 
-import "net/http"
+import (
+	"net/http"
+
+	"tropic/internal/tropic"
+)
 
 type staffHomePage struct {
 	Layout
+	Triage *triageSummary // the queue's urgent reports, for the triage hub only
 }
 
 // handleStaffHome is the dashboard: who you are, and what needs you. Tasks, urgent
@@ -12,6 +17,14 @@ func (s *Server) handleStaffHome() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p := &staffHomePage{Layout: s.newLayout(r, "Home")}
 		p.Nav = "home"
+		if p.ShowTriage {
+			sum, err := s.summariseTriage(r.Context(), tropic.ActorFor(p.User))
+			if err != nil {
+				s.serverError(w, r, err)
+				return
+			}
+			p.Triage = sum
+		}
 		s.render(w, r, http.StatusOK, "staff_home", p)
 	})
 }

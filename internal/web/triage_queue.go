@@ -1,0 +1,289 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"tropic/internal/tropic"
+)
+
+// triagePageSize is how many reports one page of the queue lists.
+const triagePageSize = 50
+
+// triageFilter is the queue's filter form as typed, kept for the page and its links.
+type triageFilter struct {
+	Ref          string
+	District     string
+	Exploitation string
+	Channel      string
+	Status       string // "" (open), "all", or a decided status
+	From, To     string // dates received, as typed
+	Page         int
+}
+
+// query is the filter as a query string, for pagination links; page 0 leaves it out.
+func (f triageFilter) query(page int) string {
+	v := url.Values{}
+	for k, s := range map[string]string{"ref": f.Ref, "district": f.District, "exploitation": f.Exploitation,
+		"channel": f.Channel, "status": f.Status, "from": f.From, "to": f.To} {
+		if s != "" {
+			v.Set(k, s)
+		}
+	}
+	if page > 1 {
+		v.Set("page", strconv.Itoa(page))
+	}
+	if len(v) == 0 {
+		return "/triage"
+	}
+	return "/triage?" + v.Encode()
+}
+
+type triageQueueRow struct {
+	Reference      string
+	Href           string
+	Received       string
+	Age            string
+	UrgencyLabel   string
+	UrgencyClass   string
+	UrgencyReason  string
+	District       string
+	Exploitation   string
+	Channel        string
+	Claim          string
+	StatusLabel    string
+	StatusClass    string
+	Decided        bool // the status is worth showing: not new
+	NewInformation bool
+}
+
+type triagePageLink struct {
+	Number   int
+	Href     string
+	Current  bool
+	Ellipsis bool
+}
+
+type triagePagination struct {
+	Prev  string // href, "" on the first page
+	Next  string // href, "" on the last page
+	Items []triagePageLink
+}
+
+type triageQueuePage struct {
+	Layout
+	Filter       triageFilter
+	Districts    []triageOption
+	Types        []triageOption
+	Channels     []triageOption
+	Statuses     []triageOption
+	Rows         []triageQueueRow
+	Total        int
+	First, Last  int    // the positions of the rows shown, from 1
+	What         string // what the total counts: "open reports", "reports"
+	Pagination   *triagePagination
+	Filtered     bool   // a filter other than the default is set
+	Searched     string // the reference searched for, in canonical form
+	SearchFailed bool   // the reference was mistyped
+}
+
+// handleTriageQueue lists the reports awaiting triage, most urgent and oldest first.
+func (s *Server) handleTriageQueue() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		districts, err := s.deps.Reports.FindDistricts(ctx)
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		p := &triageQueuePage{Layout: s.newLayout(r, "Triage queue")}
+		p.Nav = "triage"
+		filter, err := parseTriageFilter(r.URL.Query(), districts, p)
+		p.fillOptions(districts)
+		if err != nil {
+			p.Errors = errorsFrom(err, "ref", "from", "to")
+			p.SearchFailed = p.FieldMessage("ref") != ""
+			s.render(w, r, http.StatusOK, "triage_queue", p)
+			return
+		}
+		actor := tropic.ActorFor(userFrom(ctx))
+		filter.Limit, filter.Offset = triagePageSize, (p.Filter.Page-1)*triagePageSize
+		reports, total, err := s.deps.Reports.FindReports(ctx, actor, filter)
+		if err == nil && len(reports) == 0 && total > 0 && p.Filter.Page > 1 {
+			// Past the last page, as after decisions emptied it: show the last page.
+			p.Filter.Page = (total + triagePageSize - 1) / triagePageSize
+			filter.Offset = (p.Filter.Page - 1) * triagePageSize
+			reports, total, err = s.deps.Reports.FindReports(ctx, actor, filter)
+		}
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		now := s.now()
+		p.Total = total
+		for _, rep := range reports {
+			p.Rows = append(p.Rows, triageQueueRow{
+				Reference:      rep.Reference,
+				Href:           triageReportPath(rep.Reference),
+				Received:       triageDateTime(rep.ReceivedAt),
+				Age:            triageAge(now, rep.ReceivedAt),
+				UrgencyLabel:   rep.Urgency.Label(),
+				UrgencyClass:   triageUrgencyTag(rep.Urgency),
+				UrgencyReason:  rep.UrgencyReason,
+				District:       triageDistrictName(rep.Location.District, districts),
+				Exploitation:   rep.Exploitation.Label(),
+				Channel:        rep.Channel.Label(),
+				Claim:          triageClaimText(rep.ClaimedBy),
+				StatusLabel:    rep.Status.Label(),
+				StatusClass:    triageStatusTag(rep.Status),
+				Decided:        rep.Status != tropic.ReportNew,
+				NewInformation: rep.NeedsAttention,
+			})
+		}
+		if len(p.Rows) > 0 {
+			p.First = filter.Offset + 1
+			p.Last = filter.Offset + len(p.Rows)
+		}
+		p.Pagination = newTriagePagination(p.Filter, total)
+		s.render(w, r, http.StatusOK, "triage_queue", p)
+	})
+}
+
+// parseTriageFilter reads the queue's query string into p.Filter and the store's
+// filter. Unknown choices are ignored, as only a hand-made address holds them;
+// a mistyped reference or date is a problem to show.
+func parseTriageFilter(q url.Values, districts []tropic.District, p *triageQueuePage) (tropic.ReportFilter, error) {
+	var f tropic.ReportFilter
+	var problems tropic.Problems
+	in := &p.Filter
+	get := func(k string) string { return strings.TrimSpace(q.Get(k)) }
+	in.Page, _ = strconv.Atoi(get("page"))
+	in.Page = max(in.Page, 1)
+
+	if d := get("district"); d == "not_sure" {
+		in.District = d
+	} else {
+		for _, k := range districts {
+			if k.Slug == d {
+				in.District = d
+			}
+		}
+	}
+	f.District = in.District
+	if t := tropic.ExploitationType(get("exploitation")); t.Valid() {
+		in.Exploitation, f.Exploitation = string(t), t
+	}
+	if c := tropic.Channel(get("channel")); c.Valid() {
+		in.Channel, f.Channel = string(c), c
+	}
+	switch st := get("status"); st {
+	case "all":
+		in.Status = st
+		f.Statuses = []tropic.ReportStatus{tropic.ReportNew, tropic.ReportLinkedToCase, tropic.ReportPassedToAgency, tropic.ReportNoFurtherAction, tropic.ReportDuplicate}
+	case string(tropic.ReportLinkedToCase), string(tropic.ReportPassedToAgency), string(tropic.ReportNoFurtherAction), string(tropic.ReportDuplicate):
+		in.Status = st
+		f.Statuses = []tropic.ReportStatus{tropic.ReportStatus(st)}
+	}
+	in.From, in.To = get("from"), get("to")
+	if in.From != "" {
+		if d, ok := parseTriageDate(in.From); ok {
+			f.From = d
+		} else {
+			problems.Add("from", "Received from must be a real date, like 20/11/2026")
+		}
+	}
+	if in.To != "" {
+		if d, ok := parseTriageDate(in.To); ok {
+			f.To = d.AddDate(0, 0, 1) // the whole of the last day
+			if !f.From.IsZero() && d.Before(f.From) {
+				problems.Add("to", "Received to must be the same as or after received from")
+			}
+		} else {
+			problems.Add("to", "Received to must be a real date, like 27/11/2026")
+		}
+	}
+	p.Filtered = in.District != "" || in.Exploitation != "" || in.Channel != "" || in.Status != "" || in.From != "" || in.To != ""
+	if in.Ref = get("ref"); in.Ref != "" {
+		ref, err := tropic.ParseReference(in.Ref)
+		if err != nil {
+			problems.Add("ref", "That is not a reference Tropic gives: check it for a mistyped character. References look like KM7Q-2XPA-7")
+		} else {
+			// A reference finds its report whatever the other filters say.
+			p.Searched = ref
+			f = tropic.ReportFilter{Reference: ref}
+		}
+	}
+	return f, problems.Err()
+}
+
+// parseTriageDate reads a date as people type it (20/11/2026, 20 11 2026) or in ISO
+// form (2026-11-20), in UK time.
+func parseTriageDate(s string) (time.Time, bool) {
+	for _, layout := range []string{"2006-01-02", "2/1/2006", "2 1 2006", "2-1-2006", "2.1.2006"} {
+		if d, err := time.ParseInLocation(layout, s, triageZone); err == nil && d.Year() >= 1950 && d.Year() < 3000 {
+			return d, true
+		}
+	}
+	return time.Time{}, false
+}
+
+// fillOptions builds the filter form's choices, marking what is chosen.
+func (p *triageQueuePage) fillOptions(districts []tropic.District) {
+	f := p.Filter
+	p.Districts = []triageOption{{Value: "", Label: "Any district", Selected: f.District == ""}}
+	for _, d := range districts {
+		p.Districts = append(p.Districts, triageOption{Value: d.Slug, Label: d.Name, Selected: f.District == d.Slug})
+	}
+	p.Districts = append(p.Districts, triageOption{Value: "not_sure", Label: "Not sure (the reporter did not know)", Selected: f.District == "not_sure"})
+
+	p.Types = []triageOption{{Value: "", Label: "Any type", Selected: f.Exploitation == ""}}
+	for _, t := range append(append([]tropic.ExploitationType(nil), tropic.ExploitationTypes...), tropic.ExploitNotSpecified) {
+		p.Types = append(p.Types, triageOption{Value: string(t), Label: t.Label(), Selected: f.Exploitation == string(t)})
+	}
+
+	p.Channels = []triageOption{{Value: "", Label: "Any channel", Selected: f.Channel == ""}}
+	for _, c := range tropic.Channels {
+		p.Channels = append(p.Channels, triageOption{Value: string(c), Label: c.Label(), Selected: f.Channel == string(c)})
+	}
+
+	p.Statuses = []triageOption{
+		{Value: "", Label: "Open reports", Selected: f.Status == ""},
+		{Value: "all", Label: "All reports", Selected: f.Status == "all"},
+	}
+	for _, st := range []tropic.ReportStatus{tropic.ReportLinkedToCase, tropic.ReportPassedToAgency, tropic.ReportNoFurtherAction, tropic.ReportDuplicate} {
+		p.Statuses = append(p.Statuses, triageOption{Value: string(st), Label: st.Label(), Selected: f.Status == string(st)})
+	}
+	p.What = "open reports"
+	if f.Status != "" || p.Searched != "" {
+		p.What = "reports"
+	}
+}
+
+// newTriagePagination builds GOV.UK pagination for total reports, or nil for one page:
+// the first and last pages, and the pages either side of the current one.
+func newTriagePagination(f triageFilter, total int) *triagePagination {
+	pages := (total + triagePageSize - 1) / triagePageSize
+	if pages <= 1 {
+		return nil
+	}
+	cur := min(f.Page, pages)
+	p := &triagePagination{}
+	if cur > 1 {
+		p.Prev = f.query(cur - 1)
+	}
+	if cur < pages {
+		p.Next = f.query(cur + 1)
+	}
+	for n := 1; n <= pages; n++ {
+		switch {
+		case n == 1 || n == pages || (n >= cur-1 && n <= cur+1):
+			p.Items = append(p.Items, triagePageLink{Number: n, Href: f.query(n), Current: n == cur})
+		case len(p.Items) > 0 && !p.Items[len(p.Items)-1].Ellipsis:
+			p.Items = append(p.Items, triagePageLink{Ellipsis: true})
+		}
+	}
+	return p
+}

@@ -1,0 +1,276 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"tropic/internal/tropic"
+)
+
+type triageRow struct {
+	Key    string
+	Values []string // one paragraph each
+}
+
+type triageSection struct {
+	Title string
+	Rows  []triageRow
+}
+
+type triageTimelineEntry struct {
+	Title      string
+	When       string
+	Paragraphs []string
+}
+
+// triageForms is what was typed into the report page's forms, kept on a re-render.
+type triageForms struct {
+	Note          string
+	Urgency       string
+	UrgencyReason string
+	Decision      string
+	Reason        string
+	DuplicateOf   string
+	Agency        string
+}
+
+type triageReportPage struct {
+	Layout
+	Reference      string
+	Path           string
+	Flash          string // the success message of the action just done
+	UrgencyLabel   string
+	UrgencyClass   string
+	UrgencyReason  string
+	StatusLabel    string
+	StatusClass    string
+	Decided        bool
+	NewInformation bool
+
+	ClaimedByMe bool
+	ClaimedBy   string // who, when someone else is working on it
+	ClaimedAt   string
+
+	Sections []triageSection
+	Timeline []triageTimelineEntry
+
+	Form      triageForms
+	Urgencies []triageOption
+	Agencies  []triageOption
+}
+
+// handleTriageReport shows one report with its timeline and the triage actions.
+func (s *Server) handleTriageReport() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		flash := s.sessions.PopString(r.Context(), sessTriageFlash)
+		s.renderTriageReport(w, r, http.StatusOK, triageForms{}, nil, flash)
+	})
+}
+
+// renderTriageReport loads the report named in the path and renders its page with
+// what was typed and any problems. A report the user may not see, or none, is a
+// missing page.
+func (s *Server) renderTriageReport(w http.ResponseWriter, r *http.Request, status int, form triageForms, errs []FieldError, flash string) {
+	ctx := r.Context()
+	user := userFrom(ctx)
+	rep, err := s.deps.Reports.FindReportByReference(ctx, tropic.ActorFor(user), r.PathValue("ref"))
+	if code := tropic.ErrorCode(err); code == tropic.ENOTFOUND || code == tropic.EFORBIDDEN {
+		s.triageNotFound(w, r)
+		return
+	} else if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	districts, err := s.deps.Reports.FindDistricts(ctx)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	agencies, err := s.deps.Agencies.FindAgencies(ctx)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	now := s.now()
+	p := &triageReportPage{
+		Layout:         s.newLayout(r, "Report "+rep.Reference),
+		Reference:      rep.Reference,
+		Path:           triageReportPath(rep.Reference),
+		Flash:          flash,
+		UrgencyLabel:   rep.Urgency.Label(),
+		UrgencyClass:   triageUrgencyTag(rep.Urgency),
+		UrgencyReason:  rep.UrgencyReason,
+		StatusLabel:    rep.Status.Label(),
+		StatusClass:    triageStatusTag(rep.Status),
+		Decided:        rep.Status != tropic.ReportNew,
+		NewInformation: rep.NeedsAttention,
+		Form:           form,
+	}
+	p.Nav = "triage"
+	p.Errors = errs
+	if c := rep.ClaimedBy; c != nil {
+		p.ClaimedAt = triageDateTime(rep.ClaimedAt)
+		if c.ID == user.ID {
+			p.ClaimedByMe = true
+		} else {
+			p.ClaimedBy = triagePerson(c)
+		}
+	}
+	agencyName := map[int64]string{}
+	p.Agencies = []triageOption{{Value: "", Label: "Choose an agency", Selected: form.Agency == ""}}
+	for _, a := range agencies {
+		agencyName[a.ID] = a.Name
+		id := strconv.FormatInt(a.ID, 10)
+		p.Agencies = append(p.Agencies, triageOption{Value: id, Label: a.Name, Selected: form.Agency == id})
+	}
+	for i, u := range tropic.Urgencies {
+		id := "urgency"
+		if i > 0 {
+			id = fmt.Sprintf("urgency-%d", i+1)
+		}
+		p.Urgencies = append(p.Urgencies, triageOption{ID: id, Value: string(u), Label: u.Label(), Selected: form.Urgency == string(u)})
+	}
+	p.Sections = triageReportSections(rep, districts, agencyName, now)
+	p.Timeline = triageReportTimeline(rep)
+	s.render(w, r, status, "triage_report", p)
+}
+
+// triageReportSections lays the whole report out as summary lists.
+func triageReportSections(rep *tropic.Report, districts []tropic.District, agencyName map[int64]string, now time.Time) []triageSection {
+	orNot := func(s string) []string {
+		if ps := triageParagraphs(s); len(ps) > 0 {
+			return ps
+		}
+		return []string{"Not given"}
+	}
+	list := func(items []string) []string {
+		if len(items) == 0 {
+			return []string{"None given"}
+		}
+		return items
+	}
+
+	exploitation := rep.Exploitation.Label()
+	if rep.Exploitation.CountyLines {
+		exploitation += " (county lines)"
+	}
+	var signs []string
+	for _, i := range rep.Indicators {
+		signs = append(signs, i.Label())
+	}
+	seen := triageSection{Title: "What was seen", Rows: []triageRow{
+		{"What they saw or heard", orNot(rep.Description)},
+		{"Someone in immediate danger", []string{rep.InDanger.Label()}},
+		{"Exploitation suspected", []string{exploitation}},
+		{"Signs noticed", list(signs)},
+	}}
+
+	seenOn := rep.SeenOn
+	if d, err := time.Parse(time.DateOnly, rep.SeenOn); err == nil {
+		seenOn = d.Format("2 January 2006")
+	}
+	where := triageSection{Title: "Where and when", Rows: []triageRow{
+		{"Address or description of the place", orNot(rep.Location.Address)},
+		{"Postcode", orNot(rep.Location.Postcode)},
+		{"District", []string{triageDistrictName(rep.Location.District, districts)}},
+		{"Date seen", orNot(seenOn)},
+		{"When, in their words", orNot(rep.SeenWhen)},
+	}}
+
+	count := "Not known"
+	if rep.People.Count > 0 {
+		count = strconv.Itoa(rep.People.Count)
+	}
+	var vehicles, phones []string
+	for _, v := range rep.Vehicles {
+		switch {
+		case v.Registration != "" && v.Description != "":
+			vehicles = append(vehicles, v.Registration+": "+v.Description)
+		case v.Registration != "":
+			vehicles = append(vehicles, v.Registration)
+		default:
+			vehicles = append(vehicles, "No registration: "+v.Description)
+		}
+	}
+	for _, ph := range rep.Phones {
+		if ph.E164 != "" && ph.E164 != ph.Number {
+			phones = append(phones, fmt.Sprintf("%s (%s)", ph.Number, ph.E164))
+		} else {
+			phones = append(phones, ph.Number)
+		}
+	}
+	people := triageSection{Title: "People, vehicles, phones and businesses", Rows: []triageRow{
+		{"Number of people", []string{count}},
+		{"Children involved", []string{rep.People.ChildrenInvolved.Label()}},
+		{"Description of the people", orNot(rep.People.Description)},
+		{"Vehicles", list(vehicles)},
+		{"Phone numbers (as typed, then in E.164)", list(phones)},
+		{"Businesses", list(rep.Businesses)},
+	}}
+
+	reporter := []string{"Anonymous"}
+	if !rep.Reporter.Anonymous {
+		reporter = nil
+		for _, s := range []string{rep.Reporter.Name, rep.Reporter.Contact} {
+			if s != "" {
+				reporter = append(reporter, s)
+			}
+		}
+		reporter = append(reporter, rep.Reporter.Relationship.Label())
+	} else if rep.Reporter.Relationship != "" {
+		reporter = append(reporter, rep.Reporter.Relationship.Label())
+	}
+	about := triageSection{Title: "About the report", Rows: []triageRow{
+		{"Reporter", reporter},
+		{"How they heard about the service", []string{triageHowHeard(rep.HowHeard)}},
+		{"Channel", []string{rep.Channel.Label()}},
+		{"Received", []string{triageDateTime(rep.ReceivedAt) + " (" + triageAge(now, rep.ReceivedAt) + ")"}},
+	}}
+	switch rep.Status {
+	case tropic.ReportPassedToAgency:
+		about.Rows = append(about.Rows, triageRow{"Passed to", []string{agencyName[rep.PassedToAgency]}})
+	case tropic.ReportDuplicate:
+		about.Rows = append(about.Rows, triageRow{"Duplicate of", []string{rep.DuplicateOf}})
+	}
+	return []triageSection{seen, where, people, about}
+}
+
+// triageHowHeard names the answer to "how did you hear about this service".
+func triageHowHeard(key string) string {
+	if key == "" {
+		return "Not given"
+	}
+	if slug, ok := strings.CutPrefix(key, "campaign:"); ok {
+		return "A campaign (" + slug + ")"
+	}
+	for _, o := range tropic.HowHeardOptions {
+		if o.Key == key {
+			return o.Label
+		}
+	}
+	return key
+}
+
+// triageReportTimeline lists what happened to the report, oldest first.
+func triageReportTimeline(rep *tropic.Report) []triageTimelineEntry {
+	out := []triageTimelineEntry{{Title: "Report received", When: triageDateTime(rep.ReceivedAt),
+		Paragraphs: []string{"Through the " + strings.ToLower(rep.Channel.Label()) + "."}}}
+	for _, n := range rep.Notes {
+		e := triageTimelineEntry{When: triageDateTime(n.At), Paragraphs: triageParagraphs(n.Text)}
+		switch {
+		case n.Source == "reporter":
+			e.Title = "The reporter added information"
+		case n.User != "" && n.Agency != "":
+			e.Title = n.User + ", " + n.Agency
+		case n.User != "":
+			e.Title = n.User
+		default:
+			e.Title = "Tropic"
+		}
+		out = append(out, e)
+	}
+	return out
+}
