@@ -63,7 +63,7 @@ func runMigrate(ctx context.Context, e *env, args []string) error {
 	}
 	if *status {
 		fmt.Fprintf(e.stdout, "schema version %d; this tropic knows %d\n", state.Current, state.Known)
-		return nil
+		return jobsStatusCmd(ctx, e, db) // River's schema (jobs.go)
 	}
 	applied, err := db.Migrate(ctx)
 	if err != nil {
@@ -71,10 +71,10 @@ func runMigrate(ctx context.Context, e *env, args []string) error {
 	}
 	if len(applied) == 0 {
 		fmt.Fprintf(e.stdout, "the schema is up to date (version %d)\n", state.Known)
-		return nil
+		return migrateJobsCmd(ctx, e, db) // River's schema (jobs.go)
 	}
 	fmt.Fprintf(e.stdout, "applied %d migrations; the schema is at version %d\n", len(applied), applied[len(applied)-1])
-	return nil
+	return migrateJobsCmd(ctx, e, db)
 }
 
 func runAgency(ctx context.Context, e *env, args []string) error {

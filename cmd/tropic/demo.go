@@ -27,7 +27,12 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	requireMFA := fs.Bool("mfa", false, "require multi-factor authentication for demo accounts too")
 	reportsPerYear := fs.Int("reports-per-year", 300, "about how many synthetic reports a year of demo history holds")
 	exitURL := fs.String("exit-url", "https://www.bbc.co.uk/weather", "the neutral site 'Exit this page' leads to")
+	mailFlags := addMailFlags(fs, e)
 	if helped, err := parse(fs, args); helped || err != nil {
+		return err
+	}
+	mail, err := mailFlags.settings(listenBaseURL(*addr, false))
+	if err != nil {
 		return err
 	}
 	start := time.Now()
@@ -67,6 +72,11 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	stopJobs, err := startJobs(ctx, newLogger(e), svc, mail) // notifications of new reports (jobs.go)
+	if err != nil {
+		return err
+	}
+	defer stopJobs()
 	cfg := web.Config{PartnershipName: demo.PartnershipName, MFAWaived: !*requireMFA, ExitURL: *exitURL, Version: version}
 	return serve(ctx, e, newLogger(e), svc, cfg, *addr, "", "", func(url string) {
 		fmt.Fprintf(e.stdout, "Tropic demo is running at %s (ready in %.1fs)\n", url, time.Since(start).Seconds())

@@ -37,6 +37,7 @@ func commands() map[string]command {
 		"audit":   {"verify the audit chain (audit verify)", runAudit},
 		"backup":  {"write a consistent copy of a SQLite database (backup FILE)", runBackup},
 		"version": {"print the version", runVersion},
+		"bench":   {"measure performance (bench intake)", runBench},
 	}
 }
 

@@ -49,6 +49,10 @@ func openDB(ctx context.Context, dsn string, migrate bool, opts ...store.Options
 		db.Close()
 		return nil, fmt.Errorf("the database schema is at version %d but this tropic needs %d: run 'tropic migrate' first", state.Current, state.Known)
 	}
+	if _, err := migrateJobs(ctx, db, migrate); err != nil { // River's tables (jobs.go)
+		db.Close()
+		return nil, err
+	}
 	return db, nil
 }
 

@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
@@ -36,6 +37,66 @@ type DB struct {
 	read    *sql.DB
 	path    string // SQLite file path
 	now     func() time.Time
+
+	// Prepared statements per pool, by query text. Preparing is a large part of a
+	// short statement's cost on SQLite; the writer is one connection, so a statement
+	// prepared once stays prepared.
+	stmtMu sync.Mutex
+	stmts  map[*sql.DB]map[string]*sql.Stmt
+}
+
+// maxCachedStmts bounds the cache; queries built from filters vary, and past this
+// many they are simply not cached.
+const maxCachedStmts = 256
+
+// stmt returns the prepared form of query on pool, or nil when it is not prepared
+// (yet). Most pools prepare on first use. SQLite's writer pool has one connection,
+// which the calling transaction holds, so preparing there now would wait for
+// itself: the query is noted instead, and prepared once the transaction ends.
+func (db *DB) stmt(ctx context.Context, tx *Tx, query string) *sql.Stmt {
+	db.stmtMu.Lock()
+	defer db.stmtMu.Unlock()
+	if db.stmts == nil {
+		db.stmts = map[*sql.DB]map[string]*sql.Stmt{}
+	}
+	m := db.stmts[tx.pool]
+	if m == nil {
+		m = map[string]*sql.Stmt{}
+		db.stmts[tx.pool] = m
+	}
+	if st, ok := m[query]; ok {
+		return st // nil while its preparation is pending
+	}
+	if len(m) >= maxCachedStmts {
+		return nil
+	}
+	if db.dialect == SQLite && tx.pool == db.write {
+		m[query] = nil
+		tx.unprepared = append(tx.unprepared, query)
+		return nil
+	}
+	st, err := tx.pool.PrepareContext(ctx, query)
+	if err != nil {
+		return nil
+	}
+	m[query] = st
+	return st
+}
+
+// prepareLater prepares queries on pool once its connection is free again.
+func (db *DB) prepareLater(pool *sql.DB, queries []string) {
+	for _, q := range queries {
+		st, err := pool.PrepareContext(context.Background(), q)
+		db.stmtMu.Lock()
+		if m := db.stmts[pool]; m != nil && err == nil {
+			m[q] = st
+		} else if err == nil {
+			st.Close() // the database was closed meanwhile
+		} else if m != nil {
+			delete(m, q) // try again another time
+		}
+		db.stmtMu.Unlock()
+	}
 }
 
 // Options configure Open.
@@ -115,6 +176,16 @@ func sqliteDSN(path string, writer bool) string {
 // Close closes the pools.
 func (db *DB) Close() error {
 	var err error
+	db.stmtMu.Lock()
+	for _, m := range db.stmts {
+		for _, st := range m {
+			if st != nil { // nil: still being prepared
+				st.Close()
+			}
+		}
+	}
+	db.stmts = nil
+	db.stmtMu.Unlock()
 	if db.read != nil && db.read != db.write {
 		err = db.read.Close()
 	}
@@ -137,8 +208,32 @@ func (db *DB) Ping(ctx context.Context) error { return db.read.PingContext(ctx) 
 // Tx is a transaction that rebinds ? placeholders for its dialect.
 type Tx struct {
 	*sql.Tx
-	db  *DB
-	now time.Time // one clock reading per transaction
+	db   *DB
+	pool *sql.DB   // the pool the transaction came from, for prepared statements
+	now  time.Time // one clock reading per transaction
+
+	unprepared []string // queries to prepare once the transaction ends
+}
+
+// Commit commits, then prepares the statements this transaction could not.
+func (tx *Tx) Commit() error {
+	err := tx.Tx.Commit()
+	tx.afterEnd()
+	return err
+}
+
+// Rollback rolls back; after a commit it does nothing.
+func (tx *Tx) Rollback() error {
+	err := tx.Tx.Rollback()
+	tx.afterEnd()
+	return err
+}
+
+func (tx *Tx) afterEnd() {
+	if len(tx.unprepared) > 0 {
+		go tx.db.prepareLater(tx.pool, tx.unprepared)
+		tx.unprepared = nil
+	}
 }
 
 // beginTx starts a read-write transaction.
@@ -147,7 +242,7 @@ func (db *DB) beginTx(ctx context.Context) (*Tx, error) {
 	if err != nil {
 		return nil, fmt.Errorf("begin: %w", err)
 	}
-	return &Tx{Tx: tx, db: db, now: db.now().UTC().Truncate(time.Microsecond)}, nil
+	return &Tx{Tx: tx, db: db, pool: db.write, now: db.now().UTC().Truncate(time.Microsecond)}, nil
 }
 
 // beginRead starts a read-only transaction on the reader pool.
@@ -156,22 +251,42 @@ func (db *DB) beginRead(ctx context.Context) (*Tx, error) {
 	if err != nil {
 		return nil, fmt.Errorf("begin read: %w", err)
 	}
-	return &Tx{Tx: tx, db: db, now: db.now().UTC().Truncate(time.Microsecond)}, nil
+	return &Tx{Tx: tx, db: db, pool: db.read, now: db.now().UTC().Truncate(time.Microsecond)}, nil
+}
+
+// prepared returns the transaction's form of the cached statement for query, or nil.
+func (tx *Tx) prepared(ctx context.Context, query string) *sql.Stmt {
+	if st := tx.db.stmt(ctx, tx, query); st != nil {
+		return tx.Tx.StmtContext(ctx, st)
+	}
+	return nil
 }
 
 // Exec runs a statement written with ? placeholders.
 func (tx *Tx) Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	return tx.Tx.ExecContext(ctx, tx.db.rebind(query), args...)
+	query = tx.db.rebind(query)
+	if st := tx.prepared(ctx, query); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
+	return tx.Tx.ExecContext(ctx, query, args...)
 }
 
 // Query runs a query written with ? placeholders.
 func (tx *Tx) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return tx.Tx.QueryContext(ctx, tx.db.rebind(query), args...)
+	query = tx.db.rebind(query)
+	if st := tx.prepared(ctx, query); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return tx.Tx.QueryContext(ctx, query, args...)
 }
 
 // QueryRow runs a one-row query written with ? placeholders.
 func (tx *Tx) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
-	return tx.Tx.QueryRowContext(ctx, tx.db.rebind(query), args...)
+	query = tx.db.rebind(query)
+	if st := tx.prepared(ctx, query); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return tx.Tx.QueryRowContext(ctx, query, args...)
 }
 
 // insert runs an INSERT ... RETURNING id and returns the id.

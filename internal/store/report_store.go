@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"tropic/internal/tropic"
@@ -21,7 +22,16 @@ type ReportService struct {
 	db         *DB
 	jobs       Jobs // may be nil: no notifications
 	parsePhone tropic.PhoneParser
+
+	// Districts change rarely and are read by every report form and submission;
+	// they are kept for a few seconds. Another process's new district shows within that.
+	districtsMu   sync.Mutex
+	districts     []tropic.District
+	districtsRead time.Time
 }
+
+// districtsTTL is how long the district list is reused.
+const districtsTTL = 10 * time.Second
 
 var _ tropic.ReportService = (*ReportService)(nil)
 
@@ -54,20 +64,6 @@ func (s *ReportService) CreateReport(ctx context.Context, actor tropic.Actor, r 
 		return false, err
 	}
 	defer tx.Rollback()
-	if formKeyHash != "" {
-		var ref string
-		err := tx.QueryRow(ctx, `SELECT reference FROM reports WHERE form_key_hash = ?`, formKeyHash).Scan(&ref)
-		if err == nil {
-			existing, err := findReport(ctx, tx, ref)
-			if err != nil {
-				return false, err
-			}
-			*r = *existing
-			return false, nil
-		} else if tropic.ErrorCode(mapError(err)) != tropic.ENOTFOUND {
-			return false, fmt.Errorf("find report by form key: %w", err)
-		}
-	}
 	r.ReceivedAt = tx.now
 	r.Status = tropic.ReportNew
 	r.Urgency, r.UrgencyReason = r.AssessUrgency()
@@ -80,35 +76,40 @@ func (s *ReportService) CreateReport(ctx context.Context, actor tropic.Actor, r 
 	for i, v := range r.Indicators {
 		inds[i] = string(v)
 	}
-	// A fresh reference collides once in a trillion; try again rather than fail.
+	// ON CONFLICT DO NOTHING keeps the transaction usable on PostgreSQL when the form
+	// key was seen before (a second submission) or, once in a trillion, a fresh
+	// reference collides: no row comes back, and the two are told apart below.
 	for attempt := 0; ; attempt++ {
 		r.Reference = tropic.NewReference()
-		r.ID, err = tx.insert(ctx, `INSERT INTO reports (reference, channel, received_at, description, address, postcode, district,
+		err = tx.QueryRow(ctx, `INSERT INTO reports (reference, channel, received_at, description, address, postcode, district,
 			seen_on, seen_when, in_danger, exploitation, county_lines, indicators, people_count, children_involved, people_description,
 			reporter_anonymous, reporter_name, reporter_contact, reporter_relationship, how_heard, language,
 			urgency, urgency_rank, urgency_reason, status, created_by_user, created_by_agency, follow_up_hash, form_key_hash)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT DO NOTHING RETURNING id`,
 			r.Reference, string(r.Channel), r.ReceivedAt, r.Description, r.Location.Address, r.Location.Postcode, r.Location.District,
 			r.SeenOn, r.SeenWhen, string(r.InDanger), r.Exploitation.String(), r.Exploitation.CountyLines, strings.Join(inds, ","),
 			r.People.Count, string(r.People.ChildrenInvolved), r.People.Description,
 			r.Reporter.Anonymous, r.Reporter.Name, r.Reporter.Contact, string(r.Reporter.Relationship), r.HowHeard, r.Language,
-			string(r.Urgency), r.Urgency.Rank(), r.UrgencyReason, string(r.Status), nullID(actor.UserID), nullID(actor.AgencyID), r.FollowUpHash, fk)
+			string(r.Urgency), r.Urgency.Rank(), r.UrgencyReason, string(r.Status), nullID(actor.UserID), nullID(actor.AgencyID), r.FollowUpHash, fk).Scan(&r.ID)
 		if err == nil {
 			break
 		}
-		if !isUniqueViolation(err) || attempt > 3 {
+		if tropic.ErrorCode(mapError(err)) != tropic.ENOTFOUND || attempt > 3 {
 			return false, fmt.Errorf("create report: %w", err)
 		}
 		if formKeyHash != "" {
-			// The clash may be the form key: another request with it committed first.
 			var ref string
-			if tx.QueryRow(ctx, `SELECT reference FROM reports WHERE form_key_hash = ?`, formKeyHash).Scan(&ref) == nil {
+			err := tx.QueryRow(ctx, `SELECT reference FROM reports WHERE form_key_hash = ?`, formKeyHash).Scan(&ref)
+			if err == nil {
 				existing, err := findReport(ctx, tx, ref)
 				if err != nil {
 					return false, err
 				}
 				*r = *existing
 				return false, nil
+			} else if tropic.ErrorCode(mapError(err)) != tropic.ENOTFOUND {
+				return false, fmt.Errorf("find report by form key: %w", err)
 			}
 		}
 	}
@@ -621,6 +622,11 @@ func (s *ReportService) AddReportNote(ctx context.Context, actor tropic.Actor, r
 
 // FindDistricts lists the partnership's districts by name.
 func (s *ReportService) FindDistricts(ctx context.Context) ([]tropic.District, error) {
+	s.districtsMu.Lock()
+	defer s.districtsMu.Unlock()
+	if s.districts != nil && time.Since(s.districtsRead) < districtsTTL {
+		return s.districts, nil
+	}
 	rows, err := s.db.read.QueryContext(ctx, `SELECT slug, name FROM districts ORDER BY name`)
 	if err != nil {
 		return nil, fmt.Errorf("find districts: %w", err)
@@ -634,7 +640,14 @@ func (s *ReportService) FindDistricts(ctx context.Context) ([]tropic.District, e
 		}
 		out = append(out, d)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if out == nil {
+		out = []tropic.District{}
+	}
+	s.districts, s.districtsRead = out, time.Now()
+	return out, nil
 }
 
 // CreateDistrict adds a district.
@@ -656,5 +669,11 @@ func (s *ReportService) CreateDistrict(ctx context.Context, actor tropic.Actor, 
 	if err := appendAudit(ctx, tx, actor, auditEntry{action: tropic.AuditDistrictCreated, objectType: "district", detail: d.Slug}); err != nil {
 		return err
 	}
-	return tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	s.districtsMu.Lock()
+	s.districts = nil // this process sees its own change at once
+	s.districtsMu.Unlock()
+	return nil
 }

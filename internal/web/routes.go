@@ -33,6 +33,16 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /privacy", s.browser(s.handlePublicPage("privacy", "Privacy notice")))
 	mux.Handle("GET /exit", s.browser(s.handleExit()))
 
+	// Reporting a concern, and adding to a report.
+	mux.Handle("GET /report", s.browser(s.handleReportStart()))
+	mux.Handle("GET /report/new", s.browser(s.handleReportForm()))
+	mux.Handle("POST /report/check", s.browser(s.handleReportCheck()))
+	mux.Handle("POST /report/edit", s.browser(s.handleReportEdit()))
+	mux.Handle("POST /report/submit", s.browser(s.handleReportSubmit()))
+	mux.Handle("GET /report/follow-up", s.browser(s.handleFollowUpForm()))
+	mux.Handle("POST /report/follow-up", s.browser(s.handleFollowUp()))
+	mux.Handle("GET /report/follow-up/done", s.browser(s.handleFollowUpDone()))
+
 	// Signing in.
 	mux.Handle("GET /login", s.browser(s.handleLoginForm()))
 	mux.Handle("POST /login", s.browser(s.handleLogin()))
@@ -45,6 +55,14 @@ func (s *Server) routes() http.Handler {
 
 	// Staff pages.
 	mux.Handle("GET /staff", s.browser(s.requireUser(s.handleStaffHome())))
+
+	// Triage (triage role only; anyone else gets the missing page).
+	mux.Handle("GET /triage", s.triage(s.handleTriageQueue()))
+	mux.Handle("GET /triage/reports/{ref}", s.triage(s.handleTriageReport()))
+	mux.Handle("POST /triage/reports/{ref}/claim", s.triage(s.handleTriageClaim()))
+	mux.Handle("POST /triage/reports/{ref}/notes", s.triage(s.handleTriageNote()))
+	mux.Handle("POST /triage/reports/{ref}/urgency", s.triage(s.handleTriageUrgency()))
+	mux.Handle("POST /triage/reports/{ref}/decision", s.triage(s.handleTriageDecision()))
 
 	// JSON API.
 	mux.Handle("GET /api/v1/openapi.json", s.handleOpenAPI())

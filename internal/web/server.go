@@ -29,6 +29,7 @@ type Config struct {
 	LoginPolicy     tropic.LoginPolicy
 	MaxFormBytes    int64 // largest form body accepted
 	MaxJSONBytes    int64 // largest API body accepted
+	ReportRateLimit int   // reports one client address may send per 10 minutes: 0 for the default (10), below 0 for no limit (benchmarks)
 }
 
 func (c *Config) setDefaults() {
@@ -52,6 +53,9 @@ func (c *Config) setDefaults() {
 	}
 	if c.MaxJSONBytes == 0 {
 		c.MaxJSONBytes = 1 << 20
+	}
+	if c.ReportRateLimit == 0 {
+		c.ReportRateLimit = reportLimit
 	}
 }
 
@@ -88,6 +92,9 @@ type Server struct {
 	limiter   *limiter
 	handler   http.Handler
 	apiRoutes []string // "METHOD /path" of every authenticated API route
+
+	reportLimiter   *limiter // reports sent, per client address
+	followUpLimiter *limiter // wrong follow-up codes, per client address
 }
 
 // New builds a server; templates are parsed once here.
@@ -116,6 +123,8 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	s.sessions.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) { s.serverError(w, r, err) }
 	s.metrics = newMetrics(prometheus.NewRegistry())
 	s.limiter = newLimiter(s.now, 20, 15*time.Minute)
+	s.reportLimiter = newLimiter(s.now, max(cfg.ReportRateLimit, 1), reportLimitWindow)
+	s.followUpLimiter = newLimiter(s.now, followUpLimit, followUpLimitWindow)
 	s.handler = s.routes()
 	return s, nil
 }

@@ -1,0 +1,149 @@
+package tropic_test
+
+import (
+	"strings"
+	"testing"
+
+	"tropic/internal/tropic"
+)
+
+const crockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+// compact is a reference without its hyphens.
+func compact(ref string) string { return strings.ReplaceAll(ref, "-", "") }
+
+// format puts the hyphens back into 9 characters.
+func format(s string) string { return s[:4] + "-" + s[4:8] + "-" + s[8:] }
+
+func TestReportReferenceCheckCharacterCatchesEverySingleCharacterChange(t *testing.T) {
+	for range 200 {
+		ref := tropic.NewReference()
+		if got, err := tropic.ParseReference(ref); err != nil || got != ref {
+			t.Fatalf("ParseReference(%q) = %q, %v; want it back", ref, got, err)
+		}
+		c := compact(ref)
+		for i := range c {
+			for _, r := range crockford {
+				if byte(r) == c[i] {
+					continue
+				}
+				typo := c[:i] + string(r) + c[i+1:]
+				if got, err := tropic.ParseReference(format(typo)); err == nil {
+					t.Fatalf("%q with character %d changed to %q parses as %q", ref, i+1, r, got)
+				}
+			}
+		}
+	}
+}
+
+func TestReportReferenceCheckCharacterCatchesMostSwapsOfNeighbours(t *testing.T) {
+	swaps, caught := 0, 0
+	for range 2000 {
+		c := compact(tropic.NewReference())
+		for i := 0; i+1 < len(c); i++ {
+			if c[i] == c[i+1] {
+				continue
+			}
+			swaps++
+			typo := c[:i] + string(c[i+1]) + string(c[i]) + c[i+2:]
+			if _, err := tropic.ParseReference(format(typo)); err != nil {
+				caught++
+			}
+		}
+	}
+	// Luhn mod 32 misses only swaps of two characters whose values differ by 31
+	// ("0" and "Z"), and in the check position whatever the check arithmetic allows.
+	if rate := float64(caught) / float64(swaps); rate < 0.95 {
+		t.Errorf("swaps of neighbouring characters caught: %d of %d (%.3f), want at least 95%%", caught, swaps, rate)
+	}
+}
+
+func TestReportReferenceIsReadAsPeopleTypeIt(t *testing.T) {
+	ref := tropic.NewReference()
+	c := compact(ref)
+	tests := []struct {
+		name, typed string
+		ok          bool
+	}{
+		{"As shown.", ref, true},
+		{"Lower case.", strings.ToLower(ref), true},
+		{"Without hyphens.", c, true},
+		{"With spaces.", c[:4] + " " + c[4:8] + " " + c[8:], true},
+		{"With spaces around.", "  " + ref + "\t", true},
+		{"Too short.", ref[:len(ref)-1], false},
+		{"Too long.", ref + "0", false},
+		{"Empty.", "", false},
+		{"With a letter the alphabet does not use.", c[:8] + "U", false},
+		{"With other punctuation.", strings.ReplaceAll(ref, "-", "/"), false},
+		{"Very long.", strings.Repeat(ref, 10), false},
+	}
+	for _, tt := range tests {
+		got, err := tropic.ParseReference(tt.typed)
+		if (err == nil) != tt.ok || (tt.ok && got != ref) {
+			t.Errorf("%s ParseReference(%q) = %q, %v", tt.name, tt.typed, got, err)
+		}
+	}
+	// O for 0 and I or L for 1, as they are misread.
+	for i := range c {
+		var alt string
+		switch c[i] {
+		case '0':
+			alt = "O"
+		case '1':
+			alt = "l"
+		default:
+			continue
+		}
+		if got, err := tropic.ParseReference(c[:i] + alt + c[i+1:]); err != nil || got != ref {
+			t.Errorf("ParseReference with %s for %c = %q, %v; want %q", alt, c[i], got, err, ref)
+		}
+	}
+}
+
+func TestReportFollowUpCodeIsDerivedFromTheFormKeyAndReadAsTyped(t *testing.T) {
+	key := tropic.NewFormKey()
+	if !tropic.ValidFormKey(key) {
+		t.Fatalf("NewFormKey() = %q, which ValidFormKey refuses", key)
+	}
+	code := tropic.FollowUpCode(key)
+	if code != tropic.FollowUpCode(key) {
+		t.Error("the follow-up code is not the same for the same form key")
+	}
+	if code == tropic.FollowUpCode(tropic.NewFormKey()) {
+		t.Error("two form keys gave the same follow-up code")
+	}
+	if len(code) != 11 || code[5] != '-' || strings.Trim(strings.Replace(code, "-", "", 1), crockford) != "" {
+		t.Errorf("follow-up code %q is not 5 + 5 characters of the alphabet", code)
+	}
+	for _, typed := range []string{strings.ToLower(code), compact(code), " " + code[:5] + " " + code[6:] + " "} {
+		if tropic.HashFollowUpCode(typed) != tropic.HashFollowUpCode(code) {
+			t.Errorf("HashFollowUpCode(%q) differs from the code's hash", typed)
+		}
+	}
+	if tropic.HashFollowUpCode(code) == tropic.HashFormKey(key) || strings.Contains(tropic.HashFollowUpCode(code), code) {
+		t.Error("the stored hashes give the code away")
+	}
+}
+
+func FuzzParseReference(f *testing.F) {
+	for _, s := range []string{"", "KM7Q-2XPA-7", tropic.NewReference(), strings.ToLower(tropic.NewReference()), "OOOO-OOOO-O",
+		"IIII LLLL 1", "ÿ", "KM7Q-2XPA-77", "\x00", "KM7Q\u00a02XPA-7", strings.Repeat("-", 50), "ǅ", "ⅰ"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, err := tropic.ParseReference(s)
+		if err != nil {
+			if got != "" {
+				t.Fatalf("ParseReference(%q) = %q with error %v", s, got, err)
+			}
+			return
+		}
+		// A parsed reference is canonical, and parses to itself.
+		if len(got) != 11 || got[4] != '-' || got[9] != '-' || strings.Trim(compact(got), crockford) != "" {
+			t.Fatalf("ParseReference(%q) = %q, not in canonical form", s, got)
+		}
+		if again, err := tropic.ParseReference(got); err != nil || again != got {
+			t.Fatalf("ParseReference(%q) = %q, %v; want it unchanged", got, again, err)
+		}
+	})
+}

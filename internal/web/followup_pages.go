@@ -1,0 +1,119 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"tropic/internal/tropic"
+)
+
+// "Add information to a report": the reporter's reference and follow-up code let
+// them append to the report's timeline, with no account. A wrong code and an unknown
+// reference get the same answer; wrong codes are limited per client address here
+// (in memory) and per report in the store, whichever addresses they come from.
+const (
+	followUpLimit       = 10
+	followUpLimitWindow = 15 * time.Minute
+)
+
+// followUpPage keeps what was typed, the code too, on every error.
+type followUpPage struct {
+	Layout
+	Reference   string
+	Code        string
+	Information string
+}
+
+func (s *Server) newFollowUpPage(r *http.Request) *followUpPage {
+	p := &followUpPage{Layout: s.newLayout(r, "Add information to a report")}
+	p.Public = true
+	return p
+}
+
+func (s *Server) handleFollowUpForm() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.render(w, r, http.StatusOK, "followup", s.newFollowUpPage(r))
+	})
+}
+
+func (s *Server) handleFollowUp() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !s.parseForm(w, r) {
+			return
+		}
+		p := s.newFollowUpPage(r)
+		p.Reference = strings.TrimSpace(r.PostForm.Get("reference"))
+		p.Code = strings.TrimSpace(r.PostForm.Get("code"))
+		p.Information = strings.TrimSpace(strings.ReplaceAll(r.PostForm.Get("information"), "\r\n", "\n"))
+
+		// The same checks as the store's, so that every problem shows at once.
+		var problems tropic.Problems
+		ref, refErr := tropic.ParseReference(p.Reference)
+		switch {
+		case p.Reference == "":
+			problems.Add("reference", "Enter the reference of your report, like KM7Q-2XPA-7")
+		case refErr != nil:
+			problems.Add("reference", "Check the reference: it should look like KM7Q-2XPA-7")
+		}
+		switch {
+		case p.Code == "":
+			problems.Add("code", "Enter the follow-up code you were given with your reference")
+		case len(p.Code) > 40 || tropic.HasControlChars(p.Code):
+			problems.Add("code", "Check the follow-up code: it should look like 7KQ2M-XP4AT")
+		}
+		switch {
+		case p.Information == "":
+			problems.Add("information", "Enter the information you want to add")
+		case utf8.RuneCountInString(p.Information) > tropic.MaxDescription:
+			problems.Add("information", fmt.Sprintf("The information must be %d characters or fewer", tropic.MaxDescription))
+		case tropic.HasControlChars(p.Information):
+			problems.Add("information", "The information must not contain control characters")
+		}
+		if err := problems.Err(); err != nil {
+			p.Errors = errorsFrom(err, "reference", "code", "information")
+			s.render(w, r, http.StatusUnprocessableEntity, "followup", p)
+			return
+		}
+
+		addr := clientAddr(r)
+		if blocked, wait := s.followUpLimiter.Blocked(addr); blocked {
+			w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
+			p.Errors = []FieldError{{Field: "reference", Message: fmt.Sprintf("There have been too many attempts with a wrong reference or code from your internet connection. Try again in %d minutes, or call the Modern Slavery Helpline on 08000 121 700.", waitMinutes(wait))}}
+			s.render(w, r, http.StatusTooManyRequests, "followup", p)
+			return
+		}
+		err := s.deps.Reports.AddFollowUp(r.Context(), ref, tropic.HashFollowUpCode(p.Code), p.Information)
+		switch tropic.ErrorCode(err) {
+		case "":
+			// Redirect, so that a refresh cannot add the information twice.
+			http.Redirect(w, r, "/report/follow-up/done", http.StatusSeeOther)
+		case tropic.EUNAUTHORISED:
+			s.followUpLimiter.Add(addr)
+			p.Errors = []FieldError{{Field: "reference", Message: tropic.ErrorMessage(err)}}
+			s.render(w, r, http.StatusUnprocessableEntity, "followup", p)
+		case tropic.ETOOMANY:
+			p.Errors = []FieldError{{Field: "reference", Message: tropic.ErrorMessage(err)}}
+			s.render(w, r, http.StatusTooManyRequests, "followup", p)
+		case tropic.EINVALID:
+			p.Errors = errorsFrom(err, "reference", "code", "information")
+			s.render(w, r, http.StatusUnprocessableEntity, "followup", p)
+		default:
+			s.serverError(w, r, err)
+		}
+	})
+}
+
+func (s *Server) handleFollowUpDone() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p := &simplePage{Layout: s.newLayout(r, "Information added to your report")}
+		p.Public = true
+		s.render(w, r, http.StatusOK, "followup_done", p)
+	})
+}
+
+// waitMinutes is how long to wait, in whole minutes rounded up.
+func waitMinutes(d time.Duration) int { return int((d + time.Minute - 1) / time.Minute) }

@@ -1,0 +1,519 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"tropic/internal/tropic"
+)
+
+// The report form's answers travel as form fields from page to page: the form posts
+// them to "Check your answers", which holds them in hidden fields, which post them to
+// be sent or back to the form to change. decodeReportForm reads them, wherever they
+// come from; encodeReportForm writes them back.
+
+// reportMinRows is how many rows of vehicles, phone numbers and businesses the form
+// shows at least. Without JavaScript there is no "add another": one more empty row
+// appears each time the form is shown again, up to tropic.MaxListItems.
+const reportMinRows = 3
+
+// reportHoneypot names the field that people never see and bots fill in.
+const reportHoneypot = "website"
+
+// decodeReportForm reads the report form. It reports only what the report cannot
+// hold as typed (a date in three parts, a number, a choice that is not one); every
+// other check is Report.Validate's, shared with the API. Lists are read up to
+// tropic.MaxListItems rows, all the form can show.
+func decodeReportForm(v url.Values) (*tropic.Report, string, tropic.Problems) {
+	var p tropic.Problems
+	// Browsers send line breaks as CRLF; keep them as one character, as the character
+	// count counts them, so that a report reads the same however often it goes round.
+	get := func(name string) string { return lineBreaks.Replace(v.Get(name)) }
+
+	r := &tropic.Report{Channel: tropic.ChannelWeb}
+	r.Description = get("description")
+	r.InDanger = tropic.YesNoUnsure(get("in_danger"))
+	r.Location = tropic.Location{Address: get("address"), Postcode: get("postcode"), District: get("district")}
+	seenOn, msg := decodeReportDate(get("seen_on_day"), get("seen_on_month"), get("seen_on_year"))
+	if msg != "" {
+		p.Add("seen_on", msg)
+	}
+	r.SeenOn = seenOn
+	r.SeenWhen = get("seen_when")
+
+	for _, t := range v["exploitation"] {
+		r.Exploitation.Types = append(r.Exploitation.Types, tropic.ExploitationType(t))
+	}
+	if get("county_lines") != "" {
+		// County lines is criminal exploitation, whether or not that box was ticked too.
+		r.Exploitation.CountyLines = true
+		r.Exploitation.Types = append(r.Exploitation.Types, tropic.ExploitCriminal)
+	}
+	for _, i := range v["indicators"] {
+		r.Indicators = append(r.Indicators, tropic.Indicator(i))
+	}
+
+	if n := strings.TrimSpace(get("people_count")); n != "" {
+		count, err := strconv.Atoi(n)
+		switch {
+		case strings.Trim(n, "0123456789") != "":
+			p.Add("people_count", "Enter the number of people as a number, like 4, or leave it blank")
+		case err != nil || count < 1 || count > tropic.MaxPeopleCount:
+			p.Add("people_count", fmt.Sprintf("The number of people must be between 1 and %d, or left blank", tropic.MaxPeopleCount))
+		default:
+			r.People.Count = count
+		}
+	}
+	r.People.ChildrenInvolved = tropic.YesNoUnsure(get("children_involved"))
+	r.People.Description = get("people_description")
+
+	for i := 1; i <= tropic.MaxListItems; i++ {
+		reg, desc := get(fmt.Sprintf("vehicle_%d_registration", i)), get(fmt.Sprintf("vehicle_%d_description", i))
+		if strings.TrimSpace(reg) != "" || strings.TrimSpace(desc) != "" {
+			r.Vehicles = append(r.Vehicles, tropic.Vehicle{Registration: reg, Description: desc})
+		}
+		if n := get(fmt.Sprintf("phone_%d", i)); strings.TrimSpace(n) != "" {
+			r.Phones = append(r.Phones, tropic.Phone{Number: n})
+		}
+		if b := get(fmt.Sprintf("business_%d", i)); strings.TrimSpace(b) != "" {
+			r.Businesses = append(r.Businesses, b)
+		}
+	}
+
+	rep := &r.Reporter
+	rep.Name, rep.Contact = get("reporter_name"), get("reporter_contact")
+	switch get("reporter_anonymous") {
+	case "yes":
+		rep.Anonymous = true
+	case "no":
+	case "":
+		// Not answered: whoever typed a name or a way to contact them meant to give them.
+		rep.Anonymous = strings.TrimSpace(rep.Name) == "" && strings.TrimSpace(rep.Contact) == ""
+	default:
+		p.Add("reporter_anonymous", "Choose whether to stay anonymous or give your details")
+	}
+	rep.Relationship = tropic.Relationship(get("reporter_relationship"))
+	r.HowHeard = get("how_heard")
+	r.Language = get("language")
+	return r, get("form_key"), p
+}
+
+var lineBreaks = strings.NewReplacer("\r\n", "\n", "\r", "\n")
+
+var monthNames = []string{"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"}
+
+// decodeReportDate reads the GOV.UK date input: all three parts or none. Months may
+// be numbers or names ("11", "Nov", "November").
+func decodeReportDate(day, month, year string) (string, string) {
+	day, month, year = strings.TrimSpace(day), strings.TrimSpace(month), strings.TrimSpace(year)
+	if day == "" && month == "" && year == "" {
+		return "", ""
+	}
+	var missing []string
+	for _, part := range []struct{ name, value string }{{"day", day}, {"month", month}, {"year", year}} {
+		if part.value == "" {
+			missing = append(missing, part.name)
+		}
+	}
+	if len(missing) > 0 {
+		return "", "The date you saw it must include a " + strings.Join(missing, " and ")
+	}
+	const notReal = "The date you saw it must be a real date, like 20 11 2026"
+	d, err := strconv.Atoi(day)
+	if err != nil || len(day) > 2 {
+		return "", notReal
+	}
+	m, err := strconv.Atoi(month)
+	if err != nil || len(month) > 2 {
+		m = 0
+		if lower := strings.ToLower(month); len(lower) >= 3 && len(lower) <= 9 {
+			for i, name := range monthNames {
+				if strings.HasPrefix(lower, name) && strings.HasPrefix(strings.ToLower(time.Month(i+1).String()), lower) {
+					m = i + 1
+				}
+			}
+		}
+		if m == 0 {
+			return "", notReal
+		}
+	}
+	if len(year) != 4 {
+		return "", "The year you saw it must have 4 numbers, like 2026"
+	}
+	y, err := strconv.Atoi(year)
+	if err != nil || y < 1 {
+		return "", notReal
+	}
+	t := time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC)
+	if d < 1 || m < 1 || m > 12 || t.Day() != d || int(t.Month()) != m {
+		return "", notReal
+	}
+	return t.Format(time.DateOnly), ""
+}
+
+// encodeReportForm writes a valid report back as the form's fields, for the hidden
+// fields of "Check your answers". It is decodeReportForm's inverse.
+func encodeReportForm(r *tropic.Report, formKey string) url.Values {
+	v := url.Values{}
+	set := func(name, value string) {
+		if value != "" {
+			v.Set(name, value)
+		}
+	}
+	set("form_key", formKey)
+	set("description", r.Description)
+	set("in_danger", string(r.InDanger))
+	set("address", r.Location.Address)
+	set("postcode", r.Location.Postcode)
+	set("district", r.Location.District)
+	if d, err := time.Parse(time.DateOnly, r.SeenOn); err == nil {
+		set("seen_on_day", strconv.Itoa(d.Day()))
+		set("seen_on_month", strconv.Itoa(int(d.Month())))
+		set("seen_on_year", strconv.Itoa(d.Year()))
+	}
+	set("seen_when", r.SeenWhen)
+	for _, t := range r.Exploitation.Types {
+		v.Add("exploitation", string(t))
+	}
+	if r.Exploitation.CountyLines {
+		v.Set("county_lines", "yes")
+	}
+	for _, i := range r.Indicators {
+		v.Add("indicators", string(i))
+	}
+	if r.People.Count > 0 {
+		v.Set("people_count", strconv.Itoa(r.People.Count))
+	}
+	set("children_involved", string(r.People.ChildrenInvolved))
+	set("people_description", r.People.Description)
+	for i, veh := range r.Vehicles {
+		set(fmt.Sprintf("vehicle_%d_registration", i+1), veh.Registration)
+		set(fmt.Sprintf("vehicle_%d_description", i+1), veh.Description)
+	}
+	for i, ph := range r.Phones {
+		set(fmt.Sprintf("phone_%d", i+1), ph.Number)
+	}
+	for i, b := range r.Businesses {
+		set(fmt.Sprintf("business_%d", i+1), b)
+	}
+	if r.Reporter.Anonymous {
+		v.Set("reporter_anonymous", "yes")
+	} else {
+		v.Set("reporter_anonymous", "no")
+		set("reporter_name", r.Reporter.Name)
+		set("reporter_contact", r.Reporter.Contact)
+	}
+	set("reporter_relationship", string(r.Reporter.Relationship))
+	set("how_heard", r.HowHeard)
+	set("language", r.Language)
+	return v
+}
+
+// reportFieldOrder is the order of the form's fields on the page, for the error summary.
+func reportFieldOrder() []string {
+	order := []string{"description", "in_danger", "address", "postcode", "district", "seen_on", "seen_when",
+		"exploitation", "indicators", "people_count", "children_involved", "people_description", "vehicles"}
+	for i := 1; i <= tropic.MaxListItems; i++ {
+		order = append(order, fmt.Sprintf("vehicle_%d_registration", i), fmt.Sprintf("vehicle_%d_description", i))
+	}
+	order = append(order, "phones")
+	for i := 1; i <= tropic.MaxListItems; i++ {
+		order = append(order, fmt.Sprintf("phone_%d", i))
+	}
+	order = append(order, "businesses")
+	for i := 1; i <= tropic.MaxListItems; i++ {
+		order = append(order, fmt.Sprintf("business_%d", i))
+	}
+	return append(order, "reporter_anonymous", "reporter_name", "reporter_contact", "reporter_relationship", "how_heard", "language", "channel")
+}
+
+// reportForm is a decoded and validated report form.
+type reportForm struct {
+	report    *tropic.Report
+	formKey   string
+	values    url.Values // as posted: the date's parts and the number stay as typed
+	districts []tropic.District
+	errors    []FieldError // in page order; none when the report is valid
+}
+
+// readReportForm decodes v and validates the report as the store will.
+func (s *Server) readReportForm(ctx context.Context, v url.Values) (*reportForm, error) {
+	r, key, problems := decodeReportForm(v)
+	districts, err := s.deps.Reports.FindDistricts(ctx)
+	if err != nil {
+		return nil, err
+	}
+	f := &reportForm{report: r, formKey: key, values: v, districts: districts}
+	fields := map[string]string{}
+	if err := problems.Err(); err != nil {
+		fields = tropic.ErrorFields(err) // a copy, ours to add to
+	}
+	for name, msg := range tropic.ErrorFields(r.Validate(districts, s.phoneParser(), s.now())) {
+		if _, ok := fields[name]; !ok {
+			fields[name] = msg
+		}
+	}
+	// Validate puts "en" for a language not given; the form shows what was typed.
+	if strings.TrimSpace(v.Get("language")) == "" {
+		r.Language = ""
+	}
+	if len(fields) > 0 {
+		f.errors = errorsFrom(&tropic.Error{Code: tropic.EINVALID, Fields: fields}, reportFieldOrder()...)
+	}
+	return f, nil
+}
+
+// phoneParser is the deployment's phone-number parser; without one, no number passes.
+func (s *Server) phoneParser() tropic.PhoneParser {
+	if s.deps.Phones != nil {
+		return s.deps.Phones
+	}
+	return func(string) (string, error) { return "", fmt.Errorf("no phone parser") }
+}
+
+// reportHidden is one hidden field of a page that carries the answers.
+type reportHidden struct{ Name, Value string }
+
+// reportHiddenFields lists the answers as hidden fields, in a stable order.
+func reportHiddenFields(v url.Values) []reportHidden {
+	names := make([]string, 0, len(v))
+	for name := range v {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	var out []reportHidden
+	for _, name := range names {
+		for _, value := range v[name] {
+			out = append(out, reportHidden{name, value})
+		}
+	}
+	return out
+}
+
+// reportChoice is one radio button or checkbox.
+type reportChoice struct {
+	ID, Value, Label, Hint string
+	Checked                bool
+	Divider                bool // an "or" comes before it
+	Exclusive              bool // unticks the others (GOV.UK "none of these")
+}
+
+// reportChoices is a group of radios or checkboxes in its fieldset.
+type reportChoices struct {
+	Name, Legend, Hint, Error string
+	Heading                   bool // the legend is the section's heading
+	Checkbox                  bool
+	Small                     bool
+	Options                   []reportChoice
+}
+
+// Kind is the GOV.UK component name, Type the input type.
+func (c reportChoices) Kind() string {
+	if c.Checkbox {
+		return "checkboxes"
+	}
+	return "radios"
+}
+
+func (c reportChoices) Type() string {
+	if c.Checkbox {
+		return "checkbox"
+	}
+	return "radio"
+}
+
+// choiceID is the GOV.UK id of a group's nth option (from 0): the first has the
+// field's name, so that the error summary's link lands on it.
+func choiceID(name string, n int) string {
+	if n == 0 {
+		return name
+	}
+	return fmt.Sprintf("%s-%d", name, n+1)
+}
+
+func newReportChoices(name, legend, hint, errMsg string, checkbox bool, chosen []string, opts ...reportChoice) reportChoices {
+	picked := map[string]bool{}
+	for _, c := range chosen {
+		picked[c] = true
+	}
+	for i := range opts {
+		opts[i].ID = choiceID(name, i)
+		opts[i].Checked = picked[opts[i].Value]
+	}
+	return reportChoices{Name: name, Legend: legend, Hint: hint, Error: errMsg, Checkbox: checkbox, Options: opts}
+}
+
+// yesNoUnsure are the options of a yes, no or not sure question.
+func yesNoUnsure() []reportChoice {
+	return []reportChoice{{Value: "yes", Label: "Yes"}, {Value: "no", Label: "No"}, {Value: "not_sure", Label: "I'm not sure"}}
+}
+
+// reportSelect is one option of the district list.
+type reportSelect struct {
+	Value, Label string
+	Selected     bool
+}
+
+// reportRow is one row of vehicles, phone numbers or businesses.
+type reportRow struct {
+	N                  int
+	Value, Description string // a vehicle's registration and description; a phone number or business name
+	Error, DescError   string
+}
+
+// reportFormPage is the report form, blank or filled in.
+type reportFormPage struct {
+	Layout
+	FormKey          string
+	R                *tropic.Report
+	Day, Month, Year string
+	PeopleCount      string
+	Language         string
+	Anonymous        string // "yes", "no" or not answered
+	Districts        []reportSelect
+	InDanger         reportChoices
+	Exploitation     reportChoices
+	Indicators       []reportChoices // one group of checkboxes per heading
+	IndicatorsError  string
+	Children         reportChoices
+	Vehicles         []reportRow
+	Phones           []reportRow
+	Businesses       []reportRow
+	Relationship     reportChoices
+	HowHeard         reportChoices
+}
+
+// rowCount is how many rows of a list to show: those filled in and one more, at
+// least reportMinRows and at most tropic.MaxListItems.
+func rowCount(filled int) int {
+	return min(max(reportMinRows, filled+1), max(tropic.MaxListItems, filled))
+}
+
+// newReportFormPage fills the form with f's answers and errors.
+func (s *Server) newReportFormPage(ctx context.Context, l Layout, f *reportForm) *reportFormPage {
+	r, v := f.report, f.values
+	l.Public = true
+	l.Errors = f.errors
+	p := &reportFormPage{Layout: l, FormKey: f.formKey, R: r,
+		Day: v.Get("seen_on_day"), Month: v.Get("seen_on_month"), Year: v.Get("seen_on_year"),
+		PeopleCount: v.Get("people_count"), Language: r.Language, Anonymous: v.Get("reporter_anonymous")}
+	msg := p.FieldMessage
+
+	p.Districts = append(p.Districts, reportSelect{Value: "", Label: "Choose a district", Selected: r.Location.District == ""})
+	for _, d := range f.districts {
+		p.Districts = append(p.Districts, reportSelect{Value: d.Slug, Label: d.Name, Selected: r.Location.District == d.Slug})
+	}
+	p.Districts = append(p.Districts, reportSelect{Value: "not_sure", Label: "I'm not sure", Selected: r.Location.District == "not_sure"})
+
+	p.InDanger = newReportChoices("in_danger", "Is anyone in immediate danger now?",
+		"If someone is in immediate danger, stop and call 999 now.", msg("in_danger"), false,
+		[]string{string(r.InDanger)}, yesNoUnsure()...)
+	p.InDanger.Heading = true
+
+	var types []string
+	for _, t := range r.Exploitation.Types {
+		types = append(types, string(t))
+	}
+	var exploitation []reportChoice
+	for _, t := range tropic.ExploitationTypes {
+		exploitation = append(exploitation, reportChoice{Value: string(t), Label: t.PlainLabel()})
+	}
+	exploitation = append(exploitation, reportChoice{Value: string(tropic.ExploitNotSpecified), Label: tropic.ExploitNotSpecified.PlainLabel(), Divider: true, Exclusive: true})
+	p.Exploitation = newReportChoices("exploitation", "What kind of exploitation do you think it is?", "Select all that apply.",
+		msg("exploitation"), true, types, exploitation...)
+	p.Exploitation.Heading = true
+
+	var inds []string
+	for _, i := range r.Indicators {
+		inds = append(inds, string(i))
+	}
+	p.IndicatorsError = msg("indicators")
+	n := 0
+	for _, g := range tropic.IndicatorGroups {
+		var opts []reportChoice
+		for _, info := range g.Indicators {
+			opts = append(opts, reportChoice{Value: string(info.Key), Label: info.Label})
+		}
+		c := newReportChoices("indicators", g.Heading, "", "", true, inds, opts...)
+		for i := range c.Options {
+			c.Options[i].ID = choiceID("indicators", n)
+			n++
+		}
+		c.Small = true
+		p.Indicators = append(p.Indicators, c)
+	}
+
+	p.Children = newReportChoices("children_involved", "Are children (under 18) involved?", "If you are not sure of someone's age, tell us what you saw.",
+		msg("children_involved"), false, []string{string(r.People.ChildrenInvolved)}, yesNoUnsure()...)
+
+	for i := 0; i < rowCount(len(r.Vehicles)); i++ {
+		row := reportRow{N: i + 1, Error: msg(fmt.Sprintf("vehicle_%d_registration", i+1)), DescError: msg(fmt.Sprintf("vehicle_%d_description", i+1))}
+		if i < len(r.Vehicles) {
+			row.Value, row.Description = r.Vehicles[i].Registration, r.Vehicles[i].Description
+		}
+		p.Vehicles = append(p.Vehicles, row)
+	}
+	for i := 0; i < rowCount(len(r.Phones)); i++ {
+		row := reportRow{N: i + 1, Error: msg(fmt.Sprintf("phone_%d", i+1))}
+		if i < len(r.Phones) {
+			row.Value = r.Phones[i].Number
+		}
+		p.Phones = append(p.Phones, row)
+	}
+	for i := 0; i < rowCount(len(r.Businesses)); i++ {
+		row := reportRow{N: i + 1, Error: msg(fmt.Sprintf("business_%d", i+1))}
+		if i < len(r.Businesses) {
+			row.Value = r.Businesses[i]
+		}
+		p.Businesses = append(p.Businesses, row)
+	}
+	if p.Anonymous == "" && !r.Reporter.Anonymous {
+		p.Anonymous = "no" // not answered, but details were typed: show them as given
+	}
+
+	p.Relationship = newReportChoices("reporter_relationship", "Who are you?", "", msg("reporter_relationship"), false,
+		[]string{string(r.Reporter.Relationship)},
+		reportChoice{Value: string(tropic.RelationshipPublic), Label: "A member of the public"},
+		reportChoice{Value: string(tropic.RelationshipSelf), Label: "The person this is happening to",
+			Hint: "You can get help and support even if you do not want to speak to the police. Call the Modern Slavery Helpline on 08000 121 700, free and open 24 hours."},
+		reportChoice{Value: string(tropic.RelationshipProfessional), Label: "A professional, for example a doctor, teacher, social worker or police officer"})
+
+	p.HowHeard = newReportChoices("how_heard", "How did you hear about this service?", "", msg("how_heard"), false,
+		[]string{r.HowHeard}, s.howHeardChoices(ctx, r.HowHeard)...)
+	p.HowHeard.Heading = true
+	return p
+}
+
+// howHeardChoices lists the answers to "how did you hear about this service".
+//
+// Live campaigns go first, as "campaign:SLUG" (tropic.HowHeardOptions says so, and
+// Report.Validate accepts them): when campaigns exist, list the live ones here. Until
+// then, an answer naming a campaign (from the API, or a campaign page's link) is kept.
+func (s *Server) howHeardChoices(_ context.Context, current string) []reportChoice {
+	var out []reportChoice
+	if slug, ok := strings.CutPrefix(current, "campaign:"); ok {
+		out = append(out, reportChoice{Value: current, Label: "A campaign (" + slug + ")"})
+	}
+	for _, o := range tropic.HowHeardOptions {
+		out = append(out, reportChoice{Value: o.Key, Label: o.Label})
+	}
+	return out
+}
+
+// reportHowHeardText is the answer to "how did you hear" in words.
+func reportHowHeardText(key string) string {
+	if slug, ok := strings.CutPrefix(key, "campaign:"); ok {
+		return "A campaign (" + slug + ")"
+	}
+	for _, o := range tropic.HowHeardOptions {
+		if o.Key == key {
+			return o.Label
+		}
+	}
+	return key
+}
