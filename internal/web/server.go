@@ -73,6 +73,7 @@ type Deps struct {
 	Tokens   tropic.TokenService
 	Audit    tropic.AuditService
 	Reports  tropic.ReportService
+	Cases    tropic.CaseService
 	Phones   tropic.PhoneParser // normalises phone numbers in reports
 	Sessions scs.CtxStore
 	Health   Health

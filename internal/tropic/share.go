@@ -1,0 +1,139 @@
+package tropic
+
+import (
+	"strings"
+	"time"
+)
+
+// ShareScope is what a share lets the receiving agency see.
+type ShareScope string
+
+const (
+	ShareWhole            ShareScope = "whole"             // the whole case, sensitive fields included
+	ShareWithoutSensitive ShareScope = "without_sensitive" // everything but sensitive fields and notes
+)
+
+// LawfulBases are the bases a share may rest on (DOMAIN.md, data standards and sharing).
+var LawfulBases = []struct{ Key, Label string }{
+	{"gdpr_6_1_e", "UK GDPR Art 6(1)(e): public task"},
+	{"gdpr_6_1_c", "UK GDPR Art 6(1)(c): legal obligation (MSA s.52)"},
+	{"gdpr_6_1_f", "UK GDPR Art 6(1)(f): legitimate interests"},
+	{"dpa_sch1_18", "DPA 2018 Schedule 1 para 18: safeguarding of children and individuals at risk"},
+	{"dpa_part3", "DPA 2018 Part 3: law enforcement processing"},
+	{"consent", "Explicit consent"},
+}
+
+// ShareStatus is where a share stands.
+type ShareStatus string
+
+const (
+	ShareRequested ShareStatus = "requested" // a caseworker asked; a supervisor of the owner decides
+	ShareActive    ShareStatus = "active"
+	ShareDeclined  ShareStatus = "declined"
+	ShareRevoked   ShareStatus = "revoked"
+)
+
+// Share gives another agency access to a case.
+type Share struct {
+	ID          int64
+	CaseID      int64
+	AgencyID    int64
+	AgencyName  string
+	Scope       ShareScope
+	LawfulBasis string
+	Reason      string
+	Until       string // YYYY-MM-DD, the last day it lasts; "" for no end
+	Status      ShareStatus
+	RequestedBy string
+	GrantedBy   string
+	CreatedAt   time.Time
+	DecidedAt   time.Time
+	RevokedAt   time.Time
+}
+
+// Live reports whether the share gives access on day now.
+func (s *Share) Live(now time.Time) bool {
+	return s.Status == ShareActive && (s.Until == "" || s.Until >= now.Format(time.DateOnly))
+}
+
+// Validate checks a share request.
+func (s *Share) Validate(now time.Time) error {
+	var p Problems
+	if s.AgencyID == 0 {
+		p.Add("agency", "Choose the agency to share with")
+	}
+	if s.Scope != ShareWhole && s.Scope != ShareWithoutSensitive {
+		p.Add("scope", "Choose what to share: the whole case, or the case without sensitive fields")
+	}
+	ok := false
+	for _, b := range LawfulBases {
+		ok = ok || b.Key == s.LawfulBasis
+	}
+	if !ok {
+		p.Add("lawful_basis", "Choose the lawful basis for sharing")
+	}
+	s.Reason = strings.TrimSpace(s.Reason)
+	if s.Reason == "" {
+		p.Add("reason", "Enter why the agency needs to know")
+	}
+	checkText(&p, "reason", "Reason", s.Reason, MaxLongText)
+	if s.Until != "" {
+		d, err := time.Parse(time.DateOnly, s.Until)
+		if err != nil || d.Before(now.Truncate(24*time.Hour)) {
+			p.Add("until", "Enter an end date today or later, like 2027-03-31, or leave it blank")
+		}
+	}
+	return p.Err()
+}
+
+// CaseAccess is how much of a case a user may see.
+type CaseAccess int
+
+const (
+	AccessNone             CaseAccess = iota // answers as if the case did not exist
+	AccessWithoutSensitive                   // a share without sensitive fields
+	AccessWhole                              // the owning agency, or a whole-case share
+)
+
+// CaseWorker reports whether the actor works cases at all: caseworkers, supervisors
+// and the triage hub. Analysts see statistics and pseudonymised links; administrators
+// manage accounts.
+func CaseWorker(a Actor) bool {
+	return a.Has(RoleCaseworker) || a.Has(RoleSupervisor) || a.Has(RoleTriage)
+}
+
+// AccessTo decides what the actor may see of a case owned by owner with shares,
+// on day now: the rule of need to know, in one place.
+func AccessTo(a Actor, owner int64, shares []*Share, now time.Time) CaseAccess {
+	if !CaseWorker(a) {
+		return AccessNone
+	}
+	if a.AgencyID == owner {
+		return AccessWhole
+	}
+	best := AccessNone
+	for _, s := range shares {
+		if s.AgencyID != a.AgencyID || !s.Live(now) {
+			continue
+		}
+		if s.Scope == ShareWhole {
+			return AccessWhole
+		}
+		best = AccessWithoutSensitive
+	}
+	return best
+}
+
+// IsOwnerSupervisor reports whether the actor supervises at the owning agency: who
+// approves shares, role changes and sees the access log.
+func IsOwnerSupervisor(a Actor, owner int64) bool {
+	return a.Has(RoleSupervisor) && a.AgencyID == owner
+}
+
+// AccessLogEntry is one recorded view of a case or person.
+type AccessLogEntry struct {
+	At     time.Time
+	User   string
+	Agency string
+	What   string // "case", or "person NAME"
+}
