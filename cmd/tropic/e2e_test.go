@@ -65,10 +65,25 @@ func TestEveryCommandExplainsItselfWithHelp(t *testing.T) {
 			if err != nil {
 				t.Fatalf("got error %v, want none", err)
 			}
-			if !strings.Contains(out, "Usage: tropic") {
-				t.Errorf("got %q, want a usage text", out)
+			if n := strings.Count(out, "Usage: tropic"); n != 1 {
+				t.Errorf("got %q, want one usage text", out)
 			}
 		})
+	}
+	// A command's options are listed under its usage.
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"serve", "--help"}, "-no-migrate"},
+		{[]string{"demo", "--help"}, "-demo-password"},
+		{[]string{"token", "create", "--help"}, "-user"},
+		{[]string{"bench", "intake", "--help"}, "-seconds"},
+	} {
+		out, _, err := tropicCmd(t, nil, "", tc.args...)
+		if err != nil || !strings.Contains(out, "Options:") || !strings.Contains(out, tc.want) {
+			t.Errorf("tropic %s: got %q, %v; want its options, %s among them", strings.Join(tc.args, " "), out, err, tc.want)
+		}
 	}
 }
 

@@ -104,16 +104,23 @@ func newFlags(e *env, name, args, about string) *flag.FlagSet {
 		fs.VisitAll(func(*flag.Flag) { hasFlags = true })
 		if hasFlags {
 			fmt.Fprintln(e.stdout, "\nOptions:")
+			fs.SetOutput(e.stdout)
 			fs.PrintDefaults()
+			fs.SetOutput(io.Discard)
 		}
 	}
 	return fs
 }
 
 // parse parses flags; --help prints usage and ends the command successfully.
+// The flag package would print the usage itself on --help and on every mistake:
+// it is silenced while parsing, and printed once here for --help only.
 func parse(fs *flag.FlagSet, args []string) (helped bool, err error) {
+	usage := fs.Usage
+	fs.Usage = func() {}
 	fs.SetOutput(io.Discard)
 	err = fs.Parse(args)
+	fs.Usage = usage
 	if errors.Is(err, flag.ErrHelp) {
 		fs.Usage()
 		return true, nil

@@ -118,7 +118,7 @@ type ReportStats struct {
 
 // SeedReports writes the districts and several years of synthetic reports, from
 // from to now, with about perYear reports a year and peaks in campaign weeks; reports
-// older than a fortnight are mostly triaged.
+// older than a fortnight are triaged, but for a few routine ones.
 func SeedReports(ctx context.Context, g *Generator, s ReportServices, from, now time.Time, perYear int) (ReportStats, error) {
 	var stats ReportStats
 	sys := tropic.SystemActor("tropic demo")
@@ -169,7 +169,9 @@ func SeedReports(ctx context.Context, g *Generator, s ReportServices, from, now 
 				return stats, fmt.Errorf("demo report: %w", err)
 			}
 			stats.Reports++
-			if now.Sub(at) > 14*24*time.Hour && g.IntN(20) < 19 {
+			// One older routine report in twenty is still open; an urgent or emergency one
+			// never is (a hub works those within hours), so the queue's head looks real.
+			if now.Sub(at) > 14*24*time.Hour && (g.IntN(20) < 19 || r.Urgency != tropic.UrgencyRoutine) {
 				s.SetNow(at.Add(time.Duration(2+g.IntN(70)) * time.Hour))
 				if err := s.Reports.DecideReport(ctx, triageActor, r.Reference, demoDecision(g, agencies)); err != nil {
 					return stats, fmt.Errorf("demo decision: %w", err)

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net"
 	"net/mail"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -144,10 +145,26 @@ func (m *Mailer) Send(ctx context.Context, to []string, subject, textBody string
 		return fmt.Errorf("send mail: %w", err)
 	}
 	if err := c.DialAndSendWithContext(ctx, msg); err != nil {
-		return fmt.Errorf("send mail via %s: %w", net.JoinHostPort(m.cfg.Host, strconv.Itoa(m.cfg.Port)), err)
+		return fmt.Errorf("send mail via %s: %w", net.JoinHostPort(m.cfg.Host, strconv.Itoa(m.cfg.Port)), redactAddresses(err))
 	}
 	return nil
 }
+
+// emailLike matches anything shaped like an e-mail address.
+var emailLike = regexp.MustCompile(`[^\s<>()\[\]"',;:]+@[^\s<>()\[\]"',;:]+`)
+
+// addressesRedacted is a send error whose text names no e-mail address: go-mail lists
+// the "affected recipient(s)", and servers echo them in their replies, but the error
+// is logged (by the job and by River) and logs carry no e-mail addresses.
+type addressesRedacted struct{ err error }
+
+func (e addressesRedacted) Error() string {
+	return emailLike.ReplaceAllString(e.err.Error(), "[address]")
+}
+
+func (e addressesRedacted) Unwrap() error { return e.err }
+
+func redactAddresses(err error) error { return addressesRedacted{err} }
 
 func (m *Mailer) clientOptions() []gomail.Option {
 	opts := []gomail.Option{gomail.WithPort(m.cfg.Port), gomail.WithTimeout(m.cfg.Timeout)}

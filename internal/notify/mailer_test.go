@@ -1,6 +1,7 @@
 package notify_test
 
 import (
+	"bufio"
 	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
@@ -9,6 +10,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
+	"fmt"
 	"math/big"
 	"net"
 	"os"
@@ -263,5 +265,58 @@ func TestConfig(t *testing.T) {
 		if _, err := notify.New(cfg); err == nil {
 			t.Errorf("%s: New accepted %+v", name, cfg)
 		}
+	}
+}
+
+// TestSendErrorsNameNoAddress sends to a server that refuses the recipient and echoes
+// the address, as real servers do: the error is logged, so it must not hold it.
+func TestSendErrorsNameNoAddress(t *testing.T) {
+	t.Parallel()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			conn, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer conn.Close()
+				r := bufio.NewReader(conn)
+				fmt.Fprint(conn, "220 refuser ESMTP\r\n")
+				for {
+					line, err := r.ReadString('\n')
+					if err != nil {
+						return
+					}
+					switch cmd := strings.ToUpper(strings.TrimSpace(line)); {
+					case strings.HasPrefix(cmd, "EHLO"), strings.HasPrefix(cmd, "HELO"):
+						fmt.Fprint(conn, "250 refuser\r\n")
+					case strings.HasPrefix(cmd, "RCPT"):
+						fmt.Fprintf(conn, "550 5.1.1 %s: Recipient address rejected\r\n", strings.TrimSpace(line[len("RCPT TO:"):]))
+					case strings.HasPrefix(cmd, "QUIT"):
+						fmt.Fprint(conn, "221 bye\r\n")
+						return
+					default:
+						fmt.Fprint(conn, "250 ok\r\n")
+					}
+				}
+			}()
+		}
+	}()
+	port := ln.Addr().(*net.TCPAddr).Port
+	m, err := notify.New(notify.Config{Host: "127.0.0.1", Port: port, TLS: notify.TLSNone, From: "tropic@partnership.test", Timeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = m.Send(context.Background(), []string{"jo.bloggs@police.test"}, "hello", "body")
+	if err == nil {
+		t.Fatal("sent to a refused recipient, want an error")
+	}
+	if msg := err.Error(); strings.Contains(msg, "@") || !strings.Contains(msg, "550") {
+		t.Errorf("got error %q, want the server's refusal without any e-mail address", msg)
 	}
 }
