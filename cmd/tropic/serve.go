@@ -21,6 +21,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	tlsKey := fs.String("tls-key", e.getenv("TROPIC_TLS_KEY"), "TLS key file (TROPIC_TLS_KEY)")
 	secure := fs.Bool("secure-cookies", e.getenv("TROPIC_SECURE_COOKIES") == "1", "mark cookies Secure and send HSTS, for a TLS-terminating proxy in front (TROPIC_SECURE_COOKIES=1)")
 	exitURL := fs.String("exit-url", envOr(e, "TROPIC_EXIT_URL", "https://www.bbc.co.uk/weather"), "the neutral site 'Exit this page' leads to (TROPIC_EXIT_URL)")
+	ipHeader := fs.String("client-ip-header", e.getenv("TROPIC_CLIENT_IP_HEADER"), "behind a reverse proxy, the header it writes the client's address into, e.g. X-Forwarded-For; rate limits need it (TROPIC_CLIENT_IP_HEADER)")
 	mailFlags := addMailFlags(fs, e)
 	if helped, err := parse(fs, args); helped || err != nil {
 		return err
@@ -44,7 +45,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer stopJobs() // after the HTTP server has shut down, before the database closes
-	cfg := web.Config{PartnershipName: *name, SecureCookies: *secure || *tlsCert != "", ExitURL: *exitURL, Version: version}
+	cfg := web.Config{PartnershipName: *name, SecureCookies: *secure || *tlsCert != "", ExitURL: *exitURL, ClientIPHeader: *ipHeader, Version: version}
 	return serve(ctx, e, log, svc, cfg, *addr, *tlsCert, *tlsKey, func(url string) {
 		fmt.Fprintf(e.stdout, "Tropic is running at %s (database: %s)\n", url, db.Dialect())
 	})

@@ -79,7 +79,7 @@ func (s *Server) handleFollowUp() http.Handler {
 			return
 		}
 
-		addr := clientAddr(r)
+		addr := s.clientAddr(r)
 		if blocked, wait := s.followUpLimiter.Blocked(addr); blocked {
 			w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
 			p.Errors = []FieldError{{Field: "reference", Message: fmt.Sprintf("There have been too many attempts with a wrong reference or code from your internet connection. Try again in %d minutes, or call the Modern Slavery Helpline on 08000 121 700.", waitMinutes(wait))}}

@@ -97,7 +97,7 @@ func (s *Server) handleLogin() http.Handler {
 			s.render(w, r, http.StatusUnprocessableEntity, "login", p)
 			return
 		}
-		addr := clientAddr(r)
+		addr := s.clientAddr(r)
 		if blocked, wait := s.limiter.Blocked(addr); blocked {
 			p.Errors = []FieldError{{Field: "email", Message: fmt.Sprintf("There have been too many failed sign-in attempts from your network. Try again in %d minutes.", int(wait.Minutes())+1)}}
 			s.render(w, r, http.StatusTooManyRequests, "login", p)

@@ -181,7 +181,7 @@ func (s *Server) handleMFA() http.Handler {
 		}
 		step, valid := auth.CheckTOTP(login.MFASecret, code, s.now())
 		if !valid {
-			s.limiter.Add(clientAddr(r))
+			s.limiter.Add(s.clientAddr(r))
 			if err := s.deps.Users.RecordLoginFailure(r.Context(), login.User.ID, "wrong security code", s.cfg.LoginPolicy); err != nil {
 				s.serverError(w, r, err)
 				return

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"runtime/debug"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -151,8 +152,18 @@ func (s *Server) browser(next http.Handler) http.Handler {
 }
 
 // clientAddr is the client's address, for in-memory rate limits only. It is never
-// logged or stored.
-func clientAddr(r *http.Request) string {
+// logged or stored. Behind a reverse proxy (Config.ClientIPHeader), it is the last
+// address the proxy wrote into that header: the one the proxy saw, which a client
+// cannot forge, unlike the addresses before it.
+func (s *Server) clientAddr(r *http.Request) string {
+	if h := s.cfg.ClientIPHeader; h != "" {
+		if v := r.Header.Values(h); len(v) > 0 {
+			parts := strings.Split(v[len(v)-1], ",")
+			if ip := strings.TrimSpace(parts[len(parts)-1]); ip != "" {
+				return ip
+			}
+		}
+	}
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		return r.RemoteAddr

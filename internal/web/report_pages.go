@@ -134,7 +134,7 @@ func (s *Server) handleReportSubmit() http.Handler {
 			s.renderReportCheck(w, r, http.StatusUnprocessableEntity, f, []FieldError{{Message: "This form has expired, so your report has not been sent yet. Your answers are below: check them and select \"Send report\" again."}})
 			return
 		}
-		addr := clientAddr(r)
+		addr := s.clientAddr(r)
 		if blocked, wait := s.reportLimiter.Blocked(addr); blocked && s.cfg.ReportRateLimit > 0 {
 			minutes := waitMinutes(wait)
 			w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
