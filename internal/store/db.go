@@ -102,6 +102,10 @@ func (db *DB) prepareLater(pool *sql.DB, queries []string) {
 // Options configure Open.
 type Options struct {
 	Now func() time.Time // the clock; time.Now when nil
+	// SyncFull makes SQLite sync its log at every commit (synchronous=FULL), so that a
+	// commit survives a power cut too; the default (NORMAL) survives a crash of the
+	// process or the operating system's kill, and is several times faster.
+	SyncFull bool
 }
 
 // IsPostgresURL reports whether a TROPIC_DATABASE_URL names PostgreSQL.
@@ -129,6 +133,14 @@ func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 	} else {
 		db.dialect = SQLite
 		db.path = strings.TrimPrefix(dsn, "sqlite://")
+		// A path may carry options: "tropic.db?synchronous=full".
+		if path, query, ok := strings.Cut(db.path, "?"); ok {
+			q, err := url.ParseQuery(query)
+			if err != nil || (q.Get("synchronous") != "" && q.Get("synchronous") != "full" && q.Get("synchronous") != "normal") {
+				return nil, fmt.Errorf("open sqlite: options after ? must be synchronous=full or synchronous=normal")
+			}
+			db.path, opts.SyncFull = path, opts.SyncFull || q.Get("synchronous") == "full"
+		}
 		if db.path == "" {
 			return nil, errors.New("open sqlite: empty path")
 		}
@@ -137,14 +149,14 @@ func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 				return nil, fmt.Errorf("open sqlite: %w", err)
 			}
 		}
-		if db.write, err = sql.Open("sqlite", sqliteDSN(db.path, true)); err != nil {
+		if db.write, err = sql.Open("sqlite", sqliteDSN(db.path, true, opts.SyncFull)); err != nil {
 			return nil, fmt.Errorf("open sqlite: %w", err)
 		}
 		// One writer: SQLite allows one write transaction at a time, and waiting in
 		// Go's pool is kinder than retrying on SQLITE_BUSY.
 		db.write.SetMaxOpenConns(1)
 		db.write.SetConnMaxIdleTime(0)
-		if db.read, err = sql.Open("sqlite", sqliteDSN(db.path, false)); err != nil {
+		if db.read, err = sql.Open("sqlite", sqliteDSN(db.path, false, opts.SyncFull)); err != nil {
 			db.write.Close()
 			return nil, fmt.Errorf("open sqlite: %w", err)
 		}
@@ -158,12 +170,16 @@ func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 }
 
 // sqliteDSN puts the pragmas in the DSN so that every pooled connection gets them.
-func sqliteDSN(path string, writer bool) string {
+func sqliteDSN(path string, writer, syncFull bool) string {
 	q := url.Values{}
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "busy_timeout(10000)")
-	q.Add("_pragma", "synchronous(NORMAL)")
+	if syncFull {
+		q.Add("_pragma", "synchronous(FULL)")
+	} else {
+		q.Add("_pragma", "synchronous(NORMAL)")
+	}
 	q.Set("_time_format", "sqlite")
 	if writer {
 		q.Set("_txlock", "immediate")
