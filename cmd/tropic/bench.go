@@ -28,6 +28,7 @@ import (
 func runBench(ctx context.Context, e *env, args []string) error {
 	return subcommand(ctx, e, "bench", args, map[string]command{
 		"intake": {"concurrent public form submissions against a bare baseline", runBenchIntake},
+		"cases":  {"case search by name, phone and registration over 200,000 bulk-loaded cases", runBenchCases},
 	})
 }
 

@@ -26,6 +26,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	seed := fs.Uint64("seed", 1, "seed of the demo data generator")
 	requireMFA := fs.Bool("mfa", false, "require multi-factor authentication for demo accounts too")
 	reportsPerYear := fs.Int("reports-per-year", 300, "about how many synthetic reports a year of demo history holds")
+	cases := fs.Int("cases", 300, "about how many synthetic cases the demo history holds")
 	exitURL := fs.String("exit-url", "https://www.bbc.co.uk/weather", "the neutral site 'Exit this page' leads to")
 	mailFlags := addMailFlags(fs, e)
 	if helped, err := parse(fs, args); helped || err != nil {
@@ -66,8 +67,14 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	}
 	now := time.Now().UTC()
 	history := store.NewReportService(db, nil, phone.Parse) // no notifications for history
-	stats, err := demo.SeedReports(ctx, demo.NewGenerator(*seed), demo.ReportServices{Reports: history, Agencies: svc.agencies, Users: svc.users, SetNow: clock.Set},
+	gen := demo.NewGenerator(*seed)
+	stats, err := demo.SeedReports(ctx, gen, demo.ReportServices{Reports: history, Agencies: svc.agencies, Users: svc.users, SetNow: clock.Set},
 		time.Date(now.Year()-3, time.January, 1, 0, 0, 0, 0, time.UTC), now, *reportsPerYear)
+	var caseStats demo.CaseStats
+	if err == nil && *cases > 0 {
+		caseStats, err = demo.SeedCases(ctx, gen, demo.CaseServices{Cases: svc.cases, Reports: history, Agencies: svc.agencies, Users: svc.users, SetNow: clock.Set},
+			now, *cases)
+	}
 	clock.Set(time.Time{})
 	if err != nil {
 		return err
@@ -80,7 +87,11 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	cfg := web.Config{PartnershipName: demo.PartnershipName, MFAWaived: !*requireMFA, ExitURL: *exitURL, Version: version}
 	return serve(ctx, e, newLogger(e), svc, cfg, *addr, "", "", func(url string) {
 		fmt.Fprintf(e.stdout, "Tropic demo is running at %s (ready in %.1fs)\n", url, time.Since(start).Seconds())
-		fmt.Fprintf(e.stdout, "Database: %s (synthetic data only: %d reports, %d triaged)\n", path, stats.Reports, stats.Decided)
+		fmt.Fprintf(e.stdout, "Database: %s (synthetic data only: %d reports, %d triaged; %d cases, %d people)\n", path, stats.Reports, stats.Decided,
+			caseStats.Cases, caseStats.People)
+		if caseStats.S45Case != "" {
+			fmt.Fprintf(e.stdout, "Case %s shows the s.45 notice to caseworker.police.\n", caseStats.S45Case)
+		}
 		if !*requireMFA {
 			fmt.Fprintln(e.stdout, "Multi-factor authentication is waived for demo accounts.")
 		}

@@ -216,6 +216,7 @@ var foldRune = func() map[rune]string {
 type CasePerson struct {
 	ID              int64 // the link's id
 	CaseID          int64
+	CaseReference   string
 	Person          *Person
 	Role            PersonRole
 	CoercedOffender bool // a potential victim who may have been compelled to offend (s.45)
@@ -235,16 +236,18 @@ const (
 // RoleChange is a request to change a person's role on a case. Moving a potential
 // victim to suspect needs a supervisor's approval and a reason (victim first).
 type RoleChange struct {
-	ID           int64
-	CasePersonID int64
-	From, To     PersonRole
-	Reason       string
-	RequestedBy  string
-	RequestedAt  time.Time
-	Status       RoleChangeStatus
-	DecidedBy    string
-	DecidedAt    time.Time
-	DecisionNote string
+	ID            int64
+	CasePersonID  int64
+	CaseReference string // for a supervisor's list of requests
+	PersonName    string
+	From, To      PersonRole
+	Reason        string
+	RequestedBy   string
+	RequestedAt   time.Time
+	Status        RoleChangeStatus
+	DecidedBy     string
+	DecidedAt     time.Time
+	DecisionNote  string
 }
 
 // NeedsApproval reports whether changing from → to needs a supervisor.

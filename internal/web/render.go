@@ -27,6 +27,7 @@ type Layout struct {
 	MFAWaived   bool
 	Nav         string // the staff navigation item to mark as current
 	ShowTriage  bool   // the user has the triage role: the navigation offers the triage queue
+	ShowCases   bool   // the user works cases: the navigation offers the cases
 	Errors      []FieldError
 }
 
@@ -70,6 +71,21 @@ func parseTemplates() (map[string]*template.Template, error) {
 			}
 			return strings.Join(s, ", ")
 		},
+		// dict passes named arguments to a shared form-field template.
+		"dict": func(pairs ...any) (map[string]any, error) {
+			if len(pairs)%2 != 0 {
+				return nil, fmt.Errorf("dict: odd number of arguments")
+			}
+			m := make(map[string]any, len(pairs)/2)
+			for i := 0; i < len(pairs); i += 2 {
+				k, ok := pairs[i].(string)
+				if !ok {
+					return nil, fmt.Errorf("dict: key %v is not a string", pairs[i])
+				}
+				m[k] = pairs[i+1]
+			}
+			return m, nil
+		},
 	}
 	pages, err := fs.Glob(templateFS, "templates/*.tmpl")
 	if err != nil {
@@ -100,6 +116,7 @@ func (s *Server) newLayout(r *http.Request, title string) Layout {
 		User:        userFrom(r.Context()),
 		MFAWaived:   s.cfg.MFAWaived,
 		ShowTriage:  canTriage(userFrom(r.Context())),
+		ShowCases:   canWorkCases(userFrom(r.Context())),
 	}
 }
 

@@ -4,15 +4,31 @@ import "net/http"
 
 // api registers an authenticated API route and remembers its pattern, so that a test
 // can hold the OpenAPI document to the routes that exist.
-func (s *Server) api(mux *http.ServeMux, pattern string, h http.Handler) {
+func (s *Server) api(mux routeMux, pattern string, h http.Handler) {
 	s.apiRoutes = append(s.apiRoutes, pattern)
 	mux.Handle(pattern, s.requireToken(h))
+}
+
+// routeMux is the server's mux, noting every pattern registered so that tests can
+// walk the routes that exist (the authorisation matrix covers each case route).
+type routeMux struct {
+	*http.ServeMux
+	s *Server
+}
+
+func (m routeMux) Handle(pattern string, h http.Handler) {
+	m.s.routePatterns = append(m.s.routePatterns, pattern)
+	m.ServeMux.Handle(pattern, h)
+}
+
+func (m routeMux) HandleFunc(pattern string, h func(http.ResponseWriter, *http.Request)) {
+	m.Handle(pattern, http.HandlerFunc(h))
 }
 
 // routes lists every route. Browser routes get sessions and cross-origin protection;
 // API routes get bearer tokens and JSON only.
 func (s *Server) routes() http.Handler {
-	mux := http.NewServeMux()
+	mux := routeMux{http.NewServeMux(), s}
 	static := staticFiles()
 
 	// Operations.
@@ -64,12 +80,84 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("POST /triage/reports/{ref}/urgency", s.triage(s.handleTriageUrgency()))
 	mux.Handle("POST /triage/reports/{ref}/decision", s.triage(s.handleTriageDecision()))
 
+	// Cases (those who work cases; a case or person the user may not see is the missing page).
+	mux.Handle("GET /cases", s.cases(s.handleCaseList()))
+	mux.Handle("GET /cases/new", s.cases(s.handleCaseNewForm()))
+	mux.Handle("POST /cases/new", s.cases(s.handleCaseCreate()))
+	mux.Handle("GET /cases/role-changes", s.cases(s.handleRoleChanges()))
+	mux.Handle("POST /cases/role-changes", s.cases(s.handleRoleChangeDecision()))
+	mux.Handle("GET /cases/{ref}", s.cases(s.handleCase()))
+	mux.Handle("GET /cases/{ref}/edit", s.cases(s.handleCaseForm(caseEditForm)))
+	mux.Handle("POST /cases/{ref}/edit", s.cases(s.handleCaseFormPost(caseEditForm)))
+	mux.Handle("GET /cases/{ref}/close", s.cases(s.handleCaseForm(caseCloseForm)))
+	mux.Handle("POST /cases/{ref}/close", s.cases(s.handleCaseFormPost(caseCloseForm)))
+	mux.Handle("GET /cases/{ref}/reopen", s.cases(s.handleCaseForm(caseReopenForm)))
+	mux.Handle("POST /cases/{ref}/reopen", s.cases(s.handleCaseFormPost(caseReopenForm)))
+	mux.Handle("GET /cases/{ref}/places/new", s.cases(s.handleCaseForm(casePlaceForm)))
+	mux.Handle("POST /cases/{ref}/places/new", s.cases(s.handleCaseFormPost(casePlaceForm)))
+	mux.Handle("GET /cases/{ref}/businesses/new", s.cases(s.handleCaseForm(caseBusinessForm)))
+	mux.Handle("POST /cases/{ref}/businesses/new", s.cases(s.handleCaseFormPost(caseBusinessForm)))
+	mux.Handle("GET /cases/{ref}/vehicles/new", s.cases(s.handleCaseForm(caseVehicleForm)))
+	mux.Handle("POST /cases/{ref}/vehicles/new", s.cases(s.handleCaseFormPost(caseVehicleForm)))
+	mux.Handle("GET /cases/{ref}/phones/new", s.cases(s.handleCaseForm(casePhoneForm)))
+	mux.Handle("POST /cases/{ref}/phones/new", s.cases(s.handleCaseFormPost(casePhoneForm)))
+	mux.Handle("GET /cases/{ref}/orders/new", s.cases(s.handleCaseForm(caseOrderForm)))
+	mux.Handle("POST /cases/{ref}/orders/new", s.cases(s.handleCaseFormPost(caseOrderForm)))
+	mux.Handle("GET /cases/{ref}/tasks/new", s.cases(s.handleCaseForm(caseTaskForm)))
+	mux.Handle("POST /cases/{ref}/tasks/new", s.cases(s.handleCaseFormPost(caseTaskForm)))
+	mux.Handle("GET /cases/{ref}/share", s.cases(s.handleCaseForm(caseShareForm)))
+	mux.Handle("POST /cases/{ref}/share", s.cases(s.handleCaseFormPost(caseShareForm)))
+	mux.Handle("POST /cases/{ref}/notes", s.cases(s.handleCaseNote()))
+	mux.Handle("GET /cases/{ref}/notes/{id}/edit", s.cases(s.handleCaseNoteEditForm()))
+	mux.Handle("POST /cases/{ref}/notes/{id}/edit", s.cases(s.handleCaseNoteEdit()))
+	mux.Handle("POST /cases/{ref}/tasks/{id}/complete", s.cases(s.handleCaseTaskComplete()))
+	mux.Handle("POST /cases/{ref}/shares/{id}/decision", s.cases(s.handleCaseShareDecision()))
+	mux.Handle("POST /cases/{ref}/shares/{id}/revoke", s.cases(s.handleCaseShareRevoke()))
+	mux.Handle("GET /cases/{ref}/people/new", s.cases(s.handlePersonNewForm()))
+	mux.Handle("POST /cases/{ref}/people/new", s.cases(s.handlePersonNew()))
+	mux.Handle("GET /people/{id}", s.cases(s.handlePerson()))
+	mux.Handle("GET /people/{id}/edit", s.cases(s.handlePersonEditForm()))
+	mux.Handle("POST /people/{id}/edit", s.cases(s.handlePersonEdit()))
+	mux.Handle("POST /people/{id}/cases/{link}/role", s.cases(s.handlePersonRole()))
+	mux.Handle("POST /people/{id}/cases/{link}/coerced", s.cases(s.handlePersonCoerced()))
+
 	// JSON API.
 	mux.Handle("GET /api/v1/openapi.json", s.handleOpenAPI())
 	s.api(mux, "GET /api/v1/me", s.handleAPIMe())
 	s.api(mux, "POST /api/v1/reports", s.handleAPICreateReport())
 	s.api(mux, "GET /api/v1/reports", s.handleAPIListReports())
 	s.api(mux, "GET /api/v1/reports/{reference}", s.handleAPIGetReport())
+	s.api(mux, "GET /api/v1/cases", s.handleAPIListCases())
+	s.api(mux, "POST /api/v1/cases", s.handleAPICreateCase())
+	s.api(mux, "GET /api/v1/cases/{reference}", s.handleAPIGetCase())
+	s.api(mux, "PATCH /api/v1/cases/{reference}", s.handleAPIUpdateCase())
+	s.api(mux, "POST /api/v1/cases/{reference}/close", s.handleAPICloseCase())
+	s.api(mux, "POST /api/v1/cases/{reference}/reopen", s.handleAPIReopenCase())
+	s.api(mux, "POST /api/v1/cases/{reference}/reports", s.handleAPILinkReport())
+	s.api(mux, "POST /api/v1/cases/{reference}/people", s.handleAPIAddPerson())
+	s.api(mux, "POST /api/v1/cases/{reference}/people/link", s.handleAPILinkPerson())
+	s.api(mux, "POST /api/v1/cases/{reference}/places", s.handleAPIAddPlace())
+	s.api(mux, "POST /api/v1/cases/{reference}/businesses", s.handleAPIAddBusiness())
+	s.api(mux, "POST /api/v1/cases/{reference}/vehicles", s.handleAPIAddVehicle())
+	s.api(mux, "POST /api/v1/cases/{reference}/phones", s.handleAPIAddPhone())
+	s.api(mux, "POST /api/v1/cases/{reference}/orders", s.handleAPIAddOrder())
+	s.api(mux, "POST /api/v1/cases/{reference}/notes", s.handleAPIAddNote())
+	s.api(mux, "POST /api/v1/cases/{reference}/tasks", s.handleAPIAddTask())
+	s.api(mux, "POST /api/v1/cases/{reference}/shares", s.handleAPIRequestShare())
+	s.api(mux, "GET /api/v1/cases/{reference}/access-log", s.handleAPIAccessLog())
+	s.api(mux, "GET /api/v1/people/matches", s.handleAPIPersonMatches())
+	s.api(mux, "GET /api/v1/people/{id}", s.handleAPIGetPerson())
+	s.api(mux, "PATCH /api/v1/people/{id}", s.handleAPIUpdatePerson())
+	s.api(mux, "POST /api/v1/case-people/{id}/role", s.handleAPIChangeRole())
+	s.api(mux, "POST /api/v1/case-people/{id}/coerced-offender", s.handleAPISetCoerced())
+	s.api(mux, "GET /api/v1/role-changes", s.handleAPIListRoleChanges())
+	s.api(mux, "POST /api/v1/role-changes/{id}/decision", s.handleAPIDecideRoleChange())
+	s.api(mux, "PATCH /api/v1/notes/{id}", s.handleAPIEditNote())
+	s.api(mux, "GET /api/v1/tasks", s.handleAPIListTasks())
+	s.api(mux, "POST /api/v1/tasks/{id}/complete", s.handleAPICompleteTask())
+	s.api(mux, "POST /api/v1/shares/{id}/decision", s.handleAPIDecideShare())
+	s.api(mux, "POST /api/v1/shares/{id}/revoke", s.handleAPIRevokeShare())
+	s.api(mux, "GET /api/v1/search", s.handleAPISearch())
 	mux.Handle("/api/", s.handleAPINotFound())
 
 	// Everything else.

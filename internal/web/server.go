@@ -27,9 +27,10 @@ type Config struct {
 	SessionIdle     time.Duration // idle expiry of staff sessions; 30 minutes by default
 	PasswordParams  auth.Params   // argon2id cost
 	LoginPolicy     tropic.LoginPolicy
-	MaxFormBytes    int64 // largest form body accepted
-	MaxJSONBytes    int64 // largest API body accepted
-	ReportRateLimit int   // reports one client address may send per 10 minutes: 0 for the default (10), below 0 for no limit (benchmarks)
+	ClientIPHeader  string // behind a reverse proxy: the header holding the client's address, e.g. X-Forwarded-For
+	MaxFormBytes    int64  // largest form body accepted
+	MaxJSONBytes    int64  // largest API body accepted
+	ReportRateLimit int    // reports one client address may send per 10 minutes: 0 for the default (10), below 0 for no limit (benchmarks)
 }
 
 func (c *Config) setDefaults() {
@@ -93,6 +94,8 @@ type Server struct {
 	limiter   *limiter
 	handler   http.Handler
 	apiRoutes []string // "METHOD /path" of every authenticated API route
+
+	routePatterns []string // every pattern registered, for tests that walk the routes
 
 	reportLimiter   *limiter // reports sent, per client address
 	followUpLimiter *limiter // wrong follow-up codes, per client address

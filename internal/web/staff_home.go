@@ -9,6 +9,7 @@ import (
 type staffHomePage struct {
 	Layout
 	Triage *triageSummary // the queue's urgent reports, for the triage hub only
+	Tasks  *homeTasks     // open and overdue tasks, for those who work cases
 }
 
 // handleStaffHome is the dashboard: who you are, and what needs you. Tasks, urgent
@@ -24,6 +25,14 @@ func (s *Server) handleStaffHome() http.Handler {
 				return
 			}
 			p.Triage = sum
+		}
+		if p.ShowCases {
+			tasks, err := s.summariseTasks(r.Context(), p.User)
+			if err != nil {
+				s.serverError(w, r, err)
+				return
+			}
+			p.Tasks = tasks
 		}
 		s.render(w, r, http.StatusOK, "staff_home", p)
 	})

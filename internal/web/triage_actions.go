@@ -83,9 +83,10 @@ func (s *Server) handleTriageUrgency() http.Handler {
 		})
 }
 
-// handleTriageDecision records the triage decision, with who and why.
+// handleTriageDecision records the triage decision, with who and why. Creating a
+// case, or adding the report to one, is handled with the cases (case_triage.go).
 func (s *Server) handleTriageDecision() http.Handler {
-	return s.triageAction(
+	decide := s.triageAction(
 		func(r *http.Request) (triageForms, []string) {
 			return triageForms{Decision: r.PostFormValue("decision"), Reason: r.PostFormValue("reason"),
 				DuplicateOf: r.PostFormValue("duplicate_of"), Agency: r.PostFormValue("agency")}, []string{"decision", "duplicate_of", "agency", "reason"}
@@ -104,4 +105,14 @@ func (s *Server) handleTriageDecision() http.Handler {
 			}
 			return "Decision recorded: " + strings.ToLower(d.Status.Label()) + ". The report has left the queue.", nil
 		})
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !s.parseForm(w, r) {
+			return
+		}
+		if isTriageCaseDecision(r.PostFormValue("decision")) {
+			s.handleTriageCaseDecision(w, r)
+			return
+		}
+		decide.ServeHTTP(w, r)
+	})
 }

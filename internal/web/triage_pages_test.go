@@ -425,8 +425,7 @@ func TestTriageDecisionsAreRecordedWithWhoAndWhy(t *testing.T) {
 			tropic.ReportDuplicate, "Decision: Duplicate of " + original.Reference + ". Same car wash"},
 		{"Passed to an agency, named.", url.Values{"decision": {"passed_to_agency"}, "agency": {"OTHER"}, "reason": {"Housing matter first"}, "duplicate_of": {"XXXX"}},
 			tropic.ReportPassedToAgency, "Decision: Passed to agency: Watford Borough Council. Housing matter first"},
-		{"A case requested, without a reason.", url.Values{"decision": {"linked_to_case"}},
-			tropic.ReportLinkedToCase, "Decision: Case requested"},
+		// Creating a case, or adding to one, is tested with the case pages (case_pages_test.go).
 	}
 	c := e.as(e.priya)
 	for _, tt := range tests {
@@ -439,9 +438,6 @@ func TestTriageDecisionsAreRecordedWithWhoAndWhy(t *testing.T) {
 			wantRedirect(t, c.post(path+"/decision", tt.form), path)
 			page := pageText(c.get(path).body)
 			wantContains(t, page, "Decision recorded: "+strings.ToLower(tt.status.Label()), tt.timeline, "Priya Shah, Hertfordshire Constabulary", tt.status.Label())
-			if tt.status == tropic.ReportLinkedToCase {
-				wantContains(t, page, "Cases are not in Tropic yet")
-			}
 			events := e.auditFor(tropic.AuditReportDecided, rep.ID)
 			if len(events) != 1 || events[0].UserID != e.priya.ID || events[0].AgencyID != e.ts.agency.ID || events[0].Detail != strings.TrimPrefix(tt.timeline, "Decision: ") {
 				t.Errorf("decision audited as %+v, want one event by Priya with detail %q", events, strings.TrimPrefix(tt.timeline, "Decision: "))
@@ -486,7 +482,7 @@ func TestTriageFollowUpBringsADecidedReportBack(t *testing.T) {
 		t.Error("the timeline is not in the order things happened")
 	}
 	// A new decision takes it out of the queue again.
-	wantRedirect(t, c.post("/triage/reports/"+rep.Reference+"/decision", url.Values{"decision": {"linked_to_case"}}), "/triage/reports/"+rep.Reference)
+	refFrom(t, c.post("/triage/reports/"+rep.Reference+"/decision", url.Values{"decision": {"linked_to_case"}})) // a new case, on its page
 	wantRefs(t, c.get("/triage").body)
 }
 

@@ -35,6 +35,8 @@ type triageForms struct {
 	Reason        string
 	DuplicateOf   string
 	Agency        string
+	CaseTitle     string // the title of a case created from the report
+	CaseReference string // the case to add the report to
 }
 
 type triageReportPage struct {
@@ -111,6 +113,7 @@ func (s *Server) renderTriageReport(w http.ResponseWriter, r *http.Request, stat
 	}
 	p.Nav = "triage"
 	p.Errors = errs
+	p.Form.CaseTitle = triageCaseTitle(form.CaseTitle, rep, districts)
 	if c := rep.ClaimedBy; c != nil {
 		p.ClaimedAt = triageDateTime(rep.ClaimedAt)
 		if c.ID == user.ID {

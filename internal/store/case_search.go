@@ -1,0 +1,202 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+	"unicode"
+
+	"tropic/internal/tropic"
+)
+
+// Search terms: the folded words of names, aliases, titles and business names, one row
+// each, so that a word or the start of one is found by an index range rather than by
+// scanning every name with LIKE '%...%'.
+const (
+	termPerson   = "person"   // object: people.id
+	termAlias    = "alias"    // object: person_aliases.id
+	termTitle    = "title"    // object: cases.id
+	termBusiness = "business" // object: case_businesses.id
+)
+
+// maxTerms bounds the words kept per object and used per query.
+const maxTerms = 12
+
+// termsOf returns the distinct folded words of texts.
+func termsOf(texts ...string) []string {
+	var out []string
+	for _, t := range texts {
+		for _, w := range strings.Fields(tropic.FoldName(t)) {
+			if len(w) > 100 {
+				w = w[:100]
+			}
+			if !contains(out, w) && len(out) < maxTerms {
+				out = append(out, w)
+			}
+		}
+	}
+	return out
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// setTerms replaces an object's search terms; fresh objects have none to remove.
+func setTerms(ctx context.Context, tx *Tx, kind string, id int64, fresh bool, texts ...string) error {
+	if !fresh {
+		if _, err := tx.Exec(ctx, `DELETE FROM search_terms WHERE object_id = ? AND kind = ?`, id, kind); err != nil {
+			return fmt.Errorf("clear search terms: %w", err)
+		}
+	}
+	for _, t := range termsOf(texts...) {
+		if _, err := tx.Exec(ctx, `INSERT INTO search_terms (kind, term, object_id) VALUES (?, ?, ?)`, kind, t, id); err != nil {
+			return fmt.Errorf("add search term: %w", err)
+		}
+	}
+	return nil
+}
+
+// termsQuery selects the objects of kind having every token as a word (exact) or as
+// the start of a word. One-letter tokens, such as initials, match whole words only.
+func termsQuery(kind string, tokens []string, exact bool) (string, []any) {
+	var parts []string
+	var args []any
+	for _, t := range tokens {
+		if exact || len([]rune(t)) < 2 {
+			parts = append(parts, `SELECT object_id FROM search_terms WHERE kind = ? AND term = ?`)
+			args = append(args, kind, t)
+			continue
+		}
+		// Terms compare byte by byte (SQLite's BINARY, PostgreSQL's "C"), so every word
+		// starting with t sorts between t and t followed by the highest code point.
+		parts = append(parts, `SELECT object_id FROM search_terms WHERE kind = ? AND term >= ? AND term < ?`)
+		args = append(args, kind, t, t+"\U0010FFFF")
+	}
+	return strings.Join(parts, " INTERSECT "), args
+}
+
+// visibleCase is true for a case c the agency may see on a day, checked row by row
+// after an indexed lookup has found a few candidates. Arguments: agency, agency, day.
+const visibleCase = `(c.owner_agency_id = ? OR EXISTS (SELECT 1 FROM case_shares s WHERE s.case_id = c.id AND s.agency_id = ?
+	AND s.status = 'active' AND (s.until_day = '' OR s.until_day >= ?)))`
+
+var (
+	phoneLike    = regexp.MustCompile(`^\+?[0-9 ()\-.]{7,25}$`)
+	outwardCode  = regexp.MustCompile(`^[A-Z]{1,2}[0-9][A-Z0-9]?$`)
+	maxSearchLen = 200
+)
+
+// Search finds cases the actor may see by reference, phone, vehicle registration,
+// postcode, person name or alias, business name or title. Each kind is an indexed
+// lookup on a normalised column, then the visibility check on the few cases found;
+// hits come in that order of kinds, each kind's most recently updated first.
+func (s *CaseService) Search(ctx context.Context, actor tropic.Actor, query string, limit int) ([]tropic.SearchHit, error) {
+	query = strings.TrimSpace(query)
+	if !tropic.CaseWorker(actor) || actor.AgencyID == 0 || query == "" || len(query) > maxSearchLen {
+		return nil, nil
+	}
+	if limit <= 0 || limit > 100 {
+		limit = 20
+	}
+	tx, err := s.db.beginRead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	var lookups []lookup
+	if ref, err := tropic.ParseCaseReference(query); err == nil {
+		lookups = append(lookups, lookup{`SELECT id AS case_id, 'reference: ' || reference AS label FROM cases WHERE reference = ?`, []any{ref}})
+	}
+	if ref, err := tropic.ParseReference(query); err == nil {
+		lookups = append(lookups, lookup{`SELECT cr.case_id, 'report: ' || r.reference AS label FROM reports r JOIN case_reports cr ON cr.report_id = r.id
+			WHERE r.reference = ?`, []any{ref}})
+	}
+	if phoneLike.MatchString(query) {
+		if e164, err := s.parsePhone(query); err == nil {
+			lookups = append(lookups,
+				lookup{`SELECT case_id, 'phone: ' || number AS label FROM case_phones WHERE e164 = ?`, []any{e164}},
+				lookup{`SELECT cp.case_id, 'phone: ' || p.phone || ' (' || p.given_name || ' ' || p.family_name || ')' AS label
+					FROM people p JOIN case_people cp ON cp.person_id = p.id WHERE p.phone_e164 = ?`, []any{e164}})
+		}
+	}
+	if reg, ok := tropic.NormaliseRegistration(query); ok && strings.ContainsAny(reg, "0123456789") && strings.IndexFunc(reg, unicode.IsLetter) >= 0 {
+		lookups = append(lookups, lookup{`SELECT case_id, 'vehicle: ' || registration AS label FROM case_vehicles WHERE normalised = ?`, []any{reg}})
+	}
+	if pc, ok := tropic.NormalisePostcode(query); ok {
+		lookups = append(lookups, lookup{`SELECT case_id, 'postcode: ' || postcode AS label FROM case_places WHERE postcode = ?`, []any{pc}})
+	} else if out := strings.ToUpper(query); outwardCode.MatchString(out) {
+		lookups = append(lookups, lookup{`SELECT case_id, 'postcode: ' || postcode AS label FROM case_places WHERE postcode >= ? AND postcode < ?`,
+			[]any{out + " ", out + "!"}})
+	}
+	if tokens := strings.Fields(tropic.FoldName(query)); len(tokens) > 0 && len(tokens) <= maxTerms {
+		// Names hold letters: a query of digits alone (a phone number) skips them.
+		if strings.IndexFunc(query, unicode.IsLetter) >= 0 {
+			q, a := termsQuery(termPerson, tokens, false)
+			lookups = append(lookups, lookup{`SELECT cp.case_id, 'person: ' || p.given_name || ' ' || p.family_name AS label
+				FROM case_people cp JOIN people p ON p.id = cp.person_id WHERE cp.person_id IN (` + q + `)`, a})
+			q, a = termsQuery(termAlias, tokens, false)
+			lookups = append(lookups, lookup{`SELECT cp.case_id, 'alias: ' || pa.alias || ' (' || p.given_name || ' ' || p.family_name || ')' AS label
+				FROM person_aliases pa JOIN people p ON p.id = pa.person_id JOIN case_people cp ON cp.person_id = p.id WHERE pa.id IN (` + q + `)`, a})
+			q, a = termsQuery(termBusiness, tokens, false)
+			lookups = append(lookups, lookup{`SELECT case_id, 'business: ' || name AS label FROM case_businesses WHERE id IN (` + q + `)`, a})
+		}
+		q, a := termsQuery(termTitle, tokens, false)
+		lookups = append(lookups, lookup{`SELECT id AS case_id, 'title: ' || title AS label FROM cases WHERE id IN (` + q + `)`, a})
+	}
+	today := s.today(tx)
+	var hits []tropic.SearchHit
+	seen := map[int64]bool{}
+	for _, l := range lookups {
+		if len(hits) >= limit {
+			break
+		}
+		args := append([]any{actor.AgencyID, actor.AgencyID, today}, l.args...)
+		args = append(args, actor.AgencyID, actor.AgencyID, today, limit*4)
+		rows, err := tx.Query(ctx, `SELECT `+caseColumns+`, `+caseAccessColumn+`, m.label FROM (`+l.query+`) m
+			JOIN cases c ON c.id = m.case_id JOIN agencies a ON a.id = c.owner_agency_id
+			WHERE `+visibleCase+` ORDER BY c.updated_at DESC, c.id DESC LIMIT ?`, args...)
+		if err != nil {
+			return nil, fmt.Errorf("search cases: %w", err)
+		}
+		for rows.Next() {
+			var access int
+			var label string
+			c, err := scanCase(rows, &access, &label)
+			if err != nil {
+				rows.Close()
+				return nil, err
+			}
+			if seen[c.ID] || len(hits) >= limit {
+				continue
+			}
+			seen[c.ID] = true
+			c.Access = tropic.CaseAccess(access)
+			hits = append(hits, tropic.SearchHit{Case: c, Match: tidyLabel(label)})
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return hits, nil
+}
+
+// lookup is one indexed way of finding cases: a query of (case_id, label) rows.
+type lookup struct {
+	query string
+	args  []any
+}
+
+// tidyLabel closes up the spaces left by empty name parts: "person:  Kowalska".
+func tidyLabel(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	s = strings.NewReplacer("( ", "(", " )", ")").Replace(s)
+	return strings.ReplaceAll(s, " ()", "")
+}

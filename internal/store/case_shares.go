@@ -1,0 +1,237 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"tropic/internal/tropic"
+)
+
+const shareColumns = `s.id, s.case_id, s.agency_id, a.name, s.scope, s.lawful_basis, s.reason, s.until_day, s.status,
+	s.requested_by, s.granted_by, s.created_at, s.decided_at, s.revoked_at`
+
+func scanShare(sc interface{ Scan(...any) error }) (*tropic.Share, error) {
+	var sh tropic.Share
+	var scope, status string
+	var decided, revoked sql.NullTime
+	if err := sc.Scan(&sh.ID, &sh.CaseID, &sh.AgencyID, &sh.AgencyName, &scope, &sh.LawfulBasis, &sh.Reason, &sh.Until, &status,
+		&sh.RequestedBy, &sh.GrantedBy, &sh.CreatedAt, &decided, &revoked); err != nil {
+		return nil, mapError(err)
+	}
+	sh.Scope, sh.Status, sh.CreatedAt = tropic.ShareScope(scope), tropic.ShareStatus(status), sh.CreatedAt.UTC()
+	if decided.Valid {
+		sh.DecidedAt = decided.Time.UTC()
+	}
+	if revoked.Valid {
+		sh.RevokedAt = revoked.Time.UTC()
+	}
+	return &sh, nil
+}
+
+// loadShares loads every share of a case, whatever its status: AccessTo picks the live ones.
+func loadShares(ctx context.Context, tx *Tx, caseID int64) ([]*tropic.Share, error) {
+	rows, err := tx.Query(ctx, `SELECT `+shareColumns+` FROM case_shares s JOIN agencies a ON a.id = s.agency_id WHERE s.case_id = ? ORDER BY s.id`, caseID)
+	if err != nil {
+		return nil, fmt.Errorf("load shares: %w", err)
+	}
+	defer rows.Close()
+	var out []*tropic.Share
+	for rows.Next() {
+		sh, err := scanShare(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, sh)
+	}
+	return out, rows.Err()
+}
+
+// RequestShare asks to share the case with another agency; a supervisor of the owner
+// shares at once. Only the owning agency shares its case.
+func (s *CaseService) RequestShare(ctx context.Context, actor tropic.Actor, caseRef string, sh *tropic.Share) error {
+	if err := sh.Validate(s.db.now().In(s.zone)); err != nil {
+		return err
+	}
+	tx, err := s.db.beginTx(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	c, _, err := s.caseByRef(ctx, tx, actor, caseRef, true)
+	if err != nil {
+		return err
+	}
+	if err := mayChange(actor, c); err != nil {
+		return err
+	}
+	badAgency := func(msg string) error {
+		return &tropic.Error{Code: tropic.EINVALID, Message: msg, Fields: map[string]string{"agency": msg}}
+	}
+	if sh.AgencyID == c.OwnerAgencyID {
+		return badAgency("Choose another agency: this case is already your agency's")
+	}
+	if err := tx.QueryRow(ctx, `SELECT name FROM agencies WHERE id = ?`, sh.AgencyID).Scan(&sh.AgencyName); err != nil {
+		if tropic.ErrorCode(mapError(err)) == tropic.ENOTFOUND {
+			return badAgency("Choose an agency from the list")
+		}
+		return fmt.Errorf("find agency: %w", err)
+	}
+	w, err := actorWho(ctx, tx, actor)
+	if err != nil {
+		return err
+	}
+	sh.CaseID, sh.RequestedBy, sh.CreatedAt, sh.Status = c.ID, w.String(), tx.now, tropic.ShareRequested
+	sh.GrantedBy, sh.DecidedAt, sh.RevokedAt = "", time.Time{}, time.Time{}
+	var grantedByUser any
+	action := tropic.AuditShareRequested
+	if tropic.IsOwnerSupervisor(actor, c.OwnerAgencyID) {
+		sh.Status, sh.GrantedBy, sh.DecidedAt, grantedByUser = tropic.ShareActive, w.String(), tx.now, nullID(actor.UserID)
+		action = tropic.AuditShareGranted
+	}
+	sh.ID, err = tx.insert(ctx, `INSERT INTO case_shares (case_id, agency_id, scope, lawful_basis, reason, until_day, status,
+		requested_by_user, requested_by, granted_by_user, granted_by, created_at, decided_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		c.ID, sh.AgencyID, string(sh.Scope), sh.LawfulBasis, sh.Reason, sh.Until, string(sh.Status),
+		nullID(actor.UserID), sh.RequestedBy, grantedByUser, sh.GrantedBy, sh.CreatedAt, nullTime(sh.DecidedAt))
+	if err != nil {
+		return fmt.Errorf("share case: %w", err)
+	}
+	if err := appendAudit(ctx, tx, actor, auditEntry{action: action, objectType: "case", objectID: c.ID,
+		detail: fmt.Sprintf("share %d with %s: %s, %s, until %q: %s", sh.ID, sh.AgencyName, sh.Scope, sh.LawfulBasis, sh.Until, sh.Reason)}); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// shareForOwnerSupervisor loads a share for a decision by a supervisor of the owner.
+func (s *CaseService) shareForOwnerSupervisor(ctx context.Context, tx *Tx, actor tropic.Actor, shareID int64) (*tropic.Share, *tropic.Case, error) {
+	const notFound = "Share not found."
+	var caseID int64
+	if err := tx.QueryRow(ctx, `SELECT case_id FROM case_shares WHERE id = ?`, shareID).Scan(&caseID); err != nil {
+		if tropic.ErrorCode(mapError(err)) == tropic.ENOTFOUND {
+			return nil, nil, tropic.Errorf(tropic.ENOTFOUND, notFound)
+		}
+		return nil, nil, fmt.Errorf("find share: %w", err)
+	}
+	c, shares, err := s.caseByID(ctx, tx, actor, caseID, true, notFound)
+	if err != nil {
+		return nil, nil, err
+	}
+	var sh *tropic.Share
+	for _, v := range shares {
+		if v.ID == shareID {
+			sh = v
+		}
+	}
+	if sh == nil || (actor.AgencyID != c.OwnerAgencyID && sh.AgencyID != actor.AgencyID) {
+		return nil, nil, tropic.Errorf(tropic.ENOTFOUND, notFound)
+	}
+	if !tropic.IsOwnerSupervisor(actor, c.OwnerAgencyID) {
+		return nil, nil, tropic.Errorf(tropic.EFORBIDDEN, "Only a supervisor at %s can decide or end a share of this case.", c.OwnerAgency)
+	}
+	return sh, c, nil
+}
+
+// DecideShare approves or declines a requested share.
+func (s *CaseService) DecideShare(ctx context.Context, actor tropic.Actor, shareID int64, approve bool) error {
+	tx, err := s.db.beginTx(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	sh, c, err := s.shareForOwnerSupervisor(ctx, tx, actor, shareID)
+	if err != nil {
+		return err
+	}
+	if sh.Status != tropic.ShareRequested {
+		return tropic.Errorf(tropic.ECONFLICT, "This share has already been decided.")
+	}
+	w, err := actorWho(ctx, tx, actor)
+	if err != nil {
+		return err
+	}
+	status, action, granted, grantedBy := tropic.ShareDeclined, tropic.AuditShareDeclined, any(nil), ""
+	if approve {
+		status, action, granted, grantedBy = tropic.ShareActive, tropic.AuditShareGranted, nullID(actor.UserID), w.String()
+	}
+	if _, err := tx.Exec(ctx, `UPDATE case_shares SET status = ?, granted_by_user = ?, granted_by = ?, decided_at = ? WHERE id = ?`,
+		string(status), granted, grantedBy, tx.now, sh.ID); err != nil {
+		return fmt.Errorf("decide share: %w", err)
+	}
+	if err := appendAudit(ctx, tx, actor, auditEntry{action: action, objectType: "case", objectID: c.ID,
+		detail: fmt.Sprintf("share %d with %s", sh.ID, sh.AgencyName)}); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// RevokeShare ends an active share, or withdraws a requested one.
+func (s *CaseService) RevokeShare(ctx context.Context, actor tropic.Actor, shareID int64) error {
+	tx, err := s.db.beginTx(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	sh, c, err := s.shareForOwnerSupervisor(ctx, tx, actor, shareID)
+	if err != nil {
+		return err
+	}
+	if sh.Status != tropic.ShareActive && sh.Status != tropic.ShareRequested {
+		return tropic.Errorf(tropic.ECONFLICT, "This share has already ended.")
+	}
+	if _, err := tx.Exec(ctx, `UPDATE case_shares SET status = ?, revoked_at = ?, revoked_by_user = ? WHERE id = ?`,
+		string(tropic.ShareRevoked), tx.now, nullID(actor.UserID), sh.ID); err != nil {
+		return fmt.Errorf("revoke share: %w", err)
+	}
+	if err := appendAudit(ctx, tx, actor, auditEntry{action: tropic.AuditShareRevoked, objectType: "case", objectID: c.ID,
+		detail: fmt.Sprintf("share %d with %s", sh.ID, sh.AgencyName)}); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// FindAccessLog lists who has seen the case and its people, newest first: supervisors
+// of the owning agency only. Reading it is audited too.
+func (s *CaseService) FindAccessLog(ctx context.Context, actor tropic.Actor, caseRef string) ([]tropic.AccessLogEntry, error) {
+	tx, err := s.db.beginTx(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	c, _, err := s.caseByRef(ctx, tx, actor, caseRef, false)
+	if err != nil {
+		return nil, err
+	}
+	if !tropic.IsOwnerSupervisor(actor, c.OwnerAgencyID) {
+		return nil, tropic.Errorf(tropic.EFORBIDDEN, "Only a supervisor at %s can see who has seen this case.", c.OwnerAgency)
+	}
+	rows, err := tx.Query(ctx, `SELECT l.at, l.user_label, l.agency, l.person_id IS NOT NULL, COALESCE(p.given_name, ''), COALESCE(p.family_name, '')
+		FROM case_access_log l LEFT JOIN people p ON p.id = l.person_id WHERE l.case_id = ? ORDER BY l.at DESC, l.id DESC LIMIT 1000`, c.ID)
+	if err != nil {
+		return nil, fmt.Errorf("find access log: %w", err)
+	}
+	var out []tropic.AccessLogEntry
+	for rows.Next() {
+		var e tropic.AccessLogEntry
+		var person bool
+		var given, family string
+		if err := rows.Scan(&e.At, &e.User, &e.Agency, &person, &given, &family); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		e.At, e.What = e.At.UTC(), "case"
+		if person {
+			e.What = "person " + personLabel(&tropic.Person{GivenName: given, FamilyName: family})
+		}
+		out = append(out, e)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if err := appendAudit(ctx, tx, actor, auditEntry{action: tropic.AuditAccessLogViewed, objectType: "case", objectID: c.ID, detail: c.Reference}); err != nil {
+		return nil, err
+	}
+	return out, tx.Commit()
+}

@@ -1,0 +1,922 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"tropic/internal/auth"
+	"tropic/internal/tropic"
+)
+
+// The authorisation matrix: every case route, API and page, for a user of each role
+// at each kind of agency, against one case owned by agency A. Each answer is either
+// what the user may do, or exactly the answer for a record that does not exist.
+//
+//	A  owns the case
+//	B  has a whole-case share
+//	C  has a share without sensitive fields
+//	D  had a share that has expired
+//	E  had a share that was revoked
+//	F  never had a share
+//
+// G is a scratch agency that shares are made with and ended, so that no call of the
+// test changes what A to F may see.
+
+// matrixAgencies are the agencies of the matrix, in order.
+var matrixAgencies = []string{"A", "B", "C", "D", "E", "F"}
+
+// matrixUser is one member of staff with one role.
+type matrixUser struct {
+	agency  string
+	role    tropic.Role
+	user    *tropic.User
+	token   string
+	browser *client
+}
+
+func (u *matrixUser) String() string { return u.agency + " " + string(u.role) }
+
+func (u *matrixUser) actor() tropic.Actor { return tropic.ActorFor(u.user) }
+
+// access is what the user may see of the case: need to know, stated once more,
+// independently of tropic.AccessTo, from the set-up above.
+func (u *matrixUser) access() tropic.CaseAccess {
+	if u.role != tropic.RoleTriage && u.role != tropic.RoleCaseworker && u.role != tropic.RoleSupervisor {
+		return tropic.AccessNone
+	}
+	switch u.agency {
+	case "A", "B":
+		return tropic.AccessWhole
+	case "C":
+		return tropic.AccessWithoutSensitive
+	}
+	return tropic.AccessNone
+}
+
+// expect is what a call should answer.
+type expect int
+
+const (
+	allowed   expect = iota // done: 2xx (a page may redirect)
+	forbidden               // the user sees the record but may not do this: API 403 with the reason; pages as missing
+	hidden                  // exactly the answer for a missing record
+	refused                 // a list or form for those who work cases only: API 403; pages as missing
+)
+
+func (e expect) String() string {
+	return [...]string{"allowed", "forbidden", "hidden", "refused"}[e]
+}
+
+// The rules: who may do what with the case.
+func mayRead(u *matrixUser) expect {
+	if u.access() == tropic.AccessNone {
+		return hidden
+	}
+	return allowed
+}
+
+// mayChange: the owning agency's case workers change the case and its people.
+func mayChange(u *matrixUser) expect {
+	switch {
+	case u.access() == tropic.AccessNone:
+		return hidden
+	case u.agency == "A":
+		return allowed
+	}
+	return forbidden
+}
+
+// mayContribute: the owner and whole-case shares add notes and tasks.
+func mayContribute(u *matrixUser) expect {
+	switch {
+	case u.access() == tropic.AccessNone:
+		return hidden
+	case u.access() == tropic.AccessWhole:
+		return allowed
+	}
+	return forbidden
+}
+
+// mayDecide: supervisors of the owner decide role changes and read the access log.
+func mayDecide(u *matrixUser) expect {
+	switch {
+	case u.access() == tropic.AccessNone:
+		return hidden
+	case u.agency == "A" && u.role == tropic.RoleSupervisor:
+		return allowed
+	}
+	return forbidden
+}
+
+// mayDecideShare: as mayDecide, but a share with another agency is not the business
+// of a receiving agency: for them it does not exist.
+func mayDecideShare(u *matrixUser) expect {
+	if u.agency != "A" {
+		return hidden
+	}
+	return mayDecide(u)
+}
+
+// mayList: lists, searches and forms for those who work cases.
+func mayList(u *matrixUser) expect {
+	if u.role == tropic.RoleTriage || u.role == tropic.RoleCaseworker || u.role == tropic.RoleSupervisor {
+		return allowed
+	}
+	return refused
+}
+
+// matrixFixture is the case and what the before-hooks of the rows set up.
+type matrixFixture struct {
+	t        *testing.T
+	ts       *testServer
+	cases    tropic.CaseService
+	agencies map[string]*tropic.Agency
+	users    []*matrixUser
+	aSup     tropic.Actor
+	aWorker  tropic.Actor
+
+	ref         string // the case
+	otherRef    string // another case of A's, where people to link come from
+	reportRef   string // a report passed to A
+	anna        int64  // a potential victim with sensitive fields
+	annaLink    int64
+	witness     int64
+	witnessLink int64 // a witness whose role the rows change back and forth
+	victimLink  int64 // a potential victim whom the rows ask to make a suspect
+
+	// Set by before-hooks for the call that follows.
+	linkable int64
+	noteID   int64
+	taskID   int64
+	shareID  int64
+	changeID int64
+}
+
+// Secrets of the case: none may reach a user who may not see it; the sensitive ones
+// only users with a whole view, and only where the row says so.
+const (
+	matrixTitle       = "Matrix fixture: Victoria Street car wash"
+	matrixImmigration = "MATRIX-IMMIGRATION leave to remain expired"
+	matrixHealth      = "MATRIX-HEALTH untreated injury"
+	matrixSensitive   = "MATRIX-SENSITIVE-NOTE her passport is held by the manager"
+)
+
+const missingID = 99999999
+
+func (f *matrixFixture) must(err error) {
+	f.t.Helper()
+	if err != nil {
+		f.t.Fatal(err)
+	}
+}
+
+func (f *matrixFixture) findCase() *tropic.Case {
+	f.t.Helper()
+	c, err := f.cases.FindCase(context.Background(), f.aSup, f.ref)
+	f.must(err)
+	return c
+}
+
+// summary reads the case as lists do: its version and status, without loading
+// everything on it or logging a view.
+func (f *matrixFixture) summary() *tropic.Case {
+	f.t.Helper()
+	cases, _, err := f.cases.FindCases(context.Background(), f.aSup, tropic.CaseFilter{Scope: "ours", Query: f.ref, Limit: 1})
+	f.must(err)
+	if len(cases) != 1 {
+		f.t.Fatalf("the case %s is not listed", f.ref)
+	}
+	return cases[0]
+}
+
+func (f *matrixFixture) version() int { return f.summary().Version }
+
+func (f *matrixFixture) personVersion() int {
+	f.t.Helper()
+	p, _, err := f.cases.FindPerson(context.Background(), f.aSup, f.anna)
+	f.must(err)
+	return p.Version
+}
+
+// ensureOpen reopens the case if a row closed it.
+func (f *matrixFixture) ensureOpen() {
+	f.t.Helper()
+	if c := f.summary(); c.Status == tropic.CaseClosed {
+		f.must(f.cases.ReopenCase(context.Background(), f.aSup, f.ref, "Reopened by the matrix test", c.Version))
+	}
+}
+
+func (f *matrixFixture) ensureClosed() {
+	f.t.Helper()
+	if c := f.summary(); c.Status != tropic.CaseClosed {
+		f.must(f.cases.CloseCase(context.Background(), f.aSup, f.ref, "other", c.Version))
+	}
+}
+
+// clearScratchShares ends every share with the scratch agency G.
+func (f *matrixFixture) clearScratchShares() {
+	f.t.Helper()
+	ctx := context.Background()
+	for _, sh := range f.findCase().Shares {
+		if sh.AgencyID != f.agencies["G"].ID {
+			continue
+		}
+		switch sh.Status {
+		case tropic.ShareRequested:
+			f.must(f.cases.DecideShare(ctx, f.aSup, sh.ID, false))
+		case tropic.ShareActive:
+			f.must(f.cases.RevokeShare(ctx, f.aSup, sh.ID))
+		}
+	}
+}
+
+func (f *matrixFixture) scratchShare(by tropic.Actor) {
+	f.t.Helper()
+	f.clearScratchShares()
+	sh := &tropic.Share{AgencyID: f.agencies["G"].ID, Scope: tropic.ShareWhole, LawfulBasis: "consent", Reason: "Matrix scratch share"}
+	f.must(f.cases.RequestShare(context.Background(), by, f.ref, sh))
+	f.shareID = sh.ID
+}
+
+// pendingChange finds or makes a request to make the victim a suspect.
+func (f *matrixFixture) pendingChange() {
+	f.t.Helper()
+	ctx := context.Background()
+	changes, err := f.cases.FindRoleChanges(ctx, f.aSup, true)
+	f.must(err)
+	for _, rc := range changes {
+		if rc.CasePersonID == f.victimLink {
+			f.changeID = rc.ID
+			return
+		}
+	}
+	rc, err := f.cases.ChangeRole(ctx, f.aWorker, f.victimLink, tropic.RoleSuspect, "Seen collecting the others' wages")
+	f.must(err)
+	f.changeID = rc.ID
+}
+
+func (f *matrixFixture) witnessAgain() {
+	f.t.Helper()
+	_, links, err := f.cases.FindPerson(context.Background(), f.aSup, f.witness)
+	f.must(err)
+	for _, cp := range links {
+		if cp.ID == f.witnessLink && cp.Role != tropic.RoleWitness {
+			_, err := f.cases.ChangeRole(context.Background(), f.aSup, f.witnessLink, tropic.RoleWitness, "")
+			f.must(err)
+		}
+	}
+}
+
+// newLinkable records a person on A's other case, for a row to add to the case.
+func (f *matrixFixture) newLinkable() {
+	f.t.Helper()
+	p := &tropic.Person{GivenName: "Linkable", FamilyName: fmt.Sprintf("Person %d", time.Now().UnixNano())}
+	f.must(f.cases.AddPerson(context.Background(), f.aSup, f.otherRef, p, tropic.RoleWitness))
+	f.linkable = p.ID
+}
+
+// ownNote writes a note by u when u may, else by A's caseworker, for u to correct.
+func (f *matrixFixture) ownNote(u *matrixUser) {
+	f.t.Helper()
+	by := f.aWorker
+	if mayContribute(u) == allowed {
+		by = u.actor()
+	}
+	n := &tropic.Note{Text: "A note to correct"}
+	f.must(f.cases.AddNote(context.Background(), by, f.ref, n))
+	f.noteID = n.ID
+}
+
+func (f *matrixFixture) taskForA() {
+	f.t.Helper()
+	task := &tropic.Task{Title: "A task to complete", AssignedAgency: f.agencies["A"].ID}
+	f.must(f.cases.AddTask(context.Background(), f.aSup, f.ref, task))
+	f.taskID = task.ID
+}
+
+// casePath is the path of the case, or of a missing one, under prefix.
+func (f *matrixFixture) casePath(prefix string, missing bool, rest string) string {
+	ref := f.ref
+	if missing {
+		ref = matrixMissingRef
+	}
+	return prefix + ref + rest
+}
+
+func idPath(format string, id int64, missing bool) string {
+	if missing {
+		id = missingID
+	}
+	return fmt.Sprintf(format, id)
+}
+
+var matrixMissingRef = tropic.NewCaseReference()
+
+// matrixRow is one route of the matrix.
+type matrixRow struct {
+	name string // the route pattern, as registered; a route may have several rows
+	rule func(*matrixUser) expect
+	// path is the path called, or with missing the same call for a record that does
+	// not exist; a row without a record to miss returns "" for missing.
+	path   func(f *matrixFixture, u *matrixUser, missing bool) string
+	body   func(f *matrixFixture, u *matrixUser) any // API: a JSON value; pages: url.Values
+	before func(f *matrixFixture, u *matrixUser)
+	after  func(f *matrixFixture)
+	// sensitive: a whole view of this answer may show sensitive fields (a person's
+	// record); no other answer may. shows: and it must show the immigration status of
+	// the case's potential victim.
+	sensitive, shows bool
+	// missingPath and missingBody, when set, are the call for a missing record
+	// where the path names none (a form posting the record's id).
+	missingPath string
+	missingBody func(f *matrixFixture, u *matrixUser) any
+	// lists: the answer lists the case to those who may see it.
+	lists bool
+	// note: a whole view of this answer shows the sensitive note; no other may.
+	note bool
+}
+
+func (r matrixRow) pattern() string { p, _, _ := strings.Cut(r.name, " ?"); return p }
+
+func fixed(p string) func(*matrixFixture, *matrixUser, bool) string {
+	return func(_ *matrixFixture, _ *matrixUser, missing bool) string {
+		if missing {
+			return ""
+		}
+		return p
+	}
+}
+
+func onCase(prefix, rest string) func(*matrixFixture, *matrixUser, bool) string {
+	return func(f *matrixFixture, _ *matrixUser, missing bool) string { return f.casePath(prefix, missing, rest) }
+}
+
+func jsonBody(v any) func(*matrixFixture, *matrixUser) any {
+	return func(*matrixFixture, *matrixUser) any { return v }
+}
+
+// apiMatrix lists every case route of the API.
+func apiMatrix() []matrixRow {
+	const c = "/api/v1/cases/"
+	yesterday := time.Now().AddDate(0, 0, -1).Format(time.DateOnly)
+	return []matrixRow{
+		{name: "GET /api/v1/cases", rule: mayList, path: fixed("/api/v1/cases"), lists: true},
+		{name: "GET /api/v1/cases ?scope=shared", rule: mayList, path: fixed("/api/v1/cases?scope=shared")},
+		{name: "POST /api/v1/cases", rule: mayList, path: fixed("/api/v1/cases"), body: jsonBody(map[string]any{"title": "Matrix: a case of the user's own"})},
+		{name: "GET /api/v1/cases/{reference}", rule: mayRead, path: onCase(c, ""), note: true},
+		{name: "PATCH /api/v1/cases/{reference}", rule: mayChange, path: onCase(c, ""), note: true,
+			body: func(f *matrixFixture, _ *matrixUser) any {
+				return map[string]any{"version": f.version(), "title": matrixTitle}
+			}},
+		{name: "POST /api/v1/cases/{reference}/close", rule: mayChange, path: onCase(c, "/close"), note: true,
+			body: func(f *matrixFixture, _ *matrixUser) any {
+				return map[string]any{"version": f.version(), "outcome": "other"}
+			},
+			after: (*matrixFixture).ensureOpen},
+		{name: "POST /api/v1/cases/{reference}/reopen", rule: mayChange, path: onCase(c, "/reopen"), note: true,
+			before: func(f *matrixFixture, _ *matrixUser) { f.ensureClosed() },
+			body: func(f *matrixFixture, _ *matrixUser) any {
+				return map[string]any{"version": f.version(), "reason": "Seen again"}
+			},
+			after: (*matrixFixture).ensureOpen},
+		{name: "POST /api/v1/cases/{reference}/reports", rule: mayChange, path: onCase(c, "/reports"), note: true,
+			body: func(f *matrixFixture, _ *matrixUser) any { return map[string]any{"reference": f.reportRef} }},
+		{name: "POST /api/v1/cases/{reference}/people", rule: mayChange, path: onCase(c, "/people"), sensitive: true,
+			body: jsonBody(map[string]any{"given_name": "Matrix", "family_name": "Added", "role": "witness"})},
+		{name: "POST /api/v1/cases/{reference}/people ?check=1", rule: mayRead, path: onCase(c, "/people?check=1"),
+			body: jsonBody(map[string]any{"given_name": "Anna", "family_name": "Kowalska", "date_of_birth": "1990-04-01", "role": "witness"})},
+		{name: "POST /api/v1/cases/{reference}/people/link", rule: mayChange, path: onCase(c, "/people/link"), sensitive: true,
+			before: func(f *matrixFixture, _ *matrixUser) { f.newLinkable() },
+			body: func(f *matrixFixture, _ *matrixUser) any {
+				return map[string]any{"person_id": f.linkable, "role": "witness"}
+			}},
+		{name: "POST /api/v1/cases/{reference}/places", rule: mayChange, path: onCase(c, "/places"),
+			body: jsonBody(map[string]any{"kind": "workplace", "address": "Unit 4, Matrix Estate", "postcode": "AL1 3JX"})},
+		{name: "POST /api/v1/cases/{reference}/businesses", rule: mayChange, path: onCase(c, "/businesses"),
+			body: jsonBody(map[string]any{"name": "Matrix Nails", "kind": "nail_bar"})},
+		{name: "POST /api/v1/cases/{reference}/vehicles", rule: mayChange, path: onCase(c, "/vehicles"),
+			body: jsonBody(map[string]any{"registration": "MA71 RIX"})},
+		{name: "POST /api/v1/cases/{reference}/phones", rule: mayChange, path: onCase(c, "/phones"),
+			body: jsonBody(map[string]any{"number": "07700 900456"})},
+		{name: "POST /api/v1/cases/{reference}/orders", rule: mayChange, path: onCase(c, "/orders"),
+			body: func(f *matrixFixture, _ *matrixUser) any {
+				return map[string]any{"person_id": f.anna, "kind": "stro", "made_on": yesterday}
+			}},
+		{name: "POST /api/v1/cases/{reference}/notes", rule: mayContribute, path: onCase(c, "/notes"),
+			body: jsonBody(map[string]any{"text": "A matrix note"})},
+		{name: "POST /api/v1/cases/{reference}/tasks", rule: mayContribute, path: onCase(c, "/tasks"),
+			body: func(f *matrixFixture, u *matrixUser) any {
+				return map[string]any{"title": "A matrix task", "agency_id": f.agencies[u.agency].ID}
+			}},
+		{name: "POST /api/v1/cases/{reference}/shares", rule: mayChange, path: onCase(c, "/shares"),
+			before: func(f *matrixFixture, _ *matrixUser) { f.clearScratchShares() },
+			body: func(f *matrixFixture, _ *matrixUser) any {
+				return map[string]any{"agency_id": f.agencies["G"].ID, "scope": "whole", "lawful_basis": "consent", "reason": "Matrix"}
+			}},
+		{name: "GET /api/v1/cases/{reference}/access-log", rule: mayDecide, path: onCase(c, "/access-log")},
+		{name: "GET /api/v1/people/matches", rule: mayList, path: fixed("/api/v1/people/matches?given_name=Anna&family_name=Kowalska"), lists: true},
+		{name: "GET /api/v1/people/{id}", rule: mayRead, sensitive: true, shows: true,
+			path: func(f *matrixFixture, _ *matrixUser, missing bool) string {
+				return idPath("/api/v1/people/%d", f.anna, missing)
+			}},
+		{name: "PATCH /api/v1/people/{id}", rule: mayChange, sensitive: true, shows: true,
+			path: func(f *matrixFixture, _ *matrixUser, missing bool) string {
+				return idPath("/api/v1/people/%d", f.anna, missing)
+			},
+			body: func(f *matrixFixture, _ *matrixUser) any {
+				return map[string]any{"version": f.personVersion(), "nationality": "Polish"}
+			}},
+		{name: "POST /api/v1/case-people/{id}/role", rule: mayChange,
+			before: func(f *matrixFixture, _ *matrixUser) { f.witnessAgain() },
+			path: func(f *matrixFixture, _ *matrixUser, missing bool) string {
+				return idPath("/api/v1/case-people/%d/role", f.witnessLink, missing)
+			},
+			body: jsonBody(map[string]any{"role": "other"})},
+		{name: "POST /api/v1/case-people/{id}/coerced-offender", rule: mayChange,
+			path: func(f *matrixFixture, _ *matrixUser, missing bool) string {
+				return idPath("/api/v1/case-people/%d/coerced-offender", f.annaLink, missing)
+			},
+			body: jsonBody(map[string]any{"coerced_offender": true})},
+		{name: "GET /api/v1/role-changes", rule: mayList, path: fixed("/api/v1/role-changes")},
+		{name: "POST /api/v1/role-changes/{id}/decision", rule: mayDecide,
+			before: func(f *matrixFixture, _ *matrixUser) { f.pendingChange() },
+			path: func(f *matrixFixture, _ *matrixUser, missing bool) string {
+				return idPath("/api/v1/role-changes/%d/decision", f.changeID, missing)
+			},
+			body: jsonBody(map[string]any{"approve": false, "note": "Not on this evidence"})},
+		{name: "PATCH /api/v1/notes/{id}", rule: mayContribute,
+			before: (*matrixFixture).ownNote,
+			path: func(f *matrixFixture, _ *matrixUser, missing bool) string {
+				return idPath("/api/v1/notes/%d", f.noteID, missing)
+			},
+			body: jsonBody(map[string]any{"text": "A note, corrected"})},
+		{name: "GET /api/v1/tasks", rule: mayList, path: fixed("/api/v1/tasks")},
+		{name: "POST /api/v1/tasks/{id}/complete", rule: mayChange,
+			before: func(f *matrixFixture, _ *matrixUser) { f.taskForA() },
+			path: func(f *matrixFixture, _ *matrixUser, missing bool) string {
+				return idPath("/api/v1/tasks/%d/complete", f.taskID, missing)
+			}},
+		{name: "POST /api/v1/shares/{id}/decision", rule: mayDecideShare,
+			before: func(f *matrixFixture, _ *matrixUser) { f.scratchShare(f.aWorker) },
+			path: func(f *matrixFixture, _ *matrixUser, missing bool) string {
+				return idPath("/api/v1/shares/%d/decision", f.shareID, missing)
+			},
+			body: jsonBody(map[string]any{"approve": false})},
+		{name: "POST /api/v1/shares/{id}/revoke", rule: mayDecideShare,
+			before: func(f *matrixFixture, _ *matrixUser) { f.scratchShare(f.aSup) },
+			path: func(f *matrixFixture, _ *matrixUser, missing bool) string {
+				return idPath("/api/v1/shares/%d/revoke", f.shareID, missing)
+			}},
+		{name: "GET /api/v1/search", rule: mayList, path: fixed("/api/v1/search?q=%2B44%207700%20900123"), lists: true},
+	}
+}
+
+// matrixCovered says whether a route pattern is one the matrix must cover.
+var matrixCovered = regexp.MustCompile(`^[A-Z]+ (/cases|/people|/api/v1/(cases|people|case-people|role-changes|shares|tasks|notes|search))(/|$|\?)`)
+
+func newMatrixFixture(t *testing.T) *matrixFixture {
+	t.Helper()
+	ts := newTestServer(t, Config{MFAWaived: true})
+	if ts.srv.deps.Cases == nil {
+		t.Fatal("newTestServer wires no CaseService")
+	}
+	ctx := context.Background()
+	f := &matrixFixture{t: t, ts: ts, cases: ts.srv.deps.Cases, agencies: map[string]*tropic.Agency{"A": ts.agency}}
+	f.must(ts.srv.deps.Reports.CreateDistrict(ctx, testAdmin, tropic.District{Slug: "st-albans", Name: "St Albans"}))
+	for _, name := range []string{"B", "C", "D", "E", "F", "G"} {
+		a := &tropic.Agency{Name: "Agency " + name, Kind: tropic.AgencyDistrictCouncil}
+		f.must(ts.agencies.CreateAgency(ctx, testAdmin, a))
+		f.agencies[name] = a
+	}
+	hash, err := auth.HashPassword(testPassword, testParams)
+	f.must(err)
+	byKey := map[string]*matrixUser{}
+	for _, a := range matrixAgencies {
+		for _, role := range tropic.Roles {
+			u := &tropic.User{Email: fmt.Sprintf("%s@%s.example", role, strings.ToLower(a)), Name: fmt.Sprintf("%s %s", strings.ToUpper(string(role[:1]))+string(role[1:]), a),
+				AgencyID: f.agencies[a].ID, Roles: []tropic.Role{role}}
+			f.must(ts.users.CreateUser(ctx, testAdmin, u, hash))
+			mu := &matrixUser{agency: a, role: role, user: u}
+			mu.token, _ = ts.newToken(u.ID, time.Time{})
+			f.users = append(f.users, mu)
+			byKey[a+" "+string(role)] = mu
+		}
+	}
+	f.aSup, f.aWorker = byKey["A supervisor"].actor(), byKey["A caseworker"].actor()
+
+	// The shares are made three days ago, D's to end that day; then the clock returns.
+	now := ts.clock.Now()
+	ts.clock.Set(now.Add(-72 * time.Hour))
+	c := &tropic.Case{Title: matrixTitle, District: "st-albans", Exploitation: tropic.ExploitationSet{Types: []tropic.ExploitationType{tropic.ExploitLabour}}}
+	f.must(f.cases.CreateCase(ctx, f.aSup, c, ""))
+	f.ref = c.Reference
+	share := func(agency string, scope tropic.ShareScope, until string) *tropic.Share {
+		sh := &tropic.Share{AgencyID: f.agencies[agency].ID, Scope: scope, LawfulBasis: "gdpr_6_1_e", Reason: "Matrix share with " + agency, Until: until}
+		f.must(f.cases.RequestShare(ctx, f.aSup, f.ref, sh))
+		if sh.Status != tropic.ShareActive {
+			t.Fatalf("share with %s is %s, want active", agency, sh.Status)
+		}
+		return sh
+	}
+	share("B", tropic.ShareWhole, "")
+	share("C", tropic.ShareWithoutSensitive, "")
+	share("D", tropic.ShareWhole, ts.clock.Now().In(triageZone).Format(time.DateOnly))
+	f.must(f.cases.RevokeShare(ctx, f.aSup, share("E", tropic.ShareWhole, "").ID))
+	ts.clock.Set(now)
+
+	anna := &tropic.Person{GivenName: "Anna", FamilyName: "Kowalska", DateOfBirth: "1990-04-01", Phone: "07700 900123",
+		ImmigrationStatus: matrixImmigration, Health: matrixHealth}
+	f.must(f.cases.AddPerson(ctx, f.aWorker, f.ref, anna, tropic.RolePotentialVictim))
+	f.must(f.cases.AddPerson(ctx, f.aWorker, f.ref, &tropic.Person{GivenName: "Walter", FamilyName: "Witness"}, tropic.RoleWitness))
+	f.must(f.cases.AddPerson(ctx, f.aWorker, f.ref, &tropic.Person{GivenName: "Victor", FamilyName: "Victim"}, tropic.RolePotentialVictim))
+	f.anna = anna.ID
+	for _, cp := range f.findCase().People {
+		switch cp.Person.FamilyName {
+		case "Kowalska":
+			f.annaLink = cp.ID
+		case "Witness":
+			f.witness, f.witnessLink = cp.Person.ID, cp.ID
+		case "Victim":
+			f.victimLink = cp.ID
+		}
+	}
+	f.must(f.cases.AddNote(ctx, f.aWorker, f.ref, &tropic.Note{Text: matrixSensitive, Sensitive: true}))
+	f.must(f.cases.AddNote(ctx, f.aWorker, f.ref, &tropic.Note{Text: "The car wash opens at 6am."}))
+	f.must(f.cases.AddPhone(ctx, f.aWorker, f.ref, &tropic.CasePhone{Number: "07700900123"}))
+	other := &tropic.Case{Title: "Matrix: another case of A's"}
+	f.must(f.cases.CreateCase(ctx, f.aSup, other, ""))
+	f.otherRef = other.Reference
+
+	// A report passed to A, to link.
+	intake := byKey["A intake"]
+	res, created := jsonCall(t, ts, "POST", "/api/v1/reports", intake.token, helplineReport)
+	if res.status != http.StatusCreated {
+		t.Fatalf("POST /api/v1/reports: %d %s", res.status, res.body)
+	}
+	f.reportRef = created["reference"].(string)
+	f.must(ts.srv.deps.Reports.DecideReport(ctx, byKey["A triage"].actor(), f.reportRef,
+		tropic.ReportDecision{Status: tropic.ReportPassedToAgency, AgencyID: f.agencies["A"].ID}))
+
+	// Every user sees what the set-up meant them to: the premise of every row below.
+	for _, u := range f.users {
+		got := tropic.AccessNone
+		if c, err := f.cases.FindCase(ctx, u.actor(), f.ref); err == nil {
+			got = c.Access
+		} else if tropic.ErrorCode(err) != tropic.ENOTFOUND {
+			t.Fatalf("%s: FindCase: %v", u, err)
+		}
+		if got != u.access() {
+			t.Fatalf("%s: the store gives access %d, the matrix expects %d", u, got, u.access())
+		}
+	}
+	return f
+}
+
+// matrixCall is one call of a row, and its answer.
+type matrixCall struct {
+	status   int
+	ctype    string
+	location string
+	body     string
+}
+
+func (f *matrixFixture) callAPI(t *testing.T, u *matrixUser, method, path string, body any) matrixCall {
+	t.Helper()
+	res, _ := jsonCall(t, f.ts, method, path, u.token, body)
+	return matrixCall{status: res.status, ctype: res.header.Get("Content-Type"), body: res.body}
+}
+
+var spacesRE = regexp.MustCompile(`\s+`)
+
+// brief is the gist of an answer for a failure message: a page's main content.
+func brief(body string) string {
+	if m := mainContent(body); m != "" {
+		body = m
+	}
+	body = spacesRE.ReplaceAllString(body, " ")
+	if len(body) > 600 {
+		body = body[:600] + "..."
+	}
+	return body
+}
+
+func (f *matrixFixture) callPage(t *testing.T, u *matrixUser, method, path string, body any) matrixCall {
+	t.Helper()
+	var res *response
+	if method == http.MethodGet {
+		res = u.browser.get(path)
+	} else {
+		form, _ := body.(url.Values)
+		res = u.browser.post(path, form)
+	}
+	page := withoutNonce(res.body)
+	if id := res.header.Get("X-Request-Id"); id != "" {
+		page = strings.ReplaceAll(page, id, "REQUEST-ID")
+	}
+	return matrixCall{status: res.status, ctype: res.header.Get("Content-Type"), location: res.location(), body: page}
+}
+
+func TestAuthorisationMatrix(t *testing.T) {
+	t.Parallel()
+	rows := map[string][]matrixRow{"api": apiMatrix(), "pages": pageMatrix()}
+
+	// Every case route is in the matrix, and every row is a route.
+	inMatrix := map[string]bool{}
+	for _, kind := range []string{"api", "pages"} {
+		for _, r := range rows[kind] {
+			inMatrix[r.pattern()] = true
+		}
+	}
+	routed := map[string]bool{}
+	for _, p := range newTestServer(t, Config{}).srv.routePatterns {
+		if matrixCovered.MatchString(p) {
+			routed[p] = true
+			if !inMatrix[p] {
+				t.Errorf("route %q is not in the authorisation matrix: add a row for it", p)
+			}
+		}
+	}
+	for p := range inMatrix {
+		if !routed[p] {
+			t.Errorf("the matrix has a row for %q, which is not routed", p)
+		}
+	}
+	if len(routed) == 0 {
+		t.Fatal("the server registered no case routes")
+	}
+
+	// The API and the pages each run on a fixture of their own, side by side.
+	for _, kind := range []string{"api", "pages"} {
+		t.Run(kind, func(t *testing.T) {
+			t.Parallel()
+			start := time.Now()
+			f := newMatrixFixture(t)
+			call := f.callAPI
+			if kind == "pages" {
+				call = f.callPage
+				for _, u := range f.users {
+					u.browser = f.ts.client(t)
+					u.browser.signInWaived(u.user.Email)
+				}
+			}
+			calls := 0
+			for _, row := range rows[kind] {
+				method, _, _ := strings.Cut(row.pattern(), " ")
+				t.Run(row.name, func(t *testing.T) {
+					f.t = t
+					for _, u := range f.users {
+						want := row.rule(u)
+						if row.before != nil {
+							row.before(f, u)
+						}
+						var body any
+						if row.body != nil {
+							body = row.body(f, u)
+						}
+						got := call(t, u, method, row.path(f, u, false), body)
+						calls++
+						if row.after != nil {
+							row.after(f)
+						}
+						f.check(t, kind, row, u, want, got, func() matrixCall {
+							calls++
+							if row.missingPath != "" {
+								return call(t, u, method, row.missingPath, row.missingBody(f, u))
+							}
+							missing := row.path(f, u, true)
+							if missing == "" {
+								if kind == "api" {
+									return matrixCall{}
+								}
+								return call(t, u, http.MethodGet, "/no-such-page", nil)
+							}
+							return call(t, u, method, missing, body)
+						})
+					}
+				})
+			}
+			t.Logf("%d rows, %d users, %d calls in %v", len(rows[kind]), len(f.users), calls, time.Since(start).Round(time.Millisecond))
+		})
+	}
+}
+
+// check holds one answer to the rule.
+func (f *matrixFixture) check(t *testing.T, kind string, row matrixRow, u *matrixUser, want expect, got matrixCall, missing func() matrixCall) {
+	t.Helper()
+	ok2xx := got.status >= 200 && got.status < 300
+	if kind == "pages" && got.status == http.StatusSeeOther {
+		ok2xx = !strings.HasPrefix(got.location, "/login")
+	}
+	asMissing := func() {
+		t.Helper()
+		m := missing()
+		if m.status == 0 {
+			t.Errorf("%s: want %s, but the row has no missing record to compare with", u, want)
+			return
+		}
+		if got.status != http.StatusNotFound || got.status != m.status || got.ctype != m.ctype || got.body != m.body {
+			t.Errorf("%s (%s): got %d, want the answer for a missing record (%d):\n%s\n-- missing --\n%s", u, want, got.status, m.status, brief(got.body), brief(m.body))
+		}
+	}
+	switch {
+	case want == allowed:
+		if !ok2xx {
+			t.Errorf("%s: got %d, want it allowed:\n%s", u, got.status, brief(got.body))
+		}
+	case want == hidden, kind == "pages":
+		asMissing()
+	case want == forbidden || want == refused:
+		if got.status != http.StatusForbidden || !strings.Contains(got.body, `"code": "forbidden"`) {
+			t.Errorf("%s: got %d, want 403 (%s):\n%s", u, got.status, want, brief(got.body))
+		}
+	}
+
+	// What the answer may show.
+	whole := u.access() == tropic.AccessWhole && want == allowed
+	secrets := map[string]bool{matrixImmigration: row.sensitive && whole, matrixHealth: row.sensitive && whole, matrixSensitive: row.note && whole}
+	if u.access() == tropic.AccessNone {
+		secrets[f.ref], secrets[matrixTitle] = false, false
+	}
+	for s, may := range secrets {
+		has := strings.Contains(got.body, s)
+		if has && !may {
+			t.Errorf("%s: the answer shows %q:\n%s", u, s, brief(got.body))
+		}
+		if !has && may && (s == matrixImmigration && row.shows || s == matrixSensitive) {
+			t.Errorf("%s: the answer does not show %q, which the user may see", u, s)
+		}
+	}
+	// The sensitive fields' very names appear only where they may be seen.
+	if kind == "api" && !secrets[matrixImmigration] {
+		for _, key := range []string{`"immigration_status"`, `"health"`} {
+			if strings.Contains(got.body, key) {
+				t.Errorf("%s: the answer carries %s, which the user may not see:\n%s", u, key, brief(got.body))
+			}
+		}
+	}
+	if row.lists && want == allowed && u.access() != tropic.AccessNone && !strings.Contains(got.body, f.ref) {
+		t.Errorf("%s: the answer does not list the case, which the user may see:\n%s", u, brief(got.body))
+	}
+}
+
+// mayListSupervisor: the role changes to decide are a page for supervisors, each of
+// their own agency's.
+func mayListSupervisor(u *matrixUser) expect {
+	if u.role == tropic.RoleSupervisor {
+		return allowed
+	}
+	return refused
+}
+
+// mayDecideOnPage: pages answer every refusal as a missing page.
+func mayDecideOnPage(u *matrixUser) expect {
+	if u.agency == "A" && u.role == tropic.RoleSupervisor {
+		return allowed
+	}
+	return hidden
+}
+
+func form(pairs ...string) url.Values {
+	v := url.Values{}
+	for i := 0; i+1 < len(pairs); i += 2 {
+		v.Add(pairs[i], pairs[i+1])
+	}
+	return v
+}
+
+func formBody(pairs ...string) func(*matrixFixture, *matrixUser) any {
+	return func(*matrixFixture, *matrixUser) any { return form(pairs...) }
+}
+
+// onCaseID is a path with the case and an id the fixture holds.
+func onCaseID(format string, id func(*matrixFixture) int64) func(*matrixFixture, *matrixUser, bool) string {
+	return func(f *matrixFixture, _ *matrixUser, missing bool) string {
+		ref, n := f.ref, id(f)
+		if missing {
+			ref, n = matrixMissingRef, missingID
+		}
+		return fmt.Sprintf(format, ref, n)
+	}
+}
+
+func onPerson(format string, person, link func(*matrixFixture) int64) func(*matrixFixture, *matrixUser, bool) string {
+	return func(f *matrixFixture, _ *matrixUser, missing bool) string {
+		if missing {
+			return fmt.Sprintf(format, missingID, missingID)
+		}
+		return fmt.Sprintf(format, person(f), link(f))
+	}
+}
+
+// pageMatrix lists every case page and form.
+func pageMatrix() []matrixRow {
+	const c = "/cases/"
+	yesterday := time.Now().AddDate(0, 0, -1).Format(time.DateOnly)
+	versioned := func(pairs ...string) func(*matrixFixture, *matrixUser) any {
+		return func(f *matrixFixture, _ *matrixUser) any {
+			v := form(pairs...)
+			v.Set("version", fmt.Sprint(f.version()))
+			return v
+		}
+	}
+	anna := func(f *matrixFixture) int64 { return f.anna }
+	return []matrixRow{
+		{name: "GET /cases", rule: mayList, path: fixed("/cases")},
+		{name: "GET /cases ?scope=shared", rule: mayList, path: fixed("/cases?scope=shared")},
+		{name: "GET /cases ?q", rule: mayList, path: fixed("/cases?q=%2B44+7700+900123"), lists: true},
+		{name: "GET /cases/new", rule: mayList, path: fixed("/cases/new")},
+		{name: "POST /cases/new", rule: mayList, path: fixed("/cases/new"), body: formBody("title", "Matrix: a case of the user's own")},
+		{name: "GET /cases/role-changes", rule: mayListSupervisor, path: fixed("/cases/role-changes"),
+			before: func(f *matrixFixture, _ *matrixUser) { f.pendingChange() }},
+		{name: "POST /cases/role-changes", rule: mayDecideOnPage, path: fixed("/cases/role-changes"),
+			before: func(f *matrixFixture, _ *matrixUser) { f.pendingChange() },
+			body: func(f *matrixFixture, _ *matrixUser) any {
+				return form("id", fmt.Sprint(f.changeID), "decision", "decline", "note", "No")
+			},
+			missingBody: formBody("id", fmt.Sprint(missingID), "decision", "decline", "note", "No"),
+			missingPath: "/cases/role-changes"},
+		{name: "GET /cases/{ref}", rule: mayRead, path: onCase(c, ""), sensitive: true, shows: true, note: true},
+		{name: "GET /cases/{ref}/edit", rule: mayChange, path: onCase(c, "/edit")},
+		{name: "POST /cases/{ref}/edit", rule: mayChange, path: onCase(c, "/edit"),
+			body: versioned("title", matrixTitle, "district", "st-albans", "exploitation", "labour", "status", "open")},
+		{name: "GET /cases/{ref}/close", rule: mayChange, path: onCase(c, "/close")},
+		{name: "POST /cases/{ref}/close", rule: mayChange, path: onCase(c, "/close"), body: versioned("outcome", "other"),
+			after: (*matrixFixture).ensureOpen},
+		{name: "GET /cases/{ref}/reopen", rule: mayChange, path: onCase(c, "/reopen"),
+			before: func(f *matrixFixture, _ *matrixUser) { f.ensureClosed() }, after: (*matrixFixture).ensureOpen},
+		{name: "POST /cases/{ref}/reopen", rule: mayChange, path: onCase(c, "/reopen"), body: versioned("reason", "Seen again"),
+			before: func(f *matrixFixture, _ *matrixUser) { f.ensureClosed() }, after: (*matrixFixture).ensureOpen},
+		{name: "GET /cases/{ref}/places/new", rule: mayChange, path: onCase(c, "/places/new")},
+		{name: "POST /cases/{ref}/places/new", rule: mayChange, path: onCase(c, "/places/new"),
+			body: formBody("kind", "workplace", "address", "Unit 4, Matrix Estate", "postcode", "AL1 3JX")},
+		{name: "GET /cases/{ref}/businesses/new", rule: mayChange, path: onCase(c, "/businesses/new")},
+		{name: "POST /cases/{ref}/businesses/new", rule: mayChange, path: onCase(c, "/businesses/new"),
+			body: formBody("name", "Matrix Nails", "kind", "nail_bar")},
+		{name: "GET /cases/{ref}/vehicles/new", rule: mayChange, path: onCase(c, "/vehicles/new")},
+		{name: "POST /cases/{ref}/vehicles/new", rule: mayChange, path: onCase(c, "/vehicles/new"), body: formBody("registration", "MA71 RIX")},
+		{name: "GET /cases/{ref}/phones/new", rule: mayChange, path: onCase(c, "/phones/new")},
+		{name: "POST /cases/{ref}/phones/new", rule: mayChange, path: onCase(c, "/phones/new"), body: formBody("number", "07700 900456")},
+		{name: "GET /cases/{ref}/orders/new", rule: mayChange, path: onCase(c, "/orders/new")},
+		{name: "POST /cases/{ref}/orders/new", rule: mayChange, path: onCase(c, "/orders/new"),
+			body: func(f *matrixFixture, _ *matrixUser) any {
+				return form("person", fmt.Sprint(f.anna), "kind", "stro", "made_on", yesterday)
+			}},
+		{name: "GET /cases/{ref}/tasks/new", rule: mayContribute, path: onCase(c, "/tasks/new")},
+		{name: "POST /cases/{ref}/tasks/new", rule: mayContribute, path: onCase(c, "/tasks/new"),
+			body: func(f *matrixFixture, u *matrixUser) any {
+				return form("title", "A matrix task", "assignee", fmt.Sprintf("agency:%d", f.agencies[u.agency].ID))
+			}},
+		{name: "GET /cases/{ref}/share", rule: mayChange, path: onCase(c, "/share")},
+		{name: "POST /cases/{ref}/share", rule: mayChange, path: onCase(c, "/share"),
+			before: func(f *matrixFixture, _ *matrixUser) { f.clearScratchShares() },
+			body: func(f *matrixFixture, _ *matrixUser) any {
+				return form("agency", fmt.Sprint(f.agencies["G"].ID), "scope", "whole", "lawful_basis", "consent", "reason", "Matrix")
+			}},
+		{name: "POST /cases/{ref}/notes", rule: mayContribute, path: onCase(c, "/notes"), body: formBody("text", "A matrix note")},
+		{name: "GET /cases/{ref}/notes/{id}/edit", rule: mayContribute, before: (*matrixFixture).ownNote,
+			path: onCaseID(c+"%s/notes/%d/edit", func(f *matrixFixture) int64 { return f.noteID })},
+		{name: "POST /cases/{ref}/notes/{id}/edit", rule: mayContribute, before: (*matrixFixture).ownNote,
+			path: onCaseID(c+"%s/notes/%d/edit", func(f *matrixFixture) int64 { return f.noteID }), body: formBody("text", "A note, corrected")},
+		{name: "POST /cases/{ref}/tasks/{id}/complete", rule: mayChange, before: func(f *matrixFixture, _ *matrixUser) { f.taskForA() },
+			path: onCaseID(c+"%s/tasks/%d/complete", func(f *matrixFixture) int64 { return f.taskID })},
+		{name: "POST /cases/{ref}/shares/{id}/decision", rule: mayDecideShare,
+			before: func(f *matrixFixture, _ *matrixUser) { f.scratchShare(f.aWorker) },
+			path:   onCaseID(c+"%s/shares/%d/decision", func(f *matrixFixture) int64 { return f.shareID }), body: formBody("decision", "decline")},
+		{name: "POST /cases/{ref}/shares/{id}/revoke", rule: mayDecideShare,
+			before: func(f *matrixFixture, _ *matrixUser) { f.scratchShare(f.aSup) },
+			path:   onCaseID(c+"%s/shares/%d/revoke", func(f *matrixFixture) int64 { return f.shareID })},
+		{name: "GET /cases/{ref}/people/new", rule: mayChange, path: onCase(c, "/people/new")},
+		{name: "POST /cases/{ref}/people/new", rule: mayChange, path: onCase(c, "/people/new"),
+			body: func(*matrixFixture, *matrixUser) any {
+				return form("given_name", "Matrix", "family_name", fmt.Sprintf("Newcomer %d", time.Now().UnixNano()), "role", "witness")
+			}},
+		{name: "GET /people/{id}", rule: mayRead, sensitive: true, shows: true,
+			path: func(f *matrixFixture, _ *matrixUser, missing bool) string {
+				return idPath("/people/%d", f.anna, missing)
+			}},
+		{name: "GET /people/{id}/edit", rule: mayChange, sensitive: true, shows: true,
+			path: func(f *matrixFixture, _ *matrixUser, missing bool) string {
+				return idPath("/people/%d/edit", f.anna, missing)
+			}},
+		{name: "POST /people/{id}/edit", rule: mayChange,
+			path: func(f *matrixFixture, _ *matrixUser, missing bool) string {
+				return idPath("/people/%d/edit", f.anna, missing)
+			},
+			body: func(f *matrixFixture, _ *matrixUser) any {
+				return form("version", fmt.Sprint(f.personVersion()), "given_name", "Anna", "family_name", "Kowalska", "date_of_birth", "1990-04-01",
+					"phone", "07700 900123", "immigration_status", matrixImmigration, "health", matrixHealth, "nationality", "Polish")
+			}},
+		{name: "POST /people/{id}/cases/{link}/role", rule: mayChange, before: func(f *matrixFixture, _ *matrixUser) { f.witnessAgain() },
+			path: onPerson("/people/%d/cases/%d/role", func(f *matrixFixture) int64 { return f.witness }, func(f *matrixFixture) int64 { return f.witnessLink }),
+			body: formBody("role", "other")},
+		{name: "POST /people/{id}/cases/{link}/coerced", rule: mayChange,
+			path: onPerson("/people/%d/cases/%d/coerced", anna, func(f *matrixFixture) int64 { return f.annaLink }),
+			body: formBody("coerced", "1")},
+	}
+}

@@ -1,0 +1,308 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"tropic/internal/tropic"
+)
+
+// casePageSize is how many cases one page of the list shows; caseSearchLimit how
+// many search results one search shows.
+const (
+	casePageSize    = 25
+	caseSearchLimit = 50
+)
+
+// caseSorts are the list's sortable columns, with the direction the store sorts
+// each in: the newest first for dates, alphabetical for the rest.
+var caseSorts = []struct {
+	Key, Label, Direction string
+}{
+	{"reference", "Reference", "ascending"},
+	{"title", "Title", "ascending"},
+	{"opened", "Opened", "descending"},
+	{"updated", "Last updated", "descending"},
+}
+
+// caseListFilter is the list's query string as typed, kept for the page and its links.
+type caseListFilter struct {
+	Scope    string // "" (our cases) or "shared"
+	Status   string
+	District string
+	Query    string
+	Sort     string // "" is "updated"
+	Page     int
+}
+
+// href is the list's address with the filter; page 1 and the defaults are left out.
+func (f caseListFilter) href() string {
+	v := url.Values{}
+	for k, s := range map[string]string{"scope": f.Scope, "status": f.Status, "district": f.District, "q": f.Query, "sort": f.Sort} {
+		if s != "" {
+			v.Set(k, s)
+		}
+	}
+	if f.Page > 1 {
+		v.Set("page", strconv.Itoa(f.Page))
+	}
+	if len(v) == 0 {
+		return "/cases"
+	}
+	return "/cases?" + v.Encode()
+}
+
+type caseTab struct {
+	Label   string
+	Href    string
+	Current bool
+}
+
+type caseColumn struct {
+	Label    string
+	Href     string // sorts by this column; "" for a column that does not sort
+	AriaSort string // "ascending" or "descending" on the column sorted by
+}
+
+type caseListRow struct {
+	Reference    string
+	Href         string
+	Title        string
+	StatusLabel  string
+	StatusClass  string
+	District     string
+	Exploitation string
+	Owner        string
+	Opened       string
+	Updated      string
+	Match        string // for search results: what matched
+}
+
+type caseListPage struct {
+	Layout
+	Flash      string
+	Filter     caseListFilter
+	Tabs       []caseTab
+	Statuses   []triageOption
+	Districts  []triageOption
+	Columns    []caseColumn
+	Rows       []caseListRow
+	Total      int
+	First      int
+	Last       int
+	Pagination *triagePagination
+	Filtered   bool   // a status or district is chosen
+	Searching  bool   // a search was made: Rows are its results
+	ShowOwner  bool   // the shared tab and search results say whose case it is
+	TabLabel   string // the current tab's name, for the table caption
+	Empty      string // what to say when there are no rows
+	Pending    int    // for supervisors: role changes awaiting their decision
+}
+
+// handleCaseList lists the cases the user may see: the agency's own, or those
+// shared with it, filtered and sorted; or, with a search, every case that matches.
+func (s *Server) handleCaseList() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		districts, err := s.deps.Reports.FindDistricts(ctx)
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		p := &caseListPage{Layout: s.newLayout(r, "Cases"), Flash: s.sessions.PopString(ctx, sessCaseFlash)}
+		p.Nav = "cases"
+		p.Filter = parseCaseListFilter(r.URL.Query(), districts)
+		f := p.Filter
+		p.Filtered = f.Status != "" || f.District != ""
+		p.fillOptions(districts)
+		actor := actorOf(r)
+		if canSupervise(p.User) {
+			changes, err := s.deps.Cases.FindRoleChanges(ctx, actor, true)
+			if err != nil {
+				s.caseFail(w, r, err)
+				return
+			}
+			p.Pending = len(changes)
+		}
+
+		if f.Query != "" {
+			p.Searching, p.ShowOwner = true, true
+			p.Title = "Search cases"
+			if len(f.Query) > tropic.MaxShortText {
+				p.Errors = []FieldError{{Field: "q", Message: "Search for 200 characters or fewer"}}
+				s.render(w, r, http.StatusOK, "case_list", p)
+				return
+			}
+			hits, err := s.deps.Cases.Search(ctx, actor, f.Query, caseSearchLimit)
+			if err != nil {
+				s.caseListFail(w, r, p, err)
+				return
+			}
+			for _, h := range hits {
+				row := caseRow(h.Case, districts)
+				row.Match = h.Match
+				p.Rows = append(p.Rows, row)
+			}
+			p.Total = len(p.Rows)
+			p.Empty = "No case you may see matches “" + f.Query + "”. Search finds case references and titles, people’s names and aliases, phone numbers, vehicle registrations, postcodes and business names."
+			s.render(w, r, http.StatusOK, "case_list", p)
+			return
+		}
+
+		filter := tropic.CaseFilter{Scope: "ours", Status: tropic.CaseStatus(f.Status), District: f.District, Sort: f.Sort,
+			Limit: casePageSize, Offset: (f.Page - 1) * casePageSize}
+		if f.Scope == "shared" {
+			filter.Scope = "shared"
+			p.ShowOwner = true
+		}
+		cases, total, err := s.deps.Cases.FindCases(ctx, actor, filter)
+		if err == nil && len(cases) == 0 && total > 0 && f.Page > 1 {
+			// Past the last page: show the last page.
+			p.Filter.Page = (total + casePageSize - 1) / casePageSize
+			filter.Offset = (p.Filter.Page - 1) * casePageSize
+			cases, total, err = s.deps.Cases.FindCases(ctx, actor, filter)
+		}
+		if err != nil {
+			s.caseListFail(w, r, p, err)
+			return
+		}
+		for _, c := range cases {
+			p.Rows = append(p.Rows, caseRow(c, districts))
+		}
+		p.Total = total
+		if len(p.Rows) > 0 {
+			p.First, p.Last = filter.Offset+1, filter.Offset+len(p.Rows)
+		}
+		p.Pagination = newCasePagination(p.Filter, total)
+		switch {
+		case p.Filtered:
+			p.Empty = "No cases match these filters. Choose another status or district, or clear the filters."
+		case f.Scope == "shared":
+			p.Empty = "No cases are shared with your agency. When another agency shares a case with you, it appears here."
+		default:
+			p.Empty = "Your agency has no cases yet. Create a case, or create one from a report in the triage queue."
+		}
+		s.render(w, r, http.StatusOK, "case_list", p)
+	})
+}
+
+// caseListFail shows a problem with the filter on the list, anything else as fail does.
+func (s *Server) caseListFail(w http.ResponseWriter, r *http.Request, p *caseListPage, err error) {
+	if tropic.ErrorCode(err) == tropic.EINVALID {
+		p.Errors = fieldErrors(err, "", "q", "status", "district")
+		p.Rows = nil
+		s.render(w, r, http.StatusOK, "case_list", p)
+		return
+	}
+	s.caseFail(w, r, err)
+}
+
+// parseCaseListFilter reads the query string; unknown choices are ignored, as only
+// a hand-made address holds them.
+func parseCaseListFilter(q url.Values, districts []tropic.District) caseListFilter {
+	get := func(k string) string { return strings.TrimSpace(q.Get(k)) }
+	var f caseListFilter
+	if get("scope") == "shared" {
+		f.Scope = "shared"
+	}
+	switch st := tropic.CaseStatus(get("status")); st {
+	case tropic.CaseOpen, tropic.CaseActive, tropic.CaseClosed:
+		f.Status = string(st)
+	}
+	for _, d := range districts {
+		if d.Slug == get("district") {
+			f.District = d.Slug
+		}
+	}
+	for _, so := range caseSorts {
+		if so.Key == get("sort") && so.Key != "updated" {
+			f.Sort = so.Key
+		}
+	}
+	f.Query = get("q")
+	f.Page, _ = strconv.Atoi(get("page"))
+	f.Page = max(f.Page, 1)
+	return f
+}
+
+// fillOptions builds the tabs, the filter's choices and the sortable columns.
+func (p *caseListPage) fillOptions(districts []tropic.District) {
+	f := p.Filter
+	ours, shared := f, f
+	ours.Scope, shared.Scope = "", "shared"
+	ours.Page, shared.Page = 1, 1
+	ours.Query, shared.Query = "", ""
+	p.Tabs = []caseTab{
+		{Label: "Our cases", Href: ours.href(), Current: !p.Searching && f.Scope == ""},
+		{Label: "Shared with us", Href: shared.href(), Current: !p.Searching && f.Scope == "shared"},
+	}
+	p.TabLabel = "Our cases"
+	if f.Scope == "shared" {
+		p.TabLabel = "Cases shared with us"
+	}
+	p.Statuses = []triageOption{{Value: "", Label: "Any status", Selected: f.Status == ""}}
+	for _, st := range []tropic.CaseStatus{tropic.CaseOpen, tropic.CaseActive, tropic.CaseClosed} {
+		p.Statuses = append(p.Statuses, triageOption{Value: string(st), Label: st.Label(), Selected: f.Status == string(st)})
+	}
+	p.Districts = districtOptions(districts, f.District, "Any district")
+	current := f.Sort
+	if current == "" {
+		current = "updated"
+	}
+	for _, so := range caseSorts {
+		g := f
+		g.Page, g.Sort = 1, so.Key
+		if so.Key == "updated" {
+			g.Sort = ""
+		}
+		col := caseColumn{Label: so.Label, Href: g.href()}
+		if so.Key == current {
+			col.AriaSort = so.Direction
+		}
+		p.Columns = append(p.Columns, col)
+	}
+}
+
+// caseRow is one case as the list shows it. Nothing sensitive is ever listed.
+func caseRow(c *tropic.Case, districts []tropic.District) caseListRow {
+	return caseListRow{
+		Reference:    c.Reference,
+		Href:         casePath(c.Reference),
+		Title:        c.Title,
+		StatusLabel:  c.Status.Label(),
+		StatusClass:  caseStatusTag(c.Status),
+		District:     triageDistrictName(c.District, districts),
+		Exploitation: exploitationText(c.Exploitation),
+		Owner:        c.OwnerAgency,
+		Opened:       caseDay(c.OpenedAt),
+		Updated:      triageDateTime(c.UpdatedAt),
+	}
+}
+
+// newCasePagination builds GOV.UK pagination for total cases, or nil for one page.
+func newCasePagination(f caseListFilter, total int) *triagePagination {
+	pages := (total + casePageSize - 1) / casePageSize
+	if pages <= 1 {
+		return nil
+	}
+	cur := min(f.Page, pages)
+	at := func(n int) string { g := f; g.Page = n; return g.href() }
+	p := &triagePagination{}
+	if cur > 1 {
+		p.Prev = at(cur - 1)
+	}
+	if cur < pages {
+		p.Next = at(cur + 1)
+	}
+	for n := 1; n <= pages; n++ {
+		switch {
+		case n == 1 || n == pages || (n >= cur-1 && n <= cur+1):
+			p.Items = append(p.Items, triagePageLink{Number: n, Href: at(n), Current: n == cur})
+		case len(p.Items) > 0 && !p.Items[len(p.Items)-1].Ellipsis:
+			p.Items = append(p.Items, triagePageLink{Ellipsis: true})
+		}
+	}
+	return p
+}
