@@ -159,6 +159,14 @@ func TestBrowserCasePagesShareFlowAndVictimToSuspectApprovalAreAccessible(t *tes
 	}
 	b.CheckAxe(t)
 
+	// The supervisor's view of the shared case: the request to decide, and who has seen it.
+	brOpen(t, b, inst.URL+"/cases/"+ref2)
+	brWaitForGOVUKFrontend(t, b)
+	if text := brMainText(t, b); !strings.Contains(text, "Who has seen this record") || !strings.Contains(text, "Awaiting a supervisor") {
+		t.Errorf("the supervisor does not see the access log and the share to decide:\n%s", text)
+	}
+	b.CheckAxe(t)
+
 	// Only the 422 of the share form with problems may show as a failed load.
 	for _, m := range b.ConsoleErrors() {
 		if m.Source == "network" && strings.Contains(m.Text, "422") {

@@ -22,7 +22,7 @@ import (
 )
 
 func TestDemoServesHealthzAndPrintsItsAccounts(t *testing.T) {
-	inst := startDemo(t)
+	inst := startDemo(t, "--reports-per-year", "300", "--cases", "300") // the defaults: the demo a newcomer gets
 	out := inst.Stdout.String()
 	for _, want := range []string{"Tropic demo is running at http://127.0.0.1:", "triage.police@" + "demo.tropic.example", "admin.charity@demo.tropic.example",
 		"caseworker.stalbans@", "supervisor.watford@", "county", `password "demo-partnership-2026"`, "Multi-factor authentication is waived"} {

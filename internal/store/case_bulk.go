@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"strings"
 	"sync/atomic"
@@ -53,6 +52,7 @@ type CaseLoader struct {
 	batches chan bulkBatch
 	written chan error  // the writer's first error, when it ends
 	failed  atomic.Bool // set when the writer has met an error
+	werr    error       // the writer's error, once it has ended
 	sinceTx int         // cases written in the open transaction (the writer's)
 
 	tx    *sql.Tx // SQLite
@@ -282,7 +282,7 @@ func (l *CaseLoader) Add(ctx context.Context, bc *BulkCase) error {
 // flush hands the buffered rows to the writer.
 func (l *CaseLoader) flush(ctx context.Context) error {
 	if l.failed.Load() {
-		return errors.New("bulk load: the writer failed") // Close reports why
+		return l.stop()
 	}
 	select {
 	case l.batches <- bulkBatch{rows: l.rows, cases: l.pending}:
@@ -370,11 +370,9 @@ func (l *CaseLoader) commit(ctx context.Context) error {
 // to this size would have them.
 func (l *CaseLoader) Close(ctx context.Context) error {
 	err := l.flush(ctx)
-	close(l.batches)
-	if werr := <-l.written; werr != nil {
+	if werr := l.stop(); werr != nil {
 		err = werr
 	}
-	l.batches = nil
 	if err != nil {
 		l.Abort()
 		return err
@@ -406,13 +404,18 @@ func (l *CaseLoader) Close(ctx context.Context) error {
 	return err
 }
 
-// Abort gives up the load, rolling back what is not committed.
-func (l *CaseLoader) Abort() {
+// stop ends the writer once and returns its error.
+func (l *CaseLoader) stop() error {
 	if l.batches != nil {
 		close(l.batches)
-		<-l.written
-		l.batches = nil
+		l.werr, l.batches = <-l.written, nil
 	}
+	return l.werr
+}
+
+// Abort gives up the load, rolling back what is not committed.
+func (l *CaseLoader) Abort() {
+	l.stop()
 	if l.tx != nil {
 		l.tx.Rollback()
 		l.tx = nil

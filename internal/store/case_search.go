@@ -112,43 +112,51 @@ func (s *CaseService) Search(ctx context.Context, actor tropic.Actor, query stri
 	defer tx.Rollback()
 	var lookups []lookup
 	if ref, err := tropic.ParseCaseReference(query); err == nil {
-		lookups = append(lookups, lookup{`SELECT id AS case_id, 'reference: ' || reference AS label FROM cases WHERE reference = ?`, []any{ref}})
+		lookups = append(lookups, lookup{`SELECT id AS case_id, id AS obj FROM cases WHERE reference = ?`, []any{ref}, `'reference: ' || c.reference`})
 	}
 	if ref, err := tropic.ParseReference(query); err == nil {
-		lookups = append(lookups, lookup{`SELECT cr.case_id, 'report: ' || r.reference AS label FROM reports r JOIN case_reports cr ON cr.report_id = r.id
-			WHERE r.reference = ?`, []any{ref}})
+		lookups = append(lookups, lookup{`SELECT cr.case_id, r.id AS obj FROM reports r JOIN case_reports cr ON cr.report_id = r.id WHERE r.reference = ?`,
+			[]any{ref}, `(SELECT 'report: ' || reference FROM reports WHERE id = top.obj)`})
 	}
 	if phoneLike.MatchString(query) {
 		if e164, err := s.parsePhone(query); err == nil {
 			lookups = append(lookups,
-				lookup{`SELECT case_id, 'phone: ' || number AS label FROM case_phones WHERE e164 = ?`, []any{e164}},
-				lookup{`SELECT cp.case_id, 'phone: ' || p.phone || ' (' || p.given_name || ' ' || p.family_name || ')' AS label
-					FROM people p JOIN case_people cp ON cp.person_id = p.id WHERE p.phone_e164 = ?`, []any{e164}})
+				lookup{`SELECT case_id, id AS obj FROM case_phones WHERE e164 = ?`, []any{e164},
+					`(SELECT 'phone: ' || number FROM case_phones WHERE id = top.obj)`},
+				lookup{`SELECT cp.case_id, p.id AS obj FROM people p JOIN case_people cp ON cp.person_id = p.id WHERE p.phone_e164 = ?`, []any{e164},
+					`(SELECT 'phone: ' || phone || ' (' || given_name || ' ' || family_name || ')' FROM people WHERE id = top.obj)`})
 		}
 	}
 	if reg, ok := tropic.NormaliseRegistration(query); ok && strings.ContainsAny(reg, "0123456789") && strings.IndexFunc(reg, unicode.IsLetter) >= 0 {
-		lookups = append(lookups, lookup{`SELECT case_id, 'vehicle: ' || registration AS label FROM case_vehicles WHERE normalised = ?`, []any{reg}})
+		lookups = append(lookups, lookup{`SELECT case_id, id AS obj FROM case_vehicles WHERE normalised = ?`, []any{reg},
+			`(SELECT 'vehicle: ' || registration FROM case_vehicles WHERE id = top.obj)`})
 	}
+	postcode := `(SELECT 'postcode: ' || postcode FROM case_places WHERE id = top.obj)`
 	if pc, ok := tropic.NormalisePostcode(query); ok {
-		lookups = append(lookups, lookup{`SELECT case_id, 'postcode: ' || postcode AS label FROM case_places WHERE postcode = ?`, []any{pc}})
+		lookups = append(lookups, lookup{`SELECT case_id, id AS obj FROM case_places WHERE postcode = ?`, []any{pc}, postcode})
 	} else if out := strings.ToUpper(query); outwardCode.MatchString(out) {
-		lookups = append(lookups, lookup{`SELECT case_id, 'postcode: ' || postcode AS label FROM case_places WHERE postcode >= ? AND postcode < ?`,
-			[]any{out + " ", out + "!"}})
+		lookups = append(lookups, lookup{`SELECT case_id, id AS obj FROM case_places WHERE postcode >= ? AND postcode < ?`,
+			[]any{out + " ", out + "!"}, postcode})
 	}
 	if tokens := strings.Fields(tropic.FoldName(query)); len(tokens) > 0 && len(tokens) <= maxTerms {
 		// Names hold letters: a query of digits alone (a phone number) skips them.
 		if strings.IndexFunc(query, unicode.IsLetter) >= 0 {
+			// A common name has thousands of people: their cases come from case_people's
+			// (person_id, role, case_id) index alone, and names are read for the hits.
 			q, a := termsQuery(termPerson, tokens, false)
-			lookups = append(lookups, lookup{`SELECT cp.case_id, 'person: ' || p.given_name || ' ' || p.family_name AS label
-				FROM case_people cp JOIN people p ON p.id = cp.person_id WHERE cp.person_id IN (` + q + `)`, a})
+			lookups = append(lookups, lookup{`SELECT cp.case_id, cp.person_id AS obj FROM case_people cp WHERE cp.person_id IN (` + q + `)`, a,
+				`(SELECT 'person: ' || given_name || ' ' || family_name FROM people WHERE id = top.obj)`})
 			q, a = termsQuery(termAlias, tokens, false)
-			lookups = append(lookups, lookup{`SELECT cp.case_id, 'alias: ' || pa.alias || ' (' || p.given_name || ' ' || p.family_name || ')' AS label
-				FROM person_aliases pa JOIN people p ON p.id = pa.person_id JOIN case_people cp ON cp.person_id = p.id WHERE pa.id IN (` + q + `)`, a})
+			lookups = append(lookups, lookup{`SELECT cp.case_id, pa.id AS obj FROM person_aliases pa JOIN case_people cp ON cp.person_id = pa.person_id
+				WHERE pa.id IN (` + q + `)`, a,
+				`(SELECT 'alias: ' || pa.alias || ' (' || p.given_name || ' ' || p.family_name || ')' FROM person_aliases pa JOIN people p ON p.id = pa.person_id
+				WHERE pa.id = top.obj)`})
 			q, a = termsQuery(termBusiness, tokens, false)
-			lookups = append(lookups, lookup{`SELECT case_id, 'business: ' || name AS label FROM case_businesses WHERE id IN (` + q + `)`, a})
+			lookups = append(lookups, lookup{`SELECT case_id, id AS obj FROM case_businesses WHERE id IN (` + q + `)`, a,
+				`(SELECT 'business: ' || name FROM case_businesses WHERE id = top.obj)`})
 		}
 		q, a := termsQuery(termTitle, tokens, false)
-		lookups = append(lookups, lookup{`SELECT id AS case_id, 'title: ' || title AS label FROM cases WHERE id IN (` + q + `)`, a})
+		lookups = append(lookups, lookup{`SELECT id AS case_id, id AS obj FROM cases WHERE id IN (` + q + `)`, a, `'title: ' || c.title`})
 	}
 	today := s.today(tx)
 	var hits []tropic.SearchHit
@@ -159,9 +167,14 @@ func (s *CaseService) Search(ctx context.Context, actor tropic.Actor, query stri
 		}
 		args := append([]any{actor.AgencyID, actor.AgencyID, today}, l.args...)
 		args = append(args, actor.AgencyID, actor.AgencyID, today, limit*4)
-		rows, err := tx.Query(ctx, `SELECT `+caseColumns+`, `+caseAccessColumn+`, m.label FROM (`+l.query+`) m
-			JOIN cases c ON c.id = m.case_id JOIN agencies a ON a.id = c.owner_agency_id
-			WHERE `+visibleCase+` ORDER BY c.updated_at DESC, c.id DESC LIMIT ?`, args...)
+		// The newest visible cases are chosen from narrow rows (case, matched row), so a
+		// candidate costs an index entry and a case row; the case's other columns and
+		// the label are read only for the cases chosen.
+		rows, err := tx.Query(ctx, `SELECT `+caseColumns+`, `+caseAccessColumn+`, `+l.label+` FROM (
+			SELECT m.case_id, m.obj FROM (`+l.query+`) m JOIN cases c ON c.id = m.case_id
+			WHERE `+visibleCase+` ORDER BY c.updated_at DESC, c.id DESC LIMIT ?) top
+			JOIN cases c ON c.id = top.case_id JOIN agencies a ON a.id = c.owner_agency_id
+			ORDER BY c.updated_at DESC, c.id DESC`, args...)
 		if err != nil {
 			return nil, fmt.Errorf("search cases: %w", err)
 		}
@@ -188,10 +201,12 @@ func (s *CaseService) Search(ctx context.Context, actor tropic.Actor, query stri
 	return hits, nil
 }
 
-// lookup is one indexed way of finding cases: a query of (case_id, label) rows.
+// lookup is one indexed way of finding cases: a query of (case_id, obj) rows, obj
+// being the row that matched, and the SQL of the hit's label, reading top.obj or c.
 type lookup struct {
 	query string
 	args  []any
+	label string
 }
 
 // tidyLabel closes up the spaces left by empty name parts: "person:  Kowalska".

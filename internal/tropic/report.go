@@ -103,7 +103,7 @@ func (s ReportStatus) Label() string {
 	case ReportNew:
 		return "New"
 	case ReportLinkedToCase:
-		return "Case requested"
+		return "Linked to a case"
 	case ReportPassedToAgency:
 		return "Passed to agency"
 	case ReportNoFurtherAction:

@@ -10,8 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"tropic/internal/phone"
-	"tropic/internal/store"
 	"tropic/internal/tropic"
 )
 
@@ -31,8 +29,8 @@ type caseEnv struct {
 func newCaseEnv(t *testing.T) *caseEnv {
 	t.Helper()
 	e := &caseEnv{triageEnv: newTriageEnv(t)}
-	if e.ts.srv.deps.Cases == nil { // TEMPORARY until newTestServer wires it
-		e.ts.srv.deps.Cases = store.NewCaseService(e.ts.db, phone.Parse)
+	if e.ts.srv.deps.Cases == nil {
+		t.Fatal("newTestServer wires no CaseService")
 	}
 	e.police, e.council = e.ts.agency, e.other
 	e.worker = e.addStaff("alex@police.example", "Alex Archer", e.police, tropic.RoleCaseworker)

@@ -86,8 +86,9 @@ CREATE TABLE case_people (
     added_by_user    INTEGER REFERENCES users (id),
     UNIQUE (case_id, person_id)
 );
--- The s.45 check: the same person as a potential victim on another case.
-CREATE INDEX case_people_person ON case_people (person_id, role);
+-- The s.45 check: the same person as a potential victim on another case; with the
+-- case, it also answers "which cases is this person on" from the index alone (search).
+CREATE INDEX case_people_person ON case_people (person_id, role, case_id);
 
 -- Requests to change a role; potential victim to suspect waits for a supervisor.
 CREATE TABLE role_changes (
