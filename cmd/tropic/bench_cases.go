@@ -286,7 +286,6 @@ type caseGen struct {
 	weights  []int
 	viewer   int64
 	police   *tropic.Agency
-	today    string
 	sample   int
 
 	recent map[int64][]*tropic.Person // people recently recorded per owner, to meet again
@@ -295,16 +294,14 @@ type caseGen struct {
 
 	people, links, phones, vehicles, shares, own, sharedIn int
 
-	names        [2][]*tropic.Person
-	numbers      [2][]dramaNumber
-	plates       [2][]string
-	offeredName  [2]int
-	offeredPhone [2]int
-	offeredPlate [2]int
+	// Samples of the values made, on cases the searcher sees [0] and does not [1].
+	names   [2]reservoir[*tropic.Person]
+	numbers [2]reservoir[dramaNumber]
+	plates  [2]reservoir[string]
 }
 
 func newCaseGen(seed uint64, agencies []*tropic.Agency, viewer int64, queries int) *caseGen {
-	gen := &caseGen{g: demo.NewGenerator(seed), pick: demo.NewGenerator(seed ^ 0x5eed), agencies: agencies, viewer: viewer, today: time.Now().Format(time.DateOnly), sample: queries,
+	gen := &caseGen{g: demo.NewGenerator(seed), pick: demo.NewGenerator(seed ^ 0x5eed), agencies: agencies, viewer: viewer, sample: queries,
 		recent: map[int64][]*tropic.Person{}, parsed: map[string]string{}, regs: map[string]bool{}}
 	// Who owns cases: the police unit most, the county and each district council some,
 	// the NHS trust and the charity a few.
@@ -371,7 +368,8 @@ func (gen *caseGen) number() dramaNumber {
 	return dramaNumber{gen.g.IntN(len(dramaRanges) - 1), gen.g.IntN(1000)}
 }
 
-// generate makes n cases holding people new people in all, and loads them.
+// generate makes n cases holding people new people in all (a few more places on
+// cases, as some people are met again), and loads them.
 func (gen *caseGen) generate(ctx context.Context, l *store.CaseLoader, n, people int) error {
 	g := gen.g
 	now := time.Now().UTC()
@@ -392,176 +390,164 @@ func (gen *caseGen) generate(ctx context.Context, l *store.CaseLoader, n, people
 			sum--
 		}
 	}
-	types := []tropic.ExploitationType{tropic.ExploitLabour, tropic.ExploitLabour, tropic.ExploitSexual, tropic.ExploitSexual,
-		tropic.ExploitCriminal, tropic.ExploitDomestic, tropic.ExploitNotSpecified}
 	for i := 0; i < n; i++ {
-		owner := gen.owner()
-		opened := now.Add(-time.Duration(1+g.IntN(6*365*24)) * time.Hour)
-		bc := &store.BulkCase{}
-		c := &bc.Case
-		c.OwnerAgencyID, c.OpenedAt = owner.ID, opened
-		c.UpdatedAt = opened.Add(time.Duration(g.IntN(max(1, int(now.Sub(opened).Hours())))) * time.Hour)
-		c.Exploitation.Types = []tropic.ExploitationType{demo.Pick(g, types)}
-		c.Exploitation.CountyLines = c.Exploitation.Types[0] == tropic.ExploitCriminal && g.IntN(2) == 0
-		d := demo.Pick(g, demo.Districts)
-		c.District = d.Slug
-		switch r := g.IntN(20); {
-		case r < 11:
-			c.Status, c.Outcome, c.ClosedAt = tropic.CaseClosed, demo.Pick(g, tropic.CaseOutcomes).Key, c.UpdatedAt
-		case r < 17:
-			c.Status = tropic.CaseActive
-		}
-		if g.IntN(5) == 0 {
-			c.CrimeReference, c.Offence = fmt.Sprintf("41/%05d/%02d", g.IntN(100000), opened.Year()%100), demo.Pick(g, tropic.Offences)
-		}
-		street := demo.Pick(g, benchStreets)
-		kind := strings.ReplaceAll(c.Exploitation.Label(), "Not specified or unknown", "Suspected")
-		var business string
-		if g.IntN(5) < 2 {
-			k := strings.SplitN(demo.Pick(g, benchBusinesses.kinds), ":", 2)
-			business = demo.Pick(g, benchBusinesses.first) + " " + k[1]
-			bc.Businesses = append(bc.Businesses, &tropic.Business{Name: business, Kind: k[0], Address: fmt.Sprintf("%d %s, %s", 1+g.IntN(200), street, d.Name)})
-			c.Title = fmt.Sprintf("%s exploitation at %s, %s", kind, business, d.Name)
-		} else {
-			c.Title = fmt.Sprintf("%s exploitation, %s, %s", kind, street, d.Name)
-		}
-		bc.Places = append(bc.Places, &tropic.Place{Kind: "home", Address: fmt.Sprintf("%d %s, %s", 1+g.IntN(200), street, d.Name),
-			Postcode: fmt.Sprintf("%s %d%c%c", demo.Pick(g, benchOutward), g.IntN(10), 'A'+rune(g.IntN(26)), 'A'+rune(g.IntN(26)))})
-		// Shares: one case in five, mostly with the police when another agency owns it.
-		visible := owner.ID == gen.viewer
-		if g.IntN(5) == 0 {
-			to := gen.agencies[g.IntN(len(gen.agencies))]
-			if owner.ID != gen.police.ID && g.IntN(2) == 0 {
-				to = gen.police
-			}
-			if to.ID != owner.ID {
-				s := &tropic.Share{AgencyID: to.ID, Scope: tropic.ShareWhole, LawfulBasis: "gdpr_6_1_e", Reason: "Joint work on the case.",
-					Status: tropic.ShareActive, CreatedAt: opened.Add(48 * time.Hour)}
-				if g.IntN(5) < 2 {
-					s.Scope = tropic.ShareWithoutSensitive
-				}
-				switch n := g.IntN(20); {
-				case n < 2:
-					s.Status = tropic.ShareRevoked
-				case n < 4:
-					s.Status = tropic.ShareRequested
-				case n < 5:
-					s.Status = tropic.ShareDeclined
-				}
-				if g.IntN(5) == 0 {
-					s.Until = opened.AddDate(0, 6, 0).Format(time.DateOnly)
-				}
-				bc.Shares = append(bc.Shares, s)
-				gen.shares++
-				if to.ID == gen.viewer && s.Live(now) {
-					visible = true
-					gen.sharedIn++
-				}
-			}
-		}
-		if owner.ID == gen.viewer {
-			gen.own++
-		}
-		side := 1
-		if visible {
-			side = 0
-		}
-		// People: a potential victim first, then victims, suspects and witnesses; now
-		// and then someone the owner recorded before.
-		for j := 0; j < counts[i]; j++ {
-			role := tropic.RolePotentialVictim
-			if j > 0 {
-				switch n := g.IntN(20); {
-				case n < 6:
-					role = tropic.RoleSuspect
-				case n < 9:
-					role = tropic.RoleWitness
-				}
-			}
-			p := g.Person(opened, 16, 60)
-			p.GivenName, p.FamilyName = g.LongTailName()
-			if g.IntN(10) < 3 {
-				num := gen.number()
-				p.Phone = num.typed(g.IntN(3))
-				gen.offerPhone(side, num)
-			}
-			if role == tropic.RoleSuspect && g.IntN(4) == 0 {
-				p.Aliases = []string{demo.Pick(g, []string{"Boss", "Big Man", "Uncle", "The Driver", "Mama", "Tony", "Chef", "Sasha", "Gigi"})}
-			}
-			bc.People = append(bc.People, store.BulkPerson{Person: p, Role: role})
-			gen.people++
-			gen.offerName(side, p)
-			gen.recent[owner.ID] = append(gen.recent[owner.ID], p)
-			if r := gen.recent[owner.ID]; len(r) > 400 {
-				gen.recent[owner.ID] = r[200:]
-			}
-		}
-		if r := gen.recent[owner.ID]; g.IntN(10) == 0 && len(r) > 20 {
-			p := r[g.IntN(len(r)-counts[i])]
-			bc.People = append(bc.People, store.BulkPerson{Person: p, Role: demo.Pick(g, []tropic.PersonRole{tropic.RolePotentialVictim, tropic.RoleSuspect})})
-		}
-		gen.links += len(bc.People)
-		for k := 0; k < 1+g.IntN(3)/2; k++ {
-			if g.IntN(10) < 6 {
-				num := gen.number()
-				bc.Phones = append(bc.Phones, &tropic.CasePhone{Number: num.typed(g.IntN(3)), Notes: "Used to arrange work"})
-				gen.phones++
-				gen.offerPhone(side, num)
-			}
-		}
-		for k := 0; k < 1+g.IntN(4)/3; k++ {
-			if g.IntN(2) == 0 {
-				reg := g.Registration()
-				bc.Vehicles = append(bc.Vehicles, &tropic.CaseVehicle{Registration: reg, Description: "white van"})
-				gen.vehicles++
-				norm, _ := tropic.NormaliseRegistration(reg)
-				gen.regs[norm] = true
-				gen.offerPlate(side, reg)
-			}
-		}
-		if err := l.Add(ctx, bc); err != nil {
+		if err := l.Add(ctx, gen.makeCase(counts[i], now)); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// offer* keep an even sample of each kind of value (reservoir sampling), for the
-// cases the searcher sees (side 0) and those it does not (side 1).
-func (gen *caseGen) keep(seen *int, have int) int {
-	*seen++
-	if have < gen.sample {
-		return have
+var benchTypes = []tropic.ExploitationType{tropic.ExploitLabour, tropic.ExploitLabour, tropic.ExploitSexual, tropic.ExploitSexual,
+	tropic.ExploitCriminal, tropic.ExploitDomestic, tropic.ExploitNotSpecified}
+
+// makeCase makes one case with newPeople people new to the data, and notes samples
+// of its names, phones and registrations to search for.
+func (gen *caseGen) makeCase(newPeople int, now time.Time) *store.BulkCase {
+	g := gen.g
+	owner := gen.owner()
+	opened := now.Add(-time.Duration(1+g.IntN(6*365*24)) * time.Hour)
+	bc := &store.BulkCase{}
+	c := &bc.Case
+	c.OwnerAgencyID, c.OpenedAt = owner.ID, opened
+	c.UpdatedAt = opened.Add(time.Duration(g.IntN(max(1, int(now.Sub(opened).Hours())))) * time.Hour)
+	c.Exploitation.Types = []tropic.ExploitationType{demo.Pick(g, benchTypes)}
+	c.Exploitation.CountyLines = c.Exploitation.Types[0] == tropic.ExploitCriminal && g.IntN(2) == 0
+	d := demo.Pick(g, demo.Districts)
+	c.District = d.Slug
+	switch r := g.IntN(20); {
+	case r < 11:
+		c.Status, c.Outcome, c.ClosedAt = tropic.CaseClosed, demo.Pick(g, tropic.CaseOutcomes).Key, c.UpdatedAt
+	case r < 17:
+		c.Status = tropic.CaseActive
 	}
-	if j := gen.pick.IntN(*seen); j < gen.sample {
-		return j
+	if g.IntN(5) == 0 {
+		c.CrimeReference, c.Offence = fmt.Sprintf("41/%05d/%02d", g.IntN(100000), opened.Year()%100), demo.Pick(g, tropic.Offences)
 	}
-	return -1
+	street := demo.Pick(g, benchStreets)
+	kind := strings.ReplaceAll(c.Exploitation.Label(), "Not specified or unknown", "Suspected")
+	var business string
+	if g.IntN(5) < 2 {
+		k := strings.SplitN(demo.Pick(g, benchBusinesses.kinds), ":", 2)
+		business = demo.Pick(g, benchBusinesses.first) + " " + k[1]
+		bc.Businesses = append(bc.Businesses, &tropic.Business{Name: business, Kind: k[0], Address: fmt.Sprintf("%d %s, %s", 1+g.IntN(200), street, d.Name)})
+		c.Title = fmt.Sprintf("%s exploitation at %s, %s", kind, business, d.Name)
+	} else {
+		c.Title = fmt.Sprintf("%s exploitation, %s, %s", kind, street, d.Name)
+	}
+	bc.Places = append(bc.Places, &tropic.Place{Kind: "home", Address: fmt.Sprintf("%d %s, %s", 1+g.IntN(200), street, d.Name),
+		Postcode: fmt.Sprintf("%s %d%c%c", demo.Pick(g, benchOutward), g.IntN(10), 'A'+rune(g.IntN(26)), 'A'+rune(g.IntN(26)))})
+	// Shares: one case in five, mostly with the police when another agency owns it.
+	visible := owner.ID == gen.viewer
+	if g.IntN(5) == 0 {
+		to := gen.agencies[g.IntN(len(gen.agencies))]
+		if owner.ID != gen.police.ID && g.IntN(2) == 0 {
+			to = gen.police
+		}
+		if to.ID != owner.ID {
+			s := &tropic.Share{AgencyID: to.ID, Scope: tropic.ShareWhole, LawfulBasis: "gdpr_6_1_e", Reason: "Joint work on the case.",
+				Status: tropic.ShareActive, CreatedAt: opened.Add(48 * time.Hour)}
+			if g.IntN(5) < 2 {
+				s.Scope = tropic.ShareWithoutSensitive
+			}
+			switch r := g.IntN(20); {
+			case r < 2:
+				s.Status = tropic.ShareRevoked
+			case r < 4:
+				s.Status = tropic.ShareRequested
+			case r < 5:
+				s.Status = tropic.ShareDeclined
+			}
+			if g.IntN(5) == 0 {
+				s.Until = opened.AddDate(0, 6, 0).Format(time.DateOnly)
+			}
+			bc.Shares = append(bc.Shares, s)
+			gen.shares++
+			if to.ID == gen.viewer && s.Live(now) {
+				visible = true
+				gen.sharedIn++
+			}
+		}
+	}
+	if owner.ID == gen.viewer {
+		gen.own++
+	}
+	side := 1
+	if visible {
+		side = 0
+	}
+	// People: a potential victim first, then victims, suspects and witnesses; now
+	// and then someone the owner recorded before.
+	for j := 0; j < newPeople; j++ {
+		role := tropic.RolePotentialVictim
+		if j > 0 {
+			switch n := g.IntN(20); {
+			case n < 6:
+				role = tropic.RoleSuspect
+			case n < 9:
+				role = tropic.RoleWitness
+			}
+		}
+		p := g.Person(opened, 16, 60)
+		p.GivenName, p.FamilyName = g.LongTailName()
+		if g.IntN(10) < 3 {
+			num := gen.number()
+			p.Phone = num.typed(g.IntN(3))
+			gen.numbers[side].offer(gen.pick, gen.sample, num)
+		}
+		if role == tropic.RoleSuspect && g.IntN(4) == 0 {
+			p.Aliases = []string{demo.Pick(g, []string{"Boss", "Big Man", "Uncle", "The Driver", "Mama", "Tony", "Chef", "Sasha", "Gigi"})}
+		}
+		bc.People = append(bc.People, store.BulkPerson{Person: p, Role: role})
+		gen.people++
+		gen.names[side].offer(gen.pick, gen.sample, p)
+		gen.recent[owner.ID] = append(gen.recent[owner.ID], p)
+		if r := gen.recent[owner.ID]; len(r) > 400 {
+			gen.recent[owner.ID] = r[200:]
+		}
+	}
+	if r := gen.recent[owner.ID]; g.IntN(10) == 0 && len(r) > 20 {
+		p := r[g.IntN(len(r)-newPeople)]
+		bc.People = append(bc.People, store.BulkPerson{Person: p, Role: demo.Pick(g, []tropic.PersonRole{tropic.RolePotentialVictim, tropic.RoleSuspect})})
+	}
+	gen.links += len(bc.People)
+	for k := 0; k < 1+g.IntN(3)/2; k++ {
+		if g.IntN(10) < 6 {
+			num := gen.number()
+			bc.Phones = append(bc.Phones, &tropic.CasePhone{Number: num.typed(g.IntN(3)), Notes: "Used to arrange work"})
+			gen.phones++
+			gen.numbers[side].offer(gen.pick, gen.sample, num)
+		}
+	}
+	for k := 0; k < 1+g.IntN(4)/3; k++ {
+		if g.IntN(2) == 0 {
+			reg := g.Registration()
+			bc.Vehicles = append(bc.Vehicles, &tropic.CaseVehicle{Registration: reg, Description: "white van"})
+			gen.vehicles++
+			norm, _ := tropic.NormaliseRegistration(reg)
+			gen.regs[norm] = true
+			gen.plates[side].offer(gen.pick, gen.sample, reg)
+		}
+	}
+	return bc
 }
 
-func (gen *caseGen) offerName(side int, p *tropic.Person) {
-	if i := gen.keep(&gen.offeredName[side], len(gen.names[side])); i == len(gen.names[side]) {
-		gen.names[side] = append(gen.names[side], p)
-	} else if i >= 0 {
-		gen.names[side][i] = p
+// reservoir keeps an even sample of up to size values of a stream (Algorithm R).
+type reservoir[T any] struct {
+	items []T
+	seen  int
+}
+
+func (r *reservoir[T]) offer(g *demo.Generator, size int, v T) {
+	r.seen++
+	if len(r.items) < size {
+		r.items = append(r.items, v)
+	} else if j := g.IntN(r.seen); j < size {
+		r.items[j] = v
 	}
 }
 
-func (gen *caseGen) offerPhone(side int, n dramaNumber) {
-	if i := gen.keep(&gen.offeredPhone[side], len(gen.numbers[side])); i == len(gen.numbers[side]) {
-		gen.numbers[side] = append(gen.numbers[side], n)
-	} else if i >= 0 {
-		gen.numbers[side][i] = n
-	}
-}
-
-func (gen *caseGen) offerPlate(side int, reg string) {
-	if i := gen.keep(&gen.offeredPlate[side], len(gen.plates[side])); i == len(gen.plates[side]) {
-		gen.plates[side] = append(gen.plates[side], reg)
-	} else if i >= 0 {
-		gen.plates[side][i] = reg
-	}
-}
+func (r *reservoir[T]) pick(g *demo.Generator) T { return r.items[g.IntN(len(r.items))] }
 
 type benchQuery struct {
 	text    string
@@ -586,8 +572,8 @@ func (gen *caseGen) queries(kind string, n int) []benchQuery {
 		case r >= 14:
 			side = 1 // exists, not visible
 		}
-		if side < 2 && ((kind == "name" && len(gen.names[side]) == 0) || (kind == "phone" && len(gen.numbers[side]) == 0) ||
-			(kind == "registration" && len(gen.plates[side]) == 0)) {
+		if side < 2 && ((kind == "name" && len(gen.names[side].items) == 0) || (kind == "phone" && len(gen.numbers[side].items) == 0) ||
+			(kind == "registration" && len(gen.plates[side].items) == 0)) {
 			side = 2
 		}
 		q := benchQuery{visible: side == 0}
@@ -595,7 +581,7 @@ func (gen *caseGen) queries(kind string, n int) []benchQuery {
 		case "name":
 			var given, family string
 			if side < 2 {
-				p := gen.names[side][g.IntN(len(gen.names[side]))]
+				p := gen.names[side].pick(g)
 				given, family = p.GivenName, p.FamilyName
 			} else {
 				given, _ = g.LongTailName()
@@ -616,7 +602,7 @@ func (gen *caseGen) queries(kind string, n int) []benchQuery {
 		case "phone":
 			var num dramaNumber
 			if side < 2 {
-				num = gen.numbers[side][g.IntN(len(gen.numbers[side]))]
+				num = gen.numbers[side].pick(g)
 			} else {
 				num = dramaNumber{len(dramaRanges) - 1, g.IntN(1000)}
 			}
@@ -624,7 +610,7 @@ func (gen *caseGen) queries(kind string, n int) []benchQuery {
 		case "registration":
 			var reg string
 			if side < 2 {
-				reg = gen.plates[side][g.IntN(len(gen.plates[side]))]
+				reg = gen.plates[side].pick(g)
 			} else {
 				for reg = g.Registration(); gen.regs[strings.ReplaceAll(reg, " ", "")]; reg = g.Registration() {
 				}

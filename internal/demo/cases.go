@@ -443,19 +443,53 @@ func pickOutcome(g *Generator, police bool) tropic.CaseOutcome {
 // within hours, the first review, shares, notes and tasks over the following weeks,
 // and its closing.
 func (cs *caseSeeder) work(c *demoCase) error {
-	g, ctx, svc := cs.g, cs.ctx, cs.s.Cases
-	end := c.end(cs.now)
-	t := c.opened
-	step := func(d time.Duration) time.Time {
-		t = t.Add(d)
-		if !t.Before(end) {
-			t = end.Add(-time.Minute)
-		}
-		return cs.at(t)
+	tl := &timeline{cs: cs, t: c.opened, end: c.end(cs.now)}
+	if err := cs.people(c, tl); err != nil {
+		return err
 	}
-	w := c.team.worker
+	if err := cs.parts(c, tl); err != nil {
+		return err
+	}
+	seen, err := cs.review(c, tl)
+	if err != nil {
+		return err
+	}
+	if err := cs.share(c, tl.step(time.Duration(1+cs.g.IntN(10*24))*time.Hour)); err != nil {
+		return err
+	}
+	if err := cs.notes(c, tl.t, tl.end); err != nil {
+		return err
+	}
+	if err := cs.tasks(c, tl.t, tl.end); err != nil {
+		return err
+	}
+	if err := cs.roleChange(c, seen, tl.t, tl.end); err != nil {
+		return err
+	}
+	if c.closeAt.IsZero() {
+		return nil
+	}
+	return cs.close(c)
+}
 
-	// People: potential victims mostly; suspects in most police cases; a witness now and then.
+// timeline walks a case's history forward, never past its end, moving the clock.
+type timeline struct {
+	cs     *caseSeeder
+	t, end time.Time
+}
+
+func (tl *timeline) step(d time.Duration) time.Time {
+	tl.t = tl.t.Add(d)
+	if !tl.t.Before(tl.end) {
+		tl.t = tl.end.Add(-time.Minute)
+	}
+	return tl.cs.at(tl.t)
+}
+
+// people adds the case's people: potential victims mostly; suspects in most police
+// cases; a witness now and then.
+func (cs *caseSeeder) people(c *demoCase, tl *timeline) error {
+	g := cs.g
 	victims := 1 + g.IntN(3)
 	if g.IntN(4) == 0 {
 		victims += g.IntN(4)
@@ -469,17 +503,22 @@ func (cs *caseSeeder) work(c *demoCase) error {
 		if i >= victims {
 			role = tropic.RoleSuspect
 		}
-		if err := cs.addPerson(c, role, step(time.Duration(5+g.IntN(40))*time.Minute)); err != nil {
+		if err := cs.addPerson(c, role, tl.step(time.Duration(5+g.IntN(40))*time.Minute)); err != nil {
 			return err
 		}
 	}
 	if g.IntN(3) == 0 {
-		if err := cs.addPerson(c, tropic.RoleWitness, step(time.Duration(5+g.IntN(40))*time.Minute)); err != nil {
+		if err := cs.addPerson(c, tropic.RoleWitness, tl.step(time.Duration(5+g.IntN(40))*time.Minute)); err != nil {
 			return err
 		}
 	}
+	return nil
+}
 
-	// Where, which business, which vehicles and phones: from the report when there is one.
+// parts adds where, which business, which vehicles and phones: from the report when
+// there is one.
+func (cs *caseSeeder) parts(c *demoCase, tl *timeline) error {
+	g, ctx, svc, w := cs.g, cs.ctx, cs.s.Cases, c.team.worker
 	pl := &tropic.Place{Kind: "home"}
 	if r := c.report; r != nil && r.Location.Address != "" {
 		pl.Address, pl.Postcode = r.Location.Address, r.Location.Postcode
@@ -491,7 +530,7 @@ func (cs *caseSeeder) work(c *demoCase) error {
 	} else if c.exploit.Has(tropic.ExploitLabour) && g.IntN(2) == 0 {
 		pl.Kind = "workplace"
 	}
-	step(time.Duration(5+g.IntN(30)) * time.Minute)
+	tl.step(time.Duration(5+g.IntN(30)) * time.Minute)
 	if err := svc.AddPlace(ctx, w, c.ref, pl); err != nil {
 		return fmt.Errorf("add place: %w", err)
 	}
@@ -504,7 +543,7 @@ func (cs *caseSeeder) work(c *demoCase) error {
 			// Numbers from 99000000 up are far beyond any Companies House has issued.
 			b.CompanyNumber = fmt.Sprintf("99%06d", g.IntN(1000000))
 		}
-		step(time.Duration(5+g.IntN(30)) * time.Minute)
+		tl.step(time.Duration(5+g.IntN(30)) * time.Minute)
 		if err := svc.AddBusiness(ctx, w, c.ref, b); err != nil {
 			return fmt.Errorf("add business: %w", err)
 		}
@@ -525,27 +564,32 @@ func (cs *caseSeeder) work(c *demoCase) error {
 		}
 	}
 	for _, v := range vehicles {
-		step(time.Duration(5+g.IntN(30)) * time.Minute)
+		tl.step(time.Duration(5+g.IntN(30)) * time.Minute)
 		if err := svc.AddVehicle(ctx, w, c.ref, &tropic.CaseVehicle{Registration: v.Registration, Description: v.Description}); err != nil {
 			return fmt.Errorf("add vehicle: %w", err)
 		}
 	}
 	for _, p := range phones {
-		step(time.Duration(5+g.IntN(30)) * time.Minute)
+		tl.step(time.Duration(5+g.IntN(30)) * time.Minute)
 		if err := svc.AddPhone(ctx, w, c.ref, &tropic.CasePhone{Number: p, Notes: Pick(g, phoneNotes)}); err != nil {
 			return fmt.Errorf("add phone: %w", err)
 		}
 	}
+	return nil
+}
 
-	// The first review: the case becomes active, with a crime recorded on some police cases.
-	step(time.Duration(12+g.IntN(5*24)) * time.Hour)
+// review is the first review: the case becomes active, with a crime recorded on some
+// police cases. It returns the case as the caseworker saw it.
+func (cs *caseSeeder) review(c *demoCase, tl *timeline) (*tropic.Case, error) {
+	g, ctx, svc, w := cs.g, cs.ctx, cs.s.Cases, c.team.worker
+	tl.step(time.Duration(12+g.IntN(5*24)) * time.Hour)
 	seen, err := svc.FindCase(ctx, w, c.ref)
 	if err != nil {
-		return fmt.Errorf("find case: %w", err)
+		return nil, fmt.Errorf("find case: %w", err)
 	}
 	upd := tropic.CaseUpdate{Version: seen.Version, Title: seen.Title, District: seen.District, Exploitation: seen.Exploitation, Status: tropic.CaseActive}
 	if c.team.slug == "police" && (g.IntN(5) < 2 || c.outcome == "charged") {
-		upd.CrimeReference = fmt.Sprintf("41/%05d/%02d", g.IntN(100000), t.Year()%100)
+		upd.CrimeReference = fmt.Sprintf("41/%05d/%02d", g.IntN(100000), tl.t.Year()%100)
 		upd.Offence = tropic.OffenceS1
 		if g.IntN(3) == 0 {
 			upd.Offence = Pick(g, []tropic.Offence{tropic.OffenceS2, tropic.OffenceS4})
@@ -553,25 +597,16 @@ func (cs *caseSeeder) work(c *demoCase) error {
 	}
 	if g.IntN(8) > 0 {
 		if err := svc.UpdateCase(ctx, w, c.ref, upd); err != nil {
-			return fmt.Errorf("update case: %w", err)
+			return nil, fmt.Errorf("update case: %w", err)
 		}
 	}
+	return seen, nil
+}
 
-	if err := cs.share(c, step(time.Duration(1+g.IntN(10*24))*time.Hour)); err != nil {
-		return err
-	}
-	if err := cs.notes(c, t, end); err != nil {
-		return err
-	}
-	if err := cs.tasks(c, t, end); err != nil {
-		return err
-	}
-	if err := cs.roleChange(c, seen, t, end); err != nil {
-		return err
-	}
-	if c.closeAt.IsZero() {
-		return nil
-	}
+// close closes the case with its outcome, after an order against a suspect when one
+// was charged.
+func (cs *caseSeeder) close(c *demoCase) error {
+	g, ctx, svc, w := cs.g, cs.ctx, cs.s.Cases, c.team.worker
 	if c.outcome == "charged" && len(c.suspects) > 0 {
 		cs.at(c.closeAt.Add(-time.Duration(1+g.IntN(72)) * time.Hour))
 		o := &tropic.Order{PersonID: c.suspects[0], Kind: tropic.OrderSTPO, MadeOn: c.closeAt.AddDate(0, 0, -3).Format(time.DateOnly),
@@ -584,7 +619,7 @@ func (cs *caseSeeder) work(c *demoCase) error {
 		}
 	}
 	cs.at(c.closeAt)
-	seen, err = svc.FindCase(ctx, c.team.super, c.ref)
+	seen, err := svc.FindCase(ctx, c.team.super, c.ref)
 	if err != nil {
 		return fmt.Errorf("find case to close: %w", err)
 	}

@@ -29,7 +29,7 @@ func (s *Server) handleLoginForm() http.Handler {
 			http.Redirect(w, r, safeNext(r.URL.Query().Get("next")), http.StatusSeeOther)
 			return
 		}
-		p := &loginPage{Layout: s.newLayout(r, "Sign in"), Next: r.URL.Query().Get("next"),
+		p := &loginPage{Layout: s.signInLayout(r, "Sign in"), Next: r.URL.Query().Get("next"),
 			SignedOut: r.URL.Query().Get("signed_out") == "1", Expired: r.URL.Query().Get("expired") == "1"}
 		s.render(w, r, http.StatusOK, "login", p)
 	})
@@ -79,7 +79,7 @@ func (s *Server) handleLogin() http.Handler {
 		if !s.parseForm(w, r) {
 			return
 		}
-		p := &loginPage{Layout: s.newLayout(r, "Sign in"), Email: strings.TrimSpace(r.PostFormValue("email")), Next: r.PostFormValue("next")}
+		p := &loginPage{Layout: s.signInLayout(r, "Sign in"), Email: strings.TrimSpace(r.PostFormValue("email")), Next: r.PostFormValue("next")}
 		password := r.PostFormValue("password")
 		var problems tropic.Problems
 		if p.Email == "" {

@@ -62,7 +62,7 @@ func (s *Server) handleMFASetupForm() http.Handler {
 			s.serverError(w, r, err)
 			return
 		}
-		p := &mfaPage{Layout: s.newLayout(r, "Set up your authenticator app"), Setup: true, Secret: auth.FormatSecret(secret)}
+		p := &mfaPage{Layout: s.signInLayout(r, "Set up your authenticator app"), Setup: true, Secret: auth.FormatSecret(secret)}
 		s.render(w, r, http.StatusOK, "mfa", p)
 	})
 }
@@ -113,7 +113,7 @@ func (s *Server) handleMFASetup() http.Handler {
 			return
 		}
 		code := strings.TrimSpace(r.PostFormValue("code"))
-		p := &mfaPage{Layout: s.newLayout(r, "Set up your authenticator app"), Setup: true, Secret: auth.FormatSecret(secret), Code: code}
+		p := &mfaPage{Layout: s.signInLayout(r, "Set up your authenticator app"), Setup: true, Secret: auth.FormatSecret(secret), Code: code}
 		step, valid := auth.CheckTOTP(secret, code, s.now())
 		if !valid {
 			p.Errors = []FieldError{{Field: "code", Message: codeProblem(code)}}
@@ -155,7 +155,7 @@ func (s *Server) handleMFAForm() http.Handler {
 			http.Redirect(w, r, "/login/mfa/setup", http.StatusSeeOther)
 			return
 		}
-		s.render(w, r, http.StatusOK, "mfa", &mfaPage{Layout: s.newLayout(r, "Enter your security code")})
+		s.render(w, r, http.StatusOK, "mfa", &mfaPage{Layout: s.signInLayout(r, "Enter your security code")})
 	})
 }
 
@@ -173,7 +173,7 @@ func (s *Server) handleMFA() http.Handler {
 			return
 		}
 		code := strings.TrimSpace(r.PostFormValue("code"))
-		p := &mfaPage{Layout: s.newLayout(r, "Enter your security code"), Code: code}
+		p := &mfaPage{Layout: s.signInLayout(r, "Enter your security code"), Code: code}
 		if err := s.cfg.LoginPolicy.Check(login, s.now()); err != nil {
 			p.Errors = []FieldError{{Field: "code", Message: tropic.ErrorMessage(err)}}
 			s.render(w, r, http.StatusTooManyRequests, "mfa", p)

@@ -26,6 +26,7 @@ type Layout struct {
 	User        *tropic.User // the signed-in member of staff, if any
 	MFAWaived   bool
 	Nav         string // the staff navigation item to mark as current
+	SigningIn   bool   // the sign-in pages: staff chrome, though nobody is signed in yet
 	ShowTriage  bool   // the user has the triage role: the navigation offers the triage queue
 	ShowCases   bool   // the user works cases: the navigation offers the cases
 	Errors      []FieldError
@@ -118,6 +119,14 @@ func (s *Server) newLayout(r *http.Request, title string) Layout {
 		ShowTriage:  canTriage(userFrom(r.Context())),
 		ShowCases:   canWorkCases(userFrom(r.Context())),
 	}
+}
+
+// signInLayout is the layout of the sign-in and MFA pages: they belong to the staff
+// service, not the public one.
+func (s *Server) signInLayout(r *http.Request, title string) Layout {
+	l := s.newLayout(r, title)
+	l.SigningIn = true
+	return l
 }
 
 // render writes a page. It renders into a buffer first so that a template error
