@@ -1,0 +1,374 @@
+package tropic
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Route is how a potential victim is referred.
+type Route string
+
+const (
+	RouteNRM Route = "nrm" // National Referral Mechanism: support and a decision
+	RouteDtN Route = "dtn" // Duty to Notify (MS1): an anonymous notification only
+)
+
+// AgeGroup is the person's age at referral, as the Home Office records it.
+type AgeGroup string
+
+const (
+	AgeAdult AgeGroup = "adult"
+	AgeChild AgeGroup = "child"
+)
+
+// CompetentAuthority decides referrals.
+type CompetentAuthority string
+
+// CompetentAuthorities lists who decides.
+var CompetentAuthorities = []struct {
+	Key   CompetentAuthority
+	Label string
+}{
+	{"sca", "Single Competent Authority (SCA)"},
+	{"ieca", "Immigration Enforcement Competent Authority (IECA)"},
+	{"la_pilot", "Local authority panel (devolved child decision-making pilot)"},
+}
+
+// ExploitationLocation is where the exploitation took place.
+type ExploitationLocation string
+
+// ExploitationLocations lists the Home Office values.
+var ExploitationLocations = []struct {
+	Key   ExploitationLocation
+	Label string
+}{{"uk", "UK"}, {"overseas", "Overseas"}, {"uk_and_overseas", "UK and Overseas"}, {"not_specified", "Not specified or unknown"}}
+
+// ConsentGate decides the route for a referral, or refuses it with a reason:
+// a child, or a person who may be under 18 (MSA s.51), goes into the NRM without
+// consent; an adult who consents goes into the NRM; an adult who does not consent can
+// only be notified through the Duty to Notify, and only by an agency it binds. Only a
+// first responder may refer into the NRM.
+func ConsentGate(age AgeGroup, possiblyChild, consent bool, agency *Agency) (Route, error) {
+	refuse := func(field, msg string) (Route, error) {
+		return "", &Error{Code: EINVALID, Message: msg, Fields: map[string]string{field: msg}}
+	}
+	child := age == AgeChild || possiblyChild
+	switch {
+	case age != AgeAdult && age != AgeChild:
+		return refuse("age_group", "Say whether the person is an adult or a child")
+	case child && !agency.FirstResponder:
+		return refuse("agency", "Only a first responder organisation can refer a child into the NRM; contact your local authority children's services or the police")
+	case child:
+		return RouteNRM, nil
+	case consent && !agency.FirstResponder:
+		return refuse("agency", "Only a first responder organisation can make an NRM referral")
+	case consent:
+		return RouteNRM, nil
+	case !agency.DutyToNotify:
+		return refuse("consent", "An adult who does not consent cannot be referred into the NRM, and the Duty to Notify does not apply to your agency: record the conversation on the case and offer support again later")
+	}
+	return RouteDtN, nil
+}
+
+// Decision outcomes.
+const (
+	RGPositive  = "positive"
+	RGNegative  = "negative"
+	RGSuspended = "suspended" // the person is missing
+
+	CGVictimTrafficking = "victim_trafficking"
+	CGVictimSlavery     = "victim_slavery" // slavery, servitude, forced or compulsory labour
+	CGInsufficient      = "insufficient_evidence"
+)
+
+// RecoveryDaysChange is when the minimum recovery period fell from 45 to 30 days.
+var RecoveryDaysChange = date(2023, time.January, 30)
+
+// Referral is an NRM referral or a Duty to Notify report. A DtN record holds nothing
+// that identifies the person: no person link, no name, date of birth, contact or
+// free text about them (MSA s.52(3)).
+type Referral struct {
+	ID                  int64
+	CaseID              int64 // NRM only
+	CaseReference       string
+	PersonID            int64 // NRM only
+	PersonName          string
+	AgencyID            int64 // the first responder
+	AgencyName          string
+	Route               Route
+	AgeGroup            AgeGroup
+	PossiblyChild       bool
+	Consent             bool
+	ConsentAt           string // YYYY-MM-DD, when consent was given
+	SubmittedOn         string // YYYY-MM-DD
+	Exploitation        ExploitationSet
+	Location            ExploitationLocation
+	Gender              Gender
+	Nationality         string
+	CompetentAuthority  CompetentAuthority
+	HomeOfficeReference string
+	CrimeReference      string
+	SupportProvider     string // adults: e.g. the Salvation Army (Modern Slavery Victim Care Contract)
+	ChildrensServices   string // children: the local authority
+	ICTG                bool   // an Independent Child Trafficking Guardian is appointed
+	Notes               string // NRM only: never on a DtN record
+
+	RGDate, RGOutcome           string
+	CGDate, CGOutcome           string
+	ReconsiderationRequested    string
+	ReconsiderationDecided      string
+	ReconsiderationOutcome      string
+	WithdrawnOn, DisqualifiedOn string
+	Version                     int
+	CreatedAt                   time.Time
+}
+
+// Validate checks a new referral's own fields (not the consent gate, which needs the agency).
+func (r *Referral) Validate(now time.Time) error {
+	var p Problems
+	if _, err := time.Parse(time.DateOnly, r.SubmittedOn); err != nil {
+		p.Add("submitted_on", "Enter the date the referral was submitted, like 2026-11-20")
+	} else if r.SubmittedOn > now.Format(time.DateOnly) {
+		p.Add("submitted_on", "The submitted date must be today or in the past")
+	}
+	if r.Consent && r.ConsentAt != "" {
+		if _, err := time.Parse(time.DateOnly, r.ConsentAt); err != nil {
+			p.Add("consent_at", "Enter the date consent was given, like 2026-11-20")
+		} else if r.ConsentAt > r.SubmittedOn {
+			p.Add("consent_at", "Consent must be given on or before the day the referral is submitted")
+		}
+	}
+	for _, t := range r.Exploitation.Types {
+		if !t.Valid() {
+			p.Add("exploitation", "Choose the kinds of exploitation from the list")
+		}
+	}
+	r.Exploitation.Normalise()
+	ok := r.Location == ""
+	for _, l := range ExploitationLocations {
+		ok = ok || l.Key == r.Location
+	}
+	if !ok {
+		p.Add("location", "Choose where the exploitation took place")
+	}
+	ok = r.CompetentAuthority == ""
+	for _, c := range CompetentAuthorities {
+		ok = ok || c.Key == r.CompetentAuthority
+	}
+	if !ok {
+		p.Add("competent_authority", "Choose the competent authority")
+	}
+	for _, f := range []struct{ name, label, v string }{{"home_office_reference", "Home Office reference", r.HomeOfficeReference},
+		{"crime_reference", "Crime reference", r.CrimeReference}, {"support_provider", "Support provider", r.SupportProvider},
+		{"childrens_services", "Children's services", r.ChildrensServices}, {"nationality", "Nationality", r.Nationality}} {
+		checkText(&p, f.name, f.label, f.v, 100)
+	}
+	checkText(&p, "notes", "Notes", r.Notes, MaxLongText)
+	if r.Route == RouteDtN {
+		// s.52(3): nothing that identifies the person.
+		if r.PersonID != 0 || r.PersonName != "" {
+			p.Add("person", "A Duty to Notify report must not identify the person")
+		}
+		if strings.TrimSpace(r.Notes) != "" {
+			p.Add("notes", "A Duty to Notify report holds no free text about the person")
+		}
+	}
+	return p.Err()
+}
+
+// ReferralDecision is one step in a referral's life.
+type ReferralDecision struct {
+	Kind    string // "rg", "cg", "reconsideration_requested", "reconsideration_decided", "withdrawn", "disqualified"
+	Date    string // YYYY-MM-DD
+	Outcome string
+}
+
+// ApplyDecision checks that d may follow what r has already, in order and with
+// dates that do not precede what they follow, and records it on r.
+func (r *Referral) ApplyDecision(d ReferralDecision, now time.Time, recoveryDays func(rgDate time.Time) int) error {
+	bad := func(field, msg string) error {
+		return &Error{Code: EINVALID, Message: msg, Fields: map[string]string{field: msg}}
+	}
+	day, err := time.Parse(time.DateOnly, d.Date)
+	if err != nil {
+		return bad("date", "Enter the decision date, like 2026-11-20")
+	}
+	if d.Date > now.Format(time.DateOnly) {
+		return bad("date", "The decision date must be today or in the past")
+	}
+	if r.Route == RouteDtN {
+		return bad("kind", "A Duty to Notify report gets no decisions: it is a notification only")
+	}
+	if r.WithdrawnOn != "" || r.DisqualifiedOn != "" {
+		return bad("kind", "This referral was withdrawn or disqualified; it takes no further decisions")
+	}
+	after := func(what, when string) error {
+		if when != "" && d.Date < when {
+			return bad("date", fmt.Sprintf("The date must not be before the %s (%s)", what, when))
+		}
+		return nil
+	}
+	if err := after("referral was submitted", r.SubmittedOn); err != nil {
+		return err
+	}
+	switch d.Kind {
+	case "rg":
+		if r.RGOutcome != "" && r.RGOutcome != RGSuspended {
+			return bad("kind", "A Reasonable Grounds decision is recorded already")
+		}
+		if d.Outcome != RGPositive && d.Outcome != RGNegative && d.Outcome != RGSuspended {
+			return bad("outcome", "Choose positive, negative or suspended")
+		}
+		if err := after("suspension", r.RGDate); err != nil && r.RGOutcome == RGSuspended {
+			return err
+		}
+		r.RGDate, r.RGOutcome = d.Date, d.Outcome
+	case "cg":
+		if r.RGOutcome != RGPositive {
+			return bad("kind", "A Conclusive Grounds decision follows a positive Reasonable Grounds decision: record that first")
+		}
+		if r.CGOutcome != "" {
+			return bad("kind", "A Conclusive Grounds decision is recorded already")
+		}
+		if d.Outcome != CGVictimTrafficking && d.Outcome != CGVictimSlavery && d.Outcome != CGInsufficient {
+			return bad("outcome", "Choose one of the three Conclusive Grounds outcomes")
+		}
+		if err := after("Reasonable Grounds decision", r.RGDate); err != nil {
+			return err
+		}
+		rg, _ := time.Parse(time.DateOnly, r.RGDate)
+		if min := rg.AddDate(0, 0, recoveryDays(rg)); day.Before(min) {
+			return bad("date", fmt.Sprintf("A Conclusive Grounds decision cannot come before the end of the recovery period (%d days after the Reasonable Grounds decision: %s)", recoveryDays(rg), min.Format(time.DateOnly)))
+		}
+		r.CGDate, r.CGOutcome = d.Date, d.Outcome
+	case "reconsideration_requested":
+		negative := r.RGOutcome == RGNegative || r.CGOutcome == CGInsufficient
+		if !negative {
+			return bad("kind", "Reconsideration can be asked for after a negative decision only")
+		}
+		if r.ReconsiderationRequested != "" {
+			return bad("kind", "Reconsideration was asked for already")
+		}
+		if err := after("decision it reconsiders", max(r.RGDate, r.CGDate)); err != nil {
+			return err
+		}
+		r.ReconsiderationRequested = d.Date
+	case "reconsideration_decided":
+		if r.ReconsiderationRequested == "" || r.ReconsiderationDecided != "" {
+			return bad("kind", "Record the request for reconsideration first")
+		}
+		if d.Outcome != "upheld" && d.Outcome != "overturned" {
+			return bad("outcome", "Choose whether the decision was upheld or overturned")
+		}
+		if err := after("request for reconsideration", r.ReconsiderationRequested); err != nil {
+			return err
+		}
+		r.ReconsiderationDecided, r.ReconsiderationOutcome = d.Date, d.Outcome
+	case "withdrawn":
+		if err := after("last decision", max(r.RGDate, r.CGDate)); err != nil {
+			return err
+		}
+		r.WithdrawnOn = d.Date
+	case "disqualified":
+		if err := after("last decision", max(r.RGDate, r.CGDate)); err != nil {
+			return err
+		}
+		r.DisqualifiedOn = d.Date
+	default:
+		return bad("kind", "Choose which decision to record")
+	}
+	return nil
+}
+
+// DefaultRecoveryDays is the minimum recovery period after a positive RG decision:
+// 45 days for decisions before 30 January 2023, 30 from then on.
+func DefaultRecoveryDays(rg time.Time) int {
+	if rg.Before(RecoveryDaysChange) {
+		return 45
+	}
+	return 30
+}
+
+// ReferralStatus summarises where a referral stands.
+func (r *Referral) Status() string {
+	switch {
+	case r.Route == RouteDtN:
+		return "notified"
+	case r.DisqualifiedOn != "":
+		return "disqualified"
+	case r.WithdrawnOn != "":
+		return "withdrawn"
+	case r.ReconsiderationRequested != "" && r.ReconsiderationDecided == "":
+		return "reconsideration"
+	case r.CGOutcome != "":
+		return "cg_decided"
+	case r.RGOutcome == RGPositive:
+		return "awaiting_cg"
+	case r.RGOutcome == RGNegative:
+		return "rg_negative"
+	}
+	return "awaiting_rg"
+}
+
+// Deadline is a referral's next deadline and how long it has waited.
+type Deadline struct {
+	What        string    // "Reasonable Grounds decision", "Conclusive Grounds decision (earliest)"
+	Due         time.Time // zero when there is none
+	Overdue     bool
+	DaysWaiting int // calendar days since submission, or since RG for CG waits
+}
+
+// NextDeadline computes the referral's next deadline on day now: the RG target 5
+// working days after submission; then the earliest CG after the recovery period.
+func (r *Referral) NextDeadline(cal *Calendar, now time.Time, recoveryDays func(time.Time) int) Deadline {
+	today := date(now.Year(), now.Month(), now.Day())
+	sub, err := time.Parse(time.DateOnly, r.SubmittedOn)
+	if err != nil || r.Route == RouteDtN {
+		return Deadline{}
+	}
+	switch r.Status() {
+	case "awaiting_rg":
+		due := cal.AddWorkingDays(sub, 5)
+		return Deadline{What: "Reasonable Grounds decision", Due: due, Overdue: today.After(due), DaysWaiting: int(today.Sub(sub).Hours() / 24)}
+	case "awaiting_cg":
+		rg, _ := time.Parse(time.DateOnly, r.RGDate)
+		due := rg.AddDate(0, 0, recoveryDays(rg))
+		return Deadline{What: "Conclusive Grounds decision (not before the end of the recovery period)", Due: due, DaysWaiting: int(today.Sub(rg).Hours() / 24)}
+	}
+	return Deadline{}
+}
+
+// ReferralFilter narrows FindReferrals.
+type ReferralFilter struct {
+	Status  string
+	Route   Route
+	Overdue bool
+	Waiting bool // the waiting list: awaiting RG or CG, oldest first
+	Limit   int
+	Offset  int
+}
+
+// ReferralFigures are decision times for an agency or the partnership.
+type ReferralFigures struct {
+	Referrals               int
+	RGDecided               int
+	RGMedianDays, RGP90Days float64
+	CGDecided               int
+	CGMedianDays, CGP90Days float64
+}
+
+// ReferralService stores referrals.
+type ReferralService interface {
+	// CreateReferral applies the consent gate for the actor's agency and stores the
+	// referral; an NRM referral without a crime reference also creates a task for the
+	// police to record the crime.
+	CreateReferral(ctx context.Context, actor Actor, caseRef string, casePersonID int64, r *Referral) error
+	FindReferral(ctx context.Context, actor Actor, id int64) (*Referral, error)
+	FindReferrals(ctx context.Context, actor Actor, f ReferralFilter) ([]*Referral, int, error)
+	RecordDecision(ctx context.Context, actor Actor, id int64, d ReferralDecision, version int) error
+	// Figures gives decision times for the actor's agency and for the partnership.
+	Figures(ctx context.Context, actor Actor) (agency, partnership ReferralFigures, err error)
+	HolidayChanges(ctx context.Context) ([]HolidayChange, error)
+}
