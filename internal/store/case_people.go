@@ -559,6 +559,16 @@ func (s *CaseService) ChangeRole(ctx context.Context, actor tropic.Actor, casePe
 			Fields: map[string]string{"role": "The person is already recorded as " + strings.ToLower(to.Label())}}
 	}
 	needs := tropic.NeedsApproval(cp.Role, to)
+	if !needs && to == tropic.RoleSuspect {
+		// Once a potential victim on this case, always a supervisor's decision: a detour
+		// through another role (victim, then witness, then suspect) must not avoid it.
+		var was int
+		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM role_changes WHERE case_person_id = ? AND from_role = ? AND status = ?`,
+			cp.ID, string(tropic.RolePotentialVictim), string(tropic.RoleChangeApproved)).Scan(&was); err != nil {
+			return nil, err
+		}
+		needs = was > 0
+	}
 	if needs && reason == "" {
 		return nil, &tropic.Error{Code: tropic.EINVALID, Message: "Enter why this potential victim should be treated as a suspect",
 			Fields: map[string]string{"reason": "Enter why this potential victim should be treated as a suspect; a supervisor will decide"}}

@@ -87,6 +87,27 @@ func TestPotentialVictimBecomesSuspectOnlyWithASupervisor(t *testing.T) {
 	})
 }
 
+func TestAPotentialVictimCannotBecomeASuspectByWayOfAnotherRole(t *testing.T) {
+	eachDialect(t, func(t *testing.T, d store.Dialect) {
+		e := newCaseEnv(t, d)
+		c := e.newCase(t, e.pWorker, "Nail bar, Watford")
+		e.person(t, e.pWorker, c, tropic.Person{GivenName: "Mai", FamilyName: "Tran", ApproxAge: 24}, tropic.RolePotentialVictim)
+		link := e.find(t, e.pWorker, c.Reference).People[0]
+		if rc, err := e.cases.ChangeRole(ctx, e.pWorker, link.ID, tropic.RoleWitness, ""); err != nil || rc.Status != tropic.RoleChangeApproved {
+			t.Fatalf("victim to witness: got %+v, %v, want it applied at once", rc, err)
+		}
+		_, err := e.cases.ChangeRole(ctx, e.pWorker, link.ID, tropic.RoleSuspect, "")
+		wantField(t, err, "reason")
+		rc, err := e.cases.ChangeRole(ctx, e.pWorker, link.ID, tropic.RoleSuspect, "Takes the money from the others")
+		if err != nil || rc.Status != tropic.RoleChangeRequested {
+			t.Fatalf("witness (once a victim) to suspect: got %+v, %v, want a request for a supervisor", rc, err)
+		}
+		if got := e.find(t, e.pWorker, c.Reference).People[0]; got.Role != tropic.RoleWitness {
+			t.Fatalf("got role %q, want still a witness until a supervisor decides", got.Role)
+		}
+	})
+}
+
 func TestS45NoticeNamesTheAgencyToContactWithoutLeakingTheOtherCase(t *testing.T) {
 	eachDialect(t, func(t *testing.T, d store.Dialect) {
 		e := newCaseEnv(t, d)
