@@ -182,7 +182,7 @@ func mayContribute(actor tropic.Actor, c *tropic.Case) error {
 
 // CreateCase opens a case owned by the actor's agency, linking fromReport when given.
 func (s *CaseService) CreateCase(ctx context.Context, actor tropic.Actor, c *tropic.Case, fromReport string) error {
-	if !tropic.CaseWorker(actor) || actor.AgencyID == 0 {
+	if !tropic.CanOpenCases(actor) || actor.AgencyID == 0 {
 		return tropic.Errorf(tropic.EFORBIDDEN, "Only caseworkers, supervisors and the triage hub can open cases.")
 	}
 	if err := c.Validate(); err != nil {
@@ -300,11 +300,20 @@ func (s *CaseService) LinkReport(ctx context.Context, actor tropic.Actor, caseRe
 		return err
 	}
 	defer tx.Rollback()
-	c, _, err := s.caseByRef(ctx, tx, actor, caseRef, true)
+	// The triage hub adds reports to its agency's cases without seeing them: it finds
+	// the case as its agency would, and may link only to a case its agency owns.
+	finder := actor
+	if !tropic.CaseWorker(actor) && tropic.CanOpenCases(actor) {
+		finder = tropic.Actor{UserID: actor.UserID, AgencyID: actor.AgencyID, Roles: []tropic.Role{tropic.RoleCaseworker}}
+	}
+	c, _, err := s.caseByRef(ctx, tx, finder, caseRef, true)
 	if err != nil {
 		return err
 	}
 	if err := mayChange(actor, c); err != nil {
+		if !tropic.CaseWorker(actor) {
+			return tropic.Errorf(tropic.ENOTFOUND, "Case not found.")
+		}
 		return err
 	}
 	if _, err := linkReport(ctx, tx, actor, c, reportRef); err != nil {

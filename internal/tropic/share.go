@@ -95,12 +95,18 @@ const (
 	AccessWhole                              // the owning agency, or a whole-case share
 )
 
-// CaseWorker reports whether the actor works cases at all: caseworkers, supervisors
-// and the triage hub. Analysts see statistics and pseudonymised links; administrators
+// CaseWorker reports whether the actor works cases at all: caseworkers and
+// supervisors. The triage hub sees new reports, not all cases (DESIGN.md §4 rule 1):
+// it may open a case from a report, or add a report to one (CanOpenCases), without
+// seeing the case. Analysts see statistics and pseudonymised links; administrators
 // manage accounts.
 func CaseWorker(a Actor) bool {
-	return a.Has(RoleCaseworker) || a.Has(RoleSupervisor) || a.Has(RoleTriage)
+	return a.Has(RoleCaseworker) || a.Has(RoleSupervisor)
 }
+
+// CanOpenCases reports whether the actor may open a case, or link a report to one
+// of its agency's cases: case workers and the triage hub.
+func CanOpenCases(a Actor) bool { return CaseWorker(a) || a.Has(RoleTriage) }
 
 // AccessTo decides what the actor may see of a case owned by owner with shares,
 // on day now: the rule of need to know, in one place.

@@ -47,8 +47,8 @@ func (u *matrixUser) actor() tropic.Actor { return tropic.ActorFor(u.user) }
 // access is what the user may see of the case: need to know, stated once more,
 // independently of tropic.AccessTo, from the set-up above.
 func (u *matrixUser) access() tropic.CaseAccess {
-	if u.role != tropic.RoleTriage && u.role != tropic.RoleCaseworker && u.role != tropic.RoleSupervisor {
-		return tropic.AccessNone
+	if u.role != tropic.RoleCaseworker && u.role != tropic.RoleSupervisor {
+		return tropic.AccessNone // the triage hub sees reports, not cases
 	}
 	switch u.agency {
 	case "A", "B":
@@ -92,6 +92,33 @@ func mayChange(u *matrixUser) expect {
 	return forbidden
 }
 
+// mayReferFromPage: no agency of the matrix is a first responder or bound by the Duty
+// to Notify, so the referral form is the missing page to everyone (referral_pages_test
+// covers the agencies that may refer).
+func mayReferFromPage(u *matrixUser) expect {
+	if u.access() == tropic.AccessNone {
+		return hidden
+	}
+	return forbidden
+}
+
+// mayOpen: case workers and the triage hub open cases (the hub without then seeing them).
+func mayOpen(u *matrixUser) expect {
+	if u.role == tropic.RoleTriage {
+		return allowed
+	}
+	return mayList(u)
+}
+
+// mayLink: as mayChange; the owner's triage hub also adds reports to the owner's
+// cases by reference, and learns nothing of them but that the link was made.
+func mayLink(u *matrixUser) expect {
+	if u.role == tropic.RoleTriage && u.agency == "A" {
+		return allowed
+	}
+	return mayChange(u)
+}
+
 // mayContribute: the owner and whole-case shares add notes and tasks.
 func mayContribute(u *matrixUser) expect {
 	switch {
@@ -125,7 +152,7 @@ func mayDecideShare(u *matrixUser) expect {
 
 // mayList: lists, searches and forms for those who work cases.
 func mayList(u *matrixUser) expect {
-	if u.role == tropic.RoleTriage || u.role == tropic.RoleCaseworker || u.role == tropic.RoleSupervisor {
+	if u.role == tropic.RoleCaseworker || u.role == tropic.RoleSupervisor {
 		return allowed
 	}
 	return refused
@@ -368,7 +395,7 @@ func apiMatrix() []matrixRow {
 	return []matrixRow{
 		{name: "GET /api/v1/cases", rule: mayList, path: fixed("/api/v1/cases"), lists: true},
 		{name: "GET /api/v1/cases ?scope=shared", rule: mayList, path: fixed("/api/v1/cases?scope=shared")},
-		{name: "POST /api/v1/cases", rule: mayList, path: fixed("/api/v1/cases"), body: jsonBody(map[string]any{"title": "Matrix: a case of the user's own"})},
+		{name: "POST /api/v1/cases", rule: mayOpen, path: fixed("/api/v1/cases"), body: jsonBody(map[string]any{"title": "Matrix: a case of the user's own"})},
 		{name: "GET /api/v1/cases/{reference}", rule: mayRead, path: onCase(c, ""), note: true},
 		{name: "PATCH /api/v1/cases/{reference}", rule: mayChange, path: onCase(c, ""), note: true,
 			body: func(f *matrixFixture, _ *matrixUser) any {
@@ -385,7 +412,7 @@ func apiMatrix() []matrixRow {
 				return map[string]any{"version": f.version(), "reason": "Seen again"}
 			},
 			after: (*matrixFixture).ensureOpen},
-		{name: "POST /api/v1/cases/{reference}/reports", rule: mayChange, path: onCase(c, "/reports"), note: true,
+		{name: "POST /api/v1/cases/{reference}/reports", rule: mayLink, path: onCase(c, "/reports"), note: true,
 			body: func(f *matrixFixture, _ *matrixUser) any { return map[string]any{"reference": f.reportRef} }},
 		{name: "POST /api/v1/cases/{reference}/people", rule: mayChange, path: onCase(c, "/people"), sensitive: true,
 			body: jsonBody(map[string]any{"given_name": "Matrix", "family_name": "Added", "role": "witness"})},
@@ -742,6 +769,9 @@ func (f *matrixFixture) check(t *testing.T, kind string, row matrixRow, u *matri
 	secrets := map[string]bool{matrixImmigration: row.sensitive && whole, matrixHealth: row.sensitive && whole, matrixSensitive: row.note && whole}
 	if u.access() == tropic.AccessNone {
 		secrets[f.ref], secrets[matrixTitle] = false, false
+		if want == allowed {
+			delete(secrets, f.ref) // the triage hub linking a report: it gave the reference itself
+		}
 	}
 	for s, may := range secrets {
 		has := strings.Contains(got.body, s)
@@ -918,5 +948,10 @@ func pageMatrix() []matrixRow {
 		{name: "POST /people/{id}/cases/{link}/coerced", rule: mayChange,
 			path: onPerson("/people/%d/cases/%d/coerced", anna, func(f *matrixFixture) int64 { return f.annaLink }),
 			body: formBody("coerced", "1")},
+		{name: "GET /cases/{ref}/people/{link}/referral/new", rule: mayReferFromPage,
+			path: onCaseID(c+"%s/people/%d/referral/new", func(f *matrixFixture) int64 { return f.annaLink })},
+		{name: "POST /cases/{ref}/people/{link}/referral/new", rule: mayReferFromPage,
+			path: onCaseID(c+"%s/people/%d/referral/new", func(f *matrixFixture) int64 { return f.annaLink }),
+			body: formBody("step", "gate", "age_group", "child")},
 	}
 }

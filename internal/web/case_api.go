@@ -786,7 +786,8 @@ func apiOneOf(list []string, s string) bool {
 func (s *Server) handleAPICreateCase() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		actor := apiActor(r)
-		if !apiRequireCaseWorker(w, actor) {
+		if !tropic.CanOpenCases(actor) {
+			writeJSONError(w, http.StatusForbidden, tropic.EFORBIDDEN, "Only caseworkers, supervisors and the triage hub can open cases.", nil)
 			return
 		}
 		var in apiCaseInput
@@ -805,6 +806,12 @@ func (s *Server) handleAPICreateCase() http.Handler {
 		}
 		if err := s.deps.Cases.CreateCase(r.Context(), actor, c, strings.TrimSpace(in.FromReport)); err != nil {
 			s.apiCaseFailNamed(w, r, err, map[string]string{"report": "from_report"})
+			return
+		}
+		if !tropic.CaseWorker(actor) {
+			// The triage hub opens cases for its agency but does not see them.
+			w.Header().Set("Location", "/api/v1/cases/"+c.Reference)
+			writeJSON(w, http.StatusCreated, map[string]string{"reference": c.Reference})
 			return
 		}
 		s.apiWriteCase(w, r, http.StatusCreated, c.Reference)
@@ -921,8 +928,13 @@ func (s *Server) handleAPILinkReport() http.Handler {
 		if !s.decodeJSON(w, r, &in) {
 			return
 		}
-		if err := s.deps.Cases.LinkReport(r.Context(), apiActor(r), ref, strings.TrimSpace(in.Reference)); err != nil {
+		actor := apiActor(r)
+		if err := s.deps.Cases.LinkReport(r.Context(), actor, ref, strings.TrimSpace(in.Reference)); err != nil {
 			s.apiCaseFail(w, r, err)
+			return
+		}
+		if !tropic.CaseWorker(actor) {
+			writeJSON(w, http.StatusOK, map[string]string{"reference": ref})
 			return
 		}
 		s.apiWriteCase(w, r, http.StatusOK, ref)

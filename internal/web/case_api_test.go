@@ -135,7 +135,9 @@ func wantProblem(t testing.TB, what string, res *response, body map[string]any, 
 func TestCaseAPI(t *testing.T) {
 	e := newCaseAPIEnv(t)
 	ts := e.ts
-	triage, triageTok := e.staff("triage@police.example", "Priya Shah", e.police, tropic.RoleTriage)
+	// The triage officer here also works cases, as in a police modern slavery unit; a
+	// triage-only officer does not see cases (TestTriageOnlyOpensCasesWithoutSeeingThem).
+	triage, triageTok := e.staff("triage@police.example", "Priya Shah", e.police, tropic.RoleTriage, tropic.RoleCaseworker)
 	_, workerTok := e.staff("worker@police.example", "Wendy Walker", e.police, tropic.RoleCaseworker)
 	_, superTok := e.staff("super@police.example", "Sam Super", e.police, tropic.RoleSupervisor)
 	_, analystTok := e.staff("analyst@police.example", "Ana Lyst", e.police, tropic.RoleAnalyst)

@@ -553,3 +553,27 @@ func TestCaseNewFromAReportIsFilledInFromIt(t *testing.T) {
 	ref := refFrom(t, triage.post("/cases/new", url.Values{"title": {"From the full form"}, "report": {rep.Reference}, "exploitation": {"labour"}}))
 	wantContains(t, pageText(triage.get("/cases/"+ref).body), "has been created from report "+rep.Reference, rep.Reference)
 }
+
+func TestTriageOnlyOpensCasesWithoutSeeingThem(t *testing.T) {
+	e := newCaseEnv(t)
+	hub := e.addStaff("hub@police.example", "Hana Hub", e.police, tropic.RoleTriage)
+	rep := e.report(time.Hour, nil)
+	triage := e.as(hub)
+	res := triage.post("/triage/reports/"+rep.Reference+"/decision", url.Values{"decision": {"linked_to_case"}, "case_title": {"Victoria Street car wash"}})
+	if res.status != http.StatusSeeOther || res.location() != "/triage/reports/"+rep.Reference {
+		t.Fatalf("got %d to %q, want 303 back to the report: the triage hub sees reports, not cases", res.status, res.location())
+	}
+	page := pageText(triage.get(res.location()).body)
+	wantContains(t, page, "has been created from report "+rep.Reference, "Our cases")
+	got, err := e.ts.srv.deps.Reports.FindReportByReference(context.Background(), testAdmin, rep.Reference)
+	if err != nil || got.Status != tropic.ReportLinkedToCase {
+		t.Fatalf("the report is %v (%v), want linked to the new case", got.Status, err)
+	}
+	cases, _, err := e.ts.srv.deps.Cases.FindCases(context.Background(), tropic.ActorFor(e.worker), tropic.CaseFilter{Scope: "ours"})
+	if err != nil || len(cases) == 0 {
+		t.Fatalf("the agency's caseworkers find %d cases (%v), want the new one", len(cases), err)
+	}
+	ref := cases[0].Reference
+	wantMissing(t, triage, triage.get("/cases/"+ref))
+	wantMissing(t, triage, triage.get("/cases"))
+}

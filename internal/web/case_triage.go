@@ -81,8 +81,14 @@ func (s *Server) handleTriageCaseDecision(w http.ResponseWriter, r *http.Request
 	}
 	switch tropic.ErrorCode(err) {
 	case "":
-		s.caseFlash(r, msg)
-		http.Redirect(w, r, casePath(caseRef), http.StatusSeeOther)
+		if canWorkCases(userFrom(ctx)) {
+			s.caseFlash(r, msg)
+			http.Redirect(w, r, casePath(caseRef), http.StatusSeeOther)
+			return
+		}
+		// The triage hub does not see cases: it stays on the report.
+		s.sessions.Put(ctx, sessTriageFlash, msg+" Your agency's caseworkers will find it under Our cases.")
+		http.Redirect(w, r, triageReportPath(ref), http.StatusSeeOther)
 	case tropic.EINVALID:
 		s.renderTriageReport(w, r, http.StatusUnprocessableEntity, form, errorsFrom(err, "decision", "case_title", "case_reference", "reason"), "")
 	case tropic.ENOTFOUND, tropic.EFORBIDDEN:

@@ -38,7 +38,7 @@ func newTriageEnv(t *testing.T) *triageEnv {
 	if err := ts.agencies.CreateAgency(ctx, testAdmin, e.other); err != nil {
 		t.Fatal(err)
 	}
-	e.priya = e.addStaff("priya@police.example", "Priya Shah", ts.agency, tropic.RoleTriage)
+	e.priya = e.addStaff("priya@police.example", "Priya Shah", ts.agency, tropic.RoleTriage, tropic.RoleCaseworker) // a unit officer who triages and works cases
 	e.tom = e.addStaff("tom@watford.example", "Tom Reed", e.other, tropic.RoleTriage)
 	e.caseworker = e.addStaff("casey@watford.example", "Casey Lowe", e.other, tropic.RoleCaseworker, tropic.RoleSupervisor)
 	return e
