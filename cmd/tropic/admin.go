@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"math/big"
@@ -79,8 +80,42 @@ func runMigrate(ctx context.Context, e *env, args []string) error {
 
 func runAgency(ctx context.Context, e *env, args []string) error {
 	return subcommand(ctx, e, "agency", args, map[string]command{
-		"add":  {"add a partner agency", runAgencyAdd},
-		"list": {"list partner agencies", runAgencyList},
+		"add":                {"add a partner agency", runAgencyAdd},
+		"list":               {"list partner agencies", runAgencyList},
+		"set-reminder-email": {"set where an agency's daily NRM reminder digest goes", runAgencySetReminderEmail},
+	})
+}
+
+func runAgencySetReminderEmail(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "agency set-reminder-email", "--agency AGENCY --email EMAIL",
+		"Set the address that gets the agency's daily NRM reminder digest: how many Reasonable Grounds\ndecisions are overdue and how many Conclusive Grounds waits are long, with links; no personal data.\nAn agency with nothing overdue gets no e-mail. --email '' stops the digest.")
+	agency := fs.String("agency", "", "the agency's id or exact name (required)")
+	email := fs.String("email", "", "the address, e.g. nrm@police.example; '' to stop the digest (required)")
+	if helped, err := parse(fs, args); helped || err != nil {
+		return err
+	}
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == "email" })
+	if *agency == "" || !set {
+		return usageError("give --agency and --email")
+	}
+	return withServices(ctx, e, func(s *services) error {
+		a, err := findAgency(ctx, s, *agency)
+		if err != nil {
+			return describe(err)
+		}
+		if err := s.referrals.SetReminderEmail(ctx, cli, a.ID, *email); err != nil {
+			if tropic.ErrorCode(err) == tropic.EINVALID {
+				return errors.New("--email: " + tropic.ErrorMessage(err))
+			}
+			return describe(err)
+		}
+		if strings.TrimSpace(*email) == "" {
+			fmt.Fprintf(e.stdout, "%s gets no reminder digest now\n", a.Name)
+			return nil
+		}
+		fmt.Fprintf(e.stdout, "%s's daily NRM reminder digest goes to %s\n", a.Name, tropic.NormaliseEmail(*email))
+		return nil
 	})
 }
 

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
+	"strconv"
+	"strings"
 	"time"
 
 	"tropic/internal/jobs"
@@ -20,6 +22,7 @@ import (
 type mailFlags struct {
 	smtpAddr, smtpUser, smtpTLS, from, triage, baseURL *string
 	smtpPassword                                       string
+	reminderCGDays                                     *string
 }
 
 func addMailFlags(fs *flag.FlagSet, e *env) *mailFlags {
@@ -31,6 +34,8 @@ func addMailFlags(fs *flag.FlagSet, e *env) *mailFlags {
 		triage:       fs.String("triage-emails", e.getenv("TROPIC_TRIAGE_EMAILS"), "comma-separated addresses told about urgent and emergency reports (TROPIC_TRIAGE_EMAILS)"),
 		baseURL:      fs.String("base-url", e.getenv("TROPIC_BASE_URL"), "the service's address as staff reach it, for links in e-mail (TROPIC_BASE_URL; default: the listen address)"),
 		smtpPassword: e.getenv("TROPIC_SMTP_PASSWORD"),
+		reminderCGDays: fs.String("reminder-cg-days", envOr(e, "TROPIC_REMINDER_CG_DAYS", strconv.Itoa(jobs.DefaultReminderCGDays)),
+			"the daily NRM reminder digest (07:00 UTC, to each first responder's reminder address) counts Conclusive Grounds waits longer than this many days (TROPIC_REMINDER_CG_DAYS)"),
 	}
 }
 
@@ -44,15 +49,21 @@ func listenBaseURL(addr string, tls bool) string {
 
 // mailSettings are checked mail flags.
 type mailSettings struct {
-	mailer  *notify.Mailer // nil: e-mail is off
-	to      []string
-	baseURL string
+	mailer         *notify.Mailer // nil: e-mail is off
+	to             []string
+	baseURL        string
+	reminderCGDays int
 }
 
 // settings checks the flags. Setting some but not all of the SMTP address, the sender
 // and the triage addresses is a mistake, not "e-mail off".
 func (m *mailFlags) settings(defaultBaseURL string) (mailSettings, error) {
 	s := mailSettings{baseURL: *m.baseURL}
+	days, err := strconv.Atoi(strings.TrimSpace(*m.reminderCGDays))
+	if err != nil || days < 1 {
+		return s, usageError(fmt.Sprintf("--reminder-cg-days %q: give a whole number of days, 1 or more", *m.reminderCGDays))
+	}
+	s.reminderCGDays = days
 	if s.baseURL == "" {
 		s.baseURL = defaultBaseURL
 	}
@@ -97,6 +108,8 @@ func startJobs(ctx context.Context, log *slog.Logger, svc *services, mail mailSe
 		Dialect: jobs.Dialect(svc.db.Dialect()), DB: svc.db.SQL(), Logger: log,
 		Reports: store.NewReportService(svc.db, nil, phone.Parse), // reads only: no queue needed
 		Mailer:  mailer, TriageEmails: mail.to, BaseURL: mail.baseURL,
+		// The daily NRM reminder digest (07:00 UTC): counts and links only.
+		Reminders: svc.referrals, Agencies: svc.agencies, ReminderCGDays: mail.reminderCGDays,
 	})
 	if err != nil {
 		return nil, err

@@ -66,12 +66,15 @@ type services struct {
 	reports  *store.ReportService
 	cases    *store.CaseService
 	sessions *store.SessionStore
+
+	referrals *store.ReferralService
 }
 
 func newServices(db *store.DB) *services {
 	return &services{db: db, agencies: store.NewAgencyService(db), users: store.NewUserService(db),
 		tokens: store.NewTokenService(db), audit: store.NewAuditService(db), sessions: store.NewSessionStore(db),
-		reports: store.NewReportService(db, nil, phone.Parse), cases: store.NewCaseService(db, phone.Parse)}
+		reports: store.NewReportService(db, nil, phone.Parse), cases: store.NewCaseService(db, phone.Parse),
+		referrals: store.NewReferralService(db)}
 }
 
 // health answers /readyz from the database.
@@ -86,5 +89,6 @@ func (h health) SchemaCurrent(ctx context.Context) (bool, error) {
 
 func (s *services) webDeps(log *slog.Logger) web.Deps {
 	return web.Deps{Agencies: s.agencies, Users: s.users, Tokens: s.tokens, Audit: s.audit, Reports: s.reports, Cases: s.cases, Phones: phone.Parse,
-		Sessions: s.sessions, Health: health{s.db}, Logger: log, Now: time.Now}
+		Referrals: s.referrals,
+		Sessions:  s.sessions, Health: health{s.db}, Logger: log, Now: time.Now}
 }

@@ -87,12 +87,23 @@ type Config struct {
 	RetryDelay func(attempt int) time.Duration
 	// Workers is how many jobs run at once; default 2.
 	Workers int
+
+	// Reminders, when set, enables the daily referral reminder digest (reminders.go),
+	// sent at ReminderHour:00 UTC (default 07:00) and counting CG waits longer than
+	// ReminderCGDays (default 365). Now is the clock the digest counts on (default
+	// time.Now).
+	Reminders      ReminderFinder
+	Agencies       AgencyLister // optional: to log first responders without a reminder address
+	ReminderCGDays int
+	ReminderHour   int
+	Now            func() time.Time
 }
 
 // Queue is Tropic's River client: it queues jobs in store transactions and works them.
 type Queue struct {
-	client *river.Client[*sql.Tx]
-	log    *slog.Logger
+	client    *river.Client[*sql.Tx]
+	log       *slog.Logger
+	reminders bool // the reminder digest worker is registered
 }
 
 // New builds the River client. It does not start working jobs; see Start.
@@ -125,6 +136,12 @@ func New(cfg Config) (*Queue, error) {
 	}); err != nil {
 		return nil, fmt.Errorf("jobs: %w", err)
 	}
+	var periodic []*river.PeriodicJob
+	if cfg.Reminders != nil {
+		if periodic, err = addReminders(workers, cfg, log); err != nil {
+			return nil, fmt.Errorf("jobs: %w", err)
+		}
+	}
 	rc := &river.Config{
 		Logger:            log,
 		Workers:           workers,
@@ -134,6 +151,7 @@ func New(cfg Config) (*Queue, error) {
 		MaxAttempts:       cfg.MaxAttempts,
 		JobTimeout:        2 * time.Minute,
 		PollOnly:          true,
+		PeriodicJobs:      periodic,
 	}
 	if cfg.RetryDelay != nil {
 		rc.RetryPolicy = retryPolicy(cfg.RetryDelay)
@@ -147,7 +165,7 @@ func New(cfg Config) (*Queue, error) {
 	if err != nil {
 		return nil, fmt.Errorf("jobs: %w", err)
 	}
-	return &Queue{client: client, log: log}, nil
+	return &Queue{client: client, log: log, reminders: cfg.Reminders != nil}, nil
 }
 
 type retryPolicy func(attempt int) time.Duration

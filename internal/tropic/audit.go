@@ -61,6 +61,11 @@ const (
 	AuditAccessLogViewed    = "case.access_log_viewed"
 	AuditPersonViewed       = "person.viewed"
 	AuditPersonUpdated      = "person.updated"
+
+	AuditReferralCreated  = "referral.created"
+	AuditReferralViewed   = "referral.viewed"
+	AuditReferralDecision = "referral.decision_recorded"
+	AuditReminderEmailSet = "agency.reminder_email_set"
 )
 
 // AuditEvent is one link of the audit chain. Hash covers the event's canonical content

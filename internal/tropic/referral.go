@@ -372,3 +372,21 @@ type ReferralService interface {
 	Figures(ctx context.Context, actor Actor) (agency, partnership ReferralFigures, err error)
 	HolidayChanges(ctx context.Context) ([]HolidayChange, error)
 }
+
+// ReminderDigest is what one first-responder agency's daily reminder e-mail counts:
+// no names, no references, only how many referrals need chasing.
+type ReminderDigest struct {
+	AgencyID      int64
+	AgencyName    string
+	ReminderEmail string
+	OverdueRG     int // awaiting a Reasonable Grounds decision past its 5-working-day target
+	LongCGWaits   int // awaiting a Conclusive Grounds decision for more than the configured days
+}
+
+// ReferralReminders feeds the daily reminder job.
+type ReferralReminders interface {
+	// SetReminderEmail sets (or, with "", clears) where an agency's digest goes.
+	SetReminderEmail(ctx context.Context, actor Actor, agencyID int64, email string) error
+	// FindReminderDigests counts, on day now, for every agency with a reminder address.
+	FindReminderDigests(ctx context.Context, now time.Time, cgWaitDays int) ([]ReminderDigest, error)
+}

@@ -423,6 +423,9 @@ func apiMatrix() []matrixRow {
 			body: func(f *matrixFixture, _ *matrixUser) any {
 				return map[string]any{"person_id": f.linkable, "role": "witness"}
 			}},
+		{name: "POST /api/v1/cases/{reference}/people/{link}/referrals", rule: mayReferFromPage,
+			path: onCaseID(c+"%s/people/%d/referrals", func(f *matrixFixture) int64 { return f.annaLink }),
+			body: jsonBody(map[string]any{"age_group": "adult", "consent": true, "submitted_on": yesterday})},
 		{name: "POST /api/v1/cases/{reference}/places", rule: mayChange, path: onCase(c, "/places"),
 			body: jsonBody(map[string]any{"kind": "workplace", "address": "Unit 4, Matrix Estate", "postcode": "AL1 3JX"})},
 		{name: "POST /api/v1/cases/{reference}/businesses", rule: mayChange, path: onCase(c, "/businesses"),

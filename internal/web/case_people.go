@@ -361,6 +361,7 @@ type personCaseRow struct {
 	Reason        string
 	RoleHint      string
 	ReasonLabel   string
+	ReferHref     string // the user's agency may refer this potential victim (NRM or Duty to Notify)
 }
 
 type personPage struct {
@@ -438,6 +439,9 @@ func (s *Server) renderPerson(w http.ResponseWriter, r *http.Request, status int
 			RoleClass: caseRoleTag(l.Role),
 			Coerced:   l.CoercedOffender,
 			CanChange: owned[l.CaseReference],
+		}
+		if l.Role == tropic.RolePotentialVictim && canRefer(userFrom(ctx)) && (owned[l.CaseReference] || !pe.SensitiveHidden) {
+			row.ReferHref = referralNewPath(l.CaseReference, l.ID)
 		}
 		if rc := pending[l.ID]; rc != nil {
 			row.Pending = "Change to " + strings.ToLower(rc.To.Label()) + " awaits a supervisor’s approval (asked by " + rc.RequestedBy + ", " + triageDateTime(rc.RequestedAt) + ")"

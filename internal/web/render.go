@@ -28,7 +28,8 @@ type Layout struct {
 	Nav         string // the staff navigation item to mark as current
 	SigningIn   bool   // the sign-in pages: staff chrome, though nobody is signed in yet
 	ShowTriage  bool   // the user has the triage role: the navigation offers the triage queue
-	ShowCases   bool   // the user works cases: the navigation offers the cases
+	ShowCases   bool   // the user works cases: the navigation offers the cases and the NRM referrals
+	PrintOnly   bool   // a page made to print (the referral summary): printed without the service's chrome
 	Errors      []FieldError
 }
 

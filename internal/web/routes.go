@@ -121,6 +121,17 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("POST /people/{id}/cases/{link}/role", s.cases(s.handlePersonRole()))
 	mux.Handle("POST /people/{id}/cases/{link}/coerced", s.cases(s.handlePersonCoerced()))
 
+	// NRM referrals and Duty to Notify reports (those who work cases; the form only for
+	// a first responder or an agency bound by the Duty to Notify).
+	mux.Handle("GET /cases/{ref}/people/{link}/referral/new", s.cases(s.handleReferralNewForm()))
+	mux.Handle("POST /cases/{ref}/people/{link}/referral/new", s.cases(s.handleReferralNew()))
+	mux.Handle("GET /referrals", s.cases(s.handleReferralList()))
+	mux.Handle("GET /referrals/figures", s.cases(s.handleReferralFigures()))
+	mux.Handle("GET /referrals/{id}", s.cases(s.handleReferral()))
+	mux.Handle("POST /referrals/{id}/decisions", s.cases(s.handleReferralDecision()))
+	mux.Handle("GET /referrals/{id}/summary", s.cases(s.handleReferralSummary()))
+	mux.Handle("GET /referrals/{id}/summary.pdf", s.cases(s.handleReferralSummaryPDF()))
+
 	// JSON API.
 	mux.Handle("GET /api/v1/openapi.json", s.handleOpenAPI())
 	s.api(mux, "GET /api/v1/me", s.handleAPIMe())
@@ -158,6 +169,11 @@ func (s *Server) routes() http.Handler {
 	s.api(mux, "POST /api/v1/shares/{id}/decision", s.handleAPIDecideShare())
 	s.api(mux, "POST /api/v1/shares/{id}/revoke", s.handleAPIRevokeShare())
 	s.api(mux, "GET /api/v1/search", s.handleAPISearch())
+	s.api(mux, "GET /api/v1/referrals", s.handleAPIListReferrals())
+	s.api(mux, "POST /api/v1/cases/{reference}/people/{link}/referrals", s.handleAPICreateReferral())
+	s.api(mux, "GET /api/v1/referrals/figures", s.handleAPIReferralFigures())
+	s.api(mux, "GET /api/v1/referrals/{id}", s.handleAPIGetReferral())
+	s.api(mux, "POST /api/v1/referrals/{id}/decisions", s.handleAPIRecordReferralDecision())
 	mux.Handle("/api/", s.handleAPINotFound())
 
 	// Everything else.

@@ -69,17 +69,18 @@ type Health interface {
 
 // Deps are the services the server calls.
 type Deps struct {
-	Agencies tropic.AgencyService
-	Users    tropic.UserService
-	Tokens   tropic.TokenService
-	Audit    tropic.AuditService
-	Reports  tropic.ReportService
-	Cases    tropic.CaseService
-	Phones   tropic.PhoneParser // normalises phone numbers in reports
-	Sessions scs.CtxStore
-	Health   Health
-	Logger   *slog.Logger
-	Now      func() time.Time
+	Agencies  tropic.AgencyService
+	Users     tropic.UserService
+	Tokens    tropic.TokenService
+	Audit     tropic.AuditService
+	Reports   tropic.ReportService
+	Cases     tropic.CaseService
+	Referrals tropic.ReferralService
+	Phones    tropic.PhoneParser // normalises phone numbers in reports
+	Sessions  scs.CtxStore
+	Health    Health
+	Logger    *slog.Logger
+	Now       func() time.Time
 }
 
 // Server holds the handlers' shared dependencies. It keeps no package-level state.

@@ -103,8 +103,9 @@ func newTestServer(t testing.TB, cfg Config, modify ...func(*Deps)) *testServer 
 	deps := Deps{
 		Agencies: ts.agencies, Users: ts.users, Tokens: ts.tokens, Audit: ts.audit, Sessions: ts.sessions,
 		Reports: store.NewReportService(db, nil, phone.Parse), Phones: phone.Parse,
-		Cases:  store.NewCaseService(db, phone.Parse),
-		Health: dbHealth{db}, Logger: slog.New(slog.NewJSONHandler(ts.logs, nil)), Now: clock.Now,
+		Cases:     store.NewCaseService(db, phone.Parse),
+		Referrals: store.NewReferralService(db),
+		Health:    dbHealth{db}, Logger: slog.New(slog.NewJSONHandler(ts.logs, nil)), Now: clock.Now,
 	}
 	for _, m := range modify {
 		m(&deps)

@@ -10,6 +10,8 @@ type staffHomePage struct {
 	Layout
 	Triage *triageSummary // the queue's urgent reports, for the triage hub only
 	Tasks  *homeTasks     // open and overdue tasks, for those who work cases
+
+	OverdueReferrals int // overdue Reasonable Grounds decisions, for those who work cases
 }
 
 // handleStaffHome is the dashboard: who you are, and what needs you. Tasks, urgent
@@ -33,6 +35,10 @@ func (s *Server) handleStaffHome() http.Handler {
 				return
 			}
 			p.Tasks = tasks
+			if p.OverdueReferrals, err = s.overdueReferrals(r.Context(), tropic.ActorFor(p.User)); err != nil {
+				s.serverError(w, r, err)
+				return
+			}
 		}
 		s.render(w, r, http.StatusOK, "staff_home", p)
 	})
