@@ -24,8 +24,9 @@ import (
 // A Duty to Notify report identifies nobody (DESIGN.md §4 rule 3, MSA s.52(3)): the
 // store refuses a person, a name, free text or a reference on one, and stores no case.
 type ReferralService struct {
-	db    *DB
-	cases *CaseService // for case access and the partnership's time zone
+	db       *DB
+	cases    *CaseService          // for case access and the partnership's time zone
+	recovery tropic.RecoveryPeriod // the zero value is the default
 }
 
 var (
@@ -37,6 +38,9 @@ var (
 func NewReferralService(db *DB) *ReferralService {
 	return &ReferralService{db: db, cases: NewCaseService(db, nil)}
 }
+
+// SetRecoveryPeriod configures the NRM recovery period (the default when zero).
+func (s *ReferralService) SetRecoveryPeriod(p tropic.RecoveryPeriod) { s.recovery = p }
 
 func referralNotFound() error { return tropic.Errorf(tropic.ENOTFOUND, "Referral not found.") }
 
@@ -318,7 +322,7 @@ func (s *ReferralService) FindReferrals(ctx context.Context, actor tropic.Actor,
 		switch {
 		case f.Status != "" && status != f.Status:
 		case f.Waiting && status != "awaiting_rg" && status != "awaiting_cg":
-		case f.Overdue && !r.NextDeadline(cal, now, tropic.DefaultRecoveryDays).Overdue:
+		case f.Overdue && !r.NextDeadline(cal, now, s.recovery.For).Overdue:
 		default:
 			out = append(out, r)
 		}
@@ -355,7 +359,7 @@ func (s *ReferralService) RecordDecision(ctx context.Context, actor tropic.Actor
 	if version != r.Version {
 		return tropic.Errorf(tropic.ECONFLICT, "Someone recorded a change to this referral after you opened it. Your decision has not been saved; check what has changed, then record it again.")
 	}
-	if err := r.ApplyDecision(d, s.cases.local(tx), tropic.DefaultRecoveryDays); err != nil {
+	if err := r.ApplyDecision(d, s.cases.local(tx), s.recovery.For); err != nil {
 		return err
 	}
 	res, err := tx.Exec(ctx, `UPDATE referrals SET rg_date = ?, rg_outcome = ?, cg_date = ?, cg_outcome = ?, reconsideration_requested = ?,
@@ -583,7 +587,7 @@ func (s *ReferralService) FindReminderDigests(ctx context.Context, now time.Time
 		if !ok {
 			continue
 		}
-		dl := r.NextDeadline(cal, local, tropic.DefaultRecoveryDays)
+		dl := r.NextDeadline(cal, local, s.recovery.For)
 		switch r.Status() {
 		case "awaiting_rg":
 			if dl.Overdue {

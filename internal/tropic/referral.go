@@ -282,14 +282,31 @@ func (r *Referral) ApplyDecision(d ReferralDecision, now time.Time, recoveryDays
 	return nil
 }
 
-// DefaultRecoveryDays is the minimum recovery period after a positive RG decision:
-// 45 days for decisions before 30 January 2023, 30 from then on.
-func DefaultRecoveryDays(rg time.Time) int {
-	if rg.Before(RecoveryDaysChange) {
-		return 45
-	}
-	return 30
+// RecoveryPeriod is the minimum recovery period after a positive RG decision. The law
+// has changed it before, so it is configuration: Days for decisions from Change on,
+// DaysBefore for decisions before it.
+type RecoveryPeriod struct {
+	Days       int
+	DaysBefore int
+	Change     time.Time
 }
+
+// DefaultRecoveryPeriod: 45 days for decisions before 30 January 2023, 30 from then on.
+var DefaultRecoveryPeriod = RecoveryPeriod{Days: 30, DaysBefore: 45, Change: RecoveryDaysChange}
+
+// For returns the minimum days after an RG decision made on rg; a zero period is the default.
+func (p RecoveryPeriod) For(rg time.Time) int {
+	if p.Days == 0 {
+		p = DefaultRecoveryPeriod
+	}
+	if rg.Before(p.Change) {
+		return p.DaysBefore
+	}
+	return p.Days
+}
+
+// DefaultRecoveryDays is DefaultRecoveryPeriod.For.
+func DefaultRecoveryDays(rg time.Time) int { return DefaultRecoveryPeriod.For(rg) }
 
 // ReferralStatus summarises where a referral stands.
 func (r *Referral) Status() string {

@@ -177,3 +177,29 @@ func TestTheRecoveryPeriodIs45DaysBefore30January2023And30After(t *testing.T) {
 		t.Errorf("30 January 2023: got %d, want 30", got)
 	}
 }
+
+func TestRecoveryPeriodIsConfigurableAndKeepsTheOlderRuleForOlderDecisions(t *testing.T) {
+	before, after := time.Date(2023, 1, 29, 0, 0, 0, 0, time.UTC), time.Date(2023, 1, 30, 0, 0, 0, 0, time.UTC)
+	cases := []struct {
+		name string
+		p    tropic.RecoveryPeriod
+		rg   time.Time
+		want int
+	}{
+		{"the default before 30 January 2023", tropic.RecoveryPeriod{}, before, 45},
+		{"the default from 30 January 2023", tropic.RecoveryPeriod{}, after, 30},
+		{"a configured period from the change", tropic.RecoveryPeriod{Days: 40, DaysBefore: 45, Change: tropic.RecoveryDaysChange}, after, 40},
+		{"a configured period keeps the older rule before the change", tropic.RecoveryPeriod{Days: 40, DaysBefore: 45, Change: tropic.RecoveryDaysChange}, before, 45},
+	}
+	for _, c := range cases {
+		if got := c.p.For(c.rg); got != c.want {
+			t.Errorf("%s: got %d days, want %d", c.name, got, c.want)
+		}
+	}
+	r := &tropic.Referral{Route: tropic.RouteNRM, SubmittedOn: "2025-01-02", RGDate: "2025-01-10", RGOutcome: tropic.RGPositive}
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	forty := tropic.RecoveryPeriod{Days: 40, DaysBefore: 45, Change: tropic.RecoveryDaysChange}
+	if err := r.ApplyDecision(tropic.ReferralDecision{Kind: "cg", Date: "2025-02-14", Outcome: tropic.CGVictimSlavery}, now, forty.For); err == nil {
+		t.Error("a CG 35 days after the RG was accepted under a 40-day recovery period")
+	}
+}

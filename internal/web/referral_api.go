@@ -189,7 +189,7 @@ func (s *Server) apiReferralDeadlines(ctx context.Context) (func(*tropic.Referra
 	}
 	cal, now := tropic.NewCalendar(changes), s.now()
 	return func(r *tropic.Referral) tropic.Deadline {
-		return r.NextDeadline(cal, now, tropic.DefaultRecoveryDays)
+		return r.NextDeadline(cal, now, s.cfg.Recovery.For)
 	}, nil
 }
 

@@ -71,8 +71,9 @@ func (s *Server) referralCalendar(ctx context.Context) (*tropic.Calendar, error)
 	return tropic.NewCalendar(changes), nil
 }
 
-// recoveryDays is the minimum recovery period after a positive Reasonable Grounds decision.
-func recoveryDays(rg time.Time) int { return tropic.DefaultRecoveryDays(rg) }
+// recoveryDays is the minimum recovery period after a positive Reasonable Grounds
+// decision, as configured.
+func (s *Server) recoveryDays(rg time.Time) int { return s.cfg.Recovery.For(rg) }
 
 // referralTitle names a referral.
 func referralTitle(ref *tropic.Referral) string {
@@ -196,7 +197,7 @@ type referralDeadline struct {
 	LongWait bool   // a Conclusive Grounds wait past longCGWait days
 }
 
-func deadlineOf(ref *tropic.Referral, cal *tropic.Calendar, now time.Time) referralDeadline {
+func deadlineOf(ref *tropic.Referral, cal *tropic.Calendar, now time.Time, recoveryDays func(time.Time) int) referralDeadline {
 	d := ref.NextDeadline(cal, now, recoveryDays)
 	if d.Due.IsZero() {
 		return referralDeadline{What: "None"}
@@ -342,7 +343,7 @@ func (s *Server) handleReferralList() http.Handler {
 		p.Filtered = f.Status != "" || f.Route != "" || f.Overdue
 		now := s.now()
 		for _, ref := range refs {
-			p.Rows = append(p.Rows, referralRowOf(ref, cal, now))
+			p.Rows = append(p.Rows, referralRowOf(ref, cal, now, s.recoveryDays))
 		}
 		if len(p.Rows) > 0 {
 			p.First = (f.Page-1)*referralPageSize + 1
@@ -353,10 +354,10 @@ func (s *Server) handleReferralList() http.Handler {
 	})
 }
 
-func referralRowOf(ref *tropic.Referral, cal *tropic.Calendar, now time.Time) referralRow {
+func referralRowOf(ref *tropic.Referral, cal *tropic.Calendar, now time.Time, recoveryDays func(time.Time) int) referralRow {
 	label, class := referralStatusTag(ref.Status())
 	row := referralRow{Href: referralPath(ref.ID), Title: referralTitle(ref), Agency: ref.AgencyName, StatusLabel: label, StatusClass: class,
-		Submitted: caseDate(ref.SubmittedOn), Deadline: deadlineOf(ref, cal, now), Route: "NRM"}
+		Submitted: caseDate(ref.SubmittedOn), Deadline: deadlineOf(ref, cal, now, recoveryDays), Route: "NRM"}
 	if ref.Route == tropic.RouteDtN {
 		row.Route = "Duty to Notify"
 		row.Person = "Not identified"

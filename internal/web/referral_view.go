@@ -135,8 +135,8 @@ func (s *Server) renderReferral(w http.ResponseWriter, r *http.Request, status i
 		StatusClass: class,
 		DtN:         ref.Route == tropic.RouteDtN,
 		Rows:        referralRows(ref),
-		Deadline:    deadlineOf(ref, cal, s.now()),
-		Decisions:   referralDecisions(ref),
+		Deadline:    deadlineOf(ref, cal, s.now(), s.recoveryDays),
+		Decisions:   referralDecisions(ref, s.recoveryDays),
 		Version:     ref.Version,
 		Form:        f,
 	}
@@ -211,7 +211,7 @@ func referralRows(ref *tropic.Referral) []triageRow {
 }
 
 // referralDecisions lists what has happened to a referral, in order.
-func referralDecisions(ref *tropic.Referral) []referralDecisionRow {
+func referralDecisions(ref *tropic.Referral, recoveryDays func(time.Time) int) []referralDecisionRow {
 	rows := []referralDecisionRow{{"Submitted", caseDate(ref.SubmittedOn), ""}}
 	if ref.Route == tropic.RouteDtN {
 		return rows

@@ -27,10 +27,11 @@ type Config struct {
 	SessionIdle     time.Duration // idle expiry of staff sessions; 30 minutes by default
 	PasswordParams  auth.Params   // argon2id cost
 	LoginPolicy     tropic.LoginPolicy
-	ClientIPHeader  string // behind a reverse proxy: the header holding the client's address, e.g. X-Forwarded-For
-	MaxFormBytes    int64  // largest form body accepted
-	MaxJSONBytes    int64  // largest API body accepted
-	ReportRateLimit int    // reports one client address may send per 10 minutes: 0 for the default (10), below 0 for no limit (benchmarks)
+	ClientIPHeader  string                // behind a reverse proxy: the header holding the client's address, e.g. X-Forwarded-For
+	Recovery        tropic.RecoveryPeriod // the NRM recovery period; the zero value is the default
+	MaxFormBytes    int64                 // largest form body accepted
+	MaxJSONBytes    int64                 // largest API body accepted
+	ReportRateLimit int                   // reports one client address may send per 10 minutes: 0 for the default (10), below 0 for no limit (benchmarks)
 }
 
 func (c *Config) setDefaults() {
