@@ -58,6 +58,7 @@ func TestEveryCommandExplainsItselfWithHelp(t *testing.T) {
 		{"user", "--help"}, {"user", "add", "--help"}, {"user", "list", "--help"}, {"user", "disable", "--help"},
 		{"token", "--help"}, {"token", "create", "--help"}, {"token", "revoke", "--help"}, {"token", "list", "--help"},
 		{"audit", "--help"}, {"audit", "verify", "--help"}, {"backup", "--help"}, {"version", "--help"},
+		{"holiday", "--help"}, {"holiday", "list", "--help"}, {"holiday", "add", "--help"},
 	}
 	for _, args := range cases {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
@@ -363,5 +364,27 @@ func TestTwoServersOnOnePostgresDatabaseShareSessions(t *testing.T) {
 	}
 	if out, _, err := tropicCmd(t, vars, "", "audit", "verify"); err != nil {
 		t.Errorf("audit verify on PostgreSQL: got %q, %v", out, err)
+	}
+}
+
+func TestHolidayCommandsListTheYearAndRecordOneOffChanges(t *testing.T) {
+	vars := map[string]string{"TROPIC_DATABASE_URL": filepath.Join(t.TempDir(), "tropic.db")}
+	out, _, err := tropicCmd(t, vars, "", "holiday", "list", "--year", "2022")
+	if err != nil || !strings.Contains(out, "2022-06-03\tFriday\tPlatinum Jubilee bank holiday") || strings.Contains(out, "2022-05-30") {
+		t.Errorf("holiday list --year 2022: got %q, %v; want the Jubilee and not the moved spring holiday", out, err)
+	}
+	if _, _, err := tropicCmd(t, vars, "", "holiday", "add", "--date", "2027-06-07", "--name", "Extra bank holiday (test)"); err != nil {
+		t.Fatalf("holiday add: %v", err)
+	}
+	out, _, _ = tropicCmd(t, vars, "", "holiday", "list", "--year", "2027")
+	if !strings.Contains(out, "2027-06-07\tMonday\tExtra bank holiday (test)") {
+		t.Errorf("after adding: got %q", out)
+	}
+	_, _, err = tropicCmd(t, vars, "", "holiday", "add", "--date", "2027-06-08", "--name", "Not a holiday", "--removed")
+	if err == nil || !strings.Contains(err.Error(), "--date") {
+		t.Errorf("removing a day that is no holiday: got %v, want a refusal naming --date", err)
+	}
+	if out, _, err := tropicCmd(t, vars, "", "audit", "verify"); err != nil {
+		t.Errorf("audit verify: %q, %v", out, err)
 	}
 }

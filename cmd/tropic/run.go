@@ -37,7 +37,8 @@ func commands() map[string]command {
 		"audit":   {"verify the audit chain (audit verify)", runAudit},
 		"backup":  {"write a consistent copy of a SQLite database (backup FILE)", runBackup},
 		"version": {"print the version", runVersion},
-		"bench":   {"measure performance (bench intake)", runBench},
+		"bench":   {"measure performance (bench intake|cases)", runBench},
+		"holiday": {"list bank holidays or record a one-off change (holiday list|add)", runHoliday},
 	}
 }
 

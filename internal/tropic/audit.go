@@ -32,6 +32,7 @@ const (
 	AuditReportUrgency   = "report.urgency_changed"
 	AuditReportNote      = "report.note_added"
 	AuditDistrictCreated = "district.created"
+	AuditHolidayChanged  = "holiday.changed"
 
 	AuditCaseCreated        = "case.created"
 	AuditCaseViewed         = "case.viewed"
