@@ -71,6 +71,9 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	gen := demo.NewGenerator(*seed)
 	stats, err := demo.SeedReports(ctx, gen, demo.ReportServices{Reports: history, Agencies: svc.agencies, Users: svc.users, SetNow: clock.Set},
 		time.Date(now.Year()-3, time.January, 1, 0, 0, 0, 0, time.UTC), now, *reportsPerYear)
+	if err == nil {
+		_, err = demo.SeedCampaigns(ctx, svc.campaigns, time.Date(now.Year()-3, time.January, 1, 0, 0, 0, 0, time.UTC), now)
+	}
 	var caseStats demo.CaseStats
 	if err == nil && *cases > 0 {
 		caseStats, err = demo.SeedCases(ctx, gen, demo.CaseServices{Cases: svc.cases, Reports: history, Agencies: svc.agencies, Users: svc.users, SetNow: clock.Set},

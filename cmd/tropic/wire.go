@@ -68,13 +68,16 @@ type services struct {
 	sessions *store.SessionStore
 
 	referrals *store.ReferralService
+	campaigns *store.CampaignService
+	stats     *store.StatsService
 }
 
 func newServices(db *store.DB) *services {
 	return &services{db: db, agencies: store.NewAgencyService(db), users: store.NewUserService(db),
 		tokens: store.NewTokenService(db), audit: store.NewAuditService(db), sessions: store.NewSessionStore(db),
 		reports: store.NewReportService(db, nil, phone.Parse), cases: store.NewCaseService(db, phone.Parse),
-		referrals: store.NewReferralService(db)}
+		referrals: store.NewReferralService(db), campaigns: store.NewCampaignService(db),
+		stats: store.NewStatsService(db)}
 }
 
 // health answers /readyz from the database.
@@ -89,6 +92,7 @@ func (h health) SchemaCurrent(ctx context.Context) (bool, error) {
 
 func (s *services) webDeps(log *slog.Logger) web.Deps {
 	return web.Deps{Agencies: s.agencies, Users: s.users, Tokens: s.tokens, Audit: s.audit, Reports: s.reports, Cases: s.cases, Phones: phone.Parse,
-		Referrals: s.referrals,
-		Sessions:  s.sessions, Health: health{s.db}, Logger: log, Now: time.Now}
+		Referrals: s.referrals, Stats: s.stats,
+		Campaigns: s.campaigns, Exports: s.campaigns,
+		Sessions: s.sessions, Health: health{s.db}, Logger: log, Now: time.Now}
 }

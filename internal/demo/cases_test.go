@@ -99,3 +99,13 @@ func TestSeedCasesIsDeterministicAndShowsTheS45Notice(t *testing.T) {
 		})
 	}
 }
+
+func TestCampaignSlugsMatchAttributions(t *testing.T) {
+	from := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	for _, w := range demo.CampaignWeeks(from, from.AddDate(2, 0, 0)) {
+		c := &tropic.Campaign{Name: w.Name, Slug: w.Slug(), StartsOn: w.Start.Format(time.DateOnly), EndsOn: w.Start.AddDate(0, 0, 6).Format(time.DateOnly)}
+		if err := c.Validate(); err != nil {
+			t.Fatalf("demo campaign %s: %v", w.Slug(), err)
+		}
+	}
+}

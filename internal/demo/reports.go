@@ -38,6 +38,27 @@ type CampaignWeek struct {
 	Start time.Time
 }
 
+// Slug is the campaign's slug: its name and year, as the demo reports' how_heard
+// ("campaign:SLUG") names it.
+func (c CampaignWeek) Slug() string { return slug(c.Name) + "-" + c.Start.Format("2006") }
+
+// SeedCampaigns stores the demo's campaign weeks from `from` to `to` as campaigns
+// (each runs seven days from its start), so that the reports' attributions name real
+// campaigns.
+func SeedCampaigns(ctx context.Context, svc tropic.CampaignService, from, to time.Time) (int, error) {
+	n := 0
+	for _, w := range CampaignWeeks(from, to) {
+		c := &tropic.Campaign{Name: w.Name + " " + w.Start.Format("2006"), Slug: w.Slug(), Hashtags: []string{"#SpotTheSigns", "#EndModernSlavery"},
+			StartsOn: w.Start.Format(time.DateOnly), EndsOn: w.Start.AddDate(0, 0, 6).Format(time.DateOnly),
+			Description: "A week of awareness work across the county: know the signs of modern slavery and how to report them."}
+		if err := svc.CreateCampaign(ctx, tropic.SystemActor("demo"), c); err != nil {
+			return n, fmt.Errorf("demo campaign %s: %w", c.Slug, err)
+		}
+		n++
+	}
+	return n, nil
+}
+
 // CampaignWeeks are the demo's campaign periods: a spring "spot the signs" push and
 // an autumn week of action around Anti-Slavery Day (18 October) each year.
 func CampaignWeeks(from, to time.Time) []CampaignWeek {
@@ -267,7 +288,7 @@ func demoReport(g *Generator, campaigns []CampaignWeek, at time.Time, totalWeigh
 	r.HowHeard = Pick(g, []string{"poster_or_leaflet", "social_media", "news", "search", "friend_or_family", "professional", "other", ""})
 	for _, c := range campaigns {
 		if d := at.Sub(c.Start).Hours() / 24; d >= 0 && d < 21 && g.IntN(2) == 0 {
-			r.HowHeard = "campaign:" + slug(c.Name) + "-" + c.Start.Format("2006")
+			r.HowHeard = "campaign:" + c.Slug()
 		}
 	}
 	key := fmt.Sprintf("%016x%016x", g.rnd.Uint64(), g.rnd.Uint64())

@@ -27,6 +27,7 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 		Paths map[string]map[string]struct {
 			OperationID string                     `json:"operationId"`
 			Responses   map[string]json.RawMessage `json:"responses"`
+			Security    *[]json.RawMessage         `json:"security"`
 		} `json:"paths"`
 	}
 	if err := json.Unmarshal([]byte(res.body), &doc); err != nil {
@@ -53,14 +54,18 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 				t.Errorf("%s %s: operationId %q is missing or repeated", key, path, op.OperationID)
 			}
 			operationIDs[op.OperationID] = true
-			if _, ok := op.Responses["401"]; !ok {
+			public := op.Security != nil && len(*op.Security) == 0
+			if public != slices.Contains(ts.srv.publicAPIRoutes, strings.ToUpper(key)+" "+prefix+path) {
+				t.Errorf("%s %s: security: [] must mark exactly the public routes", key, path)
+			}
+			if _, ok := op.Responses["401"]; !ok && !public {
 				t.Errorf("%s %s does not document the 401 every API route can answer", key, path)
 			}
 		}
 	}
 
 	routed := map[string]bool{}
-	for _, pattern := range ts.srv.apiRoutes {
+	for _, pattern := range append(slices.Clone(ts.srv.apiRoutes), ts.srv.publicAPIRoutes...) {
 		method, path, ok := strings.Cut(pattern, " ")
 		if !ok {
 			t.Errorf("API route %q has no method", pattern)

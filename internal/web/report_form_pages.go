@@ -494,9 +494,14 @@ func (s *Server) newReportFormPage(ctx context.Context, l Layout, f *reportForm)
 // Live campaigns go first, as "campaign:SLUG" (tropic.HowHeardOptions says so, and
 // Report.Validate accepts them): when campaigns exist, list the live ones here. Until
 // then, an answer naming a campaign (from the API, or a campaign page's link) is kept.
-func (s *Server) howHeardChoices(_ context.Context, current string) []reportChoice {
+func (s *Server) howHeardChoices(ctx context.Context, current string) []reportChoice {
 	var out []reportChoice
-	if slug, ok := strings.CutPrefix(current, "campaign:"); ok {
+	listed := false
+	for _, c := range s.liveCampaigns(ctx) {
+		out = append(out, reportChoice{Value: c.HowHeard(), Label: "The " + c.Name + " campaign"})
+		listed = listed || c.HowHeard() == current
+	}
+	if slug, ok := strings.CutPrefix(current, "campaign:"); ok && !listed {
 		out = append(out, reportChoice{Value: current, Label: "A campaign (" + slug + ")"})
 	}
 	for _, o := range tropic.HowHeardOptions {

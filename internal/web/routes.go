@@ -9,6 +9,13 @@ func (s *Server) api(mux routeMux, pattern string, h http.Handler) {
 	mux.Handle(pattern, s.requireToken(h))
 }
 
+// publicAPI registers an API route open to anyone, without a token, and remembers it
+// for the OpenAPI test as well.
+func (s *Server) publicAPI(mux routeMux, pattern string, h http.Handler) {
+	s.publicAPIRoutes = append(s.publicAPIRoutes, pattern)
+	mux.Handle(pattern, h)
+}
+
 // routeMux is the server's mux, noting every pattern registered so that tests can
 // walk the routes that exist (the authorisation matrix covers each case route).
 type routeMux struct {
@@ -58,6 +65,22 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /report/follow-up", s.browser(s.handleFollowUpForm()))
 	mux.Handle("POST /report/follow-up", s.browser(s.handleFollowUp()))
 	mux.Handle("GET /report/follow-up/done", s.browser(s.handleFollowUpDone()))
+
+	// Campaign pages (public), and the staff pages for campaigns and the research export.
+	mux.Handle("GET /campaigns/{slug}", s.browser(s.handleCampaignPublic()))
+	mux.Handle("GET /staff/campaigns", s.campaignStaff(s.handleCampaignList()))
+	mux.Handle("GET /staff/campaigns/new", s.campaignStaff(s.handleCampaignNewForm()))
+	mux.Handle("POST /staff/campaigns/new", s.campaignStaff(s.handleCampaignSave(false)))
+	mux.Handle("GET /staff/campaigns/{slug}/edit", s.campaignStaff(s.handleCampaignEditForm()))
+	mux.Handle("POST /staff/campaigns/{slug}/edit", s.campaignStaff(s.handleCampaignSave(true)))
+	mux.Handle("GET /staff/campaigns/{slug}/effect", s.campaignStaff(s.handleCampaignEffect()))
+	mux.Handle("GET /staff/exports/htcds.csv", s.handleHTCDSExport())
+
+	// Published statistics (public), and the analysts' statistics.
+	mux.Handle("GET /statistics", s.browser(s.handlePublicStats()))
+	mux.Handle("GET /statistics/{file}", s.browser(s.handlePublicStatsDownload()))
+	mux.Handle("GET /staff/statistics", s.browser(s.requireUser(s.requireAnalyst(s.handleStaffStats()))))
+	mux.Handle("GET /staff/statistics/{file}", s.browser(s.requireUser(s.requireAnalyst(s.handleStaffStatsDownload()))))
 
 	// Signing in.
 	mux.Handle("GET /login", s.browser(s.handleLoginForm()))
@@ -134,6 +157,7 @@ func (s *Server) routes() http.Handler {
 
 	// JSON API.
 	mux.Handle("GET /api/v1/openapi.json", s.handleOpenAPI())
+	s.publicAPI(mux, "GET /api/v1/statistics", s.handleAPIStats())
 	s.api(mux, "GET /api/v1/me", s.handleAPIMe())
 	s.api(mux, "POST /api/v1/reports", s.handleAPICreateReport())
 	s.api(mux, "GET /api/v1/reports", s.handleAPIListReports())

@@ -24,6 +24,8 @@ type Config struct {
 	MFAWaived       bool          // demo only: staff sign in without a second factor, and every staff page says so
 	ExitURL         string        // the neutral site that "Exit this page" leads to
 	Version         string        // shown in /healthz
+	StatsThreshold  int           // published counts below this show as "fewer than N"; default 5
+	ResearchK       int           // k of the research export's k-anonymity; default 11
 	SessionIdle     time.Duration // idle expiry of staff sessions; 30 minutes by default
 	PasswordParams  auth.Params   // argon2id cost
 	LoginPolicy     tropic.LoginPolicy
@@ -37,6 +39,12 @@ type Config struct {
 func (c *Config) setDefaults() {
 	if c.PartnershipName == "" {
 		c.PartnershipName = "Anti-Slavery Partnership"
+	}
+	if c.ResearchK < 2 {
+		c.ResearchK = 11 // the CTDC's k (DOMAIN.md)
+	}
+	if c.StatsThreshold < 2 {
+		c.StatsThreshold = tropic.DefaultDisclosureThreshold
 	}
 	if c.ExitURL == "" {
 		c.ExitURL = "https://www.bbc.co.uk/weather"
@@ -77,7 +85,10 @@ type Deps struct {
 	Reports   tropic.ReportService
 	Cases     tropic.CaseService
 	Referrals tropic.ReferralService
-	Phones    tropic.PhoneParser // normalises phone numbers in reports
+	Stats     tropic.StatsService    // the statistics; nil: no statistics pages
+	Campaigns tropic.CampaignService // campaigns and their effect; nil: no campaign pages
+	Exports   tropic.ExportService   // the research export's records; nil: no export
+	Phones    tropic.PhoneParser     // normalises phone numbers in reports
 	Sessions  scs.CtxStore
 	Health    Health
 	Logger    *slog.Logger
@@ -96,6 +107,8 @@ type Server struct {
 	limiter   *limiter
 	handler   http.Handler
 	apiRoutes []string // "METHOD /path" of every authenticated API route
+	// publicAPIRoutes are the API routes open without a token (the published statistics).
+	publicAPIRoutes []string
 
 	routePatterns []string // every pattern registered, for tests that walk the routes
 

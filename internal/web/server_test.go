@@ -105,7 +105,9 @@ func newTestServer(t testing.TB, cfg Config, modify ...func(*Deps)) *testServer 
 		Reports: store.NewReportService(db, nil, phone.Parse), Phones: phone.Parse,
 		Cases:     store.NewCaseService(db, phone.Parse),
 		Referrals: store.NewReferralService(db),
-		Health:    dbHealth{db}, Logger: slog.New(slog.NewJSONHandler(ts.logs, nil)), Now: clock.Now,
+		Stats:     newTestStats(db),
+		Campaigns: store.NewCampaignService(db), Exports: store.NewCampaignService(db),
+		Health: dbHealth{db}, Logger: slog.New(slog.NewJSONHandler(ts.logs, nil)), Now: clock.Now,
 	}
 	for _, m := range modify {
 		m(&deps)
@@ -403,4 +405,12 @@ func wantNotContains(t testing.TB, body string, unwanted ...string) {
 			t.Errorf("page contains %q, want it not to", w)
 		}
 	}
+}
+
+// newTestStats is the statistics service for tests: no cache, so that a test sees
+// what it has just written.
+func newTestStats(db *store.DB) *store.StatsService {
+	s := store.NewStatsService(db)
+	s.SetTTL(0)
+	return s
 }

@@ -1,0 +1,33 @@
+package main
+
+import (
+	"strings"
+	"testing"
+
+	"tropic/internal/browsertest"
+)
+
+// The public statistics dashboard on the demo: axe-clean, charts with their text
+// alternatives, the disclosure rule stated, and no CSP violation or script error.
+func TestBrowserPublicStatisticsAreAccessible(t *testing.T) {
+	brSkipInShortMode(t)
+	inst := brStartDemo(t)
+	b := browsertest.New(t) // after the server, see brSkipInShortMode
+
+	brOpen(t, b, inst.URL+"/statistics")
+	brWaitForGOVUKFrontend(t, b)
+	if h1 := brEvalString(t, b, `document.querySelector('h1').innerText`); !strings.Contains(h1, "statistics") {
+		t.Errorf("<h1> is %q", h1)
+	}
+	text := brMainText(t, b)
+	for _, want := range []string{"so far this year", "fewer than 5", "Exit this page"} {
+		if !strings.Contains(text+brEvalString(t, b, `document.body.innerText`), want) {
+			t.Errorf("the dashboard does not say %q", want)
+		}
+	}
+	if n := brEvalString(t, b, `String(document.querySelectorAll('svg.app-chart title').length)`); n != "3" {
+		t.Errorf("%s charts with a <title>, want 3", n)
+	}
+	b.CheckAxe(t)
+	b.CheckNoConsoleErrors(t)
+}

@@ -1,0 +1,319 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"tropic/internal/tropic"
+)
+
+// CampaignService stores campaigns, counts reports around them, and reads the
+// records behind the research export.
+type CampaignService struct{ db *DB }
+
+var (
+	_ tropic.CampaignService = (*CampaignService)(nil)
+	_ tropic.ExportService   = (*CampaignService)(nil)
+)
+
+// NewCampaignService returns the campaign service on db.
+func NewCampaignService(db *DB) *CampaignService { return &CampaignService{db: db} }
+
+func campaignForbidden(actor tropic.Actor) error {
+	if !tropic.CanManageCampaigns(actor) && actor.UserID != 0 {
+		return tropic.Errorf(tropic.EFORBIDDEN, "Only analysts and administrators manage campaigns.")
+	}
+	return nil
+}
+
+// CreateCampaign validates and stores a campaign.
+func (s *CampaignService) CreateCampaign(ctx context.Context, actor tropic.Actor, c *tropic.Campaign) error {
+	return s.save(ctx, actor, c, true)
+}
+
+// UpdateCampaign validates and stores changes to the campaign with c.ID.
+func (s *CampaignService) UpdateCampaign(ctx context.Context, actor tropic.Actor, c *tropic.Campaign) error {
+	return s.save(ctx, actor, c, false)
+}
+
+func (s *CampaignService) save(ctx context.Context, actor tropic.Actor, c *tropic.Campaign, create bool) error {
+	if err := campaignForbidden(actor); err != nil {
+		return err
+	}
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	tx, err := s.db.beginTx(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var other int64
+	err = tx.QueryRow(ctx, `SELECT id FROM campaigns WHERE slug = ?`, c.Slug).Scan(&other)
+	if err == nil && (create || other != c.ID) {
+		return &tropic.Error{Code: tropic.EINVALID, Message: "Check the campaign's details.",
+			Fields: map[string]string{"slug": "Another campaign already uses this web address name"}}
+	} else if err != nil && err != sql.ErrNoRows {
+		return fmt.Errorf("check campaign slug: %w", err)
+	}
+	for _, id := range c.AgencyIDs {
+		var n int
+		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM agencies WHERE id = ?`, id).Scan(&n); err != nil {
+			return fmt.Errorf("check agency: %w", err)
+		} else if n == 0 {
+			return &tropic.Error{Code: tropic.EINVALID, Message: "Check the campaign's details.",
+				Fields: map[string]string{"agencies": "Choose partner agencies from the list"}}
+		}
+	}
+	c.UpdatedAt = tx.now
+	tags := strings.Join(c.Hashtags, " ")
+	action := tropic.AuditCampaignUpdated
+	if create {
+		c.CreatedAt = tx.now
+		action = tropic.AuditCampaignCreated
+		if err := tx.QueryRow(ctx, `INSERT INTO campaigns (name, slug, hashtags, starts_on, ends_on, description, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, c.Name, c.Slug, tags, c.StartsOn, c.EndsOn, c.Description, tx.now, tx.now).Scan(&c.ID); err != nil {
+			return fmt.Errorf("create campaign: %w", err)
+		}
+	} else {
+		res, err := tx.Exec(ctx, `UPDATE campaigns SET name = ?, slug = ?, hashtags = ?, starts_on = ?, ends_on = ?, description = ?, updated_at = ? WHERE id = ?`,
+			c.Name, c.Slug, tags, c.StartsOn, c.EndsOn, c.Description, tx.now, c.ID)
+		if err != nil {
+			return fmt.Errorf("update campaign: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return tropic.Errorf(tropic.ENOTFOUND, "Campaign not found.")
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM campaign_agencies WHERE campaign_id = ?`, c.ID); err != nil {
+			return fmt.Errorf("update campaign agencies: %w", err)
+		}
+	}
+	seen := map[int64]bool{}
+	for _, id := range c.AgencyIDs {
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		if _, err := tx.Exec(ctx, `INSERT INTO campaign_agencies (campaign_id, agency_id) VALUES (?, ?)`, c.ID, id); err != nil {
+			return fmt.Errorf("add campaign agency: %w", err)
+		}
+	}
+	if err := appendAudit(ctx, tx, actor, auditEntry{action: action, objectType: "campaign", objectID: c.ID, detail: c.Slug}); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+const campaignColumns = `id, name, slug, hashtags, starts_on, ends_on, description, created_at, updated_at`
+
+func scanCampaign(sc interface{ Scan(...any) error }) (*tropic.Campaign, error) {
+	c := &tropic.Campaign{}
+	var tags string
+	if err := sc.Scan(&c.ID, &c.Name, &c.Slug, &tags, &c.StartsOn, &c.EndsOn, &c.Description, &c.CreatedAt, &c.UpdatedAt); err != nil {
+		return nil, err
+	}
+	c.Hashtags = strings.Fields(tags)
+	c.CreatedAt, c.UpdatedAt = c.CreatedAt.UTC(), c.UpdatedAt.UTC()
+	return c, nil
+}
+
+func (s *CampaignService) agencies(ctx context.Context, tx *Tx, cs []*tropic.Campaign) error {
+	byID := map[int64]*tropic.Campaign{}
+	for _, c := range cs {
+		byID[c.ID] = c
+	}
+	rows, err := tx.Query(ctx, `SELECT campaign_id, agency_id FROM campaign_agencies ORDER BY campaign_id, agency_id`)
+	if err != nil {
+		return fmt.Errorf("campaign agencies: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var cid, aid int64
+		if err := rows.Scan(&cid, &aid); err != nil {
+			return err
+		}
+		if c := byID[cid]; c != nil {
+			c.AgencyIDs = append(c.AgencyIDs, aid)
+		}
+	}
+	return rows.Err()
+}
+
+// FindCampaign finds a campaign by its slug.
+func (s *CampaignService) FindCampaign(ctx context.Context, slug string) (*tropic.Campaign, error) {
+	tx, err := s.db.beginRead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	c, err := scanCampaign(tx.QueryRow(ctx, `SELECT `+campaignColumns+` FROM campaigns WHERE slug = ?`, slug))
+	if err == sql.ErrNoRows {
+		return nil, tropic.Errorf(tropic.ENOTFOUND, "Campaign not found.")
+	} else if err != nil {
+		return nil, fmt.Errorf("find campaign: %w", err)
+	}
+	return c, s.agencies(ctx, tx, []*tropic.Campaign{c})
+}
+
+// FindCampaigns lists every campaign, the latest start first.
+func (s *CampaignService) FindCampaigns(ctx context.Context) ([]*tropic.Campaign, error) {
+	tx, err := s.db.beginRead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	rows, err := tx.Query(ctx, `SELECT `+campaignColumns+` FROM campaigns ORDER BY starts_on DESC, id DESC`)
+	if err != nil {
+		return nil, fmt.Errorf("find campaigns: %w", err)
+	}
+	var out []*tropic.Campaign
+	for rows.Next() {
+		c, err := scanCampaign(rows)
+		if err != nil {
+			rows.Close()
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return out, s.agencies(ctx, tx, out)
+}
+
+// CampaignEffect counts the reports around a campaign (analysts and administrators).
+func (s *CampaignService) CampaignEffect(ctx context.Context, actor tropic.Actor, c *tropic.Campaign, from, to time.Time, weeks int) (*tropic.CampaignEffect, error) {
+	if err := campaignForbidden(actor); err != nil {
+		return nil, err
+	}
+	if weeks < 1 {
+		weeks = 1
+	}
+	start := c.Start()
+	before, after := start.AddDate(0, 0, -7*weeks), start.AddDate(0, 0, 7*weeks)
+	from, to = tropic.WeekStart(from), to.UTC()
+	lo, hi := from, to
+	if before.Before(lo) {
+		lo = before
+	}
+	if after.After(hi) {
+		hi = after
+	}
+	tx, err := s.db.beginRead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	e := &tropic.CampaignEffect{WindowWeeks: weeks}
+	if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM reports WHERE how_heard = ?`, c.HowHeard()).Scan(&e.Attributed); err != nil {
+		return nil, fmt.Errorf("count attributed reports: %w", err)
+	}
+	rows, err := tx.Query(ctx, `SELECT received_at FROM reports WHERE received_at >= ? AND received_at < ?`, lo, hi)
+	if err != nil {
+		return nil, fmt.Errorf("reports per week: %w", err)
+	}
+	defer rows.Close()
+	perWeek := map[time.Time]int{}
+	for rows.Next() {
+		var at time.Time
+		if err := rows.Scan(&at); err != nil {
+			return nil, err
+		}
+		at = at.UTC()
+		switch {
+		case !at.Before(before) && at.Before(start):
+			e.Before++
+		case !at.Before(start) && at.Before(after):
+			e.After++
+		}
+		if !at.Before(from) && at.Before(to) {
+			perWeek[tropic.WeekStart(at)]++
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for w := from; w.Before(to); w = w.AddDate(0, 0, 7) {
+		e.Weeks = append(e.Weeks, tropic.WeekCount{Start: w, Reports: perWeek[w]})
+	}
+	return e, nil
+}
+
+// ExportRecords lists the potential victims referred to the NRM (not Duty to Notify
+// reports) for the research export: year, age band, gender, nationality, district and
+// exploitation types, and nothing else. Analysts only.
+func (s *CampaignService) ExportRecords(ctx context.Context, actor tropic.Actor) ([]tropic.ExportRecord, error) {
+	if !actor.Has(tropic.RoleAnalyst) && actor.UserID != 0 {
+		return nil, tropic.Errorf(tropic.EFORBIDDEN, "Only analysts may export research data.")
+	}
+	tx, err := s.db.beginRead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	rows, err := tx.Query(ctx, `SELECT r.id, r.submitted_on, r.age_group, r.gender, r.nationality, r.exploitation,
+		COALESCE(p.date_of_birth, ''), COALESCE(p.approx_age, 0), COALESCE(p.gender, ''), COALESCE(p.nationality, ''),
+		COALESCE(d.name, c.district, '')
+		FROM referrals r LEFT JOIN people p ON p.id = r.person_id LEFT JOIN cases c ON c.id = r.case_id
+		LEFT JOIN districts d ON d.slug = c.district
+		WHERE r.route = 'nrm' ORDER BY r.id`)
+	if err != nil {
+		return nil, fmt.Errorf("export records: %w", err)
+	}
+	defer rows.Close()
+	var out []tropic.ExportRecord
+	for rows.Next() {
+		var id int64
+		var approx int
+		var submitted, ageGroup, gender, nat, expl, dob, pGender, pNat, district string
+		if err := rows.Scan(&id, &submitted, &ageGroup, &gender, &nat, &expl, &dob, &approx, &pGender, &pNat, &district); err != nil {
+			return nil, err
+		}
+		rec := tropic.ExportRecord{Gender: firstOf(gender, pGender), Nationality: firstOf(nat, pNat), District: firstOf(district)}
+		sub, err := time.Parse(time.DateOnly, submitted)
+		if err == nil {
+			rec.Year = sub.Year()
+		}
+		age := -1
+		if b, err2 := time.Parse(time.DateOnly, dob); err2 == nil && err == nil {
+			age = sub.Year() - b.Year()
+			if sub.YearDay() < b.YearDay() {
+				age--
+			}
+		} else if approx > 0 {
+			age = approx
+		}
+		switch {
+		case age >= 0:
+			rec.AgeBand = tropic.AgeBand(age)
+		case ageGroup == string(tropic.AgeChild):
+			rec.AgeBand = "0-17"
+		case ageGroup == string(tropic.AgeAdult):
+			rec.AgeBand = "18+"
+		default:
+			rec.AgeBand = "unknown"
+		}
+		set := tropic.ExploitationSet{Types: tropic.ParseExploitationTypes(expl)}
+		rec.Exploitation = set.Label()
+		rec.Multiple = len(set.Types) > 1
+		rec.Gender = strings.ToLower(rec.Gender)
+		out = append(out, rec)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func firstOf(vs ...string) string {
+	for _, v := range vs {
+		if v = strings.TrimSpace(v); v != "" {
+			return v
+		}
+	}
+	return "unknown"
+}

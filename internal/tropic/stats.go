@@ -1,0 +1,512 @@
+package tropic
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// DefaultDisclosureThreshold is the smallest count published as it is (DESIGN.md §4
+// rule 5): counts from 1 to threshold-1 are shown as "fewer than threshold".
+const DefaultDisclosureThreshold = 5
+
+// Period is a span of whole days, both ends included. From and To hold dates (their
+// clock is ignored).
+type Period struct {
+	From, To time.Time
+}
+
+func dateOf(t time.Time) time.Time {
+	y, m, d := t.Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+// NewPeriod returns the period from one date to another, both included.
+func NewPeriod(from, to time.Time) Period { return Period{From: dateOf(from), To: dateOf(to)} }
+
+// YearToDate is 1 January of now's year to now's date, in now's location.
+func YearToDate(now time.Time) Period {
+	d := dateOf(now)
+	return Period{From: time.Date(d.Year(), 1, 1, 0, 0, 0, 0, time.UTC), To: d}
+}
+
+// sameDayLastYear moves a date back a year; 29 February becomes 28 February.
+func sameDayLastYear(t time.Time) time.Time {
+	if t.Month() == time.February && t.Day() == 29 {
+		return time.Date(t.Year()-1, time.February, 28, 0, 0, 0, 0, time.UTC)
+	}
+	return time.Date(t.Year()-1, t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+}
+
+// SamePeriodLastYear is the same span of days a year earlier.
+func (p Period) SamePeriodLastYear() Period {
+	return Period{From: sameDayLastYear(p.From), To: sameDayLastYear(p.To)}
+}
+
+// Bounds returns the period as instants in loc: [start, end), end being the start of
+// the day after To.
+func (p Period) Bounds(loc *time.Location) (start, end time.Time) {
+	if loc == nil {
+		loc = time.UTC
+	}
+	start = time.Date(p.From.Year(), p.From.Month(), p.From.Day(), 0, 0, 0, 0, loc)
+	end = time.Date(p.To.Year(), p.To.Month(), p.To.Day()+1, 0, 0, 0, 0, loc)
+	return start, end
+}
+
+// Valid reports whether the period has both dates and does not end before it starts.
+func (p Period) Valid() bool { return !p.From.IsZero() && !p.To.IsZero() && !p.To.Before(p.From) }
+
+// String is "1 January 2017 to 27 July 2017".
+func (p Period) String() string {
+	return p.From.Format("2 January 2006") + " to " + p.To.Format("2 January 2006")
+}
+
+// Months lists the first day of each month the period touches.
+func (p Period) Months() []time.Time {
+	var out []time.Time
+	for m := time.Date(p.From.Year(), p.From.Month(), 1, 0, 0, 0, 0, time.UTC); !m.After(p.To); m = m.AddDate(0, 1, 0) {
+		out = append(out, m)
+	}
+	return out
+}
+
+// Figure is a published statistic.
+type Figure string
+
+const (
+	FigureReports   Figure = "reports"   // reports received
+	FigureCases     Figure = "cases"     // cases opened
+	FigureOffences  Figure = "offences"  // cases with a crime reference, by crime recorded date
+	FigureVictims   Figure = "victims"   // people added to a case as potential victims
+	FigureReferrals Figure = "referrals" // NRM referrals submitted
+	FigureDtN       Figure = "dtn"       // Duty to Notify reports submitted
+)
+
+// Figures lists the figures in display order.
+var Figures = []Figure{FigureReports, FigureCases, FigureOffences, FigureVictims, FigureReferrals, FigureDtN}
+
+// Valid reports whether f is a known figure.
+func (f Figure) Valid() bool {
+	for _, v := range Figures {
+		if v == f {
+			return true
+		}
+	}
+	return false
+}
+
+// nouns gives the singular and plural phrases of a figure's headline.
+func (f Figure) nouns() (one, many string) {
+	switch f {
+	case FigureReports:
+		return "report received", "reports received"
+	case FigureCases:
+		return "case opened", "cases opened"
+	case FigureOffences:
+		return "offence recorded", "offences recorded"
+	case FigureVictims:
+		return "potential victim identified", "potential victims identified"
+	case FigureReferrals:
+		return "NRM referral made", "NRM referrals made"
+	case FigureDtN:
+		return "Duty to Notify report made", "Duty to Notify reports made"
+	}
+	return string(f), string(f)
+}
+
+// Label names the figure as a heading.
+func (f Figure) Label() string {
+	switch f {
+	case FigureReports:
+		return "Reports received"
+	case FigureCases:
+		return "Cases opened"
+	case FigureOffences:
+		return "Offences recorded"
+	case FigureVictims:
+		return "Potential victims identified"
+	case FigureReferrals:
+		return "NRM referrals"
+	case FigureDtN:
+		return "Duty to Notify reports"
+	}
+	return string(f)
+}
+
+// Dimension is what a table breaks a figure down by.
+type Dimension string
+
+const (
+	DimMonth        Dimension = "month"
+	DimExploitation Dimension = "exploitation" // Home Office combined label
+	DimAgeGroup     Dimension = "age_group"
+	DimGender       Dimension = "gender"
+	DimNationality  Dimension = "nationality"
+	DimDistrict     Dimension = "district"
+	DimAgency       Dimension = "agency" // the referring or owning agency
+	DimOffence      Dimension = "offence"
+)
+
+// Label names the dimension.
+func (d Dimension) Label() string {
+	switch d {
+	case DimMonth:
+		return "Month"
+	case DimExploitation:
+		return "Type of exploitation"
+	case DimAgeGroup:
+		return "Age at exploitation"
+	case DimGender:
+		return "Gender"
+	case DimNationality:
+		return "Nationality"
+	case DimDistrict:
+		return "District"
+	case DimAgency:
+		return "Referring agency"
+	case DimOffence:
+		return "Offence"
+	}
+	return string(d)
+}
+
+// Dimensions lists, for each figure, the breakdowns published.
+func (f Figure) Dimensions() []Dimension {
+	switch f {
+	case FigureReports, FigureCases:
+		return []Dimension{DimMonth, DimExploitation, DimDistrict}
+	case FigureOffences:
+		return []Dimension{DimMonth, DimOffence, DimDistrict}
+	case FigureVictims:
+		return []Dimension{DimMonth, DimGender}
+	case FigureReferrals:
+		return []Dimension{DimMonth, DimExploitation, DimAgeGroup, DimGender, DimNationality, DimDistrict, DimAgency}
+	case FigureDtN:
+		return []Dimension{DimMonth, DimExploitation, DimGender, DimNationality, DimAgency}
+	}
+	return nil
+}
+
+// Cell is one count of a table.
+type Cell struct {
+	Label     string
+	Count     int
+	Suppress  Suppression // why the count is not published, if it is not
+	Published string      // the count as shown: "12", "fewer than 5", "hidden"
+}
+
+// Suppression says why a count is withheld.
+type Suppression int
+
+const (
+	NotSuppressed Suppression = iota
+	Primary                   // a count from 1 to threshold-1
+	Secondary                 // hidden so that a primary count cannot be worked out
+)
+
+// Table is a figure over a period broken down by one dimension; the cells partition
+// the total.
+type Table struct {
+	Figure    Figure
+	Dimension Dimension
+	Period    Period
+	Cells     []Cell
+	Total     Cell
+	Withheld  bool // too few to break down safely: every cell hidden
+	Threshold int  // the threshold applied; 0 for exact (staff) counts
+}
+
+// ID names the table in download addresses: "referrals-district".
+func (t Table) ID() string { return string(t.Figure) + "-" + string(t.Dimension) }
+
+// Title is "NRM referrals by district".
+func (t Table) Title() string {
+	return t.Figure.Label() + " by " + strings.ToLower(t.Dimension.Label())
+}
+
+// NewTable builds a table with exact counts; the total is the cells' sum.
+func NewTable(f Figure, d Dimension, p Period, counts map[string]int, order []string) Table {
+	t := Table{Figure: f, Dimension: d, Period: p}
+	seen := map[string]bool{}
+	add := func(label string) {
+		if seen[label] {
+			return
+		}
+		seen[label] = true
+		t.Cells = append(t.Cells, Cell{Label: label, Count: counts[label]})
+		t.Total.Count += counts[label]
+	}
+	for _, l := range order {
+		add(l)
+	}
+	var rest []string
+	for l := range counts {
+		if !seen[l] {
+			rest = append(rest, l)
+		}
+	}
+	sort.Strings(rest)
+	for _, l := range rest {
+		add(l)
+	}
+	t.Total.Label = "Total"
+	t.exact()
+	return t
+}
+
+func (t *Table) exact() {
+	for i := range t.Cells {
+		t.Cells[i].Published = strconv.Itoa(t.Cells[i].Count)
+	}
+	t.Total.Published = strconv.Itoa(t.Total.Count)
+}
+
+// FewerThan is how a primary-suppressed count reads.
+func FewerThan(threshold int) string { return "fewer than " + strconv.Itoa(threshold) }
+
+// HiddenText is how a secondary-suppressed count reads.
+const HiddenText = "hidden"
+
+// ShowCount is a count as published under threshold (0 or less: exact).
+func ShowCount(n, threshold int) string {
+	if threshold > 0 && n > 0 && n < threshold {
+		return FewerThan(threshold)
+	}
+	return strconv.Itoa(n)
+}
+
+// DisclosureRule states the rule for pages and downloads.
+func DisclosureRule(threshold int) string {
+	return fmt.Sprintf("Counts from 1 to %d are shown as \"fewer than %d\" so that nobody can be identified. "+
+		"Where a small count could otherwise be worked out by subtracting the other counts from the total, "+
+		"one or more further counts are also hidden (shown as \"%s\"); where a figure is too small to break down safely, "+
+		"the whole breakdown is hidden.", threshold-1, threshold, HiddenText)
+}
+
+// Range is what someone could deduce about a withheld count: Lo to Hi, both included.
+type Range struct{ Lo, Hi int }
+
+// Deduce is what anyone can work out about each cell of a published table from its
+// published total and shown cells, knowing the rule: shown cells are exact; a
+// "fewer than k" cell is from 1 to k-1; a hidden cell is at least k (it was not
+// small), or anything from 0 when the whole breakdown is withheld. ok is false when
+// the total is not published, and then only the rule's bounds are returned.
+func Deduce(t Table, threshold int) (ranges []Range, ok bool) {
+	const inf = 1 << 40
+	ranges = make([]Range, len(t.Cells))
+	known := 0
+	for i, c := range t.Cells {
+		switch {
+		case t.Withheld:
+			ranges[i] = Range{0, inf}
+		case c.Suppress == Primary:
+			ranges[i] = Range{1, threshold - 1}
+		case c.Suppress == Secondary:
+			ranges[i] = Range{threshold, inf}
+		default:
+			ranges[i] = Range{c.Count, c.Count}
+			known += c.Count
+		}
+	}
+	if t.Total.Suppress != NotSuppressed {
+		return ranges, false
+	}
+	rest := t.Total.Count - known
+	out := make([]Range, len(ranges))
+	for i, r := range ranges {
+		if r.Lo == r.Hi {
+			out[i] = r
+			continue
+		}
+		othersLo, othersHi := 0, 0
+		for j, q := range ranges {
+			if j != i {
+				othersLo += q.Lo
+				othersHi = min(inf, othersHi+q.Hi)
+			}
+		}
+		lo := r.Lo
+		if othersHi < inf {
+			lo = max(lo, rest-othersHi)
+		}
+		out[i] = Range{lo, min(r.Hi, rest-othersLo)}
+	}
+	ranges = out
+	return ranges, true
+}
+
+// Suppress applies disclosure control to tables, returning copies fit to publish.
+// Tables of the same figure and period are breakdowns of one total and are treated
+// together:
+//   - a total from 1 to threshold-1 is shown as "fewer than threshold", and every
+//     breakdown of it is withheld;
+//   - otherwise counts from 1 to threshold-1 are shown as "fewer than threshold"
+//     (primary suppression; 0 is shown), and in each breakdown further cells, the
+//     smallest first, are hidden until no withheld count can be worked out from the
+//     total and the shown cells (secondary suppression); a breakdown that cannot be
+//     made safe is withheld whole.
+//
+// The breakdowns of one total share no cells, so what one reveals adds nothing to
+// another beyond the total, which is published anyway.
+func Suppress(tables []Table, threshold int) []Table {
+	if threshold < 2 {
+		out := make([]Table, len(tables))
+		for i, t := range tables {
+			t.Cells = append([]Cell(nil), t.Cells...)
+			t.exact()
+			out[i] = t
+		}
+		return out
+	}
+	out := make([]Table, len(tables))
+	// The total of a figure and period is the largest any of its tables gives (they
+	// should all agree); a small total withholds every breakdown of it.
+	type key struct {
+		f    Figure
+		p    Period
+		from time.Time
+	}
+	totals := map[key]int{}
+	for _, t := range tables {
+		k := key{t.Figure, t.Period, t.Period.From}
+		totals[k] = max(totals[k], t.Total.Count)
+	}
+	for i, t := range tables {
+		t.Cells = append([]Cell(nil), t.Cells...)
+		t.Threshold = threshold
+		t.Total.Count = totals[key{t.Figure, t.Period, t.Period.From}]
+		t.Total.Suppress = NotSuppressed
+		t.Withheld = false
+		for j := range t.Cells {
+			t.Cells[j].Suppress = NotSuppressed
+		}
+		if t.Total.Count > 0 && t.Total.Count < threshold {
+			t.Total.Suppress = Primary
+			t.Withheld = true
+		} else {
+			for j, c := range t.Cells {
+				if c.Count > 0 && c.Count < threshold {
+					t.Cells[j].Suppress = Primary
+				}
+			}
+			for !t.Withheld && !safe(t, threshold) {
+				next := -1
+				for j, c := range t.Cells {
+					if c.Suppress == NotSuppressed && c.Count > 0 && (next < 0 || c.Count < t.Cells[next].Count) {
+						next = j
+					}
+				}
+				if next < 0 {
+					t.Withheld = true
+					break
+				}
+				t.Cells[next].Suppress = Secondary
+			}
+		}
+		publish(&t, threshold)
+		out[i] = t
+	}
+	return out
+}
+
+// safe reports whether no withheld cell of t can be worked out exactly.
+func safe(t Table, threshold int) bool {
+	n := 0
+	for _, c := range t.Cells {
+		if c.Suppress != NotSuppressed {
+			n++
+		}
+	}
+	if n == 0 {
+		return true
+	}
+	if n == 1 {
+		return false
+	}
+	ranges, _ := Deduce(t, threshold)
+	for i, c := range t.Cells {
+		if c.Suppress != NotSuppressed && ranges[i].Lo >= ranges[i].Hi {
+			return false
+		}
+	}
+	return true
+}
+
+func publish(t *Table, threshold int) {
+	t.Total.Published = strconv.Itoa(t.Total.Count)
+	if t.Total.Suppress == Primary {
+		t.Total.Published = FewerThan(threshold)
+	}
+	for j := range t.Cells {
+		c := &t.Cells[j]
+		switch {
+		case t.Withheld:
+			c.Suppress = Secondary
+			if c.Count > 0 && c.Count < threshold {
+				c.Suppress = Primary
+			}
+			c.Published = HiddenText
+		case c.Suppress == Primary:
+			c.Published = FewerThan(threshold)
+		case c.Suppress == Secondary:
+			c.Published = HiddenText
+		default:
+			c.Published = strconv.Itoa(c.Count)
+		}
+	}
+}
+
+// Headline says a figure so far this year against the same period last year, in
+// plain English: "18 offences recorded so far this year, against 7 in the same
+// period last year". Counts from 1 to threshold-1 read "fewer than threshold"
+// (threshold 0: exact).
+func Headline(f Figure, thisYear, lastYear, threshold int) string {
+	one, many := f.nouns()
+	small := func(n int) bool { return threshold > 0 && n > 0 && n < threshold }
+	var subject string
+	switch {
+	case thisYear == 0:
+		subject = "No " + many
+	case small(thisYear):
+		subject = "Fewer than " + strconv.Itoa(threshold) + " " + many
+	case thisYear == 1:
+		subject = "1 " + one
+	default:
+		subject = strconv.Itoa(thisYear) + " " + many
+	}
+	switch {
+	case thisYear == 0 && lastYear == 0:
+		return subject + " so far this year or in the same period last year"
+	case thisYear == lastYear && !small(thisYear):
+		return subject + " so far this year, the same as in the same period last year"
+	case lastYear == 0:
+		return subject + " so far this year, against none in the same period last year"
+	}
+	return subject + " so far this year, against " + ShowCount(lastYear, threshold) + " in the same period last year"
+}
+
+// StatsFilter narrows staff statistics. Zero values mean everything.
+type StatsFilter struct {
+	District     string
+	AgencyID     int64
+	Exploitation ExploitationType
+}
+
+// StatsService counts the figures. Counts are exact; publishing them goes through
+// Suppress.
+type StatsService interface {
+	// Count is one figure over a period.
+	Count(ctx context.Context, f Figure, p Period, filter StatsFilter) (int, error)
+	// Breakdown is one figure over a period by a dimension.
+	Breakdown(ctx context.Context, f Figure, d Dimension, p Period, filter StatsFilter) (Table, error)
+	// Months counts a figure month by month over a period, each month clipped to it.
+	Months(ctx context.Context, f Figure, p Period, filter StatsFilter) ([]int, error)
+	// MaxAge is how stale an answer may be.
+	MaxAge() time.Duration
+	// Zone is the time zone whose days periods count.
+	Zone() *time.Location
+}

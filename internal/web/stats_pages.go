@@ -1,0 +1,458 @@
+package web
+
+import (
+	"context"
+	"encoding/csv"
+	"fmt"
+	"html/template"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"tropic/internal/tropic"
+)
+
+// The published statistics (DESIGN.md §4 rule 5): the public dashboard and its
+// downloads show counts under disclosure control; the analysts' page shows exact
+// counts, with filters.
+
+// chartFigures are the figures drawn as month-by-month charts.
+var chartFigures = []tropic.Figure{tropic.FigureReports, tropic.FigureOffences, tropic.FigureReferrals}
+
+// statsTable is a published table with the name it is downloaded by.
+type statsTable struct {
+	ID    string
+	Title string
+	tropic.Table
+}
+
+type statsHeadline struct {
+	Figure             tropic.Figure
+	Sentence           string
+	ThisYear, LastYear string
+}
+
+type statsChart struct {
+	ID    string
+	Title string
+	Desc  string
+	SVG   template.HTML
+	Rows  []statsChartRow
+}
+
+type statsChartRow struct{ Month, ThisYear, LastYear string }
+
+// statsData is everything the dashboard shows.
+type statsData struct {
+	Period, LastYear tropic.Period
+	Threshold        int // 0: exact counts
+	Rule             string
+	Headlines        []statsHeadline
+	Charts           []statsChart
+	Tables           []statsTable
+	MaxAge           time.Duration
+}
+
+// MaxAgeText is how stale the figures may be, in words.
+func (d *statsData) MaxAgeText() string {
+	switch m := int(d.MaxAge.Minutes()); {
+	case d.MaxAge <= 0:
+		return ""
+	case m <= 1:
+		return "1 minute"
+	default:
+		return strconv.Itoa(m) + " minutes"
+	}
+}
+
+// buildStats computes the dashboard for a period against the same period a year
+// earlier; threshold 0 gives exact counts (staff only).
+func (s *Server) buildStats(ctx context.Context, p tropic.Period, filter tropic.StatsFilter, threshold int) (*statsData, error) {
+	st := s.deps.Stats
+	last := p.SamePeriodLastYear()
+	d := &statsData{Period: p, LastYear: last, Threshold: threshold, MaxAge: st.MaxAge()}
+	if threshold > 0 {
+		d.Rule = tropic.DisclosureRule(threshold)
+	}
+	var raw []tropic.Table
+	for _, f := range tropic.Figures {
+		for _, dim := range f.Dimensions() {
+			t, err := st.Breakdown(ctx, f, dim, p, filter)
+			if err != nil {
+				return nil, err
+			}
+			raw = append(raw, t)
+		}
+		// Last year by month: the chart's comparison, and the headline's other count.
+		t, err := st.Breakdown(ctx, f, tropic.DimMonth, last, filter)
+		if err != nil {
+			return nil, err
+		}
+		raw = append(raw, t)
+	}
+	pub := raw
+	if threshold > 0 {
+		pub = tropic.Suppress(raw, threshold)
+	}
+	byID := map[string]tropic.Table{}
+	for _, t := range pub {
+		id := t.ID()
+		title := t.Title()
+		if t.Period == last {
+			id += "-last-year"
+			title += ", same period last year"
+		}
+		byID[id] = t
+		d.Tables = append(d.Tables, statsTable{ID: id, Title: title, Table: t})
+	}
+	for _, f := range tropic.Figures {
+		now, then := byID[string(f)+"-month"], byID[string(f)+"-month-last-year"]
+		h := statsHeadline{Figure: f, Sentence: tropic.Headline(f, now.Total.Count, then.Total.Count, threshold) + ".",
+			ThisYear: now.Total.Published, LastYear: then.Total.Published}
+		d.Headlines = append(d.Headlines, h)
+	}
+	for _, f := range chartFigures {
+		now, then := byID[string(f)+"-month"], byID[string(f)+"-month-last-year"]
+		d.Charts = append(d.Charts, monthChart(f, now, then, p, last))
+	}
+	return d, nil
+}
+
+// monthChart draws months this year against last year as grouped bars, with the
+// data as a table beneath. Withheld counts are not drawn; the table says why.
+func monthChart(f tropic.Figure, now, then tropic.Table, p, last tropic.Period) statsChart {
+	c := statsChart{ID: "chart-" + string(f), Title: f.Label() + " by month, this year and last year"}
+	n := len(now.Cells)
+	maxV := 1
+	for i := 0; i < n; i++ {
+		c.Rows = append(c.Rows, statsChartRow{Month: strings.Fields(now.Cells[i].Label)[0], ThisYear: now.Cells[i].Published})
+		if i < len(then.Cells) {
+			c.Rows[i].LastYear = then.Cells[i].Published
+		}
+		for _, cell := range []tropic.Cell{now.Cells[i], cellAt(then, i)} {
+			if _, err := strconv.Atoi(cell.Published); err == nil && cell.Count > maxV {
+				maxV = cell.Count
+			}
+		}
+	}
+	var desc []string
+	for _, r := range c.Rows {
+		desc = append(desc, fmt.Sprintf("%s: %s this year, %s last year", r.Month, r.ThisYear, r.LastYear))
+	}
+	c.Desc = "Bar chart. " + strings.Join(desc, "; ") + ". The same figures are in the table below."
+	const w, h, left, bottom, top = 640, 260, 40, 30, 10
+	plotH := h - bottom - top
+	slot := float64(w-left-10) / float64(max(n, 1))
+	bar := slot * 0.35
+	var b strings.Builder
+	fmt.Fprintf(&b, `<svg class="app-chart" viewBox="0 0 %d %d" width="100%%" role="img" aria-labelledby="%s-title %s-desc" xmlns="http://www.w3.org/2000/svg">`, w, h, c.ID, c.ID)
+	fmt.Fprintf(&b, `<title id="%s-title">%s</title><desc id="%s-desc">%s</desc>`, c.ID, template.HTMLEscapeString(c.Title), c.ID, template.HTMLEscapeString(c.Desc))
+	fmt.Fprintf(&b, `<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="#0b0c0c"/>`, left, h-bottom, w-10, h-bottom)
+	fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="12" text-anchor="end" fill="#0b0c0c">%d</text>`, left-4, top+10, maxV)
+	fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="12" text-anchor="end" fill="#0b0c0c">0</text>`, left-4, h-bottom)
+	for i := 0; i < n; i++ {
+		x := float64(left) + slot*float64(i) + slot*0.12
+		for j, cell := range []tropic.Cell{now.Cells[i], cellAt(then, i)} {
+			if _, err := strconv.Atoi(cell.Published); err != nil || cell.Count == 0 {
+				continue
+			}
+			bh := float64(plotH) * float64(cell.Count) / float64(maxV)
+			fill := "#1d70b8"
+			if j == 1 {
+				fill = "#505a5f"
+			}
+			fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s"/>`, x+float64(j)*bar, float64(h-bottom)-bh, bar, bh, fill)
+		}
+		fmt.Fprintf(&b, `<text x="%.1f" y="%d" font-size="12" text-anchor="middle" fill="#0b0c0c">%s</text>`, x+bar, h-bottom+16, template.HTMLEscapeString(c.Rows[i].Month[:3]))
+	}
+	fmt.Fprintf(&b, `<rect x="%d" y="2" width="10" height="10" fill="#1d70b8"/><text x="%d" y="11" font-size="12" fill="#0b0c0c">%d</text>`, w-200, w-186, p.From.Year())
+	fmt.Fprintf(&b, `<rect x="%d" y="2" width="10" height="10" fill="#505a5f"/><text x="%d" y="11" font-size="12" fill="#0b0c0c">%d</text>`, w-120, w-106, last.From.Year())
+	b.WriteString(`</svg>`)
+	c.SVG = template.HTML(b.String()) // built here from escaped text and numbers only
+	return c
+}
+
+func cellAt(t tropic.Table, i int) tropic.Cell {
+	if i < len(t.Cells) {
+		return t.Cells[i]
+	}
+	return tropic.Cell{Published: "0"}
+}
+
+type statsPage struct {
+	Layout
+	*statsData
+	Staff     bool
+	Base      string // "/statistics" or "/staff/statistics"
+	Query     string // the filters, for download links
+	From, To  string
+	District  string
+	AgencyID  string
+	Exploit   string
+	Districts []tropic.District
+	Agencies  []*tropic.Agency
+	Exploits  []tropic.ExploitationType
+}
+
+// now is the partnership's today.
+func (s *Server) statsNow() time.Time {
+	return s.now().In(s.deps.Stats.Zone())
+}
+
+func (s *Server) handlePublicStats() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s.deps.Stats == nil {
+			s.notFound(w, r)
+			return
+		}
+		d, err := s.buildStats(r.Context(), tropic.YearToDate(s.statsNow()), tropic.StatsFilter{}, s.cfg.StatsThreshold)
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		p := &statsPage{Layout: s.newLayout(r, "Modern slavery statistics"), statsData: d, Base: "/statistics"}
+		p.Public = true
+		s.render(w, r, http.StatusOK, "statistics", p)
+	})
+}
+
+// statsFile splits "referrals-district.csv" into the table and the format.
+func statsFile(name string) (id, format string, ok bool) {
+	for _, f := range []string{"csv", "json"} {
+		if id, found := strings.CutSuffix(name, "."+f); found {
+			return id, f, true
+		}
+	}
+	return "", "", false
+}
+
+func (s *Server) handlePublicStatsDownload() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s.deps.Stats == nil {
+			s.notFound(w, r)
+			return
+		}
+		d, err := s.buildStats(r.Context(), tropic.YearToDate(s.statsNow()), tropic.StatsFilter{}, s.cfg.StatsThreshold)
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		s.writeStatsFile(w, r, d)
+	})
+}
+
+func (s *Server) writeStatsFile(w http.ResponseWriter, r *http.Request, d *statsData) {
+	id, format, ok := statsFile(r.PathValue("file"))
+	if !ok {
+		s.notFound(w, r)
+		return
+	}
+	for _, t := range d.Tables {
+		if t.ID != id {
+			continue
+		}
+		if format == "json" {
+			w.Header().Set("Content-Disposition", `attachment; filename="`+id+`.json"`)
+			writeJSON(w, http.StatusOK, apiStatsTableFrom(t, d))
+			return
+		}
+		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+		w.Header().Set("Content-Disposition", `attachment; filename="`+id+`.csv"`)
+		w.Header().Set("Cache-Control", "no-store")
+		cw := csv.NewWriter(w)
+		cw.Write([]string{statsCSVCell(t.Title + ", " + t.Period.String())})
+		if d.Rule != "" {
+			cw.Write([]string{statsCSVCell(d.Rule)})
+		}
+		cw.Write([]string{statsCSVCell(t.Dimension.Label()), "Count"})
+		for _, c := range t.Cells {
+			cw.Write([]string{statsCSVCell(c.Label), statsCSVCell(c.Published)})
+		}
+		cw.Write([]string{"Total", statsCSVCell(t.Total.Published)})
+		cw.Flush()
+		return
+	}
+	s.notFound(w, r)
+}
+
+// statsCSVCell protects a cell from formula injection: a spreadsheet would run a cell
+// starting with = + - @ (or a tab or carriage return) as a formula.
+func statsCSVCell(v string) string {
+	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
+		return "'" + v
+	}
+	return v
+}
+
+// The JSON form, for downloads and GET /api/v1/statistics.
+
+type apiStatsCell struct {
+	Label string `json:"label"`
+	Value string `json:"value"`
+}
+
+type apiStatsTable struct {
+	ID        string         `json:"id"`
+	Title     string         `json:"title"`
+	Figure    string         `json:"figure"`
+	Dimension string         `json:"dimension"`
+	From      string         `json:"from"`
+	To        string         `json:"to"`
+	Cells     []apiStatsCell `json:"cells"`
+	Total     string         `json:"total"`
+	Withheld  bool           `json:"withheld"`
+	Rule      string         `json:"rule,omitempty"`
+}
+
+type apiStatsHeadline struct {
+	Figure   string `json:"figure"`
+	Sentence string `json:"sentence"`
+	ThisYear string `json:"this_year"`
+	LastYear string `json:"last_year"`
+}
+
+type apiStats struct {
+	From          string             `json:"from"`
+	To            string             `json:"to"`
+	LastYearFrom  string             `json:"last_year_from"`
+	LastYearTo    string             `json:"last_year_to"`
+	Threshold     int                `json:"threshold"`
+	Rule          string             `json:"rule"`
+	MaxAgeSeconds int                `json:"max_age_seconds"`
+	Headlines     []apiStatsHeadline `json:"headlines"`
+	Tables        []apiStatsTable    `json:"tables"`
+}
+
+func apiStatsTableFrom(t statsTable, d *statsData) apiStatsTable {
+	out := apiStatsTable{ID: t.ID, Title: t.Title, Figure: string(t.Figure), Dimension: string(t.Dimension),
+		From: t.Period.From.Format(time.DateOnly), To: t.Period.To.Format(time.DateOnly),
+		Total: t.Total.Published, Withheld: t.Withheld, Rule: d.Rule, Cells: []apiStatsCell{}}
+	for _, c := range t.Cells {
+		out.Cells = append(out.Cells, apiStatsCell{Label: c.Label, Value: c.Published})
+	}
+	return out
+}
+
+func (s *Server) handleAPIStats() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s.deps.Stats == nil {
+			s.notFound(w, r)
+			return
+		}
+		d, err := s.buildStats(r.Context(), tropic.YearToDate(s.statsNow()), tropic.StatsFilter{}, s.cfg.StatsThreshold)
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		out := apiStats{From: d.Period.From.Format(time.DateOnly), To: d.Period.To.Format(time.DateOnly),
+			LastYearFrom: d.LastYear.From.Format(time.DateOnly), LastYearTo: d.LastYear.To.Format(time.DateOnly),
+			Threshold: d.Threshold, Rule: d.Rule, MaxAgeSeconds: int(d.MaxAge.Seconds()),
+			Headlines: []apiStatsHeadline{}, Tables: []apiStatsTable{}}
+		for _, h := range d.Headlines {
+			out.Headlines = append(out.Headlines, apiStatsHeadline{Figure: string(h.Figure), Sentence: h.Sentence, ThisYear: h.ThisYear, LastYear: h.LastYear})
+		}
+		for _, t := range d.Tables {
+			out.Tables = append(out.Tables, apiStatsTableFrom(t, d))
+		}
+		writeJSON(w, http.StatusOK, out)
+	})
+}
+
+// Staff statistics: analysts only, exact counts, filters.
+
+func canAnalyse(u *tropic.User) bool {
+	return u != nil && (u.Has(tropic.RoleAnalyst) || u.Has(tropic.RoleAdmin))
+}
+
+// requireAnalyst answers as a missing page to anyone but analysts (and administrators).
+func (s *Server) requireAnalyst(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !canAnalyse(userFrom(r.Context())) || s.deps.Stats == nil {
+			s.notFound(w, r)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// staffStatsRequest reads the filters; bad dates are reported on the page.
+func (s *Server) staffStatsRequest(r *http.Request) (*statsPage, tropic.Period, tropic.StatsFilter) {
+	p := &statsPage{Layout: s.newLayout(r, "Statistics"), Staff: true, Base: "/staff/statistics"}
+	p.Nav = "statistics"
+	q := r.URL.Query()
+	period := tropic.YearToDate(s.statsNow())
+	p.From, p.To = q.Get("from"), q.Get("to")
+	parse := func(field, v string, into *time.Time) {
+		if v == "" {
+			return
+		}
+		d, err := time.Parse(time.DateOnly, strings.TrimSpace(v))
+		if err != nil {
+			p.Errors = append(p.Errors, FieldError{Field: field, Message: "Enter a date like 2017-01-31"})
+			return
+		}
+		*into = d
+	}
+	parse("from", p.From, &period.From)
+	parse("to", p.To, &period.To)
+	if !period.Valid() {
+		p.Errors = append(p.Errors, FieldError{Field: "to", Message: "The end date must be on or after the start date"})
+		period = tropic.YearToDate(s.statsNow())
+	}
+	if p.From == "" {
+		p.From = period.From.Format(time.DateOnly)
+	}
+	if p.To == "" {
+		p.To = period.To.Format(time.DateOnly)
+	}
+	var f tropic.StatsFilter
+	p.District = q.Get("district")
+	f.District = p.District
+	p.AgencyID = q.Get("agency")
+	if id, err := strconv.ParseInt(p.AgencyID, 10, 64); err == nil {
+		f.AgencyID = id
+	}
+	p.Exploit = q.Get("exploitation")
+	if t := tropic.ExploitationType(p.Exploit); t.Valid() {
+		f.Exploitation = t
+	}
+	p.Query = r.URL.RawQuery
+	return p, period, f
+}
+
+func (s *Server) handleStaffStats() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p, period, f := s.staffStatsRequest(r)
+		d, err := s.buildStats(r.Context(), period, f, 0)
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		p.statsData = d
+		if s.deps.Reports != nil {
+			p.Districts, _ = s.deps.Reports.FindDistricts(r.Context())
+		}
+		if s.deps.Agencies != nil {
+			p.Agencies, _ = s.deps.Agencies.FindAgencies(r.Context())
+		}
+		p.Exploits = append([]tropic.ExploitationType(nil), tropic.ExploitationTypes...)
+		status := http.StatusOK
+		if len(p.Errors) > 0 {
+			status = http.StatusBadRequest
+		}
+		s.render(w, r, status, "statistics", p)
+	})
+}
+
+func (s *Server) handleStaffStatsDownload() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, period, f := s.staffStatsRequest(r)
+		d, err := s.buildStats(r.Context(), period, f, 0)
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		s.writeStatsFile(w, r, d)
+	})
+}

@@ -1,0 +1,173 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"tropic/internal/tropic"
+)
+
+// seedStats writes the seed's offences (18 this year to 27 July 2017, 7 in the same
+// span of 2016) and 24 NRM referrals, 3 of them in Broxbourne.
+func seedStats(t *testing.T, ts *testServer) {
+	t.Helper()
+	ctx := context.Background()
+	exec := func(q string, args ...any) {
+		t.Helper()
+		if _, err := ts.db.SQL().ExecContext(ctx, q, args...); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	london, _ := time.LoadLocation("Europe/London")
+	ts.clock.Set(time.Date(2017, 7, 26, 15, 0, 0, 0, london))
+	n := 0
+	addCase := func(district, crimeRef string, at time.Time) {
+		n++
+		exec(`INSERT INTO cases (reference, owner_agency_id, title, title_folded, district, exploitation, opened_at,
+			crime_reference, offence, crime_recorded_at, updated_at) VALUES (?, ?, 'Case', 'case', ?, 'labour', ?, ?, 'msa_s1', ?, ?)`,
+			fmt.Sprintf("C-WEB-%d", n), ts.agency.ID, district, at.UTC(), crimeRef, at.UTC(), at.UTC())
+	}
+	for _, d := range [][2]string{{"watford", "Watford"}, {"dacorum", "Dacorum"}, {"broxbourne", "Broxbourne"}} {
+		exec(`INSERT INTO districts (slug, name, created_at) VALUES (?, ?, ?)`, d[0], d[1], time.Now().UTC())
+	}
+	for i := 0; i < 18; i++ {
+		addCase("watford", fmt.Sprintf("41/%d/17", i), time.Date(2017, time.Month(1+i%7), 1+i, 10, 0, 0, 0, london))
+	}
+	for i := 0; i < 7; i++ {
+		addCase("dacorum", fmt.Sprintf("41/%d/16", i), time.Date(2016, time.Month(1+i), 3, 10, 0, 0, 0, london))
+	}
+	when := time.Date(2017, 3, 1, 12, 0, 0, 0, time.UTC)
+	for dist, k := range map[string]int{"watford": 9, "dacorum": 12, "broxbourne": 3} {
+		for i := 0; i < k; i++ {
+			addCase(dist, "", when)
+			exec(`INSERT INTO people (owner_agency_id, created_at, updated_at) VALUES (?, ?, ?)`, ts.agency.ID, when, when)
+			nat := "British"
+			if dist == "broxbourne" && i == 0 {
+				nat = "=HYPERLINK(\"http://evil\")"
+			}
+			exec(`INSERT INTO referrals (route, case_id, person_id, agency_id, age_group, submitted_on, exploitation, gender, nationality, created_at, updated_at)
+				VALUES ('nrm', (SELECT MAX(id) FROM cases), (SELECT MAX(id) FROM people), ?, 'adult', '2017-03-01', 'labour', 'male', ?, ?, ?)`, ts.agency.ID, nat, when, when)
+		}
+	}
+}
+
+func TestPublicStatistics(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t, Config{MFAWaived: true})
+	seedStats(t, ts)
+	c := ts.client(t)
+
+	res := c.get("/statistics")
+	if res.status != http.StatusOK {
+		t.Fatalf("GET /statistics: %d\n%s", res.status, ts.logs.String())
+	}
+	wantContains(t, res.body,
+		"18 offences recorded so far this year, against 7 in the same period last year.",
+		`Counts from 1 to 4 are shown as &#34;fewer than 5&#34;`,
+		"Exit this page", `href="/exit"`,
+		`<svg class="app-chart"`, `<title id="chart-offences-title">`, `<desc id="chart-offences-desc">`,
+		"/statistics/referrals-district.csv", "/statistics/referrals-district.json")
+	main := mainContent(res.body)
+	if strings.Contains(main, "<script") {
+		t.Error("the dashboard's content has a script")
+	}
+
+	// The district with 3 referrals: "fewer than 5", and not recoverable from the total.
+	res = c.get("/statistics/referrals-district.json")
+	wantStatus(t, res, http.StatusOK)
+	var tb apiStatsTable
+	if err := json.Unmarshal([]byte(res.body), &tb); err != nil {
+		t.Fatal(err)
+	}
+	if tb.Total != "24" {
+		t.Errorf("total %q", tb.Total)
+	}
+	shown, hidden := 0, 0
+	for _, cell := range tb.Cells {
+		if cell.Label == "Broxbourne" && cell.Value != "fewer than 5" {
+			t.Errorf("Broxbourne %q", cell.Value)
+		}
+		var v int
+		if _, err := fmt.Sscan(cell.Value, &v); err == nil {
+			shown += v
+		} else {
+			hidden++
+		}
+	}
+	if hidden < 2 || 24-shown == 3 {
+		t.Errorf("Broxbourne recoverable: %d hidden, 24 - %d shown", hidden, shown)
+	}
+
+	// CSV: formula injection neutralised, rule stated.
+	res = c.get("/statistics/referrals-nationality.csv")
+	wantStatus(t, res, http.StatusOK)
+	if ct := res.header.Get("Content-Type"); !strings.HasPrefix(ct, "text/csv") {
+		t.Errorf("Content-Type %q", ct)
+	}
+	wantContains(t, res.body, `'=HYPERLINK`, "fewer than 5")
+	if strings.Contains(res.body, "\n=") || strings.Contains(res.body, "\n\"=") {
+		t.Errorf("a cell starts with =:\n%s", res.body)
+	}
+	wantStatus(t, c.get("/statistics/nothing.csv"), http.StatusNotFound)
+
+	// The JSON API needs no token.
+	res = c.get("/api/v1/statistics")
+	wantStatus(t, res, http.StatusOK)
+	var all apiStats
+	if err := json.Unmarshal([]byte(res.body), &all); err != nil {
+		t.Fatal(err)
+	}
+	if all.Threshold != 5 || all.From != "2017-01-01" || all.To != "2017-07-26" || len(all.Tables) == 0 {
+		t.Errorf("api %+v", all)
+	}
+	found := false
+	for _, h := range all.Headlines {
+		if h.Figure == "offences" {
+			found = h.Sentence == "18 offences recorded so far this year, against 7 in the same period last year."
+		}
+	}
+	if !found {
+		t.Errorf("headlines %+v", all.Headlines)
+	}
+	for _, tbl := range all.Tables {
+		for _, cell := range tbl.Cells {
+			var v int
+			if _, err := fmt.Sscan(cell.Value, &v); err == nil && v > 0 && v < 5 {
+				t.Errorf("%s %s published %d", tbl.ID, cell.Label, v)
+			}
+		}
+	}
+}
+
+func TestStaffStatistics(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t, Config{MFAWaived: true})
+	seedStats(t, ts)
+	ts.addUser("analyst@example.org", tropic.RoleAnalyst)
+	ts.addUser("worker@example.org", tropic.RoleCaseworker)
+
+	worker := ts.client(t)
+	worker.signInWaived("worker@example.org")
+	wantStatus(t, worker.get("/staff/statistics"), http.StatusNotFound)
+
+	analyst := ts.client(t)
+	analyst.signInWaived("analyst@example.org")
+	res := analyst.get("/staff/statistics")
+	wantStatus(t, res, http.StatusOK)
+	wantContains(t, res.body, "18 offences recorded so far this year, against 7 in the same period last year.", "exact counts")
+	res = analyst.get("/staff/statistics/referrals-district.csv?district=")
+	wantStatus(t, res, http.StatusOK)
+	wantContains(t, res.body, "Broxbourne,3")
+	res = analyst.get("/staff/statistics?district=watford")
+	wantStatus(t, res, http.StatusOK)
+	wantContains(t, res.body, "18 offences recorded so far this year, against none in the same period last year.")
+	res = analyst.get("/staff/statistics?from=2017-02-30")
+	wantStatus(t, res, http.StatusBadRequest)
+	wantContains(t, res.body, "Enter a date like")
+	wantStatus(t, ts.client(t).get("/staff/statistics"), http.StatusSeeOther)
+}
