@@ -250,7 +250,8 @@ func (s *CampaignService) ExportRecords(ctx context.Context, actor tropic.Actor)
 	if !actor.Has(tropic.RoleAnalyst) && actor.UserID != 0 {
 		return nil, tropic.Errorf(tropic.EFORBIDDEN, "Only analysts may export research data.")
 	}
-	tx, err := s.db.beginRead(ctx)
+	// A write transaction, so that the export is audited with what it read.
+	tx, err := s.db.beginTx(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -273,7 +274,7 @@ func (s *CampaignService) ExportRecords(ctx context.Context, actor tropic.Actor)
 		if err := rows.Scan(&id, &submitted, &ageGroup, &gender, &nat, &expl, &dob, &approx, &pGender, &pNat, &district); err != nil {
 			return nil, err
 		}
-		rec := tropic.ExportRecord{Gender: firstOf(gender, pGender), Nationality: firstOf(nat, pNat), District: firstOf(district)}
+		rec := tropic.ExportRecord{Gender: firstOf(gender, pGender), Nationality: tropic.KnownNationality(firstOf(nat, pNat)), District: firstOf(district)}
 		sub, err := time.Parse(time.DateOnly, submitted)
 		if err == nil {
 			rec.Year = sub.Year()
@@ -306,7 +307,12 @@ func (s *CampaignService) ExportRecords(ctx context.Context, actor tropic.Actor)
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	return out, nil
+	rows.Close()
+	if err := appendAudit(ctx, tx, actor, auditEntry{action: tropic.AuditResearchExport, objectType: "export",
+		detail: fmt.Sprintf("HTCDS extract of %d NRM referrals", len(out))}); err != nil {
+		return nil, err
+	}
+	return out, tx.Commit()
 }
 
 func firstOf(vs ...string) string {

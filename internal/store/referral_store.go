@@ -67,6 +67,9 @@ func dtnProblems(r *tropic.Referral, casePersonID int64) error {
 	if r.ICTG {
 		p.Add("ictg", "A Duty to Notify report is for adults: it holds no Independent Child Trafficking Guardian")
 	}
+	if n := strings.TrimSpace(r.Nationality); n != "" && tropic.KnownNationality(n) == "Other" {
+		p.Add("nationality", "On a Duty to Notify report, give the nationality only as one word from the list, like Albanian or Vietnamese; leave it blank if it is not on the list")
+	}
 	return p.Err()
 }
 

@@ -66,6 +66,20 @@ var nationalityRegions = map[string]string{
 	"brazilian": "Americas", "jamaican": "Americas",
 }
 
+// KnownNationality returns a nationality from the fixed list (lower case), "Other" for
+// one not on it and "unknown" for none: never what someone typed, which may carry
+// other words, into an export or a published table.
+func KnownNationality(nationality string) string {
+	n := strings.ToLower(strings.TrimSpace(nationality))
+	if n == "" || n == "unknown" {
+		return "unknown"
+	}
+	if _, ok := nationalityRegions[n]; ok {
+		return n
+	}
+	return "Other"
+}
+
 // Region is the world region of a nationality, "Other" for one not known, "unknown"
 // for none.
 func Region(nationality string) string {
