@@ -53,7 +53,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	}
 	recovery := tropic.RecoveryPeriod{Days: *recoveryDays, DaysBefore: tropic.DefaultRecoveryPeriod.DaysBefore, Change: tropic.DefaultRecoveryPeriod.Change}
 	svc.referrals.SetRecoveryPeriod(recovery)
-	cfg := web.Config{PartnershipName: *name, SecureCookies: *secure || *tlsCert != "", ExitURL: *exitURL, ClientIPHeader: *ipHeader, Recovery: recovery, Version: version}
+	cfg := web.Config{PartnershipName: *name, SecureCookies: *secure || *tlsCert != "", ExitURL: *exitURL, ClientIPHeader: *ipHeader, Recovery: recovery, BaseURL: mail.baseURL, Version: version}
 	return serve(ctx, e, log, svc, cfg, *addr, *tlsCert, *tlsKey, func(url string) {
 		fmt.Fprintf(e.stdout, "Tropic is running at %s (database: %s)\n", url, db.Dialect())
 	})

@@ -51,6 +51,21 @@ func (s *Server) liveCampaigns(ctx context.Context) []*tropic.Campaign {
 	return out
 }
 
+// liveCampaignHowHeard returns v when it is the "how did you hear" answer of a
+// campaign running now, and "" otherwise: a link may choose an existing answer and
+// nothing more.
+func (s *Server) liveCampaignHowHeard(ctx context.Context, v string) string {
+	if !strings.HasPrefix(v, "campaign:") {
+		return ""
+	}
+	for _, c := range s.liveCampaigns(ctx) {
+		if c.HowHeard() == v {
+			return v
+		}
+	}
+	return ""
+}
+
 type campaignRow struct {
 	*tropic.Campaign
 	Live bool
@@ -239,7 +254,9 @@ func (s *Server) handleCampaignPublic() http.Handler {
 			ReportURL: "/report/new?how_heard=" + url.QueryEscape(c.HowHeard())}
 		p.Public = true
 		p.User = nil
-		page := "https://" + r.Host + "/campaigns/" + url.PathEscape(c.Slug)
+		// The address people share is the configured public one, never the request's
+		// Host header, which a client sets and a cache could keep.
+		page := strings.TrimRight(s.cfg.BaseURL, "/") + "/campaigns/" + url.PathEscape(c.Slug)
 		text := c.Name + " " + strings.Join(c.Hashtags, " ")
 		p.Share = []shareLink{
 			{"Share on X (Twitter)", "https://twitter.com/intent/tweet?text=" + url.QueryEscape(text) + "&url=" + url.QueryEscape(page)},

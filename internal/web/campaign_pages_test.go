@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -53,6 +54,46 @@ func TestCampaignPages(t *testing.T) {
 	choices := ts.srv.howHeardChoices(context.Background(), "")
 	if len(choices) == 0 || choices[0].Value != "campaign:spot-the-signs" {
 		t.Fatalf("live campaign not offered first: %+v", choices)
+	}
+	// The campaign page's link chooses the campaign's answer on the report form; a
+	// campaign that is not running, a made-up one or any other answer chooses nothing.
+	if !strings.Contains(pub.body, `href="/report/new?how_heard=campaign%3Aspot-the-signs"`) {
+		t.Errorf("the public page does not link to the form with the campaign chosen")
+	}
+	checkedRE := regexp.MustCompile(`name="how_heard" type="radio" value="([^"]*)" checked`)
+	checkedHowHeard := func(query string) string {
+		t.Helper()
+		r := ts.client(t).get("/report/new" + query)
+		if r.status != 200 {
+			t.Fatalf("GET /report/new%s: %d", query, r.status)
+		}
+		if strings.Count(r.body, `name="how_heard"`) == 0 {
+			t.Fatalf("no how_heard radios on /report/new%s", query)
+		}
+		m := checkedRE.FindAllStringSubmatch(r.body, -1)
+		if len(m) > 1 {
+			t.Fatalf("/report/new%s: %d answers checked", query, len(m))
+		}
+		if len(m) == 0 {
+			return ""
+		}
+		return m[0][1]
+	}
+	if got := checkedHowHeard("?how_heard=campaign:spot-the-signs"); got != "campaign:spot-the-signs" {
+		t.Errorf("live campaign link: checked %q", got)
+	}
+	past := url.Values{"name": {"Old push"}, "starts_on": {now.AddDate(0, 0, -40).Format("2006-01-02")}, "ends_on": {now.AddDate(0, 0, -30).Format("2006-01-02")}}
+	if r := an.post("/staff/campaigns/new", past); r.status != 303 {
+		t.Fatalf("create past campaign: %d %s", r.status, r.body)
+	}
+	for _, q := range []string{"", "?how_heard=campaign:old-push", "?how_heard=campaign:nope", "?how_heard=social_media",
+		"?how_heard=campaign:spot-the-signs%22%3E%3Cscript%3E", "?how_heard=" + url.QueryEscape(`"><script>alert(1)</script>`)} {
+		if got := checkedHowHeard(q); got != "" {
+			t.Errorf("/report/new%s checked %q, want nothing", q, got)
+		}
+	}
+	if r := ts.client(t).get("/report/new?how_heard=campaign:nope"); strings.Contains(r.body, "campaign:nope") {
+		t.Errorf("an unknown campaign from the query reached the form")
 	}
 	eff := an.get("/staff/campaigns/spot-the-signs/effect")
 	if eff.status != 200 || !strings.Contains(eff.body, "<svg") || !strings.Contains(eff.body, "Reports per week") {

@@ -491,9 +491,10 @@ func (s *Server) newReportFormPage(ctx context.Context, l Layout, f *reportForm)
 
 // howHeardChoices lists the answers to "how did you hear about this service".
 //
-// Live campaigns go first, as "campaign:SLUG" (tropic.HowHeardOptions says so, and
-// Report.Validate accepts them): when campaigns exist, list the live ones here. Until
-// then, an answer naming a campaign (from the API, or a campaign page's link) is kept.
+// Live campaigns go first, as "campaign:SLUG" (Report.Validate accepts them). An
+// answer already given that names another campaign (a report sent through the API,
+// or one whose campaign ended while it was being written) is kept. GET /report/new
+// chooses a campaign from its query only when it is live (liveCampaignHowHeard).
 func (s *Server) howHeardChoices(ctx context.Context, current string) []reportChoice {
 	var out []reportChoice
 	listed := false

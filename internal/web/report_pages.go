@@ -35,7 +35,9 @@ func (s *Server) handleReportStart() http.Handler {
 	})
 }
 
-// handleReportForm shows the blank form with a fresh form key.
+// handleReportForm shows the blank form with a fresh form key. A campaign page links
+// here with ?how_heard=campaign:SLUG: when that names a live campaign, its answer is
+// chosen already; anything else in the query is ignored.
 func (s *Server) handleReportForm() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		districts, err := s.deps.Reports.FindDistricts(r.Context())
@@ -44,6 +46,7 @@ func (s *Server) handleReportForm() http.Handler {
 			return
 		}
 		f := &reportForm{report: &tropic.Report{}, formKey: tropic.NewFormKey(), districts: districts}
+		f.report.HowHeard = s.liveCampaignHowHeard(r.Context(), r.URL.Query().Get("how_heard"))
 		s.render(w, r, http.StatusOK, "report_form", s.newReportFormPage(r.Context(), s.newLayout(r, "Report a concern"), f))
 	})
 }

@@ -29,6 +29,7 @@ type Config struct {
 	SessionIdle     time.Duration // idle expiry of staff sessions; 30 minutes by default
 	PasswordParams  auth.Params   // argon2id cost
 	LoginPolicy     tropic.LoginPolicy
+	BaseURL         string                // the public address of the service, for links shared outside it
 	ClientIPHeader  string                // behind a reverse proxy: the header holding the client's address, e.g. X-Forwarded-For
 	Recovery        tropic.RecoveryPeriod // the NRM recovery period; the zero value is the default
 	MaxFormBytes    int64                 // largest form body accepted
@@ -45,6 +46,9 @@ func (c *Config) setDefaults() {
 	}
 	if c.StatsThreshold < 2 {
 		c.StatsThreshold = tropic.DefaultDisclosureThreshold
+	}
+	if c.BaseURL == "" {
+		c.BaseURL = "http://127.0.0.1:8080"
 	}
 	if c.ExitURL == "" {
 		c.ExitURL = "https://www.bbc.co.uk/weather"
