@@ -25,8 +25,8 @@ func TestBrowserPublicStatisticsAreAccessible(t *testing.T) {
 			t.Errorf("the dashboard does not say %q", want)
 		}
 	}
-	if n := brEvalString(t, b, `String(document.querySelectorAll('svg.app-chart title').length)`); n != "3" {
-		t.Errorf("%s charts with a <title>, want 3", n)
+	if n := brEvalString(t, b, `String(document.querySelectorAll('svg.app-chart title').length)`); n != "9" {
+		t.Errorf("%s charts with a <title>, want 9 (3 by month, 3 by quarter, 3 by year)", n)
 	}
 	b.CheckAxe(t)
 	b.CheckNoConsoleErrors(t)

@@ -23,8 +23,14 @@ type StatsService struct {
 	zone *time.Location
 	ttl  time.Duration
 
-	mu    sync.Mutex
-	cache map[string]statsEntry
+	mu        sync.Mutex
+	cache     map[string]statsEntry
+	decisions map[string]decisionsEntry
+}
+
+type decisionsEntry struct {
+	at time.Time
+	d  tropic.NRMDecisions
 }
 
 type statsEntry struct {
@@ -40,7 +46,7 @@ func NewStatsService(db *DB) *StatsService {
 	if err != nil {
 		zone = time.UTC
 	}
-	return &StatsService{db: db, zone: zone, ttl: time.Minute, cache: map[string]statsEntry{}}
+	return &StatsService{db: db, zone: zone, ttl: time.Minute, cache: map[string]statsEntry{}, decisions: map[string]decisionsEntry{}}
 }
 
 // SetTTL sets how long answers are kept; 0 computes every answer afresh.
@@ -275,10 +281,22 @@ func (s *StatsService) labeller(ctx context.Context, d tropic.Dimension) (func(s
 	const none = "Not recorded"
 	switch d {
 	case tropic.DimExploitation:
+		// A fixed list, zeros included, so that a rare combination is never shown to
+		// exist: each single type, and "More than one type" for every combination.
+		const multiple = "More than one type"
+		var order []string
+		for _, t := range tropic.ExploitationTypes {
+			order = append(order, t.Label())
+		}
+		order = append(order, tropic.ExploitNotSpecified.Label(), multiple)
 		return func(k string) string {
 			set := tropic.ExploitationSet{Types: tropic.ParseExploitationTypes(k)}
+			set.Normalise()
+			if len(set.Types) > 1 {
+				return multiple
+			}
 			return set.Label()
-		}, nil, nil
+		}, order, nil
 	case tropic.DimAgeGroup:
 		return func(k string) string {
 			switch tropic.AgeGroup(k) {
@@ -314,12 +332,14 @@ func (s *StatsService) labeller(ctx context.Context, d tropic.Dimension) (func(s
 			return tropic.Offence(k).Label()
 		}, order, nil
 	case tropic.DimNationality:
+		// World regions from a fixed list, zeros included: never typed text, and never a
+		// row that shows a rare nationality exists.
 		return func(k string) string {
-			if strings.TrimSpace(k) == "" {
-				return none
+			if r := tropic.Region(k); r != "unknown" {
+				return r
 			}
-			return k
-		}, nil, nil
+			return none
+		}, []string{"United Kingdom", "Europe", "Asia", "Africa", "Americas", "Other"}, nil
 	case tropic.DimDistrict, tropic.DimAgency:
 		q := "SELECT slug, name FROM districts ORDER BY name"
 		if d == tropic.DimAgency {
@@ -361,4 +381,91 @@ func (s *StatsService) labeller(ctx context.Context, d tropic.Dimension) (func(s
 		}, order, nil
 	}
 	return func(k string) string { return k }, nil, nil
+}
+
+// Decisions are the NRM decisions made in p (by the decision's date) and their
+// waiting times in calendar days, kept for TTL like the counts.
+func (s *StatsService) Decisions(ctx context.Context, p tropic.Period, filter tropic.StatsFilter) (tropic.NRMDecisions, error) {
+	var out tropic.NRMDecisions
+	src, _ := sourceOf(tropic.FigureReferrals)
+	rgSrc, cgSrc := src, src
+	rgSrc.when, cgSrc.when = "x.rg_date", "x.cg_date"
+	rgCond, rgArgs := s.where(rgSrc, p, filter)
+	cgCond, cgArgs := s.where(cgSrc, p, filter)
+	key := fmt.Sprint("decisions", rgCond, rgArgs, cgCond, cgArgs)
+	now := time.Now()
+	if s.ttl > 0 {
+		s.mu.Lock()
+		e, ok := s.decisions[key]
+		s.mu.Unlock()
+		if ok && now.Sub(e.at) < s.ttl {
+			return e.d, nil
+		}
+	}
+	tx, err := s.db.beginRead(ctx)
+	if err != nil {
+		return out, err
+	}
+	defer tx.Rollback()
+	var rg, cg []float64
+	for _, q := range []struct {
+		cond string
+		args []any
+		cg   bool
+	}{{rgCond, rgArgs, false}, {cgCond, cgArgs, true}} {
+		rows, err := tx.Query(ctx, "SELECT x.submitted_on, x.rg_date, x.rg_outcome, x.cg_date, x.cg_outcome FROM "+src.from+" WHERE "+q.cond, q.args...)
+		if err != nil {
+			return out, fmt.Errorf("stats decisions: %w", err)
+		}
+		for rows.Next() {
+			var submitted, rgDate, rgOutcome, cgDate, cgOutcome string
+			if err := rows.Scan(&submitted, &rgDate, &rgOutcome, &cgDate, &cgOutcome); err != nil {
+				rows.Close()
+				return out, err
+			}
+			if !q.cg {
+				switch rgOutcome {
+				case tropic.RGPositive:
+					out.RGPositive++
+				case tropic.RGNegative:
+					out.RGNegative++
+				default:
+					continue
+				}
+				if d, ok := daysBetween(submitted, rgDate); ok {
+					rg = append(rg, d)
+				}
+				continue
+			}
+			switch cgOutcome {
+			case tropic.CGVictimTrafficking:
+				out.CGTrafficking++
+			case tropic.CGVictimSlavery:
+				out.CGSlavery++
+			case tropic.CGInsufficient:
+				out.CGInsufficient++
+			default:
+				continue
+			}
+			if d, ok := daysBetween(rgDate, cgDate); ok {
+				cg = append(cg, d)
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return out, err
+		}
+	}
+	times := decisionTimes{rg: rg, cg: cg}
+	f := times.figures()
+	out.RGMedianDays, out.RGP90Days, out.CGMedianDays, out.CGP90Days = f.RGMedianDays, f.RGP90Days, f.CGMedianDays, f.CGP90Days
+	if s.ttl > 0 {
+		s.mu.Lock()
+		if len(s.decisions) > 1024 {
+			s.decisions = map[string]decisionsEntry{}
+		}
+		s.decisions[key] = decisionsEntry{at: now, d: out}
+		s.mu.Unlock()
+	}
+	return out, nil
 }

@@ -33,6 +33,16 @@ func YearToDate(now time.Time) Period {
 	return Period{From: time.Date(d.Year(), 1, 1, 0, 0, 0, 0, time.UTC), To: d}
 }
 
+// PublishedYearToDate is the year to date that public figures cover: to the end of
+// the last complete month (in January, the whole of last year). Publishing only
+// complete months, fixed once published, stops anyone learning about one person by
+// comparing the figures of one day with the next.
+func PublishedYearToDate(now time.Time) Period {
+	d := dateOf(now)
+	end := time.Date(d.Year(), d.Month(), 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, -1)
+	return Period{From: time.Date(end.Year(), 1, 1, 0, 0, 0, 0, time.UTC), To: end}
+}
+
 // sameDayLastYear moves a date back a year; 29 February becomes 28 February.
 func sameDayLastYear(t time.Time) time.Time {
 	if t.Month() == time.February && t.Day() == 29 {
@@ -114,6 +124,10 @@ func (f Figure) nouns() (one, many string) {
 		return "NRM referral made", "NRM referrals made"
 	case FigureDtN:
 		return "Duty to Notify report made", "Duty to Notify reports made"
+	case FigureRGDecisions:
+		return "Reasonable Grounds decision made", "Reasonable Grounds decisions made"
+	case FigureCGDecisions:
+		return "Conclusive Grounds decision made", "Conclusive Grounds decisions made"
 	}
 	return string(f), string(f)
 }
@@ -133,6 +147,10 @@ func (f Figure) Label() string {
 		return "NRM referrals"
 	case FigureDtN:
 		return "Duty to Notify reports"
+	case FigureRGDecisions:
+		return "NRM Reasonable Grounds decisions"
+	case FigureCGDecisions:
+		return "NRM Conclusive Grounds decisions"
 	}
 	return string(f)
 }
@@ -170,6 +188,12 @@ func (d Dimension) Label() string {
 		return "Referring agency"
 	case DimOffence:
 		return "Offence"
+	case DimQuarter:
+		return "Quarter"
+	case DimYear:
+		return "Year"
+	case DimOutcome:
+		return "Outcome"
 	}
 	return string(d)
 }
@@ -505,8 +529,135 @@ type StatsService interface {
 	Breakdown(ctx context.Context, f Figure, d Dimension, p Period, filter StatsFilter) (Table, error)
 	// Months counts a figure month by month over a period, each month clipped to it.
 	Months(ctx context.Context, f Figure, p Period, filter StatsFilter) ([]int, error)
+	// Decisions are the NRM decisions made in a period and their waiting times.
+	Decisions(ctx context.Context, p Period, filter StatsFilter) (NRMDecisions, error)
 	// MaxAge is how stale an answer may be.
 	MaxAge() time.Duration
 	// Zone is the time zone whose days periods count.
 	Zone() *time.Location
+}
+
+// HeadlineFor says a figure over any period against the same period a year earlier:
+// "12 offences recorded from 1 March 2017 to 31 May 2017, against 7 in the same
+// period a year earlier". A year-to-date period reads as Headline does.
+func HeadlineFor(f Figure, p Period, ytd bool, thisYear, lastYear, threshold int) string {
+	if ytd {
+		return Headline(f, thisYear, lastYear, threshold)
+	}
+	s := Headline(f, thisYear, lastYear, threshold)
+	s = strings.Replace(s, "so far this year", "from "+p.String(), 1)
+	return strings.Replace(s, "in the same period last year", "in the same period a year earlier", 1)
+}
+
+// Trend units: a figure counted quarter by quarter or year by year.
+const (
+	DimQuarter Dimension = "quarter"
+	DimYear    Dimension = "year"
+)
+
+// QuarterPeriod is quarter q (1 to 4) of year.
+func QuarterPeriod(year, q int) Period {
+	from := time.Date(year, time.Month(3*(q-1)+1), 1, 0, 0, 0, 0, time.UTC)
+	return Period{From: from, To: from.AddDate(0, 3, -1)}
+}
+
+// QuarterOf is the quarter a date falls in.
+func QuarterOf(t time.Time) (year, q int) { return t.Year(), (int(t.Month())-1)/3 + 1 }
+
+// QuarterName is "2026-Q3".
+func QuarterName(year, q int) string { return fmt.Sprintf("%d-Q%d", year, q) }
+
+// QuarterLabel is "July to September 2026".
+func QuarterLabel(year, q int) string {
+	p := QuarterPeriod(year, q)
+	return p.From.Format("January") + " to " + p.To.Format("January 2006")
+}
+
+// ParseQuarter reads "2026-Q3".
+func ParseQuarter(s string) (year, q int, err error) {
+	y, qs, ok := strings.Cut(strings.ToUpper(strings.TrimSpace(s)), "-Q")
+	year, err1 := strconv.Atoi(y)
+	q, err2 := strconv.Atoi(qs)
+	if !ok || err1 != nil || err2 != nil || year < 1900 || year > 9999 || q < 1 || q > 4 {
+		return 0, 0, Errorf(EINVALID, "Enter a quarter like 2026-Q3.")
+	}
+	return year, q, nil
+}
+
+// TrendPeriod is one step of a trend: a quarter or a year, the last one clipped to
+// the trend's end.
+type TrendPeriod struct {
+	Label  string
+	Period Period
+}
+
+// TrendPeriods lists the n quarters (DimQuarter) or years (DimYear) ending with the
+// one holding to, oldest first; the last is clipped to to.
+func TrendPeriods(unit Dimension, to time.Time, n int) []TrendPeriod {
+	to = dateOf(to)
+	out := make([]TrendPeriod, 0, n)
+	for i := n - 1; i >= 0; i-- {
+		var tp TrendPeriod
+		if unit == DimYear {
+			y := to.Year() - i
+			tp = TrendPeriod{Label: strconv.Itoa(y), Period: Period{From: time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC), To: time.Date(y, 12, 31, 0, 0, 0, 0, time.UTC)}}
+		} else {
+			y, q := QuarterOf(to)
+			q -= i
+			for q < 1 {
+				q += 4
+				y--
+			}
+			tp = TrendPeriod{Label: QuarterName(y, q), Period: QuarterPeriod(y, q)}
+		}
+		if tp.Period.To.After(to) {
+			tp.Period.To = to
+			tp.Label += " (to " + to.Format("2 January") + ")"
+		}
+		out = append(out, tp)
+	}
+	return out
+}
+
+// Figures about NRM decisions, published as tables of their own.
+const (
+	FigureRGDecisions Figure    = "rg_decisions" // Reasonable Grounds decisions made
+	FigureCGDecisions Figure    = "cg_decisions" // Conclusive Grounds decisions made
+	DimOutcome        Dimension = "outcome"
+)
+
+// NRMDecisions are the NRM decisions made in a period (by the decision's date) and
+// how long they took, in calendar days: submission to a Reasonable Grounds decision,
+// and Reasonable Grounds to Conclusive Grounds. A suspension is not a decision.
+type NRMDecisions struct {
+	RGPositive, RGNegative                   int
+	CGTrafficking, CGSlavery, CGInsufficient int
+	RGMedianDays, RGP90Days                  float64
+	CGMedianDays, CGP90Days                  float64
+}
+
+// RGDecided and CGDecided count the decisions behind the waiting times.
+func (d NRMDecisions) RGDecided() int { return d.RGPositive + d.RGNegative }
+func (d NRMDecisions) CGDecided() int { return d.CGTrafficking + d.CGSlavery + d.CGInsufficient }
+
+// Tables are the decisions by outcome, with exact counts.
+func (d NRMDecisions) Tables(p Period) []Table {
+	rg := NewTable(FigureRGDecisions, DimOutcome, p, map[string]int{"Positive": d.RGPositive, "Negative": d.RGNegative}, []string{"Positive", "Negative"})
+	cg := NewTable(FigureCGDecisions, DimOutcome, p, map[string]int{
+		"Victim of human trafficking": d.CGTrafficking, "Victim of slavery, servitude or forced labour": d.CGSlavery, "Not enough evidence": d.CGInsufficient},
+		[]string{"Victim of human trafficking", "Victim of slavery, servitude or forced labour", "Not enough evidence"})
+	return []Table{rg, cg}
+}
+
+// WaitingTime is a median or 90th percentile as published: in days to one decimal
+// place, or withheld when fewer than threshold decisions are behind it (threshold
+// 0: always shown).
+func WaitingTime(days float64, decided, threshold int) string {
+	switch {
+	case decided == 0:
+		return "no decisions"
+	case threshold > 0 && decided < threshold:
+		return "not published (" + FewerThan(threshold) + " decisions)"
+	}
+	return strconv.FormatFloat(days, 'f', 1, 64) + " days"
 }

@@ -18,19 +18,22 @@ var templateFS embed.FS
 
 // Layout is what the page template needs; every page struct embeds it.
 type Layout struct {
-	Title       string // the page's own title, without the service name
-	Partnership string
-	Nonce       string
-	RequestID   string
-	Public      bool         // public pages carry "Exit this page"
-	User        *tropic.User // the signed-in member of staff, if any
-	MFAWaived   bool
-	Nav         string // the staff navigation item to mark as current
-	SigningIn   bool   // the sign-in pages: staff chrome, though nobody is signed in yet
-	ShowTriage  bool   // the user has the triage role: the navigation offers the triage queue
-	ShowCases   bool   // the user works cases: the navigation offers the cases and the NRM referrals
-	PrintOnly   bool   // a page made to print (the referral summary): printed without the service's chrome
-	Errors      []FieldError
+	Title         string // the page's own title, without the service name
+	Partnership   string
+	Nonce         string
+	RequestID     string
+	Public        bool         // public pages carry "Exit this page"
+	User          *tropic.User // the signed-in member of staff, if any
+	MFAWaived     bool
+	Nav           string // the staff navigation item to mark as current
+	SigningIn     bool   // the sign-in pages: staff chrome, though nobody is signed in yet
+	Show999       bool   // a public page without its own 999 warning: the layout adds one
+	ShowTriage    bool   // the user has the triage role: the navigation offers the triage queue
+	ShowCases     bool   // the user works cases: the navigation offers the cases and the NRM referrals
+	ShowStats     bool   // the user is an analyst or administrator: the navigation offers statistics
+	ShowCampaigns bool   // the user manages campaigns (analysts and administrators): the navigation offers them
+	PrintOnly     bool   // a page made to print (the referral summary): printed without the service's chrome
+	Errors        []FieldError
 }
 
 // FieldError is one entry of the error summary, linking to its field.
@@ -111,14 +114,16 @@ func parseTemplates() (map[string]*template.Template, error) {
 // newLayout fills the parts of the layout every page shares.
 func (s *Server) newLayout(r *http.Request, title string) Layout {
 	return Layout{
-		Title:       title,
-		Partnership: s.cfg.PartnershipName,
-		Nonce:       cspNonce(r.Context()),
-		RequestID:   requestID(r.Context()),
-		User:        userFrom(r.Context()),
-		MFAWaived:   s.cfg.MFAWaived,
-		ShowTriage:  canTriage(userFrom(r.Context())),
-		ShowCases:   canWorkCases(userFrom(r.Context())),
+		Title:         title,
+		Partnership:   s.cfg.PartnershipName,
+		Nonce:         cspNonce(r.Context()),
+		RequestID:     requestID(r.Context()),
+		User:          userFrom(r.Context()),
+		MFAWaived:     s.cfg.MFAWaived,
+		ShowTriage:    canTriage(userFrom(r.Context())),
+		ShowCases:     canWorkCases(userFrom(r.Context())),
+		ShowStats:     canAnalyse(userFrom(r.Context())) && s.deps.Stats != nil,
+		ShowCampaigns: canAnalyse(userFrom(r.Context())) && s.deps.Campaigns != nil,
 	}
 }
 
@@ -130,6 +135,10 @@ func (s *Server) signInLayout(r *http.Request, title string) Layout {
 	return l
 }
 
+// pagesWith999 are the public pages whose own content opens with the 999 warning;
+// every other public page gets a short line above its content (DESIGN.md §4 rule 6).
+var pagesWith999 = map[string]bool{"home": true, "report_start": true, "report_sent": true}
+
 // render writes a page. It renders into a buffer first so that a template error
 // becomes a clean 500, never half a page.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, data pageData) {
@@ -137,6 +146,9 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	if !ok {
 		s.serverError(w, r, fmt.Errorf("no template %q", name))
 		return
+	}
+	if l := data.layout(); l.Public && !pagesWith999[name] {
+		l.Show999 = true
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", data); err != nil {
@@ -159,6 +171,7 @@ type errorPage struct {
 func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int, heading, message string) {
 	p := &errorPage{Layout: s.newLayout(r, heading), Heading: heading, Message: message, Status: status}
 	p.Public = userFrom(r.Context()) == nil
+	p.Show999 = p.Public
 	t := s.templates["error"]
 	var buf bytes.Buffer
 	if t == nil || t.ExecuteTemplate(&buf, "layout", p) != nil {

@@ -80,6 +80,8 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /statistics", s.browser(s.handlePublicStats()))
 	mux.Handle("GET /statistics/{file}", s.browser(s.handlePublicStatsDownload()))
 	mux.Handle("GET /staff/statistics", s.browser(s.requireUser(s.requireAnalyst(s.handleStaffStats()))))
+	mux.Handle("GET /staff/statistics/quarterly", s.browser(s.requireUser(s.requireAnalyst(s.handleStaffQuarterly()))))
+	mux.Handle("GET /staff/statistics/quarterly.pdf", s.browser(s.requireUser(s.requireAnalyst(s.handleStaffQuarterlyPDF()))))
 	mux.Handle("GET /staff/statistics/{file}", s.browser(s.requireUser(s.requireAnalyst(s.handleStaffStatsDownload()))))
 
 	// Signing in.

@@ -51,7 +51,24 @@ type statsData struct {
 	Headlines        []statsHeadline
 	Charts           []statsChart
 	Tables           []statsTable
+	Trends           []statsTrend
+	Decisions        statsDecisions
 	MaxAge           time.Duration
+	YTD              bool // the period is the year to date: headlines read "so far this year"
+}
+
+// statsTrend is a figure quarter by quarter or year by year: a chart and its table.
+type statsTrend struct {
+	Chart statsChart
+	statsTable
+}
+
+// statsDecisions are the NRM waiting times as published.
+type statsDecisions struct {
+	RGDecided, CGDecided string
+	RGMedian, RGP90      string
+	CGMedian, CGP90      string
+	RGTable, CGTable     statsTable
 }
 
 // MaxAgeText is how stale the figures may be, in words.
@@ -71,7 +88,8 @@ func (d *statsData) MaxAgeText() string {
 func (s *Server) buildStats(ctx context.Context, p tropic.Period, filter tropic.StatsFilter, threshold int) (*statsData, error) {
 	st := s.deps.Stats
 	last := p.SamePeriodLastYear()
-	d := &statsData{Period: p, LastYear: last, Threshold: threshold, MaxAge: st.MaxAge()}
+	published := p == tropic.PublishedYearToDate(s.statsNow()) && p.From.Year() == p.To.Year() && p.From.Month() == time.January && p.From.Day() == 1
+	d := &statsData{Period: p, LastYear: last, Threshold: threshold, MaxAge: st.MaxAge(), YTD: p == tropic.YearToDate(s.statsNow()) || published}
 	if threshold > 0 {
 		d.Rule = tropic.DisclosureRule(threshold)
 	}
@@ -108,7 +126,12 @@ func (s *Server) buildStats(ctx context.Context, p tropic.Period, filter tropic.
 	}
 	for _, f := range tropic.Figures {
 		now, then := byID[string(f)+"-month"], byID[string(f)+"-month-last-year"]
-		h := statsHeadline{Figure: f, Sentence: tropic.Headline(f, now.Total.Count, then.Total.Count, threshold) + ".",
+		sentence := tropic.HeadlineFor(f, p, d.YTD, now.Total.Count, then.Total.Count, threshold)
+		if d.YTD && p != tropic.YearToDate(s.statsNow()) {
+			// Public figures run to the end of the last complete month: say so.
+			sentence = strings.Replace(sentence, "so far this year", "so far this year (to "+p.To.Format("2 January")+")", 1)
+		}
+		h := statsHeadline{Figure: f, Sentence: sentence + ".",
 			ThisYear: now.Total.Published, LastYear: then.Total.Published}
 		d.Headlines = append(d.Headlines, h)
 	}
@@ -116,7 +139,146 @@ func (s *Server) buildStats(ctx context.Context, p tropic.Period, filter tropic.
 		now, then := byID[string(f)+"-month"], byID[string(f)+"-month-last-year"]
 		d.Charts = append(d.Charts, monthChart(f, now, then, p, last))
 	}
+	if err := s.addTrends(ctx, d, pub, filter); err != nil {
+		return nil, err
+	}
+	if err := s.addDecisions(ctx, d, filter); err != nil {
+		return nil, err
+	}
 	return d, nil
+}
+
+// addTrends counts the charted figures quarter by quarter (eight quarters) and year
+// by year (five years) to the end of the period. Published (threshold > 0), a trend
+// is shown whole or not at all: it is withheld when any of its counts is small, or
+// when any month of the figure is withheld in the month tables, since quarters and
+// years are sums of months and of each other and could otherwise give a small
+// count away by subtraction.
+func (s *Server) addTrends(ctx context.Context, d *statsData, pub []tropic.Table, filter tropic.StatsFilter) error {
+	monthsSafe := map[tropic.Figure]bool{}
+	for _, f := range chartFigures {
+		monthsSafe[f] = true
+	}
+	for _, t := range pub {
+		if t.Dimension != tropic.DimMonth {
+			continue
+		}
+		for _, c := range t.Cells {
+			if t.Withheld || c.Suppress != tropic.NotSuppressed {
+				monthsSafe[t.Figure] = false
+			}
+		}
+	}
+	for _, unit := range []tropic.Dimension{tropic.DimQuarter, tropic.DimYear} {
+		n := 8
+		if unit == tropic.DimYear {
+			n = 5
+		}
+		steps := tropic.TrendPeriods(unit, d.Period.To, n)
+		span := tropic.Period{From: steps[0].Period.From, To: steps[len(steps)-1].Period.To}
+		for _, f := range chartFigures {
+			counts := map[string]int{}
+			var order []string
+			for _, step := range steps {
+				c, err := s.deps.Stats.Count(ctx, f, step.Period, filter)
+				if err != nil {
+					return err
+				}
+				counts[step.Label] = c
+				order = append(order, step.Label)
+			}
+			t := tropic.NewTable(f, unit, span, counts, order)
+			t.Total.Published = "" // a sum over the trend is not a figure anyone asked for
+			if d.Threshold > 0 {
+				t.Threshold = d.Threshold
+				safe := monthsSafe[f]
+				for _, c := range t.Cells {
+					if c.Count > 0 && c.Count < d.Threshold {
+						safe = false
+					}
+				}
+				if !safe {
+					t.Withheld = true
+					for i := range t.Cells {
+						t.Cells[i].Suppress = tropic.Secondary
+						t.Cells[i].Published = tropic.HiddenText
+					}
+				}
+			}
+			st := statsTable{ID: t.ID(), Title: f.Label() + " by " + strings.ToLower(unit.Label()), Table: t}
+			d.Trends = append(d.Trends, statsTrend{Chart: trendChart(st), statsTable: st})
+		}
+	}
+	return nil
+}
+
+// addDecisions adds the NRM decisions made in the period, by outcome, and the
+// waiting times. Published, the counts go through disclosure control and a median
+// or 90th percentile is shown only when at least threshold decisions are behind it.
+func (s *Server) addDecisions(ctx context.Context, d *statsData, filter tropic.StatsFilter) error {
+	dec, err := s.deps.Stats.Decisions(ctx, d.Period, filter)
+	if err != nil {
+		return err
+	}
+	tables := dec.Tables(d.Period)
+	if d.Threshold > 0 {
+		tables = tropic.Suppress(tables, d.Threshold)
+	}
+	var out []statsTable
+	for _, t := range tables {
+		st := statsTable{ID: t.ID(), Title: t.Title(), Table: t}
+		out = append(out, st)
+		d.Tables = append(d.Tables, st)
+	}
+	d.Decisions = statsDecisions{
+		RGDecided: tables[0].Total.Published, CGDecided: tables[1].Total.Published,
+		RGMedian: tropic.WaitingTime(dec.RGMedianDays, dec.RGDecided(), d.Threshold),
+		RGP90:    tropic.WaitingTime(dec.RGP90Days, dec.RGDecided(), d.Threshold),
+		CGMedian: tropic.WaitingTime(dec.CGMedianDays, dec.CGDecided(), d.Threshold),
+		CGP90:    tropic.WaitingTime(dec.CGP90Days, dec.CGDecided(), d.Threshold),
+		RGTable:  out[0], CGTable: out[1],
+	}
+	return nil
+}
+
+// trendChart draws a trend as bars, with a text alternative; the data table goes
+// beneath it. A withheld trend draws no bars.
+func trendChart(t statsTable) statsChart {
+	c := statsChart{ID: "chart-" + t.ID, Title: t.Title}
+	var desc []string
+	maxV := 1
+	for _, cell := range t.Cells {
+		desc = append(desc, cell.Label+": "+cell.Published)
+		if cell.Suppress == tropic.NotSuppressed && cell.Count > maxV {
+			maxV = cell.Count
+		}
+	}
+	c.Desc = "Bar chart. " + strings.Join(desc, "; ") + ". The same figures are in the table below."
+	if t.Withheld {
+		c.Desc = "No chart: the counts are too small to show safely."
+	}
+	const w, h, left, bottom, top = 640, 240, 50, 30, 10
+	plotH := h - bottom - top
+	n := len(t.Cells)
+	slot := float64(w-left-10) / float64(max(n, 1))
+	var b strings.Builder
+	fmt.Fprintf(&b, `<svg class="app-chart" viewBox="0 0 %d %d" width="100%%" role="img" aria-labelledby="%s-title %s-desc" xmlns="http://www.w3.org/2000/svg">`, w, h, c.ID, c.ID)
+	fmt.Fprintf(&b, `<title id="%s-title">%s</title><desc id="%s-desc">%s</desc>`, c.ID, template.HTMLEscapeString(c.Title), c.ID, template.HTMLEscapeString(c.Desc))
+	fmt.Fprintf(&b, `<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="#0b0c0c"/>`, left, h-bottom, w-10, h-bottom)
+	fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="12" text-anchor="end" fill="#0b0c0c">%d</text>`, left-4, top+10, maxV)
+	fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="12" text-anchor="end" fill="#0b0c0c">0</text>`, left-4, h-bottom)
+	for i, cell := range t.Cells {
+		x := float64(left) + slot*float64(i) + slot*0.15
+		if cell.Suppress == tropic.NotSuppressed && cell.Count > 0 {
+			bh := float64(plotH) * float64(cell.Count) / float64(maxV)
+			fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="#1d70b8"/>`, x, float64(h-bottom)-bh, slot*0.7, bh)
+		}
+		label, _, _ := strings.Cut(cell.Label, " (")
+		fmt.Fprintf(&b, `<text x="%.1f" y="%d" font-size="12" text-anchor="middle" fill="#0b0c0c">%s</text>`, x+slot*0.35, h-bottom+16, template.HTMLEscapeString(label))
+	}
+	b.WriteString(`</svg>`)
+	c.SVG = template.HTML(b.String()) // built here from escaped text and numbers only
+	return c
 }
 
 // monthChart draws months this year against last year as grouped bars, with the
@@ -206,7 +368,7 @@ func (s *Server) handlePublicStats() http.Handler {
 			s.notFound(w, r)
 			return
 		}
-		d, err := s.buildStats(r.Context(), tropic.YearToDate(s.statsNow()), tropic.StatsFilter{}, s.cfg.StatsThreshold)
+		d, err := s.buildStats(r.Context(), tropic.PublishedYearToDate(s.statsNow()), tropic.StatsFilter{}, s.cfg.StatsThreshold)
 		if err != nil {
 			s.serverError(w, r, err)
 			return
@@ -233,7 +395,7 @@ func (s *Server) handlePublicStatsDownload() http.Handler {
 			s.notFound(w, r)
 			return
 		}
-		d, err := s.buildStats(r.Context(), tropic.YearToDate(s.statsNow()), tropic.StatsFilter{}, s.cfg.StatsThreshold)
+		d, err := s.buildStats(r.Context(), tropic.PublishedYearToDate(s.statsNow()), tropic.StatsFilter{}, s.cfg.StatsThreshold)
 		if err != nil {
 			s.serverError(w, r, err)
 			return
@@ -248,7 +410,11 @@ func (s *Server) writeStatsFile(w http.ResponseWriter, r *http.Request, d *stats
 		s.notFound(w, r)
 		return
 	}
-	for _, t := range d.Tables {
+	all := append([]statsTable(nil), d.Tables...)
+	for _, t := range d.Trends {
+		all = append(all, t.statsTable)
+	}
+	for _, t := range all {
 		if t.ID != id {
 			continue
 		}
@@ -269,7 +435,9 @@ func (s *Server) writeStatsFile(w http.ResponseWriter, r *http.Request, d *stats
 		for _, c := range t.Cells {
 			cw.Write([]string{statsCSVCell(c.Label), statsCSVCell(c.Published)})
 		}
-		cw.Write([]string{"Total", statsCSVCell(t.Total.Published)})
+		if t.Total.Published != "" {
+			cw.Write([]string{"Total", statsCSVCell(t.Total.Published)})
+		}
 		cw.Flush()
 		return
 	}
@@ -340,7 +508,7 @@ func (s *Server) handleAPIStats() http.Handler {
 			s.notFound(w, r)
 			return
 		}
-		d, err := s.buildStats(r.Context(), tropic.YearToDate(s.statsNow()), tropic.StatsFilter{}, s.cfg.StatsThreshold)
+		d, err := s.buildStats(r.Context(), tropic.PublishedYearToDate(s.statsNow()), tropic.StatsFilter{}, s.cfg.StatsThreshold)
 		if err != nil {
 			s.serverError(w, r, err)
 			return

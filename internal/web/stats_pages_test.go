@@ -60,6 +60,9 @@ func TestPublicStatistics(t *testing.T) {
 	t.Parallel()
 	ts := newTestServer(t, Config{MFAWaived: true})
 	seedStats(t, ts)
+	// Public figures cover complete months only: on 1 August they run to 31 July.
+	london, _ := time.LoadLocation("Europe/London")
+	ts.clock.Set(time.Date(2017, 8, 1, 9, 0, 0, 0, london))
 	c := ts.client(t)
 
 	res := c.get("/statistics")
@@ -67,7 +70,7 @@ func TestPublicStatistics(t *testing.T) {
 		t.Fatalf("GET /statistics: %d\n%s", res.status, ts.logs.String())
 	}
 	wantContains(t, res.body,
-		"18 offences recorded so far this year, against 7 in the same period last year.",
+		"18 offences recorded so far this year (to 31 July), against 7 in the same period last year.",
 		`Counts from 1 to 4 are shown as &#34;fewer than 5&#34;`,
 		"Exit this page", `href="/exit"`,
 		`<svg class="app-chart"`, `<title id="chart-offences-title">`, `<desc id="chart-offences-desc">`,
@@ -109,7 +112,17 @@ func TestPublicStatistics(t *testing.T) {
 	if ct := res.header.Get("Content-Type"); !strings.HasPrefix(ct, "text/csv") {
 		t.Errorf("Content-Type %q", ct)
 	}
-	wantContains(t, res.body, `'=HYPERLINK`, "fewer than 5")
+	// Nationalities are published as world regions from a fixed list: what someone
+	// typed (here a formula) never reaches a published table.
+	wantContains(t, res.body, "fewer than 5", "Europe")
+	if strings.Contains(res.body, "HYPERLINK") {
+		t.Errorf("typed nationality text was published:\n%s", res.body)
+	}
+	for in, want := range map[string]string{"=1+1": "'=1+1", "+44": "'+44", "-2": "'-2", "@SUM(A1)": "'@SUM(A1)", "Europe": "Europe"} {
+		if got := statsCSVCell(in); got != want {
+			t.Errorf("statsCSVCell(%q) = %q, want %q", in, got, want)
+		}
+	}
 	if strings.Contains(res.body, "\n=") || strings.Contains(res.body, "\n\"=") {
 		t.Errorf("a cell starts with =:\n%s", res.body)
 	}
@@ -122,13 +135,13 @@ func TestPublicStatistics(t *testing.T) {
 	if err := json.Unmarshal([]byte(res.body), &all); err != nil {
 		t.Fatal(err)
 	}
-	if all.Threshold != 5 || all.From != "2017-01-01" || all.To != "2017-07-26" || len(all.Tables) == 0 {
+	if all.Threshold != 5 || all.From != "2017-01-01" || all.To != "2017-07-31" || len(all.Tables) == 0 {
 		t.Errorf("api %+v", all)
 	}
 	found := false
 	for _, h := range all.Headlines {
 		if h.Figure == "offences" {
-			found = h.Sentence == "18 offences recorded so far this year, against 7 in the same period last year."
+			found = h.Sentence == "18 offences recorded so far this year (to 31 July), against 7 in the same period last year."
 		}
 	}
 	if !found {
@@ -170,4 +183,71 @@ func TestStaffStatistics(t *testing.T) {
 	wantStatus(t, res, http.StatusBadRequest)
 	wantContains(t, res.body, "Enter a date like")
 	wantStatus(t, ts.client(t).get("/staff/statistics"), http.StatusSeeOther)
+}
+
+func TestStaffStatisticsComparisonsAndQuarterly(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t, Config{MFAWaived: true})
+	seedStats(t, ts)
+	// Six positive Reasonable Grounds decisions in March 2017, after 10 to 15 days.
+	for i := 0; i < 6; i++ {
+		if _, err := ts.db.SQL().ExecContext(context.Background(),
+			`UPDATE referrals SET rg_date = ?, rg_outcome = 'positive' WHERE id = (SELECT MIN(id) FROM referrals WHERE rg_outcome = '')`,
+			fmt.Sprintf("2017-03-%02d", 11+i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ts.addUser("analyst@example.org", tropic.RoleAnalyst)
+	ts.addUser("worker@example.org", tropic.RoleCaseworker)
+	worker := ts.client(t)
+	worker.signInWaived("worker@example.org")
+	wantStatus(t, worker.get("/staff/statistics/quarterly"), http.StatusNotFound)
+	wantStatus(t, worker.get("/staff/statistics/quarterly.pdf"), http.StatusNotFound)
+	res := worker.get("/staff")
+	if strings.Contains(res.body, `href="/staff/statistics"`) {
+		t.Error("a caseworker is offered statistics")
+	}
+
+	analyst := ts.client(t)
+	analyst.signInWaived("analyst@example.org")
+	res = analyst.get("/staff/statistics?from=2017-03-01&to=2017-03-31")
+	wantStatus(t, res, http.StatusOK)
+	wantContains(t, res.body, "24 NRM referrals made from 1 March 2017 to 31 March 2017, against none in the same period a year earlier.",
+		"Trends by quarter and year", "2017-Q1", `href="/staff/statistics"`, `href="/staff/campaigns"`,
+		"Median wait for Reasonable Grounds", "12.5 days")
+	res = analyst.get("/staff/statistics/offences-quarter.csv")
+	wantStatus(t, res, http.StatusOK)
+	wantContains(t, res.body, "2017-Q1")
+
+	res = analyst.get("/staff/statistics/quarterly?quarter=2017-Q1")
+	wantStatus(t, res, http.StatusOK)
+	wantContains(t, res.body, "Modern slavery statistics: January to March 2017", "in the same period a year earlier",
+		"from 1 January 2017 to 31 March 2017, against", "Reasonable Grounds decisions", "12.5 days", "How small numbers are shown", "fewer than 5")
+	res = analyst.get("/staff/statistics/quarterly.pdf?quarter=2017-Q1")
+	wantStatus(t, res, http.StatusOK)
+	if !strings.HasPrefix(res.body, "%PDF") || res.header.Get("Content-Type") != "application/pdf" ||
+		!strings.HasPrefix(res.header.Get("Content-Disposition"), "attachment") || res.header.Get("Cache-Control") != "no-store" {
+		t.Fatalf("not a PDF download: %q %v", res.body[:min(20, len(res.body))], res.header)
+	}
+	wantContains(t, res.body, "Modern slavery statistics: January to March 2017", "NRM referrals made")
+	wantStatus(t, analyst.get("/staff/statistics/quarterly?quarter=2099-Q1"), http.StatusBadRequest)
+	wantStatus(t, analyst.get("/staff/statistics/quarterly?quarter=nonsense"), http.StatusBadRequest)
+
+	// The public page: trends and decisions under disclosure control.
+	res = ts.client(t).get("/statistics")
+	wantStatus(t, res, http.StatusOK)
+	wantContains(t, res.body, "Trends by quarter and year", "National Referral Mechanism decisions", `href="/statistics">Statistics</a>`)
+}
+
+func TestPublicStatisticsCoverOnlyCompleteMonths(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t, Config{MFAWaived: true})
+	seedStats(t, ts) // the clock stands at 26 July 2017
+	res := ts.client(t).get("/statistics")
+	wantStatus(t, res, http.StatusOK)
+	// The July offences are not published until July is over.
+	wantContains(t, res.body, "so far this year (to 30 June)")
+	if strings.Contains(res.body, "18 offences") {
+		t.Errorf("the public page counts a month not yet complete")
+	}
 }

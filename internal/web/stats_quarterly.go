@@ -1,0 +1,194 @@
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"github.com/go-pdf/fpdf"
+
+	"tropic/internal/tropic"
+)
+
+// The quarterly report for the steering group and the Police and Crime
+// Commissioner: the quarter against the same quarter a year earlier, the year to
+// the quarter's end against the same days a year earlier, the main tables and the
+// NRM waiting times. It goes beyond the partnership, so it is published under
+// disclosure control, and says so.
+
+type quarterlyReport struct {
+	Layout
+	Quarter, Label string
+	Rule           string
+	Quarterly      []string // headline sentences: the quarter against a year earlier
+	YearToDate     []string // the year to the quarter's end against a year earlier
+	YTDPeriod      tropic.Period
+	Stats          *statsData
+	Main           []statsTable
+}
+
+// mainQuarterlyTables are the tables the report prints.
+var mainQuarterlyTables = map[string]bool{
+	"reports-district": true, "cases-exploitation": true, "offences-offence": true, "offences-district": true,
+	"referrals-exploitation": true, "referrals-age_group": true, "referrals-gender": true, "referrals-nationality": true,
+	"referrals-district": true, "referrals-agency": true, "dtn-exploitation": true,
+	"rg_decisions-outcome": true, "cg_decisions-outcome": true,
+}
+
+// quarterly builds the report for ?quarter=2026-Q3 (default: the current quarter);
+// a quarter in progress runs to today.
+func (s *Server) quarterly(r *http.Request) (*quarterlyReport, int, error) {
+	today := s.statsNow()
+	year, q := tropic.QuarterOf(today)
+	rep := &quarterlyReport{Layout: s.newLayout(r, "Quarterly statistics report")}
+	rep.Nav = "statistics"
+	rep.PrintOnly = true
+	if v := r.URL.Query().Get("quarter"); v != "" {
+		y, qq, err := tropic.ParseQuarter(v)
+		if err != nil {
+			return nil, http.StatusBadRequest, err
+		}
+		year, q = y, qq
+	}
+	p := tropic.QuarterPeriod(year, q)
+	todayDate := tropic.NewPeriod(today, today).To
+	if p.From.After(todayDate) {
+		return nil, http.StatusBadRequest, tropic.Errorf(tropic.EINVALID, "Choose a quarter that has started.")
+	}
+	if p.To.After(todayDate) {
+		p.To = todayDate
+	}
+	rep.Quarter, rep.Label = tropic.QuarterName(year, q), tropic.QuarterLabel(year, q)
+	threshold := s.cfg.StatsThreshold
+	rep.Rule = tropic.DisclosureRule(threshold)
+	d, err := s.buildStats(r.Context(), p, tropic.StatsFilter{}, threshold)
+	if err != nil {
+		return nil, http.StatusInternalServerError, err
+	}
+	rep.Stats = d
+	for _, h := range d.Headlines {
+		rep.Quarterly = append(rep.Quarterly, h.Sentence)
+	}
+	ytd := tropic.NewPeriod(p.To.AddDate(0, 0, -p.To.YearDay()+1), p.To)
+	rep.YTDPeriod = ytd
+	for _, f := range tropic.Figures {
+		now, err := s.deps.Stats.Count(r.Context(), f, ytd, tropic.StatsFilter{})
+		if err != nil {
+			return nil, http.StatusInternalServerError, err
+		}
+		then, err := s.deps.Stats.Count(r.Context(), f, ytd.SamePeriodLastYear(), tropic.StatsFilter{})
+		if err != nil {
+			return nil, http.StatusInternalServerError, err
+		}
+		rep.YearToDate = append(rep.YearToDate, tropic.HeadlineFor(f, ytd, false, now, then, threshold)+".")
+	}
+	for _, t := range d.Tables {
+		if mainQuarterlyTables[t.ID] {
+			rep.Main = append(rep.Main, t)
+		}
+	}
+	return rep, http.StatusOK, nil
+}
+
+func (s *Server) quarterlyFail(w http.ResponseWriter, r *http.Request, status int, err error) {
+	if status == http.StatusBadRequest {
+		http.Error(w, tropic.ErrorMessage(err), status)
+		return
+	}
+	s.serverError(w, r, err)
+}
+
+func (s *Server) handleStaffQuarterly() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rep, status, err := s.quarterly(r)
+		if err != nil {
+			s.quarterlyFail(w, r, status, err)
+			return
+		}
+		s.render(w, r, http.StatusOK, "statistics_quarterly", rep)
+	})
+}
+
+func (s *Server) handleStaffQuarterlyPDF() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rep, status, err := s.quarterly(r)
+		if err != nil {
+			s.quarterlyFail(w, r, status, err)
+			return
+		}
+		b, err := quarterlyPDF(rep)
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		w.Header().Set("Content-Type", "application/pdf")
+		w.Header().Set("Content-Disposition", `attachment; filename="statistics-`+rep.Quarter+`.pdf"`)
+		w.Header().Set("Cache-Control", "no-store")
+		w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+		w.Write(b)
+	})
+}
+
+// quarterlyPDF writes the report as an A4 PDF, uncompressed so that its text stays
+// searchable.
+func quarterlyPDF(rep *quarterlyReport) ([]byte, error) {
+	title := "Modern slavery statistics: " + rep.Label
+	pdf := fpdf.New("P", "mm", "A4", "")
+	pdf.SetTitle(title, true)
+	pdf.SetCreator("Tropic, "+rep.Partnership, true)
+	pdf.SetCompression(false)
+	pdf.SetMargins(18, 18, 18)
+	pdf.SetAutoPageBreak(true, 18)
+	tr := pdf.UnicodeTranslatorFromDescriptor("")
+	pdf.SetFooterFunc(func() {
+		pdf.SetY(-12)
+		pdf.SetFont("Helvetica", "", 8)
+		pdf.CellFormat(0, 5, tr(fmt.Sprintf("%s. Quarterly report %s. Page %d", rep.Partnership, rep.Quarter, pdf.PageNo())), "", 0, "C", false, 0, "")
+	})
+	heading := func(text string) {
+		pdf.Ln(2)
+		pdf.SetFont("Helvetica", "B", 12)
+		pdf.MultiCell(0, 7, tr(text), "B", "L", false)
+		pdf.Ln(1)
+		pdf.SetFont("Helvetica", "", 10)
+	}
+	bullets := func(lines []string) {
+		for _, l := range lines {
+			pdf.MultiCell(0, 5, tr("- "+l), "", "L", false)
+		}
+	}
+	pdf.AddPage()
+	pdf.SetFont("Helvetica", "B", 16)
+	pdf.MultiCell(0, 8, tr(title), "", "L", false)
+	pdf.SetFont("Helvetica", "", 10)
+	pdf.MultiCell(0, 5, tr(rep.Partnership+", for the steering group and the Police and Crime Commissioner. "+
+		rep.Stats.Period.String()+", against "+rep.Stats.LastYear.String()+"."), "", "L", false)
+	heading("The quarter against the same quarter a year earlier")
+	bullets(rep.Quarterly)
+	heading("The year to date against the same period last year (" + rep.YTDPeriod.String() + ")")
+	bullets(rep.YearToDate)
+	heading("NRM decisions and waiting times (calendar days)")
+	d := rep.Stats.Decisions
+	bullets([]string{
+		"Reasonable Grounds decisions: " + d.RGDecided + "; median wait " + d.RGMedian + ", 90th percentile " + d.RGP90,
+		"Conclusive Grounds decisions: " + d.CGDecided + "; median wait " + d.CGMedian + ", 90th percentile " + d.CGP90,
+	})
+	for _, t := range rep.Main {
+		heading(t.Title)
+		for _, c := range t.Cells {
+			pdf.CellFormat(120, 5, tr(c.Label), "", 0, "L", false, 0, "")
+			pdf.CellFormat(0, 5, tr(c.Published), "", 1, "R", false, 0, "")
+		}
+		pdf.SetFont("Helvetica", "B", 10)
+		pdf.CellFormat(120, 5, "Total", "", 0, "L", false, 0, "")
+		pdf.CellFormat(0, 5, tr(t.Total.Published), "", 1, "R", false, 0, "")
+	}
+	heading("How small numbers are shown")
+	pdf.MultiCell(0, 5, tr(rep.Rule), "", "L", false)
+	var buf bytes.Buffer
+	if err := pdf.Output(&buf); err != nil {
+		return nil, fmt.Errorf("write quarterly pdf: %w", err)
+	}
+	return buf.Bytes(), nil
+}
