@@ -361,14 +361,6 @@ func (s *Server) handleCampaignEffect() http.Handler {
 	})
 }
 
-// csvSafe protects a cell from formula injection in spreadsheets.
-func csvSafe(v string) string {
-	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
-		return "'" + v
-	}
-	return v
-}
-
 // handleHTCDSExport writes the research export: NRM referrals' potential victims in
 // HTCDS 2.0 terms, k-anonymous over the quasi-identifiers. Analysts only.
 func (s *Server) handleHTCDSExport() http.Handler {
@@ -392,7 +384,7 @@ func (s *Server) handleHTCDSExport() http.Handler {
 			fmt.Sprintf("values were generalised where needed and %d rows suppressed. No immigration status, names, contact details or free text.", res.Suppressed)})
 		cw.Write([]string{"registrationYear", "ageBroad", "gender", "citizenship", "district", "typeOfExploitation"})
 		for _, row := range res.Rows {
-			cw.Write([]string{strconv.Itoa(row.Year), csvSafe(row.AgeBand), csvSafe(row.Gender), csvSafe(row.Nationality), csvSafe(row.District), csvSafe(row.Exploitation)})
+			cw.Write([]string{strconv.Itoa(row.Year), csvCell(row.AgeBand), csvCell(row.Gender), csvCell(row.Nationality), csvCell(row.District), csvCell(row.Exploitation)})
 		}
 		cw.Flush()
 	})))

@@ -427,30 +427,21 @@ func (s *Server) writeStatsFile(w http.ResponseWriter, r *http.Request, d *stats
 		w.Header().Set("Content-Disposition", `attachment; filename="`+id+`.csv"`)
 		w.Header().Set("Cache-Control", "no-store")
 		cw := csv.NewWriter(w)
-		cw.Write([]string{statsCSVCell(t.Title + ", " + t.Period.String())})
+		cw.Write([]string{csvCell(t.Title + ", " + t.Period.String())})
 		if d.Rule != "" {
-			cw.Write([]string{statsCSVCell(d.Rule)})
+			cw.Write([]string{csvCell(d.Rule)})
 		}
-		cw.Write([]string{statsCSVCell(t.Dimension.Label()), "Count"})
+		cw.Write([]string{csvCell(t.Dimension.Label()), "Count"})
 		for _, c := range t.Cells {
-			cw.Write([]string{statsCSVCell(c.Label), statsCSVCell(c.Published)})
+			cw.Write([]string{csvCell(c.Label), csvCell(c.Published)})
 		}
 		if t.Total.Published != "" {
-			cw.Write([]string{"Total", statsCSVCell(t.Total.Published)})
+			cw.Write([]string{"Total", csvCell(t.Total.Published)})
 		}
 		cw.Flush()
 		return
 	}
 	s.notFound(w, r)
-}
-
-// statsCSVCell protects a cell from formula injection: a spreadsheet would run a cell
-// starting with = + - @ (or a tab or carriage return) as a formula.
-func statsCSVCell(v string) string {
-	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
-		return "'" + v
-	}
-	return v
 }
 
 // The JSON form, for downloads and GET /api/v1/statistics.

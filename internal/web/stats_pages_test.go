@@ -119,8 +119,8 @@ func TestPublicStatistics(t *testing.T) {
 		t.Errorf("typed nationality text was published:\n%s", res.body)
 	}
 	for in, want := range map[string]string{"=1+1": "'=1+1", "+44": "'+44", "-2": "'-2", "@SUM(A1)": "'@SUM(A1)", "Europe": "Europe"} {
-		if got := statsCSVCell(in); got != want {
-			t.Errorf("statsCSVCell(%q) = %q, want %q", in, got, want)
+		if got := csvCell(in); got != want {
+			t.Errorf("csvCell(%q) = %q, want %q", in, got, want)
 		}
 	}
 	if strings.Contains(res.body, "\n=") || strings.Contains(res.body, "\n\"=") {
