@@ -107,6 +107,8 @@ type casePage struct {
 	SharesIntro string
 	AccessLog   []caseAccessRow
 	ShowAccess  bool
+	Links       []linkRow // possible links to other records
+	ShowLinks   bool
 
 	NoteForm     caseNoteForm
 	NoteCorrects []triageOption
@@ -214,6 +216,10 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, status int, 
 		for _, e := range log {
 			p.AccessLog = append(p.AccessLog, caseAccessRow{When: triageDateTime(e.At), User: e.User, Agency: e.Agency, What: e.What})
 		}
+	}
+	if p.Links, p.ShowLinks, err = s.caseLinks(ctx, actorOf(r), c.Reference, p.ShowTriage); err != nil {
+		s.caseFail(w, r, err)
+		return
 	}
 	s.render(w, r, status, "case_view", p)
 }

@@ -104,6 +104,7 @@ func newTestServer(t testing.TB, cfg Config, modify ...func(*Deps)) *testServer 
 		Agencies: ts.agencies, Users: ts.users, Tokens: ts.tokens, Audit: ts.audit, Sessions: ts.sessions,
 		Reports: store.NewReportService(db, nil, phone.Parse), Phones: phone.Parse,
 		Cases:     store.NewCaseService(db, phone.Parse),
+		Links:     store.NewLinkService(db, phone.Parse),
 		Referrals: store.NewReferralService(db),
 		Stats:     newTestStats(db),
 		Campaigns: store.NewCampaignService(db), Exports: store.NewCampaignService(db),

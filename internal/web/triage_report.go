@@ -56,8 +56,10 @@ type triageReportPage struct {
 	ClaimedBy   string // who, when someone else is working on it
 	ClaimedAt   string
 
-	Sections []triageSection
-	Timeline []triageTimelineEntry
+	Sections  []triageSection
+	Timeline  []triageTimelineEntry
+	Links     []linkRow // records matching this report's phones, vehicles, postcode, businesses
+	ShowLinks bool
 
 	Form      triageForms
 	Urgencies []triageOption
@@ -138,6 +140,10 @@ func (s *Server) renderTriageReport(w http.ResponseWriter, r *http.Request, stat
 	}
 	p.Sections = triageReportSections(rep, districts, agencyName, now)
 	p.Timeline = triageReportTimeline(rep)
+	if p.Links, p.ShowLinks, err = s.reportLinks(ctx, tropic.ActorFor(user), rep.Reference, p.ShowTriage); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	s.render(w, r, status, "triage_report", p)
 }
 
