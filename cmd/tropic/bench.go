@@ -27,9 +27,10 @@ import (
 
 func runBench(ctx context.Context, e *env, args []string) error {
 	return subcommand(ctx, e, "bench", args, map[string]command{
-		"intake": {"concurrent public form submissions against a bare baseline", runBenchIntake},
-		"cases":  {"case search by name, phone and registration over 200,000 bulk-loaded cases", runBenchCases},
-		"stats":  {"the statistics dashboard and a year-to-date comparison over 1,000,000 bulk-loaded reports", runBenchStats},
+		"intake":  {"concurrent public form submissions against a bare baseline", runBenchIntake},
+		"cases":   {"case search by name, phone and registration over 200,000 bulk-loaded cases", runBenchCases},
+		"stats":   {"the statistics dashboard and a year-to-date comparison over 1,000,000 bulk-loaded reports", runBenchStats},
+		"linkage": {"probabilistic person matching on FEBRL files and synthetic UK-shaped records: precision, recall, F1, speed, memory", runBenchLinkage},
 	})
 }
 

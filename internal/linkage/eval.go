@@ -1,0 +1,127 @@
+package linkage
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"strings"
+)
+
+// ReadFEBRL reads a CSV in the FEBRL layout (rec_id, given_name, surname,
+// street_number, address_1, address_2, suburb, postcode, state, date_of_birth,
+// soc_sec_id) and gives prepared records with the entity of each: the N of
+// rec-N-org and rec-N-dup-k.
+func ReadFEBRL(r io.Reader) ([]Record, []string, error) {
+	cr := csv.NewReader(r)
+	cr.TrimLeadingSpace = true
+	cr.FieldsPerRecord = -1
+	head, err := cr.Read()
+	if err != nil {
+		return nil, nil, err
+	}
+	col := map[string]int{}
+	for i, h := range head {
+		col[strings.TrimSpace(h)] = i
+	}
+	for _, need := range []string{"rec_id", "given_name", "surname", "date_of_birth"} {
+		if _, ok := col[need]; !ok {
+			return nil, nil, fmt.Errorf("febrl: no column %s", need)
+		}
+	}
+	var recs []Record
+	var ents []string
+	for {
+		row, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		get := func(name string) string {
+			if i, ok := col[name]; ok && i < len(row) {
+				return strings.TrimSpace(row[i])
+			}
+			return ""
+		}
+		id := get("rec_id")
+		parts := strings.Split(id, "-")
+		if len(parts) < 3 || parts[0] != "rec" {
+			return nil, nil, fmt.Errorf("febrl: rec_id %q is not rec-N-org or rec-N-dup-k", id)
+		}
+		rec := Record{Given: get("given_name"), Surname: get("surname"), StreetNo: get("street_number"),
+			Address: strings.TrimSpace(get("address_1") + " " + get("address_2")), Locality: get("suburb"),
+			Postcode: get("postcode"), DOB: ParseDOB(get("date_of_birth")), IDNo: get("soc_sec_id")}
+		rec.Prepare()
+		recs = append(recs, rec)
+		ents = append(ents, parts[1])
+	}
+	return recs, ents, nil
+}
+
+// Result is the outcome of deduplicating a set of records.
+type Result struct {
+	Model      *Model
+	Candidates int
+	Matches    []Pair
+	// All are the candidate pairs, matched or not.
+	All []Pair
+}
+
+// Dedupe blocks, compares, trains and keeps the pairs at or above the threshold.
+func Dedupe(recs []Record, threshold float64, seed uint64) Result {
+	pairs := Candidates(recs)
+	m := Train(recs, pairs, rand.New(rand.NewPCG(seed, 7)))
+	m.Threshold = threshold
+	var keep []Pair
+	cache := map[Vector]bool{}
+	for _, p := range pairs {
+		ok, seen := cache[p.V]
+		if !seen {
+			ok = m.Probability(p.V) >= threshold
+			cache[p.V] = ok
+		}
+		if ok {
+			keep = append(keep, p)
+		}
+	}
+	return Result{Model: m, Candidates: len(pairs), Matches: keep, All: pairs}
+}
+
+// Quality is pairwise precision, recall and F1 against ground truth.
+type Quality struct {
+	TP, FP, FN            int
+	Precision, Recall, F1 float64
+}
+
+// Evaluate scores predicted pairs against the entity of each record.
+func Evaluate(ents []string, matches []Pair) Quality {
+	size := map[string]int{}
+	for _, e := range ents {
+		size[e]++
+	}
+	truth := 0
+	for _, k := range size {
+		truth += k * (k - 1) / 2
+	}
+	var q Quality
+	for _, p := range matches {
+		if ents[p.A] == ents[p.B] {
+			q.TP++
+		} else {
+			q.FP++
+		}
+	}
+	q.FN = truth - q.TP
+	if q.TP+q.FP > 0 {
+		q.Precision = float64(q.TP) / float64(q.TP+q.FP)
+	}
+	if truth > 0 {
+		q.Recall = float64(q.TP) / float64(truth)
+	}
+	if q.Precision+q.Recall > 0 {
+		q.F1 = 2 * q.Precision * q.Recall / (q.Precision + q.Recall)
+	}
+	return q
+}
