@@ -598,31 +598,8 @@ func jsonField(t reflect.Type, name string) (reflect.StructField, bool) {
 // that is encoded or decoded for it, field by field, with nested objects referring to
 // the schema of their type, and the enumerations to the domain's lists.
 func TestOpenAPICaseSchemasMatchTheCode(t *testing.T) {
-	type property struct {
-		Ref   string         `json:"$ref"`
-		Type  any            `json:"type"`
-		Enum  []string       `json:"enum"`
-		Items *property      `json:"items"`
-		Props map[string]any `json:"properties"`
-	}
-	type schema struct {
-		AdditionalProperties *bool               `json:"additionalProperties"`
-		Required             []string            `json:"required"`
-		Properties           map[string]property `json:"properties"`
-	}
-	var doc struct {
-		Components struct {
-			Schemas map[string]schema `json:"schemas"`
-		} `json:"components"`
-	}
-	if err := json.Unmarshal(openAPIDocument, &doc); err != nil {
-		t.Fatal(err)
-	}
-	schemas := []struct {
-		name  string
-		typ   any
-		input bool // a request body: closed to unknown fields, as decodeJSON is
-	}{
+	doc := loadOpenAPISchemas(t)
+	schemas := []codeSchema{
 		{"AgencySummary", agencySummary{}, false},
 		{"CaseSummary", apiCaseSummary{}, false},
 		{"Case", apiCase{}, false},
@@ -675,66 +652,10 @@ func TestOpenAPICaseSchemasMatchTheCode(t *testing.T) {
 		{"SearchHit", apiSearchHit{}, false},
 		{"SearchResult", apiSearchResult{}, false},
 	}
-	byType := map[reflect.Type]string{}
-	for _, s := range schemas {
-		byType[reflect.TypeOf(s.typ)] = s.name
-	}
-	for _, s := range schemas {
-		typ := reflect.TypeOf(s.typ)
-		sc, ok := doc.Components.Schemas[s.name]
-		if !ok {
-			t.Errorf("openapi.json has no schema %s for %s", s.name, typ)
-			continue
-		}
-		var documented []string
-		for k := range sc.Properties {
-			documented = append(documented, k)
-		}
-		sort.Strings(documented)
-		if code := jsonFieldsDeep(typ); !reflect.DeepEqual(documented, code) {
-			t.Errorf("%s documents %v; the code has %v", s.name, documented, code)
-		}
-		if s.input && (sc.AdditionalProperties == nil || *sc.AdditionalProperties) {
-			t.Errorf("%s is a request body, decoded strictly: it should say additionalProperties false", s.name)
-		}
-		for _, r := range sc.Required {
-			if _, ok := sc.Properties[r]; !ok {
-				t.Errorf("%s requires %q, which it does not document", s.name, r)
-			}
-		}
-		// A field of a documented type refers to that type's schema.
-		for name, prop := range sc.Properties {
-			f, ok := jsonField(typ, name)
-			if !ok {
-				continue
-			}
-			ft := f.Type
-			for ft.Kind() == reflect.Pointer {
-				ft = ft.Elem()
-			}
-			ref := prop.Ref
-			if ft.Kind() == reflect.Slice {
-				ft = ft.Elem()
-				if prop.Items == nil {
-					t.Errorf("%s.%s is a list in the code, not in the document", s.name, name)
-					continue
-				}
-				ref = prop.Items.Ref
-			}
-			if want, ok := byType[ft]; ok && ref != "#/components/schemas/"+want {
-				t.Errorf("%s.%s refers to %q; the code encodes a %s", s.name, name, ref, want)
-			}
-		}
-	}
+	checkSchemasMatchCode(t, doc, schemas)
 
 	// The enumerations are the domain's.
-	enum := func(schema, prop string) []string {
-		p := doc.Components.Schemas[schema].Properties[prop]
-		if p.Items != nil {
-			return p.Items.Enum
-		}
-		return p.Enum
-	}
+	enum := doc.enum
 	var outcomes, bases, businessKinds, placeKinds, roles, genders, exploitation []string
 	for _, o := range tropic.CaseOutcomes {
 		outcomes = append(outcomes, string(o.Key))

@@ -2,11 +2,9 @@ package web
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"reflect"
-	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -169,29 +167,8 @@ func TestReferralAPI(t *testing.T) {
 // TestOpenAPIReferralSchemasMatchTheCode holds the referral schemas to their Go types
 // field by field, as the cases test does, and their enumerations to the domain's.
 func TestOpenAPIReferralSchemasMatchTheCode(t *testing.T) {
-	type property struct {
-		Ref   string    `json:"$ref"`
-		Enum  []string  `json:"enum"`
-		Items *property `json:"items"`
-	}
-	type schema struct {
-		AdditionalProperties *bool               `json:"additionalProperties"`
-		Required             []string            `json:"required"`
-		Properties           map[string]property `json:"properties"`
-	}
-	var doc struct {
-		Components struct {
-			Schemas map[string]schema `json:"schemas"`
-		} `json:"components"`
-	}
-	if err := json.Unmarshal(openAPIDocument, &doc); err != nil {
-		t.Fatal(err)
-	}
-	schemas := []struct {
-		name  string
-		typ   any
-		input bool
-	}{
+	doc := loadOpenAPISchemas(t)
+	schemas := []codeSchema{
 		{"AgencySummary", agencySummary{}, false},
 		{"ReferralDeadline", apiDeadline{}, false},
 		{"ReferralSummary", apiReferralSummary{}, false},
@@ -202,63 +179,9 @@ func TestOpenAPIReferralSchemasMatchTheCode(t *testing.T) {
 		{"ReferralInput", apiReferralInput{}, true},
 		{"ReferralDecisionInput", apiReferralDecisionInput{}, true},
 	}
-	byType := map[reflect.Type]string{}
-	for _, s := range schemas {
-		byType[reflect.TypeOf(s.typ)] = s.name
-	}
-	for _, s := range schemas {
-		typ := reflect.TypeOf(s.typ)
-		sc, ok := doc.Components.Schemas[s.name]
-		if !ok {
-			t.Errorf("openapi.json has no schema %s for %s", s.name, typ)
-			continue
-		}
-		var documented []string
-		for k := range sc.Properties {
-			documented = append(documented, k)
-		}
-		sort.Strings(documented)
-		if code := jsonFieldsDeep(typ); !reflect.DeepEqual(documented, code) {
-			t.Errorf("%s documents %v; the code has %v", s.name, documented, code)
-		}
-		if s.input && (sc.AdditionalProperties == nil || *sc.AdditionalProperties) {
-			t.Errorf("%s is a request body, decoded strictly: it should say additionalProperties false", s.name)
-		}
-		for _, r := range sc.Required {
-			if _, ok := sc.Properties[r]; !ok {
-				t.Errorf("%s requires %q, which it does not document", s.name, r)
-			}
-		}
-		for name, prop := range sc.Properties {
-			f, ok := jsonField(typ, name)
-			if !ok {
-				continue
-			}
-			ft, ref := f.Type, prop.Ref
-			for ft.Kind() == reflect.Pointer {
-				ft = ft.Elem()
-			}
-			if ft.Kind() == reflect.Slice {
-				ft = ft.Elem()
-				if prop.Items == nil {
-					t.Errorf("%s.%s is a list in the code, not in the document", s.name, name)
-					continue
-				}
-				ref = prop.Items.Ref
-			}
-			if want, ok := byType[ft]; ok && ref != "#/components/schemas/"+want {
-				t.Errorf("%s.%s refers to %q; the code encodes a %s", s.name, name, ref, want)
-			}
-		}
-	}
+	checkSchemasMatchCode(t, doc, schemas)
 
-	enum := func(schema, prop string) []string {
-		p := doc.Components.Schemas[schema].Properties[prop]
-		if p.Items != nil {
-			return p.Items.Enum
-		}
-		return p.Enum
-	}
+	enum := doc.enum
 	var authorities, locations, genders, exploitation []string
 	for _, c := range tropic.CompetentAuthorities {
 		authorities = append(authorities, string(c.Key))
