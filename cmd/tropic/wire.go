@@ -92,7 +92,7 @@ func (h health) SchemaCurrent(ctx context.Context) (bool, error) {
 
 func (s *services) webDeps(log *slog.Logger) web.Deps {
 	return web.Deps{Agencies: s.agencies, Users: s.users, Tokens: s.tokens, Audit: s.audit, Reports: s.reports, Cases: s.cases, Phones: phone.Parse,
-		Links:     store.NewLinkService(s.db, phone.Parse),
+		Links: store.NewLinkService(s.db, phone.Parse), Matches: store.NewMatchService(s.db, phone.Parse),
 		Referrals: s.referrals, Stats: s.stats,
 		Campaigns: s.campaigns, Exports: s.campaigns,
 		Sessions: s.sessions, Health: health{s.db}, Logger: log, Now: time.Now}

@@ -1,6 +1,9 @@
 package tropic
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // LinkKind names the normalised identifier two records share.
 type LinkKind string
@@ -60,3 +63,127 @@ type LinkService interface {
 	// FindReportLinks lists the links of a report the actor may see.
 	FindReportLinks(ctx context.Context, actor Actor, reportRef string) ([]Link, error)
 }
+
+// Identifiers linked on people as well as on places and things.
+const (
+	LinkEmail  LinkKind = "email"  // lower-cased address, dots kept
+	LinkPerson LinkKind = "person" // folded full name with the same full date of birth
+)
+
+// MatchStatus is where a suggested person match stands.
+type MatchStatus string
+
+// Match statuses. A rejected match is never suggested again; a linked or merged one
+// is not suggested again either, and joins the network.
+const (
+	MatchOpen     MatchStatus = "open"
+	MatchLinked   MatchStatus = "linked"
+	MatchMerged   MatchStatus = "merged"
+	MatchRejected MatchStatus = "rejected"
+	MatchUndone   MatchStatus = "undone" // a merge taken back: the records are apart and linked no more
+)
+
+// MatchDecision is what a caseworker decides of a suggestion.
+type MatchDecision string
+
+// Decisions on a suggested person match.
+const (
+	DecideLink   MatchDecision = "link"   // the same person: the records stay apart, linked
+	DecideMerge  MatchDecision = "merge"  // the same person: one record, with an undo
+	DecideReject MatchDecision = "reject" // not the same person: never suggested again
+)
+
+// Audit actions of person matching.
+const (
+	AuditMatchDecided   = "person_match.decided"
+	AuditMatchUndone    = "person_match.undone"
+	AuditNetworkViewed  = "network.viewed"
+	AuditAnalystNetwork = "network.analyst_viewed"
+)
+
+// PersonSuggestion is a person record elsewhere that may be the same person as one
+// on the viewer's case, found by the probabilistic matcher. Need to know: when the
+// viewer may not see any case the other record is on, Visible is false and only
+// HeldBy is told, with the explanation limited to which fields agree (no values).
+type PersonSuggestion struct {
+	ID          int64 // the match, to decide on
+	PersonID    int64 // on the viewer's case
+	PersonName  string
+	Status      MatchStatus
+	Probability float64
+	Explanation string // "same phone; given name similar 0.93; date of birth with day and month swapped"
+	Visible     bool
+	OtherID     int64    // the other person record, when visible
+	OtherName   string   // when visible
+	OtherCases  []string // references of visible cases the other record is on
+	HeldBy      string   // the agency holding the other record's case(s)
+	DecidedBy   string   // for linked and merged matches
+	DecidedAt   time.Time
+	Reason      string
+}
+
+// Network is people, cases, reports and identifiers connected through exact links
+// and accepted person links, as far as the viewer may see. A node the viewer may not
+// see is kept (so the shape is true) but labelled only by who holds it.
+type Network struct {
+	Nodes     []NetworkNode
+	Edges     []NetworkEdge
+	Truncated bool // the walk stopped at the node limit
+}
+
+// NetworkNode is one thing in a network.
+type NetworkNode struct {
+	Key     string // unique within the network: "case:12", "person:7", "phone:+447700900123"
+	Kind    string // case, report, person, phone, vehicle, place, business, email
+	Label   string // what the viewer may see: a name, a reference, an identifier, or a pseudonym
+	Visible bool   // false: "held by" HeldBy, nothing else
+	HeldBy  string
+	CaseRef string // for a visible case, and for a visible person the case to open them from
+	Report  string // for a visible report
+	Person  int64  // for a visible person
+	Root    bool   // the record the network was drawn from
+}
+
+// NetworkEdge joins two nodes; Why says how ("on the case", "same phone", "linked by J Smith").
+type NetworkEdge struct {
+	From, To string
+	Why      string
+}
+
+// MatchService suggests, decides and draws person matches and networks.
+type MatchService interface {
+	// Suggestions finds possible matches for the people on a case the actor may
+	// see (ENOTFOUND otherwise), open ones and those already linked or merged;
+	// rejected ones are left out for good. The read is audited.
+	Suggestions(ctx context.Context, actor Actor, caseRef string) ([]PersonSuggestion, error)
+	// Decide links, merges or rejects a suggestion on the actor's case. Link and
+	// merge need the other record to be visible; merge needs whole access to every
+	// case it is on. reason is required for reject and merge.
+	Decide(ctx context.Context, actor Actor, caseRef string, matchID int64, d MatchDecision, reason string) error
+	// UndoMerge takes a merge back: the other record is restored on its cases.
+	UndoMerge(ctx context.Context, actor Actor, caseRef string, matchID int64, reason string) error
+	// CaseNetwork walks from a case through exact identifiers and linked people,
+	// up to depth steps and limit nodes.
+	CaseNetwork(ctx context.Context, actor Actor, caseRef string, depth, limit int) (*Network, error)
+	// AnalystNetwork is the partnership's network for an analyst, pseudonymised:
+	// no names, identifiers or references, only kinds, holding agencies and stable
+	// pseudonyms; the largest connected groups first, up to limit nodes.
+	AnalystNetwork(ctx context.Context, actor Actor, limit int) (*Network, error)
+	// RefreshReportMatches finds the cases that share an identifier with a report
+	// and stores them, so the triage queue can show "matches case X" (a job runs it
+	// when a report arrives).
+	RefreshReportMatches(ctx context.Context, reportID int64) error
+	// RefreshCaseMatches does the same from a case whose identifiers changed.
+	RefreshCaseMatches(ctx context.Context, caseID int64) error
+	// ReportMatches tells, for each report of a triage page, the stored cases it
+	// matches as the actor may see them (a case they may not see: HeldBy only).
+	ReportMatches(ctx context.Context, actor Actor, reportIDs []int64) (map[int64][]Link, error)
+}
+
+// ReportMatchJob matches a new report against cases and reports.
+type ReportMatchJob struct {
+	ReportID int64 `json:"report_id"`
+}
+
+// Kind names the job.
+func (ReportMatchJob) Kind() string { return "report_match" }

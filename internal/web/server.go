@@ -88,7 +88,8 @@ type Deps struct {
 	Audit     tropic.AuditService
 	Reports   tropic.ReportService
 	Cases     tropic.CaseService
-	Links     tropic.LinkService // exact links between records; nil: no links shown
+	Links     tropic.LinkService  // exact links between records; nil: no links shown
+	Matches   tropic.MatchService // person matches, networks and report matches; nil: none shown
 	Referrals tropic.ReferralService
 	Stats     tropic.StatsService    // the statistics; nil: no statistics pages
 	Campaigns tropic.CampaignService // campaigns and their effect; nil: no campaign pages

@@ -103,8 +103,8 @@ func newTestServer(t testing.TB, cfg Config, modify ...func(*Deps)) *testServer 
 	deps := Deps{
 		Agencies: ts.agencies, Users: ts.users, Tokens: ts.tokens, Audit: ts.audit, Sessions: ts.sessions,
 		Reports: store.NewReportService(db, nil, phone.Parse), Phones: phone.Parse,
-		Cases:     store.NewCaseService(db, phone.Parse),
-		Links:     store.NewLinkService(db, phone.Parse),
+		Cases: store.NewCaseService(db, phone.Parse),
+		Links: store.NewLinkService(db, phone.Parse), Matches: store.NewMatchService(db, phone.Parse),
 		Referrals: store.NewReferralService(db),
 		Stats:     newTestStats(db),
 		Campaigns: store.NewCampaignService(db), Exports: store.NewCampaignService(db),
