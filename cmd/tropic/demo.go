@@ -103,6 +103,9 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 		if caseStats.S45Case != "" {
 			fmt.Fprintf(e.stdout, "Case %s shows the s.45 notice to caseworker.police.\n", caseStats.S45Case)
 		}
+		if caseStats.NearDuplicates > 0 {
+			fmt.Fprintf(e.stdout, "%d people are recorded twice by different agencies, a little differently: the cases' \"Possible matches\" suggest them.\n", caseStats.NearDuplicates)
+		}
 		if !*requireMFA {
 			fmt.Fprintln(e.stdout, "Multi-factor authentication is waived for demo accounts.")
 		}

@@ -108,6 +108,7 @@ func startJobs(ctx context.Context, log *slog.Logger, svc *services, mail mailSe
 		Dialect: jobs.Dialect(svc.db.Dialect()), DB: svc.db.SQL(), Logger: log,
 		Reports: store.NewReportService(svc.db, nil, phone.Parse), // reads only: no queue needed
 		Mailer:  mailer, TriageEmails: mail.to, BaseURL: mail.baseURL,
+		Matcher: svc.matches, // new reports matched against cases (report_match job)
 		// The daily NRM reminder digest (07:00 UTC): counts and links only.
 		Reminders: svc.referrals, Agencies: svc.agencies, ReminderCGDays: mail.reminderCGDays,
 	})

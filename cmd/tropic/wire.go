@@ -70,6 +70,7 @@ type services struct {
 	referrals *store.ReferralService
 	campaigns *store.CampaignService
 	stats     *store.StatsService
+	matches   *store.MatchService
 }
 
 func newServices(db *store.DB) *services {
@@ -77,7 +78,7 @@ func newServices(db *store.DB) *services {
 		tokens: store.NewTokenService(db), audit: store.NewAuditService(db), sessions: store.NewSessionStore(db),
 		reports: store.NewReportService(db, nil, phone.Parse), cases: store.NewCaseService(db, phone.Parse),
 		referrals: store.NewReferralService(db), campaigns: store.NewCampaignService(db),
-		stats: store.NewStatsService(db)}
+		stats: store.NewStatsService(db), matches: store.NewMatchService(db, phone.Parse)}
 }
 
 // health answers /readyz from the database.
@@ -92,7 +93,7 @@ func (h health) SchemaCurrent(ctx context.Context) (bool, error) {
 
 func (s *services) webDeps(log *slog.Logger) web.Deps {
 	return web.Deps{Agencies: s.agencies, Users: s.users, Tokens: s.tokens, Audit: s.audit, Reports: s.reports, Cases: s.cases, Phones: phone.Parse,
-		Links: store.NewLinkService(s.db, phone.Parse), Matches: store.NewMatchService(s.db, phone.Parse),
+		Links: store.NewLinkService(s.db, phone.Parse), Matches: s.matches,
 		Referrals: s.referrals, Stats: s.stats,
 		Campaigns: s.campaigns, Exports: s.campaigns,
 		Sessions: s.sessions, Health: health{s.db}, Logger: log, Now: time.Now}

@@ -24,6 +24,10 @@ type CaseServices struct {
 // CaseStats say what SeedCases made.
 type CaseStats struct {
 	Cases, FromReports, LinkedReports, People, Shares, Tasks, Notes, Closed, RoleRequests, S45 int
+	// NearDuplicates are people recorded a second time by another agency, a little
+	// differently (a nickname, day and month swapped, the phone typed another way),
+	// for the matcher to suggest.
+	NearDuplicates int
 	// S45Case is a police case with a suspect who is a potential victim on a council's
 	// case, for showing the s.45 notice (sign in as caseworker.police).
 	S45Case string
@@ -52,6 +56,9 @@ func SeedCases(ctx context.Context, g *Generator, s CaseServices, now time.Time,
 	}
 	if err := cs.s45(max(3, n/40)); err != nil {
 		return cs.stats, fmt.Errorf("demo s.45 cases: %w", err)
+	}
+	if err := cs.nearDuplicates(max(2, n/25)); err != nil {
+		return cs.stats, fmt.Errorf("demo near-duplicate people: %w", err)
 	}
 	return cs.stats, nil
 }
@@ -104,6 +111,7 @@ type caseSeeder struct {
 	agencies []*tropic.Agency
 	cases    []*demoCase
 	stats    CaseStats
+	met      []metPerson // people as first recorded, for near-duplicates elsewhere
 }
 
 // ownerWeights say who owns directly opened cases: mostly the police unit and
@@ -699,6 +707,7 @@ func (cs *caseSeeder) addPerson(c *demoCase, role tropic.PersonRole, at time.Tim
 	}
 	cs.stats.People++
 	cs.remember(c, role, p.ID)
+	cs.met = append(cs.met, metPerson{p: *p, c: c, role: role, at: at})
 	switch role {
 	case tropic.RolePotentialVictim:
 		c.team.victims = append(c.team.victims, p.ID)

@@ -62,7 +62,7 @@ func TestSeedCasesIsDeterministicAndShowsTheS45Notice(t *testing.T) {
 			}
 			c := first.cases
 			if c.Cases < 55 || c.FromReports == 0 || c.LinkedReports == 0 || c.Closed == 0 || c.Shares == 0 || c.Tasks == 0 ||
-				c.Notes == 0 || c.RoleRequests == 0 || c.S45 < 3 {
+				c.Notes == 0 || c.RoleRequests == 0 || c.S45 < 3 || c.NearDuplicates < 2 {
 				t.Errorf("seeded %+v; want about 60 cases, some from reports and each kind of record", c)
 			}
 			if c.People < 2*c.Cases {

@@ -77,9 +77,10 @@ type Config struct {
 	Logger  *slog.Logger
 
 	Reports      ReportFinder
-	Mailer       Mailer   // nil: notifications are logged as not sent, and complete
-	TriageEmails []string // who is told about urgent and emergency reports
-	BaseURL      string   // e.g. https://tropic.partnership.example; links are relative without it
+	Matcher      ReportMatcher // nil: new reports are not matched against cases
+	Mailer       Mailer        // nil: notifications are logged as not sent, and complete
+	TriageEmails []string      // who is told about urgent and emergency reports
+	BaseURL      string        // e.g. https://tropic.partnership.example; links are relative without it
 
 	FetchPollInterval time.Duration // default 1 s
 	MaxAttempts       int           // default 10
@@ -135,6 +136,11 @@ func New(cfg Config) (*Queue, error) {
 		actor: tropic.SystemActor("urgent report notification"),
 	}); err != nil {
 		return nil, fmt.Errorf("jobs: %w", err)
+	}
+	if cfg.Matcher != nil {
+		if err := river.AddWorkerSafely(workers, &reportMatchWorker{matcher: cfg.Matcher, log: log}); err != nil {
+			return nil, fmt.Errorf("jobs: %w", err)
+		}
 	}
 	var periodic []*river.PeriodicJob
 	if cfg.Reminders != nil {
