@@ -77,7 +77,7 @@ type Config struct {
 	Logger  *slog.Logger
 
 	Reports      ReportFinder
-	Matcher      ReportMatcher // nil: new reports are not matched against cases
+	Matcher      ReportMatcher // nil: report_match jobs complete without matching
 	Mailer       Mailer        // nil: notifications are logged as not sent, and complete
 	TriageEmails []string      // who is told about urgent and emergency reports
 	BaseURL      string        // e.g. https://tropic.partnership.example; links are relative without it
@@ -137,10 +137,10 @@ func New(cfg Config) (*Queue, error) {
 	}); err != nil {
 		return nil, fmt.Errorf("jobs: %w", err)
 	}
-	if cfg.Matcher != nil {
-		if err := river.AddWorkerSafely(workers, &reportMatchWorker{matcher: cfg.Matcher, log: log}); err != nil {
-			return nil, fmt.Errorf("jobs: %w", err)
-		}
+	// Registered even without a matcher: the report service queues a match for every
+	// report, and River refuses to queue a kind no worker is registered for.
+	if err := river.AddWorkerSafely(workers, &reportMatchWorker{matcher: cfg.Matcher, log: log}); err != nil {
+		return nil, fmt.Errorf("jobs: %w", err)
 	}
 	var periodic []*river.PeriodicJob
 	if cfg.Reminders != nil {

@@ -69,6 +69,7 @@ func setup(t *testing.T, d store.Dialect, mailer jobs.Mailer, mod func(*jobs.Con
 	cfg := jobs.Config{
 		Dialect: jobs.Dialect(d), DB: db.SQL(), Logger: slog.New(slog.NewTextHandler(f.logs, nil)),
 		Reports: store.NewReportService(db, nil, phone.Parse), TriageEmails: []string{f.to}, BaseURL: baseURL,
+		Matcher:           store.NewMatchService(db, phone.Parse),
 		FetchPollInterval: 200 * time.Millisecond,
 	}
 	if mailer != nil {

@@ -31,6 +31,9 @@ func (w *reportMatchWorker) Timeout(*river.Job[tropic.ReportMatchJob]) time.Dura
 }
 
 func (w *reportMatchWorker) Work(ctx context.Context, job *river.Job[tropic.ReportMatchJob]) error {
+	if w.matcher == nil {
+		return nil
+	}
 	err := w.matcher.RefreshReportMatches(ctx, job.Args.ReportID)
 	if tropic.ErrorCode(err) == tropic.ENOTFOUND {
 		w.log.Warn("report matching: report not found", "report_id", job.Args.ReportID)
