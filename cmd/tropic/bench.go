@@ -120,18 +120,27 @@ func benchTropic(ctx context.Context, path string) (string, func(), error) {
 		db.Close()
 		return "", nil, err
 	}
+	// The background jobs run as in serve: every report queues its matching against
+	// the cases in its transaction, and the worker shares the single writer.
+	stopJobs, err := startJobs(ctx, slog.New(slog.DiscardHandler), svc, mailSettings{})
+	if err != nil {
+		db.Close()
+		return "", nil, err
+	}
 	srv, err := web.New(web.Config{PartnershipName: "Bench", PasswordParams: auth.Params{Memory: 64, Time: 1, Threads: 1}, ReportRateLimit: -1},
 		svc.webDeps(slog.New(slog.DiscardHandler)))
 	if err != nil {
+		stopJobs()
 		db.Close()
 		return "", nil, err
 	}
 	url, stop, err := benchListen(srv)
 	if err != nil {
+		stopJobs()
 		db.Close()
 		return "", nil, err
 	}
-	return url, func() { stop(); db.Close() }, nil
+	return url, func() { stop(); stopJobs(); db.Close() }, nil
 }
 
 // benchBaseline serves a bare handler that reads the form and inserts the same rows,

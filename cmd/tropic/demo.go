@@ -76,7 +76,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	}
 	var caseStats demo.CaseStats
 	if err == nil && *cases > 0 {
-		caseStats, err = demo.SeedCases(ctx, gen, demo.CaseServices{Cases: svc.cases, Reports: history, Agencies: svc.agencies, Users: svc.users, SetNow: clock.Set},
+		caseStats, err = demo.SeedCases(ctx, gen, demo.CaseServices{Cases: svc.cases.WithDeferredReportMatches(), Reports: history, Agencies: svc.agencies, Users: svc.users, SetNow: clock.Set},
 			now, *cases)
 	}
 	var refStats demo.ReferralStats
@@ -85,6 +85,9 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 			Users: svc.users, SetNow: clock.Set}, now)
 	}
 	clock.Set(time.Time{})
+	if err == nil { // the history was written without matching reports to cases
+		_, err = svc.matches.RefreshAllReportMatches(ctx)
+	}
 	if err != nil {
 		return err
 	}

@@ -53,6 +53,22 @@ func openDB(ctx context.Context, dsn string, migrate bool, opts ...store.Options
 		db.Close()
 		return nil, err
 	}
+	if migrate {
+		// Rows written before migration 0007 get their matching keys; once all are
+		// current, each is one indexed query that finds nothing.
+		if _, err := store.BackfillPersonKeys(ctx, db); err != nil {
+			db.Close()
+			return nil, err
+		}
+		if _, err := store.BackfillReportBusinesses(ctx, db); err != nil {
+			db.Close()
+			return nil, err
+		}
+		if _, err := store.FillReportMatchesOnce(ctx, db); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
 	return db, nil
 }
 

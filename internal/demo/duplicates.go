@@ -50,11 +50,10 @@ func (cs *caseSeeder) nearDuplicates(k int) error {
 		case 0:
 			if n, ok := nicknames[p.GivenName]; ok {
 				p.GivenName = n
-			} else if len(p.GivenName) > 4 {
-				i := 1 + g.IntN(len(p.GivenName)-2) // swap two letters inside the name
-				b := []byte(p.GivenName)
-				b[i], b[i+1] = b[i+1], b[i]
-				p.GivenName = string(b)
+			} else if r := []rune(p.GivenName); len(r) > 4 {
+				i := 1 + g.IntN(len(r)-2) // swap two letters inside the name
+				r[i], r[i+1] = r[i+1], r[i]
+				p.GivenName = string(r)
 			}
 		case 1:
 			p.GivenName, p.FamilyName = p.FamilyName, p.GivenName // recorded surname first

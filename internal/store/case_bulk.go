@@ -70,7 +70,8 @@ var bulkTables = []struct {
 	{"cases", []string{"id", "reference", "owner_agency_id", "title", "title_folded", "district", "exploitation", "county_lines", "status", "outcome",
 		"opened_at", "closed_at", "crime_reference", "offence", "crime_recorded_at", "created_by_user", "version", "updated_at", "updated_by_user", "updated_by"}},
 	{"people", []string{"id", "owner_agency_id", "given_name", "family_name", "name_folded", "date_of_birth", "approx_age", "gender",
-		"nationality", "languages", "phone", "phone_e164", "email", "immigration_status", "health", "version", "created_at", "updated_at", "updated_by_user", "updated_by"}},
+		"nationality", "languages", "phone", "phone_e164", "email", "immigration_status", "health", "version", "created_at", "updated_at", "updated_by_user", "updated_by",
+		"email_norm", "name_key", "surname_key", "keys_version"}},
 	{"person_aliases", []string{"id", "person_id", "position", "alias", "alias_folded"}},
 	{"case_people", []string{"id", "case_id", "person_id", "role", "coerced_offender", "added_at", "added_by_user"}},
 	{"case_places", []string{"id", "case_id", "kind", "address", "postcode", "notes"}},
@@ -216,8 +217,10 @@ func (l *CaseLoader) Add(ctx context.Context, bc *BulkCase) error {
 			}
 			p.ID, p.OwnerAgencyID, p.Version = l.nextID("people"), c.OwnerAgencyID, 1
 			created := bulkTime(p.CreatedAt, opened)
+			k := personKeys(p.GivenName, p.FamilyName, p.Email)
 			l.add("people", p.ID, p.OwnerAgencyID, p.GivenName, p.FamilyName, tropic.FoldName(p.GivenName+" "+p.FamilyName), p.DateOfBirth, p.ApproxAge,
-				string(p.Gender), p.Nationality, p.Languages, p.Phone, p.PhoneE164, p.Email, p.ImmigrationStatus, p.Health, 1, created, created, nil, l.by)
+				string(p.Gender), p.Nationality, p.Languages, p.Phone, p.PhoneE164, p.Email, p.ImmigrationStatus, p.Health, 1, created, created, nil, l.by,
+				k.emailNorm, k.nameKey, k.surnameKey, personKeysVersion)
 			l.terms(termPerson, p.ID, p.GivenName+" "+p.FamilyName)
 			for i, a := range p.Aliases {
 				id := l.nextID("person_aliases")
@@ -239,7 +242,7 @@ func (l *CaseLoader) Add(ctx context.Context, bc *BulkCase) error {
 			return fmt.Errorf("bulk business: %w", err)
 		}
 		b.ID = l.nextID("case_businesses")
-		l.add("case_businesses", b.ID, c.ID, b.Name, tropic.FoldName(b.Name), b.Kind, b.CompanyNumber, b.Address)
+		l.add("case_businesses", b.ID, c.ID, b.Name, businessKey(b.Name), b.Kind, b.CompanyNumber, b.Address)
 		l.terms(termBusiness, b.ID, b.Name)
 	}
 	for _, v := range bc.Vehicles {

@@ -46,6 +46,9 @@ func (s *CaseService) AddPlace(ctx context.Context, actor tropic.Actor, caseRef 
 		if err != nil {
 			return "", fmt.Errorf("add place: %w", err)
 		}
+		if err := s.refreshMatches(ctx, tx, c.ID); err != nil {
+			return "", err
+		}
 		return fmt.Sprintf("place %d", p.ID), nil
 	})
 }
@@ -58,11 +61,14 @@ func (s *CaseService) AddBusiness(ctx context.Context, actor tropic.Actor, caseR
 	return s.addPart(ctx, actor, caseRef, tropic.AuditCaseBusinessAdded, func(tx *Tx, c *tropic.Case) (string, error) {
 		var err error
 		b.ID, err = tx.insert(ctx, `INSERT INTO case_businesses (case_id, name, name_folded, kind, company_number, address) VALUES (?, ?, ?, ?, ?, ?)`,
-			c.ID, b.Name, tropic.FoldName(b.Name), b.Kind, b.CompanyNumber, b.Address)
+			c.ID, b.Name, businessKey(b.Name), b.Kind, b.CompanyNumber, b.Address)
 		if err != nil {
 			return "", fmt.Errorf("add business: %w", err)
 		}
 		if err := setTerms(ctx, tx, termBusiness, b.ID, true, b.Name); err != nil {
+			return "", err
+		}
+		if err := s.refreshMatches(ctx, tx, c.ID); err != nil {
 			return "", err
 		}
 		return fmt.Sprintf("business %d", b.ID), nil
@@ -81,6 +87,9 @@ func (s *CaseService) AddVehicle(ctx context.Context, actor tropic.Actor, caseRe
 		if err != nil {
 			return "", fmt.Errorf("add vehicle: %w", err)
 		}
+		if err := s.refreshMatches(ctx, tx, c.ID); err != nil {
+			return "", err
+		}
 		return fmt.Sprintf("vehicle %d", v.ID), nil
 	})
 }
@@ -95,6 +104,9 @@ func (s *CaseService) AddPhone(ctx context.Context, actor tropic.Actor, caseRef 
 		ph.ID, err = tx.insert(ctx, `INSERT INTO case_phones (case_id, number, e164, notes) VALUES (?, ?, ?, ?)`, c.ID, ph.Number, ph.E164, ph.Notes)
 		if err != nil {
 			return "", fmt.Errorf("add phone: %w", err)
+		}
+		if err := s.refreshMatches(ctx, tx, c.ID); err != nil {
+			return "", err
 		}
 		return fmt.Sprintf("phone %d", ph.ID), nil
 	})

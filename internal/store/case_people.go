@@ -83,7 +83,7 @@ func inList(ids []int64) (string, []any) {
 // loadCasePeople loads the people on a case with their roles and pending role changes.
 func loadCasePeople(ctx context.Context, tx *Tx, c *tropic.Case, whole bool) ([]*tropic.CasePerson, error) {
 	rows, err := tx.Query(ctx, `SELECT cp.id, cp.role, cp.coerced_offender, cp.added_at, `+personColumns+`
-		FROM case_people cp JOIN people p ON p.id = cp.person_id WHERE cp.case_id = ? ORDER BY cp.id`, c.ID)
+		FROM case_people cp JOIN people p ON p.id = cp.person_id WHERE cp.case_id = ? AND p.merged_into IS NULL ORDER BY cp.id`, c.ID)
 	if err != nil {
 		return nil, fmt.Errorf("load case people: %w", err)
 	}
@@ -134,13 +134,25 @@ type rowsWithPrefix struct {
 func (r rowsWithPrefix) Scan(d ...any) error { return r.sc.Scan(append(r.dest, d...)...) }
 
 // loadNotices finds the suspects on the case who are potential victims on another
-// case, and names only the agency that owns that case.
+// case, as the same person record or as a record a caseworker linked to theirs
+// (an accepted person match), and names only the agency that owns that case. A
+// merged record's rows have moved to the survivor, so merges need no rule of their own.
 func loadNotices(ctx context.Context, tx *Tx, c *tropic.Case) ([]tropic.S45Notice, error) {
-	rows, err := tx.Query(ctx, `SELECT DISTINCT cp.person_id, a.name FROM case_people cp
+	rows, err := tx.Query(ctx, `SELECT cp.person_id, a.name FROM case_people cp JOIN people p ON p.id = cp.person_id
 		JOIN case_people other ON other.person_id = cp.person_id AND other.case_id <> cp.case_id AND other.role = ?
 		JOIN cases oc ON oc.id = other.case_id JOIN agencies a ON a.id = oc.owner_agency_id
-		WHERE cp.case_id = ? AND cp.role = ? ORDER BY cp.person_id, a.name`,
-		string(tropic.RolePotentialVictim), c.ID, string(tropic.RoleSuspect))
+		WHERE cp.case_id = ? AND cp.role = ? AND p.merged_into IS NULL
+		UNION
+		SELECT cp.person_id, a.name FROM case_people cp JOIN people p ON p.id = cp.person_id
+		JOIN person_matches m ON m.status = ? AND (m.person_a = cp.person_id OR m.person_b = cp.person_id)
+		JOIN case_people other ON other.person_id = (CASE WHEN m.person_a = cp.person_id THEN m.person_b ELSE m.person_a END)
+			AND other.case_id <> cp.case_id AND other.role = ?
+		JOIN people op ON op.id = other.person_id
+		JOIN cases oc ON oc.id = other.case_id JOIN agencies a ON a.id = oc.owner_agency_id
+		WHERE cp.case_id = ? AND cp.role = ? AND p.merged_into IS NULL AND op.merged_into IS NULL
+		ORDER BY 1, 2`,
+		string(tropic.RolePotentialVictim), c.ID, string(tropic.RoleSuspect),
+		string(tropic.MatchLinked), string(tropic.RolePotentialVictim), c.ID, string(tropic.RoleSuspect))
 	if err != nil {
 		return nil, fmt.Errorf("load s.45 notices: %w", err)
 	}
@@ -215,7 +227,8 @@ type personCase struct {
 // person answers as missing.
 func (s *CaseService) personCases(ctx context.Context, tx *Tx, actor tropic.Actor, personID int64) ([]personCase, error) {
 	rows, err := tx.Query(ctx, `SELECT cp.id, cp.case_id, c.reference, c.owner_agency_id, cp.role, cp.coerced_offender, cp.added_at
-		FROM case_people cp JOIN cases c ON c.id = cp.case_id WHERE cp.person_id = ? ORDER BY cp.case_id`, personID)
+		FROM case_people cp JOIN cases c ON c.id = cp.case_id JOIN people p ON p.id = cp.person_id
+		WHERE cp.person_id = ? AND p.merged_into IS NULL ORDER BY cp.case_id`, personID)
 	if err != nil {
 		return nil, fmt.Errorf("find person's cases: %w", err)
 	}
@@ -325,11 +338,14 @@ func (s *CaseService) AddPerson(ctx context.Context, actor tropic.Actor, caseRef
 		return err
 	}
 	p.OwnerAgencyID, p.Version, p.CreatedAt, p.SensitiveHidden = c.OwnerAgencyID, 1, tx.now, false
+	k := personKeys(p.GivenName, p.FamilyName, p.Email)
 	p.ID, err = tx.insert(ctx, `INSERT INTO people (owner_agency_id, given_name, family_name, name_folded, date_of_birth, approx_age, gender,
-		nationality, languages, phone, phone_e164, email, immigration_status, health, version, created_at, updated_at, updated_by_user, updated_by)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		nationality, languages, phone, phone_e164, email, immigration_status, health, version, created_at, updated_at, updated_by_user, updated_by,
+		email_norm, name_key, surname_key, keys_version)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		p.OwnerAgencyID, p.GivenName, p.FamilyName, tropic.FoldName(p.GivenName+" "+p.FamilyName), p.DateOfBirth, p.ApproxAge, string(p.Gender),
-		p.Nationality, p.Languages, p.Phone, p.PhoneE164, p.Email, p.ImmigrationStatus, p.Health, p.Version, tx.now, tx.now, nullID(actor.UserID), w.String())
+		p.Nationality, p.Languages, p.Phone, p.PhoneE164, p.Email, p.ImmigrationStatus, p.Health, p.Version, tx.now, tx.now, nullID(actor.UserID), w.String(),
+		k.emailNorm, k.nameKey, k.surnameKey, personKeysVersion)
 	if err != nil {
 		return fmt.Errorf("add person: %w", err)
 	}
@@ -338,6 +354,11 @@ func (s *CaseService) AddPerson(ctx context.Context, actor tropic.Actor, caseRef
 	}
 	if err := addToCase(ctx, tx, actor, c, p.ID, role); err != nil {
 		return err
+	}
+	if p.PhoneE164 != "" { // the triage queue's "matches case X"
+		if err := s.refreshMatches(ctx, tx, c.ID); err != nil {
+			return err
+		}
 	}
 	return tx.Commit()
 }
@@ -425,6 +446,9 @@ func (s *CaseService) AddExistingPerson(ctx context.Context, actor tropic.Actor,
 	if err := addToCase(ctx, tx, actor, c, personID, role); err != nil {
 		return err
 	}
+	if err := s.refreshMatches(ctx, tx, c.ID); err != nil { // the person's phone, if any
+		return err
+	}
 	return tx.Commit()
 }
 
@@ -462,11 +486,14 @@ func (s *CaseService) UpdatePerson(ctx context.Context, actor tropic.Actor, p *t
 	if err != nil {
 		return err
 	}
+	k := personKeys(p.GivenName, p.FamilyName, p.Email)
 	res, err := tx.Exec(ctx, `UPDATE people SET given_name = ?, family_name = ?, name_folded = ?, date_of_birth = ?, approx_age = ?, gender = ?,
 		nationality = ?, languages = ?, phone = ?, phone_e164 = ?, email = ?, immigration_status = ?, health = ?,
+		email_norm = ?, name_key = ?, surname_key = ?, keys_version = ?,
 		version = version + 1, updated_at = ?, updated_by_user = ?, updated_by = ? WHERE id = ? AND version = ?`,
 		p.GivenName, p.FamilyName, tropic.FoldName(p.GivenName+" "+p.FamilyName), p.DateOfBirth, p.ApproxAge, string(p.Gender),
-		p.Nationality, p.Languages, p.Phone, p.PhoneE164, p.Email, p.ImmigrationStatus, p.Health, tx.now, nullID(actor.UserID), w.String(), p.ID, p.Version)
+		p.Nationality, p.Languages, p.Phone, p.PhoneE164, p.Email, p.ImmigrationStatus, p.Health,
+		k.emailNorm, k.nameKey, k.surnameKey, personKeysVersion, tx.now, nullID(actor.UserID), w.String(), p.ID, p.Version)
 	if err != nil {
 		return fmt.Errorf("update person: %w", err)
 	}
@@ -480,6 +507,16 @@ func (s *CaseService) UpdatePerson(ctx context.Context, actor tropic.Actor, p *t
 		detail: fmt.Sprintf("version %d", p.Version+1)}); err != nil {
 		return err
 	}
+	// A changed phone changes which reports the person's cases match, seen or not.
+	caseIDs, err := queryIDs(ctx, tx, `SELECT case_id FROM case_people WHERE person_id = ?`, p.ID)
+	if err != nil {
+		return fmt.Errorf("find person's cases: %w", err)
+	}
+	for _, id := range caseIDs {
+		if err := s.refreshMatches(ctx, tx, id); err != nil {
+			return err
+		}
+	}
 	p.Version++
 	p.SensitiveHidden = false
 	return tx.Commit()
@@ -490,7 +527,8 @@ func (s *CaseService) casePersonFor(ctx context.Context, tx *Tx, actor tropic.Ac
 	notFound := "Person not found on this case."
 	cp := &tropic.CasePerson{ID: casePersonID}
 	var role string
-	if err := tx.QueryRow(ctx, `SELECT case_id, role, coerced_offender FROM case_people WHERE id = ?`+tx.db.forUpdate(), casePersonID).
+	if err := tx.QueryRow(ctx, `SELECT case_id, role, coerced_offender FROM case_people WHERE id = ?
+		AND NOT EXISTS (SELECT 1 FROM people p WHERE p.id = case_people.person_id AND p.merged_into IS NOT NULL)`+tx.db.forUpdate(), casePersonID).
 		Scan(&cp.CaseID, &role, &cp.CoercedOffender); err != nil {
 		if tropic.ErrorCode(mapError(err)) == tropic.ENOTFOUND {
 			return nil, nil, tropic.Errorf(tropic.ENOTFOUND, "%s", notFound)
@@ -755,6 +793,7 @@ func (s *CaseService) FindPersonMatches(ctx context.Context, actor tropic.Actor,
 	}
 	today := s.today(tx)
 	rows, err := tx.Query(ctx, `SELECT cp.person_id, c.reference FROM case_people cp JOIN cases c ON c.id = cp.case_id
+		JOIN people mp ON mp.id = cp.person_id AND mp.merged_into IS NULL
 		WHERE cp.person_id IN (`+strings.Join(queries, " UNION ")+`) AND c.id IN `+visibleCaseIDs+` ORDER BY cp.person_id, c.reference LIMIT 1000`,
 		append(args, actor.AgencyID, actor.AgencyID, today)...)
 	if err != nil {

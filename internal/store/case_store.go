@@ -31,6 +31,27 @@ type CaseService struct {
 	db         *DB
 	parsePhone tropic.PhoneParser
 	zone       *time.Location // where days and times are told: the partnership's
+	// deferMatches leaves report matches to the caller (a bulk history load, which
+	// rematches every report once at the end): see WithDeferredReportMatches.
+	deferMatches bool
+}
+
+// WithDeferredReportMatches returns a case service that does not rematch reports
+// when a case's identifiers change. Only for loading history in bulk, followed by
+// MatchService.RefreshAllReportMatches.
+func (s *CaseService) WithDeferredReportMatches() *CaseService {
+	c := *s
+	c.deferMatches = true
+	return &c
+}
+
+// refreshMatches rewrites the report matches of a case whose identifiers changed,
+// in the change's transaction: the triage queue's "matches case X".
+func (s *CaseService) refreshMatches(ctx context.Context, tx *Tx, caseID int64) error {
+	if s.deferMatches {
+		return nil
+	}
+	return refreshCaseMatchesTx(ctx, tx, caseID)
 }
 
 var _ tropic.CaseService = (*CaseService)(nil)

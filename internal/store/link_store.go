@@ -4,12 +4,14 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"tropic/internal/tropic"
 )
 
 // LinkService finds exact links: other cases and reports sharing a normalised
-// identifier (phone in E.164, vehicle registration, postcode, folded business name)
+// identifier (phone in E.164, vehicle registration, postcode, folded business name,
+// e-mail address, a person's folded full name with the same full date of birth)
 // with a case or report. Links are found over every record, but told as far as the
 // actor may see (DESIGN.md §4 rule 1): a case by tropic.AccessTo, a report by
 // tropic.CanSeeReport; of any other record only the agency holding it is told.
@@ -66,7 +68,8 @@ func (s *LinkService) FindLinks(ctx context.Context, actor tropic.Actor, caseRef
 		sql  string
 	}{
 		{tropic.LinkPhone, `SELECT number, e164 FROM case_phones WHERE case_id = ? ORDER BY id`},
-		{tropic.LinkPhone, `SELECT p.phone, p.phone_e164 FROM people p JOIN case_people cp ON cp.person_id = p.id WHERE cp.case_id = ? ORDER BY cp.id`},
+		{tropic.LinkPhone, `SELECT p.phone, p.phone_e164 FROM people p JOIN case_people cp ON cp.person_id = p.id WHERE cp.case_id = ? AND p.merged_into IS NULL ORDER BY cp.id`},
+		{tropic.LinkEmail, `SELECT p.email, p.email_norm FROM people p JOIN case_people cp ON cp.person_id = p.id WHERE cp.case_id = ? AND p.merged_into IS NULL ORDER BY cp.id`},
 		{tropic.LinkVehicle, `SELECT registration, normalised FROM case_vehicles WHERE case_id = ? ORDER BY id`},
 		{tropic.LinkPostcode, `SELECT postcode, postcode FROM case_places WHERE case_id = ? ORDER BY id`},
 		{tropic.LinkBusiness, `SELECT name, name_folded FROM case_businesses WHERE case_id = ? ORDER BY id`},
@@ -74,6 +77,9 @@ func (s *LinkService) FindLinks(ctx context.Context, actor tropic.Actor, caseRef
 		if err := readIdentifiers(ctx, tx, q.sql, c.ID, q.kind, &ids); err != nil {
 			return nil, err
 		}
+	}
+	if err := readPersonIdentifiers(ctx, tx, c.ID, &ids); err != nil {
+		return nil, err
 	}
 	linked := map[int64]bool{}
 	rows, err := tx.Query(ctx, `SELECT report_id FROM case_reports WHERE case_id = ?`, c.ID)
@@ -130,7 +136,7 @@ func (s *LinkService) FindReportLinks(ctx context.Context, actor tropic.Actor, r
 	}
 	ids.add(tropic.LinkPostcode, r.Location.Postcode, r.Location.Postcode)
 	for _, b := range r.Businesses {
-		ids.add(tropic.LinkBusiness, b, tropic.FoldName(b))
+		ids.add(tropic.LinkBusiness, b, businessKey(b))
 	}
 	links, err := s.match(ctx, tx, actor, ids, 0, r.ID, nil)
 	if err != nil {
@@ -159,16 +165,57 @@ func readIdentifiers(ctx context.Context, tx *Tx, query string, caseID int64, ki
 	return rows.Err()
 }
 
+// readPersonIdentifiers adds, for each person on the case with a full date of
+// birth and a name, the person identifier: folded full name and date of birth,
+// joined by personKeySep. A partial date (a year) is too common to link on.
+func readPersonIdentifiers(ctx context.Context, tx *Tx, caseID int64, ids *identifiers) error {
+	rows, err := tx.Query(ctx, `SELECT p.given_name, p.family_name, p.name_folded, p.date_of_birth FROM people p
+		JOIN case_people cp ON cp.person_id = p.id WHERE cp.case_id = ? AND p.merged_into IS NULL ORDER BY cp.id`, caseID)
+	if err != nil {
+		return fmt.Errorf("read person identifiers: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var given, family, folded, dob string
+		if err := rows.Scan(&given, &family, &folded, &dob); err != nil {
+			return err
+		}
+		if folded == "" || len(dob) != len(time.DateOnly) {
+			continue
+		}
+		name := strings.TrimSpace(given + " " + family)
+		ids.add(tropic.LinkPerson, name+", born "+dob, folded+personKeySep+dob)
+	}
+	return rows.Err()
+}
+
+// personKeySep joins the two parts of a person identifier's key.
+const personKeySep = "\x00"
+
+// matchArgs are the arguments of an identifier's lookup of cases.
+func matchArgs(id identifier) []any {
+	switch id.kind {
+	case tropic.LinkPhone:
+		return []any{id.key, id.key}
+	case tropic.LinkPerson:
+		name, dob, _ := strings.Cut(id.key, personKeySep)
+		return []any{name, dob}
+	}
+	return []any{id.key}
+}
+
 // matchQueries are the indexed lookups of the cases and reports holding an identifier.
 var matchQueries = map[tropic.LinkKind]struct{ cases, reports string }{
 	tropic.LinkPhone: {
-		`SELECT case_id FROM case_phones WHERE e164 = ? UNION SELECT cp.case_id FROM people p JOIN case_people cp ON cp.person_id = p.id WHERE p.phone_e164 = ?`,
+		`SELECT case_id FROM case_phones WHERE e164 = ? UNION SELECT cp.case_id FROM people p JOIN case_people cp ON cp.person_id = p.id WHERE p.phone_e164 = ? AND p.merged_into IS NULL`,
 		`SELECT report_id FROM report_phones WHERE e164 = ?`},
 	tropic.LinkVehicle:  {`SELECT case_id FROM case_vehicles WHERE normalised = ?`, `SELECT report_id FROM report_vehicles WHERE normalised = ?`},
 	tropic.LinkPostcode: {`SELECT case_id FROM case_places WHERE postcode = ?`, `SELECT id FROM reports WHERE postcode = ?`},
-	// Reports keep business names as typed: a report's business finds cases, not
-	// other reports (until reports keep a folded name).
-	tropic.LinkBusiness: {`SELECT case_id FROM case_businesses WHERE name_folded = ?`, ""},
+	tropic.LinkBusiness: {`SELECT case_id FROM case_businesses WHERE name_folded = ?`, `SELECT report_id FROM report_businesses WHERE name_folded = ?`},
+	// Reports keep no e-mail addresses or people, only descriptions.
+	tropic.LinkEmail: {`SELECT cp.case_id FROM people p JOIN case_people cp ON cp.person_id = p.id WHERE p.email_norm = ? AND p.merged_into IS NULL`, ""},
+	tropic.LinkPerson: {`SELECT cp.case_id FROM people p JOIN case_people cp ON cp.person_id = p.id
+		WHERE p.name_folded = ? AND p.date_of_birth = ? AND p.merged_into IS NULL`, ""},
 }
 
 // match finds the other records holding each identifier, leaving out the viewer's
@@ -182,10 +229,7 @@ func (s *LinkService) match(ctx context.Context, tx *Tx, actor tropic.Actor, ids
 	seen := map[string]bool{}
 	for _, id := range ids {
 		q := matchQueries[id.kind]
-		args := []any{id.key}
-		if id.kind == tropic.LinkPhone {
-			args = append(args, id.key)
-		}
+		args := matchArgs(id)
 		caseIDs, err := queryIDs(ctx, tx, q.cases+` LIMIT ?`, append(args, maxLinksPerIdentifier)...)
 		if err != nil {
 			return nil, fmt.Errorf("match %s: %w", id.kind, err)

@@ -130,3 +130,56 @@ func TestLinksOnOnePhoneTypedThreeWays(t *testing.T) {
 		wantCode(t, err, tropic.ENOTFOUND)
 	})
 }
+
+// People link on an e-mail address however it is typed, and on the same folded
+// name with the same full date of birth; a year of birth alone is too common.
+func TestLinksOnEmailAndOnNameWithTheSameFullDateOfBirth(t *testing.T) {
+	eachDialect(t, func(t *testing.T, d store.Dialect) {
+		e := newCaseEnv(t, d)
+		links := store.NewLinkService(e.db, phone.Parse)
+		police := e.newCase(t, e.pWorker, "Nail bar")
+		e.person(t, e.pWorker, police, tropic.Person{GivenName: "Anna", FamilyName: "Kowalska", DateOfBirth: "1998-04-02", Email: "Anna.K+jobs@Example.com"}, tropic.RolePotentialVictim)
+		e.person(t, e.pWorker, police, tropic.Person{GivenName: "Piotr", FamilyName: "Nowak", DateOfBirth: "1990"}, tropic.RoleSuspect)
+		council := e.newCase(t, e.cWorker, "Overcrowded house")
+		e.person(t, e.cWorker, council, tropic.Person{GivenName: "ANNA", FamilyName: "Kowalská", DateOfBirth: "1998-04-02"}, tropic.RolePotentialVictim)
+		e.person(t, e.cWorker, council, tropic.Person{GivenName: "Piotr", FamilyName: "Nowak", DateOfBirth: "1990"}, tropic.RoleWitness)
+		other := e.newCase(t, e.cWorker, "Hand car wash")
+		e.person(t, e.cWorker, other, tropic.Person{GivenName: "Ania", Email: " anna.k@example.com"}, tropic.RoleWitness)
+		e.person(t, e.cWorker, other, tropic.Person{GivenName: "Anna", FamilyName: "Kowalska", DateOfBirth: "1998-02-04"}, tropic.RoleWitness)
+
+		tests := []struct {
+			name  string
+			actor tropic.Actor
+			ref   string
+			want  []tropic.Link
+		}{
+			{"The police learn who holds the same address and the same person", e.pWorker, police.Reference, []tropic.Link{
+				{Kind: tropic.LinkEmail, Value: "Anna.K+jobs@Example.com", HeldBy: "Hertfordshire County Council"},
+				{Kind: tropic.LinkPerson, Value: "Anna Kowalska, born 1998-04-02", HeldBy: "Hertfordshire County Council"},
+			}},
+			{"The council learns that the police hold the same address", e.cWorker, other.Reference, []tropic.Link{
+				{Kind: tropic.LinkEmail, Value: "anna.k@example.com", HeldBy: "Hertfordshire Constabulary"},
+			}},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				got, err := links.FindLinks(ctx, tt.actor, tt.ref)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if describeLinks(got) != describeLinks(tt.want) {
+					t.Fatalf("got\n%s\nwant\n%s", describeLinks(got), describeLinks(tt.want))
+				}
+			})
+		}
+		// With a share, the police see which case.
+		e.share(t, e.cSuper, council, e.police.ID, tropic.ShareWithoutSensitive, "")
+		got, err := links.FindLinks(ctx, e.pWorker, police.Reference)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 2 || got[1].Kind != tropic.LinkPerson || !got[1].Visible || got[1].CaseRef != council.Reference {
+			t.Fatalf("got\n%s\nwant the person link to the council's case by reference", describeLinks(got))
+		}
+	})
+}

@@ -2,8 +2,14 @@ package store
 
 import (
 	"context"
-	"errors"
+	"database/sql"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"time"
 
+	"tropic/internal/linkage"
 	"tropic/internal/tropic"
 )
 
@@ -22,17 +28,818 @@ func NewMatchService(db *DB, parsePhone tropic.PhoneParser) *MatchService {
 	return &MatchService{cases: NewCaseService(db, parsePhone), links: NewLinkService(db, parsePhone)}
 }
 
-// Suggestions: to be written (helper A).
+// maxCandidatesPerKey bounds the people one blocking key brings for one person (a
+// common surname), so that a case's suggestions stay quick.
+const maxCandidatesPerKey = 200
+
+// matchBlocks are the indexed lookups of candidates: several keys, so that a typo in
+// one field does not hide a match. Each takes the key, then the viewer's case.
+var matchBlocks = []struct {
+	column string
+	key    func(p *matchPerson) string
+}{
+	{"phone_e164", func(p *matchPerson) string { return p.phoneE164 }},
+	{"email_norm", func(p *matchPerson) string { return p.emailNorm }},
+	{"date_of_birth", func(p *matchPerson) string {
+		if len(p.dob) != len(time.DateOnly) {
+			return "" // a year alone is too common a key
+		}
+		return p.dob
+	}},
+	{"name_key", func(p *matchPerson) string { return p.nameKey }},
+	{"surname_key", func(p *matchPerson) string { return p.surnameKey }},
+}
+
+// matchPerson is a person record as the matcher reads it.
+type matchPerson struct {
+	id                                    int64
+	given, family, dob, phone, phoneE164  string
+	email, emailNorm, nameKey, surnameKey string
+}
+
+const matchPersonColumns = `p.id, p.given_name, p.family_name, p.date_of_birth, p.phone, p.phone_e164, p.email, p.email_norm, p.name_key, p.surname_key`
+
+func scanMatchPerson(sc interface{ Scan(...any) error }) (*matchPerson, error) {
+	var p matchPerson
+	err := sc.Scan(&p.id, &p.given, &p.family, &p.dob, &p.phone, &p.phoneE164, &p.email, &p.emailNorm, &p.nameKey, &p.surnameKey)
+	return &p, err
+}
+
+func (p *matchPerson) record() *linkage.Record {
+	r := &linkage.Record{Given: p.given, Surname: p.family, DOB: linkage.ParseDOB(p.dob), Phone: p.phoneE164, Email: p.email}
+	if r.Phone == "" {
+		r.Phone = p.phone
+	}
+	r.Prepare()
+	return r
+}
+
+// personMatchRow is a row of person_matches.
+type personMatchRow struct {
+	id, a, b    int64
+	status      tropic.MatchStatus
+	probability float64
+	explanation string
+	decidedAt   sql.NullTime
+	decidedBy   who
+	reason      string
+	survivor    sql.NullInt64
+}
+
+// sides tells which person of the match is on the viewer's case (mine) and which
+// is the other record. A merge's survivor is on the case; otherwise the person on
+// it, the first when both are. ok is false when neither is.
+func (m *personMatchRow) sides(onCase map[int64]bool) (mine, other int64, ok bool) {
+	switch {
+	case m.status == tropic.MatchMerged && m.survivor.Valid:
+		mine = m.survivor.Int64
+	case onCase[m.a]:
+		mine = m.a
+	case onCase[m.b]:
+		mine = m.b
+	}
+	if mine == 0 || !onCase[mine] {
+		return 0, 0, false
+	}
+	if mine == m.a {
+		return mine, m.b, true
+	}
+	return mine, m.a, true
+}
+
+const personMatchColumns = `m.id, m.person_a, m.person_b, m.status, m.probability, m.explanation, m.decided_at,
+	COALESCE(u.name, ''), COALESCE(a.name, ''), m.reason, m.survivor`
+
+const personMatchFrom = ` FROM person_matches m LEFT JOIN users u ON u.id = m.decided_by_user
+	LEFT JOIN agencies a ON a.id = m.decided_by_agency `
+
+func scanPersonMatch(sc interface{ Scan(...any) error }) (*personMatchRow, error) {
+	var m personMatchRow
+	var status string
+	if err := sc.Scan(&m.id, &m.a, &m.b, &status, &m.probability, &m.explanation, &m.decidedAt,
+		&m.decidedBy.name, &m.decidedBy.agency, &m.reason, &m.survivor); err != nil {
+		return nil, mapError(err)
+	}
+	m.status = tropic.MatchStatus(status)
+	return &m, nil
+}
+
+// casePersonIDs are the people on a case, leaving out records merged into another
+// (whose rows there are hidden).
+func casePersonIDs(ctx context.Context, tx *Tx, caseID int64) (map[int64]bool, error) {
+	ids, err := queryIDs(ctx, tx, `SELECT cp.person_id FROM case_people cp JOIN people p ON p.id = cp.person_id
+		WHERE cp.case_id = ? AND p.merged_into IS NULL`, caseID)
+	if err != nil {
+		return nil, fmt.Errorf("find people on case: %w", err)
+	}
+	out := make(map[int64]bool, len(ids))
+	for _, id := range ids {
+		out[id] = true
+	}
+	return out, nil
+}
+
+// idChunks splits ids into IN lists of a size every database takes.
+func idChunks(ids []int64) [][]int64 {
+	var out [][]int64
+	for len(ids) > 0 {
+		n := min(len(ids), 500)
+		out, ids = append(out, ids[:n]), ids[n:]
+	}
+	return out
+}
+
+func loadMatchPeople(ctx context.Context, tx *Tx, ids []int64) (map[int64]*matchPerson, error) {
+	out := map[int64]*matchPerson{}
+	for _, part := range idChunks(ids) {
+		ph, args := inList(part)
+		rows, err := tx.Query(ctx, `SELECT `+matchPersonColumns+` FROM people p WHERE p.id IN (`+ph+`)`, args...)
+		if err != nil {
+			return nil, fmt.Errorf("load people to match: %w", err)
+		}
+		for rows.Next() {
+			p, err := scanMatchPerson(rows)
+			if err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out[p.id] = p
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// loadMatchesOf loads the stored matches involving any of people, with statuses.
+func loadMatchesOf(ctx context.Context, tx *Tx, people []int64, statuses ...tropic.MatchStatus) ([]*personMatchRow, error) {
+	var out []*personMatchRow
+	seen := map[int64]bool{}
+	for _, part := range idChunks(people) {
+		ph, args := inList(part)
+		q := `SELECT ` + personMatchColumns + personMatchFrom + `WHERE (m.person_a IN (` + ph + `) OR m.person_b IN (` + ph + `))`
+		args = append(args, args...)
+		if len(statuses) > 0 {
+			q += ` AND m.status IN (` + strings.TrimSuffix(strings.Repeat("?, ", len(statuses)), ", ") + `)`
+			for _, s := range statuses {
+				args = append(args, string(s))
+			}
+		}
+		rows, err := tx.Query(ctx, q+` ORDER BY m.id`, args...)
+		if err != nil {
+			return nil, fmt.Errorf("load person matches: %w", err)
+		}
+		for rows.Next() {
+			m, err := scanPersonMatch(rows)
+			if err != nil {
+				rows.Close()
+				return nil, err
+			}
+			if !seen[m.id] {
+				seen[m.id] = true
+				out = append(out, m)
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// matchPair orders two people as person_matches keeps them.
+func matchPair(x, y int64) [2]int64 {
+	if x > y {
+		x, y = y, x
+	}
+	return [2]int64{x, y}
+}
+
+// refreshMatches scores the candidates of each person on the case against them and
+// stores those at or above the model's threshold: a new pair as open, an open pair
+// with its new score; a decided pair keeps its status, and is not scored again (a
+// rejected one is never suggested again). An open pair now below the threshold is
+// dropped: nobody decided on it, and the records no longer look alike.
+func refreshMatches(ctx context.Context, tx *Tx, model *linkage.Model, caseID int64, onCase map[int64]bool) error {
+	mine, err := loadMatchPeople(ctx, tx, keys(onCase))
+	if err != nil {
+		return err
+	}
+	existing, err := loadMatchesOf(ctx, tx, keys(onCase))
+	if err != nil {
+		return err
+	}
+	status := map[[2]int64]tropic.MatchStatus{}
+	candidates := map[int64]map[int64]bool{} // person on the case → candidates
+	addCandidate := func(p, c int64) {
+		if candidates[p] == nil {
+			candidates[p] = map[int64]bool{}
+		}
+		candidates[p][c] = true
+	}
+	for _, m := range existing {
+		status[matchPair(m.a, m.b)] = m.status
+		if m.status == tropic.MatchOpen {
+			if onCase[m.a] {
+				addCandidate(m.a, m.b)
+			} else {
+				addCandidate(m.b, m.a)
+			}
+		}
+	}
+	for _, id := range keys(onCase) {
+		p := mine[id]
+		if p == nil {
+			continue
+		}
+		for _, blk := range matchBlocks {
+			key := blk.key(p)
+			if key == "" {
+				continue
+			}
+			ids, err := queryIDs(ctx, tx, `SELECT id FROM people WHERE `+blk.column+` = ? AND merged_into IS NULL
+				AND id NOT IN (SELECT person_id FROM case_people WHERE case_id = ?)
+				AND EXISTS (SELECT 1 FROM case_people o WHERE o.person_id = people.id) LIMIT ?`, key, caseID, maxCandidatesPerKey)
+			if err != nil {
+				return fmt.Errorf("find candidates by %s: %w", blk.column, err)
+			}
+			for _, c := range ids {
+				if s, ok := status[matchPair(id, c)]; !ok || s == tropic.MatchOpen {
+					addCandidate(id, c)
+				}
+			}
+		}
+	}
+	all := map[int64]bool{}
+	for _, cs := range candidates {
+		for c := range cs {
+			if mine[c] == nil {
+				all[c] = true
+			}
+		}
+	}
+	others, err := loadMatchPeople(ctx, tx, keys(all))
+	if err != nil {
+		return err
+	}
+	for id := range mine {
+		others[id] = mine[id]
+	}
+	records := map[int64]*linkage.Record{}
+	record := func(id int64) *linkage.Record {
+		if records[id] == nil {
+			records[id] = others[id].record()
+		}
+		return records[id]
+	}
+	for _, id := range keys(candidates) {
+		for _, c := range keys(candidates[id]) {
+			if others[c] == nil || c == id {
+				continue
+			}
+			pair := matchPair(id, c)
+			// Scored in the stored order, so the explanation reads the same from either case.
+			prob, why := model.Score(record(pair[0]), record(pair[1]))
+			s, known := status[pair]
+			switch {
+			case prob >= model.Threshold && !known:
+				if _, err := tx.Exec(ctx, `INSERT INTO person_matches (person_a, person_b, probability, explanation, status, found_at)
+					VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (person_a, person_b) DO NOTHING`,
+					pair[0], pair[1], prob, why, string(tropic.MatchOpen), tx.now); err != nil {
+					return fmt.Errorf("store person match: %w", err)
+				}
+				status[pair] = tropic.MatchOpen
+			case prob >= model.Threshold && s == tropic.MatchOpen:
+				if _, err := tx.Exec(ctx, `UPDATE person_matches SET probability = ?, explanation = ? WHERE person_a = ? AND person_b = ? AND status = ?`,
+					prob, why, pair[0], pair[1], string(tropic.MatchOpen)); err != nil {
+					return fmt.Errorf("update person match: %w", err)
+				}
+			case known && s == tropic.MatchOpen:
+				if _, err := tx.Exec(ctx, `DELETE FROM person_matches WHERE person_a = ? AND person_b = ? AND status = ?`,
+					pair[0], pair[1], string(tropic.MatchOpen)); err != nil {
+					return fmt.Errorf("drop person match: %w", err)
+				}
+				delete(status, pair)
+			}
+		}
+	}
+	return nil
+}
+
+// otherCase is a case the other record of a match is on, with the actor's access.
+type otherCase struct {
+	id        int64
+	reference string
+	owner     string
+	access    tropic.CaseAccess
+}
+
+// otherCases lists the cases a person is on and the actor's access to each. For a
+// merge, the cases of the rows it moved to the survivor count as the merged
+// record's: it was on them, and an undo puts it back.
+func (s *MatchService) otherCases(ctx context.Context, tx *Tx, actor tropic.Actor, personID, mergeID int64, access map[int64]tropic.CaseAccess) ([]otherCase, error) {
+	rows, err := tx.Query(ctx, `SELECT DISTINCT c.id, c.reference, a.name, c.owner_agency_id FROM case_people cp
+		JOIN cases c ON c.id = cp.case_id JOIN agencies a ON a.id = c.owner_agency_id
+		WHERE cp.person_id = ? OR cp.id IN (SELECT case_person_id FROM person_merge_moves WHERE match_id = ?) ORDER BY c.id`, personID, mergeID)
+	if err != nil {
+		return nil, fmt.Errorf("find the other record's cases: %w", err)
+	}
+	var out []otherCase
+	var owners []int64
+	for rows.Next() {
+		var oc otherCase
+		var owner int64
+		if err := rows.Scan(&oc.id, &oc.reference, &oc.owner, &owner); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		out, owners = append(out, oc), append(owners, owner)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for i := range out {
+		a, ok := access[out[i].id]
+		if !ok {
+			shares, err := loadShares(ctx, tx, out[i].id)
+			if err != nil {
+				return nil, err
+			}
+			a = tropic.AccessTo(actor, owners[i], shares, s.cases.local(tx))
+			access[out[i].id] = a
+		}
+		out[i].access = a
+	}
+	return out, nil
+}
+
+// heldByAgencies names the agencies owning cases, in alphabetical order.
+func heldByAgencies(cases []otherCase) string {
+	var names []string
+	for _, oc := range cases {
+		if !slices.Contains(names, oc.owner) {
+			names = append(names, oc.owner)
+		}
+	}
+	sort.Strings(names)
+	return strings.Join(names, " and ")
+}
+
+func anyCaseVisible(cases []otherCase) bool {
+	for _, oc := range cases {
+		if oc.access != tropic.AccessNone {
+			return true
+		}
+	}
+	return false
+}
+
+// personLabels names people as a case shows them: the name, else the first alias.
+func personLabels(ctx context.Context, tx *Tx, ids []int64) (map[int64]string, error) {
+	out := map[int64]string{}
+	for _, part := range idChunks(ids) {
+		ph, args := inList(part)
+		rows, err := tx.Query(ctx, `SELECT p.id, p.given_name, p.family_name,
+			COALESCE((SELECT al.alias FROM person_aliases al WHERE al.person_id = p.id ORDER BY al.position LIMIT 1), '')
+			FROM people p WHERE p.id IN (`+ph+`)`, args...)
+		if err != nil {
+			return nil, fmt.Errorf("name people: %w", err)
+		}
+		for rows.Next() {
+			var p tropic.Person
+			var alias string
+			if err := rows.Scan(&p.ID, &p.GivenName, &p.FamilyName, &alias); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			if alias != "" {
+				p.Aliases = []string{alias}
+			}
+			out[p.ID] = personLabel(&p)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// Suggestions refreshes and lists the possible matches of the people on a case the
+// actor may see: open ones and those linked or merged, best first; rejected and
+// undone ones never. The other record is told as far as the actor may see it
+// (DESIGN.md §4 rule 1): a record on no case the actor may see is told only as held
+// by its agency, with the explanation, which names fields and similarities and
+// never values. The read is audited, naming only what was told.
 func (s *MatchService) Suggestions(ctx context.Context, actor tropic.Actor, caseRef string) ([]tropic.PersonSuggestion, error) {
-	return nil, errors.New("not yet")
+	model := linkage.DefaultModel() // trained on first use: before the transaction, not inside it
+	tx, err := s.cases.db.beginTx(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	c, _, err := s.cases.caseByRef(ctx, tx, actor, caseRef, false)
+	if err != nil {
+		return nil, err
+	}
+	onCase, err := casePersonIDs(ctx, tx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	if err := refreshMatches(ctx, tx, model, c.ID, onCase); err != nil {
+		return nil, err
+	}
+	stored, err := loadMatchesOf(ctx, tx, keys(onCase), tropic.MatchOpen, tropic.MatchLinked, tropic.MatchMerged)
+	if err != nil {
+		return nil, err
+	}
+	var ids []int64
+	for _, m := range stored {
+		ids = append(ids, m.a, m.b)
+	}
+	labels, err := personLabels(ctx, tx, ids)
+	if err != nil {
+		return nil, err
+	}
+	merged, err := mergedPeople(ctx, tx, ids)
+	if err != nil {
+		return nil, err
+	}
+	access := map[int64]tropic.CaseAccess{c.ID: c.Access}
+	var out []tropic.PersonSuggestion
+	for _, m := range stored {
+		mine, other, ok := m.sides(onCase)
+		if !ok || (m.status == tropic.MatchOpen && merged[other]) {
+			continue // an open match with a record merged away since is moot
+		}
+		mergeID := int64(0)
+		if m.status == tropic.MatchMerged {
+			mergeID = m.id
+		}
+		cases, err := s.otherCases(ctx, tx, actor, other, mergeID, access)
+		if err != nil {
+			return nil, err
+		}
+		ps := tropic.PersonSuggestion{ID: m.id, PersonID: mine, PersonName: labels[mine], Status: m.status,
+			Probability: m.probability, Explanation: m.explanation, HeldBy: heldByAgencies(cases)}
+		if m.decidedAt.Valid {
+			ps.DecidedAt = m.decidedAt.Time.UTC()
+		}
+		if anyCaseVisible(cases) {
+			ps.Visible, ps.OtherID, ps.OtherName = true, other, labels[other]
+			for _, oc := range cases {
+				// The viewer's own case is where they stand, not where the other record is.
+				if oc.access != tropic.AccessNone && oc.id != c.ID {
+					ps.OtherCases = append(ps.OtherCases, oc.reference)
+				}
+			}
+			ps.DecidedBy, ps.Reason = m.decidedBy.String(), m.reason
+		} else {
+			// The reason may speak of the other record: only its agency is told.
+			ps.DecidedBy = m.decidedBy.agency
+		}
+		out = append(out, ps)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Probability > out[j].Probability })
+	if err := appendAudit(ctx, tx, actor, auditEntry{action: tropic.AuditMatchesViewed, objectType: "case", objectID: c.ID,
+		detail: c.Reference + suggestionsDetail(out)}); err != nil {
+		return nil, err
+	}
+	return out, tx.Commit()
 }
 
-// Decide: to be written (helper A).
+// mergedPeople tells which of people are merged into another record.
+func mergedPeople(ctx context.Context, tx *Tx, people []int64) (map[int64]bool, error) {
+	out := map[int64]bool{}
+	for _, part := range idChunks(people) {
+		ph, args := inList(part)
+		ids, err := queryIDs(ctx, tx, `SELECT id FROM people WHERE merged_into IS NOT NULL AND id IN (`+ph+`)`, args...)
+		if err != nil {
+			return nil, fmt.Errorf("find merged people: %w", err)
+		}
+		for _, id := range ids {
+			out[id] = true
+		}
+	}
+	return out, nil
+}
+
+// suggestionsDetail lists, for the audit trail, the matches told and where the other
+// records are, without names.
+func suggestionsDetail(out []tropic.PersonSuggestion) string {
+	if len(out) == 0 {
+		return " person matches: none"
+	}
+	var b strings.Builder
+	b.WriteString(" person matches:")
+	for i, ps := range out {
+		if i > 0 {
+			b.WriteString(";")
+		}
+		fmt.Fprintf(&b, " match %d (%s)", ps.ID, ps.Status)
+		if ps.Visible {
+			fmt.Fprintf(&b, " person %d", ps.OtherID)
+			if len(ps.OtherCases) > 0 {
+				b.WriteString(" on " + strings.Join(ps.OtherCases, ", "))
+			}
+		} else {
+			b.WriteString(" held by " + ps.HeldBy)
+		}
+	}
+	return b.String()
+}
+
+func matchNotFound() error { return tropic.Errorf(tropic.ENOTFOUND, "Suggestion not found.") }
+
+// reasonProblem checks a decision's reason; required says it must be given.
+func reasonProblem(reason string, required bool, why string) error {
+	var p tropic.Problems
+	if required && reason == "" {
+		p.Add("reason", why)
+	}
+	textProblem(&p, "reason", "The reason", reason, tropic.MaxLongText)
+	return p.Err()
+}
+
+// matchOnCase loads a match, locked, that involves a person on the actor's case c;
+// any other answers as missing (an unknown id, or a match of another case).
+func matchOnCase(ctx context.Context, tx *Tx, c *tropic.Case, matchID int64) (m *personMatchRow, mine, other int64, err error) {
+	if tx.db.dialect == Postgres {
+		if _, err := tx.Exec(ctx, `SELECT id FROM person_matches WHERE id = ? FOR UPDATE`, matchID); err != nil {
+			return nil, 0, 0, fmt.Errorf("lock person match: %w", err)
+		}
+	}
+	m, err = scanPersonMatch(tx.QueryRow(ctx, `SELECT `+personMatchColumns+personMatchFrom+`WHERE m.id = ?`, matchID))
+	if tropic.ErrorCode(err) == tropic.ENOTFOUND {
+		return nil, 0, 0, matchNotFound()
+	} else if err != nil {
+		return nil, 0, 0, fmt.Errorf("find person match: %w", err)
+	}
+	onCase, err := casePersonIDs(ctx, tx, c.ID)
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	mine, other, ok := m.sides(onCase)
+	if !ok {
+		return nil, 0, 0, matchNotFound()
+	}
+	return m, mine, other, nil
+}
+
+// Decide links, merges or rejects an open suggestion on the actor's case, in one
+// transaction with its audit entry (the match, the decision and the case; no names).
+//
+// A merge folds the other record (the one not on the viewer's case) into the
+// viewer's person, the survivor. Nothing is deleted, so that UndoMerge restores
+// exactly: each case_people row of the other record moves to the survivor (its id,
+// role, history and role changes stay with it), and the move is written to
+// person_merge_moves; a row on a case that already holds the survivor stays on the
+// other record, hidden because that record is now merged (people.merged_into), and
+// the survivor's own row stands for both there.
 func (s *MatchService) Decide(ctx context.Context, actor tropic.Actor, caseRef string, matchID int64, d tropic.MatchDecision, reason string) error {
-	return errors.New("not yet")
+	reason = strings.TrimSpace(reason)
+	var err error
+	switch d {
+	case tropic.DecideReject:
+		err = reasonProblem(reason, true, "Enter why these are not the same person")
+	case tropic.DecideMerge:
+		err = reasonProblem(reason, true, "Enter why these records are the same person")
+	case tropic.DecideLink:
+		err = reasonProblem(reason, false, "")
+	default:
+		err = &tropic.Error{Code: tropic.EINVALID, Message: "Choose link, merge or reject",
+			Fields: map[string]string{"decision": "Choose link, merge or reject"}}
+	}
+	if err != nil {
+		return err
+	}
+	tx, err := s.cases.db.beginTx(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	c, _, err := s.cases.caseByRef(ctx, tx, actor, caseRef, true)
+	if err != nil {
+		return err
+	}
+	if !tropic.CaseWorker(actor) {
+		return tropic.Errorf(tropic.EFORBIDDEN, "Only caseworkers and supervisors can decide on suggested matches.")
+	}
+	m, mine, other, err := matchOnCase(ctx, tx, c, matchID)
+	if err != nil {
+		return err
+	}
+	if m.status != tropic.MatchOpen {
+		return tropic.Errorf(tropic.ECONFLICT, "This suggestion has already been decided: it is %s.", m.status)
+	}
+	merged, err := mergedPeople(ctx, tx, []int64{other})
+	if err != nil {
+		return err
+	}
+	if merged[other] {
+		return tropic.Errorf(tropic.ECONFLICT, "The other record has since been merged into another. Look at the suggestions again.")
+	}
+	status := tropic.MatchRejected
+	var survivor any
+	if d != tropic.DecideReject {
+		cases, err := s.otherCases(ctx, tx, actor, other, 0, map[int64]tropic.CaseAccess{c.ID: c.Access})
+		if err != nil {
+			return err
+		}
+		if !anyCaseVisible(cases) {
+			return tropic.Errorf(tropic.EFORBIDDEN, "Your agency may not see the other record, so it cannot link or merge it. Contact %s.", heldByAgencies(cases))
+		}
+		status = tropic.MatchLinked
+		if d == tropic.DecideMerge {
+			for _, oc := range cases {
+				if oc.access != tropic.AccessWhole {
+					return tropic.Errorf(tropic.EFORBIDDEN, "Merging needs a whole view of every case the other record is on, and your agency does not have one of %s's. Link the records instead, or ask for a whole-case share.", oc.owner)
+				}
+			}
+			if err := mergePerson(ctx, tx, m.id, other, mine); err != nil {
+				return err
+			}
+			status, survivor = tropic.MatchMerged, mine
+		}
+	}
+	res, err := tx.Exec(ctx, `UPDATE person_matches SET status = ?, decided_at = ?, decided_by_user = ?, decided_by_agency = ?, reason = ?, survivor = ?
+		WHERE id = ? AND status = ?`, string(status), tx.now, nullID(actor.UserID), nullID(actor.AgencyID), reason, survivor, m.id, string(tropic.MatchOpen))
+	if err != nil {
+		return fmt.Errorf("decide person match: %w", err)
+	}
+	if k, _ := res.RowsAffected(); k != 1 {
+		return tropic.Errorf(tropic.ECONFLICT, "This suggestion has just been decided by someone else.")
+	}
+	if err := appendAudit(ctx, tx, actor, auditEntry{action: tropic.AuditMatchDecided, objectType: "case", objectID: c.ID,
+		detail: fmt.Sprintf("match %d: %s, on %s", m.id, d, c.Reference)}); err != nil {
+		return err
+	}
+	return tx.Commit()
 }
 
-// UndoMerge: to be written (helper A).
+// mergePerson folds person from into person into, as Decide describes.
+func mergePerson(ctx context.Context, tx *Tx, matchID, from, into int64) error {
+	rows, err := tx.Query(ctx, `SELECT cp.id, EXISTS (SELECT 1 FROM case_people s WHERE s.case_id = cp.case_id AND s.person_id = ?)
+		FROM case_people cp WHERE cp.person_id = ? ORDER BY cp.id`, into, from)
+	if err != nil {
+		return fmt.Errorf("find rows to merge: %w", err)
+	}
+	var move []int64
+	for rows.Next() {
+		var id int64
+		var held bool
+		if err := rows.Scan(&id, &held); err != nil {
+			rows.Close()
+			return err
+		}
+		if !held {
+			move = append(move, id)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, id := range move {
+		if _, err := tx.Exec(ctx, `UPDATE case_people SET person_id = ? WHERE id = ? AND person_id = ?`, into, id, from); err != nil {
+			return fmt.Errorf("move case person: %w", err)
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO person_merge_moves (match_id, case_person_id, from_person) VALUES (?, ?, ?)`, matchID, id, from); err != nil {
+			return fmt.Errorf("record merge move: %w", err)
+		}
+	}
+	res, err := tx.Exec(ctx, `UPDATE people SET merged_into = ? WHERE id = ? AND merged_into IS NULL`, into, from)
+	if err != nil {
+		return fmt.Errorf("merge person: %w", err)
+	}
+	if k, _ := res.RowsAffected(); k != 1 {
+		return tropic.Errorf(tropic.ECONFLICT, "The other record has since been merged into another. Look at the suggestions again.")
+	}
+	return refreshPeopleCases(ctx, tx, from, into)
+}
+
+// refreshPeopleCases rewrites the report matches of every case the people are on:
+// a merge or its undo changes whose phone a case holds.
+func refreshPeopleCases(ctx context.Context, tx *Tx, a, b int64) error {
+	ids, err := queryIDs(ctx, tx, `SELECT DISTINCT case_id FROM case_people WHERE person_id IN (?, ?)`, a, b)
+	if err != nil {
+		return fmt.Errorf("find merged people's cases: %w", err)
+	}
+	for _, id := range ids {
+		if err := refreshCaseMatchesTx(ctx, tx, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// UndoMerge takes a merge back exactly: the rows it moved return to the merged
+// record, which is no longer merged, and the match becomes undone, which is neither
+// suggested again nor linked (the caseworker found the records are not one person).
+// It needs whole access to every case involved; merges are undone latest first, so
+// a survivor merged into another since must have that merge undone before.
 func (s *MatchService) UndoMerge(ctx context.Context, actor tropic.Actor, caseRef string, matchID int64, reason string) error {
-	return errors.New("not yet")
+	reason = strings.TrimSpace(reason)
+	if err := reasonProblem(reason, true, "Enter why this merge should be undone"); err != nil {
+		return err
+	}
+	tx, err := s.cases.db.beginTx(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	c, _, err := s.cases.caseByRef(ctx, tx, actor, caseRef, true)
+	if err != nil {
+		return err
+	}
+	if !tropic.CaseWorker(actor) {
+		return tropic.Errorf(tropic.EFORBIDDEN, "Only caseworkers and supervisors can undo a merge.")
+	}
+	m, survivor, from, err := matchOnCase(ctx, tx, c, matchID)
+	if tropic.ErrorCode(err) == tropic.ENOTFOUND {
+		if later, _ := laterMerge(ctx, tx, c.ID, matchID); later {
+			return tropic.Errorf(tropic.ECONFLICT, "The record this merge kept has since been merged into another. Undo that later merge first.")
+		}
+	}
+	if err != nil {
+		return err
+	}
+	if m.status != tropic.MatchMerged {
+		return tropic.Errorf(tropic.ECONFLICT, "Only a merge can be undone, and this suggestion is %s.", m.status)
+	}
+	cases, err := s.otherCases(ctx, tx, actor, from, m.id, map[int64]tropic.CaseAccess{c.ID: c.Access})
+	if err != nil {
+		return err
+	}
+	for _, oc := range cases {
+		if oc.access != tropic.AccessWhole {
+			return tropic.Errorf(tropic.EFORBIDDEN, "Undoing this merge needs a whole view of every case it touched, and your agency does not have one of %s's. Ask them to undo it.", oc.owner)
+		}
+	}
+	moved, err := queryIDs(ctx, tx, `SELECT case_person_id FROM person_merge_moves WHERE match_id = ? ORDER BY case_person_id`, m.id)
+	if err != nil {
+		return fmt.Errorf("find merge moves: %w", err)
+	}
+	for _, id := range moved {
+		res, err := tx.Exec(ctx, `UPDATE case_people SET person_id = ? WHERE id = ? AND person_id = ?`, from, id, survivor)
+		if err != nil {
+			return fmt.Errorf("move case person back: %w", err)
+		}
+		if k, _ := res.RowsAffected(); k != 1 {
+			return tropic.Errorf(tropic.ECONFLICT, "The records have changed since the merge, so it cannot be undone exactly.")
+		}
+	}
+	res, err := tx.Exec(ctx, `UPDATE people SET merged_into = NULL WHERE id = ? AND merged_into = ?`, from, survivor)
+	if err != nil {
+		return fmt.Errorf("unmerge person: %w", err)
+	}
+	if k, _ := res.RowsAffected(); k != 1 {
+		return tropic.Errorf(tropic.ECONFLICT, "The records have changed since the merge, so it cannot be undone exactly.")
+	}
+	if _, err := tx.Exec(ctx, `UPDATE person_matches SET status = ?, undone_at = ?, undone_by_user = ?, undone_reason = ? WHERE id = ?`,
+		string(tropic.MatchUndone), tx.now, nullID(actor.UserID), reason, m.id); err != nil {
+		return fmt.Errorf("undo person match: %w", err)
+	}
+	if err := refreshPeopleCases(ctx, tx, from, survivor); err != nil {
+		return err
+	}
+	if err := appendAudit(ctx, tx, actor, auditEntry{action: tropic.AuditMatchUndone, objectType: "case", objectID: c.ID,
+		detail: fmt.Sprintf("match %d: merge undone, on %s", m.id, c.Reference)}); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// laterMerge reports whether a merge's survivor has since been merged, through one
+// or more later merges, into a person on the case: the merge is then on the case,
+// but must wait until the later ones are undone.
+func laterMerge(ctx context.Context, tx *Tx, caseID, matchID int64) (bool, error) {
+	var survivor sql.NullInt64
+	var status string
+	if err := tx.QueryRow(ctx, `SELECT status, survivor FROM person_matches WHERE id = ?`, matchID).Scan(&status, &survivor); err != nil {
+		return false, mapError(err)
+	}
+	if tropic.MatchStatus(status) != tropic.MatchMerged || !survivor.Valid {
+		return false, nil
+	}
+	id := survivor.Int64
+	for range 50 { // a chain of merges is short; the bound only guards against a cycle
+		var into sql.NullInt64
+		if err := tx.QueryRow(ctx, `SELECT merged_into FROM people WHERE id = ?`, id).Scan(&into); err != nil {
+			return false, mapError(err)
+		}
+		if !into.Valid {
+			break
+		}
+		id = into.Int64
+	}
+	if id == survivor.Int64 {
+		return false, nil
+	}
+	onCase, err := casePersonIDs(ctx, tx, caseID)
+	return onCase[id], err
 }

@@ -125,7 +125,8 @@ func (s *ReportService) CreateReport(ctx context.Context, actor tropic.Actor, r 
 		}
 	}
 	for i, b := range r.Businesses {
-		if _, err := tx.Exec(ctx, `INSERT INTO report_businesses (report_id, position, name) VALUES (?, ?, ?)`, r.ID, i, b); err != nil {
+		if _, err := tx.Exec(ctx, `INSERT INTO report_businesses (report_id, position, name, name_folded) VALUES (?, ?, ?, ?)`,
+			r.ID, i, b, businessKey(b)); err != nil {
 			return false, fmt.Errorf("add business: %w", err)
 		}
 	}
@@ -136,6 +137,12 @@ func (s *ReportService) CreateReport(ctx context.Context, actor tropic.Actor, r 
 	if r.Urgency != tropic.UrgencyRoutine && s.jobs != nil {
 		if err := s.jobs.EnqueueTx(ctx, tx.Tx, tropic.UrgentReportJob{ReportID: r.ID}); err != nil {
 			return false, fmt.Errorf("queue urgent report notification: %w", err)
+		}
+	}
+	// Matching against cases runs after the commit, so the public form does not wait for it.
+	if s.jobs != nil {
+		if err := s.jobs.EnqueueTx(ctx, tx.Tx, tropic.ReportMatchJob{ReportID: r.ID}); err != nil {
+			return false, fmt.Errorf("queue report matching: %w", err)
 		}
 	}
 	if err := tx.Commit(); err != nil {

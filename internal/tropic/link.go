@@ -27,6 +27,10 @@ func (k LinkKind) Label() string {
 		return "postcode"
 	case LinkBusiness:
 		return "business name"
+	case LinkEmail:
+		return "e-mail address"
+	case LinkPerson:
+		return "name and date of birth"
 	}
 	return string(k)
 }
@@ -95,6 +99,7 @@ const (
 
 // Audit actions of person matching.
 const (
+	AuditMatchesViewed  = "case.matches_viewed"
 	AuditMatchDecided   = "person_match.decided"
 	AuditMatchUndone    = "person_match.undone"
 	AuditNetworkViewed  = "network.viewed"

@@ -34,15 +34,21 @@ CREATE TABLE person_matches (
     decided_by_agency INTEGER REFERENCES agencies (id),
     reason            TEXT NOT NULL DEFAULT '',
     survivor          INTEGER REFERENCES people (id),
+    -- A merge taken back (status 'undone'): when, by whom and why; the decision
+    -- above is kept as it was.
+    undone_at         TIMESTAMP,
+    undone_by_user    INTEGER REFERENCES users (id),
+    undone_reason     TEXT NOT NULL DEFAULT '',
     UNIQUE (person_a, person_b),
     CHECK (person_a < person_b)
 );
 CREATE INDEX person_matches_b ON person_matches (person_b, status);
 CREATE INDEX person_matches_a ON person_matches (person_a, status);
 
--- The case_people rows a merge moved from the merged record to the survivor; a
--- row whose case already held the survivor is kept on the merged record and
--- marked hidden, so nothing is deleted and an undo restores exactly.
+-- The case_people rows a merge moved from the merged record to the survivor. A
+-- row whose case already held the survivor stays on the merged record, hidden
+-- because that record is merged (people.merged_into), so nothing is deleted; an
+-- undo moves these rows back and clears merged_into, which restores exactly.
 CREATE TABLE person_merge_moves (
     match_id       INTEGER NOT NULL REFERENCES person_matches (id),
     case_person_id INTEGER NOT NULL REFERENCES case_people (id),
@@ -61,6 +67,14 @@ CREATE TABLE report_matches (
 );
 CREATE INDEX report_matches_case ON report_matches (case_id);
 
+-- Values the database keeps for itself, created on first use: "network_pseudonym_key"
+-- is the secret of the analysts' network pseudonyms (random, so a pseudonym cannot
+-- be traced back to its record without the database).
+CREATE TABLE settings (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+
 -- +goose Down
 DROP TABLE report_matches;
 DROP TABLE person_merge_moves;
@@ -76,3 +90,4 @@ ALTER TABLE people DROP COLUMN keys_version;
 ALTER TABLE people DROP COLUMN surname_key;
 ALTER TABLE people DROP COLUMN name_key;
 ALTER TABLE people DROP COLUMN email_norm;
+DROP TABLE settings;
