@@ -150,6 +150,14 @@ func mayDecideShare(u *matrixUser) expect {
 	return mayDecide(u)
 }
 
+// mayAnalyseNetwork: the partnership's pseudonymised network is for analysts.
+func mayAnalyseNetwork(u *matrixUser) expect {
+	if u.role == tropic.RoleAnalyst {
+		return allowed
+	}
+	return refused
+}
+
 // mayList: lists, searches and forms for those who work cases.
 func mayList(u *matrixUser) expect {
 	if u.role == tropic.RoleCaseworker || u.role == tropic.RoleSupervisor {
@@ -176,9 +184,11 @@ type matrixFixture struct {
 	witness     int64
 	witnessLink int64 // a witness whose role the rows change back and forth
 	victimLink  int64 // a potential victim whom the rows ask to make a suspect
+	matilda     int64 // a person on the case whom records on A's other case match
 
 	// Set by before-hooks for the call that follows.
 	linkable int64
+	matchID  int64
 	noteID   int64
 	taskID   int64
 	shareID  int64
@@ -298,6 +308,49 @@ func (f *matrixFixture) witnessAgain() {
 			f.must(err)
 		}
 	}
+}
+
+// openMatch finds an open suggestion for Matilda on the case, recording another
+// record of her on A's other case when there is none left to decide.
+func (f *matrixFixture) openMatch() {
+	f.t.Helper()
+	ctx := context.Background()
+	find := func() bool {
+		list, err := f.ts.srv.deps.Matches.Suggestions(ctx, f.aSup, f.ref)
+		f.must(err)
+		for _, ps := range list {
+			if ps.Status == tropic.MatchOpen && ps.Visible && ps.PersonID == f.matilda {
+				f.matchID = ps.ID
+				return true
+			}
+		}
+		return false
+	}
+	if find() {
+		return
+	}
+	again := &tropic.Person{GivenName: "Matilda", FamilyName: "Matchable", DateOfBirth: "1985-06-15", Phone: "07700900987"}
+	f.must(f.cases.AddPerson(ctx, f.aSup, f.otherRef, again, tropic.RoleWitness))
+	if !find() {
+		f.t.Fatal("another record of Matilda on A's other case is not suggested as a match")
+	}
+}
+
+// mergedMatch finds a merge into Matilda on the case, merging an open suggestion
+// when there is none.
+func (f *matrixFixture) mergedMatch() {
+	f.t.Helper()
+	ctx := context.Background()
+	list, err := f.ts.srv.deps.Matches.Suggestions(ctx, f.aSup, f.ref)
+	f.must(err)
+	for _, ps := range list {
+		if ps.Status == tropic.MatchMerged && ps.PersonID == f.matilda {
+			f.matchID = ps.ID
+			return
+		}
+	}
+	f.openMatch()
+	f.must(f.ts.srv.deps.Matches.Decide(ctx, f.aSup, f.ref, f.matchID, tropic.DecideMerge, "Matrix: the same person"))
 }
 
 // newLinkable records a person on A's other case, for a row to add to the case.
@@ -504,11 +557,20 @@ func apiMatrix() []matrixRow {
 				return idPath("/api/v1/shares/%d/revoke", f.shareID, missing)
 			}},
 		{name: "GET /api/v1/search", rule: mayList, path: fixed("/api/v1/search?q=%2B44%207700%20900123"), lists: true},
+		{name: "GET /api/v1/cases/{reference}/matches", rule: mayRead, path: onCase(c, "/matches"),
+			before: func(f *matrixFixture, _ *matrixUser) { f.openMatch() }},
+		{name: "POST /api/v1/cases/{reference}/matches/{id}", rule: mayChange, before: func(f *matrixFixture, _ *matrixUser) { f.openMatch() },
+			path: onCaseID(c+"%s/matches/%d", func(f *matrixFixture) int64 { return f.matchID }),
+			body: jsonBody(map[string]any{"decision": "reject", "reason": "Matrix: not the same person"})},
+		{name: "POST /api/v1/cases/{reference}/matches/{id}/undo", rule: mayChange, before: func(f *matrixFixture, _ *matrixUser) { f.mergedMatch() },
+			path: onCaseID(c+"%s/matches/%d/undo", func(f *matrixFixture) int64 { return f.matchID }),
+			body: jsonBody(map[string]any{"reason": "Matrix: two people after all"})},
+		{name: "GET /api/v1/cases/{reference}/network", rule: mayRead, path: onCase(c, "/network?depth=3")},
 	}
 }
 
 // matrixCovered says whether a route pattern is one the matrix must cover.
-var matrixCovered = regexp.MustCompile(`^[A-Z]+ (/cases|/people|/api/v1/(cases|people|case-people|role-changes|shares|tasks|notes|search))(/|$|\?)`)
+var matrixCovered = regexp.MustCompile(`^[A-Z]+ (/cases|/people|/analysis|/api/v1/(cases|people|case-people|role-changes|shares|tasks|notes|search))(/|$|\?)`)
 
 func newMatrixFixture(t *testing.T) *matrixFixture {
 	t.Helper()
@@ -566,6 +628,9 @@ func newMatrixFixture(t *testing.T) *matrixFixture {
 	f.must(f.cases.AddPerson(ctx, f.aWorker, f.ref, &tropic.Person{GivenName: "Walter", FamilyName: "Witness"}, tropic.RoleWitness))
 	f.must(f.cases.AddPerson(ctx, f.aWorker, f.ref, &tropic.Person{GivenName: "Victor", FamilyName: "Victim"}, tropic.RolePotentialVictim))
 	f.anna = anna.ID
+	matilda := &tropic.Person{GivenName: "Matilda", FamilyName: "Matchable", DateOfBirth: "1985-06-15", Phone: "07700 900987"}
+	f.must(f.cases.AddPerson(ctx, f.aWorker, f.ref, matilda, tropic.RoleWitness))
+	f.matilda = matilda.ID
 	for _, cp := range f.findCase().People {
 		switch cp.Person.FamilyName {
 		case "Kowalska":
@@ -956,5 +1021,15 @@ func pageMatrix() []matrixRow {
 		{name: "POST /cases/{ref}/people/{link}/referral/new", rule: mayReferFromPage,
 			path: onCaseID(c+"%s/people/%d/referral/new", func(f *matrixFixture) int64 { return f.annaLink }),
 			body: formBody("step", "gate", "age_group", "child")},
+		{name: "GET /cases/{ref}/matches", rule: mayRead, path: onCase(c, "/matches"),
+			before: func(f *matrixFixture, _ *matrixUser) { f.openMatch() }},
+		{name: "POST /cases/{ref}/matches/{id}", rule: mayChange, before: func(f *matrixFixture, _ *matrixUser) { f.openMatch() },
+			path: onCaseID(c+"%s/matches/%d", func(f *matrixFixture) int64 { return f.matchID }),
+			body: formBody("decision", "reject", "reason", "Matrix: not the same person")},
+		{name: "POST /cases/{ref}/matches/{id}/undo", rule: mayChange, before: func(f *matrixFixture, _ *matrixUser) { f.mergedMatch() },
+			path: onCaseID(c+"%s/matches/%d/undo", func(f *matrixFixture) int64 { return f.matchID }),
+			body: formBody("reason", "Matrix: two people after all")},
+		{name: "GET /cases/{ref}/network", rule: mayRead, path: onCase(c, "/network?depth=3")},
+		{name: "GET /analysis/network", rule: mayAnalyseNetwork, path: fixed("/analysis/network")},
 	}
 }

@@ -109,6 +109,8 @@ type casePage struct {
 	ShowAccess  bool
 	Links       []linkRow // possible links to other records
 	ShowLinks   bool
+	Matches     *caseMatchSummary // possible matches of its people; nil without a match service
+	NetworkHref string            // the case's network; "" without a match service
 
 	NoteForm     caseNoteForm
 	NoteCorrects []triageOption
@@ -220,6 +222,13 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, status int, 
 	if p.Links, p.ShowLinks, err = s.caseLinks(ctx, actorOf(r), c.Reference, p.ShowTriage); err != nil {
 		s.caseFail(w, r, err)
 		return
+	}
+	if p.Matches, err = s.caseMatches(r, c.Reference); err != nil {
+		s.caseFail(w, r, err)
+		return
+	}
+	if p.Matches != nil {
+		p.NetworkHref = casePath(c.Reference) + "/network"
 	}
 	s.render(w, r, status, "case_view", p)
 }

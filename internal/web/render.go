@@ -32,6 +32,7 @@ type Layout struct {
 	ShowCases     bool   // the user works cases: the navigation offers the cases and the NRM referrals
 	ShowStats     bool   // the user is an analyst or administrator: the navigation offers statistics
 	ShowCampaigns bool   // the user manages campaigns (analysts and administrators): the navigation offers them
+	ShowNetwork   bool   // the user is an analyst: the navigation offers the partnership's network
 	PrintOnly     bool   // a page made to print (the referral summary): printed without the service's chrome
 	Errors        []FieldError
 }
@@ -124,6 +125,7 @@ func (s *Server) newLayout(r *http.Request, title string) Layout {
 		ShowCases:     canWorkCases(userFrom(r.Context())),
 		ShowStats:     canAnalyse(userFrom(r.Context())) && s.deps.Stats != nil,
 		ShowCampaigns: canAnalyse(userFrom(r.Context())) && s.deps.Campaigns != nil,
+		ShowNetwork:   canSeeAnalystNetwork(userFrom(r.Context())) && s.deps.Matches != nil,
 	}
 }
 

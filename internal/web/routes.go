@@ -84,6 +84,9 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /staff/statistics/quarterly.pdf", s.browser(s.requireUser(s.requireAnalyst(s.handleStaffQuarterlyPDF()))))
 	mux.Handle("GET /staff/statistics/{file}", s.browser(s.requireUser(s.requireAnalyst(s.handleStaffStatsDownload()))))
 
+	// The partnership's network, pseudonymised, for analysts (anyone else: the missing page).
+	mux.Handle("GET /analysis/network", s.browser(s.requireUser(s.requireNetworkAnalyst(s.handleAnalystNetwork()))))
+
 	// Signing in.
 	mux.Handle("GET /login", s.browser(s.handleLoginForm()))
 	mux.Handle("POST /login", s.browser(s.handleLogin()))
@@ -138,6 +141,10 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("POST /cases/{ref}/tasks/{id}/complete", s.cases(s.handleCaseTaskComplete()))
 	mux.Handle("POST /cases/{ref}/shares/{id}/decision", s.cases(s.handleCaseShareDecision()))
 	mux.Handle("POST /cases/{ref}/shares/{id}/revoke", s.cases(s.handleCaseShareRevoke()))
+	mux.Handle("GET /cases/{ref}/matches", s.cases(s.handleCaseMatches()))
+	mux.Handle("POST /cases/{ref}/matches/{id}", s.cases(s.handleCaseMatchDecision()))
+	mux.Handle("POST /cases/{ref}/matches/{id}/undo", s.cases(s.handleCaseMatchUndo()))
+	mux.Handle("GET /cases/{ref}/network", s.cases(s.handleCaseNetwork()))
 	mux.Handle("GET /cases/{ref}/people/new", s.cases(s.handlePersonNewForm()))
 	mux.Handle("POST /cases/{ref}/people/new", s.cases(s.handlePersonNew()))
 	mux.Handle("GET /people/{id}", s.cases(s.handlePerson()))
@@ -182,6 +189,10 @@ func (s *Server) routes() http.Handler {
 	s.api(mux, "POST /api/v1/cases/{reference}/tasks", s.handleAPIAddTask())
 	s.api(mux, "POST /api/v1/cases/{reference}/shares", s.handleAPIRequestShare())
 	s.api(mux, "GET /api/v1/cases/{reference}/access-log", s.handleAPIAccessLog())
+	s.api(mux, "GET /api/v1/cases/{reference}/matches", s.handleAPIListMatches())
+	s.api(mux, "POST /api/v1/cases/{reference}/matches/{id}", s.handleAPIDecideMatch())
+	s.api(mux, "POST /api/v1/cases/{reference}/matches/{id}/undo", s.handleAPIUndoMerge())
+	s.api(mux, "GET /api/v1/cases/{reference}/network", s.handleAPICaseNetwork())
 	s.api(mux, "GET /api/v1/people/matches", s.handleAPIPersonMatches())
 	s.api(mux, "GET /api/v1/people/{id}", s.handleAPIGetPerson())
 	s.api(mux, "PATCH /api/v1/people/{id}", s.handleAPIUpdatePerson())

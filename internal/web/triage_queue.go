@@ -58,6 +58,7 @@ type triageQueueRow struct {
 	StatusClass    string
 	Decided        bool // the status is worth showing: not new
 	NewInformation bool
+	Matches        []caseLink // "Matches C-…" (a case the user may see) or "Matches a case held by X"
 }
 
 type triagePageLink struct {
@@ -122,6 +123,11 @@ func (s *Server) handleTriageQueue() http.Handler {
 			s.serverError(w, r, err)
 			return
 		}
+		matches, err := s.reportMatches(r, reports)
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
 		now := s.now()
 		p.Total = total
 		for _, rep := range reports {
@@ -141,6 +147,7 @@ func (s *Server) handleTriageQueue() http.Handler {
 				StatusClass:    triageStatusTag(rep.Status),
 				Decided:        rep.Status != tropic.ReportNew,
 				NewInformation: rep.NeedsAttention,
+				Matches:        matches[rep.ID],
 			})
 		}
 		if len(p.Rows) > 0 {
@@ -286,4 +293,39 @@ func newTriagePagination(f triageFilter, total int) *triagePagination {
 		}
 	}
 	return p
+}
+
+// reportMatches tells, for each report of a page, the cases it matches as the user
+// may see them: one call for the page. A case the user may see is named and linked;
+// any other is told only by the agency holding it, once per agency.
+func (s *Server) reportMatches(r *http.Request, reports []*tropic.Report) (map[int64][]caseLink, error) {
+	if s.deps.Matches == nil || len(reports) == 0 {
+		return nil, nil
+	}
+	ids := make([]int64, len(reports))
+	for i, rep := range reports {
+		ids[i] = rep.ID
+	}
+	found, err := s.deps.Matches.ReportMatches(r.Context(), actorOf(r), ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64][]caseLink, len(found))
+	for id, links := range found {
+		seen := map[string]bool{}
+		for _, l := range links {
+			var m caseLink
+			switch {
+			case l.Visible && l.CaseRef != "":
+				m = caseLink{Text: "Matches " + l.CaseRef, Href: casePath(l.CaseRef)}
+			default:
+				m = caseLink{Text: "Matches a case held by " + heldByText(l.HeldBy)}
+			}
+			if !seen[m.Text] {
+				seen[m.Text] = true
+				out[id] = append(out[id], m)
+			}
+		}
+	}
+	return out, nil
 }

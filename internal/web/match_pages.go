@@ -1,0 +1,344 @@
+package web
+
+import (
+	"fmt"
+	"math"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"tropic/internal/tropic"
+)
+
+// The possible matches of a case's people: person records elsewhere that the matcher
+// thinks may be the same person, each with why. The owning agency's caseworkers
+// decide: link the records, merge them into one (with an undo), or reject the
+// suggestion for good. A record the user may not see is told only as held by its
+// agency, whom to contact, and may only be rejected. Anyone who may see the case may
+// read the list; deciding is for the agency that owns it (the store keeps the same
+// need to know, and the rest of its rules).
+
+// matchForm is what was typed into one suggestion's form, kept on a re-render.
+type matchForm struct {
+	ID       int64
+	Undo     bool // the undo form of a merge, not the decision form
+	Decision string
+	Reason   string
+}
+
+// matchCard is one suggestion as the page shows it.
+type matchCard struct {
+	ID          string
+	Heading     string
+	PersonName  string
+	PersonHref  string
+	Visible     bool
+	OtherName   string
+	OtherHref   string
+	OtherCases  []caseLink
+	HeldBy      string
+	Probability string // "93%"
+	Explanation string
+	StatusLabel string
+	StatusClass string
+	Decided     string // "Sam Carver, 2 January 2026 at 3:04pm"
+	Reason      string
+
+	Action     string // the decision form's address; "" when the user may not decide
+	RejectOnly bool   // the other record is hidden: it may only be rejected
+	Decisions  []triageOption
+	Typed      string // the reason as typed, on a re-render
+	UndoAction string // a merge the user may undo
+}
+
+type matchesPage struct {
+	Layout
+	Flash       string
+	Reference   string
+	CaseTitle   string
+	Path        string
+	CanDecide   bool
+	Open        []matchCard
+	Decided     []matchCard
+	NetworkHref string
+}
+
+// The decisions, in the order the form offers them.
+var matchDecisions = []struct {
+	d     tropic.MatchDecision
+	label string
+}{
+	{tropic.DecideLink, "Same person: link the records"},
+	{tropic.DecideMerge, "Same person: merge into one record"},
+	{tropic.DecideReject, "Not the same person: never suggest again"},
+}
+
+// matchPercent writes a probability as a whole percentage, never rounding a
+// near-certainty up to 100% or a faint chance down to 0%.
+func matchPercent(p float64) string {
+	v := math.Round(p * 100)
+	switch {
+	case v >= 100 && p < 1:
+		v = 99
+	case v <= 0 && p > 0:
+		v = 1
+	}
+	return strconv.Itoa(int(v)) + "%"
+}
+
+// matchStatusTag names and colours a decided match.
+func matchStatusTag(st tropic.MatchStatus) (string, string) {
+	switch st {
+	case tropic.MatchOpen:
+		return "To decide", "govuk-tag--yellow"
+	case tropic.MatchLinked:
+		return "Linked", "govuk-tag--green"
+	case tropic.MatchMerged:
+		return "Merged", "govuk-tag--blue"
+	}
+	return string(st), "govuk-tag--grey"
+}
+
+// heldByText is who holds a hidden record, in a sentence.
+func heldByText(agency string) string {
+	if agency == "" {
+		return "another agency"
+	}
+	return agency
+}
+
+// matchCardFrom lays out one suggestion for the user; owner says they may decide.
+func matchCardFrom(ref string, ps tropic.PersonSuggestion, owner bool, typed *matchForm) matchCard {
+	id := strconv.FormatInt(ps.ID, 10)
+	c := matchCard{
+		ID:          id,
+		PersonName:  ps.PersonName,
+		PersonHref:  personPath(ps.PersonID),
+		Visible:     ps.Visible,
+		HeldBy:      heldByText(ps.HeldBy),
+		Probability: matchPercent(ps.Probability),
+		Explanation: ps.Explanation,
+		Reason:      ps.Reason,
+	}
+	if c.PersonName == "" {
+		c.PersonName = "A person on this case"
+	}
+	c.StatusLabel, c.StatusClass = matchStatusTag(ps.Status)
+	if ps.Visible {
+		c.OtherName = ps.OtherName
+		if c.OtherName == "" {
+			c.OtherName = "A person with no name recorded"
+		}
+		c.OtherHref = personPath(ps.OtherID)
+		for _, r := range ps.OtherCases {
+			c.OtherCases = append(c.OtherCases, caseLink{Text: r, Href: casePath(r)})
+		}
+		c.Heading = c.PersonName + " and " + c.OtherName
+	} else {
+		c.Heading = c.PersonName + " and a record held by " + c.HeldBy
+	}
+	if ps.DecidedBy != "" {
+		c.Decided = ps.DecidedBy
+		if !ps.DecidedAt.IsZero() {
+			c.Decided += ", " + triageDateTime(ps.DecidedAt)
+		}
+	}
+	base := casePath(ref) + "/matches/" + id
+	switch {
+	case !owner:
+	case ps.Status == tropic.MatchOpen:
+		c.Action = base
+		c.RejectOnly = !ps.Visible
+		var chosen string
+		if typed != nil && typed.ID == ps.ID && !typed.Undo {
+			chosen, c.Typed = typed.Decision, typed.Reason
+		}
+		for _, d := range matchDecisions {
+			c.Decisions = append(c.Decisions, triageOption{Value: string(d.d), Label: d.label, Selected: chosen == string(d.d)})
+		}
+		c.Decisions = radioOptions("match-"+id+"-decision", c.Decisions)
+	case ps.Status == tropic.MatchMerged:
+		c.UndoAction = base + "/undo"
+		if typed != nil && typed.ID == ps.ID && typed.Undo {
+			c.Typed = typed.Reason
+		}
+	}
+	return c
+}
+
+// handleCaseMatches lists the possible matches of the people on a case.
+func (s *Server) handleCaseMatches() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		flash := s.sessions.PopString(r.Context(), sessCaseFlash)
+		s.renderMatches(w, r, http.StatusOK, nil, nil, flash)
+	})
+}
+
+// renderMatches loads the case in the path and its suggestions, and renders the
+// page with what was typed into one form and its problems.
+func (s *Server) renderMatches(w http.ResponseWriter, r *http.Request, status int, typed *matchForm, errs []FieldError, flash string) {
+	if s.deps.Matches == nil {
+		s.caseNotFound(w, r)
+		return
+	}
+	c := s.loadCase(w, r)
+	if c == nil {
+		return
+	}
+	rights := rightsOn(c, userFrom(r.Context()))
+	suggestions, err := s.deps.Matches.Suggestions(r.Context(), actorOf(r), c.Reference)
+	if err != nil {
+		s.caseFail(w, r, err)
+		return
+	}
+	p := &matchesPage{
+		Layout:      s.newLayout(r, "Possible matches: "+c.Reference),
+		Flash:       flash,
+		Reference:   c.Reference,
+		CaseTitle:   c.Title,
+		Path:        casePath(c.Reference),
+		CanDecide:   rights.Owner,
+		NetworkHref: casePath(c.Reference) + "/network",
+	}
+	p.Nav = "cases"
+	p.Errors = errs
+	for _, ps := range suggestions {
+		card := matchCardFrom(c.Reference, ps, rights.Owner, typed)
+		if ps.Status == tropic.MatchOpen {
+			p.Open = append(p.Open, card)
+		} else {
+			p.Decided = append(p.Decided, card)
+		}
+	}
+	s.render(w, r, status, "case_matches", p)
+}
+
+// matchTarget reads the case and the match of the path for a decision, answering
+// as missing to anyone but the owning agency's case workers. ok is false after
+// answering.
+func (s *Server) matchTarget(w http.ResponseWriter, r *http.Request) (ref string, id int64, ok bool) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if _, okRef := caseRefFrom(r); !okRef || err != nil || id <= 0 || s.deps.Matches == nil {
+		s.caseNotFound(w, r)
+		return "", 0, false
+	}
+	c := s.loadCase(w, r)
+	if c == nil {
+		return "", 0, false
+	}
+	if !rightsOn(c, userFrom(r.Context())).Owner {
+		s.caseNotFound(w, r)
+		return "", 0, false
+	}
+	if !s.parseForm(w, r) {
+		return "", 0, false
+	}
+	return c.Reference, id, true
+}
+
+// handleCaseMatchDecision links, merges or rejects a suggestion.
+func (s *Server) handleCaseMatchDecision() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ref, id, ok := s.matchTarget(w, r)
+		if !ok {
+			return
+		}
+		f := &matchForm{ID: id, Decision: r.PostFormValue("decision"), Reason: r.PostFormValue("reason")}
+		d := tropic.MatchDecision(f.Decision)
+		reason := strings.TrimSpace(f.Reason)
+		var err error
+		switch {
+		case d != tropic.DecideLink && d != tropic.DecideMerge && d != tropic.DecideReject:
+			err = invalid("decision", "Choose whether these are the same person")
+		case d == tropic.DecideReject && reason == "":
+			err = invalid("reason", "Enter why these are not the same person")
+		case d == tropic.DecideMerge && reason == "":
+			err = invalid("reason", "Enter why these records are the same person")
+		default:
+			err = s.deps.Matches.Decide(r.Context(), actorOf(r), ref, id, d, reason)
+		}
+		prefix := fmt.Sprintf("match-%d-", id)
+		switch tropic.ErrorCode(err) {
+		case "":
+			msg := map[tropic.MatchDecision]string{
+				tropic.DecideLink:   "The records are linked as the same person. Each stays on its own case.",
+				tropic.DecideMerge:  "The records are merged into one. You can undo the merge under “Linked records”.",
+				tropic.DecideReject: "The suggestion is rejected. It will not be made again.",
+			}[d]
+			s.caseFlash(r, msg)
+			http.Redirect(w, r, casePath(ref)+"/matches", http.StatusSeeOther)
+		case tropic.EINVALID:
+			s.renderMatches(w, r, http.StatusUnprocessableEntity, f, fieldErrors(err, prefix, "decision", "reason"), "")
+		case tropic.ECONFLICT, tropic.EFORBIDDEN:
+			// Already decided, or a record the agency may not link: the store says why.
+			s.renderMatches(w, r, matchRefusalStatus(err), f, []FieldError{{Message: tropic.ErrorMessage(err)}}, "")
+		default:
+			s.caseFail(w, r, err)
+		}
+	})
+}
+
+// handleCaseMatchUndo takes a merge back.
+func (s *Server) handleCaseMatchUndo() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ref, id, ok := s.matchTarget(w, r)
+		if !ok {
+			return
+		}
+		f := &matchForm{ID: id, Undo: true, Reason: r.PostFormValue("reason")}
+		var err error
+		if reason := strings.TrimSpace(f.Reason); reason == "" {
+			err = invalid("reason", "Enter why this merge should be undone")
+		} else {
+			err = s.deps.Matches.UndoMerge(r.Context(), actorOf(r), ref, id, reason)
+		}
+		prefix := fmt.Sprintf("undo-%d-", id)
+		switch tropic.ErrorCode(err) {
+		case "":
+			s.caseFlash(r, "The merge is undone: the two records are apart again, and no longer linked.")
+			http.Redirect(w, r, casePath(ref)+"/matches", http.StatusSeeOther)
+		case tropic.EINVALID:
+			s.renderMatches(w, r, http.StatusUnprocessableEntity, f, fieldErrors(err, prefix, "reason"), "")
+		case tropic.ECONFLICT, tropic.EFORBIDDEN:
+			s.renderMatches(w, r, matchRefusalStatus(err), f, []FieldError{{Message: tropic.ErrorMessage(err)}}, "")
+		default:
+			s.caseFail(w, r, err)
+		}
+	})
+}
+
+// matchRefusalStatus is the status of a decision the store refused with its reason:
+// the owner asked, so the reason may be told (it names no more than the page does).
+func matchRefusalStatus(err error) int {
+	if tropic.ErrorCode(err) == tropic.EFORBIDDEN {
+		return http.StatusForbidden
+	}
+	return http.StatusConflict
+}
+
+// caseMatchSummary is what the case page says of its possible matches.
+type caseMatchSummary struct {
+	Open   int
+	Linked int // linked and merged
+	Href   string
+}
+
+// caseMatches counts a case's suggestions for its page; without a match service, nil.
+func (s *Server) caseMatches(r *http.Request, ref string) (*caseMatchSummary, error) {
+	if s.deps.Matches == nil {
+		return nil, nil
+	}
+	suggestions, err := s.deps.Matches.Suggestions(r.Context(), actorOf(r), ref)
+	if err != nil {
+		return nil, err
+	}
+	sum := &caseMatchSummary{Href: casePath(ref) + "/matches"}
+	for _, ps := range suggestions {
+		if ps.Status == tropic.MatchOpen {
+			sum.Open++
+		} else {
+			sum.Linked++
+		}
+	}
+	return sum, nil
+}
