@@ -64,10 +64,6 @@ func openDB(ctx context.Context, dsn string, migrate bool, opts ...store.Options
 			db.Close()
 			return nil, err
 		}
-		if _, err := store.FillReportMatchesOnce(ctx, db); err != nil {
-			db.Close()
-			return nil, err
-		}
 	}
 	return db, nil
 }

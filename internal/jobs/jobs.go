@@ -76,11 +76,13 @@ type Config struct {
 	DB      *sql.DB // the writer pool: store.DB.SQL()
 	Logger  *slog.Logger
 
-	Reports      ReportFinder
-	Matcher      ReportMatcher // nil: report_match jobs complete without matching
-	Mailer       Mailer        // nil: notifications are logged as not sent, and complete
-	TriageEmails []string      // who is told about urgent and emergency reports
-	BaseURL      string        // e.g. https://tropic.partnership.example; links are relative without it
+	Reports ReportFinder
+	Matcher ReportMatcher // nil: new reports are not matched against the cases
+	// MatchInterval is how often new reports are matched (default 2 s).
+	MatchInterval time.Duration
+	Mailer        Mailer   // nil: notifications are logged as not sent, and complete
+	TriageEmails  []string // who is told about urgent and emergency reports
+	BaseURL       string   // e.g. https://tropic.partnership.example; links are relative without it
 
 	FetchPollInterval time.Duration // default 1 s
 	MaxAttempts       int           // default 10
@@ -137,16 +139,18 @@ func New(cfg Config) (*Queue, error) {
 	}); err != nil {
 		return nil, fmt.Errorf("jobs: %w", err)
 	}
-	// Registered even without a matcher: the report service queues a match for every
-	// report, and River refuses to queue a kind no worker is registered for.
-	if err := river.AddWorkerSafely(workers, &reportMatchWorker{matcher: cfg.Matcher, log: log}); err != nil {
-		return nil, fmt.Errorf("jobs: %w", err)
-	}
 	var periodic []*river.PeriodicJob
 	if cfg.Reminders != nil {
 		if periodic, err = addReminders(workers, cfg, log); err != nil {
 			return nil, fmt.Errorf("jobs: %w", err)
 		}
+	}
+	if cfg.Matcher != nil {
+		pj, err := addReportMatching(workers, cfg, log)
+		if err != nil {
+			return nil, fmt.Errorf("jobs: %w", err)
+		}
+		periodic = append(periodic, pj)
 	}
 	rc := &river.Config{
 		Logger:            log,

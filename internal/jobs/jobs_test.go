@@ -70,6 +70,7 @@ func setup(t *testing.T, d store.Dialect, mailer jobs.Mailer, mod func(*jobs.Con
 		Dialect: jobs.Dialect(d), DB: db.SQL(), Logger: slog.New(slog.NewTextHandler(f.logs, nil)),
 		Reports: store.NewReportService(db, nil, phone.Parse), TriageEmails: []string{f.to}, BaseURL: baseURL,
 		Matcher:           store.NewMatchService(db, phone.Parse),
+		MatchInterval:     200 * time.Millisecond,
 		FetchPollInterval: 200 * time.Millisecond,
 	}
 	if mailer != nil {

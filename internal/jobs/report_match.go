@@ -11,15 +11,22 @@ import (
 	"tropic/internal/tropic"
 )
 
-// ReportMatcher stores the cases a report shares an identifier with.
-// store.MatchService is one.
+// ReportMatcher matches the reports not matched yet against the cases, a batch at a
+// time. store.MatchService is one.
 type ReportMatcher interface {
-	RefreshReportMatches(ctx context.Context, reportID int64) error
+	MatchNewReports(ctx context.Context, limit int) (int, error)
 }
 
-// reportMatchWorker matches a new report against the cases, so that the triage
-// queue can say "matches case X" (as far as each reader may see) without
-// matching on every page view, and without slowing the public form down.
+// DefaultMatchInterval is how often new reports are matched against the cases.
+const DefaultMatchInterval = 2 * time.Second
+
+// matchBatch is how many reports one transaction matches.
+const matchBatch = 5000
+
+// reportMatchWorker matches new reports against the cases, so that the triage
+// queue can say "matches case X" (as far as each reader may see) without matching
+// on every page view. It runs every few seconds rather than once a report, so
+// that a report costs the public form neither the matching nor a job of its own.
 type reportMatchWorker struct {
 	river.WorkerDefaults[tropic.ReportMatchJob]
 	matcher ReportMatcher
@@ -31,16 +38,33 @@ func (w *reportMatchWorker) Timeout(*river.Job[tropic.ReportMatchJob]) time.Dura
 }
 
 func (w *reportMatchWorker) Work(ctx context.Context, job *river.Job[tropic.ReportMatchJob]) error {
-	if w.matcher == nil {
-		return nil
+	total := 0
+	for {
+		n, err := w.matcher.MatchNewReports(ctx, matchBatch)
+		total += n
+		if err != nil {
+			return fmt.Errorf("match new reports: %w", err)
+		}
+		if n < matchBatch {
+			break
+		}
 	}
-	err := w.matcher.RefreshReportMatches(ctx, job.Args.ReportID)
-	if tropic.ErrorCode(err) == tropic.ENOTFOUND {
-		w.log.Warn("report matching: report not found", "report_id", job.Args.ReportID)
-		return river.JobCancel(fmt.Errorf("report %d not found", job.Args.ReportID))
-	}
-	if err != nil {
-		return fmt.Errorf("match report %d: %w", job.Args.ReportID, err)
+	if total > 0 {
+		w.log.Debug("matched new reports against the cases", "reports", total)
 	}
 	return nil
+}
+
+// addReportMatching registers the matching worker and its schedule.
+func addReportMatching(workers *river.Workers, cfg Config, log *slog.Logger) (*river.PeriodicJob, error) {
+	if err := river.AddWorkerSafely(workers, &reportMatchWorker{matcher: cfg.Matcher, log: log}); err != nil {
+		return nil, err
+	}
+	every := cfg.MatchInterval
+	if every <= 0 {
+		every = DefaultMatchInterval
+	}
+	return river.NewPeriodicJob(river.PeriodicInterval(every),
+		func() (river.JobArgs, *river.InsertOpts) { return tropic.ReportMatchJob{}, nil },
+		&river.PeriodicJobOpts{ID: "report_match", RunOnStart: true}), nil
 }

@@ -55,8 +55,8 @@ func TestRefreshAllReportMatchesAgreesWithOneByOne(t *testing.T) {
 				t.Fatal(err)
 			}
 			all := tell()
-			if n < 4 || len(all[reports[0].ID]) != 2 || len(all[reports[1].ID]) != 1 || len(all[reports[2].ID]) != 1 || len(all[reports[3].ID]) != 0 {
-				t.Fatalf("stored %d; all at once: %+v", n, all)
+			if n != len(ids) || len(all[reports[0].ID]) != 2 || len(all[reports[1].ID]) != 1 || len(all[reports[2].ID]) != 1 || len(all[reports[3].ID]) != 0 {
+				t.Fatalf("matched %d reports; all at once: %+v", n, all)
 			}
 			for _, id := range ids {
 				if err := matches.RefreshReportMatches(ctx, id); err != nil {
@@ -69,8 +69,13 @@ func TestRefreshAllReportMatchesAgreesWithOneByOne(t *testing.T) {
 					t.Errorf("report %d: one by one %+v, all at once %+v", id, one[id], all[id])
 				}
 			}
-			if again, err := matches.RefreshAllReportMatches(ctx); err != nil || again != 0 {
-				t.Errorf("a second refresh stored %d new matches (%v), want 0", again, err)
+			if again, err := matches.RefreshAllReportMatches(ctx); err != nil || again != len(ids) {
+				t.Errorf("a second refresh matched %d reports (%v), want %d", again, err, len(ids))
+			}
+			for id, links := range tell() {
+				if len(links) != len(all[id]) {
+					t.Errorf("report %d after a second refresh: %+v, want %+v", id, links, all[id])
+				}
 			}
 		})
 	}

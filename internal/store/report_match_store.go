@@ -83,6 +83,9 @@ func (s *MatchService) RefreshReportMatches(ctx context.Context, reportID int64)
 	if err := replaceReportMatches(ctx, tx, `report_id = ?`, reportID, found); err != nil {
 		return err
 	}
+	if _, err := tx.Exec(ctx, `UPDATE reports SET matched = TRUE WHERE id = ?`, reportID); err != nil {
+		return fmt.Errorf("mark report matched: %w", err)
+	}
 	return tx.Commit()
 }
 
@@ -384,77 +387,108 @@ func BackfillReportBusinesses(ctx context.Context, db *DB) (int, error) {
 	return len(reports) + len(cases), tx.Commit()
 }
 
-// RefreshAllReportMatches matches every report against the cases at once, for
-// reports stored without the job (a database from before migration 0007, or the
-// demo's history): the same identifiers as RefreshReportMatches, joined in a few
-// set queries in one transaction instead of a transaction a report. Matches found
-// before keep when they were first found. It returns how many matches it stored.
+// matchBatch is how many reports one run of MatchNewReports matches at most.
+const matchBatch = 5000
+
+// MatchNewReports matches up to limit reports not matched yet (reports.matched is
+// false), oldest first, against the cases, in one transaction: the same identifiers
+// as RefreshReportMatches, joined in a few set queries instead of a transaction a
+// report. The report_match job runs it every few seconds; a burst of reports from
+// the public form costs one write, not one a report. It returns how many reports it
+// matched.
+func (s *MatchService) MatchNewReports(ctx context.Context, limit int) (int, error) {
+	if limit <= 0 {
+		limit = matchBatch
+	}
+	tx, err := s.cases.db.beginTx(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback()
+	for _, q := range []string{
+		`CREATE TEMPORARY TABLE batch_reports (id BIGINT PRIMARY KEY)`,
+		`CREATE TEMPORARY TABLE found_matches (report_id BIGINT NOT NULL, case_id BIGINT NOT NULL, kind TEXT NOT NULL)`,
+	} {
+		if _, err := tx.Exec(ctx, q); err != nil {
+			return 0, fmt.Errorf("match new reports: %w", err)
+		}
+	}
+	res, err := tx.Exec(ctx, `INSERT INTO batch_reports (id) SELECT id FROM reports WHERE NOT matched ORDER BY id LIMIT ?`, limit)
+	if err != nil {
+		return 0, fmt.Errorf("pick reports to match: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	if n > 0 {
+		if err := storeBatchMatches(ctx, tx); err != nil {
+			return 0, err
+		}
+	}
+	for _, q := range []string{`DROP TABLE found_matches`, `DROP TABLE batch_reports`} {
+		if _, err := tx.Exec(ctx, q); err != nil {
+			return 0, fmt.Errorf("match new reports: %w", err)
+		}
+	}
+	return int(n), tx.Commit()
+}
+
+// storeBatchMatches replaces the stored matches of the reports in batch_reports with
+// what their identifiers find now, and marks them matched. Matches found before keep
+// when they were first found.
+func storeBatchMatches(ctx context.Context, tx *Tx) error {
+	for _, q := range []string{
+		`SELECT rp.report_id, cp.case_id, 'phone' FROM batch_reports b JOIN report_phones rp ON rp.report_id = b.id
+			JOIN case_phones cp ON cp.e164 = rp.e164 WHERE rp.e164 <> ''`,
+		`SELECT rp.report_id, c.case_id, 'phone' FROM batch_reports b JOIN report_phones rp ON rp.report_id = b.id
+			JOIN people p ON p.phone_e164 = rp.e164 AND p.merged_into IS NULL JOIN case_people c ON c.person_id = p.id WHERE rp.e164 <> ''`,
+		`SELECT rv.report_id, cv.case_id, 'vehicle' FROM batch_reports b JOIN report_vehicles rv ON rv.report_id = b.id
+			JOIN case_vehicles cv ON cv.normalised = rv.normalised WHERE rv.normalised <> ''`,
+		`SELECT r.id, cp.case_id, 'postcode' FROM batch_reports b JOIN reports r ON r.id = b.id
+			JOIN case_places cp ON cp.postcode = r.postcode WHERE r.postcode <> ''`,
+		`SELECT rb.report_id, cb.case_id, 'business' FROM batch_reports b JOIN report_businesses rb ON rb.report_id = b.id
+			JOIN case_businesses cb ON cb.name_folded = rb.name_folded WHERE rb.name_folded <> ''`,
+	} {
+		if _, err := tx.Exec(ctx, `INSERT INTO found_matches (report_id, case_id, kind) `+q); err != nil {
+			return fmt.Errorf("match reports: %w", err)
+		}
+	}
+	if _, err := tx.Exec(ctx, `DELETE FROM report_matches WHERE report_id IN (SELECT id FROM batch_reports) AND NOT EXISTS (SELECT 1 FROM found_matches f
+		WHERE f.report_id = report_matches.report_id AND f.case_id = report_matches.case_id AND f.kind = report_matches.kind)`); err != nil {
+		return fmt.Errorf("clear stale report matches: %w", err)
+	}
+	now := "?"
+	if tx.db.dialect == Postgres {
+		now = "CAST(? AS TIMESTAMPTZ)" // a bare parameter in a select list is text
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO report_matches (report_id, case_id, kind, found_at)
+		SELECT DISTINCT report_id, case_id, kind, `+now+` FROM found_matches WHERE true ON CONFLICT DO NOTHING`, tx.now); err != nil {
+		return fmt.Errorf("store report matches: %w", err)
+	}
+	if _, err := tx.Exec(ctx, `UPDATE reports SET matched = TRUE WHERE id IN (SELECT id FROM batch_reports)`); err != nil {
+		return fmt.Errorf("mark reports matched: %w", err)
+	}
+	return nil
+}
+
+// RefreshAllReportMatches matches every report again (after the demo writes its
+// history, or to repair), a batch a transaction. It returns how many it matched.
 func (s *MatchService) RefreshAllReportMatches(ctx context.Context) (int, error) {
 	tx, err := s.cases.db.beginTx(ctx)
 	if err != nil {
 		return 0, err
 	}
 	defer tx.Rollback()
-	if _, err := tx.Exec(ctx, `CREATE TEMPORARY TABLE found_matches (report_id BIGINT NOT NULL, case_id BIGINT NOT NULL, kind TEXT NOT NULL)`); err != nil {
-		return 0, fmt.Errorf("refresh all report matches: %w", err)
+	if _, err := tx.Exec(ctx, `UPDATE reports SET matched = FALSE WHERE matched`); err != nil {
+		return 0, fmt.Errorf("unmark reports: %w", err)
 	}
-	for _, q := range []string{
-		`SELECT rp.report_id, cp.case_id, 'phone' FROM report_phones rp JOIN case_phones cp ON cp.e164 = rp.e164 WHERE rp.e164 <> ''`,
-		`SELECT rp.report_id, c.case_id, 'phone' FROM report_phones rp JOIN people p ON p.phone_e164 = rp.e164 AND p.merged_into IS NULL
-			JOIN case_people c ON c.person_id = p.id WHERE rp.e164 <> ''`,
-		`SELECT rv.report_id, cv.case_id, 'vehicle' FROM report_vehicles rv JOIN case_vehicles cv ON cv.normalised = rv.normalised WHERE rv.normalised <> ''`,
-		`SELECT r.id, cp.case_id, 'postcode' FROM reports r JOIN case_places cp ON cp.postcode = r.postcode WHERE r.postcode <> ''`,
-		`SELECT rb.report_id, cb.case_id, 'business' FROM report_businesses rb JOIN case_businesses cb ON cb.name_folded = rb.name_folded WHERE rb.name_folded <> ''`,
-	} {
-		if _, err := tx.Exec(ctx, `INSERT INTO found_matches (report_id, case_id, kind) `+q); err != nil {
-			return 0, fmt.Errorf("refresh all report matches: %w", err)
-		}
-	}
-	if _, err := tx.Exec(ctx, `DELETE FROM report_matches WHERE NOT EXISTS (SELECT 1 FROM found_matches f
-		WHERE f.report_id = report_matches.report_id AND f.case_id = report_matches.case_id AND f.kind = report_matches.kind)`); err != nil {
-		return 0, fmt.Errorf("clear stale report matches: %w", err)
-	}
-	now := "?"
-	if tx.db.dialect == Postgres {
-		now = "CAST(? AS TIMESTAMPTZ)" // a bare parameter in a select list is text
-	}
-	res, err := tx.Exec(ctx, `INSERT INTO report_matches (report_id, case_id, kind, found_at)
-		SELECT DISTINCT report_id, case_id, kind, `+now+` FROM found_matches WHERE true ON CONFLICT DO NOTHING`, tx.now)
-	if err != nil {
-		return 0, fmt.Errorf("store report matches: %w", err)
-	}
-	n, _ := res.RowsAffected()
-	if _, err := tx.Exec(ctx, `DROP TABLE found_matches`); err != nil {
+	if err := tx.Commit(); err != nil {
 		return 0, err
 	}
-	return int(n), tx.Commit()
-}
-
-// reportMatchesSetting marks a database whose reports have all been matched once.
-const reportMatchesSetting = "report_matches_filled"
-
-// FillReportMatchesOnce matches every stored report the first time it runs on a
-// database (after migration 0007); new reports are matched by the job, and cases
-// rematch when their identifiers change. It returns how many reports it matched.
-func FillReportMatchesOnce(ctx context.Context, db *DB) (int, error) {
-	var done int
-	if err := db.read.QueryRowContext(ctx, db.rebind(`SELECT COUNT(*) FROM settings WHERE key = ?`), reportMatchesSetting).Scan(&done); err != nil {
-		return 0, fmt.Errorf("read report matches setting: %w", err)
+	total := 0
+	for {
+		n, err := s.MatchNewReports(ctx, matchBatch)
+		total += n
+		if err != nil || n < matchBatch {
+			return total, err
+		}
 	}
-	if done > 0 {
-		return 0, nil
-	}
-	n, err := (&MatchService{cases: NewCaseService(db, nil)}).RefreshAllReportMatches(ctx)
-	if err != nil {
-		return n, err
-	}
-	tx, err := db.beginTx(ctx)
-	if err != nil {
-		return n, err
-	}
-	defer tx.Rollback()
-	if _, err := tx.Exec(ctx, `INSERT INTO settings (key, value) VALUES (?, '1') ON CONFLICT DO NOTHING`, reportMatchesSetting); err != nil {
-		return n, fmt.Errorf("write report matches setting: %w", err)
-	}
-	return n, tx.Commit()
 }

@@ -1,29 +1,13 @@
 package store_test
 
 import (
-	"context"
-	"database/sql"
 	"strings"
-	"sync"
 	"testing"
 
 	"tropic/internal/phone"
 	"tropic/internal/store"
 	"tropic/internal/tropic"
 )
-
-// queuedJobs records the jobs a store queues.
-type queuedJobs struct {
-	mu   sync.Mutex
-	jobs []tropic.Job
-}
-
-func (q *queuedJobs) EnqueueTx(_ context.Context, _ *sql.Tx, job tropic.Job) error {
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	q.jobs = append(q.jobs, job)
-	return nil
-}
 
 // newReport stores a public report with the given identifiers.
 func (e *caseEnv) newReport(t *testing.T, r *tropic.Report) *tropic.Report {
@@ -207,20 +191,36 @@ func TestBusinessNameOnAReportMatchesACaseBusinessWhateverItsLegalForm(t *testin
 	})
 }
 
-func TestANewReportQueuesItsMatching(t *testing.T) {
+func TestNewReportsAreMatchedInBatchesAndOnlyOnce(t *testing.T) {
 	eachDialect(t, func(t *testing.T, d store.Dialect) {
 		e := newCaseEnv(t, d)
-		jobs := &queuedJobs{}
-		e.reports = store.NewReportService(e.db, jobs, phone.Parse)
-		r := e.newReport(t, &tropic.Report{})
-		var got []tropic.ReportMatchJob
-		for _, j := range jobs.jobs {
-			if j, ok := j.(tropic.ReportMatchJob); ok {
-				got = append(got, j)
+		m := store.NewMatchService(e.db, phone.Parse)
+		c := e.newCase(t, e.pWorker, "Car wash")
+		if err := e.cases.AddPhone(ctx, e.pWorker, c.Reference, &tropic.CasePhone{Number: "07700 900123"}); err != nil {
+			t.Fatal(err)
+		}
+		var ids []int64
+		for range 3 {
+			ids = append(ids, e.newReport(t, &tropic.Report{Phones: []tropic.Phone{{Number: "+447700900123"}}}).ID)
+		}
+		got, err := m.ReportMatches(ctx, e.pTriage, ids)
+		if err != nil || len(got) != 0 {
+			t.Fatalf("before matching: %v, %v; want nothing stored yet", got, err)
+		}
+		for _, want := range []int{2, 1, 0} { // a batch of two, then the last, then none left
+			n, err := m.MatchNewReports(ctx, 2)
+			if err != nil || n != want {
+				t.Fatalf("matched %d (%v), want %d", n, err, want)
 			}
 		}
-		if len(got) != 1 || got[0].ReportID != r.ID {
-			t.Fatalf("got jobs %+v, want one report_match job for report %d", jobs.jobs, r.ID)
+		got, err = m.ReportMatches(ctx, e.pTriage, ids)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, id := range ids {
+			if len(got[id]) != 1 || got[id][0].HeldBy != e.police.Name {
+				t.Errorf("report %d: got %+v, want a match held by the police", id, got[id])
+			}
 		}
 	})
 }

@@ -139,12 +139,9 @@ func (s *ReportService) CreateReport(ctx context.Context, actor tropic.Actor, r 
 			return false, fmt.Errorf("queue urgent report notification: %w", err)
 		}
 	}
-	// Matching against cases runs after the commit, so the public form does not wait for it.
-	if s.jobs != nil {
-		if err := s.jobs.EnqueueTx(ctx, tx.Tx, tropic.ReportMatchJob{ReportID: r.ID}); err != nil {
-			return false, fmt.Errorf("queue report matching: %w", err)
-		}
-	}
+	// Matching against cases is not done here: the report_match job matches new
+	// reports (reports.matched is false) in batches, so the public form waits for
+	// neither the matching nor a job of its own (decision record 14).
 	if err := tx.Commit(); err != nil {
 		return false, fmt.Errorf("commit report: %w", err)
 	}

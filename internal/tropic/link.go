@@ -175,9 +175,12 @@ type MatchService interface {
 	// pseudonyms; the largest connected groups first, up to limit nodes.
 	AnalystNetwork(ctx context.Context, actor Actor, limit int) (*Network, error)
 	// RefreshReportMatches finds the cases that share an identifier with a report
-	// and stores them, so the triage queue can show "matches case X" (a job runs it
-	// when a report arrives).
+	// and stores them, so the triage queue can show "matches case X".
 	RefreshReportMatches(ctx context.Context, reportID int64) error
+	// MatchNewReports does the same for up to limit reports not matched yet, oldest
+	// first, in one transaction, and says how many it matched (the report_match job
+	// runs it every few seconds).
+	MatchNewReports(ctx context.Context, limit int) (int, error)
 	// RefreshCaseMatches does the same from a case whose identifiers changed.
 	RefreshCaseMatches(ctx context.Context, caseID int64) error
 	// ReportMatches tells, for each report of a triage page, the stored cases it
@@ -185,10 +188,9 @@ type MatchService interface {
 	ReportMatches(ctx context.Context, actor Actor, reportIDs []int64) (map[int64][]Link, error)
 }
 
-// ReportMatchJob matches a new report against cases and reports.
-type ReportMatchJob struct {
-	ReportID int64 `json:"report_id"`
-}
+// ReportMatchJob matches the reports that arrived since it last ran against the
+// cases: a periodic job, so that a report costs the public form no job of its own.
+type ReportMatchJob struct{}
 
 // Kind names the job.
 func (ReportMatchJob) Kind() string { return "report_match" }

@@ -17,6 +17,10 @@ CREATE INDEX people_name_key ON people (name_key);
 CREATE INDEX people_surname_key ON people (surname_key);
 CREATE INDEX people_keys_version ON people (keys_version);
 
+-- Reports the report_match job has not matched yet (all, at first), by id.
+ALTER TABLE reports ADD COLUMN matched BOOLEAN NOT NULL DEFAULT FALSE;
+CREATE INDEX reports_unmatched ON reports (id) WHERE NOT matched;
+
 ALTER TABLE report_businesses ADD COLUMN name_folded TEXT NOT NULL DEFAULT '';
 CREATE INDEX report_businesses_folded ON report_businesses (name_folded);
 
@@ -79,6 +83,8 @@ CREATE TABLE settings (
 DROP TABLE report_matches;
 DROP TABLE person_merge_moves;
 DROP TABLE person_matches;
+DROP INDEX reports_unmatched;
+ALTER TABLE reports DROP COLUMN matched;
 DROP INDEX report_businesses_folded;
 ALTER TABLE report_businesses DROP COLUMN name_folded;
 DROP INDEX people_keys_version;
