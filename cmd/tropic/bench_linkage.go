@@ -3,9 +3,11 @@ package main
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"syscall"
 	"time"
 
@@ -14,7 +16,8 @@ import (
 
 // runBenchLinkage measures probabilistic person matching: FEBRL files with ground
 // truth in rec_id, and a UK-shaped synthetic population, each deduplicated from
-// scratch (blocking, comparison, EM training, threshold) and scored pairwise.
+// scratch (blocking, comparison, EM training, threshold) and scored pairwise,
+// then indexed for matching one new record at a time.
 func runBenchLinkage(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "bench linkage", "[--febrl FILE] [--synthetic N]", `Deduplicate person records with the Fellegi–Sunter matcher and score the pairs
 found against the ground truth: pairwise precision, recall and F1 at the chosen
@@ -22,8 +25,13 @@ threshold, records per second and peak memory.
 
 Without options: FEBRL dataset3 and dataset1 from ../shared/data/febrl (relative to
 the module root, skipped with a message when absent), then synthetic 10,000 and
-100,000 records. The last line of each run reads
-precision=P recall=R f1=F records_per_s=N peak_mib=N.`)
+100,000 records. After deduplicating, each run indexes the records and matches
+held-out ones against the index one at a time (1,000 generated: corrupted copies
+of people in the set and new people; from a FEBRL file, a fifth of it, at most
+1,000, left out of the index), and prints the time to build the index and the
+50th and 99th percentile of the time of one match. The last line of each run
+reads precision=P recall=R f1=F records_per_s=N peak_mib=N, where peak_mib
+covers the whole run.`)
 	febrl := fs.String("febrl", "", "a CSV in the FEBRL layout to deduplicate (instead of the defaults)")
 	synthetic := fs.Int("synthetic", 0, "generate and deduplicate this many UK-shaped records (instead of the defaults)")
 	threshold := fs.Float64("threshold", linkage.DefaultThreshold, "match probability at or above which a pair is a match")
@@ -74,8 +82,8 @@ precision=P recall=R f1=F records_per_s=N peak_mib=N.`)
 
 func benchLinkageRun(e *env, name, file string, synth int, threshold float64, seed uint64, explain int) error {
 	runtime.GC()
-	var recs []linkage.Record
-	var ents []string
+	var recs, queries []linkage.Record
+	var ents, queryEnts []string
 	var gen time.Duration
 	if file != "" {
 		f, err := os.Open(file)
@@ -89,14 +97,15 @@ func benchLinkageRun(e *env, name, file string, synth int, threshold float64, se
 		}
 	} else {
 		t0 := time.Now()
-		recs, ents = linkage.SynthRecords(linkage.Synthesize(synth, seed))
+		ps := linkage.Synthesize(synth, seed)
+		recs, ents = linkage.SynthRecords(ps)
+		queries, queryEnts = linkage.SynthRecords(linkage.SynthQueries(ps, linkageQueries, seed))
 		gen = time.Since(t0)
 	}
 	peak := startPeakSampler()
 	t0 := time.Now()
 	res := linkage.Dedupe(recs, threshold, seed)
 	took := time.Since(t0)
-	peakMiB := peak()
 	q := linkage.Evaluate(ents, res.Matches)
 	fmt.Fprintf(e.stdout, "tropic bench linkage: %s\n", name)
 	fmt.Fprintf(e.stdout, "records=%d candidate_pairs=%d (%.1f a record) matched_pairs=%d prior=%.4f threshold=%g generate_s=%.1f dedupe_s=%.2f\n",
@@ -111,9 +120,83 @@ func benchLinkageRun(e *env, name, file string, synth int, threshold float64, se
 		}
 		fmt.Fprintf(e.stdout, "  %s %s / %s %s (%s entity): %s\n", a.Given, a.Surname, b.Given, b.Surname, same, res.Model.Explain(a, b))
 	}
+	indexed, indexedEnts := recs, ents
+	if file != "" {
+		indexed, indexedEnts, queries, queryEnts = holdOut(recs, ents, min(linkageQueries, len(recs)/5), seed)
+	}
+	benchLinkageMatch(e, res.Model, indexed, indexedEnts, queries, queryEnts)
+	peakMiB := peak()
 	fmt.Fprintf(e.stdout, "precision=%.4f recall=%.4f f1=%.4f records_per_s=%.0f peak_mib=%.0f\n",
 		q.Precision, q.Recall, q.F1, float64(len(recs))/took.Seconds(), peakMiB)
 	return nil
+}
+
+// linkageQueries is how many held-out records are matched one at a time against
+// the index of the others (a fifth of a FEBRL file when that is fewer).
+const linkageQueries = 1000
+
+// benchLinkageMatch indexes the records, matches each query against them alone,
+// one after another, and prints the index build time, the percentiles of the time
+// of one match, how well the queries found the indexed records of their own
+// entity (pairwise precision and recall over query-record pairs), and the heap the
+// index takes besides the records.
+func benchLinkageMatch(e *env, m *linkage.Model, recs []linkage.Record, ents []string, queries []linkage.Record, queryEnts []string) {
+	heap := func() uint64 {
+		var ms runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&ms)
+		return ms.HeapAlloc
+	}
+	before := heap()
+	t0 := time.Now()
+	x := linkage.NewIndex(recs)
+	build := time.Since(t0)
+	size := float64(heap()-min(before, heap())) / (1 << 20)
+	entity := map[string]int{}
+	for _, ent := range ents {
+		entity[ent]++
+	}
+	took := make([]time.Duration, len(queries))
+	tp, found, truth := 0, 0, 0
+	for i := range queries {
+		t0 := time.Now()
+		got := x.Match(&queries[i], m, 0)
+		took[i] = time.Since(t0)
+		truth += entity[queryEnts[i]]
+		found += len(got)
+		for _, s := range got {
+			if ents[s.ID] == queryEnts[i] {
+				tp++
+			}
+		}
+	}
+	slices.Sort(took)
+	pct := func(p float64) float64 {
+		if len(took) == 0 {
+			return 0
+		}
+		return float64(took[min(len(took)-1, int(p*float64(len(took))))].Microseconds()) / 1000
+	}
+	fmt.Fprintf(e.stdout, "index_build_s=%.2f queries=%d match_one_p50_ms=%.3f match_one_p99_ms=%.3f match_one_max_ms=%.3f match_precision=%.4f match_recall=%.4f index_mib=%.0f\n",
+		build.Seconds(), len(queries), pct(0.5), pct(0.99), pct(1), float64(tp)/float64(max(1, found)), float64(tp)/float64(max(1, truth)), size)
+}
+
+// holdOut splits off n records, chosen by seed, as queries: the index is built
+// over the others.
+func holdOut(recs []linkage.Record, ents []string, n int, seed uint64) (keep []linkage.Record, keepEnts []string, out []linkage.Record, outEnts []string) {
+	rng := rand.New(rand.NewPCG(seed, 11))
+	chosen := map[int]bool{}
+	for _, i := range rng.Perm(len(recs))[:n] {
+		chosen[i] = true
+	}
+	for i := range recs {
+		if chosen[i] {
+			out, outEnts = append(out, recs[i]), append(outEnts, ents[i])
+		} else {
+			keep, keepEnts = append(keep, recs[i]), append(keepEnts, ents[i])
+		}
+	}
+	return keep, keepEnts, out, outEnts
 }
 
 // startPeakSampler samples the Go heap every 10 ms and returns a function that stops

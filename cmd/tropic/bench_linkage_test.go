@@ -9,6 +9,8 @@ import (
 	"testing"
 )
 
+var linkageMatchLine = regexp.MustCompile(`^index_build_s=[0-9.]+ queries=[1-9][0-9]* match_one_p50_ms=[0-9.]+ match_one_p99_ms=[0-9.]+ `)
+
 var linkageLastLine = regexp.MustCompile(`^precision=([0-9.]+) recall=([0-9.]+) f1=([0-9.]+) records_per_s=[0-9]+ peak_mib=[0-9]+$`)
 
 func runLinkageBench(t *testing.T, args ...string) float64 {
@@ -24,6 +26,9 @@ func runLinkageBench(t *testing.T, args ...string) float64 {
 	}
 	if !strings.Contains(out, "(weight ") {
 		t.Errorf("no explained pair in:\n%s", out)
+	}
+	if !linkageMatchLine.MatchString(lines[len(lines)-2]) {
+		t.Errorf("line before the last %q, want index_build_s=… match_one_p50_ms=… match_one_p99_ms=…", lines[len(lines)-2])
 	}
 	f1, _ := strconv.ParseFloat(m[3], 64)
 	return f1

@@ -1,6 +1,9 @@
 package linkage
 
-import "strings"
+import (
+	"math/bits"
+	"strings"
+)
 
 // JaroWinkler is the Jaro–Winkler similarity of a and b (bytes), from 0 to 1, with
 // the usual prefix scale 0.1 over at most four common leading characters.
@@ -18,17 +21,61 @@ func JaroWinkler(a, b string) float64 {
 	if la > lb {
 		a, b, la, lb = b, a, lb, la
 	}
-	win := lb/2 - 1
-	if win < 0 {
-		win = 0
+	if lb > 64 {
+		return jaroWinklerLong(a, b)
 	}
-	var fa, fb [64]bool
-	var ma, mb []bool
-	if la <= 64 && lb <= 64 {
-		ma, mb = fa[:la], fb[:lb]
-	} else {
-		ma, mb = make([]bool, la), make([]bool, lb)
+	// matched characters as bits: names and addresses are short, and a comparison
+	// is made on every candidate pair
+	var pos [64]uint64 // where each byte occurs in b, bytes folded to six bits
+	for j := 0; j < lb; j++ {
+		pos[b[j]&63] |= 1 << j
 	}
+	win := max(lb/2-1, 0)
+	var ma, mb uint64
+	m := 0
+	for i := 0; i < la; i++ {
+		lo, hi := max(0, i-win), min(lb, i+win+1)
+		c := a[i]
+		for free := pos[c&63] &^ mb & (1<<hi - 1) >> lo << lo; free != 0; free &= free - 1 {
+			if j := bits.TrailingZeros64(free); b[j] == c {
+				ma |= 1 << i
+				mb |= 1 << j
+				m++
+				break
+			}
+		}
+	}
+	if m == 0 {
+		return 0
+	}
+	t := 0
+	for ma != 0 {
+		if a[bits.TrailingZeros64(ma)] != b[bits.TrailingZeros64(mb)] {
+			t++
+		}
+		ma &= ma - 1
+		mb &= mb - 1
+	}
+	return winkler(a, b, m, t)
+}
+
+func winkler(a, b string, m, t int) float64 {
+	fm := float64(m)
+	j := (fm/float64(len(a)) + fm/float64(len(b)) + (fm-float64(t/2))/fm) / 3
+	p := 0
+	for p < 4 && p < len(a) && a[p] == b[p] {
+		p++
+	}
+	return j + float64(p)*0.1*(1-j)
+}
+
+// jaroWinklerLong is JaroWinkler written plainly, for strings longer than 64
+// bytes (and, in FuzzCompare, as the reference of the bit-parallel form); a and b
+// are not empty and len(a) <= len(b).
+func jaroWinklerLong(a, b string) float64 {
+	la, lb := len(a), len(b)
+	win := max(lb/2-1, 0)
+	ma, mb := make([]bool, la), make([]bool, lb)
 	m := 0
 	for i := 0; i < la; i++ {
 		lo, hi := max(0, i-win), min(lb, i+win+1)
@@ -56,13 +103,7 @@ func JaroWinkler(a, b string) float64 {
 		}
 		k++
 	}
-	fm := float64(m)
-	j := (fm/float64(la) + fm/float64(lb) + (fm-float64(t/2))/fm) / 3
-	p := 0
-	for p < 4 && p < la && a[p] == b[p] {
-		p++
-	}
-	return j + float64(p)*0.1*(1-j)
+	return winkler(a, b, m, t)
 }
 
 // WithinOneEdit reports whether a and b differ by at most one substitution,

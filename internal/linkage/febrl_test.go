@@ -37,7 +37,7 @@ func TestLinkageFEBRLDataset3(t *testing.T) {
 	t.Logf("candidates=%d lambda=%.4f P=%.4f R=%.4f F1=%.4f", res.Candidates, res.Model.Lambda, q.Precision, q.Recall, q.F1)
 	for _, th := range []float64{0.01, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9, 0.97, 0.99, 0.995, 0.999, 0.9999} {
 		var keep []Pair
-		for _, p := range Candidates(recs) {
+		for _, p := range res.All {
 			if res.Model.Probability(p.V) >= th {
 				keep = append(keep, p)
 			}

@@ -17,9 +17,10 @@ import (
 // spaces: accents folded (tropic.FoldName), apostrophes dropped ("O'Brien" is
 // "obrien"), hyphens and other punctuation made spaces, initials kept as letters.
 func NormaliseName(s string) string {
-	s = strings.NewReplacer("'", "", "’", "", "`", "").Replace(s)
-	return tropic.FoldName(s)
+	return tropic.FoldName(apostrophes.Replace(s))
 }
+
+var apostrophes = strings.NewReplacer("'", "", "’", "", "`", "")
 
 // NameKey is the normalised name with its words sorted, so that "Smith John" and
 // "John Smith" give the same key.

@@ -1,7 +1,9 @@
 package linkage
 
 import (
+	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -134,10 +136,20 @@ func FuzzNormaliseBusiness(f *testing.F) {
 
 func FuzzCompare(f *testing.F) {
 	f.Add("martha", "marhta", "19560409", "19560904")
+	f.Add("high street", "church road", "1956", "")
+	f.Add("0pq-9 pq0ap", "p0q 9-qa0pa", "", "")
 	f.Fuzz(func(t *testing.T, a, b, da, db string) {
 		jw := JaroWinkler(a, b)
 		if jw < 0 || jw > 1.0000001 {
 			t.Errorf("JaroWinkler(%q, %q) = %v", a, b, jw)
+		}
+		if x, y := a, b; x != y && x != "" && y != "" {
+			if len(x) > len(y) {
+				x, y = y, x
+			}
+			if ref := jaroWinklerLong(x, y); jw != ref { // the bit-parallel form against the plain one
+				t.Errorf("JaroWinkler(%q, %q) = %v, the plain algorithm gives %v", a, b, jw, ref)
+			}
 		}
 		if WithinOneEdit(a, b) != WithinOneEdit(b, a) {
 			t.Errorf("WithinOneEdit not symmetric on %q %q", a, b)
@@ -147,5 +159,64 @@ func FuzzCompare(f *testing.F) {
 		if CompareDOB(x, y) != CompareDOB(y, x) {
 			t.Errorf("CompareDOB not symmetric on %q %q", da, db)
 		}
+	})
+}
+
+func FuzzInitials(f *testing.F) {
+	for _, s := range []string{"José O'Brien", "Anne-Marie Łukasz", "J. R. R.", "", "  "} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got := Initials(s)
+		if n, words := utf8.RuneCountInString(got), len(strings.Fields(NormaliseName(s))); n != words {
+			t.Errorf("Initials(%q) = %q: %d letters for %d words", s, got, n, words)
+		}
+		if utf8.ValidString(s) && !utf8.ValidString(got) {
+			t.Errorf("Initials(%q) gave invalid UTF-8 %q", s, got)
+		}
+	})
+}
+
+func FuzzPhonetic(f *testing.F) {
+	for _, s := range []string{"smith", "mcdonald", "knight", "schmidt", "ee", "h", "", "Ωmega"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got := Phonetic(s)
+		if len(got) > 6 || strings.Trim(got, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != "" {
+			t.Errorf("Phonetic(%q) = %q, want at most six capital letters", s, got)
+		}
+		if (got == "") != (strings.IndexFunc(s, func(r rune) bool { return r < 128 && unicode.IsLetter(r) }) < 0) {
+			t.Errorf("Phonetic(%q) = %q: a key for no letters or none for some", s, got)
+		}
+	})
+}
+
+// Prepare is what every record goes through: preparing twice changes nothing,
+// and a record compared with itself agrees on every field it has (exactly, or
+// on the year of a partial date of birth).
+func FuzzPrepare(f *testing.F) {
+	f.Add("Anne-Marie", "O'Brien", "12a", "AL1 3AB", "04/25/1956", "+44 (0)7700 900123", "A.B+x@GoogleMail.com")
+	f.Add("", "Smith", "", "", "1956", "", "")
+	f.Fuzz(func(t *testing.T, given, surname, streetNo, postcode, dob, phone, email string) {
+		r := Record{Given: given, Surname: surname, StreetNo: streetNo, Address: given + " " + surname, Locality: surname,
+			Postcode: postcode, DOB: ParseDOB(dob), Phone: phone, Email: email, IDNo: streetNo}
+		r.Prepare()
+		again := r
+		again.Prepare()
+		if again != r {
+			t.Errorf("Prepare not idempotent:\n%+v\n%+v", r, again)
+		}
+		v, _, _ := Compare(&r, &r)
+		for fld := 0; fld < NFields; fld++ {
+			l := v.Level(fld)
+			if fld == FDOB && !r.DOB.Complete() && l == DOBYearOnly {
+				continue // a partial date agrees on its year only
+			}
+			if l != 0 && l != 1 {
+				t.Errorf("%+v compared with itself: %s at level %d", r, fieldNames[fld], l)
+			}
+		}
+		blockKeys(&r)
 	})
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"maps"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -233,6 +235,7 @@ func refreshMatches(ctx context.Context, tx *Tx, model *linkage.Model, caseID in
 		return err
 	}
 	status := map[[2]int64]tropic.MatchStatus{}
+	scored := map[[2]int64]string{}          // the stored explanation (with its weight) of open pairs
 	candidates := map[int64]map[int64]bool{} // person on the case → candidates
 	addCandidate := func(p, c int64) {
 		if candidates[p] == nil {
@@ -242,6 +245,7 @@ func refreshMatches(ctx context.Context, tx *Tx, model *linkage.Model, caseID in
 	}
 	for _, m := range existing {
 		status[matchPair(m.a, m.b)] = m.status
+		scored[matchPair(m.a, m.b)] = m.explanation
 		if m.status == tropic.MatchOpen {
 			if onCase[m.a] {
 				addCandidate(m.a, m.b)
@@ -262,7 +266,7 @@ func refreshMatches(ctx context.Context, tx *Tx, model *linkage.Model, caseID in
 			}
 			ids, err := queryIDs(ctx, tx, `SELECT id FROM people WHERE `+blk.column+` = ? AND merged_into IS NULL
 				AND id NOT IN (SELECT person_id FROM case_people WHERE case_id = ?)
-				AND EXISTS (SELECT 1 FROM case_people o WHERE o.person_id = people.id) LIMIT ?`, key, caseID, maxCandidatesPerKey)
+				AND EXISTS (SELECT 1 FROM case_people o WHERE o.person_id = people.id) ORDER BY id DESC LIMIT ?`, key, caseID, maxCandidatesPerKey)
 			if err != nil {
 				return fmt.Errorf("find candidates by %s: %w", blk.column, err)
 			}
@@ -303,6 +307,10 @@ func refreshMatches(ctx context.Context, tx *Tx, model *linkage.Model, caseID in
 			pair := matchPair(id, c)
 			// Scored in the stored order, so the explanation reads the same from either case.
 			prob, why := model.Score(record(pair[0]), record(pair[1]))
+			if !nameEvidence(record(pair[0]), record(pair[1])) {
+				prob = 0 // shown as an exact link, not suggested as one person
+			}
+			why = strings.TrimSuffix(why, weightSuffix.FindString(why))
 			s, known := status[pair]
 			switch {
 			case prob >= model.Threshold && !known:
@@ -312,12 +320,12 @@ func refreshMatches(ctx context.Context, tx *Tx, model *linkage.Model, caseID in
 					return fmt.Errorf("store person match: %w", err)
 				}
 				status[pair] = tropic.MatchOpen
-			case prob >= model.Threshold && s == tropic.MatchOpen:
+			case prob >= model.Threshold && s == tropic.MatchOpen && scored[pair] != why:
 				if _, err := tx.Exec(ctx, `UPDATE person_matches SET probability = ?, explanation = ? WHERE person_a = ? AND person_b = ? AND status = ?`,
 					prob, why, pair[0], pair[1], string(tropic.MatchOpen)); err != nil {
 					return fmt.Errorf("update person match: %w", err)
 				}
-			case known && s == tropic.MatchOpen:
+			case prob < model.Threshold && known && s == tropic.MatchOpen:
 				if _, err := tx.Exec(ctx, `DELETE FROM person_matches WHERE person_a = ? AND person_b = ? AND status = ?`,
 					pair[0], pair[1], string(tropic.MatchOpen)); err != nil {
 					return fmt.Errorf("drop person match: %w", err)
@@ -471,6 +479,7 @@ func (s *MatchService) Suggestions(ctx context.Context, actor tropic.Actor, case
 	}
 	access := map[int64]tropic.CaseAccess{c.ID: c.Access}
 	var out []tropic.PersonSuggestion
+	hidden := map[int64][2]int64{} // match → (person on the case, hidden record)
 	for _, m := range stored {
 		mine, other, ok := m.sides(onCase)
 		if !ok || (m.status == tropic.MatchOpen && merged[other]) {
@@ -501,15 +510,106 @@ func (s *MatchService) Suggestions(ctx context.Context, actor tropic.Actor, case
 		} else {
 			// The reason may speak of the other record: only its agency is told.
 			ps.DecidedBy = m.decidedBy.agency
+			hidden[ps.ID] = [2]int64{mine, other}
 		}
 		out = append(out, ps)
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Probability > out[j].Probability })
+	if out, err = foldHidden(ctx, tx, out, hidden); err != nil {
+		return nil, err
+	}
 	if err := appendAudit(ctx, tx, actor, auditEntry{action: tropic.AuditMatchesViewed, objectType: "case", objectID: c.ID,
 		detail: c.Reference + suggestionsDetail(out)}); err != nil {
 		return nil, err
 	}
 	return out, tx.Commit()
+}
+
+// weightSuffix is the model's weight at the end of an explanation: for those who
+// tune the model, not for caseworkers.
+var weightSuffix = regexp.MustCompile(` \(weight -?[0-9.]+\)$`)
+
+// nameEvidence says whether two person records' names agree enough to suggest they
+// are one person: neither name differs outright and at least one agrees at least in
+// part. A shared phone, e-mail or date of birth alone is told as an exact link, not
+// suggested: in this work one controller's phone is often on several victims'
+// records, and the model, trained on generated people, weighs a shared phone highly.
+func nameEvidence(a, b *linkage.Record) bool {
+	v, _, _ := linkage.Compare(a, b)
+	g, f := v.Level(linkage.FGiven), v.Level(linkage.FSurname)
+	if g == linkage.NameDifferent || f == linkage.NameDifferent {
+		return false
+	}
+	return g != 0 || f != 0
+}
+
+// foldHidden tells a hidden record as need to know allows: hit or no hit. Of the
+// suggestions for one person whose other record is held by one agency the viewer
+// may not see, only the best is kept, and its explanation says which fields agree,
+// partly agree or differ, with no similarity, weight or kind of difference (with
+// the viewer's own values, "day and month swapped" would give the other's date of
+// birth away).
+func foldHidden(ctx context.Context, tx *Tx, out []tropic.PersonSuggestion, hidden map[int64][2]int64) ([]tropic.PersonSuggestion, error) {
+	if len(hidden) == 0 {
+		return out, nil
+	}
+	var ids []int64
+	for _, p := range hidden {
+		ids = append(ids, p[0], p[1])
+	}
+	people, err := loadMatchPeople(ctx, tx, ids)
+	if err != nil {
+		return nil, err
+	}
+	kept := out[:0]
+	told := map[string]bool{}
+	for _, ps := range out {
+		pair, ok := hidden[ps.ID]
+		if !ok {
+			kept = append(kept, ps)
+			continue
+		}
+		key := fmt.Sprint(ps.PersonID, "\x00", ps.HeldBy)
+		if told[key] {
+			continue
+		}
+		told[key] = true
+		ps.Explanation = ""
+		if a, b := people[pair[0]], people[pair[1]]; a != nil && b != nil {
+			ps.Explanation = coarseExplanation(a.record(), b.record())
+		}
+		kept = append(kept, ps)
+	}
+	return kept, nil
+}
+
+// coarseExplanation says which fields of two person records agree, partly agree
+// or differ, and nothing more.
+func coarseExplanation(a, b *linkage.Record) string {
+	v, _, _ := linkage.Compare(a, b)
+	var out []string
+	for _, f := range []struct {
+		field       int
+		name        string
+		exact, diff int
+	}{
+		{linkage.FGiven, "given name", linkage.NameExact, linkage.NameDifferent},
+		{linkage.FSurname, "family name", linkage.NameExact, linkage.NameDifferent},
+		{linkage.FDOB, "date of birth", linkage.DOBExact, linkage.DOBDifferent},
+		{linkage.FPhone, "phone", linkage.TextExact, linkage.TextDifferent},
+		{linkage.FEmail, "e-mail", linkage.TextExact, linkage.TextDifferent},
+	} {
+		switch l := v.Level(f.field); l {
+		case 0:
+		case f.exact:
+			out = append(out, f.name+" agrees")
+		case f.diff:
+			out = append(out, f.name+" differs")
+		default:
+			out = append(out, f.name+" partly agrees")
+		}
+	}
+	return strings.Join(out, "; ")
 }
 
 // mergedPeople tells which of people are merged into another record.
@@ -639,12 +739,17 @@ func (s *MatchService) Decide(ctx context.Context, actor tropic.Actor, caseRef s
 	if m.status != tropic.MatchOpen {
 		return tropic.Errorf(tropic.ECONFLICT, "This suggestion has already been decided: it is %s.", m.status)
 	}
-	merged, err := mergedPeople(ctx, tx, []int64{other})
+	// Both records are locked (in id order) before either is checked, so that two
+	// merges of a chain (o into s, s into x) cannot both pass and strand a row.
+	if err := lockPeople(ctx, tx, mine, other); err != nil {
+		return err
+	}
+	merged, err := mergedPeople(ctx, tx, []int64{mine, other})
 	if err != nil {
 		return err
 	}
-	if merged[other] {
-		return tropic.Errorf(tropic.ECONFLICT, "The other record has since been merged into another. Look at the suggestions again.")
+	if merged[other] || merged[mine] {
+		return tropic.Errorf(tropic.ECONFLICT, "One of the records has since been merged into another. Look at the suggestions again.")
 	}
 	status := tropic.MatchRejected
 	var survivor any
@@ -662,6 +767,11 @@ func (s *MatchService) Decide(ctx context.Context, actor tropic.Actor, caseRef s
 				if oc.access != tropic.AccessWhole {
 					return tropic.Errorf(tropic.EFORBIDDEN, "Merging needs a whole view of every case the other record is on, and your agency does not have one of %s's. Link the records instead, or ask for a whole-case share.", oc.owner)
 				}
+			}
+			if agency, err := s.mergeWouldDisclose(ctx, tx, other, mine); err != nil {
+				return err
+			} else if agency != "" {
+				return tropic.Errorf(tropic.EFORBIDDEN, "Merging would show %s this person's details from your agency's cases, which it may not see. Link the records instead.", agency)
 			}
 			if err := mergePerson(ctx, tx, m.id, other, mine); err != nil {
 				return err
@@ -682,6 +792,92 @@ func (s *MatchService) Decide(ctx context.Context, actor tropic.Actor, caseRef s
 		return err
 	}
 	return tx.Commit()
+}
+
+// lockPeople locks people rows for the rest of the transaction, in id order.
+func lockPeople(ctx context.Context, tx *Tx, ids ...int64) error {
+	slices.Sort(ids)
+	for _, id := range ids {
+		var one int64
+		if err := tx.QueryRow(ctx, `SELECT id FROM people WHERE id = ?`+tx.db.forUpdate(), id).Scan(&one); err != nil {
+			return fmt.Errorf("lock person: %w", mapError(err))
+		}
+	}
+	return nil
+}
+
+// mergeWouldDisclose names an agency that would see more of the survivor after a
+// merge than it may now: every agency that sees a case of the merged record sees the
+// survivor there afterwards, so it must already see the survivor as fully through
+// one of the survivor's own cases. "" when none would.
+func (s *MatchService) mergeWouldDisclose(ctx context.Context, tx *Tx, from, into int64) (string, error) {
+	type seen struct {
+		owner  int64
+		shares []*tropic.Share
+	}
+	casesOf := func(person int64) ([]seen, error) {
+		rows, err := tx.Query(ctx, `SELECT DISTINCT c.id, c.owner_agency_id FROM case_people cp JOIN cases c ON c.id = cp.case_id WHERE cp.person_id = ? ORDER BY c.id`, person)
+		if err != nil {
+			return nil, fmt.Errorf("find cases to merge: %w", err)
+		}
+		var ids []int64
+		var out []seen
+		for rows.Next() {
+			var id, owner int64
+			if err := rows.Scan(&id, &owner); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			ids, out = append(ids, id), append(out, seen{owner: owner})
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+		for i, id := range ids {
+			if out[i].shares, err = loadShares(ctx, tx, id); err != nil {
+				return nil, err
+			}
+		}
+		return out, nil
+	}
+	fromCases, err := casesOf(from)
+	if err != nil {
+		return "", err
+	}
+	intoCases, err := casesOf(into)
+	if err != nil {
+		return "", err
+	}
+	now := s.cases.local(tx)
+	// Who sees the merged record's cases: their owners and the agencies they are shared with.
+	viewers := map[int64]bool{}
+	for _, c := range fromCases {
+		viewers[c.owner] = true
+		for _, sh := range c.shares {
+			if sh.Live(now) {
+				viewers[sh.AgencyID] = true
+			}
+		}
+	}
+	for _, g := range slices.Sorted(maps.Keys(viewers)) {
+		as := tropic.Actor{AgencyID: g, Roles: []tropic.Role{tropic.RoleCaseworker}}
+		after, before := tropic.AccessNone, tropic.AccessNone
+		for _, c := range fromCases {
+			after = max(after, tropic.AccessTo(as, c.owner, c.shares, now))
+		}
+		for _, c := range intoCases {
+			before = max(before, tropic.AccessTo(as, c.owner, c.shares, now))
+		}
+		if after > before {
+			var name string
+			if err := tx.QueryRow(ctx, `SELECT name FROM agencies WHERE id = ?`, g).Scan(&name); err != nil {
+				return "", fmt.Errorf("name agency: %w", mapError(err))
+			}
+			return name, nil
+		}
+	}
+	return "", nil
 }
 
 // mergePerson folds person from into person into, as Decide describes.
@@ -776,6 +972,13 @@ func (s *MatchService) UndoMerge(ctx context.Context, actor tropic.Actor, caseRe
 	}
 	if m.status != tropic.MatchMerged {
 		return tropic.Errorf(tropic.ECONFLICT, "Only a merge can be undone, and this suggestion is %s.", m.status)
+	}
+	var decidedBy sql.NullInt64
+	if err := tx.QueryRow(ctx, `SELECT decided_by_agency FROM person_matches WHERE id = ?`, m.id).Scan(&decidedBy); err != nil {
+		return fmt.Errorf("read merge: %w", mapError(err))
+	}
+	if decidedBy.Int64 != actor.AgencyID {
+		return tropic.Errorf(tropic.EFORBIDDEN, "Only %s, which merged these records, can undo the merge.", m.decidedBy.agency)
 	}
 	cases, err := s.otherCases(ctx, tx, actor, from, m.id, map[int64]tropic.CaseAccess{c.ID: c.Access})
 	if err != nil {

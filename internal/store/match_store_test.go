@@ -101,8 +101,9 @@ func TestSuggestionsExplainThemselvesAndTellAHiddenRecordOnlyByWhoHoldsIt(t *tes
 		}{
 			{"It is open, on the police's own person", got.Status == tropic.MatchOpen && got.PersonID == s.ID && got.PersonName == "Jon Smith"},
 			{"It scores at or above the threshold", got.Probability >= 0.5 && got.Probability <= 1},
-			{"It explains itself", strings.Contains(got.Explanation, "same phone") && strings.Contains(got.Explanation, "date of birth with day and month swapped") &&
-				strings.Contains(got.Explanation, "given name sounds alike")},
+			// Hidden: which fields agree, and no more ("day and month swapped" with the
+			// viewer's own date of birth would give the other's away).
+			{"It explains itself without values", got.Explanation == "given name partly agrees; family name partly agrees; date of birth partly agrees; phone agrees"},
 			{"The council's record is told only by who holds it", !got.Visible && got.HeldBy == "Hertfordshire County Council" &&
 				got.OtherID == 0 && got.OtherName == "" && len(got.OtherCases) == 0},
 		}
@@ -144,6 +145,10 @@ func TestSuggestionsExplainThemselvesAndTellAHiddenRecordOnlyByWhoHoldsIt(t *tes
 			if !got.Visible || got.OtherID != o.ID || got.OtherName != "John Smyth" || !slices.Equal(got.OtherCases, []string{council.Reference}) ||
 				got.HeldBy != "Hertfordshire County Council" {
 				t.Fatalf("got %+v, want John Smyth on %s", got, council.Reference)
+			}
+			if !strings.Contains(got.Explanation, "same phone") || !strings.Contains(got.Explanation, "date of birth with day and month swapped") ||
+				!strings.Contains(got.Explanation, "given name sounds alike") {
+				t.Fatalf("got explanation %q, want it in full now the record is seen", got.Explanation)
 			}
 		})
 		t.Run("Who may not see the case is answered as for a missing one", func(t *testing.T) {
@@ -364,6 +369,9 @@ func TestMergeNeedsAWholeViewOfEveryCaseTheOtherRecordIsOn(t *testing.T) {
 				e.person(t, e.cWorker, council, john, tropic.RolePotentialVictim)
 				if tt.scope != "" {
 					e.share(t, e.cSuper, council, e.police.ID, tt.scope, "")
+					// The council will see the survivor on its case: it must see the
+					// police case as fully already, or the merge would show it more.
+					e.share(t, e.pSuper, police, e.council.ID, tropic.ShareWhole, "")
 				}
 				m := only(t, e.suggestions(t, e.pWorker, police.Reference))
 				err := e.matches.Decide(ctx, e.pWorker, police.Reference, m.ID, tropic.DecideMerge, "Same man")
@@ -461,6 +469,54 @@ func TestPersonKeysAreWrittenWithEveryPersonAndBackfilled(t *testing.T) {
 		}
 		if n, err := store.BackfillPersonKeys(ctx, e.db); err != nil || n != 0 {
 			t.Fatalf("got %d, %v on a second run, want 0", n, err)
+		}
+	})
+}
+
+// A merge puts the survivor on the merged record's cases: an agency that sees those
+// cases but not the survivor's would be shown the survivor's details. Such a merge
+// is refused (linking is still possible); and only the agency that merged undoes it.
+func TestAMergeNeverShowsAnAgencyMoreThanItMaySee(t *testing.T) {
+	eachDialect(t, func(t *testing.T, d store.Dialect) {
+		e := newMatchEnv(t, d)
+		police := e.newCase(t, e.pWorker, "Car wash")
+		e.person(t, e.pWorker, police, jon, tropic.RoleSuspect)
+		council := e.newCase(t, e.cWorker, "Overcrowded house")
+		e.person(t, e.cWorker, council, john, tropic.RolePotentialVictim)
+		e.share(t, e.cSuper, council, e.police.ID, tropic.ShareWhole, "") // the police see the council's case, not the reverse
+		m := only(t, e.suggestions(t, e.pWorker, police.Reference))
+		err := e.matches.Decide(ctx, e.pWorker, police.Reference, m.ID, tropic.DecideMerge, "Same man")
+		wantCode(t, err, tropic.EFORBIDDEN)
+		if !strings.Contains(err.Error(), e.council.Name) {
+			t.Errorf("refusal %q does not name the agency that would see more", err)
+		}
+		if got := e.rows(t, `SELECT status FROM person_matches`); !slices.Equal(got, []string{"open"}) {
+			t.Fatalf("got %v after a refused merge, want still open", got)
+		}
+
+		e.share(t, e.pSuper, police, e.council.ID, tropic.ShareWhole, "")
+		if err := e.matches.Decide(ctx, e.pWorker, police.Reference, m.ID, tropic.DecideMerge, "Same man"); err != nil {
+			t.Fatalf("merge with both cases shared whole: %v", err)
+		}
+		// The council owns a case the survivor is now on, but did not merge.
+		wantCode(t, e.matches.UndoMerge(ctx, e.cWorker, council.Reference, m.ID, "Not him"), tropic.EFORBIDDEN)
+		if err := e.matches.UndoMerge(ctx, e.pWorker, police.Reference, m.ID, "Wrong man after all"); err != nil {
+			t.Fatalf("undo by the police, who merged: %v", err)
+		}
+	})
+}
+
+// One controller's phone is often on several victims' records: a shared phone with
+// different names is an exact link, not a suggestion that they are one person.
+func TestASharedPhoneAloneIsNotSuggestedAsOnePerson(t *testing.T) {
+	eachDialect(t, func(t *testing.T, d store.Dialect) {
+		e := newMatchEnv(t, d)
+		police := e.newCase(t, e.pWorker, "Car wash")
+		e.person(t, e.pWorker, police, tropic.Person{GivenName: "Arta", FamilyName: "Berisha", Phone: "07700 900123"}, tropic.RolePotentialVictim)
+		council := e.newCase(t, e.cWorker, "Overcrowded house")
+		e.person(t, e.cWorker, council, tropic.Person{GivenName: "Paweł", FamilyName: "Lewandowski", Phone: "+44 7700 900123"}, tropic.RolePotentialVictim)
+		if got := e.suggestions(t, e.pWorker, police.Reference); len(got) != 0 {
+			t.Fatalf("got %+v, want no suggestion", got)
 		}
 	})
 }

@@ -491,6 +491,24 @@ func (w *networkWalk) expandIdentifier(ctx context.Context, st walkStep) error {
 func (w *networkWalk) sorted() *tropic.Network {
 	net := w.net
 	slices.SortStableFunc(net.Nodes, compareNetworkNodes)
+	// A hidden record's key holds its row id: replaced by one that means nothing
+	// outside this answer, so that no one can tell a hidden record in one network
+	// from another, or count rows by their ids.
+	rename := map[string]string{}
+	for i := range net.Nodes {
+		if !net.Nodes[i].Visible {
+			rename[net.Nodes[i].Key] = fmt.Sprintf("hidden:%d", len(rename)+1)
+			net.Nodes[i].Key = rename[net.Nodes[i].Key]
+		}
+	}
+	for i := range net.Edges {
+		if k, ok := rename[net.Edges[i].From]; ok {
+			net.Edges[i].From = k
+		}
+		if k, ok := rename[net.Edges[i].To]; ok {
+			net.Edges[i].To = k
+		}
+	}
 	slices.SortFunc(net.Edges, func(a, b tropic.NetworkEdge) int {
 		return cmp.Or(strings.Compare(a.From, b.From), strings.Compare(a.To, b.To))
 	})
