@@ -787,11 +787,56 @@ func (s *MatchService) Decide(ctx context.Context, actor tropic.Actor, caseRef s
 	if k, _ := res.RowsAffected(); k != 1 {
 		return tropic.Errorf(tropic.ECONFLICT, "This suggestion has just been decided by someone else.")
 	}
+	if d == tropic.DecideReject {
+		// A hidden record is told once per agency (foldHidden): rejecting it rejects
+		// every open match of this person held by that agency that the actor may not
+		// see, or the next would appear in its place.
+		if err := s.rejectHiddenSiblings(ctx, tx, actor, c, m.id, mine, other); err != nil {
+			return err
+		}
+	}
 	if err := appendAudit(ctx, tx, actor, auditEntry{action: tropic.AuditMatchDecided, objectType: "case", objectID: c.ID,
 		detail: fmt.Sprintf("match %d: %s, on %s", m.id, d, c.Reference)}); err != nil {
 		return err
 	}
 	return tx.Commit()
+}
+
+// rejectHiddenSiblings rejects the open matches of person mine whose other record
+// is hidden from the actor and held by the same agencies as other, when other is.
+func (s *MatchService) rejectHiddenSiblings(ctx context.Context, tx *Tx, actor tropic.Actor, c *tropic.Case, matchID, mine, other int64) error {
+	access := map[int64]tropic.CaseAccess{c.ID: c.Access}
+	cases, err := s.otherCases(ctx, tx, actor, other, 0, access)
+	if err != nil || anyCaseVisible(cases) {
+		return err
+	}
+	heldBy := heldByAgencies(cases)
+	open, err := loadMatchesOf(ctx, tx, []int64{mine}, tropic.MatchOpen)
+	if err != nil {
+		return err
+	}
+	for _, sib := range open {
+		if sib.id == matchID {
+			continue
+		}
+		o := sib.a
+		if o == mine {
+			o = sib.b
+		}
+		oc, err := s.otherCases(ctx, tx, actor, o, 0, access)
+		if err != nil {
+			return err
+		}
+		if anyCaseVisible(oc) || heldByAgencies(oc) != heldBy {
+			continue
+		}
+		if _, err := tx.Exec(ctx, `UPDATE person_matches SET status = ?, decided_at = ?, decided_by_user = ?, decided_by_agency = ?, reason = ?
+			WHERE id = ? AND status = ?`, string(tropic.MatchRejected), tx.now, nullID(actor.UserID), nullID(actor.AgencyID),
+			fmt.Sprintf("rejected with match %d", matchID), sib.id, string(tropic.MatchOpen)); err != nil {
+			return fmt.Errorf("reject hidden match: %w", err)
+		}
+	}
+	return nil
 }
 
 // lockPeople locks people rows for the rest of the transaction, in id order.

@@ -520,3 +520,30 @@ func TestASharedPhoneAloneIsNotSuggestedAsOnePerson(t *testing.T) {
 		}
 	})
 }
+
+// Hidden records are hit or no hit: two at one agency show as one suggestion, and
+// rejecting it rejects both.
+func TestHiddenRecordsAtOneAgencyAreOneSuggestion(t *testing.T) {
+	eachDialect(t, func(t *testing.T, d store.Dialect) {
+		e := newMatchEnv(t, d)
+		police := e.newCase(t, e.pWorker, "Car wash")
+		e.person(t, e.pWorker, police, jon, tropic.RoleSuspect)
+		for _, title := range []string{"Overcrowded house", "Nail bar"} {
+			c := e.newCase(t, e.cWorker, title)
+			e.person(t, e.cWorker, c, john, tropic.RolePotentialVictim)
+		}
+		m := only(t, e.suggestions(t, e.pWorker, police.Reference))
+		if m.Visible || m.HeldBy != e.council.Name {
+			t.Fatalf("got %+v, want one hidden suggestion held by the council", m)
+		}
+		if err := e.matches.Decide(ctx, e.pWorker, police.Reference, m.ID, tropic.DecideReject, "Not him"); err != nil {
+			t.Fatal(err)
+		}
+		if got := e.suggestions(t, e.pWorker, police.Reference); len(got) != 0 {
+			t.Fatalf("got %+v after rejecting, want none", got)
+		}
+		if got := e.rows(t, `SELECT status FROM person_matches ORDER BY id`); !slices.Equal(got, []string{"rejected", "rejected"}) {
+			t.Fatalf("got %v, want both rejected", got)
+		}
+	})
+}
