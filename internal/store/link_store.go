@@ -184,7 +184,11 @@ func readPersonIdentifiers(ctx context.Context, tx *Tx, caseID int64, ids *ident
 			continue
 		}
 		name := strings.TrimSpace(given + " " + family)
-		ids.add(tropic.LinkPerson, name+", born "+dob, folded+personKeySep+dob)
+		born := dob
+		if d, err := time.Parse(time.DateOnly, dob); err == nil {
+			born = d.Format("2 January 2006") // as dates read elsewhere on the page
+		}
+		ids.add(tropic.LinkPerson, name+", born "+born, folded+personKeySep+dob)
 	}
 	return rows.Err()
 }

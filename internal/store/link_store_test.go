@@ -155,7 +155,7 @@ func TestLinksOnEmailAndOnNameWithTheSameFullDateOfBirth(t *testing.T) {
 		}{
 			{"The police learn who holds the same address and the same person", e.pWorker, police.Reference, []tropic.Link{
 				{Kind: tropic.LinkEmail, Value: "Anna.K+jobs@Example.com", HeldBy: "Hertfordshire County Council"},
-				{Kind: tropic.LinkPerson, Value: "Anna Kowalska, born 1998-04-02", HeldBy: "Hertfordshire County Council"},
+				{Kind: tropic.LinkPerson, Value: "Anna Kowalska, born 2 April 1998", HeldBy: "Hertfordshire County Council"},
 			}},
 			{"The council learns that the police hold the same address", e.cWorker, other.Reference, []tropic.Link{
 				{Kind: tropic.LinkEmail, Value: "anna.k@example.com", HeldBy: "Hertfordshire Constabulary"},
