@@ -126,7 +126,16 @@ The last line reads name_p95_ms=N phone_p95_ms=N registration_p95_ms=N.`)
 			fmt.Fprintf(e.stdout, "  %8.2f ms  %q\n", ms(q.took), q.text)
 		}
 	}
-	fmt.Fprintf(e.stdout, "load_s=%.1f\n", loadTime.Seconds())
+	// Person matching in the store: the possible matches of a case's people, found by
+	// blocking on indexed keys over every person of every agency and scored with the
+	// model, as the case's matches page does (a write transaction: it stores them).
+	mt, err := timeSuggestions(ctx, svc, actor, *queries)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "%-13s %7d %15s %9.1f %9.2f %9.2f %9.2f\n", "person_match", len(mt.times), "-",
+		float64(mt.hits)/float64(max(1, len(mt.times))), ms(mt.at(0.50)), ms(mt.at(0.95)), ms(mt.at(1)))
+	fmt.Fprintf(e.stdout, "load_s=%.1f person_match_p99_ms=%.1f\n", loadTime.Seconds(), ms(mt.at(0.99)))
 	fmt.Fprintf(e.stdout, "name_p95_ms=%.1f phone_p95_ms=%.1f registration_p95_ms=%.1f\n", p95["name"], p95["phone"], p95["registration"])
 	return nil
 }
@@ -141,7 +150,30 @@ type searchTimes struct {
 
 // at returns the time at quantile q.
 func (r searchTimes) at(q float64) time.Duration {
+	if len(r.times) == 0 {
+		return 0
+	}
 	return r.times[min(len(r.times)-1, int(q*float64(len(r.times))))]
+}
+
+// timeSuggestions times the possible person matches of up to n of the actor's own
+// cases (hits: suggestions found).
+func timeSuggestions(ctx context.Context, svc *services, actor tropic.Actor, n int) (searchTimes, error) {
+	var r searchTimes
+	cases, _, err := svc.cases.FindCases(ctx, actor, tropic.CaseFilter{Scope: "ours", Limit: n})
+	if err != nil {
+		return r, err
+	}
+	for _, c := range cases {
+		t0 := time.Now()
+		got, err := svc.matches.Suggestions(ctx, actor, c.Reference)
+		if err != nil {
+			return r, fmt.Errorf("suggestions for %s: %w", c.Reference, err)
+		}
+		r.times, r.hits = append(r.times, time.Since(t0)), r.hits+len(got)
+	}
+	sort.Slice(r.times, func(i, j int) bool { return r.times[i] < r.times[j] })
+	return r, nil
 }
 
 // timeSearches runs the searches one after another, as one user would, after a few

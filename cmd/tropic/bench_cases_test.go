@@ -27,6 +27,9 @@ func TestBenchCasesFindsWhatItLoadedAndEndsWithTheP95Line(t *testing.T) {
 			if last := lines[len(lines)-1]; !regexp.MustCompile(`^name_p95_ms=[0-9.]+ phone_p95_ms=[0-9.]+ registration_p95_ms=[0-9.]+$`).MatchString(last) {
 				t.Errorf("last line %q, want name_p95_ms=N phone_p95_ms=N registration_p95_ms=N", last)
 			}
+			if m := regexp.MustCompile(`(?m)^person_match +(\d+) `).FindStringSubmatch(out); m == nil || m[1] == "0" {
+				t.Errorf("person matching timed on no cases:\n%s", out)
+			}
 			for _, kind := range []string{"name", "phone", "registration"} {
 				m := regexp.MustCompile(`(?m)^` + kind + ` +\d+ +(\d+)/(\d+) `).FindStringSubmatch(out)
 				if m == nil || m[1] != m[2] || m[2] == "0" {
