@@ -504,6 +504,10 @@ func (s *MatchService) Suggestions(ctx context.Context, actor tropic.Actor, case
 				// The viewer's own case is where they stand, not where the other record is.
 				if oc.access != tropic.AccessNone && oc.id != c.ID {
 					ps.OtherCases = append(ps.OtherCases, oc.reference)
+					// The other agency's supervisors see who has seen their person.
+					if err := logAccess(ctx, tx, actor, oc.id, other); err != nil {
+						return nil, err
+					}
 				}
 			}
 			ps.DecidedBy, ps.Reason = m.decidedBy.String(), m.reason

@@ -150,6 +150,17 @@ func TestSuggestionsExplainThemselvesAndTellAHiddenRecordOnlyByWhoHoldsIt(t *tes
 				!strings.Contains(got.Explanation, "given name sounds alike") {
 				t.Fatalf("got explanation %q, want it in full now the record is seen", got.Explanation)
 			}
+			log, err := e.cases.FindAccessLog(ctx, e.cSuper, council.Reference)
+			if err != nil {
+				t.Fatal(err)
+			}
+			seen := false
+			for _, l := range log {
+				seen = seen || l.User == "Pat Worker"
+			}
+			if !seen {
+				t.Fatalf("the council's access log %+v does not show the police caseworker who saw its person", log)
+			}
 		})
 		t.Run("Who may not see the case is answered as for a missing one", func(t *testing.T) {
 			_, err := e.matches.Suggestions(ctx, e.pWorker, e.newCase(t, e.cWorker, "Another council case").Reference)
