@@ -107,7 +107,7 @@ type casePage struct {
 	SharesIntro string
 	AccessLog   []caseAccessRow
 	ShowAccess  bool
-	Links       []linkRow // possible links to other records
+	Links       []linkGroup // possible links to other records, by the identifier shared
 	ShowLinks   bool
 	Matches     *caseMatchSummary // possible matches of its people; nil without a match service
 	NetworkHref string            // the case's network; "" without a match service

@@ -36,20 +36,97 @@ func linkRows(links []tropic.Link, triage bool) []linkRow {
 	return out
 }
 
+// linkGroupInline is how many entries a group of links lists on its own line;
+// more are folded into a <details>.
+const linkGroupInline = 3
+
+// linkGroup is the other records that share one identifier: those the user may
+// see, each once, then those they may not, as a count per agency holding them.
+type linkGroup struct {
+	What    string // "Business name Lotus Massage Studio"
+	Records int    // how many other records share it
+	Entries []linkEntry
+	Folded  bool // more than linkGroupInline entries
+}
+
+// linkEntry is a record the user may see (linked if they may open it), or "3
+// records held by X"; Sep is what goes before it on one line (", ", " and ").
+type linkEntry struct {
+	Text, Href, Sep string
+}
+
+// groupLinks puts the links of a record under the identifier they share, in the
+// order the identifiers first appear: one line per identifier however many
+// records share it.
+func groupLinks(rows []linkRow) []linkGroup {
+	var out []linkGroup
+	at := map[string]int{}
+	type held struct {
+		agency string
+		n      int
+	}
+	hidden := map[string][]held{}
+	seen := map[string]bool{}
+	for _, r := range rows {
+		i, ok := at[r.What]
+		if !ok {
+			i = len(out)
+			at[r.What] = i
+			out = append(out, linkGroup{What: r.What})
+		}
+		if r.Text == "" {
+			hs := hidden[r.What]
+			j := 0
+			for j < len(hs) && hs[j].agency != r.HeldBy {
+				j++
+			}
+			if j == len(hs) {
+				hs = append(hs, held{agency: r.HeldBy})
+			}
+			hs[j].n++
+			hidden[r.What] = hs
+			out[i].Records++
+			continue
+		}
+		if k := r.What + "\x00" + r.Text; !seen[k] {
+			seen[k] = true
+			out[i].Entries = append(out[i].Entries, linkEntry{Text: r.Text, Href: r.Href})
+			out[i].Records++
+		}
+	}
+	for i := range out {
+		g := &out[i]
+		for _, h := range hidden[g.What] {
+			g.Entries = append(g.Entries, linkEntry{Text: plural(h.n, "record", "records") + " held by " + heldByText(h.agency)})
+		}
+		for j := range g.Entries {
+			switch {
+			case j == 0:
+			case j == len(g.Entries)-1:
+				g.Entries[j].Sep = " and "
+			default:
+				g.Entries[j].Sep = ", "
+			}
+		}
+		g.Folded = len(g.Entries) > linkGroupInline
+	}
+	return out
+}
+
 // caseLinks finds the links of a case; without a link service, none.
-func (s *Server) caseLinks(ctx context.Context, actor tropic.Actor, ref string, triage bool) ([]linkRow, bool, error) {
+func (s *Server) caseLinks(ctx context.Context, actor tropic.Actor, ref string, triage bool) ([]linkGroup, bool, error) {
 	if s.deps.Links == nil {
 		return nil, false, nil
 	}
 	links, err := s.deps.Links.FindLinks(ctx, actor, ref)
-	return linkRows(links, triage), true, err
+	return groupLinks(linkRows(links, triage)), true, err
 }
 
 // reportLinks finds the links of a report; without a link service, none.
-func (s *Server) reportLinks(ctx context.Context, actor tropic.Actor, ref string, triage bool) ([]linkRow, bool, error) {
+func (s *Server) reportLinks(ctx context.Context, actor tropic.Actor, ref string, triage bool) ([]linkGroup, bool, error) {
 	if s.deps.Links == nil {
 		return nil, false, nil
 	}
 	links, err := s.deps.Links.FindReportLinks(ctx, actor, ref)
-	return linkRows(links, triage), true, err
+	return groupLinks(linkRows(links, triage)), true, err
 }

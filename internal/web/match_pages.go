@@ -29,7 +29,8 @@ type matchForm struct {
 // matchCard is one suggestion as the page shows it.
 type matchCard struct {
 	ID          string
-	Heading     string
+	Title       string // the card's title, under its person's heading: "Ana Kowalska, on C-…"
+	Heading     string // the suggestion in full, for buttons: "Anna Kowalska and Ana Kowalska, on C-…"
 	PersonName  string
 	PersonHref  string
 	Visible     bool
@@ -37,8 +38,10 @@ type matchCard struct {
 	OtherHref   string
 	OtherCases  []caseLink
 	HeldBy      string
+	Band        string // "Strong", "Likely" or "Possible"
+	BandClass   string
 	Probability string // "93%"
-	Explanation string
+	Reasons     []string
 	StatusLabel string
 	StatusClass string
 	Decided     string // "Sam Carver, 2 January 2026 at 3:04pm"
@@ -51,6 +54,14 @@ type matchCard struct {
 	UndoAction string // a merge the user may undo
 }
 
+// matchGroup is the suggestions of one person on the case.
+type matchGroup struct {
+	ID         string // for the heading's id
+	Heading    string // "Anna Kowalska: 3 possible matches"
+	PersonHref string
+	Cards      []matchCard
+}
+
 type matchesPage struct {
 	Layout
 	Flash       string
@@ -58,9 +69,54 @@ type matchesPage struct {
 	CaseTitle   string
 	Path        string
 	CanDecide   bool
-	Open        []matchCard
-	Decided     []matchCard
+	Summary     string // "3 possible matches to decide for 2 people on this case."
+	Open        []matchGroup
+	Decided     []matchGroup
 	NetworkHref string
+}
+
+// groupMatches puts cards under the person on the case they are about, in the order
+// the people first appear; what says what the cards are: "possible match".
+func groupMatches(cards []matchCard, one, many string) []matchGroup {
+	var out []matchGroup
+	at := map[string]int{}
+	for _, c := range cards {
+		i, ok := at[c.PersonHref]
+		if !ok {
+			i = len(out)
+			at[c.PersonHref] = i
+			out = append(out, matchGroup{ID: fmt.Sprintf("person-%d", i+1), PersonHref: c.PersonHref})
+		}
+		out[i].Cards = append(out[i].Cards, c)
+	}
+	for i := range out {
+		out[i].Heading = out[i].Cards[0].PersonName + ": " + plural(len(out[i].Cards), one, many)
+	}
+	return out
+}
+
+// matchBand names how likely a suggestion is, in words before the figure: strong
+// from 95%, likely from 80%, possible below.
+func matchBand(p float64) (string, string) {
+	switch {
+	case p >= 0.95:
+		return "Strong", "govuk-tag--green"
+	case p >= 0.8:
+		return "Likely", "govuk-tag--blue"
+	}
+	return "Possible", "govuk-tag--grey"
+}
+
+// matchReasons splits an explanation into its parts: "same surname; given name
+// similar 0.93" is two reasons.
+func matchReasons(explanation string) []string {
+	var out []string
+	for _, r := range strings.Split(explanation, ";") {
+		if r = strings.TrimSpace(r); r != "" {
+			out = append(out, capitalise(r))
+		}
+	}
+	return out
 }
 
 // The decisions, in the order the form offers them.
@@ -117,9 +173,10 @@ func matchCardFrom(ref string, ps tropic.PersonSuggestion, owner bool, typed *ma
 		Visible:     ps.Visible,
 		HeldBy:      heldByText(ps.HeldBy),
 		Probability: matchPercent(ps.Probability),
-		Explanation: ps.Explanation,
+		Reasons:     matchReasons(ps.Explanation),
 		Reason:      ps.Reason,
 	}
+	c.Band, c.BandClass = matchBand(ps.Probability)
 	if c.PersonName == "" {
 		c.PersonName = "A person on this case"
 	}
@@ -133,8 +190,13 @@ func matchCardFrom(ref string, ps tropic.PersonSuggestion, owner bool, typed *ma
 		for _, r := range ps.OtherCases {
 			c.OtherCases = append(c.OtherCases, caseLink{Text: r, Href: casePath(r)})
 		}
-		c.Heading = c.PersonName + " and " + c.OtherName
+		c.Title = c.OtherName
+		if len(ps.OtherCases) > 0 {
+			c.Title += ", on " + joinAnd(ps.OtherCases)
+		}
+		c.Heading = c.PersonName + " and " + c.Title
 	} else {
+		c.Title = "A record held by " + c.HeldBy
 		c.Heading = c.PersonName + " and a record held by " + c.HeldBy
 	}
 	if ps.DecidedBy != "" {
@@ -202,13 +264,25 @@ func (s *Server) renderMatches(w http.ResponseWriter, r *http.Request, status in
 	}
 	p.Nav = "cases"
 	p.Errors = errs
+	var open, decided []matchCard
 	for _, ps := range suggestions {
 		card := matchCardFrom(c.Reference, ps, rights.Owner, typed)
 		if ps.Status == tropic.MatchOpen {
-			p.Open = append(p.Open, card)
+			open = append(open, card)
 		} else {
-			p.Decided = append(p.Decided, card)
+			decided = append(decided, card)
 		}
+	}
+	p.Open = groupMatches(open, "possible match", "possible matches")
+	p.Decided = groupMatches(decided, "linked record", "linked records")
+	switch {
+	case len(open) == 0:
+		p.Summary = "No possible matches to decide."
+	default:
+		p.Summary = plural(len(open), "possible match", "possible matches") + " to decide for " + plural(len(p.Open), "person", "people") + " on this case."
+	}
+	if len(decided) > 0 {
+		p.Summary += " " + capitalise(plural(len(decided), "record", "records")) + " linked."
 	}
 	s.render(w, r, status, "case_matches", p)
 }
@@ -250,6 +324,8 @@ func (s *Server) handleCaseMatchDecision() http.Handler {
 		switch {
 		case d != tropic.DecideLink && d != tropic.DecideMerge && d != tropic.DecideReject:
 			err = invalid("decision", "Choose whether these are the same person")
+		case d == tropic.DecideReject && reason == "" && r.PostFormValue("other") == "hidden":
+			err = invalid("reason", "Enter why it is not relevant to this case")
 		case d == tropic.DecideReject && reason == "":
 			err = invalid("reason", "Enter why these are not the same person")
 		case d == tropic.DecideMerge && reason == "":

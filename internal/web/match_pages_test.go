@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"reflect"
 	"regexp"
 	"strconv"
 	"testing"
@@ -51,9 +52,14 @@ func TestPossibleMatchesTellTheOtherRecordOnlyWhenPermitted(t *testing.T) {
 	res := police.get("/cases/" + policeRef + "/matches")
 	wantStatus(t, res, http.StatusOK)
 	page = pageText(res.body)
-	wantContains(t, page, "Anna Kowalska and a record held by Watford Borough Council",
-		"A possible match in a record held by Watford Borough Council: contact them", "Probability", "%", "Why",
-		"Not the same person: never suggest again", "No records have been linked")
+	wantContains(t, page, "1 possible match to decide for 1 person on this case.",
+		`<h3 class="govuk-heading-s" id="person-1-open">Anna Kowalska: 1 possible match</h3>`,
+		`<h4 class="govuk-summary-card__title">A record held by Watford Borough Council</h4>`,
+		"A possible match is held by Watford Borough Council. Ask them to review it: they can see both records only if you share this case with them.",
+		"How strong", "% probability", "Why", `<ul class="govuk-list govuk-list--bullet app-match-why">`,
+		"Why is it not relevant to this case?", "Not relevant to this case: do not suggest again",
+		"(Anna Kowalska and a record held by Watford Borough Council)", "No records have been linked")
+	wantNotContains(t, page, "Not the same person: never suggest again")
 	wantNotContains(t, page, councilRef, "council title", "Ana Kowalska", "Same person: link the records", "Same person: merge")
 	if got := e.ts.auditActions(tropic.AuditFilter{Action: tropic.AuditMatchesViewed}); len(got) == 0 {
 		t.Error("reading the suggestions wrote no audit event")
@@ -64,9 +70,10 @@ func TestPossibleMatchesTellTheOtherRecordOnlyWhenPermitted(t *testing.T) {
 	e.shareAs(e.cSuper, councilRef, e.police, tropic.ShareWithoutSensitive)
 	res = police.get("/cases/" + policeRef + "/matches")
 	page = pageText(res.body)
-	wantContains(t, page, "Anna Kowalska and Ana Kowalska", `href="/cases/`+councilRef+`"`,
+	wantContains(t, page, `<h4 class="govuk-summary-card__title">Ana Kowalska, on `+councilRef+`</h4>`,
+		"Save decision<span class=\"govuk-visually-hidden\"> on Anna Kowalska and Ana Kowalska, on "+councilRef+"</span>", `href="/cases/`+councilRef+`"`,
 		"Same person: link the records", "Same person: merge into one record", "Not the same person: never suggest again")
-	wantNotContains(t, page, "held by Watford Borough Council: contact them")
+	wantNotContains(t, page, "A possible match is held by", "Not relevant to this case")
 	id := matchAction(t, policeRef, res.body)
 	action := "/cases/" + policeRef + "/matches/" + id
 
@@ -124,8 +131,42 @@ func TestHiddenMatchesMayOnlyBeRejected(t *testing.T) {
 	wantStatus(t, res, http.StatusForbidden)
 	wantContains(t, pageText(res.body), "Contact Watford Borough Council")
 	wantNotContains(t, pageText(res.body), councilRef)
-	// Rejecting it is not.
-	wantRedirect(t, police.post(action, url.Values{"decision": {"reject"}, "reason": {"Checked with the council: not her"}}), "/cases/"+policeRef+"/matches")
+	// Rejecting it without a reason asks for one, in the words of its form.
+	res = police.post(action, url.Values{"decision": {"reject"}, "other": {"hidden"}})
+	wantStatus(t, res, http.StatusUnprocessableEntity)
+	wantContains(t, res.body, `<a href="#match-`+id+`-reason">Enter why it is not relevant to this case</a>`)
+	// Rejecting it is not refused.
+	wantRedirect(t, police.post(action, url.Values{"decision": {"reject"}, "other": {"hidden"}, "reason": {"Checked with the council: not her"}}), "/cases/"+policeRef+"/matches")
+}
+
+func TestMatchBandsAndReasons(t *testing.T) {
+	for _, tc := range []struct {
+		p    float64
+		band string
+	}{{0.999, "Strong"}, {0.95, "Strong"}, {0.949, "Likely"}, {0.8, "Likely"}, {0.79, "Possible"}, {0.2, "Possible"}} {
+		if got, _ := matchBand(tc.p); got != tc.band {
+			t.Errorf("matchBand(%v) = %q, want %q", tc.p, got, tc.band)
+		}
+	}
+	got := matchReasons("given name similar 0.97; same surname;  date of birth with day and month swapped ")
+	want := []string{"Given name similar 0.97", "Same surname", "Date of birth with day and month swapped"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("reasons %q, want %q", got, want)
+	}
+}
+
+func TestPossibleMatchesAreGroupedByThePersonOnTheCase(t *testing.T) {
+	cards := []matchCard{
+		{ID: "1", PersonName: "Jon Smith", PersonHref: "/people/1", Title: "John Smith, on C-A"},
+		{ID: "2", PersonName: "Drita Gashi", PersonHref: "/people/2", Title: "A record held by Watford Borough Council"},
+		{ID: "3", PersonName: "Jon Smith", PersonHref: "/people/1", Title: "Jonathan Smith, on C-B"},
+		{ID: "4", PersonName: "Jon Smith", PersonHref: "/people/1", Title: "A record held by Hertfordshire County Council"},
+	}
+	got := groupMatches(cards, "possible match", "possible matches")
+	if len(got) != 2 || got[0].Heading != "Jon Smith: 3 possible matches" || got[1].Heading != "Drita Gashi: 1 possible match" ||
+		len(got[0].Cards) != 3 || got[0].Cards[1].ID != "3" || got[0].ID == got[1].ID {
+		t.Errorf("groups %+v", got)
+	}
 }
 
 func TestLinkingASuspectToAPotentialVictimElsewhereShowsTheS45Notice(t *testing.T) {

@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -14,11 +15,19 @@ import (
 // server (network_svg.go) with a table of the same beneath; and, for analysts, the
 // partnership's network, pseudonymised, one drawing per connected group.
 
-// Network sizes: the walk from a case stops at caseNetworkLimit records; the
-// analysts' view at analystNetworkLimit over all its groups.
+// Network sizes. The walk from a case reads up to caseWalkLimit records and the
+// drawing shows up to caseNetworkLimit nodes, nearest the case first, once leaves
+// are collapsed (thirty reports behind one business are one node). The analysts'
+// view reads up to analystNetworkLimit records over all its groups and draws the
+// analystGroups largest, each cut down to analystGroupLimit nodes. The page starts
+// one step from the case, where the API's default is two.
 const (
+	caseWalkLimit       = 150
 	caseNetworkLimit    = 60
 	analystNetworkLimit = 300
+	analystGroups       = 5
+	analystGroupLimit   = 60
+	pageNetworkDepth    = 1
 	defaultNetworkDepth = 2
 	maxNetworkDepth     = 3
 )
@@ -35,15 +44,16 @@ type networkPage struct {
 	Depths    []triageOption
 	Truncated string // what to say when the walk stopped early
 	Empty     string // what to say when there is nothing to draw
+	Groups    string // the analysts' view: how many groups there are, how many shown
 	Drawings  []networkDrawing
 	Analyst   bool
 }
 
-// networkDepth reads ?depth= as 1 to 3; anything else is the default.
+// networkDepth reads ?depth= as 1 to 3; anything else is the page's default.
 func networkDepth(r *http.Request) int {
 	d, err := strconv.Atoi(strings.TrimSpace(r.URL.Query().Get("depth")))
 	if err != nil || d < 1 || d > maxNetworkDepth {
-		return defaultNetworkDepth
+		return pageNetworkDepth
 	}
 	return d
 }
@@ -57,7 +67,7 @@ func (s *Server) handleCaseNetwork() http.Handler {
 			return
 		}
 		depth := networkDepth(r)
-		nw, err := s.deps.Matches.CaseNetwork(r.Context(), actorOf(r), ref, depth, caseNetworkLimit)
+		nw, err := s.deps.Matches.CaseNetwork(r.Context(), actorOf(r), ref, depth, caseWalkLimit)
 		if err != nil {
 			s.caseFail(w, r, err)
 			return
@@ -81,13 +91,19 @@ func (s *Server) handleCaseNetwork() http.Handler {
 			}
 			p.Depths = append(p.Depths, triageOption{Value: strconv.Itoa(d), Label: label, Selected: d == depth})
 		}
-		if nw.Truncated {
-			p.Truncated = fmt.Sprintf("The network is larger than this: the drawing stops at %d records. Choose fewer steps to see the nearest ones.", caseNetworkLimit)
+		v := collapseLeaves(nw.Nodes, nw.Edges, false)
+		root := slices.IndexFunc(v.Nodes, func(n netNode) bool { return n.Root })
+		v, cut := v.nearest(caseNetworkLimit, root)
+		if nw.Truncated || cut {
+			p.Truncated = "The network is larger than this: the drawing shows the records nearest the case."
+			if depth > 1 {
+				p.Truncated += " Choose fewer steps to see less at a time."
+			}
 		}
-		if len(nw.Edges) == 0 {
-			p.Empty = "Nothing else is connected to this case yet: no other record shares its people, phones, vehicles, places or businesses."
+		if !v.reachesOutside() {
+			p.Empty = "Nothing else connects to this case through its people, phones, vehicles, places or businesses."
 		}
-		p.Drawings = []networkDrawing{drawNetwork("network", "Network of case "+ref, nw.Nodes, nw.Edges, caseNetworkLink(p.ShowTriage), false)}
+		p.Drawings = []networkDrawing{drawView("network", "Network of case "+ref, v, caseNetworkLink(p.ShowTriage), false)}
 		s.render(w, r, http.StatusOK, "network", p)
 	})
 }
@@ -127,17 +143,26 @@ func (s *Server) handleAnalystNetwork() http.Handler {
 				"Nothing here names anyone: each record has a pseudonym that stays the same from one visit to the next, with the kind of record and the agency that holds it.",
 		}
 		p.Nav = "network"
-		if nw.Truncated {
-			p.Truncated = fmt.Sprintf("The partnership’s network is larger than this: the largest groups are shown, up to %d records.", analystNetworkLimit)
-		}
-		groups := networkGroups(nw)
-		for _, g := range groups {
-			if len(g) < 2 {
-				continue // a record joined to nothing is not part of a network
+		var groups [][]int
+		for _, g := range networkGroups(nw) {
+			if len(g) >= 2 { // a record joined to nothing is not part of a network
+				groups = append(groups, g)
 			}
+		}
+		p.Groups = analystGroupsText(len(groups), nw.Truncated)
+		for i, g := range groups[:min(len(groups), analystGroups)] {
 			nodes, edges := networkSubset(nw, g)
-			n := len(p.Drawings) + 1
-			p.Drawings = append(p.Drawings, drawNetwork("group-"+strconv.Itoa(n), fmt.Sprintf("Group %d", n), nodes, edges, nil, true))
+			v := collapseLeaves(nodes, edges, true)
+			all := v.records()
+			v, cut := v.nearest(analystGroupLimit, v.mostConnected())
+			n := strconv.Itoa(i + 1)
+			d := drawView("group-"+n, "Group "+n, v, nil, true)
+			d.Heading = "Group " + n + ": " + networkSummary(len(nodes), len(edges))
+			d.Lead = analystGroupLead(nodes)
+			if cut {
+				d.Note = fmt.Sprintf("The drawing and the tables show the %d records nearest the group’s most connected record, of its %d.", v.records(), all)
+			}
+			p.Drawings = append(p.Drawings, d)
 		}
 		if len(p.Drawings) == 0 {
 			p.Empty = "No records are connected to each other yet."
@@ -161,4 +186,66 @@ func networkSubset(nw *tropic.Network, group []int) ([]tropic.NetworkNode, []tro
 		}
 	}
 	return nodes, edges
+}
+
+// analystGroupsText says how many groups of connected records there are, and how
+// many the page shows. When the store stopped reading at its limit, there may be
+// more than it read.
+func analystGroupsText(groups int, truncated bool) string {
+	shown := min(groups, analystGroups)
+	var out string
+	switch {
+	case groups == 0:
+		return ""
+	case groups == 1:
+		out = "The records read form 1 group of connected records."
+	case groups == shown:
+		out = fmt.Sprintf("The records read form %d groups of connected records, shown the largest first.", groups)
+	default:
+		out = fmt.Sprintf("The records read form %d groups of connected records: the %d largest are shown.", groups, shown)
+	}
+	if truncated {
+		out += fmt.Sprintf(" There may be more: Tropic reads up to %d records, the largest groups first.", analystNetworkLimit)
+	}
+	return out
+}
+
+// analystGroupLead sums a group up: "41 cases, 120 people and 3 phone numbers; cases
+// held by A and B".
+func analystGroupLead(nodes []tropic.NetworkNode) string {
+	count := map[string]int{}
+	agencies := map[string]bool{}
+	for _, n := range nodes {
+		count[n.Kind]++
+		if n.Kind == "case" && n.HeldBy != "" {
+			agencies[n.HeldBy] = true
+		}
+	}
+	var parts []string
+	for _, k := range networkKinds {
+		if count[k.Kind] > 0 {
+			parts = append(parts, networkKindCount(count[k.Kind], k.Kind))
+		}
+	}
+	out := joinAnd(parts)
+	if len(agencies) > 0 {
+		var names []string
+		for a := range agencies {
+			names = append(names, a)
+		}
+		slices.Sort(names)
+		out += "; cases held by " + joinAnd(names)
+	}
+	return capitalise(out) + "."
+}
+
+// joinAnd joins words as a sentence does: "a, b and c".
+func joinAnd(words []string) string {
+	switch len(words) {
+	case 0:
+		return ""
+	case 1:
+		return words[0]
+	}
+	return strings.Join(words[:len(words)-1], ", ") + " and " + words[len(words)-1]
 }

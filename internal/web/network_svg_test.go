@@ -30,12 +30,12 @@ func starAndChain() ([]tropic.NetworkNode, []tropic.NetworkEdge) {
 		{From: "case:1", To: "person:1", Why: "on the case"},
 		{From: "case:1", To: "person:2", Why: "on the case"},
 		{From: "case:1", To: "person:3", Why: "on the case"},
-		{From: "person:1", To: "phone:+447700900123", Why: "their phone"},
-		{From: "person:2", To: "phone:+447700900123", Why: "their phone"},
+		{From: "person:1", To: "phone:+447700900123", Why: "phone of the person"},
+		{From: "person:2", To: "phone:+447700900123", Why: "phone of the person"},
 		{From: "phone:+447700900123", To: "case:2", Why: "same phone"},
 		{From: "phone:+447700900123", To: "report:1", Why: "same phone"},
 		{From: "report:1", To: "vehicle:AB12CDE", Why: "in the report"},
-		{From: "case:1", To: "place:AL1 3JX", Why: "on the case"},
+		{From: "case:1", To: "place:AL1 3JX", Why: "postcode on the case"},
 	}
 	return nodes, edges
 }
@@ -209,18 +209,24 @@ func TestDrawingLinksVisibleNodesAndSaysOnlyWhoHoldsHiddenOnes(t *testing.T) {
 
 	links := map[string]string{} // href: title
 	var lines, shapes int
+	labelLinks := map[string]bool{}
 	root.walk(func(e svgElement) {
-		switch e.XMLName.Local {
-		case "a":
+		switch {
+		case e.XMLName.Local == "a" && e.attr("class") == "app-network__link":
 			links[e.attr("href")] = e.title()
-		case "line":
+		case e.XMLName.Local == "a" && e.attr("class") == "app-network__label-link":
+			labelLinks[e.attr("href")] = true
+			if e.attr("tabindex") != "-1" {
+				t.Errorf("the label of %s is a second stop for the keyboard", e.attr("href"))
+			}
+		case e.XMLName.Local == "line":
 			lines++
-		case "circle", "rect", "polygon":
+		case e.attr("class") == "app-network__shape":
 			shapes++
 		}
 	})
 	want := map[string]string{
-		"/cases/C-AAAA-AAAA-A":       "Case C-AAAA-AAAA-A (this record)",
+		"/cases/C-AAAA-AAAA-A":       "Case C-AAAA-AAAA-A (this case)",
 		"/people/1":                  `Person Anna <script>alert("x")</script> & co`,
 		"/people/2":                  "Person Jan Nowak",
 		"/people/3":                  "Person Piotr Wiśniewski",
@@ -233,6 +239,18 @@ func TestDrawingLinksVisibleNodesAndSaysOnlyWhoHoldsHiddenOnes(t *testing.T) {
 	}
 	if lines != len(edges) || shapes != len(nodes) {
 		t.Errorf("%d lines and %d shapes, want %d and %d", lines, shapes, len(edges), len(nodes))
+	}
+	// Labels open what their node opens, and come after every line and shape, so
+	// that nothing is drawn over them.
+	for href := range labelLinks {
+		if _, ok := links[href]; !ok {
+			t.Errorf("a label links to %s, which no node does", href)
+		}
+	}
+	svg := string(d.SVG)
+	if strings.LastIndex(svg, "<line") > strings.Index(svg, `class="app-network__labels"`) ||
+		strings.LastIndex(svg, `class="app-network__shape"`) > strings.Index(svg, `class="app-network__labels"`) {
+		t.Error("a line or shape is drawn after the labels")
 	}
 	// The hidden case: drawn, not a link, named by who holds it alone.
 	if !strings.Contains(string(d.SVG), `<g class="app-network__node app-network__node--case app-network__node--hidden" role="img"><title>Case, held by Watford Borough Council</title>`) {
@@ -254,8 +272,27 @@ func TestDrawingLinksVisibleNodesAndSaysOnlyWhoHoldsHiddenOnes(t *testing.T) {
 	if len(d.Nodes) != 9 || d.Nodes[5].Label != "Held by Watford Borough Council" || d.Nodes[5].Href != "" {
 		t.Errorf("node rows: %+v", d.Nodes)
 	}
-	if e := d.Edges[5]; e.From != "Phone number +44 7700 900123" || e.To != "Case, held by Watford Borough Council" || e.Why != "same phone" {
+	if e := d.Edges[5]; e.From != "Phone number +44 7700 900123" || e.FromHref != "/cases?q=%2B44+7700+900123" || e.To != "Case, held by Watford Borough Council" || e.ToHref != "" || e.Why != "same phone" {
 		t.Errorf("edge row %+v", e)
+	}
+	if e := d.Edges[0]; e.From != "Case C-AAAA-AAAA-A (this case)" || e.FromHref != "/cases/C-AAAA-AAAA-A" {
+		t.Errorf("edge row %+v", e)
+	}
+	// Who holds each record, capitalised; an identifier is held with the record it is on.
+	heldBy := map[string]string{}
+	for _, r := range d.Nodes {
+		heldBy[r.Label] = r.HeldBy
+	}
+	for label, want := range map[string]string{
+		"Held by Watford Borough Council": "Watford Borough Council",
+		"+44 7700 900123":                 "Recorded for Anna <script>alert(\"x\")</script> & co and for Jan Nowak",
+		"AB12 CDE":                        "Recorded in report KM7Q-2XPA-7",
+		"AL1 3JX":                         "Recorded on this case",
+		"Jan Nowak":                       "—",
+	} {
+		if heldBy[label] != want {
+			t.Errorf("%s: held by %q, want %q", label, heldBy[label], want)
+		}
 	}
 	var legend []string
 	for _, l := range d.Legend {
@@ -280,5 +317,261 @@ func TestNetworkGroupsLargestFirst(t *testing.T) {
 	want := [][]int{{2, 3, 4}, {0, 1}, {5}}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("groups %v, want %v", got, want)
+	}
+}
+
+// busyBusiness is a case whose business is shared with 32 reports the user may not
+// see, 3 council cases they may not see, 5 police cases they may, and one report
+// that also shares the case's phone.
+func busyBusiness() ([]tropic.NetworkNode, []tropic.NetworkEdge) {
+	nodes := []tropic.NetworkNode{
+		{Key: "case:1", Kind: "case", Label: "C-AAAA-AAAA-A: Car wash", Visible: true, CaseRef: "C-AAAA-AAAA-A", HeldBy: "Hertfordshire Constabulary", Root: true},
+		{Key: "business:lotus", Kind: "business", Label: "Lotus Massage Studio", Visible: true},
+		{Key: "phone:+447700900123", Kind: "phone", Label: "07700 900123", Visible: true},
+	}
+	edges := []tropic.NetworkEdge{
+		{From: "case:1", To: "business:lotus", Why: "business on the case"},
+		{From: "case:1", To: "phone:+447700900123", Why: "phone on the case"},
+	}
+	for i := range 32 {
+		key := fmt.Sprintf("hidden:%d", i+1)
+		nodes = append(nodes, tropic.NetworkNode{Key: key, Kind: "report", Label: "Report held by the triage hub", HeldBy: tropic.TriageHub})
+		edges = append(edges, tropic.NetworkEdge{From: "business:lotus", To: key, Why: "in the report"})
+	}
+	for i := range 3 {
+		key := fmt.Sprintf("hidden:c%d", i+1)
+		nodes = append(nodes, tropic.NetworkNode{Key: key, Kind: "case", Label: "Case held by Hertfordshire County Council", HeldBy: "Hertfordshire County Council"})
+		edges = append(edges, tropic.NetworkEdge{From: "business:lotus", To: key, Why: "same business"})
+	}
+	for i := range 5 {
+		ref := fmt.Sprintf("C-BBBB-BBBB-%c", 'A'+i)
+		key := "case:" + fmt.Sprint(10+i)
+		nodes = append(nodes, tropic.NetworkNode{Key: key, Kind: "case", Label: ref + ": Lotus", Visible: true, CaseRef: ref, HeldBy: "Hertfordshire Constabulary"})
+		edges = append(edges, tropic.NetworkEdge{From: "business:lotus", To: key, Why: "same business"})
+	}
+	// One report shares the phone too: joined to two records, it is not a leaf.
+	nodes = append(nodes, tropic.NetworkNode{Key: "hidden:99", Kind: "report", Label: "Report held by the triage hub", HeldBy: tropic.TriageHub})
+	edges = append(edges,
+		tropic.NetworkEdge{From: "business:lotus", To: "hidden:99", Why: "in the report"},
+		tropic.NetworkEdge{From: "phone:+447700900123", To: "hidden:99", Why: "in the report"})
+	return nodes, edges
+}
+
+func TestCollapseLeavesDrawsManyHiddenRecordsOfOneHolderAsOne(t *testing.T) {
+	nodes, edges := busyBusiness()
+	v := collapseLeaves(nodes, edges, false)
+
+	// 3 + 1 collapsed + 3 council cases (no more than collapseAbove) + 5 visible cases + the report on two records.
+	if len(v.Nodes) != 13 {
+		t.Fatalf("%d nodes after collapsing, want 13: %+v", len(v.Nodes), v.Nodes)
+	}
+	if v.records() != len(nodes) || v.connections() != len(edges) {
+		t.Errorf("the view stands for %d records and %d connections, want %d and %d", v.records(), v.connections(), len(nodes), len(edges))
+	}
+	var collapsed []netNode
+	for _, n := range v.Nodes {
+		if n.Count > 1 {
+			collapsed = append(collapsed, n)
+		}
+	}
+	if len(collapsed) != 1 || collapsed[0].Count != 32 || collapsed[0].Label != "32 reports held by the triage hub" || collapsed[0].Kind != "report" || len(collapsed[0].Members) != 32 {
+		t.Fatalf("collapsed nodes: %+v", collapsed)
+	}
+	var toCollapsed []netEdge
+	for _, e := range v.Edges {
+		if e.To == collapsed[0].Key || e.From == collapsed[0].Key {
+			toCollapsed = append(toCollapsed, e)
+		}
+	}
+	if want := []netEdge{{From: "business:lotus", To: collapsed[0].Key, Why: "in the report", Count: 32}}; !reflect.DeepEqual(toCollapsed, want) {
+		t.Errorf("edges of the collapsed node %+v, want %+v", toCollapsed, want)
+	}
+
+	d := drawNetwork("network", "Network of case C-AAAA-AAAA-A", nodes, edges, caseNetworkLink(false), false)
+	if d.Summary != "44 records, 44 connections" {
+		t.Errorf("summary %q: want every record counted", d.Summary)
+	}
+	// The table: one row for the 32 reports, one for the 3 council cases.
+	rows := map[string]networkNodeRow{}
+	for _, r := range d.Nodes {
+		rows[r.Label] = r
+	}
+	if r, ok := rows["32 reports held by the triage hub"]; !ok || r.Count != 32 || r.HeldBy != "The triage hub" || r.Href != "" {
+		t.Errorf("the reports' row: %+v (rows %+v)", r, d.Nodes)
+	}
+	if r, ok := rows["3 cases held by Hertfordshire County Council"]; !ok || r.Count != 3 || r.HeldBy != "Hertfordshire County Council" {
+		t.Errorf("the council cases' row: %+v (rows %+v)", r, d.Nodes)
+	}
+	if len(d.Nodes) != 11 || d.Rows != 44 {
+		t.Errorf("%d rows standing for %d records, want 11 for 44", len(d.Nodes), d.Rows)
+	}
+	edgeRows := map[string]networkEdgeRow{}
+	for _, e := range d.Edges {
+		edgeRows[e.To] = e
+	}
+	if e, ok := edgeRows["3 cases held by Hertfordshire County Council"]; !ok || e.From != "Business Lotus Massage Studio" || e.Why != "same business" {
+		t.Errorf("the connections to the council's cases are not one row: %+v", d.Edges)
+	}
+	if _, ok := edgeRows["32 reports held by the triage hub"]; !ok {
+		t.Errorf("no connection to the collapsed reports: %+v", d.Edges)
+	}
+	if len(d.Edges) != 11 {
+		t.Errorf("%d connection rows, want 11: %+v", len(d.Edges), d.Edges)
+	}
+	// The drawing: one stacked node, named in its title; the legend says what stacked means.
+	svg := string(d.SVG)
+	if !strings.Contains(svg, `<g class="app-network__node app-network__node--report app-network__node--hidden" role="img"><title>32 reports held by the triage hub</title><polygon class="app-network__shape app-network__shape--behind"`) {
+		t.Errorf("no stacked node for the reports:\n%s", svg)
+	}
+	if n := strings.Count(svg, "app-network__shape--behind"); n != 1 {
+		t.Errorf("%d stacked nodes, want 1", n)
+	}
+	if l := d.Legend[len(d.Legend)-1].Label; !strings.Contains(l, "stacked") {
+		t.Errorf("the legend does not explain the stacked node: %q", l)
+	}
+}
+
+func TestCollapseLeavesKeepsTheLinksOfRecordsTheUserMaySee(t *testing.T) {
+	// The triage hub sees the reports: they are still drawn as one node, and the
+	// table lists each with its link.
+	nodes := []tropic.NetworkNode{{Key: "case:1", Kind: "case", Label: "C-AAAA-AAAA-A", Visible: true, CaseRef: "C-AAAA-AAAA-A", Root: true}}
+	var edges []tropic.NetworkEdge
+	for i := range 4 {
+		ref := fmt.Sprintf("KM7Q-2XP%c-7", 'A'+i)
+		nodes = append(nodes, tropic.NetworkNode{Key: "report:" + ref, Kind: "report", Label: ref, Visible: true, Report: ref, HeldBy: tropic.TriageHub})
+		edges = append(edges, tropic.NetworkEdge{From: "case:1", To: "report:" + ref, Why: "linked to the case"})
+	}
+	d := drawNetwork("network", "Network", nodes, edges, caseNetworkLink(true), false)
+	if len(d.Nodes) != 2 {
+		t.Fatalf("rows %+v", d.Nodes)
+	}
+	r := d.Nodes[1]
+	if r.Label != "4 reports held by the triage hub" || len(r.Members) != 4 || r.Members[0] != (caseLink{Text: "KM7Q-2XPA-7", Href: "/triage/reports/KM7Q-2XPA-7"}) {
+		t.Errorf("the reports' row %+v", r)
+	}
+	// Three are few enough to draw one by one.
+	d = drawNetwork("network", "Network", nodes[:4], edges[:3], caseNetworkLink(true), false)
+	if len(d.Nodes) != 4 || strings.Contains(string(d.SVG), "app-network__shape--behind") {
+		t.Errorf("three reports were collapsed: %+v", d.Nodes)
+	}
+}
+
+func TestCollapseLeavesInTheAnalystsViewCollapsesAnyKind(t *testing.T) {
+	nodes := []tropic.NetworkNode{{Key: "case:A", Kind: "case", Label: "Case 7F3A9C", HeldBy: "Watford Borough Council"}}
+	var edges []tropic.NetworkEdge
+	for i := range 5 {
+		key := fmt.Sprint("person:", i)
+		nodes = append(nodes, tropic.NetworkNode{Key: key, Kind: "person", Label: fmt.Sprint("Person 00000", i)})
+		edges = append(edges, tropic.NetworkEdge{From: "case:A", To: key, Why: "on the case"})
+	}
+	v := collapseLeaves(nodes, edges, true)
+	if len(v.Nodes) != 2 || v.Nodes[1].Label != "5 people" || v.Nodes[1].Count != 5 {
+		t.Errorf("nodes %+v", v.Nodes)
+	}
+	// Outside the analysts' view, people the user may see are never collapsed.
+	for i := range nodes {
+		nodes[i].Visible = true
+	}
+	if v := collapseLeaves(nodes, edges, false); len(v.Nodes) != 6 {
+		t.Errorf("visible people were collapsed: %+v", v.Nodes)
+	}
+}
+
+func TestNearestKeepsTheRecordsClosestToTheStart(t *testing.T) {
+	// A chain 0-1-2-3-4-5 with a branch 0-6.
+	var nodes []tropic.NetworkNode
+	for i := range 7 {
+		nodes = append(nodes, tropic.NetworkNode{Key: fmt.Sprint(i), Kind: "case", Visible: true, Root: i == 0})
+	}
+	edges := []tropic.NetworkEdge{{From: "0", To: "1"}, {From: "1", To: "2"}, {From: "2", To: "3"}, {From: "3", To: "4"}, {From: "4", To: "5"}, {From: "0", To: "6"}}
+	v := collapseLeaves(nodes, edges, false)
+	got, cut := v.nearest(4, 0)
+	var keys []string
+	for _, n := range got.Nodes {
+		keys = append(keys, n.Key)
+	}
+	if !cut || !reflect.DeepEqual(keys, []string{"0", "1", "2", "6"}) || len(got.Edges) != 3 {
+		t.Errorf("nearest 4: %v (cut %v), %d edges", keys, cut, len(got.Edges))
+	}
+	if same, cut := v.nearest(7, 0); cut || len(same.Nodes) != 7 {
+		t.Errorf("a view within the limit was cut")
+	}
+	if v.mostConnected() != 0 && v.mostConnected() != 1 {
+		t.Errorf("most connected %d", v.mostConnected())
+	}
+}
+
+func TestWrapLabelNeverCutsANameShort(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want []string
+	}{
+		{"Case held by Watford", []string{"Case held by Watford"}},
+		{"Held by Hertfordshire County Council", []string{"Held by Hertfordshire", "County Council"}},
+		{"Held by Hertfordshire Constabulary Modern Slavery Unit", []string{"Held by Hertfordshire", "Constabulary Modern Slavery Unit"}},
+		{"someone.with.a.long.address@example.org", []string{"someone.with.a.long.address@example.org"}},
+	} {
+		got := wrapLabel(tc.in)
+		if !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("wrapLabel(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+		if strings.Join(got, " ") != tc.in {
+			t.Errorf("wrapLabel(%q) lost part of it: %q", tc.in, got)
+		}
+	}
+}
+
+// labelGrounds reads the white grounds of the placed labels, and the centres of the
+// node shapes, from a drawing.
+func labelGrounds(t *testing.T, svg string) (grounds []box, height float64) {
+	t.Helper()
+	var root svgElement
+	if err := xml.Unmarshal([]byte(svg), &root); err != nil {
+		t.Fatal(err)
+	}
+	f := func(e svgElement, name string) float64 {
+		var v float64
+		fmt.Sscan(e.attr(name), &v)
+		return v
+	}
+	var vbW float64
+	fmt.Sscan(root.attr("viewBox"), new(float64), new(float64), &vbW, &height)
+	root.walk(func(e svgElement) {
+		if e.attr("class") == "app-network__ground" {
+			grounds = append(grounds, box{f(e, "x"), f(e, "y"), f(e, "x") + f(e, "width"), f(e, "y") + f(e, "height")})
+		}
+	})
+	return grounds, height
+}
+
+func TestLabelsAreKeptApartAndInsideTheFrame(t *testing.T) {
+	for name, net := range map[string]func() ([]tropic.NetworkNode, []tropic.NetworkEdge){"star and chain": starAndChain, "busy business": busyBusiness} {
+		t.Run(name, func(t *testing.T) {
+			nodes, edges := net()
+			d := drawNetwork("network", "Network", nodes, edges, caseNetworkLink(false), false)
+			grounds, h := labelGrounds(t, string(d.SVG))
+			if len(grounds) < 5 {
+				t.Errorf("only %d labels placed", len(grounds))
+			}
+			for i, a := range grounds {
+				if a.X0 < 0 || a.Y0 < 0 || a.X1 > networkWidth || a.Y1 > h {
+					t.Errorf("label %d at %+v is outside the %vx%v frame", i, a, networkWidth, h)
+				}
+				for j := i + 1; j < len(grounds); j++ {
+					if a.overlaps(grounds[j]) {
+						t.Errorf("labels %d and %d overlap: %+v %+v", i, j, a, grounds[j])
+					}
+				}
+			}
+			// The root and the collapsed reports are always labelled.
+			for _, want := range []string{">C-AAAA-AAAA-A</tspan>"} {
+				if !strings.Contains(string(d.SVG), want) {
+					t.Errorf("no label %s", want)
+				}
+			}
+			if name == "busy business" && !strings.Contains(string(d.SVG), ">32 reports held</tspan>") {
+				t.Errorf("the collapsed reports are not labelled:\n%s", d.SVG)
+			}
+		})
 	}
 }

@@ -58,7 +58,8 @@ type triageQueueRow struct {
 	StatusClass    string
 	Decided        bool // the status is worth showing: not new
 	NewInformation bool
-	Matches        []caseLink // "Matches C-…" (a case the user may see) or "Matches a case held by X"
+	MatchTag       string     // "Matches 3 cases"
+	Matches        []caseLink // a case the user may see, linked; or "A case held by X: contact them"
 }
 
 type triagePageLink struct {
@@ -149,6 +150,9 @@ func (s *Server) handleTriageQueue() http.Handler {
 				NewInformation: rep.NeedsAttention,
 				Matches:        matches[rep.ID],
 			})
+			if n := len(matches[rep.ID]); n > 0 {
+				p.Rows[len(p.Rows)-1].MatchTag = "Matches " + plural(n, "case", "cases")
+			}
 		}
 		if len(p.Rows) > 0 {
 			p.First = filter.Offset + 1
@@ -317,9 +321,9 @@ func (s *Server) reportMatches(r *http.Request, reports []*tropic.Report) (map[i
 			var m caseLink
 			switch {
 			case l.Visible && l.CaseRef != "":
-				m = caseLink{Text: "Matches " + l.CaseRef, Href: casePath(l.CaseRef)}
+				m = caseLink{Text: l.CaseRef, Href: casePath(l.CaseRef)}
 			default:
-				m = caseLink{Text: "Matches a case held by " + heldByText(l.HeldBy)}
+				m = caseLink{Text: "A case held by " + heldByText(l.HeldBy) + ": contact them"}
 			}
 			if !seen[m.Text] {
 				seen[m.Text] = true

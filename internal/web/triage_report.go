@@ -58,7 +58,7 @@ type triageReportPage struct {
 
 	Sections  []triageSection
 	Timeline  []triageTimelineEntry
-	Links     []linkRow // records matching this report's phones, vehicles, postcode, businesses
+	Links     []linkGroup // records matching this report's phones, vehicles, postcode, businesses
 	ShowLinks bool
 
 	Form      triageForms
