@@ -106,8 +106,10 @@ func TestBrowserLinkagePagesAreAccessible(t *testing.T) {
 	}
 	brClickAndWait(t, b, `main a[href="/cases/`+carWash+`/matches"]`, "the matches page", `location.pathname.endsWith('/matches')`)
 	text := brMainText(t, b)
-	for _, want := range []string{"Anna Kowalska and Ana Kowalska", nailBar, "Anna Kowalska and a record held by Watford Borough Council",
-		"A possible match in a record held by Watford Borough Council: contact them", "Same person: link the records"} {
+	for _, want := range []string{"2 possible matches to decide for 1 person on this case.", "Anna Kowalska: 2 possible matches",
+		"Ana Kowalska, on " + nailBar, "A record held by Watford Borough Council", "Strong",
+		"A possible match is held by Watford Borough Council. Ask them to review it", "Same person: link the records",
+		"Not relevant to this case: do not suggest again"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the matches page does not show %q:\n%s", want, text)
 		}
@@ -164,9 +166,14 @@ func TestBrowserLinkagePagesAreAccessible(t *testing.T) {
 	b.CheckAxe(t)
 	brScreenshot(t, b, "network")
 
-	// Tab from the depth form's button into the drawing: the first node link takes
-	// the focus, shows it, and Enter follows it.
+	// Tab from the depth form's button to the drawing's box (which scrolls on a
+	// narrow screen), then into the drawing: the first node link takes the focus,
+	// shows it, and Enter follows it.
 	if err := chromedp.Do(b.Ctx(), chromedp.Focus(chromedp.CSS(`form[action$="/network"] button`)), chromedp.KeyEvent("\t")); err != nil {
+		t.Fatal(err)
+	}
+	brWaitFor(t, b, "focus on the drawing's box", `!!(document.activeElement && document.activeElement.matches('.app-network-scroll'))`)
+	if err := chromedp.Do(b.Ctx(), chromedp.KeyEvent("\t")); err != nil {
 		t.Fatal(err)
 	}
 	brWaitFor(t, b, "focus on a node of the drawing", `!!(document.activeElement && document.activeElement.closest('svg.app-network') && document.activeElement.matches('a.app-network__link'))`)
@@ -179,6 +186,28 @@ func TestBrowserLinkagePagesAreAccessible(t *testing.T) {
 		t.Fatal(err)
 	}
 	brWaitFor(t, b, "the node's page", `location.pathname + location.search === `+brJsString(href)+` && document.readyState === 'complete'`)
+
+	// On a phone the pages fit the screen: the drawing keeps a legible size in a box
+	// that scrolls sideways, and wide tables scroll in theirs.
+	if err := chromedp.Do(b.Ctx(), chromedp.EmulateViewport(390, 844)); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"/cases/" + carWash + "/network", "/cases/" + carWash + "/matches", "/cases/" + carWash} {
+		brOpen(t, b, inst.URL+path)
+		brWaitForGOVUKFrontend(t, b)
+		if w := brEvalString(t, b, `(e => e.scrollWidth > e.clientWidth ? e.scrollWidth + ' px wide, the screen ' + e.clientWidth : 'ok')(document.documentElement)`); w != "ok" {
+			t.Errorf("on a phone %s is %s", path, w)
+		}
+		b.CheckAxe(t)
+		brScreenshot(t, b, "phone-"+strings.ReplaceAll(strings.Trim(path, "/"), "/", "-"))
+	}
+	brOpen(t, b, inst.URL+"/cases/"+carWash+"/network")
+	if w := brEvalString(t, b, `(w => w >= 720 ? 'ok' : w + ' px')(document.querySelector('.app-network-scroll svg').getBoundingClientRect().width)`); w != "ok" {
+		t.Errorf("on a phone the drawing is %s wide, want at least 720 px (in a box that scrolls)", w)
+	}
+	if err := chromedp.Do(b.Ctx(), chromedp.EmulateViewport(1280, 900)); err != nil {
+		t.Fatal(err)
+	}
 
 	// The analyst: the partnership's network from the navigation, pseudonymised.
 	brClickAndWait(t, b, `form[action="/logout"] button`, "signed out", `!document.querySelector('form[action="/logout"]')`)
