@@ -68,7 +68,9 @@ func start(t *testing.T, vars map[string]string, args ...string) *instance {
 			t.Errorf("tropic %s did not shut down within 15s", args[0])
 		}
 	})
-	deadline := time.Now().Add(90 * time.Second) // the full demo under -race on a busy machine
+	// The full demo seeds four years of history: about 3 s of CPU, twenty times that
+	// under -race, and longer while other test packages share the two cores.
+	deadline := time.Now().Add(240 * time.Second)
 	for time.Now().Before(deadline) {
 		select {
 		case err := <-done:
