@@ -46,7 +46,7 @@ func (s *CaseService) AddPlace(ctx context.Context, actor tropic.Actor, caseRef 
 		if err != nil {
 			return "", fmt.Errorf("add place: %w", err)
 		}
-		if err := s.refreshMatches(ctx, tx, c.ID); err != nil {
+		if err := s.refreshReportMatches(ctx, tx, c.ID); err != nil {
 			return "", err
 		}
 		return fmt.Sprintf("place %d", p.ID), nil
@@ -68,7 +68,7 @@ func (s *CaseService) AddBusiness(ctx context.Context, actor tropic.Actor, caseR
 		if err := setTerms(ctx, tx, termBusiness, b.ID, true, b.Name); err != nil {
 			return "", err
 		}
-		if err := s.refreshMatches(ctx, tx, c.ID); err != nil {
+		if err := s.refreshReportMatches(ctx, tx, c.ID); err != nil {
 			return "", err
 		}
 		return fmt.Sprintf("business %d", b.ID), nil
@@ -87,7 +87,7 @@ func (s *CaseService) AddVehicle(ctx context.Context, actor tropic.Actor, caseRe
 		if err != nil {
 			return "", fmt.Errorf("add vehicle: %w", err)
 		}
-		if err := s.refreshMatches(ctx, tx, c.ID); err != nil {
+		if err := s.refreshReportMatches(ctx, tx, c.ID); err != nil {
 			return "", err
 		}
 		return fmt.Sprintf("vehicle %d", v.ID), nil
@@ -105,7 +105,7 @@ func (s *CaseService) AddPhone(ctx context.Context, actor tropic.Actor, caseRef 
 		if err != nil {
 			return "", fmt.Errorf("add phone: %w", err)
 		}
-		if err := s.refreshMatches(ctx, tx, c.ID); err != nil {
+		if err := s.refreshReportMatches(ctx, tx, c.ID); err != nil {
 			return "", err
 		}
 		return fmt.Sprintf("phone %d", ph.ID), nil

@@ -356,7 +356,7 @@ func (s *CaseService) AddPerson(ctx context.Context, actor tropic.Actor, caseRef
 		return err
 	}
 	if p.PhoneE164 != "" { // the triage queue's "matches case X"
-		if err := s.refreshMatches(ctx, tx, c.ID); err != nil {
+		if err := s.refreshReportMatches(ctx, tx, c.ID); err != nil {
 			return err
 		}
 	}
@@ -446,7 +446,7 @@ func (s *CaseService) AddExistingPerson(ctx context.Context, actor tropic.Actor,
 	if err := addToCase(ctx, tx, actor, c, personID, role); err != nil {
 		return err
 	}
-	if err := s.refreshMatches(ctx, tx, c.ID); err != nil { // the person's phone, if any
+	if err := s.refreshReportMatches(ctx, tx, c.ID); err != nil { // the person's phone, if any
 		return err
 	}
 	return tx.Commit()
@@ -513,7 +513,7 @@ func (s *CaseService) UpdatePerson(ctx context.Context, actor tropic.Actor, p *t
 		return fmt.Errorf("find person's cases: %w", err)
 	}
 	for _, id := range caseIDs {
-		if err := s.refreshMatches(ctx, tx, id); err != nil {
+		if err := s.refreshReportMatches(ctx, tx, id); err != nil {
 			return err
 		}
 	}

@@ -45,9 +45,9 @@ func (s *CaseService) WithDeferredReportMatches() *CaseService {
 	return &c
 }
 
-// refreshMatches rewrites the report matches of a case whose identifiers changed,
+// refreshReportMatches rewrites the report matches of a case whose identifiers changed,
 // in the change's transaction: the triage queue's "matches case X".
-func (s *CaseService) refreshMatches(ctx context.Context, tx *Tx, caseID int64) error {
+func (s *CaseService) refreshReportMatches(ctx context.Context, tx *Tx, caseID int64) error {
 	if s.deferMatches {
 		return nil
 	}

@@ -220,12 +220,12 @@ func matchPair(x, y int64) [2]int64 {
 	return [2]int64{x, y}
 }
 
-// refreshMatches scores the candidates of each person on the case against them and
+// rescorePersonMatches scores the candidates of each person on the case against them and
 // stores those at or above the model's threshold: a new pair as open, an open pair
 // with its new score; a decided pair keeps its status, and is not scored again (a
 // rejected one is never suggested again). An open pair now below the threshold is
 // dropped: nobody decided on it, and the records no longer look alike.
-func refreshMatches(ctx context.Context, tx *Tx, model *linkage.Model, caseID int64, onCase map[int64]bool) error {
+func rescorePersonMatches(ctx context.Context, tx *Tx, model *linkage.Model, caseID int64, onCase map[int64]bool) error {
 	mine, err := loadMatchPeople(ctx, tx, keys(onCase))
 	if err != nil {
 		return err
@@ -458,7 +458,7 @@ func (s *MatchService) Suggestions(ctx context.Context, actor tropic.Actor, case
 	if err != nil {
 		return nil, err
 	}
-	if err := refreshMatches(ctx, tx, model, c.ID, onCase); err != nil {
+	if err := rescorePersonMatches(ctx, tx, model, c.ID, onCase); err != nil {
 		return nil, err
 	}
 	stored, err := loadMatchesOf(ctx, tx, keys(onCase), tropic.MatchOpen, tropic.MatchLinked, tropic.MatchMerged)
