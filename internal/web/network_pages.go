@@ -139,7 +139,7 @@ func (s *Server) handleAnalystNetwork() http.Handler {
 			Back:     "/staff",
 			BackText: "Back to the staff home",
 			Analyst:  true,
-			Intro: "Cases, reports, people and identifiers across the partnership that are joined through the same phone, vehicle, place, business or e-mail address, or through people linked as the same person. " +
+			Intro: "Cases, people and identifiers across the partnership that are joined through the same phone, vehicle, place, business or e-mail address, or through people linked as the same person. " +
 				"Nothing here names anyone: each record has a pseudonym that stays the same from one visit to the next, with the kind of record and the agency that holds it.",
 		}
 		p.Nav = "network"
