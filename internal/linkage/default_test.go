@@ -87,3 +87,23 @@ func modelJSON(t *testing.T, m *Model) []byte {
 	b.WriteString("\n}\n")
 	return []byte(b.String())
 }
+
+// Agreement never weighs less than partial agreement, nor difference more: an exact
+// name and date of birth must not rank below a near miss.
+func TestModelWeightsRiseWithAgreement(t *testing.T) {
+	recs, _ := SynthRecords(Synthesize(3000, 3))
+	for name, m := range map[string]*Model{"default": DefaultModel(), "trained here": Train(recs, Candidates(recs), nil)} {
+		for f := 0; f < NFields; f++ {
+			if m.U[f][1] == 0 {
+				continue // a field never known carries no weight
+			}
+			w := func(l int) float64 { return math.Log2(m.M[f][l] / m.U[f][l]) }
+			last := numLevels[f] - 1
+			for l := 2; l < last; l++ {
+				if w(l) > w(1)+1e-9 || w(last) > w(l)+1e-9 {
+					t.Errorf("%s model, %s: level %d weighs %.2f, exact %.2f, different %.2f", name, fieldNames[f], l, w(l), w(1), w(last))
+				}
+			}
+		}
+	}
+}

@@ -446,9 +446,34 @@ func Train(recs []Record, pairs []Pair, rng *rand.Rand) *Model {
 	for f := range used {
 		if !used[f] { // never known: no weight
 			m.M[f], m.H[f], m.U[f] = [16]float64{}, [16]float64{}, [16]float64{}
+		} else {
+			m.monotone(f)
 		}
 	}
 	return m
+}
+
+// monotone makes a field's weights rise with agreement: exact agreement weighs at
+// least as much as any partial level, and outright difference no more than any.
+// EM on data where every duplicate was corrupted (as generated data is) can learn
+// that a typo is better evidence of a match than an exact name, which would rank
+// "Drita/Dritan Gashi" above two records with the same name and date of birth.
+// Lowering m of a level that weighs too much, and renormalising, shifts every
+// level's weight by one constant afterwards, so the order between them holds.
+func (m *Model) monotone(f int) {
+	exact, diff := 1, numLevels[f]-1
+	w := func(l int) float64 { return math.Log2(m.M[f][l] / m.U[f][l]) }
+	top, lo := w(exact), w(exact)
+	for l := exact + 1; l < diff; l++ {
+		if w(l) > top { // a partial agreement weighs no more than exact agreement
+			m.M[f][l] = m.U[f][l] * math.Exp2(top)
+		}
+		lo = min(lo, w(l))
+	}
+	if w(diff) > lo {
+		m.M[f][diff] = m.U[f][diff] * math.Exp2(lo)
+	}
+	normalise(m.M[f][1:numLevels[f]])
 }
 
 func normalise(x []float64) {
