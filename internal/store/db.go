@@ -43,6 +43,10 @@ type DB struct {
 	// prepared once stays prepared.
 	stmtMu sync.Mutex
 	stmts  map[*sql.DB]map[string]*sql.Stmt
+	// preparing counts the prepareLater goroutines: Close waits for them, so that
+	// no connection outlives Close (SQLite's last close checkpoints the log, and a
+	// late one would hold the file locked after the process said it was done).
+	preparing sync.WaitGroup
 }
 
 // maxCachedStmts bounds the cache; queries built from filters vary, and past this
@@ -192,6 +196,7 @@ func sqliteDSN(path string, writer, syncFull bool) string {
 // Close closes the pools.
 func (db *DB) Close() error {
 	var err error
+	db.preparing.Wait()
 	db.stmtMu.Lock()
 	for _, m := range db.stmts {
 		for _, st := range m {
@@ -247,7 +252,8 @@ func (tx *Tx) Rollback() error {
 
 func (tx *Tx) afterEnd() {
 	if len(tx.unprepared) > 0 {
-		go tx.db.prepareLater(tx.pool, tx.unprepared)
+		queries := tx.unprepared
+		tx.db.preparing.Go(func() { tx.db.prepareLater(tx.pool, queries) })
 		tx.unprepared = nil
 	}
 }
