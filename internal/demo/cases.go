@@ -298,14 +298,35 @@ func (cs *caseSeeder) directOwner() *team {
 	return cs.teams["police"]
 }
 
-// businessKinds gives the kind of each business name the demo reports use.
-var businessKinds = map[string]string{
-	"Sparkle Hand Car Wash": "car_wash", "Quick Shine Car Valeting": "car_wash", "Greenfield Farm Produce": "agriculture",
-	"Northside Recycling": "other", "Hilltop Building Services": "construction", "Glamour Nails": "nail_bar",
-	"Lotus Massage Studio": "brothel", "Star Beauty Lounge": "nail_bar", "Golden Spoon Takeaway": "hospitality",
-	"Corner Food & Wine": "other", "Diamond Hand Car Wash": "car_wash", "Bright Nails & Spa": "nail_bar",
-	"Oakfield Packing Ltd": "food_processing", "Riverside Growers": "agriculture", "Kingsway Recruitment Solutions": "recruitment",
-	"Lucky Star Massage": "brothel", "Phoenix Groundworks Ltd": "construction", "Royal Spice Takeaway": "hospitality",
+// businessTrades are the trades of the businesses the demo's reports and cases
+// name, with their kind on a case.
+var businessTrades = map[string]string{
+	"Hand Car Wash": "car_wash", "Car Valeting": "car_wash", "Farm Produce": "agriculture", "Recycling": "other",
+	"Building Services": "construction", "Nails": "nail_bar", "Massage Studio": "brothel", "Beauty Lounge": "nail_bar",
+	"Takeaway": "hospitality", "Food & Wine": "other", "Nails & Spa": "nail_bar", "Packing Ltd": "food_processing",
+	"Growers": "agriculture", "Recruitment Solutions": "recruitment", "Massage": "brothel", "Groundworks Ltd": "construction",
+}
+
+// businessPrefixes make the names of the businesses of a trade.
+var businessPrefixes = []string{"Sparkle", "Quick Shine", "Diamond", "Crystal", "Premier", "Royal", "Star", "Sunrise", "Golden",
+	"Lotus", "Jade", "Orchid", "Pearl", "Silver", "Northside", "Hilltop", "Greenfield", "Riverside", "Oakfield", "Kingsway",
+	"Phoenix", "Lucky Star", "Corner", "Express", "Bright", "Elm Tree", "Meadow", "Parkway"}
+
+// Business names a business of a trade ("Sparkle Hand Car Wash"). A few names come
+// up again and again, as a place reported by many people does; most once or twice,
+// so that the records a business links are a network, not the whole county.
+func (g *Generator) Business(trade string) string {
+	return businessPrefixes[g.IntN(1+g.IntN(len(businessPrefixes)))] + " " + trade
+}
+
+// businessKind is the kind of a business the demo named.
+func businessKind(name string) string {
+	for trade, kind := range businessTrades {
+		if strings.HasSuffix(name, " "+trade) {
+			return kind
+		}
+	}
+	return "other"
 }
 
 func (cs *caseSeeder) create(at time.Time, r *tropic.Report) error {
@@ -333,7 +354,7 @@ func (cs *caseSeeder) create(at time.Time, r *tropic.Report) error {
 		c.exploit.Types, c.children = sc.types, sc.children
 		c.exploit.CountyLines = sc.children && g.IntN(2) == 0
 		if len(sc.businesses) > 0 && g.IntN(3) > 0 {
-			c.business = Pick(g, append(sc.businesses, extraBusinesses(sc.types[0])...))
+			c.business = g.Business(Pick(g, append(sc.businesses, extraBusinesses(sc.types[0])...)))
 		}
 		c.district = Pick(g, Districts).Slug
 		switch c.team.slug {
@@ -396,11 +417,11 @@ func pickScenario(g *Generator) scenario {
 func extraBusinesses(t tropic.ExploitationType) []string {
 	switch t {
 	case tropic.ExploitLabour:
-		return []string{"Diamond Hand Car Wash", "Oakfield Packing Ltd", "Riverside Growers", "Kingsway Recruitment Solutions", "Phoenix Groundworks Ltd"}
+		return []string{"Hand Car Wash", "Packing Ltd", "Growers", "Recruitment Solutions", "Groundworks Ltd"}
 	case tropic.ExploitSexual:
-		return []string{"Bright Nails & Spa", "Lucky Star Massage"}
+		return []string{"Nails & Spa", "Massage"}
 	}
-	return []string{"Royal Spice Takeaway"}
+	return []string{"Takeaway"}
 }
 
 func (cs *caseSeeder) title(c *demoCase) string {
@@ -543,7 +564,7 @@ func (cs *caseSeeder) parts(c *demoCase, tl *timeline) error {
 		return fmt.Errorf("add place: %w", err)
 	}
 	if c.business != "" {
-		b := &tropic.Business{Name: c.business, Kind: businessKinds[c.business], Address: pl.Address}
+		b := &tropic.Business{Name: c.business, Kind: businessKind(c.business), Address: pl.Address}
 		if b.Kind == "" {
 			b.Kind = "other"
 		}

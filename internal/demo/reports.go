@@ -94,13 +94,13 @@ var scenarios = []scenario{
 		"A group of men are dropped off at building sites near here every day before 6am. They look exhausted and have no safety boots.",
 		"People at the %s wear the same clothes every day and are not allowed to talk to customers.",
 	}, []tropic.Indicator{"excessive_hours", "live_where_work", "unpaid_or_little_pay", "debt_to_employer", "no_safety_equipment", "moved_at_night", "documents_withheld"},
-		[]string{"Sparkle Hand Car Wash", "Quick Shine Car Valeting", "Greenfield Farm Produce", "Northside Recycling", "Hilltop Building Services"}, false},
+		[]string{"Hand Car Wash", "Car Valeting", "Farm Produce", "Recycling", "Building Services"}, false},
 	{[]tropic.ExploitationType{tropic.ExploitSexual}, 25, []string{
 		"Different women arrive at the flat above the %s late at night and men visit at all hours. The windows are always covered.",
 		"A young woman at the house on this road is never alone; a man answers for her and takes her to and from a car.",
 		"Adverts online give this address. Women seem to be moved in and out every few weeks.",
 	}, []tropic.Indicator{"windows_covered", "rarely_alone", "someone_speaks_for_them", "moved_at_night", "withdrawn", "fear_of_authorities"},
-		[]string{"Glamour Nails", "Lotus Massage Studio", "Star Beauty Lounge"}, false},
+		[]string{"Nails", "Massage Studio", "Beauty Lounge"}, false},
 	{[]tropic.ExploitationType{tropic.ExploitCriminal}, 18, []string{
 		"Teenagers who are not from the area keep coming and going from a flat; they look scared and one had a black eye.",
 		"A boy who should be in school is at the station every afternoon carrying packages for older men in a car.",
@@ -115,12 +115,12 @@ var scenarios = []scenario{
 	{[]tropic.ExploitationType{tropic.ExploitSexual, tropic.ExploitLabour}, 5, []string{
 		"Women work at the %s in the day and seem to be taken somewhere else at night.",
 	}, []tropic.Indicator{"live_where_work", "moved_at_night", "rarely_alone"},
-		[]string{"Glamour Nails", "Golden Spoon Takeaway"}, false},
+		[]string{"Nails", "Takeaway"}, false},
 	{[]tropic.ExploitationType{tropic.ExploitNotSpecified}, 14, []string{
 		"Something is not right at the house on the corner: lots of people live there and they are moved around in a minibus very early.",
 		"A man at the %s looked frightened when his boss came in and would not speak.",
 	}, []tropic.Indicator{"overcrowded", "withdrawn", "fear_of_authorities"},
-		[]string{"Golden Spoon Takeaway", "Corner Food & Wine"}, false},
+		[]string{"Takeaway", "Food & Wine"}, false},
 }
 
 // ReportServices are what the report seeder writes through.
@@ -231,7 +231,7 @@ func demoReport(g *Generator, campaigns []CampaignWeek, at time.Time, totalWeigh
 	district := Districts[g.IntN(len(Districts))]
 	business := ""
 	if len(sc.businesses) > 0 {
-		business = Pick(g, sc.businesses)
+		business = g.Business(Pick(g, sc.businesses))
 	}
 	text := Pick(g, sc.texts)
 	if strings.Contains(text, "%s") {
