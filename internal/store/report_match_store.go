@@ -36,73 +36,23 @@ type reportMatchRow struct {
 	kind        tropic.LinkKind
 }
 
-// RefreshReportMatches finds the cases sharing an identifier with a report and
-// replaces the report's stored matches with them. A match found before keeps the
-// time it was first found.
+// RefreshReportMatches matches one report against the cases now, as the job
+// matches new ones (storeBatchMatches), and replaces its stored matches. A match
+// found before keeps the time it was first found.
 func (s *MatchService) RefreshReportMatches(ctx context.Context, reportID int64) error {
 	tx, err := s.cases.db.beginTx(ctx)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
-	var postcode string
-	if err := tx.QueryRow(ctx, `SELECT postcode FROM reports WHERE id = ?`+tx.db.forUpdate(), reportID).Scan(&postcode); err != nil {
-		if tropic.ErrorCode(mapError(err)) == tropic.ENOTFOUND {
-			return tropic.Errorf(tropic.ENOTFOUND, "Report not found.")
-		}
-		return fmt.Errorf("find report to match: %w", err)
-	}
-	var ids identifiers
-	ids.add(tropic.LinkPostcode, postcode, postcode)
-	for _, q := range []struct {
-		kind tropic.LinkKind
-		sql  string
-	}{
-		{tropic.LinkPhone, `SELECT number, e164 FROM report_phones WHERE report_id = ? ORDER BY position`},
-		{tropic.LinkVehicle, `SELECT registration, normalised FROM report_vehicles WHERE report_id = ? ORDER BY position`},
-		{tropic.LinkBusiness, `SELECT name, name_folded FROM report_businesses WHERE report_id = ? ORDER BY position`},
-	} {
-		if err := readIdentifiers(ctx, tx, q.sql, reportID, q.kind, &ids); err != nil {
-			return err
-		}
-	}
-	// A business stored before name_folded was written is keyed from its name.
-	if err := readBusinessNames(ctx, tx, reportID, &ids); err != nil {
+	n, err := matchReportsTx(ctx, tx, `SELECT id FROM reports WHERE id = ?`, reportID)
+	if err != nil {
 		return err
 	}
-	var found []reportMatchRow
-	for _, id := range ids {
-		caseIDs, err := queryIDs(ctx, tx, matchQueries[id.kind].cases+` ORDER BY 1 DESC LIMIT ?`, append(matchArgs(id), maxLinksPerIdentifier)...)
-		if err != nil {
-			return fmt.Errorf("match report %s: %w", id.kind, err)
-		}
-		for _, c := range caseIDs {
-			found = append(found, reportMatchRow{report: reportID, cas: c, kind: id.kind})
-		}
-	}
-	if err := replaceReportMatches(ctx, tx, `report_id = ?`, reportID, found); err != nil {
-		return err
-	}
-	if _, err := tx.Exec(ctx, `UPDATE reports SET matched = TRUE WHERE id = ?`, reportID); err != nil {
-		return fmt.Errorf("mark report matched: %w", err)
+	if n == 0 {
+		return tropic.Errorf(tropic.ENOTFOUND, "Report not found.")
 	}
 	return tx.Commit()
-}
-
-func readBusinessNames(ctx context.Context, tx *Tx, reportID int64, ids *identifiers) error {
-	rows, err := tx.Query(ctx, `SELECT name FROM report_businesses WHERE report_id = ? AND name_folded = '' ORDER BY position`, reportID)
-	if err != nil {
-		return fmt.Errorf("read report businesses: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var name string
-		if err := rows.Scan(&name); err != nil {
-			return err
-		}
-		ids.add(tropic.LinkBusiness, name, businessKey(name))
-	}
-	return rows.Err()
 }
 
 // RefreshCaseMatches finds the reports sharing an identifier with a case and
@@ -391,9 +341,8 @@ func BackfillReportBusinesses(ctx context.Context, db *DB) (int, error) {
 const matchBatch = 5000
 
 // MatchNewReports matches up to limit reports not matched yet (reports.matched is
-// false), oldest first, against the cases, in one transaction: the same identifiers
-// as RefreshReportMatches, joined in a few set queries instead of a transaction a
-// report. The report_match job runs it every few seconds; a burst of reports from
+// false), oldest first, against the cases, in one transaction: their identifiers
+// joined in a few set queries instead of a transaction a report. The report_match job runs it every few seconds; a burst of reports from
 // the public form costs one write, not one a report. It returns how many reports it
 // matched.
 func (s *MatchService) MatchNewReports(ctx context.Context, limit int) (int, error) {
@@ -405,15 +354,25 @@ func (s *MatchService) MatchNewReports(ctx context.Context, limit int) (int, err
 		return 0, err
 	}
 	defer tx.Rollback()
+	n, err := matchReportsTx(ctx, tx, `SELECT id FROM reports WHERE NOT matched ORDER BY id LIMIT ?`, limit)
+	if err != nil {
+		return 0, err
+	}
+	return n, tx.Commit()
+}
+
+// matchReportsTx matches the reports pick selects (a query of report ids) in tx,
+// and returns how many there were.
+func matchReportsTx(ctx context.Context, tx *Tx, pick string, args ...any) (int, error) {
 	for _, q := range []string{
 		`CREATE TEMPORARY TABLE batch_reports (id BIGINT PRIMARY KEY)`,
 		`CREATE TEMPORARY TABLE found_matches (report_id BIGINT NOT NULL, case_id BIGINT NOT NULL, kind TEXT NOT NULL)`,
 	} {
 		if _, err := tx.Exec(ctx, q); err != nil {
-			return 0, fmt.Errorf("match new reports: %w", err)
+			return 0, fmt.Errorf("match reports: %w", err)
 		}
 	}
-	res, err := tx.Exec(ctx, `INSERT INTO batch_reports (id) SELECT id FROM reports WHERE NOT matched ORDER BY id LIMIT ?`, limit)
+	res, err := tx.Exec(ctx, `INSERT INTO batch_reports (id) `+pick, args...)
 	if err != nil {
 		return 0, fmt.Errorf("pick reports to match: %w", err)
 	}
@@ -425,10 +384,10 @@ func (s *MatchService) MatchNewReports(ctx context.Context, limit int) (int, err
 	}
 	for _, q := range []string{`DROP TABLE found_matches`, `DROP TABLE batch_reports`} {
 		if _, err := tx.Exec(ctx, q); err != nil {
-			return 0, fmt.Errorf("match new reports: %w", err)
+			return 0, fmt.Errorf("match reports: %w", err)
 		}
 	}
-	return int(n), tx.Commit()
+	return int(n), nil
 }
 
 // storeBatchMatches replaces the stored matches of the reports in batch_reports with
