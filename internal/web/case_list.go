@@ -92,7 +92,7 @@ type caseListPage struct {
 	Total      int
 	First      int
 	Last       int
-	Pagination *triagePagination
+	Pagination *pagination
 	Filtered   bool   // a status or district is chosen
 	Searching  bool   // a search was made: Rows are its results
 	ShowOwner  bool   // the shared tab and search results say whose case it is
@@ -160,7 +160,7 @@ func (s *Server) handleCaseList() http.Handler {
 		cases, total, err := s.deps.Cases.FindCases(ctx, actor, filter)
 		if err == nil && len(cases) == 0 && total > 0 && f.Page > 1 {
 			// Past the last page: show the last page.
-			p.Filter.Page = (total + casePageSize - 1) / casePageSize
+			p.Filter.Page = pageCount(total, casePageSize)
 			filter.Offset = (p.Filter.Page - 1) * casePageSize
 			cases, total, err = s.deps.Cases.FindCases(ctx, actor, filter)
 		}
@@ -175,7 +175,7 @@ func (s *Server) handleCaseList() http.Handler {
 		if len(p.Rows) > 0 {
 			p.First, p.Last = filter.Offset+1, filter.Offset+len(p.Rows)
 		}
-		p.Pagination = newCasePagination(p.Filter, total)
+		p.Pagination = newPagination(p.Filter.Page, casePageSize, total, p.Filter.pageHref)
 		switch {
 		case p.Filtered:
 			p.Empty = "No cases match these filters. Choose another status or district, or clear the filters."
@@ -281,28 +281,5 @@ func caseRow(c *tropic.Case, districts []tropic.District) caseListRow {
 	}
 }
 
-// newCasePagination builds GOV.UK pagination for total cases, or nil for one page.
-func newCasePagination(f caseListFilter, total int) *triagePagination {
-	pages := (total + casePageSize - 1) / casePageSize
-	if pages <= 1 {
-		return nil
-	}
-	cur := min(f.Page, pages)
-	at := func(n int) string { g := f; g.Page = n; return g.href() }
-	p := &triagePagination{}
-	if cur > 1 {
-		p.Prev = at(cur - 1)
-	}
-	if cur < pages {
-		p.Next = at(cur + 1)
-	}
-	for n := 1; n <= pages; n++ {
-		switch {
-		case n == 1 || n == pages || (n >= cur-1 && n <= cur+1):
-			p.Items = append(p.Items, triagePageLink{Number: n, Href: at(n), Current: n == cur})
-		case len(p.Items) > 0 && !p.Items[len(p.Items)-1].Ellipsis:
-			p.Items = append(p.Items, triagePageLink{Ellipsis: true})
-		}
-	}
-	return p
-}
+// pageHref is the list's address showing page n with the same filter.
+func (f caseListFilter) pageHref(n int) string { f.Page = n; return f.href() }

@@ -278,7 +278,7 @@ type referralListPage struct {
 	Total      int
 	First      int
 	Last       int
-	Pagination *triagePagination
+	Pagination *pagination
 	Empty      string
 }
 
@@ -349,7 +349,7 @@ func (s *Server) handleReferralList() http.Handler {
 			p.First = (f.Page-1)*referralPageSize + 1
 			p.Last = p.First + len(p.Rows) - 1
 		}
-		p.Pagination = referralPagination(f, total)
+		p.Pagination = newPagination(f.Page, referralPageSize, total, f.pageHref)
 		s.render(w, r, http.StatusOK, "referral_list", p)
 	})
 }
@@ -368,31 +368,6 @@ func referralRowOf(ref *tropic.Referral, cal *tropic.Calendar, now time.Time, re
 		}
 	}
 	return row
-}
-
-func referralPagination(f referralListFilter, total int) *triagePagination {
-	pages := (total + referralPageSize - 1) / referralPageSize
-	if pages <= 1 {
-		return nil
-	}
-	cur := min(f.Page, pages)
-	at := func(n int) string { g := f; g.Page = n; return g.href() }
-	p := &triagePagination{}
-	if cur > 1 {
-		p.Prev = at(cur - 1)
-	}
-	if cur < pages {
-		p.Next = at(cur + 1)
-	}
-	for n := 1; n <= pages; n++ {
-		switch {
-		case n == 1 || n == pages || (n >= cur-1 && n <= cur+1):
-			p.Items = append(p.Items, triagePageLink{Number: n, Href: at(n), Current: n == cur})
-		case len(p.Items) > 0 && !p.Items[len(p.Items)-1].Ellipsis:
-			p.Items = append(p.Items, triagePageLink{Ellipsis: true})
-		}
-	}
-	return p
 }
 
 // The figures.
@@ -451,3 +426,6 @@ func (s *Server) overdueReferrals(ctx context.Context, actor tropic.Actor) (int,
 	}
 	return n, nil
 }
+
+// pageHref is the list's address showing page n with the same filter.
+func (f referralListFilter) pageHref(n int) string { f.Page = n; return f.href() }

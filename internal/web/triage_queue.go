@@ -62,19 +62,6 @@ type triageQueueRow struct {
 	Matches        []caseLink // a case the user may see, linked; or "A case held by X: contact them"
 }
 
-type triagePageLink struct {
-	Number   int
-	Href     string
-	Current  bool
-	Ellipsis bool
-}
-
-type triagePagination struct {
-	Prev  string // href, "" on the first page
-	Next  string // href, "" on the last page
-	Items []triagePageLink
-}
-
 type triageQueuePage struct {
 	Layout
 	Filter       triageFilter
@@ -86,7 +73,7 @@ type triageQueuePage struct {
 	Total        int
 	First, Last  int    // the positions of the rows shown, from 1
 	What         string // what the total counts: "open reports", "reports"
-	Pagination   *triagePagination
+	Pagination   *pagination
 	Filtered     bool   // a filter other than the default is set
 	Searched     string // the reference searched for, in canonical form
 	SearchFailed bool   // the reference was mistyped
@@ -116,7 +103,7 @@ func (s *Server) handleTriageQueue() http.Handler {
 		reports, total, err := s.deps.Reports.FindReports(ctx, actor, filter)
 		if err == nil && len(reports) == 0 && total > 0 && p.Filter.Page > 1 {
 			// Past the last page, as after decisions emptied it: show the last page.
-			p.Filter.Page = (total + triagePageSize - 1) / triagePageSize
+			p.Filter.Page = pageCount(total, triagePageSize)
 			filter.Offset = (p.Filter.Page - 1) * triagePageSize
 			reports, total, err = s.deps.Reports.FindReports(ctx, actor, filter)
 		}
@@ -158,7 +145,7 @@ func (s *Server) handleTriageQueue() http.Handler {
 			p.First = filter.Offset + 1
 			p.Last = filter.Offset + len(p.Rows)
 		}
-		p.Pagination = newTriagePagination(p.Filter, total)
+		p.Pagination = newPagination(p.Filter.Page, triagePageSize, total, p.Filter.query)
 		s.render(w, r, http.StatusOK, "triage_queue", p)
 	})
 }
@@ -271,32 +258,6 @@ func (p *triageQueuePage) fillOptions(districts []tropic.District) {
 	if f.Status != "" || p.Searched != "" {
 		p.What = "reports"
 	}
-}
-
-// newTriagePagination builds GOV.UK pagination for total reports, or nil for one page:
-// the first and last pages, and the pages either side of the current one.
-func newTriagePagination(f triageFilter, total int) *triagePagination {
-	pages := (total + triagePageSize - 1) / triagePageSize
-	if pages <= 1 {
-		return nil
-	}
-	cur := min(f.Page, pages)
-	p := &triagePagination{}
-	if cur > 1 {
-		p.Prev = f.query(cur - 1)
-	}
-	if cur < pages {
-		p.Next = f.query(cur + 1)
-	}
-	for n := 1; n <= pages; n++ {
-		switch {
-		case n == 1 || n == pages || (n >= cur-1 && n <= cur+1):
-			p.Items = append(p.Items, triagePageLink{Number: n, Href: f.query(n), Current: n == cur})
-		case len(p.Items) > 0 && !p.Items[len(p.Items)-1].Ellipsis:
-			p.Items = append(p.Items, triagePageLink{Ellipsis: true})
-		}
-	}
-	return p
 }
 
 // reportMatches tells, for each report of a page, the cases it matches as the user
