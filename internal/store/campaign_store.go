@@ -22,12 +22,7 @@ var (
 // NewCampaignService returns the campaign service on db.
 func NewCampaignService(db *DB) *CampaignService { return &CampaignService{db: db} }
 
-func campaignForbidden(actor tropic.Actor) error {
-	if !tropic.CanManageCampaigns(actor) && actor.UserID != 0 {
-		return tropic.Errorf(tropic.EFORBIDDEN, "Only analysts and administrators manage campaigns.")
-	}
-	return nil
-}
+func campaignForbidden(actor tropic.Actor) error { return tropic.MayManageCampaigns(actor) }
 
 // CreateCampaign validates and stores a campaign.
 func (s *CampaignService) CreateCampaign(ctx context.Context, actor tropic.Actor, c *tropic.Campaign) error {
@@ -247,8 +242,8 @@ func (s *CampaignService) CampaignEffect(ctx context.Context, actor tropic.Actor
 // reports) for the research export: year, age band, gender, nationality, district and
 // exploitation types, and nothing else. Analysts only.
 func (s *CampaignService) ExportRecords(ctx context.Context, actor tropic.Actor) ([]tropic.ExportRecord, error) {
-	if !actor.Has(tropic.RoleAnalyst) && actor.UserID != 0 {
-		return nil, tropic.Errorf(tropic.EFORBIDDEN, "Only analysts may export research data.")
+	if err := tropic.MayExportResearch(actor); err != nil {
+		return nil, err
 	}
 	// A write transaction, so that the export is audited with what it read.
 	tx, err := s.db.beginTx(ctx)

@@ -109,11 +109,8 @@ func (s *CaseService) EditNote(ctx context.Context, actor tropic.Actor, noteID i
 	if sensitive && c.Access != tropic.AccessWhole {
 		return tropic.Errorf(tropic.ENOTFOUND, notFound)
 	}
-	if !author.Valid || author.Int64 != actor.UserID {
-		return tropic.Errorf(tropic.EFORBIDDEN, "Only the person who wrote a note can change it. Add a new note that corrects it instead.")
-	}
-	if tx.now.Sub(n.At) > tropic.NoteGrace {
-		return tropic.Errorf(tropic.EFORBIDDEN, "A note can be changed only in the %d minutes after it was written. Add a new note that corrects it instead.", int(tropic.NoteGrace.Minutes()))
+	if err := tropic.MayEditNote(actor, author.Int64, n.At, tx.now); err != nil {
+		return err
 	}
 	if _, err := tx.Exec(ctx, `UPDATE case_notes SET text = ?, edited_at = ? WHERE id = ?`, text, tx.now, noteID); err != nil {
 		return fmt.Errorf("edit note: %w", err)
@@ -231,8 +228,8 @@ func (s *CaseService) CompleteTask(ctx context.Context, actor tropic.Actor, task
 	if err != nil {
 		return err
 	}
-	if actor.AgencyID != c.OwnerAgencyID && actor.AgencyID != agencyID && userID.Int64 != actor.UserID {
-		return tropic.Errorf(tropic.EFORBIDDEN, "Only the agency the task is for, or %s, can mark it done.", c.OwnerAgency)
+	if err := tropic.MayCompleteTask(actor, c, agencyID, userID.Int64); err != nil {
+		return err
 	}
 	if done {
 		return nil

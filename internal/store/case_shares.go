@@ -124,11 +124,11 @@ func (s *CaseService) shareForOwnerSupervisor(ctx context.Context, tx *Tx, actor
 			sh = v
 		}
 	}
-	if sh == nil || (actor.AgencyID != c.OwnerAgencyID && sh.AgencyID != actor.AgencyID) {
+	if sh == nil {
 		return nil, nil, tropic.Errorf(tropic.ENOTFOUND, notFound)
 	}
-	if !tropic.IsOwnerSupervisor(actor, c.OwnerAgencyID) {
-		return nil, nil, tropic.Errorf(tropic.EFORBIDDEN, "Only a supervisor at %s can decide or end a share of this case.", c.OwnerAgency)
+	if err := tropic.MayDecideShare(actor, c, sh); err != nil {
+		return nil, nil, err
 	}
 	return sh, c, nil
 }
@@ -203,8 +203,8 @@ func (s *CaseService) FindAccessLog(ctx context.Context, actor tropic.Actor, cas
 	if err != nil {
 		return nil, err
 	}
-	if !tropic.IsOwnerSupervisor(actor, c.OwnerAgencyID) {
-		return nil, tropic.Errorf(tropic.EFORBIDDEN, "Only a supervisor at %s can see who has seen this case.", c.OwnerAgency)
+	if err := tropic.MayReadAccessLog(actor, c); err != nil {
+		return nil, err
 	}
 	rows, err := tx.Query(ctx, `SELECT l.at, l.user_label, l.agency, l.person_id IS NOT NULL, COALESCE(p.given_name, ''), COALESCE(p.family_name, '')
 		FROM case_access_log l LEFT JOIN people p ON p.id = l.person_id WHERE l.case_id = ? ORDER BY l.at DESC, l.id DESC LIMIT 1000`, c.ID)

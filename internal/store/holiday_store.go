@@ -32,8 +32,8 @@ func (s *ReferralService) AddHolidayChange(ctx context.Context, actor tropic.Act
 	if err := p.Err(); err != nil {
 		return err
 	}
-	if !actor.IsSystem() && !actor.Has(tropic.RoleAdmin) {
-		return tropic.Errorf(tropic.EFORBIDDEN, "Only an administrator can change the bank holidays.")
+	if err := tropic.MayChangeHolidays(actor); err != nil {
+		return err
 	}
 	tx, err := s.db.beginTx(ctx)
 	if err != nil {

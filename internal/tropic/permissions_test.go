@@ -1,0 +1,67 @@
+package tropic
+
+import (
+	"testing"
+	"time"
+)
+
+func TestPermissionRules(t *testing.T) {
+	const police, council = 1, 2
+	user := func(id, agency int64, roles ...Role) Actor { return Actor{UserID: id, AgencyID: agency, Roles: roles} }
+	system := SystemActor("command line")
+	caseworker := user(10, police, RoleCaseworker)
+	supervisor := user(11, police, RoleSupervisor)
+	councilSupervisor := user(20, council, RoleSupervisor)
+	councilWorker := user(21, council, RoleCaseworker)
+	analyst := user(12, police, RoleAnalyst)
+	admin := user(13, police, RoleAdmin)
+	c := &Case{OwnerAgencyID: police, OwnerAgency: "Police"}
+	sharedWithCouncil := &Share{AgencyID: council}
+	sharedWithOther := &Share{AgencyID: 3}
+	written := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
+
+	tests := []struct {
+		name string
+		err  error
+		want string // "" allowed, else the error code
+	}{
+		{"analyst manages campaigns", MayManageCampaigns(analyst), ""},
+		{"admin manages campaigns", MayManageCampaigns(admin), ""},
+		{"system manages campaigns", MayManageCampaigns(system), ""},
+		{"caseworker may not manage campaigns", MayManageCampaigns(caseworker), EFORBIDDEN},
+		{"analyst exports research", MayExportResearch(analyst), ""},
+		{"admin may not export research", MayExportResearch(admin), EFORBIDDEN},
+		{"supervisor may not export research", MayExportResearch(supervisor), EFORBIDDEN},
+		{"admin changes holidays", MayChangeHolidays(admin), ""},
+		{"system changes holidays", MayChangeHolidays(system), ""},
+		{"analyst may not change holidays", MayChangeHolidays(analyst), EFORBIDDEN},
+		{"author edits within grace", MayEditNote(caseworker, 10, written, written.Add(NoteGrace)), ""},
+		{"author may not edit after grace", MayEditNote(caseworker, 10, written, written.Add(NoteGrace+time.Second)), EFORBIDDEN},
+		{"another user may not edit", MayEditNote(supervisor, 10, written, written), EFORBIDDEN},
+		{"nobody edits a system note", MayEditNote(system, 0, written, written), EFORBIDDEN},
+		{"owner completes a task for another agency", MayCompleteTask(caseworker, c, council, 0), ""},
+		{"the agency a task is for completes it", MayCompleteTask(councilWorker, c, council, 0), ""},
+		{"the user a task is for completes it", MayCompleteTask(councilWorker, c, 3, 21), ""},
+		{"another agency may not complete a task", MayCompleteTask(councilWorker, c, 3, 0), EFORBIDDEN},
+		{"a user with no id does not match an unassigned task", MayCompleteTask(system, c, 3, 0), EFORBIDDEN},
+		{"owner's supervisor decides a share", MayDecideShare(supervisor, c, sharedWithCouncil), ""},
+		{"owner's caseworker may not decide a share", MayDecideShare(caseworker, c, sharedWithCouncil), EFORBIDDEN},
+		{"the agency shared with sees the share but may not decide it", MayDecideShare(councilSupervisor, c, sharedWithCouncil), EFORBIDDEN},
+		{"a third agency does not know of the share", MayDecideShare(councilSupervisor, c, sharedWithOther), ENOTFOUND},
+		{"owner's supervisor reads the access log", MayReadAccessLog(supervisor, c), ""},
+		{"owner's caseworker may not read the access log", MayReadAccessLog(caseworker, c), EFORBIDDEN},
+		{"another agency's supervisor may not read the access log", MayReadAccessLog(councilSupervisor, c), EFORBIDDEN},
+	}
+	for _, tt := range tests {
+		got := ""
+		if tt.err != nil {
+			got = ErrorCode(tt.err)
+		}
+		if got != tt.want {
+			t.Errorf("%s: got %q (%v), want %q", tt.name, got, tt.err, tt.want)
+		}
+		if tt.err != nil && ErrorMessage(tt.err) == "" {
+			t.Errorf("%s: refused without a message", tt.name)
+		}
+	}
+}
