@@ -100,7 +100,7 @@ func TestMistakesInHowTropicIsCalledExitWithStatusTwo(t *testing.T) {
 // adminSetup adds an agency and a user through the commands and returns the env.
 func adminSetup(t *testing.T, dsn string) map[string]string {
 	t.Helper()
-	vars := map[string]string{"TROPIC_DATABASE_URL": dsn}
+	vars := keyedVars(t, dsn)
 	if out, _, err := tropicCmd(t, vars, "", "migrate"); err != nil {
 		t.Fatalf("migrate: %v", err)
 	} else if !strings.Contains(out, "applied") {
@@ -266,7 +266,7 @@ func TestServeRefusesASchemaNewerThanItKnows(t *testing.T) {
 }
 
 func TestServeWithNoMigrateRefusesAnOldSchema(t *testing.T) {
-	vars := map[string]string{"TROPIC_DATABASE_URL": filepath.Join(t.TempDir(), "tropic.db")}
+	vars := keyedVars(t, filepath.Join(t.TempDir(), "tropic.db"))
 	_, _, err := tropicCmd(t, vars, "", "serve", "--no-migrate", "--addr", "127.0.0.1:0")
 	if err == nil || !strings.Contains(err.Error(), "run 'tropic migrate' first") {
 		t.Errorf("got %v, want a refusal asking for tropic migrate", err)
@@ -282,11 +282,12 @@ func TestBackupWritesAConsistentCopyOfALiveDatabase(t *testing.T) {
 	if out, _, err := tropicCmd(t, vars, "", "backup", copyPath); err != nil || !strings.Contains(out, "backed up") {
 		t.Fatalf("backup: got %q, %v", out, err)
 	}
-	out, _, err := tropicCmd(t, map[string]string{"TROPIC_DATABASE_URL": copyPath}, "", "user", "list")
+	copyVars := map[string]string{"TROPIC_DATABASE_URL": copyPath, "TROPIC_AUDIT_KEY_FILE": vars["TROPIC_AUDIT_KEY_FILE"]}
+	out, _, err := tropicCmd(t, copyVars, "", "user", "list")
 	if err != nil || !strings.Contains(out, "sam.analyst@testshire.example") {
 		t.Errorf("user list on the copy: got %q, %v", out, err)
 	}
-	if out, _, err := tropicCmd(t, map[string]string{"TROPIC_DATABASE_URL": copyPath}, "", "audit", "verify"); err != nil {
+	if out, _, err := tropicCmd(t, copyVars, "", "audit", "verify"); err != nil {
 		t.Errorf("audit verify on the copy: got %q, %v", out, err)
 	}
 	if _, _, err := tropicCmd(t, vars, "", "backup", copyPath); err == nil || !strings.Contains(err.Error(), "exists already") {
