@@ -57,7 +57,8 @@ func TestEveryCommandExplainsItselfWithHelp(t *testing.T) {
 		{"agency", "--help"}, {"agency", "add", "--help"}, {"agency", "list", "--help"},
 		{"user", "--help"}, {"user", "add", "--help"}, {"user", "list", "--help"}, {"user", "disable", "--help"},
 		{"token", "--help"}, {"token", "create", "--help"}, {"token", "revoke", "--help"}, {"token", "list", "--help"},
-		{"audit", "--help"}, {"audit", "verify", "--help"}, {"backup", "--help"}, {"version", "--help"},
+		{"audit", "--help"}, {"audit", "verify", "--help"}, {"audit", "checkpoint", "--help"}, {"audit", "keygen", "--help"},
+		{"backup", "--help"}, {"version", "--help"},
 		{"holiday", "--help"}, {"holiday", "list", "--help"}, {"holiday", "add", "--help"},
 	}
 	for _, args := range cases {
@@ -77,6 +78,8 @@ func TestEveryCommandExplainsItselfWithHelp(t *testing.T) {
 		want string
 	}{
 		{[]string{"serve", "--help"}, "-no-migrate"},
+		{[]string{"serve", "--help"}, "-audit-key-file"},
+		{[]string{"audit", "verify", "--help"}, "-checkpoint"},
 		{[]string{"demo", "--help"}, "-demo-password"},
 		{[]string{"token", "create", "--help"}, "-user"},
 		{[]string{"bench", "intake", "--help"}, "-seconds"},
