@@ -22,13 +22,19 @@ import (
 var cli = tropic.SystemActor("command line")
 
 // withServices opens the database (applying pending migrations) for one command.
+// The audit key is used when given (TROPIC_AUDIT_KEY_FILE or TROPIC_AUDIT_KEY); a
+// command that would write to a keyed chain without it is refused, saying so.
 func withServices(ctx context.Context, e *env, f func(*services) error) error {
-	db, err := openDB(ctx, databaseURL(e), true)
+	keys, err := loadAuditKeys(e, "")
+	if err != nil {
+		return err
+	}
+	db, err := openDB(ctx, databaseURL(e), true, store.Options{AuditKeys: keys})
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	return f(newServices(db))
+	return explainAuditKey(f(newServices(db)))
 }
 
 // describe turns a domain error into a line for the terminal, naming the fields.
@@ -414,38 +420,6 @@ func runTokenRevoke(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintf(e.stdout, "revoked token %d\n", id)
 		return nil
 	})
-}
-
-// errVerify marks a failed verification; it exits with status 3.
-type errVerify struct{ msg string }
-
-func (e errVerify) Error() string { return e.msg }
-
-func runAudit(ctx context.Context, e *env, args []string) error {
-	return subcommand(ctx, e, "audit", args, map[string]command{
-		"verify": {"check that no audit event was changed, inserted or deleted", runAuditVerify},
-	})
-}
-
-func runAuditVerify(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "audit verify", "", "Walk the audit chain and check every row's hash and link.\nExits 0 when intact; otherwise names the first bad row and exits 3.")
-	if helped, err := parse(fs, args); helped || err != nil {
-		return err
-	}
-	db, err := store.Open(ctx, databaseURL(e), store.Options{})
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	v, err := store.NewAuditService(db).VerifyAudit(ctx)
-	if err != nil {
-		return err
-	}
-	if v.Problem != nil {
-		return errVerify{fmt.Sprintf("audit chain broken at event %d (row id %d): %s", v.Problem.Seq, v.Problem.RowID, v.Problem.Reason)}
-	}
-	fmt.Fprintf(e.stdout, "audit chain intact: %d events\n", v.Events)
-	return nil
 }
 
 func runBackup(ctx context.Context, e *env, args []string) error {

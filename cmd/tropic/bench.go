@@ -111,7 +111,7 @@ func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
 // benchTropic serves the real Tropic handler on a fresh SQLite database.
 func benchTropic(ctx context.Context, path string) (string, func(), error) {
-	db, err := openDB(ctx, path, true)
+	db, err := openBenchDB(ctx, path)
 	if err != nil {
 		return "", nil, err
 	}
@@ -146,7 +146,7 @@ func benchTropic(ctx context.Context, path string) (string, func(), error) {
 // benchBaseline serves a bare handler that reads the form and inserts the same rows,
 // on a database opened with the same settings.
 func benchBaseline(ctx context.Context, path string) (string, func(), error) {
-	db, err := openDB(ctx, path, true)
+	db, err := openBenchDB(ctx, path)
 	if err != nil {
 		return "", nil, err
 	}

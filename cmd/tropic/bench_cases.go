@@ -54,7 +54,7 @@ The last line reads name_p95_ms=N phone_p95_ms=N registration_p95_ms=N.`)
 		return err
 	}
 	defer cleanup()
-	db, err := openDB(ctx, dsn, true)
+	db, err := openBenchDB(ctx, dsn)
 	if err != nil {
 		return err
 	}

@@ -46,7 +46,7 @@ line reads dashboard_p95_ms=N ytd_p95_ms=N, the dashboard as served.`)
 		return err
 	}
 	defer cleanup()
-	db, err := openDB(ctx, dsn, true)
+	db, err := openBenchDB(ctx, dsn)
 	if err != nil {
 		return err
 	}

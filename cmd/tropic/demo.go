@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -13,6 +14,7 @@ import (
 	"tropic/internal/demo"
 	"tropic/internal/phone"
 	"tropic/internal/store"
+	"tropic/internal/tropic"
 	"tropic/internal/web"
 )
 
@@ -49,10 +51,24 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	if _, err := os.Stat(path); err == nil {
 		return fmt.Errorf("tropic demo: %s exists already; the demo starts from a fresh database (choose another --dir)", path)
 	}
+	// The demo's audit chain is keyed like a real one, with a key made in its folder,
+	// so that 'tropic audit verify' and 'audit checkpoint' work on it.
+	keyPath := filepath.Join(*dir, "audit.key")
+	key, err := tropic.NewAuditKey(rand.Reader)
+	if err != nil {
+		return err
+	}
+	keys, err := tropic.NewAuditKeyring(key)
+	if err != nil {
+		return err
+	}
+	if err := writeAuditKeyFile(keyPath, "# Tropic demo audit key: for this demo's database only.\n"+key.String()+"\n"); err != nil {
+		return fmt.Errorf("tropic demo: write the audit key: %w", err)
+	}
 	// The demo writes years of history: its store's clock is moved to each moment as
 	// it is written, then handed back to the wall clock before serving.
 	clock := &demoClock{}
-	db, err := openDB(ctx, path, true, store.Options{Now: clock.Now})
+	db, err := openDB(ctx, path, true, store.Options{Now: clock.Now, AuditKeys: keys})
 	if err != nil {
 		return err
 	}
@@ -101,6 +117,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintf(e.stdout, "Tropic demo is running at %s (ready in %.1fs)\n", url, time.Since(start).Seconds())
 		fmt.Fprintf(e.stdout, "Database: %s (synthetic data only: %d reports, %d triaged; %d cases, %d people)\n", path, stats.Reports, stats.Decided,
 			caseStats.Cases, caseStats.People)
+		fmt.Fprintf(e.stdout, "Audit key: %s (for commands on this database: %s=%s)\n", keyPath, auditKeyFileEnv, keyPath)
 		fmt.Fprintf(e.stdout, "NRM: %d referrals (%d Duty to Notify reports), %d awaiting RG (%d overdue), %d awaiting CG; reminder digests go to %s\n",
 			refStats.Referrals, refStats.DtN, refStats.AwaitingRG, refStats.OverdueRG, refStats.AwaitingCG, strings.Join(refStats.ReminderEmails, ", "))
 		if caseStats.S45Case != "" {

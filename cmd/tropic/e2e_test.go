@@ -57,7 +57,8 @@ func TestEveryCommandExplainsItselfWithHelp(t *testing.T) {
 		{"agency", "--help"}, {"agency", "add", "--help"}, {"agency", "list", "--help"},
 		{"user", "--help"}, {"user", "add", "--help"}, {"user", "list", "--help"}, {"user", "disable", "--help"},
 		{"token", "--help"}, {"token", "create", "--help"}, {"token", "revoke", "--help"}, {"token", "list", "--help"},
-		{"audit", "--help"}, {"audit", "verify", "--help"}, {"backup", "--help"}, {"version", "--help"},
+		{"audit", "--help"}, {"audit", "verify", "--help"}, {"audit", "checkpoint", "--help"}, {"audit", "keygen", "--help"},
+		{"backup", "--help"}, {"version", "--help"},
 		{"holiday", "--help"}, {"holiday", "list", "--help"}, {"holiday", "add", "--help"},
 	}
 	for _, args := range cases {
@@ -77,6 +78,8 @@ func TestEveryCommandExplainsItselfWithHelp(t *testing.T) {
 		want string
 	}{
 		{[]string{"serve", "--help"}, "-no-migrate"},
+		{[]string{"serve", "--help"}, "-audit-key-file"},
+		{[]string{"audit", "verify", "--help"}, "-checkpoint"},
 		{[]string{"demo", "--help"}, "-demo-password"},
 		{[]string{"token", "create", "--help"}, "-user"},
 		{[]string{"bench", "intake", "--help"}, "-seconds"},
@@ -100,7 +103,7 @@ func TestMistakesInHowTropicIsCalledExitWithStatusTwo(t *testing.T) {
 // adminSetup adds an agency and a user through the commands and returns the env.
 func adminSetup(t *testing.T, dsn string) map[string]string {
 	t.Helper()
-	vars := map[string]string{"TROPIC_DATABASE_URL": dsn}
+	vars := keyedVars(t, dsn)
 	if out, _, err := tropicCmd(t, vars, "", "migrate"); err != nil {
 		t.Fatalf("migrate: %v", err)
 	} else if !strings.Contains(out, "applied") {
@@ -266,7 +269,7 @@ func TestServeRefusesASchemaNewerThanItKnows(t *testing.T) {
 }
 
 func TestServeWithNoMigrateRefusesAnOldSchema(t *testing.T) {
-	vars := map[string]string{"TROPIC_DATABASE_URL": filepath.Join(t.TempDir(), "tropic.db")}
+	vars := keyedVars(t, filepath.Join(t.TempDir(), "tropic.db"))
 	_, _, err := tropicCmd(t, vars, "", "serve", "--no-migrate", "--addr", "127.0.0.1:0")
 	if err == nil || !strings.Contains(err.Error(), "run 'tropic migrate' first") {
 		t.Errorf("got %v, want a refusal asking for tropic migrate", err)
@@ -282,11 +285,12 @@ func TestBackupWritesAConsistentCopyOfALiveDatabase(t *testing.T) {
 	if out, _, err := tropicCmd(t, vars, "", "backup", copyPath); err != nil || !strings.Contains(out, "backed up") {
 		t.Fatalf("backup: got %q, %v", out, err)
 	}
-	out, _, err := tropicCmd(t, map[string]string{"TROPIC_DATABASE_URL": copyPath}, "", "user", "list")
+	copyVars := map[string]string{"TROPIC_DATABASE_URL": copyPath, "TROPIC_AUDIT_KEY_FILE": vars["TROPIC_AUDIT_KEY_FILE"]}
+	out, _, err := tropicCmd(t, copyVars, "", "user", "list")
 	if err != nil || !strings.Contains(out, "sam.analyst@testshire.example") {
 		t.Errorf("user list on the copy: got %q, %v", out, err)
 	}
-	if out, _, err := tropicCmd(t, map[string]string{"TROPIC_DATABASE_URL": copyPath}, "", "audit", "verify"); err != nil {
+	if out, _, err := tropicCmd(t, copyVars, "", "audit", "verify"); err != nil {
 		t.Errorf("audit verify on the copy: got %q, %v", out, err)
 	}
 	if _, _, err := tropicCmd(t, vars, "", "backup", copyPath); err == nil || !strings.Contains(err.Error(), "exists already") {

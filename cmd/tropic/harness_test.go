@@ -109,6 +109,23 @@ func startDemo(t *testing.T, extra ...string) *instance {
 	return inst
 }
 
+// demoVars are the variables for commands on a running demo's database: the demo's
+// chain is keyed with the key it made in its folder.
+func demoVars(inst *instance) map[string]string {
+	return map[string]string{"TROPIC_DATABASE_URL": filepath.Join(inst.Dir, "tropic.db"), "TROPIC_AUDIT_KEY_FILE": filepath.Join(inst.Dir, "audit.key")}
+}
+
+// keyedVars returns the variables of a tropic on dsn with a fresh audit key (made by
+// 'tropic audit keygen' in a test folder), as serve needs.
+func keyedVars(t *testing.T, dsn string) map[string]string {
+	t.Helper()
+	key := filepath.Join(t.TempDir(), "audit.key")
+	if out, _, err := tropicCmd(t, nil, "", "audit", "keygen", "--out", key); err != nil || !strings.Contains(out, "wrote audit key") {
+		t.Fatalf("audit keygen: got %q, %v", out, err)
+	}
+	return map[string]string{"TROPIC_DATABASE_URL": dsn, "TROPIC_AUDIT_KEY_FILE": key}
+}
+
 // tropicCmd runs one command through run to completion and returns its output.
 func tropicCmd(t *testing.T, vars map[string]string, stdin string, args ...string) (stdout, stderr string, err error) {
 	t.Helper()

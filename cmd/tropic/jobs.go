@@ -111,6 +111,7 @@ func startJobs(ctx context.Context, log *slog.Logger, svc *services, mail mailSe
 		Matcher: svc.matches, // new reports matched against cases (report_match job)
 		// The daily NRM reminder digest (07:00 UTC): counts and links only.
 		Reminders: svc.referrals, Agencies: svc.agencies, ReminderCGDays: mail.reminderCGDays,
+		AuditCheckpoints: svc.audit, // the day's signed checkpoint ends each digest
 	})
 	if err != nil {
 		return nil, err

@@ -79,7 +79,7 @@ func TestServeEmailsAnUrgentReportWithoutPersonalData(t *testing.T) {
 }
 
 func TestServeWithoutMailConfigLogsThatNotificationsAreOff(t *testing.T) {
-	vars := map[string]string{"TROPIC_DATABASE_URL": filepath.Join(t.TempDir(), "tropic.db")}
+	vars := keyedVars(t, filepath.Join(t.TempDir(), "tropic.db"))
 	inst := start(t, vars, "serve")
 	if logs := inst.Stderr.String(); !strings.Contains(logs, "e-mail notifications are off") {
 		t.Errorf("serve did not say that e-mail is off:\n%s", logs)
@@ -125,7 +125,7 @@ func TestJobQueueSchemaIsMigratedByTropicMigrate(t *testing.T) {
 		t.Fatal(err)
 	}
 	db.Close()
-	vars := map[string]string{"TROPIC_DATABASE_URL": path}
+	vars := keyedVars(t, path)
 	_, _, err = tropicCmd(t, vars, "", "serve", "--no-migrate", "--addr", "127.0.0.1:0")
 	if err == nil || !strings.Contains(err.Error(), "job queue schema") || !strings.Contains(err.Error(), "run 'tropic migrate' first") {
 		t.Errorf("serve --no-migrate: got %v, want a refusal naming the job queue and tropic migrate", err)

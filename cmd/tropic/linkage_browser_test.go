@@ -37,7 +37,7 @@ func brAPI(t *testing.T, inst *instance, token, method, path, body string, want 
 // brToken makes an API token for a demo account with "tropic token create".
 func brToken(t *testing.T, inst *instance, email string) string {
 	t.Helper()
-	vars := map[string]string{"TROPIC_DATABASE_URL": filepath.Join(inst.Dir, "tropic.db")}
+	vars := demoVars(inst)
 	secret, stderr, err := tropicCmd(t, vars, "", "token", "create", "--user", email, "--name", "linkage browser test")
 	if err != nil {
 		t.Fatalf("token create: %v (%s)", err, stderr)

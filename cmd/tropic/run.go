@@ -34,7 +34,7 @@ func commands() map[string]command {
 		"agency":  {"add or list partner agencies (agency add|list)", runAgency},
 		"user":    {"add, list or disable staff accounts (user add|list|disable)", runUser},
 		"token":   {"create, list or revoke API tokens (token create|list|revoke)", runToken},
-		"audit":   {"verify the audit chain (audit verify)", runAudit},
+		"audit":   {"verify, checkpoint or key the audit chain (audit verify|checkpoint|keygen)", runAudit},
 		"backup":  {"write a consistent copy of a SQLite database (backup FILE)", runBackup},
 		"version": {"print the version", runVersion},
 		"bench":   {"measure performance (bench intake|cases)", runBench},
@@ -73,6 +73,7 @@ func usage(w io.Writer) {
 	}
 	fmt.Fprintln(w, "\nRun 'tropic COMMAND --help' for a command's options.")
 	fmt.Fprintln(w, "\nEnvironment:\n  TROPIC_DATABASE_URL  a SQLite file path (default ./tropic-data/tropic.db) or a postgres:// URL")
+	fmt.Fprintln(w, "  TROPIC_AUDIT_KEY_FILE  the audit key file, made once by 'tropic audit keygen --out FILE' (serve needs it)")
 }
 
 // errUsage marks mistakes in how tropic was called; they exit with status 2.

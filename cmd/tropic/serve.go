@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"time"
 
+	"tropic/internal/store"
 	"tropic/internal/tropic"
 	"tropic/internal/web"
 )
@@ -26,6 +27,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	recoveryDays := fs.Int("recovery-days", envInt(e, "TROPIC_RECOVERY_DAYS", 30), "minimum NRM recovery period in days after a positive Reasonable Grounds decision (45 before 30 January 2023 stays) (TROPIC_RECOVERY_DAYS)")
 	ipHeader := fs.String("client-ip-header", e.getenv("TROPIC_CLIENT_IP_HEADER"), "behind a reverse proxy, the header it writes the client's address into, e.g. X-Forwarded-For; rate limits need it (TROPIC_CLIENT_IP_HEADER)")
 	mailFlags := addMailFlags(fs, e)
+	keyFile := addAuditKeyFlag(fs, e)
 	if helped, err := parse(fs, args); helped || err != nil {
 		return err
 	}
@@ -36,8 +38,14 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	// No dev escape: a service whose audit chain anyone with the database could
+	// rewrite is not run (decision 18). The demo makes its own key.
+	keys, err := requireAuditKeys(e, *keyFile, "serve")
+	if err != nil {
+		return err
+	}
 	log := newLogger(e)
-	db, err := openDB(ctx, databaseURL(e), !*noMigrate)
+	db, err := openDB(ctx, databaseURL(e), !*noMigrate, store.Options{AuditKeys: keys})
 	if err != nil {
 		return err
 	}

@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/json"
 	"net/http"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -23,7 +22,7 @@ const brTriageReport = `{"description": "A woman at the nail bar on London Road 
 // "tropic token create" for the triage officer, and returns its reference.
 func brTriageIntake(t *testing.T, inst *instance, email string) string {
 	t.Helper()
-	vars := map[string]string{"TROPIC_DATABASE_URL": filepath.Join(inst.Dir, "tropic.db")}
+	vars := demoVars(inst)
 	secret, stderr, err := tropicCmd(t, vars, "", "token", "create", "--user", email, "--name", "browser test")
 	if err != nil {
 		t.Fatalf("token create: %v (%s)", err, stderr)

@@ -95,11 +95,14 @@ type Config struct {
 	// sent at ReminderHour:00 UTC (default 07:00) and counting CG waits longer than
 	// ReminderCGDays (default 365). Now is the clock the digest counts on (default
 	// time.Now).
-	Reminders      ReminderFinder
-	Agencies       AgencyLister // optional: to log first responders without a reminder address
-	ReminderCGDays int
-	ReminderHour   int
-	Now            func() time.Time
+	Reminders ReminderFinder
+	Agencies  AgencyLister // optional: to log first responders without a reminder address
+	// AuditCheckpoints, when set, puts the day's signed audit checkpoint at the end
+	// of each digest (made by the digest when none was made in the last day).
+	AuditCheckpoints AuditCheckpointer
+	ReminderCGDays   int
+	ReminderHour     int
+	Now              func() time.Time
 }
 
 // Queue is Tropic's River client: it queues jobs in store transactions and works them.

@@ -25,6 +25,13 @@ type AgencyLister interface {
 	FindAgencies(ctx context.Context) ([]*tropic.Agency, error)
 }
 
+// AuditCheckpointer gives the audit checkpoint the digest carries: the newest made
+// within maxAge, or a new one; store.AuditService is one. When the chain does not
+// verify it makes none and returns the problem.
+type AuditCheckpointer interface {
+	DailyAuditCheckpoint(ctx context.Context, maxAge time.Duration) (*tropic.AuditCheckpoint, *tropic.AuditProblem, error)
+}
+
 // Reminder defaults.
 const (
 	DefaultReminderCGDays = 365 // a CG wait longer than this is counted
@@ -59,7 +66,8 @@ func NextReminderRun(now time.Time, hour int) time.Time { return dailyAt(hour).N
 type reminderWorker struct {
 	river.WorkerDefaults[ReminderDigestJob]
 	finder   ReminderFinder
-	agencies AgencyLister // optional
+	agencies AgencyLister      // optional
+	audit    AuditCheckpointer // optional
 	mailer   Mailer
 	cgDays   int
 	baseURL  string
@@ -76,6 +84,7 @@ func (w *reminderWorker) Work(ctx context.Context, job *river.Job[ReminderDigest
 		return fmt.Errorf("count referrals for the reminder digests: %w", err)
 	}
 	w.logSkipped(ctx, digests)
+	auditNote := w.auditNote(ctx)
 	var sent, failed int
 	var errs []error
 	for _, d := range digests {
@@ -92,7 +101,7 @@ func (w *reminderWorker) Work(ctx context.Context, job *river.Job[ReminderDigest
 				"agency_id", d.AgencyID, "overdue_rg", d.OverdueRG, "long_cg_waits", d.LongCGWaits)
 			continue
 		}
-		subject, body := ReminderDigestEmail(d, w.cgDays, w.baseURL, now)
+		subject, body := ReminderDigestEmail(d, w.cgDays, w.baseURL, now, auditNote)
 		if err := w.mailer.Send(ctx, []string{d.ReminderEmail}, subject, body); err != nil {
 			failed++
 			errs = append(errs, fmt.Errorf("agency %d: %w", d.AgencyID, err))
@@ -108,6 +117,37 @@ func (w *reminderWorker) Work(ctx context.Context, job *river.Job[ReminderDigest
 		return errors.Join(errs...)
 	}
 	return nil
+}
+
+// auditNote is the digest's paragraph about the audit chain: the day's checkpoint,
+// made here if none was made in the last day, so that every partner keeps a copy of
+// it outside the database; or the news that the chain did not verify.
+func (w *reminderWorker) auditNote(ctx context.Context) string {
+	if w.audit == nil {
+		return ""
+	}
+	c, p, err := w.audit.DailyAuditCheckpoint(ctx, 24*time.Hour)
+	if err != nil {
+		w.log.Warn("referral reminder digest: no audit checkpoint", "error", err.Error())
+		return ""
+	}
+	if p != nil {
+		w.log.Error("audit chain does not verify: no checkpoint made", "seq", p.Seq, "row_id", p.RowID, "reason", p.Reason)
+	}
+	return AuditCheckpointNote(c, p)
+}
+
+// AuditCheckpointNote writes the digest's paragraph about the audit chain from the
+// checkpoint, or from the problem that prevented one.
+func AuditCheckpointNote(c *tropic.AuditCheckpoint, p *tropic.AuditProblem) string {
+	switch {
+	case p != nil:
+		return fmt.Sprintf("Audit chain check FAILED at event %d: ask your Tropic administrator to run 'tropic audit verify' today.\n", p.Seq)
+	case c == nil:
+		return ""
+	}
+	return "Audit checkpoint (keep this e-mail: 'tropic audit verify --checkpoint' proves the audit trail still holds\n" +
+		"everything up to this line):\n" + c.String() + "\n"
 }
 
 // logSkipped logs each first-responder agency that has no reminder address: its
@@ -134,8 +174,9 @@ func (w *reminderWorker) logSkipped(ctx context.Context, digests []tropic.Remind
 }
 
 // ReminderDigestEmail writes one agency's digest: the counts and links to the lists
-// in Tropic under baseURL, and nothing about anyone referred.
-func ReminderDigestEmail(d tropic.ReminderDigest, cgDays int, baseURL string, now time.Time) (subject, body string) {
+// in Tropic under baseURL, and nothing about anyone referred; auditNote, when set,
+// ends it (AuditCheckpointNote).
+func ReminderDigestEmail(d tropic.ReminderDigest, cgDays int, baseURL string, now time.Time, auditNote string) (subject, body string) {
 	base := strings.TrimRight(baseURL, "/")
 	subject = fmt.Sprintf("NRM referrals to chase: %d overdue RG, %d long CG waits", d.OverdueRG, d.LongCGWaits)
 	var b strings.Builder
@@ -151,6 +192,9 @@ func ReminderDigestEmail(d tropic.ReminderDigest, cgDays int, baseURL string, no
 	b.WriteString("\nSign in to Tropic to see which referrals they are and to chase the competent authority.\n" +
 		"This e-mail holds no details of any referral or of anyone referred; they are in Tropic only.\n" +
 		"You receive it because this address is set as your agency's NRM reminder address.\n")
+	if auditNote != "" {
+		b.WriteString("\n" + auditNote)
+	}
 	return subject, b.String()
 }
 
@@ -168,7 +212,7 @@ func (q *Queue) QueueReminderDigest(ctx context.Context) error {
 
 // addReminders registers the digest worker and its daily schedule.
 func addReminders(workers *river.Workers, cfg Config, log *slog.Logger) ([]*river.PeriodicJob, error) {
-	w := &reminderWorker{finder: cfg.Reminders, agencies: cfg.Agencies, mailer: cfg.Mailer, cgDays: cfg.ReminderCGDays, baseURL: cfg.BaseURL, now: cfg.Now, log: log}
+	w := &reminderWorker{finder: cfg.Reminders, agencies: cfg.Agencies, audit: cfg.AuditCheckpoints, mailer: cfg.Mailer, cgDays: cfg.ReminderCGDays, baseURL: cfg.BaseURL, now: cfg.Now, log: log}
 	if w.cgDays <= 0 {
 		w.cgDays = DefaultReminderCGDays
 	}

@@ -33,10 +33,13 @@ type reminderFixture struct {
 var victim = tropic.Person{GivenName: "Zofia", FamilyName: "Quillinanova", DateOfBirth: "1994-03-17",
 	Phone: "07700 900456", Email: "zofia.q@example.net", Nationality: "Polish"}
 
+// auditKeys keys the fixture's audit chain, as serve's is keyed.
+var auditKeys, _ = tropic.ParseAuditKeys("kjobs:" + strings.Repeat("3c", 32))
+
 func newReminderFixture(t *testing.T, d store.Dialect) *reminderFixture {
 	t.Helper()
 	ctx := context.Background()
-	db := storetest.Open(t, d)
+	db := storetest.Open(t, d, store.Options{AuditKeys: auditKeys})
 	if _, err := jobs.Migrate(ctx, jobs.Dialect(d), db.SQL(), nil); err != nil {
 		t.Fatalf("migrate River: %v", err)
 	}
@@ -118,6 +121,7 @@ func startReminderQueue(t *testing.T, f *reminderFixture, d store.Dialect, maile
 		Dialect: jobs.Dialect(d), DB: f.db.SQL(), Logger: slog.New(slog.NewTextHandler(logs, nil)),
 		Reports: store.NewReportService(f.db, nil, phone.Parse), Mailer: mailer, BaseURL: baseURL,
 		Reminders: f.referrals, Agencies: store.NewAgencyService(f.db), ReminderCGDays: 365,
+		AuditCheckpoints:  store.NewAuditService(f.db),
 		FetchPollInterval: 200 * time.Millisecond,
 	})
 	if err != nil {
@@ -164,6 +168,15 @@ func TestReminderDigestIsEmailedWithCountsAndNoPersonalData(t *testing.T) {
 				if !strings.Contains(text, want) {
 					t.Errorf("message lacks %q:\n%s", want, text)
 				}
+			}
+			// The digest ends with the day's signed audit checkpoint, which the chain
+			// extends: partners keep it outside the database.
+			cps, err := tropic.ParseAuditCheckpoints(text)
+			if err != nil || len(cps) != 1 {
+				t.Fatalf("the digest carries no audit checkpoint line (%v):\n%s", err, text)
+			}
+			if v, err := store.NewAuditService(f.db).VerifyAuditCheckpoints(context.Background(), cps); err != nil || v.Problem != nil || v.Checkpoints != 1 || cps[0].Seq != v.Events {
+				t.Errorf("the digest's checkpoint %v: got %+v, %v; want the chain's head, verified", cps[0], v, err)
 			}
 			personal := []string{victim.GivenName, victim.FamilyName, victim.DateOfBirth, "17/03/1994", "17 March 1994", "07700 900456",
 				"07700900456", "+447700900456", victim.Email, "41/12345/25", "debt to the gangmaster", "Car wash"}
@@ -238,5 +251,22 @@ func waitKind(t *testing.T, q *jobs.Queue, kind string, want int) {
 			t.Fatalf("%d %s jobs finished after 20s, want %d", done, kind, want)
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func TestAuditCheckpointNote(t *testing.T) {
+	c := auditKeys.SignCheckpoint(12, strings.Repeat("ab", 32), time.Date(2026, 12, 6, 7, 0, 0, 0, time.UTC))
+	if got := jobs.AuditCheckpointNote(&c, nil); !strings.Contains(got, c.String()+"\n") || !strings.Contains(got, "tropic audit verify --checkpoint") {
+		t.Errorf("got %q, want the checkpoint line and how to use it", got)
+	}
+	if got := jobs.AuditCheckpointNote(nil, &tropic.AuditProblem{Seq: 9, Reason: "row 9 was changed"}); !strings.Contains(got, "FAILED at event 9") || strings.Contains(got, "tropic-audit-checkpoint") {
+		t.Errorf("got %q, want the failure named and no checkpoint", got)
+	}
+	if got := jobs.AuditCheckpointNote(nil, nil); got != "" {
+		t.Errorf("got %q, want nothing without a checkpoint", got)
+	}
+	_, body := jobs.ReminderDigestEmail(tropic.ReminderDigest{AgencyName: "Police", OverdueRG: 1}, 365, baseURL, c.At, jobs.AuditCheckpointNote(&c, nil))
+	if !strings.HasSuffix(body, c.String()+"\n") {
+		t.Errorf("the digest does not end with the checkpoint:\n%s", body)
 	}
 }

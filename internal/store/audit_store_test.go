@@ -80,7 +80,7 @@ func TestAuditRecordsEveryChange(t *testing.T) {
 			prev := tropic.AuditGenesis
 			for i := len(events) - 1; i >= 0; i-- {
 				ev := events[i]
-				if ev.PrevHash != prev || ev.Hash != ev.ComputeHash() || !ev.At.Equal(t0) {
+				if ev.PrevHash != prev || ev.KeyID != "ktest" || testAuditKeys.AuditHashProblem(ev, true) != "" || !ev.At.Equal(t0) {
 					t.Fatalf("got event %+v, want prev hash %s, a matching hash and time %v", ev, prev, t0)
 				}
 				prev = ev.Hash
@@ -100,7 +100,7 @@ type rawEvent struct {
 
 func (r *rawDB) events(t *testing.T) []rawEvent {
 	t.Helper()
-	rows, err := r.Query(`SELECT id, seq, at, user_id, agency_id, actor_label, action, object_type, object_id, detail, prev_hash, hash FROM audit_events ORDER BY id`)
+	rows, err := r.Query(`SELECT id, seq, at, user_id, agency_id, actor_label, action, object_type, object_id, detail, prev_hash, hash, key_id FROM audit_events ORDER BY id`)
 	if err != nil {
 		t.Fatalf("read audit rows: %v", err)
 	}
@@ -108,7 +108,7 @@ func (r *rawDB) events(t *testing.T) []rawEvent {
 	var out []rawEvent
 	for rows.Next() {
 		var e rawEvent
-		if err := rows.Scan(&e.id, &e.Seq, &e.At, &e.UserID, &e.AgencyID, &e.ActorLabel, &e.Action, &e.ObjectType, &e.ObjectID, &e.Detail, &e.PrevHash, &e.Hash); err != nil {
+		if err := rows.Scan(&e.id, &e.Seq, &e.At, &e.UserID, &e.AgencyID, &e.ActorLabel, &e.Action, &e.ObjectType, &e.ObjectID, &e.Detail, &e.PrevHash, &e.Hash, &e.KeyID); err != nil {
 			t.Fatalf("scan audit row: %v", err)
 		}
 		out = append(out, e)
@@ -121,9 +121,9 @@ func (r *rawDB) events(t *testing.T) []rawEvent {
 
 func (r *rawDB) insertEvent(t *testing.T, e tropic.AuditEvent) {
 	t.Helper()
-	r.exec(t, `INSERT INTO audit_events (seq, at, user_id, agency_id, actor_label, action, object_type, object_id, detail, prev_hash, hash)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		e.Seq, r.timeArg(e.At), e.UserID, e.AgencyID, e.ActorLabel, e.Action, e.ObjectType, e.ObjectID, e.Detail, e.PrevHash, e.Hash)
+	r.exec(t, `INSERT INTO audit_events (seq, at, user_id, agency_id, actor_label, action, object_type, object_id, detail, prev_hash, hash, key_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		e.Seq, r.timeArg(e.At), e.UserID, e.AgencyID, e.ActorLabel, e.Action, e.ObjectType, e.ObjectID, e.Detail, e.PrevHash, e.Hash, e.KeyID)
 }
 
 // insertAt puts forged into the chain before the event with sequence number seq, the
@@ -146,11 +146,12 @@ func (r *rawDB) insertAt(t *testing.T, seq int64, forged tropic.AuditEvent) {
 }
 
 // forge returns a plausible event for sequence number seq that follows prev, with its
-// hash computed the way the store computes it.
+// hash computed the way the store computes it: the forger holds the audit key (an
+// insider with it; the tests of the keyed chain forge without it).
 func forge(seq int64, prev string) tropic.AuditEvent {
 	e := tropic.AuditEvent{Seq: seq, At: t0, ActorLabel: "test", Action: tropic.AuditAgencyCreated,
 		ObjectType: "agency", ObjectID: 99, Detail: "Forged Agency", PrevHash: prev}
-	e.Hash = e.ComputeHash()
+	testAuditKeys.Seal(&e)
 	return e
 }
 
@@ -192,13 +193,15 @@ func TestVerifyAudit(t *testing.T) {
 			tamper: func(t *testing.T, r *rawDB, ev []rawEvent) {
 				e := ev[n-1].AuditEvent
 				e.Detail = "Innocent Agency"
-				r.exec(t, `UPDATE audit_events SET detail = ?, hash = ? WHERE seq = ?`, e.Detail, e.ComputeHash(), n)
+				testAuditKeys.Seal(&e)
+				r.exec(t, `UPDATE audit_events SET detail = ?, hash = ? WHERE seq = ?`, e.Detail, e.Hash, n)
 			}, wantSeq: n, wantRowSeq: n, wantReason: "head"},
 		{name: "Changing a middle row and recomputing its hash names the row after it",
 			tamper: func(t *testing.T, r *rawDB, ev []rawEvent) {
 				e := ev[2].AuditEvent
 				e.Detail = "Innocent Agency"
-				r.exec(t, `UPDATE audit_events SET detail = ?, hash = ? WHERE seq = ?`, e.Detail, e.ComputeHash(), 3)
+				testAuditKeys.Seal(&e)
+				r.exec(t, `UPDATE audit_events SET detail = ?, hash = ? WHERE seq = ?`, e.Detail, e.Hash, 3)
 			}, wantSeq: 4, wantRowSeq: 4, wantReason: "does not follow"},
 		{name: "A row inserted first with a copied hash names the inserted row",
 			tamper: func(t *testing.T, r *rawDB, ev []rawEvent) {
@@ -317,7 +320,7 @@ func TestConcurrentWritersKeepOneChain(t *testing.T) {
 				ctx := context.Background()
 				dbs := []*store.DB{e.db}
 				for range tt.handles - 1 {
-					db, err := store.Open(ctx, e.dsn, store.Options{})
+					db, err := store.Open(ctx, e.dsn, store.Options{AuditKeys: testAuditKeys})
 					if err != nil {
 						t.Fatalf("open second handle: %v", err)
 					}

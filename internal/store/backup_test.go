@@ -35,7 +35,7 @@ func TestBackup(t *testing.T) {
 				// The live database goes on changing; the copy must not.
 				e.user(t, a.ID, "three@example.org")
 
-				copyDB, err := store.Open(ctx, path, store.Options{})
+				copyDB, err := store.Open(ctx, path, store.Options{AuditKeys: testAuditKeys})
 				if err != nil {
 					t.Fatalf("open backup: %v", err)
 				}

@@ -18,6 +18,8 @@ import (
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
 	_ "modernc.org/sqlite"             // registers "sqlite"
+
+	"tropic/internal/tropic"
 )
 
 // Dialect is the SQL dialect of a database.
@@ -37,6 +39,9 @@ type DB struct {
 	read    *sql.DB
 	path    string // SQLite file path
 	now     func() time.Time
+	// auditKeys hashes new audit events and verifies keyed ones; nil writes unkeyed
+	// events, and only while the chain is unkeyed (decision 18).
+	auditKeys *tropic.AuditKeyring
 
 	// Prepared statements per pool, by query text. Preparing is a large part of a
 	// short statement's cost on SQLite; the writer is one connection, so a statement
@@ -110,6 +115,10 @@ type Options struct {
 	// commit survives a power cut too; the default (NORMAL) survives a crash of the
 	// process or the operating system's kill, and is several times faster.
 	SyncFull bool
+	// AuditKeys keys the audit chain: new events are HMACs under its current key, and
+	// checkpoints are signed with it. Without it the store writes unkeyed events while
+	// the chain has no keyed event, and refuses to write once it has (tests, tools).
+	AuditKeys *tropic.AuditKeyring
 }
 
 // IsPostgresURL reports whether a TROPIC_DATABASE_URL names PostgreSQL.
@@ -120,7 +129,7 @@ func IsPostgresURL(s string) bool {
 // Open opens the database named by dsn: a SQLite file path, or a postgres:// URL.
 // It does not apply migrations; see Migrate.
 func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
-	db := &DB{now: opts.Now}
+	db := &DB{now: opts.Now, auditKeys: opts.AuditKeys}
 	if db.now == nil {
 		db.now = time.Now
 	}

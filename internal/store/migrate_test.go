@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -32,8 +33,10 @@ func TestMigrate(t *testing.T) {
 			if err != nil {
 				t.Fatalf("migrate: %v", err)
 			}
-			if got, want := int64(len(applied)), state.Known; got != want || applied[len(applied)-1] != state.Known {
-				t.Fatalf("got applied %v, want %d migrations ending at %d", applied, want, state.Known)
+			// Numbers may leave gaps (each piece of work has its own range), so the
+			// migrations applied rise and end at the newest known.
+			if len(applied) == 0 || !slices.IsSorted(applied) || applied[len(applied)-1] != state.Known {
+				t.Fatalf("got applied %v, want rising migrations ending at %d", applied, state.Known)
 			}
 		}},
 		{"A migrated database is current and migrating again applies nothing", func(t *testing.T, d store.Dialect) {

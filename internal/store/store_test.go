@@ -24,6 +24,17 @@ const fakeHash = "$argon2id$v=19$m=64,t=1,p=1$c2FsdHNhbHRzYWx0c2FsdA$a2V5a2V5a2V
 
 var admin = tropic.SystemActor("test")
 
+// testAuditKeys keys every test store's audit chain, as serve's is keyed.
+var testAuditKeys = mustAuditKeys("ktest:" + strings.Repeat("5a", 32))
+
+func mustAuditKeys(text string) *tropic.AuditKeyring {
+	k, err := tropic.ParseAuditKeys(text)
+	if err != nil {
+		panic(err)
+	}
+	return k
+}
+
 // env is one fresh database with every service on it and its clock.
 type env struct {
 	dialect  store.Dialect
@@ -40,7 +51,7 @@ type env struct {
 func newEnv(t *testing.T, d store.Dialect) *env {
 	t.Helper()
 	clock := storetest.NewClock(t0)
-	db, dsn := storetest.OpenURL(t, d, store.Options{Now: clock.Now})
+	db, dsn := storetest.OpenURL(t, d, store.Options{Now: clock.Now, AuditKeys: testAuditKeys})
 	return &env{
 		dialect: d, db: db, dsn: dsn, clock: clock,
 		agencies: store.NewAgencyService(db),

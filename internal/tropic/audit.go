@@ -2,9 +2,11 @@ package tropic
 
 import (
 	"context"
+	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
+	"hash"
 	"strconv"
 	"time"
 )
@@ -70,7 +72,9 @@ const (
 )
 
 // AuditEvent is one link of the audit chain. Hash covers the event's canonical content
-// and PrevHash, so that a changed, inserted or deleted row breaks the chain.
+// and PrevHash, so that a changed, inserted or deleted row breaks the chain. KeyID names
+// the audit key whose HMAC Hash is (AuditKeyring.Seal); an event without one was written
+// before the chain was keyed and carries the plain SHA-256 of ComputeHash.
 type AuditEvent struct {
 	Seq        int64     `json:"seq"`
 	At         time.Time `json:"at"`
@@ -83,23 +87,42 @@ type AuditEvent struct {
 	Detail     string    `json:"detail,omitempty"`
 	PrevHash   string    `json:"prev_hash"`
 	Hash       string    `json:"hash"`
+	KeyID      string    `json:"key_id,omitempty"`
 }
 
 // AuditGenesis is the PrevHash of the first event.
 const AuditGenesis = "0000000000000000000000000000000000000000000000000000000000000000"
 
-// ComputeHash returns the hash of the event's canonical content chained to PrevHash.
-// Each field is length-prefixed so that no two different events share an encoding;
-// the time is in UTC at microsecond precision, which both databases keep exactly.
+// ComputeHash returns the unkeyed (legacy) hash of the event's canonical content
+// chained to PrevHash: anyone can recompute it, so it only serves events written before
+// the chain was keyed. Each field is length-prefixed so that no two different events
+// share an encoding; the time is in UTC at microsecond precision, which both databases
+// keep exactly.
 func (e *AuditEvent) ComputeHash() string {
 	h := sha256.New()
+	e.writeCanonical(h, "tropic-audit-v1")
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// ComputeMAC returns the HMAC-SHA256 under secret of the event's canonical content,
+// its KeyID and PrevHash: without the secret no one can compute it, so rows deleted,
+// changed or inserted cannot be rehashed into a chain that verifies.
+func (e *AuditEvent) ComputeMAC(secret []byte) string {
+	h := hmac.New(sha256.New, secret)
+	e.writeCanonical(h, "tropic-audit-v2", e.KeyID)
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+func (e *AuditEvent) writeCanonical(h hash.Hash, prefix ...string) {
 	field := func(s string) {
 		var n [8]byte
 		binary.BigEndian.PutUint64(n[:], uint64(len(s)))
 		h.Write(n[:])
 		h.Write([]byte(s))
 	}
-	field("tropic-audit-v1")
+	for _, p := range prefix {
+		field(p)
+	}
 	field(e.PrevHash)
 	field(strconv.FormatInt(e.Seq, 10))
 	field(e.At.UTC().Truncate(time.Microsecond).Format("2006-01-02T15:04:05.000000Z"))
@@ -110,7 +133,6 @@ func (e *AuditEvent) ComputeHash() string {
 	field(e.ObjectType)
 	field(strconv.FormatInt(e.ObjectID, 10))
 	field(e.Detail)
-	return hex.EncodeToString(h.Sum(nil))
 }
 
 // AuditProblem describes the first place where the chain does not hold.
@@ -122,8 +144,13 @@ type AuditProblem struct {
 
 // AuditVerification is the result of walking the chain.
 type AuditVerification struct {
-	Events  int64
+	Events int64
+	// Legacy counts the first events, written before the chain was keyed: only a
+	// checkpoint made after them protects them against being rewritten.
+	Legacy  int64
 	Problem *AuditProblem // nil when the chain is intact
+	// Checkpoints counts the checkpoints the chain was found to extend.
+	Checkpoints int
 }
 
 // AuditFilter narrows FindAuditEvents.
