@@ -206,11 +206,22 @@ func (l *CaseLoader) Add(ctx context.Context, bc *BulkCase) error {
 		nullTime(bulkTime(c.CrimeRecorded, time.Time{})), nil, version, updated, nil, l.by)
 	l.terms(termTitle, c.ID, c.Title)
 
+	onCase := map[*tropic.Person]tropic.PersonRole{}
 	for _, bp := range bc.People {
 		p := bp.Person
 		if !bp.Role.Valid() {
 			return fmt.Errorf("bulk case %q: role %q", c.Title, bp.Role)
 		}
+		// The victim-first rule as for any path; a person is on a case once.
+		verdict, err := tropic.DecideRoleTransition(tropic.RoleTransition{Path: tropic.PathImport, From: onCase[p], To: bp.Role,
+			WasVictim: onCase[p] == tropic.RolePotentialVictim, OwnerAgencyID: c.OwnerAgencyID, OwnerAgency: fmt.Sprintf("agency %d", c.OwnerAgencyID)}, tropic.Actor{})
+		if err != nil {
+			return fmt.Errorf("bulk case %q, person %q: %w", c.Title, p.FullName(), err)
+		}
+		if _, twice := onCase[p]; twice || verdict != tropic.RoleAllowed {
+			return fmt.Errorf("bulk case %q: person %q is on the case twice", c.Title, p.FullName())
+		}
+		onCase[p] = bp.Role
 		if p.ID == 0 {
 			if err := p.Validate(l.parsePhone, l.now); err != nil {
 				return fmt.Errorf("bulk person %q: %w", p.FullName(), err)

@@ -777,6 +777,16 @@ func (s *MatchService) Decide(ctx context.Context, actor tropic.Actor, caseRef s
 			} else if agency != "" {
 				return tropic.Errorf(tropic.EFORBIDDEN, "Merging would show %s this person's details from your agency's cases, which it may not see. Link the records instead.", agency)
 			}
+			if asked, err := s.mergeHidesRoles(ctx, tx, actor, other, mine, reason); err != nil {
+				return err
+			} else if asked != "" {
+				// The requests stand; the merge waits for the supervisor.
+				if err := tx.Commit(); err != nil {
+					return err
+				}
+				return tropic.Errorf(tropic.ECONFLICT, "Merging would show a potential victim only as a suspect on %s, so the records were not merged. "+
+					"A supervisor of the agency that owns the case has been asked to approve the change of role; merge again once they have.", asked)
+			}
 			if err := mergePerson(ctx, tx, m.id, other, mine); err != nil {
 				return err
 			}
@@ -927,6 +937,78 @@ func (s *MatchService) mergeWouldDisclose(ctx context.Context, tx *Tx, from, int
 		}
 	}
 	return "", nil
+}
+
+// mergeHidesRoles asks the victim-first rule about each row of person from that a
+// merge into person into would hide behind into's row on the same case: the person
+// would then show there only in into's role. A change that needs a supervisor
+// becomes a request on the hidden row (unless one is waiting already), and the
+// references of those cases are returned: the merge must not happen yet.
+func (s *MatchService) mergeHidesRoles(ctx context.Context, tx *Tx, actor tropic.Actor, from, into int64, reason string) (string, error) {
+	rows, err := tx.Query(ctx, `SELECT h.id, h.role, k.role, c.id, c.reference, c.owner_agency_id, a.name
+		FROM case_people h JOIN case_people k ON k.case_id = h.case_id AND k.person_id = ?
+		JOIN cases c ON c.id = h.case_id JOIN agencies a ON a.id = c.owner_agency_id
+		WHERE h.person_id = ? ORDER BY h.id`, into, from)
+	if err != nil {
+		return "", fmt.Errorf("find rows a merge hides: %w", err)
+	}
+	type hiddenRow struct {
+		id, caseID, owner int64
+		from, to          tropic.PersonRole
+		ref, ownerName    string
+	}
+	var hidden []hiddenRow
+	for rows.Next() {
+		var h hiddenRow
+		var fromRole, toRole string
+		if err := rows.Scan(&h.id, &fromRole, &toRole, &h.caseID, &h.ref, &h.owner, &h.ownerName); err != nil {
+			rows.Close()
+			return "", err
+		}
+		h.from, h.to = tropic.PersonRole(fromRole), tropic.PersonRole(toRole)
+		hidden = append(hidden, h)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return "", err
+	}
+	var asked []string
+	for _, h := range hidden {
+		was, err := wasVictimOnCase(ctx, tx, h.caseID, h.id)
+		if err != nil {
+			return "", err
+		}
+		verdict, err := tropic.DecideRoleTransition(tropic.RoleTransition{Path: tropic.PathMerge, From: h.from, To: h.to, WasVictim: was,
+			Reason: reason, OwnerAgencyID: h.owner, OwnerAgency: h.ownerName}, actor)
+		if err != nil {
+			return "", err
+		}
+		if verdict != tropic.RoleNeedsSupervisor {
+			continue
+		}
+		asked = append(asked, h.ref)
+		var pending int
+		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM role_changes WHERE case_person_id = ? AND status = ?`, h.id, string(tropic.RoleChangeRequested)).Scan(&pending); err != nil {
+			return "", err
+		}
+		if pending > 0 {
+			continue
+		}
+		w, err := actorWho(ctx, tx, actor)
+		if err != nil {
+			return "", err
+		}
+		rc := &tropic.RoleChange{CasePersonID: h.id, From: h.from, To: h.to, Reason: "Asked by merging two records of this person: " + reason,
+			RequestedBy: w.String(), RequestedAt: tx.now, Status: tropic.RoleChangeRequested}
+		if err := insertRoleChange(ctx, tx, actor, h.caseID, rc); err != nil {
+			return "", err
+		}
+		if err := appendAudit(ctx, tx, actor, auditEntry{action: tropic.AuditRoleChangeAsked, objectType: "case", objectID: h.caseID,
+			detail: fmt.Sprintf("link %d: %s to %s: by merging person %d into %d", h.id, h.from, h.to, from, into)}); err != nil {
+			return "", err
+		}
+	}
+	return strings.Join(asked, " and "), nil
 }
 
 // mergePerson folds person from into person into, as Decide describes.

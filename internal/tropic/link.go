@@ -163,7 +163,10 @@ type MatchService interface {
 	Suggestions(ctx context.Context, actor Actor, caseRef string) ([]PersonSuggestion, error)
 	// Decide links, merges or rejects a suggestion on the actor's case. Link and
 	// merge need the other record to be visible; merge needs whole access to every
-	// case it is on. reason is required for reject and merge.
+	// case it is on. reason is required for reject and merge. A merge that would show
+	// a potential victim (or a person once one) on a case only as a suspect does not
+	// happen: it asks the owner's supervisors for that change of role (the request is
+	// kept) and answers ECONFLICT saying so (victim first).
 	Decide(ctx context.Context, actor Actor, caseRef string, matchID int64, d MatchDecision, reason string) error
 	// UndoMerge takes a merge back: the other record is restored on its cases.
 	UndoMerge(ctx context.Context, actor Actor, caseRef string, matchID int64, reason string) error

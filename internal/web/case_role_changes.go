@@ -134,6 +134,11 @@ func (s *Server) handleRoleChangeDecision() http.Handler {
 			s.renderRoleChanges(w, r, http.StatusUnprocessableEntity, id, note, fieldErrors(err, prefix, "note"), "")
 		case tropic.ECONFLICT:
 			s.renderRoleChanges(w, r, http.StatusConflict, id, note, []FieldError{{Message: tropic.ErrorMessage(err)}}, "")
+		case tropic.EFORBIDDEN:
+			// Four eyes (the supervisor asked for this change themselves), or a supervisor
+			// of an agency the case is shared with: the store says why. One who may not
+			// see the case was answered as for a missing request.
+			s.renderRoleChanges(w, r, http.StatusForbidden, id, note, []FieldError{{Message: tropic.ErrorMessage(err)}}, "")
 		default:
 			s.caseFail(w, r, err)
 		}
