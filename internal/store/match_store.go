@@ -494,7 +494,7 @@ func (s *MatchService) Suggestions(ctx context.Context, actor tropic.Actor, case
 			return nil, err
 		}
 		ps := tropic.PersonSuggestion{ID: m.id, PersonID: mine, PersonName: labels[mine], Status: m.status,
-			Probability: m.probability, Explanation: m.explanation, HeldBy: heldByAgencies(cases)}
+			Probability: m.probability, Band: tropic.BandOfProbability(m.probability), Explanation: m.explanation, HeldBy: heldByAgencies(cases)}
 		if m.decidedAt.Valid {
 			ps.DecidedAt = m.decidedAt.Time.UTC()
 		}
@@ -522,6 +522,14 @@ func (s *MatchService) Suggestions(ctx context.Context, actor tropic.Actor, case
 	if out, err = foldHidden(ctx, tx, out, hidden); err != nil {
 		return nil, err
 	}
+	// Hidden ones carry no probability now: best band first, then by probability, so
+	// that a hidden suggestion's place among the others tells no more than its band.
+	sort.SliceStable(out, func(i, j int) bool {
+		if bi, bj := bandRank[out[i].Band], bandRank[out[j].Band]; bi != bj {
+			return bi > bj
+		}
+		return out[i].Probability > out[j].Probability
+	})
 	if err := appendAudit(ctx, tx, actor, auditEntry{action: tropic.AuditMatchesViewed, objectType: "case", objectID: c.ID,
 		detail: c.Reference + suggestionsDetail(out)}); err != nil {
 		return nil, err
@@ -578,20 +586,26 @@ func foldHidden(ctx context.Context, tx *Tx, out []tropic.PersonSuggestion, hidd
 			continue
 		}
 		told[key] = true
-		ps.Explanation = ""
+		// Only what the coarse explanation says leaves the store: not the model's
+		// probability, whose value tells levels of one field apart.
+		var fields []tropic.FieldAgreement
 		if a, b := people[pair[0]], people[pair[1]]; a != nil && b != nil {
-			ps.Explanation = coarseExplanation(a.record(), b.record())
+			fields = coarseAgreement(a.record(), b.record())
 		}
+		ps.Probability, ps.Explanation, ps.Band = 0, tropic.CoarseExplanation(fields), tropic.CoarseBand(fields)
 		kept = append(kept, ps)
 	}
 	return kept, nil
 }
 
-// coarseExplanation says which fields of two person records agree, partly agree
-// or differ, and nothing more.
-func coarseExplanation(a, b *linkage.Record) string {
+// bandRank orders bands, strongest first.
+var bandRank = map[tropic.MatchBand]int{tropic.BandStrong: 3, tropic.BandLikely: 2, tropic.BandPossible: 1}
+
+// coarseAgreement says which fields of two person records agree, partly agree or
+// differ, and nothing more.
+func coarseAgreement(a, b *linkage.Record) []tropic.FieldAgreement {
 	v, _, _ := linkage.Compare(a, b)
-	var out []string
+	var out []tropic.FieldAgreement
 	for _, f := range []struct {
 		field       int
 		name        string
@@ -603,17 +617,18 @@ func coarseExplanation(a, b *linkage.Record) string {
 		{linkage.FPhone, "phone", linkage.TextExact, linkage.TextDifferent},
 		{linkage.FEmail, "e-mail", linkage.TextExact, linkage.TextDifferent},
 	} {
-		switch l := v.Level(f.field); l {
+		level := tropic.PartlyAgrees
+		switch v.Level(f.field) {
 		case 0:
+			continue
 		case f.exact:
-			out = append(out, f.name+" agrees")
+			level = tropic.Agrees
 		case f.diff:
-			out = append(out, f.name+" differs")
-		default:
-			out = append(out, f.name+" partly agrees")
+			level = tropic.Differs
 		}
+		out = append(out, tropic.FieldAgreement{Field: f.name, Level: level})
 	}
-	return strings.Join(out, "; ")
+	return out
 }
 
 // mergedPeople tells which of people are merged into another record.

@@ -115,8 +115,9 @@ type PersonSuggestion struct {
 	PersonID    int64 // on the viewer's case
 	PersonName  string
 	Status      MatchStatus
-	Probability float64
-	Explanation string // "same phone; given name similar 0.93; date of birth with day and month swapped"
+	Probability float64   // the model's; 0 when not Visible (it would tell levels of a field apart)
+	Band        MatchBand // from the probability; when not Visible, from the coarse explanation
+	Explanation string    // "same phone; given name similar 0.93; date of birth with day and month swapped"
 	Visible     bool
 	OtherID     int64    // the other person record, when visible
 	OtherName   string   // when visible
