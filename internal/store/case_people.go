@@ -561,7 +561,7 @@ func (s *CaseService) SetCoercedOffender(ctx context.Context, actor tropic.Actor
 	if err != nil {
 		return err
 	}
-	if err := mayChange(actor, c); err != nil {
+	if err := tropic.MayChange(actor, c); err != nil {
 		return err
 	}
 	if _, err := tx.Exec(ctx, `UPDATE case_people SET coerced_offender = ? WHERE id = ?`, coerced, cp.ID); err != nil {

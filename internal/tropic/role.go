@@ -64,8 +64,8 @@ func DecideRoleTransition(t RoleTransition, actor Actor) (RoleVerdict, error) {
 		}
 		return RoleAllowed, nil
 	case PathChange, PathAdd:
-		if actor.AgencyID != t.OwnerAgencyID {
-			return RoleRefused, Errorf(EFORBIDDEN, "Only %s can change this case. Ask them to make the change.", t.OwnerAgency)
+		if err := MayChange(actor, &Case{OwnerAgencyID: t.OwnerAgencyID, OwnerAgency: t.OwnerAgency}); err != nil {
+			return RoleRefused, err
 		}
 	case PathMerge, PathImport:
 	default:
