@@ -228,10 +228,10 @@ func (l *CaseLoader) Add(ctx context.Context, bc *BulkCase) error {
 			}
 			p.ID, p.OwnerAgencyID, p.Version = l.nextID("people"), c.OwnerAgencyID, 1
 			created := bulkTime(p.CreatedAt, opened)
-			k := personKeys(p.GivenName, p.FamilyName, p.Email)
+			k := l.db.personKeys(p.GivenName, p.FamilyName, p.Email)
 			l.add("people", p.ID, p.OwnerAgencyID, p.GivenName, p.FamilyName, tropic.FoldName(p.GivenName+" "+p.FamilyName), p.DateOfBirth, p.ApproxAge,
 				string(p.Gender), p.Nationality, p.Languages, p.Phone, p.PhoneE164, p.Email, p.ImmigrationStatus, p.Health, 1, created, created, nil, l.by,
-				k.emailNorm, k.nameKey, k.surnameKey, personKeysVersion)
+				k.EmailNorm, k.NameKey, k.SurnameKey, personKeysVersion)
 			l.terms(termPerson, p.ID, p.GivenName+" "+p.FamilyName)
 			for i, a := range p.Aliases {
 				id := l.nextID("person_aliases")
@@ -253,7 +253,7 @@ func (l *CaseLoader) Add(ctx context.Context, bc *BulkCase) error {
 			return fmt.Errorf("bulk business: %w", err)
 		}
 		b.ID = l.nextID("case_businesses")
-		l.add("case_businesses", b.ID, c.ID, b.Name, businessKey(b.Name), b.Kind, b.CompanyNumber, b.Address)
+		l.add("case_businesses", b.ID, c.ID, b.Name, l.db.businessKey(b.Name), b.Kind, b.CompanyNumber, b.Address)
 		l.terms(termBusiness, b.ID, b.Name)
 	}
 	for _, v := range bc.Vehicles {

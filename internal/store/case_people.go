@@ -339,14 +339,14 @@ func (s *CaseService) AddPerson(ctx context.Context, actor tropic.Actor, caseRef
 		return err
 	}
 	p.OwnerAgencyID, p.Version, p.CreatedAt, p.SensitiveHidden = c.OwnerAgencyID, 1, tx.now, false
-	k := personKeys(p.GivenName, p.FamilyName, p.Email)
+	k := s.db.personKeys(p.GivenName, p.FamilyName, p.Email)
 	p.ID, err = tx.insert(ctx, `INSERT INTO people (owner_agency_id, given_name, family_name, name_folded, date_of_birth, approx_age, gender,
 		nationality, languages, phone, phone_e164, email, immigration_status, health, version, created_at, updated_at, updated_by_user, updated_by,
 		email_norm, name_key, surname_key, keys_version)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		p.OwnerAgencyID, p.GivenName, p.FamilyName, tropic.FoldName(p.GivenName+" "+p.FamilyName), p.DateOfBirth, p.ApproxAge, string(p.Gender),
 		p.Nationality, p.Languages, p.Phone, p.PhoneE164, p.Email, p.ImmigrationStatus, p.Health, p.Version, tx.now, tx.now, nullID(actor.UserID), w.String(),
-		k.emailNorm, k.nameKey, k.surnameKey, personKeysVersion)
+		k.EmailNorm, k.NameKey, k.SurnameKey, personKeysVersion)
 	if err != nil {
 		return fmt.Errorf("add person: %w", err)
 	}
@@ -492,14 +492,14 @@ func (s *CaseService) UpdatePerson(ctx context.Context, actor tropic.Actor, p *t
 	if err != nil {
 		return err
 	}
-	k := personKeys(p.GivenName, p.FamilyName, p.Email)
+	k := s.db.personKeys(p.GivenName, p.FamilyName, p.Email)
 	res, err := tx.Exec(ctx, `UPDATE people SET given_name = ?, family_name = ?, name_folded = ?, date_of_birth = ?, approx_age = ?, gender = ?,
 		nationality = ?, languages = ?, phone = ?, phone_e164 = ?, email = ?, immigration_status = ?, health = ?,
 		email_norm = ?, name_key = ?, surname_key = ?, keys_version = ?,
 		version = version + 1, updated_at = ?, updated_by_user = ?, updated_by = ? WHERE id = ? AND version = ?`,
 		p.GivenName, p.FamilyName, tropic.FoldName(p.GivenName+" "+p.FamilyName), p.DateOfBirth, p.ApproxAge, string(p.Gender),
 		p.Nationality, p.Languages, p.Phone, p.PhoneE164, p.Email, p.ImmigrationStatus, p.Health,
-		k.emailNorm, k.nameKey, k.surnameKey, personKeysVersion, tx.now, nullID(actor.UserID), w.String(), p.ID, p.Version)
+		k.EmailNorm, k.NameKey, k.SurnameKey, personKeysVersion, tx.now, nullID(actor.UserID), w.String(), p.ID, p.Version)
 	if err != nil {
 		return fmt.Errorf("update person: %w", err)
 	}

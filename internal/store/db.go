@@ -18,6 +18,8 @@ import (
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
 	_ "modernc.org/sqlite"             // registers "sqlite"
+
+	"tropic/internal/tropic"
 )
 
 // Dialect is the SQL dialect of a database.
@@ -37,6 +39,7 @@ type DB struct {
 	read    *sql.DB
 	path    string // SQLite file path
 	now     func() time.Time
+	matcher tropic.PersonMatcher // Options.Matcher
 
 	// Prepared statements per pool, by query text. Preparing is a large part of a
 	// short statement's cost on SQLite; the writer is one connection, so a statement
@@ -110,6 +113,11 @@ type Options struct {
 	// commit survives a power cut too; the default (NORMAL) survives a crash of the
 	// process or the operating system's kill, and is several times faster.
 	SyncFull bool
+	// Matcher scores people and makes the keys people, businesses and reports are
+	// matched on (internal/linkage, wired by cmd/tropic). Services that write or
+	// match people, businesses or reports need it; migrating, verifying the audit
+	// chain and backing up do not.
+	Matcher tropic.PersonMatcher
 }
 
 // IsPostgresURL reports whether a TROPIC_DATABASE_URL names PostgreSQL.
@@ -120,7 +128,7 @@ func IsPostgresURL(s string) bool {
 // Open opens the database named by dsn: a SQLite file path, or a postgres:// URL.
 // It does not apply migrations; see Migrate.
 func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
-	db := &DB{now: opts.Now}
+	db := &DB{now: opts.Now, matcher: opts.Matcher}
 	if db.now == nil {
 		db.now = time.Now
 	}

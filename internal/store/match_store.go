@@ -5,13 +5,11 @@ import (
 	"database/sql"
 	"fmt"
 	"maps"
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
 	"time"
 
-	"tropic/internal/linkage"
 	"tropic/internal/tropic"
 )
 
@@ -67,12 +65,11 @@ func scanMatchPerson(sc interface{ Scan(...any) error }) (*matchPerson, error) {
 	return &p, err
 }
 
-func (p *matchPerson) record() *linkage.Record {
-	r := &linkage.Record{Given: p.given, Surname: p.family, DOB: linkage.ParseDOB(p.dob), Phone: p.phoneE164, Email: p.email}
+func (p *matchPerson) record() *tropic.PersonRecord {
+	r := &tropic.PersonRecord{Given: p.given, Family: p.family, DateOfBirth: p.dob, Phone: p.phoneE164, Email: p.email}
 	if r.Phone == "" {
 		r.Phone = p.phone
 	}
-	r.Prepare()
 	return r
 }
 
@@ -225,7 +222,8 @@ func matchPair(x, y int64) [2]int64 {
 // with its new score; a decided pair keeps its status, and is not scored again (a
 // rejected one is never suggested again). An open pair now below the threshold is
 // dropped: nobody decided on it, and the records no longer look alike.
-func rescorePersonMatches(ctx context.Context, tx *Tx, model *linkage.Model, caseID int64, onCase map[int64]bool) error {
+func rescorePersonMatches(ctx context.Context, tx *Tx, caseID int64, onCase map[int64]bool) error {
+	matcher := tx.db.personMatcher()
 	mine, err := loadMatchPeople(ctx, tx, keys(onCase))
 	if err != nil {
 		return err
@@ -292,46 +290,54 @@ func rescorePersonMatches(ctx context.Context, tx *Tx, model *linkage.Model, cas
 	for id := range mine {
 		others[id] = mine[id]
 	}
-	records := map[int64]*linkage.Record{}
-	record := func(id int64) *linkage.Record {
+	records := map[int64]*tropic.PersonRecord{}
+	record := func(id int64) *tropic.PersonRecord {
 		if records[id] == nil {
 			records[id] = others[id].record()
 		}
 		return records[id]
 	}
+	var pairs [][2]int64
+	var toScore []tropic.PersonPair
+	queued := map[[2]int64]bool{}
 	for _, id := range keys(candidates) {
 		for _, c := range keys(candidates[id]) {
-			if others[c] == nil || c == id {
+			if others[c] == nil || c == id || queued[matchPair(id, c)] {
 				continue
 			}
 			pair := matchPair(id, c)
+			queued[pair] = true
 			// Scored in the stored order, so the explanation reads the same from either case.
-			prob, why := model.Score(record(pair[0]), record(pair[1]))
-			if !nameEvidence(record(pair[0]), record(pair[1])) {
-				prob = 0 // shown as an exact link, not suggested as one person
+			pairs, toScore = append(pairs, pair), append(toScore, tropic.PersonPair{A: record(pair[0]), B: record(pair[1])})
+		}
+	}
+	threshold := matcher.Threshold()
+	for i, score := range matcher.ScorePairs(toScore) {
+		pair := pairs[i]
+		prob, why := score.Probability, score.Explanation
+		if !score.NameEvidence {
+			prob = 0 // shown as an exact link, not suggested as one person
+		}
+		s, known := status[pair]
+		switch {
+		case prob >= threshold && !known:
+			if _, err := tx.Exec(ctx, `INSERT INTO person_matches (person_a, person_b, probability, explanation, status, found_at)
+				VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (person_a, person_b) DO NOTHING`,
+				pair[0], pair[1], prob, why, string(tropic.MatchOpen), tx.now); err != nil {
+				return fmt.Errorf("store person match: %w", err)
 			}
-			why = strings.TrimSuffix(why, weightSuffix.FindString(why))
-			s, known := status[pair]
-			switch {
-			case prob >= model.Threshold && !known:
-				if _, err := tx.Exec(ctx, `INSERT INTO person_matches (person_a, person_b, probability, explanation, status, found_at)
-					VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (person_a, person_b) DO NOTHING`,
-					pair[0], pair[1], prob, why, string(tropic.MatchOpen), tx.now); err != nil {
-					return fmt.Errorf("store person match: %w", err)
-				}
-				status[pair] = tropic.MatchOpen
-			case prob >= model.Threshold && s == tropic.MatchOpen && scored[pair] != why:
-				if _, err := tx.Exec(ctx, `UPDATE person_matches SET probability = ?, explanation = ? WHERE person_a = ? AND person_b = ? AND status = ?`,
-					prob, why, pair[0], pair[1], string(tropic.MatchOpen)); err != nil {
-					return fmt.Errorf("update person match: %w", err)
-				}
-			case prob < model.Threshold && known && s == tropic.MatchOpen:
-				if _, err := tx.Exec(ctx, `DELETE FROM person_matches WHERE person_a = ? AND person_b = ? AND status = ?`,
-					pair[0], pair[1], string(tropic.MatchOpen)); err != nil {
-					return fmt.Errorf("drop person match: %w", err)
-				}
-				delete(status, pair)
+			status[pair] = tropic.MatchOpen
+		case prob >= threshold && s == tropic.MatchOpen && scored[pair] != why:
+			if _, err := tx.Exec(ctx, `UPDATE person_matches SET probability = ?, explanation = ? WHERE person_a = ? AND person_b = ? AND status = ?`,
+				prob, why, pair[0], pair[1], string(tropic.MatchOpen)); err != nil {
+				return fmt.Errorf("update person match: %w", err)
 			}
+		case prob < threshold && known && s == tropic.MatchOpen:
+			if _, err := tx.Exec(ctx, `DELETE FROM person_matches WHERE person_a = ? AND person_b = ? AND status = ?`,
+				pair[0], pair[1], string(tropic.MatchOpen)); err != nil {
+				return fmt.Errorf("drop person match: %w", err)
+			}
+			delete(status, pair)
 		}
 	}
 	return nil
@@ -444,7 +450,6 @@ func personLabels(ctx context.Context, tx *Tx, ids []int64) (map[int64]string, e
 // by its agency, with the explanation, which names fields and similarities and
 // never values. The read is audited, naming only what was told.
 func (s *MatchService) Suggestions(ctx context.Context, actor tropic.Actor, caseRef string) ([]tropic.PersonSuggestion, error) {
-	model := linkage.DefaultModel() // trained on first use: before the transaction, not inside it
 	tx, err := s.cases.db.beginTx(ctx)
 	if err != nil {
 		return nil, err
@@ -458,7 +463,7 @@ func (s *MatchService) Suggestions(ctx context.Context, actor tropic.Actor, case
 	if err != nil {
 		return nil, err
 	}
-	if err := rescorePersonMatches(ctx, tx, model, c.ID, onCase); err != nil {
+	if err := rescorePersonMatches(ctx, tx, c.ID, onCase); err != nil {
 		return nil, err
 	}
 	stored, err := loadMatchesOf(ctx, tx, keys(onCase), tropic.MatchOpen, tropic.MatchLinked, tropic.MatchMerged)
@@ -537,24 +542,6 @@ func (s *MatchService) Suggestions(ctx context.Context, actor tropic.Actor, case
 	return out, tx.Commit()
 }
 
-// weightSuffix is the model's weight at the end of an explanation: for those who
-// tune the model, not for caseworkers.
-var weightSuffix = regexp.MustCompile(` \(weight -?[0-9.]+\)$`)
-
-// nameEvidence says whether two person records' names agree enough to suggest they
-// are one person: neither name differs outright and at least one agrees at least in
-// part. A shared phone, e-mail or date of birth alone is told as an exact link, not
-// suggested: in this work one controller's phone is often on several victims'
-// records, and the model, trained on generated people, weighs a shared phone highly.
-func nameEvidence(a, b *linkage.Record) bool {
-	v, _, _ := linkage.Compare(a, b)
-	g, f := v.Level(linkage.FGiven), v.Level(linkage.FSurname)
-	if g == linkage.NameDifferent || f == linkage.NameDifferent {
-		return false
-	}
-	return g != 0 || f != 0
-}
-
 // foldHidden tells a hidden record as need to know allows: hit or no hit. Of the
 // suggestions for one person whose other record is held by one agency the viewer
 // may not see, only the best is kept, and its explanation says which fields agree,
@@ -590,7 +577,7 @@ func foldHidden(ctx context.Context, tx *Tx, out []tropic.PersonSuggestion, hidd
 		// probability, whose value tells levels of one field apart.
 		var fields []tropic.FieldAgreement
 		if a, b := people[pair[0]], people[pair[1]]; a != nil && b != nil {
-			fields = coarseAgreement(a.record(), b.record())
+			fields = tx.db.personMatcher().ScorePairs([]tropic.PersonPair{{A: a.record(), B: b.record()}})[0].Fields
 		}
 		ps.Probability, ps.Explanation, ps.Band = 0, tropic.CoarseExplanation(fields), tropic.CoarseBand(fields)
 		kept = append(kept, ps)
@@ -600,36 +587,6 @@ func foldHidden(ctx context.Context, tx *Tx, out []tropic.PersonSuggestion, hidd
 
 // bandRank orders bands, strongest first.
 var bandRank = map[tropic.MatchBand]int{tropic.BandStrong: 3, tropic.BandLikely: 2, tropic.BandPossible: 1}
-
-// coarseAgreement says which fields of two person records agree, partly agree or
-// differ, and nothing more.
-func coarseAgreement(a, b *linkage.Record) []tropic.FieldAgreement {
-	v, _, _ := linkage.Compare(a, b)
-	var out []tropic.FieldAgreement
-	for _, f := range []struct {
-		field       int
-		name        string
-		exact, diff int
-	}{
-		{linkage.FGiven, "given name", linkage.NameExact, linkage.NameDifferent},
-		{linkage.FSurname, "family name", linkage.NameExact, linkage.NameDifferent},
-		{linkage.FDOB, "date of birth", linkage.DOBExact, linkage.DOBDifferent},
-		{linkage.FPhone, "phone", linkage.TextExact, linkage.TextDifferent},
-		{linkage.FEmail, "e-mail", linkage.TextExact, linkage.TextDifferent},
-	} {
-		level := tropic.PartlyAgrees
-		switch v.Level(f.field) {
-		case 0:
-			continue
-		case f.exact:
-			level = tropic.Agrees
-		case f.diff:
-			level = tropic.Differs
-		}
-		out = append(out, tropic.FieldAgreement{Field: f.name, Level: level})
-	}
-	return out
-}
 
 // mergedPeople tells which of people are merged into another record.
 func mergedPeople(ctx context.Context, tx *Tx, people []int64) (map[int64]bool, error) {
