@@ -47,6 +47,12 @@ func TestAPIMergeCannotHideAPotentialVictimBehindASuspect(t *testing.T) {
 	wantContains(t, res.body, "supervisor")
 
 	wantContains(t, pageText(worker.get("/cases/"+first).body), "Potential victim")
+
+	// The page says the same, keeping what was typed.
+	page := worker.post("/cases/"+second+"/matches/"+strconv.FormatInt(id, 10), url.Values{"decision": {"merge"}, "reason": {"Same boy (page)"}})
+	wantStatus(t, page, http.StatusConflict)
+	wantContains(t, pageText(page.body), "the records were not merged", "Same boy (page)")
+
 	super := e.as(e.super)
 	wantContains(t, pageText(super.get("/cases/role-changes").body), "Anna Kowalska: Potential victim to Suspect", first, "Asked by merging two records")
 }
