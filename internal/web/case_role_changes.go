@@ -135,12 +135,30 @@ func (s *Server) handleRoleChangeDecision() http.Handler {
 		case tropic.ECONFLICT:
 			s.renderRoleChanges(w, r, http.StatusConflict, id, note, []FieldError{{Message: tropic.ErrorMessage(err)}}, "")
 		case tropic.EFORBIDDEN:
-			// Four eyes (the supervisor asked for this change themselves), or a supervisor
-			// of an agency the case is shared with: the store says why. One who may not
-			// see the case was answered as for a missing request.
-			s.renderRoleChanges(w, r, http.StatusForbidden, id, note, []FieldError{{Message: tropic.ErrorMessage(err)}}, "")
+			// Four eyes: a request of the supervisor's own agency that they asked for
+			// themselves is refused with the reason; any other agency's answers as missing.
+			if s.ownAgencyRoleChange(r, id) {
+				s.renderRoleChanges(w, r, http.StatusForbidden, id, note, []FieldError{{Message: tropic.ErrorMessage(err)}}, "")
+			} else {
+				s.caseFail(w, r, err)
+			}
 		default:
 			s.caseFail(w, r, err)
 		}
 	})
+}
+
+// ownAgencyRoleChange says whether change id is on a case of the user's agency (one
+// the role changes page lists them).
+func (s *Server) ownAgencyRoleChange(r *http.Request, id int64) bool {
+	changes, err := s.deps.Cases.FindRoleChanges(r.Context(), actorOf(r), true)
+	if err != nil {
+		return false
+	}
+	for _, rc := range changes {
+		if rc.ID == id {
+			return true
+		}
+	}
+	return false
 }
