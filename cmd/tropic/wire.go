@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"time"
 
+	"tropic/internal/linkage"
 	"tropic/internal/phone"
 	"tropic/internal/store"
 	"tropic/internal/web"
@@ -21,11 +22,15 @@ func databaseURL(e *env) string {
 }
 
 // openDB opens the database and, unless told not to, applies pending migrations. It
-// refuses a schema newer than this binary knows.
+// refuses a schema newer than this binary knows. The store matches people with the
+// default linkage model unless opts names another matcher.
 func openDB(ctx context.Context, dsn string, migrate bool, opts ...store.Options) (*store.DB, error) {
 	var o store.Options
 	if len(opts) > 0 {
 		o = opts[0]
+	}
+	if o.Matcher == nil {
+		o.Matcher = linkage.DefaultMatcher()
 	}
 	db, err := store.Open(ctx, dsn, o)
 	if err != nil {

@@ -4,7 +4,6 @@ import (
 	_ "embed"
 	"encoding/json"
 	"math/rand/v2"
-	"sync"
 )
 
 // The model the running service scores people with is trained on generated
@@ -14,7 +13,7 @@ import (
 // errors, phone formats and households met in practice.
 //
 // Training takes a fraction of a second (several under the race detector), so
-// the trained parameters are kept in default_model.json and read at first use.
+// the trained parameters are kept in default_model.json and read when wired.
 // TestLinkageDefaultModel retrains and fails when the file no longer matches
 // what trainDefault gives (after a change to the comparisons, the blocking, EM or
 // the generator); run it with -update to write the file again.
@@ -28,27 +27,20 @@ import (
 //go:embed default_model.json
 var defaultJSON []byte
 
-var (
-	defaultOnce  sync.Once
-	defaultModel *Model
-)
-
 // defaultRecords and defaultSeed make the training set of the default model.
 const (
 	defaultRecords = 5000
 	defaultSeed    = 1
 )
 
-// DefaultModel is the model the running service scores people with (see above).
+// DefaultModel is the model the running service scores people with (see above),
+// read afresh from the embedded file: the caller keeps it (no model is package state).
 func DefaultModel() *Model {
-	defaultOnce.Do(func() {
-		var m Model
-		if err := json.Unmarshal(defaultJSON, &m); err != nil {
-			panic("linkage: default_model.json: " + err.Error()) // embedded and tested
-		}
-		defaultModel = &m
-	})
-	return defaultModel
+	var m Model
+	if err := json.Unmarshal(defaultJSON, &m); err != nil {
+		panic("linkage: default_model.json: " + err.Error()) // embedded and tested
+	}
+	return &m
 }
 
 // trainDefault trains the default model from scratch.

@@ -206,21 +206,32 @@ func (l *CaseLoader) Add(ctx context.Context, bc *BulkCase) error {
 		nullTime(bulkTime(c.CrimeRecorded, time.Time{})), nil, version, updated, nil, l.by)
 	l.terms(termTitle, c.ID, c.Title)
 
+	onCase := map[*tropic.Person]tropic.PersonRole{}
 	for _, bp := range bc.People {
 		p := bp.Person
 		if !bp.Role.Valid() {
 			return fmt.Errorf("bulk case %q: role %q", c.Title, bp.Role)
 		}
+		// The victim-first rule as for any path; a person is on a case once.
+		verdict, err := tropic.DecideRoleTransition(tropic.RoleTransition{Path: tropic.PathImport, From: onCase[p], To: bp.Role,
+			WasVictim: onCase[p] == tropic.RolePotentialVictim, OwnerAgencyID: c.OwnerAgencyID, OwnerAgency: fmt.Sprintf("agency %d", c.OwnerAgencyID)}, tropic.Actor{})
+		if err != nil {
+			return fmt.Errorf("bulk case %q, person %q: %w", c.Title, p.FullName(), err)
+		}
+		if _, twice := onCase[p]; twice || verdict != tropic.RoleAllowed {
+			return fmt.Errorf("bulk case %q: person %q is on the case twice", c.Title, p.FullName())
+		}
+		onCase[p] = bp.Role
 		if p.ID == 0 {
 			if err := p.Validate(l.parsePhone, l.now); err != nil {
 				return fmt.Errorf("bulk person %q: %w", p.FullName(), err)
 			}
 			p.ID, p.OwnerAgencyID, p.Version = l.nextID("people"), c.OwnerAgencyID, 1
 			created := bulkTime(p.CreatedAt, opened)
-			k := personKeys(p.GivenName, p.FamilyName, p.Email)
+			k := l.db.personKeys(p.GivenName, p.FamilyName, p.Email)
 			l.add("people", p.ID, p.OwnerAgencyID, p.GivenName, p.FamilyName, tropic.FoldName(p.GivenName+" "+p.FamilyName), p.DateOfBirth, p.ApproxAge,
 				string(p.Gender), p.Nationality, p.Languages, p.Phone, p.PhoneE164, p.Email, p.ImmigrationStatus, p.Health, 1, created, created, nil, l.by,
-				k.emailNorm, k.nameKey, k.surnameKey, personKeysVersion)
+				k.EmailNorm, k.NameKey, k.SurnameKey, personKeysVersion)
 			l.terms(termPerson, p.ID, p.GivenName+" "+p.FamilyName)
 			for i, a := range p.Aliases {
 				id := l.nextID("person_aliases")
@@ -242,7 +253,7 @@ func (l *CaseLoader) Add(ctx context.Context, bc *BulkCase) error {
 			return fmt.Errorf("bulk business: %w", err)
 		}
 		b.ID = l.nextID("case_businesses")
-		l.add("case_businesses", b.ID, c.ID, b.Name, businessKey(b.Name), b.Kind, b.CompanyNumber, b.Address)
+		l.add("case_businesses", b.ID, c.ID, b.Name, l.db.businessKey(b.Name), b.Kind, b.CompanyNumber, b.Address)
 		l.terms(termBusiness, b.ID, b.Name)
 	}
 	for _, v := range bc.Vehicles {

@@ -21,7 +21,7 @@ func (s *CaseService) addPart(ctx context.Context, actor tropic.Actor, caseRef, 
 	if err != nil {
 		return err
 	}
-	if err := mayChange(actor, c); err != nil {
+	if err := tropic.MayChange(actor, c); err != nil {
 		return err
 	}
 	detail, err := insert(tx, c)
@@ -61,7 +61,7 @@ func (s *CaseService) AddBusiness(ctx context.Context, actor tropic.Actor, caseR
 	return s.addPart(ctx, actor, caseRef, tropic.AuditCaseBusinessAdded, func(tx *Tx, c *tropic.Case) (string, error) {
 		var err error
 		b.ID, err = tx.insert(ctx, `INSERT INTO case_businesses (case_id, name, name_folded, kind, company_number, address) VALUES (?, ?, ?, ?, ?, ?)`,
-			c.ID, b.Name, businessKey(b.Name), b.Kind, b.CompanyNumber, b.Address)
+			c.ID, b.Name, s.db.businessKey(b.Name), b.Kind, b.CompanyNumber, b.Address)
 		if err != nil {
 			return "", fmt.Errorf("add business: %w", err)
 		}

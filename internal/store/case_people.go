@@ -330,22 +330,23 @@ func (s *CaseService) AddPerson(ctx context.Context, actor tropic.Actor, caseRef
 	if err != nil {
 		return err
 	}
-	if err := mayChange(actor, c); err != nil {
-		return err
+	if _, err := tropic.DecideRoleTransition(tropic.RoleTransition{Path: tropic.PathAdd, To: role,
+		OwnerAgencyID: c.OwnerAgencyID, OwnerAgency: c.OwnerAgency}, actor); err != nil {
+		return err // a new record was never a potential victim here
 	}
 	w, err := actorWho(ctx, tx, actor)
 	if err != nil {
 		return err
 	}
 	p.OwnerAgencyID, p.Version, p.CreatedAt, p.SensitiveHidden = c.OwnerAgencyID, 1, tx.now, false
-	k := personKeys(p.GivenName, p.FamilyName, p.Email)
+	k := s.db.personKeys(p.GivenName, p.FamilyName, p.Email)
 	p.ID, err = tx.insert(ctx, `INSERT INTO people (owner_agency_id, given_name, family_name, name_folded, date_of_birth, approx_age, gender,
 		nationality, languages, phone, phone_e164, email, immigration_status, health, version, created_at, updated_at, updated_by_user, updated_by,
 		email_norm, name_key, surname_key, keys_version)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		p.OwnerAgencyID, p.GivenName, p.FamilyName, tropic.FoldName(p.GivenName+" "+p.FamilyName), p.DateOfBirth, p.ApproxAge, string(p.Gender),
 		p.Nationality, p.Languages, p.Phone, p.PhoneE164, p.Email, p.ImmigrationStatus, p.Health, p.Version, tx.now, tx.now, nullID(actor.UserID), w.String(),
-		k.emailNorm, k.nameKey, k.surnameKey, personKeysVersion)
+		k.EmailNorm, k.NameKey, k.SurnameKey, personKeysVersion)
 	if err != nil {
 		return fmt.Errorf("add person: %w", err)
 	}
@@ -430,8 +431,13 @@ func (s *CaseService) AddExistingPerson(ctx context.Context, actor tropic.Actor,
 	if err != nil {
 		return err
 	}
-	if err := mayChange(actor, c); err != nil {
+	// A person is on a case once (a record merged into them has no row of its own
+	// where they have none), so this puts them there, from no role.
+	if verdict, err := tropic.DecideRoleTransition(tropic.RoleTransition{Path: tropic.PathAdd, To: role,
+		OwnerAgencyID: c.OwnerAgencyID, OwnerAgency: c.OwnerAgency}, actor); err != nil {
 		return err
+	} else if verdict != tropic.RoleAllowed {
+		return tropic.Errorf(tropic.EFORBIDDEN, "Adding this person in this role needs a supervisor.")
 	}
 	pcs, err := s.personCases(ctx, tx, actor, personID)
 	if err != nil {
@@ -486,14 +492,14 @@ func (s *CaseService) UpdatePerson(ctx context.Context, actor tropic.Actor, p *t
 	if err != nil {
 		return err
 	}
-	k := personKeys(p.GivenName, p.FamilyName, p.Email)
+	k := s.db.personKeys(p.GivenName, p.FamilyName, p.Email)
 	res, err := tx.Exec(ctx, `UPDATE people SET given_name = ?, family_name = ?, name_folded = ?, date_of_birth = ?, approx_age = ?, gender = ?,
 		nationality = ?, languages = ?, phone = ?, phone_e164 = ?, email = ?, immigration_status = ?, health = ?,
 		email_norm = ?, name_key = ?, surname_key = ?, keys_version = ?,
 		version = version + 1, updated_at = ?, updated_by_user = ?, updated_by = ? WHERE id = ? AND version = ?`,
 		p.GivenName, p.FamilyName, tropic.FoldName(p.GivenName+" "+p.FamilyName), p.DateOfBirth, p.ApproxAge, string(p.Gender),
 		p.Nationality, p.Languages, p.Phone, p.PhoneE164, p.Email, p.ImmigrationStatus, p.Health,
-		k.emailNorm, k.nameKey, k.surnameKey, personKeysVersion, tx.now, nullID(actor.UserID), w.String(), p.ID, p.Version)
+		k.EmailNorm, k.NameKey, k.SurnameKey, personKeysVersion, tx.now, nullID(actor.UserID), w.String(), p.ID, p.Version)
 	if err != nil {
 		return fmt.Errorf("update person: %w", err)
 	}
@@ -555,7 +561,7 @@ func (s *CaseService) SetCoercedOffender(ctx context.Context, actor tropic.Actor
 	if err != nil {
 		return err
 	}
-	if err := mayChange(actor, c); err != nil {
+	if err := tropic.MayChange(actor, c); err != nil {
 		return err
 	}
 	if _, err := tx.Exec(ctx, `UPDATE case_people SET coerced_offender = ? WHERE id = ?`, coerced, cp.ID); err != nil {
@@ -589,28 +595,16 @@ func (s *CaseService) ChangeRole(ctx context.Context, actor tropic.Actor, casePe
 	if err != nil {
 		return nil, err
 	}
-	if err := mayChange(actor, c); err != nil {
+	was, err := wasVictimOnCase(ctx, tx, c.ID, cp.ID)
+	if err != nil {
 		return nil, err
 	}
-	if cp.Role == to {
-		return nil, &tropic.Error{Code: tropic.EINVALID, Message: "The person already has this role",
-			Fields: map[string]string{"role": "The person is already recorded as " + strings.ToLower(to.Label())}}
+	verdict, err := tropic.DecideRoleTransition(tropic.RoleTransition{Path: tropic.PathChange, From: cp.Role, To: to, WasVictim: was,
+		Reason: reason, OwnerAgencyID: c.OwnerAgencyID, OwnerAgency: c.OwnerAgency}, actor)
+	if err != nil {
+		return nil, err
 	}
-	needs := tropic.NeedsApproval(cp.Role, to)
-	if !needs && to == tropic.RoleSuspect {
-		// Once a potential victim on this case, always a supervisor's decision: a detour
-		// through another role (victim, then witness, then suspect) must not avoid it.
-		var was int
-		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM role_changes WHERE case_person_id = ? AND from_role = ? AND status = ?`,
-			cp.ID, string(tropic.RolePotentialVictim), string(tropic.RoleChangeApproved)).Scan(&was); err != nil {
-			return nil, err
-		}
-		needs = was > 0
-	}
-	if needs && reason == "" {
-		return nil, &tropic.Error{Code: tropic.EINVALID, Message: "Enter why this potential victim should be treated as a suspect",
-			Fields: map[string]string{"reason": "Enter why this potential victim should be treated as a suspect; a supervisor will decide"}}
-	}
+	needs := verdict == tropic.RoleNeedsSupervisor
 	var pending int
 	if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM role_changes WHERE case_person_id = ? AND status = ?`, cp.ID, string(tropic.RoleChangeRequested)).Scan(&pending); err != nil {
 		return nil, err
@@ -625,20 +619,15 @@ func (s *CaseService) ChangeRole(ctx context.Context, actor tropic.Actor, casePe
 	rc := &tropic.RoleChange{CasePersonID: cp.ID, CaseReference: c.Reference, From: cp.Role, To: to, Reason: reason,
 		RequestedBy: w.String(), RequestedAt: tx.now, Status: tropic.RoleChangeRequested}
 	action := tropic.AuditRoleChangeAsked
-	var decidedBy any
 	if !needs {
-		rc.Status, rc.DecidedBy, rc.DecidedAt, decidedBy = tropic.RoleChangeApproved, w.String(), tx.now, nullID(actor.UserID)
+		rc.Status, rc.DecidedBy, rc.DecidedAt = tropic.RoleChangeApproved, w.String(), tx.now
 		action = tropic.AuditRoleChanged
 		if _, err := tx.Exec(ctx, `UPDATE case_people SET role = ? WHERE id = ?`, string(to), cp.ID); err != nil {
 			return nil, fmt.Errorf("change role: %w", err)
 		}
 	}
-	rc.ID, err = tx.insert(ctx, `INSERT INTO role_changes (case_person_id, case_id, from_role, to_role, reason, requested_by_user, requested_by, requested_at,
-		status, decided_by_user, decided_by, decided_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		cp.ID, c.ID, string(rc.From), string(rc.To), rc.Reason, nullID(actor.UserID), rc.RequestedBy, rc.RequestedAt,
-		string(rc.Status), decidedBy, rc.DecidedBy, nullTime(rc.DecidedAt))
-	if err != nil {
-		return nil, fmt.Errorf("record role change: %w", err)
+	if err := insertRoleChange(ctx, tx, actor, c.ID, rc); err != nil {
+		return nil, err
 	}
 	var given, family string
 	if err := tx.QueryRow(ctx, `SELECT p.given_name, p.family_name FROM people p JOIN case_people cp ON cp.person_id = p.id WHERE cp.id = ?`, cp.ID).
@@ -651,6 +640,64 @@ func (s *CaseService) ChangeRole(ctx context.Context, actor tropic.Actor, casePe
 		return nil, err
 	}
 	return rc, tx.Commit()
+}
+
+// insertRoleChange records rc on case caseID, asked by actor (and decided by them
+// when it is approved already).
+func insertRoleChange(ctx context.Context, tx *Tx, actor tropic.Actor, caseID int64, rc *tropic.RoleChange) error {
+	var decidedBy any
+	if rc.Status == tropic.RoleChangeApproved {
+		decidedBy = nullID(actor.UserID)
+	}
+	var err error
+	rc.ID, err = tx.insert(ctx, `INSERT INTO role_changes (case_person_id, case_id, from_role, to_role, reason, requested_by_user, requested_by, requested_at,
+		status, decided_by_user, decided_by, decided_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		rc.CasePersonID, caseID, string(rc.From), string(rc.To), rc.Reason, nullID(actor.UserID), rc.RequestedBy, rc.RequestedAt,
+		string(rc.Status), decidedBy, rc.DecidedBy, nullTime(rc.DecidedAt))
+	if err != nil {
+		return fmt.Errorf("record role change: %w", err)
+	}
+	return nil
+}
+
+// recordsOf is a person and every record merged into it, directly or through
+// earlier merges: their rows on a case are the person's there, shown or hidden.
+func recordsOf(ctx context.Context, tx *Tx, personID int64) ([]int64, error) {
+	out, next := []int64{personID}, []int64{personID}
+	for range 50 { // a chain of merges is short; the bound only guards against a cycle
+		ph, args := inList(next)
+		ids, err := queryIDs(ctx, tx, `SELECT id FROM people WHERE merged_into IN (`+ph+`) ORDER BY id`, args...)
+		if err != nil {
+			return nil, fmt.Errorf("find merged records: %w", err)
+		}
+		if len(ids) == 0 {
+			break
+		}
+		out, next = append(out, ids...), ids
+	}
+	return out, nil
+}
+
+// wasVictimOnCase tells whether the person of row casePersonID, by any of its records,
+// is or was recorded as a potential victim on the row's case: a row in that role now,
+// or one changed from it with approval.
+func wasVictimOnCase(ctx context.Context, tx *Tx, caseID, casePersonID int64) (bool, error) {
+	var person int64
+	if err := tx.QueryRow(ctx, `SELECT person_id FROM case_people WHERE id = ?`, casePersonID).Scan(&person); err != nil {
+		return false, fmt.Errorf("find case person: %w", mapError(err))
+	}
+	records, err := recordsOf(ctx, tx, person)
+	if err != nil {
+		return false, err
+	}
+	ph, args := inList(records)
+	var n int
+	if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM case_people cp WHERE cp.case_id = ? AND cp.person_id IN (`+ph+`)
+		AND (cp.role = ? OR EXISTS (SELECT 1 FROM role_changes rc WHERE rc.case_person_id = cp.id AND rc.from_role = ? AND rc.status = ?))`,
+		append(append([]any{caseID}, args...), string(tropic.RolePotentialVictim), string(tropic.RolePotentialVictim), string(tropic.RoleChangeApproved))...).Scan(&n); err != nil {
+		return false, fmt.Errorf("read role history: %w", err)
+	}
+	return n > 0, nil
 }
 
 // DecideRoleChange approves or declines a requested change: supervisors of the owner only.
@@ -668,7 +715,8 @@ func (s *CaseService) DecideRoleChange(ctx context.Context, actor tropic.Actor, 
 	defer tx.Rollback()
 	notFound := tropic.Errorf(tropic.ENOTFOUND, "Role change not found.")
 	var caseID int64
-	if err := tx.QueryRow(ctx, `SELECT case_id FROM role_changes WHERE id = ?`, changeID).Scan(&caseID); err != nil {
+	var requestedBy sql.NullInt64
+	if err := tx.QueryRow(ctx, `SELECT case_id, requested_by_user FROM role_changes WHERE id = ?`, changeID).Scan(&caseID, &requestedBy); err != nil {
 		if tropic.ErrorCode(mapError(err)) == tropic.ENOTFOUND {
 			return notFound
 		}
@@ -678,9 +726,6 @@ func (s *CaseService) DecideRoleChange(ctx context.Context, actor tropic.Actor, 
 	if err != nil {
 		return err
 	}
-	if !tropic.IsOwnerSupervisor(actor, c.OwnerAgencyID) {
-		return tropic.Errorf(tropic.EFORBIDDEN, "Only a supervisor at %s can decide a change of role.", c.OwnerAgency)
-	}
 	rcs, err := loadRoleChanges(ctx, tx, `rc.id = ?`, changeID)
 	if err != nil {
 		return err
@@ -689,6 +734,14 @@ func (s *CaseService) DecideRoleChange(ctx context.Context, actor tropic.Actor, 
 		return notFound
 	}
 	rc := rcs[0]
+	path := tropic.PathDecline
+	if approve {
+		path = tropic.PathApprove
+	}
+	if _, err := tropic.DecideRoleTransition(tropic.RoleTransition{Path: path, From: rc.From, To: rc.To, OwnerAgencyID: c.OwnerAgencyID,
+		OwnerAgency: c.OwnerAgency, RequestedBy: requestedBy.Int64}, actor); err != nil {
+		return err
+	}
 	if rc.Status != tropic.RoleChangeRequested {
 		return tropic.Errorf(tropic.ECONFLICT, "This request has already been decided.")
 	}

@@ -42,6 +42,7 @@ type DB struct {
 	// auditKeys hashes new audit events and verifies keyed ones; nil writes unkeyed
 	// events, and only while the chain is unkeyed (decision 18).
 	auditKeys *tropic.AuditKeyring
+	matcher   tropic.PersonMatcher // Options.Matcher
 
 	// Prepared statements per pool, by query text. Preparing is a large part of a
 	// short statement's cost on SQLite; the writer is one connection, so a statement
@@ -119,6 +120,11 @@ type Options struct {
 	// checkpoints are signed with it. Without it the store writes unkeyed events while
 	// the chain has no keyed event, and refuses to write once it has (tests, tools).
 	AuditKeys *tropic.AuditKeyring
+	// Matcher scores people and makes the keys people, businesses and reports are
+	// matched on (internal/linkage, wired by cmd/tropic). Services that write or
+	// match people, businesses or reports need it; migrating, verifying the audit
+	// chain and backing up do not.
+	Matcher tropic.PersonMatcher
 }
 
 // IsPostgresURL reports whether a TROPIC_DATABASE_URL names PostgreSQL.
@@ -129,7 +135,7 @@ func IsPostgresURL(s string) bool {
 // Open opens the database named by dsn: a SQLite file path, or a postgres:// URL.
 // It does not apply migrations; see Migrate.
 func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
-	db := &DB{now: opts.Now, auditKeys: opts.AuditKeys}
+	db := &DB{now: opts.Now, auditKeys: opts.AuditKeys, matcher: opts.Matcher}
 	if db.now == nil {
 		db.now = time.Now
 	}

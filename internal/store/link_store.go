@@ -136,7 +136,7 @@ func (s *LinkService) FindReportLinks(ctx context.Context, actor tropic.Actor, r
 	}
 	ids.add(tropic.LinkPostcode, r.Location.Postcode, r.Location.Postcode)
 	for _, b := range r.Businesses {
-		ids.add(tropic.LinkBusiness, b, businessKey(b))
+		ids.add(tropic.LinkBusiness, b, s.cases.db.businessKey(b))
 	}
 	links, err := s.match(ctx, tx, actor, ids, 0, r.ID, nil)
 	if err != nil {

@@ -5,13 +5,11 @@ import (
 	"database/sql"
 	"fmt"
 	"maps"
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
 	"time"
 
-	"tropic/internal/linkage"
 	"tropic/internal/tropic"
 )
 
@@ -67,12 +65,11 @@ func scanMatchPerson(sc interface{ Scan(...any) error }) (*matchPerson, error) {
 	return &p, err
 }
 
-func (p *matchPerson) record() *linkage.Record {
-	r := &linkage.Record{Given: p.given, Surname: p.family, DOB: linkage.ParseDOB(p.dob), Phone: p.phoneE164, Email: p.email}
+func (p *matchPerson) record() *tropic.PersonRecord {
+	r := &tropic.PersonRecord{Given: p.given, Family: p.family, DateOfBirth: p.dob, Phone: p.phoneE164, Email: p.email}
 	if r.Phone == "" {
 		r.Phone = p.phone
 	}
-	r.Prepare()
 	return r
 }
 
@@ -225,7 +222,8 @@ func matchPair(x, y int64) [2]int64 {
 // with its new score; a decided pair keeps its status, and is not scored again (a
 // rejected one is never suggested again). An open pair now below the threshold is
 // dropped: nobody decided on it, and the records no longer look alike.
-func rescorePersonMatches(ctx context.Context, tx *Tx, model *linkage.Model, caseID int64, onCase map[int64]bool) error {
+func rescorePersonMatches(ctx context.Context, tx *Tx, caseID int64, onCase map[int64]bool) error {
+	matcher := tx.db.personMatcher()
 	mine, err := loadMatchPeople(ctx, tx, keys(onCase))
 	if err != nil {
 		return err
@@ -292,46 +290,54 @@ func rescorePersonMatches(ctx context.Context, tx *Tx, model *linkage.Model, cas
 	for id := range mine {
 		others[id] = mine[id]
 	}
-	records := map[int64]*linkage.Record{}
-	record := func(id int64) *linkage.Record {
+	records := map[int64]*tropic.PersonRecord{}
+	record := func(id int64) *tropic.PersonRecord {
 		if records[id] == nil {
 			records[id] = others[id].record()
 		}
 		return records[id]
 	}
+	var pairs [][2]int64
+	var toScore []tropic.PersonPair
+	queued := map[[2]int64]bool{}
 	for _, id := range keys(candidates) {
 		for _, c := range keys(candidates[id]) {
-			if others[c] == nil || c == id {
+			if others[c] == nil || c == id || queued[matchPair(id, c)] {
 				continue
 			}
 			pair := matchPair(id, c)
+			queued[pair] = true
 			// Scored in the stored order, so the explanation reads the same from either case.
-			prob, why := model.Score(record(pair[0]), record(pair[1]))
-			if !nameEvidence(record(pair[0]), record(pair[1])) {
-				prob = 0 // shown as an exact link, not suggested as one person
+			pairs, toScore = append(pairs, pair), append(toScore, tropic.PersonPair{A: record(pair[0]), B: record(pair[1])})
+		}
+	}
+	threshold := matcher.Threshold()
+	for i, score := range matcher.ScorePairs(toScore) {
+		pair := pairs[i]
+		prob, why := score.Probability, score.Explanation
+		if !score.NameEvidence {
+			prob = 0 // shown as an exact link, not suggested as one person
+		}
+		s, known := status[pair]
+		switch {
+		case prob >= threshold && !known:
+			if _, err := tx.Exec(ctx, `INSERT INTO person_matches (person_a, person_b, probability, explanation, status, found_at)
+				VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (person_a, person_b) DO NOTHING`,
+				pair[0], pair[1], prob, why, string(tropic.MatchOpen), tx.now); err != nil {
+				return fmt.Errorf("store person match: %w", err)
 			}
-			why = strings.TrimSuffix(why, weightSuffix.FindString(why))
-			s, known := status[pair]
-			switch {
-			case prob >= model.Threshold && !known:
-				if _, err := tx.Exec(ctx, `INSERT INTO person_matches (person_a, person_b, probability, explanation, status, found_at)
-					VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (person_a, person_b) DO NOTHING`,
-					pair[0], pair[1], prob, why, string(tropic.MatchOpen), tx.now); err != nil {
-					return fmt.Errorf("store person match: %w", err)
-				}
-				status[pair] = tropic.MatchOpen
-			case prob >= model.Threshold && s == tropic.MatchOpen && scored[pair] != why:
-				if _, err := tx.Exec(ctx, `UPDATE person_matches SET probability = ?, explanation = ? WHERE person_a = ? AND person_b = ? AND status = ?`,
-					prob, why, pair[0], pair[1], string(tropic.MatchOpen)); err != nil {
-					return fmt.Errorf("update person match: %w", err)
-				}
-			case prob < model.Threshold && known && s == tropic.MatchOpen:
-				if _, err := tx.Exec(ctx, `DELETE FROM person_matches WHERE person_a = ? AND person_b = ? AND status = ?`,
-					pair[0], pair[1], string(tropic.MatchOpen)); err != nil {
-					return fmt.Errorf("drop person match: %w", err)
-				}
-				delete(status, pair)
+			status[pair] = tropic.MatchOpen
+		case prob >= threshold && s == tropic.MatchOpen && scored[pair] != why:
+			if _, err := tx.Exec(ctx, `UPDATE person_matches SET probability = ?, explanation = ? WHERE person_a = ? AND person_b = ? AND status = ?`,
+				prob, why, pair[0], pair[1], string(tropic.MatchOpen)); err != nil {
+				return fmt.Errorf("update person match: %w", err)
 			}
+		case prob < threshold && known && s == tropic.MatchOpen:
+			if _, err := tx.Exec(ctx, `DELETE FROM person_matches WHERE person_a = ? AND person_b = ? AND status = ?`,
+				pair[0], pair[1], string(tropic.MatchOpen)); err != nil {
+				return fmt.Errorf("drop person match: %w", err)
+			}
+			delete(status, pair)
 		}
 	}
 	return nil
@@ -444,7 +450,6 @@ func personLabels(ctx context.Context, tx *Tx, ids []int64) (map[int64]string, e
 // by its agency, with the explanation, which names fields and similarities and
 // never values. The read is audited, naming only what was told.
 func (s *MatchService) Suggestions(ctx context.Context, actor tropic.Actor, caseRef string) ([]tropic.PersonSuggestion, error) {
-	model := linkage.DefaultModel() // trained on first use: before the transaction, not inside it
 	tx, err := s.cases.db.beginTx(ctx)
 	if err != nil {
 		return nil, err
@@ -458,7 +463,7 @@ func (s *MatchService) Suggestions(ctx context.Context, actor tropic.Actor, case
 	if err != nil {
 		return nil, err
 	}
-	if err := rescorePersonMatches(ctx, tx, model, c.ID, onCase); err != nil {
+	if err := rescorePersonMatches(ctx, tx, c.ID, onCase); err != nil {
 		return nil, err
 	}
 	stored, err := loadMatchesOf(ctx, tx, keys(onCase), tropic.MatchOpen, tropic.MatchLinked, tropic.MatchMerged)
@@ -494,7 +499,7 @@ func (s *MatchService) Suggestions(ctx context.Context, actor tropic.Actor, case
 			return nil, err
 		}
 		ps := tropic.PersonSuggestion{ID: m.id, PersonID: mine, PersonName: labels[mine], Status: m.status,
-			Probability: m.probability, Explanation: m.explanation, HeldBy: heldByAgencies(cases)}
+			Probability: m.probability, Band: tropic.BandOfProbability(m.probability), Explanation: m.explanation, HeldBy: heldByAgencies(cases)}
 		if m.decidedAt.Valid {
 			ps.DecidedAt = m.decidedAt.Time.UTC()
 		}
@@ -522,29 +527,19 @@ func (s *MatchService) Suggestions(ctx context.Context, actor tropic.Actor, case
 	if out, err = foldHidden(ctx, tx, out, hidden); err != nil {
 		return nil, err
 	}
+	// Hidden ones carry no probability now: best band first, then by probability, so
+	// that a hidden suggestion's place among the others tells no more than its band.
+	sort.SliceStable(out, func(i, j int) bool {
+		if bi, bj := bandRank[out[i].Band], bandRank[out[j].Band]; bi != bj {
+			return bi > bj
+		}
+		return out[i].Probability > out[j].Probability
+	})
 	if err := appendAudit(ctx, tx, actor, auditEntry{action: tropic.AuditMatchesViewed, objectType: "case", objectID: c.ID,
 		detail: c.Reference + suggestionsDetail(out)}); err != nil {
 		return nil, err
 	}
 	return out, tx.Commit()
-}
-
-// weightSuffix is the model's weight at the end of an explanation: for those who
-// tune the model, not for caseworkers.
-var weightSuffix = regexp.MustCompile(` \(weight -?[0-9.]+\)$`)
-
-// nameEvidence says whether two person records' names agree enough to suggest they
-// are one person: neither name differs outright and at least one agrees at least in
-// part. A shared phone, e-mail or date of birth alone is told as an exact link, not
-// suggested: in this work one controller's phone is often on several victims'
-// records, and the model, trained on generated people, weighs a shared phone highly.
-func nameEvidence(a, b *linkage.Record) bool {
-	v, _, _ := linkage.Compare(a, b)
-	g, f := v.Level(linkage.FGiven), v.Level(linkage.FSurname)
-	if g == linkage.NameDifferent || f == linkage.NameDifferent {
-		return false
-	}
-	return g != 0 || f != 0
 }
 
 // foldHidden tells a hidden record as need to know allows: hit or no hit. Of the
@@ -578,43 +573,20 @@ func foldHidden(ctx context.Context, tx *Tx, out []tropic.PersonSuggestion, hidd
 			continue
 		}
 		told[key] = true
-		ps.Explanation = ""
+		// Only what the coarse explanation says leaves the store: not the model's
+		// probability, whose value tells levels of one field apart.
+		var fields []tropic.FieldAgreement
 		if a, b := people[pair[0]], people[pair[1]]; a != nil && b != nil {
-			ps.Explanation = coarseExplanation(a.record(), b.record())
+			fields = tx.db.personMatcher().ScorePairs([]tropic.PersonPair{{A: a.record(), B: b.record()}})[0].Fields
 		}
+		ps.Probability, ps.Explanation, ps.Band = 0, tropic.CoarseExplanation(fields), tropic.CoarseBand(fields)
 		kept = append(kept, ps)
 	}
 	return kept, nil
 }
 
-// coarseExplanation says which fields of two person records agree, partly agree
-// or differ, and nothing more.
-func coarseExplanation(a, b *linkage.Record) string {
-	v, _, _ := linkage.Compare(a, b)
-	var out []string
-	for _, f := range []struct {
-		field       int
-		name        string
-		exact, diff int
-	}{
-		{linkage.FGiven, "given name", linkage.NameExact, linkage.NameDifferent},
-		{linkage.FSurname, "family name", linkage.NameExact, linkage.NameDifferent},
-		{linkage.FDOB, "date of birth", linkage.DOBExact, linkage.DOBDifferent},
-		{linkage.FPhone, "phone", linkage.TextExact, linkage.TextDifferent},
-		{linkage.FEmail, "e-mail", linkage.TextExact, linkage.TextDifferent},
-	} {
-		switch l := v.Level(f.field); l {
-		case 0:
-		case f.exact:
-			out = append(out, f.name+" agrees")
-		case f.diff:
-			out = append(out, f.name+" differs")
-		default:
-			out = append(out, f.name+" partly agrees")
-		}
-	}
-	return strings.Join(out, "; ")
-}
+// bandRank orders bands, strongest first.
+var bandRank = map[tropic.MatchBand]int{tropic.BandStrong: 3, tropic.BandLikely: 2, tropic.BandPossible: 1}
 
 // mergedPeople tells which of people are merged into another record.
 func mergedPeople(ctx context.Context, tx *Tx, people []int64) (map[int64]bool, error) {
@@ -733,7 +705,7 @@ func (s *MatchService) Decide(ctx context.Context, actor tropic.Actor, caseRef s
 	if !tropic.CaseWorker(actor) {
 		return tropic.Errorf(tropic.EFORBIDDEN, "Only caseworkers and supervisors can decide on suggested matches.")
 	}
-	if err := mayChange(actor, c); err != nil { // the owner decides who is on its case
+	if err := tropic.MayChange(actor, c); err != nil { // the owner decides who is on its case
 		return err
 	}
 	m, mine, other, err := matchOnCase(ctx, tx, c, matchID)
@@ -776,6 +748,16 @@ func (s *MatchService) Decide(ctx context.Context, actor tropic.Actor, caseRef s
 				return err
 			} else if agency != "" {
 				return tropic.Errorf(tropic.EFORBIDDEN, "Merging would show %s this person's details from your agency's cases, which it may not see. Link the records instead.", agency)
+			}
+			if asked, err := s.mergeHidesRoles(ctx, tx, actor, other, mine, reason); err != nil {
+				return err
+			} else if asked != "" {
+				// The requests stand; the merge waits for the supervisor.
+				if err := tx.Commit(); err != nil {
+					return err
+				}
+				return tropic.Errorf(tropic.ECONFLICT, "Merging would show a potential victim only as a suspect on %s, so the records were not merged. "+
+					"A supervisor of the agency that owns the case has been asked to approve the change of role; merge again once they have.", asked)
 			}
 			if err := mergePerson(ctx, tx, m.id, other, mine); err != nil {
 				return err
@@ -929,6 +911,78 @@ func (s *MatchService) mergeWouldDisclose(ctx context.Context, tx *Tx, from, int
 	return "", nil
 }
 
+// mergeHidesRoles asks the victim-first rule about each row of person from that a
+// merge into person into would hide behind into's row on the same case: the person
+// would then show there only in into's role. A change that needs a supervisor
+// becomes a request on the hidden row (unless one is waiting already), and the
+// references of those cases are returned: the merge must not happen yet.
+func (s *MatchService) mergeHidesRoles(ctx context.Context, tx *Tx, actor tropic.Actor, from, into int64, reason string) (string, error) {
+	rows, err := tx.Query(ctx, `SELECT h.id, h.role, k.role, c.id, c.reference, c.owner_agency_id, a.name
+		FROM case_people h JOIN case_people k ON k.case_id = h.case_id AND k.person_id = ?
+		JOIN cases c ON c.id = h.case_id JOIN agencies a ON a.id = c.owner_agency_id
+		WHERE h.person_id = ? ORDER BY h.id`, into, from)
+	if err != nil {
+		return "", fmt.Errorf("find rows a merge hides: %w", err)
+	}
+	type hiddenRow struct {
+		id, caseID, owner int64
+		from, to          tropic.PersonRole
+		ref, ownerName    string
+	}
+	var hidden []hiddenRow
+	for rows.Next() {
+		var h hiddenRow
+		var fromRole, toRole string
+		if err := rows.Scan(&h.id, &fromRole, &toRole, &h.caseID, &h.ref, &h.owner, &h.ownerName); err != nil {
+			rows.Close()
+			return "", err
+		}
+		h.from, h.to = tropic.PersonRole(fromRole), tropic.PersonRole(toRole)
+		hidden = append(hidden, h)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return "", err
+	}
+	var asked []string
+	for _, h := range hidden {
+		was, err := wasVictimOnCase(ctx, tx, h.caseID, h.id)
+		if err != nil {
+			return "", err
+		}
+		verdict, err := tropic.DecideRoleTransition(tropic.RoleTransition{Path: tropic.PathMerge, From: h.from, To: h.to, WasVictim: was,
+			Reason: reason, OwnerAgencyID: h.owner, OwnerAgency: h.ownerName}, actor)
+		if err != nil {
+			return "", err
+		}
+		if verdict != tropic.RoleNeedsSupervisor {
+			continue
+		}
+		asked = append(asked, h.ref)
+		var pending int
+		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM role_changes WHERE case_person_id = ? AND status = ?`, h.id, string(tropic.RoleChangeRequested)).Scan(&pending); err != nil {
+			return "", err
+		}
+		if pending > 0 {
+			continue
+		}
+		w, err := actorWho(ctx, tx, actor)
+		if err != nil {
+			return "", err
+		}
+		rc := &tropic.RoleChange{CasePersonID: h.id, From: h.from, To: h.to, Reason: "Asked by merging two records of this person: " + reason,
+			RequestedBy: w.String(), RequestedAt: tx.now, Status: tropic.RoleChangeRequested}
+		if err := insertRoleChange(ctx, tx, actor, h.caseID, rc); err != nil {
+			return "", err
+		}
+		if err := appendAudit(ctx, tx, actor, auditEntry{action: tropic.AuditRoleChangeAsked, objectType: "case", objectID: h.caseID,
+			detail: fmt.Sprintf("link %d: %s to %s: by merging person %d into %d", h.id, h.from, h.to, from, into)}); err != nil {
+			return "", err
+		}
+	}
+	return strings.Join(asked, " and "), nil
+}
+
 // mergePerson folds person from into person into, as Decide describes.
 func mergePerson(ctx context.Context, tx *Tx, matchID, from, into int64) error {
 	rows, err := tx.Query(ctx, `SELECT cp.id, EXISTS (SELECT 1 FROM case_people s WHERE s.case_id = cp.case_id AND s.person_id = ?)
@@ -1007,7 +1061,7 @@ func (s *MatchService) UndoMerge(ctx context.Context, actor tropic.Actor, caseRe
 	if !tropic.CaseWorker(actor) {
 		return tropic.Errorf(tropic.EFORBIDDEN, "Only caseworkers and supervisors can undo a merge.")
 	}
-	if err := mayChange(actor, c); err != nil {
+	if err := tropic.MayChange(actor, c); err != nil {
 		return err
 	}
 	m, survivor, from, err := matchOnCase(ctx, tx, c, matchID)

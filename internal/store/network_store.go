@@ -396,7 +396,7 @@ func (w *networkWalk) expandReport(ctx context.Context, st walkStep) error {
 		}
 		for _, p := range pairs {
 			if q.kind == tropic.LinkBusiness && p[1] == "" {
-				p[1] = businessKey(p[0]) // stored before reports kept the key
+				p[1] = w.tx.db.businessKey(p[0]) // stored before reports kept the key
 			}
 			w.addIdentifier(st.key, q.kind, p[0], p[1], w.hop)
 		}

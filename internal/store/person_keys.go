@@ -3,42 +3,30 @@ package store
 import (
 	"context"
 	"fmt"
-	"strings"
 
-	"tropic/internal/linkage"
+	"tropic/internal/tropic"
 )
 
-// personKeysVersion names the rules personKeys follows. Rows written by older rules
+// personKeysVersion names the rules the matcher's PersonKeys follows. Rows written by older rules
 // (0: before migration 0007) are refilled by BackfillPersonKeys; raise it when the
 // rules change.
 const personKeysVersion = 1
 
-// personKeyset is what the matcher blocks people on, besides phone and date of birth.
-type personKeyset struct {
-	emailNorm  string // linkage.NormaliseEmail
-	nameKey    string // phonetic keys of given and family name, sorted: an order swap gives the same key
-	surnameKey string // phonetic key of the family name
+// personKeys are the matcher's keys of a person (tropic.PersonMatcher.PersonKeys).
+func (db *DB) personKeys(given, family, email string) tropic.PersonKeys {
+	return db.personMatcher().PersonKeys(given, family, email)
 }
 
-func personKeys(given, family, email string) personKeyset {
-	k := personKeyset{emailNorm: linkage.NormaliseEmail(email), surnameKey: phoneticKey(family)}
-	var parts []string
-	for _, n := range []string{phoneticKey(given), k.surnameKey} {
-		if n != "" {
-			parts = append(parts, n)
-		}
-	}
-	if len(parts) == 2 && parts[1] < parts[0] {
-		parts[0], parts[1] = parts[1], parts[0]
-	}
-	k.nameKey = strings.Join(parts, " ")
-	return k
-}
+// businessKey is the business-name identifier links are made on (tropic.PersonMatcher.BusinessKey).
+func (db *DB) businessKey(name string) string { return db.personMatcher().BusinessKey(name) }
 
-// phoneticKey is the phonetic key of a whole name part, its words run together as
-// linkage.Record.Prepare runs them ("Mary Ann" as "maryann").
-func phoneticKey(name string) string {
-	return linkage.Phonetic(strings.ReplaceAll(linkage.NormaliseName(name), " ", ""))
+// personMatcher is Options.Matcher; a service that needs it on a DB opened without
+// one is a wiring mistake, told at once.
+func (db *DB) personMatcher() tropic.PersonMatcher {
+	if db.matcher == nil {
+		panic("store: this database was opened without Options.Matcher, which matching needs (see cmd/tropic/wire.go)")
+	}
+	return db.matcher
 }
 
 // backfillBatch is how many people one transaction of BackfillPersonKeys refills.
@@ -91,9 +79,9 @@ func backfillPersonKeys(ctx context.Context, db *DB) (int, error) {
 		return 0, err
 	}
 	for _, p := range batch {
-		k := personKeys(p.given, p.family, p.email)
+		k := db.personKeys(p.given, p.family, p.email)
 		if _, err := tx.Exec(ctx, `UPDATE people SET email_norm = ?, name_key = ?, surname_key = ?, keys_version = ? WHERE id = ?`,
-			k.emailNorm, k.nameKey, k.surnameKey, personKeysVersion, p.id); err != nil {
+			k.EmailNorm, k.NameKey, k.SurnameKey, personKeysVersion, p.id); err != nil {
 			return 0, fmt.Errorf("key person: %w", err)
 		}
 	}

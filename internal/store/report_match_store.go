@@ -8,14 +8,8 @@ import (
 	"strings"
 	"time"
 
-	"tropic/internal/linkage"
 	"tropic/internal/tropic"
 )
-
-// businessKey is the business-name identifier links are made on: folded, with legal
-// forms and filler dropped, so that "Sparkle Car Wash Ltd" and "sparkle car wash
-// limited" are one business.
-func businessKey(name string) string { return linkage.NormaliseBusiness(name) }
 
 // businessKeysSetting marks case businesses as re-keyed by businessKey.
 const businessKeysSetting = "business_keys_version"
@@ -99,7 +93,7 @@ func refreshCaseMatchesTx(ctx context.Context, tx *Tx, caseID int64) error {
 	var found []reportMatchRow
 	for _, id := range ids {
 		if id.kind == tropic.LinkBusiness {
-			id.key = businessKey(id.typed) // whichever way the case row was folded
+			id.key = tx.db.businessKey(id.typed) // whichever way the case row was folded
 		}
 		reportIDs, err := queryIDs(ctx, tx, matchQueries[id.kind].reports+` ORDER BY 1 DESC LIMIT ?`, id.key, maxLinksPerIdentifier)
 		if err != nil {
@@ -298,7 +292,7 @@ func BackfillReportBusinesses(ctx context.Context, db *DB) (int, error) {
 			if err != nil {
 				return nil, err
 			}
-			if c.key = businessKey(name); c.key != folded {
+			if c.key = db.businessKey(name); c.key != folded {
 				out = append(out, c)
 			}
 		}

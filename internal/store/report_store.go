@@ -126,7 +126,7 @@ func (s *ReportService) CreateReport(ctx context.Context, actor tropic.Actor, r 
 	}
 	for i, b := range r.Businesses {
 		if _, err := tx.Exec(ctx, `INSERT INTO report_businesses (report_id, position, name, name_folded) VALUES (?, ?, ?, ?)`,
-			r.ID, i, b, businessKey(b)); err != nil {
+			r.ID, i, b, s.db.businessKey(b)); err != nil {
 			return false, fmt.Errorf("add business: %w", err)
 		}
 	}

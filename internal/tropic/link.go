@@ -115,8 +115,9 @@ type PersonSuggestion struct {
 	PersonID    int64 // on the viewer's case
 	PersonName  string
 	Status      MatchStatus
-	Probability float64
-	Explanation string // "same phone; given name similar 0.93; date of birth with day and month swapped"
+	Probability float64   // the model's; 0 when not Visible (it would tell levels of a field apart)
+	Band        MatchBand // from the probability; when not Visible, from the coarse explanation
+	Explanation string    // "same phone; given name similar 0.93; date of birth with day and month swapped"
 	Visible     bool
 	OtherID     int64    // the other person record, when visible
 	OtherName   string   // when visible
@@ -163,7 +164,10 @@ type MatchService interface {
 	Suggestions(ctx context.Context, actor Actor, caseRef string) ([]PersonSuggestion, error)
 	// Decide links, merges or rejects a suggestion on the actor's case. Link and
 	// merge need the other record to be visible; merge needs whole access to every
-	// case it is on. reason is required for reject and merge.
+	// case it is on. reason is required for reject and merge. A merge that would show
+	// a potential victim (or a person once one) on a case only as a suspect does not
+	// happen: it asks the owner's supervisors for that change of role (the request is
+	// kept) and answers ECONFLICT saying so (victim first).
 	Decide(ctx context.Context, actor Actor, caseRef string, matchID int64, d MatchDecision, reason string) error
 	// UndoMerge takes a merge back: the other record is restored on its cases.
 	UndoMerge(ctx context.Context, actor Actor, caseRef string, matchID int64, reason string) error

@@ -250,11 +250,6 @@ type RoleChange struct {
 	DecisionNote  string
 }
 
-// NeedsApproval reports whether changing from → to needs a supervisor.
-func NeedsApproval(from, to PersonRole) bool {
-	return from == RolePotentialVictim && to == RoleSuspect
-}
-
 // PersonMatch is a possible existing record for a person about to be created.
 type PersonMatch struct {
 	Person  *Person

@@ -134,8 +134,31 @@ func (s *Server) handleRoleChangeDecision() http.Handler {
 			s.renderRoleChanges(w, r, http.StatusUnprocessableEntity, id, note, fieldErrors(err, prefix, "note"), "")
 		case tropic.ECONFLICT:
 			s.renderRoleChanges(w, r, http.StatusConflict, id, note, []FieldError{{Message: tropic.ErrorMessage(err)}}, "")
+		case tropic.EFORBIDDEN:
+			// Four eyes: a request of the supervisor's own agency that they asked for
+			// themselves is refused with the reason; any other agency's answers as missing.
+			if s.ownAgencyRoleChange(r, id) {
+				s.renderRoleChanges(w, r, http.StatusForbidden, id, note, []FieldError{{Message: tropic.ErrorMessage(err)}}, "")
+			} else {
+				s.caseFail(w, r, err)
+			}
 		default:
 			s.caseFail(w, r, err)
 		}
 	})
+}
+
+// ownAgencyRoleChange says whether change id is on a case of the user's agency (one
+// the role changes page lists them).
+func (s *Server) ownAgencyRoleChange(r *http.Request, id int64) bool {
+	changes, err := s.deps.Cases.FindRoleChanges(r.Context(), actorOf(r), true)
+	if err != nil {
+		return false
+	}
+	for _, rc := range changes {
+		if rc.ID == id {
+			return true
+		}
+	}
+	return false
 }

@@ -17,7 +17,8 @@ type apiSuggestion struct {
 	PersonID      int64      `json:"person_id"`
 	PersonName    string     `json:"person_name"`
 	Status        string     `json:"status"`
-	Probability   float64    `json:"probability"`
+	Probability   *float64   `json:"probability,omitempty"` // only when visible: it would tell levels of a field apart
+	Band          string     `json:"band"`
 	Explanation   string     `json:"explanation"`
 	Visible       bool       `json:"visible"`
 	OtherPersonID int64      `json:"other_person_id,omitempty"`
@@ -72,9 +73,11 @@ type apiNetworkEdge struct {
 
 func apiSuggestionFrom(ps tropic.PersonSuggestion) apiSuggestion {
 	out := apiSuggestion{ID: ps.ID, PersonID: ps.PersonID, PersonName: ps.PersonName, Status: string(ps.Status),
-		Probability: ps.Probability, Explanation: ps.Explanation, Visible: ps.Visible, HeldBy: ps.HeldBy,
+		Band: string(ps.Band), Explanation: ps.Explanation, Visible: ps.Visible, HeldBy: ps.HeldBy,
 		DecidedBy: ps.DecidedBy, Reason: ps.Reason}
 	if ps.Visible {
+		p := ps.Probability
+		out.Probability = &p
 		out.OtherPersonID, out.OtherName, out.OtherCases = ps.OtherID, ps.OtherName, ps.OtherCases
 	}
 	if !ps.DecidedAt.IsZero() {

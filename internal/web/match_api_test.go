@@ -182,6 +182,7 @@ func TestOpenAPIMatchSchemasMatchTheCode(t *testing.T) {
 	}{
 		{"MatchDecisionInput", "decision", decisions},
 		{"Suggestion", "status", []string{string(tropic.MatchOpen), string(tropic.MatchLinked), string(tropic.MatchMerged)}},
+		{"Suggestion", "band", []string{string(tropic.BandStrong), string(tropic.BandLikely), string(tropic.BandPossible)}},
 		{"NetworkNode", "kind", kinds},
 	}
 	for _, c := range checks {

@@ -40,7 +40,7 @@ type matchCard struct {
 	HeldBy      string
 	Band        string // "Strong", "Likely" or "Possible"
 	BandClass   string
-	Probability string // "93%"
+	Probability string // "93%"; only for a record the viewer may see
 	Reasons     []string
 	StatusLabel string
 	StatusClass string
@@ -95,16 +95,15 @@ func groupMatches(cards []matchCard, one, many string) []matchGroup {
 	return out
 }
 
-// matchBand names how likely a suggestion is, in words before the figure: strong
-// from 95%, likely from 80%, possible below.
-func matchBand(p float64) (string, string) {
-	switch {
-	case p >= 0.95:
-		return "Strong", "govuk-tag--green"
-	case p >= 0.8:
-		return "Likely", "govuk-tag--blue"
+// matchBandClass colours a band.
+func matchBandClass(b tropic.MatchBand) string {
+	switch b {
+	case tropic.BandStrong:
+		return "govuk-tag--green"
+	case tropic.BandLikely:
+		return "govuk-tag--blue"
 	}
-	return "Possible", "govuk-tag--grey"
+	return "govuk-tag--grey"
 }
 
 // matchReasons splits an explanation into its parts: "same surname; given name
@@ -167,16 +166,19 @@ func heldByText(agency string) string {
 func matchCardFrom(ref string, ps tropic.PersonSuggestion, owner bool, typed *matchForm) matchCard {
 	id := strconv.FormatInt(ps.ID, 10)
 	c := matchCard{
-		ID:          id,
-		PersonName:  ps.PersonName,
-		PersonHref:  personPath(ps.PersonID),
-		Visible:     ps.Visible,
-		HeldBy:      heldByText(ps.HeldBy),
-		Probability: matchPercent(ps.Probability),
-		Reasons:     matchReasons(ps.Explanation),
-		Reason:      ps.Reason,
+		ID:         id,
+		PersonName: ps.PersonName,
+		PersonHref: personPath(ps.PersonID),
+		Visible:    ps.Visible,
+		HeldBy:     heldByText(ps.HeldBy),
+		Reasons:    matchReasons(ps.Explanation),
+		Reason:     ps.Reason,
 	}
-	c.Band, c.BandClass = matchBand(ps.Probability)
+	// The store gives the band; the figure only for a record the viewer may see.
+	c.Band, c.BandClass = ps.Band.Label(), matchBandClass(ps.Band)
+	if ps.Visible {
+		c.Probability = matchPercent(ps.Probability)
+	}
 	if c.PersonName == "" {
 		c.PersonName = "A person on this case"
 	}

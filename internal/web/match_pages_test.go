@@ -56,11 +56,11 @@ func TestPossibleMatchesTellTheOtherRecordOnlyWhenPermitted(t *testing.T) {
 		`<h3 class="govuk-heading-s" id="person-1-open">Anna Kowalska: 1 possible match</h3>`,
 		`<h4 class="govuk-summary-card__title">A record held by Watford Borough Council</h4>`,
 		"A possible match is held by Watford Borough Council. Ask them to review it: they can see both records only if you share this case with them.",
-		"How strong", "% probability", "Why", `<ul class="govuk-list govuk-list--bullet app-match-why">`,
+		"How strong", "Why", `<ul class="govuk-list govuk-list--bullet app-match-why">`,
 		"Why is it not relevant to this case?", "Not relevant to this case: do not suggest again",
 		"(Anna Kowalska and a record held by Watford Borough Council)", "No records have been linked")
 	wantNotContains(t, page, "Not the same person: never suggest again")
-	wantNotContains(t, page, councilRef, "council title", "Ana Kowalska", "Same person: link the records", "Same person: merge")
+	wantNotContains(t, page, councilRef, "council title", "Ana Kowalska", "Same person: link the records", "Same person: merge", "% probability")
 	if got := e.ts.auditActions(tropic.AuditFilter{Action: tropic.AuditMatchesViewed}); len(got) == 0 {
 		t.Error("reading the suggestions wrote no audit event")
 	}
@@ -72,7 +72,7 @@ func TestPossibleMatchesTellTheOtherRecordOnlyWhenPermitted(t *testing.T) {
 	page = pageText(res.body)
 	wantContains(t, page, `<h4 class="govuk-summary-card__title">Ana Kowalska, on `+councilRef+`</h4>`,
 		"Save decision<span class=\"govuk-visually-hidden\"> on Anna Kowalska and Ana Kowalska, on "+councilRef+"</span>", `href="/cases/`+councilRef+`"`,
-		"Same person: link the records", "Same person: merge into one record", "Not the same person: never suggest again")
+		"Same person: link the records", "Same person: merge into one record", "Not the same person: never suggest again", "% probability")
 	wantNotContains(t, page, "A possible match is held by", "Not relevant to this case")
 	id := matchAction(t, policeRef, res.body)
 	action := "/cases/" + policeRef + "/matches/" + id
@@ -141,11 +141,11 @@ func TestHiddenMatchesMayOnlyBeRejected(t *testing.T) {
 
 func TestMatchBandsAndReasons(t *testing.T) {
 	for _, tc := range []struct {
-		p    float64
-		band string
-	}{{0.999, "Strong"}, {0.95, "Strong"}, {0.949, "Likely"}, {0.8, "Likely"}, {0.79, "Possible"}, {0.2, "Possible"}} {
-		if got, _ := matchBand(tc.p); got != tc.band {
-			t.Errorf("matchBand(%v) = %q, want %q", tc.p, got, tc.band)
+		b     tropic.MatchBand
+		class string
+	}{{tropic.BandStrong, "govuk-tag--green"}, {tropic.BandLikely, "govuk-tag--blue"}, {tropic.BandPossible, "govuk-tag--grey"}} {
+		if got := matchBandClass(tc.b); got != tc.class {
+			t.Errorf("matchBandClass(%v) = %q, want %q", tc.b, got, tc.class)
 		}
 	}
 	got := matchReasons("given name similar 0.97; same surname;  date of birth with day and month swapped ")

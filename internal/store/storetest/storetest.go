@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"tropic/internal/linkage"
 	"tropic/internal/store"
 )
 
@@ -38,7 +39,8 @@ func Dialects(t testing.TB) []store.Dialect {
 }
 
 // Open returns a fresh, migrated database of dialect d, closed (and for PostgreSQL
-// dropped) when the test ends. opts, if given, sets the clock.
+// dropped) when the test ends. opts, if given, sets the clock; the matcher is the
+// default linkage one unless opts names another.
 func Open(t testing.TB, d store.Dialect, opts ...store.Options) *store.DB {
 	t.Helper()
 	db, _ := OpenURL(t, d, opts...)
@@ -56,6 +58,9 @@ func OpenURL(t testing.TB, d store.Dialect, opts ...store.Options) (db *store.DB
 	var o store.Options
 	if len(opts) == 1 {
 		o = opts[0]
+	}
+	if o.Matcher == nil {
+		o.Matcher = linkage.DefaultMatcher() // as cmd/tropic wires it
 	}
 	dsn = NewDatabase(t, d)
 	ctx := context.Background()
