@@ -243,7 +243,8 @@ type reportCreated struct {
 
 // handleAPICreateReport takes a report from a call handler or a partner system. An
 // Idempotency-Key header makes a retried request return the first report, with the
-// same follow-up code, instead of making a second.
+// same follow-up code, instead of making a second; the key sent again with another
+// body answers 422 naming the header, and the first report stays as it was.
 func (s *Server) handleAPICreateReport() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		u := userFrom(r.Context())
@@ -276,8 +277,13 @@ func (s *Server) handleAPICreateReport() http.Handler {
 			keyHash, code = tropic.HashFormKey(scoped), tropic.FollowUpCode(scoped)
 		}
 		rep.FollowUpHash = tropic.HashFollowUpCode(code)
-		created, err := s.deps.Reports.CreateReport(r.Context(), actor, rep, keyHash)
+		sent, err := s.deps.Reports.CreateReport(r.Context(), actor, rep, keyHash)
 		if err != nil {
+			if fields := tropic.ErrorFields(err); fields["form_key"] != "" {
+				writeJSONError(w, http.StatusUnprocessableEntity, tropic.EINVALID, "The Idempotency-Key was used before for a report with a different body; the first report is unchanged.",
+					map[string]string{"Idempotency-Key": "was used before with a different body: send a new key for a new report, or the same body to get the first report again"})
+				return
+			}
 			if tropic.ErrorCode(err) == tropic.EINVALID {
 				writeJSONError(w, http.StatusUnprocessableEntity, tropic.EINVALID, "The report has problems; see fields.", apiProblems(err))
 				return
@@ -286,7 +292,7 @@ func (s *Server) handleAPICreateReport() http.Handler {
 			return
 		}
 		status := http.StatusCreated
-		if !created {
+		if sent != tropic.ReportStored {
 			status = http.StatusOK
 		}
 		w.Header().Set("Location", "/api/v1/reports/"+rep.Reference)
