@@ -172,16 +172,27 @@ func apiProblems(err error) map[string]string {
 	return out
 }
 
-// decodeJSON reads a JSON request body strictly: JSON content type, one object, no
-// unknown fields. It answers the client itself and returns false on failure.
+// decodeJSON reads a JSON request body strictly: JSON content type, text only (see
+// rewrittenJSONField), one object, no unknown fields. It answers the client itself
+// and returns false on failure.
 func (s *Server) decodeJSON(w http.ResponseWriter, r *http.Request, v any) bool {
 	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
 		writeJSONError(w, http.StatusUnsupportedMediaType, tropic.EINVALID, "Send JSON with Content-Type: application/json.", nil)
 		return false
 	}
-	dec := json.NewDecoder(r.Body)
+	body, err := io.ReadAll(r.Body)
+	if err == nil {
+		if field := rewrittenJSONField(body); field != "" {
+			writeJSONError(w, http.StatusBadRequest, tropic.EINVALID, "The body is not all text: JSON must be UTF-8, with no unpaired surrogate escapes.",
+				map[string]string{field: "must be valid UTF-8 text"})
+			return false
+		}
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
-	err := dec.Decode(v)
+	if err == nil {
+		err = dec.Decode(v)
+	}
 	if err == nil && dec.More() {
 		err = errors.New("more than one JSON value")
 	}
