@@ -390,6 +390,28 @@ func TestReportChangedAfterSendingIsAddedToTheReportAndTheReporterIsTold(t *test
 	}
 }
 
+// Hole 13: the form and the API share one text rule, which refuses bytes that are
+// not UTF-8 and characters that reorder text.
+func TestReportFormRefusesBidiControlsAndBytesThatAreNotText(t *testing.T) {
+	t.Parallel()
+	e := newReportPagesEnv(t, Config{})
+	c := e.client(t)
+	answers := rpAnswers(tropic.NewFormKey(), e.clock.Now())
+	answers.Set("description", "Pay the invoice \u202egnp.exe")
+	answers.Set("address", "Victoria Street \u2066")
+	res := c.post("/report/check", answers)
+	wantStatus(t, res, http.StatusUnprocessableEntity)
+	wantContains(t, res.body, `<a href="#description">`, "must not contain characters that change the direction of the text", `<a href="#address">`)
+	answers.Set("description", "Victoria Street \xff")
+	wantStatus(t, c.post("/report/check", answers), http.StatusBadRequest)
+	follow := c.post("/report/follow-up", url.Values{"reference": {tropic.NewReference()}, "code": {"AAAAA-AAAAA"}, "information": {"see \u2067this"}})
+	wantStatus(t, follow, http.StatusUnprocessableEntity)
+	wantContains(t, follow.body, `<a href="#information">`, "change the direction of the text")
+	if n := e.reportCount(t); n != 0 {
+		t.Errorf("%d reports stored, want none", n)
+	}
+}
+
 func TestReportFollowUpCodeAndFormKeyAreNotStoredInClear(t *testing.T) {
 	t.Parallel()
 	e := newReportPagesEnv(t, Config{})
@@ -541,7 +563,7 @@ func TestReportFollowUpIsThrottled(t *testing.T) {
 		wantStatus(t, c.post("/report/follow-up", url.Values{"reference": {refs[0]}, "code": {"AAAAA-AAAAA"}, "information": {"x"}}), http.StatusUnprocessableEntity)
 	})
 
-	t.Run("Wrong codes for one report are stopped after the limit, whatever their addresses.", func(t *testing.T) {
+	t.Run("Wrong codes for one report are counted whatever their addresses, and never stop the right code.", func(t *testing.T) {
 		e := newReportPagesEnv(t, Config{})
 		ref, code, _ := e.sendReport(t, e.client(t), rpAnswers(tropic.NewFormKey(), e.clock.Now()))
 		post := func(addr, code string) *httptest.ResponseRecorder { return e.followUpFrom(addr, ref, code) }
