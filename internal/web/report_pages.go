@@ -172,7 +172,8 @@ func (s *Server) handleReportSubmit() http.Handler {
 			s.renderReportCheck(w, r, http.StatusInternalServerError, f2, []FieldError{{Message: "Sorry, there is a problem with the service and your report has not been sent. Your answers are below: try sending it again in a few minutes, or call the Modern Slavery Helpline on 08000 121 700."}})
 			return
 		}
-		if sent == tropic.ReportStored && s.cfg.ReportRateLimit > 0 {
+		// A new report, or changed answers added to one, count towards the limit.
+		if sent != tropic.ReportSentBefore && s.cfg.ReportRateLimit > 0 {
 			s.reportLimiter.Add(addr)
 		}
 		title := "Report sent"
