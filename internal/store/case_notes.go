@@ -28,7 +28,7 @@ func checkNoteText(text string) (string, error) {
 	if text == "" {
 		p.Add("text", "Enter the note")
 	}
-	textProblem(&p, "text", "The note", text, tropic.MaxDescription)
+	tropic.CheckText(&p, "text", "The note", text, tropic.MaxDescription)
 	return text, p.Err()
 }
 

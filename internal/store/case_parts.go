@@ -128,7 +128,7 @@ func (s *CaseService) AddOrder(ctx context.Context, actor tropic.Actor, caseRef 
 			p.Add("expires_on", "Enter the date the order ends, after it was made, or leave it blank")
 		}
 	}
-	textProblem(&p, "notes", "Notes", o.Notes, tropic.MaxLongText)
+	tropic.CheckText(&p, "notes", "Notes", o.Notes, tropic.MaxLongText)
 	if o.PersonID == 0 {
 		p.Add("person", "Choose the person the order is against")
 	}

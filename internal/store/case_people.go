@@ -582,7 +582,7 @@ func (s *CaseService) ChangeRole(ctx context.Context, actor tropic.Actor, casePe
 	if !to.Valid() {
 		p.Add("role", "Choose the person's new role")
 	}
-	textProblem(&p, "reason", "The reason", reason, tropic.MaxLongText)
+	tropic.CheckText(&p, "reason", "The reason", reason, tropic.MaxLongText)
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
@@ -704,7 +704,7 @@ func wasVictimOnCase(ctx context.Context, tx *Tx, caseID, casePersonID int64) (b
 func (s *CaseService) DecideRoleChange(ctx context.Context, actor tropic.Actor, changeID int64, approve bool, note string) error {
 	note = strings.TrimSpace(note)
 	var p tropic.Problems
-	textProblem(&p, "note", "The note", note, tropic.MaxLongText)
+	tropic.CheckText(&p, "note", "The note", note, tropic.MaxLongText)
 	if err := p.Err(); err != nil {
 		return err
 	}

@@ -598,7 +598,7 @@ func (s *CaseService) ReopenCase(ctx context.Context, actor tropic.Actor, ref, r
 	if reason == "" {
 		p.Add("reason", "Enter why the case is being reopened")
 	}
-	textProblem(&p, "reason", "The reason", reason, tropic.MaxLongText)
+	tropic.CheckText(&p, "reason", "The reason", reason, tropic.MaxLongText)
 	if err := p.Err(); err != nil {
 		return err
 	}
@@ -656,14 +656,4 @@ func (s *CaseService) changeStatus(ctx context.Context, actor tropic.Actor, ref 
 		return err
 	}
 	return tx.Commit()
-}
-
-// textProblem records a problem for text that is too long or holds control characters.
-func textProblem(p *tropic.Problems, field, label, s string, max int) {
-	switch {
-	case len([]rune(s)) > max:
-		p.Add(field, fmt.Sprintf("%s must be %d characters or fewer", label, max))
-	case tropic.HasControlChars(s):
-		p.Add(field, label+" must not contain control characters")
-	}
 }

@@ -26,8 +26,8 @@ func (s *ReferralService) AddHolidayChange(ctx context.Context, actor tropic.Act
 	}
 	if c.Name == "" {
 		p.Add("name", "Say what the change is, like \"Bank holiday for the coronation\"")
-	} else if len(c.Name) > 200 || tropic.HasControlChars(c.Name) {
-		p.Add("name", "The name must be 200 characters or fewer")
+	} else {
+		tropic.CheckText(&p, "name", "The name", c.Name, 200)
 	}
 	if err := p.Err(); err != nil {
 		return err

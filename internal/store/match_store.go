@@ -637,7 +637,7 @@ func reasonProblem(reason string, required bool, why string) error {
 	if required && reason == "" {
 		p.Add("reason", why)
 	}
-	textProblem(&p, "reason", "The reason", reason, tropic.MaxLongText)
+	tropic.CheckText(&p, "reason", "The reason", reason, tropic.MaxLongText)
 	return p.Err()
 }
 

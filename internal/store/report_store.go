@@ -40,30 +40,31 @@ func NewReportService(db *DB, jobs Jobs, parsePhone tropic.PhoneParser) *ReportS
 	return &ReportService{db: db, jobs: jobs, parsePhone: parsePhone}
 }
 
-// followUpLimit and followUpWindow throttle guesses at one report's follow-up code,
-// whichever addresses they come from.
+// followUpLimit and followUpWindow count wrong guesses at one report's follow-up code,
+// whichever addresses they come from; they never stop the right code.
 const (
 	followUpLimit  = 10
 	followUpWindow = time.Hour
 )
 
-// CreateReport validates and stores a report, once per form key.
-func (s *ReportService) CreateReport(ctx context.Context, actor tropic.Actor, r *tropic.Report, formKeyHash string) (bool, error) {
+// CreateReport validates and stores a report, once per form key; a form key used
+// before goes to resend.
+func (s *ReportService) CreateReport(ctx context.Context, actor tropic.Actor, r *tropic.Report, formKeyHash string) (tropic.ReportSent, error) {
 	districts, err := s.FindDistricts(ctx)
 	if err != nil {
-		return false, err
-	}
-	if err := r.Validate(districts, s.parsePhone, s.db.now()); err != nil {
-		return false, err
+		return 0, err
 	}
 	if r.FollowUpHash == "" {
-		return false, fmt.Errorf("create report: no follow-up code hash")
+		return 0, fmt.Errorf("create report: no follow-up code hash")
 	}
 	tx, err := s.db.beginTx(ctx)
 	if err != nil {
-		return false, err
+		return 0, err
 	}
 	defer tx.Rollback()
+	if err := r.Validate(districts, s.parsePhone, tx.now); err != nil {
+		return 0, err
+	}
 	r.ReceivedAt = tx.now
 	r.Status = tropic.ReportNew
 	r.Urgency, r.UrgencyReason = r.AssessUrgency()
@@ -96,56 +97,110 @@ func (s *ReportService) CreateReport(ctx context.Context, actor tropic.Actor, r 
 			break
 		}
 		if tropic.ErrorCode(mapError(err)) != tropic.ENOTFOUND || attempt > 3 {
-			return false, fmt.Errorf("create report: %w", err)
+			return 0, fmt.Errorf("create report: %w", err)
 		}
 		if formKeyHash != "" {
 			var ref string
-			err := tx.QueryRow(ctx, `SELECT reference FROM reports WHERE form_key_hash = ?`, formKeyHash).Scan(&ref)
+			err := tx.QueryRow(ctx, `SELECT reference FROM reports WHERE form_key_hash = ?`+tx.db.forUpdate(), formKeyHash).Scan(&ref)
 			if err == nil {
-				existing, err := findReport(ctx, tx, ref)
-				if err != nil {
-					return false, err
-				}
-				*r = *existing
-				return false, nil
+				return s.resend(ctx, tx, actor, r, ref)
 			} else if tropic.ErrorCode(mapError(err)) != tropic.ENOTFOUND {
-				return false, fmt.Errorf("find report by form key: %w", err)
+				return 0, fmt.Errorf("find report by form key: %w", err)
 			}
 		}
 	}
 	for i, v := range r.Vehicles {
 		if _, err := tx.Exec(ctx, `INSERT INTO report_vehicles (report_id, position, registration, normalised, description) VALUES (?, ?, ?, ?, ?)`,
 			r.ID, i, v.Registration, v.Normalised, v.Description); err != nil {
-			return false, fmt.Errorf("add vehicle: %w", err)
+			return 0, fmt.Errorf("add vehicle: %w", err)
 		}
 	}
 	for i, p := range r.Phones {
 		if _, err := tx.Exec(ctx, `INSERT INTO report_phones (report_id, position, number, e164) VALUES (?, ?, ?, ?)`, r.ID, i, p.Number, p.E164); err != nil {
-			return false, fmt.Errorf("add phone: %w", err)
+			return 0, fmt.Errorf("add phone: %w", err)
 		}
 	}
 	for i, b := range r.Businesses {
 		if _, err := tx.Exec(ctx, `INSERT INTO report_businesses (report_id, position, name, name_folded) VALUES (?, ?, ?, ?)`,
 			r.ID, i, b, s.db.businessKey(b)); err != nil {
-			return false, fmt.Errorf("add business: %w", err)
+			return 0, fmt.Errorf("add business: %w", err)
 		}
 	}
 	if err := appendAudit(ctx, tx, actor, auditEntry{action: tropic.AuditReportCreated, objectType: "report", objectID: r.ID,
 		detail: string(r.Channel) + "; " + string(r.Urgency)}); err != nil {
-		return false, err
+		return 0, err
 	}
-	if r.Urgency != tropic.UrgencyRoutine && s.jobs != nil {
-		if err := s.jobs.EnqueueTx(ctx, tx.Tx, tropic.UrgentReportJob{ReportID: r.ID}); err != nil {
-			return false, fmt.Errorf("queue urgent report notification: %w", err)
-		}
+	if err := s.notifyUrgent(ctx, tx, r.ID, r.Urgency); err != nil {
+		return 0, err
 	}
 	// Matching against cases is not done here: the report_match job matches new
 	// reports (reports.matched is false) in batches, so the public form waits for
 	// neither the matching nor a job of its own (decision record 14).
 	if err := tx.Commit(); err != nil {
-		return false, fmt.Errorf("commit report: %w", err)
+		return 0, fmt.Errorf("commit report: %w", err)
 	}
-	return true, nil
+	return tropic.ReportStored, nil
+}
+
+// notifyUrgent queues the notification of a report that is urgent or an emergency.
+func (s *ReportService) notifyUrgent(ctx context.Context, tx *Tx, id int64, u tropic.Urgency) error {
+	if u == tropic.UrgencyRoutine || s.jobs == nil {
+		return nil
+	}
+	if err := s.jobs.EnqueueTx(ctx, tx.Tx, tropic.UrgentReportJob{ReportID: id}); err != nil {
+		return fmt.Errorf("queue urgent report notification: %w", err)
+	}
+	return nil
+}
+
+// resend applies tropic.ResendReport to answers r sent again under the form key of
+// the stored report ref, and fills r with the stored report. Changed answers go on
+// the timeline once (a double click on them adds one note), flag the report for
+// triage and raise its urgency when they make it more urgent.
+func (s *ReportService) resend(ctx context.Context, tx *Tx, actor tropic.Actor, r *tropic.Report, ref string) (tropic.ReportSent, error) {
+	stored, err := findReport(ctx, tx, ref)
+	if err != nil {
+		return 0, err
+	}
+	res, err := tropic.ResendReport(stored, r)
+	if err != nil {
+		return 0, err
+	}
+	if len(res.Changes) == 0 {
+		*r = *stored
+		return tropic.ReportSentBefore, nil
+	}
+	if n := len(stored.Notes); n > 0 && stored.Notes[n-1].Source == "reporter" && stored.Notes[n-1].Text == res.Note {
+		*r = *stored
+		return tropic.ReportAddedTo, nil
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO report_notes (report_id, at, source, text) VALUES (?, ?, 'reporter', ?)`, stored.ID, tx.now, res.Note); err != nil {
+		return 0, fmt.Errorf("add changed answers: %w", err)
+	}
+	detail := fmt.Sprintf("%d answers changed", len(res.Changes))
+	if res.Urgency != "" {
+		stored.Urgency, stored.UrgencyReason = res.Urgency, res.UrgencyReason
+		detail += "; urgency raised to " + string(res.Urgency)
+	}
+	if _, err := tx.Exec(ctx, `UPDATE reports SET needs_attention = ?, urgency = ?, urgency_rank = ?, urgency_reason = ? WHERE id = ?`,
+		true, string(stored.Urgency), stored.Urgency.Rank(), stored.UrgencyReason, stored.ID); err != nil {
+		return 0, fmt.Errorf("flag report: %w", err)
+	}
+	if res.Urgency != "" {
+		if err := s.notifyUrgent(ctx, tx, stored.ID, res.Urgency); err != nil {
+			return 0, err
+		}
+	}
+	if err := appendAudit(ctx, tx, actor, auditEntry{action: tropic.AuditReportResent, objectType: "report", objectID: stored.ID, detail: detail}); err != nil {
+		return 0, err
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, fmt.Errorf("commit changed answers: %w", err)
+	}
+	stored.NeedsAttention = true
+	stored.Notes = append(stored.Notes, tropic.ReportNote{At: tx.now, Source: "reporter", Text: res.Note})
+	*r = *stored
+	return tropic.ReportAddedTo, nil
 }
 
 func nullID(id int64) any {
@@ -382,18 +437,17 @@ func (s *ReportService) FindReports(ctx context.Context, actor tropic.Actor, f t
 	return out, total, nil
 }
 
-// AddFollowUp appends the reporter's further information. A wrong code and an unknown
-// reference answer alike; a report takes at most followUpLimit wrong codes an hour.
+// AddFollowUp appends the reporter's further information. The code is checked first:
+// the right code always gets through, however many wrong ones the report has seen.
+// A wrong code, an unknown reference and a report past followUpLimit wrong codes an
+// hour answer alike, in the same steps (one row read, one constant-time comparison,
+// one update, a commit), so that nothing tells whether a reference exists. Wrong
+// codes are counted per report, for the record: with a code of 50 random bits,
+// guessing is hopeless at any rate the service can answer (docs/decisions.md,
+// "The right follow-up code always gets through").
 func (s *ReportService) AddFollowUp(ctx context.Context, ref, codeHash, text string) error {
-	text = strings.TrimSpace(text)
 	var p tropic.Problems
-	if text == "" {
-		p.Add("information", "Enter the information you want to add")
-	} else if len([]rune(text)) > tropic.MaxDescription {
-		p.Add("information", fmt.Sprintf("The information must be %d characters or fewer", tropic.MaxDescription))
-	} else if tropic.HasControlChars(text) {
-		p.Add("information", "The information must not contain control characters")
-	}
+	text = tropic.CheckFollowUp(&p, text)
 	if err := p.Err(); err != nil {
 		return err
 	}
@@ -408,41 +462,48 @@ func (s *ReportService) AddFollowUp(ctx context.Context, ref, codeHash, text str
 	}
 	defer tx.Rollback()
 	var id int64
-	var hash string
+	hash := tropic.UnknownReportCodeHash
 	var failures int
 	var failedAt sql.NullTime
-	err = tx.QueryRow(ctx, `SELECT id, follow_up_hash, follow_up_failures, follow_up_failed_at FROM reports WHERE reference = ?`, ref).Scan(&id, &hash, &failures, &failedAt)
-	if tropic.ErrorCode(mapError(err)) == tropic.ENOTFOUND {
-		return denied
-	} else if err != nil {
+	err = tx.QueryRow(ctx, `SELECT id, follow_up_hash, follow_up_failures, follow_up_failed_at FROM reports WHERE reference = ?`, ref).
+		Scan(&id, &hash, &failures, &failedAt)
+	known := err == nil
+	if !known && tropic.ErrorCode(mapError(err)) != tropic.ENOTFOUND {
 		return fmt.Errorf("find report: %w", err)
+	}
+	if tropic.FollowUpCodeMatches(hash, codeHash) && known {
+		if _, err := tx.Exec(ctx, `INSERT INTO report_notes (report_id, at, source, text) VALUES (?, ?, 'reporter', ?)`, id, tx.now, text); err != nil {
+			return fmt.Errorf("add follow-up: %w", err)
+		}
+		// New information on a report already triaged brings it back to the queue's attention.
+		if _, err := tx.Exec(ctx, `UPDATE reports SET follow_up_failures = 0, needs_attention = (status <> ?) WHERE id = ?`, string(tropic.ReportNew), id); err != nil {
+			return err
+		}
+		if err := appendAudit(ctx, tx, tropic.SystemActor("public follow-up"), auditEntry{action: tropic.AuditReportFollowUp, objectType: "report", objectID: id}); err != nil {
+			return err
+		}
+		return tx.Commit()
 	}
 	if failedAt.Valid && tx.now.Sub(failedAt.Time) > followUpWindow {
 		failures = 0
 	}
-	if failures >= followUpLimit {
-		return tropic.Errorf(tropic.ETOOMANY, "There have been too many attempts to add information to this report. Try again in an hour, or call the Modern Slavery Helpline on 08000 121 700.")
-	}
-	if hash != codeHash {
-		if _, err := tx.Exec(ctx, `UPDATE reports SET follow_up_failures = ?, follow_up_failed_at = ? WHERE id = ?`, failures+1, tx.now, id); err != nil {
+	// Past the limit the count stops; the answer stays the same. An unknown reference
+	// runs the same statements, which change no row. The count is not worth waiting
+	// for the disk: on PostgreSQL a commit that changed a row would otherwise wait for
+	// the WAL flush that one that changed none skips, and take measurably longer.
+	if tx.db.dialect == Postgres {
+		if _, err := tx.Exec(ctx, `SET LOCAL synchronous_commit = off`); err != nil {
 			return err
 		}
-		if err := tx.Commit(); err != nil {
-			return err
-		}
-		return denied
 	}
-	if _, err := tx.Exec(ctx, `INSERT INTO report_notes (report_id, at, source, text) VALUES (?, ?, 'reporter', ?)`, id, tx.now, text); err != nil {
-		return fmt.Errorf("add follow-up: %w", err)
-	}
-	// New information on a report already triaged brings it back to the queue's attention.
-	if _, err := tx.Exec(ctx, `UPDATE reports SET follow_up_failures = 0, needs_attention = (status <> ?) WHERE id = ?`, string(tropic.ReportNew), id); err != nil {
+	if _, err := tx.Exec(ctx, `UPDATE reports SET follow_up_failures = ?, follow_up_failed_at = ? WHERE reference = ?`,
+		min(failures+1, followUpLimit), tx.now, ref); err != nil {
 		return err
 	}
-	if err := appendAudit(ctx, tx, tropic.SystemActor("public follow-up"), auditEntry{action: tropic.AuditReportFollowUp, objectType: "report", objectID: id}); err != nil {
+	if err := tx.Commit(); err != nil {
 		return err
 	}
-	return tx.Commit()
+	return denied
 }
 
 // reportForTriage loads a report for a triage action, refusing anyone but triage.
@@ -565,8 +626,8 @@ func (s *ReportService) SetUrgency(ctx context.Context, actor tropic.Actor, ref 
 	}
 	if reason == "" {
 		p.Add("urgency_reason", "Enter why the urgency should change")
-	} else if len([]rune(reason)) > tropic.MaxMediumText || tropic.HasControlChars(reason) {
-		p.Add("urgency_reason", fmt.Sprintf("The reason must be %d characters or fewer", tropic.MaxMediumText))
+	} else {
+		tropic.CheckText(&p, "urgency_reason", "The reason", reason, tropic.MaxMediumText)
 	}
 	if err := p.Err(); err != nil {
 		return err
@@ -600,8 +661,8 @@ func (s *ReportService) AddReportNote(ctx context.Context, actor tropic.Actor, r
 	var p tropic.Problems
 	if text == "" {
 		p.Add("note", "Enter the note")
-	} else if len([]rune(text)) > tropic.MaxDescription || tropic.HasControlChars(text) {
-		p.Add("note", fmt.Sprintf("The note must be %d characters or fewer, without control characters", tropic.MaxDescription))
+	} else {
+		tropic.CheckText(&p, "note", "The note", text, tropic.MaxDescription)
 	}
 	if err := p.Err(); err != nil {
 		return err

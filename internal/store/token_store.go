@@ -24,8 +24,10 @@ func (s *TokenService) CreateToken(ctx context.Context, actor tropic.Actor, t *t
 	if t.Name == "" {
 		t.Name = "API token"
 	}
-	if len(t.Name) > 100 || tropic.HasControlChars(t.Name) {
-		return &tropic.Error{Code: tropic.EINVALID, Message: "Token name must be 100 characters or fewer", Fields: map[string]string{"name": "Token name must be 100 characters or fewer"}}
+	var p tropic.Problems
+	tropic.CheckText(&p, "name", "Token name", t.Name, 100)
+	if err := p.Err(); err != nil {
+		return err
 	}
 	tx, err := s.db.beginTx(ctx)
 	if err != nil {

@@ -85,10 +85,8 @@ func (a *Agency) Validate() error {
 	switch {
 	case a.Name == "":
 		p.Add("name", "Enter the agency's name")
-	case len(a.Name) > 200:
-		p.Add("name", "Agency name must be 200 characters or fewer")
-	case HasControlChars(a.Name):
-		p.Add("name", "Agency name must not contain control characters")
+	default:
+		CheckText(&p, "name", "Agency name", a.Name, 200)
 	}
 	if !a.Kind.Valid() {
 		p.Add("kind", "Choose the kind of agency")

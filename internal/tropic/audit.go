@@ -29,6 +29,7 @@ const (
 	AuditReportCreated   = "report.created"
 	AuditReportViewed    = "report.viewed"
 	AuditReportFollowUp  = "report.follow_up"
+	AuditReportResent    = "report.resent" // changed answers sent again under a used form key
 	AuditReportClaimed   = "report.claimed"
 	AuditReportDecided   = "report.decided"
 	AuditReportUrgency   = "report.urgency_changed"

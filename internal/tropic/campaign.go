@@ -87,11 +87,15 @@ func (c *Campaign) Validate() error {
 	if c.Slug == "" {
 		c.Slug = Slugify(c.Name)
 	}
-	switch {
-	case c.Name == "":
+	var text Problems
+	if c.Name == "" {
 		fields["name"] = "Enter the campaign's name"
-	case utf8.RuneCountInString(c.Name) > 120:
-		fields["name"] = "The name must be 120 characters or fewer"
+	} else {
+		CheckText(&text, "name", "The name", c.Name, 120)
+	}
+	CheckText(&text, "description", "The description", c.Description, 5000)
+	for field, msg := range ErrorFields(text.Err()) {
+		fields[field] = msg
 	}
 	switch {
 	case c.Slug == "" && c.Name != "":
@@ -118,9 +122,6 @@ func (c *Campaign) Validate() error {
 	}
 	if errS == nil && errE == nil && end.Before(start) {
 		fields["ends_on"] = "The end date must be the same as or after the start date"
-	}
-	if utf8.RuneCountInString(c.Description) > 5000 {
-		fields["description"] = "The description must be 5,000 characters or fewer"
 	}
 	if len(fields) > 0 {
 		return &Error{Code: EINVALID, Message: "Check the campaign's details.", Fields: fields}

@@ -142,9 +142,9 @@ func (c *Case) Validate() error {
 	if c.Title == "" {
 		p.Add("title", "Enter a title for the case")
 	}
-	checkText(&p, "title", "Title", c.Title, MaxShortText)
+	CheckText(&p, "title", "Title", c.Title, MaxShortText)
 	c.District = strings.TrimSpace(c.District)
-	checkText(&p, "district", "District", c.District, 50)
+	CheckText(&p, "district", "District", c.District, 50)
 	for _, t := range c.Exploitation.Types {
 		if !t.Valid() {
 			p.Add("exploitation", "Choose the kinds of exploitation from the list")
@@ -163,7 +163,7 @@ func (c *Case) Validate() error {
 		p.Add("status", "Choose open, active or closed")
 	}
 	c.CrimeReference = strings.TrimSpace(c.CrimeReference)
-	checkText(&p, "crime_reference", "Crime reference", c.CrimeReference, 50)
+	CheckText(&p, "crime_reference", "Crime reference", c.CrimeReference, 50)
 	if c.Offence != "" {
 		ok := false
 		for _, o := range Offences {

@@ -30,7 +30,7 @@ func (pl *Place) Validate() error {
 	if pl.Address == "" {
 		p.Add("address", "Enter the address or a description of the place")
 	}
-	checkText(&p, "address", "Address", pl.Address, MaxMediumText)
+	CheckText(&p, "address", "Address", pl.Address, MaxMediumText)
 	if pc := strings.TrimSpace(pl.Postcode); pc != "" {
 		n, ok := NormalisePostcode(pc)
 		if !ok {
@@ -45,7 +45,7 @@ func (pl *Place) Validate() error {
 	if !ok {
 		p.Add("kind", "Choose the kind of place")
 	}
-	checkText(&p, "notes", "Notes", pl.Notes, MaxLongText)
+	CheckText(&p, "notes", "Notes", pl.Notes, MaxLongText)
 	return p.Err()
 }
 
@@ -72,7 +72,7 @@ func (b *Business) Validate() error {
 	if b.Name == "" {
 		p.Add("name", "Enter the business's name")
 	}
-	checkText(&p, "name", "Business name", b.Name, MaxShortText)
+	CheckText(&p, "name", "Business name", b.Name, MaxShortText)
 	ok := false
 	for _, k := range BusinessKinds {
 		ok = ok || k.Key == b.Kind
@@ -84,7 +84,7 @@ func (b *Business) Validate() error {
 	if n := b.CompanyNumber; n != "" && !companyNumber(n) {
 		p.Add("company_number", "Enter a Companies House number of 8 characters, like 01234567 or SC123456")
 	}
-	checkText(&p, "address", "Address", b.Address, MaxMediumText)
+	CheckText(&p, "address", "Address", b.Address, MaxMediumText)
 	return p.Err()
 }
 
@@ -118,7 +118,7 @@ func (v *CaseVehicle) Validate() error {
 		p.Add("registration", "Enter a registration number using letters and numbers only, like AB12 CDE")
 	}
 	v.Normalised = n
-	checkText(&p, "description", "Description", v.Description, MaxMediumText)
+	CheckText(&p, "description", "Description", v.Description, MaxMediumText)
 	return p.Err()
 }
 
@@ -139,7 +139,7 @@ func (ph *CasePhone) Validate(parse PhoneParser) error {
 		p.Add("number", "Enter a phone number, like 07700 900123 or +44 7700 900123")
 	}
 	ph.E164 = e
-	checkText(&p, "notes", "Notes", ph.Notes, MaxMediumText)
+	CheckText(&p, "notes", "Notes", ph.Notes, MaxMediumText)
 	return p.Err()
 }
 
@@ -188,7 +188,7 @@ func (t *Task) Validate() error {
 	if t.Title == "" {
 		p.Add("title", "Enter what needs doing")
 	}
-	checkText(&p, "title", "Task", t.Title, MaxMediumText)
+	CheckText(&p, "title", "Task", t.Title, MaxMediumText)
 	if t.AssignedAgency == 0 && t.AssignedUser == 0 {
 		p.Add("assignee", "Assign the task to an agency or a person")
 	}

@@ -107,12 +107,12 @@ func (p *Person) Validate(parsePhone PhoneParser, now time.Time) error {
 	if p.GivenName == "" && p.FamilyName == "" && len(p.Aliases) == 0 {
 		pr.Add("given_name", "Enter a name, or an alias if the real name is not known")
 	}
-	checkText(&pr, "given_name", "Given name", p.GivenName, MaxShortText)
-	checkText(&pr, "family_name", "Family name", p.FamilyName, MaxShortText)
+	CheckText(&pr, "given_name", "Given name", p.GivenName, MaxShortText)
+	CheckText(&pr, "family_name", "Family name", p.FamilyName, MaxShortText)
 	var aliases []string
 	for _, a := range p.Aliases {
 		if a = trim(a); a != "" {
-			checkText(&pr, "aliases", "Alias", a, MaxShortText)
+			CheckText(&pr, "aliases", "Alias", a, MaxShortText)
 			aliases = append(aliases, a)
 		}
 	}
@@ -154,7 +154,7 @@ func (p *Person) Validate(parsePhone PhoneParser, now time.Time) error {
 		{"email", "Email address", &p.Email, 254}, {"immigration_status", "Immigration status", &p.ImmigrationStatus, MaxMediumText},
 		{"health", "Health", &p.Health, MaxLongText}} {
 		*f.v = trim(*f.v)
-		checkText(&pr, f.name, f.label, *f.v, f.max)
+		CheckText(&pr, f.name, f.label, *f.v, f.max)
 	}
 	p.Phone = trim(p.Phone)
 	p.PhoneE164 = ""

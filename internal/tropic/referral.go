@@ -163,9 +163,9 @@ func (r *Referral) Validate(now time.Time) error {
 	for _, f := range []struct{ name, label, v string }{{"home_office_reference", "Home Office reference", r.HomeOfficeReference},
 		{"crime_reference", "Crime reference", r.CrimeReference}, {"support_provider", "Support provider", r.SupportProvider},
 		{"childrens_services", "Children's services", r.ChildrensServices}, {"nationality", "Nationality", r.Nationality}} {
-		checkText(&p, f.name, f.label, f.v, 100)
+		CheckText(&p, f.name, f.label, f.v, 100)
 	}
-	checkText(&p, "notes", "Notes", r.Notes, MaxLongText)
+	CheckText(&p, "notes", "Notes", r.Notes, MaxLongText)
 	if r.Route == RouteDtN {
 		// s.52(3): nothing that identifies the person.
 		if r.PersonID != 0 || r.PersonName != "" {

@@ -6,7 +6,6 @@ import (
 	"regexp"
 	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 // Channel is how a report reached the partnership.
@@ -325,18 +324,8 @@ func (d *District) Validate() error {
 	if d.Name == "" {
 		p.Add("name", "Enter the district's name")
 	}
-	checkText(&p, "name", "District name", d.Name, MaxShortText)
+	CheckText(&p, "name", "District name", d.Name, MaxShortText)
 	return p.Err()
-}
-
-// checkText records a problem for a text field that is too long or holds control characters.
-func checkText(p *Problems, field, label, s string, max int) {
-	switch {
-	case utf8.RuneCountInString(s) > max:
-		p.Add(field, fmt.Sprintf("%s must be %d characters or fewer", label, max))
-	case HasControlChars(s):
-		p.Add(field, label+" must not contain control characters")
-	}
 }
 
 // Validate normalises the report's answers and reports problems per field. Field
@@ -349,11 +338,11 @@ func (r *Report) Validate(districts []District, parsePhone PhoneParser, now time
 	if r.Description == "" {
 		p.Add("description", "Enter what you saw or heard")
 	} else {
-		checkText(&p, "description", "What you saw", r.Description, MaxDescription)
+		CheckText(&p, "description", "What you saw", r.Description, MaxDescription)
 	}
 
 	r.Location.Address = trim(r.Location.Address)
-	checkText(&p, "address", "Address or description of the place", r.Location.Address, MaxMediumText)
+	CheckText(&p, "address", "Address or description of the place", r.Location.Address, MaxMediumText)
 	if pc := trim(r.Location.Postcode); pc != "" {
 		if n, ok := NormalisePostcode(pc); ok {
 			r.Location.Postcode = n
@@ -387,7 +376,7 @@ func (r *Report) Validate(districts []District, parsePhone PhoneParser, now time
 		}
 	}
 	r.SeenWhen = trim(r.SeenWhen)
-	checkText(&p, "seen_when", "When you saw it", r.SeenWhen, MaxMediumText)
+	CheckText(&p, "seen_when", "When you saw it", r.SeenWhen, MaxMediumText)
 	if !r.InDanger.Valid() {
 		p.Add("in_danger", "Choose yes, no or not sure")
 	}
@@ -417,7 +406,7 @@ func (r *Report) Validate(districts []District, parsePhone PhoneParser, now time
 		p.Add("children_involved", "Choose yes, no or not sure")
 	}
 	r.People.Description = trim(r.People.Description)
-	checkText(&p, "people_description", "Description of the people", r.People.Description, MaxLongText)
+	CheckText(&p, "people_description", "Description of the people", r.People.Description, MaxLongText)
 
 	r.Vehicles = compactVehicles(r.Vehicles)
 	if len(r.Vehicles) > MaxListItems {
@@ -433,8 +422,8 @@ func (r *Report) Validate(districts []District, parsePhone PhoneParser, now time
 				p.Add(field, "Enter a registration number using letters and numbers only, like AB12 CDE")
 			}
 		}
-		checkText(&p, field, "Registration number", v.Registration, 20)
-		checkText(&p, fmt.Sprintf("vehicle_%d_description", i+1), "Vehicle description", v.Description, MaxMediumText)
+		CheckText(&p, field, "Registration number", v.Registration, 20)
+		CheckText(&p, fmt.Sprintf("vehicle_%d_description", i+1), "Vehicle description", v.Description, MaxMediumText)
 	}
 
 	r.Phones = compactPhones(r.Phones)
@@ -444,7 +433,7 @@ func (r *Report) Validate(districts []District, parsePhone PhoneParser, now time
 	for i := range r.Phones {
 		ph := &r.Phones[i]
 		field := fmt.Sprintf("phone_%d", i+1)
-		checkText(&p, field, "Phone number", ph.Number, 40)
+		CheckText(&p, field, "Phone number", ph.Number, 40)
 		if e, err := parsePhone(ph.Number); err == nil {
 			ph.E164 = e
 		} else {
@@ -463,7 +452,7 @@ func (r *Report) Validate(districts []District, parsePhone PhoneParser, now time
 		p.Add("businesses", fmt.Sprintf("Give up to %d businesses", MaxListItems))
 	}
 	for i, b := range r.Businesses {
-		checkText(&p, fmt.Sprintf("business_%d", i+1), "Business name", b, MaxShortText)
+		CheckText(&p, fmt.Sprintf("business_%d", i+1), "Business name", b, MaxShortText)
 	}
 
 	rep := &r.Reporter
@@ -471,8 +460,8 @@ func (r *Report) Validate(districts []District, parsePhone PhoneParser, now time
 	if rep.Anonymous {
 		rep.Name, rep.Contact = "", ""
 	} else {
-		checkText(&p, "reporter_name", "Your name", rep.Name, MaxShortText)
-		checkText(&p, "reporter_contact", "How to contact you", rep.Contact, MaxShortText)
+		CheckText(&p, "reporter_name", "Your name", rep.Name, MaxShortText)
+		CheckText(&p, "reporter_contact", "How to contact you", rep.Contact, MaxShortText)
 		if rep.Name == "" && rep.Contact == "" {
 			p.Add("reporter_contact", "Enter a phone number or email address so we can contact you, or choose to stay anonymous")
 		}
@@ -493,12 +482,12 @@ func (r *Report) Validate(districts []District, parsePhone PhoneParser, now time
 			p.Add("how_heard", "Choose how you heard about this service from the list")
 		}
 	}
-	checkText(&p, "how_heard", "How you heard", r.HowHeard, 100)
+	CheckText(&p, "how_heard", "How you heard", r.HowHeard, 100)
 	r.Language = trim(r.Language)
 	if r.Language == "" {
 		r.Language = "en"
 	}
-	checkText(&p, "language", "Language", r.Language, 35)
+	CheckText(&p, "language", "Language", r.Language, 35)
 	if r.Channel == "" {
 		r.Channel = ChannelWeb
 	}
@@ -613,19 +602,23 @@ func (d *ReportDecision) Validate() error {
 	default:
 		p.Add("decision", "Choose a decision")
 	}
-	checkText(&p, "reason", "Reason", d.Reason, MaxLongText)
+	CheckText(&p, "reason", "Reason", d.Reason, MaxLongText)
 	return p.Err()
 }
 
 // ReportService stores reports and their triage.
 type ReportService interface {
-	// CreateReport stores a new report, or, when a report with the same form key hash
-	// exists, fills r from it and returns created=false. The urgency is assessed here.
-	CreateReport(ctx context.Context, actor Actor, r *Report, formKeyHash string) (created bool, err error)
+	// CreateReport stores a new report (ReportStored). When a report with the same
+	// form key hash exists, it fills r from it and applies ResendReport: the same
+	// answers give ReportSentBefore; changed answers from the public form are added
+	// to it (ReportAddedTo); changed answers through the API are refused. The urgency
+	// is assessed here.
+	CreateReport(ctx context.Context, actor Actor, r *Report, formKeyHash string) (ReportSent, error)
 	FindReportByReference(ctx context.Context, actor Actor, ref string) (*Report, error)
 	FindReports(ctx context.Context, actor Actor, f ReportFilter) ([]*Report, int, error)
-	// AddFollowUp appends the reporter's further information when the code matches;
-	// an unknown reference and a wrong code give the same EUNAUTHORISED.
+	// AddFollowUp appends the reporter's further information when the code matches,
+	// however many wrong codes the report has seen; an unknown reference, a wrong code
+	// and a report with many wrong codes give the same EUNAUTHORISED.
 	AddFollowUp(ctx context.Context, ref, codeHash, text string) error
 	ClaimReport(ctx context.Context, actor Actor, ref string, takeOver bool) error
 	DecideReport(ctx context.Context, actor Actor, ref string, d ReportDecision) error

@@ -76,7 +76,7 @@ func (s *Share) Validate(now time.Time) error {
 	if s.Reason == "" {
 		p.Add("reason", "Enter why the agency needs to know")
 	}
-	checkText(&p, "reason", "Reason", s.Reason, MaxLongText)
+	CheckText(&p, "reason", "Reason", s.Reason, MaxLongText)
 	if s.Until != "" {
 		d, err := time.Parse(time.DateOnly, s.Until)
 		if err != nil || d.Before(now.Truncate(24*time.Hour)) {

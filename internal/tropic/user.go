@@ -110,8 +110,8 @@ func (u *User) Validate() error {
 	}
 	if u.Name == "" {
 		p.Add("name", "Enter the user's full name")
-	} else if len(u.Name) > 200 || HasControlChars(u.Name) {
-		p.Add("name", "Name must be 200 characters or fewer, without control characters")
+	} else {
+		CheckText(&p, "name", "Name", u.Name, 200)
 	}
 	if u.AgencyID == 0 {
 		p.Add("agency", "Choose the user's agency")

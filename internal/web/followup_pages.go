@@ -6,15 +6,15 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"tropic/internal/tropic"
 )
 
 // "Add information to a report": the reporter's reference and follow-up code let
-// them append to the report's timeline, with no account. A wrong code and an unknown
-// reference get the same answer; wrong codes are limited per client address here
-// (in memory) and per report in the store, whichever addresses they come from.
+// them append to the report's timeline, with no account. A wrong code, an unknown
+// reference and a report that has seen many wrong codes get the same answer; the
+// right code always gets through. Wrong codes are counted per client address here
+// (in memory; past the limit they answer 429) and per report in the store.
 const (
 	followUpLimit       = 10
 	followUpLimitWindow = 15 * time.Minute
@@ -48,7 +48,7 @@ func (s *Server) handleFollowUp() http.Handler {
 		p := s.newFollowUpPage(r)
 		p.Reference = strings.TrimSpace(r.PostForm.Get("reference"))
 		p.Code = strings.TrimSpace(r.PostForm.Get("code"))
-		p.Information = strings.TrimSpace(strings.ReplaceAll(r.PostForm.Get("information"), "\r\n", "\n"))
+		p.Information = strings.ReplaceAll(r.PostForm.Get("information"), "\r\n", "\n")
 
 		// The same checks as the store's, so that every problem shows at once.
 		var problems tropic.Problems
@@ -65,39 +65,32 @@ func (s *Server) handleFollowUp() http.Handler {
 		case len(p.Code) > 40 || tropic.HasControlChars(p.Code):
 			problems.Add("code", "Check the follow-up code: it should look like 7KQ2M-XP4AT")
 		}
-		switch {
-		case p.Information == "":
-			problems.Add("information", "Enter the information you want to add")
-		case utf8.RuneCountInString(p.Information) > tropic.MaxDescription:
-			problems.Add("information", fmt.Sprintf("The information must be %d characters or fewer", tropic.MaxDescription))
-		case tropic.HasControlChars(p.Information):
-			problems.Add("information", "The information must not contain control characters")
-		}
+		p.Information = tropic.CheckFollowUp(&problems, p.Information)
 		if err := problems.Err(); err != nil {
 			p.Errors = errorsFrom(err, "reference", "code", "information")
 			s.render(w, r, http.StatusUnprocessableEntity, "followup", p)
 			return
 		}
 
+		// The code is checked before any limit: the right code always gets through.
+		// Wrong ones are counted per address here, and past the limit refused with 429,
+		// the same for every reference, known or not.
 		addr := s.clientAddr(r)
-		if blocked, wait := s.followUpLimiter.Blocked(addr); blocked {
-			w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
-			p.Errors = []FieldError{{Field: "reference", Message: fmt.Sprintf("There have been too many attempts with a wrong reference or code from your internet connection. Try again in %d minutes, or call the Modern Slavery Helpline on 08000 121 700.", waitMinutes(wait))}}
-			s.render(w, r, http.StatusTooManyRequests, "followup", p)
-			return
-		}
 		err := s.deps.Reports.AddFollowUp(r.Context(), ref, tropic.HashFollowUpCode(p.Code), p.Information)
 		switch tropic.ErrorCode(err) {
 		case "":
 			// Redirect, so that a refresh cannot add the information twice.
 			http.Redirect(w, r, "/report/follow-up/done", http.StatusSeeOther)
 		case tropic.EUNAUTHORISED:
+			if blocked, wait := s.followUpLimiter.Blocked(addr); blocked {
+				w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
+				p.Errors = []FieldError{{Field: "reference", Message: fmt.Sprintf("There have been too many attempts with a wrong reference or code from your internet connection. Try again in %d minutes, or call the Modern Slavery Helpline on 08000 121 700.", waitMinutes(wait))}}
+				s.render(w, r, http.StatusTooManyRequests, "followup", p)
+				return
+			}
 			s.followUpLimiter.Add(addr)
 			p.Errors = []FieldError{{Field: "reference", Message: tropic.ErrorMessage(err)}}
 			s.render(w, r, http.StatusUnprocessableEntity, "followup", p)
-		case tropic.ETOOMANY:
-			p.Errors = []FieldError{{Field: "reference", Message: tropic.ErrorMessage(err)}}
-			s.render(w, r, http.StatusTooManyRequests, "followup", p)
 		case tropic.EINVALID:
 			p.Errors = errorsFrom(err, "reference", "code", "information")
 			s.render(w, r, http.StatusUnprocessableEntity, "followup", p)

@@ -172,16 +172,27 @@ func apiProblems(err error) map[string]string {
 	return out
 }
 
-// decodeJSON reads a JSON request body strictly: JSON content type, one object, no
-// unknown fields. It answers the client itself and returns false on failure.
+// decodeJSON reads a JSON request body strictly: JSON content type, text only (see
+// rewrittenJSONField), one object, no unknown fields. It answers the client itself
+// and returns false on failure.
 func (s *Server) decodeJSON(w http.ResponseWriter, r *http.Request, v any) bool {
 	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
 		writeJSONError(w, http.StatusUnsupportedMediaType, tropic.EINVALID, "Send JSON with Content-Type: application/json.", nil)
 		return false
 	}
-	dec := json.NewDecoder(r.Body)
+	body, err := io.ReadAll(r.Body)
+	if err == nil {
+		if field := rewrittenJSONField(body); field != "" {
+			writeJSONError(w, http.StatusBadRequest, tropic.EINVALID, "The body is not all text: JSON must be UTF-8, with no unpaired surrogate escapes.",
+				map[string]string{field: "must be valid UTF-8 text"})
+			return false
+		}
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
-	err := dec.Decode(v)
+	if err == nil {
+		err = dec.Decode(v)
+	}
 	if err == nil && dec.More() {
 		err = errors.New("more than one JSON value")
 	}
@@ -243,7 +254,8 @@ type reportCreated struct {
 
 // handleAPICreateReport takes a report from a call handler or a partner system. An
 // Idempotency-Key header makes a retried request return the first report, with the
-// same follow-up code, instead of making a second.
+// same follow-up code, instead of making a second; the key sent again with another
+// body answers 422 naming the header, and the first report stays as it was.
 func (s *Server) handleAPICreateReport() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		u := userFrom(r.Context())
@@ -276,8 +288,13 @@ func (s *Server) handleAPICreateReport() http.Handler {
 			keyHash, code = tropic.HashFormKey(scoped), tropic.FollowUpCode(scoped)
 		}
 		rep.FollowUpHash = tropic.HashFollowUpCode(code)
-		created, err := s.deps.Reports.CreateReport(r.Context(), actor, rep, keyHash)
+		sent, err := s.deps.Reports.CreateReport(r.Context(), actor, rep, keyHash)
 		if err != nil {
+			if fields := tropic.ErrorFields(err); fields["form_key"] != "" {
+				writeJSONError(w, http.StatusUnprocessableEntity, tropic.EINVALID, "The Idempotency-Key was used before for a report with a different body; the first report is unchanged.",
+					map[string]string{"Idempotency-Key": "was used before with a different body: send a new key for a new report, or the same body to get the first report again"})
+				return
+			}
 			if tropic.ErrorCode(err) == tropic.EINVALID {
 				writeJSONError(w, http.StatusUnprocessableEntity, tropic.EINVALID, "The report has problems; see fields.", apiProblems(err))
 				return
@@ -286,7 +303,7 @@ func (s *Server) handleAPICreateReport() http.Handler {
 			return
 		}
 		status := http.StatusCreated
-		if !created {
+		if sent != tropic.ReportStored {
 			status = http.StatusOK
 		}
 		w.Header().Set("Location", "/api/v1/reports/"+rep.Reference)

@@ -147,6 +147,55 @@ func TestReportAPI(t *testing.T) {
 		}
 	})
 
+	// Hole 11: a key reused with another body returned the first report as if sent.
+	t.Run("an Idempotency-Key reused with another body answers 422 naming the header", func(t *testing.T) {
+		s1, a := apiCall(t, ts, "POST", "/api/v1/reports", intakeToken, helplineReport, "Idempotency-Key", "call-4712")
+		changed := strings.Replace(helplineReport, `"channel": "helpline"`, `"channel": "helpline", "in_danger": true`, 1)
+		s2, b := apiCall(t, ts, "POST", "/api/v1/reports", intakeToken, changed, "Idempotency-Key", "call-4712")
+		if s1 != http.StatusCreated || s2 != http.StatusUnprocessableEntity || b["reference"] != nil {
+			t.Fatalf("got %d %v then %d %v; want 201 then 422", s1, a, s2, b)
+		}
+		errObj, _ := b["error"].(map[string]any)
+		fields, _ := errObj["fields"].(map[string]any)
+		if msg, _ := fields["Idempotency-Key"].(string); !strings.Contains(msg, "different") {
+			t.Errorf("fields %v, want Idempotency-Key named", fields)
+		}
+		s3, c := apiCall(t, ts, "POST", "/api/v1/reports", intakeToken, helplineReport, "Idempotency-Key", "call-4712")
+		if s3 != http.StatusOK || c["reference"] != a["reference"] || c["follow_up_code"] != a["follow_up_code"] {
+			t.Errorf("the same body again: got %d %v, want 200 with the first report", s3, c)
+		}
+		status, got := apiCall(t, ts, "GET", "/api/v1/reports/"+a["reference"].(string), triageToken, "")
+		if status != http.StatusOK || got["urgency"] != "urgent" {
+			t.Errorf("the refused body changed the report: %d %v", status, got["urgency"])
+		}
+	})
+
+	// Hole 13: invalid UTF-8 was rewritten to U+FFFD and bidi overrides stored.
+	t.Run("invalid UTF-8 answers 400 and bidi overrides 422, naming the field", func(t *testing.T) {
+		before := countReports(t, ts)
+		for _, tc := range []struct {
+			name, body, field string
+			status            int
+		}{
+			{"invalid UTF-8 in the description", "{\"reporter\": {\"anonymous\": true}, \"description\": \"Men at the car wash \xff\xfe\"}", "description", 400},
+			{"invalid UTF-8 in a business", "{\"reporter\": {\"anonymous\": true}, \"description\": \"x\", \"businesses\": [\"ok\", \"Car \xc3 wash\"]}", "businesses[1]", 400},
+			{"invalid UTF-8 in a nested field", "{\"reporter\": {\"anonymous\": true}, \"description\": \"x\", \"location\": {\"address\": \"\xed\xa0\x80\"}}", "location.address", 400},
+			{"a right-to-left override in the description", `{"reporter": {"anonymous": true}, "description": "invoice \u202egnp.exe"}`, "description", 422},
+			{"an isolate in the reporter's name", `{"description": "x", "reporter": {"anonymous": false, "name": "Alex \u2066Example"}}`, "reporter.name", 422},
+			{"a raw pop directional formatting in the address", "{\"reporter\": {\"anonymous\": true}, \"description\": \"x\", \"location\": {\"address\": \"a \u202c b\"}}", "location.address", 422},
+		} {
+			status, got := apiCall(t, ts, "POST", "/api/v1/reports", intakeToken, tc.body)
+			errObj, _ := got["error"].(map[string]any)
+			fields, _ := errObj["fields"].(map[string]any)
+			if status != tc.status || fields[tc.field] == nil {
+				t.Errorf("%s: got %d %v, want %d naming %s", tc.name, status, got, tc.status, tc.field)
+			}
+		}
+		if after := countReports(t, ts); after != before {
+			t.Errorf("%d reports stored, want none", after-before)
+		}
+	})
+
 	t.Run("invalid content answers 422 naming each field", func(t *testing.T) {
 		cases := []struct {
 			name, body, field string
@@ -291,4 +340,13 @@ func TestOpenAPIReportSchemaMatchesTheCode(t *testing.T) {
 			t.Errorf("ReportCreated does not document %q", f)
 		}
 	}
+}
+
+func countReports(t *testing.T, ts *testServer) int {
+	t.Helper()
+	var n int
+	if err := ts.db.SQL().QueryRow(`SELECT COUNT(*) FROM reports`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
 }

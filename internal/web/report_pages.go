@@ -121,7 +121,9 @@ func (s *Server) handleReportEdit() http.Handler {
 }
 
 // handleReportSubmit stores the report, once per form key, and shows the reference
-// and follow-up code. The report is committed before the page is written.
+// and follow-up code. The report is committed before the page is written. The same
+// form sent again shows the same page; sent again with changed answers, it says
+// plainly that the report was sent before and that the changes were added to it.
 func (s *Server) handleReportSubmit() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		f, ok := s.readReport(w, r)
@@ -151,7 +153,9 @@ func (s *Server) handleReportSubmit() http.Handler {
 		rep.Channel = tropic.ChannelWeb
 		code := tropic.FollowUpCode(f.formKey)
 		rep.FollowUpHash = tropic.HashFollowUpCode(code)
-		created, err := s.deps.Reports.CreateReport(r.Context(), reportActor, rep, tropic.HashFormKey(f.formKey))
+		// The page answers what the reporter sent now, whatever the stored report said.
+		inDanger := rep.InDanger == tropic.AnswerYes
+		sent, err := s.deps.Reports.CreateReport(r.Context(), reportActor, rep, tropic.HashFormKey(f.formKey))
 		switch {
 		case tropic.ErrorCode(err) == tropic.EINVALID:
 			f.errors = errorsFrom(err, reportFieldOrder()...)
@@ -168,11 +172,16 @@ func (s *Server) handleReportSubmit() http.Handler {
 			s.renderReportCheck(w, r, http.StatusInternalServerError, f2, []FieldError{{Message: "Sorry, there is a problem with the service and your report has not been sent. Your answers are below: try sending it again in a few minutes, or call the Modern Slavery Helpline on 08000 121 700."}})
 			return
 		}
-		if created && s.cfg.ReportRateLimit > 0 {
+		// A new report, or changed answers added to one, count towards the limit.
+		if sent != tropic.ReportSentBefore && s.cfg.ReportRateLimit > 0 {
 			s.reportLimiter.Add(addr)
 		}
-		p := &reportSentPage{Layout: s.newLayout(r, "Report sent"), Reference: rep.Reference, Code: code,
-			InDanger: rep.InDanger == tropic.AnswerYes, Anonymous: rep.Reporter.Anonymous}
+		title := "Report sent"
+		if sent == tropic.ReportAddedTo {
+			title = "Your report was already sent: your changes have been added to it"
+		}
+		p := &reportSentPage{Layout: s.newLayout(r, title), Reference: rep.Reference, Code: code,
+			InDanger: inDanger || rep.InDanger == tropic.AnswerYes, Anonymous: rep.Reporter.Anonymous, AddedTo: sent == tropic.ReportAddedTo}
 		p.Public = true
 		s.render(w, r, http.StatusOK, "report_sent", p)
 	})
@@ -317,6 +326,7 @@ type reportSentPage struct {
 	Code      string
 	InDanger  bool
 	Anonymous bool
+	AddedTo   bool // the form was sent before; the changed answers were added to that report
 }
 
 // reportRefusalPage explains why something was not accepted, and carries the

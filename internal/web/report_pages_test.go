@@ -347,6 +347,71 @@ func TestReportSameFormKeyTwiceMakesOneReportWithTheSameReferenceAndCode(t *test
 	}
 }
 
+// Hole 11: a report changed after it was sent was dropped while the page said
+// "Report sent"; the stored report stayed routine though the reporter then said
+// someone is in immediate danger.
+func TestReportChangedAfterSendingIsAddedToTheReportAndTheReporterIsTold(t *testing.T) {
+	t.Parallel()
+	e := newReportPagesEnv(t, Config{})
+	c := e.client(t)
+	key := rpFormKey(t, c.get("/report/new").body)
+	answers := rpAnswers(key, e.clock.Now())
+	answers.Set("in_danger", "no")
+	answers["indicators"] = []string{"excessive_hours"}
+	ref, code, _ := e.sendReport(t, c, answers)
+	first, err := e.reports.FindReportByReference(context.Background(), e.triage, ref)
+	if err != nil || first.Urgency != tropic.UrgencyRoutine {
+		t.Fatalf("first report: %v %+v, want a routine report", err, first)
+	}
+
+	// Back in the browser, the reporter changes an answer and sends the same form again.
+	answers.Set("in_danger", "yes")
+	answers.Set("people_description", "One of them was bleeding.")
+	ref2, code2, res := e.sendReport(t, c, answers)
+	if ref2 != ref || code2 != code {
+		t.Errorf("the second sending showed %s %s, want the first report's %s %s", ref2, code2, ref, code)
+	}
+	wantContains(t, res.body, "already sent", "added the answers you changed", "Call 999 now")
+	if strings.Contains(res.body, "<h1 class=\"govuk-panel__title\">Report sent</h1>") {
+		t.Error("the page says only \"Report sent\", as if nothing had changed")
+	}
+	got, err := e.reports.FindReportByReference(context.Background(), e.triage, ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Urgency != tropic.UrgencyEmergency || !got.NeedsAttention {
+		t.Errorf("urgency %q, needs attention %v; want emergency, flagged for triage", got.Urgency, got.NeedsAttention)
+	}
+	if len(got.Notes) != 1 || !strings.Contains(got.Notes[0].Text, "One of them was bleeding.") || !strings.Contains(got.Notes[0].Text, "Anyone in immediate danger: Yes") {
+		t.Errorf("timeline %+v, want the changed answers", got.Notes)
+	}
+	if n := e.reportCount(t); n != 1 {
+		t.Errorf("%d reports stored, want 1", n)
+	}
+}
+
+// Hole 13: the form and the API share one text rule, which refuses bytes that are
+// not UTF-8 and characters that reorder text.
+func TestReportFormRefusesBidiControlsAndBytesThatAreNotText(t *testing.T) {
+	t.Parallel()
+	e := newReportPagesEnv(t, Config{})
+	c := e.client(t)
+	answers := rpAnswers(tropic.NewFormKey(), e.clock.Now())
+	answers.Set("description", "Pay the invoice \u202egnp.exe")
+	answers.Set("address", "Victoria Street \u2066")
+	res := c.post("/report/check", answers)
+	wantStatus(t, res, http.StatusUnprocessableEntity)
+	wantContains(t, res.body, `<a href="#description">`, "must not contain characters that change the direction of the text", `<a href="#address">`)
+	answers.Set("description", "Victoria Street \xff")
+	wantStatus(t, c.post("/report/check", answers), http.StatusBadRequest)
+	follow := c.post("/report/follow-up", url.Values{"reference": {tropic.NewReference()}, "code": {"AAAAA-AAAAA"}, "information": {"see \u2067this"}})
+	wantStatus(t, follow, http.StatusUnprocessableEntity)
+	wantContains(t, follow.body, `<a href="#information">`, "change the direction of the text")
+	if n := e.reportCount(t); n != 0 {
+		t.Errorf("%d reports stored, want none", n)
+	}
+}
+
 func TestReportFollowUpCodeAndFormKeyAreNotStoredInClear(t *testing.T) {
 	t.Parallel()
 	e := newReportPagesEnv(t, Config{})
@@ -462,6 +527,16 @@ func TestReportFollowUp(t *testing.T) {
 	})
 }
 
+// followUpFrom posts a follow-up from the client address addr.
+func (e *reportPagesEnv) followUpFrom(addr, ref, code string) *httptest.ResponseRecorder {
+	req := httptest.NewRequest(http.MethodPost, "/report/follow-up", strings.NewReader(url.Values{"reference": {ref}, "code": {code}, "information": {"x"}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.RemoteAddr = addr + ":1234"
+	w := httptest.NewRecorder()
+	e.srv.ServeHTTP(w, req)
+	return w
+}
+
 func TestReportFollowUpIsThrottled(t *testing.T) {
 	t.Parallel()
 
@@ -488,28 +563,85 @@ func TestReportFollowUpIsThrottled(t *testing.T) {
 		wantStatus(t, c.post("/report/follow-up", url.Values{"reference": {refs[0]}, "code": {"AAAAA-AAAAA"}, "information": {"x"}}), http.StatusUnprocessableEntity)
 	})
 
-	t.Run("Wrong codes for one report are stopped after the limit, whatever their addresses.", func(t *testing.T) {
+	t.Run("Wrong codes for one report are counted whatever their addresses, and never stop the right code.", func(t *testing.T) {
 		e := newReportPagesEnv(t, Config{})
 		ref, code, _ := e.sendReport(t, e.client(t), rpAnswers(tropic.NewFormKey(), e.clock.Now()))
-		post := func(addr, code string) *httptest.ResponseRecorder {
-			req := httptest.NewRequest(http.MethodPost, "/report/follow-up", strings.NewReader(url.Values{"reference": {ref}, "code": {code}, "information": {"x"}}.Encode()))
-			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-			req.RemoteAddr = addr + ":1234"
-			w := httptest.NewRecorder()
-			e.srv.ServeHTTP(w, req)
-			return w
-		}
+		post := func(addr, code string) *httptest.ResponseRecorder { return e.followUpFrom(addr, ref, code) }
 		for i := range 10 {
 			if w := post(fmt.Sprintf("192.0.2.%d", i+1), "AAAAA-AAAAA"); w.Code != http.StatusUnprocessableEntity {
 				t.Fatalf("wrong code %d: got %d", i, w.Code)
 			}
 		}
-		// Even the right code waits now: the report is being guessed at.
-		w := post("198.51.100.1", code)
-		if w.Code != http.StatusTooManyRequests || !strings.Contains(w.Body.String(), "too many attempts") {
+		// A wrong code for a report guessed at answers as any wrong code does.
+		if w := post("198.51.100.2", "AAAAA-AAAAA"); w.Code != http.StatusUnprocessableEntity || strings.Contains(w.Body.String(), "too many attempts") {
+			t.Errorf("wrong code after 10 wrong ones: got %d\n%s", w.Code, w.Body)
+		}
+		// The right code always gets through (hole 12).
+		if w := post("198.51.100.1", code); w.Code != http.StatusSeeOther {
 			t.Errorf("right code after 10 wrong ones: got %d\n%s", w.Code, w.Body)
 		}
 	})
+}
+
+// Hole 12: ten wrong codes locked the genuine reporter out for an hour, and the
+// lock told an attacker that the reference exists.
+func TestReportFollowUpRightCodeGetsThroughAfterAnAttackersWrongCodes(t *testing.T) {
+	t.Parallel()
+	e := newReportPagesEnv(t, Config{})
+	c := e.client(t)
+	ref, code, _ := e.sendReport(t, c, rpAnswers(tropic.NewFormKey(), e.clock.Now()))
+	// 50 wrong codes from the reporter's own connection (a shared address), over real HTTP.
+	for i := range 50 {
+		res := c.post("/report/follow-up", url.Values{"reference": {ref}, "code": {fmt.Sprintf("AAAAA-%05d", i)}, "information": {"x"}})
+		if res.status != http.StatusUnprocessableEntity && res.status != http.StatusTooManyRequests {
+			t.Fatalf("wrong code %d: got %d", i, res.status)
+		}
+	}
+	res := c.post("/report/follow-up", url.Values{"reference": {ref}, "code": {code}, "information": {"They moved the men to a house on Hatfield Road."}})
+	wantRedirect(t, res, "/report/follow-up/done")
+	got, err := e.reports.FindReportByReference(context.Background(), e.triage, ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Notes) != 1 || !strings.Contains(got.Notes[0].Text, "Hatfield Road") {
+		t.Errorf("timeline %+v, want the reporter's information", got.Notes)
+	}
+}
+
+func TestReportFollowUpUnknownLockedAndWrongAnswerAlike(t *testing.T) {
+	t.Parallel()
+	e := newReportPagesEnv(t, Config{})
+	c := e.client(t)
+	fresh, _, _ := e.sendReport(t, c, rpAnswers(tropic.NewFormKey(), e.clock.Now()))
+	locked, _, _ := e.sendReport(t, c, rpAnswers(tropic.NewFormKey(), e.clock.Now()))
+	unknown := tropic.NewReference()
+	post := func(addr, ref string) *httptest.ResponseRecorder { return e.followUpFrom(addr, ref, "AAAAA-AAAAA") }
+	for i := range 20 {
+		post(fmt.Sprintf("192.0.2.%d", i+1), locked)
+	}
+	answers := map[string]*httptest.ResponseRecorder{
+		"wrong code":        post("203.0.113.1", fresh),
+		"locked reference":  post("203.0.113.2", locked),
+		"unknown reference": post("203.0.113.3", unknown),
+	}
+	// What may differ: the reference as typed, which the page shows again, and what
+	// every request has of its own (date, nonce, request id). Nothing else.
+	norm := func(w *httptest.ResponseRecorder, ref string) string {
+		h := w.Header().Clone()
+		h.Del("Date")
+		h.Del("Content-Security-Policy") // the nonce
+		h.Del("X-Request-Id")
+		return fmt.Sprintf("%d\n%v\n%s", w.Code, h, strings.ReplaceAll(withoutNonce(w.Body.String()), ref, "REF"))
+	}
+	want := norm(answers["wrong code"], fresh)
+	if !strings.HasPrefix(want, "422") || !strings.Contains(want, "The reference or the follow-up code is not right") {
+		t.Fatalf("a wrong code answers\n%s", want)
+	}
+	for name, ref := range map[string]string{"locked reference": locked, "unknown reference": unknown} {
+		if got := norm(answers[name], ref); got != want {
+			t.Errorf("a %s answers otherwise than a wrong code:\n%s\n---\n%s", name, got, want)
+		}
+	}
 }
 
 func TestReportRefusals(t *testing.T) {
