@@ -64,7 +64,7 @@ type expect int
 
 const (
 	allowed   expect = iota // done: 2xx (a page may redirect)
-	forbidden               // the user sees the record but may not do this: API 403 with the reason; pages as missing
+	forbidden               // the user sees the record but may not do this: 403 with the reason, pages and API
 	hidden                  // exactly the answer for a missing record
 	refused                 // a list or form for those who work cases only: API 403; pages as missing
 )
@@ -824,9 +824,13 @@ func (f *matrixFixture) check(t *testing.T, kind string, row matrixRow, u *matri
 		if !ok2xx {
 			t.Errorf("%s: got %d, want it allowed:\n%s", u, got.status, brief(got.body))
 		}
-	case want == hidden, kind == "pages":
+	case want == hidden, kind == "pages" && want == refused:
 		asMissing()
-	case want == forbidden || want == refused:
+	case kind == "pages":
+		if got.status != http.StatusForbidden || !strings.Contains(got.body, "You cannot do this") {
+			t.Errorf("%s: got %d, want the 403 page (%s):\n%s", u, got.status, want, brief(got.body))
+		}
+	default:
 		if got.status != http.StatusForbidden || !strings.Contains(got.body, `"code": "forbidden"`) {
 			t.Errorf("%s: got %d, want 403 (%s):\n%s", u, got.status, want, brief(got.body))
 		}
@@ -870,14 +874,6 @@ func mayListSupervisor(u *matrixUser) expect {
 		return allowed
 	}
 	return refused
-}
-
-// mayDecideOnPage: pages answer every refusal as a missing page.
-func mayDecideOnPage(u *matrixUser) expect {
-	if u.agency == "A" && u.role == tropic.RoleSupervisor {
-		return allowed
-	}
-	return hidden
 }
 
 func form(pairs ...string) url.Values {
@@ -932,7 +928,7 @@ func pageMatrix() []matrixRow {
 		{name: "POST /cases/new", rule: mayList, path: fixed("/cases/new"), body: formBody("title", "Matrix: a case of the user's own")},
 		{name: "GET /cases/role-changes", rule: mayListSupervisor, path: fixed("/cases/role-changes"),
 			before: func(f *matrixFixture, _ *matrixUser) { f.pendingChange() }},
-		{name: "POST /cases/role-changes", rule: mayDecideOnPage, path: fixed("/cases/role-changes"),
+		{name: "POST /cases/role-changes", rule: mayDecide, path: fixed("/cases/role-changes"),
 			before: func(f *matrixFixture, _ *matrixUser) { f.pendingChange() },
 			body: func(f *matrixFixture, _ *matrixUser) any {
 				return form("id", fmt.Sprint(f.changeID), "decision", "decline", "note", "No")

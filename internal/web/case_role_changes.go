@@ -50,12 +50,12 @@ func (s *Server) handleRoleChanges() http.Handler {
 
 func (s *Server) renderRoleChanges(w http.ResponseWriter, r *http.Request, status int, typedID int64, typedNote string, errs []FieldError, flash string) {
 	if !canSupervise(userFrom(r.Context())) {
-		s.caseNotFound(w, r)
+		s.notFound(w, r)
 		return
 	}
 	changes, err := s.deps.Cases.FindRoleChanges(r.Context(), actorOf(r), false)
 	if err != nil {
-		s.caseFail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	p := &roleChangesPage{Layout: s.newLayout(r, "Role changes to decide"), Flash: flash}
@@ -102,7 +102,7 @@ func (s *Server) renderRoleChanges(w http.ResponseWriter, r *http.Request, statu
 func (s *Server) handleRoleChangeDecision() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !canSupervise(userFrom(r.Context())) {
-			s.caseNotFound(w, r)
+			s.notFound(w, r)
 			return
 		}
 		if !s.parseForm(w, r) {
@@ -110,7 +110,7 @@ func (s *Server) handleRoleChangeDecision() http.Handler {
 		}
 		id, err := strconv.ParseInt(r.PostFormValue("id"), 10, 64)
 		if err != nil {
-			s.caseNotFound(w, r)
+			s.notFound(w, r)
 			return
 		}
 		note := r.PostFormValue("note")
@@ -135,7 +135,7 @@ func (s *Server) handleRoleChangeDecision() http.Handler {
 		case tropic.ECONFLICT:
 			s.renderRoleChanges(w, r, http.StatusConflict, id, note, []FieldError{{Message: tropic.ErrorMessage(err)}}, "")
 		default:
-			s.caseFail(w, r, err)
+			s.fail(w, r, err)
 		}
 	})
 }

@@ -50,12 +50,12 @@ func referralIDFrom(r *http.Request) (int64, bool) {
 func (s *Server) loadReferral(w http.ResponseWriter, r *http.Request) *tropic.Referral {
 	id, ok := referralIDFrom(r)
 	if !ok {
-		s.caseNotFound(w, r)
+		s.notFound(w, r)
 		return nil
 	}
 	ref, err := s.deps.Referrals.FindReferral(r.Context(), actorOf(r), id)
 	if err != nil {
-		s.caseFail(w, r, err)
+		s.fail(w, r, err)
 		return nil
 	}
 	return ref
@@ -308,7 +308,7 @@ func (s *Server) handleReferralList() http.Handler {
 			Limit: referralPageSize, Offset: (f.Page - 1) * referralPageSize}
 		refs, total, err := s.deps.Referrals.FindReferrals(ctx, actorOf(r), rf)
 		if err != nil {
-			s.caseFail(w, r, err)
+			s.fail(w, r, err)
 			return
 		}
 		cal, err := s.referralCalendar(ctx)
@@ -413,7 +413,7 @@ func (s *Server) handleReferralFigures() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		a, pt, err := s.deps.Referrals.Figures(r.Context(), actorOf(r))
 		if err != nil {
-			s.caseFail(w, r, err)
+			s.fail(w, r, err)
 			return
 		}
 		p := &referralFiguresPage{Layout: s.newLayout(r, "NRM decision times")}

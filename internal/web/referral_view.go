@@ -78,7 +78,7 @@ func (s *Server) handleReferralDecision() http.Handler {
 			status := http.StatusUnprocessableEntity
 			s.renderReferral(w, r, status, ref, f, fieldErrors(err, "decision_", "kind", "date", "outcome"), "")
 		default:
-			s.caseFail(w, r, err)
+			s.fail(w, r, err)
 		}
 	})
 }
