@@ -48,7 +48,7 @@ func (s *CaseService) AddNote(ctx context.Context, actor tropic.Actor, caseRef s
 	if err != nil {
 		return err
 	}
-	if err := mayContribute(actor, c); err != nil {
+	if err := tropic.MayContributeToCase(actor, c); err != nil {
 		return err
 	}
 	if n.Corrects != 0 {
@@ -109,11 +109,8 @@ func (s *CaseService) EditNote(ctx context.Context, actor tropic.Actor, noteID i
 	if sensitive && c.Access != tropic.AccessWhole {
 		return tropic.Errorf(tropic.ENOTFOUND, notFound)
 	}
-	if !author.Valid || author.Int64 != actor.UserID {
-		return tropic.Errorf(tropic.EFORBIDDEN, "Only the person who wrote a note can change it. Add a new note that corrects it instead.")
-	}
-	if tx.now.Sub(n.At) > tropic.NoteGrace {
-		return tropic.Errorf(tropic.EFORBIDDEN, "A note can be changed only in the %d minutes after it was written. Add a new note that corrects it instead.", int(tropic.NoteGrace.Minutes()))
+	if err := tropic.MayEditNote(actor, author.Int64, n.At, tx.now); err != nil {
+		return err
 	}
 	if _, err := tx.Exec(ctx, `UPDATE case_notes SET text = ?, edited_at = ? WHERE id = ?`, text, tx.now, noteID); err != nil {
 		return fmt.Errorf("edit note: %w", err)
@@ -169,7 +166,7 @@ func (s *CaseService) AddTask(ctx context.Context, actor tropic.Actor, caseRef s
 	if err != nil {
 		return err
 	}
-	if err := mayContribute(actor, c); err != nil {
+	if err := tropic.MayContributeToCase(actor, c); err != nil {
 		return err
 	}
 	badAssignee := &tropic.Error{Code: tropic.EINVALID, Message: "Choose an agency, or a person at an agency, that can see this case",

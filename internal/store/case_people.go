@@ -330,7 +330,7 @@ func (s *CaseService) AddPerson(ctx context.Context, actor tropic.Actor, caseRef
 	if err != nil {
 		return err
 	}
-	if err := mayChange(actor, c); err != nil {
+	if err := tropic.MayChangeCase(actor, c); err != nil {
 		return err
 	}
 	w, err := actorWho(ctx, tx, actor)
@@ -430,7 +430,7 @@ func (s *CaseService) AddExistingPerson(ctx context.Context, actor tropic.Actor,
 	if err != nil {
 		return err
 	}
-	if err := mayChange(actor, c); err != nil {
+	if err := tropic.MayChangeCase(actor, c); err != nil {
 		return err
 	}
 	pcs, err := s.personCases(ctx, tx, actor, personID)
@@ -467,8 +467,8 @@ func (s *CaseService) UpdatePerson(ctx context.Context, actor tropic.Actor, p *t
 	if len(pcs) == 0 {
 		return personNotFound()
 	}
-	if !ownsAny(actor, pcs) {
-		return tropic.Errorf(tropic.EFORBIDDEN, "Only an agency with this person on one of its own cases can change their details.")
+	if err := tropic.MayEditPerson(ownsAny(actor, pcs)); err != nil {
+		return err
 	}
 	var version int
 	var updatedBy string
@@ -555,7 +555,7 @@ func (s *CaseService) SetCoercedOffender(ctx context.Context, actor tropic.Actor
 	if err != nil {
 		return err
 	}
-	if err := mayChange(actor, c); err != nil {
+	if err := tropic.MayChangeCase(actor, c); err != nil {
 		return err
 	}
 	if _, err := tx.Exec(ctx, `UPDATE case_people SET coerced_offender = ? WHERE id = ?`, coerced, cp.ID); err != nil {
@@ -589,7 +589,7 @@ func (s *CaseService) ChangeRole(ctx context.Context, actor tropic.Actor, casePe
 	if err != nil {
 		return nil, err
 	}
-	if err := mayChange(actor, c); err != nil {
+	if err := tropic.MayChangeCase(actor, c); err != nil {
 		return nil, err
 	}
 	if cp.Role == to {

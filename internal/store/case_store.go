@@ -184,23 +184,6 @@ func (s *CaseService) caseByID(ctx context.Context, tx *Tx, actor tropic.Actor, 
 	return c, shares, err
 }
 
-// mayChange lets the owning agency's case workers change a case (AccessTo has already
-// required a case worker).
-func mayChange(actor tropic.Actor, c *tropic.Case) error {
-	if actor.AgencyID == c.OwnerAgencyID {
-		return nil
-	}
-	return tropic.Errorf(tropic.EFORBIDDEN, "Only %s can change this case. Ask them to make the change.", c.OwnerAgency)
-}
-
-// mayContribute lets the owner, and agencies with a whole-case share, add notes and tasks.
-func mayContribute(actor tropic.Actor, c *tropic.Case) error {
-	if actor.AgencyID == c.OwnerAgencyID || c.Access == tropic.AccessWhole {
-		return nil
-	}
-	return tropic.Errorf(tropic.EFORBIDDEN, "Your agency sees this case without its sensitive details, so it cannot add to it. Ask %s.", c.OwnerAgency)
-}
-
 // CreateCase opens a case owned by the actor's agency, linking fromReport when given.
 func (s *CaseService) CreateCase(ctx context.Context, actor tropic.Actor, c *tropic.Case, fromReport string) error {
 	if !tropic.CanOpenCases(actor) || actor.AgencyID == 0 {
@@ -331,7 +314,7 @@ func (s *CaseService) LinkReport(ctx context.Context, actor tropic.Actor, caseRe
 	if err != nil {
 		return err
 	}
-	if err := mayChange(actor, c); err != nil {
+	if err := tropic.MayChangeCase(actor, c); err != nil {
 		if !tropic.CaseWorker(actor) {
 			return tropic.Errorf(tropic.ENOTFOUND, "Case not found.")
 		}
@@ -536,7 +519,7 @@ func (s *CaseService) UpdateCase(ctx context.Context, actor tropic.Actor, ref st
 	if err != nil {
 		return err
 	}
-	if err := mayChange(actor, c); err != nil {
+	if err := tropic.MayChangeCase(actor, c); err != nil {
 		return err
 	}
 	if c.Version != upd.Version {
@@ -640,7 +623,7 @@ func (s *CaseService) changeStatus(ctx context.Context, actor tropic.Actor, ref 
 	if err != nil {
 		return err
 	}
-	if err := mayChange(actor, c); err != nil {
+	if err := tropic.MayChangeCase(actor, c); err != nil {
 		return err
 	}
 	if c.Version != version {

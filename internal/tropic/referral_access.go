@@ -49,3 +49,17 @@ func ReferralAccessFor(a Actor, referrer int64, route Route, caseAccess CaseAcce
 func (acc ReferralAccess) ShowsPerson(route Route, caseAccess CaseAccess) bool {
 	return acc != ReferralHidden && route == RouteNRM && caseAccess != AccessNone
 }
+
+// MayReferFromCase lets an agency refer from a case: a first responder or an agency
+// bound by the Duty to Notify (the consent gate then decides the route), from a case
+// it works (a whole view: its own, or a whole-case share). c may be nil when only the
+// agency is in question. Both refusals are told only to a user who sees the case.
+func MayReferFromCase(agency *Agency, c *Case) error {
+	if agency == nil || !agency.FirstResponder && !agency.DutyToNotify {
+		return Errorf(EFORBIDDEN, "Only a first responder organisation can make an NRM referral, and the Duty to Notify does not bind your agency: contact your local authority or the police.")
+	}
+	if c != nil && c.Access != AccessWhole {
+		return Errorf(EFORBIDDEN, "Only agencies working this case can refer from it. Ask %s.", c.OwnerAgency)
+	}
+	return nil
+}

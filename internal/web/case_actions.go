@@ -183,8 +183,12 @@ func (s *Server) caseNoteTarget(w http.ResponseWriter, r *http.Request) (*tropic
 	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	user := userFrom(r.Context())
 	for _, n := range c.Notes {
-		if n.ID != id || n.AuthorID != user.ID {
+		if n.ID != id {
 			continue
+		}
+		if n.AuthorID != user.ID {
+			s.fail(w, r, tropic.MayEditNote(actorOf(r), n.AuthorID, n.At, s.now()))
+			return nil, nil, false
 		}
 		if s.now().Sub(n.At) >= tropic.NoteGrace {
 			s.renderError(w, r, http.StatusConflict, "This note can no longer be changed",

@@ -115,9 +115,14 @@ func (s *Server) handleCaseForm(spec caseFormSpec) http.Handler {
 		if c == nil {
 			return
 		}
-		rights := rightsOn(c, userFrom(r.Context()))
-		if spec.ownerOnly && !rights.Owner || spec.contrib && !rights.Contribute {
-			s.notFound(w, r)
+		var refused error
+		if spec.ownerOnly {
+			refused = tropic.MayChangeCase(actorOf(r), c)
+		} else if spec.contrib {
+			refused = tropic.MayContributeToCase(actorOf(r), c)
+		}
+		if refused != nil {
+			s.fail(w, r, refused)
 			return
 		}
 		f := caseForm{}

@@ -75,8 +75,8 @@ type caseRights struct {
 func rightsOn(c *tropic.Case, u *tropic.User) caseRights {
 	a := tropic.ActorFor(u)
 	return caseRights{
-		Owner:      u.AgencyID == c.OwnerAgencyID,
-		Contribute: u.AgencyID == c.OwnerAgencyID || c.Access == tropic.AccessWhole,
+		Owner:      tropic.MayChangeCase(a, c) == nil,
+		Contribute: tropic.MayContributeToCase(a, c) == nil,
 		Supervisor: tropic.IsOwnerSupervisor(a, c.OwnerAgencyID),
 		Sensitive:  c.Access == tropic.AccessWhole,
 		Closed:     c.Status == tropic.CaseClosed,

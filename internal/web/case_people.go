@@ -108,8 +108,8 @@ func (s *Server) handlePersonNewForm() http.Handler {
 		if c == nil {
 			return
 		}
-		if !rightsOn(c, userFrom(r.Context())).Owner {
-			s.notFound(w, r)
+		if err := tropic.MayChangeCase(actorOf(r), c); err != nil {
+			s.fail(w, r, err)
 			return
 		}
 		s.renderPersonForm(w, r, http.StatusOK, c, "details", personForm{}, nil)
@@ -659,8 +659,8 @@ func (s *Server) loadEditablePerson(w http.ResponseWriter, r *http.Request) (*tr
 		s.fail(w, r, err)
 		return nil, false
 	}
-	if len(owned) == 0 || pe.SensitiveHidden {
-		s.notFound(w, r)
+	if err := tropic.MayEditPerson(len(owned) > 0 && !pe.SensitiveHidden); err != nil {
+		s.fail(w, r, err)
 		return nil, false
 	}
 	return pe, true

@@ -101,10 +101,6 @@ func (s *Server) renderRoleChanges(w http.ResponseWriter, r *http.Request, statu
 // handleRoleChangeDecision approves or declines a requested role change.
 func (s *Server) handleRoleChangeDecision() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !canSupervise(userFrom(r.Context())) {
-			s.notFound(w, r)
-			return
-		}
 		if !s.parseForm(w, r) {
 			return
 		}

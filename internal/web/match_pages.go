@@ -300,8 +300,8 @@ func (s *Server) matchTarget(w http.ResponseWriter, r *http.Request) (ref string
 	if c == nil {
 		return "", 0, false
 	}
-	if !rightsOn(c, userFrom(r.Context())).Owner {
-		s.notFound(w, r)
+	if err := tropic.MayChangeCase(actorOf(r), c); err != nil {
+		s.fail(w, r, err)
 		return "", 0, false
 	}
 	if !s.parseForm(w, r) {

@@ -271,14 +271,14 @@ func (s *Server) handleAPICreateReferral() http.Handler {
 		// report must not identify them (MSA s.52(3)): when the consent gate routes
 		// there, the report is made from the case with no link to the person.
 		if u := userFrom(r.Context()); u != nil && u.Agency != nil {
-			if !u.Agency.FirstResponder && !u.Agency.DutyToNotify {
+			if refused := tropic.MayReferFromCase(u.Agency, nil); refused != nil {
 				// The agency can make no referral at all: say so to those who see the
 				// case, and answer as missing to those who do not.
 				if _, err := s.deps.Cases.FindCase(r.Context(), apiActor(r), ref); err != nil {
 					s.apiFail(w, r, err)
 					return
 				}
-				s.apiFail(w, r, tropic.Errorf(tropic.EFORBIDDEN, "Only a first responder organisation can make an NRM referral, and the Duty to Notify does not bind your agency: contact your local authority or the police."))
+				s.apiFail(w, r, refused)
 				return
 			}
 			if route, err := tropic.ConsentGate(referral.AgeGroup, referral.PossiblyChild, referral.Consent, u.Agency); err == nil && route == tropic.RouteDtN {

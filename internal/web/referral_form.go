@@ -165,10 +165,6 @@ type referralFormPage struct {
 // loadReferralPerson finds the case and the potential victim in the path whom the
 // user may refer; anything else answers as a missing page.
 func (s *Server) loadReferralPerson(w http.ResponseWriter, r *http.Request) (*tropic.Case, *tropic.CasePerson) {
-	if !canRefer(userFrom(r.Context())) {
-		s.notFound(w, r)
-		return nil, nil
-	}
 	link, err := strconv.ParseInt(r.PathValue("link"), 10, 64)
 	if err != nil {
 		s.notFound(w, r)
@@ -178,8 +174,8 @@ func (s *Server) loadReferralPerson(w http.ResponseWriter, r *http.Request) (*tr
 	if c == nil {
 		return nil, nil
 	}
-	if c.Access != tropic.AccessWhole { // only agencies working the case refer from it
-		s.notFound(w, r)
+	if err := tropic.MayReferFromCase(userFrom(r.Context()).Agency, c); err != nil {
+		s.fail(w, r, err)
 		return nil, nil
 	}
 	for _, cp := range c.People {
