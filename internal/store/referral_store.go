@@ -83,8 +83,10 @@ func dtnProblems(r *tropic.Referral, casePersonID int64) error {
 // is required for an NRM referral and refused for a Duty to Notify report, for which
 // caseRef may name the case it came from (access is checked) but is not stored.
 func (s *ReferralService) CreateReferral(ctx context.Context, actor tropic.Actor, caseRef string, casePersonID int64, r *tropic.Referral) error {
-	if !tropic.CaseWorker(actor) || actor.AgencyID == 0 {
-		return tropic.Errorf(tropic.EFORBIDDEN, "Only caseworkers, supervisors and the triage hub can make referrals.")
+	// Only case workers refer. Anyone else naming a case sees no case (AccessTo), so
+	// they get below the answer a missing case gets; with no case, they are told.
+	if actor.AgencyID == 0 || !tropic.CaseWorker(actor) && caseRef == "" {
+		return tropic.Errorf(tropic.EFORBIDDEN, "Only caseworkers and supervisors can make referrals.")
 	}
 	tx, err := s.db.beginTx(ctx)
 	if err != nil {

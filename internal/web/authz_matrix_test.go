@@ -19,7 +19,9 @@ import (
 // what the user may do, or exactly the answer for a record that does not exist.
 //
 //	A  owns the case
-//	B  has a whole-case share
+//	B  has a whole-case share, and is a first responder bound by the Duty to Notify:
+//	   it refers the case's potential victim into the NRM, and makes a Duty to
+//	   Notify report from the case
 //	C  has a share without sensitive fields
 //	D  had a share that has expired
 //	E  had a share that was revoked
@@ -92,12 +94,44 @@ func mayChange(u *matrixUser) expect {
 	return forbidden
 }
 
-// mayReferFromPage: no agency of the matrix is a first responder or bound by the Duty
-// to Notify, so the referral form is the missing page to everyone (referral_pages_test
-// covers the agencies that may refer).
-func mayReferFromPage(u *matrixUser) expect {
-	if u.access() == tropic.AccessNone {
+// mayRefer: B alone is a first responder, and works the case through its whole-case
+// share; the others who see the case are told that they may not refer.
+func mayRefer(u *matrixUser) expect {
+	switch {
+	case u.access() == tropic.AccessNone:
 		return hidden
+	case u.agency == "B":
+		return allowed
+	}
+	return forbidden
+}
+
+// mayReadReferral: B's NRM referral is read by the case workers of B and of the
+// agencies that see its case; not by intake, triage, analysts or administrators, even
+// B's own (issue 11, hole 7).
+func mayReadReferral(u *matrixUser) expect {
+	if u.access() == tropic.AccessNone { // the case workers of A, B and C only
+		return hidden
+	}
+	return allowed
+}
+
+// mayReadReport: B's Duty to Notify report has no case: B's case workers alone read it.
+func mayReadReport(u *matrixUser) expect {
+	if u.agency == "B" && u.access() != tropic.AccessNone {
+		return allowed
+	}
+	return hidden
+}
+
+// mayDecideReferral: B's case workers record the decisions on B's referral; those who
+// read it otherwise are told they may not.
+func mayDecideReferral(u *matrixUser) expect {
+	if r := mayReadReferral(u); r != allowed {
+		return r
+	}
+	if u.agency == "B" {
+		return allowed
 	}
 	return forbidden
 }
@@ -175,6 +209,7 @@ type matrixFixture struct {
 	users    []*matrixUser
 	aSup     tropic.Actor
 	aWorker  tropic.Actor
+	bWorker  tropic.Actor
 
 	ref         string // the case
 	otherRef    string // another case of A's, where people to link come from
@@ -193,6 +228,9 @@ type matrixFixture struct {
 	taskID   int64
 	shareID  int64
 	changeID int64
+
+	nrmID, dtnID int64 // B's NRM referral of Anna, and its Duty to Notify report
+	decideID     int64 // a referral of B's waiting for its first decision
 }
 
 // Secrets of the case: none may reach a user who may not see it; the sensitive ones
@@ -202,6 +240,7 @@ const (
 	matrixImmigration = "MATRIX-IMMIGRATION leave to remain expired"
 	matrixHealth      = "MATRIX-HEALTH untreated injury"
 	matrixSensitive   = "MATRIX-SENSITIVE-NOTE her passport is held by the manager"
+	matrixHORef       = "MATRIX-HO-REFERENCE-0042" // on B's NRM referral only
 )
 
 const missingID = 99999999
@@ -373,6 +412,22 @@ func (f *matrixFixture) ownNote(u *matrixUser) {
 	f.noteID = n.ID
 }
 
+// matrixReferral is an NRM referral of an adult who consents, complete.
+func matrixReferral() *tropic.Referral {
+	yesterday := time.Now().AddDate(0, 0, -1).Format(time.DateOnly)
+	return &tropic.Referral{AgeGroup: tropic.AgeAdult, Consent: true, ConsentAt: yesterday, SubmittedOn: yesterday,
+		Exploitation: tropic.ExploitationSet{Types: []tropic.ExploitationType{tropic.ExploitLabour}}, Location: "uk",
+		CompetentAuthority: "sca", SupportProvider: "The Salvation Army", CrimeReference: "MATRIX-CRIME-1"}
+}
+
+// undecidedReferral makes a referral of B's for a row to record the first decision on.
+func (f *matrixFixture) undecidedReferral() {
+	f.t.Helper()
+	r := matrixReferral()
+	f.must(f.ts.srv.deps.Referrals.CreateReferral(context.Background(), f.bWorker, f.ref, f.annaLink, r))
+	f.decideID = r.ID
+}
+
 func (f *matrixFixture) taskForA() {
 	f.t.Helper()
 	task := &tropic.Task{Title: "A task to complete", AssignedAgency: f.agencies["A"].ID}
@@ -420,6 +475,9 @@ type matrixRow struct {
 	lists bool
 	// note: a whole view of this answer shows the sensitive note; no other may.
 	note bool
+	// referral: the answer is B's NRM referral, and shows its Home Office reference to
+	// whoever may have it; no other answer may show it.
+	referral bool
 }
 
 func (r matrixRow) pattern() string { p, _, _ := strings.Cut(r.name, " ?"); return p }
@@ -476,9 +534,27 @@ func apiMatrix() []matrixRow {
 			body: func(f *matrixFixture, _ *matrixUser) any {
 				return map[string]any{"person_id": f.linkable, "role": "witness"}
 			}},
-		{name: "POST /api/v1/cases/{reference}/people/{link}/referrals", rule: mayReferFromPage,
+		{name: "POST /api/v1/cases/{reference}/people/{link}/referrals", rule: mayRefer,
 			path: onCaseID(c+"%s/people/%d/referrals", func(f *matrixFixture) int64 { return f.annaLink }),
-			body: jsonBody(map[string]any{"age_group": "adult", "consent": true, "submitted_on": yesterday})},
+			body: jsonBody(map[string]any{"age_group": "adult", "consent": true, "consent_at": yesterday, "submitted_on": yesterday,
+				"exploitation_types": []string{"labour"}, "location": "uk", "competent_authority": "sca",
+				"support_provider": "The Salvation Army", "crime_reference": "MATRIX-CRIME-2"})},
+		{name: "GET /api/v1/referrals", rule: mayList, path: fixed("/api/v1/referrals")},
+		{name: "GET /api/v1/referrals/figures", rule: mayList, path: fixed("/api/v1/referrals/figures")},
+		{name: "GET /api/v1/referrals/{id}", rule: mayReadReferral, referral: true,
+			path: func(f *matrixFixture, _ *matrixUser, missing bool) string {
+				return idPath("/api/v1/referrals/%d", f.nrmID, missing)
+			}},
+		{name: "GET /api/v1/referrals/{id} ?dtn", rule: mayReadReport,
+			path: func(f *matrixFixture, _ *matrixUser, missing bool) string {
+				return idPath("/api/v1/referrals/%d", f.dtnID, missing)
+			}},
+		{name: "POST /api/v1/referrals/{id}/decisions", rule: mayDecideReferral,
+			before: func(f *matrixFixture, _ *matrixUser) { f.undecidedReferral() },
+			path: func(f *matrixFixture, _ *matrixUser, missing bool) string {
+				return idPath("/api/v1/referrals/%d/decisions", f.decideID, missing)
+			},
+			body: jsonBody(map[string]any{"kind": "rg", "date": yesterday, "outcome": "positive", "version": 1})},
 		{name: "POST /api/v1/cases/{reference}/places", rule: mayChange, path: onCase(c, "/places"),
 			body: jsonBody(map[string]any{"kind": "workplace", "address": "Unit 4, Matrix Estate", "postcode": "AL1 3JX"})},
 		{name: "POST /api/v1/cases/{reference}/businesses", rule: mayChange, path: onCase(c, "/businesses"),
@@ -570,7 +646,7 @@ func apiMatrix() []matrixRow {
 }
 
 // matrixCovered says whether a route pattern is one the matrix must cover.
-var matrixCovered = regexp.MustCompile(`^[A-Z]+ (/cases|/people|/analysis|/api/v1/(cases|people|case-people|role-changes|shares|tasks|notes|search))(/|$|\?)`)
+var matrixCovered = regexp.MustCompile(`^[A-Z]+ (/cases|/people|/analysis|/referrals|/api/v1/(cases|people|case-people|role-changes|shares|tasks|notes|search|referrals))(/|$|\?)`)
 
 func newMatrixFixture(t *testing.T) *matrixFixture {
 	t.Helper()
@@ -582,7 +658,7 @@ func newMatrixFixture(t *testing.T) *matrixFixture {
 	f := &matrixFixture{t: t, ts: ts, cases: ts.srv.deps.Cases, agencies: map[string]*tropic.Agency{"A": ts.agency}}
 	f.must(ts.srv.deps.Reports.CreateDistrict(ctx, testAdmin, tropic.District{Slug: "st-albans", Name: "St Albans"}))
 	for _, name := range []string{"B", "C", "D", "E", "F", "G"} {
-		a := &tropic.Agency{Name: "Agency " + name, Kind: tropic.AgencyDistrictCouncil}
+		a := &tropic.Agency{Name: "Agency " + name, Kind: tropic.AgencyDistrictCouncil, FirstResponder: name == "B", DutyToNotify: name == "B"}
 		f.must(ts.agencies.CreateAgency(ctx, testAdmin, a))
 		f.agencies[name] = a
 	}
@@ -657,6 +733,20 @@ func newMatrixFixture(t *testing.T) *matrixFixture {
 	f.reportRef = created["reference"].(string)
 	f.must(ts.srv.deps.Reports.DecideReport(ctx, byKey["A triage"].actor(), f.reportRef,
 		tropic.ReportDecision{Status: tropic.ReportPassedToAgency, AgencyID: f.agencies["A"].ID}))
+
+	// B refers Anna into the NRM from A's case, and makes a Duty to Notify report.
+	f.bWorker = byKey["B caseworker"].actor()
+	nrm := matrixReferral()
+	nrm.HomeOfficeReference, nrm.Notes = matrixHORef, "MATRIX-REFERRAL-NOTE interpreter: Polish"
+	f.must(ts.srv.deps.Referrals.CreateReferral(ctx, f.bWorker, f.ref, f.annaLink, nrm))
+	f.nrmID = nrm.ID
+	dtn := &tropic.Referral{AgeGroup: tropic.AgeAdult, SubmittedOn: nrm.SubmittedOn, Gender: "female", Nationality: "Polish",
+		Exploitation: nrm.Exploitation, Location: "uk"}
+	f.must(ts.srv.deps.Referrals.CreateReferral(ctx, f.bWorker, f.ref, 0, dtn))
+	if dtn.Route != tropic.RouteDtN {
+		t.Fatalf("B's report without consent went by %s, want a Duty to Notify report", dtn.Route)
+	}
+	f.dtnID = dtn.ID
 
 	// Every user sees what the set-up meant them to: the premise of every row below.
 	for _, u := range f.users {
@@ -838,7 +928,8 @@ func (f *matrixFixture) check(t *testing.T, kind string, row matrixRow, u *matri
 
 	// What the answer may show.
 	whole := u.access() == tropic.AccessWhole && want == allowed
-	secrets := map[string]bool{matrixImmigration: row.sensitive && whole, matrixHealth: row.sensitive && whole, matrixSensitive: row.note && whole}
+	secrets := map[string]bool{matrixImmigration: row.sensitive && whole, matrixHealth: row.sensitive && whole, matrixSensitive: row.note && whole,
+		matrixHORef: row.referral && want == allowed}
 	if u.access() == tropic.AccessNone {
 		secrets[f.ref], secrets[matrixTitle] = false, false
 		if want == allowed {
@@ -850,7 +941,7 @@ func (f *matrixFixture) check(t *testing.T, kind string, row matrixRow, u *matri
 		if has && !may {
 			t.Errorf("%s: the answer shows %q:\n%s", u, s, brief(got.body))
 		}
-		if !has && may && (s == matrixImmigration && row.shows || s == matrixSensitive) {
+		if !has && may && (s == matrixImmigration && row.shows || s == matrixSensitive || s == matrixHORef) {
 			t.Errorf("%s: the answer does not show %q, which the user may see", u, s)
 		}
 	}
@@ -1012,9 +1103,9 @@ func pageMatrix() []matrixRow {
 		{name: "POST /people/{id}/cases/{link}/coerced", rule: mayChange,
 			path: onPerson("/people/%d/cases/%d/coerced", anna, func(f *matrixFixture) int64 { return f.annaLink }),
 			body: formBody("coerced", "1")},
-		{name: "GET /cases/{ref}/people/{link}/referral/new", rule: mayReferFromPage,
+		{name: "GET /cases/{ref}/people/{link}/referral/new", rule: mayRefer,
 			path: onCaseID(c+"%s/people/%d/referral/new", func(f *matrixFixture) int64 { return f.annaLink })},
-		{name: "POST /cases/{ref}/people/{link}/referral/new", rule: mayReferFromPage,
+		{name: "POST /cases/{ref}/people/{link}/referral/new", rule: mayRefer,
 			path: onCaseID(c+"%s/people/%d/referral/new", func(f *matrixFixture) int64 { return f.annaLink }),
 			body: formBody("step", "gate", "age_group", "child")},
 		{name: "GET /cases/{ref}/matches", rule: mayRead, path: onCase(c, "/matches"),
@@ -1027,5 +1118,25 @@ func pageMatrix() []matrixRow {
 			body: formBody("reason", "Matrix: two people after all")},
 		{name: "GET /cases/{ref}/network", rule: mayRead, path: onCase(c, "/network?depth=3")},
 		{name: "GET /analysis/network", rule: mayAnalyseNetwork, path: fixed("/analysis/network")},
+		{name: "GET /referrals", rule: mayList, path: fixed("/referrals")},
+		{name: "GET /referrals/figures", rule: mayList, path: fixed("/referrals/figures")},
+		{name: "GET /referrals/{id}", rule: mayReadReferral, referral: true,
+			path: func(f *matrixFixture, _ *matrixUser, missing bool) string { return idPath("/referrals/%d", f.nrmID, missing) }},
+		{name: "GET /referrals/{id} ?dtn", rule: mayReadReport,
+			path: func(f *matrixFixture, _ *matrixUser, missing bool) string { return idPath("/referrals/%d", f.dtnID, missing) }},
+		{name: "POST /referrals/{id}/decisions", rule: mayDecideReferral,
+			before: func(f *matrixFixture, _ *matrixUser) { f.undecidedReferral() },
+			path: func(f *matrixFixture, _ *matrixUser, missing bool) string {
+				return idPath("/referrals/%d/decisions", f.decideID, missing)
+			},
+			body: formBody("kind", "rg", "date", time.Now().AddDate(0, 0, -1).Format(time.DateOnly), "outcome", "positive", "version", "1")},
+		{name: "GET /referrals/{id}/summary", rule: mayReadReferral, sensitive: true, referral: true,
+			path: func(f *matrixFixture, _ *matrixUser, missing bool) string {
+				return idPath("/referrals/%d/summary", f.nrmID, missing)
+			}},
+		{name: "GET /referrals/{id}/summary.pdf", rule: mayReadReferral, sensitive: true, referral: true,
+			path: func(f *matrixFixture, _ *matrixUser, missing bool) string {
+				return idPath("/referrals/%d/summary.pdf", f.nrmID, missing)
+			}},
 	}
 }
