@@ -1121,9 +1121,13 @@ func pageMatrix() []matrixRow {
 		{name: "GET /referrals", rule: mayList, path: fixed("/referrals")},
 		{name: "GET /referrals/figures", rule: mayList, path: fixed("/referrals/figures")},
 		{name: "GET /referrals/{id}", rule: mayReadReferral, referral: true,
-			path: func(f *matrixFixture, _ *matrixUser, missing bool) string { return idPath("/referrals/%d", f.nrmID, missing) }},
+			path: func(f *matrixFixture, _ *matrixUser, missing bool) string {
+				return idPath("/referrals/%d", f.nrmID, missing)
+			}},
 		{name: "GET /referrals/{id} ?dtn", rule: mayReadReport,
-			path: func(f *matrixFixture, _ *matrixUser, missing bool) string { return idPath("/referrals/%d", f.dtnID, missing) }},
+			path: func(f *matrixFixture, _ *matrixUser, missing bool) string {
+				return idPath("/referrals/%d", f.dtnID, missing)
+			}},
 		{name: "POST /referrals/{id}/decisions", rule: mayDecideReferral,
 			before: func(f *matrixFixture, _ *matrixUser) { f.undecidedReferral() },
 			path: func(f *matrixFixture, _ *matrixUser, missing bool) string {
