@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"slices"
 	"time"
 
 	"tropic/internal/tropic"
@@ -20,53 +21,37 @@ import (
 // signedIn: any member of staff, whatever their role or agency.
 func signedIn(*matrixUser) expect { return allowed }
 
-// mayTriage: the triage hub's pages; to anyone else they are missing.
-func mayTriage(u *matrixUser) expect {
-	if u.role == tropic.RoleTriage {
-		return allowed
+// onlyRoles: a list, page or form for some roles only; to anyone else, refused.
+func onlyRoles(roles ...tropic.Role) func(*matrixUser) expect {
+	return func(u *matrixUser) expect {
+		if slices.Contains(roles, u.role) {
+			return allowed
+		}
+		return refused
 	}
-	return refused
 }
 
-// mayManageCampaigns: analysts and administrators (tropic.CanManageCampaigns).
+// mayTriage: the triage hub's pages.
+func mayTriage(u *matrixUser) expect { return onlyRoles(tropic.RoleTriage)(u) }
+
+// mayManageCampaigns: tropic.CanManageCampaigns.
 func mayManageCampaigns(u *matrixUser) expect {
-	if u.role == tropic.RoleAnalyst || u.role == tropic.RoleAdmin {
-		return allowed
-	}
-	return refused
+	return onlyRoles(tropic.RoleAnalyst, tropic.RoleAdmin)(u)
 }
 
-// mayReadStatistics: the staff statistics, for analysts and administrators.
+// mayReadStatistics: the staff statistics.
 func mayReadStatistics(u *matrixUser) expect {
-	if u.role == tropic.RoleAnalyst || u.role == tropic.RoleAdmin {
-		return allowed
-	}
-	return refused
+	return onlyRoles(tropic.RoleAnalyst, tropic.RoleAdmin)(u)
 }
 
-// mayAnalyse: the research export, for analysts.
-func mayAnalyse(u *matrixUser) expect {
-	if u.role == tropic.RoleAnalyst {
-		return allowed
-	}
-	return refused
-}
+// mayAnalyse: the research export.
+func mayAnalyse(u *matrixUser) expect { return onlyRoles(tropic.RoleAnalyst)(u) }
 
-// mayTakeReports: the triage hub and intake staff enter reports through the API.
-func mayTakeReports(u *matrixUser) expect {
-	if u.role == tropic.RoleTriage || u.role == tropic.RoleIntake {
-		return allowed
-	}
-	return refused
-}
+// mayTakeReports: entering reports through the API.
+func mayTakeReports(u *matrixUser) expect { return onlyRoles(tropic.RoleTriage, tropic.RoleIntake)(u) }
 
-// mayListReports: the triage queue, for the triage hub.
-func mayListReports(u *matrixUser) expect {
-	if u.role == tropic.RoleTriage {
-		return allowed
-	}
-	return refused
-}
+// mayListReports: the triage queue.
+func mayListReports(u *matrixUser) expect { return onlyRoles(tropic.RoleTriage)(u) }
 
 // mayReadTheReport: the report A's intake took and passed to A is read by the triage
 // hub of every agency, A's intake, and A's case workers (tropic.CanSeeReport).
