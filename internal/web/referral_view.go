@@ -142,8 +142,7 @@ func (s *Server) renderReferral(w http.ResponseWriter, r *http.Request, status i
 	}
 	p.Nav = "referrals"
 	p.Errors = errs
-	u := p.User
-	p.CanDecide = !p.DtN && u != nil && u.AgencyID == ref.AgencyID && ref.WithdrawnOn == "" && ref.DisqualifiedOn == ""
+	p.CanDecide = !p.DtN && ref.Access == tropic.ReferralDecide && ref.WithdrawnOn == "" && ref.DisqualifiedOn == ""
 	if p.CanDecide {
 		kind := f.Kind
 		if errs == nil {
