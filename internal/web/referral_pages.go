@@ -24,11 +24,11 @@ const longCGWait = 365
 // referralPageSize is how many referrals a list page shows.
 const referralPageSize = 50
 
-// canRefer says whether u's agency may start a referral: a first responder refers into
-// the NRM; an agency bound by the Duty to Notify may at least report. The consent gate
-// decides the rest for each person.
+// canRefer says whether u's agency may start a referral (tropic.MayReferFromCase): a
+// first responder refers into the NRM; an agency bound by the Duty to Notify may at
+// least report. The consent gate decides the rest for each person.
 func canRefer(u *tropic.User) bool {
-	return u != nil && u.Agency != nil && (u.Agency.FirstResponder || u.Agency.DutyToNotify)
+	return u != nil && tropic.MayReferFromCase(u.Agency, nil) == nil
 }
 
 // referralPath is the page of a referral.
