@@ -571,7 +571,7 @@ func apiMatrix() []matrixRow {
 			body: jsonBody(map[string]any{"age_group": "adult", "consent": true, "consent_at": yesterday, "submitted_on": yesterday,
 				"exploitation_types": []string{"labour"}, "location": "uk", "competent_authority": "sca",
 				"support_provider": "The Salvation Army", "crime_reference": "MATRIX-CRIME-2"})},
-		{name: "GET /api/v1/referrals", rule: mayList, path: fixed("/api/v1/referrals")},
+		{name: "GET /api/v1/referrals", rule: mayList, path: fixed("/api/v1/referrals"), lists: true},
 		{name: "GET /api/v1/referrals/figures", rule: mayList, path: fixed("/api/v1/referrals/figures")},
 		{name: "GET /api/v1/referrals/{id}", rule: mayReadReferral, referral: true,
 			path: func(f *matrixFixture, _ *matrixUser, missing bool) string {
@@ -1182,7 +1182,7 @@ func pageMatrix() []matrixRow {
 			body: formBody("reason", "Matrix: two people after all")},
 		{name: "GET /cases/{ref}/network", rule: mayRead, path: onCase(c, "/network?depth=3")},
 		{name: "GET /analysis/network", rule: mayAnalyseNetwork, path: fixed("/analysis/network")},
-		{name: "GET /referrals", rule: mayList, path: fixed("/referrals")},
+		{name: "GET /referrals", rule: mayList, path: fixed("/referrals"), lists: true},
 		{name: "GET /referrals/figures", rule: mayList, path: fixed("/referrals/figures")},
 		{name: "GET /referrals/{id}", rule: mayReadReferral, referral: true,
 			path: func(f *matrixFixture, _ *matrixUser, missing bool) string {
