@@ -48,7 +48,7 @@ func (s *CaseService) AddNote(ctx context.Context, actor tropic.Actor, caseRef s
 	if err != nil {
 		return err
 	}
-	if err := tropic.MayContribute(actor, c); err != nil {
+	if err := tropic.MayContributeToCase(actor, c); err != nil {
 		return err
 	}
 	if n.Corrects != 0 {
@@ -166,7 +166,7 @@ func (s *CaseService) AddTask(ctx context.Context, actor tropic.Actor, caseRef s
 	if err != nil {
 		return err
 	}
-	if err := tropic.MayContribute(actor, c); err != nil {
+	if err := tropic.MayContributeToCase(actor, c); err != nil {
 		return err
 	}
 	badAssignee := &tropic.Error{Code: tropic.EINVALID, Message: "Choose an agency, or a person at an agency, that can see this case",

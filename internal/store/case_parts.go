@@ -21,7 +21,7 @@ func (s *CaseService) addPart(ctx context.Context, actor tropic.Actor, caseRef, 
 	if err != nil {
 		return err
 	}
-	if err := tropic.MayChange(actor, c); err != nil {
+	if err := tropic.MayChangeCase(actor, c); err != nil {
 		return err
 	}
 	detail, err := insert(tx, c)

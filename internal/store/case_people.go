@@ -473,8 +473,8 @@ func (s *CaseService) UpdatePerson(ctx context.Context, actor tropic.Actor, p *t
 	if len(pcs) == 0 {
 		return personNotFound()
 	}
-	if !ownsAny(actor, pcs) {
-		return tropic.Errorf(tropic.EFORBIDDEN, "Only an agency with this person on one of its own cases can change their details.")
+	if err := tropic.MayEditPerson(ownsAny(actor, pcs)); err != nil {
+		return err
 	}
 	var version int
 	var updatedBy string
@@ -561,7 +561,7 @@ func (s *CaseService) SetCoercedOffender(ctx context.Context, actor tropic.Actor
 	if err != nil {
 		return err
 	}
-	if err := tropic.MayChange(actor, c); err != nil {
+	if err := tropic.MayChangeCase(actor, c); err != nil {
 		return err
 	}
 	if _, err := tx.Exec(ctx, `UPDATE case_people SET coerced_offender = ? WHERE id = ?`, coerced, cp.ID); err != nil {

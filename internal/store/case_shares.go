@@ -63,7 +63,7 @@ func (s *CaseService) RequestShare(ctx context.Context, actor tropic.Actor, case
 	if err != nil {
 		return err
 	}
-	if err := tropic.MayChange(actor, c); err != nil {
+	if err := tropic.MayChangeCase(actor, c); err != nil {
 		return err
 	}
 	badAgency := func(msg string) error {

@@ -314,7 +314,7 @@ func (s *CaseService) LinkReport(ctx context.Context, actor tropic.Actor, caseRe
 	if err != nil {
 		return err
 	}
-	if err := tropic.MayChange(actor, c); err != nil {
+	if err := tropic.MayChangeCase(actor, c); err != nil {
 		if !tropic.CaseWorker(actor) {
 			return tropic.Errorf(tropic.ENOTFOUND, "Case not found.")
 		}
@@ -519,7 +519,7 @@ func (s *CaseService) UpdateCase(ctx context.Context, actor tropic.Actor, ref st
 	if err != nil {
 		return err
 	}
-	if err := tropic.MayChange(actor, c); err != nil {
+	if err := tropic.MayChangeCase(actor, c); err != nil {
 		return err
 	}
 	if c.Version != upd.Version {
@@ -623,7 +623,7 @@ func (s *CaseService) changeStatus(ctx context.Context, actor tropic.Actor, ref 
 	if err != nil {
 		return err
 	}
-	if err := tropic.MayChange(actor, c); err != nil {
+	if err := tropic.MayChangeCase(actor, c); err != nil {
 		return err
 	}
 	if c.Version != version {

@@ -705,7 +705,7 @@ func (s *MatchService) Decide(ctx context.Context, actor tropic.Actor, caseRef s
 	if !tropic.CaseWorker(actor) {
 		return tropic.Errorf(tropic.EFORBIDDEN, "Only caseworkers and supervisors can decide on suggested matches.")
 	}
-	if err := tropic.MayChange(actor, c); err != nil { // the owner decides who is on its case
+	if err := tropic.MayChangeCase(actor, c); err != nil { // the owner decides who is on its case
 		return err
 	}
 	m, mine, other, err := matchOnCase(ctx, tx, c, matchID)
@@ -1061,7 +1061,7 @@ func (s *MatchService) UndoMerge(ctx context.Context, actor tropic.Actor, caseRe
 	if !tropic.CaseWorker(actor) {
 		return tropic.Errorf(tropic.EFORBIDDEN, "Only caseworkers and supervisors can undo a merge.")
 	}
-	if err := tropic.MayChange(actor, c); err != nil {
+	if err := tropic.MayChangeCase(actor, c); err != nil {
 		return err
 	}
 	m, survivor, from, err := matchOnCase(ctx, tx, c, matchID)

@@ -14,12 +14,11 @@ import (
 
 // ReferralService stores NRM referrals and Duty to Notify reports.
 //
-// Who sees what:
-//   - Users of the referring agency see its referrals and reports.
-//   - An NRM referral is also seen by whoever can see its case (tropic.AccessTo), and
-//     they see the person's name; a Duty to Notify report has no case, and only the
-//     referring agency sees it.
-//   - The referring agency's case workers record decisions.
+// Who sees what is tropic.ReferralAccessFor, applied to every referral read, inside
+// the transaction that reads it: only case workers see referrals; the referring
+// agency's see its referrals and reports and record their decisions; an NRM referral
+// is also read by the case workers of an agency that sees its case, with the person's
+// name. Anything else answers exactly as a missing referral.
 //
 // A Duty to Notify report identifies nobody (DESIGN.md §4 rule 3, MSA s.52(3)): the
 // store refuses a person, a name, free text or a reference on one, and stores no case.
@@ -41,6 +40,12 @@ func NewReferralService(db *DB) *ReferralService {
 
 // SetRecoveryPeriod configures the NRM recovery period (the default when zero).
 func (s *ReferralService) SetRecoveryPeriod(p tropic.RecoveryPeriod) { s.recovery = p }
+
+// referralsRefused answers a list or the figures to a user who may see no referral
+// (tropic.MaySeeReferrals); it names no referral.
+func referralsRefused() error {
+	return tropic.Errorf(tropic.EFORBIDDEN, "Only caseworkers and supervisors see NRM referrals and Duty to Notify reports.")
+}
 
 func referralNotFound() error { return tropic.Errorf(tropic.ENOTFOUND, "Referral not found.") }
 
@@ -78,8 +83,10 @@ func dtnProblems(r *tropic.Referral, casePersonID int64) error {
 // is required for an NRM referral and refused for a Duty to Notify report, for which
 // caseRef may name the case it came from (access is checked) but is not stored.
 func (s *ReferralService) CreateReferral(ctx context.Context, actor tropic.Actor, caseRef string, casePersonID int64, r *tropic.Referral) error {
-	if !tropic.CaseWorker(actor) || actor.AgencyID == 0 {
-		return tropic.Errorf(tropic.EFORBIDDEN, "Only caseworkers, supervisors and the triage hub can make referrals.")
+	// Only case workers refer. Anyone else naming a case sees no case (AccessTo), so
+	// they get below the answer a missing case gets; with no case, they are told.
+	if actor.AgencyID == 0 || !tropic.CaseWorker(actor) && caseRef == "" {
+		return tropic.Errorf(tropic.EFORBIDDEN, "Only caseworkers and supervisors can make referrals.")
 	}
 	tx, err := s.db.beginTx(ctx)
 	if err != nil {
@@ -118,8 +125,8 @@ func (s *ReferralService) CreateReferral(ctx context.Context, actor tropic.Actor
 		if c, _, err = s.cases.caseByRef(ctx, tx, actor, caseRef, true); err != nil {
 			return err
 		}
-		if c.Access != tropic.AccessWhole {
-			return tropic.Errorf(tropic.EFORBIDDEN, "Only agencies working this case can refer from it. Ask %s.", c.OwnerAgency)
+		if err := tropic.MayReferFromCase(agency, c); err != nil {
+			return err
 		}
 	}
 	if route == tropic.RouteNRM {
@@ -212,19 +219,18 @@ const referralColumns = `r.id, COALESCE(r.case_id, 0), COALESCE(c.reference, '')
 const referralFrom = ` FROM referrals r JOIN agencies a ON a.id = r.agency_id
 	LEFT JOIN cases c ON c.id = r.case_id LEFT JOIN people p ON p.id = r.person_id `
 
-// visibleReferrals is the WHERE clause of referrals the actor may see, with its
-// arguments after the access column's.
+// visibleReferrals is the WHERE clause that narrows the referrals read to those the
+// actor's agency might see, with its arguments after the access column's; the rule
+// itself is tropic.ReferralAccessFor, applied to each row read.
 func (s *ReferralService) visibleReferrals(tx *Tx, actor tropic.Actor) (string, []any) {
-	if tropic.CaseWorker(actor) {
-		return `(r.agency_id = ? OR (r.route = 'nrm' AND r.case_id IN ` + visibleCaseIDs + `))`,
-			[]any{actor.AgencyID, actor.AgencyID, actor.AgencyID, s.cases.today(tx)}
-	}
-	return `r.agency_id = ?`, []any{actor.AgencyID}
+	return `(r.agency_id = ? OR (r.route = 'nrm' AND r.case_id IN ` + visibleCaseIDs + `))`,
+		[]any{actor.AgencyID, actor.AgencyID, actor.AgencyID, s.cases.today(tx)}
 }
 
-// findReferrals loads the referrals the actor may see that match where, ordered.
+// findReferrals loads the referrals the actor may see that match where, ordered,
+// each with what the actor may do with it.
 func (s *ReferralService) findReferrals(ctx context.Context, tx *Tx, actor tropic.Actor, where string, args []any, order string) ([]*tropic.Referral, error) {
-	if actor.AgencyID == 0 {
+	if !tropic.MaySeeReferrals(actor) {
 		return nil, nil
 	}
 	vis, visArgs := s.visibleReferrals(tx, actor)
@@ -250,9 +256,16 @@ func (s *ReferralService) findReferrals(ctx context.Context, tx *Tx, actor tropi
 			tropic.ExploitationLocation(location), tropic.Gender(gender), tropic.CompetentAuthority(ca)
 		r.Exploitation.Types = tropic.ParseExploitationTypes(exploitation)
 		r.CreatedAt = r.CreatedAt.UTC()
-		// The name only to those who can see the case; the referring agency's analysts
-		// see the referral without it.
-		if r.Route == tropic.RouteNRM && access > 0 && tropic.CaseWorker(actor) {
+		caseAccess := tropic.CaseAccess(access)
+		if r.Route != tropic.RouteNRM {
+			caseAccess = tropic.AccessNone // a Duty to Notify report has no case
+		}
+		r.Access = tropic.ReferralAccessFor(actor, r.AgencyID, r.Route, caseAccess)
+		if r.Access == tropic.ReferralHidden {
+			continue
+		}
+		// The name only to those who can see the case.
+		if r.Access.ShowsPerson(r.Route, caseAccess) {
 			r.PersonName = strings.TrimSpace(given + " " + family)
 		}
 		out = append(out, &r)
@@ -292,6 +305,9 @@ func (s *ReferralService) FindReferral(ctx context.Context, actor tropic.Actor, 
 // the waiting list oldest first, and the total that match. Status and overdue are the
 // domain's (tropic.Referral.Status, NextDeadline), so they are filtered here in Go.
 func (s *ReferralService) FindReferrals(ctx context.Context, actor tropic.Actor, f tropic.ReferralFilter) ([]*tropic.Referral, int, error) {
+	if !tropic.MaySeeReferrals(actor) {
+		return nil, 0, referralsRefused()
+	}
 	tx, err := s.db.beginRead(ctx)
 	if err != nil {
 		return nil, 0, err
@@ -356,7 +372,7 @@ func (s *ReferralService) RecordDecision(ctx context.Context, actor tropic.Actor
 	if err != nil {
 		return err
 	}
-	if actor.AgencyID != r.AgencyID || !tropic.CaseWorker(actor) {
+	if r.Access != tropic.ReferralDecide {
 		return tropic.Errorf(tropic.EFORBIDDEN, "Only %s, who made this referral, can record its decisions.", r.AgencyName)
 	}
 	if version != r.Version {
@@ -463,6 +479,9 @@ func daysBetween(from, to string) (float64, bool) {
 // partnership: submission to a Reasonable Grounds decision (positive or negative; a
 // suspension is not a decision), and Reasonable Grounds to Conclusive Grounds.
 func (s *ReferralService) Figures(ctx context.Context, actor tropic.Actor) (agency, partnership tropic.ReferralFigures, err error) {
+	if !tropic.MaySeeReferrals(actor) {
+		return agency, partnership, referralsRefused()
+	}
 	tx, err := s.db.beginRead(ctx)
 	if err != nil {
 		return agency, partnership, err

@@ -160,8 +160,9 @@ func TestANRMReferralIsForAPotentialVictimOnTheCase(t *testing.T) {
 		if err := e.referrals.CreateReferral(ctx, e.cWorker, e.c.Reference, e.victim, nrmAdult("2026-03-13")); tropic.ErrorCode(err) != tropic.EFORBIDDEN {
 			t.Errorf("a share without sensitive fields: got %v, want forbidden", err)
 		}
-		if err := e.referrals.CreateReferral(ctx, e.cAnalyst, e.c.Reference, e.victim, nrmAdult("2026-03-13")); tropic.ErrorCode(err) != tropic.EFORBIDDEN {
-			t.Errorf("an analyst: got %v, want forbidden", err)
+		// An analyst sees no case, so the case they name answers as a missing one.
+		if err := e.referrals.CreateReferral(ctx, e.cAnalyst, e.c.Reference, e.victim, nrmAdult("2026-03-13")); tropic.ErrorCode(err) != tropic.ENOTFOUND {
+			t.Errorf("an analyst: got %v, want not found", err)
 		}
 	})
 }

@@ -11,13 +11,18 @@ import (
 )
 
 // Error codes: the one vocabulary of failure. The store maps driver errors to these,
-// and the web layer maps these to HTTP statuses and pages or JSON.
+// and the web layer maps these to HTTP statuses and pages or JSON (decision record 6).
+//
+// ENOTFOUND and EFORBIDDEN carry the rule of need to know: a record the actor may not
+// know exists is ENOTFOUND, answered exactly as a missing one; EFORBIDDEN is only for
+// a refusal that tells the actor nothing new (they see the record but may not do
+// this, or their role may not do this whatever the record), and its message is shown.
 const (
 	ECONFLICT     = "conflict"
-	EFORBIDDEN    = "forbidden"
+	EFORBIDDEN    = "forbidden" // seen, or no record at stake, but not permitted: the reason is shown
 	EINTERNAL     = "internal"
 	EINVALID      = "invalid"
-	ENOTFOUND     = "not_found"
+	ENOTFOUND     = "not_found" // missing, or hidden from the actor: the two answer alike
 	EUNAUTHORISED = "unauthorised"
 	ELOCKED       = "locked"       // an account locked after repeated failures
 	ETOOMANY      = "rate_limited" // slow down: too many attempts in a short time

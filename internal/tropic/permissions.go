@@ -1,7 +1,5 @@
 package tropic
 
-import "time"
-
 // The rules on who may do what to the partnership's shared records that are not about a
 // person's role (roles.go) or a referral (referral.go). Each answers nil, or an error in
 // the domain vocabulary that the web layer shows as it is: ENOTFOUND where the actor may
@@ -31,19 +29,6 @@ func MayChangeHolidays(a Actor) error {
 		return nil
 	}
 	return Errorf(EFORBIDDEN, "Only an administrator can change the bank holidays.")
-}
-
-// MayEditNote lets a note's author change it in place within NoteGrace of writing it;
-// afterwards, or for anyone else, a correction is a new note. authorID is 0 for a note
-// the system wrote.
-func MayEditNote(a Actor, authorID int64, written, now time.Time) error {
-	if authorID == 0 || authorID != a.UserID {
-		return Errorf(EFORBIDDEN, "Only the person who wrote a note can change it. Add a new note that corrects it instead.")
-	}
-	if now.Sub(written) > NoteGrace {
-		return Errorf(EFORBIDDEN, "A note can be changed only in the %d minutes after it was written. Add a new note that corrects it instead.", int(NoteGrace.Minutes()))
-	}
-	return nil
 }
 
 // MayCompleteTask lets the case's owning agency, the agency the task is for, or the user

@@ -123,6 +123,7 @@ type Referral struct {
 	WithdrawnOn, DisqualifiedOn string
 	Version                     int
 	CreatedAt                   time.Time
+	Access                      ReferralAccess // what the reader may do with it (ReferralAccessFor)
 }
 
 // Validate checks a new referral's own fields (not the consent gate, which needs the agency).

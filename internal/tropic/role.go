@@ -64,7 +64,7 @@ func DecideRoleTransition(t RoleTransition, actor Actor) (RoleVerdict, error) {
 		}
 		return RoleAllowed, nil
 	case PathChange, PathAdd:
-		if err := MayChange(actor, &Case{OwnerAgencyID: t.OwnerAgencyID, OwnerAgency: t.OwnerAgency}); err != nil {
+		if err := MayChangeCase(actor, &Case{OwnerAgencyID: t.OwnerAgencyID, OwnerAgency: t.OwnerAgency}); err != nil {
 			return RoleRefused, err
 		}
 	case PathMerge, PathImport:

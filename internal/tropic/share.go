@@ -143,22 +143,3 @@ type AccessLogEntry struct {
 	Agency string
 	What   string // "case", or "person NAME"
 }
-
-// MayChange lets the owning agency change a case: its details, people, parts and
-// shares. c is the case as the actor sees it (AccessTo has already required a case
-// worker who may see it).
-func MayChange(actor Actor, c *Case) error {
-	if actor.AgencyID == c.OwnerAgencyID {
-		return nil
-	}
-	return Errorf(EFORBIDDEN, "Only %s can change this case. Ask them to make the change.", c.OwnerAgency)
-}
-
-// MayContribute lets the owner, and agencies with a whole-case share, add notes and
-// tasks to a case, as MayChange reads it.
-func MayContribute(actor Actor, c *Case) error {
-	if actor.AgencyID == c.OwnerAgencyID || c.Access == AccessWhole {
-		return nil
-	}
-	return Errorf(EFORBIDDEN, "Your agency sees this case without its sensitive details, so it cannot add to it. Ask %s.", c.OwnerAgency)
-}

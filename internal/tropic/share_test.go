@@ -18,15 +18,15 @@ func TestMayChangeAndMayContribute(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := &Case{OwnerAgencyID: 7, OwnerAgency: "Owner Police", Access: tc.access}
-			if got := ErrorCode(MayChange(tc.actor, c)); got != tc.change {
+			if got := ErrorCode(MayChangeCase(tc.actor, c)); got != tc.change {
 				t.Errorf("MayChange: got %q, want %q", got, tc.change)
 			}
-			if got := ErrorCode(MayContribute(tc.actor, c)); got != tc.contribute {
+			if got := ErrorCode(MayContributeToCase(tc.actor, c)); got != tc.contribute {
 				t.Errorf("MayContribute: got %q, want %q", got, tc.contribute)
 			}
 		})
 	}
-	if msg := ErrorMessage(MayChange(other, &Case{OwnerAgencyID: 7, OwnerAgency: "Owner Police"})); msg != "Only Owner Police can change this case. Ask them to make the change." {
+	if msg := ErrorMessage(MayChangeCase(other, &Case{OwnerAgencyID: 7, OwnerAgency: "Owner Police"})); msg != "Only Owner Police can change this case. Ask them to make the change." {
 		t.Errorf("got message %q, want it to name the owner", msg)
 	}
 }

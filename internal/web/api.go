@@ -40,19 +40,6 @@ func writeJSONError(w http.ResponseWriter, status int, code, message string, fie
 	writeJSON(w, status, apiError{Error: apiErrorBody{Code: code, Message: message, Fields: fields}})
 }
 
-// apiFail answers a domain error as JSON; a forbidden object answers as a missing one.
-func (s *Server) apiFail(w http.ResponseWriter, r *http.Request, err error) {
-	code := tropic.ErrorCode(err)
-	switch code {
-	case tropic.EINTERNAL:
-		s.serverError(w, r, err)
-	case tropic.ENOTFOUND, tropic.EFORBIDDEN:
-		writeJSONError(w, http.StatusNotFound, tropic.ENOTFOUND, "Not found.", nil)
-	default:
-		writeJSONError(w, statusFor(code), code, tropic.ErrorMessage(err), tropic.ErrorFields(err))
-	}
-}
-
 // requireToken authenticates API calls with "Authorization: Bearer <token>".
 func (s *Server) requireToken(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -19,7 +19,9 @@ import (
 // what the user may do, or exactly the answer for a record that does not exist.
 //
 //	A  owns the case
-//	B  has a whole-case share
+//	B  has a whole-case share, and is a first responder bound by the Duty to Notify:
+//	   it refers the case's potential victim into the NRM, and makes a Duty to
+//	   Notify report from the case
 //	C  has a share without sensitive fields
 //	D  had a share that has expired
 //	E  had a share that was revoked
@@ -31,18 +33,30 @@ import (
 // matrixAgencies are the agencies of the matrix, in order.
 var matrixAgencies = []string{"A", "B", "C", "D", "E", "F"}
 
-// matrixUser is one member of staff with one role.
+// matrixUser is one member of staff with one role, or (anonymous) someone who has not
+// signed in: no session, no token.
 type matrixUser struct {
-	agency  string
-	role    tropic.Role
-	user    *tropic.User
-	token   string
-	browser *client
+	agency    string
+	role      tropic.Role
+	user      *tropic.User
+	token     string
+	browser   *client
+	anonymous bool
 }
 
-func (u *matrixUser) String() string { return u.agency + " " + string(u.role) }
+func (u *matrixUser) String() string {
+	if u.anonymous {
+		return "anonymous"
+	}
+	return u.agency + " " + string(u.role)
+}
 
-func (u *matrixUser) actor() tropic.Actor { return tropic.ActorFor(u.user) }
+func (u *matrixUser) actor() tropic.Actor {
+	if u.anonymous {
+		return tropic.Actor{}
+	}
+	return tropic.ActorFor(u.user)
+}
 
 // access is what the user may see of the case: need to know, stated once more,
 // independently of tropic.AccessTo, from the set-up above.
@@ -64,13 +78,14 @@ type expect int
 
 const (
 	allowed   expect = iota // done: 2xx (a page may redirect)
-	forbidden               // the user sees the record but may not do this: API 403 with the reason; pages as missing
+	forbidden               // the user sees the record but may not do this: 403 with the reason, pages and API
 	hidden                  // exactly the answer for a missing record
 	refused                 // a list or form for those who work cases only: API 403; pages as missing
+	signIn                  // not signed in: API 401; pages send to the sign-in page
 )
 
 func (e expect) String() string {
-	return [...]string{"allowed", "forbidden", "hidden", "refused"}[e]
+	return [...]string{"allowed", "forbidden", "hidden", "refused", "sign in"}[e]
 }
 
 // The rules: who may do what with the case.
@@ -92,12 +107,44 @@ func mayChange(u *matrixUser) expect {
 	return forbidden
 }
 
-// mayReferFromPage: no agency of the matrix is a first responder or bound by the Duty
-// to Notify, so the referral form is the missing page to everyone (referral_pages_test
-// covers the agencies that may refer).
-func mayReferFromPage(u *matrixUser) expect {
-	if u.access() == tropic.AccessNone {
+// mayRefer: B alone is a first responder, and works the case through its whole-case
+// share; the others who see the case are told that they may not refer.
+func mayRefer(u *matrixUser) expect {
+	switch {
+	case u.access() == tropic.AccessNone:
 		return hidden
+	case u.agency == "B":
+		return allowed
+	}
+	return forbidden
+}
+
+// mayReadReferral: B's NRM referral is read by the case workers of B and of the
+// agencies that see its case; not by intake, triage, analysts or administrators, even
+// B's own (issue 11, hole 7).
+func mayReadReferral(u *matrixUser) expect {
+	if u.access() == tropic.AccessNone { // the case workers of A, B and C only
+		return hidden
+	}
+	return allowed
+}
+
+// mayReadReport: B's Duty to Notify report has no case: B's case workers alone read it.
+func mayReadReport(u *matrixUser) expect {
+	if u.agency == "B" && u.access() != tropic.AccessNone {
+		return allowed
+	}
+	return hidden
+}
+
+// mayDecideReferral: B's case workers record the decisions on B's referral; those who
+// read it otherwise are told they may not.
+func mayDecideReferral(u *matrixUser) expect {
+	if r := mayReadReferral(u); r != allowed {
+		return r
+	}
+	if u.agency == "B" {
+		return allowed
 	}
 	return forbidden
 }
@@ -175,6 +222,7 @@ type matrixFixture struct {
 	users    []*matrixUser
 	aSup     tropic.Actor
 	aWorker  tropic.Actor
+	bWorker  tropic.Actor
 
 	ref         string // the case
 	otherRef    string // another case of A's, where people to link come from
@@ -193,6 +241,13 @@ type matrixFixture struct {
 	taskID   int64
 	shareID  int64
 	changeID int64
+
+	nrmID, dtnID int64 // B's NRM referral of Anna, and its Duty to Notify report
+	decideID     int64 // a referral of B's waiting for its first decision
+
+	intakeToken string // A's intake, who enters reports
+	freshRef    string // a report just entered, for a triage row
+	reportKey   string // the form key of the one report everyone sends
 }
 
 // Secrets of the case: none may reach a user who may not see it; the sensitive ones
@@ -202,6 +257,7 @@ const (
 	matrixImmigration = "MATRIX-IMMIGRATION leave to remain expired"
 	matrixHealth      = "MATRIX-HEALTH untreated injury"
 	matrixSensitive   = "MATRIX-SENSITIVE-NOTE her passport is held by the manager"
+	matrixHORef       = "MATRIX-HO-REFERENCE-0042" // on B's NRM referral only
 )
 
 const missingID = 99999999
@@ -373,6 +429,22 @@ func (f *matrixFixture) ownNote(u *matrixUser) {
 	f.noteID = n.ID
 }
 
+// matrixReferral is an NRM referral of an adult who consents, complete.
+func matrixReferral() *tropic.Referral {
+	yesterday := time.Now().AddDate(0, 0, -1).Format(time.DateOnly)
+	return &tropic.Referral{AgeGroup: tropic.AgeAdult, Consent: true, ConsentAt: yesterday, SubmittedOn: yesterday,
+		Exploitation: tropic.ExploitationSet{Types: []tropic.ExploitationType{tropic.ExploitLabour}}, Location: "uk",
+		CompetentAuthority: "sca", SupportProvider: "The Salvation Army", CrimeReference: "MATRIX-CRIME-1"}
+}
+
+// undecidedReferral makes a referral of B's for a row to record the first decision on.
+func (f *matrixFixture) undecidedReferral() {
+	f.t.Helper()
+	r := matrixReferral()
+	f.must(f.ts.srv.deps.Referrals.CreateReferral(context.Background(), f.bWorker, f.ref, f.annaLink, r))
+	f.decideID = r.ID
+}
+
 func (f *matrixFixture) taskForA() {
 	f.t.Helper()
 	task := &tropic.Task{Title: "A task to complete", AssignedAgency: f.agencies["A"].ID}
@@ -420,9 +492,27 @@ type matrixRow struct {
 	lists bool
 	// note: a whole view of this answer shows the sensitive note; no other may.
 	note bool
+	// referral: the answer is B's NRM referral, and shows its Home Office reference to
+	// whoever may have it; no other answer may show it.
+	referral bool
+	// public: a route open to anyone, signed in or not, which answers everyone with
+	// this status; rule is then unused.
+	public int
+	// endsSession: the call signs the browser out; the user signs in again after it.
+	endsSession bool
+	// anon, when set, is the status someone not signed in gets (else: sent to sign in).
+	anon int
 }
 
 func (r matrixRow) pattern() string { p, _, _ := strings.Cut(r.name, " ?"); return p }
+
+// method is the method the row calls: its pattern's, or GET for a pattern of any.
+func (r matrixRow) method() string {
+	if m, _, ok := strings.Cut(r.pattern(), " "); ok {
+		return m
+	}
+	return http.MethodGet
+}
 
 func fixed(p string) func(*matrixFixture, *matrixUser, bool) string {
 	return func(_ *matrixFixture, _ *matrixUser, missing bool) string {
@@ -476,9 +566,27 @@ func apiMatrix() []matrixRow {
 			body: func(f *matrixFixture, _ *matrixUser) any {
 				return map[string]any{"person_id": f.linkable, "role": "witness"}
 			}},
-		{name: "POST /api/v1/cases/{reference}/people/{link}/referrals", rule: mayReferFromPage,
+		{name: "POST /api/v1/cases/{reference}/people/{link}/referrals", rule: mayRefer,
 			path: onCaseID(c+"%s/people/%d/referrals", func(f *matrixFixture) int64 { return f.annaLink }),
-			body: jsonBody(map[string]any{"age_group": "adult", "consent": true, "submitted_on": yesterday})},
+			body: jsonBody(map[string]any{"age_group": "adult", "consent": true, "consent_at": yesterday, "submitted_on": yesterday,
+				"exploitation_types": []string{"labour"}, "location": "uk", "competent_authority": "sca",
+				"support_provider": "The Salvation Army", "crime_reference": "MATRIX-CRIME-2"})},
+		{name: "GET /api/v1/referrals", rule: mayList, path: fixed("/api/v1/referrals"), lists: true},
+		{name: "GET /api/v1/referrals/figures", rule: mayList, path: fixed("/api/v1/referrals/figures")},
+		{name: "GET /api/v1/referrals/{id}", rule: mayReadReferral, referral: true,
+			path: func(f *matrixFixture, _ *matrixUser, missing bool) string {
+				return idPath("/api/v1/referrals/%d", f.nrmID, missing)
+			}},
+		{name: "GET /api/v1/referrals/{id} ?dtn", rule: mayReadReport,
+			path: func(f *matrixFixture, _ *matrixUser, missing bool) string {
+				return idPath("/api/v1/referrals/%d", f.dtnID, missing)
+			}},
+		{name: "POST /api/v1/referrals/{id}/decisions", rule: mayDecideReferral,
+			before: func(f *matrixFixture, _ *matrixUser) { f.undecidedReferral() },
+			path: func(f *matrixFixture, _ *matrixUser, missing bool) string {
+				return idPath("/api/v1/referrals/%d/decisions", f.decideID, missing)
+			},
+			body: jsonBody(map[string]any{"kind": "rg", "date": yesterday, "outcome": "positive", "version": 1})},
 		{name: "POST /api/v1/cases/{reference}/places", rule: mayChange, path: onCase(c, "/places"),
 			body: jsonBody(map[string]any{"kind": "workplace", "address": "Unit 4, Matrix Estate", "postcode": "AL1 3JX"})},
 		{name: "POST /api/v1/cases/{reference}/businesses", rule: mayChange, path: onCase(c, "/businesses"),
@@ -569,9 +677,6 @@ func apiMatrix() []matrixRow {
 	}
 }
 
-// matrixCovered says whether a route pattern is one the matrix must cover.
-var matrixCovered = regexp.MustCompile(`^[A-Z]+ (/cases|/people|/analysis|/api/v1/(cases|people|case-people|role-changes|shares|tasks|notes|search))(/|$|\?)`)
-
 func newMatrixFixture(t *testing.T) *matrixFixture {
 	t.Helper()
 	ts := newTestServer(t, Config{MFAWaived: true})
@@ -582,7 +687,7 @@ func newMatrixFixture(t *testing.T) *matrixFixture {
 	f := &matrixFixture{t: t, ts: ts, cases: ts.srv.deps.Cases, agencies: map[string]*tropic.Agency{"A": ts.agency}}
 	f.must(ts.srv.deps.Reports.CreateDistrict(ctx, testAdmin, tropic.District{Slug: "st-albans", Name: "St Albans"}))
 	for _, name := range []string{"B", "C", "D", "E", "F", "G"} {
-		a := &tropic.Agency{Name: "Agency " + name, Kind: tropic.AgencyDistrictCouncil}
+		a := &tropic.Agency{Name: "Agency " + name, Kind: tropic.AgencyDistrictCouncil, FirstResponder: name == "B", DutyToNotify: name == "B"}
 		f.must(ts.agencies.CreateAgency(ctx, testAdmin, a))
 		f.agencies[name] = a
 	}
@@ -655,8 +760,24 @@ func newMatrixFixture(t *testing.T) *matrixFixture {
 		t.Fatalf("POST /api/v1/reports: %d %s", res.status, res.body)
 	}
 	f.reportRef = created["reference"].(string)
+	f.intakeToken = intake.token
+	f.addCampaign()
 	f.must(ts.srv.deps.Reports.DecideReport(ctx, byKey["A triage"].actor(), f.reportRef,
 		tropic.ReportDecision{Status: tropic.ReportPassedToAgency, AgencyID: f.agencies["A"].ID}))
+
+	// B refers Anna into the NRM from A's case, and makes a Duty to Notify report.
+	f.bWorker = byKey["B caseworker"].actor()
+	nrm := matrixReferral()
+	nrm.HomeOfficeReference, nrm.Notes = matrixHORef, "MATRIX-REFERRAL-NOTE interpreter: Polish"
+	f.must(ts.srv.deps.Referrals.CreateReferral(ctx, f.bWorker, f.ref, f.annaLink, nrm))
+	f.nrmID = nrm.ID
+	dtn := &tropic.Referral{AgeGroup: tropic.AgeAdult, SubmittedOn: nrm.SubmittedOn, Gender: "female", Nationality: "Polish",
+		Exploitation: nrm.Exploitation, Location: "uk"}
+	f.must(ts.srv.deps.Referrals.CreateReferral(ctx, f.bWorker, f.ref, 0, dtn))
+	if dtn.Route != tropic.RouteDtN {
+		t.Fatalf("B's report without consent went by %s, want a Duty to Notify report", dtn.Route)
+	}
+	f.dtnID = dtn.ID
 
 	// Every user sees what the set-up meant them to: the premise of every row below.
 	for _, u := range f.users {
@@ -670,6 +791,7 @@ func newMatrixFixture(t *testing.T) *matrixFixture {
 			t.Fatalf("%s: the store gives access %d, the matrix expects %d", u, got, u.access())
 		}
 	}
+	f.users = append(f.users, &matrixUser{anonymous: true})
 	return f
 }
 
@@ -719,9 +841,9 @@ func (f *matrixFixture) callPage(t *testing.T, u *matrixUser, method, path strin
 
 func TestAuthorisationMatrix(t *testing.T) {
 	t.Parallel()
-	rows := map[string][]matrixRow{"api": apiMatrix(), "pages": pageMatrix()}
+	rows := map[string][]matrixRow{"api": append(apiMatrix(), apiRouteMatrix()...), "pages": append(pageMatrix(), pageRouteMatrix()...)}
 
-	// Every case route is in the matrix, and every row is a route.
+	// Every route is in the matrix, and every row is a route.
 	inMatrix := map[string]bool{}
 	for _, kind := range []string{"api", "pages"} {
 		for _, r := range rows[kind] {
@@ -730,11 +852,9 @@ func TestAuthorisationMatrix(t *testing.T) {
 	}
 	routed := map[string]bool{}
 	for _, p := range newTestServer(t, Config{}).srv.routePatterns {
-		if matrixCovered.MatchString(p) {
-			routed[p] = true
-			if !inMatrix[p] {
-				t.Errorf("route %q is not in the authorisation matrix: add a row for it", p)
-			}
+		routed[p] = true
+		if !inMatrix[p] {
+			t.Errorf("route %q is not in the authorisation matrix: add a row for it", p)
 		}
 	}
 	for p := range inMatrix {
@@ -742,8 +862,8 @@ func TestAuthorisationMatrix(t *testing.T) {
 			t.Errorf("the matrix has a row for %q, which is not routed", p)
 		}
 	}
-	if len(routed) == 0 {
-		t.Fatal("the server registered no case routes")
+	if len(routed) < 100 {
+		t.Fatalf("the server registered only %d routes", len(routed))
 	}
 
 	// The API and the pages each run on a fixture of their own, side by side.
@@ -757,25 +877,41 @@ func TestAuthorisationMatrix(t *testing.T) {
 				call = f.callPage
 				for _, u := range f.users {
 					u.browser = f.ts.client(t)
-					u.browser.signInWaived(u.user.Email)
+					if !u.anonymous {
+						u.browser.signInWaived(u.user.Email)
+					}
 				}
 			}
 			calls := 0
 			for _, row := range rows[kind] {
-				method, _, _ := strings.Cut(row.pattern(), " ")
+				method := row.method()
 				t.Run(row.name, func(t *testing.T) {
 					f.t = t
 					for _, u := range f.users {
-						want := row.rule(u)
+						var want expect
+						switch {
+						case row.public != 0:
+							want = allowed // held to row.public by check
+						case u.anonymous:
+							want = signIn
+						default:
+							want = row.rule(u)
+						}
 						if row.before != nil {
 							row.before(f, u)
 						}
 						var body any
-						if row.body != nil {
+						if row.body != nil && u.anonymous && row.public == 0 {
+							body = row.body(f, f.users[0]) // what a member of staff would send
+						} else if row.body != nil {
 							body = row.body(f, u)
 						}
 						got := call(t, u, method, row.path(f, u, false), body)
 						calls++
+						if row.endsSession && kind == "pages" && !u.anonymous {
+							u.browser = f.ts.client(t)
+							u.browser.signInWaived(u.user.Email)
+						}
 						if row.after != nil {
 							row.after(f)
 						}
@@ -820,13 +956,33 @@ func (f *matrixFixture) check(t *testing.T, kind string, row matrixRow, u *matri
 		}
 	}
 	switch {
+	case row.public != 0:
+		if got.status != row.public {
+			t.Errorf("%s: got %d, want %d, as anyone gets:\n%s", u, got.status, row.public, brief(got.body))
+		}
+	case u.anonymous && row.anon != 0:
+		if got.status != row.anon {
+			t.Errorf("%s: got %d, want %d:\n%s", u, got.status, row.anon, brief(got.body))
+		}
+	case want == signIn && kind == "api":
+		if got.status != http.StatusUnauthorized || !strings.Contains(got.body, `"code": "unauthorised"`) {
+			t.Errorf("%s: got %d, want 401:\n%s", u, got.status, brief(got.body))
+		}
+	case want == signIn:
+		if got.status != http.StatusSeeOther || !strings.HasPrefix(got.location, "/login") {
+			t.Errorf("%s: got %d to %q, want sent to sign in:\n%s", u, got.status, got.location, brief(got.body))
+		}
 	case want == allowed:
 		if !ok2xx {
 			t.Errorf("%s: got %d, want it allowed:\n%s", u, got.status, brief(got.body))
 		}
-	case want == hidden, kind == "pages":
+	case want == hidden, kind == "pages" && want == refused:
 		asMissing()
-	case want == forbidden || want == refused:
+	case kind == "pages":
+		if got.status != http.StatusForbidden || !strings.Contains(got.body, "You cannot do this") {
+			t.Errorf("%s: got %d, want the 403 page (%s):\n%s", u, got.status, want, brief(got.body))
+		}
+	default:
 		if got.status != http.StatusForbidden || !strings.Contains(got.body, `"code": "forbidden"`) {
 			t.Errorf("%s: got %d, want 403 (%s):\n%s", u, got.status, want, brief(got.body))
 		}
@@ -834,11 +990,14 @@ func (f *matrixFixture) check(t *testing.T, kind string, row matrixRow, u *matri
 
 	// What the answer may show.
 	whole := u.access() == tropic.AccessWhole && want == allowed
-	secrets := map[string]bool{matrixImmigration: row.sensitive && whole, matrixHealth: row.sensitive && whole, matrixSensitive: row.note && whole}
+	secrets := map[string]bool{matrixImmigration: row.sensitive && whole, matrixHealth: row.sensitive && whole, matrixSensitive: row.note && whole,
+		matrixHORef: row.referral && want == allowed}
 	if u.access() == tropic.AccessNone {
 		secrets[f.ref], secrets[matrixTitle] = false, false
-		if want == allowed {
-			delete(secrets, f.ref) // the triage hub linking a report: it gave the reference itself
+		if want == allowed || want == signIn {
+			// The triage hub linking a report, or someone sent to sign in and then back
+			// to the address: they gave the reference themselves.
+			delete(secrets, f.ref)
 		}
 	}
 	for s, may := range secrets {
@@ -846,12 +1005,12 @@ func (f *matrixFixture) check(t *testing.T, kind string, row matrixRow, u *matri
 		if has && !may {
 			t.Errorf("%s: the answer shows %q:\n%s", u, s, brief(got.body))
 		}
-		if !has && may && (s == matrixImmigration && row.shows || s == matrixSensitive) {
+		if !has && may && (s == matrixImmigration && row.shows || s == matrixSensitive || s == matrixHORef) {
 			t.Errorf("%s: the answer does not show %q, which the user may see", u, s)
 		}
 	}
 	// The sensitive fields' very names appear only where they may be seen.
-	if kind == "api" && !secrets[matrixImmigration] {
+	if kind == "api" && !secrets[matrixImmigration] && row.public == 0 { // the OpenAPI document names every field
 		for _, key := range []string{`"immigration_status"`, `"health"`} {
 			if strings.Contains(got.body, key) {
 				t.Errorf("%s: the answer carries %s, which the user may not see:\n%s", u, key, brief(got.body))
@@ -870,14 +1029,6 @@ func mayListSupervisor(u *matrixUser) expect {
 		return allowed
 	}
 	return refused
-}
-
-// mayDecideOnPage: pages answer every refusal as a missing page.
-func mayDecideOnPage(u *matrixUser) expect {
-	if u.agency == "A" && u.role == tropic.RoleSupervisor {
-		return allowed
-	}
-	return hidden
 }
 
 func form(pairs ...string) url.Values {
@@ -932,7 +1083,7 @@ func pageMatrix() []matrixRow {
 		{name: "POST /cases/new", rule: mayList, path: fixed("/cases/new"), body: formBody("title", "Matrix: a case of the user's own")},
 		{name: "GET /cases/role-changes", rule: mayListSupervisor, path: fixed("/cases/role-changes"),
 			before: func(f *matrixFixture, _ *matrixUser) { f.pendingChange() }},
-		{name: "POST /cases/role-changes", rule: mayDecideOnPage, path: fixed("/cases/role-changes"),
+		{name: "POST /cases/role-changes", rule: mayDecide, path: fixed("/cases/role-changes"),
 			before: func(f *matrixFixture, _ *matrixUser) { f.pendingChange() },
 			body: func(f *matrixFixture, _ *matrixUser) any {
 				return form("id", fmt.Sprint(f.changeID), "decision", "decline", "note", "No")
@@ -1016,9 +1167,9 @@ func pageMatrix() []matrixRow {
 		{name: "POST /people/{id}/cases/{link}/coerced", rule: mayChange,
 			path: onPerson("/people/%d/cases/%d/coerced", anna, func(f *matrixFixture) int64 { return f.annaLink }),
 			body: formBody("coerced", "1")},
-		{name: "GET /cases/{ref}/people/{link}/referral/new", rule: mayReferFromPage,
+		{name: "GET /cases/{ref}/people/{link}/referral/new", rule: mayRefer,
 			path: onCaseID(c+"%s/people/%d/referral/new", func(f *matrixFixture) int64 { return f.annaLink })},
-		{name: "POST /cases/{ref}/people/{link}/referral/new", rule: mayReferFromPage,
+		{name: "POST /cases/{ref}/people/{link}/referral/new", rule: mayRefer,
 			path: onCaseID(c+"%s/people/%d/referral/new", func(f *matrixFixture) int64 { return f.annaLink }),
 			body: formBody("step", "gate", "age_group", "child")},
 		{name: "GET /cases/{ref}/matches", rule: mayRead, path: onCase(c, "/matches"),
@@ -1031,5 +1182,29 @@ func pageMatrix() []matrixRow {
 			body: formBody("reason", "Matrix: two people after all")},
 		{name: "GET /cases/{ref}/network", rule: mayRead, path: onCase(c, "/network?depth=3")},
 		{name: "GET /analysis/network", rule: mayAnalyseNetwork, path: fixed("/analysis/network")},
+		{name: "GET /referrals", rule: mayList, path: fixed("/referrals"), lists: true},
+		{name: "GET /referrals/figures", rule: mayList, path: fixed("/referrals/figures")},
+		{name: "GET /referrals/{id}", rule: mayReadReferral, referral: true,
+			path: func(f *matrixFixture, _ *matrixUser, missing bool) string {
+				return idPath("/referrals/%d", f.nrmID, missing)
+			}},
+		{name: "GET /referrals/{id} ?dtn", rule: mayReadReport,
+			path: func(f *matrixFixture, _ *matrixUser, missing bool) string {
+				return idPath("/referrals/%d", f.dtnID, missing)
+			}},
+		{name: "POST /referrals/{id}/decisions", rule: mayDecideReferral,
+			before: func(f *matrixFixture, _ *matrixUser) { f.undecidedReferral() },
+			path: func(f *matrixFixture, _ *matrixUser, missing bool) string {
+				return idPath("/referrals/%d/decisions", f.decideID, missing)
+			},
+			body: formBody("kind", "rg", "date", time.Now().AddDate(0, 0, -1).Format(time.DateOnly), "outcome", "positive", "version", "1")},
+		{name: "GET /referrals/{id}/summary", rule: mayReadReferral, sensitive: true, referral: true,
+			path: func(f *matrixFixture, _ *matrixUser, missing bool) string {
+				return idPath("/referrals/%d/summary", f.nrmID, missing)
+			}},
+		{name: "GET /referrals/{id}/summary.pdf", rule: mayReadReferral, sensitive: true, referral: true,
+			path: func(f *matrixFixture, _ *matrixUser, missing bool) string {
+				return idPath("/referrals/%d/summary.pdf", f.nrmID, missing)
+			}},
 	}
 }

@@ -144,7 +144,7 @@ func (s *Server) handleCampaignEditForm() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		c, err := s.deps.Campaigns.FindCampaign(r.Context(), r.PathValue("slug"))
 		if err != nil {
-			s.campaignFail(w, r, err)
+			s.fail(w, r, err)
 			return
 		}
 		p, err := s.campaignForm(r, c, strings.Join(c.Hashtags, " "), true)
@@ -156,15 +156,6 @@ func (s *Server) handleCampaignEditForm() http.Handler {
 	})
 }
 
-func (s *Server) campaignFail(w http.ResponseWriter, r *http.Request, err error) {
-	switch tropic.ErrorCode(err) {
-	case tropic.ENOTFOUND, tropic.EFORBIDDEN:
-		s.notFound(w, r)
-	default:
-		s.serverError(w, r, err)
-	}
-}
-
 // campaignFieldOrder is the order of the fields on the form, for the error summary.
 var campaignFieldOrder = []string{"name", "slug", "hashtags", "starts_on", "ends_on", "description", "agencies"}
 
@@ -174,7 +165,7 @@ func (s *Server) handleCampaignSave(editing bool) http.Handler {
 		if editing {
 			old, err := s.deps.Campaigns.FindCampaign(r.Context(), r.PathValue("slug"))
 			if err != nil {
-				s.campaignFail(w, r, err)
+				s.fail(w, r, err)
 				return
 			}
 			c.ID = old.ID
@@ -218,7 +209,7 @@ func (s *Server) handleCampaignSave(editing bool) http.Handler {
 			s.render(w, r, http.StatusUnprocessableEntity, "campaign_form", p)
 			return
 		} else if err != nil {
-			s.campaignFail(w, r, err)
+			s.fail(w, r, err)
 			return
 		}
 		s.sessions.Put(r.Context(), "campaign_flash", "Campaign "+c.Name+" saved")
@@ -247,7 +238,7 @@ func (s *Server) handleCampaignPublic() http.Handler {
 		}
 		c, err := s.deps.Campaigns.FindCampaign(r.Context(), r.PathValue("slug"))
 		if err != nil {
-			s.campaignFail(w, r, err)
+			s.fail(w, r, err)
 			return
 		}
 		p := &campaignPublicPage{Layout: s.newLayout(r, c.Name), Campaign: c, Live: c.Live(s.now()), Indicators: tropic.IndicatorGroups,
@@ -309,7 +300,7 @@ func (s *Server) handleCampaignEffect() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		c, err := s.deps.Campaigns.FindCampaign(r.Context(), r.PathValue("slug"))
 		if err != nil {
-			s.campaignFail(w, r, err)
+			s.fail(w, r, err)
 			return
 		}
 		all, err := s.deps.Campaigns.FindCampaigns(r.Context())
@@ -321,7 +312,7 @@ func (s *Server) handleCampaignEffect() http.Handler {
 		to := c.End().AddDate(0, 0, 7*(effectWeeks+4))
 		eff, err := s.deps.Campaigns.CampaignEffect(r.Context(), actorOf(r), c, from, to, effectWeeks)
 		if err != nil {
-			s.campaignFail(w, r, err)
+			s.fail(w, r, err)
 			return
 		}
 		p := &campaignEffectPage{Layout: s.newLayout(r, "Effect of "+c.Name), Campaign: c, Effect: eff, ChartH: 200}
@@ -372,7 +363,7 @@ func (s *Server) handleHTCDSExport() http.Handler {
 		}
 		recs, err := s.deps.Exports.ExportRecords(r.Context(), actor)
 		if err != nil {
-			s.campaignFail(w, r, err)
+			s.fail(w, r, err)
 			return
 		}
 		res := tropic.KAnonymise(recs, s.cfg.ResearchK, 0.05)

@@ -19,7 +19,7 @@ func (s *Server) handleCaseNewForm() http.Handler {
 		if ref := strings.TrimSpace(r.URL.Query().Get("report")); ref != "" {
 			rep, err := s.findReportForCase(r, ref)
 			if err != nil {
-				s.caseFail(w, r, err)
+				s.fail(w, r, err)
 				return
 			}
 			f = caseFormFromReport(rep, s.districtName(r, rep.Location.District))
@@ -41,7 +41,7 @@ func (s *Server) handleCaseCreate() http.Handler {
 		if f.Report != "" {
 			ref, err := tropic.ParseReference(f.Report)
 			if err != nil {
-				s.caseNotFound(w, r)
+				s.notFound(w, r)
 				return
 			}
 			from = ref
@@ -58,7 +58,7 @@ func (s *Server) handleCaseCreate() http.Handler {
 		case tropic.EINVALID:
 			s.renderCaseNew(w, r, http.StatusUnprocessableEntity, f, fieldErrors(err, "", caseFieldsOrder...))
 		default:
-			s.caseFail(w, r, err)
+			s.fail(w, r, err)
 		}
 	})
 }
@@ -142,7 +142,7 @@ func (s *Server) handleCaseNote() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ref, ok := caseRefFrom(r)
 		if !ok {
-			s.caseNotFound(w, r)
+			s.notFound(w, r)
 			return
 		}
 		if !s.parseForm(w, r) {
@@ -168,7 +168,7 @@ func (s *Server) handleCaseNote() http.Handler {
 		case tropic.EINVALID:
 			s.renderCase(w, r, http.StatusUnprocessableEntity, f, fieldErrors(err, "note-", "text", "corrects"), "")
 		default:
-			s.caseFail(w, r, err)
+			s.fail(w, r, err)
 		}
 	})
 }
@@ -183,8 +183,12 @@ func (s *Server) caseNoteTarget(w http.ResponseWriter, r *http.Request) (*tropic
 	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	user := userFrom(r.Context())
 	for _, n := range c.Notes {
-		if n.ID != id || n.AuthorID != user.ID {
+		if n.ID != id {
 			continue
+		}
+		if n.AuthorID != user.ID {
+			s.fail(w, r, tropic.MayEditNote(actorOf(r), n.AuthorID, n.At, s.now()))
+			return nil, nil, false
 		}
 		if s.now().Sub(n.At) >= tropic.NoteGrace {
 			s.renderError(w, r, http.StatusConflict, "This note can no longer be changed",
@@ -193,7 +197,7 @@ func (s *Server) caseNoteTarget(w http.ResponseWriter, r *http.Request) (*tropic
 		}
 		return c, n, true
 	}
-	s.caseNotFound(w, r)
+	s.notFound(w, r)
 	return nil, nil, false
 }
 
@@ -240,7 +244,7 @@ func (s *Server) handleCaseNoteEdit() http.Handler {
 		case tropic.ECONFLICT:
 			s.renderCaseForm(w, r, http.StatusConflict, spec, c, c.Version, f, []FieldError{{Field: "text", Message: tropic.ErrorMessage(err)}}, nil)
 		default:
-			s.caseFail(w, r, err)
+			s.fail(w, r, err)
 		}
 	})
 }
@@ -252,7 +256,7 @@ func (s *Server) caseAction(do func(r *http.Request, actor tropic.Actor, id int6
 		ref, ok := caseRefFrom(r)
 		id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 		if !ok || err != nil {
-			s.caseNotFound(w, r)
+			s.notFound(w, r)
 			return
 		}
 		if !s.parseForm(w, r) {
@@ -266,7 +270,7 @@ func (s *Server) caseAction(do func(r *http.Request, actor tropic.Actor, id int6
 		case tropic.EINVALID, tropic.ECONFLICT:
 			s.renderCase(w, r, statusFor(tropic.ErrorCode(err)), caseNoteForm{}, []FieldError{{Message: tropic.ErrorMessage(err)}}, "")
 		default:
-			s.caseFail(w, r, err)
+			s.fail(w, r, err)
 		}
 	})
 }

@@ -581,60 +581,8 @@ func apiOrderFrom(o *tropic.Order) apiOrder {
 
 // Decoding and failing.
 
-// apiCaseFieldNames maps the domain's field names to the API's JSON names where the two differ.
-var apiCaseFieldNames = map[string]string{
-	"exploitation": "exploitation_types",
-	"agency":       "agency_id",
-	"assignee":     "agency_id",
-	"person":       "person_id",
-	"report":       "reference",
-}
-
-// apiCaseProblems names the problems of err by JSON name; names, when given, take
-// precedence for the one call.
-func apiCaseProblems(err error, names map[string]string) map[string]string {
-	fields := tropic.ErrorFields(err)
-	if fields == nil {
-		return nil
-	}
-	out := make(map[string]string, len(fields))
-	for k, v := range fields {
-		if n, ok := names[k]; ok {
-			k = n
-		} else if n, ok := apiCaseFieldNames[k]; ok {
-			k = n
-		}
-		out[k] = v
-	}
-	return out
-}
-
-// apiCaseFail answers a domain error: problems per field with JSON names, a stale edit
-// as 409 naming who changed the record and when, anything hidden as missing. The case
-// service answers EFORBIDDEN only to a user who may see the record but not do this
-// (a shared agency editing the owner's case), so saying why leaks nothing; a record
-// the user may not see is ENOTFOUND, answered exactly as a missing one.
-func (s *Server) apiCaseFail(w http.ResponseWriter, r *http.Request, err error) {
-	s.apiCaseFailNamed(w, r, err, nil)
-}
-
-func (s *Server) apiCaseFailNamed(w http.ResponseWriter, r *http.Request, err error, names map[string]string) {
-	switch tropic.ErrorCode(err) {
-	case tropic.EINVALID:
-		writeJSONError(w, http.StatusUnprocessableEntity, tropic.EINVALID, tropic.ErrorMessage(err), apiCaseProblems(err, names))
-	case tropic.EFORBIDDEN:
-		writeJSONError(w, http.StatusForbidden, tropic.EFORBIDDEN, tropic.ErrorMessage(err), nil)
-	default:
-		s.apiFail(w, r, err)
-	}
-}
-
 func apiInvalid(w http.ResponseWriter, field, problem string) {
 	writeJSONError(w, http.StatusUnprocessableEntity, tropic.EINVALID, problem, map[string]string{field: problem})
-}
-
-func apiNotFound(w http.ResponseWriter) {
-	writeJSONError(w, http.StatusNotFound, tropic.ENOTFOUND, "Not found.", nil)
 }
 
 // apiCaseRef reads the case reference of the path as people type it; a malformed one
@@ -662,9 +610,9 @@ func apiActor(r *http.Request) tropic.Actor { return tropic.ActorFor(userFrom(r.
 
 // apiRequireCaseWorker refuses the collection operations (list, create, search, tasks)
 // to roles that do not work cases; single records answer as missing instead.
-func apiRequireCaseWorker(w http.ResponseWriter, actor tropic.Actor) bool {
+func (s *Server) apiRequireCaseWorker(w http.ResponseWriter, r *http.Request, actor tropic.Actor) bool {
 	if !tropic.CaseWorker(actor) {
-		writeJSONError(w, http.StatusForbidden, tropic.EFORBIDDEN, "Only caseworkers, supervisors and the triage hub work cases.", nil)
+		s.apiFail(w, r, tropic.Errorf(tropic.EFORBIDDEN, "Only caseworkers and supervisors work cases."))
 		return false
 	}
 	return true
@@ -720,7 +668,7 @@ func apiBadQuery(w http.ResponseWriter, bad *tropic.Problems) bool {
 func (s *Server) apiWriteCase(w http.ResponseWriter, r *http.Request, status int, ref string) {
 	c, err := s.deps.Cases.FindCase(r.Context(), apiActor(r), ref)
 	if err != nil {
-		s.apiCaseFail(w, r, err)
+		s.apiFail(w, r, err)
 		return
 	}
 	if status == http.StatusCreated {
@@ -736,7 +684,7 @@ var apiCaseSorts = []string{"", "updated", "opened", "reference", "title"}
 func (s *Server) handleAPIListCases() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		actor := apiActor(r)
-		if !apiRequireCaseWorker(w, actor) {
+		if !s.apiRequireCaseWorker(w, r, actor) {
 			return
 		}
 		q := r.URL.Query()
@@ -763,7 +711,7 @@ func (s *Server) handleAPIListCases() http.Handler {
 		}
 		cases, total, err := s.deps.Cases.FindCases(r.Context(), actor, f)
 		if err != nil {
-			s.apiCaseFail(w, r, err)
+			s.apiFail(w, r, err)
 			return
 		}
 		out := apiCaseList{Total: total, Cases: []apiCaseSummary{}}
@@ -787,7 +735,7 @@ func (s *Server) handleAPICreateCase() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		actor := apiActor(r)
 		if !tropic.CanOpenCases(actor) {
-			writeJSONError(w, http.StatusForbidden, tropic.EFORBIDDEN, "Only caseworkers, supervisors and the triage hub can open cases.", nil)
+			s.apiFail(w, r, tropic.Errorf(tropic.EFORBIDDEN, "Only caseworkers, supervisors and the triage hub can open cases."))
 			return
 		}
 		var in apiCaseInput
@@ -805,7 +753,7 @@ func (s *Server) handleAPICreateCase() http.Handler {
 			return
 		}
 		if err := s.deps.Cases.CreateCase(r.Context(), actor, c, strings.TrimSpace(in.FromReport)); err != nil {
-			s.apiCaseFailNamed(w, r, err, map[string]string{"report": "from_report"})
+			s.apiFailNamed(w, r, err, map[string]string{"report": "from_report"})
 			return
 		}
 		if !tropic.CaseWorker(actor) {
@@ -841,7 +789,7 @@ func (s *Server) handleAPIUpdateCase() http.Handler {
 		actor := apiActor(r)
 		c, err := s.deps.Cases.FindCase(r.Context(), actor, ref)
 		if err != nil {
-			s.apiCaseFail(w, r, err)
+			s.apiFail(w, r, err)
 			return
 		}
 		upd := tropic.CaseUpdate{Version: *in.Version, Title: c.Title, District: c.District, Exploitation: c.Exploitation,
@@ -869,7 +817,7 @@ func (s *Server) handleAPIUpdateCase() http.Handler {
 			upd.Exploitation.CountyLines = *in.CountyLines
 		}
 		if err := s.deps.Cases.UpdateCase(r.Context(), actor, ref, upd); err != nil {
-			s.apiCaseFail(w, r, err)
+			s.apiFail(w, r, err)
 			return
 		}
 		s.apiWriteCase(w, r, http.StatusOK, ref)
@@ -893,7 +841,7 @@ func (s *Server) handleAPICloseCase() http.Handler {
 			return
 		}
 		if err := s.deps.Cases.CloseCase(r.Context(), apiActor(r), ref, tropic.CaseOutcome(in.Outcome), *in.Version); err != nil {
-			s.apiCaseFail(w, r, err)
+			s.apiFail(w, r, err)
 			return
 		}
 		s.apiWriteCase(w, r, http.StatusOK, ref)
@@ -911,7 +859,7 @@ func (s *Server) handleAPIReopenCase() http.Handler {
 			return
 		}
 		if err := s.deps.Cases.ReopenCase(r.Context(), apiActor(r), ref, in.Reason, *in.Version); err != nil {
-			s.apiCaseFail(w, r, err)
+			s.apiFail(w, r, err)
 			return
 		}
 		s.apiWriteCase(w, r, http.StatusOK, ref)
@@ -930,7 +878,7 @@ func (s *Server) handleAPILinkReport() http.Handler {
 		}
 		actor := apiActor(r)
 		if err := s.deps.Cases.LinkReport(r.Context(), actor, ref, strings.TrimSpace(in.Reference)); err != nil {
-			s.apiCaseFail(w, r, err)
+			s.apiFail(w, r, err)
 			return
 		}
 		if !tropic.CaseWorker(actor) {
@@ -948,7 +896,7 @@ func (s *Server) handleAPILinkReport() http.Handler {
 func (s *Server) handleAPIPersonMatches() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		actor := apiActor(r)
-		if !apiRequireCaseWorker(w, actor) {
+		if !s.apiRequireCaseWorker(w, r, actor) {
 			return
 		}
 		q := r.URL.Query()
@@ -967,7 +915,7 @@ func (s *Server) handleAPIPersonMatches() http.Handler {
 func (s *Server) apiWriteMatches(w http.ResponseWriter, r *http.Request, actor tropic.Actor, p *tropic.Person, status int) {
 	matches, err := s.deps.Cases.FindPersonMatches(r.Context(), actor, p)
 	if err != nil {
-		s.apiCaseFail(w, r, err)
+		s.apiFail(w, r, err)
 		return
 	}
 	writeJSON(w, status, apiPersonMatchesFrom(matches))
@@ -1003,12 +951,12 @@ func (s *Server) handleAPIAddPerson() http.Handler {
 		if check, _ := strconv.ParseBool(r.URL.Query().Get("check")); check {
 			// The case must be one the user may see before anything is said about people.
 			if _, err := s.deps.Cases.FindCase(r.Context(), actor, ref); err != nil {
-				s.apiCaseFail(w, r, err)
+				s.apiFail(w, r, err)
 				return
 			}
 			matches, err := s.deps.Cases.FindPersonMatches(r.Context(), actor, p)
 			if err != nil {
-				s.apiCaseFail(w, r, err)
+				s.apiFail(w, r, err)
 				return
 			}
 			if len(matches) > 0 {
@@ -1017,7 +965,7 @@ func (s *Server) handleAPIAddPerson() http.Handler {
 			}
 		}
 		if err := s.deps.Cases.AddPerson(r.Context(), actor, ref, p, role); err != nil {
-			s.apiCaseFail(w, r, err)
+			s.apiFail(w, r, err)
 			return
 		}
 		s.apiWritePerson(w, r, http.StatusCreated, p.ID)
@@ -1039,7 +987,7 @@ func (s *Server) handleAPILinkPerson() http.Handler {
 			return
 		}
 		if err := s.deps.Cases.AddExistingPerson(r.Context(), apiActor(r), ref, in.PersonID, tropic.PersonRole(in.Role)); err != nil {
-			s.apiCaseFail(w, r, err)
+			s.apiFail(w, r, err)
 			return
 		}
 		s.apiWritePerson(w, r, http.StatusCreated, in.PersonID)
@@ -1050,7 +998,7 @@ func (s *Server) handleAPILinkPerson() http.Handler {
 func (s *Server) apiWritePerson(w http.ResponseWriter, r *http.Request, status int, id int64) {
 	p, links, err := s.deps.Cases.FindPerson(r.Context(), apiActor(r), id)
 	if err != nil {
-		s.apiCaseFail(w, r, err)
+		s.apiFail(w, r, err)
 		return
 	}
 	if status == http.StatusCreated {
@@ -1081,7 +1029,7 @@ func (s *Server) handleAPIUpdatePerson() http.Handler {
 		actor := apiActor(r)
 		p, _, err := s.deps.Cases.FindPerson(r.Context(), actor, id)
 		if err != nil {
-			s.apiCaseFail(w, r, err)
+			s.apiFail(w, r, err)
 			return
 		}
 		p.Version = *in.Version
@@ -1103,7 +1051,7 @@ func (s *Server) handleAPIUpdatePerson() http.Handler {
 			p.ApproxAge = *in.ApproxAge
 		}
 		if err := s.deps.Cases.UpdatePerson(r.Context(), actor, p); err != nil {
-			s.apiCaseFail(w, r, err)
+			s.apiFail(w, r, err)
 			return
 		}
 		s.apiWritePerson(w, r, http.StatusOK, id)
@@ -1124,7 +1072,7 @@ func (s *Server) handleAPIChangeRole() http.Handler {
 		}
 		rc, err := s.deps.Cases.ChangeRole(r.Context(), apiActor(r), id, tropic.PersonRole(in.Role), in.Reason)
 		if err != nil {
-			s.apiCaseFail(w, r, err)
+			s.apiFail(w, r, err)
 			return
 		}
 		status := http.StatusOK
@@ -1151,7 +1099,7 @@ func (s *Server) handleAPISetCoerced() http.Handler {
 			return
 		}
 		if err := s.deps.Cases.SetCoercedOffender(r.Context(), apiActor(r), id, *in.CoercedOffender); err != nil {
-			s.apiCaseFail(w, r, err)
+			s.apiFail(w, r, err)
 			return
 		}
 		writeJSON(w, http.StatusOK, apiCoerced{ID: id, CoercedOffender: *in.CoercedOffender})
@@ -1161,7 +1109,7 @@ func (s *Server) handleAPISetCoerced() http.Handler {
 func (s *Server) handleAPIListRoleChanges() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		actor := apiActor(r)
-		if !apiRequireCaseWorker(w, actor) {
+		if !s.apiRequireCaseWorker(w, r, actor) {
 			return
 		}
 		var bad tropic.Problems
@@ -1171,7 +1119,7 @@ func (s *Server) handleAPIListRoleChanges() http.Handler {
 		}
 		changes, err := s.deps.Cases.FindRoleChanges(r.Context(), actor, pending)
 		if err != nil {
-			s.apiCaseFail(w, r, err)
+			s.apiFail(w, r, err)
 			return
 		}
 		out := apiRoleChangeList{RoleChanges: []apiRoleChange{}}
@@ -1201,7 +1149,7 @@ func (s *Server) handleAPIDecideRoleChange() http.Handler {
 			return
 		}
 		if err := s.deps.Cases.DecideRoleChange(r.Context(), apiActor(r), id, *in.Approve, in.Note); err != nil {
-			s.apiCaseFail(w, r, err)
+			s.apiFail(w, r, err)
 			return
 		}
 		status := tropic.RoleChangeDeclined
@@ -1227,7 +1175,7 @@ func apiAddToCase[In any](s *Server, add func(r *http.Request, ref string, in *I
 		}
 		out, err := add(r, ref, &in)
 		if err != nil {
-			s.apiCaseFail(w, r, err)
+			s.apiFail(w, r, err)
 			return
 		}
 		writeJSON(w, http.StatusCreated, out)
@@ -1306,7 +1254,7 @@ func (s *Server) handleAPIEditNote() http.Handler {
 			return
 		}
 		if err := s.deps.Cases.EditNote(r.Context(), apiActor(r), id, in.Text); err != nil {
-			s.apiCaseFail(w, r, err)
+			s.apiFail(w, r, err)
 			return
 		}
 		writeJSON(w, http.StatusOK, apiNoteEdited{ID: id, Text: strings.TrimSpace(in.Text)})
@@ -1320,7 +1268,7 @@ func (s *Server) handleAPICompleteTask() http.Handler {
 			return
 		}
 		if err := s.deps.Cases.CompleteTask(r.Context(), apiActor(r), id); err != nil {
-			s.apiCaseFail(w, r, err)
+			s.apiFail(w, r, err)
 			return
 		}
 		writeJSON(w, http.StatusOK, apiDecision{ID: id, Status: "done"})
@@ -1331,7 +1279,7 @@ func (s *Server) handleAPICompleteTask() http.Handler {
 func (s *Server) handleAPIListTasks() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		actor := apiActor(r)
-		if !apiRequireCaseWorker(w, actor) {
+		if !s.apiRequireCaseWorker(w, r, actor) {
 			return
 		}
 		q := r.URL.Query()
@@ -1346,7 +1294,7 @@ func (s *Server) handleAPIListTasks() http.Handler {
 		}
 		tasks, err := s.deps.Cases.FindTasks(r.Context(), actor, f)
 		if err != nil {
-			s.apiCaseFail(w, r, err)
+			s.apiFail(w, r, err)
 			return
 		}
 		out := apiTaskList{Tasks: []apiTask{}}
@@ -1373,7 +1321,7 @@ func (s *Server) handleAPIRequestShare() http.Handler {
 		}
 		sh := &tropic.Share{AgencyID: in.AgencyID, Scope: tropic.ShareScope(in.Scope), LawfulBasis: in.LawfulBasis, Reason: in.Reason, Until: strings.TrimSpace(in.Until)}
 		if err := s.deps.Cases.RequestShare(r.Context(), apiActor(r), ref, sh); err != nil {
-			s.apiCaseFail(w, r, err)
+			s.apiFail(w, r, err)
 			return
 		}
 		status := http.StatusCreated
@@ -1399,7 +1347,7 @@ func (s *Server) handleAPIDecideShare() http.Handler {
 			return
 		}
 		if err := s.deps.Cases.DecideShare(r.Context(), apiActor(r), id, *in.Approve); err != nil {
-			s.apiCaseFail(w, r, err)
+			s.apiFail(w, r, err)
 			return
 		}
 		status := tropic.ShareDeclined
@@ -1417,7 +1365,7 @@ func (s *Server) handleAPIRevokeShare() http.Handler {
 			return
 		}
 		if err := s.deps.Cases.RevokeShare(r.Context(), apiActor(r), id); err != nil {
-			s.apiCaseFail(w, r, err)
+			s.apiFail(w, r, err)
 			return
 		}
 		writeJSON(w, http.StatusOK, apiDecision{ID: id, Status: string(tropic.ShareRevoked)})
@@ -1434,7 +1382,7 @@ func (s *Server) handleAPIAccessLog() http.Handler {
 		}
 		entries, err := s.deps.Cases.FindAccessLog(r.Context(), apiActor(r), ref)
 		if err != nil {
-			s.apiCaseFail(w, r, err)
+			s.apiFail(w, r, err)
 			return
 		}
 		out := apiAccessLog{Entries: []apiAccessLogEntry{}}
@@ -1448,7 +1396,7 @@ func (s *Server) handleAPIAccessLog() http.Handler {
 func (s *Server) handleAPISearch() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		actor := apiActor(r)
-		if !apiRequireCaseWorker(w, actor) {
+		if !s.apiRequireCaseWorker(w, r, actor) {
 			return
 		}
 		q := r.URL.Query()
@@ -1463,7 +1411,7 @@ func (s *Server) handleAPISearch() http.Handler {
 		}
 		hits, err := s.deps.Cases.Search(r.Context(), actor, query, limit)
 		if err != nil {
-			s.apiCaseFail(w, r, err)
+			s.apiFail(w, r, err)
 			return
 		}
 		out := apiSearchResult{Query: query, Hits: []apiSearchHit{}}

@@ -115,9 +115,14 @@ func (s *Server) handleCaseForm(spec caseFormSpec) http.Handler {
 		if c == nil {
 			return
 		}
-		rights := rightsOn(c, userFrom(r.Context()))
-		if spec.ownerOnly && !rights.Owner || spec.contrib && !rights.Contribute {
-			s.caseNotFound(w, r)
+		var refused error
+		if spec.ownerOnly {
+			refused = tropic.MayChangeCase(actorOf(r), c)
+		} else if spec.contrib {
+			refused = tropic.MayContributeToCase(actorOf(r), c)
+		}
+		if refused != nil {
+			s.fail(w, r, refused)
 			return
 		}
 		f := caseForm{}
@@ -133,7 +138,7 @@ func (s *Server) handleCaseFormPost(spec caseFormSpec) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ref, ok := caseRefFrom(r)
 		if !ok {
-			s.caseNotFound(w, r)
+			s.notFound(w, r)
 			return
 		}
 		if !s.parseForm(w, r) {
@@ -157,7 +162,7 @@ func (s *Server) handleCaseFormPost(spec caseFormSpec) http.Handler {
 func (s *Server) caseFormProblem(w http.ResponseWriter, r *http.Request, spec caseFormSpec, version int, f caseForm, err error) {
 	code := tropic.ErrorCode(err)
 	if code != tropic.EINVALID && code != tropic.ECONFLICT {
-		s.caseFail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	c := s.loadCase(w, r)

@@ -121,7 +121,7 @@ func (s *Server) handleCaseList() http.Handler {
 		if canSupervise(p.User) {
 			changes, err := s.deps.Cases.FindRoleChanges(ctx, actor, true)
 			if err != nil {
-				s.caseFail(w, r, err)
+				s.fail(w, r, err)
 				return
 			}
 			p.Pending = len(changes)
@@ -196,7 +196,7 @@ func (s *Server) caseListFail(w http.ResponseWriter, r *http.Request, p *caseLis
 		s.render(w, r, http.StatusOK, "case_list", p)
 		return
 	}
-	s.caseFail(w, r, err)
+	s.fail(w, r, err)
 }
 
 // parseCaseListFilter reads the query string; unknown choices are ignored, as only

@@ -31,26 +31,11 @@ func canWorkCases(u *tropic.User) bool { return u != nil && tropic.CaseWorker(tr
 func (s *Server) requireCaseWorker(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !canWorkCases(userFrom(r.Context())) {
-			s.caseNotFound(w, r)
+			s.notFound(w, r)
 			return
 		}
 		next.ServeHTTP(w, r)
 	})
-}
-
-// caseNotFound answers a missing case, person or page, and identically one the user
-// may not see: byte for byte the page of any missing address.
-func (s *Server) caseNotFound(w http.ResponseWriter, r *http.Request) { s.triageNotFound(w, r) }
-
-// caseFail answers a domain error from the case service: not found and forbidden
-// as a missing page, anything else as fail does.
-func (s *Server) caseFail(w http.ResponseWriter, r *http.Request, err error) {
-	switch tropic.ErrorCode(err) {
-	case tropic.ENOTFOUND, tropic.EFORBIDDEN:
-		s.caseNotFound(w, r)
-	default:
-		s.fail(w, r, err)
-	}
 }
 
 func actorOf(r *http.Request) tropic.Actor { return tropic.ActorFor(userFrom(r.Context())) }
@@ -66,12 +51,12 @@ func caseRefFrom(r *http.Request) (string, bool) {
 func (s *Server) loadCase(w http.ResponseWriter, r *http.Request) *tropic.Case {
 	ref, ok := caseRefFrom(r)
 	if !ok {
-		s.caseNotFound(w, r)
+		s.notFound(w, r)
 		return nil
 	}
 	c, err := s.deps.Cases.FindCase(r.Context(), actorOf(r), ref)
 	if err != nil {
-		s.caseFail(w, r, err)
+		s.fail(w, r, err)
 		return nil
 	}
 	return c
@@ -90,8 +75,8 @@ type caseRights struct {
 func rightsOn(c *tropic.Case, u *tropic.User) caseRights {
 	a := tropic.ActorFor(u)
 	return caseRights{
-		Owner:      u.AgencyID == c.OwnerAgencyID,
-		Contribute: u.AgencyID == c.OwnerAgencyID || c.Access == tropic.AccessWhole,
+		Owner:      tropic.MayChangeCase(a, c) == nil,
+		Contribute: tropic.MayContributeToCase(a, c) == nil,
 		Supervisor: tropic.IsOwnerSupervisor(a, c.OwnerAgencyID),
 		Sensitive:  c.Access == tropic.AccessWhole,
 		Closed:     c.Status == tropic.CaseClosed,

@@ -129,6 +129,16 @@ func wantMissing(t *testing.T, c *client, res *response) {
 	}
 }
 
+// wantForbidden holds a page to the answer for a record the user sees but may not do
+// this to: 403, with the reason, never the missing page.
+func wantForbidden(t *testing.T, res *response, reason string) {
+	t.Helper()
+	if res.status != http.StatusForbidden {
+		t.Errorf("got %d, want 403:\n%s", res.status, pageText(res.body))
+	}
+	wantContains(t, pageText(res.body), "You cannot do this", reason)
+}
+
 func TestCaseFromATriagedReportIsInvisibleToAnotherAgencyUntilShared(t *testing.T) {
 	e := newCaseEnv(t)
 	rep := e.report(time.Hour, nil)
@@ -159,7 +169,7 @@ func TestCaseFromATriagedReportIsInvisibleToAnotherAgencyUntilShared(t *testing.
 	wantNotContains(t, council.get("/cases").body, ref) // not "ours"
 	wantContains(t, pageText(council.get("/cases/"+ref).body), "Shared with your agency", "Joint safeguarding visit")
 	// The receiving agency reads and contributes, but does not change the case itself.
-	wantMissing(t, council, council.get("/cases/"+ref+"/edit"))
+	wantForbidden(t, council.get("/cases/"+ref+"/edit"), "Only Hertfordshire Constabulary can change this case.")
 }
 
 func TestCaseAddToAnExistingCaseFromTriage(t *testing.T) {
@@ -466,7 +476,7 @@ func TestCaseNotesAreCorrectedByLaterNotesAfterTheGracePeriod(t *testing.T) {
 		t.Fatalf("the author cannot change a fresh note:\n%s", pageText(page))
 	}
 	wantNotContains(t, e.as(e.worker2).get("/cases/"+ref).body, m[1])
-	wantMissing(t, e.as(e.worker2), e.as(e.worker2).get(m[1]))
+	wantForbidden(t, e.as(e.worker2).get(m[1]), "Only the person who wrote a note can change it.")
 	wantRedirect(t, worker.post(m[1], url.Values{"text": {"Visited on Wednesday"}}), "/cases/"+ref+"#timeline")
 	wantContains(t, pageText(worker.get("/cases/"+ref).body), "Visited on Wednesday", "changed by the author")
 
@@ -532,11 +542,12 @@ func TestCasePersonEditRefusesAStaleSaveAndKeepsTheTyping(t *testing.T) {
 	wantStatus(t, res, http.StatusUnprocessableEntity)
 	wantContains(t, res.body, `href="#approx_age"`, `value="twenty"`)
 
-	// Another agency, even with a whole-case share, does not edit the person: the missing page.
+	// Another agency, even with a whole-case share, does not edit the person: it sees
+	// them, so it is told why.
 	e.share(ref, e.council, tropic.ShareWhole)
 	council := e.as(e.cWorker)
 	wantNotContains(t, council.get("/people/"+id).body, "/people/"+id+"/edit")
-	wantMissing(t, council, council.get("/people/"+id+"/edit"))
+	wantForbidden(t, council.get("/people/"+id+"/edit"), "Only an agency with this person on one of its own cases can change their details.")
 }
 
 func TestCaseNewFromAReportIsFilledInFromIt(t *testing.T) {

@@ -108,8 +108,8 @@ func (s *Server) handlePersonNewForm() http.Handler {
 		if c == nil {
 			return
 		}
-		if !rightsOn(c, userFrom(r.Context())).Owner {
-			s.caseNotFound(w, r)
+		if err := tropic.MayChangeCase(actorOf(r), c); err != nil {
+			s.fail(w, r, err)
 			return
 		}
 		s.renderPersonForm(w, r, http.StatusOK, c, "details", personForm{}, nil)
@@ -123,7 +123,7 @@ func (s *Server) handlePersonNew() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ref, ok := caseRefFrom(r)
 		if !ok {
-			s.caseNotFound(w, r)
+			s.notFound(w, r)
 			return
 		}
 		if !s.parseForm(w, r) {
@@ -147,7 +147,7 @@ func (s *Server) handlePersonNew() http.Handler {
 		if r.PostFormValue("step") != "matches" {
 			matches, err := s.deps.Cases.FindPersonMatches(ctx, actor, p)
 			if err != nil {
-				s.caseFail(w, r, err)
+				s.fail(w, r, err)
 				return
 			}
 			if len(matches) > 0 {
@@ -189,7 +189,7 @@ func (s *Server) handlePersonNew() http.Handler {
 			if _, onMatch := tropic.ErrorFields(err)["match"]; onMatch {
 				matches, ferr := s.deps.Cases.FindPersonMatches(ctx, actor, p)
 				if ferr != nil {
-					s.caseFail(w, r, ferr)
+					s.fail(w, r, ferr)
 					return
 				}
 				c := s.loadCase(w, r)
@@ -201,7 +201,7 @@ func (s *Server) handlePersonNew() http.Handler {
 			}
 			s.personFormProblem(w, r, "details", f, err)
 		default:
-			s.caseFail(w, r, err)
+			s.fail(w, r, err)
 		}
 	})
 }
@@ -231,7 +231,7 @@ func personLabel(p *tropic.Person) string {
 
 func (s *Server) personFormProblem(w http.ResponseWriter, r *http.Request, step string, f personForm, err error) {
 	if tropic.ErrorCode(err) != tropic.EINVALID {
-		s.caseFail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	c := s.loadCase(w, r)
@@ -399,24 +399,24 @@ func (s *Server) renderPerson(w http.ResponseWriter, r *http.Request, status int
 	ctx, actor := r.Context(), actorOf(r)
 	id, ok := personIDFrom(r)
 	if !ok {
-		s.caseNotFound(w, r)
+		s.notFound(w, r)
 		return
 	}
 	pe, links, err := s.deps.Cases.FindPerson(ctx, actor, id)
 	if err != nil {
-		s.caseFail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	owned, err := s.ownedCases(ctx, actor, links)
 	if err != nil {
-		s.caseFail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	pending := map[int64]*tropic.RoleChange{}
 	if len(owned) > 0 {
 		changes, err := s.deps.Cases.FindRoleChanges(ctx, actor, true)
 		if err != nil {
-			s.caseFail(w, r, err)
+			s.fail(w, r, err)
 			return
 		}
 		for _, rc := range changes {
@@ -566,7 +566,7 @@ func (s *Server) personLinkAction(do func(r *http.Request, actor tropic.Actor, l
 		id, ok := personIDFrom(r)
 		link, err := strconv.ParseInt(r.PathValue("link"), 10, 64)
 		if !ok || err != nil {
-			s.caseNotFound(w, r)
+			s.notFound(w, r)
 			return
 		}
 		if !s.parseForm(w, r) {
@@ -583,7 +583,7 @@ func (s *Server) personLinkAction(do func(r *http.Request, actor tropic.Actor, l
 		case tropic.ECONFLICT:
 			s.renderPerson(w, r, http.StatusConflict, f, []FieldError{{Field: prefix + "role", Message: tropic.ErrorMessage(err)}}, "")
 		default:
-			s.caseFail(w, r, err)
+			s.fail(w, r, err)
 		}
 	})
 }
@@ -604,7 +604,7 @@ func (s *Server) handlePersonEdit() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id, ok := personIDFrom(r)
 		if !ok {
-			s.caseNotFound(w, r)
+			s.notFound(w, r)
 			return
 		}
 		if !s.parseForm(w, r) {
@@ -635,7 +635,7 @@ func (s *Server) handlePersonEdit() http.Handler {
 			// The form carries the current version now: saving again replaces the other change.
 			s.renderPersonEdit(w, r, http.StatusConflict, pe, f, pe.Version, []FieldError{{Message: tropic.ErrorMessage(err)}})
 		default:
-			s.caseFail(w, r, err)
+			s.fail(w, r, err)
 		}
 	})
 }
@@ -645,22 +645,22 @@ func (s *Server) handlePersonEdit() http.Handler {
 func (s *Server) loadEditablePerson(w http.ResponseWriter, r *http.Request) (*tropic.Person, bool) {
 	id, ok := personIDFrom(r)
 	if !ok {
-		s.caseNotFound(w, r)
+		s.notFound(w, r)
 		return nil, false
 	}
 	ctx, actor := r.Context(), actorOf(r)
 	pe, links, err := s.deps.Cases.FindPerson(ctx, actor, id)
 	if err != nil {
-		s.caseFail(w, r, err)
+		s.fail(w, r, err)
 		return nil, false
 	}
 	owned, err := s.ownedCases(ctx, actor, links)
 	if err != nil {
-		s.caseFail(w, r, err)
+		s.fail(w, r, err)
 		return nil, false
 	}
-	if len(owned) == 0 || pe.SensitiveHidden {
-		s.caseNotFound(w, r)
+	if err := tropic.MayEditPerson(len(owned) > 0 && !pe.SensitiveHidden); err != nil {
+		s.fail(w, r, err)
 		return nil, false
 	}
 	return pe, true

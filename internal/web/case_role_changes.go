@@ -50,12 +50,12 @@ func (s *Server) handleRoleChanges() http.Handler {
 
 func (s *Server) renderRoleChanges(w http.ResponseWriter, r *http.Request, status int, typedID int64, typedNote string, errs []FieldError, flash string) {
 	if !canSupervise(userFrom(r.Context())) {
-		s.caseNotFound(w, r)
+		s.notFound(w, r)
 		return
 	}
 	changes, err := s.deps.Cases.FindRoleChanges(r.Context(), actorOf(r), false)
 	if err != nil {
-		s.caseFail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	p := &roleChangesPage{Layout: s.newLayout(r, "Role changes to decide"), Flash: flash}
@@ -101,16 +101,12 @@ func (s *Server) renderRoleChanges(w http.ResponseWriter, r *http.Request, statu
 // handleRoleChangeDecision approves or declines a requested role change.
 func (s *Server) handleRoleChangeDecision() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !canSupervise(userFrom(r.Context())) {
-			s.caseNotFound(w, r)
-			return
-		}
 		if !s.parseForm(w, r) {
 			return
 		}
 		id, err := strconv.ParseInt(r.PostFormValue("id"), 10, 64)
 		if err != nil {
-			s.caseNotFound(w, r)
+			s.notFound(w, r)
 			return
 		}
 		note := r.PostFormValue("note")
@@ -134,31 +130,8 @@ func (s *Server) handleRoleChangeDecision() http.Handler {
 			s.renderRoleChanges(w, r, http.StatusUnprocessableEntity, id, note, fieldErrors(err, prefix, "note"), "")
 		case tropic.ECONFLICT:
 			s.renderRoleChanges(w, r, http.StatusConflict, id, note, []FieldError{{Message: tropic.ErrorMessage(err)}}, "")
-		case tropic.EFORBIDDEN:
-			// Four eyes: a request of the supervisor's own agency that they asked for
-			// themselves is refused with the reason; any other agency's answers as missing.
-			if s.ownAgencyRoleChange(r, id) {
-				s.renderRoleChanges(w, r, http.StatusForbidden, id, note, []FieldError{{Message: tropic.ErrorMessage(err)}}, "")
-			} else {
-				s.caseFail(w, r, err)
-			}
 		default:
-			s.caseFail(w, r, err)
+			s.fail(w, r, err)
 		}
 	})
-}
-
-// ownAgencyRoleChange says whether change id is on a case of the user's agency (one
-// the role changes page lists them).
-func (s *Server) ownAgencyRoleChange(r *http.Request, id int64) bool {
-	changes, err := s.deps.Cases.FindRoleChanges(r.Context(), actorOf(r), true)
-	if err != nil {
-		return false
-	}
-	for _, rc := range changes {
-		if rc.ID == id {
-			return true
-		}
-	}
-	return false
 }

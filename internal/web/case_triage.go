@@ -26,7 +26,7 @@ func isTriageCaseDecision(decision string) bool {
 func (s *Server) handleTriageCaseDecision(w http.ResponseWriter, r *http.Request) {
 	ref, err := tropic.ParseReference(r.PathValue("ref"))
 	if err != nil {
-		s.triageNotFound(w, r)
+		s.notFound(w, r)
 		return
 	}
 	ctx, actor := r.Context(), actorOf(r)
@@ -48,7 +48,7 @@ func (s *Server) handleTriageCaseDecision(w http.ResponseWriter, r *http.Request
 	} else {
 		rep, ferr := s.deps.Reports.FindReportByReference(ctx, actor, ref)
 		if ferr != nil {
-			s.caseFail(w, r, ferr)
+			s.fail(w, r, ferr)
 			return
 		}
 		district := s.districtName(r, rep.Location.District)
@@ -91,8 +91,6 @@ func (s *Server) handleTriageCaseDecision(w http.ResponseWriter, r *http.Request
 		http.Redirect(w, r, triageReportPath(ref), http.StatusSeeOther)
 	case tropic.EINVALID:
 		s.renderTriageReport(w, r, http.StatusUnprocessableEntity, form, errorsFrom(err, "decision", "case_title", "case_reference", "reason"), "")
-	case tropic.ENOTFOUND, tropic.EFORBIDDEN:
-		s.triageNotFound(w, r)
 	default:
 		s.fail(w, r, err)
 	}

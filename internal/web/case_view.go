@@ -211,7 +211,7 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, status int, 
 	if rights.Supervisor {
 		log, err := s.deps.Cases.FindAccessLog(ctx, actorOf(r), c.Reference)
 		if err != nil {
-			s.caseFail(w, r, err)
+			s.fail(w, r, err)
 			return
 		}
 		p.ShowAccess = true
@@ -220,11 +220,11 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, status int, 
 		}
 	}
 	if p.Links, p.ShowLinks, err = s.caseLinks(ctx, actorOf(r), c.Reference, p.ShowTriage); err != nil {
-		s.caseFail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	if p.Matches, err = s.caseMatches(r, c.Reference); err != nil {
-		s.caseFail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	if p.Matches != nil {

@@ -99,11 +99,11 @@ func (s *Server) apiMatchOwner(w http.ResponseWriter, r *http.Request) (ref stri
 	}
 	c, err := s.deps.Cases.FindCase(r.Context(), apiActor(r), ref)
 	if err != nil {
-		s.apiCaseFail(w, r, err)
+		s.apiFail(w, r, err)
 		return "", 0, false
 	}
 	if userFrom(r.Context()).AgencyID != c.OwnerAgencyID {
-		writeJSONError(w, http.StatusForbidden, tropic.EFORBIDDEN, "Only "+c.OwnerAgency+" decides on the suggested matches of this case.", nil)
+		s.apiFail(w, r, tropic.Errorf(tropic.EFORBIDDEN, "Only %s decides on the suggested matches of this case.", c.OwnerAgency))
 		return "", 0, false
 	}
 	return c.Reference, id, true
@@ -127,7 +127,7 @@ func (s *Server) handleAPIListMatches() http.Handler {
 		}
 		list, err := s.deps.Matches.Suggestions(r.Context(), apiActor(r), ref)
 		if err != nil {
-			s.apiCaseFail(w, r, err)
+			s.apiFail(w, r, err)
 			return
 		}
 		out := apiSuggestionList{Suggestions: []apiSuggestion{}}
@@ -159,7 +159,7 @@ func (s *Server) handleAPIDecideMatch() http.Handler {
 			return
 		}
 		if err := s.deps.Matches.Decide(r.Context(), apiActor(r), ref, id, d, in.Reason); err != nil {
-			s.apiCaseFail(w, r, err)
+			s.apiFail(w, r, err)
 			return
 		}
 		writeJSON(w, http.StatusOK, apiDecision{ID: id, Status: string(apiMatchStatus[d])})
@@ -177,7 +177,7 @@ func (s *Server) handleAPIUndoMerge() http.Handler {
 			return
 		}
 		if err := s.deps.Matches.UndoMerge(r.Context(), apiActor(r), ref, id, in.Reason); err != nil {
-			s.apiCaseFail(w, r, err)
+			s.apiFail(w, r, err)
 			return
 		}
 		writeJSON(w, http.StatusOK, apiDecision{ID: id, Status: string(tropic.MatchUndone)})
@@ -200,7 +200,7 @@ func (s *Server) handleAPICaseNetwork() http.Handler {
 		}
 		nw, err := s.deps.Matches.CaseNetwork(r.Context(), apiActor(r), ref, depth, caseNetworkLimit)
 		if err != nil {
-			s.apiCaseFail(w, r, err)
+			s.apiFail(w, r, err)
 			return
 		}
 		out := apiNetwork{Nodes: []apiNetworkNode{}, Edges: []apiNetworkEdge{}, Truncated: nw.Truncated}

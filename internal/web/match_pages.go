@@ -242,7 +242,7 @@ func (s *Server) handleCaseMatches() http.Handler {
 // page with what was typed into one form and its problems.
 func (s *Server) renderMatches(w http.ResponseWriter, r *http.Request, status int, typed *matchForm, errs []FieldError, flash string) {
 	if s.deps.Matches == nil {
-		s.caseNotFound(w, r)
+		s.notFound(w, r)
 		return
 	}
 	c := s.loadCase(w, r)
@@ -252,7 +252,7 @@ func (s *Server) renderMatches(w http.ResponseWriter, r *http.Request, status in
 	rights := rightsOn(c, userFrom(r.Context()))
 	suggestions, err := s.deps.Matches.Suggestions(r.Context(), actorOf(r), c.Reference)
 	if err != nil {
-		s.caseFail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	p := &matchesPage{
@@ -295,15 +295,15 @@ func (s *Server) renderMatches(w http.ResponseWriter, r *http.Request, status in
 func (s *Server) matchTarget(w http.ResponseWriter, r *http.Request) (ref string, id int64, ok bool) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if _, okRef := caseRefFrom(r); !okRef || err != nil || id <= 0 || s.deps.Matches == nil {
-		s.caseNotFound(w, r)
+		s.notFound(w, r)
 		return "", 0, false
 	}
 	c := s.loadCase(w, r)
 	if c == nil {
 		return "", 0, false
 	}
-	if !rightsOn(c, userFrom(r.Context())).Owner {
-		s.caseNotFound(w, r)
+	if err := tropic.MayChangeCase(actorOf(r), c); err != nil {
+		s.fail(w, r, err)
 		return "", 0, false
 	}
 	if !s.parseForm(w, r) {
@@ -349,9 +349,9 @@ func (s *Server) handleCaseMatchDecision() http.Handler {
 			s.renderMatches(w, r, http.StatusUnprocessableEntity, f, fieldErrors(err, prefix, "decision", "reason"), "")
 		case tropic.ECONFLICT, tropic.EFORBIDDEN:
 			// Already decided, or a record the agency may not link: the store says why.
-			s.renderMatches(w, r, matchRefusalStatus(err), f, []FieldError{{Message: tropic.ErrorMessage(err)}}, "")
+			s.renderMatches(w, r, statusFor(tropic.ErrorCode(err)), f, []FieldError{{Message: tropic.ErrorMessage(err)}}, "")
 		default:
-			s.caseFail(w, r, err)
+			s.fail(w, r, err)
 		}
 	})
 }
@@ -378,20 +378,11 @@ func (s *Server) handleCaseMatchUndo() http.Handler {
 		case tropic.EINVALID:
 			s.renderMatches(w, r, http.StatusUnprocessableEntity, f, fieldErrors(err, prefix, "reason"), "")
 		case tropic.ECONFLICT, tropic.EFORBIDDEN:
-			s.renderMatches(w, r, matchRefusalStatus(err), f, []FieldError{{Message: tropic.ErrorMessage(err)}}, "")
+			s.renderMatches(w, r, statusFor(tropic.ErrorCode(err)), f, []FieldError{{Message: tropic.ErrorMessage(err)}}, "")
 		default:
-			s.caseFail(w, r, err)
+			s.fail(w, r, err)
 		}
 	})
-}
-
-// matchRefusalStatus is the status of a decision the store refused with its reason:
-// the owner asked, so the reason may be told (it names no more than the page does).
-func matchRefusalStatus(err error) int {
-	if tropic.ErrorCode(err) == tropic.EFORBIDDEN {
-		return http.StatusForbidden
-	}
-	return http.StatusConflict
 }
 
 // caseMatchSummary is what the case page says of its possible matches.

@@ -63,13 +63,13 @@ func (s *Server) handleCaseNetwork() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ref, ok := caseRefFrom(r)
 		if !ok || s.deps.Matches == nil {
-			s.caseNotFound(w, r)
+			s.notFound(w, r)
 			return
 		}
 		depth := networkDepth(r)
 		nw, err := s.deps.Matches.CaseNetwork(r.Context(), actorOf(r), ref, depth, caseWalkLimit)
 		if err != nil {
-			s.caseFail(w, r, err)
+			s.fail(w, r, err)
 			return
 		}
 		p := &networkPage{
@@ -115,7 +115,7 @@ func canSeeAnalystNetwork(u *tropic.User) bool { return u != nil && u.Has(tropic
 func (s *Server) requireNetworkAnalyst(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !canSeeAnalystNetwork(userFrom(r.Context())) || s.deps.Matches == nil {
-			s.triageNotFound(w, r)
+			s.notFound(w, r)
 			return
 		}
 		next.ServeHTTP(w, r)

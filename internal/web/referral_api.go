@@ -197,12 +197,12 @@ func (s *Server) apiReferralDeadlines(ctx context.Context) (func(*tropic.Referra
 func (s *Server) apiWriteReferral(w http.ResponseWriter, r *http.Request, status int, id int64) {
 	ref, err := s.deps.Referrals.FindReferral(r.Context(), apiActor(r), id)
 	if err != nil {
-		s.apiCaseFail(w, r, err)
+		s.apiFail(w, r, err)
 		return
 	}
 	deadline, err := s.apiReferralDeadlines(r.Context())
 	if err != nil {
-		s.apiCaseFail(w, r, err)
+		s.apiFail(w, r, err)
 		return
 	}
 	if status == http.StatusCreated {
@@ -233,12 +233,12 @@ func (s *Server) handleAPIListReferrals() http.Handler {
 		}
 		refs, total, err := s.deps.Referrals.FindReferrals(r.Context(), apiActor(r), f)
 		if err != nil {
-			s.apiCaseFail(w, r, err)
+			s.apiFail(w, r, err)
 			return
 		}
 		deadline, err := s.apiReferralDeadlines(r.Context())
 		if err != nil {
-			s.apiCaseFail(w, r, err)
+			s.apiFail(w, r, err)
 			return
 		}
 		out := apiReferralList{Total: total, Referrals: []apiReferralSummary{}}
@@ -271,14 +271,14 @@ func (s *Server) handleAPICreateReferral() http.Handler {
 		// report must not identify them (MSA s.52(3)): when the consent gate routes
 		// there, the report is made from the case with no link to the person.
 		if u := userFrom(r.Context()); u != nil && u.Agency != nil {
-			if !u.Agency.FirstResponder && !u.Agency.DutyToNotify {
+			if refused := tropic.MayReferFromCase(u.Agency, nil); refused != nil {
 				// The agency can make no referral at all: say so to those who see the
 				// case, and answer as missing to those who do not.
 				if _, err := s.deps.Cases.FindCase(r.Context(), apiActor(r), ref); err != nil {
-					s.apiCaseFail(w, r, err)
+					s.apiFail(w, r, err)
 					return
 				}
-				writeJSONError(w, http.StatusForbidden, tropic.EFORBIDDEN, "Only a first responder organisation can make an NRM referral, and the Duty to Notify does not bind your agency: contact your local authority or the police.", nil)
+				s.apiFail(w, r, refused)
 				return
 			}
 			if route, err := tropic.ConsentGate(referral.AgeGroup, referral.PossiblyChild, referral.Consent, u.Agency); err == nil && route == tropic.RouteDtN {
@@ -286,7 +286,7 @@ func (s *Server) handleAPICreateReferral() http.Handler {
 			}
 		}
 		if err := s.deps.Referrals.CreateReferral(r.Context(), apiActor(r), ref, link, referral); err != nil {
-			s.apiCaseFailNamed(w, r, err, apiReferralFieldNames)
+			s.apiFailNamed(w, r, err, apiReferralFieldNames)
 			return
 		}
 		s.apiWriteReferral(w, r, http.StatusCreated, referral.ID)
@@ -315,7 +315,7 @@ func (s *Server) handleAPIRecordReferralDecision() http.Handler {
 		}
 		d := tropic.ReferralDecision{Kind: in.Kind, Date: in.Date, Outcome: in.Outcome}
 		if err := s.deps.Referrals.RecordDecision(r.Context(), apiActor(r), id, d, *in.Version); err != nil {
-			s.apiCaseFailNamed(w, r, err, apiReferralFieldNames)
+			s.apiFailNamed(w, r, err, apiReferralFieldNames)
 			return
 		}
 		s.apiWriteReferral(w, r, http.StatusOK, id)
@@ -326,7 +326,7 @@ func (s *Server) handleAPIReferralFigures() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		agency, partnership, err := s.deps.Referrals.Figures(r.Context(), apiActor(r))
 		if err != nil {
-			s.apiCaseFail(w, r, err)
+			s.apiFail(w, r, err)
 			return
 		}
 		writeJSON(w, http.StatusOK, apiReferralFigures{Agency: apiDecisionTimesFrom(agency), Partnership: apiDecisionTimesFrom(partnership)})

@@ -165,21 +165,17 @@ type referralFormPage struct {
 // loadReferralPerson finds the case and the potential victim in the path whom the
 // user may refer; anything else answers as a missing page.
 func (s *Server) loadReferralPerson(w http.ResponseWriter, r *http.Request) (*tropic.Case, *tropic.CasePerson) {
-	if !canRefer(userFrom(r.Context())) {
-		s.caseNotFound(w, r)
-		return nil, nil
-	}
 	link, err := strconv.ParseInt(r.PathValue("link"), 10, 64)
 	if err != nil {
-		s.caseNotFound(w, r)
+		s.notFound(w, r)
 		return nil, nil
 	}
 	c := s.loadCase(w, r)
 	if c == nil {
 		return nil, nil
 	}
-	if c.Access != tropic.AccessWhole { // only agencies working the case refer from it
-		s.caseNotFound(w, r)
+	if err := tropic.MayReferFromCase(userFrom(r.Context()).Agency, c); err != nil {
+		s.fail(w, r, err)
 		return nil, nil
 	}
 	for _, cp := range c.People {
@@ -187,7 +183,7 @@ func (s *Server) loadReferralPerson(w http.ResponseWriter, r *http.Request) (*tr
 			return c, cp
 		}
 	}
-	s.caseNotFound(w, r)
+	s.notFound(w, r)
 	return nil, nil
 }
 
@@ -260,7 +256,7 @@ func (s *Server) handleReferralNew() http.Handler {
 
 func (s *Server) referralFormProblem(w http.ResponseWriter, r *http.Request, c *tropic.Case, cp *tropic.CasePerson, step string, f referralForm, err error) {
 	if tropic.ErrorCode(err) != tropic.EINVALID {
-		s.caseFail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	s.renderReferralForm(w, r, http.StatusUnprocessableEntity, c, cp, step, f, fieldErrors(err, "", referralFieldOrder...))

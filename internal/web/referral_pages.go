@@ -24,11 +24,11 @@ const longCGWait = 365
 // referralPageSize is how many referrals a list page shows.
 const referralPageSize = 50
 
-// canRefer says whether u's agency may start a referral: a first responder refers into
-// the NRM; an agency bound by the Duty to Notify may at least report. The consent gate
-// decides the rest for each person.
+// canRefer says whether u's agency may start a referral (tropic.MayReferFromCase): a
+// first responder refers into the NRM; an agency bound by the Duty to Notify may at
+// least report. The consent gate decides the rest for each person.
 func canRefer(u *tropic.User) bool {
-	return u != nil && u.Agency != nil && (u.Agency.FirstResponder || u.Agency.DutyToNotify)
+	return u != nil && tropic.MayReferFromCase(u.Agency, nil) == nil
 }
 
 // referralPath is the page of a referral.
@@ -50,12 +50,12 @@ func referralIDFrom(r *http.Request) (int64, bool) {
 func (s *Server) loadReferral(w http.ResponseWriter, r *http.Request) *tropic.Referral {
 	id, ok := referralIDFrom(r)
 	if !ok {
-		s.caseNotFound(w, r)
+		s.notFound(w, r)
 		return nil
 	}
 	ref, err := s.deps.Referrals.FindReferral(r.Context(), actorOf(r), id)
 	if err != nil {
-		s.caseFail(w, r, err)
+		s.fail(w, r, err)
 		return nil
 	}
 	return ref
@@ -308,7 +308,7 @@ func (s *Server) handleReferralList() http.Handler {
 			Limit: referralPageSize, Offset: (f.Page - 1) * referralPageSize}
 		refs, total, err := s.deps.Referrals.FindReferrals(ctx, actorOf(r), rf)
 		if err != nil {
-			s.caseFail(w, r, err)
+			s.fail(w, r, err)
 			return
 		}
 		cal, err := s.referralCalendar(ctx)
@@ -388,7 +388,7 @@ func (s *Server) handleReferralFigures() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		a, pt, err := s.deps.Referrals.Figures(r.Context(), actorOf(r))
 		if err != nil {
-			s.caseFail(w, r, err)
+			s.fail(w, r, err)
 			return
 		}
 		p := &referralFiguresPage{Layout: s.newLayout(r, "NRM decision times")}

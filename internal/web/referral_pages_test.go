@@ -345,7 +345,7 @@ func TestReferralTheFormIsMissingForAgenciesThatCannotRefer(t *testing.T) {
 		t.Error("the person’s page offers a referral to an agency that cannot refer")
 	}
 	wantMissing(t, c, c.get(p.path()))
-	wantMissing(t, c, c.get("/cases/"+ref+"/people/1/referral/new"))
+	wantForbidden(t, c.get("/cases/"+ref+"/people/1/referral/new"), "Only a first responder organisation can make an NRM referral")
 	// An analyst does not work cases.
 	a := e.as(e.analyst)
 	wantMissing(t, a, a.get("/referrals"))

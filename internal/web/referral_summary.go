@@ -59,7 +59,7 @@ func (s *Server) referralSummary(r *http.Request, ref *tropic.Referral) ([]triag
 			switch tropic.ErrorCode(err) {
 			case "":
 				person = summaryPersonRows(pe)
-			case tropic.ENOTFOUND, tropic.EFORBIDDEN:
+			case tropic.ENOTFOUND:
 				// The case is no longer visible: the name is all the referral holds.
 			default:
 				return nil, err
@@ -159,7 +159,7 @@ func (s *Server) handleReferralSummary() http.Handler {
 		}
 		sections, err := s.referralSummary(r, ref)
 		if err != nil {
-			s.caseFail(w, r, err)
+			s.fail(w, r, err)
 			return
 		}
 		p := &referralSummaryPage{Layout: s.newLayout(r, "Summary of "+referralTitle(ref)), Heading: "Summary of " + referralTitle(ref),
@@ -180,7 +180,7 @@ func (s *Server) handleReferralSummaryPDF() http.Handler {
 		}
 		sections, err := s.referralSummary(r, ref)
 		if err != nil {
-			s.caseFail(w, r, err)
+			s.fail(w, r, err)
 			return
 		}
 		b, err := summaryPDF("Summary of "+referralTitle(ref), summaryIntro(ref), s.cfg.PartnershipName, sections)

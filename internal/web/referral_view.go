@@ -78,7 +78,7 @@ func (s *Server) handleReferralDecision() http.Handler {
 			status := http.StatusUnprocessableEntity
 			s.renderReferral(w, r, status, ref, f, fieldErrors(err, "decision_", "kind", "date", "outcome"), "")
 		default:
-			s.caseFail(w, r, err)
+			s.fail(w, r, err)
 		}
 	})
 }
@@ -142,8 +142,7 @@ func (s *Server) renderReferral(w http.ResponseWriter, r *http.Request, status i
 	}
 	p.Nav = "referrals"
 	p.Errors = errs
-	u := p.User
-	p.CanDecide = !p.DtN && u != nil && u.AgencyID == ref.AgencyID && ref.WithdrawnOn == "" && ref.DisqualifiedOn == ""
+	p.CanDecide = !p.DtN && ref.Access == tropic.ReferralDecide && ref.WithdrawnOn == "" && ref.DisqualifiedOn == ""
 	if p.CanDecide {
 		kind := f.Kind
 		if errs == nil {

@@ -187,56 +187,6 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int,
 	w.Write(buf.Bytes())
 }
 
-// notFound answers a missing page, and, identically, a page the user may not see.
-func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
-	if isAPI(r) {
-		writeJSONError(w, http.StatusNotFound, tropic.ENOTFOUND, "Not found.", nil)
-		return
-	}
-	s.renderError(w, r, http.StatusNotFound, "Page not found", "If you typed the web address, check it is correct. If you pasted the web address, check you copied the entire address.")
-}
-
-// serverError logs an internal error with the request id and shows a safe page.
-func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) {
-	s.log.Error("internal error", "request_id", requestID(r.Context()), "error", err.Error())
-	if isAPI(r) {
-		writeJSONError(w, http.StatusInternalServerError, tropic.EINTERNAL, "Something went wrong on our side. Quote request id "+requestID(r.Context())+" if you report it.", nil)
-		return
-	}
-	s.renderError(w, r, http.StatusInternalServerError, "Sorry, there is a problem with the service", "Try again later. If you contact the partnership's administrator about this, quote request id "+requestID(r.Context())+".")
-}
-
-// statusFor maps a domain error code to an HTTP status. A forbidden object answers
-// as a missing one, so that nobody learns what exists behind a refusal.
-func statusFor(code string) int {
-	switch code {
-	case tropic.ENOTFOUND, tropic.EFORBIDDEN:
-		return http.StatusNotFound
-	case tropic.EINVALID:
-		return http.StatusUnprocessableEntity
-	case tropic.ECONFLICT:
-		return http.StatusConflict
-	case tropic.EUNAUTHORISED:
-		return http.StatusUnauthorized
-	case tropic.ELOCKED, tropic.ETOOMANY:
-		return http.StatusTooManyRequests
-	}
-	return http.StatusInternalServerError
-}
-
-// fail answers a domain error with the right status and page.
-func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
-	code := tropic.ErrorCode(err)
-	switch code {
-	case tropic.EINTERNAL:
-		s.serverError(w, r, err)
-	case tropic.ENOTFOUND, tropic.EFORBIDDEN:
-		s.notFound(w, r)
-	default:
-		s.renderError(w, r, statusFor(code), "There is a problem", tropic.ErrorMessage(err))
-	}
-}
-
 // errorsFrom turns a validation error into error-summary entries in the page's field order.
 func errorsFrom(err error, order ...string) []FieldError {
 	fields := tropic.ErrorFields(err)

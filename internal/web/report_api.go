@@ -261,7 +261,7 @@ func (s *Server) handleAPICreateReport() http.Handler {
 		u := userFrom(r.Context())
 		actor := tropic.ActorFor(u)
 		if !tropic.CanTakeReports(actor) {
-			writeJSONError(w, http.StatusForbidden, tropic.EFORBIDDEN, "Only triage and intake staff may enter reports.", nil)
+			s.apiFail(w, r, tropic.Errorf(tropic.EFORBIDDEN, "Only triage and intake staff may enter reports."))
 			return
 		}
 		var body reportBody
@@ -332,7 +332,7 @@ func (s *Server) handleAPIListReports() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		actor := tropic.ActorFor(userFrom(r.Context()))
 		if !actor.Has(tropic.RoleTriage) {
-			writeJSONError(w, http.StatusForbidden, tropic.EFORBIDDEN, "Only triage staff may list reports.", nil)
+			s.apiFail(w, r, tropic.Errorf(tropic.EFORBIDDEN, "Only triage staff may list reports."))
 			return
 		}
 		q := r.URL.Query()

@@ -18,7 +18,7 @@ func (s *Server) triageAction(decode func(*http.Request) (triageForms, []string)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ref, err := tropic.ParseReference(r.PathValue("ref"))
 		if err != nil {
-			s.triageNotFound(w, r)
+			s.notFound(w, r)
 			return
 		}
 		if !s.parseForm(w, r) {
@@ -35,8 +35,6 @@ func (s *Server) triageAction(decode func(*http.Request) (triageForms, []string)
 		case tropic.ECONFLICT:
 			// Someone else claimed the report first: say who, and offer to take it over.
 			s.renderTriageReport(w, r, http.StatusConflict, form, []FieldError{{Field: "take_over", Message: tropic.ErrorMessage(err)}}, "")
-		case tropic.ENOTFOUND, tropic.EFORBIDDEN:
-			s.triageNotFound(w, r)
 		default:
 			s.fail(w, r, err)
 		}

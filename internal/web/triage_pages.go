@@ -39,17 +39,11 @@ func canTriage(u *tropic.User) bool { return u != nil && u.Has(tropic.RoleTriage
 func (s *Server) requireTriage(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !canTriage(userFrom(r.Context())) {
-			s.triageNotFound(w, r)
+			s.notFound(w, r)
 			return
 		}
 		next.ServeHTTP(w, r)
 	})
-}
-
-// triageNotFound answers exactly as the catch-all route answers a missing page,
-// which knows nothing of the session: byte for byte the same page, whoever asks.
-func (s *Server) triageNotFound(w http.ResponseWriter, r *http.Request) {
-	s.notFound(w, r.WithContext(context.WithValue(r.Context(), ctxUser, (*tropic.User)(nil))))
 }
 
 // triageSummary is what the staff home shows the triage hub.

@@ -81,10 +81,7 @@ func (s *Server) renderTriageReport(w http.ResponseWriter, r *http.Request, stat
 	ctx := r.Context()
 	user := userFrom(ctx)
 	rep, err := s.deps.Reports.FindReportByReference(ctx, tropic.ActorFor(user), r.PathValue("ref"))
-	if code := tropic.ErrorCode(err); code == tropic.ENOTFOUND || code == tropic.EFORBIDDEN {
-		s.triageNotFound(w, r)
-		return
-	} else if err != nil {
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}

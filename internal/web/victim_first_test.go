@@ -78,7 +78,7 @@ func TestCaseSupervisorMayNotApproveTheirOwnRoleChange(t *testing.T) {
 	}
 	res := both.post("/cases/role-changes", url.Values{"id": {rc[1]}, "decision": {"approve"}, "note": {"mine (test)"}})
 	wantStatus(t, res, http.StatusForbidden)
-	wantContains(t, pageText(res.body), "another supervisor", "mine (test)")
+	wantContains(t, pageText(res.body), "You cannot do this", "another supervisor")
 	token, _ := e.ts.newToken(bothUser.ID, time.Time{})
 	res, _ = jsonCall(t, e.ts, "POST", "/api/v1/role-changes/"+rc[1]+"/decision", token, map[string]any{"approve": true})
 	wantStatus(t, res, http.StatusForbidden)

@@ -1,0 +1,48 @@
+package tropic
+
+import "time"
+
+// What a user who sees a case (AccessTo) may do with it. Each answers nil when the
+// actor may, and otherwise an EFORBIDDEN error whose message may be shown: the actor
+// already sees the case, so saying why tells nothing new. Pages, the API and the
+// store ask these same functions.
+
+// MayChangeCase lets the owning agency's case workers change a case: its fields,
+// status, people, roles, places, businesses, vehicles, phones, orders and linked
+// reports, and ask to share it.
+func MayChangeCase(a Actor, c *Case) error {
+	if a.AgencyID == c.OwnerAgencyID {
+		return nil
+	}
+	return Errorf(EFORBIDDEN, "Only %s can change this case. Ask them to make the change.", c.OwnerAgency)
+}
+
+// MayContributeToCase lets the owner, and agencies with a whole-case share, add
+// notes and tasks.
+func MayContributeToCase(a Actor, c *Case) error {
+	if a.AgencyID == c.OwnerAgencyID || c.Access == AccessWhole {
+		return nil
+	}
+	return Errorf(EFORBIDDEN, "Your agency sees this case without its sensitive details, so it cannot add to it. Ask %s.", c.OwnerAgency)
+}
+
+// MayEditNote lets a note's author correct it in place, within NoteGrace of writing
+// it (authorID 0: written by the system).
+func MayEditNote(a Actor, authorID int64, at, now time.Time) error {
+	if authorID == 0 || authorID != a.UserID {
+		return Errorf(EFORBIDDEN, "Only the person who wrote a note can change it. Add a new note that corrects it instead.")
+	}
+	if now.Sub(at) > NoteGrace {
+		return Errorf(EFORBIDDEN, "A note can be changed only in the %d minutes after it was written. Add a new note that corrects it instead.", int(NoteGrace.Minutes()))
+	}
+	return nil
+}
+
+// MayEditPerson lets an agency change a person's details when it has them on one of
+// its own cases (ownsACase).
+func MayEditPerson(ownsACase bool) error {
+	if ownsACase {
+		return nil
+	}
+	return Errorf(EFORBIDDEN, "Only an agency with this person on one of its own cases can change their details.")
+}

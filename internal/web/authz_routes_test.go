@@ -1,0 +1,231 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"slices"
+	"time"
+
+	"tropic/internal/tropic"
+)
+
+// The rows of the authorisation matrix for every route that is not about cases,
+// people or referrals: public pages, reporting, signing in, the staff home, triage,
+// campaigns, statistics, the reports API and operations. Together with apiMatrix and
+// pageMatrix they cover every route the server registers (TestAuthorisationMatrix
+// fails on a route without a row).
+
+// Rules of the routes outside cases.
+
+// signedIn: any member of staff, whatever their role or agency.
+func signedIn(*matrixUser) expect { return allowed }
+
+// onlyRoles: a list, page or form for some roles only; to anyone else, refused.
+func onlyRoles(roles ...tropic.Role) func(*matrixUser) expect {
+	return func(u *matrixUser) expect {
+		if slices.Contains(roles, u.role) {
+			return allowed
+		}
+		return refused
+	}
+}
+
+// mayTriage: the triage hub's pages.
+func mayTriage(u *matrixUser) expect { return onlyRoles(tropic.RoleTriage)(u) }
+
+// mayManageCampaigns: tropic.CanManageCampaigns.
+func mayManageCampaigns(u *matrixUser) expect {
+	return onlyRoles(tropic.RoleAnalyst, tropic.RoleAdmin)(u)
+}
+
+// mayReadStatistics: the staff statistics.
+func mayReadStatistics(u *matrixUser) expect {
+	return onlyRoles(tropic.RoleAnalyst, tropic.RoleAdmin)(u)
+}
+
+// mayAnalyse: the research export.
+func mayAnalyse(u *matrixUser) expect { return onlyRoles(tropic.RoleAnalyst)(u) }
+
+// mayTakeReports: entering reports through the API.
+func mayTakeReports(u *matrixUser) expect { return onlyRoles(tropic.RoleTriage, tropic.RoleIntake)(u) }
+
+// mayListReports: the triage queue.
+func mayListReports(u *matrixUser) expect { return onlyRoles(tropic.RoleTriage)(u) }
+
+// mayReadTheReport: the report A's intake took and passed to A is read by the triage
+// hub of every agency, A's intake, and A's case workers (tropic.CanSeeReport).
+func mayReadTheReport(u *matrixUser) expect {
+	switch {
+	case u.role == tropic.RoleTriage:
+		return allowed
+	case u.agency == "A" && (u.role == tropic.RoleIntake || u.role == tropic.RoleCaseworker || u.role == tropic.RoleSupervisor):
+		return allowed
+	}
+	return hidden
+}
+
+// freshReport enters a new report through A's intake, for a triage row to act on
+// without one call's claim or decision standing in the next one's way.
+func (f *matrixFixture) freshReport() {
+	f.t.Helper()
+	res, created := jsonCall(f.t, f.ts, "POST", "/api/v1/reports", f.intakeToken, helplineReport)
+	if res.status != http.StatusCreated {
+		f.t.Fatalf("POST /api/v1/reports: %d %s", res.status, res.body)
+	}
+	f.freshRef = created["reference"].(string)
+}
+
+func triagePath(action string) func(*matrixFixture, *matrixUser, bool) string {
+	return func(f *matrixFixture, _ *matrixUser, missing bool) string {
+		ref := f.freshRef
+		if missing {
+			ref = matrixMissingReport
+		}
+		return "/triage/reports/" + ref + action
+	}
+}
+
+// matrixMissingReport is a well-formed reference of no report.
+var matrixMissingReport = tropic.NewReference()
+
+// addCampaign makes the live campaign the campaign rows read and edit.
+func (f *matrixFixture) addCampaign() {
+	f.t.Helper()
+	if f.ts.srv.deps.Campaigns == nil {
+		f.t.Fatal("newTestServer wires no campaigns")
+	}
+	now := f.ts.clock.Now()
+	c := &tropic.Campaign{Name: "Matrix campaign", Slug: "matrix-campaign", Hashtags: []string{"#Matrix"},
+		StartsOn: now.AddDate(0, 0, -1).Format(time.DateOnly), EndsOn: now.AddDate(0, 0, 30).Format(time.DateOnly), Description: "Look closer."}
+	f.must(f.ts.srv.deps.Campaigns.CreateCampaign(context.Background(), testAdmin, c))
+}
+
+func campaignForm(name string) func(*matrixFixture, *matrixUser) any {
+	return func(f *matrixFixture, _ *matrixUser) any {
+		now := f.ts.clock.Now()
+		return form("name", name, "hashtags", "#Matrix", "starts_on", now.AddDate(0, 0, -1).Format(time.DateOnly),
+			"ends_on", now.AddDate(0, 0, 30).Format(time.DateOnly), "description", "Look closer.")
+	}
+}
+
+// reportAnswers fills in the public form the user's browser was given.
+func reportAnswers(f *matrixFixture, u *matrixUser) url.Values {
+	return rpAnswers(rpFormKey(f.t, u.browser.get("/report/new").body), f.ts.clock.Now())
+}
+
+// apiRouteMatrix lists the API's routes outside cases and referrals.
+func apiRouteMatrix() []matrixRow {
+	return []matrixRow{
+		{name: "GET /api/v1/openapi.json", public: http.StatusOK, path: fixed("/api/v1/openapi.json")},
+		{name: "GET /api/v1/statistics", public: http.StatusOK, path: fixed("/api/v1/statistics")},
+		{name: "GET /api/v1/me", rule: signedIn, path: fixed("/api/v1/me")},
+		{name: "POST /api/v1/reports", rule: mayTakeReports, path: fixed("/api/v1/reports"), body: jsonBody(helplineReport)},
+		{name: "GET /api/v1/reports", rule: mayListReports, path: fixed("/api/v1/reports")},
+		{name: "GET /api/v1/reports/{reference}", rule: mayReadTheReport,
+			path: func(f *matrixFixture, _ *matrixUser, missing bool) string {
+				if missing {
+					return "/api/v1/reports/" + matrixMissingReport
+				}
+				return "/api/v1/reports/" + f.reportRef
+			}},
+		{name: "/api/", public: http.StatusNotFound, path: fixed("/api/v1/no-such-endpoint")},
+	}
+}
+
+// pageRouteMatrix lists the pages outside cases and referrals.
+func pageRouteMatrix() []matrixRow {
+	return []matrixRow{
+		// Operations and assets: the same to anyone.
+		{name: "GET /healthz", public: http.StatusOK, path: fixed("/healthz")},
+		{name: "GET /readyz", public: http.StatusOK, path: fixed("/readyz")},
+		{name: "GET /metrics", public: http.StatusOK, path: fixed("/metrics")},
+		{name: "GET /static/", public: http.StatusOK, path: fixed("/static/app.css")},
+		{name: "GET /favicon.ico", public: http.StatusOK, path: fixed("/favicon.ico")},
+		{name: "/", public: http.StatusNotFound, path: fixed("/no-such-page")},
+
+		// Public pages, the same whoever asks.
+		{name: "GET /{$}", public: http.StatusOK, path: fixed("/")},
+		{name: "GET /accessibility", public: http.StatusOK, path: fixed("/accessibility")},
+		{name: "GET /privacy", public: http.StatusOK, path: fixed("/privacy")},
+		{name: "GET /exit", public: http.StatusSeeOther, path: fixed("/exit"), endsSession: true},
+		{name: "GET /report", public: http.StatusOK, path: fixed("/report")},
+		{name: "GET /report/new", public: http.StatusOK, path: fixed("/report/new")},
+		{name: "POST /report/check", public: http.StatusOK, path: fixed("/report/check"),
+			body: func(f *matrixFixture, u *matrixUser) any { return reportAnswers(f, u) }},
+		{name: "POST /report/edit", public: http.StatusOK, path: fixed("/report/edit"),
+			body: func(f *matrixFixture, u *matrixUser) any { return reportAnswers(f, u) }},
+		// One report, sent by everyone: the same answers under the same form key are the
+		// same report again, which no limit on new reports holds back.
+		{name: "POST /report/submit", public: http.StatusOK, path: fixed("/report/submit"),
+			body: func(f *matrixFixture, u *matrixUser) any {
+				if f.reportKey == "" {
+					f.reportKey = rpFormKey(f.t, u.browser.get("/report/new").body)
+				}
+				return rpHidden(u.browser.post("/report/check", rpAnswers(f.reportKey, f.ts.clock.Now())).body)
+			}},
+		{name: "GET /report/follow-up", public: http.StatusOK, path: fixed("/report/follow-up")},
+		{name: "POST /report/follow-up", public: http.StatusUnprocessableEntity, path: fixed("/report/follow-up"),
+			body: formBody("reference", "", "code", "", "information", "")},
+		{name: "GET /report/follow-up/done", public: http.StatusOK, path: fixed("/report/follow-up/done")},
+		{name: "GET /campaigns/{slug}", public: http.StatusOK, path: fixed("/campaigns/matrix-campaign")},
+		{name: "GET /statistics", public: http.StatusOK, path: fixed("/statistics")},
+		{name: "GET /statistics/{file}", public: http.StatusNotFound, path: fixed("/statistics/nothing.csv")},
+
+		// Signing in: the forms are open to anyone.
+		{name: "GET /login", rule: signedIn, anon: http.StatusOK, path: fixed("/login")}, // signed in: on to the staff home
+		{name: "POST /login", public: http.StatusUnprocessableEntity, path: fixed("/login"), body: formBody("email", "", "password", "")},
+		{name: "GET /login/mfa/setup", public: http.StatusSeeOther, path: fixed("/login/mfa/setup")},
+		{name: "GET /login/mfa/qr.png", public: http.StatusSeeOther, path: fixed("/login/mfa/qr.png")},
+		{name: "POST /login/mfa/setup", public: http.StatusSeeOther, path: fixed("/login/mfa/setup"), body: formBody("code", "000000")},
+		{name: "GET /login/mfa", public: http.StatusSeeOther, path: fixed("/login/mfa")},
+		{name: "POST /login/mfa", public: http.StatusSeeOther, path: fixed("/login/mfa"), body: formBody("code", "000000")},
+
+		// Staff pages.
+		{name: "GET /staff", rule: signedIn, path: fixed("/staff")},
+		{name: "GET /triage", rule: mayTriage, path: fixed("/triage")},
+		{name: "GET /triage/reports/{ref}", rule: mayTriage, before: func(f *matrixFixture, _ *matrixUser) { f.freshReport() },
+			path: triagePath("")},
+		{name: "POST /triage/reports/{ref}/claim", rule: mayTriage, before: func(f *matrixFixture, _ *matrixUser) { f.freshReport() },
+			path: triagePath("/claim")},
+		{name: "POST /triage/reports/{ref}/notes", rule: mayTriage, before: func(f *matrixFixture, _ *matrixUser) { f.freshReport() },
+			path: triagePath("/notes"), body: formBody("note", "A matrix note")},
+		{name: "POST /triage/reports/{ref}/urgency", rule: mayTriage, before: func(f *matrixFixture, _ *matrixUser) { f.freshReport() },
+			path: triagePath("/urgency"), body: formBody("urgency", "urgent", "urgency_reason", "Matrix: children seen")},
+		{name: "POST /triage/reports/{ref}/decision", rule: mayTriage, before: func(f *matrixFixture, _ *matrixUser) { f.freshReport() },
+			path: triagePath("/decision"), body: formBody("decision", "no_further_action", "reason", "Matrix: nothing to act on")},
+		{name: "GET /staff/campaigns", rule: mayManageCampaigns, path: fixed("/staff/campaigns")},
+		{name: "GET /staff/campaigns/new", rule: mayManageCampaigns, path: fixed("/staff/campaigns/new")},
+		{name: "POST /staff/campaigns/new", rule: mayManageCampaigns, path: fixed("/staff/campaigns/new"),
+			body: func(f *matrixFixture, u *matrixUser) any {
+				return campaignForm("Matrix campaign by "+u.String()+" "+time.Now().Format(time.RFC3339Nano))(f, u)
+			}},
+		{name: "GET /staff/campaigns/{slug}/edit", rule: mayManageCampaigns,
+			path: func(_ *matrixFixture, _ *matrixUser, missing bool) string {
+				if missing {
+					return "/staff/campaigns/no-such-campaign/edit"
+				}
+				return "/staff/campaigns/matrix-campaign/edit"
+			}},
+		{name: "POST /staff/campaigns/{slug}/edit", rule: mayManageCampaigns,
+			path: func(_ *matrixFixture, _ *matrixUser, missing bool) string {
+				if missing {
+					return "/staff/campaigns/no-such-campaign/edit"
+				}
+				return "/staff/campaigns/matrix-campaign/edit"
+			},
+			body: func(f *matrixFixture, u *matrixUser) any {
+				v := campaignForm("Matrix campaign")(f, u).(url.Values)
+				v.Set("slug", "matrix-campaign")
+				return v
+			}},
+		{name: "GET /staff/campaigns/{slug}/effect", rule: mayManageCampaigns, path: fixed("/staff/campaigns/matrix-campaign/effect")},
+		{name: "GET /staff/exports/htcds.csv", rule: mayAnalyse, path: fixed("/staff/exports/htcds.csv")},
+		{name: "GET /staff/statistics", rule: mayReadStatistics, path: fixed("/staff/statistics")},
+		{name: "GET /staff/statistics/quarterly", rule: mayReadStatistics, path: fixed("/staff/statistics/quarterly")},
+		{name: "GET /staff/statistics/quarterly.pdf", rule: mayReadStatistics, path: fixed("/staff/statistics/quarterly.pdf")},
+		{name: "GET /staff/statistics/{file}", rule: mayReadStatistics, path: fixed("/staff/statistics/offences-quarter.csv")},
+
+		{name: "POST /logout", public: http.StatusSeeOther, path: fixed("/logout"), endsSession: true},
+	}
+}
