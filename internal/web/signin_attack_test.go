@@ -257,3 +257,61 @@ func TestPasswordChecksAreCapped(t *testing.T) {
 		wantRedirect(t, res, "/staff")
 	})
 }
+
+// Hole 10: sessions were stored in clear, so a copy of the database (a backup) gave
+// working staff sessions. The table holds only a hash of each token.
+func TestSessionsTableHoldsNoWorkingToken(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t, Config{MFAWaived: true})
+	ts.addUser("sam@police.example")
+	c := ts.client(t)
+	c.signInWaived("sam@police.example")
+	cookie := c.sessionToken()
+	if cookie == "" {
+		t.Fatal("no session cookie after signing in")
+	}
+	wantStatus(t, c.get("/staff"), http.StatusOK)
+
+	// Everything the table holds, column by column, as text.
+	rows, err := ts.db.SQL().Query(`SELECT * FROM sessions`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cells []string
+	cols, _ := rows.Columns()
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range vals {
+			if b, ok := v.([]byte); ok {
+				cells = append(cells, string(b))
+			} else {
+				cells = append(cells, fmt.Sprint(v))
+			}
+		}
+	}
+	rows.Close()
+	if len(cells) == 0 {
+		t.Fatal("the sessions table is empty after signing in")
+	}
+	for _, cell := range cells {
+		if strings.Contains(cell, cookie) {
+			t.Errorf("the sessions table holds the cookie value %q in clear: %q", cookie, cell)
+		}
+	}
+	t.Run("No value copied from the table works as a session cookie.", func(t *testing.T) {
+		for _, cell := range cells {
+			thief := ts.client(t)
+			thief.setSessionToken(cell)
+			if res := thief.get("/staff"); res.status != http.StatusSeeOther || !strings.HasPrefix(res.location(), "/login") {
+				t.Errorf("a cookie copied from the table (%q) got %d to %q, want a redirect to sign in", cell, res.status, res.location())
+			}
+		}
+	})
+}
