@@ -315,3 +315,63 @@ func TestSessionsTableHoldsNoWorkingToken(t *testing.T) {
 		}
 	})
 }
+
+// countingTOTP wraps the real TOTP checks and counts them.
+type countingTOTP struct {
+	tropic.TOTPAuthenticator
+	calls atomic.Int32
+}
+
+func (c *countingTOTP) Check(secret, code string, now time.Time) (int64, bool) {
+	c.calls.Add(1)
+	return c.TOTPAuthenticator.Check(secret, code, now)
+}
+
+// Hole 8, second factor: simultaneous guesses at the security code are reserved
+// against the account like passwords, so 40 at once get no more checks than the policy.
+func TestConcurrentWrongCodesAreReservedBeforeChecking(t *testing.T) {
+	t.Parallel()
+	policy := tropic.LoginPolicy{LockAfter: 10, LockFor: 15 * time.Minute}
+	codes := &countingTOTP{}
+	ts := newTestServer(t, Config{LoginPolicy: policy}, func(d *Deps) {
+		codes.TOTPAuthenticator = d.TOTP
+		d.TOTP = codes
+	})
+	ts.addUser("sam@police.example")
+	c := ts.client(t)
+	secret := c.enrol("sam@police.example")
+	wantRedirect(t, c.post("/logout", nil), "/login?signed_out=1")
+	wantRedirect(t, c.login("sam@police.example", testPassword, ""), "/login/mfa")
+
+	before := codes.calls.Load()
+	wrong := wrongCode(c.code(secret))
+	statuses := make([]int, 40)
+	var wg sync.WaitGroup
+	for i := range statuses {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			req, _ := http.NewRequest(http.MethodPost, ts.http.URL+"/login/mfa", strings.NewReader(url.Values{"code": {wrong}}.Encode()))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			if res, err := c.hc.Do(req); err == nil {
+				res.Body.Close()
+				statuses[i] = res.StatusCode
+			}
+		}()
+	}
+	wg.Wait()
+	if got := codes.calls.Load() - before; got > int32(policy.LockAfter) {
+		t.Errorf("the burst had %d codes checked, want at most %d (statuses %v)", got, policy.LockAfter, statuses)
+	}
+	t.Run("The real user signs in once the lock has passed, and not before.", func(t *testing.T) {
+		real := ts.client(t)
+		ts.clock.Advance(policy.LockFor - time.Second)
+		res := real.login("sam@police.example", testPassword, "")
+		if res.status != http.StatusTooManyRequests || !strings.Contains(res.body, "This account is locked") {
+			t.Errorf("before the lock has passed: got %d, want 429 locked\n%s", res.status, res.body)
+		}
+		ts.clock.Advance(time.Second)
+		wantRedirect(t, real.login("sam@police.example", testPassword, ""), "/login/mfa")
+		wantRedirect(t, real.post("/login/mfa", url.Values{"code": {real.code(secret)}}), "/staff")
+	})
+}
