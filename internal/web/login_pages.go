@@ -118,13 +118,11 @@ func (s *Server) handleLogin() http.Handler {
 		}
 		login, err := s.deps.Users.FindLogin(r.Context(), p.Email)
 		if tropic.ErrorCode(err) == tropic.ENOTFOUND {
-			if !s.hashing.tryAcquire() {
+			if !s.inHashSlot(func() { s.deps.Passwords.DummyVerify(password) }) {
 				s.limiter.Release(addr)
 				s.signInBusy(w, r, p)
 				return
 			}
-			s.deps.Passwords.DummyVerify(password)
-			s.hashing.release()
 			fail(0, "unknown account")
 			return
 		} else if err != nil {
@@ -140,7 +138,8 @@ func (s *Server) handleLogin() http.Handler {
 			s.render(w, r, http.StatusTooManyRequests, "login", p)
 			return
 		}
-		if !s.hashing.tryAcquire() {
+		var ok bool
+		if !s.inHashSlot(func() { ok, err = s.deps.Passwords.VerifyPassword(password, login.PasswordHash) }) {
 			s.limiter.Release(addr)
 			if err := s.deps.Users.ReleaseLoginAttempt(r.Context(), login.User.ID); err != nil {
 				s.serverError(w, r, err)
@@ -149,8 +148,6 @@ func (s *Server) handleLogin() http.Handler {
 			s.signInBusy(w, r, p)
 			return
 		}
-		ok, err := s.deps.Passwords.VerifyPassword(password, login.PasswordHash)
-		s.hashing.release()
 		if err != nil {
 			s.serverError(w, r, fmt.Errorf("verify password of user %d: %w", login.User.ID, err))
 			return
@@ -190,6 +187,18 @@ func (s *Server) handleLogin() http.Handler {
 		}
 		http.Redirect(w, r, "/login/mfa", http.StatusSeeOther)
 	})
+}
+
+// inHashSlot runs check (a password check: 64 MiB of argon2id by default) in one of
+// the Config.HashSlots slots, and reports false, without running it, when every slot is
+// taken.
+func (s *Server) inHashSlot(check func()) bool {
+	if !s.hashing.tryAcquire() {
+		return false
+	}
+	defer s.hashing.release()
+	check()
+	return true
 }
 
 // signInBusy answers a sign-in when every password-checking slot is taken: at once,
