@@ -127,8 +127,9 @@ func benchTropic(ctx context.Context, path string) (string, func(), error) {
 		db.Close()
 		return "", nil, err
 	}
-	srv, err := web.New(web.Config{PartnershipName: "Bench", PasswordParams: auth.Params{Memory: 64, Time: 1, Threads: 1}, ReportRateLimit: -1},
-		svc.webDeps(slog.New(slog.DiscardHandler)))
+	deps := svc.webDeps(slog.New(slog.DiscardHandler))
+	deps.Passwords = auth.Passwords{Params: auth.Params{Memory: 64, Time: 1, Threads: 1}}
+	srv, err := web.New(web.Config{PartnershipName: "Bench", ReportRateLimit: -1}, deps)
 	if err != nil {
 		stopJobs()
 		db.Close()

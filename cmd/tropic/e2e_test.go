@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -92,7 +93,10 @@ func TestEveryCommandExplainsItselfWithHelp(t *testing.T) {
 }
 
 func TestMistakesInHowTropicIsCalledExitWithStatusTwo(t *testing.T) {
-	for _, args := range [][]string{{}, {"frobnicate"}, {"user"}, {"user", "frobnicate"}, {"serve", "--no-such-flag"}, {"token", "revoke", "abc"}} {
+	for _, args := range [][]string{{}, {"frobnicate"}, {"user"}, {"user", "frobnicate"}, {"serve", "--no-such-flag"}, {"token", "revoke", "abc"},
+		{"serve", "--client-ip-header", "X-Forwarded-For"}, // no --trusted-proxies: the header would be believed from anyone
+		{"serve", "--client-ip-header", "X-Forwarded-For", "--trusted-proxies", "10.0.0.0/33"},
+		{"serve", "--hash-slots", "0"}} {
 		_, _, err := tropicCmd(t, map[string]string{"TROPIC_DATABASE_URL": filepath.Join(t.TempDir(), "t.db")}, "", args...)
 		if code := exitCode(err); code != 2 {
 			t.Errorf("tropic %v: got exit code %d (%v), want 2", args, code, err)
@@ -390,5 +394,24 @@ func TestHolidayCommandsListTheYearAndRecordOneOffChanges(t *testing.T) {
 	}
 	if out, _, err := tropicCmd(t, vars, "", "audit", "verify"); err != nil {
 		t.Errorf("audit verify: %q, %v", out, err)
+	}
+}
+
+// Hole 13 (issue 11): /metrics told anyone live counts of reports and sign-ins. serve
+// keeps it off the public listener and serves it on --metrics-addr.
+func TestServeKeepsMetricsOffThePublicListener(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	metricsAddr := ln.Addr().String()
+	ln.Close()
+	vars := map[string]string{"TROPIC_DATABASE_URL": filepath.Join(t.TempDir(), "tropic.db")}
+	inst := start(t, vars, "serve", "--metrics-addr", metricsAddr, "--client-ip-header", "X-Forwarded-For", "--trusted-proxies", "127.0.0.1, ::1")
+	if status, body := get(t, http.DefaultClient, inst.URL+"/metrics"); status != http.StatusNotFound || strings.Contains(body, "tropic_http_requests_total") {
+		t.Errorf("GET /metrics on the public listener: got %d, want 404 without metrics", status)
+	}
+	if status, body := get(t, http.DefaultClient, "http://"+metricsAddr+"/metrics"); status != http.StatusOK || !strings.Contains(body, `tropic_http_requests_total{code="200",route="GET /healthz"}`) {
+		t.Errorf("GET /metrics on --metrics-addr: got %d, want 200 with the public listener's counts\n%.500s", status, body)
 	}
 }

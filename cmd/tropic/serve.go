@@ -7,7 +7,9 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"strconv"
+	"strings"
 	"time"
 
 	"tropic/internal/store"
@@ -26,6 +28,9 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	exitURL := fs.String("exit-url", envOr(e, "TROPIC_EXIT_URL", "https://www.bbc.co.uk/weather"), "the neutral site 'Exit this page' leads to (TROPIC_EXIT_URL)")
 	recoveryDays := fs.Int("recovery-days", envInt(e, "TROPIC_RECOVERY_DAYS", 30), "minimum NRM recovery period in days after a positive Reasonable Grounds decision (45 before 30 January 2023 stays) (TROPIC_RECOVERY_DAYS)")
 	ipHeader := fs.String("client-ip-header", e.getenv("TROPIC_CLIENT_IP_HEADER"), "behind a reverse proxy, the header it writes the client's address into, e.g. X-Forwarded-For; rate limits need it (TROPIC_CLIENT_IP_HEADER)")
+	proxies := fs.String("trusted-proxies", e.getenv("TROPIC_TRUSTED_PROXIES"), "comma-separated addresses or CIDR ranges of the reverse proxies whose --client-ip-header is believed; from any other peer it is ignored (TROPIC_TRUSTED_PROXIES)")
+	metricsAddr := fs.String("metrics-addr", e.getenv("TROPIC_METRICS_ADDR"), "serve /metrics on this address of its own, e.g. 127.0.0.1:9090, instead of on the public listener (TROPIC_METRICS_ADDR)")
+	hashSlots := fs.Int("hash-slots", envInt(e, "TROPIC_HASH_SLOTS", 4), "passwords checked at once (64 MiB each); sign-ins beyond them are asked to retry (TROPIC_HASH_SLOTS)")
 	mailFlags := addMailFlags(fs, e)
 	keyFile := addAuditKeyFlag(fs, e)
 	if helped, err := parse(fs, args); helped || err != nil {
@@ -33,6 +38,16 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	}
 	if (*tlsCert == "") != (*tlsKey == "") {
 		return usageError("tropic serve: give both --tls-cert and --tls-key, or neither")
+	}
+	trusted, err := parseTrustedProxies(*proxies)
+	if err != nil {
+		return err
+	}
+	if *ipHeader != "" && len(trusted) == 0 {
+		return usageError("--client-ip-header needs --trusted-proxies: the addresses of the proxies that write it (from anyone else it would let a client choose its own address)")
+	}
+	if *hashSlots < 1 || *hashSlots > 64 {
+		return usageError("--hash-slots: give a number from 1 to 64")
 	}
 	mail, err := mailFlags.settings(listenBaseURL(*addr, *tlsCert != ""))
 	if err != nil {
@@ -61,10 +76,30 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	}
 	recovery := tropic.RecoveryPeriod{Days: *recoveryDays, DaysBefore: tropic.DefaultRecoveryPeriod.DaysBefore, Change: tropic.DefaultRecoveryPeriod.Change}
 	svc.referrals.SetRecoveryPeriod(recovery)
-	cfg := web.Config{PartnershipName: *name, SecureCookies: *secure || *tlsCert != "", ExitURL: *exitURL, ClientIPHeader: *ipHeader, Recovery: recovery, BaseURL: mail.baseURL, Version: version}
-	return serve(ctx, e, log, svc, cfg, *addr, *tlsCert, *tlsKey, func(url string) {
+	cfg := web.Config{PartnershipName: *name, SecureCookies: *secure || *tlsCert != "", ExitURL: *exitURL, ClientIPHeader: *ipHeader, TrustedProxies: trusted,
+		HashSlots: *hashSlots, MetricsToken: e.getenv("TROPIC_METRICS_TOKEN"), Recovery: recovery, BaseURL: mail.baseURL, Version: version}
+	return serve(ctx, e, log, svc, cfg, listeners{addr: *addr, metricsAddr: *metricsAddr, tlsCert: *tlsCert, tlsKey: *tlsKey}, func(url string) {
 		fmt.Fprintf(e.stdout, "Tropic is running at %s (database: %s)\n", url, db.Dialect())
 	})
+}
+
+// parseTrustedProxies reads a comma-separated list of addresses and CIDR ranges.
+func parseTrustedProxies(list string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, f := range strings.Split(list, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		if p, err := netip.ParsePrefix(f); err == nil {
+			out = append(out, p.Masked())
+		} else if a, err := netip.ParseAddr(f); err == nil {
+			out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+		} else {
+			return nil, usageError(fmt.Sprintf("--trusted-proxies: %q is not an IP address or CIDR range, like 10.0.0.5 or 10.0.0.0/24", f))
+		}
+	}
+	return out, nil
 }
 
 // envInt reads a whole number from the environment, def when unset or not a number
@@ -93,16 +128,35 @@ func newLogger(e *env) *slog.Logger {
 	return slog.New(slog.NewJSONHandler(e.stderr, &slog.HandlerOptions{Level: level}))
 }
 
-// serve listens on addr and serves until ctx ends, then shuts down gracefully,
-// letting requests in flight finish for up to 10 seconds.
-func serve(ctx context.Context, e *env, log *slog.Logger, svc *services, cfg web.Config, addr, tlsCert, tlsKey string, ready func(url string)) error {
+// listeners are where serve listens: the service, and optionally the metrics on an
+// address of their own (plain HTTP, for a scraper on a private network).
+type listeners struct {
+	addr, metricsAddr string
+	tlsCert, tlsKey   string
+}
+
+// serve listens and serves until ctx ends, then shuts down gracefully, letting
+// requests in flight finish for a few seconds.
+func serve(ctx context.Context, e *env, log *slog.Logger, svc *services, cfg web.Config, l listeners, ready func(url string)) error {
 	srv, err := web.New(cfg, svc.webDeps(log))
 	if err != nil {
 		return err
 	}
+	addr, tlsCert, tlsKey := l.addr, l.tlsCert, l.tlsKey
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", addr, err)
+	}
+	if l.metricsAddr != "" {
+		mln, err := net.Listen("tcp", l.metricsAddr)
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("listen on %s for metrics: %w", l.metricsAddr, err)
+		}
+		ms := &http.Server{Handler: srv.MetricsHandler(), ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+		go ms.Serve(mln)
+		defer ms.Close()
+		log.Info("metrics listening", "url", "http://"+mln.Addr().String()+"/metrics")
 	}
 	scheme := "http"
 	if tlsCert != "" {

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"time"
 
+	"tropic/internal/auth"
 	"tropic/internal/linkage"
 	"tropic/internal/phone"
 	"tropic/internal/store"
@@ -113,5 +114,7 @@ func (s *services) webDeps(log *slog.Logger) web.Deps {
 		Links: store.NewLinkService(s.db, phone.Parse), Matches: s.matches,
 		Referrals: s.referrals, Stats: s.stats,
 		Campaigns: s.campaigns, Exports: s.campaigns,
-		Sessions: s.sessions, Health: health{s.db}, Logger: log, Now: time.Now}
+		Sessions: s.sessions, Health: health{s.db}, Logger: log, Now: time.Now,
+		// The web server checks credentials only through these interfaces (internal/tropic).
+		Passwords: auth.Passwords{Params: auth.DefaultParams}, TOTP: auth.TOTP{}}
 }

@@ -71,3 +71,13 @@ func VerifyPassword(pw, hash string) (bool, error) {
 func DummyVerify(pw string, p Params) {
 	argon2.IDKey([]byte(pw), []byte("tropic-dummy-salt"), p.Time, p.Memory, p.Threads, 32)
 }
+
+// Passwords is the argon2id tropic.PasswordChecker, with the cost new hashes would
+// use for DummyVerify.
+type Passwords struct{ Params Params }
+
+// VerifyPassword reports whether pw matches hash.
+func (p Passwords) VerifyPassword(pw, hash string) (bool, error) { return VerifyPassword(pw, hash) }
+
+// DummyVerify costs one verification at p's cost.
+func (p Passwords) DummyVerify(pw string) { DummyVerify(pw, p.Params) }

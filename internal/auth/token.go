@@ -2,10 +2,10 @@ package auth
 
 import (
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/base32"
-	"encoding/hex"
 	"strings"
+
+	"tropic/internal/tropic"
 )
 
 // TokenPrefix marks Tropic API tokens so that secret scanners and people can spot them.
@@ -22,11 +22,8 @@ func NewToken() (secret, hash string, err error) {
 	return secret, HashToken(secret), nil
 }
 
-// HashToken returns the stored form of a token secret.
-func HashToken(secret string) string {
-	sum := sha256.Sum256([]byte(secret))
-	return hex.EncodeToString(sum[:])
-}
+// HashToken returns the stored form of a token secret (tropic.HashSecret).
+func HashToken(secret string) string { return tropic.HashSecret(secret) }
 
 // DisplayPrefix is the part of a secret that may be shown to tell tokens apart.
 func DisplayPrefix(secret string) string {

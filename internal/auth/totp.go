@@ -71,18 +71,6 @@ func CheckTOTP(secret, code string, t time.Time) (step int64, ok bool) {
 	return 0, false
 }
 
-// FormatSecret groups a base32 secret in fours for typing it by hand.
-func FormatSecret(secret string) string {
-	var b strings.Builder
-	for i, r := range secret {
-		if i > 0 && i%4 == 0 {
-			b.WriteByte(' ')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
-
 // TOTPURL is the otpauth:// URL that authenticator apps read from the QR code.
 func TOTPURL(issuer, account, secret string) string {
 	v := url.Values{}
@@ -93,4 +81,24 @@ func TOTPURL(issuer, account, secret string) string {
 	v.Set("period", "30")
 	u := url.URL{Scheme: "otpauth", Host: "totp", Path: "/" + issuer + ":" + account, RawQuery: v.Encode()}
 	return u.String()
+}
+
+// TOTP is the tropic.TOTPAuthenticator of this package's functions.
+type TOTP struct{}
+
+// NewSecret returns a new secret for account.
+func (TOTP) NewSecret(issuer, account string) (string, error) {
+	secret, _, err := NewTOTPSecret(issuer, account)
+	return secret, err
+}
+
+// KeyURL is the otpauth:// address of secret.
+func (TOTP) KeyURL(issuer, account, secret string) string { return TOTPURL(issuer, account, secret) }
+
+// QRCode draws keyURL as a PNG.
+func (TOTP) QRCode(keyURL string, size int) ([]byte, error) { return TOTPQRCode(keyURL, size) }
+
+// Check reports whether code is right for secret at now, and its time step.
+func (TOTP) Check(secret, code string, now time.Time) (int64, bool) {
+	return CheckTOTP(secret, code, now)
 }

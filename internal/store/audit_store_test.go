@@ -25,6 +25,7 @@ func TestAuditRecordsEveryChange(t *testing.T) {
 		}
 		a := e.agency(t, "Police")
 		u := e.user(t, a.ID, "audit@example.org")
+		must(e.users.ReserveLoginAttempt(ctx, u.ID, tropic.LoginPolicy{LockAfter: 1, LockFor: time.Minute}))
 		must(e.users.RecordLoginFailure(ctx, u.ID, "wrong password", tropic.LoginPolicy{LockAfter: 1, LockFor: time.Minute}))
 		must(e.users.RecordLoginFailure(ctx, 0, "unknown account", testPolicy))
 		must(e.users.RecordLoginSuccess(ctx, u.ID, "password"))

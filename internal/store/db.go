@@ -60,9 +60,11 @@ type DB struct {
 const maxCachedStmts = 256
 
 // stmt returns the prepared form of query on pool, or nil when it is not prepared
-// (yet). Most pools prepare on first use. SQLite's writer pool has one connection,
-// which the calling transaction holds, so preparing there now would wait for
-// itself: the query is noted instead, and prepared once the transaction ends.
+// (yet). The calling transaction holds one of the pool's connections, and preparing
+// needs a free one: on SQLite's writer (one connection) it would wait for itself, and
+// on any pool, transactions holding every connection while one of them prepared under
+// stmtMu would wait for each other for ever (40 simultaneous sign-ins on PostgreSQL
+// did). So the query is noted instead, and prepared once the transaction ends.
 func (db *DB) stmt(ctx context.Context, tx *Tx, query string) *sql.Stmt {
 	db.stmtMu.Lock()
 	defer db.stmtMu.Unlock()
@@ -80,17 +82,9 @@ func (db *DB) stmt(ctx context.Context, tx *Tx, query string) *sql.Stmt {
 	if len(m) >= maxCachedStmts {
 		return nil
 	}
-	if db.dialect == SQLite && tx.pool == db.write {
-		m[query] = nil
-		tx.unprepared = append(tx.unprepared, query)
-		return nil
-	}
-	st, err := tx.pool.PrepareContext(ctx, query)
-	if err != nil {
-		return nil
-	}
-	m[query] = st
-	return st
+	m[query] = nil
+	tx.unprepared = append(tx.unprepared, query)
+	return nil
 }
 
 // prepareLater prepares queries on pool once its connection is free again.

@@ -6,10 +6,14 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"tropic/internal/tropic"
 )
 
 // SessionStore keeps web sessions in the database, so that any process serves any
 // user. It implements scs's CtxStore (Find, Commit, Delete) and removes expired rows.
+// It stores only the hash of each token (tropic.HashSecret), never the token itself:
+// a copy of the table (a backup) holds no session that works as a cookie.
 type SessionStore struct{ db *DB }
 
 // NewSessionStore returns the session store on db.
@@ -18,7 +22,7 @@ func NewSessionStore(db *DB) *SessionStore { return &SessionStore{db: db} }
 // FindCtx returns a live session's data.
 func (s *SessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool, error) {
 	var data []byte
-	err := s.db.read.QueryRowContext(ctx, s.db.rebind(`SELECT data FROM sessions WHERE token = ? AND expiry > ?`), token, s.db.now().UTC()).Scan(&data)
+	err := s.db.read.QueryRowContext(ctx, s.db.rebind(`SELECT data FROM sessions WHERE token_hash = ? AND expiry > ?`), tropic.HashSecret(token), s.db.now().UTC()).Scan(&data)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, false, nil
 	} else if err != nil {
@@ -29,8 +33,8 @@ func (s *SessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool,
 
 // CommitCtx stores a session.
 func (s *SessionStore) CommitCtx(ctx context.Context, token string, b []byte, expiry time.Time) error {
-	_, err := s.db.write.ExecContext(ctx, s.db.rebind(`INSERT INTO sessions (token, data, expiry) VALUES (?, ?, ?)
-		ON CONFLICT (token) DO UPDATE SET data = excluded.data, expiry = excluded.expiry`), token, b, expiry.UTC())
+	_, err := s.db.write.ExecContext(ctx, s.db.rebind(`INSERT INTO sessions (token_hash, data, expiry) VALUES (?, ?, ?)
+		ON CONFLICT (token_hash) DO UPDATE SET data = excluded.data, expiry = excluded.expiry`), tropic.HashSecret(token), b, expiry.UTC())
 	if err != nil {
 		return fmt.Errorf("commit session: %w", err)
 	}
@@ -39,7 +43,7 @@ func (s *SessionStore) CommitCtx(ctx context.Context, token string, b []byte, ex
 
 // DeleteCtx removes a session.
 func (s *SessionStore) DeleteCtx(ctx context.Context, token string) error {
-	_, err := s.db.write.ExecContext(ctx, s.db.rebind(`DELETE FROM sessions WHERE token = ?`), token)
+	_, err := s.db.write.ExecContext(ctx, s.db.rebind(`DELETE FROM sessions WHERE token_hash = ?`), tropic.HashSecret(token))
 	return err
 }
 

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"tropic/internal/store"
+	"tropic/internal/store/storetest"
+	"tropic/internal/tropic"
 )
 
 func TestSessions(t *testing.T) {
@@ -122,5 +124,54 @@ func TestDeleteExpiredSessions(t *testing.T) {
 				}
 			})
 		}
+	})
+}
+
+// Hole 10 (issue 11): sessions were stored in clear, so a backup gave working staff
+// sessions. The table holds only the hash of a token, and migration 0110 leaves no
+// token stored before it.
+func TestSessionTokensAreStoredHashed(t *testing.T) {
+	eachDialect(t, func(t *testing.T, d store.Dialect) {
+		ctx := context.Background()
+		t.Run("The table holds the token's hash, and the hash does not find the session", func(t *testing.T) {
+			e := newEnv(t, d)
+			const token = "a-session-token-from-a-cookie"
+			mustCommit(t, e.sessions, token, "staff", t0.Add(time.Hour))
+			var stored string
+			if err := e.db.SQL().QueryRow(`SELECT token_hash FROM sessions`).Scan(&stored); err != nil {
+				t.Fatal(err)
+			}
+			if stored == token || stored != tropic.HashSecret(token) {
+				t.Fatalf("got %q stored, want the hash of the token, %q", stored, tropic.HashSecret(token))
+			}
+			if _, ok, err := e.sessions.FindCtx(ctx, stored); ok || err != nil {
+				t.Fatalf("the stored value used as a token: got found %v, %v; want not found", ok, err)
+			}
+			if _, ok, err := e.sessions.FindCtx(ctx, token); !ok || err != nil {
+				t.Fatalf("the token: got found %v, %v; want found", ok, err)
+			}
+		})
+		t.Run("Migrating deletes the sessions stored in clear", func(t *testing.T) {
+			dsn := storetest.NewDatabase(t, d)
+			db, err := store.Open(ctx, dsn, store.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			if err := store.MigrateTo(ctx, db, 7); err != nil {
+				t.Fatal(err)
+			}
+			q := `INSERT INTO sessions (token, data, expiry) VALUES ('clear-token', 'x', '2999-01-01 00:00:00')`
+			if _, err := db.SQL().Exec(q); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := db.Migrate(ctx); err != nil {
+				t.Fatal(err)
+			}
+			var n int
+			if err := db.SQL().QueryRow(`SELECT COUNT(*) FROM sessions`).Scan(&n); err != nil || n != 0 {
+				t.Fatalf("got %d sessions (%v) after migrating, want none", n, err)
+			}
+		})
 	})
 }

@@ -264,7 +264,44 @@ func (s *UserService) FindLogin(ctx context.Context, email string) (*tropic.Logi
 	return &l, nil
 }
 
-// RecordLoginFailure counts a failure, locks the account under policy, and audits both.
+// ReserveLoginAttempt admits one attempt under policy and counts it as a failure
+// before the password or code is checked, in the transaction that read the counter
+// (the row is locked on PostgreSQL; SQLite has one writer), so that concurrent
+// attempts in any process never check more than the policy allows.
+func (s *UserService) ReserveLoginAttempt(ctx context.Context, userID int64, policy tropic.LoginPolicy) error {
+	tx, err := s.db.beginTx(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var l tropic.Login
+	var lastFail, locked sql.NullTime
+	if err := tx.QueryRow(ctx, `SELECT failed_attempts, last_failure_at, locked_until FROM users WHERE id = ?`+tx.db.forUpdate(), userID).
+		Scan(&l.FailedAttempts, &lastFail, &locked); err != nil {
+		return fmt.Errorf("reserve sign-in attempt: %w", mapError(err))
+	}
+	l.LastFailureAt, l.LockedUntil = lastFail.Time, locked.Time
+	if err := policy.Admit(&l, tx.now); err != nil {
+		return err
+	}
+	if _, err := tx.Exec(ctx, `UPDATE users SET failed_attempts = failed_attempts + 1, last_failure_at = ? WHERE id = ?`, tx.now, userID); err != nil {
+		return fmt.Errorf("reserve sign-in attempt: %w", err)
+	}
+	return tx.Commit()
+}
+
+// ReleaseLoginAttempt takes back one reserved attempt (a right password awaiting the
+// second factor).
+func (s *UserService) ReleaseLoginAttempt(ctx context.Context, userID int64) error {
+	if _, err := s.db.write.ExecContext(ctx, s.db.rebind(`UPDATE users SET failed_attempts = failed_attempts - 1 WHERE id = ? AND failed_attempts > 0`), userID); err != nil {
+		return fmt.Errorf("release sign-in attempt: %w", err)
+	}
+	return nil
+}
+
+// RecordLoginFailure settles a reserved attempt as failed: it locks the account under
+// policy when the counter (which counted the attempt when it was reserved) has reached
+// the limit, and audits both.
 func (s *UserService) RecordLoginFailure(ctx context.Context, userID int64, reason string, policy tropic.LoginPolicy) error {
 	tx, err := s.db.beginTx(ctx)
 	if err != nil {
@@ -274,11 +311,11 @@ func (s *UserService) RecordLoginFailure(ctx context.Context, userID int64, reas
 	actor := tropic.Actor{UserID: userID, Label: "sign-in"}
 	if userID != 0 {
 		var failures int
-		if err := tx.QueryRow(ctx, `UPDATE users SET failed_attempts = failed_attempts + 1, last_failure_at = ? WHERE id = ? RETURNING failed_attempts`,
+		if err := tx.QueryRow(ctx, `UPDATE users SET last_failure_at = ? WHERE id = ? RETURNING failed_attempts`,
 			tx.now, userID).Scan(&failures); err != nil {
 			return fmt.Errorf("count failure: %w", mapError(err))
 		}
-		if policy.LockAfter > 0 && failures >= policy.LockAfter {
+		if policy.Locks(failures) {
 			if _, err := tx.Exec(ctx, `UPDATE users SET locked_until = ?, failed_attempts = 0 WHERE id = ?`, tx.now.Add(policy.LockFor), userID); err != nil {
 				return fmt.Errorf("lock account: %w", err)
 			}

@@ -2,8 +2,10 @@ package store_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -261,9 +263,7 @@ func TestLoginFailures(t *testing.T) {
 				before := len(e.actions(t))
 				switch s.act {
 				case "fail":
-					if err := e.users.RecordLoginFailure(ctx, u.ID, "wrong password", testPolicy); err != nil {
-						t.Fatalf("record failure: %v", err)
-					}
+					failLogin(t, e, u.ID, testPolicy)
 				case "succeed":
 					if err := e.users.RecordLoginSuccess(ctx, u.ID, "password"); err != nil {
 						t.Fatalf("record success: %v", err)
@@ -286,6 +286,100 @@ func TestLoginFailures(t *testing.T) {
 				}
 			})
 		}
+	})
+}
+
+// failLogin reserves an attempt and settles it as a wrong password, as sign-in does.
+func failLogin(t *testing.T, e *env, userID int64, policy tropic.LoginPolicy) {
+	t.Helper()
+	ctx := context.Background()
+	if err := e.users.ReserveLoginAttempt(ctx, userID, policy); err != nil {
+		t.Fatalf("reserve attempt: %v", err)
+	}
+	if err := e.users.RecordLoginFailure(ctx, userID, "wrong password", policy); err != nil {
+		t.Fatalf("record failure: %v", err)
+	}
+}
+
+// Hole 8 (issue 11): 40 simultaneous attempts at one account all reached the password
+// check. Reservations are taken in the transaction that reads the counter, so however
+// many arrive at once only the policy's number is admitted, and the real user is held
+// back no longer than the policy says.
+func TestLoginReservationsUnderConcurrency(t *testing.T) {
+	tests := []struct {
+		name      string
+		policy    tropic.LoginPolicy
+		admitted  int
+		afterWait time.Duration // the refused code before, and admission after
+		wantCode  string
+	}{
+		{"A lock-only policy admits LockAfter attempts, then the account waits for their answers",
+			tropic.LoginPolicy{LockAfter: 10, LockFor: 15 * time.Minute}, 10, time.Minute, tropic.ETOOMANY},
+		{"A slowing policy admits SlowAfter attempts at once, then the next waits SlowDelay",
+			testPolicy, testPolicy.SlowAfter, testPolicy.SlowDelay, tropic.ETOOMANY},
+	}
+	eachDialect(t, func(t *testing.T, d store.Dialect) {
+		e := newEnv(t, d)
+		ctx := context.Background()
+		a := e.agency(t, "Police")
+		for i, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				u := e.user(t, a.ID, fmt.Sprintf("burst%d@example.org", i))
+				errs := make([]error, 40)
+				var wg sync.WaitGroup
+				for j := range errs {
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
+						errs[j] = e.users.ReserveLoginAttempt(ctx, u.ID, tt.policy)
+					}()
+				}
+				wg.Wait()
+				admitted := 0
+				for _, err := range errs {
+					switch tropic.ErrorCode(err) {
+					case "":
+						admitted++
+					case tropic.ETOOMANY:
+					default:
+						t.Fatalf("reserve: got %v, want admission or %s", err, tropic.ETOOMANY)
+					}
+				}
+				if admitted != tt.admitted {
+					t.Fatalf("got %d of 40 simultaneous attempts admitted, want %d", admitted, tt.admitted)
+				}
+				l, err := e.users.FindLogin(ctx, u.Email)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if l.FailedAttempts != tt.admitted {
+					t.Fatalf("got the counter at %d, want the %d admitted attempts counted", l.FailedAttempts, tt.admitted)
+				}
+				e.clock.Advance(tt.afterWait - time.Millisecond)
+				wantCode(t, e.users.ReserveLoginAttempt(ctx, u.ID, tt.policy), tt.wantCode)
+				e.clock.Advance(time.Millisecond)
+				wantCode(t, e.users.ReserveLoginAttempt(ctx, u.ID, tt.policy), "")
+			})
+		}
+		t.Run("A right password released before the second factor is not counted", func(t *testing.T) {
+			u := e.user(t, a.ID, "release@example.org")
+			if err := e.users.ReserveLoginAttempt(ctx, u.ID, testPolicy); err != nil {
+				t.Fatal(err)
+			}
+			if err := e.users.ReleaseLoginAttempt(ctx, u.ID); err != nil {
+				t.Fatal(err)
+			}
+			if err := e.users.ReleaseLoginAttempt(ctx, u.ID); err != nil { // never below zero
+				t.Fatal(err)
+			}
+			l, err := e.users.FindLogin(ctx, u.Email)
+			if err != nil || l.FailedAttempts != 0 {
+				t.Fatalf("got %v failures (%v), want 0", l.FailedAttempts, err)
+			}
+		})
+		t.Run("Reserving for a user that does not exist is not found", func(t *testing.T) {
+			wantCode(t, e.users.ReserveLoginAttempt(ctx, 987654, testPolicy), tropic.ENOTFOUND)
+		})
 	})
 }
 
@@ -353,9 +447,8 @@ func TestSetPasswordClearsLock(t *testing.T) {
 		ctx := context.Background()
 		u := e.user(t, e.agency(t, "Police").ID, "locked@example.org")
 		for range testPolicy.LockAfter {
-			if err := e.users.RecordLoginFailure(ctx, u.ID, "wrong password", testPolicy); err != nil {
-				t.Fatalf("record failure: %v", err)
-			}
+			e.clock.Advance(time.Minute) // past each wait
+			failLogin(t, e, u.ID, testPolicy)
 		}
 		if err := e.users.SetPassword(ctx, admin, u.ID, "$argon2id$new"); err != nil {
 			t.Fatalf("set password: %v", err)

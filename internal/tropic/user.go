@@ -164,6 +164,33 @@ func (p LoginPolicy) Check(l *Login, now time.Time) error {
 	return nil
 }
 
+// pendingFor is how long an attempt reserved but never settled (its process died
+// between the reservation and the answer) keeps holding the account's last slot.
+const pendingFor = time.Minute
+
+// Admit decides whether one more attempt may be checked at now, given the account's
+// counter, which already counts the attempts reserved and not yet settled. Admitted,
+// the store counts the attempt as a failure before the password or code is checked
+// (ReserveLoginAttempt), in the transaction that read the counter, so that concurrent
+// attempts in any process never check more than the policy allows: at most SlowAfter
+// at once, at most LockAfter before the lock.
+func (p LoginPolicy) Admit(l *Login, now time.Time) error {
+	if err := p.Check(l, now); err != nil {
+		return err
+	}
+	if p.LockAfter > 0 && l.FailedAttempts >= p.LockAfter {
+		if next := l.LastFailureAt.Add(pendingFor); now.Before(next) {
+			secs := int(next.Sub(now).Seconds() + 0.999)
+			return Errorf(ETOOMANY, "There have been several failed sign-in attempts. Wait %d seconds before trying again.", secs)
+		}
+	}
+	return nil
+}
+
+// Locks reports whether an account whose counter stands at failures is to be locked
+// when one of those attempts fails.
+func (p LoginPolicy) Locks(failures int) bool { return p.LockAfter > 0 && failures >= p.LockAfter }
+
 // Wait is how long to wait after the given number of consecutive failures.
 func (p LoginPolicy) Wait(failures int) time.Duration {
 	if failures < p.SlowAfter || p.SlowAfter <= 0 {
@@ -187,8 +214,17 @@ type UserService interface {
 
 	// FindLogin returns the account behind an e-mail address for sign-in, ENOTFOUND if none.
 	FindLogin(ctx context.Context, email string) (*Login, error)
-	// RecordLoginFailure counts a failed password or MFA code and locks the account
-	// under policy; it audits the failure. userID 0 records a failure for an unknown account.
+	// ReserveLoginAttempt admits one attempt at the account's password or code under
+	// policy (LoginPolicy.Admit) and counts it as a failure before it is checked, in one
+	// transaction, so that the count holds across concurrent requests and processes.
+	// ELOCKED or ETOOMANY when the policy refuses; the attempt is then not counted.
+	ReserveLoginAttempt(ctx context.Context, userID int64, policy LoginPolicy) error
+	// ReleaseLoginAttempt takes back a reserved attempt that turned out right but does
+	// not finish the sign-in yet (a right password before the second factor).
+	ReleaseLoginAttempt(ctx context.Context, userID int64) error
+	// RecordLoginFailure settles a reserved attempt as failed: it locks the account
+	// when the counter has reached policy.LockAfter, and audits the failure. userID 0
+	// records a failure for an unknown account.
 	RecordLoginFailure(ctx context.Context, userID int64, reason string, policy LoginPolicy) error
 	// RecordLoginSuccess clears the failure counter and audits the sign-in.
 	RecordLoginSuccess(ctx context.Context, userID int64, method string) error

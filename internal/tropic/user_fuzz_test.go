@@ -162,6 +162,58 @@ func TestLoginPolicyCheck(t *testing.T) {
 	}
 }
 
+func TestLoginPolicyAdmit(t *testing.T) {
+	lockOnly := tropic.LoginPolicy{LockAfter: 10, LockFor: 15 * time.Minute}
+	slowing := tropic.LoginPolicy{SlowAfter: 3, SlowDelay: 2 * time.Second, LockAfter: 10, LockFor: 15 * time.Minute}
+	now := time.Date(2026, 3, 14, 9, 30, 0, 0, time.UTC)
+	tests := []struct {
+		name   string
+		policy tropic.LoginPolicy
+		login  tropic.Login
+		want   string
+	}{
+		{"A clean account is admitted", lockOnly, tropic.Login{}, ""},
+		{"Nine attempts counted: the tenth is admitted", lockOnly, tropic.Login{FailedAttempts: 9, LastFailureAt: now}, ""},
+		{"Ten attempts counted and unsettled: no eleventh", lockOnly, tropic.Login{FailedAttempts: 10, LastFailureAt: now}, tropic.ETOOMANY},
+		{"Ten counted a minute ago, never settled (a lost process): admitted again", lockOnly, tropic.Login{FailedAttempts: 10, LastFailureAt: now.Add(-time.Minute)}, ""},
+		{"What Check refuses, Admit refuses: a lock", lockOnly, tropic.Login{LockedUntil: now.Add(time.Second)}, tropic.ELOCKED},
+		{"What Check refuses, Admit refuses: a wait", slowing, tropic.Login{FailedAttempts: 3, LastFailureAt: now}, tropic.ETOOMANY},
+		{"A policy without a lock admits any count", tropic.LoginPolicy{}, tropic.Login{FailedAttempts: 1000, LastFailureAt: now}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.policy.Admit(&tt.login, now)
+			if got := tropic.ErrorCode(err); got != tt.want {
+				t.Fatalf("got %q (%v), want %q", got, err, tt.want)
+			}
+			if err != nil && tropic.ErrorMessage(err) == "" {
+				t.Fatal("got an empty message, want one for the person signing in")
+			}
+		})
+	}
+	for _, tt := range []struct {
+		failures int
+		want     bool
+	}{{9, false}, {10, true}, {11, true}} {
+		if got := lockOnly.Locks(tt.failures); got != tt.want {
+			t.Errorf("Locks(%d): got %v, want %v", tt.failures, got, tt.want)
+		}
+	}
+	if (tropic.LoginPolicy{}).Locks(100) {
+		t.Error("a policy without a lock locked")
+	}
+}
+
+func TestHashSecret(t *testing.T) {
+	// SHA-256("abc"), FIPS 180-2.
+	if got, want := tropic.HashSecret("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"; got != want {
+		t.Fatalf("got %s, want %s", got, want)
+	}
+	if tropic.HashSecret("a session token") == "a session token" {
+		t.Fatal("the secret is stored as itself")
+	}
+}
+
 func TestAuditEventComputeHash(t *testing.T) {
 	base := tropic.AuditEvent{
 		Seq: 7, At: time.Date(2026, 3, 14, 9, 30, 0, 123456000, time.UTC), UserID: 3, AgencyID: 2,

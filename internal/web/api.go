@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"strings"
 
-	"tropic/internal/auth"
 	"tropic/internal/tropic"
 )
 
@@ -48,7 +47,7 @@ func (s *Server) requireToken(next http.Handler) http.Handler {
 			writeJSONError(w, http.StatusUnauthorized, tropic.EUNAUTHORISED, "Send an API token in the Authorization header: Authorization: Bearer <token>.", nil)
 			return
 		}
-		u, err := s.deps.Tokens.AuthenticateToken(r.Context(), auth.HashToken(strings.TrimSpace(secret)))
+		u, err := s.deps.Tokens.AuthenticateToken(r.Context(), tropic.HashSecret(strings.TrimSpace(secret)))
 		if err != nil {
 			s.apiFail(w, r, err)
 			return

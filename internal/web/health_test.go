@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -99,16 +100,77 @@ func TestHealth(t *testing.T) {
 	})
 }
 
+// Hole 13: /metrics told anyone live counts of public reports and sign-ins.
+func TestMetricsAreNotPublic(t *testing.T) {
+	t.Parallel()
+	const token = "metrics-token-for-tests-only"
+	t.Run("Without a metrics token the public listener has no /metrics.", func(t *testing.T) {
+		ts := newTestServer(t, Config{})
+		res := ts.client(t).get("/metrics")
+		if res.status != http.StatusNotFound || strings.Contains(res.body, "tropic_http_requests_total") {
+			t.Errorf("got %d, want 404 without metrics\n%s", res.status, res.body)
+		}
+	})
+	ts := newTestServer(t, Config{MetricsToken: token})
+	tests := []struct {
+		name, auth string
+		want       int
+	}{
+		{"No token is refused.", "", http.StatusUnauthorized},
+		{"A wrong token is refused.", "Bearer metrics-token-for-tests-onlY", http.StatusUnauthorized},
+		{"A prefix of the token is refused.", "Bearer metrics-token", http.StatusUnauthorized},
+		{"The token in another scheme is refused.", "Basic " + token, http.StatusUnauthorized},
+		{"The token is accepted.", "Bearer " + token, http.StatusOK},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := ts.client(t)
+			req := c.newRequest(http.MethodGet, "/metrics", nil)
+			if tt.auth != "" {
+				req.Header.Set("Authorization", tt.auth)
+			}
+			res := c.do(req)
+			if res.status != tt.want || (tt.want != http.StatusOK) == strings.Contains(res.body, "tropic_http_requests_total") {
+				t.Errorf("got %d, want %d, with metrics only then\n%s", res.status, tt.want, res.body)
+			}
+		})
+	}
+	t.Run("A listener of their own serves the metrics, and the token when one is set.", func(t *testing.T) {
+		for _, tt := range []struct {
+			token, auth string
+			want        int
+		}{{"", "", http.StatusOK}, {token, "", http.StatusUnauthorized}, {token, "Bearer " + token, http.StatusOK}} {
+			own := newTestServer(t, Config{MetricsToken: tt.token})
+			ms := httptest.NewServer(own.srv.MetricsHandler())
+			req, _ := http.NewRequest(http.MethodGet, ms.URL+"/metrics", nil)
+			if tt.auth != "" {
+				req.Header.Set("Authorization", tt.auth)
+			}
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			ms.Close()
+			if res.StatusCode != tt.want {
+				t.Errorf("token %q, sent %q: got %d, want %d", tt.token, tt.auth, res.StatusCode, tt.want)
+			}
+		}
+	})
+}
+
 func TestMetrics(t *testing.T) {
 	t.Parallel()
-	ts := newTestServer(t, Config{})
+	ts := newTestServer(t, Config{MetricsToken: "metrics-token-for-tests-only"})
 	c := ts.client(t)
 	for _, p := range []string{"/", "/nope", "/no/such/thing", "/api/v1/nope", "/api/v1/me", "/static/app.css", "/login"} {
 		c.get(p)
 	}
 	c.postRaw("/nope", "x=1")
 
-	res := c.get("/metrics")
+	req := c.newRequest(http.MethodGet, "/metrics", nil)
+	req.Header.Set("Authorization", "Bearer metrics-token-for-tests-only")
+	res := c.do(req)
 	wantStatus(t, res, http.StatusOK)
 	tests := []struct {
 		name string

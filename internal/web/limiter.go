@@ -47,6 +47,47 @@ func (l *limiter) Blocked(key string) (bool, time.Duration) {
 	return true, l.window - now.Sub(hits[0])
 }
 
+// Reserve records one hit for key unless key has reached the limit, in one step, so
+// that simultaneous attempts cannot all pass a check made before any of them counted.
+// Refused, it says when key may try again.
+func (l *limiter) Reserve(key string) (bool, time.Duration) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.now()
+	hits := l.prune(key, now)
+	if len(hits) >= l.max {
+		return false, l.window - now.Sub(hits[0])
+	}
+	l.hits[key] = append(hits, now)
+	return true, 0
+}
+
+// Release takes back the latest hit for key: a reserved attempt that did not fail.
+func (l *limiter) Release(key string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if hits := l.hits[key]; len(hits) > 1 {
+		l.hits[key] = hits[:len(hits)-1]
+	} else {
+		delete(l.hits, key)
+	}
+}
+
+// slots bounds work that may not run unboundedly at once; a full set refuses rather
+// than queues.
+type slots chan struct{}
+
+func (s slots) tryAcquire() bool {
+	select {
+	case s <- struct{}{}:
+		return true
+	default:
+		return false
+	}
+}
+
+func (s slots) release() { <-s }
+
 // Add records one hit for key, and now and then sweeps keys that have gone quiet.
 func (l *limiter) Add(key string) {
 	l.mu.Lock()

@@ -4,10 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
-	"tropic/internal/auth"
 	"tropic/internal/tropic"
 )
 
@@ -97,14 +98,17 @@ func (s *Server) handleLogin() http.Handler {
 			s.render(w, r, http.StatusUnprocessableEntity, "login", p)
 			return
 		}
+		// Every attempt is reserved (counted as a failure) before its password is
+		// checked: per address in memory, per account in the database, so that a burst
+		// of simultaneous attempts gets no more checks than one after another would.
 		addr := s.clientAddr(r)
-		if blocked, wait := s.limiter.Blocked(addr); blocked {
+		if ok, wait := s.limiter.Reserve(addr); !ok {
+			setRetryAfter(w, wait)
 			p.Errors = []FieldError{{Field: "email", Message: fmt.Sprintf("There have been too many failed sign-in attempts from your network. Try again in %d minutes.", int(wait.Minutes())+1)}}
 			s.render(w, r, http.StatusTooManyRequests, "login", p)
 			return
 		}
 		fail := func(userID int64, reason string) {
-			s.limiter.Add(addr)
 			if err := s.deps.Users.RecordLoginFailure(r.Context(), userID, reason, s.cfg.LoginPolicy); err != nil {
 				s.serverError(w, r, err)
 				return
@@ -114,20 +118,36 @@ func (s *Server) handleLogin() http.Handler {
 		}
 		login, err := s.deps.Users.FindLogin(r.Context(), p.Email)
 		if tropic.ErrorCode(err) == tropic.ENOTFOUND {
-			auth.DummyVerify(password, s.cfg.PasswordParams)
+			if !s.inHashSlot(func() { s.deps.Passwords.DummyVerify(password) }) {
+				s.limiter.Release(addr)
+				s.signInBusy(w, r, p)
+				return
+			}
 			fail(0, "unknown account")
 			return
 		} else if err != nil {
 			s.serverError(w, r, err)
 			return
 		}
-		if err := s.cfg.LoginPolicy.Check(login, s.now()); err != nil {
-			s.limiter.Add(addr)
+		if err := s.deps.Users.ReserveLoginAttempt(r.Context(), login.User.ID, s.cfg.LoginPolicy); err != nil {
+			if code := tropic.ErrorCode(err); code != tropic.ELOCKED && code != tropic.ETOOMANY {
+				s.serverError(w, r, err)
+				return
+			}
 			p.Errors = []FieldError{{Field: "email", Message: tropic.ErrorMessage(err)}}
 			s.render(w, r, http.StatusTooManyRequests, "login", p)
 			return
 		}
-		ok, err := auth.VerifyPassword(password, login.PasswordHash)
+		var ok bool
+		if !s.inHashSlot(func() { ok, err = s.deps.Passwords.VerifyPassword(password, login.PasswordHash) }) {
+			s.limiter.Release(addr)
+			if err := s.deps.Users.ReleaseLoginAttempt(r.Context(), login.User.ID); err != nil {
+				s.serverError(w, r, err)
+				return
+			}
+			s.signInBusy(w, r, p)
+			return
+		}
 		if err != nil {
 			s.serverError(w, r, fmt.Errorf("verify password of user %d: %w", login.User.ID, err))
 			return
@@ -140,6 +160,7 @@ func (s *Server) handleLogin() http.Handler {
 			fail(login.User.ID, "disabled account")
 			return
 		}
+		s.limiter.Release(addr)
 		// A new session token at each change of privilege, against session fixation.
 		if err := s.sessions.RenewToken(r.Context()); err != nil {
 			s.serverError(w, r, err)
@@ -148,6 +169,12 @@ func (s *Server) handleLogin() http.Handler {
 		next := safeNext(p.Next)
 		if s.cfg.MFAWaived {
 			s.completeLogin(w, r, login.User.ID, "password; multi-factor authentication waived (demo)", next)
+			return
+		}
+		// The password was right: its attempt is taken back, and the second factor
+		// reserves its own.
+		if err := s.deps.Users.ReleaseLoginAttempt(r.Context(), login.User.ID); err != nil {
+			s.serverError(w, r, err)
 			return
 		}
 		s.sessions.Put(r.Context(), sessPendingID, login.User.ID)
@@ -160,6 +187,31 @@ func (s *Server) handleLogin() http.Handler {
 		}
 		http.Redirect(w, r, "/login/mfa", http.StatusSeeOther)
 	})
+}
+
+// inHashSlot runs check (a password check: 64 MiB of argon2id by default) in one of
+// the Config.HashSlots slots, and reports false, without running it, when every slot is
+// taken.
+func (s *Server) inHashSlot(check func()) bool {
+	if !s.hashing.tryAcquire() {
+		return false
+	}
+	defer s.hashing.release()
+	check()
+	return true
+}
+
+// signInBusy answers a sign-in when every password-checking slot is taken: at once,
+// rather than queueing requests that would each hold 64 MiB once served.
+func (s *Server) signInBusy(w http.ResponseWriter, r *http.Request, p *loginPage) {
+	w.Header().Set("Retry-After", "1")
+	p.Errors = []FieldError{{Field: "email", Message: "Too many people are signing in at this moment. Wait a few seconds and try again."}}
+	s.render(w, r, http.StatusServiceUnavailable, "login", p)
+}
+
+// setRetryAfter tells a client refused for a while when to try again, in whole seconds.
+func setRetryAfter(w http.ResponseWriter, wait time.Duration) {
+	w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds()+0.999)))
 }
 
 // completeLogin records the sign-in and turns the session into a signed-in one.

@@ -1,7 +1,10 @@
 package web
 
 import (
+	"crypto/sha256"
+	"crypto/subtle"
 	"net/http"
+	"strings"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -33,4 +36,33 @@ func newMetrics(reg *prometheus.Registry) *metrics {
 
 func (m *metrics) handler() http.Handler {
 	return promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{})
+}
+
+// MetricsHandler serves the metrics, for a listener of their own (tropic serve
+// --metrics-addr) that the public cannot reach. It asks for Config.MetricsToken too
+// when one is set.
+func (s *Server) MetricsHandler() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", s.requireMetricsToken(s.metrics.handler()))
+	return mux
+}
+
+// requireMetricsToken lets through only requests bearing Config.MetricsToken,
+// compared in constant time; with no token configured it lets everyone through (the
+// public listener then has no /metrics route at all).
+func (s *Server) requireMetricsToken(next http.Handler) http.Handler {
+	if s.cfg.MetricsToken == "" {
+		return next
+	}
+	want := sha256.Sum256([]byte(s.cfg.MetricsToken))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		scheme, token, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+		got := sha256.Sum256([]byte(strings.TrimSpace(token)))
+		if !strings.EqualFold(scheme, "Bearer") || subtle.ConstantTimeCompare(got[:], want[:]) != 1 {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="tropic metrics"`)
+			http.Error(w, "Send the metrics token: Authorization: Bearer <token>.", http.StatusUnauthorized)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }

@@ -5,7 +5,6 @@ import (
 	"strings"
 	"time"
 
-	"tropic/internal/auth"
 	"tropic/internal/tropic"
 )
 
@@ -39,12 +38,12 @@ func (s *Server) pendingLogin(w http.ResponseWriter, r *http.Request) (*tropic.L
 func (s *Server) enrolSecret(r *http.Request, login *tropic.Login) (secret, url string, err error) {
 	secret = s.sessions.GetString(r.Context(), sessPendingSecret)
 	if secret == "" {
-		if secret, _, err = auth.NewTOTPSecret(s.cfg.PartnershipName, login.User.Email); err != nil {
+		if secret, err = s.deps.TOTP.NewSecret(s.cfg.PartnershipName, login.User.Email); err != nil {
 			return "", "", err
 		}
 		s.sessions.Put(r.Context(), sessPendingSecret, secret)
 	}
-	return secret, auth.TOTPURL(s.cfg.PartnershipName, login.User.Email, secret), nil
+	return secret, s.deps.TOTP.KeyURL(s.cfg.PartnershipName, login.User.Email, secret), nil
 }
 
 func (s *Server) handleMFASetupForm() http.Handler {
@@ -62,7 +61,7 @@ func (s *Server) handleMFASetupForm() http.Handler {
 			s.serverError(w, r, err)
 			return
 		}
-		p := &mfaPage{Layout: s.signInLayout(r, "Set up your authenticator app"), Setup: true, Secret: auth.FormatSecret(secret)}
+		p := &mfaPage{Layout: s.signInLayout(r, "Set up your authenticator app"), Setup: true, Secret: formatSecret(secret)}
 		s.render(w, r, http.StatusOK, "mfa", p)
 	})
 }
@@ -84,7 +83,7 @@ func (s *Server) handleMFAQRCode() http.Handler {
 			s.serverError(w, r, err)
 			return
 		}
-		png, err := auth.TOTPQRCode(url, 240)
+		png, err := s.deps.TOTP.QRCode(url, 240)
 		if err != nil {
 			s.serverError(w, r, err)
 			return
@@ -113,8 +112,8 @@ func (s *Server) handleMFASetup() http.Handler {
 			return
 		}
 		code := strings.TrimSpace(r.PostFormValue("code"))
-		p := &mfaPage{Layout: s.signInLayout(r, "Set up your authenticator app"), Setup: true, Secret: auth.FormatSecret(secret), Code: code}
-		step, valid := auth.CheckTOTP(secret, code, s.now())
+		p := &mfaPage{Layout: s.signInLayout(r, "Set up your authenticator app"), Setup: true, Secret: formatSecret(secret), Code: code}
+		step, valid := s.deps.TOTP.Check(secret, code, s.now())
 		if !valid {
 			p.Errors = []FieldError{{Field: "code", Message: codeProblem(code)}}
 			s.render(w, r, http.StatusUnprocessableEntity, "mfa", p)
@@ -129,6 +128,18 @@ func (s *Server) handleMFASetup() http.Handler {
 }
 
 // codeProblem explains why a code was refused.
+// formatSecret groups a base32 secret in fours for typing it by hand.
+func formatSecret(secret string) string {
+	var b strings.Builder
+	for i, r := range secret {
+		if i > 0 && i%4 == 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
 func codeProblem(code string) string {
 	digits := strings.Map(func(r rune) rune {
 		if r == ' ' || r == '-' {
@@ -174,12 +185,18 @@ func (s *Server) handleMFA() http.Handler {
 		}
 		code := strings.TrimSpace(r.PostFormValue("code"))
 		p := &mfaPage{Layout: s.signInLayout(r, "Enter your security code"), Code: code}
-		if err := s.cfg.LoginPolicy.Check(login, s.now()); err != nil {
+		// Codes are reserved against the account like passwords, so that simultaneous
+		// guesses get no more tries than the policy allows.
+		if err := s.deps.Users.ReserveLoginAttempt(r.Context(), login.User.ID, s.cfg.LoginPolicy); err != nil {
+			if c := tropic.ErrorCode(err); c != tropic.ELOCKED && c != tropic.ETOOMANY {
+				s.serverError(w, r, err)
+				return
+			}
 			p.Errors = []FieldError{{Field: "code", Message: tropic.ErrorMessage(err)}}
 			s.render(w, r, http.StatusTooManyRequests, "mfa", p)
 			return
 		}
-		step, valid := auth.CheckTOTP(login.MFASecret, code, s.now())
+		step, valid := s.deps.TOTP.Check(login.MFASecret, code, s.now())
 		if !valid {
 			s.limiter.Add(s.clientAddr(r))
 			if err := s.deps.Users.RecordLoginFailure(r.Context(), login.User.ID, "wrong security code", s.cfg.LoginPolicy); err != nil {
@@ -191,7 +208,11 @@ func (s *Server) handleMFA() http.Handler {
 			return
 		}
 		if err := s.deps.Users.UseMFAStep(r.Context(), login.User.ID, step); err != nil {
-			if tropic.ErrorCode(err) == tropic.ECONFLICT {
+			if tropic.ErrorCode(err) == tropic.ECONFLICT { // a right code used already: not a guess
+				if err := s.deps.Users.ReleaseLoginAttempt(r.Context(), login.User.ID); err != nil {
+					s.serverError(w, r, err)
+					return
+				}
 				p.Errors = []FieldError{{Field: "code", Message: tropic.ErrorMessage(err)}}
 				s.render(w, r, http.StatusUnprocessableEntity, "mfa", p)
 				return

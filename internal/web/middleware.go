@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -152,21 +153,48 @@ func (s *Server) browser(next http.Handler) http.Handler {
 }
 
 // clientAddr is the client's address, for in-memory rate limits only. It is never
-// logged or stored. Behind a reverse proxy (Config.ClientIPHeader), it is the last
-// address the proxy wrote into that header: the one the proxy saw, which a client
-// cannot forge, unlike the addresses before it.
+// logged or stored. The header named by Config.ClientIPHeader is believed only when
+// the connection comes from one of Config.TrustedProxies (anyone else could write any
+// address into it, and so escape every per-address limit): the client is then the
+// address nearest the end of the header that is not itself a trusted proxy, the one
+// the proxies saw, which a client cannot forge, unlike the addresses before it.
 func (s *Server) clientAddr(r *http.Request) string {
-	if h := s.cfg.ClientIPHeader; h != "" {
-		if v := r.Header.Values(h); len(v) > 0 {
-			parts := strings.Split(v[len(v)-1], ",")
-			if ip := strings.TrimSpace(parts[len(parts)-1]); ip != "" {
-				return ip
-			}
+	peer := r.RemoteAddr
+	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
+		peer = host
+	}
+	if s.cfg.ClientIPHeader == "" || !s.trustedProxy(peer) {
+		return peer
+	}
+	var hops []string
+	for _, v := range r.Header.Values(s.cfg.ClientIPHeader) {
+		hops = append(hops, strings.Split(v, ",")...)
+	}
+	client := peer
+	for i := len(hops) - 1; i >= 0; i-- {
+		hop := strings.TrimSpace(hops[i])
+		if hop == "" {
+			break
+		}
+		client = hop
+		if !s.trustedProxy(hop) {
+			break
 		}
 	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	return client
+}
+
+// trustedProxy reports whether addr is one of the configured proxies.
+func (s *Server) trustedProxy(addr string) bool {
+	ip, err := netip.ParseAddr(addr)
 	if err != nil {
-		return r.RemoteAddr
+		return false
 	}
-	return host
+	ip = ip.Unmap()
+	for _, p := range s.cfg.TrustedProxies {
+		if p.Contains(ip) {
+			return true
+		}
+	}
+	return false
 }

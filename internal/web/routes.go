@@ -41,7 +41,11 @@ func (s *Server) routes() http.Handler {
 	// Operations.
 	mux.Handle("GET /healthz", s.handleHealthz())
 	mux.Handle("GET /readyz", s.handleReadyz())
-	mux.Handle("GET /metrics", s.metrics.handler())
+	// The metrics tell live counts of reports and sign-ins: on this (public) listener
+	// only to the metrics token, and not at all without one (see MetricsHandler).
+	if s.cfg.MetricsToken != "" {
+		mux.Handle("GET /metrics", s.requireMetricsToken(s.metrics.handler()))
+	}
 
 	// Assets.
 	mux.Handle("GET /static/", handleStatic(static))

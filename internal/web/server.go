@@ -5,15 +5,16 @@ package web
 
 import (
 	"context"
+	"errors"
 	"html/template"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
 	"github.com/prometheus/client_golang/prometheus"
 
-	"tropic/internal/auth"
 	"tropic/internal/tropic"
 )
 
@@ -27,10 +28,12 @@ type Config struct {
 	StatsThreshold  int           // published counts below this show as "fewer than N"; default 5
 	ResearchK       int           // k of the research export's k-anonymity; default 11
 	SessionIdle     time.Duration // idle expiry of staff sessions; 30 minutes by default
-	PasswordParams  auth.Params   // argon2id cost
 	LoginPolicy     tropic.LoginPolicy
 	BaseURL         string                // the public address of the service, for links shared outside it
 	ClientIPHeader  string                // behind a reverse proxy: the header holding the client's address, e.g. X-Forwarded-For
+	TrustedProxies  []netip.Prefix        // the proxies whose ClientIPHeader is believed; from any other peer it is ignored
+	HashSlots       int                   // password checks (argon2id, 64 MiB each by default) run at once; beyond them sign-in answers 503; default 4
+	MetricsToken    string                // the bearer token /metrics asks for; empty: no /metrics here (serve it with MetricsHandler on another listener)
 	Recovery        tropic.RecoveryPeriod // the NRM recovery period; the zero value is the default
 	MaxFormBytes    int64                 // largest form body accepted
 	MaxJSONBytes    int64                 // largest API body accepted
@@ -56,8 +59,8 @@ func (c *Config) setDefaults() {
 	if c.SessionIdle == 0 {
 		c.SessionIdle = 30 * time.Minute
 	}
-	if c.PasswordParams == (auth.Params{}) {
-		c.PasswordParams = auth.DefaultParams
+	if c.HashSlots < 1 {
+		c.HashSlots = defaultHashSlots
 	}
 	if c.LoginPolicy == (tropic.LoginPolicy{}) {
 		c.LoginPolicy = tropic.DefaultLoginPolicy
@@ -95,11 +98,24 @@ type Deps struct {
 	Campaigns tropic.CampaignService // campaigns and their effect; nil: no campaign pages
 	Exports   tropic.ExportService   // the research export's records; nil: no export
 	Phones    tropic.PhoneParser     // normalises phone numbers in reports
+	Passwords tropic.PasswordChecker // checks passwords at sign-in (internal/auth, wired in cmd/tropic)
+	TOTP      tropic.TOTPAuthenticator
 	Sessions  scs.CtxStore
 	Health    Health
 	Logger    *slog.Logger
 	Now       func() time.Time
 }
+
+// defaultHashSlots is how many passwords are checked at once unless configured: with
+// the default argon2id cost, 256 MiB at most.
+const defaultHashSlots = 4
+
+// addressLimit failed sign-ins from one client address within addressLimitWindow
+// block that address (docs/decisions.md record 3).
+const (
+	addressLimit       = 20
+	addressLimitWindow = 15 * time.Minute
+)
 
 // Server holds the handlers' shared dependencies. It keeps no package-level state.
 type Server struct {
@@ -110,7 +126,8 @@ type Server struct {
 	sessions  *scs.SessionManager
 	templates map[string]*template.Template
 	metrics   *metrics
-	limiter   *limiter
+	limiter   *limiter // failed sign-ins, per client address
+	hashing   slots    // password checks running
 	handler   http.Handler
 	apiRoutes []string // "METHOD /path" of every authenticated API route
 	// publicAPIRoutes are the API routes open without a token (the published statistics).
@@ -125,6 +142,9 @@ type Server struct {
 // New builds a server; templates are parsed once here.
 func New(cfg Config, deps Deps) (*Server, error) {
 	cfg.setDefaults()
+	if deps.Passwords == nil || deps.TOTP == nil {
+		return nil, errors.New("web.New: Deps.Passwords and Deps.TOTP are required")
+	}
 	s := &Server{cfg: cfg, deps: deps, log: deps.Logger, now: deps.Now}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
@@ -147,7 +167,8 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	s.sessions.Cookie.Persist = false
 	s.sessions.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) { s.serverError(w, r, err) }
 	s.metrics = newMetrics(prometheus.NewRegistry())
-	s.limiter = newLimiter(s.now, 20, 15*time.Minute)
+	s.limiter = newLimiter(s.now, addressLimit, addressLimitWindow)
+	s.hashing = make(slots, cfg.HashSlots)
 	s.reportLimiter = newLimiter(s.now, max(cfg.ReportRateLimit, 1), reportLimitWindow)
 	s.followUpLimiter = newLimiter(s.now, followUpLimit, followUpLimitWindow)
 	s.handler = s.routes()

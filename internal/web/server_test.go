@@ -79,8 +79,7 @@ func (b *syncBuffer) String() string {
 	return b.buf.String()
 }
 
-// newTestServer starts a server with cfg (cheap password hashing unless cfg says
-// otherwise) and one agency. modify may replace dependencies, such as Health.
+// newTestServer starts a server with cfg, cheap password hashing and one agency. modify may replace dependencies, such as Health.
 //
 // The clock starts at the real time, not a fixed date: scs stamps session expiries
 // with time.Now while the session store compares them with the injected clock, so the
@@ -89,9 +88,6 @@ func newTestServer(t testing.TB, cfg Config, modify ...func(*Deps)) *testServer 
 	t.Helper()
 	clock := storetest.NewClock(time.Now().UTC().Truncate(time.Second))
 	db := storetest.Open(t, store.SQLite, store.Options{Now: clock.Now})
-	if cfg.PasswordParams == (auth.Params{}) {
-		cfg.PasswordParams = testParams
-	}
 	ts := &testServer{
 		t: t, cfg: cfg, db: db, clock: clock, logs: &syncBuffer{},
 		agencies: store.NewAgencyService(db),
@@ -108,6 +104,7 @@ func newTestServer(t testing.TB, cfg Config, modify ...func(*Deps)) *testServer 
 		Referrals: store.NewReferralService(db),
 		Stats:     newTestStats(db),
 		Campaigns: store.NewCampaignService(db), Exports: store.NewCampaignService(db),
+		Passwords: auth.Passwords{Params: testParams}, TOTP: auth.TOTP{},
 		Health: dbHealth{db}, Logger: slog.New(slog.NewJSONHandler(ts.logs, nil)), Now: clock.Now,
 	}
 	for _, m := range modify {
