@@ -84,13 +84,15 @@ func referralTitle(ref *tropic.Referral) string {
 }
 
 // referralStatuses are the statuses in the order the lists offer them.
-var referralStatuses = []string{"awaiting_rg", "awaiting_cg", "rg_negative", "cg_decided", "reconsideration", "withdrawn", "disqualified", "notified"}
+var referralStatuses = tropic.ReferralStatuses
 
 // referralStatusTag names and colours a referral's status.
 func referralStatusTag(st string) (string, string) {
 	switch st {
 	case "awaiting_rg":
 		return "Awaiting Reasonable Grounds", "govuk-tag--blue"
+	case "rg_suspended":
+		return "Reasonable Grounds suspended: the person is missing", "govuk-tag--orange"
 	case "awaiting_cg":
 		return "Awaiting Conclusive Grounds", "govuk-tag--purple"
 	case "rg_negative":

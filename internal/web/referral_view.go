@@ -109,7 +109,7 @@ var decisionOutcomes = []struct{ Key, Label string }{
 // nextKind is the decision a referral most likely takes next, chosen by default.
 func nextKind(ref *tropic.Referral) string {
 	switch ref.Status() {
-	case "awaiting_rg":
+	case "awaiting_rg", "rg_suspended":
 		return "rg"
 	case "awaiting_cg":
 		return "cg"
