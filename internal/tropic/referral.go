@@ -89,9 +89,12 @@ func (r *Referral) Gate(agency *Agency, casePersonID int64) error {
 	}
 	r.Route, r.AgencyID, r.AgencyName = route, agency.ID, agency.Name
 	if TreatedAsChild(r.AgeGroup, r.PossiblyChild) {
+		// Exploited as a child too; Validate refuses "adult" at exploitation.
 		r.AgeGroup = AgeChild
+		if r.AgeAtExploitation == "" {
+			r.AgeAtExploitation = AgeChild
+		}
 	}
-	r.AgeAtExploitation = r.ExploitedAs()
 	if !r.Consent {
 		r.ConsentAt = ""
 	}

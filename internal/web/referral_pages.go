@@ -175,6 +175,17 @@ func ageGroupText(ref *tropic.Referral) string {
 	return string(ref.AgeGroup)
 }
 
+// ageAtExploitationText says how old the person was when exploited (tropic.Referral.ExploitedAs).
+func ageAtExploitationText(ref *tropic.Referral) string {
+	switch ref.ExploitedAs() {
+	case tropic.AgeChild:
+		return "Child (under 18)"
+	case tropic.AgeAdult:
+		return "Adult (18 or over)"
+	}
+	return "Not specified or unknown"
+}
+
 // consentText says whether and when consent was given.
 func consentText(ref *tropic.Referral) string {
 	switch {

@@ -49,6 +49,7 @@ func (s *Server) referralSummary(r *http.Request, ref *tropic.Referral) ([]triag
 		person = []triageRow{
 			{"Personal details", []string{"None: a Duty to Notify report must not identify the person (Modern Slavery Act 2015 s.52(3))"}},
 			{"Age", []string{ageGroupText(ref)}},
+			{"Age at exploitation", []string{ageAtExploitationText(ref)}},
 			{"Gender", orNot(genderLabel(ref.Gender))},
 			{"Nationality", orNot(ref.Nationality)},
 		}
@@ -65,7 +66,7 @@ func (s *Server) referralSummary(r *http.Request, ref *tropic.Referral) ([]triag
 				return nil, err
 			}
 		}
-		person = append(person, triageRow{"Age", []string{ageGroupText(ref)}})
+		person = append(person, triageRow{"Age", []string{ageGroupText(ref)}}, triageRow{"Age at exploitation", []string{ageAtExploitationText(ref)}})
 	}
 
 	identified := []string{"Not recorded on a Duty to Notify report"}

@@ -179,15 +179,16 @@ func referralRows(ref *tropic.Referral) []triageRow {
 	}
 	rows = append(rows,
 		triageRow{"Age", []string{ageGroupText(ref)}},
+		triageRow{"Age at exploitation", []string{ageAtExploitationText(ref)}},
+		triageRow{"Gender", orNot(genderLabel(ref.Gender), "Not recorded")},
+		triageRow{"Nationality", orNot(ref.Nationality, "Not recorded")},
 		triageRow{"Consent", []string{consentText(ref)}},
 		triageRow{"Submitted", []string{caseDate(ref.SubmittedOn)}},
 		triageRow{"Exploitation", []string{exploitationText(ref.Exploitation)}},
 		triageRow{"Where the exploitation took place", orNot(exploitationLocationLabel(ref.Location), "Not recorded")},
 	)
 	if ref.Route == tropic.RouteDtN {
-		return append(rows,
-			triageRow{"Gender", orNot(genderLabel(ref.Gender), "Not recorded")},
-			triageRow{"Nationality", orNot(ref.Nationality, "Not recorded")})
+		return rows
 	}
 	rows = append(rows,
 		triageRow{"Competent authority", orNot(competentAuthorityLabel(ref.CompetentAuthority), "Not recorded")},

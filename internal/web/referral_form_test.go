@@ -1,0 +1,60 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"testing"
+
+	"tropic/internal/tropic"
+)
+
+// TestReferralTheNRMFormStoresGenderNationalityAndAgeAtExploitation posts the NRM
+// referral form end to end and reads the stored referral: gender and nationality (as
+// the API stores them), offered with what the person's record holds, and the age at
+// exploitation apart from the age at referral.
+func TestReferralTheNRMFormStoresGenderNationalityAndAgeAtExploitation(t *testing.T) {
+	e := newReferralEnv(t)
+	p := e.victim(e.fr, "pat@beds.example")
+	res := p.gate("adult", "yes", "2026-01-02")
+	wantStatus(t, res, http.StatusOK)
+	// Anna's record says Polish: the form offers it.
+	wantContains(t, res.body, `name="step" value="nrm"`, `name="gender"`, `name="nationality"`, `value="Polish"`, `name="age_at_exploitation"`)
+
+	id := e.refer(p, "nrm", "adult", "yes", url.Values{"gender": {"female"}, "nationality": {"Polish"}, "age_at_exploitation": {"child"}})
+	got, err := e.ts.srv.deps.Referrals.FindReferral(context.Background(), tropic.ActorFor(e.userOf(t, "pat@beds.example")), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Route != tropic.RouteNRM || got.Gender != "female" || got.Nationality != "Polish" || got.AgeGroup != tropic.AgeAdult || got.AgeAtExploitation != tropic.AgeChild {
+		t.Errorf("stored NRM referral: route %q gender %q nationality %q age %q at exploitation %q; want nrm, female, Polish, adult, child",
+			got.Route, got.Gender, got.Nationality, got.AgeGroup, got.AgeAtExploitation)
+	}
+	view := pageText(p.c.get(referralPath(id)).body)
+	wantContains(t, view, "Female", "Polish", "Age at exploitation", "Child (under 18)")
+
+	// A gender that is not on the list is refused on its field, keeping what was typed.
+	res = p.c.post(p.path(), url.Values{"step": {"nrm"}, "age_group": {"adult"}, "consent": {"yes"}, "consent_at": {"2026-01-02"},
+		"submitted_on": {"2026-01-02"}, "exploitation": {"labour"}, "location": {"uk"}, "competent_authority": {"sca"},
+		"gender": {"dragon"}, "nationality": {"Latvian"}})
+	wantStatus(t, res, http.StatusUnprocessableEntity)
+	wantContains(t, res.body, `href="#gender"`, `value="Latvian"`)
+}
+
+// TestReferralAChildsFormAsksNoAgeAtExploitation: a child, or a person who may be one,
+// was exploited as a child; the stored referral says so.
+func TestReferralAChildsFormAsksNoAgeAtExploitation(t *testing.T) {
+	e := newReferralEnv(t)
+	p := e.victim(e.fr, "pat@beds.example")
+	res := p.gate("not_sure", "", "")
+	wantStatus(t, res, http.StatusOK)
+	wantNotContains(t, res.body, `name="age_at_exploitation"`)
+	id := e.refer(p, "nrm", "not_sure", "", url.Values{"gender": {"male"}, "age_at_exploitation": {"adult"}})
+	got, err := e.ts.srv.deps.Referrals.FindReferral(context.Background(), tropic.ActorFor(e.userOf(t, "pat@beds.example")), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.AgeGroup != tropic.AgeChild || !got.PossiblyChild || got.AgeAtExploitation != tropic.AgeChild || got.Gender != "male" {
+		t.Errorf("stored: age %q possibly %v at exploitation %q gender %q; want child, true, child, male", got.AgeGroup, got.PossiblyChild, got.AgeAtExploitation, got.Gender)
+	}
+}
