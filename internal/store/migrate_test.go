@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -32,8 +33,9 @@ func TestMigrate(t *testing.T) {
 			if err != nil {
 				t.Fatalf("migrate: %v", err)
 			}
-			if got, want := int64(len(applied)), state.Known; got != want || applied[len(applied)-1] != state.Known {
-				t.Fatalf("got applied %v, want %d migrations ending at %d", applied, want, state.Known)
+			// Numbers may have gaps (each helper has a range), but rise and end at Known.
+			if len(applied) == 0 || applied[len(applied)-1] != state.Known || !slices.IsSorted(applied) || len(slices.Compact(slices.Clone(applied))) != len(applied) {
+				t.Fatalf("got applied %v, want rising migrations ending at %d", applied, state.Known)
 			}
 		}},
 		{"A migrated database is current and migrating again applies nothing", func(t *testing.T, d store.Dialect) {
