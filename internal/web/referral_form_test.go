@@ -4,7 +4,9 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strconv"
 	"testing"
+	"time"
 
 	"tropic/internal/tropic"
 )
@@ -57,4 +59,37 @@ func TestReferralAChildsFormAsksNoAgeAtExploitation(t *testing.T) {
 	if got.AgeGroup != tropic.AgeChild || !got.PossiblyChild || got.AgeAtExploitation != tropic.AgeChild || got.Gender != "male" {
 		t.Errorf("stored: age %q possibly %v at exploitation %q gender %q; want child, true, child, male", got.AgeGroup, got.PossiblyChild, got.AgeAtExploitation, got.Gender)
 	}
+}
+
+// TestReferralAPITreatsAPersonWhoMayBeAChildAsAChild: possibly_child with age_group
+// "adult", or with no age group, goes into the NRM without consent and is stored as
+// a child exploited as a child (MSA s.51).
+func TestReferralAPITreatsAPersonWhoMayBeAChildAsAChild(t *testing.T) {
+	e := newCaseAPIEnv(t)
+	ts := e.ts
+	unit := &tropic.Agency{Name: "Modern Slavery Unit", Kind: tropic.AgencyPolice, FirstResponder: true, DutyToNotify: true}
+	if err := ts.agencies.CreateAgency(context.Background(), testAdmin, unit); err != nil {
+		t.Fatal(err)
+	}
+	_, tok := e.staff("worker@unit.example", "Wendy Walker", unit, tropic.RoleCaseworker)
+	res, c := jsonCall(t, ts, "POST", "/api/v1/cases", tok, map[string]any{"title": "Nail bar", "district": "st-albans", "exploitation_types": []string{"labour"}})
+	wantAPI(t, "POST case", res, http.StatusCreated)
+	ref := c["reference"].(string)
+	res, p := jsonCall(t, ts, "POST", "/api/v1/cases/"+ref+"/people", tok, map[string]any{"given_name": "Ilona", "family_name": "Q", "role": "potential_victim"})
+	wantAPI(t, "POST person", res, http.StatusCreated)
+	link := jint(p, "cases", 0, "id")
+	today := ts.clock.Now().UTC().Format(time.DateOnly)
+	for _, body := range []map[string]any{
+		{"age_group": "adult", "possibly_child": true, "submitted_on": today, "gender": "female", "nationality": "Polish"},
+		{"possibly_child": true, "submitted_on": today},
+	} {
+		res, r := jsonCall(t, ts, "POST", "/api/v1/cases/"+ref+"/people/"+strconv.FormatInt(link, 10)+"/referrals", tok, body)
+		wantAPI(t, "POST referral", res, http.StatusCreated)
+		if r["route"] != "nrm" || r["age_group"] != "child" || r["possibly_child"] != true || r["age_at_exploitation"] != "child" {
+			t.Errorf("%v: got %s; want an NRM referral of a child exploited as a child", body, res.body)
+		}
+	}
+	res, r := jsonCall(t, ts, "POST", "/api/v1/cases/"+ref+"/people/"+strconv.FormatInt(link, 10)+"/referrals", tok,
+		map[string]any{"possibly_child": true, "age_at_exploitation": "adult", "submitted_on": today})
+	wantProblem(t, "possibly a child exploited as an adult", res, r, "age_at_exploitation")
 }
