@@ -92,4 +92,25 @@ func TestReferralAPITreatsAPersonWhoMayBeAChildAsAChild(t *testing.T) {
 	res, r := jsonCall(t, ts, "POST", "/api/v1/cases/"+ref+"/people/"+strconv.FormatInt(link, 10)+"/referrals", tok,
 		map[string]any{"possibly_child": true, "age_at_exploitation": "adult", "submitted_on": today})
 	wantProblem(t, "possibly a child exploited as an adult", res, r, "age_at_exploitation")
+
+	// A suspended RG decision is not overdue through the API either.
+	longAgo := ts.clock.Now().UTC().AddDate(0, 0, -30).Format(time.DateOnly)
+	res, r = jsonCall(t, ts, "POST", "/api/v1/cases/"+ref+"/people/"+strconv.FormatInt(link, 10)+"/referrals", tok,
+		map[string]any{"age_group": "child", "submitted_on": longAgo})
+	wantAPI(t, "POST late referral", res, http.StatusCreated)
+	if jget(r, "next_deadline", "overdue") != true {
+		t.Fatalf("a referral of 30 days ago with no RG decision: got %s, want overdue", res.body)
+	}
+	id := jint(r, "id")
+	res, r = jsonCall(t, ts, "POST", "/api/v1/referrals/"+strconv.FormatInt(id, 10)+"/decisions", tok,
+		map[string]any{"kind": "rg", "date": ts.clock.Now().UTC().AddDate(0, 0, -20).Format(time.DateOnly), "outcome": "suspended", "version": 1})
+	wantAPI(t, "RG suspended", res, http.StatusOK)
+	if r["status"] != "rg_suspended" || r["next_deadline"] != nil {
+		t.Errorf("suspended: got %s, want status rg_suspended and no deadline", res.body)
+	}
+	res, l := jsonCall(t, ts, "GET", "/api/v1/referrals?overdue=1", tok, nil)
+	wantAPI(t, "overdue list", res, http.StatusOK)
+	if jint(l, "total") != 0 {
+		t.Errorf("overdue list: got %s, want none (the only late referral is suspended)", res.body)
+	}
 }
