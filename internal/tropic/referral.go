@@ -381,6 +381,15 @@ func (r *Referral) ApplyDecision(d ReferralDecision, now time.Time, recoveryDays
 	return nil
 }
 
+// RGOverturned reports whether the RG decision was negative and overturned on
+// reconsideration, so that it is positive now.
+func (r *Referral) RGOverturned() bool {
+	// A CG decision comes at least the recovery period after the RG became positive,
+	// so a reconsideration asked for before any CG decision was of the RG.
+	return r.RGOutcome == RGPositive && r.ReconsiderationOutcome == "overturned" && r.ReconsiderationDecided != "" &&
+		(r.CGDate == "" || r.CGDate > r.ReconsiderationRequested)
+}
+
 // PositiveRGDate is the day the Reasonable Grounds decision became positive: the RG
 // date, or for a negative decision overturned on reconsideration the day of the
 // reconsideration; "" while it is not positive. The recovery period runs from it.
@@ -388,10 +397,7 @@ func (r *Referral) PositiveRGDate() string {
 	switch {
 	case r.RGOutcome != RGPositive:
 		return ""
-	case r.ReconsiderationOutcome == "overturned" && r.ReconsiderationDecided != "" &&
-		(r.CGDate == "" || r.CGDate > r.ReconsiderationRequested):
-		// A CG decision comes at least the recovery period after the RG became
-		// positive, so a reconsideration asked for before it was of the RG.
+	case r.RGOverturned():
 		return r.ReconsiderationDecided
 	}
 	return r.RGDate

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"testing"
 	"time"
@@ -112,5 +113,36 @@ func TestReferralAPITreatsAPersonWhoMayBeAChildAsAChild(t *testing.T) {
 	wantAPI(t, "overdue list", res, http.StatusOK)
 	if jint(l, "total") != 0 {
 		t.Errorf("overdue list: got %s, want none (the only late referral is suspended)", res.body)
+	}
+}
+
+// TestReferralAnOverturnedRGDecisionShowsAsNegativeThenPositive: the page keeps what
+// was decided when, and the recovery period runs from the reconsideration.
+func TestReferralAnOverturnedRGDecisionShowsAsNegativeThenPositive(t *testing.T) {
+	e := newReferralEnv(t)
+	p := e.victim(e.fr, "pat@beds.example")
+	now := e.ts.clock.Now()
+	on := func(daysAgo int) string { return now.AddDate(0, 0, -daysAgo).Format(time.DateOnly) }
+	id := e.refer(p, "nrm", "adult", "yes", url.Values{"submitted_on": {on(60)}, "consent_at": {on(60)}})
+	path := referralPath(id)
+	for i, d := range []url.Values{
+		{"kind": {"rg"}, "date": {on(55)}, "outcome": {"negative"}},
+		{"kind": {"reconsideration_requested"}, "date": {on(50)}},
+		{"kind": {"reconsideration_decided"}, "date": {on(10)}, "outcome": {"overturned"}},
+	} {
+		d.Set("version", strconv.Itoa(i+1))
+		wantRedirect(t, p.c.post(path+"/decisions", d), path)
+	}
+	page := pageText(p.c.get(path).body)
+	recoveryEnds := now.AddDate(0, 0, -10+30).Format("2 January 2006")
+	wantContains(t, page, "Awaiting Conclusive Grounds")
+	// Each decision as it was made, and the recovery period from the reconsideration.
+	for _, r := range [][3]string{{"Reasonable Grounds decision", caseDate(on(55)), "Negative"},
+		{"Reconsideration decided", caseDate(on(10)), "Decision overturned: the Reasonable Grounds decision is positive"},
+		{"Recovery period ends", recoveryEnds, "30 days at least"}} {
+		re := regexp.MustCompile(regexp.QuoteMeta(r[0]+"</th>") + `\s*<td[^>]*>` + regexp.QuoteMeta(r[1]) + `</td>\s*<td[^>]*>` + regexp.QuoteMeta(r[2]) + `</td>`)
+		if !re.MatchString(page) {
+			t.Errorf("no row %q, %q, %q on the page", r[0], r[1], r[2])
+		}
 	}
 }

@@ -217,23 +217,46 @@ func referralDecisions(ref *tropic.Referral, recoveryDays func(time.Time) int) [
 	if ref.Route == tropic.RouteDtN {
 		return rows
 	}
-	if ref.RGDate != "" {
-		rows = append(rows, referralDecisionRow{"Reasonable Grounds decision", caseDate(ref.RGDate), decisionOutcomeLabel(ref.RGOutcome)})
-		if ref.RGOutcome == tropic.RGPositive {
-			if rg, err := time.Parse(time.DateOnly, ref.RGDate); err == nil {
-				n := recoveryDays(rg)
-				rows = append(rows, referralDecisionRow{"Recovery period ends", rg.AddDate(0, 0, n).Format("2 January 2006"), strconv.Itoa(n) + " days at least"})
-			}
+	// The recovery period runs from the day the RG decision became positive: for a
+	// negative one overturned on reconsideration, the day of the reconsideration.
+	recovery := func() {
+		if rg, err := time.Parse(time.DateOnly, ref.PositiveRGDate()); err == nil {
+			n := recoveryDays(rg)
+			rows = append(rows, referralDecisionRow{"Recovery period ends", rg.AddDate(0, 0, n).Format("2 January 2006"), strconv.Itoa(n) + " days at least"})
 		}
+	}
+	overturned := ref.RGOverturned()
+	if ref.RGDate != "" {
+		outcome := ref.RGOutcome
+		if overturned {
+			outcome = tropic.RGNegative // as it was decided
+		}
+		rows = append(rows, referralDecisionRow{"Reasonable Grounds decision", caseDate(ref.RGDate), decisionOutcomeLabel(outcome)})
+		if !overturned {
+			recovery()
+		}
+	}
+	reconsideration := func() {
+		if ref.ReconsiderationRequested != "" {
+			rows = append(rows, referralDecisionRow{"Reconsideration requested", caseDate(ref.ReconsiderationRequested), ""})
+		}
+		if ref.ReconsiderationDecided != "" {
+			outcome := decisionOutcomeLabel(ref.ReconsiderationOutcome)
+			if overturned {
+				outcome += ": the Reasonable Grounds decision is positive"
+			}
+			rows = append(rows, referralDecisionRow{"Reconsideration decided", caseDate(ref.ReconsiderationDecided), outcome})
+		}
+	}
+	if overturned {
+		reconsideration()
+		recovery()
 	}
 	if ref.CGDate != "" {
 		rows = append(rows, referralDecisionRow{"Conclusive Grounds decision", caseDate(ref.CGDate), decisionOutcomeLabel(ref.CGOutcome)})
 	}
-	if ref.ReconsiderationRequested != "" {
-		rows = append(rows, referralDecisionRow{"Reconsideration requested", caseDate(ref.ReconsiderationRequested), ""})
-	}
-	if ref.ReconsiderationDecided != "" {
-		rows = append(rows, referralDecisionRow{"Reconsideration decided", caseDate(ref.ReconsiderationDecided), decisionOutcomeLabel(ref.ReconsiderationOutcome)})
+	if !overturned {
+		reconsideration()
 	}
 	if ref.WithdrawnOn != "" {
 		rows = append(rows, referralDecisionRow{"Withdrawn or closed", caseDate(ref.WithdrawnOn), ""})
