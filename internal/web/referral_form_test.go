@@ -35,6 +35,9 @@ func TestReferralTheNRMFormStoresGenderNationalityAndAgeAtExploitation(t *testin
 	}
 	view := pageText(p.c.get(referralPath(id)).body)
 	wantContains(t, view, "Female", "Polish", "Age at exploitation", "Child (under 18)")
+	// Anna's record holds no gender: the summary for the Home Office form gives the referral's.
+	sum := pageText(p.c.get(referralPath(id) + "/summary").body)
+	wantContains(t, sum, "Female", "Polish", "Age at exploitation")
 
 	// A gender that is not on the list is refused on its field, keeping what was typed.
 	res = p.c.post(p.path(), url.Values{"step": {"nrm"}, "age_group": {"adult"}, "consent": {"yes"}, "consent_at": {"2026-01-02"},

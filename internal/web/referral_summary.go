@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -59,7 +60,11 @@ func (s *Server) referralSummary(r *http.Request, ref *tropic.Referral) ([]triag
 			pe, _, err := s.deps.Cases.FindPerson(r.Context(), actorOf(r), ref.PersonID)
 			switch tropic.ErrorCode(err) {
 			case "":
-				person = summaryPersonRows(pe)
+				// What the referral recorded comes first: the person's record may have
+				// changed since, or not hold it.
+				p := *pe
+				p.Gender, p.Nationality = tropic.Gender(cmp.Or(string(ref.Gender), string(pe.Gender))), cmp.Or(ref.Nationality, pe.Nationality)
+				person = summaryPersonRows(&p)
 			case tropic.ENOTFOUND, tropic.EFORBIDDEN:
 				// The case is no longer visible: the name is all the referral holds.
 			default:
