@@ -22,7 +22,9 @@ import (
 //   - The referring agency's case workers record decisions.
 //
 // A Duty to Notify report identifies nobody (DESIGN.md §4 rule 3, MSA s.52(3)): the
-// store refuses a person, a name, free text or a reference on one, and stores no case.
+// domain's rule (tropic.Referral.Gate, tropic.DutyToNotifyProblems), which the store
+// runs in the transaction, refuses a person, a name, free text or a reference on one,
+// and the store keeps no case; the table's CHECK refuses them again.
 type ReferralService struct {
 	db       *DB
 	cases    *CaseService          // for case access and the partnership's time zone
