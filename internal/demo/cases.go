@@ -785,7 +785,7 @@ func (cs *caseSeeder) partner(c *demoCase) *tropic.Agency {
 
 func lawfulBasis(k tropic.AgencyKind) string {
 	switch k {
-	case tropic.AgencyPolice, tropic.AgencyNCA, tropic.AgencyHomeOffice:
+	case tropic.AgencyPolice, tropic.AgencyNCA:
 		return "dpa_part3" // law enforcement processing
 	case tropic.AgencyCountyCouncil, tropic.AgencyHealth:
 		return "dpa_sch1_18"
