@@ -133,12 +133,17 @@ func runAgencyAdd(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "agency add", "--name NAME --kind KIND [options]", "Add a partner agency.")
 	name := fs.String("name", "", "the agency's name (required)")
 	kind := fs.String("kind", "", "one of: "+strings.Join(kinds, ", ")+" (required)")
-	fr := fs.Bool("first-responder", false, "the agency is a designated NRM first responder")
+	fr := fs.Bool("first-responder", false, "the agency is a designated NRM first responder (default: by kind; police, councils, Home Office, NCA and GLAA are)")
 	dtn := fs.String("duty-to-notify", "auto", "whether the Duty to Notify binds it: yes, no, or auto (by kind)")
 	if helped, err := parse(fs, args); helped || err != nil {
 		return err
 	}
-	a := &tropic.Agency{Name: *name, Kind: tropic.AgencyKind(*kind), FirstResponder: *fr}
+	a := &tropic.Agency{Name: *name, Kind: tropic.AgencyKind(*kind), FirstResponder: tropic.AgencyKind(*kind).FirstResponderDefault()}
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name == "first-responder" {
+			a.FirstResponder = *fr
+		}
+	})
 	switch *dtn {
 	case "auto":
 		a.DutyToNotify = a.Kind.DutyToNotifyDefault()

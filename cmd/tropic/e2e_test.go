@@ -415,3 +415,24 @@ func TestServeKeepsMetricsOffThePublicListener(t *testing.T) {
 		t.Errorf("GET /metrics on --metrics-addr: got %d, want 200 with the public listener's counts\n%.500s", status, body)
 	}
 }
+
+// TestAgencyAddTakesFirstResponderAndDutyToNotifyFromTheKind: the GLAA, the NCA and
+// the Home Office are first responders bound by the Duty to Notify (DOMAIN.md); a
+// charity is neither unless the administrator says so.
+func TestAgencyAddTakesFirstResponderAndDutyToNotifyFromTheKind(t *testing.T) {
+	vars := adminSetup(t, filepath.Join(t.TempDir(), "tropic.db"))
+	for _, a := range [][]string{{"--name", "GLAA", "--kind", "glaa"}, {"--name", "NCA", "--kind", "nca"}, {"--name", "UKVI", "--kind", "home_office"},
+		{"--name", "Herts Refuge Trust", "--kind", "charity"}, {"--name", "Medaille Trust", "--kind", "charity", "--first-responder"}} {
+		if _, _, err := tropicCmd(t, vars, "", append([]string{"agency", "add"}, a...)...); err != nil {
+			t.Fatalf("agency add %v: %v", a, err)
+		}
+	}
+	out, _, err := tropicCmd(t, vars, "", "agency", "list")
+	for _, want := range []string{"glaa\tfirst-responder=yes\tduty-to-notify=yes\tGLAA", "nca\tfirst-responder=yes\tduty-to-notify=yes\tNCA",
+		"home_office\tfirst-responder=yes\tduty-to-notify=yes\tUKVI", "charity\tfirst-responder=no\tduty-to-notify=no\tHerts Refuge Trust",
+		"charity\tfirst-responder=yes\tduty-to-notify=no\tMedaille Trust"} {
+		if err != nil || !strings.Contains(out, want) {
+			t.Errorf("agency list: got %q, %v; want a line %q", out, err, want)
+		}
+	}
+}

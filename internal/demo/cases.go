@@ -785,8 +785,8 @@ func (cs *caseSeeder) partner(c *demoCase) *tropic.Agency {
 
 func lawfulBasis(k tropic.AgencyKind) string {
 	switch k {
-	case tropic.AgencyPolice:
-		return "dpa_part3"
+	case tropic.AgencyPolice, tropic.AgencyNCA:
+		return "dpa_part3" // law enforcement processing
 	case tropic.AgencyCountyCouncil, tropic.AgencyHealth:
 		return "dpa_sch1_18"
 	case tropic.AgencyCharity:

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"strconv"
 	"time"
 
 	"tropic/internal/tropic"
@@ -134,25 +133,6 @@ func (rs *referralSeeder) agency(actor tropic.Actor) error {
 	return nil
 }
 
-// ageAt is the person's age on day, from a date of birth, a year of birth or an
-// approximate age; -1 when unknown.
-func ageAt(p *tropic.Person, day time.Time) int {
-	if dob, err := time.Parse(time.DateOnly, p.DateOfBirth); err == nil {
-		age := day.Year() - dob.Year()
-		if day.YearDay() < dob.YearDay() {
-			age--
-		}
-		return age
-	}
-	if y, err := strconv.Atoi(p.DateOfBirth); err == nil {
-		return day.Year() - y
-	}
-	if p.ApproxAge > 0 {
-		return p.ApproxAge
-	}
-	return -1
-}
-
 func (rs *referralSeeder) refer(actor tropic.Actor, c *tropic.Case, cp *tropic.CasePerson) error {
 	g := rs.g
 	sub := cp.AddedAt.Add(time.Duration(2+g.IntN(14*24)) * time.Hour) // within a fortnight of meeting them
@@ -162,7 +142,7 @@ func (rs *referralSeeder) refer(actor tropic.Actor, c *tropic.Case, cp *tropic.C
 	if sub.Before(cp.AddedAt) {
 		return nil
 	}
-	age := ageAt(cp.Person, sub)
+	age := cp.Person.AgeOn(sub)
 	r := &tropic.Referral{SubmittedOn: sub.UTC().Format(time.DateOnly), Exploitation: c.Exploitation,
 		Location: Pick(g, []tropic.ExploitationLocation{"uk", "uk", "uk", "uk_and_overseas", "overseas"}),
 		Gender:   cp.Person.Gender, Nationality: cp.Person.Nationality, CompetentAuthority: "sca"}

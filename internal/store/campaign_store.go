@@ -274,14 +274,11 @@ func (s *CampaignService) ExportRecords(ctx context.Context, actor tropic.Actor)
 		if err == nil {
 			rec.Year = sub.Year()
 		}
+		// The age at referral, by the calendar (tropic.Person.AgeOn): unknown when the
+		// submitted date is not.
 		age := -1
-		if b, err2 := time.Parse(time.DateOnly, dob); err2 == nil && err == nil {
-			age = sub.Year() - b.Year()
-			if sub.YearDay() < b.YearDay() {
-				age--
-			}
-		} else if approx > 0 {
-			age = approx
+		if err == nil {
+			age = (&tropic.Person{DateOfBirth: dob, ApproxAge: approx}).AgeOn(sub)
 		}
 		switch {
 		case age >= 0:

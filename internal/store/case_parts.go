@@ -3,8 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"strings"
-	"time"
 
 	"tropic/internal/tropic"
 )
@@ -112,37 +110,17 @@ func (s *CaseService) AddPhone(ctx context.Context, actor tropic.Actor, caseRef 
 	})
 }
 
-// AddOrder records a prevention or risk order against a person on the case.
+// AddOrder records a prevention or risk order against a person on the case. The
+// order is the domain's to check (tropic.Order.Validate), inside the transaction,
+// against the people on the case now.
 func (s *CaseService) AddOrder(ctx context.Context, actor tropic.Actor, caseRef string, o *tropic.Order) error {
-	var p tropic.Problems
-	if o.Kind != tropic.OrderSTPO && o.Kind != tropic.OrderSTRO {
-		p.Add("kind", "Choose a Slavery and Trafficking Prevention Order or Risk Order")
-	}
-	o.MadeOn, o.ExpiresOn, o.Notes = strings.TrimSpace(o.MadeOn), strings.TrimSpace(o.ExpiresOn), strings.TrimSpace(o.Notes)
-	made, err := time.Parse(time.DateOnly, o.MadeOn)
-	if err != nil || made.After(s.db.now()) {
-		p.Add("made_on", "Enter the date the order was made, like 2026-11-03")
-	}
-	if o.ExpiresOn != "" {
-		if exp, err := time.Parse(time.DateOnly, o.ExpiresOn); err != nil || exp.Before(made) {
-			p.Add("expires_on", "Enter the date the order ends, after it was made, or leave it blank")
-		}
-	}
-	tropic.CheckText(&p, "notes", "Notes", o.Notes, tropic.MaxLongText)
-	if o.PersonID == 0 {
-		p.Add("person", "Choose the person the order is against")
-	}
-	if err := p.Err(); err != nil {
-		return err
-	}
 	return s.addPart(ctx, actor, caseRef, tropic.AuditCaseOrderAdded, func(tx *Tx, c *tropic.Case) (string, error) {
 		var n int
 		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM case_people WHERE case_id = ? AND person_id = ?`, c.ID, o.PersonID).Scan(&n); err != nil {
 			return "", err
 		}
-		if n == 0 {
-			return "", &tropic.Error{Code: tropic.EINVALID, Message: "Choose a person on this case",
-				Fields: map[string]string{"person": "Choose a person on this case"}}
+		if err := o.Validate(s.today(tx), n > 0); err != nil {
+			return "", err
 		}
 		var err error
 		o.ID, err = tx.insert(ctx, `INSERT INTO case_orders (case_id, person_id, kind, made_on, expires_on, notes, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,

@@ -21,7 +21,9 @@ import (
 // name. Anything else answers exactly as a missing referral.
 //
 // A Duty to Notify report identifies nobody (DESIGN.md §4 rule 3, MSA s.52(3)): the
-// store refuses a person, a name, free text or a reference on one, and stores no case.
+// domain's rule (tropic.Referral.Gate, tropic.DutyToNotifyProblems), which the store
+// runs in the transaction, refuses a person, a name, free text or a reference on one,
+// and the store keeps no case; the table's CHECK refuses them again.
 type ReferralService struct {
 	db       *DB
 	cases    *CaseService          // for case access and the partnership's time zone
@@ -49,35 +51,6 @@ func referralsRefused() error {
 
 func referralNotFound() error { return tropic.Errorf(tropic.ENOTFOUND, "Referral not found.") }
 
-// dtnProblems names every field that would identify the person on a Duty to Notify
-// report. The store refuses them rather than dropping them, so nobody believes a
-// name was kept that was not.
-func dtnProblems(r *tropic.Referral, casePersonID int64) error {
-	var p tropic.Problems
-	const person = "A Duty to Notify report must not identify the person: leave out who they are"
-	if casePersonID != 0 || r.PersonID != 0 || strings.TrimSpace(r.PersonName) != "" {
-		p.Add("person", person)
-	}
-	for _, f := range []struct{ field, value, msg string }{
-		{"notes", r.Notes, "A Duty to Notify report holds no free text about the person"},
-		{"home_office_reference", r.HomeOfficeReference, "A Duty to Notify report holds no Home Office reference: it would lead to a record that names the person"},
-		{"crime_reference", r.CrimeReference, "A Duty to Notify report holds no crime reference: it would lead to a record that names the person"},
-		{"support_provider", r.SupportProvider, "A Duty to Notify report holds no support provider: the person is not referred for support"},
-		{"childrens_services", r.ChildrensServices, "A Duty to Notify report is for adults: it holds no children's services"},
-	} {
-		if strings.TrimSpace(f.value) != "" {
-			p.Add(f.field, f.msg)
-		}
-	}
-	if r.ICTG {
-		p.Add("ictg", "A Duty to Notify report is for adults: it holds no Independent Child Trafficking Guardian")
-	}
-	if n := strings.TrimSpace(r.Nationality); n != "" && tropic.KnownNationality(n) == "Other" {
-		p.Add("nationality", "On a Duty to Notify report, give the nationality only as one word from the list, like Albanian or Vietnamese; leave it blank if it is not on the list")
-	}
-	return p.Err()
-}
-
 // CreateReferral applies the consent gate for the actor's agency and stores the
 // referral. casePersonID is the person's link to the case (tropic.CasePerson.ID); it
 // is required for an NRM referral and refused for a Duty to Notify report, for which
@@ -97,25 +70,16 @@ func (s *ReferralService) CreateReferral(ctx context.Context, actor tropic.Actor
 	if err != nil {
 		return err
 	}
-	route, err := tropic.ConsentGate(r.AgeGroup, r.PossiblyChild, r.Consent, agency)
-	if err != nil {
-		return err
-	}
 	for _, f := range []*string{&r.ConsentAt, &r.SubmittedOn, &r.Nationality, &r.HomeOfficeReference, &r.CrimeReference,
 		&r.SupportProvider, &r.ChildrensServices, &r.Notes} {
 		*f = strings.TrimSpace(*f)
 	}
-	r.Route, r.AgencyID, r.AgencyName = route, agency.ID, agency.Name
-	if !r.Consent {
-		r.ConsentAt = ""
+	// The consent gate, and for a Duty to Notify report the s.52(3) check, are the
+	// domain's, run here inside the transaction against the agency as stored now.
+	if err := r.Gate(agency, casePersonID); err != nil {
+		return err
 	}
-	if route == tropic.RouteDtN {
-		if err := dtnProblems(r, casePersonID); err != nil {
-			return err
-		}
-		// Not identifying, but no part of a notification either.
-		r.CompetentAuthority, r.CaseID, r.CaseReference = "", 0, ""
-	}
+	route := r.Route
 	if err := r.Validate(s.cases.local(tx)); err != nil {
 		return err
 	}
@@ -141,11 +105,11 @@ func (s *ReferralService) CreateReferral(ctx context.Context, actor tropic.Actor
 		return err
 	}
 	r.Version, r.CreatedAt = 1, tx.now
-	r.ID, err = tx.insert(ctx, `INSERT INTO referrals (route, case_id, person_id, agency_id, age_group, possibly_child, consent, consent_at,
+	r.ID, err = tx.insert(ctx, `INSERT INTO referrals (route, case_id, person_id, agency_id, age_group, possibly_child, age_at_exploitation, consent, consent_at,
 		submitted_on, exploitation, county_lines, location, gender, nationality, competent_authority, home_office_reference, crime_reference,
 		support_provider, childrens_services, ictg, notes, version, created_at, created_by_user, created_by, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		string(r.Route), nullID(r.CaseID), nullID(r.PersonID), r.AgencyID, string(r.AgeGroup), r.PossiblyChild, r.Consent, r.ConsentAt,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		string(r.Route), nullID(r.CaseID), nullID(r.PersonID), r.AgencyID, string(r.AgeGroup), r.PossiblyChild, string(r.AgeAtExploitation), r.Consent, r.ConsentAt,
 		r.SubmittedOn, r.Exploitation.String(), r.Exploitation.CountyLines, string(r.Location), string(r.Gender), r.Nationality,
 		string(r.CompetentAuthority), r.HomeOfficeReference, r.CrimeReference, r.SupportProvider, r.ChildrensServices, r.ICTG, r.Notes,
 		r.Version, tx.now, nullID(actor.UserID), w.String(), tx.now)
@@ -210,7 +174,7 @@ func (s *ReferralService) crimeTask(ctx context.Context, tx *Tx, actor tropic.Ac
 }
 
 const referralColumns = `r.id, COALESCE(r.case_id, 0), COALESCE(c.reference, ''), COALESCE(r.person_id, 0), COALESCE(p.given_name, ''),
-	COALESCE(p.family_name, ''), r.agency_id, a.name, r.route, r.age_group, r.possibly_child, r.consent, r.consent_at, r.submitted_on,
+	COALESCE(p.family_name, ''), r.agency_id, a.name, r.route, r.age_group, r.possibly_child, r.age_at_exploitation, r.consent, r.consent_at, r.submitted_on,
 	r.exploitation, r.county_lines, r.location, r.gender, r.nationality, r.competent_authority, r.home_office_reference, r.crime_reference,
 	r.support_provider, r.childrens_services, r.ictg, r.notes, r.rg_date, r.rg_outcome, r.cg_date, r.cg_outcome,
 	r.reconsideration_requested, r.reconsideration_decided, r.reconsideration_outcome, r.withdrawn_on, r.disqualified_on,
@@ -243,15 +207,16 @@ func (s *ReferralService) findReferrals(ctx context.Context, tx *Tx, actor tropi
 	var out []*tropic.Referral
 	for rows.Next() {
 		var r tropic.Referral
-		var given, family, route, age, exploitation, location, gender, ca string
+		var given, family, route, age, ageAtExploitation, exploitation, location, gender, ca string
 		var access int
 		if err := rows.Scan(&r.ID, &r.CaseID, &r.CaseReference, &r.PersonID, &given, &family, &r.AgencyID, &r.AgencyName, &route, &age,
-			&r.PossiblyChild, &r.Consent, &r.ConsentAt, &r.SubmittedOn, &exploitation, &r.Exploitation.CountyLines, &location, &gender,
+			&r.PossiblyChild, &ageAtExploitation, &r.Consent, &r.ConsentAt, &r.SubmittedOn, &exploitation, &r.Exploitation.CountyLines, &location, &gender,
 			&r.Nationality, &ca, &r.HomeOfficeReference, &r.CrimeReference, &r.SupportProvider, &r.ChildrensServices, &r.ICTG, &r.Notes,
 			&r.RGDate, &r.RGOutcome, &r.CGDate, &r.CGOutcome, &r.ReconsiderationRequested, &r.ReconsiderationDecided,
 			&r.ReconsiderationOutcome, &r.WithdrawnOn, &r.DisqualifiedOn, &r.Version, &r.CreatedAt, &access); err != nil {
 			return nil, fmt.Errorf("scan referral: %w", err)
 		}
+		r.AgeAtExploitation = tropic.AgeGroup(ageAtExploitation)
 		r.Route, r.AgeGroup, r.Location, r.Gender, r.CompetentAuthority = tropic.Route(route), tropic.AgeGroup(age),
 			tropic.ExploitationLocation(location), tropic.Gender(gender), tropic.CompetentAuthority(ca)
 		r.Exploitation.Types = tropic.ParseExploitationTypes(exploitation)
@@ -590,8 +555,8 @@ func (s *ReferralService) FindReminderDigests(ctx context.Context, now time.Time
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	rows, err = tx.Query(ctx, `SELECT r.agency_id, r.submitted_on, r.rg_date, r.rg_outcome, r.cg_outcome, r.reconsideration_requested,
-		r.reconsideration_decided, r.withdrawn_on, r.disqualified_on FROM referrals r
+	rows, err = tx.Query(ctx, `SELECT r.agency_id, r.submitted_on, r.rg_date, r.rg_outcome, r.cg_date, r.cg_outcome, r.reconsideration_requested,
+		r.reconsideration_decided, r.reconsideration_outcome, r.withdrawn_on, r.disqualified_on FROM referrals r
 		JOIN agencies a ON a.id = r.agency_id
 		WHERE r.route = 'nrm' AND r.cg_outcome = '' AND a.reminder_email IS NOT NULL AND a.reminder_email <> ''`)
 	if err != nil {
@@ -601,14 +566,15 @@ func (s *ReferralService) FindReminderDigests(ctx context.Context, now time.Time
 	local := now.In(s.cases.zone)
 	for rows.Next() {
 		r := tropic.Referral{Route: tropic.RouteNRM}
-		if err := rows.Scan(&r.AgencyID, &r.SubmittedOn, &r.RGDate, &r.RGOutcome, &r.CGOutcome, &r.ReconsiderationRequested,
-			&r.ReconsiderationDecided, &r.WithdrawnOn, &r.DisqualifiedOn); err != nil {
+		if err := rows.Scan(&r.AgencyID, &r.SubmittedOn, &r.RGDate, &r.RGOutcome, &r.CGDate, &r.CGOutcome, &r.ReconsiderationRequested,
+			&r.ReconsiderationDecided, &r.ReconsiderationOutcome, &r.WithdrawnOn, &r.DisqualifiedOn); err != nil {
 			return nil, err
 		}
 		i, ok := index[r.AgencyID]
 		if !ok {
 			continue
 		}
+		// Status and deadline are the domain's: a suspended RG decision is not overdue.
 		dl := r.NextDeadline(cal, local, s.recovery.For)
 		switch r.Status() {
 		case "awaiting_rg":

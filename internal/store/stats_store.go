@@ -92,7 +92,7 @@ func sourceOf(f tropic.Figure) (figureSource, bool) {
 	case tropic.FigureReferrals:
 		return figureSource{from: "referrals x LEFT JOIN cases c ON c.id = x.case_id", when: "x.submitted_on", dateText: true,
 			fixed: []string{"x.route = 'nrm'"},
-			dims: map[tropic.Dimension]string{tropic.DimDistrict: "COALESCE(c.district, '')", tropic.DimExploitation: "x.exploitation", tropic.DimAgeGroup: "x.age_group",
+			dims: map[tropic.Dimension]string{tropic.DimDistrict: "COALESCE(c.district, '')", tropic.DimExploitation: "x.exploitation", tropic.DimAgeGroup: "x.age_at_exploitation",
 				tropic.DimGender: "x.gender", tropic.DimNationality: "x.nationality", tropic.DimAgency: "x.agency_id"},
 			district: "c.district", agency: "x.agency_id", exploit: "x.exploitation"}, true
 	case tropic.FigureDtN:

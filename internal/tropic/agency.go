@@ -17,12 +17,15 @@ const (
 	AgencyHealth           AgencyKind = "health"
 	AgencyCharity          AgencyKind = "charity"
 	AgencyLabourInspectors AgencyKind = "labour_inspectorate"
+	AgencyHomeOffice       AgencyKind = "home_office" // UKVI, Border Force, Immigration Enforcement
+	AgencyNCA              AgencyKind = "nca"         // National Crime Agency
+	AgencyGLAA             AgencyKind = "glaa"        // Gangmasters and Labour Abuse Authority
 	AgencyOther            AgencyKind = "other"
 )
 
 // AgencyKinds lists every kind in display order.
-var AgencyKinds = []AgencyKind{AgencyPolice, AgencyCountyCouncil, AgencyDistrictCouncil, AgencyPCC,
-	AgencyHealth, AgencyCharity, AgencyLabourInspectors, AgencyOther}
+var AgencyKinds = []AgencyKind{AgencyPolice, AgencyCountyCouncil, AgencyDistrictCouncil, AgencyHomeOffice, AgencyNCA,
+	AgencyGLAA, AgencyPCC, AgencyHealth, AgencyCharity, AgencyLabourInspectors, AgencyOther}
 
 // Label is the kind's name for people.
 func (k AgencyKind) Label() string {
@@ -41,6 +44,12 @@ func (k AgencyKind) Label() string {
 		return "Charity"
 	case AgencyLabourInspectors:
 		return "Labour inspectorate"
+	case AgencyHomeOffice:
+		return "Home Office (UKVI, Border Force, Immigration Enforcement)"
+	case AgencyNCA:
+		return "National Crime Agency"
+	case AgencyGLAA:
+		return "Gangmasters and Labour Abuse Authority (GLAA)"
 	case AgencyOther:
 		return "Other"
 	}
@@ -58,11 +67,26 @@ func (k AgencyKind) Valid() bool {
 }
 
 // DutyToNotifyDefault says whether the Duty to Notify (MSA s.52) binds agencies of this
-// kind: police, councils and the labour inspectorate (GLAA) yes; the PCC's office, NHS
-// bodies and charities no. An administrator may record otherwise per agency.
+// kind (DOMAIN.md): police, councils, the Home Office, the NCA and the GLAA yes (and a
+// labour inspectorate, the kind the GLAA was recorded under before it had its own);
+// the PCC's office, NHS bodies and charities no. An administrator may record otherwise
+// per agency.
 func (k AgencyKind) DutyToNotifyDefault() bool {
 	switch k {
-	case AgencyPolice, AgencyCountyCouncil, AgencyDistrictCouncil, AgencyLabourInspectors:
+	case AgencyPolice, AgencyCountyCouncil, AgencyDistrictCouncil, AgencyHomeOffice, AgencyNCA, AgencyGLAA, AgencyLabourInspectors:
+		return true
+	}
+	return false
+}
+
+// FirstResponderDefault says whether agencies of this kind are designated NRM First
+// Responder Organisations (DOMAIN.md): police forces, local authorities, the Home
+// Office, the NCA and the GLAA are. Only listed charities are, so a charity is not
+// by default; nor are the PCC's office, health bodies or other kinds. The list
+// changes: an administrator records it per agency.
+func (k AgencyKind) FirstResponderDefault() bool {
+	switch k {
+	case AgencyPolice, AgencyCountyCouncil, AgencyDistrictCouncil, AgencyHomeOffice, AgencyNCA, AgencyGLAA:
 		return true
 	}
 	return false

@@ -208,3 +208,32 @@ type TaskFilter struct {
 	OpenOnly bool
 	Limit    int
 }
+
+// Validate normalises a prevention or risk order and reports problems per field, on
+// day today (YYYY-MM-DD, the partnership's): a known kind, the day it was made (not
+// in the future), the day it ends (not before it was made, or none), notes within
+// bounds, and a person who is on the case (personOnCase, which the store looks up in
+// the transaction that adds the order).
+func (o *Order) Validate(today string, personOnCase bool) error {
+	var p Problems
+	if o.Kind != OrderSTPO && o.Kind != OrderSTRO {
+		p.Add("kind", "Choose a Slavery and Trafficking Prevention Order or Risk Order")
+	}
+	o.MadeOn, o.ExpiresOn, o.Notes = strings.TrimSpace(o.MadeOn), strings.TrimSpace(o.ExpiresOn), strings.TrimSpace(o.Notes)
+	if _, err := time.Parse(time.DateOnly, o.MadeOn); err != nil || o.MadeOn > today {
+		p.Add("made_on", "Enter the date the order was made, like 2026-11-03")
+	}
+	if o.ExpiresOn != "" {
+		if _, err := time.Parse(time.DateOnly, o.ExpiresOn); err != nil || o.ExpiresOn < o.MadeOn {
+			p.Add("expires_on", "Enter the date the order ends, after it was made, or leave it blank")
+		}
+	}
+	CheckText(&p, "notes", "Notes", o.Notes, MaxLongText)
+	switch {
+	case o.PersonID == 0:
+		p.Add("person", "Choose the person the order is against")
+	case !personOnCase:
+		p.Add("person", "Choose a person on this case")
+	}
+	return p.Err()
+}

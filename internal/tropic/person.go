@@ -85,18 +85,12 @@ func (p *Person) FullName() string {
 }
 
 // MayBeChild reports whether the person is, or may be, under 18 on date at: by date
-// of birth, by approximate age, or when nothing is known (MSA s.51 presumption is
-// applied by the caller where there is reason to believe so).
+// of birth (a partial one at the youngest it allows), by approximate age, or when
+// nothing is known (MSA s.51 presumption is applied by the caller where there is
+// reason to believe so). See AgeOn.
 func (p *Person) MayBeChild(at time.Time) bool {
-	if p.DateOfBirth != "" {
-		if dob, err := time.Parse(time.DateOnly, p.DateOfBirth); err == nil {
-			return dob.AddDate(18, 0, 0).After(at)
-		}
-		if y, err := time.Parse("2006", p.DateOfBirth[:min(4, len(p.DateOfBirth))]); err == nil {
-			return y.AddDate(19, 0, 0).After(at) // any day of that year may still be under 18
-		}
-	}
-	return p.ApproxAge > 0 && p.ApproxAge < 18
+	age := p.AgeOn(at)
+	return age >= 0 && age < 18
 }
 
 // Validate normalises the person and reports problems per field.

@@ -11,26 +11,78 @@ import (
 // that what is read out over the phone is not misheard or mistyped.
 const crockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
-// ReferenceLength is the number of random characters in a report reference (40 bits),
-// followed by one check character.
-const ReferenceLength = 8
+// ReferenceLength is the number of random characters in a report reference (45 bits),
+// followed by one check character: "KM7Q-2XP-A7R" (4-3-3, which reads apart from a
+// follow-up code's 5-5).
+//
+// References issued before decision record 25 have 8 random characters and a Luhn
+// mod 32 check character, "KM7Q-2XPA-7" (4-4-1). They are still accepted: the length
+// tells the two schemes apart, and a mistyped character or a swap of neighbours never
+// changes the length, so a new reference is only ever checked by the new scheme.
+const ReferenceLength = 9
 
-// NewReference returns a fresh random reference like "KM7Q-2XPA-7".
+// legacyReferenceLength is the number of random characters in a reference issued
+// under the old Luhn mod 32 scheme.
+const legacyReferenceLength = 8
+
+// NewReference returns a fresh random reference like "KM7Q-2XP-A7R".
 func NewReference() string {
 	b := make([]byte, ReferenceLength)
 	rand.Read(b)
 	s := make([]byte, ReferenceLength)
 	for i, v := range b {
-		s[i] = crockford[v&31]
+		s[i] = crockford[v&31] // 256 is a multiple of 32: every character is equally likely
 	}
-	return formatReference(string(s) + string(checkChar(string(s))))
+	return formatReference(string(s) + string(dammCheck(string(s))))
 }
 
-func formatReference(s string) string { return s[:4] + "-" + s[4:8] + "-" + s[8:] }
+// formatReference groups a compact reference for people: 4-3-3 for a reference of
+// the current scheme, 4-4-1 for one of the old.
+func formatReference(s string) string {
+	if len(s) == legacyReferenceLength+1 {
+		return s[:4] + "-" + s[4:8] + "-" + s[8:]
+	}
+	return s[:4] + "-" + s[4:7] + "-" + s[7:]
+}
 
-// checkChar is the Luhn mod 32 check character: it catches every single mistyped
-// character and almost every swap of two neighbours.
-func checkChar(s string) byte {
+// The check character of a current reference is Damm's, over the quasigroup of order
+// 32 given by x∗y = α·x + y in GF(32) (GF(2)[t] modulo t⁵ + t² + 1, α = t; characters
+// are their index in the alphabet read as a polynomial). It is a quasigroup because α
+// is not 0, and weakly totally antisymmetric because α is not 1:
+// (c∗x)∗y = (c∗y)∗x means α·x + y = α·y + x, that is (α+1)(x+y) = 0, so x = y.
+// A Damm check therefore catches every single changed character and every swap of
+// two different neighbours, the check character included (TestDammQuasigroup proves
+// both exhaustively). Decision record 25.
+
+// gfMulAlpha multiplies x by α = t in GF(32).
+func gfMulAlpha(x byte) byte {
+	x <<= 1
+	if x&32 != 0 {
+		x ^= 0b100101 // t⁵ = t² + 1
+	}
+	return x
+}
+
+// dammOp is the quasigroup operation x∗y = α·x + y.
+func dammOp(x, y byte) byte { return gfMulAlpha(x) ^ y }
+
+// dammState runs the Damm check over s, from the interim digit 0.
+func dammState(s string) byte {
+	var st byte
+	for i := 0; i < len(s); i++ {
+		st = dammOp(st, byte(strings.IndexByte(crockford, s[i])))
+	}
+	return st
+}
+
+// dammCheck is the character c with dammState(s + c) = 0: α·state, since α·x + c = 0
+// means c = α·x in characteristic 2.
+func dammCheck(s string) byte { return crockford[gfMulAlpha(dammState(s))] }
+
+// luhnCheck is the Luhn mod 32 check character of references issued before the
+// Damm scheme. It catches every single mistyped character but misses swaps of "0"
+// and "Z" (values 0 and 31), so it is used only to accept those references.
+func luhnCheck(s string) byte {
 	factor, sum := 2, 0
 	for i := len(s) - 1; i >= 0; i-- {
 		add := factor * strings.IndexByte(crockford, s[i])
@@ -50,7 +102,8 @@ var ErrBadReference = errors.New("not a valid reference")
 
 // ParseReference reads a reference as people type it: any case, with or without
 // spaces and hyphens, with O for 0 and I or L for 1. It returns the canonical form
-// or ErrBadReference when the check character does not match.
+// or ErrBadReference when the check character does not match: 10 characters are a
+// current reference (Damm), 9 one issued before (Luhn mod 32).
 func ParseReference(s string) (string, error) {
 	if len(s) > 40 {
 		return "", ErrBadReference
@@ -71,7 +124,16 @@ func ParseReference(s string) (string, error) {
 		b.WriteRune(r)
 	}
 	c := b.String()
-	if len(c) != ReferenceLength+1 || checkChar(c[:ReferenceLength]) != c[ReferenceLength] {
+	switch len(c) {
+	case ReferenceLength + 1:
+		if dammState(c) != 0 {
+			return "", ErrBadReference
+		}
+	case legacyReferenceLength + 1:
+		if luhnCheck(c[:legacyReferenceLength]) != c[legacyReferenceLength] {
+			return "", ErrBadReference
+		}
+	default:
 		return "", ErrBadReference
 	}
 	return formatReference(c), nil

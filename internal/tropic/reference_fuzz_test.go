@@ -12,8 +12,8 @@ const crockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 // compact is a reference without its hyphens.
 func compact(ref string) string { return strings.ReplaceAll(ref, "-", "") }
 
-// format puts the hyphens back into 9 characters.
-func format(s string) string { return s[:4] + "-" + s[4:8] + "-" + s[8:] }
+// format puts the hyphens back into a current reference's 10 characters.
+func format(s string) string { return s[:4] + "-" + s[4:7] + "-" + s[7:] }
 
 func TestReportReferenceCheckCharacterCatchesEverySingleCharacterChange(t *testing.T) {
 	for range 200 {
@@ -36,8 +36,8 @@ func TestReportReferenceCheckCharacterCatchesEverySingleCharacterChange(t *testi
 	}
 }
 
-func TestReportReferenceCheckCharacterCatchesMostSwapsOfNeighbours(t *testing.T) {
-	swaps, caught := 0, 0
+func TestReportReferenceCheckCharacterCatchesEverySwapOfNeighbours(t *testing.T) {
+	swaps := 0
 	for range 2000 {
 		c := compact(tropic.NewReference())
 		for i := 0; i+1 < len(c); i++ {
@@ -46,15 +46,32 @@ func TestReportReferenceCheckCharacterCatchesMostSwapsOfNeighbours(t *testing.T)
 			}
 			swaps++
 			typo := c[:i] + string(c[i+1]) + string(c[i]) + c[i+2:]
-			if _, err := tropic.ParseReference(format(typo)); err != nil {
-				caught++
+			if got, err := tropic.ParseReference(format(typo)); err == nil {
+				t.Fatalf("%q with characters %d and %d swapped parses as %q", c, i+1, i+2, got)
 			}
 		}
 	}
-	// Luhn mod 32 misses only swaps of two characters whose values differ by 31
-	// ("0" and "Z"), and in the check position whatever the check arithmetic allows.
-	if rate := float64(caught) / float64(swaps); rate < 0.95 {
-		t.Errorf("swaps of neighbouring characters caught: %d of %d (%.3f), want at least 95%%", caught, swaps, rate)
+	if swaps == 0 {
+		t.Fatal("no swaps tried")
+	}
+}
+
+// A dropped character turns a current reference (10 characters) into the length of
+// one issued before the Damm check (9), which is then checked by Luhn mod 32 and
+// passes about once in 32 (decision record 25): the lookup then finds no report.
+func TestReportReferenceWithADroppedCharacterIsRarelyAValidOldReference(t *testing.T) {
+	tries, passed := 0, 0
+	for range 500 {
+		c := compact(tropic.NewReference())
+		for i := range c {
+			tries++
+			if _, err := tropic.ParseReference(c[:i] + c[i+1:]); err == nil {
+				passed++
+			}
+		}
+	}
+	if rate := float64(passed) / float64(tries); rate > 0.05 {
+		t.Errorf("%d of %d references with a dropped character parse (%.3f), want about 1 in 32", passed, tries, rate)
 	}
 }
 
@@ -70,10 +87,10 @@ func TestReportReferenceIsReadAsPeopleTypeIt(t *testing.T) {
 		{"Without hyphens.", c, true},
 		{"With spaces.", c[:4] + " " + c[4:8] + " " + c[8:], true},
 		{"With spaces around.", "  " + ref + "\t", true},
-		{"Too short.", ref[:len(ref)-1], false},
+		{"Too short.", c[:5], false},
 		{"Too long.", ref + "0", false},
 		{"Empty.", "", false},
-		{"With a letter the alphabet does not use.", c[:8] + "U", false},
+		{"With a letter the alphabet does not use.", c[:9] + "U", false},
 		{"With other punctuation.", strings.ReplaceAll(ref, "-", "/"), false},
 		{"Very long.", strings.Repeat(ref, 10), false},
 	}
@@ -139,7 +156,10 @@ func FuzzParseReference(f *testing.F) {
 			return
 		}
 		// A parsed reference is canonical, and parses to itself.
-		if len(got) != 11 || got[4] != '-' || got[9] != '-' || strings.Trim(compact(got), crockford) != "" {
+		// 4-3-3 for a current reference, 4-4-1 for one issued before the Damm check.
+		current := len(got) == 12 && got[4] == '-' && got[8] == '-'
+		legacy := len(got) == 11 && got[4] == '-' && got[9] == '-'
+		if !current && !legacy || strings.Trim(compact(got), crockford) != "" {
 			t.Fatalf("ParseReference(%q) = %q, not in canonical form", s, got)
 		}
 		if again, err := tropic.ParseReference(got); err != nil || again != got {

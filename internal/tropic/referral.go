@@ -45,18 +45,23 @@ var ExploitationLocations = []struct {
 	Label string
 }{{"uk", "UK"}, {"overseas", "Overseas"}, {"uk_and_overseas", "UK and Overseas"}, {"not_specified", "Not specified or unknown"}}
 
+// TreatedAsChild is the s.51 rule: a person recorded as a child, or who may be under
+// 18 whatever age group was given (adult or none), is treated as a child until their
+// age is assessed.
+func TreatedAsChild(age AgeGroup, possiblyChild bool) bool { return age == AgeChild || possiblyChild }
+
 // ConsentGate decides the route for a referral, or refuses it with a reason:
-// a child, or a person who may be under 18 (MSA s.51), goes into the NRM without
-// consent; an adult who consents goes into the NRM; an adult who does not consent can
-// only be notified through the Duty to Notify, and only by an agency it binds. Only a
-// first responder may refer into the NRM.
+// a child, or a person who may be under 18 (MSA s.51, even if recorded as an adult or
+// with no age), goes into the NRM without consent; an adult who consents goes into
+// the NRM; an adult who does not consent can only be notified through the Duty to
+// Notify, and only by an agency it binds. Only a first responder may refer into the NRM.
 func ConsentGate(age AgeGroup, possiblyChild, consent bool, agency *Agency) (Route, error) {
 	refuse := func(field, msg string) (Route, error) {
 		return "", &Error{Code: EINVALID, Message: msg, Fields: map[string]string{field: msg}}
 	}
-	child := age == AgeChild || possiblyChild
+	child := TreatedAsChild(age, possiblyChild)
 	switch {
-	case age != AgeAdult && age != AgeChild:
+	case !child && age != AgeAdult:
 		return refuse("age_group", "Say whether the person is an adult or a child")
 	case child && !agency.FirstResponder:
 		return refuse("agency", "Only a first responder organisation can refer a child into the NRM; contact your local authority children's services or the police")
@@ -70,6 +75,73 @@ func ConsentGate(age AgeGroup, possiblyChild, consent bool, agency *Agency) (Rou
 		return refuse("consent", "An adult who does not consent cannot be referred into the NRM, and the Duty to Notify does not apply to your agency: record the conversation on the case and offer support again later")
 	}
 	return RouteDtN, nil
+}
+
+// Gate runs the consent gate for agency on r and records its answer on r: the route,
+// the agency, and the age group as the gate read it (a person who may be a child is
+// recorded as a child, s.51). A Duty to Notify report is then checked to hold nothing
+// that identifies the person (DutyToNotifyProblems). casePersonID is the person's
+// link to the case the referral is made from, 0 for none.
+func (r *Referral) Gate(agency *Agency, casePersonID int64) error {
+	route, err := ConsentGate(r.AgeGroup, r.PossiblyChild, r.Consent, agency)
+	if err != nil {
+		return err
+	}
+	r.Route, r.AgencyID, r.AgencyName = route, agency.ID, agency.Name
+	if TreatedAsChild(r.AgeGroup, r.PossiblyChild) {
+		// Exploited as a child too; Validate refuses "adult" at exploitation.
+		r.AgeGroup = AgeChild
+		if r.AgeAtExploitation == "" {
+			r.AgeAtExploitation = AgeChild
+		}
+	}
+	if !r.Consent {
+		r.ConsentAt = ""
+	}
+	if route != RouteDtN {
+		return nil
+	}
+	if err := DutyToNotifyProblems(r, casePersonID); err != nil {
+		return err
+	}
+	// Not identifying, but no part of a notification either.
+	r.CompetentAuthority, r.CaseID, r.CaseReference = "", 0, ""
+	return nil
+}
+
+// DutyToNotifyProblems names every field that would identify the person on a Duty to
+// Notify report (MSA s.52(3), DESIGN.md §4): a person or their link to a case, a name,
+// free text, a reference that leads to a record naming them, support details, and a
+// nationality other than one word from the list. The store refuses such a report
+// rather than dropping the fields, so nobody believes a name was kept that was not.
+func DutyToNotifyProblems(r *Referral, casePersonID int64) error {
+	var p Problems
+	dutyToNotifyProblems(&p, r, casePersonID)
+	return p.Err()
+}
+
+func dutyToNotifyProblems(p *Problems, r *Referral, casePersonID int64) {
+	const person = "A Duty to Notify report must not identify the person: leave out who they are"
+	if casePersonID != 0 || r.PersonID != 0 || strings.TrimSpace(r.PersonName) != "" {
+		p.Add("person", person)
+	}
+	for _, f := range []struct{ field, value, msg string }{
+		{"notes", r.Notes, "A Duty to Notify report holds no free text about the person"},
+		{"home_office_reference", r.HomeOfficeReference, "A Duty to Notify report holds no Home Office reference: it would lead to a record that names the person"},
+		{"crime_reference", r.CrimeReference, "A Duty to Notify report holds no crime reference: it would lead to a record that names the person"},
+		{"support_provider", r.SupportProvider, "A Duty to Notify report holds no support provider: the person is not referred for support"},
+		{"childrens_services", r.ChildrensServices, "A Duty to Notify report is for adults: it holds no children's services"},
+	} {
+		if strings.TrimSpace(f.value) != "" {
+			p.Add(f.field, f.msg)
+		}
+	}
+	if r.ICTG {
+		p.Add("ictg", "A Duty to Notify report is for adults: it holds no Independent Child Trafficking Guardian")
+	}
+	if n := strings.TrimSpace(r.Nationality); n != "" && KnownNationality(n) == "Other" {
+		p.Add("nationality", "On a Duty to Notify report, give the nationality only as one word from the list, like Albanian or Vietnamese; leave it blank if it is not on the list")
+	}
 }
 
 // Decision outcomes.
@@ -98,8 +170,9 @@ type Referral struct {
 	AgencyID            int64 // the first responder
 	AgencyName          string
 	Route               Route
-	AgeGroup            AgeGroup
+	AgeGroup            AgeGroup // at referral
 	PossiblyChild       bool
+	AgeAtExploitation   AgeGroup // adult, child or "" (not specified or unknown): what the Home Office statistics count
 	Consent             bool
 	ConsentAt           string // YYYY-MM-DD, when consent was given
 	SubmittedOn         string // YYYY-MM-DD
@@ -141,6 +214,12 @@ func (r *Referral) Validate(now time.Time) error {
 			p.Add("consent_at", "Consent must be given on or before the day the referral is submitted")
 		}
 	}
+	switch {
+	case r.AgeAtExploitation != "" && r.AgeAtExploitation != AgeAdult && r.AgeAtExploitation != AgeChild:
+		p.Add("age_at_exploitation", "Choose whether the person was an adult or a child when they were exploited, or leave it as not known")
+	case r.AgeAtExploitation == AgeAdult && TreatedAsChild(r.AgeGroup, r.PossiblyChild):
+		p.Add("age_at_exploitation", "A child, or a person who may be under 18, was exploited as a child: they cannot have been exploited as an adult")
+	}
 	for _, t := range r.Exploitation.Types {
 		if !t.Valid() {
 			p.Add("exploitation", "Choose the kinds of exploitation from the list")
@@ -169,14 +248,24 @@ func (r *Referral) Validate(now time.Time) error {
 	CheckText(&p, "notes", "Notes", r.Notes, MaxLongText)
 	if r.Route == RouteDtN {
 		// s.52(3): nothing that identifies the person.
-		if r.PersonID != 0 || r.PersonName != "" {
-			p.Add("person", "A Duty to Notify report must not identify the person")
-		}
-		if strings.TrimSpace(r.Notes) != "" {
-			p.Add("notes", "A Duty to Notify report holds no free text about the person")
-		}
+		dutyToNotifyProblems(&p, r, 0)
 	}
 	return p.Err()
+}
+
+// ExploitedAs is the person's age group when they were exploited, which the Home
+// Office statistics call "age at exploitation": someone who is (or may be) a child at
+// referral was exploited as a child; an adult may have been exploited as a child or
+// as an adult, as recorded, or it is not known ("").
+func (r *Referral) ExploitedAs() AgeGroup {
+	if TreatedAsChild(r.AgeGroup, r.PossiblyChild) {
+		return AgeChild
+	}
+	switch r.AgeAtExploitation {
+	case AgeAdult, AgeChild:
+		return r.AgeAtExploitation
+	}
+	return ""
 }
 
 // ReferralDecision is one step in a referral's life.
@@ -228,7 +317,7 @@ func (r *Referral) ApplyDecision(d ReferralDecision, now time.Time, recoveryDays
 		r.RGDate, r.RGOutcome = d.Date, d.Outcome
 	case "cg":
 		if r.RGOutcome != RGPositive {
-			return bad("kind", "A Conclusive Grounds decision follows a positive Reasonable Grounds decision: record that first")
+			return bad("kind", "A Conclusive Grounds decision follows a positive Reasonable Grounds decision (or a negative one overturned on reconsideration): record that first")
 		}
 		if r.CGOutcome != "" {
 			return bad("kind", "A Conclusive Grounds decision is recorded already")
@@ -236,10 +325,10 @@ func (r *Referral) ApplyDecision(d ReferralDecision, now time.Time, recoveryDays
 		if d.Outcome != CGVictimTrafficking && d.Outcome != CGVictimSlavery && d.Outcome != CGInsufficient {
 			return bad("outcome", "Choose one of the three Conclusive Grounds outcomes")
 		}
-		if err := after("Reasonable Grounds decision", r.RGDate); err != nil {
+		if err := after("positive Reasonable Grounds decision", r.PositiveRGDate()); err != nil {
 			return err
 		}
-		rg, _ := time.Parse(time.DateOnly, r.RGDate)
+		rg, _ := time.Parse(time.DateOnly, r.PositiveRGDate())
 		if min := rg.AddDate(0, 0, recoveryDays(rg)); day.Before(min) {
 			return bad("date", fmt.Sprintf("A Conclusive Grounds decision cannot come before the end of the recovery period (%d days after the Reasonable Grounds decision: %s)", recoveryDays(rg), min.Format(time.DateOnly)))
 		}
@@ -267,13 +356,23 @@ func (r *Referral) ApplyDecision(d ReferralDecision, now time.Time, recoveryDays
 			return err
 		}
 		r.ReconsiderationDecided, r.ReconsiderationOutcome = d.Date, d.Outcome
+		if d.Outcome == "overturned" && r.RGOutcome == RGNegative && r.CGOutcome == "" {
+			// The negative RG decision is overturned: it is now positive, from the day of
+			// the reconsideration (PositiveRGDate), and a CG decision may follow.
+			r.RGOutcome = RGPositive
+		}
 	case "withdrawn":
 		if err := after("last decision", max(r.RGDate, r.CGDate)); err != nil {
 			return err
 		}
 		r.WithdrawnOn = d.Date
 	case "disqualified":
-		if err := after("last decision", max(r.RGDate, r.CGDate)); err != nil {
+		// Nationality and Borders Act 2022 s.63: a person with a positive RG decision may
+		// be disqualified on public order or bad faith grounds.
+		if r.RGOutcome != RGPositive {
+			return bad("kind", "A disqualification on public order or bad faith grounds follows a positive Reasonable Grounds decision only")
+		}
+		if err := after("last decision", max(r.RGDate, r.CGDate, r.ReconsiderationDecided)); err != nil {
 			return err
 		}
 		r.DisqualifiedOn = d.Date
@@ -281,6 +380,28 @@ func (r *Referral) ApplyDecision(d ReferralDecision, now time.Time, recoveryDays
 		return bad("kind", "Choose which decision to record")
 	}
 	return nil
+}
+
+// RGOverturned reports whether the RG decision was negative and overturned on
+// reconsideration, so that it is positive now.
+func (r *Referral) RGOverturned() bool {
+	// A CG decision comes at least the recovery period after the RG became positive,
+	// so a reconsideration asked for before any CG decision was of the RG.
+	return r.RGOutcome == RGPositive && r.ReconsiderationOutcome == "overturned" && r.ReconsiderationDecided != "" &&
+		(r.CGDate == "" || r.CGDate > r.ReconsiderationRequested)
+}
+
+// PositiveRGDate is the day the Reasonable Grounds decision became positive: the RG
+// date, or for a negative decision overturned on reconsideration the day of the
+// reconsideration; "" while it is not positive. The recovery period runs from it.
+func (r *Referral) PositiveRGDate() string {
+	switch {
+	case r.RGOutcome != RGPositive:
+		return ""
+	case r.RGOverturned():
+		return r.ReconsiderationDecided
+	}
+	return r.RGDate
 }
 
 // RecoveryPeriod is the minimum recovery period after a positive RG decision. The law
@@ -309,7 +430,12 @@ func (p RecoveryPeriod) For(rg time.Time) int {
 // DefaultRecoveryDays is DefaultRecoveryPeriod.For.
 func DefaultRecoveryDays(rg time.Time) int { return DefaultRecoveryPeriod.For(rg) }
 
-// ReferralStatus summarises where a referral stands.
+// ReferralStatuses are the values of Referral.Status, in the order lists offer them.
+var ReferralStatuses = []string{"awaiting_rg", "rg_suspended", "awaiting_cg", "rg_negative", "cg_decided", "reconsideration", "withdrawn", "disqualified", "notified"}
+
+// Status summarises where a referral stands. A suspended RG decision (the person
+// is missing) is "rg_suspended": it waits for the person, not for the competent
+// authority, so it is neither on the waiting list nor overdue.
 func (r *Referral) Status() string {
 	switch {
 	case r.Route == RouteDtN:
@@ -326,6 +452,8 @@ func (r *Referral) Status() string {
 		return "awaiting_cg"
 	case r.RGOutcome == RGNegative:
 		return "rg_negative"
+	case r.RGOutcome == RGSuspended:
+		return "rg_suspended"
 	}
 	return "awaiting_rg"
 }
@@ -339,7 +467,16 @@ type Deadline struct {
 }
 
 // NextDeadline computes the referral's next deadline on day now: the RG target 5
-// working days after submission; then the earliest CG after the recovery period.
+// working days after submission; then the earliest CG after the recovery period. A
+// suspended RG decision has none.
+//
+// The target counts working days after the day of submission, whatever that day is:
+// a referral submitted on a Saturday, Sunday or bank holiday is due on the 5th working
+// day after it, just as one submitted on the working day before would be (Friday
+// 14 November 2025 and Saturday 15 November are both due on Friday 21 November):
+// DOMAIN.md gives the target in working days from referral and no rule of its own
+// for a non-working day, and this reading never makes a target earlier than 5 full
+// working days. Decision record 26.
 func (r *Referral) NextDeadline(cal *Calendar, now time.Time, recoveryDays func(time.Time) int) Deadline {
 	today := date(now.Year(), now.Month(), now.Day())
 	sub, err := time.Parse(time.DateOnly, r.SubmittedOn)
@@ -351,7 +488,7 @@ func (r *Referral) NextDeadline(cal *Calendar, now time.Time, recoveryDays func(
 		due := cal.AddWorkingDays(sub, 5)
 		return Deadline{What: "Reasonable Grounds decision", Due: due, Overdue: today.After(due), DaysWaiting: int(today.Sub(sub).Hours() / 24)}
 	case "awaiting_cg":
-		rg, _ := time.Parse(time.DateOnly, r.RGDate)
+		rg, _ := time.Parse(time.DateOnly, r.PositiveRGDate())
 		due := rg.AddDate(0, 0, recoveryDays(rg))
 		return Deadline{What: "Conclusive Grounds decision (not before the end of the recovery period)", Due: due, DaysWaiting: int(today.Sub(rg).Hours() / 24)}
 	}

@@ -15,7 +15,7 @@ import (
 // A Duty to Notify report never carries a person: the store holds none.
 
 // apiReferralStatuses are the values of tropic.Referral.Status.
-var apiReferralStatuses = []string{"awaiting_rg", "rg_negative", "awaiting_cg", "cg_decided", "reconsideration", "withdrawn", "disqualified", "notified"}
+var apiReferralStatuses = tropic.ReferralStatuses
 
 // apiReferralDecisionKinds are the kinds of tropic.ReferralDecision.
 var apiReferralDecisionKinds = []string{"rg", "cg", "reconsideration_requested", "reconsideration_decided", "withdrawn", "disqualified"}
@@ -53,6 +53,7 @@ type apiReferralSummary struct {
 type apiReferral struct {
 	apiReferralSummary
 	PossiblyChild            bool      `json:"possibly_child"`
+	AgeAtExploitation        string    `json:"age_at_exploitation"`
 	Consent                  bool      `json:"consent"`
 	ConsentAt                string    `json:"consent_at,omitempty"`
 	CountyLines              bool      `json:"county_lines"`
@@ -100,6 +101,7 @@ type apiReferralFigures struct {
 type apiReferralInput struct {
 	AgeGroup            string   `json:"age_group"`
 	PossiblyChild       bool     `json:"possibly_child"`
+	AgeAtExploitation   string   `json:"age_at_exploitation"`
 	Consent             bool     `json:"consent"`
 	ConsentAt           string   `json:"consent_at"`
 	SubmittedOn         string   `json:"submitted_on"`
@@ -119,7 +121,8 @@ type apiReferralInput struct {
 
 func (in *apiReferralInput) referral() *tropic.Referral {
 	r := &tropic.Referral{AgeGroup: tropic.AgeGroup(in.AgeGroup), PossiblyChild: in.PossiblyChild, Consent: in.Consent,
-		ConsentAt: in.ConsentAt, SubmittedOn: in.SubmittedOn, Location: tropic.ExploitationLocation(in.Location),
+		AgeAtExploitation: tropic.AgeGroup(in.AgeAtExploitation),
+		ConsentAt:         in.ConsentAt, SubmittedOn: in.SubmittedOn, Location: tropic.ExploitationLocation(in.Location),
 		Gender: tropic.Gender(in.Gender), Nationality: in.Nationality, CompetentAuthority: tropic.CompetentAuthority(in.CompetentAuthority),
 		HomeOfficeReference: in.HomeOfficeReference, CrimeReference: in.CrimeReference, SupportProvider: in.SupportProvider,
 		ChildrensServices: in.ChildrensServices, ICTG: in.ICTG, Notes: in.Notes}
@@ -164,7 +167,7 @@ func apiReferralSummaryFrom(r *tropic.Referral, d tropic.Deadline) apiReferralSu
 
 func apiReferralFrom(r *tropic.Referral, d tropic.Deadline) *apiReferral {
 	out := &apiReferral{apiReferralSummary: apiReferralSummaryFrom(r, d), PossiblyChild: r.PossiblyChild, Consent: r.Consent,
-		ConsentAt: r.ConsentAt, CountyLines: r.Exploitation.CountyLines, Location: string(r.Location), Gender: string(r.Gender),
+		AgeAtExploitation: string(r.AgeAtExploitation), ConsentAt: r.ConsentAt, CountyLines: r.Exploitation.CountyLines, Location: string(r.Location), Gender: string(r.Gender),
 		Nationality: r.Nationality, CompetentAuthority: string(r.CompetentAuthority), HomeOfficeReference: r.HomeOfficeReference,
 		CrimeReference: r.CrimeReference, SupportProvider: r.SupportProvider, ChildrensServices: r.ChildrensServices, ICTG: r.ICTG,
 		ReconsiderationRequested: r.ReconsiderationRequested, ReconsiderationDecided: r.ReconsiderationDecided,

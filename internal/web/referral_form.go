@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"net/http"
 	"strconv"
 	"strings"
@@ -33,9 +34,10 @@ type referralForm struct {
 	Notes              string
 	Gender             string
 	Nationality        string
+	AgeAtExploitation  string // "adult", "child" or "" (not known); asked of adults only
 }
 
-var referralFieldOrder = []string{"age_group", "consent", "consent_at", "submitted_on", "gender", "nationality", "exploitation", "location",
+var referralFieldOrder = []string{"age_group", "consent", "consent_at", "submitted_on", "gender", "nationality", "age_at_exploitation", "exploitation", "location",
 	"competent_authority", "home_office_reference", "crime_reference", "support_provider", "childrens_services", "notes"}
 
 func referralFormFrom(r *http.Request) referralForm {
@@ -44,7 +46,7 @@ func referralFormFrom(r *http.Request) referralForm {
 		Exploitation: r.PostForm["exploitation"], CountyLines: v("county_lines") != "", Location: v("location"),
 		CompetentAuthority: v("competent_authority"), HomeOfficeRef: v("home_office_reference"), CrimeRef: v("crime_reference"),
 		SupportProvider: v("support_provider"), ChildrensServices: v("childrens_services"), ICTG: v("ictg") != "", Notes: v("notes"),
-		Gender: v("gender"), Nationality: v("nationality")}
+		Gender: v("gender"), Nationality: v("nationality"), AgeAtExploitation: v("age_at_exploitation")}
 }
 
 // gate reads the age and consent answers and runs the consent gate for agency.
@@ -92,14 +94,35 @@ func (f referralForm) gate(agency *tropic.Agency) (route tropic.Route, age tropi
 // referral builds the record for route from what was typed. A Duty to Notify report
 // takes only what cannot identify the person.
 func (f referralForm) referral(route tropic.Route, age tropic.AgeGroup, possiblyChild, consent bool) (*tropic.Referral, error) {
+	// Gender and nationality on both routes, as the API takes them: on a Duty to
+	// Notify report the nationality must be one word from the list (the domain's check).
 	ref := &tropic.Referral{
 		Route:        route,
 		AgeGroup:     age,
 		SubmittedOn:  caseDateInput(f.SubmittedOn),
 		Exploitation: exploitationFrom(f.Exploitation, f.CountyLines),
 		Location:     tropic.ExploitationLocation(f.Location),
+		Gender:       tropic.Gender(f.Gender),
+		Nationality:  strings.TrimSpace(f.Nationality),
 	}
 	var p tropic.Problems
+	ok := f.Gender == ""
+	for _, g := range tropic.Genders {
+		ok = ok || string(g.Key) == f.Gender
+	}
+	if !ok {
+		p.Add("gender", "Choose the person’s gender, or ‘Not recorded’")
+	}
+	// A child, or a person who may be one, was exploited as a child: the form does not
+	// ask, and what a browser sends anyway is not read.
+	if age != tropic.AgeChild && !possiblyChild {
+		switch f.AgeAtExploitation {
+		case "", "adult", "child":
+			ref.AgeAtExploitation = tropic.AgeGroup(f.AgeAtExploitation)
+		default:
+			p.Add("age_at_exploitation", "Choose whether the person was an adult or a child when they were exploited, or ‘Not known’")
+		}
+	}
 	if len(f.Exploitation) == 0 {
 		p.Add("exploitation", "Choose the kinds of exploitation, or ‘Not specified or unknown’")
 	}
@@ -107,16 +130,6 @@ func (f referralForm) referral(route tropic.Route, age tropic.AgeGroup, possibly
 		p.Add("location", "Choose where the exploitation took place")
 	}
 	switch route {
-	case tropic.RouteDtN:
-		ref.Gender = tropic.Gender(f.Gender)
-		ref.Nationality = strings.TrimSpace(f.Nationality)
-		ok := f.Gender == ""
-		for _, g := range tropic.Genders {
-			ok = ok || string(g.Key) == f.Gender
-		}
-		if !ok {
-			p.Add("gender", "Choose the person’s gender, or ‘Not recorded’")
-		}
 	case tropic.RouteNRM:
 		ref.PossiblyChild = possiblyChild
 		ref.Consent = consent
@@ -157,6 +170,7 @@ type referralFormPage struct {
 	Locations      []triageOption
 	Authorities    []triageOption
 	Genders        []triageOption
+	ExploitedAs    []triageOption // for an adult: adult or child when exploited
 	AgeText        string
 	ConsentText    string
 	SubmittedLabel string
@@ -218,8 +232,13 @@ func (s *Server) handleReferralNew() http.Handler {
 		}
 		step := string(route)
 		if r.PostFormValue("step") != step {
-			// Just through the gate (or the answers changed): show the route's form.
+			// Just through the gate (or the answers changed): show the route's form, for
+			// an NRM referral with the gender and nationality the person's record holds.
 			f.SubmittedOn = s.now().In(triageZone).Format(time.DateOnly)
+			if route == tropic.RouteNRM && cp.Person != nil {
+				f.Gender = cmp.Or(f.Gender, string(cp.Person.Gender))
+				f.Nationality = cmp.Or(f.Nationality, cp.Person.Nationality)
+			}
 			s.renderReferralForm(w, r, http.StatusOK, c, cp, step, f, nil)
 			return
 		}
@@ -333,11 +352,18 @@ func (p *referralFormPage) fillReferralOptions(dtn bool) {
 	for _, l := range tropic.ExploitationLocations {
 		p.Locations = append(p.Locations, triageOption{Value: string(l.Key), Label: l.Label, Selected: f.Location == string(l.Key)})
 	}
+	for _, g := range tropic.Genders {
+		p.Genders = append(p.Genders, triageOption{Value: string(g.Key), Label: g.Label, Selected: f.Gender == string(g.Key)})
+	}
+	p.Genders = radioOptions("gender", p.Genders)
+	if !p.Child {
+		p.ExploitedAs = radioOptions("age_at_exploitation", []triageOption{
+			{Value: "adult", Label: "Adult (18 or over)", Selected: f.AgeAtExploitation == "adult"},
+			{Value: "child", Label: "Child (under 18): exploited before they turned 18", Selected: f.AgeAtExploitation == "child"},
+			{Value: "", Label: "Not known", Selected: f.AgeAtExploitation == ""},
+		})
+	}
 	if dtn {
-		for _, g := range tropic.Genders {
-			p.Genders = append(p.Genders, triageOption{Value: string(g.Key), Label: g.Label, Selected: f.Gender == string(g.Key)})
-		}
-		p.Genders = radioOptions("gender", p.Genders)
 		return
 	}
 	for _, a := range tropic.CompetentAuthorities {

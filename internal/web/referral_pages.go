@@ -84,13 +84,15 @@ func referralTitle(ref *tropic.Referral) string {
 }
 
 // referralStatuses are the statuses in the order the lists offer them.
-var referralStatuses = []string{"awaiting_rg", "awaiting_cg", "rg_negative", "cg_decided", "reconsideration", "withdrawn", "disqualified", "notified"}
+var referralStatuses = tropic.ReferralStatuses
 
 // referralStatusTag names and colours a referral's status.
 func referralStatusTag(st string) (string, string) {
 	switch st {
 	case "awaiting_rg":
 		return "Awaiting Reasonable Grounds", "govuk-tag--blue"
+	case "rg_suspended":
+		return "Reasonable Grounds suspended: the person is missing", "govuk-tag--orange"
 	case "awaiting_cg":
 		return "Awaiting Conclusive Grounds", "govuk-tag--purple"
 	case "rg_negative":
@@ -171,6 +173,17 @@ func ageGroupText(ref *tropic.Referral) string {
 		return "Adult"
 	}
 	return string(ref.AgeGroup)
+}
+
+// ageAtExploitationText says how old the person was when exploited (tropic.Referral.ExploitedAs).
+func ageAtExploitationText(ref *tropic.Referral) string {
+	switch ref.ExploitedAs() {
+	case tropic.AgeChild:
+		return "Child (under 18)"
+	case tropic.AgeAdult:
+		return "Adult (18 or over)"
+	}
+	return "Not specified or unknown"
 }
 
 // consentText says whether and when consent was given.

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -49,6 +50,7 @@ func (s *Server) referralSummary(r *http.Request, ref *tropic.Referral) ([]triag
 		person = []triageRow{
 			{"Personal details", []string{"None: a Duty to Notify report must not identify the person (Modern Slavery Act 2015 s.52(3))"}},
 			{"Age", []string{ageGroupText(ref)}},
+			{"Age at exploitation", []string{ageAtExploitationText(ref)}},
 			{"Gender", orNot(genderLabel(ref.Gender))},
 			{"Nationality", orNot(ref.Nationality)},
 		}
@@ -58,14 +60,18 @@ func (s *Server) referralSummary(r *http.Request, ref *tropic.Referral) ([]triag
 			pe, _, err := s.deps.Cases.FindPerson(r.Context(), actorOf(r), ref.PersonID)
 			switch tropic.ErrorCode(err) {
 			case "":
-				person = summaryPersonRows(pe)
+				// What the referral recorded comes first: the person's record may have
+				// changed since, or not hold it.
+				p := *pe
+				p.Gender, p.Nationality = tropic.Gender(cmp.Or(string(ref.Gender), string(pe.Gender))), cmp.Or(ref.Nationality, pe.Nationality)
+				person = summaryPersonRows(&p)
 			case tropic.ENOTFOUND:
 				// The case is no longer visible: the name is all the referral holds.
 			default:
 				return nil, err
 			}
 		}
-		person = append(person, triageRow{"Age", []string{ageGroupText(ref)}})
+		person = append(person, triageRow{"Age", []string{ageGroupText(ref)}}, triageRow{"Age at exploitation", []string{ageAtExploitationText(ref)}})
 	}
 
 	identified := []string{"Not recorded on a Duty to Notify report"}

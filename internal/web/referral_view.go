@@ -109,7 +109,7 @@ var decisionOutcomes = []struct{ Key, Label string }{
 // nextKind is the decision a referral most likely takes next, chosen by default.
 func nextKind(ref *tropic.Referral) string {
 	switch ref.Status() {
-	case "awaiting_rg":
+	case "awaiting_rg", "rg_suspended":
 		return "rg"
 	case "awaiting_cg":
 		return "cg"
@@ -178,15 +178,16 @@ func referralRows(ref *tropic.Referral) []triageRow {
 	}
 	rows = append(rows,
 		triageRow{"Age", []string{ageGroupText(ref)}},
+		triageRow{"Age at exploitation", []string{ageAtExploitationText(ref)}},
+		triageRow{"Gender", orNot(genderLabel(ref.Gender), "Not recorded")},
+		triageRow{"Nationality", orNot(ref.Nationality, "Not recorded")},
 		triageRow{"Consent", []string{consentText(ref)}},
 		triageRow{"Submitted", []string{caseDate(ref.SubmittedOn)}},
 		triageRow{"Exploitation", []string{exploitationText(ref.Exploitation)}},
 		triageRow{"Where the exploitation took place", orNot(exploitationLocationLabel(ref.Location), "Not recorded")},
 	)
 	if ref.Route == tropic.RouteDtN {
-		return append(rows,
-			triageRow{"Gender", orNot(genderLabel(ref.Gender), "Not recorded")},
-			triageRow{"Nationality", orNot(ref.Nationality, "Not recorded")})
+		return rows
 	}
 	rows = append(rows,
 		triageRow{"Competent authority", orNot(competentAuthorityLabel(ref.CompetentAuthority), "Not recorded")},
@@ -215,23 +216,46 @@ func referralDecisions(ref *tropic.Referral, recoveryDays func(time.Time) int) [
 	if ref.Route == tropic.RouteDtN {
 		return rows
 	}
-	if ref.RGDate != "" {
-		rows = append(rows, referralDecisionRow{"Reasonable Grounds decision", caseDate(ref.RGDate), decisionOutcomeLabel(ref.RGOutcome)})
-		if ref.RGOutcome == tropic.RGPositive {
-			if rg, err := time.Parse(time.DateOnly, ref.RGDate); err == nil {
-				n := recoveryDays(rg)
-				rows = append(rows, referralDecisionRow{"Recovery period ends", rg.AddDate(0, 0, n).Format("2 January 2006"), strconv.Itoa(n) + " days at least"})
-			}
+	// The recovery period runs from the day the RG decision became positive: for a
+	// negative one overturned on reconsideration, the day of the reconsideration.
+	recovery := func() {
+		if rg, err := time.Parse(time.DateOnly, ref.PositiveRGDate()); err == nil {
+			n := recoveryDays(rg)
+			rows = append(rows, referralDecisionRow{"Recovery period ends", rg.AddDate(0, 0, n).Format("2 January 2006"), strconv.Itoa(n) + " days at least"})
 		}
+	}
+	overturned := ref.RGOverturned()
+	if ref.RGDate != "" {
+		outcome := ref.RGOutcome
+		if overturned {
+			outcome = tropic.RGNegative // as it was decided
+		}
+		rows = append(rows, referralDecisionRow{"Reasonable Grounds decision", caseDate(ref.RGDate), decisionOutcomeLabel(outcome)})
+		if !overturned {
+			recovery()
+		}
+	}
+	reconsideration := func() {
+		if ref.ReconsiderationRequested != "" {
+			rows = append(rows, referralDecisionRow{"Reconsideration requested", caseDate(ref.ReconsiderationRequested), ""})
+		}
+		if ref.ReconsiderationDecided != "" {
+			outcome := decisionOutcomeLabel(ref.ReconsiderationOutcome)
+			if overturned {
+				outcome += ": the Reasonable Grounds decision is positive"
+			}
+			rows = append(rows, referralDecisionRow{"Reconsideration decided", caseDate(ref.ReconsiderationDecided), outcome})
+		}
+	}
+	if overturned {
+		reconsideration()
+		recovery()
 	}
 	if ref.CGDate != "" {
 		rows = append(rows, referralDecisionRow{"Conclusive Grounds decision", caseDate(ref.CGDate), decisionOutcomeLabel(ref.CGOutcome)})
 	}
-	if ref.ReconsiderationRequested != "" {
-		rows = append(rows, referralDecisionRow{"Reconsideration requested", caseDate(ref.ReconsiderationRequested), ""})
-	}
-	if ref.ReconsiderationDecided != "" {
-		rows = append(rows, referralDecisionRow{"Reconsideration decided", caseDate(ref.ReconsiderationDecided), decisionOutcomeLabel(ref.ReconsiderationOutcome)})
+	if !overturned {
+		reconsideration()
 	}
 	if ref.WithdrawnOn != "" {
 		rows = append(rows, referralDecisionRow{"Withdrawn or closed", caseDate(ref.WithdrawnOn), ""})
