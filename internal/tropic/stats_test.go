@@ -133,22 +133,7 @@ func TestSuppressAttackRandom(t *testing.T) {
 	for round := 0; round < 3000; round++ {
 		k := 2 + r.IntN(10)
 		total := r.IntN(60)
-		var tables []Table
-		for _, d := range []Dimension{DimDistrict, DimGender, DimAgency, DimMonth} {
-			n := 1 + r.IntN(6)
-			counts := map[string]int{}
-			left := total
-			for i := 0; i < n-1; i++ {
-				c := r.IntN(left + 1)
-				if r.IntN(2) == 0 {
-					c = r.IntN(min(left, k) + 1)
-				}
-				counts[string(rune('a'+i))] = c
-				left -= c
-			}
-			counts[string(rune('a'+n-1))] = left
-			tables = append(tables, NewTable(FigureReferrals, d, p, counts, nil))
-		}
+		tables := randomTables(r, p, k, total, []Dimension{DimDistrict, DimGender, DimAgency, DimMonth}, 6)
 		out := Suppress(tables, k)
 		attack(t, out, k)
 		if t.Failed() {
@@ -163,4 +148,26 @@ func TestSuppressExactBelowTwo(t *testing.T) {
 	if out[0].Cells[0].Published != "1" {
 		t.Errorf("exact: %q", out[0].Cells[0].Published)
 	}
+}
+
+// randomTables breaks total down by each dimension into 1 to most cells, about half
+// of them small (k or less).
+func randomTables(r *rand.Rand, p Period, k, total int, dims []Dimension, most int) []Table {
+	var tables []Table
+	for _, d := range dims {
+		n := 1 + r.IntN(most)
+		counts := map[string]int{}
+		left := total
+		for i := 0; i < n-1; i++ {
+			c := r.IntN(left + 1)
+			if r.IntN(2) == 0 {
+				c = r.IntN(min(left, k) + 1)
+			}
+			counts[string(rune('a'+i))] = c
+			left -= c
+		}
+		counts[string(rune('a'+n-1))] = left
+		tables = append(tables, NewTable(FigureReferrals, d, p, counts, nil))
+	}
+	return tables
 }
