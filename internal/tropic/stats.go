@@ -310,9 +310,10 @@ func ShowCount(n, threshold int) string {
 // DisclosureRule states the rule for pages and downloads.
 func DisclosureRule(threshold int) string {
 	return fmt.Sprintf("Counts from 1 to %d are shown as \"fewer than %d\" so that nobody can be identified. "+
-		"Where a small count could otherwise be worked out by subtracting the other counts from the total, "+
-		"one or more further counts are also hidden (shown as \"%s\"); where a figure is too small to break down safely, "+
-		"the whole breakdown is hidden.", threshold-1, threshold, HiddenText)
+		"Where such a count could otherwise be worked out, even in part, from the other figures here (totals, other breakdowns, "+
+		"months, quarters and years, including periods in between), further counts are also hidden (shown as \"%s\"), "+
+		"or a whole breakdown is: nothing here narrows a count shown as \"fewer than %d\" below 1 to %d.",
+		threshold-1, threshold, HiddenText, threshold, threshold-1)
 }
 
 // Range is what someone could deduce about a withheld count: Lo to Hi, both included.
@@ -375,7 +376,9 @@ func Deduce(t Table, threshold int) (ranges []Range, ok bool) {
 //     another beyond the total) and is protected on its own in the same way.
 //
 // Tables of one figure and period should agree on the total; the largest is used.
-// A table with NoTotal publishes no total (a trend).
+// A table with NoTotal publishes no total (a trend); a table with no cells is a
+// total on its own (a sentence's count), hidden before any other total if one must
+// be.
 func Suppress(tables []Table, threshold int) []Table {
 	out := make([]Table, len(tables))
 	for i, t := range tables {
@@ -427,7 +430,7 @@ func Suppress(tables []Table, threshold int) []Table {
 			switch {
 			case t.Total.Suppress != NotSuppressed:
 				t.Withheld = true
-			case t.Total.Count > 0:
+			case t.Total.Count > 0 && len(t.Cells) > 0:
 				protectBreakdown(t, threshold)
 			}
 			publish(t, threshold, true)

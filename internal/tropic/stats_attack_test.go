@@ -340,6 +340,9 @@ func attackAll(t *testing.T, tables []attackTable, k int, truth func(Figure, Per
 			}
 			continue
 		}
+		if len(tb.Cells) == 0 {
+			continue // a total on its own
+		}
 		// A breakdown not by time: its own cells, summing to the period's count.
 		sum := make([]term, 0, len(tb.Cells)+len(total))
 		for _, c := range tb.Cells {
@@ -556,4 +559,37 @@ func dump(ts []attackTable) string {
 		b.WriteString("\n")
 	}
 	return b.String()
+}
+
+func TestSuppressAttackQuarterlyYearToDate(t *testing.T) {
+	// The quarterly report for April to June 2017 gives the quarter by month, the
+	// trends, and the year to date against the same period last year in sentences:
+	// the year to date less the quarter is January to March (2 here).
+	months := make([]int, 60)
+	for i := range months {
+		months[i] = 7 + i%3
+	}
+	months[4*12+0], months[4*12+1], months[4*12+2] = 1, 0, 1 // January to March 2017
+	truth := monthTruth(2013, months)
+	to := time.Date(2017, 6, 30, 0, 0, 0, 0, time.UTC)
+	in := hierarchy(FigureReferrals, 2013, months, to, func(n int) map[string]int { return map[string]int{"a": n - n/3, "b": n / 3} })
+	// hierarchy gives the year to date; make the first table the quarter.
+	q := QuarterPeriod(2017, 2)
+	in[0] = attackTable{pub: NewTable(FigureReferrals, DimMonth, q, map[string]int{"April 2017": months[51], "May 2017": months[52], "June 2017": months[53]}, []string{"April 2017", "May 2017", "June 2017"}),
+		periods: []Period{{From: q.From, To: q.From.AddDate(0, 1, -1)}, {From: q.From.AddDate(0, 1, 0), To: q.From.AddDate(0, 2, -1)}, {From: q.From.AddDate(0, 2, 0), To: q.To}}}
+	in[1] = attackTable{pub: NewTable(FigureReferrals, DimMonth, q.SamePeriodLastYear(), map[string]int{"April 2016": months[39], "May 2016": months[40], "June 2016": months[41]}, []string{"April 2016", "May 2016", "June 2016"}),
+		periods: []Period{{From: time.Date(2016, 4, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2016, 4, 30, 0, 0, 0, 0, time.UTC)}, {From: time.Date(2016, 5, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2016, 5, 31, 0, 0, 0, 0, time.UTC)}, {From: time.Date(2016, 6, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2016, 6, 30, 0, 0, 0, 0, time.UTC)}}}
+	in[2] = attackTable{pub: NewTable(FigureReferrals, DimDistrict, q, map[string]int{"a": 10, "b": truth(FigureReferrals, q) - 10}, nil)}
+	ytd := Period{From: time.Date(2017, 1, 1, 0, 0, 0, 0, time.UTC), To: to}
+	for _, p := range []Period{ytd, ytd.SamePeriodLastYear()} {
+		in = append(in, attackTable{pub: Table{Figure: FigureReferrals, Period: p, Total: Cell{Label: "Total", Count: truth(FigureReferrals, p)}}})
+	}
+	out := suppressAttack(in, 5)
+	attackAll(t, out, 5, truth)
+	if got := out[0].pub.Total.Published; got != strconv.Itoa(truth(FigureReferrals, q)) {
+		t.Errorf("the quarter's total reads %q: a sentence's count should be hidden first", got)
+	}
+	if t.Failed() || testing.Verbose() {
+		t.Log(dump(out))
+	}
 }

@@ -80,6 +80,7 @@ type protectCount struct {
 	count  int
 	state  Suppression
 	total  bool  // a total (headline): hidden only when nothing else protects
+	spare  bool  // a total no breakdown divides (a sentence's count): hidden before other totals
 	groups []int // the breakdowns the count is a cell of
 }
 
@@ -201,21 +202,25 @@ func (p *protection) deficit() int {
 	return d
 }
 
-// solve marks small counts "fewer than k", then hides further counts, one at a
-// time, the one that protects most (the smallest of equals), until nothing is
-// narrowed; when no single count helps, it withholds the breakdown that helps most;
-// totals are hidden only when nothing else is left. Counts hidden on the way that
-// turn out not to be needed are shown again.
+// solve marks small counts "fewer than k", then, until nothing is narrowed, hides
+// further counts one at a time: the one that protects most (the smallest of
+// equals), or else a sentence's count (spare total) that helps, or else withholds
+// the breakdown that helps most; other totals are hidden only when nothing else is
+// left. Then it gives back, latest first, every breakdown and count it turns out
+// not to need.
 func (p *protection) solve() {
 	for i, c := range p.counts {
 		if c.count > 0 && c.count < p.k {
 			p.counts[i].state = Primary
 		}
 	}
-	var hidden []int
+	var hidden, withheld []int
 	d := p.deficit()
 	for d > 0 {
-		best, bestD := p.bestToHide(d, false)
+		best, bestD := p.bestToHide(d, false, false)
+		if best < 0 {
+			best, bestD = p.bestToHide(d, true, true)
+		}
 		if best < 0 {
 			g, gd := -1, d
 			for _, cand := range p.order {
@@ -230,9 +235,10 @@ func (p *protection) solve() {
 			}
 			if g >= 0 {
 				p.withheld[g], d = true, gd
+				withheld = append(withheld, g)
 				continue
 			}
-			if best, bestD = p.bestToHide(d, true); best < 0 {
+			if best, bestD = p.bestToHide(d, true, false); best < 0 {
 				best, bestD = p.anyToHide()
 			}
 			if best < 0 {
@@ -243,6 +249,12 @@ func (p *protection) solve() {
 		hidden = append(hidden, best)
 		d = bestD
 	}
+	for i := len(withheld) - 1; i >= 0; i-- {
+		p.withheld[withheld[i]] = false
+		if p.deficit() > 0 {
+			p.withheld[withheld[i]] = true
+		}
+	}
 	for i := len(hidden) - 1; i >= 0; i-- {
 		p.counts[hidden[i]].state = NotSuppressed
 		if p.deficit() > 0 {
@@ -252,11 +264,12 @@ func (p *protection) solve() {
 }
 
 // bestToHide is the shown count whose hiding leaves the least deficit, below d
-// (totals only when totals is true); -1 when none lowers it.
-func (p *protection) bestToHide(d int, totals bool) (best, bestD int) {
+// (totals only when totals is true, and then spare ones only when spare is); -1
+// when none lowers it.
+func (p *protection) bestToHide(d int, totals, spare bool) (best, bestD int) {
 	best, bestD = -1, d
 	for i, c := range p.counts {
-		if c.state != NotSuppressed || c.count < p.k || c.total != totals || !p.visible(i) {
+		if c.state != NotSuppressed || c.count < p.k || c.total != totals || totals && spare && !c.spare || !p.visible(i) {
 			continue
 		}
 		p.counts[i].state = Secondary
@@ -269,12 +282,15 @@ func (p *protection) bestToHide(d int, totals bool) (best, bestD int) {
 	return best, bestD
 }
 
-// anyToHide is the smallest shown total, when hiding no single count lowers the
-// deficit.
+// anyToHide is the smallest shown total (spare ones first), when hiding no single
+// count lowers the deficit.
 func (p *protection) anyToHide() (best, bestD int) {
 	best = -1
 	for i, c := range p.counts {
-		if c.state == NotSuppressed && c.count >= p.k && c.total && (best < 0 || c.count < p.counts[best].count) {
+		if c.state != NotSuppressed || c.count < p.k || !c.total {
+			continue
+		}
+		if best < 0 || c.spare && !p.counts[best].spare || c.spare == p.counts[best].spare && c.count < p.counts[best].count {
 			best = i
 		}
 	}
@@ -383,7 +399,9 @@ func protectTime(tables []*Table, k int) map[Period]Suppression {
 	}
 	for _, t := range tables {
 		if !t.NoTotal {
-			p.counts[countOf(t.Period, t.Total.Count)].total = true
+			i := countOf(t.Period, t.Total.Count)
+			p.counts[i].spare = (p.counts[i].spare || !p.counts[i].total) && len(t.Cells) == 0
+			p.counts[i].total = true
 		}
 	}
 	for g, ti := range timed {
