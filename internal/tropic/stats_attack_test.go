@@ -593,3 +593,25 @@ func TestSuppressAttackQuarterlyYearToDate(t *testing.T) {
 		t.Log(dump(out))
 	}
 }
+
+// BenchmarkSuppressDashboard is one figure as the public dashboard publishes it
+// (months this year and last, a breakdown, eight quarters, five years), counts
+// small enough that secondary suppression has work to do.
+func BenchmarkSuppressDashboard(b *testing.B) {
+	r := rand.New(rand.NewPCG(1, 1))
+	months := make([]int, 60)
+	for i := range months {
+		months[i] = r.IntN(9)
+	}
+	in := hierarchy(FigureReferrals, 2013, months, time.Date(2017, 11, 30, 0, 0, 0, 0, time.UTC), func(n int) map[string]int {
+		return map[string]int{"a": n / 2, "b": n / 3, "c": n - n/2 - n/3}
+	})
+	raw := make([]Table, len(in))
+	for i, at := range in {
+		raw[i] = at.pub
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		Suppress(raw, 5)
+	}
+}

@@ -268,15 +268,22 @@ func (p *protection) solve() {
 // when none lowers it.
 func (p *protection) bestToHide(d int, totals, spare bool) (best, bestD int) {
 	best, bestD = -1, d
+	var cands []int
 	for i, c := range p.counts {
 		if c.state != NotSuppressed || c.count < p.k || c.total != totals || totals && spare && !c.spare || !p.visible(i) {
 			continue
 		}
+		cands = append(cands, i)
+	}
+	// Smallest first: the first that leaves nothing narrowed is the answer.
+	sort.SliceStable(cands, func(a, b int) bool { return p.counts[cands[a]].count < p.counts[cands[b]].count })
+	for _, i := range cands {
 		p.counts[i].state = Secondary
 		nd := p.deficit()
 		p.counts[i].state = NotSuppressed
-		if nd < bestD || (nd == bestD && best >= 0 && c.count < p.counts[best].count) {
+		if nd < bestD {
 			best, bestD = i, nd
+			break
 		}
 	}
 	return best, bestD

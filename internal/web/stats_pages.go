@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"tropic/internal/tropic"
@@ -145,7 +146,7 @@ func (s *Server) buildStats(ctx context.Context, p tropic.Period, filter tropic.
 	// months, quarters and years are sums of the same days.
 	pub := append(raw, trends...)
 	if threshold > 0 {
-		pub = tropic.Suppress(pub, threshold)
+		pub = s.published.suppress(pub, threshold)
 	}
 	pub, trends = pub[:len(raw)], pub[len(raw):]
 	d.Sums = map[statsSum]tropic.Table{}
@@ -221,6 +222,52 @@ func (s *Server) trendTables(ctx context.Context, to time.Time, filter tropic.St
 	return out, nil
 }
 
+// suppressMemo keeps the last few results of tropic.Suppress by their inputs. The
+// counts behind them are kept for a minute (StatsService.MaxAge), and disclosure
+// control over a page's tables is a search worth making once for each set of counts.
+type suppressMemo struct {
+	mu   sync.Mutex
+	keys []string
+	out  map[string][]tropic.Table
+}
+
+func (m *suppressMemo) suppress(tables []tropic.Table, threshold int) []tropic.Table {
+	var b strings.Builder
+	fmt.Fprint(&b, threshold)
+	for _, t := range tables {
+		fmt.Fprintf(&b, "|%s %s %s %s %v %d", t.Figure, t.Dimension, t.Period.From.Format(time.DateOnly), t.Period.To.Format(time.DateOnly), t.NoTotal, t.Total.Count)
+		for _, c := range t.Cells {
+			fmt.Fprintf(&b, " %q=%d", c.Label, c.Count)
+		}
+	}
+	key := b.String()
+	m.mu.Lock()
+	out, ok := m.out[key]
+	m.mu.Unlock()
+	if !ok {
+		out = tropic.Suppress(tables, threshold)
+		m.mu.Lock()
+		if m.out == nil {
+			m.out = map[string][]tropic.Table{}
+		}
+		if _, dup := m.out[key]; !dup {
+			if len(m.keys) >= 8 {
+				delete(m.out, m.keys[0])
+				m.keys = m.keys[1:]
+			}
+			m.keys = append(m.keys, key)
+			m.out[key] = out
+		}
+		m.mu.Unlock()
+	}
+	copied := make([]tropic.Table, len(out))
+	for i, t := range out {
+		t.Cells = append([]tropic.Cell(nil), t.Cells...)
+		copied[i] = t
+	}
+	return copied
+}
+
 // addDecisions adds the NRM decisions made in the period, by outcome, and the
 // waiting times. Published, the counts go through disclosure control and a median
 // or 90th percentile is shown only when at least threshold decisions are behind it.
@@ -231,7 +278,7 @@ func (s *Server) addDecisions(ctx context.Context, d *statsData, filter tropic.S
 	}
 	tables := dec.Tables(d.Period)
 	if d.Threshold > 0 {
-		tables = tropic.Suppress(tables, d.Threshold)
+		tables = s.published.suppress(tables, d.Threshold)
 	}
 	var out []statsTable
 	for _, t := range tables {
