@@ -338,3 +338,45 @@ func TestPublicStatisticsTrendsKeepMonthsSafe(t *testing.T) {
 		t.Errorf("the headline says %s offences this year, the yearly trend %q", head, got)
 	}
 }
+
+// TestQuarterlyYearToDateKeepsQuartersSafe: the quarterly report for April to June
+// 2017 gives the quarter and, in sentences, the year to date; with 2 offences in
+// January to March, the year to date less the quarter would give them away.
+func TestQuarterlyYearToDateKeepsQuartersSafe(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t, Config{MFAWaived: true})
+	ctx := context.Background()
+	london, _ := time.LoadLocation("Europe/London")
+	exec := func(q string, args ...any) {
+		t.Helper()
+		if _, err := ts.db.SQL().ExecContext(ctx, q, args...); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	exec(`INSERT INTO districts (slug, name, created_at) VALUES ('watford', 'Watford', ?)`, time.Now().UTC())
+	n := 0
+	add := func(month, count int) {
+		for i := 0; i < count; i++ {
+			n++
+			at := time.Date(2017, time.Month(month), 1+i, 10, 0, 0, 0, london).UTC()
+			exec(`INSERT INTO cases (reference, owner_agency_id, title, title_folded, district, exploitation, opened_at,
+				crime_reference, offence, crime_recorded_at, updated_at) VALUES (?, ?, 'Case', 'case', 'watford', 'labour', ?, ?, 'msa_s1', ?, ?)`,
+				fmt.Sprintf("C-Q-%d", n), ts.agency.ID, at, fmt.Sprintf("41/%d/Q", n), at, at)
+		}
+	}
+	add(2, 2)
+	add(4, 6)
+	add(5, 7)
+	add(6, 7)
+	ts.clock.Set(time.Date(2017, 8, 2, 9, 0, 0, 0, london))
+	ts.addUser("analyst@example.org", tropic.RoleAnalyst)
+	analyst := ts.client(t)
+	analyst.signInWaived("analyst@example.org")
+	res := analyst.get("/staff/statistics/quarterly?quarter=2017-Q2")
+	wantStatus(t, res, http.StatusOK)
+	wantContains(t, res.body, "20 offences recorded from 1 April 2017 to 30 June 2017")
+	if strings.Contains(res.body, "22 offences recorded from 1 January 2017 to 30 June 2017") {
+		t.Errorf("the year to date (22) less the quarter (20) gives January to March away")
+	}
+	wantContains(t, res.body, "Offences recorded from 1 January 2017 to 30 June 2017: not published")
+}
