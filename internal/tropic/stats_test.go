@@ -171,3 +171,27 @@ func randomTables(r *rand.Rand, p Period, k, total int, dims []Dimension, most i
 	}
 	return tables
 }
+
+// TestDeduceIssueExample: published "Sexual fewer than 5, Labour fewer than 5,
+// Domestic 5, total 13", anyone works out both small counts as 4 (Deduce used to
+// subtract the shown cells twice and answer 1 to 2).
+func TestDeduceIssueExample(t *testing.T) {
+	tb := Table{Figure: FigureReferrals, Dimension: DimExploitation, Cells: []Cell{
+		{Label: "Sexual", Count: 4, Suppress: Primary}, {Label: "Labour", Count: 4, Suppress: Primary}, {Label: "Domestic", Count: 5}},
+		Total: Cell{Label: "Total", Count: 13}}
+	ranges, ok := Deduce(tb, 5)
+	if !ok {
+		t.Fatal("the total is published")
+	}
+	for i, want := range []Range{{4, 4}, {4, 4}, {5, 5}} {
+		if ranges[i] != want {
+			t.Errorf("%s: %v, want %v", tb.Cells[i].Label, ranges[i], want)
+		}
+	}
+	// Hiding Domestic (at least 5) leaves each small count anything from 1 to 4.
+	tb.Cells[2].Suppress = Secondary
+	ranges, _ = Deduce(tb, 5)
+	if ranges[0] != (Range{1, 4}) || ranges[1] != (Range{1, 4}) || ranges[2] != (Range{5, 11}) {
+		t.Errorf("with Domestic hidden: %v", ranges)
+	}
+}
