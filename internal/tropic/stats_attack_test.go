@@ -409,7 +409,7 @@ func plain(ts []Table) []attackTable {
 	return out
 }
 
-func TestSuppressAttackIssueExample(t *testing.T) {
+func TestStatsAttackIssueExample(t *testing.T) {
 	// Issue 11 item 15: "Sexual < 5, Labour < 5, total 13 with one other cell of 5".
 	p := YearToDate(time.Date(2017, 7, 27, 0, 0, 0, 0, time.UTC))
 	tb := NewTable(FigureReferrals, DimExploitation, p, map[string]int{"Sexual": 4, "Labour": 4, "Domestic": 5}, []string{"Sexual", "Labour", "Domestic"})
@@ -420,7 +420,7 @@ func TestSuppressAttackIssueExample(t *testing.T) {
 	}
 }
 
-func TestSuppressAttackRandomTables(t *testing.T) {
+func TestStatsAttackRandomTables(t *testing.T) {
 	r := rand.New(rand.NewPCG(11, 15))
 	p := YearToDate(time.Date(2017, 7, 27, 0, 0, 0, 0, time.UTC))
 	for round := 0; round < 1500; round++ {
@@ -507,7 +507,7 @@ func suppressAttack(in []attackTable, k int) []attackTable {
 	return out
 }
 
-func TestSuppressAttackQuarterGivesAwayMonth(t *testing.T) {
+func TestStatsAttackQuarterGivesAwayMonth(t *testing.T) {
 	// Published to 30 November 2017: the months of 2016 to November are shown, and
 	// the fourth quarter and the year 2016 whole. December 2016 (2) is their
 	// difference unless the hierarchy is protected as one.
@@ -522,7 +522,7 @@ func TestSuppressAttackQuarterGivesAwayMonth(t *testing.T) {
 	attackAll(t, suppressAttack(in, 5), 5, monthTruth(2013, months))
 }
 
-func TestSuppressAttackRandomHierarchy(t *testing.T) {
+func TestStatsAttackRandomHierarchy(t *testing.T) {
 	r := rand.New(rand.NewPCG(15, 11))
 	for round := 0; round < 100; round++ {
 		k := 3 + r.IntN(4)
@@ -561,7 +561,7 @@ func dump(ts []attackTable) string {
 	return b.String()
 }
 
-func TestSuppressAttackQuarterlyYearToDate(t *testing.T) {
+func TestStatsAttackQuarterlyYearToDate(t *testing.T) {
 	// The quarterly report for April to June 2017 gives the quarter by month, the
 	// trends, and the year to date against the same period last year in sentences:
 	// the year to date less the quarter is January to March (2 here).
@@ -597,7 +597,7 @@ func TestSuppressAttackQuarterlyYearToDate(t *testing.T) {
 // BenchmarkSuppressDashboard is one figure as the public dashboard publishes it
 // (months this year and last, a breakdown, eight quarters, five years), counts
 // small enough that secondary suppression has work to do.
-func BenchmarkSuppressDashboard(b *testing.B) {
+func BenchmarkStatsSuppressDashboard(b *testing.B) {
 	r := rand.New(rand.NewPCG(1, 1))
 	months := make([]int, 60)
 	for i := range months {

@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-func TestBreakdownLabels(t *testing.T) {
+func TestStatsBreakdownLabels(t *testing.T) {
 	for _, c := range []struct {
 		d         Dimension
 		key, want string

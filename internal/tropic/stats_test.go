@@ -172,10 +172,10 @@ func randomTables(r *rand.Rand, p Period, k, total int, dims []Dimension, most i
 	return tables
 }
 
-// TestDeduceIssueExample: published "Sexual fewer than 5, Labour fewer than 5,
+// TestStatsDeduceIssueExample: published "Sexual fewer than 5, Labour fewer than 5,
 // Domestic 5, total 13", anyone works out both small counts as 4 (Deduce used to
 // subtract the shown cells twice and answer 1 to 2).
-func TestDeduceIssueExample(t *testing.T) {
+func TestStatsDeduceIssueExample(t *testing.T) {
 	tb := Table{Figure: FigureReferrals, Dimension: DimExploitation, Cells: []Cell{
 		{Label: "Sexual", Count: 4, Suppress: Primary}, {Label: "Labour", Count: 4, Suppress: Primary}, {Label: "Domestic", Count: 5}},
 		Total: Cell{Label: "Total", Count: 13}}

@@ -339,10 +339,10 @@ func TestPublicStatisticsTrendsKeepMonthsSafe(t *testing.T) {
 	}
 }
 
-// TestQuarterlyYearToDateKeepsQuartersSafe: the quarterly report for April to June
+// TestStatisticsQuarterlyYearToDateKeepsQuartersSafe: the quarterly report for April to June
 // 2017 gives the quarter and, in sentences, the year to date; with 2 offences in
 // January to March, the year to date less the quarter would give them away.
-func TestQuarterlyYearToDateKeepsQuartersSafe(t *testing.T) {
+func TestStatisticsQuarterlyYearToDateKeepsQuartersSafe(t *testing.T) {
 	t.Parallel()
 	ts := newTestServer(t, Config{MFAWaived: true})
 	ctx := context.Background()
