@@ -203,9 +203,9 @@ func (p *protection) deficit() int {
 }
 
 // solve marks small counts "fewer than k", then, until nothing is narrowed, hides
-// further counts one at a time: the one that protects most (the smallest of
-// equals), or else a sentence's count (spare total) that helps, or else withholds
-// the breakdown that helps most; other totals are hidden only when nothing else is
+// further counts one at a time: the smallest shown count whose hiding narrows less,
+// or else a sentence's count (spare total) that does, or else withholds the
+// breakdown that helps most; other totals are hidden only when nothing else is
 // left. Then it gives back, latest first, every breakdown and count it turns out
 // not to need.
 func (p *protection) solve() {
@@ -263,9 +263,9 @@ func (p *protection) solve() {
 	}
 }
 
-// bestToHide is the shown count whose hiding leaves the least deficit, below d
-// (totals only when totals is true, and then spare ones only when spare is); -1
-// when none lowers it.
+// bestToHide is the smallest shown count whose hiding leaves a deficit below d
+// (totals only when totals is true, and then spare ones only when spare is), with
+// that deficit; -1 when none lowers it.
 func (p *protection) bestToHide(d int, totals, spare bool) (best, bestD int) {
 	best, bestD = -1, d
 	var cands []int
@@ -275,7 +275,6 @@ func (p *protection) bestToHide(d int, totals, spare bool) (best, bestD int) {
 		}
 		cands = append(cands, i)
 	}
-	// Smallest first: the first that leaves nothing narrowed is the answer.
 	sort.SliceStable(cands, func(a, b int) bool { return p.counts[cands[a]].count < p.counts[cands[b]].count })
 	for _, i := range cands {
 		p.counts[i].state = Secondary
