@@ -276,111 +276,45 @@ func (s *StatsService) Breakdown(ctx context.Context, f tropic.Figure, d tropic.
 }
 
 // labeller turns stored keys of a dimension into labels, and gives the labels'
-// order (every known value, so that a zero shows as 0).
+// order (every known value, so that a zero shows as 0): tropic.BreakdownLabels, or
+// the names of districts and agencies.
 func (s *StatsService) labeller(ctx context.Context, d tropic.Dimension) (func(string) string, []string, error) {
-	const none = "Not recorded"
-	switch d {
-	case tropic.DimExploitation:
-		// A fixed list, zeros included, so that a rare combination is never shown to
-		// exist: each single type, and "More than one type" for every combination.
-		const multiple = "More than one type"
-		var order []string
-		for _, t := range tropic.ExploitationTypes {
-			order = append(order, t.Label())
-		}
-		order = append(order, tropic.ExploitNotSpecified.Label(), multiple)
-		return func(k string) string {
-			set := tropic.ExploitationSet{Types: tropic.ParseExploitationTypes(k)}
-			set.Normalise()
-			if len(set.Types) > 1 {
-				return multiple
-			}
-			return set.Label()
-		}, order, nil
-	case tropic.DimAgeGroup:
-		return func(k string) string {
-			switch tropic.AgeGroup(k) {
-			case tropic.AgeAdult:
-				return "Adult (18 or over)"
-			case tropic.AgeChild:
-				return "Child (under 18)"
-			}
-			return none
-		}, []string{"Adult (18 or over)", "Child (under 18)"}, nil
-	case tropic.DimGender:
-		labels := map[string]string{}
-		var order []string
-		for _, g := range tropic.Genders {
-			labels[string(g.Key)] = g.Label
-			order = append(order, g.Label)
-		}
-		return func(k string) string {
-			if l, ok := labels[k]; ok {
-				return l
-			}
-			return none
-		}, order, nil
-	case tropic.DimOffence:
-		var order []string
-		for _, o := range tropic.Offences {
-			order = append(order, o.Label())
-		}
-		return func(k string) string {
-			if k == "" {
-				return none
-			}
-			return tropic.Offence(k).Label()
-		}, order, nil
-	case tropic.DimNationality:
-		// World regions from a fixed list, zeros included: never typed text, and never a
-		// row that shows a rare nationality exists.
-		return func(k string) string {
-			if r := tropic.Region(k); r != "unknown" {
-				return r
-			}
-			return none
-		}, []string{"United Kingdom", "Europe", "Asia", "Africa", "Americas", "Other"}, nil
-	case tropic.DimDistrict, tropic.DimAgency:
-		q := "SELECT slug, name FROM districts ORDER BY name"
-		if d == tropic.DimAgency {
-			q = "SELECT CAST(id AS TEXT), name FROM agencies ORDER BY name"
-		}
-		tx, err := s.db.beginRead(ctx)
-		if err != nil {
-			return nil, nil, err
-		}
-		defer tx.Rollback()
-		rows, err := tx.Query(ctx, q)
-		if err != nil {
-			return nil, nil, err
-		}
-		defer rows.Close()
-		names := map[string]string{}
-		var order []string
-		for rows.Next() {
-			var k, name string
-			if err := rows.Scan(&k, &name); err != nil {
-				return nil, nil, err
-			}
-			names[k] = name
-			if d == tropic.DimDistrict {
-				order = append(order, name)
-			}
-		}
-		if err := rows.Err(); err != nil {
-			return nil, nil, err
-		}
-		return func(k string) string {
-			if n, ok := names[k]; ok {
-				return n
-			}
-			if k == "" || k == "0" {
-				return none
-			}
-			return none
-		}, order, nil
+	if label, order, ok := tropic.BreakdownLabels(d); ok {
+		return label, order, nil
 	}
-	return func(k string) string { return k }, nil, nil
+	if d != tropic.DimDistrict && d != tropic.DimAgency {
+		return func(k string) string { return k }, nil, nil
+	}
+	q := "SELECT slug, name FROM districts ORDER BY name"
+	if d == tropic.DimAgency {
+		q = "SELECT CAST(id AS TEXT), name FROM agencies ORDER BY name"
+	}
+	tx, err := s.db.beginRead(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer tx.Rollback()
+	rows, err := tx.Query(ctx, q)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	names := map[string]string{}
+	var order []string
+	for rows.Next() {
+		var k, name string
+		if err := rows.Scan(&k, &name); err != nil {
+			return nil, nil, err
+		}
+		names[k] = name
+		if d == tropic.DimDistrict {
+			order = append(order, name)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, err
+	}
+	return tropic.NamedLabels(names), order, nil
 }
 
 // Decisions are the NRM decisions made in p (by the decision's date) and their

@@ -242,6 +242,7 @@ type Table struct {
 	Total     Cell
 	Withheld  bool // too few to break down safely: every cell hidden
 	Threshold int  // the threshold applied; 0 for exact (staff) counts
+	NoTotal   bool // the cells' sum is not published (a trend)
 }
 
 // ID names the table in download addresses: "referrals-district".
@@ -287,6 +288,9 @@ func (t *Table) exact() {
 		t.Cells[i].Published = strconv.Itoa(t.Cells[i].Count)
 	}
 	t.Total.Published = strconv.Itoa(t.Total.Count)
+	if t.NoTotal {
+		t.Total.Published = ""
+	}
 }
 
 // FewerThan is how a primary-suppressed count reads.
@@ -306,181 +310,156 @@ func ShowCount(n, threshold int) string {
 // DisclosureRule states the rule for pages and downloads.
 func DisclosureRule(threshold int) string {
 	return fmt.Sprintf("Counts from 1 to %d are shown as \"fewer than %d\" so that nobody can be identified. "+
-		"Where a small count could otherwise be worked out by subtracting the other counts from the total, "+
-		"one or more further counts are also hidden (shown as \"%s\"); where a figure is too small to break down safely, "+
-		"the whole breakdown is hidden.", threshold-1, threshold, HiddenText)
+		"Where such a count could otherwise be worked out, even in part, from the other figures here (totals, other breakdowns, "+
+		"months, quarters and years, including periods in between), further counts are also hidden (shown as \"%s\"), "+
+		"or a whole breakdown is: nothing here narrows a count shown as \"fewer than %d\" below 1 to %d.",
+		threshold-1, threshold, HiddenText, threshold, threshold-1)
 }
 
 // Range is what someone could deduce about a withheld count: Lo to Hi, both included.
 type Range struct{ Lo, Hi int }
 
-// Deduce is what anyone can work out about each cell of a published table from its
-// published total and shown cells, knowing the rule: shown cells are exact; a
-// "fewer than k" cell is from 1 to k-1; a hidden cell is at least k (it was not
-// small), or anything from 0 when the whole breakdown is withheld. ok is false when
-// the total is not published, and then only the rule's bounds are returned.
+// Deduce is exactly what anyone can work out about each cell of one published table
+// from it alone, knowing the rule: a shown cell is exact; a "fewer than k" cell is 1
+// to k-1; a hidden cell is at least k (it was not small), or anything from 0 when the
+// whole breakdown is withheld; the cells sum to the total; no cell is below 0. Hi is
+// 1<<40 when nothing bounds a cell from above. ok is false when the total is not
+// published exactly. Suppress protects against more than this: every table of a
+// figure at once, months, quarters and years included.
 func Deduce(t Table, threshold int) (ranges []Range, ok bool) {
-	const inf = 1 << 40
-	ranges = make([]Range, len(t.Cells))
-	known := 0
-	for i, c := range t.Cells {
-		switch {
-		case t.Withheld:
-			ranges[i] = Range{0, inf}
-		case c.Suppress == Primary:
-			ranges[i] = Range{1, threshold - 1}
-		case c.Suppress == Secondary:
-			ranges[i] = Range{threshold, inf}
-		default:
-			ranges[i] = Range{c.Count, c.Count}
-			known += c.Count
+	n := len(t.Cells)
+	spans := make([]lineSpan, 0, n+1)
+	bounds := make([]Range, 0, n+1)
+	rule := func(s Suppression, count int) Range {
+		switch s {
+		case Primary:
+			return Range{1, threshold - 1}
+		case Secondary:
+			return Range{threshold, unbounded}
+		}
+		return Range{count, count}
+	}
+	for j, c := range t.Cells {
+		spans = append(spans, lineSpan{j, j + 1})
+		if t.Withheld {
+			bounds = append(bounds, Range{0, unbounded})
+		} else {
+			bounds = append(bounds, rule(c.Suppress, c.Count))
 		}
 	}
-	if t.Total.Suppress != NotSuppressed {
-		return ranges, false
+	if !t.NoTotal {
+		spans = append(spans, lineSpan{0, n})
+		bounds = append(bounds, rule(t.Total.Suppress, t.Total.Count))
+		ok = t.Total.Suppress == NotSuppressed
 	}
-	rest := t.Total.Count - known
-	out := make([]Range, len(ranges))
-	for i, r := range ranges {
-		if r.Lo == r.Hi {
-			out[i] = r
-			continue
-		}
-		othersLo, othersHi := 0, 0
-		for j, q := range ranges {
-			if j != i {
-				othersLo += q.Lo
-				othersHi = min(inf, othersHi+q.Hi)
-			}
-		}
-		lo := r.Lo
-		if othersHi < inf {
-			lo = max(lo, rest-othersHi)
-		}
-		out[i] = Range{lo, min(r.Hi, rest-othersLo)}
+	r, feasible := lineRanges(n+1, spans, bounds, len(spans))
+	if !feasible {
+		return bounds[:n], false
 	}
-	ranges = out
-	return ranges, true
+	return r[:n], ok
 }
 
-// Suppress applies disclosure control to tables, returning copies fit to publish.
-// Tables of the same figure and period are breakdowns of one total and are treated
-// together:
-//   - a total from 1 to threshold-1 is shown as "fewer than threshold", and every
-//     breakdown of it is withheld;
-//   - otherwise counts from 1 to threshold-1 are shown as "fewer than threshold"
-//     (primary suppression; 0 is shown), and in each breakdown further cells, the
-//     smallest first, are hidden until no withheld count can be worked out from the
-//     total and the shown cells (secondary suppression); a breakdown that cannot be
-//     made safe is withheld whole.
+// Suppress applies disclosure control to tables, returning copies fit to publish,
+// so that nothing published narrows a count shown as "fewer than threshold" (every
+// value from 1 to threshold-1 stays possible) by any arithmetic over all the tables
+// together. The tables of one figure are treated as one problem:
+//   - counts from 1 to threshold-1 are shown as "fewer than threshold" (primary
+//     suppression; 0 is shown);
+//   - its breakdowns by month, quarter and year (each cell's period follows from
+//     the table's period: see timeCells) and the totals of all its tables are sums
+//     of the same days, so they are protected jointly: further counts are hidden,
+//     and when that is not enough whole breakdowns are withheld (years first, then
+//     quarters, then months), until no small count can be narrowed (secondary
+//     suppression); a total is hidden only if nothing else would do;
+//   - a breakdown of a small or hidden total is withheld whole; any other breakdown
+//     shares only its total with the rest (what one breakdown shows adds nothing to
+//     another beyond the total) and is protected on its own in the same way.
 //
-// The breakdowns of one total share no cells, so what one reveals adds nothing to
-// another beyond the total, which is published anyway.
+// Tables of one figure and period should agree on the total; the largest is used.
+// A table with NoTotal publishes no total (a trend); a table with no cells is a
+// total on its own (a sentence's count), hidden before any other total if one must
+// be.
 func Suppress(tables []Table, threshold int) []Table {
+	out := make([]Table, len(tables))
+	for i, t := range tables {
+		t.Cells = append([]Cell(nil), t.Cells...)
+		out[i] = t
+	}
 	if threshold < 2 {
-		out := make([]Table, len(tables))
-		for i, t := range tables {
-			t.Cells = append([]Cell(nil), t.Cells...)
-			t.exact()
-			out[i] = t
+		for i := range out {
+			out[i].exact()
 		}
 		return out
 	}
-	out := make([]Table, len(tables))
-	// The total of a figure and period is the largest any of its tables gives (they
-	// should all agree); a small total withholds every breakdown of it.
 	type key struct {
-		f    Figure
-		p    Period
-		from time.Time
+		f Figure
+		p Period
 	}
 	totals := map[key]int{}
-	for _, t := range tables {
-		k := key{t.Figure, t.Period, t.Period.From}
+	byFigure := map[Figure][]*Table{}
+	var figures []Figure
+	for i := range out {
+		t := &out[i]
+		k := key{t.Figure, t.Period}
 		totals[k] = max(totals[k], t.Total.Count)
+		if byFigure[t.Figure] == nil {
+			figures = append(figures, t.Figure)
+		}
+		byFigure[t.Figure] = append(byFigure[t.Figure], t)
 	}
-	for i, t := range tables {
-		t.Cells = append([]Cell(nil), t.Cells...)
-		t.Threshold = threshold
-		t.Total.Count = totals[key{t.Figure, t.Period, t.Period.From}]
-		t.Total.Suppress = NotSuppressed
-		t.Withheld = false
-		for j := range t.Cells {
-			t.Cells[j].Suppress = NotSuppressed
-		}
-		if t.Total.Count > 0 && t.Total.Count < threshold {
-			t.Total.Suppress = Primary
-			t.Withheld = true
-		} else {
-			for j, c := range t.Cells {
-				if c.Count > 0 && c.Count < threshold {
-					t.Cells[j].Suppress = Primary
-				}
-			}
-			for !t.Withheld && !safe(t, threshold) {
-				next := -1
-				for j, c := range t.Cells {
-					if c.Suppress == NotSuppressed && c.Count > 0 && (next < 0 || c.Count < t.Cells[next].Count) {
-						next = j
-					}
-				}
-				if next < 0 {
-					t.Withheld = true
-					break
-				}
-				t.Cells[next].Suppress = Secondary
+	for _, f := range figures {
+		ts := byFigure[f]
+		for _, t := range ts {
+			t.Threshold = threshold
+			t.Total.Count = totals[key{t.Figure, t.Period}]
+			t.Total.Suppress = NotSuppressed
+			t.Withheld = false
+			for j := range t.Cells {
+				t.Cells[j].Suppress = NotSuppressed
 			}
 		}
-		publish(&t, threshold)
-		out[i] = t
+		totalState := protectTime(ts, threshold)
+		for _, t := range ts {
+			if !t.NoTotal {
+				t.Total.Suppress = totalState[t.Period]
+			}
+			if _, timed := timeCells(*t); timed {
+				publish(t, threshold, false)
+				continue
+			}
+			switch {
+			case t.Total.Suppress != NotSuppressed:
+				t.Withheld = true
+			case t.Total.Count > 0 && len(t.Cells) > 0:
+				protectBreakdown(t, threshold)
+			}
+			publish(t, threshold, true)
+		}
 	}
 	return out
 }
 
-// safe reports whether no withheld cell of t can be worked out exactly.
-func safe(t Table, threshold int) bool {
-	n := 0
-	for _, c := range t.Cells {
-		if c.Suppress != NotSuppressed {
-			n++
-		}
-	}
-	if n == 0 {
-		return true
-	}
-	if n == 1 {
-		return false
-	}
-	ranges, _ := Deduce(t, threshold)
-	for i, c := range t.Cells {
-		if c.Suppress != NotSuppressed && ranges[i].Lo >= ranges[i].Hi {
-			return false
-		}
-	}
-	return true
-}
-
-func publish(t *Table, threshold int) {
-	t.Total.Published = strconv.Itoa(t.Total.Count)
-	if t.Total.Suppress == Primary {
-		t.Total.Published = FewerThan(threshold)
+// publish writes the published text of the total and, when cells is true, of the
+// cells (those of a withheld table all read "hidden").
+func publish(t *Table, threshold int, cells bool) {
+	t.Total.Published = publishedAs(t.Total, threshold)
+	if t.NoTotal {
+		t.Total.Published = ""
 	}
 	for j := range t.Cells {
+		if !cells {
+			break
+		}
 		c := &t.Cells[j]
-		switch {
-		case t.Withheld:
+		if t.Withheld {
 			c.Suppress = Secondary
 			if c.Count > 0 && c.Count < threshold {
 				c.Suppress = Primary
 			}
 			c.Published = HiddenText
-		case c.Suppress == Primary:
-			c.Published = FewerThan(threshold)
-		case c.Suppress == Secondary:
-			c.Published = HiddenText
-		default:
-			c.Published = strconv.Itoa(c.Count)
+			continue
 		}
+		c.Published = publishedAs(*c, threshold)
 	}
 }
 

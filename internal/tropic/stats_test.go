@@ -133,22 +133,7 @@ func TestSuppressAttackRandom(t *testing.T) {
 	for round := 0; round < 3000; round++ {
 		k := 2 + r.IntN(10)
 		total := r.IntN(60)
-		var tables []Table
-		for _, d := range []Dimension{DimDistrict, DimGender, DimAgency, DimMonth} {
-			n := 1 + r.IntN(6)
-			counts := map[string]int{}
-			left := total
-			for i := 0; i < n-1; i++ {
-				c := r.IntN(left + 1)
-				if r.IntN(2) == 0 {
-					c = r.IntN(min(left, k) + 1)
-				}
-				counts[string(rune('a'+i))] = c
-				left -= c
-			}
-			counts[string(rune('a'+n-1))] = left
-			tables = append(tables, NewTable(FigureReferrals, d, p, counts, nil))
-		}
+		tables := randomTables(r, p, k, total, []Dimension{DimDistrict, DimGender, DimAgency, DimMonth}, 6)
 		out := Suppress(tables, k)
 		attack(t, out, k)
 		if t.Failed() {
@@ -162,5 +147,51 @@ func TestSuppressExactBelowTwo(t *testing.T) {
 	out := Suppress([]Table{tb}, 0)
 	if out[0].Cells[0].Published != "1" {
 		t.Errorf("exact: %q", out[0].Cells[0].Published)
+	}
+}
+
+// randomTables breaks total down by each dimension into 1 to most cells, about half
+// of them small (k or less).
+func randomTables(r *rand.Rand, p Period, k, total int, dims []Dimension, most int) []Table {
+	var tables []Table
+	for _, d := range dims {
+		n := 1 + r.IntN(most)
+		counts := map[string]int{}
+		left := total
+		for i := 0; i < n-1; i++ {
+			c := r.IntN(left + 1)
+			if r.IntN(2) == 0 {
+				c = r.IntN(min(left, k) + 1)
+			}
+			counts[string(rune('a'+i))] = c
+			left -= c
+		}
+		counts[string(rune('a'+n-1))] = left
+		tables = append(tables, NewTable(FigureReferrals, d, p, counts, nil))
+	}
+	return tables
+}
+
+// TestStatsDeduceIssueExample: published "Sexual fewer than 5, Labour fewer than 5,
+// Domestic 5, total 13", anyone works out both small counts as 4 (Deduce used to
+// subtract the shown cells twice and answer 1 to 2).
+func TestStatsDeduceIssueExample(t *testing.T) {
+	tb := Table{Figure: FigureReferrals, Dimension: DimExploitation, Cells: []Cell{
+		{Label: "Sexual", Count: 4, Suppress: Primary}, {Label: "Labour", Count: 4, Suppress: Primary}, {Label: "Domestic", Count: 5}},
+		Total: Cell{Label: "Total", Count: 13}}
+	ranges, ok := Deduce(tb, 5)
+	if !ok {
+		t.Fatal("the total is published")
+	}
+	for i, want := range []Range{{4, 4}, {4, 4}, {5, 5}} {
+		if ranges[i] != want {
+			t.Errorf("%s: %v, want %v", tb.Cells[i].Label, ranges[i], want)
+		}
+	}
+	// Hiding Domestic (at least 5) leaves each small count anything from 1 to 4.
+	tb.Cells[2].Suppress = Secondary
+	ranges, _ = Deduce(tb, 5)
+	if ranges[0] != (Range{1, 4}) || ranges[1] != (Range{1, 4}) || ranges[2] != (Range{5, 11}) {
+		t.Errorf("with Domestic hidden: %v", ranges)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"tropic/internal/tropic"
@@ -55,6 +56,23 @@ type statsData struct {
 	Decisions        statsDecisions
 	MaxAge           time.Duration
 	YTD              bool // the period is the year to date: headlines read "so far this year"
+	// Sums are the counts of further periods that sentences give (the quarterly
+	// report's year to date), by figure and period, under the same control.
+	Sums map[statsSum]tropic.Table
+}
+
+type statsSum struct {
+	Figure tropic.Figure
+	Period tropic.Period
+}
+
+// headlineSentence says a figure over p against a year earlier, unless disclosure
+// control hid either count.
+func headlineSentence(f tropic.Figure, p tropic.Period, ytd bool, now, then tropic.Table, threshold int) string {
+	if now.Total.Suppress == tropic.Secondary || then.Total.Suppress == tropic.Secondary {
+		return f.Label() + " from " + p.String() + ": not published, as it would let a small count be worked out"
+	}
+	return tropic.HeadlineFor(f, p, ytd, now.Total.Count, then.Total.Count, threshold)
 }
 
 // statsTrend is a figure quarter by quarter or year by year: a chart and its table.
@@ -84,8 +102,9 @@ func (d *statsData) MaxAgeText() string {
 }
 
 // buildStats computes the dashboard for a period against the same period a year
-// earlier; threshold 0 gives exact counts (staff only).
-func (s *Server) buildStats(ctx context.Context, p tropic.Period, filter tropic.StatsFilter, threshold int) (*statsData, error) {
+// earlier, and each figure's count over the further periods sums names; threshold
+// 0 gives exact counts (staff only).
+func (s *Server) buildStats(ctx context.Context, p tropic.Period, filter tropic.StatsFilter, threshold int, sums ...tropic.Period) (*statsData, error) {
 	st := s.deps.Stats
 	last := p.SamePeriodLastYear()
 	published := p == tropic.PublishedYearToDate(s.statsNow()) && p.From.Year() == p.To.Year() && p.From.Month() == time.January && p.From.Day() == 1
@@ -109,9 +128,35 @@ func (s *Server) buildStats(ctx context.Context, p tropic.Period, filter tropic.
 		}
 		raw = append(raw, t)
 	}
-	pub := raw
+	trends, err := s.trendTables(ctx, p.To, filter)
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range tropic.Figures {
+		for _, sp := range sums {
+			n, err := st.Count(ctx, f, sp, filter)
+			if err != nil {
+				return nil, err
+			}
+			// A count on its own, published only in a sentence.
+			trends = append(trends, tropic.Table{Figure: f, Period: sp, Total: tropic.Cell{Label: "Total", Count: n, Published: strconv.Itoa(n)}})
+		}
+	}
+	// Published, every table of a figure goes through disclosure control at once:
+	// months, quarters and years are sums of the same days.
+	pub := append(raw, trends...)
 	if threshold > 0 {
-		pub = tropic.Suppress(raw, threshold)
+		pub = s.published.suppress(pub, threshold)
+	}
+	pub, trends = pub[:len(raw)], pub[len(raw):]
+	d.Sums = map[statsSum]tropic.Table{}
+	for _, t := range trends {
+		if len(t.Cells) == 0 {
+			d.Sums[statsSum{t.Figure, t.Period}] = t
+			continue
+		}
+		st := statsTable{ID: t.ID(), Title: t.Figure.Label() + " by " + strings.ToLower(t.Dimension.Label()), Table: t}
+		d.Trends = append(d.Trends, statsTrend{Chart: trendChart(st), statsTable: st})
 	}
 	byID := map[string]tropic.Table{}
 	for _, t := range pub {
@@ -126,7 +171,7 @@ func (s *Server) buildStats(ctx context.Context, p tropic.Period, filter tropic.
 	}
 	for _, f := range tropic.Figures {
 		now, then := byID[string(f)+"-month"], byID[string(f)+"-month-last-year"]
-		sentence := tropic.HeadlineFor(f, p, d.YTD, now.Total.Count, then.Total.Count, threshold)
+		sentence := headlineSentence(f, p, d.YTD, now, then, threshold)
 		if d.YTD && p != tropic.YearToDate(s.statsNow()) {
 			// Public figures run to the end of the last complete month: say so.
 			sentence = strings.Replace(sentence, "so far this year", "so far this year (to "+p.To.Format("2 January")+")", 1)
@@ -139,42 +184,23 @@ func (s *Server) buildStats(ctx context.Context, p tropic.Period, filter tropic.
 		now, then := byID[string(f)+"-month"], byID[string(f)+"-month-last-year"]
 		d.Charts = append(d.Charts, monthChart(f, now, then, p, last))
 	}
-	if err := s.addTrends(ctx, d, pub, filter); err != nil {
-		return nil, err
-	}
 	if err := s.addDecisions(ctx, d, filter); err != nil {
 		return nil, err
 	}
 	return d, nil
 }
 
-// addTrends counts the charted figures quarter by quarter (eight quarters) and year
-// by year (five years) to the end of the period. Published (threshold > 0), a trend
-// is shown whole or not at all: it is withheld when any of its counts is small, or
-// when any month of the figure is withheld in the month tables, since quarters and
-// years are sums of months and of each other and could otherwise give a small
-// count away by subtraction.
-func (s *Server) addTrends(ctx context.Context, d *statsData, pub []tropic.Table, filter tropic.StatsFilter) error {
-	monthsSafe := map[tropic.Figure]bool{}
-	for _, f := range chartFigures {
-		monthsSafe[f] = true
-	}
-	for _, t := range pub {
-		if t.Dimension != tropic.DimMonth {
-			continue
-		}
-		for _, c := range t.Cells {
-			if t.Withheld || c.Suppress != tropic.NotSuppressed {
-				monthsSafe[t.Figure] = false
-			}
-		}
-	}
+// trendTables counts the charted figures quarter by quarter (eight quarters) and
+// year by year (five years) to a date, the last of each clipped to it. A trend
+// publishes no total.
+func (s *Server) trendTables(ctx context.Context, to time.Time, filter tropic.StatsFilter) ([]tropic.Table, error) {
+	var out []tropic.Table
 	for _, unit := range []tropic.Dimension{tropic.DimQuarter, tropic.DimYear} {
 		n := 8
 		if unit == tropic.DimYear {
 			n = 5
 		}
-		steps := tropic.TrendPeriods(unit, d.Period.To, n)
+		steps := tropic.TrendPeriods(unit, to, n)
 		span := tropic.Period{From: steps[0].Period.From, To: steps[len(steps)-1].Period.To}
 		for _, f := range chartFigures {
 			counts := map[string]int{}
@@ -182,34 +208,64 @@ func (s *Server) addTrends(ctx context.Context, d *statsData, pub []tropic.Table
 			for _, step := range steps {
 				c, err := s.deps.Stats.Count(ctx, f, step.Period, filter)
 				if err != nil {
-					return err
+					return nil, err
 				}
 				counts[step.Label] = c
 				order = append(order, step.Label)
 			}
 			t := tropic.NewTable(f, unit, span, counts, order)
-			t.Total.Published = "" // a sum over the trend is not a figure anyone asked for
-			if d.Threshold > 0 {
-				t.Threshold = d.Threshold
-				safe := monthsSafe[f]
-				for _, c := range t.Cells {
-					if c.Count > 0 && c.Count < d.Threshold {
-						safe = false
-					}
-				}
-				if !safe {
-					t.Withheld = true
-					for i := range t.Cells {
-						t.Cells[i].Suppress = tropic.Secondary
-						t.Cells[i].Published = tropic.HiddenText
-					}
-				}
-			}
-			st := statsTable{ID: t.ID(), Title: f.Label() + " by " + strings.ToLower(unit.Label()), Table: t}
-			d.Trends = append(d.Trends, statsTrend{Chart: trendChart(st), statsTable: st})
+			t.NoTotal = true // a sum over the trend is not a figure anyone asked for
+			t.Total.Published = ""
+			out = append(out, t)
 		}
 	}
-	return nil
+	return out, nil
+}
+
+// suppressMemo keeps the last few results of tropic.Suppress by their inputs. The
+// counts behind them are kept for a minute (StatsService.MaxAge), and disclosure
+// control over a page's tables is a search worth making once for each set of counts.
+type suppressMemo struct {
+	mu   sync.Mutex
+	keys []string
+	out  map[string][]tropic.Table
+}
+
+func (m *suppressMemo) suppress(tables []tropic.Table, threshold int) []tropic.Table {
+	var b strings.Builder
+	fmt.Fprint(&b, threshold)
+	for _, t := range tables {
+		fmt.Fprintf(&b, "|%s %s %s %s %v %d", t.Figure, t.Dimension, t.Period.From.Format(time.DateOnly), t.Period.To.Format(time.DateOnly), t.NoTotal, t.Total.Count)
+		for _, c := range t.Cells {
+			fmt.Fprintf(&b, " %q=%d", c.Label, c.Count)
+		}
+	}
+	key := b.String()
+	m.mu.Lock()
+	out, ok := m.out[key]
+	m.mu.Unlock()
+	if !ok {
+		out = tropic.Suppress(tables, threshold)
+		m.mu.Lock()
+		if m.out == nil {
+			m.out = map[string][]tropic.Table{}
+		}
+		if _, dup := m.out[key]; !dup {
+			if len(m.keys) >= 8 {
+				delete(m.out, m.keys[0])
+				m.keys = m.keys[1:]
+			}
+			m.keys = append(m.keys, key)
+			m.out[key] = out
+		}
+		m.mu.Unlock()
+	}
+	copied := make([]tropic.Table, len(out))
+	for i, t := range out {
+		t.Cells = append([]tropic.Cell(nil), t.Cells...)
+		copied[i] = t
+	}
+	return copied
 }
 
 // addDecisions adds the NRM decisions made in the period, by outcome, and the
@@ -222,7 +278,7 @@ func (s *Server) addDecisions(ctx context.Context, d *statsData, filter tropic.S
 	}
 	tables := dec.Tables(d.Period)
 	if d.Threshold > 0 {
-		tables = tropic.Suppress(tables, d.Threshold)
+		tables = s.published.suppress(tables, d.Threshold)
 	}
 	var out []statsTable
 	for _, t := range tables {
@@ -255,7 +311,7 @@ func trendChart(t statsTable) statsChart {
 	}
 	c.Desc = "Bar chart. " + strings.Join(desc, "; ") + ". The same figures are in the table below."
 	if t.Withheld {
-		c.Desc = "No chart: the counts are too small to show safely."
+		c.Desc = "No chart: these counts would let a small count be worked out, so they are hidden."
 	}
 	const w, h, left, bottom, top = 640, 240, 50, 30, 10
 	plotH := h - bottom - top
@@ -269,7 +325,7 @@ func trendChart(t statsTable) statsChart {
 	fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="12" text-anchor="end" fill="#0b0c0c">0</text>`, left-4, h-bottom)
 	for i, cell := range t.Cells {
 		x := float64(left) + slot*float64(i) + slot*0.15
-		if cell.Suppress == tropic.NotSuppressed && cell.Count > 0 {
+		if !t.Withheld && cell.Suppress == tropic.NotSuppressed && cell.Count > 0 {
 			bh := float64(plotH) * float64(cell.Count) / float64(maxV)
 			fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="#1d70b8"/>`, x, float64(h-bottom)-bh, slot*0.7, bh)
 		}

@@ -251,3 +251,132 @@ func TestPublicStatisticsCoverOnlyCompleteMonths(t *testing.T) {
 		t.Errorf("the public page counts a month not yet complete")
 	}
 }
+
+// TestPublicStatisticsTrendsKeepMonthsSafe acts as the attacker of issue 11 item
+// 15 across the month, quarter and year hierarchy: published to 30 November 2017,
+// the months of 2016 to November are shown, and the fourth quarter and the year 2016
+// whole, so December 2016 (2 offences) is the quarter less October and November, or
+// the year less its months, unless the page is protected as one.
+func TestPublicStatisticsTrendsKeepMonthsSafe(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t, Config{MFAWaived: true})
+	ctx := context.Background()
+	london, _ := time.LoadLocation("Europe/London")
+	exec := func(q string, args ...any) {
+		t.Helper()
+		if _, err := ts.db.SQL().ExecContext(ctx, q, args...); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	exec(`INSERT INTO districts (slug, name, created_at) VALUES ('watford', 'Watford', ?)`, time.Now().UTC())
+	n := 0
+	for _, year := range []int{2015, 2016, 2017} {
+		for month := 1; month <= 12; month++ {
+			count := 6 + month%3
+			if year == 2016 && month == 12 {
+				count = 2
+			}
+			for i := 0; i < count; i++ {
+				n++
+				at := time.Date(year, time.Month(month), 1+i, 10, 0, 0, 0, london).UTC()
+				exec(`INSERT INTO cases (reference, owner_agency_id, title, title_folded, district, exploitation, opened_at,
+					crime_reference, offence, crime_recorded_at, updated_at) VALUES (?, ?, 'Case', 'case', 'watford', 'labour', ?, ?, 'msa_s1', ?, ?)`,
+					fmt.Sprintf("C-TREND-%d", n), ts.agency.ID, at, fmt.Sprintf("41/%d/T", n), at, at)
+			}
+		}
+	}
+	ts.clock.Set(time.Date(2017, 12, 15, 9, 0, 0, 0, london))
+	c := ts.client(t)
+	cells := func(id string) map[string]string {
+		t.Helper()
+		res := c.get("/statistics/" + id + ".json")
+		wantStatus(t, res, http.StatusOK)
+		var tb apiStatsTable
+		if err := json.Unmarshal([]byte(res.body), &tb); err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]string{"Total": tb.Total}
+		for _, cell := range tb.Cells {
+			out[cell.Label] = cell.Value
+		}
+		return out
+	}
+	months, quarters, years := cells("offences-month-last-year"), cells("offences-quarter"), cells("offences-year")
+	num := func(s string) (int, bool) {
+		var v int
+		_, err := fmt.Sscan(s, &v)
+		return v, err == nil && fmt.Sprint(v) == s
+	}
+	q4, ok1 := num(quarters["2016-Q4"])
+	oct, ok2 := num(months["October 2016"])
+	nov, ok3 := num(months["November 2016"])
+	if ok1 && ok2 && ok3 {
+		if dec := q4 - oct - nov; dec > 0 && dec < 5 {
+			t.Errorf("December 2016 = 2016-Q4 %d - October %d - November %d = %d", q4, oct, nov, dec)
+		}
+	}
+	if y, ok := num(years["2016"]); ok {
+		sum, all := 0, true
+		for m := time.January; m <= time.November; m++ {
+			v, ok := num(months[m.String()+" 2016"])
+			sum, all = sum+v, all && ok
+		}
+		if dec := y - sum; all && dec > 0 && dec < 5 {
+			t.Errorf("December 2016 = 2016 %d - January to November %d = %d", y, sum, dec)
+		}
+	}
+	if t.Failed() {
+		t.Logf("months %v\nquarters %v\nyears %v", months, quarters, years)
+	}
+	// The page does not contradict itself: the year to date is the headline, and
+	// the trend's last year (to 30 November) shows the same number.
+	res := c.get("/statistics")
+	wantStatus(t, res, http.StatusOK)
+	head := fmt.Sprint(cells("offences-month")["Total"])
+	wantContains(t, res.body, head+" offences recorded so far this year (to 30 November)")
+	if got := years["2017 (to 30 November)"]; got != head {
+		t.Errorf("the headline says %s offences this year, the yearly trend %q", head, got)
+	}
+}
+
+// TestStatisticsQuarterlyYearToDateKeepsQuartersSafe: the quarterly report for April to June
+// 2017 gives the quarter and, in sentences, the year to date; with 2 offences in
+// January to March, the year to date less the quarter would give them away.
+func TestStatisticsQuarterlyYearToDateKeepsQuartersSafe(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t, Config{MFAWaived: true})
+	ctx := context.Background()
+	london, _ := time.LoadLocation("Europe/London")
+	exec := func(q string, args ...any) {
+		t.Helper()
+		if _, err := ts.db.SQL().ExecContext(ctx, q, args...); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	exec(`INSERT INTO districts (slug, name, created_at) VALUES ('watford', 'Watford', ?)`, time.Now().UTC())
+	n := 0
+	add := func(month, count int) {
+		for i := 0; i < count; i++ {
+			n++
+			at := time.Date(2017, time.Month(month), 1+i, 10, 0, 0, 0, london).UTC()
+			exec(`INSERT INTO cases (reference, owner_agency_id, title, title_folded, district, exploitation, opened_at,
+				crime_reference, offence, crime_recorded_at, updated_at) VALUES (?, ?, 'Case', 'case', 'watford', 'labour', ?, ?, 'msa_s1', ?, ?)`,
+				fmt.Sprintf("C-Q-%d", n), ts.agency.ID, at, fmt.Sprintf("41/%d/Q", n), at, at)
+		}
+	}
+	add(2, 2)
+	add(4, 6)
+	add(5, 7)
+	add(6, 7)
+	ts.clock.Set(time.Date(2017, 8, 2, 9, 0, 0, 0, london))
+	ts.addUser("analyst@example.org", tropic.RoleAnalyst)
+	analyst := ts.client(t)
+	analyst.signInWaived("analyst@example.org")
+	res := analyst.get("/staff/statistics/quarterly?quarter=2017-Q2")
+	wantStatus(t, res, http.StatusOK)
+	wantContains(t, res.body, "20 offences recorded from 1 April 2017 to 30 June 2017")
+	if strings.Contains(res.body, "22 offences recorded from 1 January 2017 to 30 June 2017") {
+		t.Errorf("the year to date (22) less the quarter (20) gives January to March away")
+	}
+	wantContains(t, res.body, "Offences recorded from 1 January 2017 to 30 June 2017: not published")
+}

@@ -62,7 +62,11 @@ func (s *Server) quarterly(r *http.Request) (*quarterlyReport, int, error) {
 	rep.Quarter, rep.Label = tropic.QuarterName(year, q), tropic.QuarterLabel(year, q)
 	threshold := s.cfg.StatsThreshold
 	rep.Rule = tropic.DisclosureRule(threshold)
-	d, err := s.buildStats(r.Context(), p, tropic.StatsFilter{}, threshold)
+	// The year to date goes through disclosure control with the rest of the report:
+	// less the quarter, it is the quarters before.
+	ytd := tropic.NewPeriod(p.To.AddDate(0, 0, -p.To.YearDay()+1), p.To)
+	rep.YTDPeriod = ytd
+	d, err := s.buildStats(r.Context(), p, tropic.StatsFilter{}, threshold, ytd, ytd.SamePeriodLastYear())
 	if err != nil {
 		return nil, http.StatusInternalServerError, err
 	}
@@ -70,18 +74,9 @@ func (s *Server) quarterly(r *http.Request) (*quarterlyReport, int, error) {
 	for _, h := range d.Headlines {
 		rep.Quarterly = append(rep.Quarterly, h.Sentence)
 	}
-	ytd := tropic.NewPeriod(p.To.AddDate(0, 0, -p.To.YearDay()+1), p.To)
-	rep.YTDPeriod = ytd
 	for _, f := range tropic.Figures {
-		now, err := s.deps.Stats.Count(r.Context(), f, ytd, tropic.StatsFilter{})
-		if err != nil {
-			return nil, http.StatusInternalServerError, err
-		}
-		then, err := s.deps.Stats.Count(r.Context(), f, ytd.SamePeriodLastYear(), tropic.StatsFilter{})
-		if err != nil {
-			return nil, http.StatusInternalServerError, err
-		}
-		rep.YearToDate = append(rep.YearToDate, tropic.HeadlineFor(f, ytd, false, now, then, threshold)+".")
+		now, then := d.Sums[statsSum{f, ytd}], d.Sums[statsSum{f, ytd.SamePeriodLastYear()}]
+		rep.YearToDate = append(rep.YearToDate, headlineSentence(f, ytd, false, now, then, threshold)+".")
 	}
 	for _, t := range d.Tables {
 		if mainQuarterlyTables[t.ID] {
