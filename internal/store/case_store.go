@@ -186,8 +186,8 @@ func (s *CaseService) caseByID(ctx context.Context, tx *Tx, actor tropic.Actor, 
 
 // CreateCase opens a case owned by the actor's agency, linking fromReport when given.
 func (s *CaseService) CreateCase(ctx context.Context, actor tropic.Actor, c *tropic.Case, fromReport string) error {
-	if !tropic.CanOpenCases(actor) || actor.AgencyID == 0 {
-		return tropic.Errorf(tropic.EFORBIDDEN, "Only caseworkers, supervisors and the triage hub can open cases.")
+	if err := tropic.MayOpenCase(actor); err != nil {
+		return err
 	}
 	if err := c.Validate(); err != nil {
 		return err

@@ -391,26 +391,20 @@ func (s *MatchService) otherCases(ctx context.Context, tx *Tx, actor tropic.Acto
 	return out, nil
 }
 
-// heldByAgencies names the agencies owning cases, in alphabetical order.
-func heldByAgencies(cases []otherCase) string {
-	var names []string
-	for _, oc := range cases {
-		if !slices.Contains(names, oc.owner) {
-			names = append(names, oc.owner)
-		}
+// caseViews is what the match rules read of the cases a record is on.
+func caseViews(cases []otherCase) []tropic.CaseView {
+	out := make([]tropic.CaseView, len(cases))
+	for i, oc := range cases {
+		out[i] = tropic.CaseView{Owner: oc.owner, Access: oc.access}
 	}
-	sort.Strings(names)
-	return strings.Join(names, " and ")
+	return out
 }
 
-func anyCaseVisible(cases []otherCase) bool {
-	for _, oc := range cases {
-		if oc.access != tropic.AccessNone {
-			return true
-		}
-	}
-	return false
-}
+// heldByAgencies names the agencies owning cases, in alphabetical order.
+func heldByAgencies(cases []otherCase) string { return tropic.HeldBy(caseViews(cases)) }
+
+// anyCaseVisible says whether the actor may see one of the cases (tropic.MayLink).
+func anyCaseVisible(cases []otherCase) bool { return tropic.MayLink(caseViews(cases)) == nil }
 
 // personLabels names people as a case shows them: the name, else the first alias.
 func personLabels(ctx context.Context, tx *Tx, ids []int64) (map[int64]string, error) {
@@ -702,8 +696,8 @@ func (s *MatchService) Decide(ctx context.Context, actor tropic.Actor, caseRef s
 	if err != nil {
 		return err
 	}
-	if !tropic.CaseWorker(actor) {
-		return tropic.Errorf(tropic.EFORBIDDEN, "Only caseworkers and supervisors can decide on suggested matches.")
+	if err := tropic.MayDecideMatches(actor); err != nil {
+		return err
 	}
 	if err := tropic.MayChangeCase(actor, c); err != nil { // the owner decides who is on its case
 		return err
@@ -734,20 +728,18 @@ func (s *MatchService) Decide(ctx context.Context, actor tropic.Actor, caseRef s
 		if err != nil {
 			return err
 		}
-		if !anyCaseVisible(cases) {
-			return tropic.Errorf(tropic.EFORBIDDEN, "Your agency may not see the other record, so it cannot link or merge it. Contact %s.", heldByAgencies(cases))
+		if err := tropic.MayLink(caseViews(cases)); err != nil {
+			return err
 		}
 		status = tropic.MatchLinked
 		if d == tropic.DecideMerge {
-			for _, oc := range cases {
-				if oc.access != tropic.AccessWhole {
-					return tropic.Errorf(tropic.EFORBIDDEN, "Merging needs a whole view of every case the other record is on, and your agency does not have one of %s's. Link the records instead, or ask for a whole-case share.", oc.owner)
-				}
+			if err := tropic.MayMerge(caseViews(cases), ""); err != nil {
+				return err // before the costlier look at what the merge would show
 			}
 			if agency, err := s.mergeWouldDisclose(ctx, tx, other, mine); err != nil {
 				return err
-			} else if agency != "" {
-				return tropic.Errorf(tropic.EFORBIDDEN, "Merging would show %s this person's details from your agency's cases, which it may not see. Link the records instead.", agency)
+			} else if err := tropic.MayMerge(caseViews(cases), agency); err != nil {
+				return err
 			}
 			if asked, err := s.mergeHidesRoles(ctx, tx, actor, other, mine, reason); err != nil {
 				return err
@@ -1058,8 +1050,8 @@ func (s *MatchService) UndoMerge(ctx context.Context, actor tropic.Actor, caseRe
 	if err != nil {
 		return err
 	}
-	if !tropic.CaseWorker(actor) {
-		return tropic.Errorf(tropic.EFORBIDDEN, "Only caseworkers and supervisors can undo a merge.")
+	if err := tropic.MayDecideMatches(actor); err != nil {
+		return err
 	}
 	if err := tropic.MayChangeCase(actor, c); err != nil {
 		return err
@@ -1080,17 +1072,15 @@ func (s *MatchService) UndoMerge(ctx context.Context, actor tropic.Actor, caseRe
 	if err := tx.QueryRow(ctx, `SELECT decided_by_agency FROM person_matches WHERE id = ?`, m.id).Scan(&decidedBy); err != nil {
 		return fmt.Errorf("read merge: %w", mapError(err))
 	}
-	if decidedBy.Int64 != actor.AgencyID {
-		return tropic.Errorf(tropic.EFORBIDDEN, "Only %s, which merged these records, can undo the merge.", m.decidedBy.agency)
+	if err := tropic.MayUndoMerge(actor, decidedBy.Int64, m.decidedBy.agency, nil); err != nil {
+		return err // before reading the cases it touched
 	}
 	cases, err := s.otherCases(ctx, tx, actor, from, m.id, map[int64]tropic.CaseAccess{c.ID: c.Access})
 	if err != nil {
 		return err
 	}
-	for _, oc := range cases {
-		if oc.access != tropic.AccessWhole {
-			return tropic.Errorf(tropic.EFORBIDDEN, "Undoing this merge needs a whole view of every case it touched, and your agency does not have one of %s's. Ask them to undo it.", oc.owner)
-		}
+	if err := tropic.MayUndoMerge(actor, decidedBy.Int64, m.decidedBy.agency, caseViews(cases)); err != nil {
+		return err
 	}
 	moved, err := queryIDs(ctx, tx, `SELECT case_person_id FROM person_merge_moves WHERE match_id = ? ORDER BY case_person_id`, m.id)
 	if err != nil {

@@ -575,8 +575,8 @@ var nodeKindNames = map[string]string{
 // whom to ask. An identifier held by one record alone links nothing and is left out.
 // The whole graph is read with a few set queries. The view is audited.
 func (s *MatchService) AnalystNetwork(ctx context.Context, actor tropic.Actor, limit int) (*tropic.Network, error) {
-	if !actor.Has(tropic.RoleAnalyst) {
-		return nil, tropic.Errorf(tropic.EFORBIDDEN, "Only analysts see the partnership's network.")
+	if err := tropic.MaySeePartnershipNetwork(actor); err != nil {
+		return nil, err
 	}
 	if limit <= 0 {
 		limit = defaultNetworkNodes

@@ -489,8 +489,8 @@ func (s *ReferralService) Figures(ctx context.Context, actor tropic.Actor) (agen
 // SetReminderEmail sets where an agency's reminder digest goes; "" stops it. An
 // administrator, the system or a supervisor of the agency may.
 func (s *ReferralService) SetReminderEmail(ctx context.Context, actor tropic.Actor, agencyID int64, email string) error {
-	if !actor.IsSystem() && !actor.Has(tropic.RoleAdmin) && !(actor.Has(tropic.RoleSupervisor) && actor.AgencyID == agencyID) {
-		return tropic.Errorf(tropic.EFORBIDDEN, "Only an administrator or a supervisor of the agency can set where its reminders go.")
+	if err := tropic.MaySetReminderAddress(actor, agencyID); err != nil {
+		return err
 	}
 	email = tropic.NormaliseEmail(email)
 	var value any

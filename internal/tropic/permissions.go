@@ -60,3 +60,29 @@ func MayReadAccessLog(a Actor, c *Case) error {
 	}
 	return Errorf(EFORBIDDEN, "Only a supervisor at %s can see who has seen this case.", c.OwnerAgency)
 }
+
+// MayOpenCase lets case workers and the triage hub open cases (the hub without then
+// seeing them: AccessTo).
+func MayOpenCase(a Actor) error {
+	if CanOpenCases(a) && a.AgencyID != 0 {
+		return nil
+	}
+	return Errorf(EFORBIDDEN, "Only caseworkers, supervisors and the triage hub can open cases.")
+}
+
+// MaySeePartnershipNetwork lets analysts see the partnership's pseudonymised network.
+func MaySeePartnershipNetwork(a Actor) error {
+	if a.Has(RoleAnalyst) {
+		return nil
+	}
+	return Errorf(EFORBIDDEN, "Only analysts see the partnership's network.")
+}
+
+// MaySetReminderAddress lets an administrator, the system or a supervisor of the agency
+// set where the agency's NRM reminder digest goes.
+func MaySetReminderAddress(a Actor, agencyID int64) error {
+	if a.IsSystem() || a.Has(RoleAdmin) || (a.Has(RoleSupervisor) && a.AgencyID == agencyID) {
+		return nil
+	}
+	return Errorf(EFORBIDDEN, "Only an administrator or a supervisor of the agency can set where its reminders go.")
+}

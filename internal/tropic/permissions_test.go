@@ -65,3 +65,31 @@ func TestPermissionRules(t *testing.T) {
 		}
 	}
 }
+
+func TestCaseOpeningNetworkAndReminderRules(t *testing.T) {
+	const police, council = 1, 2
+	user := func(agency int64, roles ...Role) Actor { return Actor{UserID: 1, AgencyID: agency, Roles: roles} }
+	tests := []struct {
+		name string
+		err  error
+		want string
+	}{
+		{"caseworker opens a case", MayOpenCase(user(police, RoleCaseworker)), ""},
+		{"triage opens a case", MayOpenCase(user(police, RoleTriage)), ""},
+		{"analyst may not open a case", MayOpenCase(user(police, RoleAnalyst)), EFORBIDDEN},
+		{"a user of no agency may not open a case", MayOpenCase(user(0, RoleCaseworker)), EFORBIDDEN},
+		{"the system opens no case", MayOpenCase(SystemActor("command line")), EFORBIDDEN},
+		{"analyst sees the partnership network", MaySeePartnershipNetwork(user(police, RoleAnalyst)), ""},
+		{"supervisor may not see the partnership network", MaySeePartnershipNetwork(user(police, RoleSupervisor)), EFORBIDDEN},
+		{"admin sets any agency's reminder address", MaySetReminderAddress(user(police, RoleAdmin), council), ""},
+		{"supervisor sets their own agency's", MaySetReminderAddress(user(police, RoleSupervisor), police), ""},
+		{"supervisor may not set another agency's", MaySetReminderAddress(user(council, RoleSupervisor), police), EFORBIDDEN},
+		{"caseworker may not set their agency's", MaySetReminderAddress(user(police, RoleCaseworker), police), EFORBIDDEN},
+		{"the system sets it", MaySetReminderAddress(SystemActor("command line"), police), ""},
+	}
+	for _, tt := range tests {
+		if got := ErrorCode(tt.err); tt.err == nil && tt.want != "" || tt.err != nil && got != tt.want {
+			t.Errorf("%s: got %v, want %q", tt.name, tt.err, tt.want)
+		}
+	}
+}
