@@ -1,9 +1,6 @@
 package tropic
 
-import (
-	"strings"
-	"testing"
-)
+import "testing"
 
 func TestMatchDecisionRules(t *testing.T) {
 	const police, council = 1, 2
@@ -36,16 +33,6 @@ func TestMatchDecisionRules(t *testing.T) {
 		{"an analyst may not undo", MayUndoMerge(analyst, police, "Police", nil), EFORBIDDEN, "caseworkers and supervisors"},
 	}
 	for _, tt := range tests {
-		got := ""
-		if tt.err != nil {
-			got = ErrorCode(tt.err)
-		}
-		if got != tt.want {
-			t.Errorf("%s: got %q (%v), want %q", tt.name, got, tt.err, tt.want)
-			continue
-		}
-		if tt.says != "" && !strings.Contains(ErrorMessage(tt.err), tt.says) {
-			t.Errorf("%s: message %q does not say %q", tt.name, ErrorMessage(tt.err), tt.says)
-		}
+		wantRule(t, tt.name, tt.err, tt.want, tt.says)
 	}
 }

@@ -1,6 +1,7 @@
 package tropic
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -53,16 +54,7 @@ func TestPermissionRules(t *testing.T) {
 		{"another agency's supervisor may not read the access log", MayReadAccessLog(councilSupervisor, c), EFORBIDDEN},
 	}
 	for _, tt := range tests {
-		got := ""
-		if tt.err != nil {
-			got = ErrorCode(tt.err)
-		}
-		if got != tt.want {
-			t.Errorf("%s: got %q (%v), want %q", tt.name, got, tt.err, tt.want)
-		}
-		if tt.err != nil && ErrorMessage(tt.err) == "" {
-			t.Errorf("%s: refused without a message", tt.name)
-		}
+		wantRule(t, tt.name, tt.err, tt.want, "")
 	}
 }
 
@@ -88,8 +80,24 @@ func TestCaseOpeningNetworkAndReminderRules(t *testing.T) {
 		{"the system sets it", MaySetReminderAddress(SystemActor("command line"), police), ""},
 	}
 	for _, tt := range tests {
-		if got := ErrorCode(tt.err); tt.err == nil && tt.want != "" || tt.err != nil && got != tt.want {
-			t.Errorf("%s: got %v, want %q", tt.name, tt.err, tt.want)
-		}
+		wantRule(t, tt.name, tt.err, tt.want, "")
+	}
+}
+
+// wantRule checks a rule's answer: nil when want is "", else an error of code want
+// with a message, containing says when given.
+func wantRule(t *testing.T, name string, err error, want, says string) {
+	t.Helper()
+	got := ""
+	if err != nil {
+		got = ErrorCode(err)
+	}
+	switch {
+	case got != want:
+		t.Errorf("%s: got %q (%v), want %q", name, got, err, want)
+	case err != nil && ErrorMessage(err) == "":
+		t.Errorf("%s: refused without a message", name)
+	case says != "" && !strings.Contains(ErrorMessage(err), says):
+		t.Errorf("%s: message %q does not say %q", name, ErrorMessage(err), says)
 	}
 }
