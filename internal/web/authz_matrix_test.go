@@ -679,7 +679,7 @@ func apiMatrix() []matrixRow {
 
 func newMatrixFixture(t *testing.T) *matrixFixture {
 	t.Helper()
-	ts := newTestServer(t, Config{MFAWaived: true})
+	ts := newTestServer(t, Config{MFAWaived: true, MetricsToken: matrixMetricsToken})
 	if ts.srv.deps.Cases == nil {
 		t.Fatal("newTestServer wires no CaseService")
 	}
@@ -723,7 +723,7 @@ func newMatrixFixture(t *testing.T) *matrixFixture {
 	}
 	share("B", tropic.ShareWhole, "")
 	share("C", tropic.ShareWithoutSensitive, "")
-	share("D", tropic.ShareWhole, ts.clock.Now().In(triageZone).Format(time.DateOnly))
+	share("D", tropic.ShareWhole, ts.clock.Now().In(partnershipZone).Format(time.DateOnly))
 	f.must(f.cases.RevokeShare(ctx, f.aSup, share("E", tropic.ShareWhole, "").ID))
 	ts.clock.Set(now)
 
@@ -851,7 +851,7 @@ func TestAuthorisationMatrix(t *testing.T) {
 		}
 	}
 	routed := map[string]bool{}
-	for _, p := range newTestServer(t, Config{}).srv.routePatterns {
+	for _, p := range newTestServer(t, Config{MetricsToken: matrixMetricsToken}).srv.routePatterns {
 		routed[p] = true
 		if !inMatrix[p] {
 			t.Errorf("route %q is not in the authorisation matrix: add a row for it", p)

@@ -139,7 +139,9 @@ func pageRouteMatrix() []matrixRow {
 		// Operations and assets: the same to anyone.
 		{name: "GET /healthz", public: http.StatusOK, path: fixed("/healthz")},
 		{name: "GET /readyz", public: http.StatusOK, path: fixed("/readyz")},
-		{name: "GET /metrics", public: http.StatusOK, path: fixed("/metrics")},
+		// /metrics is routed on the public listener only with a token (health_test.go); no
+		// staff session nor anyone else without the token reads it.
+		{name: "GET /metrics", public: http.StatusUnauthorized, path: fixed("/metrics")},
 		{name: "GET /static/", public: http.StatusOK, path: fixed("/static/app.css")},
 		{name: "GET /favicon.ico", public: http.StatusOK, path: fixed("/favicon.ico")},
 		{name: "/", public: http.StatusNotFound, path: fixed("/no-such-page")},
@@ -229,3 +231,6 @@ func pageRouteMatrix() []matrixRow {
 		{name: "POST /logout", public: http.StatusSeeOther, path: fixed("/logout"), endsSession: true},
 	}
 }
+
+// matrixMetricsToken routes /metrics on the matrix's server; no user of the matrix holds it.
+const matrixMetricsToken = "matrix-metrics-token-for-tests-only"

@@ -22,7 +22,7 @@ func (s *Server) handleCaseNewForm() http.Handler {
 				s.fail(w, r, err)
 				return
 			}
-			f = caseFormFromReport(rep, s.districtName(r, rep.Location.District))
+			f = caseFormFromReport(rep, s.lookupDistrictName(r, rep.Location.District))
 		}
 		s.renderCaseNew(w, r, http.StatusOK, f, nil)
 	})
@@ -97,8 +97,8 @@ func (s *Server) findReportForCase(r *http.Request, typed string) (*tropic.Repor
 	return s.deps.Reports.FindReportByReference(r.Context(), actorOf(r), ref)
 }
 
-// districtName names a district slug, "" when unknown.
-func (s *Server) districtName(r *http.Request, slug string) string {
+// lookupDistrictName names a district slug, "" when unknown.
+func (s *Server) lookupDistrictName(r *http.Request, slug string) string {
 	districts, err := s.deps.Reports.FindDistricts(r.Context())
 	if err != nil {
 		return ""

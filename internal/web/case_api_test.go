@@ -421,7 +421,7 @@ func TestCaseAPI(t *testing.T) {
 			t.Fatalf("the stale save: got %d %s, want 409", res.status, res.body)
 		}
 		msg, _ := jget(got, "error", "message").(string)
-		if !strings.Contains(msg, "Sam Super") || !strings.Contains(msg, ts.clock.Now().In(triageZone).Format("15:04")) {
+		if !strings.Contains(msg, "Sam Super") || !strings.Contains(msg, ts.clock.Now().In(partnershipZone).Format("15:04")) {
 			t.Errorf("the message %q does not say who changed the case and when", msg)
 		}
 		if _, c = jsonCall(t, ts, "GET", path, workerTok, nil); c["title"] != "Victoria Street car wash (labour)" {

@@ -52,14 +52,14 @@ type caseForm struct {
 // caseOptionGroup is an <optgroup> of a select.
 type caseOptionGroup struct {
 	Label   string
-	Options []triageOption
+	Options []selectOption
 }
 
 // caseConflict is what a refused stale save shows: who changed the record, when,
 // and the record as it is now.
 type caseConflict struct {
 	Message string
-	Current []triageRow
+	Current []summaryRow
 }
 
 type caseFormPage struct {
@@ -77,16 +77,16 @@ type caseFormPage struct {
 	Conflict  *caseConflict
 	Supervise bool // the user is a supervisor of the owning agency: a share is made at once
 
-	Districts   []triageOption
-	Types       []triageOption
-	Statuses    []triageOption
-	Offences    []triageOption
-	Outcomes    []triageOption
-	Kinds       []triageOption
-	People      []triageOption
-	Agencies    []triageOption
-	Scopes      []triageOption
-	LawfulBases []triageOption
+	Districts   []selectOption
+	Types       []selectOption
+	Statuses    []selectOption
+	Offences    []selectOption
+	Outcomes    []selectOption
+	Kinds       []selectOption
+	People      []selectOption
+	Agencies    []selectOption
+	Scopes      []selectOption
+	LawfulBases []selectOption
 	Assignees   []caseOptionGroup
 }
 
@@ -195,7 +195,7 @@ func staleMessage(c *tropic.Case, err error) string {
 		return tropic.ErrorMessage(err) + " Your changes have not been saved; they are below."
 	}
 	return fmt.Sprintf("%s changed this case on %s, after you opened it. Your changes have not been saved; they are below. Check the case as it is now, then save again to replace it with your changes.",
-		c.UpdatedBy, triageDateTime(c.UpdatedAt))
+		c.UpdatedBy, displayDateTime(c.UpdatedAt))
 }
 
 // renderCaseForm renders one form on case c.
@@ -234,38 +234,38 @@ func (s *Server) fillCaseFormOptions(ctx context.Context, p *caseFormPage, c *tr
 		}
 		p.Districts = districtOptions(districts, f.District, "Not known")
 		p.Types = exploitationOptions(f.Exploitation)
-		p.Offences = radioOptions("offence", []triageOption{{Value: "", Label: "No crime recorded", Selected: f.Offence == ""}})
+		p.Offences = radioOptions("offence", []selectOption{{Value: "", Label: "No crime recorded", Selected: f.Offence == ""}})
 		for _, o := range tropic.Offences {
-			p.Offences = append(p.Offences, triageOption{Value: string(o), Label: o.Label(), Selected: f.Offence == string(o)})
+			p.Offences = append(p.Offences, selectOption{Value: string(o), Label: o.Label(), Selected: f.Offence == string(o)})
 		}
 		p.Offences = radioOptions("offence", p.Offences)
 		for _, st := range []tropic.CaseStatus{tropic.CaseOpen, tropic.CaseActive} {
-			p.Statuses = append(p.Statuses, triageOption{Value: string(st), Label: st.Label(), Selected: f.Status == string(st)})
+			p.Statuses = append(p.Statuses, selectOption{Value: string(st), Label: st.Label(), Selected: f.Status == string(st)})
 		}
 		p.Statuses = radioOptions("status", p.Statuses)
 	case "close":
 		for _, o := range tropic.CaseOutcomes {
-			p.Outcomes = append(p.Outcomes, triageOption{Value: string(o.Key), Label: o.Label, Selected: f.Outcome == string(o.Key)})
+			p.Outcomes = append(p.Outcomes, selectOption{Value: string(o.Key), Label: o.Label, Selected: f.Outcome == string(o.Key)})
 		}
 		p.Outcomes = radioOptions("outcome", p.Outcomes)
 	case "place":
 		for _, k := range tropic.PlaceKinds {
-			p.Kinds = append(p.Kinds, triageOption{Value: string(k.Key), Label: k.Label, Selected: f.Kind == string(k.Key)})
+			p.Kinds = append(p.Kinds, selectOption{Value: string(k.Key), Label: k.Label, Selected: f.Kind == string(k.Key)})
 		}
 		p.Kinds = radioOptions("kind", p.Kinds)
 	case "business":
-		p.Kinds = []triageOption{{Value: "", Label: "Choose the kind of business", Selected: f.Kind == ""}}
+		p.Kinds = []selectOption{{Value: "", Label: "Choose the kind of business", Selected: f.Kind == ""}}
 		for _, k := range tropic.BusinessKinds {
-			p.Kinds = append(p.Kinds, triageOption{Value: k.Key, Label: k.Label, Selected: f.Kind == k.Key})
+			p.Kinds = append(p.Kinds, selectOption{Value: k.Key, Label: k.Label, Selected: f.Kind == k.Key})
 		}
 	case "order":
-		p.People = []triageOption{{Value: "", Label: "Choose a person", Selected: f.Person == ""}}
+		p.People = []selectOption{{Value: "", Label: "Choose a person", Selected: f.Person == ""}}
 		for _, cp := range c.People {
 			id := strconv.FormatInt(cp.Person.ID, 10)
-			p.People = append(p.People, triageOption{Value: id, Label: cp.Person.FullName() + " (" + strings.ToLower(cp.Role.Label()) + ")", Selected: f.Person == id})
+			p.People = append(p.People, selectOption{Value: id, Label: cp.Person.FullName() + " (" + strings.ToLower(cp.Role.Label()) + ")", Selected: f.Person == id})
 		}
 		for _, k := range []tropic.OrderKind{tropic.OrderSTPO, tropic.OrderSTRO} {
-			p.Kinds = append(p.Kinds, triageOption{Value: string(k), Label: orderKindLabel(k), Selected: f.Kind == string(k)})
+			p.Kinds = append(p.Kinds, selectOption{Value: string(k), Label: orderKindLabel(k), Selected: f.Kind == string(k)})
 		}
 		p.Kinds = radioOptions("kind", p.Kinds)
 	case "task":
@@ -277,7 +277,7 @@ func (s *Server) fillCaseFormOptions(ctx context.Context, p *caseFormPage, c *tr
 			}
 			seen[id] = true
 			v := "agency:" + strconv.FormatInt(id, 10)
-			agencies.Options = append(agencies.Options, triageOption{Value: v, Label: name, Selected: f.Assignee == v})
+			agencies.Options = append(agencies.Options, selectOption{Value: v, Label: name, Selected: f.Assignee == v})
 		}
 		addAgency(c.OwnerAgencyID, c.OwnerAgency)
 		now := s.now()
@@ -301,7 +301,7 @@ func (s *Server) fillCaseFormOptions(ctx context.Context, p *caseFormPage, c *tr
 			if u.ID == user.ID {
 				label += " (you)"
 			}
-			people.Options = append(people.Options, triageOption{Value: v, Label: label, Selected: f.Assignee == v})
+			people.Options = append(people.Options, selectOption{Value: v, Label: label, Selected: f.Assignee == v})
 		}
 		p.Assignees = []caseOptionGroup{agencies, people}
 	case "share":
@@ -309,20 +309,20 @@ func (s *Server) fillCaseFormOptions(ctx context.Context, p *caseFormPage, c *tr
 		if err != nil {
 			return err
 		}
-		p.Agencies = []triageOption{{Value: "", Label: "Choose an agency", Selected: f.Agency == ""}}
+		p.Agencies = []selectOption{{Value: "", Label: "Choose an agency", Selected: f.Agency == ""}}
 		for _, a := range agencies {
 			if a.ID == c.OwnerAgencyID {
 				continue
 			}
 			id := strconv.FormatInt(a.ID, 10)
-			p.Agencies = append(p.Agencies, triageOption{Value: id, Label: a.Name, Selected: f.Agency == id})
+			p.Agencies = append(p.Agencies, selectOption{Value: id, Label: a.Name, Selected: f.Agency == id})
 		}
-		p.Scopes = radioOptions("scope", []triageOption{
+		p.Scopes = radioOptions("scope", []selectOption{
 			{Value: string(tropic.ShareWhole), Label: shareScopeLabel(tropic.ShareWhole) + ", sensitive fields included", Selected: f.Scope == string(tropic.ShareWhole)},
 			{Value: string(tropic.ShareWithoutSensitive), Label: shareScopeLabel(tropic.ShareWithoutSensitive) + " (such as immigration status, health and sensitive notes)", Selected: f.Scope == string(tropic.ShareWithoutSensitive)},
 		})
 		for _, b := range tropic.LawfulBases {
-			p.LawfulBases = append(p.LawfulBases, triageOption{Value: b.Key, Label: b.Label, Selected: f.LawfulBasis == b.Key})
+			p.LawfulBases = append(p.LawfulBases, selectOption{Value: b.Key, Label: b.Label, Selected: f.LawfulBasis == b.Key})
 		}
 		p.LawfulBases = radioOptions("lawful_basis", p.LawfulBases)
 		p.Supervise = tropic.IsOwnerSupervisor(tropic.ActorFor(userFrom(ctx)), c.OwnerAgencyID)

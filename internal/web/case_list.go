@@ -85,8 +85,8 @@ type caseListPage struct {
 	Flash      string
 	Filter     caseListFilter
 	Tabs       []caseTab
-	Statuses   []triageOption
-	Districts  []triageOption
+	Statuses   []selectOption
+	Districts  []selectOption
 	Columns    []caseColumn
 	Rows       []caseListRow
 	Total      int
@@ -242,9 +242,9 @@ func (p *caseListPage) fillOptions(districts []tropic.District) {
 	if f.Scope == "shared" {
 		p.TabLabel = "Cases shared with us"
 	}
-	p.Statuses = []triageOption{{Value: "", Label: "Any status", Selected: f.Status == ""}}
+	p.Statuses = []selectOption{{Value: "", Label: "Any status", Selected: f.Status == ""}}
 	for _, st := range []tropic.CaseStatus{tropic.CaseOpen, tropic.CaseActive, tropic.CaseClosed} {
-		p.Statuses = append(p.Statuses, triageOption{Value: string(st), Label: st.Label(), Selected: f.Status == string(st)})
+		p.Statuses = append(p.Statuses, selectOption{Value: string(st), Label: st.Label(), Selected: f.Status == string(st)})
 	}
 	p.Districts = districtOptions(districts, f.District, "Any district")
 	current := f.Sort
@@ -273,11 +273,11 @@ func caseRow(c *tropic.Case, districts []tropic.District) caseListRow {
 		Title:        c.Title,
 		StatusLabel:  c.Status.Label(),
 		StatusClass:  caseStatusTag(c.Status),
-		District:     triageDistrictName(c.District, districts),
+		District:     districtName(c.District, districts),
 		Exploitation: exploitationText(c.Exploitation),
 		Owner:        c.OwnerAgency,
 		Opened:       caseDay(c.OpenedAt),
-		Updated:      triageDateTime(c.UpdatedAt),
+		Updated:      displayDateTime(c.UpdatedAt),
 	}
 }
 

@@ -203,14 +203,6 @@ func genderLabel(g tropic.Gender) string {
 	return string(g)
 }
 
-// caseDate writes a YYYY-MM-DD date as "1 December 2026"; anything else as it is.
-func caseDate(s string) string {
-	if d, err := time.Parse(time.DateOnly, s); err == nil {
-		return d.Format("2 January 2006")
-	}
-	return s
-}
-
 // caseDateInput reads a date typed as 1/12/2026 or 2026-12-01 into YYYY-MM-DD; what
 // does not parse is passed on as typed for the domain to refuse by field.
 func caseDateInput(s string) string {
@@ -239,17 +231,17 @@ func invalid(field, msg string) error {
 }
 
 // districtOptions lists the districts for a select, with the chosen one marked.
-func districtOptions(districts []tropic.District, chosen, none string) []triageOption {
-	out := []triageOption{{Value: "", Label: none, Selected: chosen == ""}}
+func districtOptions(districts []tropic.District, chosen, none string) []selectOption {
+	out := []selectOption{{Value: "", Label: none, Selected: chosen == ""}}
 	for _, d := range districts {
-		out = append(out, triageOption{Value: d.Slug, Label: d.Name, Selected: chosen == d.Slug})
+		out = append(out, selectOption{Value: d.Slug, Label: d.Name, Selected: chosen == d.Slug})
 	}
 	return out
 }
 
 // radioOptions gives radios ids: the first is the field's id, so that the error
 // summary links to it; the others are numbered from 2 as GOV.UK Frontend does.
-func radioOptions(id string, opts []triageOption) []triageOption {
+func radioOptions(id string, opts []selectOption) []selectOption {
 	for i := range opts {
 		opts[i].ID = id
 		if i > 0 {
@@ -260,15 +252,15 @@ func radioOptions(id string, opts []triageOption) []triageOption {
 }
 
 // exploitationOptions lists the exploitation types as checkboxes.
-func exploitationOptions(chosen []string) []triageOption {
-	var out []triageOption
+func exploitationOptions(chosen []string) []selectOption {
+	var out []selectOption
 	types := append(append([]tropic.ExploitationType(nil), tropic.ExploitationTypes...), tropic.ExploitNotSpecified)
 	for _, t := range types {
 		sel := false
 		for _, c := range chosen {
 			sel = sel || c == string(t)
 		}
-		out = append(out, triageOption{Value: string(t), Label: t.Label(), Selected: sel})
+		out = append(out, selectOption{Value: string(t), Label: t.Label(), Selected: sel})
 	}
 	return radioOptions("exploitation", out)
 }
@@ -289,12 +281,4 @@ func exploitationText(e tropic.ExploitationSet) string {
 		l += " (county lines)"
 	}
 	return l
-}
-
-// caseDay writes the day of t in UK time: "20 November 2026"; "" for no time.
-func caseDay(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.In(triageZone).Format("2 January 2006")
 }

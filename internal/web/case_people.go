@@ -93,8 +93,8 @@ type personFormPage struct {
 	Submit    string
 	Form      personForm
 	Version   int
-	Genders   []triageOption
-	Roles     []triageOption
+	Genders   []selectOption
+	Roles     []selectOption
 	Matches   []personMatchRow
 	NewID     string // the id of the "none of these" radio
 	NewCheck  bool
@@ -333,12 +333,12 @@ func personFacts(p *tropic.Person) []string {
 func (p *personFormPage) fillOptions(withRole bool) {
 	f := p.Form
 	for _, g := range tropic.Genders {
-		p.Genders = append(p.Genders, triageOption{Value: string(g.Key), Label: g.Label, Selected: f.Gender == string(g.Key)})
+		p.Genders = append(p.Genders, selectOption{Value: string(g.Key), Label: g.Label, Selected: f.Gender == string(g.Key)})
 	}
 	p.Genders = radioOptions("gender", p.Genders)
 	if withRole {
 		for _, r := range tropic.PersonRoles {
-			p.Roles = append(p.Roles, triageOption{Value: string(r), Label: r.Label(), Selected: f.Role == string(r)})
+			p.Roles = append(p.Roles, selectOption{Value: string(r), Label: r.Label(), Selected: f.Role == string(r)})
 		}
 		p.Roles = radioOptions("role", p.Roles)
 	}
@@ -357,7 +357,7 @@ type personCaseRow struct {
 	CanChange     bool // the user's agency owns the case
 	RoleAction    string
 	CoercedAction string
-	Roles         []triageOption
+	Roles         []selectOption
 	Reason        string
 	RoleHint      string
 	ReasonLabel   string
@@ -368,7 +368,7 @@ type personPage struct {
 	Layout
 	Flash    string
 	Name     string
-	Rows     []triageRow
+	Rows     []summaryRow
 	Hidden   bool // sensitive fields are not shared with the user's agency
 	EditHref string
 	Cases    []personCaseRow
@@ -444,7 +444,7 @@ func (s *Server) renderPerson(w http.ResponseWriter, r *http.Request, status int
 			row.ReferHref = referralNewPath(l.CaseReference, l.ID)
 		}
 		if rc := pending[l.ID]; rc != nil {
-			row.Pending = "Change to " + strings.ToLower(rc.To.Label()) + " awaits a supervisor’s approval (asked by " + rc.RequestedBy + ", " + triageDateTime(rc.RequestedAt) + ")"
+			row.Pending = "Change to " + strings.ToLower(rc.To.Label()) + " awaits a supervisor’s approval (asked by " + rc.RequestedBy + ", " + displayDateTime(rc.RequestedAt) + ")"
 		}
 		if row.CanChange {
 			base := personPath(pe.ID) + "/cases/" + strconv.FormatInt(l.ID, 10)
@@ -458,14 +458,14 @@ func (s *Server) renderPerson(w http.ResponseWriter, r *http.Request, status int
 			if form.Link == l.ID {
 				chosen, row.Reason = form.Role, form.Reason
 			}
-			row.Roles = []triageOption{{Value: "", Label: "Choose the new role", Selected: chosen == ""}}
+			row.Roles = []selectOption{{Value: "", Label: "Choose the new role", Selected: chosen == ""}}
 			for _, ro := range tropic.PersonRoles {
 				if ro != l.Role {
 					label := ro.Label()
 					if tropic.NeedsApproval(l.Role, ro) {
 						label += " (needs a supervisor’s approval)"
 					}
-					row.Roles = append(row.Roles, triageOption{Value: string(ro), Label: label, Selected: chosen == string(ro)})
+					row.Roles = append(row.Roles, selectOption{Value: string(ro), Label: label, Selected: chosen == string(ro)})
 				}
 			}
 		}
@@ -491,9 +491,9 @@ func (s *Server) ownedCases(ctx context.Context, actor tropic.Actor, links []*tr
 }
 
 // personRows lays out a person; sensitive fields say so when hidden.
-func personRows(pe *tropic.Person) []triageRow {
+func personRows(pe *tropic.Person) []summaryRow {
 	orNot := func(s string) []string {
-		if ps := triageParagraphs(s); len(ps) > 0 {
+		if ps := paragraphs(s); len(ps) > 0 {
 			return ps
 		}
 		return []string{"Not recorded"}
@@ -509,7 +509,7 @@ func personRows(pe *tropic.Person) []triageRow {
 	if pe.Gender != "" {
 		gender = genderLabel(pe.Gender)
 	}
-	return []triageRow{
+	return []summaryRow{
 		{"Given name", orNot(pe.GivenName)},
 		{"Family name", orNot(pe.FamilyName)},
 		{"Aliases", orNot(strings.Join(pe.Aliases, "\n"))},

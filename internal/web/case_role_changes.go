@@ -74,7 +74,7 @@ func (s *Server) renderRoleChanges(w http.ResponseWriter, r *http.Request, statu
 				}
 				p.Decided = append(p.Decided, roleDecisionRow{Person: person, CaseRef: rc.CaseReference, CaseHref: casePath(rc.CaseReference),
 					Change: rc.From.Label() + " to " + strings.ToLower(rc.To.Label()), Decision: decision,
-					DecidedBy: rc.DecidedBy + ", " + triageDateTime(rc.DecidedAt), Note: rc.DecisionNote})
+					DecidedBy: rc.DecidedBy + ", " + displayDateTime(rc.DecidedAt), Note: rc.DecisionNote})
 			}
 			continue
 		}
@@ -86,9 +86,9 @@ func (s *Server) renderRoleChanges(w http.ResponseWriter, r *http.Request, statu
 			CaseHref:    casePath(rc.CaseReference),
 			From:        rc.From.Label(),
 			To:          rc.To.Label(),
-			Reason:      triageParagraphs(rc.Reason),
+			Reason:      paragraphs(rc.Reason),
 			RequestedBy: rc.RequestedBy,
-			RequestedAt: triageDateTime(rc.RequestedAt),
+			RequestedAt: displayDateTime(rc.RequestedAt),
 		}
 		if rc.ID == typedID {
 			row.Note = typedNote

@@ -51,7 +51,7 @@ func (s *Server) handleTriageCaseDecision(w http.ResponseWriter, r *http.Request
 			s.fail(w, r, ferr)
 			return
 		}
-		district := s.districtName(r, rep.Location.District)
+		district := s.lookupDistrictName(r, rep.Location.District)
 		title := strings.TrimSpace(form.CaseTitle)
 		if title == "" { // left blank: the title the form offers
 			title = caseTitleFromReport(rep, district)

@@ -24,7 +24,7 @@ type casePersonCard struct {
 	RoleClass       string
 	CoercedOffender bool
 	PendingRole     string // "Change to suspect awaits a supervisor's approval"
-	Rows            []triageRow
+	Rows            []summaryRow
 }
 
 type caseNoteRow struct {
@@ -92,7 +92,7 @@ type casePage struct {
 	StatusLabel string
 	StatusClass string
 	Rights      caseRights
-	Summary     []triageRow
+	Summary     []summaryRow
 	Reports     []caseLink
 	Notices     []caseNotice
 	People      []casePersonCard
@@ -113,7 +113,7 @@ type casePage struct {
 	NetworkHref string            // the case's network; "" without a match service
 
 	NoteForm     caseNoteForm
-	NoteCorrects []triageOption
+	NoteCorrects []selectOption
 }
 
 // handleCase shows a case with everything on it the user may see. Opening it is a
@@ -216,7 +216,7 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, status int, 
 		}
 		p.ShowAccess = true
 		for _, e := range log {
-			p.AccessLog = append(p.AccessLog, caseAccessRow{When: triageDateTime(e.At), User: e.User, Agency: e.Agency, What: e.What})
+			p.AccessLog = append(p.AccessLog, caseAccessRow{When: displayDateTime(e.At), User: e.User, Agency: e.Agency, What: e.What})
 		}
 	}
 	if p.Links, p.ShowLinks, err = s.caseLinks(ctx, actorOf(r), c.Reference, p.ShowTriage); err != nil {
@@ -234,7 +234,7 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, status int, 
 }
 
 // caseSummary lays out the case's own fields.
-func caseSummary(c *tropic.Case, districts []tropic.District) []triageRow {
+func caseSummary(c *tropic.Case, districts []tropic.District) []summaryRow {
 	status := c.Status.Label()
 	if c.Status == tropic.CaseClosed {
 		status += ": " + caseOutcomeLabel(c.Outcome)
@@ -253,15 +253,15 @@ func caseSummary(c *tropic.Case, districts []tropic.District) []triageRow {
 	if c.Offence != "" {
 		offence = c.Offence.Label()
 	}
-	changed := fmt.Sprintf("%s, version %d", triageDateTime(c.UpdatedAt), c.Version)
+	changed := fmt.Sprintf("%s, version %d", displayDateTime(c.UpdatedAt), c.Version)
 	if c.UpdatedBy != "" {
-		changed = fmt.Sprintf("%s by %s, version %d", triageDateTime(c.UpdatedAt), c.UpdatedBy, c.Version)
+		changed = fmt.Sprintf("%s by %s, version %d", displayDateTime(c.UpdatedAt), c.UpdatedBy, c.Version)
 	}
-	return []triageRow{
+	return []summaryRow{
 		{"Reference", []string{c.Reference}},
 		{"Owned by", []string{c.OwnerAgency}},
 		{"Status", []string{status}},
-		{"District", []string{triageDistrictName(c.District, districts)}},
+		{"District", []string{districtName(c.District, districts)}},
 		{"Exploitation", []string{exploitationText(c.Exploitation)}},
 		{"Opened", []string{caseDay(c.OpenedAt)}},
 		{"Crime reference", []string{crime}},
@@ -299,7 +299,7 @@ func personCard(cp *tropic.CasePerson) casePersonCard {
 	case pe.ApproxAge > 0:
 		age = fmt.Sprintf("About %d years old", pe.ApproxAge)
 	}
-	card.Rows = []triageRow{
+	card.Rows = []summaryRow{
 		{"Aliases", orNot(strings.Join(pe.Aliases, ", "))},
 		{"Date of birth or age", orNot(age)},
 		{"Nationality", orNot(pe.Nationality)},
@@ -317,34 +317,34 @@ func sensitiveValue(pe *tropic.Person, v string) []string {
 	case v == "":
 		return []string{"Not recorded"}
 	}
-	return triageParagraphs(v)
+	return paragraphs(v)
 }
 
 // caseTimeline lays out the notes, linking corrections both ways, and the choices
 // of note a new note may correct.
-func (s *Server) caseTimeline(c *tropic.Case, user *tropic.User, corrects string) ([]caseNoteRow, []triageOption) {
+func (s *Server) caseTimeline(c *tropic.Case, user *tropic.User, corrects string) ([]caseNoteRow, []selectOption) {
 	now := s.now()
 	byID := map[int64]*tropic.Note{}
 	for _, n := range c.Notes {
 		byID[n.ID] = n
 	}
 	anchor := func(id int64) string { return "note-" + strconv.FormatInt(id, 10) }
-	describe := func(n *tropic.Note) string { return "the note of " + triageDateTime(n.At) + " by " + n.Author }
+	describe := func(n *tropic.Note) string { return "the note of " + displayDateTime(n.At) + " by " + n.Author }
 	var rows []caseNoteRow
-	options := []triageOption{{Value: "", Label: "None: this is a new note", Selected: corrects == ""}}
+	options := []selectOption{{Value: "", Label: "None: this is a new note", Selected: corrects == ""}}
 	for _, n := range c.Notes {
 		row := caseNoteRow{
 			Anchor:     anchor(n.ID),
 			Author:     n.Author,
-			When:       triageDateTime(n.At),
-			Paragraphs: triageParagraphs(n.Text),
+			When:       displayDateTime(n.At),
+			Paragraphs: paragraphs(n.Text),
 			Sensitive:  n.Sensitive,
 		}
 		if n.Agency != "" {
 			row.Author += ", " + n.Agency
 		}
 		if !n.EditedAt.IsZero() {
-			row.Edited = triageDateTime(n.EditedAt)
+			row.Edited = displayDateTime(n.EditedAt)
 		}
 		if o, ok := byID[n.Corrects]; ok {
 			row.Corrects, row.CorrectsWhat = anchor(o.ID), describe(o)
@@ -358,7 +358,7 @@ func (s *Server) caseTimeline(c *tropic.Case, user *tropic.User, corrects string
 			row.EditHref = casePath(c.Reference) + "/notes/" + strconv.FormatInt(n.ID, 10) + "/edit"
 		}
 		id := strconv.FormatInt(n.ID, 10)
-		options = append(options, triageOption{Value: id, Label: "The note of " + triageDateTime(n.At) + " by " + n.Author, Selected: corrects == id})
+		options = append(options, selectOption{Value: id, Label: "The note of " + displayDateTime(n.At) + " by " + n.Author, Selected: corrects == id})
 		rows = append(rows, row)
 	}
 	return rows, options
@@ -382,7 +382,7 @@ func caseTask(c *tropic.Case, t *tropic.Task, user *tropic.User, now time.Time) 
 		row.Overdue = t.Overdue(now)
 	}
 	if t.Done {
-		row.DoneAt = triageDateTime(t.DoneAt)
+		row.DoneAt = displayDateTime(t.DoneAt)
 	}
 	mine := t.AssignedUser == user.ID || t.AssignedAgency == user.AgencyID || user.AgencyID == c.OwnerAgencyID
 	if !t.Done && mine {
@@ -407,15 +407,15 @@ func caseShare(c *tropic.Case, sh *tropic.Share, rights caseRights) caseShareRow
 		row.Until = "Until the end of " + caseDate(sh.Until)
 	}
 	if sh.RequestedBy != "" {
-		row.Requested = sh.RequestedBy + ", " + triageDateTime(sh.CreatedAt)
+		row.Requested = sh.RequestedBy + ", " + displayDateTime(sh.CreatedAt)
 	}
 	switch {
 	case sh.GrantedBy != "" && !sh.DecidedAt.IsZero():
-		row.Granted = sh.GrantedBy + ", " + triageDateTime(sh.DecidedAt)
+		row.Granted = sh.GrantedBy + ", " + displayDateTime(sh.DecidedAt)
 	case sh.GrantedBy != "":
 		row.Granted = sh.GrantedBy
 	case !sh.DecidedAt.IsZero():
-		row.Granted = "Declined " + triageDateTime(sh.DecidedAt)
+		row.Granted = "Declined " + displayDateTime(sh.DecidedAt)
 	}
 	if sh.Status == tropic.ShareRevoked && !sh.RevokedAt.IsZero() {
 		row.StatusLabel += " " + caseDay(sh.RevokedAt)

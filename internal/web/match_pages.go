@@ -49,7 +49,7 @@ type matchCard struct {
 
 	Action     string // the decision form's address; "" when the user may not decide
 	RejectOnly bool   // the other record is hidden: it may only be rejected
-	Decisions  []triageOption
+	Decisions  []selectOption
 	Typed      string // the reason as typed, on a re-render
 	UndoAction string // a merge the user may undo
 }
@@ -204,7 +204,7 @@ func matchCardFrom(ref string, ps tropic.PersonSuggestion, owner bool, typed *ma
 	if ps.DecidedBy != "" {
 		c.Decided = ps.DecidedBy
 		if !ps.DecidedAt.IsZero() {
-			c.Decided += ", " + triageDateTime(ps.DecidedAt)
+			c.Decided += ", " + displayDateTime(ps.DecidedAt)
 		}
 	}
 	base := casePath(ref) + "/matches/" + id
@@ -218,7 +218,7 @@ func matchCardFrom(ref string, ps tropic.PersonSuggestion, owner bool, typed *ma
 			chosen, c.Typed = typed.Decision, typed.Reason
 		}
 		for _, d := range matchDecisions {
-			c.Decisions = append(c.Decisions, triageOption{Value: string(d.d), Label: d.label, Selected: chosen == string(d.d)})
+			c.Decisions = append(c.Decisions, selectOption{Value: string(d.d), Label: d.label, Selected: chosen == string(d.d)})
 		}
 		c.Decisions = radioOptions("match-"+id+"-decision", c.Decisions)
 	case ps.Status == tropic.MatchMerged:

@@ -41,7 +41,7 @@ type networkPage struct {
 	BackText  string
 	Reference string // the case, for the case network
 	Depth     int
-	Depths    []triageOption
+	Depths    []selectOption
 	Truncated string // what to say when the walk stopped early
 	Empty     string // what to say when there is nothing to draw
 	Groups    string // the analysts' view: how many groups there are, how many shown
@@ -89,7 +89,7 @@ func (s *Server) handleCaseNetwork() http.Handler {
 			if d == 1 {
 				label = "1 step from the case"
 			}
-			p.Depths = append(p.Depths, triageOption{Value: strconv.Itoa(d), Label: label, Selected: d == depth})
+			p.Depths = append(p.Depths, selectOption{Value: strconv.Itoa(d), Label: label, Selected: d == depth})
 		}
 		v := collapseLeaves(nw.Nodes, nw.Edges, false)
 		root := slices.IndexFunc(v.Nodes, func(n netNode) bool { return n.Root })

@@ -164,13 +164,13 @@ type referralFormPage struct {
 	Child          bool   // the NRM form for a child
 	NotSure        bool   // the person may be under 18
 	RouteReason    string // why the gate led here
-	AgeGroups      []triageOption
-	Consents       []triageOption
-	Types          []triageOption
-	Locations      []triageOption
-	Authorities    []triageOption
-	Genders        []triageOption
-	ExploitedAs    []triageOption // for an adult: adult or child when exploited
+	AgeGroups      []selectOption
+	Consents       []selectOption
+	Types          []selectOption
+	Locations      []selectOption
+	Authorities    []selectOption
+	Genders        []selectOption
+	ExploitedAs    []selectOption // for an adult: adult or child when exploited
 	AgeText        string
 	ConsentText    string
 	SubmittedLabel string
@@ -234,7 +234,7 @@ func (s *Server) handleReferralNew() http.Handler {
 		if r.PostFormValue("step") != step {
 			// Just through the gate (or the answers changed): show the route's form, for
 			// an NRM referral with the gender and nationality the person's record holds.
-			f.SubmittedOn = s.now().In(triageZone).Format(time.DateOnly)
+			f.SubmittedOn = s.now().In(partnershipZone).Format(time.DateOnly)
 			if route == tropic.RouteNRM && cp.Person != nil {
 				f.Gender = cmp.Or(f.Gender, string(cp.Person.Gender))
 				f.Nationality = cmp.Or(f.Nationality, cp.Person.Nationality)
@@ -303,12 +303,12 @@ func (s *Server) renderReferralForm(w http.ResponseWriter, r *http.Request, stat
 	switch step {
 	case "gate":
 		p.Heading = "Can this person be referred into the NRM?"
-		p.AgeGroups = radioOptions("age_group", []triageOption{
+		p.AgeGroups = radioOptions("age_group", []selectOption{
 			{Value: "adult", Label: "Adult (18 or over)", Selected: f.AgeGroup == "adult"},
 			{Value: "child", Label: "Child (under 18)", Selected: f.AgeGroup == "child"},
 			{Value: "not_sure", Label: "Not sure", Selected: f.AgeGroup == "not_sure"},
 		})
-		p.Consents = radioOptions("consent", []triageOption{
+		p.Consents = radioOptions("consent", []selectOption{
 			{Value: "yes", Label: "Yes, they consent to a referral into the NRM", Selected: f.Consent == "yes"},
 			{Value: "no", Label: "No, they do not consent", Selected: f.Consent == "no"},
 		})
@@ -348,16 +348,16 @@ func (s *Server) renderReferralForm(w http.ResponseWriter, r *http.Request, stat
 func (p *referralFormPage) fillReferralOptions(dtn bool) {
 	f := p.Form
 	p.Types = exploitationOptions(f.Exploitation)
-	p.Locations = []triageOption{{Value: "", Label: "Choose where", Selected: f.Location == ""}}
+	p.Locations = []selectOption{{Value: "", Label: "Choose where", Selected: f.Location == ""}}
 	for _, l := range tropic.ExploitationLocations {
-		p.Locations = append(p.Locations, triageOption{Value: string(l.Key), Label: l.Label, Selected: f.Location == string(l.Key)})
+		p.Locations = append(p.Locations, selectOption{Value: string(l.Key), Label: l.Label, Selected: f.Location == string(l.Key)})
 	}
 	for _, g := range tropic.Genders {
-		p.Genders = append(p.Genders, triageOption{Value: string(g.Key), Label: g.Label, Selected: f.Gender == string(g.Key)})
+		p.Genders = append(p.Genders, selectOption{Value: string(g.Key), Label: g.Label, Selected: f.Gender == string(g.Key)})
 	}
 	p.Genders = radioOptions("gender", p.Genders)
 	if !p.Child {
-		p.ExploitedAs = radioOptions("age_at_exploitation", []triageOption{
+		p.ExploitedAs = radioOptions("age_at_exploitation", []selectOption{
 			{Value: "adult", Label: "Adult (18 or over)", Selected: f.AgeAtExploitation == "adult"},
 			{Value: "child", Label: "Child (under 18): exploited before they turned 18", Selected: f.AgeAtExploitation == "child"},
 			{Value: "", Label: "Not known", Selected: f.AgeAtExploitation == ""},
@@ -367,7 +367,7 @@ func (p *referralFormPage) fillReferralOptions(dtn bool) {
 		return
 	}
 	for _, a := range tropic.CompetentAuthorities {
-		p.Authorities = append(p.Authorities, triageOption{Value: string(a.Key), Label: a.Label, Selected: f.CompetentAuthority == string(a.Key)})
+		p.Authorities = append(p.Authorities, selectOption{Value: string(a.Key), Label: a.Label, Selected: f.CompetentAuthority == string(a.Key)})
 	}
 	p.Authorities = radioOptions("competent_authority", p.Authorities)
 }

@@ -284,8 +284,8 @@ type referralListPage struct {
 	Filter     referralListFilter
 	Tabs       []caseTab
 	TabLabel   string
-	Statuses   []triageOption
-	Routes     []triageOption
+	Statuses   []selectOption
+	Routes     []selectOption
 	Filtered   bool
 	Rows       []referralRow
 	Total      int
@@ -345,12 +345,12 @@ func (s *Server) handleReferralList() http.Handler {
 			p.TabLabel = "Waiting for a decision, oldest first"
 			p.Empty = "Nobody is waiting for a decision."
 		}
-		p.Statuses = []triageOption{{Value: "", Label: "Any status", Selected: f.Status == ""}}
+		p.Statuses = []selectOption{{Value: "", Label: "Any status", Selected: f.Status == ""}}
 		for _, st := range referralStatuses {
 			l, _ := referralStatusTag(st)
-			p.Statuses = append(p.Statuses, triageOption{Value: st, Label: l, Selected: f.Status == st})
+			p.Statuses = append(p.Statuses, selectOption{Value: st, Label: l, Selected: f.Status == st})
 		}
-		p.Routes = []triageOption{{Value: "", Label: "NRM and Duty to Notify", Selected: f.Route == ""},
+		p.Routes = []selectOption{{Value: "", Label: "NRM and Duty to Notify", Selected: f.Route == ""},
 			{Value: "nrm", Label: "NRM referrals", Selected: f.Route == "nrm"},
 			{Value: "dtn", Label: "Duty to Notify reports", Selected: f.Route == "dtn"}}
 		p.Filtered = f.Status != "" || f.Route != "" || f.Overdue

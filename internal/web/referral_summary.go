@@ -22,32 +22,32 @@ type referralSummaryPage struct {
 	Heading  string
 	Path     string
 	Intro    string
-	Sections []triageSection
+	Sections []summarySection
 }
 
 // referralSummary lays out the summary of ref for user. For an NRM referral it reads
 // the person's details from the case; a Duty to Notify report has none to read.
-func (s *Server) referralSummary(r *http.Request, ref *tropic.Referral) ([]triageSection, error) {
+func (s *Server) referralSummary(r *http.Request, ref *tropic.Referral) ([]summarySection, error) {
 	u := userFrom(r.Context())
 	orNot := func(v string) []string {
-		if ps := triageParagraphs(v); len(ps) > 0 {
+		if ps := paragraphs(v); len(ps) > 0 {
 			return ps
 		}
 		return []string{"Not recorded"}
 	}
-	responder := []triageRow{
+	responder := []summaryRow{
 		{"First responder organisation", []string{ref.AgencyName}},
 		{"Your name", []string{u.Name}},
 		{"Your email address", []string{u.Email}},
 	}
 	if ref.CaseReference != "" {
-		responder = append(responder, triageRow{"Tropic case", []string{ref.CaseReference}})
+		responder = append(responder, summaryRow{"Tropic case", []string{ref.CaseReference}})
 	}
-	responder = append(responder, triageRow{"Tropic referral", []string{strconv.FormatInt(ref.ID, 10)}})
+	responder = append(responder, summaryRow{"Tropic referral", []string{strconv.FormatInt(ref.ID, 10)}})
 
-	var person []triageRow
+	var person []summaryRow
 	if ref.Route == tropic.RouteDtN {
-		person = []triageRow{
+		person = []summaryRow{
 			{"Personal details", []string{"None: a Duty to Notify report must not identify the person (Modern Slavery Act 2015 s.52(3))"}},
 			{"Age", []string{ageGroupText(ref)}},
 			{"Age at exploitation", []string{ageAtExploitationText(ref)}},
@@ -55,7 +55,7 @@ func (s *Server) referralSummary(r *http.Request, ref *tropic.Referral) ([]triag
 			{"Nationality", orNot(ref.Nationality)},
 		}
 	} else {
-		person = []triageRow{{"Name", orNot(ref.PersonName)}}
+		person = []summaryRow{{"Name", orNot(ref.PersonName)}}
 		if ref.PersonID != 0 {
 			pe, _, err := s.deps.Cases.FindPerson(r.Context(), actorOf(r), ref.PersonID)
 			switch tropic.ErrorCode(err) {
@@ -71,25 +71,25 @@ func (s *Server) referralSummary(r *http.Request, ref *tropic.Referral) ([]triag
 				return nil, err
 			}
 		}
-		person = append(person, triageRow{"Age", []string{ageGroupText(ref)}}, triageRow{"Age at exploitation", []string{ageAtExploitationText(ref)}})
+		person = append(person, summaryRow{"Age", []string{ageGroupText(ref)}}, summaryRow{"Age at exploitation", []string{ageAtExploitationText(ref)}})
 	}
 
 	identified := []string{"Not recorded on a Duty to Notify report"}
 	if ref.Route == tropic.RouteNRM {
 		identified = orNot(ref.Notes)
 	}
-	var support []triageRow
+	var support []summaryRow
 	switch {
 	case ref.Route == tropic.RouteDtN:
-		support = []triageRow{{"Support", []string{"None: the person is not referred for support"}}}
+		support = []summaryRow{{"Support", []string{"None: the person is not referred for support"}}}
 	case ref.AgeGroup == tropic.AgeChild:
 		ictg := "No"
 		if ref.ICTG {
 			ictg = "Yes"
 		}
-		support = []triageRow{{"Children’s services", orNot(ref.ChildrensServices)}, {"Independent Child Trafficking Guardian appointed", []string{ictg}}}
+		support = []summaryRow{{"Children’s services", orNot(ref.ChildrensServices)}, {"Independent Child Trafficking Guardian appointed", []string{ictg}}}
 	default:
-		support = []triageRow{{"Support provider", orNot(ref.SupportProvider)}}
+		support = []summaryRow{{"Support provider", orNot(ref.SupportProvider)}}
 	}
 	crime := []string{"None yet: the police have a task to record the crime"}
 	if ref.CrimeReference != "" {
@@ -97,28 +97,28 @@ func (s *Server) referralSummary(r *http.Request, ref *tropic.Referral) ([]triag
 	} else if ref.Route == tropic.RouteDtN {
 		crime = []string{"Not recorded on a Duty to Notify report"}
 	}
-	authority := []triageRow{{"Competent authority", orNot(competentAuthorityLabel(ref.CompetentAuthority))},
+	authority := []summaryRow{{"Competent authority", orNot(competentAuthorityLabel(ref.CompetentAuthority))},
 		{"Home Office reference", orNot(ref.HomeOfficeReference)}}
 	if ref.Route == tropic.RouteDtN {
-		authority = []triageRow{{"Competent authority", []string{"None: a notification gets no decision"}}}
+		authority = []summaryRow{{"Competent authority", []string{"None: a notification gets no decision"}}}
 	}
-	return []triageSection{
+	return []summarySection{
 		{"1. First responder details", responder},
 		{"2. Potential victim details", person},
-		{"3. Exploitation", []triageRow{
+		{"3. Exploitation", []summaryRow{
 			{"Types of exploitation", []string{exploitationText(ref.Exploitation)}},
 			{"Where the exploitation took place", orNot(exploitationLocationLabel(ref.Location))},
 		}},
-		{"4. How they were identified", []triageRow{{"What happened", identified}}},
-		{"5. Consent", []triageRow{{"Consent", []string{consentText(ref)}}, {"Date submitted", []string{caseDate(ref.SubmittedOn)}}}},
+		{"4. How they were identified", []summaryRow{{"What happened", identified}}},
+		{"5. Consent", []summaryRow{{"Consent", []string{consentText(ref)}}, {"Date submitted", []string{caseDate(ref.SubmittedOn)}}}},
 		{"6. Support needs", support},
-		{"7. Crime reference", []triageRow{{"Crime reference", crime}}},
+		{"7. Crime reference", []summaryRow{{"Crime reference", crime}}},
 		{"8. Competent authority", authority},
 	}, nil
 }
 
 // summaryPersonRows are the person's details the Home Office form asks for.
-func summaryPersonRows(pe *tropic.Person) []triageRow {
+func summaryPersonRows(pe *tropic.Person) []summaryRow {
 	orNot := func(v string) []string {
 		if v == "" {
 			return []string{"Not recorded"}
@@ -136,7 +136,7 @@ func summaryPersonRows(pe *tropic.Person) []triageRow {
 	if !pe.SensitiveHidden {
 		immigration = orNot(pe.ImmigrationStatus)
 	}
-	return []triageRow{
+	return []summaryRow{
 		{"Name", orNot(pe.FullName())},
 		{"Other names", orNot(strings.Join(pe.Aliases, ", "))},
 		{"Date of birth", []string{dob}},
@@ -205,7 +205,7 @@ func (s *Server) handleReferralSummaryPDF() http.Handler {
 // summaryPDF writes the sections as an A4 PDF. The core fonts take Windows-1252:
 // text is translated, and a character outside it prints as a question mark.
 // Compression is off: the summary is small, and its text stays searchable.
-func summaryPDF(title, intro, partnership string, sections []triageSection) ([]byte, error) {
+func summaryPDF(title, intro, partnership string, sections []summarySection) ([]byte, error) {
 	pdf := fpdf.New("P", "mm", "A4", "")
 	pdf.SetTitle(title, true)
 	pdf.SetCreator("Tropic, "+partnership, true)

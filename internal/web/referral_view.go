@@ -28,14 +28,14 @@ type referralPage struct {
 	StatusLabel string
 	StatusClass string
 	DtN         bool
-	Rows        []triageRow
+	Rows        []summaryRow
 	Deadline    referralDeadline
 	Decisions   []referralDecisionRow
 	CanDecide   bool
 	Version     int
 	Form        decisionForm
-	Kinds       []triageOption
-	Outcomes    []triageOption
+	Kinds       []selectOption
+	Outcomes    []selectOption
 }
 
 // handleReferral shows a referral.
@@ -149,65 +149,65 @@ func (s *Server) renderReferral(w http.ResponseWriter, r *http.Request, status i
 			kind = nextKind(ref)
 		}
 		for _, k := range decisionKinds {
-			p.Kinds = append(p.Kinds, triageOption{Value: k.Key, Label: k.Label, Selected: kind == k.Key})
+			p.Kinds = append(p.Kinds, selectOption{Value: k.Key, Label: k.Label, Selected: kind == k.Key})
 		}
 		p.Kinds = radioOptions("decision_kind", p.Kinds)
 		for _, o := range decisionOutcomes {
-			p.Outcomes = append(p.Outcomes, triageOption{Value: o.Key, Label: o.Label, Selected: f.Outcome == o.Key})
+			p.Outcomes = append(p.Outcomes, selectOption{Value: o.Key, Label: o.Label, Selected: f.Outcome == o.Key})
 		}
 	}
 	s.render(w, r, status, "referral_view", p)
 }
 
 // referralRows lays out the record. A Duty to Notify report has no person to show.
-func referralRows(ref *tropic.Referral) []triageRow {
+func referralRows(ref *tropic.Referral) []summaryRow {
 	orNot := func(v, none string) []string {
 		if v == "" {
 			return []string{none}
 		}
 		return []string{v}
 	}
-	rows := []triageRow{
+	rows := []summaryRow{
 		{"Route", []string{referralRouteLabel(ref.Route)}},
 		{"Made by", []string{ref.AgencyName}},
 	}
 	if ref.Route == tropic.RouteNRM {
-		rows = append(rows, triageRow{"Case", orNot(ref.CaseReference, "Not recorded")}, triageRow{"Potential victim", orNot(ref.PersonName, "Name not known")})
+		rows = append(rows, summaryRow{"Case", orNot(ref.CaseReference, "Not recorded")}, summaryRow{"Potential victim", orNot(ref.PersonName, "Name not known")})
 	} else {
-		rows = append(rows, triageRow{"Person", []string{"Not identified: a Duty to Notify report holds nothing that identifies the person (s.52(3))"}})
+		rows = append(rows, summaryRow{"Person", []string{"Not identified: a Duty to Notify report holds nothing that identifies the person (s.52(3))"}})
 	}
 	rows = append(rows,
-		triageRow{"Age", []string{ageGroupText(ref)}},
-		triageRow{"Age at exploitation", []string{ageAtExploitationText(ref)}},
-		triageRow{"Gender", orNot(genderLabel(ref.Gender), "Not recorded")},
-		triageRow{"Nationality", orNot(ref.Nationality, "Not recorded")},
-		triageRow{"Consent", []string{consentText(ref)}},
-		triageRow{"Submitted", []string{caseDate(ref.SubmittedOn)}},
-		triageRow{"Exploitation", []string{exploitationText(ref.Exploitation)}},
-		triageRow{"Where the exploitation took place", orNot(exploitationLocationLabel(ref.Location), "Not recorded")},
+		summaryRow{"Age", []string{ageGroupText(ref)}},
+		summaryRow{"Age at exploitation", []string{ageAtExploitationText(ref)}},
+		summaryRow{"Gender", orNot(genderLabel(ref.Gender), "Not recorded")},
+		summaryRow{"Nationality", orNot(ref.Nationality, "Not recorded")},
+		summaryRow{"Consent", []string{consentText(ref)}},
+		summaryRow{"Submitted", []string{caseDate(ref.SubmittedOn)}},
+		summaryRow{"Exploitation", []string{exploitationText(ref.Exploitation)}},
+		summaryRow{"Where the exploitation took place", orNot(exploitationLocationLabel(ref.Location), "Not recorded")},
 	)
 	if ref.Route == tropic.RouteDtN {
 		return rows
 	}
 	rows = append(rows,
-		triageRow{"Competent authority", orNot(competentAuthorityLabel(ref.CompetentAuthority), "Not recorded")},
-		triageRow{"Home Office reference", orNot(ref.HomeOfficeReference, "Not yet known")},
-		triageRow{"Crime reference", orNot(ref.CrimeReference, "None yet: the police have a task to record the crime")},
+		summaryRow{"Competent authority", orNot(competentAuthorityLabel(ref.CompetentAuthority), "Not recorded")},
+		summaryRow{"Home Office reference", orNot(ref.HomeOfficeReference, "Not yet known")},
+		summaryRow{"Crime reference", orNot(ref.CrimeReference, "None yet: the police have a task to record the crime")},
 	)
 	if ref.AgeGroup == tropic.AgeChild {
 		ictg := "No Independent Child Trafficking Guardian recorded"
 		if ref.ICTG {
 			ictg = "An Independent Child Trafficking Guardian is appointed"
 		}
-		rows = append(rows, triageRow{"Children’s services", orNot(ref.ChildrensServices, "Not recorded")}, triageRow{"Guardian", []string{ictg}})
+		rows = append(rows, summaryRow{"Children’s services", orNot(ref.ChildrensServices, "Not recorded")}, summaryRow{"Guardian", []string{ictg}})
 	} else {
-		rows = append(rows, triageRow{"Support provider", orNot(ref.SupportProvider, "Not recorded")})
+		rows = append(rows, summaryRow{"Support provider", orNot(ref.SupportProvider, "Not recorded")})
 	}
-	notes := triageParagraphs(ref.Notes)
+	notes := paragraphs(ref.Notes)
 	if len(notes) == 0 {
 		notes = []string{"None"}
 	}
-	return append(rows, triageRow{"How identified, and support needs", notes})
+	return append(rows, summaryRow{"How identified, and support needs", notes})
 }
 
 // referralDecisions lists what has happened to a referral, in order.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"strings"
 	"time"
 	_ "time/tzdata" // the triage hub reads times in UK time, whatever the host's zone files
 
@@ -17,15 +16,6 @@ import (
 
 // sessTriageFlash holds the success message shown once after a triage action.
 const sessTriageFlash = "triage_flash"
-
-// triageZone is the zone the partnership works in; times are stored in UTC.
-var triageZone = func() *time.Location {
-	loc, err := time.LoadLocation("Europe/London")
-	if err != nil {
-		return time.UTC
-	}
-	return loc
-}()
 
 // triage wraps a triage page: a browser route, for signed-in staff with the triage role.
 func (s *Server) triage(h http.Handler) http.Handler {
@@ -80,36 +70,6 @@ func (s *Server) summariseTriage(ctx context.Context, actor tropic.Actor) (*tria
 	}
 }
 
-// triageUrgencyTag colours an urgency's GOV.UK tag.
-func triageUrgencyTag(u tropic.Urgency) string {
-	switch u {
-	case tropic.UrgencyEmergency:
-		return "govuk-tag--red"
-	case tropic.UrgencyUrgent:
-		return "govuk-tag--orange"
-	}
-	return "govuk-tag--grey"
-}
-
-// triageStatusTag colours a report status's GOV.UK tag.
-func triageStatusTag(st tropic.ReportStatus) string {
-	switch st {
-	case tropic.ReportNew:
-		return "" // the default tag colour
-	case tropic.ReportLinkedToCase:
-		return "govuk-tag--green"
-	case tropic.ReportPassedToAgency:
-		return "govuk-tag--turquoise"
-	}
-	return "govuk-tag--grey"
-}
-
-// triageDateTime is a time as the GOV.UK style guide writes it, in UK time:
-// "20 November 2026 at 3:04pm".
-func triageDateTime(t time.Time) string {
-	return t.In(triageZone).Format("2 January 2006 at 3:04pm")
-}
-
 // triageAge says how long ago t was, roughly: "3 hours ago".
 func triageAge(now, t time.Time) string {
 	d := now.Sub(t)
@@ -134,22 +94,6 @@ func triageAge(now, t time.Time) string {
 	return count(int(d/(365*24*time.Hour)), "year")
 }
 
-// triageDistrictName names a report's district for people.
-func triageDistrictName(slug string, districts []tropic.District) string {
-	switch slug {
-	case "":
-		return "Not given"
-	case "not_sure":
-		return "Not sure"
-	}
-	for _, d := range districts {
-		if d.Slug == slug {
-			return d.Name
-		}
-	}
-	return slug
-}
-
 // triageClaimText says who is working on a report.
 func triageClaimText(u *tropic.User) string {
 	if u == nil {
@@ -168,22 +112,3 @@ func triagePerson(u *tropic.User) string {
 
 // triageReportPath is the triage page of a report.
 func triageReportPath(ref string) string { return "/triage/reports/" + ref }
-
-// triageOption is one <option> of a select, or one radio.
-type triageOption struct {
-	ID       string // for radios: the first is the field's name, so that errors link to it
-	Value    string
-	Label    string
-	Selected bool
-}
-
-// triageParagraphs splits typed text into its non-empty lines, for display as paragraphs.
-func triageParagraphs(s string) []string {
-	var out []string
-	for _, l := range strings.Split(s, "\n") {
-		if l = strings.TrimSpace(l); l != "" {
-			out = append(out, l)
-		}
-	}
-	return out
-}

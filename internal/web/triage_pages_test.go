@@ -194,8 +194,8 @@ func TestTriageQueueFiltersAndSearch(t *testing.T) {
 		tropic.ReportDecision{Status: tropic.ReportNoFurtherAction, Reason: "Checked: a licensed hand car wash"}); err != nil {
 		t.Fatal(err)
 	}
-	oldDay := old.ReceivedAt.In(triageZone).Format("2006-01-02")
-	oldDayTyped := old.ReceivedAt.In(triageZone).Format("2/1/2006")
+	oldDay := old.ReceivedAt.In(partnershipZone).Format("2006-01-02")
+	oldDayTyped := old.ReceivedAt.In(partnershipZone).Format("2/1/2006")
 	// A reference as people type it: lower case, without hyphens.
 	typed := strings.ToLower(strings.ReplaceAll(helpline.Reference, "-", ""))
 	mistyped := triageMistype(helpline.Reference)
@@ -588,7 +588,7 @@ func TestTriageAge(t *testing.T) {
 			t.Errorf("triageAge(%v ago) = %q, want %q", tt.ago, got, tt.want)
 		}
 	}
-	if got := triageDateTime(time.Date(2026, 7, 1, 14, 5, 0, 0, time.UTC)); got != "1 July 2026 at 3:05pm" {
+	if got := displayDateTime(time.Date(2026, 7, 1, 14, 5, 0, 0, time.UTC)); got != "1 July 2026 at 3:05pm" {
 		t.Errorf("a summer time is shown as %q, want UK time 1 July 2026 at 3:05pm", got)
 	}
 }

@@ -65,10 +65,10 @@ type triageQueueRow struct {
 type triageQueuePage struct {
 	Layout
 	Filter       triageFilter
-	Districts    []triageOption
-	Types        []triageOption
-	Channels     []triageOption
-	Statuses     []triageOption
+	Districts    []selectOption
+	Types        []selectOption
+	Channels     []selectOption
+	Statuses     []selectOption
 	Rows         []triageQueueRow
 	Total        int
 	First, Last  int    // the positions of the rows shown, from 1
@@ -122,17 +122,17 @@ func (s *Server) handleTriageQueue() http.Handler {
 			p.Rows = append(p.Rows, triageQueueRow{
 				Reference:      rep.Reference,
 				Href:           triageReportPath(rep.Reference),
-				Received:       triageDateTime(rep.ReceivedAt),
+				Received:       displayDateTime(rep.ReceivedAt),
 				Age:            triageAge(now, rep.ReceivedAt),
 				UrgencyLabel:   rep.Urgency.Label(),
-				UrgencyClass:   triageUrgencyTag(rep.Urgency),
+				UrgencyClass:   urgencyTag(rep.Urgency),
 				UrgencyReason:  rep.UrgencyReason,
-				District:       triageDistrictName(rep.Location.District, districts),
+				District:       districtName(rep.Location.District, districts),
 				Exploitation:   rep.Exploitation.Label(),
 				Channel:        rep.Channel.Label(),
 				Claim:          triageClaimText(rep.ClaimedBy),
 				StatusLabel:    rep.Status.Label(),
-				StatusClass:    triageStatusTag(rep.Status),
+				StatusClass:    reportStatusTag(rep.Status),
 				Decided:        rep.Status != tropic.ReportNew,
 				NewInformation: rep.NeedsAttention,
 				Matches:        matches[rep.ID],
@@ -221,7 +221,7 @@ func parseTriageFilter(q url.Values, districts []tropic.District, p *triageQueue
 // form (2026-11-20), in UK time.
 func parseTriageDate(s string) (time.Time, bool) {
 	for _, layout := range []string{"2006-01-02", "2/1/2006", "2 1 2006", "2-1-2006", "2.1.2006"} {
-		if d, err := time.ParseInLocation(layout, s, triageZone); err == nil && d.Year() >= 1950 && d.Year() < 3000 {
+		if d, err := time.ParseInLocation(layout, s, partnershipZone); err == nil && d.Year() >= 1950 && d.Year() < 3000 {
 			return d, true
 		}
 	}
@@ -231,28 +231,28 @@ func parseTriageDate(s string) (time.Time, bool) {
 // fillOptions builds the filter form's choices, marking what is chosen.
 func (p *triageQueuePage) fillOptions(districts []tropic.District) {
 	f := p.Filter
-	p.Districts = []triageOption{{Value: "", Label: "Any district", Selected: f.District == ""}}
+	p.Districts = []selectOption{{Value: "", Label: "Any district", Selected: f.District == ""}}
 	for _, d := range districts {
-		p.Districts = append(p.Districts, triageOption{Value: d.Slug, Label: d.Name, Selected: f.District == d.Slug})
+		p.Districts = append(p.Districts, selectOption{Value: d.Slug, Label: d.Name, Selected: f.District == d.Slug})
 	}
-	p.Districts = append(p.Districts, triageOption{Value: "not_sure", Label: "Not sure (the reporter did not know)", Selected: f.District == "not_sure"})
+	p.Districts = append(p.Districts, selectOption{Value: "not_sure", Label: "Not sure (the reporter did not know)", Selected: f.District == "not_sure"})
 
-	p.Types = []triageOption{{Value: "", Label: "Any type", Selected: f.Exploitation == ""}}
+	p.Types = []selectOption{{Value: "", Label: "Any type", Selected: f.Exploitation == ""}}
 	for _, t := range append(append([]tropic.ExploitationType(nil), tropic.ExploitationTypes...), tropic.ExploitNotSpecified) {
-		p.Types = append(p.Types, triageOption{Value: string(t), Label: t.Label(), Selected: f.Exploitation == string(t)})
+		p.Types = append(p.Types, selectOption{Value: string(t), Label: t.Label(), Selected: f.Exploitation == string(t)})
 	}
 
-	p.Channels = []triageOption{{Value: "", Label: "Any channel", Selected: f.Channel == ""}}
+	p.Channels = []selectOption{{Value: "", Label: "Any channel", Selected: f.Channel == ""}}
 	for _, c := range tropic.Channels {
-		p.Channels = append(p.Channels, triageOption{Value: string(c), Label: c.Label(), Selected: f.Channel == string(c)})
+		p.Channels = append(p.Channels, selectOption{Value: string(c), Label: c.Label(), Selected: f.Channel == string(c)})
 	}
 
-	p.Statuses = []triageOption{
+	p.Statuses = []selectOption{
 		{Value: "", Label: "Open reports", Selected: f.Status == ""},
 		{Value: "all", Label: "All reports", Selected: f.Status == "all"},
 	}
 	for _, st := range []tropic.ReportStatus{tropic.ReportLinkedToCase, tropic.ReportPassedToAgency, tropic.ReportNoFurtherAction, tropic.ReportDuplicate} {
-		p.Statuses = append(p.Statuses, triageOption{Value: string(st), Label: st.Label(), Selected: f.Status == string(st)})
+		p.Statuses = append(p.Statuses, selectOption{Value: string(st), Label: st.Label(), Selected: f.Status == string(st)})
 	}
 	p.What = "open reports"
 	if f.Status != "" || p.Searched != "" {

@@ -10,16 +10,6 @@ import (
 	"tropic/internal/tropic"
 )
 
-type triageRow struct {
-	Key    string
-	Values []string // one paragraph each
-}
-
-type triageSection struct {
-	Title string
-	Rows  []triageRow
-}
-
 type triageTimelineEntry struct {
 	Title      string
 	When       string
@@ -56,14 +46,14 @@ type triageReportPage struct {
 	ClaimedBy   string // who, when someone else is working on it
 	ClaimedAt   string
 
-	Sections  []triageSection
+	Sections  []summarySection
 	Timeline  []triageTimelineEntry
 	Links     []linkGroup // records matching this report's phones, vehicles, postcode, businesses
 	ShowLinks bool
 
 	Form      triageForms
-	Urgencies []triageOption
-	Agencies  []triageOption
+	Urgencies []selectOption
+	Agencies  []selectOption
 }
 
 // handleTriageReport shows one report with its timeline and the triage actions.
@@ -102,10 +92,10 @@ func (s *Server) renderTriageReport(w http.ResponseWriter, r *http.Request, stat
 		Path:           triageReportPath(rep.Reference),
 		Flash:          flash,
 		UrgencyLabel:   rep.Urgency.Label(),
-		UrgencyClass:   triageUrgencyTag(rep.Urgency),
+		UrgencyClass:   urgencyTag(rep.Urgency),
 		UrgencyReason:  rep.UrgencyReason,
 		StatusLabel:    rep.Status.Label(),
-		StatusClass:    triageStatusTag(rep.Status),
+		StatusClass:    reportStatusTag(rep.Status),
 		Decided:        rep.Status != tropic.ReportNew,
 		NewInformation: rep.NeedsAttention,
 		Form:           form,
@@ -114,7 +104,7 @@ func (s *Server) renderTriageReport(w http.ResponseWriter, r *http.Request, stat
 	p.Errors = errs
 	p.Form.CaseTitle = triageCaseTitle(form.CaseTitle, rep, districts)
 	if c := rep.ClaimedBy; c != nil {
-		p.ClaimedAt = triageDateTime(rep.ClaimedAt)
+		p.ClaimedAt = displayDateTime(rep.ClaimedAt)
 		if c.ID == user.ID {
 			p.ClaimedByMe = true
 		} else {
@@ -122,18 +112,18 @@ func (s *Server) renderTriageReport(w http.ResponseWriter, r *http.Request, stat
 		}
 	}
 	agencyName := map[int64]string{}
-	p.Agencies = []triageOption{{Value: "", Label: "Choose an agency", Selected: form.Agency == ""}}
+	p.Agencies = []selectOption{{Value: "", Label: "Choose an agency", Selected: form.Agency == ""}}
 	for _, a := range agencies {
 		agencyName[a.ID] = a.Name
 		id := strconv.FormatInt(a.ID, 10)
-		p.Agencies = append(p.Agencies, triageOption{Value: id, Label: a.Name, Selected: form.Agency == id})
+		p.Agencies = append(p.Agencies, selectOption{Value: id, Label: a.Name, Selected: form.Agency == id})
 	}
 	for i, u := range tropic.Urgencies {
 		id := "urgency"
 		if i > 0 {
 			id = fmt.Sprintf("urgency-%d", i+1)
 		}
-		p.Urgencies = append(p.Urgencies, triageOption{ID: id, Value: string(u), Label: u.Label(), Selected: form.Urgency == string(u)})
+		p.Urgencies = append(p.Urgencies, selectOption{ID: id, Value: string(u), Label: u.Label(), Selected: form.Urgency == string(u)})
 	}
 	p.Sections = triageReportSections(rep, districts, agencyName, now)
 	p.Timeline = triageReportTimeline(rep)
@@ -145,9 +135,9 @@ func (s *Server) renderTriageReport(w http.ResponseWriter, r *http.Request, stat
 }
 
 // triageReportSections lays the whole report out as summary lists.
-func triageReportSections(rep *tropic.Report, districts []tropic.District, agencyName map[int64]string, now time.Time) []triageSection {
+func triageReportSections(rep *tropic.Report, districts []tropic.District, agencyName map[int64]string, now time.Time) []summarySection {
 	orNot := func(s string) []string {
-		if ps := triageParagraphs(s); len(ps) > 0 {
+		if ps := paragraphs(s); len(ps) > 0 {
 			return ps
 		}
 		return []string{"Not given"}
@@ -167,7 +157,7 @@ func triageReportSections(rep *tropic.Report, districts []tropic.District, agenc
 	for _, i := range rep.Indicators {
 		signs = append(signs, i.Label())
 	}
-	seen := triageSection{Title: "What was seen", Rows: []triageRow{
+	seen := summarySection{Title: "What was seen", Rows: []summaryRow{
 		{"What they saw or heard", orNot(rep.Description)},
 		{"Someone in immediate danger", []string{rep.InDanger.Label()}},
 		{"Exploitation suspected", []string{exploitation}},
@@ -178,10 +168,10 @@ func triageReportSections(rep *tropic.Report, districts []tropic.District, agenc
 	if d, err := time.Parse(time.DateOnly, rep.SeenOn); err == nil {
 		seenOn = d.Format("2 January 2006")
 	}
-	where := triageSection{Title: "Where and when", Rows: []triageRow{
+	where := summarySection{Title: "Where and when", Rows: []summaryRow{
 		{"Address or description of the place", orNot(rep.Location.Address)},
 		{"Postcode", orNot(rep.Location.Postcode)},
-		{"District", []string{triageDistrictName(rep.Location.District, districts)}},
+		{"District", []string{districtName(rep.Location.District, districts)}},
 		{"Date seen", orNot(seenOn)},
 		{"When, in their words", orNot(rep.SeenWhen)},
 	}}
@@ -208,7 +198,7 @@ func triageReportSections(rep *tropic.Report, districts []tropic.District, agenc
 			phones = append(phones, ph.Number)
 		}
 	}
-	people := triageSection{Title: "People, vehicles, phones and businesses", Rows: []triageRow{
+	people := summarySection{Title: "People, vehicles, phones and businesses", Rows: []summaryRow{
 		{"Number of people", []string{count}},
 		{"Children involved", []string{rep.People.ChildrenInvolved.Label()}},
 		{"Description of the people", orNot(rep.People.Description)},
@@ -229,19 +219,19 @@ func triageReportSections(rep *tropic.Report, districts []tropic.District, agenc
 	} else if rep.Reporter.Relationship != "" {
 		reporter = append(reporter, rep.Reporter.Relationship.Label())
 	}
-	about := triageSection{Title: "About the report", Rows: []triageRow{
+	about := summarySection{Title: "About the report", Rows: []summaryRow{
 		{"Reporter", reporter},
 		{"How they heard about the service", []string{triageHowHeard(rep.HowHeard)}},
 		{"Channel", []string{rep.Channel.Label()}},
-		{"Received", []string{triageDateTime(rep.ReceivedAt) + " (" + triageAge(now, rep.ReceivedAt) + ")"}},
+		{"Received", []string{displayDateTime(rep.ReceivedAt) + " (" + triageAge(now, rep.ReceivedAt) + ")"}},
 	}}
 	switch rep.Status {
 	case tropic.ReportPassedToAgency:
-		about.Rows = append(about.Rows, triageRow{"Passed to", []string{agencyName[rep.PassedToAgency]}})
+		about.Rows = append(about.Rows, summaryRow{"Passed to", []string{agencyName[rep.PassedToAgency]}})
 	case tropic.ReportDuplicate:
-		about.Rows = append(about.Rows, triageRow{"Duplicate of", []string{rep.DuplicateOf}})
+		about.Rows = append(about.Rows, summaryRow{"Duplicate of", []string{rep.DuplicateOf}})
 	}
-	return []triageSection{seen, where, people, about}
+	return []summarySection{seen, where, people, about}
 }
 
 // triageHowHeard names the answer to "how did you hear about this service".
@@ -262,10 +252,10 @@ func triageHowHeard(key string) string {
 
 // triageReportTimeline lists what happened to the report, oldest first.
 func triageReportTimeline(rep *tropic.Report) []triageTimelineEntry {
-	out := []triageTimelineEntry{{Title: "Report received", When: triageDateTime(rep.ReceivedAt),
+	out := []triageTimelineEntry{{Title: "Report received", When: displayDateTime(rep.ReceivedAt),
 		Paragraphs: []string{"Through the " + strings.ToLower(rep.Channel.Label()) + "."}}}
 	for _, n := range rep.Notes {
-		e := triageTimelineEntry{When: triageDateTime(n.At), Paragraphs: triageParagraphs(n.Text)}
+		e := triageTimelineEntry{When: displayDateTime(n.At), Paragraphs: paragraphs(n.Text)}
 		switch {
 		case n.Source == "reporter":
 			e.Title = "The reporter added information"
