@@ -1,0 +1,141 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+	"time"
+
+	"tropic/internal/tropic"
+)
+
+// The cases API: shares of a case with other agencies, and who has seen it.
+
+type apiShare struct {
+	ID          int64         `json:"id"`
+	Agency      agencySummary `json:"agency"`
+	Scope       string        `json:"scope"`
+	LawfulBasis string        `json:"lawful_basis"`
+	Reason      string        `json:"reason"`
+	Until       string        `json:"until,omitempty"`
+	Status      string        `json:"status"`
+	Live        bool          `json:"live"`
+	RequestedBy string        `json:"requested_by,omitempty"`
+	GrantedBy   string        `json:"granted_by,omitempty"`
+	CreatedAt   time.Time     `json:"created_at"`
+	DecidedAt   *time.Time    `json:"decided_at,omitempty"`
+	RevokedAt   *time.Time    `json:"revoked_at,omitempty"`
+}
+
+type apiAccessLogEntry struct {
+	At     time.Time `json:"at"`
+	User   string    `json:"user"`
+	Agency string    `json:"agency"`
+	What   string    `json:"what"`
+}
+
+type apiAccessLog struct {
+	Entries []apiAccessLogEntry `json:"entries"`
+}
+
+type apiShareDecisionInput struct {
+	Approve *bool `json:"approve"`
+}
+
+type apiShareInput struct {
+	AgencyID    int64  `json:"agency_id"`
+	Scope       string `json:"scope"`
+	LawfulBasis string `json:"lawful_basis"`
+	Reason      string `json:"reason"`
+	Until       string `json:"until"`
+}
+
+func apiShareFrom(s *tropic.Share, now time.Time) apiShare {
+	return apiShare{ID: s.ID, Agency: agencySummary{ID: s.AgencyID, Name: s.AgencyName}, Scope: string(s.Scope),
+		LawfulBasis: s.LawfulBasis, Reason: s.Reason, Until: s.Until, Status: string(s.Status), Live: s.Live(now),
+		RequestedBy: s.RequestedBy, GrantedBy: s.GrantedBy, CreatedAt: s.CreatedAt, DecidedAt: apiTime(s.DecidedAt),
+		RevokedAt: apiTime(s.RevokedAt)}
+}
+
+// handleAPIRequestShare asks to share a case (202, for a supervisor to decide), or,
+// from a supervisor of the owning agency, shares it at once (201).
+func (s *Server) handleAPIRequestShare() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ref, ok := apiCaseRef(w, r)
+		if !ok {
+			return
+		}
+		var in apiShareInput
+		if !s.decodeJSON(w, r, &in) {
+			return
+		}
+		sh := &tropic.Share{AgencyID: in.AgencyID, Scope: tropic.ShareScope(in.Scope), LawfulBasis: in.LawfulBasis, Reason: in.Reason, Until: strings.TrimSpace(in.Until)}
+		if err := s.deps.Cases.RequestShare(r.Context(), apiActor(r), ref, sh); err != nil {
+			s.apiFail(w, r, err)
+			return
+		}
+		status := http.StatusCreated
+		if sh.Status == tropic.ShareRequested {
+			status = http.StatusAccepted
+		}
+		writeJSON(w, status, apiShareFrom(sh, s.now()))
+	})
+}
+
+func (s *Server) handleAPIDecideShare() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id, ok := apiPathID(w, r)
+		if !ok {
+			return
+		}
+		var in apiShareDecisionInput
+		if !s.decodeJSON(w, r, &in) {
+			return
+		}
+		if in.Approve == nil {
+			apiInvalid(w, "approve", "Give true to approve or false to decline.")
+			return
+		}
+		if err := s.deps.Cases.DecideShare(r.Context(), apiActor(r), id, *in.Approve); err != nil {
+			s.apiFail(w, r, err)
+			return
+		}
+		status := tropic.ShareDeclined
+		if *in.Approve {
+			status = tropic.ShareActive
+		}
+		writeJSON(w, http.StatusOK, apiDecision{ID: id, Status: string(status)})
+	})
+}
+
+func (s *Server) handleAPIRevokeShare() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id, ok := apiPathID(w, r)
+		if !ok {
+			return
+		}
+		if err := s.deps.Cases.RevokeShare(r.Context(), apiActor(r), id); err != nil {
+			s.apiFail(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, apiDecision{ID: id, Status: string(tropic.ShareRevoked)})
+	})
+}
+
+func (s *Server) handleAPIAccessLog() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ref, ok := apiCaseRef(w, r)
+		if !ok {
+			return
+		}
+		entries, err := s.deps.Cases.FindAccessLog(r.Context(), apiActor(r), ref)
+		if err != nil {
+			s.apiFail(w, r, err)
+			return
+		}
+		out := apiAccessLog{Entries: []apiAccessLogEntry{}}
+		for _, e := range entries {
+			out.Entries = append(out.Entries, apiAccessLogEntry{At: e.At, User: e.User, Agency: e.Agency, What: e.What})
+		}
+		writeJSON(w, http.StatusOK, out)
+	})
+}
