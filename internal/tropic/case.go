@@ -225,6 +225,14 @@ type CaseFilter struct {
 // ENOTFOUND exactly as a missing one. Every read of a case or person is audited and
 // written to the access log in the same transaction.
 type CaseService interface {
+	CaseRecords
+	CasePeople
+	CaseContents
+	CaseSharing
+}
+
+// CaseRecords opens, finds, changes and closes cases.
+type CaseRecords interface {
 	// CreateCase opens a case owned by the actor's agency. fromReport, when given, is
 	// a report reference to link and mark as linked to this case.
 	CreateCase(ctx context.Context, actor Actor, c *Case, fromReport string) error
@@ -239,7 +247,14 @@ type CaseService interface {
 	UpdateCase(ctx context.Context, actor Actor, ref string, upd CaseUpdate) error
 	CloseCase(ctx context.Context, actor Actor, ref string, outcome CaseOutcome, version int) error
 	ReopenCase(ctx context.Context, actor Actor, ref, reason string, version int) error
+	// Search finds cases the actor may see by reference, title, person name or alias,
+	// phone in any format, vehicle registration in any spacing, postcode or business name.
+	Search(ctx context.Context, actor Actor, query string, limit int) ([]SearchHit, error)
+}
 
+// CasePeople records people on cases and their roles, under the victim-first rule
+// (DecideRoleTransition).
+type CasePeople interface {
 	// FindPersonMatches returns existing people the actor may see who may be p.
 	FindPersonMatches(ctx context.Context, actor Actor, p *Person) ([]PersonMatch, error)
 	// AddPerson records a new person on a case in a role; AddExistingPerson links one
@@ -254,7 +269,11 @@ type CaseService interface {
 	ChangeRole(ctx context.Context, actor Actor, casePersonID int64, to PersonRole, reason string) (*RoleChange, error)
 	DecideRoleChange(ctx context.Context, actor Actor, changeID int64, approve bool, note string) error
 	FindRoleChanges(ctx context.Context, actor Actor, pendingOnly bool) ([]*RoleChange, error)
+}
 
+// CaseContents adds what a case holds: places, businesses, vehicles, phones and
+// orders, notes on its timeline, and tasks.
+type CaseContents interface {
 	AddPlace(ctx context.Context, actor Actor, caseRef string, p *Place) error
 	AddBusiness(ctx context.Context, actor Actor, caseRef string, b *Business) error
 	AddVehicle(ctx context.Context, actor Actor, caseRef string, v *CaseVehicle) error
@@ -269,7 +288,10 @@ type CaseService interface {
 	AddTask(ctx context.Context, actor Actor, caseRef string, t *Task) error
 	CompleteTask(ctx context.Context, actor Actor, taskID int64) error
 	FindTasks(ctx context.Context, actor Actor, f TaskFilter) ([]*Task, error)
+}
 
+// CaseSharing shares a case with other agencies and tells its owner who has seen it.
+type CaseSharing interface {
 	// RequestShare asks to share (a caseworker) or shares at once (a supervisor of the owner).
 	RequestShare(ctx context.Context, actor Actor, caseRef string, s *Share) error
 	DecideShare(ctx context.Context, actor Actor, shareID int64, approve bool) error
@@ -277,10 +299,6 @@ type CaseService interface {
 
 	// FindAccessLog lists who has seen the case and its people: supervisors of the owner only.
 	FindAccessLog(ctx context.Context, actor Actor, caseRef string) ([]AccessLogEntry, error)
-
-	// Search finds cases the actor may see by reference, title, person name or alias,
-	// phone in any format, vehicle registration in any spacing, postcode or business name.
-	Search(ctx context.Context, actor Actor, query string, limit int) ([]SearchHit, error)
 }
 
 // SearchHit is one case found by Search, with what matched.
