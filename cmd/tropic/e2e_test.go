@@ -406,7 +406,7 @@ func TestServeKeepsMetricsOffThePublicListener(t *testing.T) {
 	}
 	metricsAddr := ln.Addr().String()
 	ln.Close()
-	vars := map[string]string{"TROPIC_DATABASE_URL": filepath.Join(t.TempDir(), "tropic.db")}
+	vars := keyedVars(t, filepath.Join(t.TempDir(), "tropic.db"))
 	inst := start(t, vars, "serve", "--metrics-addr", metricsAddr, "--client-ip-header", "X-Forwarded-For", "--trusted-proxies", "127.0.0.1, ::1")
 	if status, body := get(t, http.DefaultClient, inst.URL+"/metrics"); status != http.StatusNotFound || strings.Contains(body, "tropic_http_requests_total") {
 		t.Errorf("GET /metrics on the public listener: got %d, want 404 without metrics", status)
