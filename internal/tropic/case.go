@@ -84,7 +84,7 @@ func (o Offence) Label() string {
 // Case is a piece of multi-agency work, owned by one agency and shared with others.
 type Case struct {
 	ID             int64
-	Reference      string // like "C-KM7Q-2XPA-7"
+	Reference      string // like "C-KM7Q-2XP-A72"
 	OwnerAgencyID  int64
 	OwnerAgency    string
 	Title          string

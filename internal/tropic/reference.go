@@ -16,7 +16,7 @@ const crockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 // follow-up code's 5-5).
 //
 // References issued before decision record 25 have 8 random characters and a Luhn
-// mod 32 check character, "KM7Q-2XPA-7" (4-4-1). They are still accepted: the length
+// mod 32 check character, "KM7Q-2XP-A72" (4-4-1). They are still accepted: the length
 // tells the two schemes apart, and a mistyped character or a swap of neighbours never
 // changes the length, so a new reference is only ever checked by the new scheme.
 const ReferenceLength = 9

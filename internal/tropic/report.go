@@ -591,7 +591,7 @@ func (d *ReportDecision) Validate() error {
 	case ReportDuplicate:
 		ref, err := ParseReference(d.DuplicateOf)
 		if err != nil {
-			p.Add("duplicate_of", "Enter the reference of the report this duplicates, like KM7Q-2XPA-7")
+			p.Add("duplicate_of", "Enter the reference of the report this duplicates, like KM7Q-2XP-A72")
 		}
 		d.DuplicateOf = ref
 	case ReportPassedToAgency:

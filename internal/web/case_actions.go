@@ -124,7 +124,7 @@ func caseFormFromReport(rep *tropic.Report, districtName string) caseForm {
 }
 
 // caseTitleFromReport is the title a case opened from a report starts with:
-// "Labour exploitation, St Albans (report KM7Q-2XPA-7)".
+// "Labour exploitation, St Albans (report KM7Q-2XP-A72)".
 func caseTitleFromReport(rep *tropic.Report, districtName string) string {
 	what := "Suspected exploitation"
 	if l := rep.Exploitation.Label(); l != tropic.ExploitNotSpecified.Label() {

@@ -36,7 +36,7 @@ func (s *Server) handleTriageCaseDecision(w http.ResponseWriter, r *http.Request
 	if form.Decision == triageAddToCase {
 		caseRef, err = tropic.ParseCaseReference(form.CaseReference)
 		if err != nil {
-			err = invalid("case_reference", "Enter the reference of a case your agency owns, like C-KM7Q-2XPA-7")
+			err = invalid("case_reference", "Enter the reference of a case your agency owns, like C-KM7Q-2XP-A72")
 		} else {
 			err = s.deps.Cases.LinkReport(ctx, actor, caseRef, ref)
 			if code := tropic.ErrorCode(err); code == tropic.ENOTFOUND || code == tropic.EFORBIDDEN {

@@ -55,9 +55,9 @@ func (s *Server) handleFollowUp() http.Handler {
 		ref, refErr := tropic.ParseReference(p.Reference)
 		switch {
 		case p.Reference == "":
-			problems.Add("reference", "Enter the reference of your report, like KM7Q-2XPA-7")
+			problems.Add("reference", "Enter the reference of your report, like KM7Q-2XP-A72")
 		case refErr != nil:
-			problems.Add("reference", "Check the reference: it should look like KM7Q-2XPA-7")
+			problems.Add("reference", "Check the reference: it should look like KM7Q-2XP-A72")
 		}
 		switch {
 		case p.Code == "":

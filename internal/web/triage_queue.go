@@ -207,7 +207,7 @@ func parseTriageFilter(q url.Values, districts []tropic.District, p *triageQueue
 	if in.Ref = get("ref"); in.Ref != "" {
 		ref, err := tropic.ParseReference(in.Ref)
 		if err != nil {
-			problems.Add("ref", "That is not a reference Tropic gives: check it for a mistyped character. References look like KM7Q-2XPA-7")
+			problems.Add("ref", "That is not a reference Tropic gives: check it for a mistyped character. References look like KM7Q-2XP-A72")
 		} else {
 			// A reference finds its report whatever the other filters say.
 			p.Searched = ref
