@@ -96,7 +96,8 @@ func TestMistakesInHowTropicIsCalledExitWithStatusTwo(t *testing.T) {
 	for _, args := range [][]string{{}, {"frobnicate"}, {"user"}, {"user", "frobnicate"}, {"serve", "--no-such-flag"}, {"token", "revoke", "abc"},
 		{"serve", "--client-ip-header", "X-Forwarded-For"}, // no --trusted-proxies: the header would be believed from anyone
 		{"serve", "--client-ip-header", "X-Forwarded-For", "--trusted-proxies", "10.0.0.0/33"},
-		{"serve", "--hash-slots", "0"}} {
+		{"serve", "--hash-slots", "0"},
+		{"serve", "--audit-checkpoint-emails", "audit@partnership.example"}} { // checkpoints by e-mail, but no e-mail
 		_, _, err := tropicCmd(t, map[string]string{"TROPIC_DATABASE_URL": filepath.Join(t.TempDir(), "t.db")}, "", args...)
 		if code := exitCode(err); code != 2 {
 			t.Errorf("tropic %v: got exit code %d (%v), want 2", args, code, err)

@@ -21,18 +21,21 @@ import (
 // shows in the process list.
 type mailFlags struct {
 	smtpAddr, smtpUser, smtpTLS, from, triage, baseURL *string
+	auditTo                                            *string
 	smtpPassword                                       string
 	reminderCGDays                                     *string
 }
 
 func addMailFlags(fs *flag.FlagSet, e *env) *mailFlags {
 	return &mailFlags{
-		smtpAddr:     fs.String("smtp-addr", e.getenv("TROPIC_SMTP_ADDR"), "SMTP server host:port for notification e-mail; without it, notifications are logged, not sent (TROPIC_SMTP_ADDR)"),
-		smtpUser:     fs.String("smtp-username", e.getenv("TROPIC_SMTP_USERNAME"), "SMTP username; the password comes from TROPIC_SMTP_PASSWORD (TROPIC_SMTP_USERNAME)"),
-		smtpTLS:      fs.String("smtp-tls", envOr(e, "TROPIC_SMTP_TLS", string(notify.TLSOpportunistic)), "SMTP encryption: none, opportunistic (STARTTLS when offered) or mandatory (TROPIC_SMTP_TLS)"),
-		from:         fs.String("mail-from", e.getenv("TROPIC_MAIL_FROM"), "sender of notification e-mail, e.g. 'Tropic <tropic@partnership.example>' (TROPIC_MAIL_FROM)"),
-		triage:       fs.String("triage-emails", e.getenv("TROPIC_TRIAGE_EMAILS"), "comma-separated addresses told about urgent and emergency reports (TROPIC_TRIAGE_EMAILS)"),
-		baseURL:      fs.String("base-url", e.getenv("TROPIC_BASE_URL"), "the service's address as staff reach it, for links in e-mail (TROPIC_BASE_URL; default: the listen address)"),
+		smtpAddr: fs.String("smtp-addr", e.getenv("TROPIC_SMTP_ADDR"), "SMTP server host:port for notification e-mail; without it, notifications are logged, not sent (TROPIC_SMTP_ADDR)"),
+		smtpUser: fs.String("smtp-username", e.getenv("TROPIC_SMTP_USERNAME"), "SMTP username; the password comes from TROPIC_SMTP_PASSWORD (TROPIC_SMTP_USERNAME)"),
+		smtpTLS:  fs.String("smtp-tls", envOr(e, "TROPIC_SMTP_TLS", string(notify.TLSOpportunistic)), "SMTP encryption: none, opportunistic (STARTTLS when offered) or mandatory (TROPIC_SMTP_TLS)"),
+		from:     fs.String("mail-from", e.getenv("TROPIC_MAIL_FROM"), "sender of notification e-mail, e.g. 'Tropic <tropic@partnership.example>' (TROPIC_MAIL_FROM)"),
+		triage:   fs.String("triage-emails", e.getenv("TROPIC_TRIAGE_EMAILS"), "comma-separated addresses told about urgent and emergency reports (TROPIC_TRIAGE_EMAILS)"),
+		baseURL:  fs.String("base-url", e.getenv("TROPIC_BASE_URL"), "the service's address as staff reach it, for links in e-mail (TROPIC_BASE_URL; default: the listen address)"),
+		auditTo: fs.String("audit-checkpoint-emails", e.getenv("TROPIC_AUDIT_CHECKPOINT_EMAILS"),
+			"comma-separated addresses that get the audit trail's signed checkpoint every day, to keep outside the database (TROPIC_AUDIT_CHECKPOINT_EMAILS)"),
 		smtpPassword: e.getenv("TROPIC_SMTP_PASSWORD"),
 		reminderCGDays: fs.String("reminder-cg-days", envOr(e, "TROPIC_REMINDER_CG_DAYS", strconv.Itoa(jobs.DefaultReminderCGDays)),
 			"the daily NRM reminder digest (07:00 UTC, to each first responder's reminder address) counts Conclusive Grounds waits longer than this many days (TROPIC_REMINDER_CG_DAYS)"),
@@ -51,6 +54,7 @@ func listenBaseURL(addr string, tls bool) string {
 type mailSettings struct {
 	mailer         *notify.Mailer // nil: e-mail is off
 	to             []string
+	auditTo        []string // custodians of the daily audit checkpoint
 	baseURL        string
 	reminderCGDays int
 }
@@ -71,6 +75,9 @@ func (m *mailFlags) settings(defaultBaseURL string) (mailSettings, error) {
 		return s, usageError(fmt.Sprintf("--base-url %q: give the service's address, like https://tropic.partnership.example", s.baseURL))
 	}
 	if *m.smtpAddr == "" && *m.from == "" && *m.triage == "" {
+		if strings.TrimSpace(*m.auditTo) != "" {
+			return s, usageError("--audit-checkpoint-emails needs e-mail: set --smtp-addr, --mail-from and --triage-emails too (TROPIC_SMTP_ADDR, TROPIC_MAIL_FROM, TROPIC_TRIAGE_EMAILS)")
+		}
 		return s, nil
 	}
 	if *m.smtpAddr == "" || *m.from == "" || *m.triage == "" {
@@ -86,6 +93,11 @@ func (m *mailFlags) settings(defaultBaseURL string) (mailSettings, error) {
 	}
 	if s.to, err = notify.ParseAddresses(*m.triage); err != nil || len(s.to) == 0 {
 		return s, usageError(fmt.Sprintf("--triage-emails %q: give one or more e-mail addresses, separated by commas", *m.triage))
+	}
+	if strings.TrimSpace(*m.auditTo) != "" {
+		if s.auditTo, err = notify.ParseAddresses(*m.auditTo); err != nil || len(s.auditTo) == 0 {
+			return s, usageError(fmt.Sprintf("--audit-checkpoint-emails %q: give one or more e-mail addresses, separated by commas", *m.auditTo))
+		}
 	}
 	s.mailer, err = notify.New(notify.Config{Host: host, Port: port, Username: *m.smtpUser, Password: m.smtpPassword, TLS: policy, From: *m.from})
 	if err != nil {
@@ -111,7 +123,8 @@ func startJobs(ctx context.Context, log *slog.Logger, svc *services, mail mailSe
 		Matcher: svc.matches, // new reports matched against cases (report_match job)
 		// The daily NRM reminder digest (07:00 UTC): counts and links only.
 		Reminders: svc.referrals, Agencies: svc.agencies, ReminderCGDays: mail.reminderCGDays,
-		AuditCheckpoints: svc.audit, // the day's signed checkpoint ends each digest
+		AuditCheckpoints:      svc.audit,    // the day's signed checkpoint ends each digest
+		AuditCheckpointEmails: mail.auditTo, // and goes to its custodians every day
 	})
 	if err != nil {
 		return nil, err

@@ -100,9 +100,13 @@ type Config struct {
 	// AuditCheckpoints, when set, puts the day's signed audit checkpoint at the end
 	// of each digest (made by the digest when none was made in the last day).
 	AuditCheckpoints AuditCheckpointer
-	ReminderCGDays   int
-	ReminderHour     int
-	Now              func() time.Time
+	// AuditCheckpointEmails get the day's audit checkpoint on its own every day, with
+	// the digest's run, whether or not any agency has referrals to chase: the
+	// custodians of the audit trail keep the copies outside the database.
+	AuditCheckpointEmails []string
+	ReminderCGDays        int
+	ReminderHour          int
+	Now                   func() time.Time
 }
 
 // Queue is Tropic's River client: it queues jobs in store transactions and works them.

@@ -68,6 +68,7 @@ type reminderWorker struct {
 	finder   ReminderFinder
 	agencies AgencyLister      // optional
 	audit    AuditCheckpointer // optional
+	auditTo  []string          // optional: custodians who get the checkpoint daily
 	mailer   Mailer
 	cgDays   int
 	baseURL  string
@@ -110,11 +111,36 @@ func (w *reminderWorker) Work(ctx context.Context, job *river.Job[ReminderDigest
 		}
 		sent++
 	}
+	if err := w.sendCheckpoint(ctx, now, auditNote); err != nil {
+		failed++
+		errs = append(errs, err)
+	} else if len(w.auditTo) > 0 && auditNote != "" && w.mailer != nil {
+		sent++
+	}
 	w.log.Info("referral reminder digests done", "sent", sent, "failed", failed, "agencies", len(digests))
 	// Retry only when nothing went: a retry after a partial failure would send the
 	// digest twice to the agencies that got it.
 	if failed > 0 && sent == 0 {
 		return errors.Join(errs...)
+	}
+	return nil
+}
+
+// sendCheckpoint e-mails the day's audit note to the audit trail's custodians, if any.
+func (w *reminderWorker) sendCheckpoint(ctx context.Context, now time.Time, auditNote string) error {
+	if len(w.auditTo) == 0 || auditNote == "" {
+		return nil
+	}
+	if w.mailer == nil {
+		w.log.Warn("audit checkpoint NOT e-mailed: e-mail is not configured (set TROPIC_SMTP_ADDR and TROPIC_MAIL_FROM)")
+		return nil
+	}
+	subject := "Tropic audit checkpoint, " + now.UTC().Format("2 January 2006")
+	body := "The audit trail's signed checkpoint for " + now.UTC().Format("Monday 2 January 2006") + ".\n" +
+		"You receive it because this address is set to keep Tropic's audit checkpoints (TROPIC_AUDIT_CHECKPOINT_EMAILS).\n\n" + auditNote
+	if err := w.mailer.Send(ctx, w.auditTo, subject, body); err != nil {
+		w.log.Warn("audit checkpoint e-mail failed", "error", err.Error())
+		return fmt.Errorf("audit checkpoint: %w", err)
 	}
 	return nil
 }
@@ -212,7 +238,7 @@ func (q *Queue) QueueReminderDigest(ctx context.Context) error {
 
 // addReminders registers the digest worker and its daily schedule.
 func addReminders(workers *river.Workers, cfg Config, log *slog.Logger) ([]*river.PeriodicJob, error) {
-	w := &reminderWorker{finder: cfg.Reminders, agencies: cfg.Agencies, audit: cfg.AuditCheckpoints, mailer: cfg.Mailer, cgDays: cfg.ReminderCGDays, baseURL: cfg.BaseURL, now: cfg.Now, log: log}
+	w := &reminderWorker{finder: cfg.Reminders, agencies: cfg.Agencies, audit: cfg.AuditCheckpoints, auditTo: cfg.AuditCheckpointEmails, mailer: cfg.Mailer, cgDays: cfg.ReminderCGDays, baseURL: cfg.BaseURL, now: cfg.Now, log: log}
 	if w.cgDays <= 0 {
 		w.cgDays = DefaultReminderCGDays
 	}

@@ -270,3 +270,67 @@ func TestAuditCheckpointNote(t *testing.T) {
 		t.Errorf("the digest does not end with the checkpoint:\n%s", body)
 	}
 }
+
+// The daily checkpoint reaches its custodians even on a day when no agency has a
+// referral to chase (and so gets no digest): the copy outside the database that
+// 'tropic audit verify --checkpoint' needs must not depend on overdue decisions.
+func TestAuditCheckpointIsEmailedDailyToItsCustodiansWithNothingToChase(t *testing.T) {
+	t.Parallel()
+	d := store.SQLite // the store's part is tested on both databases; this is the job's
+	mp := mailpittest.Start(t)
+	db := storetest.Open(t, d, store.Options{AuditKeys: auditKeys})
+	ctx := context.Background()
+	if _, err := jobs.Migrate(ctx, jobs.Dialect(d), db.SQL(), nil); err != nil {
+		t.Fatalf("migrate River: %v", err)
+	}
+	// An agency with a reminder address but nothing overdue: no digest for it.
+	agency := &tropic.Agency{Name: "Dacorum Borough Council", Kind: tropic.AgencyDistrictCouncil, FirstResponder: true, DutyToNotify: true}
+	if err := store.NewAgencyService(db).CreateAgency(ctx, system, agency); err != nil {
+		t.Fatal(err)
+	}
+	referrals := store.NewReferralService(db)
+	agencyTo, custodian := mailpittest.NewRecipient(t, "nrm-nothing"), mailpittest.NewRecipient(t, "audit-custodian")
+	if err := referrals.SetReminderEmail(ctx, system, agency.ID, agencyTo); err != nil {
+		t.Fatal(err)
+	}
+	logs := &logBuffer{}
+	q, err := jobs.New(jobs.Config{
+		Dialect: jobs.Dialect(d), DB: db.SQL(), Logger: slog.New(slog.NewTextHandler(logs, nil)),
+		Reports: store.NewReportService(db, nil, phone.Parse), Mailer: mailerFor(t, mp), BaseURL: baseURL,
+		Reminders: referrals, ReminderCGDays: 365,
+		AuditCheckpoints: store.NewAuditService(db), AuditCheckpointEmails: []string{custodian},
+		FetchPollInterval: 200 * time.Millisecond,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := q.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		stopCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		q.Stop(stopCtx)
+		if t.Failed() {
+			t.Logf("queue logs:\n%s", logs.String())
+		}
+	})
+	if err := q.QueueReminderDigest(ctx); err != nil {
+		t.Fatal(err)
+	}
+	msgs := mp.WaitFor(t, custodian, 1, 20*time.Second)
+	waitKind(t, q, jobs.ReminderDigestJob{}.Kind(), 1)
+	if len(msgs) != 1 || !strings.HasPrefix(msgs[0].Subject, "Tropic audit checkpoint, ") {
+		t.Fatalf("custodian got %+v, want one checkpoint e-mail", msgs)
+	}
+	cps, err := tropic.ParseAuditCheckpoints(mp.Text(t, msgs[0].ID))
+	if err != nil || len(cps) != 1 {
+		t.Fatalf("the e-mail carries no checkpoint line (%v)", err)
+	}
+	if v, err := store.NewAuditService(db).VerifyAuditCheckpoints(ctx, cps); err != nil || v.Problem != nil || v.Checkpoints != 1 {
+		t.Errorf("the e-mailed checkpoint: got %+v, %v; want it verified against the chain", v, err)
+	}
+	if got := mp.MessagesTo(t, agencyTo); len(got) != 0 {
+		t.Errorf("an agency with nothing to chase got %d e-mails, want none", len(got))
+	}
+}
