@@ -909,6 +909,13 @@ func (s *MatchService) mergeWouldDisclose(ctx context.Context, tx *Tx, from, int
 // becomes a request on the hidden row (unless one is waiting already), and the
 // references of those cases are returned: the merge must not happen yet.
 func (s *MatchService) mergeHidesRoles(ctx context.Context, tx *Tx, actor tropic.Actor, from, into int64, reason string) (string, error) {
+	// Lock both records' rows on cases first, as a change of role locks its row
+	// (casePersonFor): a role change racing this merge then either commits before the
+	// roles below are read, or waits and sees the merged rows when it asks whether the
+	// person was a potential victim on the case.
+	if _, err := queryIDs(ctx, tx, `SELECT id FROM case_people WHERE person_id IN (?, ?) ORDER BY id`+tx.db.forUpdate(), from, into); err != nil {
+		return "", fmt.Errorf("lock rows a merge hides: %w", err)
+	}
 	rows, err := tx.Query(ctx, `SELECT h.id, h.role, k.role, c.id, c.reference, c.owner_agency_id, a.name
 		FROM case_people h JOIN case_people k ON k.case_id = h.case_id AND k.person_id = ?
 		JOIN cases c ON c.id = h.case_id JOIN agencies a ON a.id = c.owner_agency_id
