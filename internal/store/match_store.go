@@ -521,13 +521,25 @@ func (s *MatchService) Suggestions(ctx context.Context, actor tropic.Actor, case
 	if out, err = foldHidden(ctx, tx, out, hidden); err != nil {
 		return nil, err
 	}
-	// Hidden ones carry no probability now: best band first, then by probability, so
-	// that a hidden suggestion's place among the others tells no more than its band.
+	// Hidden ones carry no probability now: best band first; within a band the
+	// records the user sees, by probability, then hidden ones by the user's person and
+	// the suggestion's age, so that a hidden suggestion's place tells no more than
+	// its band (the order they came in was the model's).
 	sort.SliceStable(out, func(i, j int) bool {
-		if bi, bj := bandRank[out[i].Band], bandRank[out[j].Band]; bi != bj {
-			return bi > bj
+		a, b := out[i], out[j]
+		if ra, rb := bandRank[a.Band], bandRank[b.Band]; ra != rb {
+			return ra > rb
 		}
-		return out[i].Probability > out[j].Probability
+		if a.Visible != b.Visible {
+			return a.Visible
+		}
+		if a.Visible {
+			return a.Probability > b.Probability
+		}
+		if a.PersonID != b.PersonID {
+			return a.PersonID < b.PersonID
+		}
+		return a.ID < b.ID
 	})
 	if err := appendAudit(ctx, tx, actor, auditEntry{action: tropic.AuditMatchesViewed, objectType: "case", objectID: c.ID,
 		detail: c.Reference + suggestionsDetail(out)}); err != nil {
@@ -554,26 +566,33 @@ func foldHidden(ctx context.Context, tx *Tx, out []tropic.PersonSuggestion, hidd
 	if err != nil {
 		return nil, err
 	}
-	kept := out[:0]
-	told := map[string]bool{}
-	for _, ps := range out {
-		pair, ok := hidden[ps.ID]
+	// Every hidden suggestion is first reduced to what its coarse explanation says;
+	// the one told of each (person, holding agency) is then the best band, and of
+	// equal bands the oldest suggestion: nothing finer than the band chooses it.
+	best := map[string]int{}
+	for i := range out {
+		pair, ok := hidden[out[i].ID]
 		if !ok {
-			kept = append(kept, ps)
 			continue
 		}
-		key := fmt.Sprint(ps.PersonID, "\x00", ps.HeldBy)
-		if told[key] {
-			continue
-		}
-		told[key] = true
-		// Only what the coarse explanation says leaves the store: not the model's
-		// probability, whose value tells levels of one field apart.
 		var fields []tropic.FieldAgreement
 		if a, b := people[pair[0]], people[pair[1]]; a != nil && b != nil {
 			fields = tx.db.personMatcher().ScorePairs([]tropic.PersonPair{{A: a.record(), B: b.record()}})[0].Fields
 		}
-		ps.Probability, ps.Explanation, ps.Band = 0, tropic.CoarseExplanation(fields), tropic.CoarseBand(fields)
+		// Only what the coarse explanation says leaves the store: not the model's
+		// probability, whose value tells levels of one field apart.
+		out[i].Probability, out[i].Explanation, out[i].Band = 0, tropic.CoarseExplanation(fields), tropic.CoarseBand(fields)
+		key := fmt.Sprint(out[i].PersonID, "\x00", out[i].HeldBy)
+		if j, seen := best[key]; !seen || bandRank[out[i].Band] > bandRank[out[j].Band] ||
+			bandRank[out[i].Band] == bandRank[out[j].Band] && out[i].ID < out[j].ID {
+			best[key] = i
+		}
+	}
+	kept := out[:0]
+	for i, ps := range out {
+		if _, ok := hidden[ps.ID]; ok && best[fmt.Sprint(ps.PersonID, "\x00", ps.HeldBy)] != i {
+			continue
+		}
 		kept = append(kept, ps)
 	}
 	return kept, nil
