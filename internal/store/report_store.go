@@ -40,13 +40,6 @@ func NewReportService(db *DB, jobs Jobs, parsePhone tropic.PhoneParser) *ReportS
 	return &ReportService{db: db, jobs: jobs, parsePhone: parsePhone}
 }
 
-// followUpLimit and followUpWindow count wrong guesses at one report's follow-up code,
-// whichever addresses they come from; they never stop the right code.
-const (
-	followUpLimit  = 10
-	followUpWindow = time.Hour
-)
-
 // CreateReport validates and stores a report, once per form key; a form key used
 // before goes to resend.
 func (s *ReportService) CreateReport(ctx context.Context, actor tropic.Actor, r *tropic.Report, formKeyHash string) (tropic.ReportSent, error) {
@@ -439,12 +432,11 @@ func (s *ReportService) FindReports(ctx context.Context, actor tropic.Actor, f t
 
 // AddFollowUp appends the reporter's further information. The code is checked first:
 // the right code always gets through, however many wrong ones the report has seen.
-// A wrong code, an unknown reference and a report past followUpLimit wrong codes an
-// hour answer alike, in the same steps (one row read, one constant-time comparison,
-// one update, a commit), so that nothing tells whether a reference exists. Wrong
-// codes are counted per report, for the record: with a code of 50 random bits,
-// guessing is hopeless at any rate the service can answer (docs/decisions.md,
-// "The right follow-up code always gets through").
+// A wrong code and an unknown reference answer alike, in the same steps (one row
+// read, one constant-time comparison, nothing written), so that nothing tells whether
+// a reference exists: with a code of 50 random bits, guessing is hopeless at any rate
+// the service can answer (docs/decisions.md, "The right follow-up code always gets
+// through").
 func (s *ReportService) AddFollowUp(ctx context.Context, ref, codeHash, text string) error {
 	var p tropic.Problems
 	text = tropic.CheckFollowUp(&p, text)
@@ -463,10 +455,7 @@ func (s *ReportService) AddFollowUp(ctx context.Context, ref, codeHash, text str
 	defer tx.Rollback()
 	var id int64
 	hash := tropic.UnknownReportCodeHash
-	var failures int
-	var failedAt sql.NullTime
-	err = tx.QueryRow(ctx, `SELECT id, follow_up_hash, follow_up_failures, follow_up_failed_at FROM reports WHERE reference = ?`, ref).
-		Scan(&id, &hash, &failures, &failedAt)
+	err = tx.QueryRow(ctx, `SELECT id, follow_up_hash FROM reports WHERE reference = ?`, ref).Scan(&id, &hash)
 	known := err == nil
 	if !known && tropic.ErrorCode(mapError(err)) != tropic.ENOTFOUND {
 		return fmt.Errorf("find report: %w", err)
@@ -476,7 +465,7 @@ func (s *ReportService) AddFollowUp(ctx context.Context, ref, codeHash, text str
 			return fmt.Errorf("add follow-up: %w", err)
 		}
 		// New information on a report already triaged brings it back to the queue's attention.
-		if _, err := tx.Exec(ctx, `UPDATE reports SET follow_up_failures = 0, needs_attention = (status <> ?) WHERE id = ?`, string(tropic.ReportNew), id); err != nil {
+		if _, err := tx.Exec(ctx, `UPDATE reports SET needs_attention = (status <> ?) WHERE id = ?`, string(tropic.ReportNew), id); err != nil {
 			return err
 		}
 		if err := appendAudit(ctx, tx, tropic.SystemActor("public follow-up"), auditEntry{action: tropic.AuditReportFollowUp, objectType: "report", objectID: id}); err != nil {
@@ -484,25 +473,9 @@ func (s *ReportService) AddFollowUp(ctx context.Context, ref, codeHash, text str
 		}
 		return tx.Commit()
 	}
-	if failedAt.Valid && tx.now.Sub(failedAt.Time) > followUpWindow {
-		failures = 0
-	}
-	// Past the limit the count stops; the answer stays the same. An unknown reference
-	// runs the same statements, which change no row. The count is not worth waiting
-	// for the disk: on PostgreSQL a commit that changed a row would otherwise wait for
-	// the WAL flush that one that changed none skips, and take measurably longer.
-	if tx.db.dialect == Postgres {
-		if _, err := tx.Exec(ctx, `SET LOCAL synchronous_commit = off`); err != nil {
-			return err
-		}
-	}
-	if _, err := tx.Exec(ctx, `UPDATE reports SET follow_up_failures = ?, follow_up_failed_at = ? WHERE reference = ?`,
-		min(failures+1, followUpLimit), tx.now, ref); err != nil {
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		return err
-	}
+	// A wrong code writes nothing, for a report or for none: a write's commit takes
+	// longer than none, which would tell that the reference exists. Guessing is
+	// limited per address in memory, and hopeless against a code of 50 random bits.
 	return denied
 }
 
