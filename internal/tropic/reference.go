@@ -12,11 +12,11 @@ import (
 const crockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
 // ReferenceLength is the number of random characters in a report reference (45 bits),
-// followed by one check character: "KM7Q-2XP-A7R" (4-3-3, which reads apart from a
+// followed by one check character: "KM7Q-2XP-A72" (4-3-3, which reads apart from a
 // follow-up code's 5-5).
 //
 // References issued before decision record 25 have 8 random characters and a Luhn
-// mod 32 check character, "KM7Q-2XP-A72" (4-4-1). They are still accepted: the length
+// mod 32 check character, "KM7Q-2XPA-7" (4-4-1). They are still accepted: the length
 // tells the two schemes apart, and a mistyped character or a swap of neighbours never
 // changes the length, so a new reference is only ever checked by the new scheme.
 const ReferenceLength = 9
@@ -25,7 +25,7 @@ const ReferenceLength = 9
 // under the old Luhn mod 32 scheme.
 const legacyReferenceLength = 8
 
-// NewReference returns a fresh random reference like "KM7Q-2XP-A7R".
+// NewReference returns a fresh random reference like "KM7Q-2XP-A72".
 func NewReference() string {
 	b := make([]byte, ReferenceLength)
 	rand.Read(b)

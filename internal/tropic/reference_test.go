@@ -122,3 +122,12 @@ func compactRef(ref string) string {
 	}
 	return string(out)
 }
+
+// The examples the code and the pages give are references the service accepts.
+func TestReferenceExamplesAreValid(t *testing.T) {
+	for _, ex := range []string{"KM7Q-2XP-A72", "KM7Q-2XPA-7"} {
+		if _, err := ParseReference(ex); err != nil {
+			t.Errorf("the example %s is not a valid reference: %v", ex, err)
+		}
+	}
+}

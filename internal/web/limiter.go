@@ -59,6 +59,7 @@ func (l *limiter) Reserve(key string) (bool, time.Duration) {
 		return false, l.window - now.Sub(hits[0])
 	}
 	l.hits[key] = append(hits, now)
+	l.sweep(now)
 	return true, 0
 }
 
@@ -94,7 +95,17 @@ func (l *limiter) Add(key string) {
 	defer l.mu.Unlock()
 	now := l.now()
 	l.hits[key] = append(l.prune(key, now), now)
-	if len(l.hits) > 10000 {
+	l.sweep(now)
+}
+
+// sweepAbove is how many keys the limiter holds before it drops those gone quiet.
+const sweepAbove = 10000
+
+// sweep drops every key with no hit in the window once there are many; the caller
+// holds mu. Keys expire with the window, so the map holds at most the addresses seen
+// in one window (password checks are capped by slots: a few thousand a window).
+func (l *limiter) sweep(now time.Time) {
+	if len(l.hits) > sweepAbove {
 		for k := range l.hits {
 			l.prune(k, now)
 		}

@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/netip"
 	"runtime/debug"
@@ -158,39 +157,51 @@ func (s *Server) browser(next http.Handler) http.Handler {
 // address into it, and so escape every per-address limit): the client is then the
 // address nearest the end of the header that is not itself a trusted proxy, the one
 // the proxies saw, which a client cannot forge, unlike the addresses before it.
+// It is a limiter's key: an IPv4 address, or the /64 an IPv6 address is in (one
+// household or host is given a whole /64), never with a port; a hop that is not an
+// address stops the walk at the proxy that passed it on.
 func (s *Server) clientAddr(r *http.Request) string {
-	peer := r.RemoteAddr
-	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
-		peer = host
-	}
-	if s.cfg.ClientIPHeader == "" || !s.trustedProxy(peer) {
-		return peer
-	}
-	var hops []string
-	for _, v := range r.Header.Values(s.cfg.ClientIPHeader) {
-		hops = append(hops, strings.Split(v, ",")...)
+	peer, ok := parseHop(r.RemoteAddr)
+	if !ok {
+		return r.RemoteAddr // not from a network connection (tests): its own key
 	}
 	client := peer
-	for i := len(hops) - 1; i >= 0; i-- {
-		hop := strings.TrimSpace(hops[i])
-		if hop == "" {
-			break
+	if s.cfg.ClientIPHeader != "" && s.trustedProxy(peer) {
+		var hops []string
+		for _, v := range r.Header.Values(s.cfg.ClientIPHeader) {
+			hops = append(hops, strings.Split(v, ",")...)
 		}
-		client = hop
-		if !s.trustedProxy(hop) {
-			break
+		for i := len(hops) - 1; i >= 0; i-- {
+			hop, ok := parseHop(strings.TrimSpace(hops[i]))
+			if !ok {
+				break
+			}
+			client = hop
+			if !s.trustedProxy(hop) {
+				break
+			}
 		}
 	}
-	return client
+	if client.Is6() {
+		return netip.PrefixFrom(client, 64).Masked().String()
+	}
+	return client.String()
+}
+
+// parseHop reads one address of a connection or a forwarding header: an IP address,
+// with or without a port.
+func parseHop(s string) (netip.Addr, bool) {
+	if ap, err := netip.ParseAddrPort(s); err == nil {
+		return ap.Addr().Unmap(), true
+	}
+	if ip, err := netip.ParseAddr(s); err == nil && ip.Zone() == "" {
+		return ip.Unmap(), true
+	}
+	return netip.Addr{}, false
 }
 
 // trustedProxy reports whether addr is one of the configured proxies.
-func (s *Server) trustedProxy(addr string) bool {
-	ip, err := netip.ParseAddr(addr)
-	if err != nil {
-		return false
-	}
-	ip = ip.Unmap()
+func (s *Server) trustedProxy(ip netip.Addr) bool {
 	for _, p := range s.cfg.TrustedProxies {
 		if p.Contains(ip) {
 			return true

@@ -69,3 +69,36 @@ func TestClientIPHeaderFromAnUntrustedPeerDoesNotEscapeTheAddressLimit(t *testin
 		})
 	}
 }
+
+// A limiter key that a client can vary escapes the per-address limit: a port written
+// by a proxy, another address of the same IPv6 /64, or a header hop that is not an
+// address at all each became a key of its own.
+func TestClientAddressIsOneKeyPerClient(t *testing.T) {
+	proxies := []netip.Prefix{netip.MustParsePrefix("192.0.2.1/32")}
+	s := &Server{cfg: Config{ClientIPHeader: "X-Forwarded-For", TrustedProxies: proxies}}
+	key := func(peer string, xff ...string) string {
+		r := httptest.NewRequest("GET", "/", nil)
+		r.RemoteAddr = peer
+		for _, v := range xff {
+			r.Header.Add("X-Forwarded-For", v)
+		}
+		return s.clientAddr(r)
+	}
+	for _, c := range []struct{ name, a, b string }{
+		{"a port a proxy wrote", key("192.0.2.1:1", "203.0.113.9:5001"), key("192.0.2.1:2", "203.0.113.9:6002")},
+		{"one IPv6 /64 through a proxy", key("192.0.2.1:1", "2001:db8:1:2::a"), key("192.0.2.1:1", "2001:db8:1:2:ffff::b")},
+		{"one IPv6 /64 directly", key("[2001:db8:1:2::a]:443"), key("[2001:db8:1:2:ffff::b]:443")},
+		{"an IPv4 address mapped into IPv6", key("[::ffff:203.0.113.9]:1"), key("203.0.113.9:2")},
+		{"a hop that is not an address: the proxy's own", key("192.0.2.1:1", "not-an-address"), key("192.0.2.1:9", "also; garbage")},
+	} {
+		if c.a != c.b {
+			t.Errorf("%s: keys %q and %q, want one", c.name, c.a, c.b)
+		}
+	}
+	if a, b := key("[2001:db8:1:2::a]:443"), key("[2001:db8:1:3::a]:443"); a == b {
+		t.Errorf("two IPv6 /64s share the key %q", a)
+	}
+	if got := key("192.0.2.1:1", "not-an-address"); got != "192.0.2.1" {
+		t.Errorf("a garbage hop: key %q, want the proxy's address", got)
+	}
+}
