@@ -443,11 +443,8 @@ func (s *CaseService) AddExistingPerson(ctx context.Context, actor tropic.Actor,
 	if err != nil {
 		return err
 	}
-	switch bestAccess(pcs) {
-	case tropic.AccessNone:
-		return personNotFound()
-	case tropic.AccessWithoutSensitive:
-		return tropic.Errorf(tropic.EFORBIDDEN, "Your agency sees this person without their sensitive details, so it cannot add them to its own case. Ask the agency that shared the case, or record the person anew.")
+	if err := tropic.MayAddExistingPerson(bestAccess(pcs)); err != nil {
+		return err
 	}
 	if err := addToCase(ctx, tx, actor, c, personID, role); err != nil {
 		return err

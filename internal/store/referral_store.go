@@ -43,12 +43,6 @@ func NewReferralService(db *DB) *ReferralService {
 // SetRecoveryPeriod configures the NRM recovery period (the default when zero).
 func (s *ReferralService) SetRecoveryPeriod(p tropic.RecoveryPeriod) { s.recovery = p }
 
-// referralsRefused answers a list or the figures to a user who may see no referral
-// (tropic.MaySeeReferrals); it names no referral.
-func referralsRefused() error {
-	return tropic.Errorf(tropic.EFORBIDDEN, "Only caseworkers and supervisors see NRM referrals and Duty to Notify reports.")
-}
-
 func referralNotFound() error { return tropic.Errorf(tropic.ENOTFOUND, "Referral not found.") }
 
 // CreateReferral applies the consent gate for the actor's agency and stores the
@@ -56,10 +50,8 @@ func referralNotFound() error { return tropic.Errorf(tropic.ENOTFOUND, "Referral
 // is required for an NRM referral and refused for a Duty to Notify report, for which
 // caseRef may name the case it came from (access is checked) but is not stored.
 func (s *ReferralService) CreateReferral(ctx context.Context, actor tropic.Actor, caseRef string, casePersonID int64, r *tropic.Referral) error {
-	// Only case workers refer. Anyone else naming a case sees no case (AccessTo), so
-	// they get below the answer a missing case gets; with no case, they are told.
-	if actor.AgencyID == 0 || !tropic.CaseWorker(actor) && caseRef == "" {
-		return tropic.Errorf(tropic.EFORBIDDEN, "Only caseworkers and supervisors can make referrals.")
+	if err := tropic.MayMakeReferral(actor, caseRef != ""); err != nil {
+		return err
 	}
 	tx, err := s.db.beginTx(ctx)
 	if err != nil {
@@ -270,8 +262,8 @@ func (s *ReferralService) FindReferral(ctx context.Context, actor tropic.Actor, 
 // the waiting list oldest first, and the total that match. Status and overdue are the
 // domain's (tropic.Referral.Status, NextDeadline), so they are filtered here in Go.
 func (s *ReferralService) FindReferrals(ctx context.Context, actor tropic.Actor, f tropic.ReferralFilter) ([]*tropic.Referral, int, error) {
-	if !tropic.MaySeeReferrals(actor) {
-		return nil, 0, referralsRefused()
+	if err := tropic.MayListReferrals(actor); err != nil {
+		return nil, 0, err
 	}
 	tx, err := s.db.beginRead(ctx)
 	if err != nil {
@@ -444,8 +436,8 @@ func daysBetween(from, to string) (float64, bool) {
 // partnership: submission to a Reasonable Grounds decision (positive or negative; a
 // suspension is not a decision), and Reasonable Grounds to Conclusive Grounds.
 func (s *ReferralService) Figures(ctx context.Context, actor tropic.Actor) (agency, partnership tropic.ReferralFigures, err error) {
-	if !tropic.MaySeeReferrals(actor) {
-		return agency, partnership, referralsRefused()
+	if err := tropic.MayListReferrals(actor); err != nil {
+		return agency, partnership, err
 	}
 	tx, err := s.db.beginRead(ctx)
 	if err != nil {

@@ -46,3 +46,16 @@ func MayEditPerson(ownsACase bool) error {
 	}
 	return Errorf(EFORBIDDEN, "Only an agency with this person on one of its own cases can change their details.")
 }
+
+// MayAddExistingPerson lets an agency put a person it sees on one of its own cases
+// only with a whole view of them (access: the best it has of the person's cases);
+// one it does not see at all is missing.
+func MayAddExistingPerson(access CaseAccess) error {
+	switch access {
+	case AccessNone:
+		return Errorf(ENOTFOUND, "Person not found.")
+	case AccessWithoutSensitive:
+		return Errorf(EFORBIDDEN, "Your agency sees this person without their sensitive details, so it cannot add them to its own case. Ask the agency that shared the case, or record the person anew.")
+	}
+	return nil
+}

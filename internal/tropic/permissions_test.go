@@ -101,3 +101,27 @@ func wantRule(t *testing.T, name string, err error, want, says string) {
 		t.Errorf("%s: message %q does not say %q", name, ErrorMessage(err), says)
 	}
 }
+
+func TestReferralListingMakingAndAddingPeopleRules(t *testing.T) {
+	user := func(agency int64, roles ...Role) Actor { return Actor{UserID: 1, AgencyID: agency, Roles: roles} }
+	tests := []struct {
+		name string
+		err  error
+		want string
+	}{
+		{"caseworker lists referrals", MayListReferrals(user(1, RoleCaseworker)), ""},
+		{"supervisor lists referrals", MayListReferrals(user(1, RoleSupervisor)), ""},
+		{"analyst may not list referrals", MayListReferrals(user(1, RoleAnalyst)), EFORBIDDEN},
+		{"intake may not list referrals", MayListReferrals(user(1, RoleIntake)), EFORBIDDEN},
+		{"caseworker refers", MayMakeReferral(user(1, RoleCaseworker), false), ""},
+		{"admin naming no case is told", MayMakeReferral(user(1, RoleAdmin), false), EFORBIDDEN},
+		{"admin naming a case is answered by the case", MayMakeReferral(user(1, RoleAdmin), true), ""},
+		{"a user of no agency may not refer", MayMakeReferral(user(0, RoleCaseworker), true), EFORBIDDEN},
+		{"a whole view adds an existing person", MayAddExistingPerson(AccessWhole), ""},
+		{"a view without sensitive details may not", MayAddExistingPerson(AccessWithoutSensitive), EFORBIDDEN},
+		{"no view: the person is missing", MayAddExistingPerson(AccessNone), ENOTFOUND},
+	}
+	for _, tt := range tests {
+		wantRule(t, tt.name, tt.err, tt.want, "")
+	}
+}

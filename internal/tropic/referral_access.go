@@ -18,6 +18,25 @@ const (
 // that pages and API give one answer.
 func MaySeeReferrals(a Actor) bool { return CaseWorker(a) && a.AgencyID != 0 }
 
+// MayListReferrals is MaySeeReferrals as the answer to a list or the figures: it names
+// no referral, so it may say why.
+func MayListReferrals(a Actor) error {
+	if MaySeeReferrals(a) {
+		return nil
+	}
+	return Errorf(EFORBIDDEN, "Only caseworkers and supervisors see NRM referrals and Duty to Notify reports.")
+}
+
+// MayMakeReferral lets case workers of an agency refer. fromCase says the actor names
+// a case to refer from: anyone else naming one is answered as the case answers them
+// (AccessTo: missing), so this refuses only those who name none.
+func MayMakeReferral(a Actor, fromCase bool) error {
+	if a.AgencyID != 0 && (CaseWorker(a) || fromCase) {
+		return nil
+	}
+	return Errorf(EFORBIDDEN, "Only caseworkers and supervisors can make referrals.")
+}
+
 // ReferralAccessFor decides what the actor may do with a referral made by the
 // agency referrer on route, whose case the actor's agency sees with caseAccess
 // (AccessNone for a Duty to Notify report, which has no case). It is the one rule of
