@@ -1,6 +1,3 @@
-// Package tropic is the domain of Tropic: the types, enumerations and rules of a
-// modern slavery partnership's shared system, and the service interfaces that the
-// store implements and the web layer calls. It imports only the standard library.
 package tropic
 
 import (

@@ -1,0 +1,28 @@
+// Package tropic is the domain of Tropic: the types, enumerations and rules of a
+// modern slavery partnership's shared system, and the service interfaces that the
+// store implements and the web layer calls. It imports only the standard library.
+//
+// Every rule of DESIGN.md §4 is a function here, called by the store inside the
+// transaction that acts on it, and tested by a table in this package:
+//
+//  1. Need to know: AccessTo (who sees a case, and how much); MayChangeCase,
+//     MayContributeToCase, MayEditNote, MayEditPerson, MayAddExistingPerson
+//     (case_rights.go); MayCompleteTask, MayDecideShare, MayReadAccessLog,
+//     MayOpenCase, MaySeePartnershipNetwork and the rest of permissions.go;
+//     ReferralAccessFor, MayListReferrals, MayMakeReferral (referral_access.go);
+//     MayDecideMatches, MayLink, MayMerge, MayUndoMerge (match_rules.go); and for
+//     suggestions about records the reader may not see, CoarseBand and
+//     CoarseExplanation (match_band.go).
+//  2. Victim first: DecideRoleTransition (role.go) decides every change of the
+//     role a person holds on a case, by any path, with four eyes on approval.
+//  3. Duty to Notify anonymity: Referral.Gate and DutyToNotifyProblems (referral.go).
+//  4. Nothing lost: ResendReport (report_resend.go) keeps changed answers to a sent
+//     report; CheckText (text.go) is the one rule for free text; FollowUpCodeMatches.
+//  5. Safe statistics: Suppress, Deduce and the exact protection in stats_protect.go.
+//  7. The audit trail: AuditEvent.ComputeMAC and AuditKeyring (audit_key.go): keyed
+//     hashes and signed checkpoints.
+//
+// Sign-in limits are LoginPolicy.Admit (user.go); the reference check character is
+// ParseReference (reference.go). Errors are one vocabulary (error.go), which the web
+// layer maps to HTTP in one place per surface.
+package tropic
