@@ -191,9 +191,12 @@ func runAgencyList(ctx context.Context, e *env, args []string) error {
 
 func runUser(ctx context.Context, e *env, args []string) error {
 	return subcommand(ctx, e, "user", args, map[string]command{
-		"add":     {"add a staff account", runUserAdd},
-		"list":    {"list staff accounts", runUserList},
-		"disable": {"disable a staff account", runUserDisable},
+		"add":          {"add a staff account", runUserAdd},
+		"list":         {"list staff accounts", runUserList},
+		"disable":      {"disable a staff account", runUserDisable},
+		"enable":       {"let a disabled staff account sign in again", runUserEnable},
+		"set-password": {"give a staff account a new password (and unlock it)", runUserSetPassword},
+		"reset-mfa":    {"make a staff account set up its authenticator again", runUserResetMFA},
 	})
 }
 
@@ -219,12 +222,9 @@ func runUserAdd(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return describe(err)
 	}
-	password, generated, err := readPassword(e)
+	password, generated, err := readNewPassword(e)
 	if err != nil {
 		return err
-	}
-	if err := tropic.ValidatePassword(password); err != nil {
-		return describe(err)
 	}
 	return withServices(ctx, e, func(s *services) error {
 		u := &tropic.User{Email: *email, Name: *name, Roles: rs}
@@ -249,6 +249,17 @@ func runUserAdd(ctx context.Context, e *env, args []string) error {
 		}
 		return nil
 	})
+}
+
+// readNewPassword is readPassword that refuses a password tropic.ValidatePassword refuses.
+func readNewPassword(e *env) (pw string, generated bool, err error) {
+	if pw, generated, err = readPassword(e); err != nil {
+		return "", false, err
+	}
+	if err := tropic.ValidatePassword(pw); err != nil {
+		return "", false, describe(err)
+	}
+	return pw, generated, nil
 }
 
 // readPassword reads one line from stdin, or generates a password if it is empty.
@@ -315,7 +326,24 @@ func runUserList(ctx context.Context, e *env, args []string) error {
 }
 
 func runUserDisable(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "user disable", "--email EMAIL", "Disable a staff account: no more sign-ins or API calls. Its history stays.")
+	return changeUser(ctx, e, args, "user disable", "Disable a staff account: no more sign-ins or API calls. Its history stays.",
+		"disabled", (*store.UserService).DisableUser)
+}
+
+func runUserEnable(ctx context.Context, e *env, args []string) error {
+	return changeUser(ctx, e, args, "user enable", "Let a disabled staff account sign in and use its tokens again.",
+		"enabled", (*store.UserService).EnableUser)
+}
+
+func runUserResetMFA(ctx context.Context, e *env, args []string) error {
+	return changeUser(ctx, e, args, "user reset-mfa", "Forget a staff account's authenticator (a lost phone): at their next sign-in,\n"+
+		"after their password, they set up an authenticator app again. Give them a new\npassword too ('tropic user set-password') if anyone else may know theirs.",
+		"reset the authenticator of", (*store.UserService).ResetMFA)
+}
+
+// changeUser runs one audited change to the account named by --email.
+func changeUser(ctx context.Context, e *env, args []string, name, help, done string, change func(*store.UserService, context.Context, tropic.Actor, int64) error) error {
+	fs := newFlags(e, name, "--email EMAIL", help)
 	email := fs.String("email", "", "the user's e-mail address (required)")
 	if helped, err := parse(fs, args); helped || err != nil {
 		return err
@@ -325,10 +353,42 @@ func runUserDisable(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return fmt.Errorf("--email: no user %q", *email)
 		}
-		if err := s.users.DisableUser(ctx, cli, u.ID); err != nil {
+		if err := change(s.users, ctx, cli, u.ID); err != nil {
 			return describe(err)
 		}
-		fmt.Fprintf(e.stdout, "disabled user %s\n", u.Email)
+		fmt.Fprintf(e.stdout, "%s user %s\n", done, u.Email)
+		return nil
+	})
+}
+
+func runUserSetPassword(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "user set-password", "--email EMAIL",
+		"Give a staff account a new password (a forgotten one) and unlock it. The password is\n"+
+			"read from the first line of standard input; if that is empty, a strong one is\ngenerated and printed once. Tell it to the user by a channel other than e-mail.")
+	email := fs.String("email", "", "the user's e-mail address (required)")
+	if helped, err := parse(fs, args); helped || err != nil {
+		return err
+	}
+	password, generated, err := readNewPassword(e)
+	if err != nil {
+		return err
+	}
+	return withServices(ctx, e, func(s *services) error {
+		u, err := s.users.FindUserByEmail(ctx, *email)
+		if err != nil {
+			return fmt.Errorf("--email: no user %q", *email)
+		}
+		hash, err := auth.HashPassword(password, auth.DefaultParams)
+		if err != nil {
+			return err
+		}
+		if err := s.users.SetPassword(ctx, cli, u.ID, hash); err != nil {
+			return describe(err)
+		}
+		fmt.Fprintf(e.stdout, "set a new password for user %s\n", u.Email)
+		if generated {
+			fmt.Fprintf(e.stdout, "password (shown once): %s\n", password)
+		}
 		return nil
 	})
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"database/sql"
 	"errors"
 	"io"
@@ -56,7 +57,7 @@ func TestEveryCommandExplainsItselfWithHelp(t *testing.T) {
 	cases := [][]string{
 		{"--help"}, {"serve", "--help"}, {"demo", "--help"}, {"migrate", "--help"},
 		{"agency", "--help"}, {"agency", "add", "--help"}, {"agency", "list", "--help"},
-		{"user", "--help"}, {"user", "add", "--help"}, {"user", "list", "--help"}, {"user", "disable", "--help"},
+		{"user", "--help"}, {"user", "add", "--help"}, {"user", "list", "--help"}, {"user", "disable", "--help"}, {"user", "enable", "--help"}, {"user", "set-password", "--help"}, {"user", "reset-mfa", "--help"},
 		{"token", "--help"}, {"token", "create", "--help"}, {"token", "revoke", "--help"}, {"token", "list", "--help"},
 		{"audit", "--help"}, {"audit", "verify", "--help"}, {"audit", "checkpoint", "--help"}, {"audit", "keygen", "--help"},
 		{"backup", "--help"}, {"version", "--help"},
@@ -435,5 +436,76 @@ func TestAgencyAddTakesFirstResponderAndDutyToNotifyFromTheKind(t *testing.T) {
 		if err != nil || !strings.Contains(out, want) {
 			t.Errorf("agency list: got %q, %v; want a line %q", out, err, want)
 		}
+	}
+}
+
+// The sign-in pages tell staff who forgot a password or lost a phone to ask the
+// partnership's Tropic administrator: these are the commands that administrator has.
+func TestAccountRecoveryFromTheCommandLine(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "tropic.db")
+	vars := adminSetup(t, path)
+	const email = "sam.analyst@testshire.example"
+	login := func() *tropic.Login {
+		t.Helper()
+		db, err := store.Open(context.Background(), path, store.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		l, err := store.NewUserService(db).FindLogin(context.Background(), email)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return l
+	}
+	// A forgotten password: a new one from standard input, and the account unlocked.
+	out, _, err := tropicCmd(t, vars, "a new long enough passphrase\n", "user", "set-password", "--email", email)
+	if err != nil || !strings.Contains(out, "set a new password for user "+email) {
+		t.Fatalf("user set-password: got %q, %v", out, err)
+	}
+	if ok, err := auth.VerifyPassword("a new long enough passphrase", login().PasswordHash); !ok || err != nil {
+		t.Errorf("after set-password the new password does not verify (%v)", err)
+	}
+	if _, _, err := tropicCmd(t, vars, "password\n", "user", "set-password", "--email", email); err == nil {
+		t.Error("user set-password took a common password")
+	}
+	// A lost phone: the authenticator is forgotten, to be set up at the next sign-in.
+	keyFile, err := os.ReadFile(vars["TROPIC_AUDIT_KEY_FILE"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys, err := tropic.ParseAuditKeys(string(keyFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := store.Open(context.Background(), path, store.Options{AuditKeys: keys})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := store.NewUserService(db).EnrolMFA(context.Background(), login().User.ID, "JBSWY3DPEHPK3PXP", 1); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	if out, _, err := tropicCmd(t, vars, "", "user", "reset-mfa", "--email", email); err != nil || !strings.Contains(out, "reset the authenticator of user "+email) {
+		t.Fatalf("user reset-mfa: got %q, %v", out, err)
+	}
+	if l := login(); l.MFASecret != "" || l.MFALastStep != 0 {
+		t.Errorf("after reset-mfa the account still has an authenticator")
+	}
+	// A leaver who comes back: disabled, then enabled.
+	for _, cmd := range []string{"disable", "enable"} {
+		if _, _, err := tropicCmd(t, vars, "", "user", cmd, "--email", email); err != nil {
+			t.Fatalf("user %s: %v", cmd, err)
+		}
+	}
+	if login().User.Disabled {
+		t.Error("after user enable the account is still disabled")
+	}
+	if _, _, err := tropicCmd(t, vars, "", "user", "enable", "--email", "nobody@testshire.example"); err == nil {
+		t.Error("user enable of no such user succeeded")
+	}
+	out, _, err = tropicCmd(t, vars, "", "audit", "verify")
+	if err != nil || !strings.Contains(out, "audit chain intact") {
+		t.Errorf("audit verify after the changes: got %q, %v", out, err)
 	}
 }

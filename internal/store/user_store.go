@@ -200,45 +200,45 @@ func (s *UserService) FindUsers(ctx context.Context, f tropic.UserFilter) ([]*tr
 	return out, loadRoles(ctx, tx, out...)
 }
 
-// DisableUser stops a user signing in or using tokens, ends their sessions' use, and
-// keeps their history.
-func (s *UserService) DisableUser(ctx context.Context, actor tropic.Actor, id int64) error {
+// changeUser sets columns of one user's row (set: "col = ?, ..."), audited as action.
+func (s *UserService) changeUser(ctx context.Context, actor tropic.Actor, id int64, action, set string, args ...any) error {
 	tx, err := s.db.beginTx(ctx)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
-	res, err := tx.Exec(ctx, `UPDATE users SET disabled = ? WHERE id = ?`, true, id)
+	res, err := tx.Exec(ctx, `UPDATE users SET `+set+` WHERE id = ?`, append(args, id)...)
 	if err != nil {
-		return fmt.Errorf("disable user: %w", err)
+		return fmt.Errorf("%s: %w", action, err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		return tropic.Errorf(tropic.ENOTFOUND, "User not found.")
 	}
-	if err := appendAudit(ctx, tx, actor, auditEntry{action: tropic.AuditUserDisabled, objectType: "user", objectID: id}); err != nil {
+	if err := appendAudit(ctx, tx, actor, auditEntry{action: action, objectType: "user", objectID: id}); err != nil {
 		return err
 	}
 	return tx.Commit()
 }
 
+// DisableUser stops a user signing in or using tokens, ends their sessions' use, and
+// keeps their history.
+func (s *UserService) DisableUser(ctx context.Context, actor tropic.Actor, id int64) error {
+	return s.changeUser(ctx, actor, id, tropic.AuditUserDisabled, `disabled = ?`, true)
+}
+
+// EnableUser lets a disabled user sign in again.
+func (s *UserService) EnableUser(ctx context.Context, actor tropic.Actor, id int64) error {
+	return s.changeUser(ctx, actor, id, tropic.AuditUserEnabled, `disabled = ?`, false)
+}
+
 // SetPassword replaces a user's password hash and clears any lock.
 func (s *UserService) SetPassword(ctx context.Context, actor tropic.Actor, id int64, passwordHash string) error {
-	tx, err := s.db.beginTx(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	res, err := tx.Exec(ctx, `UPDATE users SET password_hash = ?, failed_attempts = 0, locked_until = NULL WHERE id = ?`, passwordHash, id)
-	if err != nil {
-		return fmt.Errorf("set password: %w", err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return tropic.Errorf(tropic.ENOTFOUND, "User not found.")
-	}
-	if err := appendAudit(ctx, tx, actor, auditEntry{action: tropic.AuditUserPassword, objectType: "user", objectID: id}); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return s.changeUser(ctx, actor, id, tropic.AuditUserPassword, `password_hash = ?, failed_attempts = 0, locked_until = NULL`, passwordHash)
+}
+
+// ResetMFA forgets a user's authenticator: they set one up again at their next sign-in.
+func (s *UserService) ResetMFA(ctx context.Context, actor tropic.Actor, id int64) error {
+	return s.changeUser(ctx, actor, id, tropic.AuditMFAReset, `mfa_secret = '', mfa_last_step = 0`)
 }
 
 // FindLogin returns the account behind an e-mail address for sign-in.

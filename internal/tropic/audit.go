@@ -23,6 +23,8 @@ const (
 	AuditUserCreated    = "user.created"
 	AuditUserDisabled   = "user.disabled"
 	AuditUserPassword   = "user.password_set"
+	AuditUserEnabled    = "user.enabled"
+	AuditMFAReset       = "user.mfa_reset"
 	AuditTokenCreated   = "token.created"
 	AuditTokenRevoked   = "token.revoked"
 

@@ -2,6 +2,7 @@ package tropic
 
 import (
 	"context"
+	"fmt"
 	"net/mail"
 	"strings"
 	"time"
@@ -153,15 +154,32 @@ var DefaultLoginPolicy = LoginPolicy{SlowAfter: 3, SlowDelay: 2 * time.Second, L
 // Check returns an ELOCKED or ETOOMANY error when the account may not try to sign in at now.
 func (p LoginPolicy) Check(l *Login, now time.Time) error {
 	if now.Before(l.LockedUntil) {
-		return Errorf(ELOCKED, "This account is locked after too many failed sign-in attempts. Try again after %s, or ask your administrator to unlock it.", l.LockedUntil.Local().Format("15:04"))
+		return Errorf(ELOCKED, "This account is locked after too many failed sign-in attempts. Try again in %s, or ask your partnership's Tropic administrator to unlock it.", lockLeft(l.LockedUntil.Sub(now)))
 	}
 	if wait := p.Wait(l.FailedAttempts); wait > 0 {
 		if next := l.LastFailureAt.Add(wait); now.Before(next) {
-			secs := int(next.Sub(now).Seconds() + 0.999)
-			return Errorf(ETOOMANY, "There have been several failed sign-in attempts. Wait %d seconds before trying again.", secs)
+			return tooManyAttempts(next.Sub(now))
 		}
 	}
 	return nil
+}
+
+// lockLeft says how long a lock has to run, in whole minutes rounded up.
+func lockLeft(d time.Duration) string {
+	if mins := int(d.Minutes() + 0.999); mins > 1 {
+		return fmt.Sprintf("%d minutes", mins)
+	}
+	return "1 minute"
+}
+
+// tooManyAttempts asks to wait d, in whole seconds rounded up.
+func tooManyAttempts(d time.Duration) error {
+	secs := int(d.Seconds() + 0.999)
+	unit := "seconds"
+	if secs == 1 {
+		unit = "second"
+	}
+	return Errorf(ETOOMANY, "There have been several failed sign-in attempts. Wait %d %s before trying again.", secs, unit)
 }
 
 // pendingFor is how long an attempt reserved but never settled (its process died
@@ -180,8 +198,7 @@ func (p LoginPolicy) Admit(l *Login, now time.Time) error {
 	}
 	if p.LockAfter > 0 && l.FailedAttempts >= p.LockAfter {
 		if next := l.LastFailureAt.Add(pendingFor); now.Before(next) {
-			secs := int(next.Sub(now).Seconds() + 0.999)
-			return Errorf(ETOOMANY, "There have been several failed sign-in attempts. Wait %d seconds before trying again.", secs)
+			return tooManyAttempts(next.Sub(now))
 		}
 	}
 	return nil

@@ -75,6 +75,7 @@ type campaignListPage struct {
 	Layout
 	Campaigns []campaignRow
 	Flash     string
+	MayExport bool // the research export is offered to those who may take it
 }
 
 func (s *Server) handleCampaignList() http.Handler {
@@ -87,6 +88,7 @@ func (s *Server) handleCampaignList() http.Handler {
 		p := &campaignListPage{Layout: s.newLayout(r, "Campaigns")}
 		p.Nav = "campaigns"
 		p.Flash = s.sessions.PopString(r.Context(), "campaign_flash")
+		p.MayExport = tropic.MayExportResearch(actorOf(r)) == nil
 		for _, c := range all {
 			p.Campaigns = append(p.Campaigns, campaignRow{c, c.Live(s.now())})
 		}

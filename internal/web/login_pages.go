@@ -22,7 +22,7 @@ type loginPage struct {
 
 // badCredentials is the one answer for an unknown e-mail address, a wrong password
 // and a disabled account, so that nobody can learn which accounts exist.
-const badCredentials = "Enter a correct email address and password. If you have forgotten your password, ask your agency's Tropic administrator."
+const badCredentials = "Enter a correct email address and password. If you have forgotten your password, ask your partnership's Tropic administrator."
 
 func (s *Server) handleLoginForm() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -168,7 +168,7 @@ func TestSignInSlowsDownThenLocks(t *testing.T) {
 	}{
 		{"The first wrong password is refused.", 0, "wrong password 1", http.StatusUnprocessableEntity, "Enter a correct email address and password"},
 		{"The second wrong password is refused.", 0, "wrong password 2", http.StatusUnprocessableEntity, "Enter a correct email address and password"},
-		{"After two failures even the right password must wait.", 0, testPassword, http.StatusTooManyRequests, "Wait 1 seconds"},
+		{"After two failures even the right password must wait.", 0, testPassword, http.StatusTooManyRequests, "Wait 1 second before"},
 		{"After the wait a wrong password counts again.", time.Second, "wrong password 3", http.StatusUnprocessableEntity, "Enter a correct email address and password"},
 		{"The wait doubles.", 0, testPassword, http.StatusTooManyRequests, "Wait 2 seconds"},
 		{"The fourth failure locks the account.", 2 * time.Second, "wrong password 4", http.StatusUnprocessableEntity, "Enter a correct email address and password"},

@@ -147,7 +147,7 @@ func TestConcurrentWrongPasswordsAreReservedBeforeHashing(t *testing.T) {
 		{"A policy that only locks: at most LockAfter passwords are checked, and the lock lasts LockFor.",
 			tropic.LoginPolicy{LockAfter: 10, LockFor: 15 * time.Minute}, 10, 15 * time.Minute, "This account is locked"},
 		{"The default policy: at most SlowAfter passwords are checked at once, and the real user waits SlowDelay.",
-			tropic.DefaultLoginPolicy, tropic.DefaultLoginPolicy.SlowAfter, tropic.DefaultLoginPolicy.SlowDelay, "Wait 1 seconds"},
+			tropic.DefaultLoginPolicy, tropic.DefaultLoginPolicy.SlowAfter, tropic.DefaultLoginPolicy.SlowDelay, "Wait 1 second before"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
