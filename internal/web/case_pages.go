@@ -207,7 +207,7 @@ func genderLabel(g tropic.Gender) string {
 // does not parse is passed on as typed for the domain to refuse by field.
 func caseDateInput(s string) string {
 	s = strings.TrimSpace(s)
-	if d, ok := parseTriageDate(s); ok {
+	if d, ok := parseTypedDate(s); ok {
 		return d.Format(time.DateOnly)
 	}
 	return s

@@ -598,19 +598,19 @@ func (s *Server) staffStatsRequest(r *http.Request) (*statsPage, tropic.Period, 
 	q := r.URL.Query()
 	period := tropic.YearToDate(s.statsNow())
 	p.From, p.To = q.Get("from"), q.Get("to")
-	parse := func(field, v string, into *time.Time) {
+	parse := func(field, which, v string, into *time.Time) {
 		if v == "" {
 			return
 		}
-		d, err := time.Parse(time.DateOnly, strings.TrimSpace(v))
-		if err != nil {
-			p.Errors = append(p.Errors, FieldError{Field: field, Message: "Enter a date like 2017-01-31"})
+		d, ok := parseTypedDate(strings.TrimSpace(v))
+		if !ok {
+			p.Errors = append(p.Errors, FieldError{Field: field, Message: "Enter the " + which + " date as a day, month and year, like 31/1/2026"})
 			return
 		}
-		*into = d
+		*into = time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, time.UTC)
 	}
-	parse("from", p.From, &period.From)
-	parse("to", p.To, &period.To)
+	parse("from", "start", p.From, &period.From)
+	parse("to", "end", p.To, &period.To)
 	if !period.Valid() {
 		p.Errors = append(p.Errors, FieldError{Field: "to", Message: "The end date must be on or after the start date"})
 		period = tropic.YearToDate(s.statsNow())

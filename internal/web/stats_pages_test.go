@@ -179,9 +179,11 @@ func TestStaffStatistics(t *testing.T) {
 	res = analyst.get("/staff/statistics?district=watford")
 	wantStatus(t, res, http.StatusOK)
 	wantContains(t, res.body, "18 offences recorded so far this year, against none in the same period last year.")
-	res = analyst.get("/staff/statistics?from=2017-02-30")
+	res = analyst.get("/staff/statistics?from=2017-02-30&to=31/13/2017")
 	wantStatus(t, res, http.StatusBadRequest)
-	wantContains(t, res.body, "Enter a date like")
+	wantContains(t, res.body, "Enter the start date as a day, month and year", "Enter the end date as a day, month and year")
+	// Dates as people type them, as the other forms take them.
+	wantStatus(t, analyst.get("/staff/statistics?from=1/2/2017&to=28/2/2017"), http.StatusOK)
 	wantStatus(t, ts.client(t).get("/staff/statistics"), http.StatusSeeOther)
 }
 
@@ -230,7 +232,10 @@ func TestStaffStatisticsComparisonsAndQuarterly(t *testing.T) {
 		t.Fatalf("not a PDF download: %q %v", res.body[:min(20, len(res.body))], res.header)
 	}
 	wantContains(t, res.body, "Modern slavery statistics: January to March 2017", "NRM referrals made")
-	wantStatus(t, analyst.get("/staff/statistics/quarterly?quarter=2099-Q1"), http.StatusBadRequest)
+	res = analyst.get("/staff/statistics/quarterly?quarter=2099-Q1")
+	wantStatus(t, res, http.StatusBadRequest)
+	// A page of the service, with its navigation and a way back, not bare text.
+	wantContains(t, res.body, "There is no report for that quarter", "Choose a quarter that has started.", `href="/staff/statistics"`)
 	wantStatus(t, analyst.get("/staff/statistics/quarterly?quarter=nonsense"), http.StatusBadRequest)
 
 	// The public page: trends and decisions under disclosure control.

@@ -88,7 +88,7 @@ func (s *Server) quarterly(r *http.Request) (*quarterlyReport, int, error) {
 
 func (s *Server) quarterlyFail(w http.ResponseWriter, r *http.Request, status int, err error) {
 	if status == http.StatusBadRequest {
-		http.Error(w, tropic.ErrorMessage(err), status)
+		s.renderError(w, r, status, "There is no report for that quarter", tropic.ErrorMessage(err)+" The current quarter's report is at /staff/statistics/quarterly.")
 		return
 	}
 	s.serverError(w, r, err)

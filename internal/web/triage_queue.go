@@ -5,7 +5,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"tropic/internal/tropic"
 )
@@ -187,14 +186,14 @@ func parseTriageFilter(q url.Values, districts []tropic.District, p *triageQueue
 	}
 	in.From, in.To = get("from"), get("to")
 	if in.From != "" {
-		if d, ok := parseTriageDate(in.From); ok {
+		if d, ok := parseTypedDate(in.From); ok {
 			f.From = d
 		} else {
 			problems.Add("from", "Received from must be a real date, like 20/11/2026")
 		}
 	}
 	if in.To != "" {
-		if d, ok := parseTriageDate(in.To); ok {
+		if d, ok := parseTypedDate(in.To); ok {
 			f.To = d.AddDate(0, 0, 1) // the whole of the last day
 			if !f.From.IsZero() && d.Before(f.From) {
 				problems.Add("to", "Received to must be the same as or after received from")
@@ -215,17 +214,6 @@ func parseTriageFilter(q url.Values, districts []tropic.District, p *triageQueue
 		}
 	}
 	return f, problems.Err()
-}
-
-// parseTriageDate reads a date as people type it (20/11/2026, 20 11 2026) or in ISO
-// form (2026-11-20), in UK time.
-func parseTriageDate(s string) (time.Time, bool) {
-	for _, layout := range []string{"2006-01-02", "2/1/2006", "2 1 2006", "2-1-2006", "2.1.2006"} {
-		if d, err := time.ParseInLocation(layout, s, partnershipZone); err == nil && d.Year() >= 1950 && d.Year() < 3000 {
-			return d, true
-		}
-	}
-	return time.Time{}, false
 }
 
 // fillOptions builds the filter form's choices, marking what is chosen.

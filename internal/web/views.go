@@ -109,3 +109,14 @@ func caseDay(t time.Time) string {
 	}
 	return t.In(partnershipZone).Format("2 January 2006")
 }
+
+// parseTypedDate reads a date as people type it (20/11/2026, 20 11 2026) or in ISO
+// form (2026-11-20), in UK time.
+func parseTypedDate(s string) (time.Time, bool) {
+	for _, layout := range []string{"2006-01-02", "2/1/2006", "2 1 2006", "2-1-2006", "2.1.2006"} {
+		if d, err := time.ParseInLocation(layout, s, partnershipZone); err == nil && d.Year() >= 1950 && d.Year() < 3000 {
+			return d, true
+		}
+	}
+	return time.Time{}, false
+}
