@@ -15,6 +15,7 @@ type caseNotice struct {
 	PersonName string
 	PersonHref string
 	Agency     string
+	Ours       bool // the other case is the user's own agency's: nobody else to contact
 }
 
 type casePersonCard struct {
@@ -163,7 +164,8 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, status int, 
 		p.Reports = append(p.Reports, l)
 	}
 	for i, n := range c.Notices {
-		p.Notices = append(p.Notices, caseNotice{ID: "s45-" + strconv.Itoa(i+1), PersonName: n.PersonName, PersonHref: personPath(n.PersonID), Agency: n.ContactAgency})
+		p.Notices = append(p.Notices, caseNotice{ID: "s45-" + strconv.Itoa(i+1), PersonName: n.PersonName, PersonHref: personPath(n.PersonID), Agency: n.ContactAgency,
+			Ours: p.User != nil && p.User.Agency != nil && n.ContactAgency == p.User.Agency.Name})
 	}
 	names := map[int64]string{}
 	for _, cp := range c.People {

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"tropic/internal/tropic"
 )
@@ -38,6 +39,7 @@ type matchCard struct {
 	OtherHref   string
 	OtherCases  []caseLink
 	HeldBy      string
+	Advice      string // what to do about a record the user may not see
 	Band        string // "Strong", "Likely" or "Possible"
 	BandClass   string
 	Probability string // "93%"; only for a record the viewer may see
@@ -162,6 +164,22 @@ func heldByText(agency string) string {
 	return agency
 }
 
+// hiddenMatchAdvice says whom to ask about a possible match held by agencies the user's
+// may not see into: the holders review it if they can see this case (a live share of
+// it), and only its owner can share it.
+func hiddenMatchAdvice(c *tropic.Case, heldBy string, owner bool, now time.Time) string {
+	holder := heldByText(heldBy)
+	if !owner {
+		return "Ask " + c.OwnerAgency + ", which holds this case, to review it with " + holder + "."
+	}
+	for _, sh := range c.Shares {
+		if sh.AgencyName == heldBy && sh.Live(now) {
+			return holder + " can see this case: ask them to review it."
+		}
+	}
+	return "Ask them to review it: they can see both records only if you share this case with them."
+}
+
 // matchCardFrom lays out one suggestion for the user; owner says they may decide.
 func matchCardFrom(ref string, ps tropic.PersonSuggestion, owner bool, typed *matchForm) matchCard {
 	id := strconv.FormatInt(ps.ID, 10)
@@ -269,6 +287,9 @@ func (s *Server) renderMatches(w http.ResponseWriter, r *http.Request, status in
 	var open, decided []matchCard
 	for _, ps := range suggestions {
 		card := matchCardFrom(c.Reference, ps, rights.Owner, typed)
+		if !ps.Visible && ps.Status == tropic.MatchOpen {
+			card.Advice = hiddenMatchAdvice(c, ps.HeldBy, rights.Owner, s.now())
+		}
 		if ps.Status == tropic.MatchOpen {
 			open = append(open, card)
 		} else {

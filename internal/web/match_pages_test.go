@@ -6,7 +6,9 @@ import (
 	"reflect"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
+	"time"
 
 	"tropic/internal/tropic"
 )
@@ -245,4 +247,29 @@ func TestNoMatchesSaysSo(t *testing.T) {
 	// A shared agency reads the list but is told it does not decide.
 	e.share(ref, e.council, tropic.ShareWhole)
 	wantContains(t, pageText(e.as(e.cWorker).get("/cases/"+ref+"/matches").body), "Only the agency that owns this case decides on its suggestions.")
+}
+
+// What a hidden record's card advises is true for whoever reads it: the owner is told
+// to share only when the holder cannot already see the case; another agency, which
+// cannot share the case, is told to ask its owner.
+func TestHiddenMatchAdviceIsTrueForTheReader(t *testing.T) {
+	now := time.Date(2026, 12, 6, 12, 0, 0, 0, time.UTC)
+	c := &tropic.Case{OwnerAgency: "Hertfordshire Constabulary", Shares: []*tropic.Share{
+		{AgencyName: "St Albans City and District Council", Status: tropic.ShareActive},
+		{AgencyName: "Watford Borough Council", Status: tropic.ShareRevoked},
+	}}
+	for _, tt := range []struct {
+		heldBy string
+		owner  bool
+		want   string
+	}{
+		{"St Albans City and District Council", true, "St Albans City and District Council can see this case: ask them to review it."},
+		{"Watford Borough Council", true, "they can see both records only if you share this case with them"},
+		{"Safe Harbour Herts", true, "they can see both records only if you share this case with them"},
+		{"Safe Harbour Herts", false, "Ask Hertfordshire Constabulary, which holds this case, to review it with Safe Harbour Herts."},
+	} {
+		if got := hiddenMatchAdvice(c, tt.heldBy, tt.owner, now); !strings.Contains(got, tt.want) {
+			t.Errorf("held by %s, owner %v: got %q, want %q", tt.heldBy, tt.owner, got, tt.want)
+		}
+	}
 }
