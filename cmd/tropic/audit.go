@@ -116,9 +116,12 @@ func runAuditKeygen(ctx context.Context, e *env, args []string) error {
 		"Make the audit key: a random secret that keys the audit chain's hashes and signs its checkpoints.\n"+
 			"Keep it outside the database and its backups, readable only by the account tropic runs as,\n"+
 			"with a copy somewhere safe: without it the chain cannot be verified, and with it anyone can rewrite it.\n"+
-			"--rotate adds a new key to an existing file: new events use it, and the old ones stay to verify older events.")
+			"--rotate adds a new key to an existing file: new events use it, and the old ones stay to verify older events.\n"+
+			"A new key file says the chain is keyed from its first event, so that an unkeyed event anywhere is refused;\n"+
+			"for a database that already has audit events from before keying, give --existing-chain.")
 	out := fs.String("out", "", "the key file to write (required)")
 	rotate := fs.Bool("rotate", false, "add a new current key to the existing FILE, keeping its older keys")
+	existing := fs.Bool("existing-chain", false, "the database has audit events from before keying: accept those (at the start of the chain only) as unkeyed")
 	if helped, err := parse(fs, args); helped || err != nil {
 		return err
 	}
@@ -135,7 +138,11 @@ func runAuditKeygen(ctx context.Context, e *env, args []string) error {
 			return fmt.Errorf("--out %s: the file exists already; to add a new key to it, give --rotate", *out)
 		}
 		text := "# Tropic audit key, made " + made + ". Keep it secret, away from the database and its backups.\n" +
-			"# Keep every line: the last key writes, the older ones verify older events.\n" + k.String() + "\n"
+			"# Keep every line: the last key writes, the older ones verify older events.\n"
+		if !*existing {
+			text += "# The chain is keyed from its first event: an unkeyed event anywhere is a rewrite.\n" + tropic.KeyedFromStart + "\n"
+		}
+		text += k.String() + "\n"
 		if err := writeAuditKeyFile(*out, text); err != nil {
 			return fmt.Errorf("--out: %w", err)
 		}

@@ -1,10 +1,13 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"tropic/internal/tropic"
 )
 
 // TestAuditCheckpointsCatchAChainCutBackBelowThem is the routine of README's "Audit
@@ -148,5 +151,42 @@ func TestAuditKeyIsRequiredByServeAndRotates(t *testing.T) {
 	os.WriteFile(kept, []byte(first+second), 0o600)
 	if out, _, err := tropicCmd(t, vars, "", "audit", "verify", "--checkpoint", kept); err != nil || !strings.Contains(out, "extends all 2 checkpoints") {
 		t.Fatalf("verify after rotation: got %q, %v; want both checkpoints extended", out, err)
+	}
+}
+
+// An installation upgraded from before keying has unkeyed events at the start of its
+// chain: its key is made with --existing-chain, which accepts them there. A new key
+// file says the chain was keyed from its first event, and verify refuses them.
+func TestAKeyForAnExistingChainAcceptsItsUnkeyedStart(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "tropic.db")
+	plain := map[string]string{"TROPIC_DATABASE_URL": path}
+	if _, _, err := tropicCmd(t, plain, "", "migrate"); err != nil {
+		t.Fatal(err)
+	}
+	// Events written before the key existed (agency add without a key).
+	if _, _, err := tropicCmd(t, plain, "", "agency", "add", "--name", "Old Police", "--kind", "police"); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		flags   []string
+		marked  bool
+		verified bool
+	}{
+		{nil, true, false},
+		{[]string{"--existing-chain"}, false, true},
+	} {
+		key := filepath.Join(dir, fmt.Sprintf("audit-%v.key", tt.marked))
+		if _, _, err := tropicCmd(t, nil, "", append([]string{"audit", "keygen", "--out", key}, tt.flags...)...); err != nil {
+			t.Fatal(err)
+		}
+		b, _ := os.ReadFile(key)
+		if strings.Contains(string(b), tropic.KeyedFromStart) != tt.marked {
+			t.Errorf("keygen %v: the key file says %q, want the line %s: %v", tt.flags, b, tropic.KeyedFromStart, tt.marked)
+		}
+		out, _, err := tropicCmd(t, map[string]string{"TROPIC_DATABASE_URL": path, "TROPIC_AUDIT_KEY_FILE": key}, "", "audit", "verify")
+		if (err == nil) != tt.verified {
+			t.Errorf("keygen %v then verify: got %q, %v; want it to pass: %v", tt.flags, out, err, tt.verified)
+		}
 	}
 }

@@ -62,7 +62,8 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := writeAuditKeyFile(keyPath, "# Tropic demo audit key: for this demo's database only.\n"+key.String()+"\n"); err != nil {
+	keys = keys.WithKeyedFromStart() // a new database: every event is keyed
+	if err := writeAuditKeyFile(keyPath, "# Tropic demo audit key: for this demo's database only.\n"+tropic.KeyedFromStart+"\n"+key.String()+"\n"); err != nil {
 		return fmt.Errorf("tropic demo: write the audit key: %w", err)
 	}
 	// The demo writes years of history: its store's clock is moved to each moment as

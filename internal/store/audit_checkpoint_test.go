@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"tropic/internal/store"
+	"tropic/internal/store/storetest"
 	"tropic/internal/tropic"
 )
 
@@ -283,6 +284,39 @@ func TestDailyAuditCheckpointIsMadeOncePerPeriod(t *testing.T) {
 		cp, p, err := e.audit.DailyAuditCheckpoint(ctx, 24*time.Hour)
 		if err != nil || cp != nil || p == nil || !strings.Contains(p.Reason, "newest events were deleted") {
 			t.Fatalf("after a cut: got %v, %+v, %v; want no checkpoint and the cut named", cp, p, err)
+		}
+	})
+}
+
+// Rewriting a whole chain as unkeyed events, as if they predated the key, passed plain
+// verification (only a checkpoint noticed it). A key file made for a new installation
+// says the chain was keyed from its first event, and then plain verify notices too.
+func TestAKeyFileKeyedFromTheStartRefusesAChainRewrittenUnkeyed(t *testing.T) {
+	eachDialect(t, func(t *testing.T, d store.Dialect) {
+		ctx := context.Background()
+		keys := mustAuditKeys(tropic.KeyedFromStart + "\nktest:" + strings.Repeat("5a", 32))
+		clock := storetest.NewClock(t0)
+		db, dsn := storetest.OpenURL(t, d, store.Options{Now: clock.Now, AuditKeys: keys})
+		agencies, audit := store.NewAgencyService(db), store.NewAuditService(db)
+		for i := range 4 {
+			if err := agencies.CreateAgency(ctx, tropic.SystemActor("test"), &tropic.Agency{Name: fmt.Sprintf("Agency %d", i+1), Kind: tropic.AgencyCharity}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if v, err := audit.VerifyAudit(ctx); err != nil || v.Problem != nil {
+			t.Fatalf("the untouched chain: %+v, %v", v, err)
+		}
+		r := openRaw(t, d, dsn)
+		events := r.events(t)
+		events[1].Detail = "Innocent Agency"
+		r.rewrite(t, events, 0, unkeyed)
+		r.Close()
+		v, err := audit.VerifyAudit(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v.Problem == nil || v.Problem.Seq != 1 || !strings.Contains(v.Problem.Reason, tropic.KeyedFromStart) {
+			t.Fatalf("a chain rewritten unkeyed: got problem %+v, want event 1 refused as keyed from the start", v.Problem)
 		}
 	})
 }

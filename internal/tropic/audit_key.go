@@ -64,7 +64,16 @@ func validAuditKeyID(id string) bool {
 // the old ones, for the events and checkpoints they made.
 type AuditKeyring struct {
 	keys []AuditKey
+	// fromStart: the key file says the chain was keyed from its first event (the
+	// line KeyedFromStart), so an unkeyed event anywhere is a rewrite.
+	fromStart bool
 }
+
+// KeyedFromStart is the key file's line saying that the chain was keyed from its first
+// event: 'tropic audit keygen' writes it for a new installation, and without it an
+// attacker who can write the database could rewrite a whole chain as unkeyed events
+// from before keying, which only a checkpoint would then notice.
+const KeyedFromStart = "keyed-from-start"
 
 // NewAuditKeyring returns a keyring of keys, the last one current.
 func NewAuditKeyring(keys ...AuditKey) (*AuditKeyring, error) {
@@ -88,16 +97,22 @@ func NewAuditKeyring(keys ...AuditKey) (*AuditKeyring, error) {
 }
 
 // ParseAuditKeys reads a keyring: entries ID:HEX, one per line (or separated by commas
-// or spaces, for an environment variable); blank lines and lines starting with # are
-// ignored. The last entry is the current key.
+// or spaces, for an environment variable), and the entry KeyedFromStart if the chain
+// was keyed from its first event; blank lines and lines starting with # are ignored.
+// The last key is the current key.
 func ParseAuditKeys(text string) (*AuditKeyring, error) {
 	var keys []AuditKey
+	fromStart := false
 	for n, line := range strings.Split(text, "\n") {
 		line = strings.TrimSpace(line)
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
 		for _, entry := range strings.FieldsFunc(line, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' }) {
+			if entry == KeyedFromStart {
+				fromStart = true
+				continue
+			}
 			id, secret, ok := strings.Cut(entry, ":")
 			b, err := hex.DecodeString(secret)
 			if !ok || err != nil {
@@ -106,7 +121,19 @@ func ParseAuditKeys(text string) (*AuditKeyring, error) {
 			keys = append(keys, AuditKey{ID: id, Secret: b})
 		}
 	}
-	return NewAuditKeyring(keys...)
+	r, err := NewAuditKeyring(keys...)
+	if err != nil {
+		return nil, err
+	}
+	r.fromStart = fromStart
+	return r, nil
+}
+
+// WithKeyedFromStart returns the keyring marked as keying the chain from its first event.
+func (r *AuditKeyring) WithKeyedFromStart() *AuditKeyring {
+	c := *r
+	c.fromStart = true
+	return &c
 }
 
 // Current is the key that hashes new events and signs new checkpoints.
@@ -153,6 +180,8 @@ func (r *AuditKeyring) AuditHashProblem(e *AuditEvent, keyedBefore bool) string 
 	switch {
 	case e.KeyID == "" && keyedBefore:
 		return "was hashed without the audit key after keyed events: it was rewritten by someone without the key"
+	case e.KeyID == "" && r != nil && r.fromStart:
+		return "was hashed without the audit key, but the key file says the chain was keyed from its first event (" + KeyedFromStart + "): it was rewritten by someone without the key"
 	case e.KeyID == "":
 		if e.ComputeHash() != e.Hash {
 			return "was changed after it was written: its content does not match its hash"

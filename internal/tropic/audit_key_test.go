@@ -32,6 +32,8 @@ func TestParseAuditKeys(t *testing.T) {
 		{"A short secret is refused", "ka:" + strings.Repeat("11", 31), "", "", "at least 32 bytes"},
 		{"An id with capitals is refused", "KA:" + strings.Repeat("11", 32), "", "", "lower-case"},
 		{"The same id twice is refused", keyA + "\n" + "ka:" + strings.Repeat("33", 32), "", "", "twice"},
+		{"The chain keyed from its start is a line of its own", tropic.KeyedFromStart + "\n" + keyA, "ka", "ka", ""},
+		{"A misspelt marker is refused, not taken for no marker", "keyed-from-the-start\n" + keyA, "", "", "ID:HEX"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -182,4 +184,28 @@ func FuzzParseAuditCheckpoint(f *testing.F) {
 			t.Fatalf("%q parses alone but not as a file: %v", line, err)
 		}
 	})
+}
+
+// An unkeyed event is a rewrite anywhere in a chain keyed from its start, and only
+// after a keyed event otherwise.
+func TestUnkeyedEventsInAChainKeyedFromItsStart(t *testing.T) {
+	plain, err := tropic.ParseAuditKeys(keyA)
+	if err != nil {
+		t.Fatal(err)
+	}
+	strict, err := tropic.ParseAuditKeys(tropic.KeyedFromStart + " " + keyA)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &tropic.AuditEvent{Seq: 1, Action: "agency.created", PrevHash: tropic.AuditGenesis}
+	e.Hash = e.ComputeHash()
+	if p := plain.AuditHashProblem(e, false); p != "" {
+		t.Errorf("an unkeyed first event, key file without the marker: %q, want none", p)
+	}
+	if p := strict.AuditHashProblem(e, false); !strings.Contains(p, tropic.KeyedFromStart) {
+		t.Errorf("an unkeyed first event, key file keyed from the start: %q, want it refused", p)
+	}
+	if !plain.WithKeyedFromStart().Knows("ka") || plain.WithKeyedFromStart().AuditHashProblem(e, false) == "" {
+		t.Error("WithKeyedFromStart does not mark the keyring")
+	}
 }
