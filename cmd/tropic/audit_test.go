@@ -169,8 +169,8 @@ func TestAKeyForAnExistingChainAcceptsItsUnkeyedStart(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, tt := range []struct {
-		flags   []string
-		marked  bool
+		flags    []string
+		marked   bool
 		verified bool
 	}{
 		{nil, true, false},
