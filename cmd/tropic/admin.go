@@ -87,6 +87,9 @@ func runMigrate(ctx context.Context, e *env, args []string) error {
 func runAgency(ctx context.Context, e *env, args []string) error {
 	return subcommand(ctx, e, "agency", args, map[string]command{
 		"add":                {"add a partner agency", runAgencyAdd},
+		"edit":               {"change an agency's name, kind, first responder or Duty to Notify", runAgencyEdit},
+		"disable":            {"disable an agency: its users can no longer sign in; its records stay", runAgencyDisable},
+		"enable":             {"let a disabled agency's users sign in again", runAgencyEnable},
 		"list":               {"list partner agencies", runAgencyList},
 		"set-reminder-email": {"set where an agency's daily NRM reminder digest goes", runAgencySetReminderEmail},
 	})
@@ -126,13 +129,9 @@ func runAgencySetReminderEmail(ctx context.Context, e *env, args []string) error
 }
 
 func runAgencyAdd(ctx context.Context, e *env, args []string) error {
-	kinds := make([]string, len(tropic.AgencyKinds))
-	for i, k := range tropic.AgencyKinds {
-		kinds[i] = string(k)
-	}
 	fs := newFlags(e, "agency add", "--name NAME --kind KIND [options]", "Add a partner agency.")
 	name := fs.String("name", "", "the agency's name (required)")
-	kind := fs.String("kind", "", "one of: "+strings.Join(kinds, ", ")+" (required)")
+	kind := fs.String("kind", "", "one of: "+strings.Join(agencyKindNames(), ", ")+" (required)")
 	fr := fs.Bool("first-responder", false, "the agency is a designated NRM first responder (default: by kind; police, councils, Home Office, NCA and GLAA are)")
 	dtn := fs.String("duty-to-notify", "auto", "whether the Duty to Notify binds it: yes, no, or auto (by kind)")
 	if helped, err := parse(fs, args); helped || err != nil {
@@ -162,6 +161,96 @@ func runAgencyAdd(ctx context.Context, e *env, args []string) error {
 	})
 }
 
+func runAgencyEdit(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "agency edit", "--agency AGENCY [options]", "Change a partner agency. Only the options given change.")
+	agency := fs.String("agency", "", "the agency's id or exact name (required)")
+	name := fs.String("name", "", "the agency's new name")
+	kind := fs.String("kind", "", "the agency's kind, one of: "+strings.Join(agencyKindNames(), ", "))
+	fr := fs.String("first-responder", "", "whether it is a designated NRM first responder: yes or no")
+	dtn := fs.String("duty-to-notify", "", "whether the Duty to Notify binds it: yes or no")
+	if helped, err := parse(fs, args); helped || err != nil {
+		return err
+	}
+	if *agency == "" {
+		return usageError("give --agency")
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if len(set) == 1 {
+		return usageError("give at least one of --name, --kind, --first-responder, --duty-to-notify")
+	}
+	yes := map[string]bool{"yes": true, "no": false}
+	for flagName, v := range map[string]string{"first-responder": *fr, "duty-to-notify": *dtn} {
+		if _, ok := yes[v]; set[flagName] && !ok {
+			return usageError("--" + flagName + ": say yes or no")
+		}
+	}
+	return withServices(ctx, e, func(s *services) error {
+		a, err := findAgency(ctx, s, *agency)
+		if err != nil {
+			return fmt.Errorf("--agency: no agency %q; see 'tropic agency list'", *agency)
+		}
+		if set["name"] {
+			a.Name = *name
+		}
+		if set["kind"] {
+			a.Kind = tropic.AgencyKind(*kind)
+		}
+		if set["first-responder"] {
+			a.FirstResponder = yes[*fr]
+		}
+		if set["duty-to-notify"] {
+			a.DutyToNotify = yes[*dtn]
+		}
+		if err := s.agencies.UpdateAgency(ctx, cli, a); err != nil {
+			return describe(err)
+		}
+		fmt.Fprintf(e.stdout, "agency %d: %s, %s, first-responder=%s, duty-to-notify=%s\n", a.ID, a.Name, a.Kind, yesNo(a.FirstResponder), yesNo(a.DutyToNotify))
+		return nil
+	})
+}
+
+func agencyKindNames() []string {
+	kinds := make([]string, len(tropic.AgencyKinds))
+	for i, k := range tropic.AgencyKinds {
+		kinds[i] = string(k)
+	}
+	return kinds
+}
+
+func runAgencyDisable(ctx context.Context, e *env, args []string) error {
+	return changeAgency(ctx, e, args, "agency disable", "Disable a partner agency: its users can no longer sign in or use their API tokens.\nIts records (reports, cases, referrals, the audit trail) stay. 'tropic agency enable' undoes it.",
+		"disabled", (*store.AgencyService).DisableAgency)
+}
+
+func runAgencyEnable(ctx context.Context, e *env, args []string) error {
+	return changeAgency(ctx, e, args, "agency enable", "Let a disabled agency's users sign in and use their tokens again\n(except users disabled one by one with 'tropic user disable').",
+		"enabled", (*store.AgencyService).EnableAgency)
+}
+
+// changeAgency runs one audited change to the agency named by --agency.
+func changeAgency(ctx context.Context, e *env, args []string, name, help, done string, change func(*store.AgencyService, context.Context, tropic.Actor, int64) error) error {
+	fs := newFlags(e, name, "--agency AGENCY", help)
+	agency := fs.String("agency", "", "the agency's id or exact name (required)")
+	if helped, err := parse(fs, args); helped || err != nil {
+		return err
+	}
+	if *agency == "" {
+		return usageError("give --agency")
+	}
+	return withServices(ctx, e, func(s *services) error {
+		a, err := findAgency(ctx, s, *agency)
+		if err != nil {
+			return fmt.Errorf("--agency: no agency %q; see 'tropic agency list'", *agency)
+		}
+		if err := change(s.agencies, ctx, cli, a.ID); err != nil {
+			return describe(err)
+		}
+		fmt.Fprintf(e.stdout, "%s agency %d: %s\n", done, a.ID, a.Name)
+		return nil
+	})
+}
+
 func yesNo(b bool) string {
 	if b {
 		return "yes"
@@ -180,7 +269,11 @@ func runAgencyList(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 		for _, a := range agencies {
-			fmt.Fprintf(e.stdout, "%d\t%s\tfirst-responder=%s\tduty-to-notify=%s\t%s\n", a.ID, a.Kind, yesNo(a.FirstResponder), yesNo(a.DutyToNotify), a.Name)
+			line := fmt.Sprintf("%d\t%s\tfirst-responder=%s\tduty-to-notify=%s\t%s", a.ID, a.Kind, yesNo(a.FirstResponder), yesNo(a.DutyToNotify), a.Name)
+			if a.Disabled {
+				line += "\t(disabled)"
+			}
+			fmt.Fprintln(e.stdout, line)
 		}
 		if len(agencies) == 0 {
 			fmt.Fprintln(e.stdout, "no agencies yet; add one with 'tropic agency add'")
@@ -197,6 +290,7 @@ func runUser(ctx context.Context, e *env, args []string) error {
 		"enable":       {"let a disabled staff account sign in again", runUserEnable},
 		"set-password": {"give a staff account a new password (and unlock it)", runUserSetPassword},
 		"reset-mfa":    {"make a staff account set up its authenticator again", runUserResetMFA},
+		"set-roles":    {"replace a staff account's roles", runUserSetRoles},
 	})
 }
 
@@ -311,11 +405,7 @@ func runUserList(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 		for _, u := range users {
-			roles := make([]string, len(u.Roles))
-			for i, r := range u.Roles {
-				roles[i] = string(r)
-			}
-			line := fmt.Sprintf("%s\t%s\t%s", u.Email, u.Agency.Name, strings.Join(roles, ","))
+			line := fmt.Sprintf("%s\t%s\t%s", u.Email, u.Agency.Name, joinRoleNames(u.Roles))
 			if u.Disabled {
 				line += "\t(disabled)"
 			}
@@ -357,6 +447,43 @@ func changeUser(ctx context.Context, e *env, args []string, name, help, done str
 			return describe(err)
 		}
 		fmt.Fprintf(e.stdout, "%s user %s\n", done, u.Email)
+		return nil
+	})
+}
+
+// joinRoleNames lists roles as the --roles options take them: "caseworker,analyst".
+func joinRoleNames(roles []tropic.Role) string {
+	names := make([]string, len(roles))
+	for i, r := range roles {
+		names[i] = string(r)
+	}
+	return strings.Join(names, ",")
+}
+
+func runUserSetRoles(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "user set-roles", "--email EMAIL --roles ROLES",
+		"Replace a staff account's roles with those given (the others are taken away).")
+	email := fs.String("email", "", "the user's e-mail address (required)")
+	roles := fs.String("roles", "", "comma-separated: triage, caseworker, supervisor, analyst, admin, intake (required)")
+	if helped, err := parse(fs, args); helped || err != nil {
+		return err
+	}
+	rs, err := tropic.ParseRoles(*roles)
+	if err != nil {
+		return describe(err)
+	}
+	return withServices(ctx, e, func(s *services) error {
+		u, err := s.users.FindUserByEmail(ctx, *email)
+		if err != nil {
+			return fmt.Errorf("--email: no user %q", *email)
+		}
+		if err := s.users.SetRoles(ctx, cli, u.ID, rs); err != nil {
+			return describe(err)
+		}
+		if u, err = s.users.FindUserByID(ctx, u.ID); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "user %s has the roles %s\n", u.Email, joinRoleNames(u.Roles))
 		return nil
 	})
 }

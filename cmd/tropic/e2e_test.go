@@ -57,7 +57,9 @@ func TestEveryCommandExplainsItselfWithHelp(t *testing.T) {
 	cases := [][]string{
 		{"--help"}, {"serve", "--help"}, {"demo", "--help"}, {"migrate", "--help"},
 		{"agency", "--help"}, {"agency", "add", "--help"}, {"agency", "list", "--help"},
+		{"agency", "edit", "--help"}, {"agency", "disable", "--help"}, {"agency", "enable", "--help"},
 		{"user", "--help"}, {"user", "add", "--help"}, {"user", "list", "--help"}, {"user", "disable", "--help"}, {"user", "enable", "--help"}, {"user", "set-password", "--help"}, {"user", "reset-mfa", "--help"},
+		{"user", "set-roles", "--help"},
 		{"token", "--help"}, {"token", "create", "--help"}, {"token", "revoke", "--help"}, {"token", "list", "--help"},
 		{"audit", "--help"}, {"audit", "verify", "--help"}, {"audit", "checkpoint", "--help"}, {"audit", "keygen", "--help"},
 		{"backup", "--help"}, {"version", "--help"},
@@ -98,6 +100,9 @@ func TestMistakesInHowTropicIsCalledExitWithStatusTwo(t *testing.T) {
 		{"serve", "--client-ip-header", "X-Forwarded-For"}, // no --trusted-proxies: the header would be believed from anyone
 		{"serve", "--client-ip-header", "X-Forwarded-For", "--trusted-proxies", "10.0.0.0/33"},
 		{"serve", "--hash-slots", "0"},
+		{"agency", "edit", "--agency", "Testshire Police"},                               // nothing to change
+		{"agency", "edit", "--agency", "Testshire Police", "--first-responder", "maybe"}, // yes or no
+		{"agency", "disable"}, // which agency?
 		{"serve", "--audit-checkpoint-emails", "audit@partnership.example"}} { // checkpoints by e-mail, but no e-mail
 		_, _, err := tropicCmd(t, map[string]string{"TROPIC_DATABASE_URL": filepath.Join(t.TempDir(), "t.db")}, "", args...)
 		if code := exitCode(err); code != 2 {
@@ -445,19 +450,7 @@ func TestAccountRecoveryFromTheCommandLine(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "tropic.db")
 	vars := adminSetup(t, path)
 	const email = "sam.analyst@testshire.example"
-	login := func() *tropic.Login {
-		t.Helper()
-		db, err := store.Open(context.Background(), path, store.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer db.Close()
-		l, err := store.NewUserService(db).FindLogin(context.Background(), email)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return l
-	}
+	login := func() *tropic.Login { t.Helper(); return storedLogin(t, path, email) }
 	// A forgotten password: a new one from standard input, and the account unlocked.
 	out, _, err := tropicCmd(t, vars, "a new long enough passphrase\n", "user", "set-password", "--email", email)
 	if err != nil || !strings.Contains(out, "set a new password for user "+email) {
@@ -508,4 +501,94 @@ func TestAccountRecoveryFromTheCommandLine(t *testing.T) {
 	if err != nil || !strings.Contains(out, "audit chain intact") {
 		t.Errorf("audit verify after the changes: got %q, %v", out, err)
 	}
+}
+
+func TestUserRolesFromTheCommandLine(t *testing.T) {
+	vars := adminSetup(t, filepath.Join(t.TempDir(), "tropic.db"))
+	const email = "sam.analyst@testshire.example"
+	out, _, err := tropicCmd(t, vars, "", "user", "set-roles", "--email", email, "--roles", "supervisor, Caseworker,supervisor")
+	if want := "user " + email + " has the roles caseworker,supervisor\n"; err != nil || out != want {
+		t.Fatalf("user set-roles: got %q, %v; want %q", out, err, want)
+	}
+	out, _, err = tropicCmd(t, vars, "", "user", "list")
+	if want := email + "\tTestshire Police\tcaseworker,supervisor\n"; err != nil || out != want {
+		t.Errorf("user list after set-roles: got %q, %v; want %q", out, err, want)
+	}
+	for _, tc := range []struct {
+		args []string
+		want string // in the error
+	}{
+		{[]string{"--email", email, "--roles", "caseworker,root"}, "--roles: Unknown role root"},
+		{[]string{"--email", email, "--roles", ""}, "--roles: Give the user at least one role"},
+		{[]string{"--email", "nobody@testshire.example", "--roles", "analyst"}, "--email: no user"},
+	} {
+		if _, _, err := tropicCmd(t, vars, "", append([]string{"user", "set-roles"}, tc.args...)...); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("user set-roles %v: got %v, want an error saying %q", tc.args, err, tc.want)
+		}
+	}
+	out, _, err = tropicCmd(t, vars, "", "audit", "verify")
+	if err != nil || !strings.Contains(out, "audit chain intact") {
+		t.Errorf("audit verify after set-roles: got %q, %v", out, err)
+	}
+}
+
+func TestAgencyEditDisableAndEnableFromTheCommandLine(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "tropic.db")
+	vars := adminSetup(t, path)
+	const email = "sam.analyst@testshire.example"
+	login := func() *tropic.Login { t.Helper(); return storedLogin(t, path, email) }
+	out, _, err := tropicCmd(t, vars, "", "agency", "edit", "--agency", "Testshire Police", "--name", "Testshire Constabulary", "--duty-to-notify", "no")
+	if want := "agency 1: Testshire Constabulary, police, first-responder=yes, duty-to-notify=no\n"; err != nil || out != want {
+		t.Fatalf("agency edit: got %q, %v; want %q", out, err, want)
+	}
+	if _, _, err := tropicCmd(t, vars, "", "agency", "edit", "--agency", "1", "--kind", "secret_service"); err == nil || !strings.Contains(err.Error(), "--kind: Choose the kind of agency") {
+		t.Errorf("agency edit with an unknown kind: got %v, want an error naming --kind", err)
+	}
+	if _, _, err := tropicCmd(t, vars, "", "agency", "edit", "--agency", "Nowhere", "--name", "x"); err == nil || !strings.Contains(err.Error(), "--agency: no agency") {
+		t.Errorf("agency edit of no such agency: got %v", err)
+	}
+
+	out, _, err = tropicCmd(t, vars, "", "agency", "disable", "--agency", "Testshire Constabulary")
+	if err != nil || out != "disabled agency 1: Testshire Constabulary\n" {
+		t.Fatalf("agency disable: got %q, %v", out, err)
+	}
+	if !login().User.Disabled {
+		t.Error("after agency disable its user can still sign in")
+	}
+	out, _, err = tropicCmd(t, vars, "", "agency", "list")
+	if err != nil || !strings.Contains(out, "Testshire Constabulary\t(disabled)\n") {
+		t.Errorf("agency list after disable: got %q, %v", out, err)
+	}
+	if out, _, err = tropicCmd(t, vars, "", "user", "list", "--all"); err != nil || !strings.Contains(out, email) {
+		t.Errorf("user list --all after agency disable: got %q, %v; want the user kept", out, err)
+	}
+	if _, _, err := tropicCmd(t, vars, "", "token", "create", "--user", email); err == nil {
+		t.Error("token create for a user of a disabled agency succeeded")
+	}
+
+	if out, _, err = tropicCmd(t, vars, "", "agency", "enable", "--agency", "1"); err != nil || out != "enabled agency 1: Testshire Constabulary\n" {
+		t.Fatalf("agency enable: got %q, %v", out, err)
+	}
+	if login().User.Disabled {
+		t.Error("after agency enable its user is still disabled")
+	}
+	out, _, err = tropicCmd(t, vars, "", "audit", "verify")
+	if err != nil || !strings.Contains(out, "audit chain intact") {
+		t.Errorf("audit verify after the changes: got %q, %v", out, err)
+	}
+}
+
+// storedLogin reads the sign-in record of email from the SQLite database at path.
+func storedLogin(t *testing.T, path, email string) *tropic.Login {
+	t.Helper()
+	db, err := store.Open(context.Background(), path, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	l, err := store.NewUserService(db).FindLogin(context.Background(), email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"tropic/internal/tropic"
 )
@@ -17,6 +18,9 @@ func NewAgencyService(db *DB) *AgencyService { return &AgencyService{db: db} }
 
 // CreateAgency validates and stores a new agency, and audits it.
 func (s *AgencyService) CreateAgency(ctx context.Context, actor tropic.Actor, a *tropic.Agency) error {
+	if err := tropic.MayManageAgencies(actor); err != nil {
+		return err
+	}
 	if err := a.Validate(); err != nil {
 		return err
 	}
@@ -29,7 +33,7 @@ func (s *AgencyService) CreateAgency(ctx context.Context, actor tropic.Actor, a 
 	a.ID, err = tx.insert(ctx, `INSERT INTO agencies (name, kind, first_responder, duty_to_notify, created_at) VALUES (?, ?, ?, ?, ?)`,
 		a.Name, string(a.Kind), a.FirstResponder, a.DutyToNotify, a.CreatedAt)
 	if isUniqueViolation(err) {
-		return &tropic.Error{Code: tropic.ECONFLICT, Message: "An agency with this name already exists", Fields: map[string]string{"name": "An agency with this name already exists"}}
+		return errAgencyNameTaken
 	} else if err != nil {
 		return fmt.Errorf("create agency: %w", err)
 	}
@@ -39,12 +43,100 @@ func (s *AgencyService) CreateAgency(ctx context.Context, actor tropic.Actor, a 
 	return tx.Commit()
 }
 
-const agencyColumns = `id, name, kind, first_responder, duty_to_notify, created_at`
+var errAgencyNameTaken = &tropic.Error{Code: tropic.ECONFLICT, Message: "An agency with this name already exists", Fields: map[string]string{"name": "An agency with this name already exists"}}
+
+// UpdateAgency changes an agency's name, kind, first responder and Duty to Notify, and
+// audits what changed.
+func (s *AgencyService) UpdateAgency(ctx context.Context, actor tropic.Actor, a *tropic.Agency) error {
+	if err := tropic.MayManageAgencies(actor); err != nil {
+		return err
+	}
+	if err := a.Validate(); err != nil {
+		return err
+	}
+	tx, err := s.db.beginTx(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	old, err := findAgency(ctx, tx, `id = ?`+tx.db.forUpdate(), a.ID)
+	if err != nil {
+		return err
+	}
+	_, err = tx.Exec(ctx, `UPDATE agencies SET name = ?, kind = ?, first_responder = ?, duty_to_notify = ? WHERE id = ?`,
+		a.Name, string(a.Kind), a.FirstResponder, a.DutyToNotify, a.ID)
+	if isUniqueViolation(err) {
+		return errAgencyNameTaken
+	} else if err != nil {
+		return fmt.Errorf("update agency: %w", err)
+	}
+	a.Disabled, a.CreatedAt = old.Disabled, old.CreatedAt
+	var changes []string
+	change := func(field, was, is string) {
+		if was != is {
+			changes = append(changes, field+" "+was+" -> "+is)
+		}
+	}
+	change("name", old.Name, a.Name)
+	change("kind", string(old.Kind), string(a.Kind))
+	change("first responder", yesNo(old.FirstResponder), yesNo(a.FirstResponder))
+	change("duty to notify", yesNo(old.DutyToNotify), yesNo(a.DutyToNotify))
+	if len(changes) == 0 {
+		return nil // nothing changed: nothing to audit
+	}
+	if err := appendAudit(ctx, tx, actor, auditEntry{action: tropic.AuditAgencyUpdated, objectType: "agency", objectID: a.ID,
+		detail: strings.Join(changes, "; ")}); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
+// DisableAgency stops the agency's users signing in or using their tokens (scanUser
+// reads a user of a disabled agency as disabled); its records stay.
+func (s *AgencyService) DisableAgency(ctx context.Context, actor tropic.Actor, id int64) error {
+	return s.setDisabled(ctx, actor, id, true, tropic.AuditAgencyDisabled)
+}
+
+// EnableAgency lets the agency's users sign in again, except those disabled one by one.
+func (s *AgencyService) EnableAgency(ctx context.Context, actor tropic.Actor, id int64) error {
+	return s.setDisabled(ctx, actor, id, false, tropic.AuditAgencyEnabled)
+}
+
+func (s *AgencyService) setDisabled(ctx context.Context, actor tropic.Actor, id int64, disabled bool, action string) error {
+	if err := tropic.MayManageAgencies(actor); err != nil {
+		return err
+	}
+	tx, err := s.db.beginTx(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	res, err := tx.Exec(ctx, `UPDATE agencies SET disabled = ? WHERE id = ?`, disabled, id)
+	if err != nil {
+		return fmt.Errorf("%s: %w", action, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return tropic.Errorf(tropic.ENOTFOUND, "Agency not found.")
+	}
+	if err := appendAudit(ctx, tx, actor, auditEntry{action: action, objectType: "agency", objectID: id}); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+const agencyColumns = `id, name, kind, first_responder, duty_to_notify, disabled, created_at`
 
 func scanAgency(sc interface{ Scan(...any) error }) (*tropic.Agency, error) {
 	var a tropic.Agency
 	var kind string
-	if err := sc.Scan(&a.ID, &a.Name, &kind, &a.FirstResponder, &a.DutyToNotify, &a.CreatedAt); err != nil {
+	if err := sc.Scan(&a.ID, &a.Name, &kind, &a.FirstResponder, &a.DutyToNotify, &a.Disabled, &a.CreatedAt); err != nil {
 		return nil, mapError(err)
 	}
 	a.Kind = tropic.AgencyKind(kind)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 
 	"tropic/internal/tropic"
@@ -63,7 +64,7 @@ func joinRoles(roles []tropic.Role) string {
 }
 
 const userColumns = `u.id, u.email, u.name, u.agency_id, u.disabled, u.mfa_secret <> '', u.created_at,
-	a.id, a.name, a.kind, a.first_responder, a.duty_to_notify, a.created_at`
+	a.id, a.name, a.kind, a.first_responder, a.duty_to_notify, a.disabled, a.created_at`
 
 const userFrom = ` FROM users u JOIN agencies a ON a.id = u.agency_id `
 
@@ -72,10 +73,13 @@ func scanUser(sc interface{ Scan(...any) error }, extra ...any) (*tropic.User, e
 	var a tropic.Agency
 	var kind string
 	dest := append([]any{&u.ID, &u.Email, &u.Name, &u.AgencyID, &u.Disabled, &u.MFAEnrolled, &u.CreatedAt,
-		&a.ID, &a.Name, &kind, &a.FirstResponder, &a.DutyToNotify, &a.CreatedAt}, extra...)
+		&a.ID, &a.Name, &kind, &a.FirstResponder, &a.DutyToNotify, &a.Disabled, &a.CreatedAt}, extra...)
 	if err := sc.Scan(dest...); err != nil {
 		return nil, mapError(err)
 	}
+	// The one place where a user of a disabled agency becomes a disabled user: every
+	// sign-in, session, token and assignment check reads users through here.
+	u.Disabled = u.Disabled || a.Disabled
 	a.Kind = tropic.AgencyKind(kind)
 	u.CreatedAt, a.CreatedAt = u.CreatedAt.UTC(), a.CreatedAt.UTC()
 	u.Agency = &a
@@ -177,8 +181,8 @@ func (s *UserService) FindUsers(ctx context.Context, f tropic.UserFilter) ([]*tr
 		args = append(args, f.AgencyID)
 	}
 	if !f.IncludeDisabled {
-		where += " AND u.disabled = ?"
-		args = append(args, false)
+		where += " AND u.disabled = ? AND a.disabled = ?"
+		args = append(args, false, false)
 	}
 	rows, err := tx.Query(ctx, `SELECT `+userColumns+userFrom+where+` ORDER BY a.name, u.email`, args...)
 	if err != nil {
@@ -239,6 +243,46 @@ func (s *UserService) SetPassword(ctx context.Context, actor tropic.Actor, id in
 // ResetMFA forgets a user's authenticator: they set one up again at their next sign-in.
 func (s *UserService) ResetMFA(ctx context.Context, actor tropic.Actor, id int64) error {
 	return s.changeUser(ctx, actor, id, tropic.AuditMFAReset, `mfa_secret = '', mfa_last_step = 0`)
+}
+
+// SetRoles replaces a user's roles as tropic.MaySetRoles allows, decided on the user
+// as they stand in the transaction, and audits the change (an unchanged set is not).
+func (s *UserService) SetRoles(ctx context.Context, actor tropic.Actor, id int64, roles []tropic.Role) error {
+	tx, err := s.db.beginTx(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	u, err := findUser(ctx, tx, `u.id = ?`+tx.db.forUpdate(), id)
+	if err != nil {
+		return err
+	}
+	if err := tropic.MaySetRoles(actor, u, roles); err != nil {
+		return err
+	}
+	var next []tropic.Role
+	for _, r := range roles {
+		if !slices.Contains(next, r) {
+			next = append(next, r)
+		}
+	}
+	sortRoles(next)
+	if slices.Equal(next, u.Roles) {
+		return nil
+	}
+	if _, err := tx.Exec(ctx, `DELETE FROM user_roles WHERE user_id = ?`, id); err != nil {
+		return fmt.Errorf("set roles: %w", err)
+	}
+	for _, r := range next {
+		if _, err := tx.Exec(ctx, `INSERT INTO user_roles (user_id, role) VALUES (?, ?)`, id, string(r)); err != nil {
+			return fmt.Errorf("set roles: %w", mapError(err))
+		}
+	}
+	if err := appendAudit(ctx, tx, actor, auditEntry{action: tropic.AuditUserRoles, objectType: "user", objectID: id,
+		detail: "roles " + joinRoles(u.Roles) + " -> " + joinRoles(next)}); err != nil {
+		return err
+	}
+	return tx.Commit()
 }
 
 // FindLogin returns the account behind an e-mail address for sign-in.

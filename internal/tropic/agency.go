@@ -99,7 +99,9 @@ type Agency struct {
 	Kind           AgencyKind `json:"kind"`
 	FirstResponder bool       `json:"first_responder"` // a designated NRM First Responder Organisation
 	DutyToNotify   bool       `json:"duty_to_notify"`  // bound by MSA s.52
-	CreatedAt      time.Time  `json:"created_at"`
+	// Disabled: its users can no longer sign in or use their tokens; its records stay.
+	Disabled  bool      `json:"disabled"`
+	CreatedAt time.Time `json:"created_at"`
 }
 
 // Validate normalises the agency and reports problems per field.
@@ -124,6 +126,13 @@ type AgencyService interface {
 	FindAgencyByID(ctx context.Context, id int64) (*Agency, error)
 	FindAgencyByName(ctx context.Context, name string) (*Agency, error)
 	FindAgencies(ctx context.Context) ([]*Agency, error)
+	// UpdateAgency changes an agency's name, kind, first responder and Duty to Notify,
+	// as MayManageAgencies allows, validated and audited.
+	UpdateAgency(ctx context.Context, actor Actor, a *Agency) error
+	// DisableAgency stops the agency's users signing in or using tokens; its records stay.
+	DisableAgency(ctx context.Context, actor Actor, id int64) error
+	// EnableAgency lets the agency's users back in (those not disabled one by one).
+	EnableAgency(ctx context.Context, actor Actor, id int64) error
 }
 
 // HasControlChars reports whether s holds a control character other than tab, CR and LF.

@@ -117,14 +117,7 @@ func (u *User) Validate() error {
 	if u.AgencyID == 0 {
 		p.Add("agency", "Choose the user's agency")
 	}
-	if len(u.Roles) == 0 {
-		p.Add("roles", "Give the user at least one role")
-	}
-	for _, r := range u.Roles {
-		if !r.Valid() {
-			p.Add("roles", "Unknown role "+string(r))
-		}
-	}
+	checkRoles(&p, u.Roles)
 	return p.Err()
 }
 
@@ -227,6 +220,8 @@ type UserService interface {
 	FindUserByEmail(ctx context.Context, email string) (*User, error)
 	FindUsers(ctx context.Context, filter UserFilter) ([]*User, error)
 	DisableUser(ctx context.Context, actor Actor, id int64) error
+	// SetRoles replaces a user's roles, as MaySetRoles allows, and audits the change.
+	SetRoles(ctx context.Context, actor Actor, id int64, roles []Role) error
 	SetPassword(ctx context.Context, actor Actor, id int64, passwordHash string) error
 
 	// FindLogin returns the account behind an e-mail address for sign-in, ENOTFOUND if none.
