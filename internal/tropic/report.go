@@ -579,6 +579,7 @@ type ReportFilter struct {
 	District     string
 	Exploitation ExploitationType
 	Channel      Channel
+	Urgency      Urgency   // "" for any
 	From, To     time.Time // received at, To exclusive
 	Reference    string
 	Limit        int

@@ -237,15 +237,3 @@ func subWorkingDays(day time.Time, n int, cal *Calendar) time.Time {
 	}
 	return d
 }
-
-// OverTargetText says how long a report is past its target, roughly: "Over target by
-// 3 hours", "Over target by 2 days".
-func OverTargetText(over time.Duration) string {
-	switch {
-	case over < time.Hour:
-		return "Over target by " + countOf(max(int(over/time.Minute), 1), "minute", "minutes")
-	case over < 48*time.Hour:
-		return "Over target by " + countOf(int(over/time.Hour), "hour", "hours")
-	}
-	return "Over target by " + countOf(int(over/(24*time.Hour)), "day", "days")
-}
