@@ -630,6 +630,14 @@ func TestTriageQueueMarksReportsOverTarget(t *testing.T) {
 	if row := rows[oldRoutine.Reference]; !strings.Contains(row, " days</span>") {
 		t.Errorf("the old routine report's mark does not say how many days: %s", row)
 	}
+
+	// Each report's page says its target, and whether it is past it.
+	late := pageText(c.get(triageReportPath(lateEmergency.Reference)).body)
+	wantContains(t, late, "Triage target: A decision by ", "(emergency: 1 hour).", `Over target</strong> by 2 hours`)
+	fresh := pageText(c.get(triageReportPath(freshRoutine.Reference)).body)
+	wantContains(t, fresh, "Triage target: A decision by ", "(routine: 5 working days).")
+	wantNotContains(t, fresh, "Over target")
+	wantNotContains(t, pageText(c.get(triageReportPath(decided.Reference)).body), "Triage target", "Over target")
 }
 
 // TestTriageTargetsAreConfigurable: a routine target of two hours, set through
