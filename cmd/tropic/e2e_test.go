@@ -109,6 +109,26 @@ func TestMistakesInHowTropicIsCalledExitWithStatusTwo(t *testing.T) {
 			t.Errorf("tropic %v: got exit code %d (%v), want 2", args, code, err)
 		}
 	}
+	// Triage targets a typing slip makes unusable are refused by flag or by environment,
+	// naming the setting and what is wrong.
+	for _, tt := range []struct {
+		env  map[string]string
+		args []string
+		want string
+	}{
+		{nil, []string{"serve", "--triage-targets", "urgent=soon"}, `urgent: "soon" is not a time`},
+		{nil, []string{"serve", "--triage-targets", "emergency=1wd"}, "emergency must be a time"},
+		{map[string]string{"TROPIC_TRIAGE_TARGETS": "critical=1h"}, []string{"serve"}, `"critical" is not an urgency`},
+	} {
+		vars := map[string]string{"TROPIC_DATABASE_URL": filepath.Join(t.TempDir(), "t.db")}
+		for k, v := range tt.env {
+			vars[k] = v
+		}
+		_, _, err := tropicCmd(t, vars, "", tt.args...)
+		if code := exitCode(err); code != 2 || !strings.Contains(err.Error(), "--triage-targets (TROPIC_TRIAGE_TARGETS): ") || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("tropic %v with %v: got exit code %d (%v), want 2 and an error naming --triage-targets saying %q", tt.args, tt.env, code, err, tt.want)
+		}
+	}
 }
 
 // adminSetup adds an agency and a user through the commands and returns the env.

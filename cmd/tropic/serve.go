@@ -31,10 +31,16 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	proxies := fs.String("trusted-proxies", e.getenv("TROPIC_TRUSTED_PROXIES"), "comma-separated addresses or CIDR ranges of the reverse proxies whose --client-ip-header is believed; from any other peer it is ignored (TROPIC_TRUSTED_PROXIES)")
 	metricsAddr := fs.String("metrics-addr", e.getenv("TROPIC_METRICS_ADDR"), "serve /metrics on this address of its own, e.g. 127.0.0.1:9090, instead of on the public listener (TROPIC_METRICS_ADDR)")
 	hashSlots := fs.Int("hash-slots", envInt(e, "TROPIC_HASH_SLOTS", 4), "passwords checked at once (64 MiB each); sign-ins beyond them are asked to retry (TROPIC_HASH_SLOTS)")
+	triageTargets := fs.String("triage-targets", envOr(e, "TROPIC_TRIAGE_TARGETS", tropic.DefaultTriageTargets.String()),
+		"how soon triage should decide on a report, by urgency: a time (1h, 90m) or working days (5wd); reports past it are marked in the queue and counted on the triage hub's home (TROPIC_TRIAGE_TARGETS)")
 	mailFlags := addMailFlags(fs, e)
 	keyFile := addAuditKeyFlag(fs, e)
 	if helped, err := parse(fs, args); helped || err != nil {
 		return err
+	}
+	targets, err := tropic.ParseTriageTargets(*triageTargets)
+	if err != nil {
+		return usageError("--triage-targets (TROPIC_TRIAGE_TARGETS): " + err.Error())
 	}
 	if (*tlsCert == "") != (*tlsKey == "") {
 		return usageError("tropic serve: give both --tls-cert and --tls-key, or neither")
@@ -77,7 +83,8 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	recovery := tropic.RecoveryPeriod{Days: *recoveryDays, DaysBefore: tropic.DefaultRecoveryPeriod.DaysBefore, Change: tropic.DefaultRecoveryPeriod.Change}
 	svc.referrals.SetRecoveryPeriod(recovery)
 	cfg := web.Config{PartnershipName: *name, SecureCookies: *secure || *tlsCert != "", ExitURL: *exitURL, ClientIPHeader: *ipHeader, TrustedProxies: trusted,
-		HashSlots: *hashSlots, MetricsToken: e.getenv("TROPIC_METRICS_TOKEN"), Recovery: recovery, BaseURL: mail.baseURL, Version: version}
+		HashSlots: *hashSlots, MetricsToken: e.getenv("TROPIC_METRICS_TOKEN"), Recovery: recovery, BaseURL: mail.baseURL, Version: version,
+		TriageTargets: targets}
 	return serve(ctx, e, log, svc, cfg, listeners{addr: *addr, metricsAddr: *metricsAddr, tlsCert: *tlsCert, tlsKey: *tlsKey}, func(url string) {
 		fmt.Fprintf(e.stdout, "Tropic is running at %s (database: %s)\n", url, db.Dialect())
 	})

@@ -369,6 +369,10 @@ func (s *ReportService) FindReports(ctx context.Context, actor tropic.Actor, f t
 		where = append(where, "r.channel = ?")
 		args = append(args, string(f.Channel))
 	}
+	if f.Urgency != "" {
+		where = append(where, "r.urgency_rank = ?") // the queue's index holds the rank
+		args = append(args, f.Urgency.Rank())
+	}
 	if !f.From.IsZero() {
 		where = append(where, "r.received_at >= ?")
 		args = append(args, f.From.UTC())

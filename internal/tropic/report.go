@@ -519,15 +519,29 @@ func compactPhones(ps []Phone) []Phone {
 }
 
 // AssessUrgency computes the report's urgency from its answers and says why.
-// Someone in immediate danger is an emergency; children, being locked in, injuries,
-// threats, withheld documents and the children's signs make a report urgent.
+// Someone in immediate danger is an emergency. Children, being locked in, injuries,
+// threats, withheld documents and the children's signs make a report urgent, and so
+// does doubt: a reporter "not sure" whether someone is in danger or whether children
+// are involved has not said there is no risk, so the report is raised for early
+// review rather than described as showing no sign. A report by the person it is
+// happening to is urgent too: they may be in the situation now, and reaching them
+// safely cannot wait.
 func (r *Report) AssessUrgency() (Urgency, string) {
 	if r.InDanger == AnswerYes {
 		return UrgencyEmergency, "emergency: someone is in immediate danger"
 	}
 	var reasons []string
-	if r.People.ChildrenInvolved == AnswerYes {
+	if r.InDanger == AnswerNotSure {
+		reasons = append(reasons, "the reporter is not sure whether someone is in immediate danger")
+	}
+	switch r.People.ChildrenInvolved {
+	case AnswerYes:
 		reasons = append(reasons, "children involved")
+	case AnswerNotSure:
+		reasons = append(reasons, "the reporter is not sure whether children are involved")
+	}
+	if r.Reporter.Relationship == RelationshipSelf {
+		reasons = append(reasons, "reported by the person it is happening to")
 	}
 	for _, i := range r.Indicators {
 		if i.Info().Urgent {
@@ -537,7 +551,7 @@ func (r *Report) AssessUrgency() (Urgency, string) {
 	if len(reasons) > 0 {
 		return UrgencyUrgent, "urgent: " + strings.Join(reasons, "; ")
 	}
-	return UrgencyRoutine, "routine: no sign of immediate danger or of children at risk"
+	return UrgencyRoutine, "routine: the reporter did not say that anyone is in immediate danger or that children are involved"
 }
 
 // CanSeeReport says whether the actor may see a report: the triage hub sees every
@@ -565,6 +579,7 @@ type ReportFilter struct {
 	District     string
 	Exploitation ExploitationType
 	Channel      Channel
+	Urgency      Urgency   // "" for any
 	From, To     time.Time // received at, To exclusive
 	Reference    string
 	Limit        int

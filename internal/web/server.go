@@ -38,6 +38,7 @@ type Config struct {
 	MaxFormBytes    int64                 // largest form body accepted
 	MaxJSONBytes    int64                 // largest API body accepted
 	ReportRateLimit int                   // reports one client address may send per 10 minutes: 0 for the default (10), below 0 for no limit (benchmarks)
+	TriageTargets   tropic.TriageTargets  // how soon triage should review a report, by urgency; the zero value is tropic.DefaultTriageTargets
 }
 
 func (c *Config) setDefaults() {
@@ -70,6 +71,9 @@ func (c *Config) setDefaults() {
 	}
 	if c.MaxJSONBytes == 0 {
 		c.MaxJSONBytes = 1 << 20
+	}
+	if c.TriageTargets == (tropic.TriageTargets{}) {
+		c.TriageTargets = tropic.DefaultTriageTargets
 	}
 	if c.ReportRateLimit == 0 {
 		c.ReportRateLimit = reportLimit

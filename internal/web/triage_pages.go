@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 	_ "time/tzdata" // the triage hub reads times in UK time, whatever the host's zone files
 
@@ -38,16 +39,21 @@ func (s *Server) requireTriage(next http.Handler) http.Handler {
 
 // triageSummary is what the staff home shows the triage hub.
 type triageSummary struct {
-	Open      int // reports waiting in the queue
-	Emergency int
-	Urgent    int
+	Open       int // reports waiting in the queue
+	Emergency  int
+	Urgent     int
+	OverTarget int    // undecided reports past their triage target
+	Targets    string // the targets, for people: "emergency 1 hour, urgent 1 working day, routine 5 working days"
 }
 
 // summariseTriage counts the queue's emergency and urgent reports. The queue is
-// ordered by urgency, so counting stops at the first routine report.
+// ordered most urgent first, so counting stops at the first routine report.
 func (s *Server) summariseTriage(ctx context.Context, actor tropic.Actor) (*triageSummary, error) {
 	const page = 200
 	sum := &triageSummary{}
+	if err := s.countOverTarget(ctx, actor, sum); err != nil {
+		return nil, err
+	}
 	for offset := 0; ; offset += page {
 		reports, total, err := s.deps.Reports.FindReports(ctx, actor, tropic.ReportFilter{Limit: page, Offset: offset})
 		if err != nil {
@@ -70,20 +76,49 @@ func (s *Server) summariseTriage(ctx context.Context, actor tropic.Actor) (*tria
 	}
 }
 
+// countOverTarget counts the undecided reports past their triage target: for each
+// urgency, one count of those received before the cut tropic.OverTargetBefore gives.
+func (s *Server) countOverTarget(ctx context.Context, actor tropic.Actor, sum *triageSummary) error {
+	cal, err := s.triageCalendar(ctx)
+	if err != nil {
+		return err
+	}
+	now := s.now().In(partnershipZone)
+	t := s.cfg.TriageTargets
+	var parts []string
+	for _, u := range tropic.Urgencies {
+		parts = append(parts, strings.ToLower(u.Label())+" "+t.For(u).Label())
+		_, n, err := s.deps.Reports.FindReports(ctx, actor, tropic.ReportFilter{Statuses: []tropic.ReportStatus{tropic.ReportNew},
+			Urgency: u, To: tropic.OverTargetBefore(t, u, now, cal), Limit: 1})
+		if err != nil {
+			return err
+		}
+		sum.OverTarget += n
+	}
+	sum.Targets = strings.Join(parts, ", ")
+	return nil
+}
+
 // triageAge says how long ago t was, roughly: "3 hours ago".
 func triageAge(now, t time.Time) string {
 	d := now.Sub(t)
+	if d < time.Minute {
+		return "just now"
+	}
+	return roughDuration(d) + " ago"
+}
+
+// roughDuration says a length of time, roughly: "1 minute", "3 hours", "2 days".
+func roughDuration(d time.Duration) string {
 	count := func(n int, unit string) string {
 		if n == 1 {
-			return "1 " + unit + " ago"
+			return "1 " + unit
 		}
-		return fmt.Sprintf("%d %ss ago", n, unit)
+		return fmt.Sprintf("%d %ss", n, unit)
 	}
 	switch {
-	case d < time.Minute:
-		return "just now"
 	case d < time.Hour:
-		return count(int(d/time.Minute), "minute")
+		return count(max(int(d/time.Minute), 1), "minute")
 	case d < 48*time.Hour:
 		return count(int(d/time.Hour), "hour")
 	case d < 60*24*time.Hour:
@@ -92,6 +127,24 @@ func triageAge(now, t time.Time) string {
 		return count(int(d/(30*24*time.Hour)), "month")
 	}
 	return count(int(d/(365*24*time.Hour)), "year")
+}
+
+// triageCalendar is the working-day calendar the triage targets run on.
+func (s *Server) triageCalendar(ctx context.Context) (*tropic.Calendar, error) {
+	return s.referralCalendar(ctx)
+}
+
+// overTarget says how long an undecided report is past its triage target: "3 days",
+// or "" when it is not (or is decided, when the target no longer applies).
+func (s *Server) overTarget(rep *tropic.Report, now time.Time, cal *tropic.Calendar) string {
+	if rep.Status != tropic.ReportNew {
+		return ""
+	}
+	by, over := tropic.OverTarget(s.cfg.TriageTargets, rep.Urgency, rep.ReceivedAt.In(partnershipZone), now.In(partnershipZone), cal)
+	if !over {
+		return ""
+	}
+	return roughDuration(by)
 }
 
 // triageClaimText says who is working on a report.

@@ -592,3 +592,111 @@ func TestTriageAge(t *testing.T) {
 		t.Errorf("a summer time is shown as %q, want UK time 1 July 2026 at 3:05pm", got)
 	}
 }
+
+// TestTriageQueueMarksReportsOverTarget: an old routine report and an emergency past
+// its hour are marked "Over target" with how long; fresh ones and decided ones are not.
+func TestTriageQueueMarksReportsOverTarget(t *testing.T) {
+	e := newTriageEnv(t)
+	oldRoutine := e.report(30*24*time.Hour, nil)
+	freshRoutine := e.report(time.Hour, nil)
+	lateEmergency := e.report(3*time.Hour+5*time.Minute, func(r *tropic.Report) { r.InDanger = tropic.AnswerYes })
+	freshEmergency := e.report(10*time.Minute, func(r *tropic.Report) { r.InDanger = tropic.AnswerYes })
+	decided := e.report(40*24*time.Hour, nil)
+	c := e.as(e.priya)
+	wantRedirect(t, c.post(triageReportPath(decided.Reference)+"/decision", url.Values{"decision": {"no_further_action"}, "reason": {"Checked: nothing to act on"}}), triageReportPath(decided.Reference))
+
+	res := c.get("/triage?status=all")
+	wantStatus(t, res, http.StatusOK)
+	rows := queueRows(res.body)
+	for ref, want := range map[string]string{
+		oldRoutine.Reference:     "by ", // 30 days, less the 5 working days
+		lateEmergency.Reference:  "by 2 hours",
+		freshRoutine.Reference:   "",
+		freshEmergency.Reference: "",
+		decided.Reference:        "",
+	} {
+		row, ok := rows[ref]
+		if !ok {
+			t.Fatalf("the queue does not list %s", ref)
+		}
+		marked := strings.Contains(row, ">Over target</strong>")
+		if marked != (want != "") {
+			t.Errorf("%s: marked over target %v, want %v", ref, marked, want != "")
+		}
+		if want != "" && !strings.Contains(row, want) {
+			t.Errorf("%s: the row does not say %q", ref, want)
+		}
+	}
+	if row := rows[oldRoutine.Reference]; !strings.Contains(row, " days</span>") {
+		t.Errorf("the old routine report's mark does not say how many days: %s", row)
+	}
+
+	// Each report's page says its target, and whether it is past it.
+	late := pageText(c.get(triageReportPath(lateEmergency.Reference)).body)
+	wantContains(t, late, "Triage target: A decision by ", "(emergency: 1 hour).", `Over target</strong> by 2 hours`)
+	fresh := pageText(c.get(triageReportPath(freshRoutine.Reference)).body)
+	wantContains(t, fresh, "Triage target: A decision by ", "(routine: 5 working days).")
+	wantNotContains(t, fresh, "Over target")
+	wantNotContains(t, pageText(c.get(triageReportPath(decided.Reference)).body), "Triage target", "Over target")
+}
+
+// TestTriageTargetsAreConfigurable: a routine target of two hours, set through
+// web.Config as the serve flag sets it, marks a three-hour-old routine report.
+func TestTriageTargetsAreConfigurable(t *testing.T) {
+	targets, err := tropic.ParseTriageTargets("emergency=30m,urgent=1h,routine=2h")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := newTestServer(t, Config{MFAWaived: true, TriageTargets: targets})
+	u := ts.addUser("triage@police.example", tropic.RoleTriage)
+	now := ts.clock.Now()
+	ts.clock.Set(now.Add(-3 * time.Hour))
+	r := &tropic.Report{Description: "Men collected by a van at 5am.", Location: tropic.Location{District: "not_sure"},
+		Exploitation: tropic.ExploitationSet{Types: []tropic.ExploitationType{tropic.ExploitLabour}}, Reporter: tropic.Reporter{Anonymous: true}, Channel: tropic.ChannelWeb,
+		FollowUpHash: tropic.HashFollowUpCode(tropic.NewFollowUpCode())}
+	if _, err := ts.srv.deps.Reports.CreateReport(context.Background(), tropic.SystemActor("web test"), r, ""); err != nil {
+		t.Fatal(err)
+	}
+	ts.clock.Set(now)
+	c := ts.client(t)
+	c.signInWaived(u.Email)
+	row := queueRows(c.get("/triage").body)[r.Reference]
+	wantContains(t, row, ">Over target</strong>", "by 1 hour")
+	wantContains(t, pageText(c.get("/staff").body), "1 over target</strong>", "(emergency 30 minutes, urgent 1 hour, routine 2 hours)")
+}
+
+// TestStaffHomeCountsReportsOverTarget: the triage hub's home counts the undecided
+// reports past their target; staff without the triage role do not see the count.
+func TestStaffHomeCountsReportsOverTarget(t *testing.T) {
+	e := newTriageEnv(t)
+	c := e.as(e.priya)
+	e.report(time.Hour, nil)
+	wantContains(t, pageText(c.get("/staff").body),
+		"No report is over its triage target (emergency 1 hour, urgent 1 working day, routine 5 working days).")
+
+	e.report(30*24*time.Hour, nil)
+	e.report(3*time.Hour, func(r *tropic.Report) { r.InDanger = tropic.AnswerYes })
+	e.report(20*24*time.Hour, func(r *tropic.Report) { r.People.ChildrenInvolved = tropic.AnswerYes })
+	e.report(5*time.Minute, func(r *tropic.Report) { r.InDanger = tropic.AnswerYes })
+	decided := e.report(40*24*time.Hour, nil)
+	wantRedirect(t, c.post(triageReportPath(decided.Reference)+"/decision", url.Values{"decision": {"no_further_action"}, "reason": {"Checked"}}), triageReportPath(decided.Reference))
+
+	text := pageText(c.get("/staff").body)
+	wantContains(t, text, "3 over target</strong>", "3 reports waiting for a decision are past their triage target")
+	wantNotContains(t, text, "No report is over")
+
+	other := e.as(e.caseworker).get("/staff")
+	wantStatus(t, other, http.StatusOK)
+	wantNotContains(t, other.body, "over target", "triage target")
+}
+
+// queueRows returns each queue row's HTML by the report's reference.
+func queueRows(body string) map[string]string {
+	out := map[string]string{}
+	for _, row := range strings.Split(mainContent(body), `<tr class="govuk-table__row">`)[1:] {
+		if _, rest, ok := strings.Cut(row, `href="/triage/reports/`); ok {
+			out[rest[:strings.IndexByte(rest, '"')]] = row
+		}
+	}
+	return out
+}

@@ -49,6 +49,7 @@ type triageQueueRow struct {
 	UrgencyLabel   string
 	UrgencyClass   string
 	UrgencyReason  string
+	OverTarget     string // how long past its triage target, "" when it is not
 	District       string
 	Exploitation   string
 	Channel        string
@@ -115,6 +116,11 @@ func (s *Server) handleTriageQueue() http.Handler {
 			s.serverError(w, r, err)
 			return
 		}
+		cal, err := s.triageCalendar(ctx)
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
 		now := s.now()
 		p.Total = total
 		for _, rep := range reports {
@@ -126,6 +132,7 @@ func (s *Server) handleTriageQueue() http.Handler {
 				UrgencyLabel:   rep.Urgency.Label(),
 				UrgencyClass:   urgencyTag(rep.Urgency),
 				UrgencyReason:  rep.UrgencyReason,
+				OverTarget:     s.overTarget(rep, now, cal),
 				District:       districtName(rep.Location.District, districts),
 				Exploitation:   rep.Exploitation.Label(),
 				Channel:        rep.Channel.Label(),

@@ -37,6 +37,8 @@ type triageReportPage struct {
 	UrgencyLabel   string
 	UrgencyClass   string
 	UrgencyReason  string
+	Target         string // when triage should decide, for an undecided report
+	OverTarget     string // how long past it, "" when it is not
 	StatusLabel    string
 	StatusClass    string
 	Decided        bool
@@ -99,6 +101,16 @@ func (s *Server) renderTriageReport(w http.ResponseWriter, r *http.Request, stat
 		Decided:        rep.Status != tropic.ReportNew,
 		NewInformation: rep.NeedsAttention,
 		Form:           form,
+	}
+	if rep.Status == tropic.ReportNew {
+		cal, err := s.triageCalendar(ctx)
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		due := tropic.TriageTarget(s.cfg.TriageTargets, rep.Urgency, rep.ReceivedAt.In(partnershipZone), cal)
+		p.Target = fmt.Sprintf("A decision by %s (%s: %s).", displayDateTime(due), strings.ToLower(rep.Urgency.Label()), s.cfg.TriageTargets.For(rep.Urgency).Label())
+		p.OverTarget = s.overTarget(rep, now, cal)
 	}
 	p.Nav = "triage"
 	p.Errors = errs
