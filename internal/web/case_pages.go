@@ -213,23 +213,6 @@ func caseDateInput(s string) string {
 	return s
 }
 
-// fieldErrors turns a validation error into error-summary entries whose fields are
-// the ids of a form's inputs: prefix plus the domain's field name.
-func fieldErrors(err error, prefix string, order ...string) []FieldError {
-	errs := errorsFrom(err, order...)
-	for i := range errs {
-		if errs[i].Field != "" {
-			errs[i].Field = prefix + errs[i].Field
-		}
-	}
-	return errs
-}
-
-// invalid is an EINVALID error for one field, for problems found at the edge.
-func invalid(field, msg string) error {
-	return &tropic.Error{Code: tropic.EINVALID, Message: msg, Fields: map[string]string{field: msg}}
-}
-
 // districtOptions lists the districts for a select, with the chosen one marked.
 func districtOptions(districts []tropic.District, chosen, none string) []selectOption {
 	out := []selectOption{{Value: "", Label: none, Selected: chosen == ""}}
@@ -237,18 +220,6 @@ func districtOptions(districts []tropic.District, chosen, none string) []selectO
 		out = append(out, selectOption{Value: d.Slug, Label: d.Name, Selected: chosen == d.Slug})
 	}
 	return out
-}
-
-// radioOptions gives radios ids: the first is the field's id, so that the error
-// summary links to it; the others are numbered from 2 as GOV.UK Frontend does.
-func radioOptions(id string, opts []selectOption) []selectOption {
-	for i := range opts {
-		opts[i].ID = id
-		if i > 0 {
-			opts[i].ID = id + "-" + strconv.Itoa(i+1)
-		}
-	}
-	return opts
 }
 
 // exploitationOptions lists the exploitation types as checkboxes.

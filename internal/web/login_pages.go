@@ -1,14 +1,11 @@
 package web
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
-
 	"tropic/internal/tropic"
 )
 
@@ -34,45 +31,6 @@ func (s *Server) handleLoginForm() http.Handler {
 			SignedOut: r.URL.Query().Get("signed_out") == "1", Expired: r.URL.Query().Get("expired") == "1"}
 		s.render(w, r, http.StatusOK, "login", p)
 	})
-}
-
-// parseForm reads a form body within the size limit, answering 413 or 400 itself.
-func (s *Server) parseForm(w http.ResponseWriter, r *http.Request) bool {
-	r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxFormBytes)
-	if err := r.ParseForm(); err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			s.renderError(w, r, http.StatusRequestEntityTooLarge, "What you sent is too large",
-				fmt.Sprintf("The form can take up to %d kilobytes. Shorten what you typed and try again.", s.cfg.MaxFormBytes>>10))
-			return false
-		}
-		s.renderError(w, r, http.StatusBadRequest, "The form could not be read",
-			"Your browser sent a form this service could not read ("+formProblem(err)+"). Go back, reload the page and try again.")
-		return false
-	}
-	for _, vs := range r.PostForm {
-		for _, v := range vs {
-			if !utf8.ValidString(v) {
-				s.renderError(w, r, http.StatusBadRequest, "The form could not be read", "The form held text that is not valid UTF-8. Go back, check what you typed and try again.")
-				return false
-			}
-		}
-	}
-	return true
-}
-
-// formProblem names what was wrong with a form without echoing its content.
-func formProblem(err error) string {
-	msg := err.Error()
-	switch {
-	case strings.Contains(msg, "invalid semicolon"):
-		return "a semicolon separated the fields"
-	case strings.Contains(msg, "invalid URL escape"):
-		return "a broken percent-encoding"
-	case strings.Contains(msg, "mime"), strings.Contains(msg, "Content-Type"):
-		return "an unexpected content type"
-	}
-	return "malformed form data"
 }
 
 func (s *Server) handleLogin() http.Handler {

@@ -37,12 +37,6 @@ type Layout struct {
 	Errors        []FieldError
 }
 
-// FieldError is one entry of the error summary, linking to its field.
-type FieldError struct {
-	Field   string // the id of the input to link to
-	Message string
-}
-
 // FieldMessage returns the error message for field, for inline errors.
 func (l *Layout) FieldMessage(field string) string {
 	for _, e := range l.Errors {
@@ -185,29 +179,4 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int,
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
-}
-
-// errorsFrom turns a validation error into error-summary entries in the page's field order.
-func errorsFrom(err error, order ...string) []FieldError {
-	fields := tropic.ErrorFields(err)
-	if len(fields) == 0 {
-		if err == nil {
-			return nil
-		}
-		return []FieldError{{Field: "", Message: tropic.ErrorMessage(err)}}
-	}
-	var out []FieldError
-	seen := map[string]bool{}
-	for _, f := range order {
-		if m, ok := fields[f]; ok {
-			out = append(out, FieldError{Field: f, Message: m})
-			seen[f] = true
-		}
-	}
-	for f, m := range fields {
-		if !seen[f] {
-			out = append(out, FieldError{Field: f, Message: m})
-		}
-	}
-	return out
 }
