@@ -170,6 +170,9 @@ func heldByText(agency string) string {
 func hiddenMatchAdvice(c *tropic.Case, heldBy string, owner bool, now time.Time) string {
 	holder := heldByText(heldBy)
 	if !owner {
+		if heldBy == c.OwnerAgency {
+			return holder + " holds this case and the other record: ask them to review it."
+		}
 		return "Ask " + c.OwnerAgency + ", which holds this case, to review it with " + holder + "."
 	}
 	for _, sh := range c.Shares {

@@ -267,6 +267,7 @@ func TestHiddenMatchAdviceIsTrueForTheReader(t *testing.T) {
 		{"Watford Borough Council", true, "they can see both records only if you share this case with them"},
 		{"Safe Harbour Herts", true, "they can see both records only if you share this case with them"},
 		{"Safe Harbour Herts", false, "Ask Hertfordshire Constabulary, which holds this case, to review it with Safe Harbour Herts."},
+		{"Hertfordshire Constabulary", false, "Hertfordshire Constabulary holds this case and the other record: ask them to review it."},
 	} {
 		if got := hiddenMatchAdvice(c, tt.heldBy, tt.owner, now); !strings.Contains(got, tt.want) {
 			t.Errorf("held by %s, owner %v: got %q, want %q", tt.heldBy, tt.owner, got, tt.want)

@@ -88,7 +88,7 @@ func (s *Server) quarterly(r *http.Request) (*quarterlyReport, int, error) {
 
 func (s *Server) quarterlyFail(w http.ResponseWriter, r *http.Request, status int, err error) {
 	if status == http.StatusBadRequest {
-		s.renderError(w, r, status, "There is no report for that quarter", tropic.ErrorMessage(err)+" The current quarter's report is at /staff/statistics/quarterly.")
+		s.renderError(w, r, status, "There is no report for that quarter", tropic.ErrorMessage(err)+" Choose a quarter on the statistics page.")
 		return
 	}
 	s.serverError(w, r, err)
