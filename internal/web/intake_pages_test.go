@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"tropic/internal/tropic"
 )
@@ -277,5 +278,28 @@ func TestIntakeRefusedToOthers(t *testing.T) {
 	}
 	if _, total, err := e.ts.srv.deps.Reports.FindReports(context.Background(), tropic.ActorFor(e.priya), tropic.ReportFilter{}); err != nil || total != 0 {
 		t.Errorf("refused users recorded %d reports (%v)", total, err)
+	}
+}
+
+// TestIntakeAPIChannels: the API takes the same channels as the page, and refuses the
+// public form's, naming those it takes.
+func TestIntakeAPIChannels(t *testing.T) {
+	e := newTriageEnv(t)
+	ian := e.addStaff("ian@police.example", "Ian Call", e.ts.agency, tropic.RoleIntake)
+	token, _ := e.ts.newToken(ian.ID, time.Time{})
+	for _, c := range tropic.StaffChannels {
+		res, created := jsonCall(t, e.ts, "POST", "/api/v1/reports", token, map[string]any{"channel": string(c), "description": "Seen through the " + string(c) + " channel.", "reporter": map[string]any{"anonymous": true}})
+		if res.status != http.StatusCreated {
+			t.Errorf("channel %s: %d %s", c, res.status, res.body)
+			continue
+		}
+		stored, err := e.ts.srv.deps.Reports.FindReportByReference(context.Background(), tropic.ActorFor(e.priya), created["reference"].(string))
+		if err != nil || stored.Channel != c {
+			t.Errorf("channel %s: stored %v (%v)", c, stored, err)
+		}
+	}
+	res, _ := jsonCall(t, e.ts, "POST", "/api/v1/reports", token, map[string]any{"channel": "web", "description": "As if online."})
+	if res.status != http.StatusUnprocessableEntity || !strings.Contains(res.body, "999_transfer") {
+		t.Errorf("channel web: %d %s", res.status, res.body)
 	}
 }

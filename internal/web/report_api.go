@@ -272,7 +272,7 @@ func (s *Server) handleAPICreateReport() http.Handler {
 		if rep.Channel == "" {
 			rep.Channel = tropic.ChannelHelpline
 		}
-		if rep.Channel == tropic.ChannelWeb {
+		if rep.Channel.Valid() && !rep.Channel.TakenByStaff() { // the public form's; an unknown one is Validate's
 			writeJSONError(w, http.StatusUnprocessableEntity, tropic.EINVALID, "The web channel is for the public form.", map[string]string{"channel": "must be " + staffChannelList()})
 			return
 		}
