@@ -106,7 +106,6 @@ func (s *Server) renderIntakeForm(w http.ResponseWriter, r *http.Request, status
 		channels = append(channels, reportChoice{Value: string(c), Label: c.Label()})
 	}
 	p.Channel = newReportChoices("channel", "How did the report reach you?", "", msg("channel"), false, []string{f.values.Get("channel")}, channels...)
-	p.Channel.Heading = true
 	p.Consent = newReportChoices("reporter_anonymous", "Does the caller agree to be contacted?",
 		"If they stay anonymous, the report holds nothing about them: leave their details blank.", msg("reporter_anonymous"), false,
 		[]string{f.values.Get("reporter_anonymous")},
@@ -118,6 +117,8 @@ func (s *Server) renderIntakeForm(w http.ResponseWriter, r *http.Request, status
 	p.HowHeard.Legend = "How did the caller hear about this service?"
 	p.HowHeard.Heading = false
 	p.Exploitation.Legend = "What kind of exploitation do they think it is?"
+	// The page's sections are the headings: its questions are not headings of their own.
+	p.InDanger.Heading, p.Exploitation.Heading = false, false
 	s.render(w, r, status, "intake_report_form", p)
 }
 
