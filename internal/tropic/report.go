@@ -12,14 +12,26 @@ import (
 type Channel string
 
 const (
-	ChannelWeb      Channel = "web"      // the public form
-	ChannelHelpline Channel = "helpline" // a call handler, through the API
-	ChannelPartner  Channel = "partner"  // a partner system, through the API
-	ChannelStaff    Channel = "staff"    // a member of staff
+	ChannelWeb         Channel = "web"          // the public form
+	ChannelHelpline    Channel = "helpline"     // a call to the helpline
+	ChannelPolice101   Channel = "police_101"   // a call to the police on 101
+	Channel999Transfer Channel = "999_transfer" // a 999 call transferred to a call handler
+	ChannelInPerson    Channel = "in_person"    // someone who came in person
+	ChannelPartner     Channel = "partner"      // a partner agency or its system
+	ChannelStaff       Channel = "staff"        // a member of staff
 )
 
 // Channels lists the channels in display order.
-var Channels = []Channel{ChannelWeb, ChannelHelpline, ChannelPartner, ChannelStaff}
+var Channels = []Channel{ChannelWeb, ChannelHelpline, ChannelPolice101, Channel999Transfer, ChannelInPerson, ChannelPartner, ChannelStaff}
+
+// StaffChannels are the channels through which staff enter reports (the call
+// handlers' page and the API), in the order the page offers them: every channel
+// but the public form's.
+var StaffChannels = []Channel{ChannelHelpline, ChannelPolice101, Channel999Transfer, ChannelInPerson, ChannelPartner, ChannelStaff}
+
+// TakenByStaff says whether staff may enter a report as received through c: any
+// known channel but the public form's, which only the public form uses.
+func (c Channel) TakenByStaff() bool { return c.Valid() && c != ChannelWeb }
 
 // Valid reports whether c is known.
 func (c Channel) Valid() bool {
@@ -38,8 +50,14 @@ func (c Channel) Label() string {
 		return "Online form"
 	case ChannelHelpline:
 		return "Helpline"
+	case ChannelPolice101:
+		return "101 call"
+	case Channel999Transfer:
+		return "999 transfer"
+	case ChannelInPerson:
+		return "In person"
 	case ChannelPartner:
-		return "Partner system"
+		return "Partner agency"
 	case ChannelStaff:
 		return "Staff"
 	}
@@ -492,7 +510,7 @@ func (r *Report) Validate(districts []District, parsePhone PhoneParser, now time
 		r.Channel = ChannelWeb
 	}
 	if !r.Channel.Valid() {
-		p.Add("channel", "Channel must be web, helpline, partner or staff")
+		p.Add("channel", "Channel must be web, helpline, police_101, 999_transfer, in_person, partner or staff")
 	}
 	return p.Err()
 }
@@ -570,7 +588,9 @@ func CanSeeReport(a Actor, r *Report) bool {
 	return false
 }
 
-// CanTakeReports says whether the actor may enter reports through the API.
+// CanTakeReports says whether the actor may record a report received by staff (a
+// call, a visit, a partner's referral): call handlers (intake) and the triage hub,
+// on the call handlers' page and through the API alike.
 func CanTakeReports(a Actor) bool { return a.Has(RoleTriage) || a.Has(RoleIntake) }
 
 // ReportFilter narrows the triage queue.

@@ -47,7 +47,8 @@ func mayReadStatistics(u *matrixUser) expect {
 // mayAnalyse: the research export.
 func mayAnalyse(u *matrixUser) expect { return onlyRoles(tropic.RoleAnalyst)(u) }
 
-// mayTakeReports: entering reports through the API.
+// mayTakeReports: recording a report received by staff, on the call handlers' page
+// and through the API (tropic.CanTakeReports).
 func mayTakeReports(u *matrixUser) expect { return onlyRoles(tropic.RoleTriage, tropic.RoleIntake)(u) }
 
 // mayListReports: the triage queue.
@@ -196,6 +197,10 @@ func pageRouteMatrix() []matrixRow {
 			path: triagePath("/urgency"), body: formBody("urgency", "urgent", "urgency_reason", "Matrix: children seen")},
 		{name: "POST /triage/reports/{ref}/decision", rule: mayTriage, before: func(f *matrixFixture, _ *matrixUser) { f.freshReport() },
 			path: triagePath("/decision"), body: formBody("decision", "no_further_action", "reason", "Matrix: nothing to act on")},
+		{name: "GET /intake/reports/new", rule: mayTakeReports, path: fixed("/intake/reports/new")},
+		// A new form key for each call: each allowed user records one call.
+		{name: "POST /intake/reports/new", rule: mayTakeReports, path: fixed("/intake/reports/new"),
+			body: func(*matrixFixture, *matrixUser) any { return intakeAnswers(tropic.NewFormKey()) }},
 		{name: "GET /staff/campaigns", rule: mayManageCampaigns, path: fixed("/staff/campaigns")},
 		{name: "GET /staff/campaigns/new", rule: mayManageCampaigns, path: fixed("/staff/campaigns/new")},
 		{name: "POST /staff/campaigns/new", rule: mayManageCampaigns, path: fixed("/staff/campaigns/new"),

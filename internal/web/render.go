@@ -29,6 +29,7 @@ type Layout struct {
 	SigningIn     bool   // the sign-in pages: staff chrome, though nobody is signed in yet
 	Show999       bool   // a public page without its own 999 warning: the layout adds one
 	ShowTriage    bool   // the user has the triage role: the navigation offers the triage queue
+	ShowIntake    bool   // the user may record calls (intake, triage): the navigation offers the call handlers' page
 	ShowCases     bool   // the user works cases: the navigation offers the cases and the NRM referrals
 	ShowStats     bool   // the user is an analyst or administrator: the navigation offers statistics
 	ShowCampaigns bool   // the user manages campaigns (analysts and administrators): the navigation offers them
@@ -116,6 +117,7 @@ func (s *Server) newLayout(r *http.Request, title string) Layout {
 		User:          userFrom(r.Context()),
 		MFAWaived:     s.cfg.MFAWaived,
 		ShowTriage:    canTriage(userFrom(r.Context())),
+		ShowIntake:    canTakeReports(userFrom(r.Context())),
 		ShowCases:     canWorkCases(userFrom(r.Context())),
 		ShowStats:     canAnalyse(userFrom(r.Context())) && s.deps.Stats != nil,
 		ShowCampaigns: canAnalyse(userFrom(r.Context())) && s.deps.Campaigns != nil,

@@ -272,8 +272,8 @@ func (s *Server) handleAPICreateReport() http.Handler {
 		if rep.Channel == "" {
 			rep.Channel = tropic.ChannelHelpline
 		}
-		if rep.Channel == tropic.ChannelWeb {
-			writeJSONError(w, http.StatusUnprocessableEntity, tropic.EINVALID, "The web channel is for the public form.", map[string]string{"channel": "must be helpline, partner or staff"})
+		if rep.Channel.Valid() && !rep.Channel.TakenByStaff() { // the public form's; an unknown one is Validate's
+			writeJSONError(w, http.StatusUnprocessableEntity, tropic.EINVALID, "The web channel is for the public form.", map[string]string{"channel": "must be " + staffChannelList()})
 			return
 		}
 		key, keyHash := strings.TrimSpace(r.Header.Get("Idempotency-Key")), ""
@@ -384,4 +384,13 @@ func (s *Server) handleAPIListReports() http.Handler {
 		}
 		writeJSON(w, http.StatusOK, out)
 	})
+}
+
+// staffChannelList names the channels staff may enter reports through, for a problem.
+func staffChannelList() string {
+	names := make([]string, len(tropic.StaffChannels))
+	for i, c := range tropic.StaffChannels {
+		names[i] = string(c)
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
 }

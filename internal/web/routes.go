@@ -112,6 +112,10 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("POST /triage/reports/{ref}/urgency", s.triage(s.handleTriageUrgency()))
 	mux.Handle("POST /triage/reports/{ref}/decision", s.triage(s.handleTriageDecision()))
 
+	// Recording a call (call handlers and triage; anyone else gets the missing page).
+	mux.Handle("GET /intake/reports/new", s.intake(s.handleIntakeForm()))
+	mux.Handle("POST /intake/reports/new", s.intake(s.handleIntakeRecord()))
+
 	// Cases (those who work cases; a case or person the user may not see is the missing page).
 	mux.Handle("GET /cases", s.cases(s.handleCaseList()))
 	mux.Handle("GET /cases/new", s.cases(s.handleCaseNewForm()))
