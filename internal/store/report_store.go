@@ -43,6 +43,9 @@ func NewReportService(db *DB, jobs Jobs, parsePhone tropic.PhoneParser) *ReportS
 // CreateReport validates and stores a report, once per form key; a form key used
 // before goes to resend.
 func (s *ReportService) CreateReport(ctx context.Context, actor tropic.Actor, r *tropic.Report, formKeyHash string) (tropic.ReportSent, error) {
+	if err := tropic.MayRecordReport(actor); err != nil {
+		return 0, err
+	}
 	districts, err := s.FindDistricts(ctx)
 	if err != nil {
 		return 0, err

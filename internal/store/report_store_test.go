@@ -201,3 +201,18 @@ func TestReportFollowUpWrongCodeWritesNothing(t *testing.T) {
 		}
 	})
 }
+
+// The call handlers' page and the API check who may record a report; the store checks
+// again, so that no path (a new handler, a script) records one for anyone else.
+func TestOnlyCallHandlersAndTheHubRecordReportsInTheStore(t *testing.T) {
+	eachDialect(t, func(t *testing.T, d store.Dialect) {
+		e := newCaseEnv(t, d)
+		r := routineReport(tropic.ChannelHelpline)
+		if _, err := e.reports.CreateReport(ctx, e.pWorker, r, ""); tropic.ErrorCode(err) != tropic.EFORBIDDEN {
+			t.Fatalf("a caseworker recording a report: got %v, want it refused", err)
+		}
+		if _, err := e.reports.CreateReport(ctx, e.pTriage, routineReport(tropic.ChannelHelpline), ""); err != nil {
+			t.Fatalf("the triage hub recording a report: %v", err)
+		}
+	})
+}

@@ -125,3 +125,21 @@ func TestReferralListingMakingAndAddingPeopleRules(t *testing.T) {
 		wantRule(t, tt.name, tt.err, tt.want, "")
 	}
 }
+
+func TestOnlyCallHandlersTheHubAndTheSystemRecordReports(t *testing.T) {
+	user := func(roles ...Role) Actor { return Actor{UserID: 1, AgencyID: 1, Roles: roles} }
+	for _, tt := range []struct {
+		name string
+		err  error
+		want string
+	}{
+		{"the public form (the system)", MayRecordReport(SystemActor("public form")), ""},
+		{"a call handler", MayRecordReport(user(RoleIntake)), ""},
+		{"the triage hub", MayRecordReport(user(RoleTriage)), ""},
+		{"a caseworker", MayRecordReport(user(RoleCaseworker)), EFORBIDDEN},
+		{"an analyst", MayRecordReport(user(RoleAnalyst)), EFORBIDDEN},
+		{"an administrator", MayRecordReport(user(RoleAdmin)), EFORBIDDEN},
+	} {
+		wantRule(t, tt.name, tt.err, tt.want, "")
+	}
+}

@@ -593,6 +593,15 @@ func CanSeeReport(a Actor, r *Report) bool {
 // on the call handlers' page and through the API alike.
 func CanTakeReports(a Actor) bool { return a.Has(RoleTriage) || a.Has(RoleIntake) }
 
+// MayRecordReport is the rule the store applies to every report it is given: the public
+// form and the jobs (the system), call handlers and the triage hub.
+func MayRecordReport(a Actor) error {
+	if a.IsSystem() || CanTakeReports(a) {
+		return nil
+	}
+	return Errorf(EFORBIDDEN, "Only call handlers and the triage hub record reports.")
+}
+
 // ReportFilter narrows the triage queue.
 type ReportFilter struct {
 	Statuses     []ReportStatus // default: new, and triaged ones with new information
