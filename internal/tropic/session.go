@@ -87,3 +87,27 @@ type SessionService interface {
 	// ("" ends them all) and returns how many ended.
 	EndUserSessions(ctx context.Context, actor Actor, userID int64, keep string) (int64, error)
 }
+
+// ParseSessionLimits reads an idle timeout and a lifetime written as Go durations
+// ("30m", "12h"). The idle timeout is from 1 minute to 24 hours, the lifetime from 5
+// minutes to 30 days and not shorter than the idle timeout. An error names which is
+// wrong: "idle" or "lifetime".
+func ParseSessionLimits(idle, lifetime string) (SessionLimits, error) {
+	var l SessionLimits
+	var err error
+	if l.Idle, err = time.ParseDuration(idle); err != nil {
+		return l, Errorf(EINVALID, "idle: %q is not a time such as 30m or 1h", idle)
+	}
+	if l.Lifetime, err = time.ParseDuration(lifetime); err != nil {
+		return l, Errorf(EINVALID, "lifetime: %q is not a time such as 12h or 8h30m", lifetime)
+	}
+	switch {
+	case l.Idle < time.Minute || l.Idle > 24*time.Hour:
+		return l, Errorf(EINVALID, "idle: give a time from 1m to 24h")
+	case l.Lifetime < 5*time.Minute || l.Lifetime > 30*24*time.Hour:
+		return l, Errorf(EINVALID, "lifetime: give a time from 5m to 720h (30 days)")
+	case l.Lifetime < l.Idle:
+		return l, Errorf(EINVALID, "lifetime: %v is shorter than the idle timeout %v", l.Lifetime, l.Idle)
+	}
+	return l, nil
+}

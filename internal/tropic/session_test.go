@@ -1,6 +1,7 @@
 package tropic
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -53,6 +54,37 @@ func TestSessionLimits(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := tt.lim.Live(t0, tt.lastSeen, tt.now); got != tt.live {
 				t.Fatalf("Live = %v, want %v", got, tt.live)
+			}
+		})
+	}
+}
+
+func TestParseSessionLimits(t *testing.T) {
+	tests := []struct {
+		idle, lifetime string
+		want           SessionLimits
+		err            string // a part of the error; "" for none
+	}{
+		{"30m", "12h", SessionLimits{30 * time.Minute, 12 * time.Hour}, ""},
+		{"5m", "8h30m", SessionLimits{5 * time.Minute, 8*time.Hour + 30*time.Minute}, ""},
+		{"30", "12h", SessionLimits{}, `idle: "30" is not a time`},
+		{"30m", "half a day", SessionLimits{}, `lifetime: "half a day" is not a time`},
+		{"30s", "12h", SessionLimits{}, "idle: give a time from 1m to 24h"},
+		{"25h", "48h", SessionLimits{}, "idle: give a time from 1m to 24h"},
+		{"30m", "721h", SessionLimits{}, "lifetime: give a time from 5m"},
+		{"2h", "1h", SessionLimits{}, "lifetime: 1h0m0s is shorter than the idle timeout 2h0m0s"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.idle+" "+tt.lifetime, func(t *testing.T) {
+			got, err := ParseSessionLimits(tt.idle, tt.lifetime)
+			if tt.err == "" {
+				if err != nil || got != tt.want {
+					t.Fatalf("got %+v, %v; want %+v", got, err, tt.want)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tt.err) {
+				t.Fatalf("got %v, want an error containing %q", err, tt.err)
 			}
 		})
 	}
