@@ -136,6 +136,9 @@ func (s *SessionStore) EndSession(ctx context.Context, actor tropic.Actor, id in
 	if _, err := tx.Exec(ctx, `DELETE FROM sessions WHERE id = ?`, id); err != nil {
 		return fmt.Errorf("end session: %w", err)
 	}
+	if err := appendAudit(ctx, tx, actor, auditEntry{action: tropic.AuditSessionsEnded, objectType: "user", objectID: owner.Int64, detail: "one session"}); err != nil {
+		return err
+	}
 	return tx.Commit()
 }
 
@@ -152,6 +155,13 @@ func (s *SessionStore) EndUserSessions(ctx context.Context, actor tropic.Actor, 
 	defer tx.Rollback()
 	n, err := endSessions(ctx, tx, `user_id = ? AND token_hash <> ?`, userID, tropic.HashSecret(keep))
 	if err != nil {
+		return 0, err
+	}
+	detail := fmt.Sprintf("everywhere: %d", n)
+	if keep != "" {
+		detail = fmt.Sprintf("other sessions: %d", n)
+	}
+	if err := appendAudit(ctx, tx, actor, auditEntry{action: tropic.AuditSessionsEnded, objectType: "user", objectID: userID, detail: detail}); err != nil {
 		return 0, err
 	}
 	return n, tx.Commit()

@@ -90,16 +90,19 @@ func TestUserSessionsListedAndEnded(t *testing.T) {
 			t.Fatalf("Sam ending the phone: %v", err)
 		}
 		wantLive(t, e.sessions, "sam-phone", false)
+		wantSessionsEndedEvent(t, e, sam.ID, "one session")
 		commitFor(t, e.sessions, "sam-tablet", sam.ID)
 		if n, err := e.sessions.EndUserSessions(ctx, asSam, sam.ID, "sam-laptop"); err != nil || n != 1 {
 			t.Fatalf("ending the others: %d, %v; want 1", n, err)
 		}
 		wantLive(t, e.sessions, "sam-tablet", false)
 		wantLive(t, e.sessions, "sam-laptop", true)
+		wantSessionsEndedEvent(t, e, sam.ID, "other sessions: 1")
 		if n, err := e.sessions.EndUserSessions(ctx, asSam, sam.ID, ""); err != nil || n != 1 {
 			t.Fatalf("ending all: %d, %v; want 1", n, err)
 		}
 		wantLive(t, e.sessions, "sam-laptop", false)
+		wantSessionsEndedEvent(t, e, sam.ID, "everywhere: 1")
 		wantLive(t, e.sessions, "alex-desk", true)
 		wantLive(t, e.sessions, "anonymous", true)
 	})
@@ -132,4 +135,13 @@ func TestDisablingEndsSessions(t *testing.T) {
 		wantCode(t, e.users.DisableUser(ctx, admin, 987654), tropic.ENOTFOUND)
 		wantLive(t, e.sessions, "alex", true)
 	})
+}
+
+// wantSessionsEndedEvent checks that the newest audit event is userID ending sessions.
+func wantSessionsEndedEvent(t *testing.T, e *env, userID int64, detail string) {
+	t.Helper()
+	ev := e.lastEvent(t)
+	if ev.Action != tropic.AuditSessionsEnded || ev.ObjectID != userID || ev.UserID != userID || ev.Detail != detail {
+		t.Errorf("audit event %+v; want %s of user %d by them, %q", ev, tropic.AuditSessionsEnded, userID, detail)
+	}
 }
