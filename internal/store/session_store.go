@@ -16,10 +16,11 @@ import (
 // It stores only the hash of each token (tropic.HashSecret), never the token itself:
 // a copy of the table (a backup) holds no session that works as a cookie.
 //
-// A session knows whose it is (user_id, once signed in), when it began (created_at)
-// and when it was last used (last_seen). Its expiry column is the end of its absolute
-// lifetime; the idle timeout is checked against last_seen with the store's clock, so
-// that both limits follow the injected clock (scs itself reads time.Now).
+// A session knows whose it is (user_id, once signed in), when it began (created_at),
+// when its lifetime ends (ends_at) and when it was last used (last_seen). Its expiry is
+// the sooner of ends_at and the idle timeout after last_seen, set by the store's clock
+// at each commit, so that both limits follow the injected clock (scs reads time.Now);
+// the limits are checked again when a session is found, in case they were shortened.
 type SessionStore struct{ db *DB }
 
 // NewSessionStore returns the session store on db.
@@ -51,26 +52,31 @@ func (s *SessionStore) find(ctx context.Context, token string, lim *tropic.Sessi
 }
 
 // CommitSession stores a session's data for userID (0: nobody signed in yet) and marks
-// it used now. A new session begins now and ends, at the latest, a lifetime later.
+// it used now: it expires after the idle timeout, or at the end of its lifetime if
+// sooner. A new session begins now.
 func (s *SessionStore) CommitSession(ctx context.Context, token string, data []byte, userID int64, lim tropic.SessionLimits) error {
 	now := s.db.now().UTC()
-	return s.commit(ctx, token, data, now.Add(lim.WithDefaults().Lifetime), userID, false)
+	lim = lim.WithDefaults()
+	return s.commit(ctx, token, data, lim.Expires(now, now), now.Add(lim.Lifetime), userID, false)
 }
 
-// commit inserts or updates a session; setExpiry says whether an existing session takes
-// the new expiry (scs's Commit) or keeps the end of its lifetime (CommitSession).
-func (s *SessionStore) commit(ctx context.Context, token string, data []byte, expiry time.Time, userID int64, setExpiry bool) error {
+// commit inserts or updates a session. A new one takes expiry and endsAt; an existing
+// one takes expiry but no later than its own end (CommitSession), or with setEnd both
+// (scs's Commit, whose expiry is all there is).
+func (s *SessionStore) commit(ctx context.Context, token string, data []byte, expiry, endsAt time.Time, userID int64, setEnd bool) error {
 	now := s.db.now().UTC()
-	update := `data = excluded.data, user_id = excluded.user_id, last_seen = excluded.last_seen`
-	if setExpiry {
-		update += `, expiry = excluded.expiry`
+	update := `data = excluded.data, user_id = excluded.user_id, last_seen = excluded.last_seen, `
+	if setEnd {
+		update += `expiry = excluded.expiry, ends_at = excluded.ends_at`
+	} else {
+		update += `expiry = CASE WHEN excluded.expiry < sessions.ends_at THEN excluded.expiry ELSE sessions.ends_at END`
 	}
 	var user sql.NullInt64
 	if userID != 0 {
 		user = sql.NullInt64{Int64: userID, Valid: true}
 	}
-	_, err := s.db.write.ExecContext(ctx, s.db.rebind(`INSERT INTO sessions (token_hash, data, expiry, user_id, created_at, last_seen) VALUES (?, ?, ?, ?, ?, ?)
-		ON CONFLICT (token_hash) DO UPDATE SET `+update), tropic.HashSecret(token), data, expiry.UTC(), user, now, now)
+	_, err := s.db.write.ExecContext(ctx, s.db.rebind(`INSERT INTO sessions (token_hash, data, expiry, ends_at, user_id, created_at, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (token_hash) DO UPDATE SET `+update), tropic.HashSecret(token), data, expiry.UTC(), endsAt.UTC(), user, now, now)
 	if err != nil {
 		return fmt.Errorf("commit session: %w", err)
 	}
@@ -184,7 +190,7 @@ func (s *SessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool,
 
 // CommitCtx stores a session with scs's expiry (scs.CtxStore), bound to nobody.
 func (s *SessionStore) CommitCtx(ctx context.Context, token string, b []byte, expiry time.Time) error {
-	return s.commit(ctx, token, b, expiry, 0, true)
+	return s.commit(ctx, token, b, expiry, expiry, 0, true)
 }
 
 // DeleteCtx removes a session.
@@ -205,8 +211,7 @@ func (s *SessionStore) Commit(token string, b []byte, expiry time.Time) error {
 // Delete removes a session.
 func (s *SessionStore) Delete(token string) error { return s.DeleteCtx(context.Background(), token) }
 
-// DeleteExpired removes sessions past the end of their lifetime and returns how many.
-// A session ended by the idle timeout is refused at once and removed here later.
+// DeleteExpired removes expired sessions (idle, or past their lifetime) and returns how many.
 func (s *SessionStore) DeleteExpired(ctx context.Context) (int64, error) {
 	res, err := s.db.write.ExecContext(ctx, s.db.rebind(`DELETE FROM sessions WHERE expiry <= ?`), s.db.now().UTC())
 	if err != nil {

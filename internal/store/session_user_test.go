@@ -42,10 +42,18 @@ func TestSessionLimitsInTheStore(t *testing.T) {
 			}
 			if i == 1 {
 				wantLive(t, s, "idle", false) // 50 minutes idle
+				// Its row expired with the idle timeout, not at the end of its lifetime.
+				if n, err := s.DeleteExpired(context.Background()); err != nil || n != 1 {
+					t.Errorf("deleting expired sessions after 50 minutes: %d, %v; want the idle one", n, err)
+				}
 			}
 		}
 		e.clock.Advance(20 * time.Minute) // 12 hours since "busy" began, used 20 minutes ago
 		wantLive(t, s, "busy", false)
+		// Use never moved its expiry past the end of its lifetime.
+		if n, err := s.DeleteExpired(context.Background()); err != nil || n != 1 {
+			t.Errorf("deleting expired sessions after 12 hours: %d, %v; want the busy one", n, err)
+		}
 	})
 }
 

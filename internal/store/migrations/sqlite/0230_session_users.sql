@@ -1,6 +1,7 @@
 -- Sessions know whose they are (user_id, set once the session is signed in), when they
 -- began (created_at, for the absolute lifetime) and when they were last used
--- (last_seen, for the idle timeout), and have a number (id) that "your sessions" names
+-- (last_seen, for the idle timeout); expiry is the sooner of the idle timeout and the end
+-- of the lifetime (ends_at), and they have a number (id) that "your sessions" names
 -- them by instead of the token. The table is remade: everyone signs in again once.
 -- Keep in step with the other dialect's 0230_session_users.sql.
 
@@ -12,6 +13,7 @@ CREATE TABLE sessions (
     data       BLOB NOT NULL,
     expiry     TIMESTAMP NOT NULL,
     user_id    INTEGER,
+    ends_at    TIMESTAMP NOT NULL,
     created_at TIMESTAMP NOT NULL,
     last_seen  TIMESTAMP NOT NULL
 );
