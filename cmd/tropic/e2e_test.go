@@ -129,6 +129,26 @@ func TestMistakesInHowTropicIsCalledExitWithStatusTwo(t *testing.T) {
 			t.Errorf("tropic %v with %v: got exit code %d (%v), want 2 and an error naming --triage-targets saying %q", tt.args, tt.env, code, err, tt.want)
 		}
 	}
+	// Session limits likewise: the error names the flag and its variable.
+	for _, tt := range []struct {
+		env  map[string]string
+		args []string
+		want string
+	}{
+		{nil, []string{"serve", "--session-idle", "30"}, `--session-idle (TROPIC_SESSION_IDLE): "30" is not a time`},
+		{map[string]string{"TROPIC_SESSION_IDLE": "10s"}, []string{"serve"}, "--session-idle (TROPIC_SESSION_IDLE): give a time from 1m to 24h"},
+		{nil, []string{"serve", "--session-lifetime", "forever"}, `--session-lifetime (TROPIC_SESSION_LIFETIME): "forever" is not a time`},
+		{map[string]string{"TROPIC_SESSION_LIFETIME": "20m"}, []string{"serve"}, "--session-lifetime (TROPIC_SESSION_LIFETIME): 20m0s is shorter than the idle timeout 30m0s"},
+	} {
+		vars := map[string]string{"TROPIC_DATABASE_URL": filepath.Join(t.TempDir(), "t.db")}
+		for k, v := range tt.env {
+			vars[k] = v
+		}
+		_, _, err := tropicCmd(t, vars, "", tt.args...)
+		if code := exitCode(err); code != 2 || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("tropic %v with %v: got exit code %d (%v), want 2 and %q", tt.args, tt.env, code, err, tt.want)
+		}
+	}
 }
 
 // adminSetup adds an agency and a user through the commands and returns the env.

@@ -33,9 +33,17 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	hashSlots := fs.Int("hash-slots", envInt(e, "TROPIC_HASH_SLOTS", 4), "passwords checked at once (64 MiB each); sign-ins beyond them are asked to retry (TROPIC_HASH_SLOTS)")
 	triageTargets := fs.String("triage-targets", envOr(e, "TROPIC_TRIAGE_TARGETS", tropic.DefaultTriageTargets.String()),
 		"how soon triage should decide on a report, by urgency: a time (1h, 90m) or working days (5wd); reports past it are marked in the queue and counted on the triage hub's home (TROPIC_TRIAGE_TARGETS)")
+	sessionIdle := fs.String("session-idle", envOr(e, "TROPIC_SESSION_IDLE", tropic.DefaultSessionIdle.String()),
+		"staff are signed out after this long without using Tropic, e.g. 30m (TROPIC_SESSION_IDLE)")
+	sessionLifetime := fs.String("session-lifetime", envOr(e, "TROPIC_SESSION_LIFETIME", tropic.DefaultSessionLifetime.String()),
+		"staff are signed out this long after signing in, however much they use Tropic, e.g. 12h (TROPIC_SESSION_LIFETIME)")
 	mailFlags := addMailFlags(fs, e)
 	keyFile := addAuditKeyFlag(fs, e)
 	if helped, err := parse(fs, args); helped || err != nil {
+		return err
+	}
+	sessions, err := parseSessionFlags(*sessionIdle, *sessionLifetime)
+	if err != nil {
 		return err
 	}
 	targets, err := tropic.ParseTriageTargets(*triageTargets)
@@ -84,10 +92,23 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	svc.referrals.SetRecoveryPeriod(recovery)
 	cfg := web.Config{PartnershipName: *name, SecureCookies: *secure || *tlsCert != "", ExitURL: *exitURL, ClientIPHeader: *ipHeader, TrustedProxies: trusted,
 		HashSlots: *hashSlots, MetricsToken: e.getenv("TROPIC_METRICS_TOKEN"), Recovery: recovery, BaseURL: mail.baseURL, Version: version,
-		TriageTargets: targets}
+		TriageTargets: targets, SessionIdle: sessions.Idle, SessionLifetime: sessions.Lifetime}
 	return serve(ctx, e, log, svc, cfg, listeners{addr: *addr, metricsAddr: *metricsAddr, tlsCert: *tlsCert, tlsKey: *tlsKey}, func(url string) {
 		fmt.Fprintf(e.stdout, "Tropic is running at %s (database: %s)\n", url, db.Dialect())
 	})
+}
+
+// parseSessionFlags reads --session-idle and --session-lifetime; an error names the flag.
+func parseSessionFlags(idle, lifetime string) (tropic.SessionLimits, error) {
+	l, err := tropic.ParseSessionLimits(idle, lifetime)
+	if err == nil {
+		return l, nil
+	}
+	msg := tropic.ErrorMessage(err)
+	if rest, ok := strings.CutPrefix(msg, "idle: "); ok {
+		return l, usageError("--session-idle (TROPIC_SESSION_IDLE): " + rest)
+	}
+	return l, usageError("--session-lifetime (TROPIC_SESSION_LIFETIME): " + strings.TrimPrefix(msg, "lifetime: "))
 }
 
 // parseTrustedProxies reads a comma-separated list of addresses and CIDR ranges.

@@ -99,7 +99,7 @@ func yesNo(b bool) string {
 }
 
 // DisableAgency stops the agency's users signing in or using their tokens (scanUser
-// reads a user of a disabled agency as disabled); its records stay.
+// reads a user of a disabled agency as disabled) and ends their sessions; its records stay.
 func (s *AgencyService) DisableAgency(ctx context.Context, actor tropic.Actor, id int64) error {
 	return s.setDisabled(ctx, actor, id, true, tropic.AuditAgencyDisabled)
 }
@@ -124,6 +124,11 @@ func (s *AgencyService) setDisabled(ctx context.Context, actor tropic.Actor, id 
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		return tropic.Errorf(tropic.ENOTFOUND, "Agency not found.")
+	}
+	if disabled {
+		if _, err := endSessions(ctx, tx, `user_id IN (SELECT id FROM users WHERE agency_id = ?)`, id); err != nil {
+			return err
+		}
 	}
 	if err := appendAudit(ctx, tx, actor, auditEntry{action: action, objectType: "agency", objectID: id}); err != nil {
 		return err

@@ -206,6 +206,11 @@ func (s *UserService) FindUsers(ctx context.Context, f tropic.UserFilter) ([]*tr
 
 // changeUser sets columns of one user's row (set: "col = ?, ..."), audited as action.
 func (s *UserService) changeUser(ctx context.Context, actor tropic.Actor, id int64, action, set string, args ...any) error {
+	return s.changeUserThen(ctx, actor, id, action, nil, set, args...)
+}
+
+// changeUserThen is changeUser running then (if not nil) in the same transaction.
+func (s *UserService) changeUserThen(ctx context.Context, actor tropic.Actor, id int64, action string, then func(*Tx) error, set string, args ...any) error {
 	tx, err := s.db.beginTx(ctx)
 	if err != nil {
 		return err
@@ -218,16 +223,25 @@ func (s *UserService) changeUser(ctx context.Context, actor tropic.Actor, id int
 	if n, _ := res.RowsAffected(); n == 0 {
 		return tropic.Errorf(tropic.ENOTFOUND, "User not found.")
 	}
+	if then != nil {
+		if err := then(tx); err != nil {
+			return err
+		}
+	}
 	if err := appendAudit(ctx, tx, actor, auditEntry{action: action, objectType: "user", objectID: id}); err != nil {
 		return err
 	}
 	return tx.Commit()
 }
 
-// DisableUser stops a user signing in or using tokens, ends their sessions' use, and
-// keeps their history.
+// DisableUser stops a user signing in or using tokens, ends their sessions in the same
+// transaction, and keeps their history.
 func (s *UserService) DisableUser(ctx context.Context, actor tropic.Actor, id int64) error {
-	return s.changeUser(ctx, actor, id, tropic.AuditUserDisabled, `disabled = ?`, true)
+	endTheirs := func(tx *Tx) error {
+		_, err := endSessions(ctx, tx, `user_id = ?`, id)
+		return err
+	}
+	return s.changeUserThen(ctx, actor, id, tropic.AuditUserDisabled, endTheirs, `disabled = ?`, true)
 }
 
 // EnableUser lets a disabled user sign in again.

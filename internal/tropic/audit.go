@@ -18,6 +18,7 @@ const (
 	AuditLoginFailed    = "login.failed"
 	AuditLoginLocked    = "login.locked"
 	AuditLogout         = "logout"
+	AuditSessionsEnded  = "sessions.ended" // a user signed out of other sessions, or everywhere
 	AuditMFAEnrolled    = "mfa.enrolled"
 	AuditAgencyCreated  = "agency.created"
 	AuditAgencyUpdated  = "agency.updated"

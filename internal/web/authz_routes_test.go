@@ -234,7 +234,41 @@ func pageRouteMatrix() []matrixRow {
 		{name: "GET /staff/statistics/{file}", rule: mayReadStatistics, path: fixed("/staff/statistics/offences-quarter.csv")},
 
 		{name: "POST /logout", public: http.StatusSeeOther, path: fixed("/logout"), endsSession: true},
+
+		// Your sessions: each user's own; the path names no one else's.
+		{name: "GET /account/sessions", rule: signedIn, path: fixed("/account/sessions")},
+		{name: "POST /account/sessions/others", rule: signedIn, path: fixed("/account/sessions/others")},
+		{name: "POST /account/sessions/{id}/end", rule: signedIn, path: func(f *matrixFixture, u *matrixUser, missing bool) string {
+			if missing || u.anonymous {
+				return idPath("/account/sessions/%d/end", 0, true)
+			}
+			return idPath("/account/sessions/%d/end", f.extraSession(u), false)
+		}},
+		// Signing out everywhere goes to the sign-in page, like signing out, and so reads as
+		// /logout does (TestSignOutEverywhere checks who it signs out).
+		{name: "POST /account/sessions/all", public: http.StatusSeeOther, path: fixed("/account/sessions/all"), endsSession: true},
 	}
+}
+
+// extraSession stores another session of u's, as if signed in on a second browser, and
+// returns its number.
+func (f *matrixFixture) extraSession(u *matrixUser) int64 {
+	f.t.Helper()
+	ctx, token := context.Background(), "matrix-extra-"+u.user.Email+time.Now().Format(time.RFC3339Nano)
+	if err := f.ts.sessions.CommitSession(ctx, token, []byte("x"), u.user.ID, tropic.SessionLimits{}); err != nil {
+		f.t.Fatalf("extra session: %v", err)
+	}
+	list, err := f.ts.sessions.ListSessions(ctx, tropic.SystemActor("test"), u.user.ID, token, tropic.SessionLimits{})
+	if err != nil {
+		f.t.Fatalf("extra session: %v", err)
+	}
+	for _, ss := range list {
+		if ss.Current {
+			return ss.ID
+		}
+	}
+	f.t.Fatalf("extra session not listed")
+	return 0
 }
 
 // matrixMetricsToken routes /metrics on the matrix's server; no user of the matrix holds it.

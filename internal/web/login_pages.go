@@ -191,16 +191,22 @@ func (s *Server) completeLogin(w http.ResponseWriter, r *http.Request, userID in
 
 func (s *Server) handleLogout() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if id := s.sessions.GetInt64(r.Context(), sessUserID); id != 0 {
-			if err := s.deps.Users.RecordLogout(r.Context(), id); err != nil {
-				s.serverError(w, r, err)
-				return
-			}
-		}
-		if err := s.sessions.Destroy(r.Context()); err != nil {
+		s.signOut(w, r, s.sessions.GetInt64(r.Context(), sessUserID))
+	})
+}
+
+// signOut records userID's sign-out (0: nobody was signed in), ends this session and
+// goes to the sign-in page.
+func (s *Server) signOut(w http.ResponseWriter, r *http.Request, userID int64) {
+	if userID != 0 {
+		if err := s.deps.Users.RecordLogout(r.Context(), userID); err != nil {
 			s.serverError(w, r, err)
 			return
 		}
-		http.Redirect(w, r, "/login?signed_out=1", http.StatusSeeOther)
-	})
+	}
+	if err := s.sessions.Destroy(r.Context()); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/login?signed_out=1", http.StatusSeeOther)
 }

@@ -168,9 +168,9 @@ func wrongCode(code string) string {
 func TestSessionIdleExpiry(t *testing.T) {
 	t.Parallel()
 	ts := newTestServer(t, Config{})
-	// scs stamps a session's expiry with the real time.Now, while the session store
-	// compares it with the injected clock: moving the clock on from the real time tests
-	// idle expiry, though not that each request slides it (scs's own behaviour).
+	// The session store applies the idle timeout with the injected clock (scs's own
+	// expiry, stamped with time.Now, is not used); TestSessionIdleTimeoutSlidesWithUse
+	// checks that each request slides it.
 	tests := []struct {
 		name    string
 		email   string

@@ -100,6 +100,10 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /login/mfa", s.browser(s.handleMFAForm()))
 	mux.Handle("POST /login/mfa", s.browser(s.handleMFA()))
 	mux.Handle("POST /logout", s.browser(s.handleLogout()))
+	mux.Handle("GET /account/sessions", s.browser(s.requireUser(s.handleAccountSessions())))
+	mux.Handle("POST /account/sessions/others", s.browser(s.requireUser(s.handleEndOtherSessions())))
+	mux.Handle("POST /account/sessions/all", s.browser(s.requireUser(s.handleEndAllSessions())))
+	mux.Handle("POST /account/sessions/{id}/end", s.browser(s.requireUser(s.handleEndSession())))
 
 	// Staff pages.
 	mux.Handle("GET /staff", s.browser(s.requireUser(s.handleStaffHome())))

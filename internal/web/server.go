@@ -28,6 +28,7 @@ type Config struct {
 	StatsThreshold  int           // published counts below this show as "fewer than N"; default 5
 	ResearchK       int           // k of the research export's k-anonymity; default 11
 	SessionIdle     time.Duration // idle expiry of staff sessions; 30 minutes by default
+	SessionLifetime time.Duration // how long a staff session lasts however much it is used; 12 hours by default
 	LoginPolicy     tropic.LoginPolicy
 	BaseURL         string                // the public address of the service, for links shared outside it
 	ClientIPHeader  string                // behind a reverse proxy: the header holding the client's address, e.g. X-Forwarded-For
@@ -57,8 +58,11 @@ func (c *Config) setDefaults() {
 	if c.ExitURL == "" {
 		c.ExitURL = "https://www.bbc.co.uk/weather"
 	}
-	if c.SessionIdle == 0 {
-		c.SessionIdle = 30 * time.Minute
+	if c.SessionIdle <= 0 {
+		c.SessionIdle = tropic.DefaultSessionIdle
+	}
+	if c.SessionLifetime <= 0 {
+		c.SessionLifetime = tropic.DefaultSessionLifetime
 	}
 	if c.HashSlots < 1 {
 		c.HashSlots = defaultHashSlots
@@ -104,7 +108,7 @@ type Deps struct {
 	Phones    tropic.PhoneParser     // normalises phone numbers in reports
 	Passwords tropic.PasswordChecker // checks passwords at sign-in (internal/auth, wired in cmd/tropic)
 	TOTP      tropic.TOTPAuthenticator
-	Sessions  scs.CtxStore
+	Sessions  tropic.SessionService
 	Health    Health
 	Logger    *slog.Logger
 	Now       func() time.Time
@@ -163,9 +167,9 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		return nil, err
 	}
 	s.sessions = scs.New()
-	s.sessions.Store = deps.Sessions
+	s.sessions.Store = sessionStore{svc: deps.Sessions, codec: s.sessions.Codec, lim: cfg.sessionLimits()}
 	s.sessions.IdleTimeout = cfg.SessionIdle
-	s.sessions.Lifetime = 12 * time.Hour
+	s.sessions.Lifetime = cfg.SessionLifetime
 	s.sessions.Cookie.Name = "tropic_session"
 	s.sessions.Cookie.HttpOnly = true
 	s.sessions.Cookie.SameSite = http.SameSiteLaxMode

@@ -70,3 +70,8 @@ func safeNext(next string) string {
 	}
 	return next
 }
+
+// sessionLimits are the idle timeout and absolute lifetime of staff sessions.
+func (c Config) sessionLimits() tropic.SessionLimits {
+	return tropic.SessionLimits{Idle: c.SessionIdle, Lifetime: c.SessionLifetime}
+}
