@@ -12,6 +12,9 @@ type staffHomePage struct {
 	Tasks  *homeTasks     // open and overdue tasks, for those who work cases
 
 	OverdueReferrals int // overdue Reasonable Grounds decisions, for those who work cases
+
+	Supervisor         bool // the user decides their agency's requests
+	RoleChangesWaiting int  // requests for a change of role that wait for a supervisor
 }
 
 // handleStaffHome is the dashboard: who you are, and what needs you. Tasks, urgent
@@ -38,6 +41,15 @@ func (s *Server) handleStaffHome() http.Handler {
 			if p.OverdueReferrals, err = s.overdueReferrals(r.Context(), tropic.ActorFor(p.User)); err != nil {
 				s.serverError(w, r, err)
 				return
+			}
+			// What a supervisor decides lands here, not only inside the case it is on.
+			if p.Supervisor = p.User.Has(tropic.RoleSupervisor); p.Supervisor {
+				waiting, err := s.deps.Cases.FindRoleChanges(r.Context(), tropic.ActorFor(p.User), true)
+				if err != nil {
+					s.serverError(w, r, err)
+					return
+				}
+				p.RoleChangesWaiting = len(waiting)
 			}
 		}
 		s.render(w, r, http.StatusOK, "staff_home", p)

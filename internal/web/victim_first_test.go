@@ -87,3 +87,23 @@ func TestCaseSupervisorMayNotApproveTheirOwnRoleChange(t *testing.T) {
 	wantRedirect(t, e.as(e.super).post("/cases/role-changes", url.Values{"id": {rc[1]}, "decision": {"approve"}}), "/cases/role-changes")
 	wantNotContains(t, pageText(both.get("/cases/"+ref).body), "awaits a supervisor")
 }
+
+// A request for a change of role reaches the supervisors' home page, not only the case
+// it is on: the handoff lands on the screen of whoever decides it.
+func TestARoleChangeRequestReachesTheSupervisorsHome(t *testing.T) {
+	e := newCaseEnv(t)
+	worker, super := e.as(e.worker), e.as(e.super)
+	wantContains(t, pageText(super.get("/staff").body), "No request to change a person's role waits for a decision.")
+	ref := e.newCase(worker, "Nail bar, Hatfield")
+	e.addPerson(worker, ref, anna)
+	id := personID(t, worker.get("/cases/"+ref).body)
+	m := regexp.MustCompile(`action="(/people/` + id + `/cases/(\d+)/role)"`).FindStringSubmatch(worker.get("/people/" + id).body)
+	if m == nil {
+		t.Fatal("no role form on the person page")
+	}
+	wantRedirect(t, worker.post(m[1], url.Values{"role": {"suspect"}, "reason": {"Seen collecting cash (test)"}}), "/people/"+id)
+	home := super.get("/staff")
+	wantContains(t, pageText(home.body), "A request to change a person's role waits for a supervisor's decision.")
+	wantContains(t, home.body, `href="/cases/role-changes"`)
+	wantNotContains(t, pageText(worker.get("/staff").body), "To decide")
+}
