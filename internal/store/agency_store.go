@@ -136,12 +136,12 @@ func (s *AgencyService) setDisabled(ctx context.Context, actor tropic.Actor, id 
 	return tx.Commit()
 }
 
-const agencyColumns = `id, name, kind, first_responder, duty_to_notify, disabled, created_at`
+const agencyColumns = `id, name, kind, first_responder, duty_to_notify, disabled, triage_hub, inbox_email, created_at`
 
 func scanAgency(sc interface{ Scan(...any) error }) (*tropic.Agency, error) {
 	var a tropic.Agency
 	var kind string
-	if err := sc.Scan(&a.ID, &a.Name, &kind, &a.FirstResponder, &a.DutyToNotify, &a.Disabled, &a.CreatedAt); err != nil {
+	if err := sc.Scan(&a.ID, &a.Name, &kind, &a.FirstResponder, &a.DutyToNotify, &a.Disabled, &a.TriageHub, &a.InboxEmail, &a.CreatedAt); err != nil {
 		return nil, mapError(err)
 	}
 	a.Kind = tropic.AgencyKind(kind)

@@ -100,8 +100,14 @@ type Agency struct {
 	FirstResponder bool       `json:"first_responder"` // a designated NRM First Responder Organisation
 	DutyToNotify   bool       `json:"duty_to_notify"`  // bound by MSA s.52
 	// Disabled: its users can no longer sign in or use their tokens; its records stay.
-	Disabled  bool      `json:"disabled"`
-	CreatedAt time.Time `json:"created_at"`
+	Disabled bool `json:"disabled"`
+	// TriageHub: the agency is part of the triage hub, whose triage users see every
+	// report (the hub is configuration; other agencies see what is passed to them).
+	TriageHub bool `json:"triage_hub"`
+	// InboxEmail is where the agency is told that a report was passed to it (the
+	// reference, urgency, district and a link: no personal data); empty for none.
+	InboxEmail string    `json:"inbox_email,omitempty"`
+	CreatedAt  time.Time `json:"created_at"`
 }
 
 // Validate normalises the agency and reports problems per field.
