@@ -154,6 +154,8 @@ func pageRouteMatrix() []matrixRow {
 		{name: "GET /exit", public: http.StatusSeeOther, path: fixed("/exit"), endsSession: true},
 		{name: "GET /report", public: http.StatusOK, path: fixed("/report")},
 		{name: "GET /report/new", public: http.StatusOK, path: fixed("/report/new")},
+		{name: "GET /report/me", public: http.StatusOK, path: fixed("/report/me")},
+		{name: "GET /report/me/new", public: http.StatusOK, path: fixed("/report/me/new")},
 		{name: "POST /report/check", public: http.StatusOK, path: fixed("/report/check"),
 			body: func(f *matrixFixture, u *matrixUser) any { return reportAnswers(f, u) }},
 		{name: "POST /report/edit", public: http.StatusOK, path: fixed("/report/edit"),

@@ -239,6 +239,28 @@ type reportForm struct {
 	values    url.Values // as posted: the date's parts and the number stay as typed
 	districts []tropic.District
 	errors    []FieldError // in page order; none when the report is valid
+	self      bool         // the short route for the person it is happening to
+}
+
+// encoded is the form's answers as fields, keeping the route they came by.
+func (f *reportForm) encoded() url.Values {
+	v := encodeReportForm(f.report, f.formKey)
+	if f.self {
+		v.Set("route", "self")
+	}
+	return v
+}
+
+// selfFormWords puts the questions of the route for the person it is happening to,
+// and the words of their errors, in the second person.
+func selfFormWords(p *reportFormPage) {
+	p.InDanger.Legend = "2. Are you in danger now?"
+	p.InDanger.Hint = "If you are in danger now, stop and call 999."
+	for i, fe := range p.Errors {
+		if fe.Field == "description" && p.R.Description == "" {
+			p.Errors[i].Message = "Tell us what is happening to you"
+		}
+	}
 }
 
 // readReportForm decodes v and validates the report as the store will.
@@ -248,7 +270,11 @@ func (s *Server) readReportForm(ctx context.Context, v url.Values) (*reportForm,
 	if err != nil {
 		return nil, err
 	}
-	f := &reportForm{report: r, formKey: key, values: v, districts: districts}
+	f := &reportForm{report: r, formKey: key, values: v, districts: districts, self: v.Get("route") == "self"}
+	if f.self {
+		// The route is for the person it is happening to, whatever the fields say.
+		r.Reporter.Relationship = tropic.RelationshipSelf
+	}
 	fields := map[string]string{}
 	if err := problems.Err(); err != nil {
 		fields = tropic.ErrorFields(err) // a copy, ours to add to
@@ -472,7 +498,7 @@ func (s *Server) newReportFormPage(ctx context.Context, l Layout, f *reportForm)
 		}
 		p.Businesses = append(p.Businesses, row)
 	}
-	if p.Anonymous == "" && !r.Reporter.Anonymous {
+	if p.Anonymous == "" && strings.TrimSpace(r.Reporter.Name+r.Reporter.Contact) != "" {
 		p.Anonymous = "no" // not answered, but details were typed: show them as given
 	}
 

@@ -63,6 +63,8 @@ func (s *Server) routes() http.Handler {
 	// Reporting a concern, and adding to a report.
 	mux.Handle("GET /report", s.browser(s.handleReportStart()))
 	mux.Handle("GET /report/new", s.browser(s.handleReportForm()))
+	mux.Handle("GET /report/me", s.browser(s.handleReportSelfStart()))
+	mux.Handle("GET /report/me/new", s.browser(s.handleReportSelfForm()))
 	mux.Handle("POST /report/check", s.browser(s.handleReportCheck()))
 	mux.Handle("POST /report/edit", s.browser(s.handleReportEdit()))
 	mux.Handle("POST /report/submit", s.browser(s.handleReportSubmit()))
