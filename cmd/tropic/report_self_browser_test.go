@@ -45,7 +45,7 @@ func TestBrowserReportSelfRouteOnAPhone(t *testing.T) {
 	brType(t, b, "description", "They keep my passport. I work every day and get no money.",
 		"reporter_contact", "07700 900456, text only after 9pm", "language", "Albanian")
 	brClickAndWait(t, b, `label[for="reporter_anonymous"]`, "contact chosen", `document.getElementById('reporter_anonymous').checked`)
-	brClickAndWait(t, b, `form[action="/report/check"] button[type="submit"]`, "check your answers", `location.pathname === '/report/check'`)
+	brClickAndWait(t, b, `form[action="/report/check"] button[type="submit"]:not([name="add"])`, "check your answers", `location.pathname === '/report/check'`)
 	page("check your answers", `document.querySelector('h1').innerText.startsWith('Check your answers')`)
 	if text := brMainText(t, b); !strings.Contains(text, "07700 900456, text only after 9pm") || strings.Contains(text, "Vehicles") {
 		t.Errorf("check your answers shows the wrong questions:\n%s", text)

@@ -71,7 +71,7 @@ func (s *Server) handleReportForm() http.Handler {
 			s.serverError(w, r, err)
 			return
 		}
-		f := &reportForm{report: &tropic.Report{}, formKey: tropic.NewFormKey(), districts: districts}
+		f := &reportForm{report: &tropic.Report{}, formKey: tropic.NewFormKey(), districts: districts, addAnother: true}
 		f.report.HowHeard = s.liveCampaignHowHeard(r.Context(), r.URL.Query().Get("how_heard"))
 		s.render(w, r, http.StatusOK, "report_form", s.newReportFormPage(r.Context(), s.newLayout(r, "Report a concern"), f))
 	})
@@ -115,6 +115,7 @@ func (s *Server) renderReportForm(w http.ResponseWriter, r *http.Request, status
 		s.render(w, r, status, "report_self_form", p)
 		return
 	}
+	f.addAnother = true
 	s.render(w, r, status, "report_form", s.newReportFormPage(r.Context(), s.newLayout(r, "Report a concern"), f))
 }
 
@@ -145,7 +146,12 @@ func (s *Server) handleReportEdit() http.Handler {
 			return
 		}
 		status := http.StatusOK
-		if f.errors != nil {
+		switch {
+		case r.PostForm.Get("add") != "":
+			// "Add another": one more row, and no errors yet: the answers are checked
+			// when the person continues.
+			f.errors = nil
+		case f.errors != nil:
 			status = http.StatusUnprocessableEntity
 		}
 		s.renderReportForm(w, r, status, f)

@@ -118,3 +118,50 @@ func TestReportFormsAnswerNothingBeforeThePersonDoes(t *testing.T) {
 		}
 	}
 }
+
+// The public form shows one row of vehicles, phones and businesses and an "Add
+// another" button that works without JavaScript: it posts the form back with one
+// more row, keeps every answer and shows no errors before the person continues.
+func TestReportFormAddAnotherRowWithoutJavaScript(t *testing.T) {
+	t.Parallel()
+	e := newReportPagesEnv(t, Config{})
+	c := e.client(t)
+	form := c.get("/report/new")
+	wantContains(t, form.body, `id="vehicle_1_registration"`, `name="add" value="vehicles" formaction="/report/edit#vehicle_2_registration"`,
+		`name="add" value="phones" formaction="/report/edit#phone_2"`, `name="add" value="businesses" formaction="/report/edit#business_2"`)
+	if strings.Contains(form.body, `id="vehicle_2_registration"`) || strings.Contains(form.body, `id="phone_2"`) {
+		t.Errorf("the blank form shows more than one row of a list")
+	}
+	key := rpFormKey(t, form.body)
+	added := c.post("/report/edit", url.Values{"form_key": {key}, "add": {"phones"}, "phone_1": {"07700 900123"}, "people_count": {"lots"}})
+	wantStatus(t, added, http.StatusOK)
+	wantContains(t, added.body, `id="phone_2"`, `value="07700 900123"`, `value="lots"`, `formaction="/report/edit#phone_3"`)
+	if strings.Contains(added.body, "govuk-error-summary") {
+		t.Errorf("adding a row showed errors before the person continued")
+	}
+	if strings.Contains(added.body, `id="vehicle_2_registration"`) {
+		t.Errorf("adding a phone added a vehicle row too")
+	}
+	// Continuing checks the answers as ever.
+	cont := c.post("/report/check", url.Values{"form_key": {key}, "phone_1": {"07700 900123"}, "people_count": {"lots"}})
+	wantStatus(t, cont, http.StatusUnprocessableEntity)
+}
+
+// People write a number of people as they say it; a range counts as its larger end.
+func TestReportPeopleCountAsPeopleWriteIt(t *testing.T) {
+	t.Parallel()
+	e := newReportPagesEnv(t, Config{})
+	c := e.client(t)
+	for typed, want := range map[string]int{"about 6": 6, "5-6": 6, "six": 6} {
+		answers := rpAnswers(tropic.NewFormKey(), e.clock.Now())
+		answers.Set("people_count", typed)
+		ref, _, _ := e.sendReport(t, c, answers)
+		rep, err := e.reports.FindReportByReference(context.Background(), e.triage, ref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.People.Count != want {
+			t.Errorf("%q stored as %d people, want %d", typed, rep.People.Count, want)
+		}
+	}
+}
