@@ -28,7 +28,7 @@ func TestParsePeopleCount(t *testing.T) {
 		{"~8", 8, true},
 		{"lots", 0, false},
 		{"", 0, false},
-		{"7-5", 0, false},      // not a range: which is it?
+		{"7-5", 0, false}, // not a range: which is it?
 		{"4 and 5 and 6", 0, false},
 		{"4 men 3 women", 0, false},
 		{"0x10", 0, false},
