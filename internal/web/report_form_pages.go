@@ -258,7 +258,7 @@ func (f *reportForm) encoded() url.Values {
 // and the words of their errors, in the second person.
 func selfFormWords(p *reportFormPage) {
 	p.InDanger.Legend = "2. Are you in danger now?"
-	p.InDanger.Hint = "If you are in danger now, stop and call 999."
+	p.InDanger.Hint = "If you are, stop here and call the police now on the number at the top of this page."
 	for i, fe := range p.Errors {
 		if fe.Field == "description" && p.R.Description == "" {
 			p.Errors[i].Message = "Tell us what is happening to you"
@@ -464,7 +464,7 @@ func (s *Server) newReportFormPage(ctx context.Context, l Layout, f *reportForm)
 	p.Districts = append(p.Districts, reportSelect{Value: "not_sure", Label: "I'm not sure", Selected: r.Location.District == "not_sure"})
 
 	p.InDanger = newReportChoices("in_danger", "Is anyone in immediate danger now?",
-		"If someone is in immediate danger, stop and call 999 now.", msg("in_danger"), false,
+		"If someone is, stop here and call the police now on the number at the top of this page.", msg("in_danger"), false,
 		[]string{string(r.InDanger)}, yesNoUnsure()...)
 	p.InDanger.Heading = true
 

@@ -165,3 +165,27 @@ func TestReportPeopleCountAsPeopleWriteIt(t *testing.T) {
 		}
 	}
 }
+
+// Every public page shows 999 once, and every number people may call is a tel: link.
+func TestPublicPagesShow999OnceAndLinkEveryNumber(t *testing.T) {
+	t.Parallel()
+	e := newReportPagesEnv(t, Config{})
+	c := e.client(t)
+	telRE := regexp.MustCompile(`<a [^>]*href="tel:(\d+)"[^>]*>([^<]+)</a>`)
+	for _, path := range []string{"/", "/report", "/report/me", "/report/new", "/report/me/new", "/report/follow-up", "/privacy", "/accessibility"} {
+		res := c.get(path)
+		wantStatus(t, res, http.StatusOK)
+		text := regexp.MustCompile(`<[^>]+>`).ReplaceAllString(res.body, " ")
+		if n := strings.Count(text, "999") - strings.Count(text, "999 BSL"); n != 1 {
+			t.Errorf("%s: 999 is shown %d times, want once", path, n)
+		}
+		for _, m := range telRE.FindAllStringSubmatch(res.body, -1) {
+			if digits := strings.ReplaceAll(m[2], " ", ""); digits != m[1] {
+				t.Errorf("%s: tel:%s is shown as %q", path, m[1], m[2])
+			}
+		}
+		if !strings.Contains(res.body, `href="tel:08000121700"`) {
+			t.Errorf("%s: the helpline number is not a tel: link", path)
+		}
+	}
+}
