@@ -113,7 +113,8 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer stopJobs()
-	cfg := web.Config{PartnershipName: demo.PartnershipName, MFAWaived: !*requireMFA, ExitURL: *exitURL, BaseURL: mail.baseURL, Version: version}
+	cfg := web.Config{PartnershipName: demo.PartnershipName, MFAWaived: !*requireMFA, ExitURL: *exitURL, BaseURL: mail.baseURL, Version: version,
+		PublicNotice: demo.PublicNotice()}
 	return serve(ctx, e, newLogger(e), svc, cfg, listeners{addr: *addr}, func(url string) {
 		fmt.Fprintf(e.stdout, "Tropic demo is running at %s (ready in %.1fs)\n", url, time.Since(start).Seconds())
 		fmt.Fprintf(e.stdout, "Database: %s (synthetic data only: %d reports, %d triaged; %d cases, %d people)\n", path, stats.Reports, stats.Decided,

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"path"
 	"strings"
+	"time"
 
 	"tropic/internal/tropic"
 )
@@ -71,6 +72,14 @@ func parseTemplates() (map[string]*template.Template, error) {
 				s[i] = r.Label()
 			}
 			return strings.Join(s, ", ")
+		},
+		// displayDate shows a YYYY-MM-DD date as people write it: 1 September 2026.
+		"displayDate": func(d string) string {
+			t, err := time.Parse(time.DateOnly, d)
+			if err != nil {
+				return d
+			}
+			return t.Format("2 January 2006")
 		},
 		// dict passes named arguments to a shared form-field template.
 		"dict": func(pairs ...any) (map[string]any, error) {

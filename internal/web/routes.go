@@ -56,8 +56,8 @@ func (s *Server) routes() http.Handler {
 
 	// Public pages.
 	mux.Handle("GET /{$}", s.browser(s.handlePublicPage("home", "Get help or report modern slavery")))
-	mux.Handle("GET /accessibility", s.browser(s.handlePublicPage("accessibility", "Accessibility statement")))
-	mux.Handle("GET /privacy", s.browser(s.handlePublicPage("privacy", "Privacy notice")))
+	mux.Handle("GET /accessibility", s.browser(s.handleNoticePage("accessibility", "Accessibility statement")))
+	mux.Handle("GET /privacy", s.browser(s.handleNoticePage("privacy", "Privacy notice")))
 	mux.Handle("GET /exit", s.browser(s.handleExit()))
 
 	// Reporting a concern, and adding to a report.
