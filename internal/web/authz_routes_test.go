@@ -173,6 +173,7 @@ func pageRouteMatrix() []matrixRow {
 		{name: "POST /report/follow-up", public: http.StatusUnprocessableEntity, path: fixed("/report/follow-up"),
 			body: formBody("reference", "", "code", "", "information", "")},
 		{name: "GET /report/follow-up/done", public: http.StatusOK, path: fixed("/report/follow-up/done")},
+		{name: "GET /campaigns", public: http.StatusOK, path: fixed("/campaigns")},
 		{name: "GET /campaigns/{slug}", public: http.StatusOK, path: fixed("/campaigns/matrix-campaign")},
 		{name: "GET /statistics", public: http.StatusOK, path: fixed("/statistics")},
 		{name: "GET /statistics/{file}", public: http.StatusNotFound, path: fixed("/statistics/nothing.csv")},

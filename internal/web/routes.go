@@ -55,7 +55,7 @@ func (s *Server) routes() http.Handler {
 	})
 
 	// Public pages.
-	mux.Handle("GET /{$}", s.browser(s.handlePublicPage("home", "Get help or report modern slavery")))
+	mux.Handle("GET /{$}", s.browser(s.handleHome()))
 	mux.Handle("GET /accessibility", s.browser(s.handleNoticePage("accessibility", "Accessibility statement")))
 	mux.Handle("GET /privacy", s.browser(s.handleNoticePage("privacy", "Privacy notice")))
 	mux.Handle("GET /exit", s.browser(s.handleExit()))
@@ -73,6 +73,7 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /report/follow-up/done", s.browser(s.handleFollowUpDone()))
 
 	// Campaign pages (public), and the staff pages for campaigns and the research export.
+	mux.Handle("GET /campaigns", s.browser(s.handleCampaignIndex()))
 	mux.Handle("GET /campaigns/{slug}", s.browser(s.handleCampaignPublic()))
 	mux.Handle("GET /staff/campaigns", s.campaignStaff(s.handleCampaignList()))
 	mux.Handle("GET /staff/campaigns/new", s.campaignStaff(s.handleCampaignNewForm()))
