@@ -500,11 +500,20 @@ func TestCaseAPI(t *testing.T) {
 
 	t.Run("A case is closed with an outcome and reopened with a reason", func(t *testing.T) {
 		_, c := jsonCall(t, ts, "GET", path, workerTok, nil)
-		res, got := jsonCall(t, ts, "POST", path+"/close", workerTok, map[string]any{"outcome": "safeguarded", "version": c["version"]})
+		// A caseworker's close is a request for a supervisor, who approves it.
+		res, got := jsonCall(t, ts, "POST", path+"/close", workerTok, map[string]any{"outcome": "safeguarded", "version": c["version"], "reason": "All safe"})
+		if res.status != http.StatusAccepted || got["status"] == "closed" || jget(got, "pending_closure", "outcome") != "safeguarded" {
+			t.Fatalf("asking to close: got %d %s", res.status, res.body)
+		}
+		res, bad := jsonCall(t, ts, "POST", path+"/closure", workerTok, map[string]any{"decision": "approve", "confirm_warnings": true})
+		if res.status != http.StatusForbidden {
+			t.Fatalf("a caseworker approving: got %d %v", res.status, bad)
+		}
+		res, got = jsonCall(t, ts, "POST", path+"/closure", superTok, map[string]any{"decision": "approve", "confirm_warnings": true})
 		if res.status != http.StatusOK || got["status"] != "closed" || got["outcome"] != "safeguarded" || got["closed_at"] == nil {
 			t.Fatalf("closing: got %d %s", res.status, res.body)
 		}
-		res, bad := jsonCall(t, ts, "POST", path+"/reopen", workerTok, map[string]any{"reason": "", "version": got["version"]})
+		res, bad = jsonCall(t, ts, "POST", path+"/reopen", workerTok, map[string]any{"reason": "", "version": got["version"]})
 		wantProblem(t, "reopening without a reason", res, bad, "reason")
 		res, got = jsonCall(t, ts, "POST", path+"/reopen", workerTok, map[string]any{"reason": "The men were seen again", "version": got["version"]})
 		if res.status != http.StatusOK || got["status"] != "active" || got["outcome"] != nil {

@@ -157,10 +157,7 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, status int, 
 	p.Errors = errs
 	p.Summary = caseSummary(c, districts)
 	for _, ref := range c.Reports {
-		l := caseLink{Text: ref}
-		if p.ShowTriage { // the triage hub may open reports; others see the reference
-			l.Href = triageReportPath(ref)
-		}
+		l := caseLink{Text: ref, Href: caseReportPath(c.Reference, ref)}
 		p.Reports = append(p.Reports, l)
 	}
 	for i, n := range c.Notices {
@@ -238,6 +235,9 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, status int, 
 // caseSummary lays out the case's own fields.
 func caseSummary(c *tropic.Case, districts []tropic.District) []summaryRow {
 	status := c.Status.Label()
+	if c.PendingClosure != nil {
+		status += ": a request to close it waits for a supervisor"
+	}
 	if c.Status == tropic.CaseClosed {
 		status += ": " + caseOutcomeLabel(c.Outcome)
 		if d := caseDay(c.ClosedAt); d != "" {
@@ -266,6 +266,8 @@ func caseSummary(c *tropic.Case, districts []tropic.District) []summaryRow {
 		{"District", []string{districtName(c.District, districts)}},
 		{"Exploitation", []string{exploitationText(c.Exploitation)}},
 		{"Opened", []string{caseDay(c.OpenedAt)}},
+		{"Officer in charge", []string{orNone(c.Officer, "Nobody yet")}},
+		{"Review date", []string{orNone(caseDate(c.ReviewOn), "None set")}},
 		{"Crime reference", []string{crime}},
 		{"Offence", []string{offence}},
 		{"Last changed", []string{changed}},
@@ -432,4 +434,12 @@ func caseShare(c *tropic.Case, sh *tropic.Share, rights caseRights) caseShareRow
 		}
 	}
 	return row
+}
+
+// orNone is s, or what to say when it is empty.
+func orNone(s, none string) string {
+	if s == "" {
+		return none
+	}
+	return s
 }
