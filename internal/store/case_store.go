@@ -242,7 +242,7 @@ func (s *CaseService) CreateCase(ctx context.Context, actor tropic.Actor, c *tro
 	}
 	c.Reports = nil
 	if fromReport != "" {
-		ref, err := linkReport(ctx, tx, actor, c, fromReport)
+		ref, err := s.linkReport(ctx, tx, actor, c, fromReport)
 		if err != nil {
 			return err
 		}
@@ -266,8 +266,9 @@ func nullTime(t time.Time) any {
 }
 
 // linkReport links a report the actor may see to the case and marks it linked, with a
-// note on the report's timeline. A report already linked to this case is left as it is.
-func linkReport(ctx context.Context, tx *Tx, actor tropic.Actor, c *tropic.Case, reportRef string) (string, error) {
+// note on the report's timeline, and carries the report's records into the case
+// (carryReport). A report already linked to this case is left as it is.
+func (s *CaseService) linkReport(ctx context.Context, tx *Tx, actor tropic.Actor, c *tropic.Case, reportRef string) (string, error) {
 	noReport := &tropic.Error{Code: tropic.EINVALID, Message: "There is no report with that reference",
 		Fields: map[string]string{"report": "There is no report with that reference; check it and try again"}}
 	ref, err := tropic.ParseReference(reportRef)
@@ -305,6 +306,9 @@ func linkReport(ctx context.Context, tx *Tx, actor tropic.Actor, c *tropic.Case,
 	if err := appendAudit(ctx, tx, actor, auditEntry{action: tropic.AuditCaseReportLinked, objectType: "case", objectID: c.ID, detail: ref}); err != nil {
 		return "", err
 	}
+	if err := s.carryReport(ctx, tx, actor, c, ref); err != nil {
+		return "", err
+	}
 	return ref, nil
 }
 
@@ -331,7 +335,7 @@ func (s *CaseService) LinkReport(ctx context.Context, actor tropic.Actor, caseRe
 		}
 		return err
 	}
-	if _, err := linkReport(ctx, tx, actor, c, reportRef); err != nil {
+	if _, err := s.linkReport(ctx, tx, actor, c, reportRef); err != nil {
 		return err
 	}
 	return tx.Commit()

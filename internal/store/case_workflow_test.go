@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"tropic/internal/phone"
 	"tropic/internal/store"
 	"tropic/internal/tropic"
 )
@@ -260,6 +261,64 @@ func TestClosingACaseNeedsItsAgencysSupervisor(t *testing.T) {
 		wantCode(t, e.cases.DecideClosure(ctx, e.pSuper, c.Reference, true, "", true), tropic.ECONFLICT)
 		if q, _ := e.cases.FindClosureRequests(ctx, e.pSuper); len(q) != 0 {
 			t.Fatalf("decided request still queued: %+v", q)
+		}
+	})
+}
+
+// Issue 12, item 3: a case made from a report carries its records, so a phone the
+// report shares with another agency's case links the two at once.
+func TestACaseFromAReportCarriesItsRecordsAndLinksAtOnce(t *testing.T) {
+	eachDialect(t, func(t *testing.T, d store.Dialect) {
+		e := newCaseEnv(t, d)
+		links := store.NewLinkService(e.db, phone.Parse)
+		council := e.newCase(t, e.cWorker, "House in multiple occupation")
+		if err := e.cases.AddPhone(ctx, e.cWorker, council.Reference, &tropic.CasePhone{Number: "07700 900123"}); err != nil {
+			t.Fatal(err)
+		}
+		r := routineReport(tropic.ChannelWeb)
+		r.Phones = []tropic.Phone{{Number: "(07700) 900 123"}}
+		r.Vehicles = []tropic.Vehicle{{Registration: "ab12 cde", Description: "White van"}}
+		r.Businesses = []string{"Sparkle Car Wash"}
+		r.Location = tropic.Location{Address: "London Road", Postcode: "al1 3jx"}
+		r.People = tropic.People{Count: 4, Description: "Young men in work clothes"}
+		if _, err := e.reports.CreateReport(ctx, admin, r, ""); err != nil {
+			t.Fatal(err)
+		}
+		c := &tropic.Case{Title: "Car wash"}
+		if err := e.cases.CreateCase(ctx, e.pTriage, c, r.Reference); err != nil {
+			t.Fatal(err)
+		}
+		got := e.find(t, e.pWorker, c.Reference)
+		if len(got.Phones) != 1 || got.Phones[0].E164 != "+447700900123" || got.Phones[0].Source != r.Reference ||
+			len(got.Vehicles) != 1 || got.Vehicles[0].Normalised != "AB12CDE" || got.Vehicles[0].Source != r.Reference ||
+			len(got.Business) != 1 || got.Business[0].Name != "Sparkle Car Wash" ||
+			len(got.Places) != 1 || got.Places[0].Postcode != "AL1 3JX" || got.Places[0].Source != r.Reference {
+			t.Fatalf("got phones %+v vehicles %+v businesses %+v places %+v", got.Phones, got.Vehicles, got.Business, got.Places)
+		}
+		note := ""
+		for _, n := range got.Notes {
+			note += n.Text
+		}
+		if !strings.Contains(note, "4 people seen") || !strings.Contains(note, "Young men in work clothes") {
+			t.Fatalf("timeline %q does not tell the people seen", note)
+		}
+		found, err := links.FindLinks(ctx, e.pWorker, c.Reference)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ok := false
+		for _, l := range found {
+			ok = ok || (l.Kind == tropic.LinkPhone && l.HeldBy == e.council.Name)
+		}
+		if !ok {
+			t.Fatalf("the new case does not link to the council's case by phone:\n%s", describeLinks(found))
+		}
+		// Linking the same report again carries nothing twice.
+		if err := e.cases.LinkReport(ctx, e.pTriage, c.Reference, r.Reference); err != nil {
+			t.Fatal(err)
+		}
+		if got := e.find(t, e.pWorker, c.Reference); len(got.Phones) != 1 {
+			t.Fatalf("got %d phones after linking again", len(got.Phones))
 		}
 	})
 }

@@ -250,7 +250,8 @@ func TestCaseAPI(t *testing.T) {
 			}
 		}
 		_, c := jsonCall(t, ts, "GET", path, workerTok, nil)
-		for part, n := range map[string]int{"places": 1, "businesses": 1, "vehicles": 1, "phones": 1, "orders": 1, "tasks": 1} {
+		// One of each place, business, vehicle and phone came with the report the case was made from.
+		for part, n := range map[string]int{"places": 2, "businesses": 2, "vehicles": 2, "phones": 2, "orders": 1, "tasks": 1} {
 			if jlen(c, part) != n {
 				t.Errorf("the case has %d %s, want %d", jlen(c, part), part, n)
 			}
@@ -334,7 +335,8 @@ func TestCaseAPI(t *testing.T) {
 		}
 		res, c := jsonCall(t, ts, "GET", path, outsiderTok, nil)
 		wantAPI(t, "the council reads the case", res, http.StatusOK)
-		if c["access"] != "without_sensitive" || c["sensitive_hidden"] != true || jlen(c, "notes") != 1 || jlen(c, "shares") != 1 {
+		// The notes the council sees: the one that is not sensitive, and the people the report described.
+		if c["access"] != "without_sensitive" || c["sensitive_hidden"] != true || jlen(c, "notes") != 2 || jlen(c, "shares") != 1 {
 			t.Errorf("got %s", res.body)
 		}
 		wantNotContains(t, res.body, "passport is held", "Visa expired", "Untreated injury")

@@ -170,16 +170,16 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, status int, 
 		p.People = append(p.People, personCard(cp))
 	}
 	for _, pl := range c.Places {
-		p.Places = append(p.Places, []string{placeKindLabel(pl.Kind), pl.Address, pl.Postcode, pl.Notes})
+		p.Places = append(p.Places, []string{placeKindLabel(pl.Kind), pl.Address, pl.Postcode, fromReport(pl.Notes, pl.Source)})
 	}
 	for _, b := range c.Business {
-		p.Businesses = append(p.Businesses, []string{b.Name, businessKindLabel(b.Kind), b.CompanyNumber, b.Address})
+		p.Businesses = append(p.Businesses, []string{b.Name, businessKindLabel(b.Kind), b.CompanyNumber, fromReport(b.Address, b.Source)})
 	}
 	for _, v := range c.Vehicles {
-		p.Vehicles = append(p.Vehicles, []string{v.Registration, v.Description})
+		p.Vehicles = append(p.Vehicles, []string{v.Registration, fromReport(v.Description, v.Source)})
 	}
 	for _, ph := range c.Phones {
-		p.Phones = append(p.Phones, []string{ph.Number, ph.Notes})
+		p.Phones = append(p.Phones, []string{ph.Number, fromReport(ph.Notes, ph.Source)})
 	}
 	for _, o := range c.Orders {
 		who := names[o.PersonID]
@@ -442,4 +442,15 @@ func orNone(s, none string) string {
 		return none
 	}
 	return s
+}
+
+// fromReport marks a record carried from a report: its last column says so.
+func fromReport(text, source string) string {
+	if source == "" {
+		return text
+	}
+	if text == "" {
+		return "From report " + source
+	}
+	return text + " (from report " + source + ")"
 }
