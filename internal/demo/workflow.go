@@ -57,7 +57,7 @@ func SeedWorkflow(ctx context.Context, s CaseServices, now time.Time) (WorkflowS
 		Location: tropic.Location{Address: "Lay-by on the A414 near the services", Postcode: "AL4 0TU", District: "st-albans"},
 		InDanger: tropic.AnswerNotSure, People: tropic.People{Count: 4, Description: "Men in their twenties in work clothes"},
 		Vehicles: []tropic.Vehicle{{Registration: "WX19 DMO", Description: "White Transit van"}}, Phones: []tropic.Phone{{Number: "07700 900777"}},
-		Reporter: tropic.Reporter{Name: "Demo Reporter", Contact: "demo.reporter@" + EmailDomain, Relationship: tropic.RelationshipPublic},
+		Reporter:     tropic.Reporter{Name: "Demo Reporter", Contact: "demo.reporter@" + EmailDomain, Relationship: tropic.RelationshipPublic},
 		FollowUpHash: tropic.HashFollowUpCode(code)}
 	if _, err := s.Reports.CreateReport(ctx, triage, r, ""); err != nil {
 		return st, fmt.Errorf("demo workflow report: %w", err)
