@@ -102,6 +102,10 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 			Users: svc.users, SetNow: clock.Set}, now)
 	}
 	clock.Set(time.Time{})
+	var flow demo.WorkflowStats
+	if err == nil && *cases > 0 { // officers in charge, a report on a case, a closure waiting (demo/workflow.go)
+		flow, err = demo.SeedWorkflow(ctx, demo.CaseServices{Cases: svc.cases, Reports: history, Agencies: svc.agencies, Users: svc.users}, now)
+	}
 	if err == nil { // the history was written without matching reports to cases
 		_, err = svc.matches.RefreshAllReportMatches(ctx)
 	}
@@ -122,6 +126,10 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintf(e.stdout, "Audit key: %s (for commands on this database: %s=%s)\n", keyPath, auditKeyFileEnv, keyPath)
 		fmt.Fprintf(e.stdout, "NRM: %d referrals (%d Duty to Notify reports), %d awaiting RG (%d overdue), %d awaiting CG; reminder digests go to %s\n",
 			refStats.Referrals, refStats.DtN, refStats.AwaitingRG, refStats.OverdueRG, refStats.AwaitingCG, strings.Join(refStats.ReminderEmails, ", "))
+		if flow.ReportCase != "" {
+			fmt.Fprintf(e.stdout, "Case %s was made from report %s, which the reporter added to later; case %s waits for supervisor.police to approve its closure.\n",
+				flow.ReportCase, flow.Report, flow.ClosureCase)
+		}
 		if caseStats.S45Case != "" {
 			fmt.Fprintf(e.stdout, "Case %s shows the s.45 notice to caseworker.police.\n", caseStats.S45Case)
 		}

@@ -54,13 +54,16 @@ func mayTakeReports(u *matrixUser) expect { return onlyRoles(tropic.RoleTriage, 
 // mayListReports: the triage queue.
 func mayListReports(u *matrixUser) expect { return onlyRoles(tropic.RoleTriage)(u) }
 
-// mayReadTheReport: the report A's intake took and passed to A is read by the triage
-// hub of every agency, A's intake, and A's case workers (tropic.CanSeeReport).
+// mayReadTheReport: the report A's intake took, passed to A and linked to the case is
+// read by the triage hub of every agency, A's intake, A's case workers
+// (tropic.CanSeeReport), and whoever sees the case (tropic.ReportSightFor).
 func mayReadTheReport(u *matrixUser) expect {
 	switch {
 	case u.role == tropic.RoleTriage:
 		return allowed
 	case u.agency == "A" && (u.role == tropic.RoleIntake || u.role == tropic.RoleCaseworker || u.role == tropic.RoleSupervisor):
+		return allowed
+	case u.access() != tropic.AccessNone:
 		return allowed
 	}
 	return hidden
