@@ -101,6 +101,11 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 		refStats, err = demo.SeedReferrals(ctx, gen, demo.ReferralServices{Cases: svc.cases, Referrals: svc.referrals, Agencies: svc.agencies,
 			Users: svc.users, SetNow: clock.Set}, now)
 	}
+	var apprStats demo.ApprovalStats
+	if err == nil && *cases > 0 { // the police unit's approvals queue, and notifications
+		apprStats, err = demo.SeedApprovals(ctx, gen, demo.ApprovalServices{Cases: svc.cases, Access: store.NewLinkService(db, phone.Parse),
+			Users: svc.users, SetNow: clock.Set}, now)
+	}
 	clock.Set(time.Time{})
 	if err == nil { // the history was written without matching reports to cases
 		_, err = svc.matches.RefreshAllReportMatches(ctx)
@@ -123,6 +128,10 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 			refStats.Referrals, refStats.DtN, refStats.AwaitingRG, refStats.OverdueRG, refStats.AwaitingCG, strings.Join(refStats.ReminderEmails, ", "))
 		if caseStats.S45Case != "" {
 			fmt.Fprintf(e.stdout, "Case %s shows the s.45 notice to caseworker.police.\n", caseStats.S45Case)
+		}
+		if apprStats.PoliceCase != "" {
+			fmt.Fprintf(e.stdout, "supervisor.police has approvals to decide (a share, an access request from the county council's case %s, a role change on %s) and unread notifications, as do caseworker.police and caseworker.county.\n",
+				apprStats.CountyCase, apprStats.PoliceCase)
 		}
 		if caseStats.NearDuplicates > 0 {
 			fmt.Fprintf(e.stdout, "%d people are recorded twice by different agencies, a little differently: the cases' \"Possible matches\" suggest them.\n", caseStats.NearDuplicates)
