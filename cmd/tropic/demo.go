@@ -101,6 +101,11 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 		refStats, err = demo.SeedReferrals(ctx, gen, demo.ReferralServices{Cases: svc.cases, Referrals: svc.referrals, Agencies: svc.agencies,
 			Users: svc.users, SetNow: clock.Set}, now)
 	}
+	var apprStats demo.ApprovalStats
+	if err == nil && *cases > 0 { // the police unit's approvals queue, and notifications
+		apprStats, err = demo.SeedApprovals(ctx, gen, demo.ApprovalServices{Cases: svc.cases, Access: store.NewLinkService(db, phone.Parse),
+			Users: svc.users, SetNow: clock.Set}, now)
+	}
 	clock.Set(time.Time{})
 	var flow demo.WorkflowStats
 	if err == nil && *cases > 0 { // officers in charge, a report on a case, a closure waiting (demo/workflow.go)
@@ -132,6 +137,10 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 		}
 		if caseStats.S45Case != "" {
 			fmt.Fprintf(e.stdout, "Case %s shows the s.45 notice to caseworker.police.\n", caseStats.S45Case)
+		}
+		if apprStats.PoliceCase != "" {
+			fmt.Fprintf(e.stdout, "supervisor.police has approvals to decide (a share, an access request from the county council's case %s, a role change on %s) and unread notifications, as do caseworker.police and caseworker.county.\n",
+				apprStats.CountyCase, apprStats.PoliceCase)
 		}
 		if caseStats.NearDuplicates > 0 {
 			fmt.Fprintf(e.stdout, "%d people are recorded twice by different agencies, a little differently: the cases' \"Possible matches\" suggest them.\n", caseStats.NearDuplicates)

@@ -116,10 +116,17 @@ func startJobs(ctx context.Context, log *slog.Logger, svc *services, mail mailSe
 	} else {
 		log.Warn("e-mail notifications are off: urgent reports are logged, not e-mailed (set TROPIC_SMTP_ADDR, TROPIC_MAIL_FROM and TROPIC_TRIAGE_EMAILS)")
 	}
+	// Users' notifications are e-mailed only when e-mail is configured: without it they
+	// stay in the service, and are not marked as e-mailed.
+	var notices jobs.NotificationMailer
+	if mailer != nil {
+		notices = store.NewNotificationService(svc.db)
+	}
 	q, err := jobs.New(jobs.Config{
 		Dialect: jobs.Dialect(svc.db.Dialect()), DB: svc.db.SQL(), Logger: log,
-		Reports: store.NewReportService(svc.db, nil, phone.Parse), // reads only: no queue needed
-		Mailer:  mailer, TriageEmails: mail.to, BaseURL: mail.baseURL,
+		Notifications: notices,                                          // each user's notifications, as they chose (each, or a daily digest)
+		Reports:       store.NewReportService(svc.db, nil, phone.Parse), // reads only: no queue needed
+		Mailer:        mailer, TriageEmails: mail.to, BaseURL: mail.baseURL,
 		Matcher: svc.matches, // new reports matched against cases (report_match job)
 		// The daily NRM reminder digest (07:00 UTC): counts and links only.
 		Reminders: svc.referrals, Agencies: svc.agencies, ReminderCGDays: mail.reminderCGDays,

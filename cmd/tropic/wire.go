@@ -10,6 +10,7 @@ import (
 	"tropic/internal/linkage"
 	"tropic/internal/phone"
 	"tropic/internal/store"
+	"tropic/internal/tropic"
 	"tropic/internal/web"
 )
 
@@ -110,8 +111,11 @@ func (h health) SchemaCurrent(ctx context.Context) (bool, error) {
 }
 
 func (s *services) webDeps(log *slog.Logger) web.Deps {
+	links := store.NewLinkService(s.db, phone.Parse)
 	return web.Deps{Agencies: s.agencies, Users: s.users, Tokens: s.tokens, Audit: s.audit, Reports: s.reports, Cases: s.cases, Phones: phone.Parse,
-		Links: store.NewLinkService(s.db, phone.Parse), Matches: s.matches,
+		Links: links, Matches: s.matches, Access: links, Notifications: store.NewNotificationService(s.db),
+		// The approvals queue's sources; case closures join as one more.
+		Approvals: []tropic.ApprovalSource{s.cases.FindShareApprovals, s.cases.FindAccessApprovals, s.cases.FindRoleChangeApprovals},
 		Referrals: s.referrals, Stats: s.stats,
 		Campaigns: s.campaigns, Exports: s.campaigns,
 		Sessions: s.sessions, Health: health{s.db}, Logger: log, Now: time.Now,

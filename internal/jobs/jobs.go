@@ -105,8 +105,12 @@ type Config struct {
 	// custodians of the audit trail keep the copies outside the database.
 	AuditCheckpointEmails []string
 	ReminderCGDays        int
-	ReminderHour          int
-	Now                   func() time.Time
+	// Notifications, when set, e-mails users their notifications as each chose: each one
+	// every NotificationInterval (default a minute), or a daily digest at ReminderHour.
+	Notifications        NotificationMailer
+	NotificationInterval time.Duration
+	ReminderHour         int
+	Now                  func() time.Time
 }
 
 // Queue is Tropic's River client: it queues jobs in store transactions and works them.
@@ -151,6 +155,13 @@ func New(cfg Config) (*Queue, error) {
 		if periodic, err = addReminders(workers, cfg, log); err != nil {
 			return nil, fmt.Errorf("jobs: %w", err)
 		}
+	}
+	if cfg.Notifications != nil {
+		pjs, err := addNotificationMail(workers, cfg, log)
+		if err != nil {
+			return nil, fmt.Errorf("jobs: %w", err)
+		}
+		periodic = append(periodic, pjs...)
 	}
 	if cfg.Matcher != nil {
 		pj, err := addReportMatching(workers, cfg, log)

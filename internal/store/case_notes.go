@@ -204,6 +204,9 @@ func (s *CaseService) AddTask(ctx context.Context, actor tropic.Actor, caseRef s
 	if err := appendAudit(ctx, tx, actor, auditEntry{action: tropic.AuditCaseTaskAdded, objectType: "case", objectID: c.ID, detail: fmt.Sprintf("task %d", t.ID)}); err != nil {
 		return err
 	}
+	if err := notifyUsers(ctx, tx, actor, taskAssignedNotice(c.Reference), t.AssignedUser); err != nil {
+		return err
+	}
 	return tx.Commit()
 }
 

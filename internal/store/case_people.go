@@ -636,6 +636,11 @@ func (s *CaseService) ChangeRole(ctx context.Context, actor tropic.Actor, casePe
 		detail: fmt.Sprintf("link %d: %s to %s: %s", cp.ID, rc.From, rc.To, reason)}); err != nil {
 		return nil, err
 	}
+	if needs {
+		if err := notifyAgency(ctx, tx, actor, roleChangeWaitingNotice(c.Reference), c.OwnerAgencyID, tropic.RoleSupervisor); err != nil {
+			return nil, err
+		}
+	}
 	return rc, tx.Commit()
 }
 
@@ -757,12 +762,19 @@ func (s *CaseService) DecideRoleChange(ctx context.Context, actor tropic.Actor, 
 			return tropic.Errorf(tropic.ECONFLICT, "The person's role has changed since this was asked for. Decline this request, and ask again if it is still needed.")
 		}
 	}
-	if _, err := tx.Exec(ctx, `UPDATE role_changes SET status = ?, decided_by_user = ?, decided_by = ?, decided_at = ?, decision_note = ? WHERE id = ?`,
-		string(status), nullID(actor.UserID), w.String(), tx.now, note, rc.ID); err != nil {
+	res, err := tx.Exec(ctx, `UPDATE role_changes SET status = ?, decided_by_user = ?, decided_by = ?, decided_at = ?, decision_note = ? WHERE id = ? AND status = ?`,
+		string(status), nullID(actor.UserID), w.String(), tx.now, note, rc.ID, string(tropic.RoleChangeRequested))
+	if err != nil {
 		return fmt.Errorf("decide role change: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return tropic.Errorf(tropic.ECONFLICT, "This request has already been decided.")
 	}
 	if err := appendAudit(ctx, tx, actor, auditEntry{action: action, objectType: "case", objectID: c.ID,
 		detail: fmt.Sprintf("change %d, link %d: %s to %s: %s", rc.ID, rc.CasePersonID, rc.From, rc.To, note)}); err != nil {
+		return err
+	}
+	if err := notifyUsers(ctx, tx, actor, roleChangeDecidedNotice(c.Reference, approve), requestedBy.Int64); err != nil {
 		return err
 	}
 	return tx.Commit()

@@ -10,17 +10,17 @@ import (
 )
 
 const shareColumns = `s.id, s.case_id, s.agency_id, a.name, s.scope, s.lawful_basis, s.reason, s.until_day, s.status,
-	s.requested_by, s.granted_by, s.created_at, s.decided_at, s.revoked_at`
+	s.kind, s.via, s.requested_by, s.granted_by, s.created_at, s.decided_at, s.revoked_at`
 
 func scanShare(sc interface{ Scan(...any) error }) (*tropic.Share, error) {
 	var sh tropic.Share
-	var scope, status string
+	var scope, status, kind string
 	var decided, revoked sql.NullTime
 	if err := sc.Scan(&sh.ID, &sh.CaseID, &sh.AgencyID, &sh.AgencyName, &scope, &sh.LawfulBasis, &sh.Reason, &sh.Until, &status,
-		&sh.RequestedBy, &sh.GrantedBy, &sh.CreatedAt, &decided, &revoked); err != nil {
+		&kind, &sh.Via, &sh.RequestedBy, &sh.GrantedBy, &sh.CreatedAt, &decided, &revoked); err != nil {
 		return nil, mapError(err)
 	}
-	sh.Scope, sh.Status, sh.CreatedAt = tropic.ShareScope(scope), tropic.ShareStatus(status), sh.CreatedAt.UTC()
+	sh.Scope, sh.Status, sh.Kind, sh.CreatedAt = tropic.ShareScope(scope), tropic.ShareStatus(status), tropic.ShareKind(kind), sh.CreatedAt.UTC()
 	if decided.Valid {
 		sh.DecidedAt = decided.Time.UTC()
 	}
@@ -82,7 +82,7 @@ func (s *CaseService) RequestShare(ctx context.Context, actor tropic.Actor, case
 	if err != nil {
 		return err
 	}
-	sh.CaseID, sh.RequestedBy, sh.CreatedAt, sh.Status = c.ID, w.String(), tx.now, tropic.ShareRequested
+	sh.CaseID, sh.RequestedBy, sh.CreatedAt, sh.Status, sh.Kind, sh.Via = c.ID, w.String(), tx.now, tropic.ShareRequested, tropic.ShareByOwner, ""
 	sh.GrantedBy, sh.DecidedAt, sh.RevokedAt = "", time.Time{}, time.Time{}
 	var grantedByUser any
 	action := tropic.AuditShareRequested
@@ -100,6 +100,11 @@ func (s *CaseService) RequestShare(ctx context.Context, actor tropic.Actor, case
 	if err := appendAudit(ctx, tx, actor, auditEntry{action: action, objectType: "case", objectID: c.ID,
 		detail: fmt.Sprintf("share %d with %s: %s, %s, until %q: %s", sh.ID, sh.AgencyName, sh.Scope, sh.LawfulBasis, sh.Until, sh.Reason)}); err != nil {
 		return err
+	}
+	if sh.Status == tropic.ShareRequested {
+		if err := notifyAgency(ctx, tx, actor, shareRequestedNotice(c.Reference, sh.AgencyName), c.OwnerAgencyID, tropic.RoleSupervisor); err != nil {
+			return err
+		}
 	}
 	return tx.Commit()
 }
@@ -155,12 +160,25 @@ func (s *CaseService) DecideShare(ctx context.Context, actor tropic.Actor, share
 	if approve {
 		status, action, granted, grantedBy = tropic.ShareActive, tropic.AuditShareGranted, nullID(actor.UserID), w.String()
 	}
-	if _, err := tx.Exec(ctx, `UPDATE case_shares SET status = ?, granted_by_user = ?, granted_by = ?, decided_at = ? WHERE id = ?`,
-		string(status), granted, grantedBy, tx.now, sh.ID); err != nil {
+	// Only a request still waiting is decided: two supervisors deciding at once, or a
+	// replayed decision, find it decided (PostgreSQL reads committed rows).
+	res, err := tx.Exec(ctx, `UPDATE case_shares SET status = ?, granted_by_user = ?, granted_by = ?, decided_at = ? WHERE id = ? AND status = ?`,
+		string(status), granted, grantedBy, tx.now, sh.ID, string(tropic.ShareRequested))
+	if err != nil {
 		return fmt.Errorf("decide share: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return tropic.Errorf(tropic.ECONFLICT, "This share has already been decided.")
 	}
 	if err := appendAudit(ctx, tx, actor, auditEntry{action: action, objectType: "case", objectID: c.ID,
 		detail: fmt.Sprintf("share %d with %s", sh.ID, sh.AgencyName)}); err != nil {
+		return err
+	}
+	var requester sql.NullInt64
+	if err := tx.QueryRow(ctx, `SELECT requested_by_user FROM case_shares WHERE id = ?`, sh.ID).Scan(&requester); err != nil {
+		return fmt.Errorf("find who asked for share: %w", err)
+	}
+	if err := notifyUsers(ctx, tx, actor, shareDecidedNotice(sh, c.Reference, c.OwnerAgency, approve), requester.Int64); err != nil {
 		return err
 	}
 	return tx.Commit()

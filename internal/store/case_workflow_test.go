@@ -34,8 +34,8 @@ func (e *caseEnv) reportOnCase(t *testing.T) (*tropic.Case, *tropic.Report) {
 	return c, r
 }
 
-// notifications reads the notifications the store wrote, straight from the database.
-func (e *caseEnv) notifications(t *testing.T, userID int64) []string {
+// notificationLines reads the notifications the store wrote, straight from the database.
+func (e *caseEnv) notificationLines(t *testing.T, userID int64) []string {
 	t.Helper()
 	raw := openRaw(t, e.dialect, e.dsn)
 	rows, err := raw.QueryContext(ctx, raw.q(`SELECT kind, text, link FROM notifications WHERE user_id = ? ORDER BY id`), userID)
@@ -131,7 +131,7 @@ func TestTheReportersFollowUpTellsTheOfficerInCharge(t *testing.T) {
 	eachDialect(t, func(t *testing.T, d store.Dialect) {
 		e := newCaseEnv(t, d)
 		c, r := e.reportOnCase(t) // a follow-up before anyone is in charge tells nobody
-		if got := e.notifications(t, e.pWorker2.UserID); len(got) != 0 {
+		if got := e.notificationLines(t, e.pWorker2.UserID); len(got) != 0 {
 			t.Fatalf("got %q before an officer was assigned", got)
 		}
 		if err := e.cases.AssignCase(ctx, e.pWorker, c.Reference, tropic.CaseAssignment{Version: e.find(t, e.pWorker, c.Reference).Version, OfficerUserID: e.pWorker2.UserID}); err != nil {
@@ -142,7 +142,7 @@ func TestTheReportersFollowUpTellsTheOfficerInCharge(t *testing.T) {
 		}
 		// A wrong code tells nobody.
 		wantCode(t, e.reports.AddFollowUp(ctx, r.Reference, tropic.HashFollowUpCode("ZZZZZ-ZZZZZ"), "Nothing"), tropic.EUNAUTHORISED)
-		got := e.notifications(t, e.pWorker2.UserID)
+		got := e.notificationLines(t, e.pWorker2.UserID)
 		want := []string{
 			"case_assigned | You are the officer in charge of case " + c.Reference + ". | /cases/" + c.Reference,
 			"report_new_info | The reporter added information to report " + r.Reference + " on case " + c.Reference + ". | /cases/" + c.Reference + "/reports/" + r.Reference,
@@ -195,7 +195,7 @@ func TestTheOfficerInChargeIsOneOfTheOwningAgencysCaseWorkers(t *testing.T) {
 		if err := e.cases.CreateCase(ctx, e.pWorker, fresh, ""); err != nil {
 			t.Fatal(err)
 		}
-		if n := len(e.notifications(t, e.pWorker2.UserID)); n != 2 {
+		if n := len(e.notificationLines(t, e.pWorker2.UserID)); n != 2 {
 			t.Fatalf("got %d notifications for two assignments, want 2", n)
 		}
 	})
@@ -220,7 +220,7 @@ func TestClosingACaseNeedsItsAgencysSupervisor(t *testing.T) {
 		if got.Status == tropic.CaseClosed || got.PendingClosure == nil || len(got.ClosureWarnings) != 1 || !strings.Contains(got.ClosureWarnings[0], "1 task is not done") {
 			t.Fatalf("got status %s, pending %+v, warnings %q", got.Status, got.PendingClosure, got.ClosureWarnings)
 		}
-		if n := e.notifications(t, e.pSuper.UserID); len(n) != 1 || !strings.HasPrefix(n[0], "closure_requested | ") {
+		if n := e.notificationLines(t, e.pSuper.UserID); len(n) != 1 || !strings.HasPrefix(n[0], "closure_requested | ") {
 			t.Fatalf("supervisor told %q", n)
 		}
 		// A second request waits behind the first.

@@ -62,23 +62,8 @@ func (s *LinkService) FindLinks(ctx context.Context, actor tropic.Actor, caseRef
 	if err != nil {
 		return nil, err
 	}
-	var ids identifiers
-	for _, q := range []struct {
-		kind tropic.LinkKind
-		sql  string
-	}{
-		{tropic.LinkPhone, `SELECT number, e164 FROM case_phones WHERE case_id = ? ORDER BY id`},
-		{tropic.LinkPhone, `SELECT p.phone, p.phone_e164 FROM people p JOIN case_people cp ON cp.person_id = p.id WHERE cp.case_id = ? AND p.merged_into IS NULL ORDER BY cp.id`},
-		{tropic.LinkEmail, `SELECT p.email, p.email_norm FROM people p JOIN case_people cp ON cp.person_id = p.id WHERE cp.case_id = ? AND p.merged_into IS NULL ORDER BY cp.id`},
-		{tropic.LinkVehicle, `SELECT registration, normalised FROM case_vehicles WHERE case_id = ? ORDER BY id`},
-		{tropic.LinkPostcode, `SELECT postcode, postcode FROM case_places WHERE case_id = ? ORDER BY id`},
-		{tropic.LinkBusiness, `SELECT name, name_folded FROM case_businesses WHERE case_id = ? ORDER BY id`},
-	} {
-		if err := readIdentifiers(ctx, tx, q.sql, c.ID, q.kind, &ids); err != nil {
-			return nil, err
-		}
-	}
-	if err := readPersonIdentifiers(ctx, tx, c.ID, &ids); err != nil {
+	ids, err := caseIdentifiers(ctx, tx, c.ID)
+	if err != nil {
 		return nil, err
 	}
 	linked := map[int64]bool{}
@@ -147,6 +132,30 @@ func (s *LinkService) FindReportLinks(ctx context.Context, actor tropic.Actor, r
 		return nil, err
 	}
 	return links, tx.Commit()
+}
+
+// caseIdentifiers reads the identifiers a case links on.
+func caseIdentifiers(ctx context.Context, tx *Tx, caseID int64) (identifiers, error) {
+	var ids identifiers
+	for _, q := range []struct {
+		kind tropic.LinkKind
+		sql  string
+	}{
+		{tropic.LinkPhone, `SELECT number, e164 FROM case_phones WHERE case_id = ? ORDER BY id`},
+		{tropic.LinkPhone, `SELECT p.phone, p.phone_e164 FROM people p JOIN case_people cp ON cp.person_id = p.id WHERE cp.case_id = ? AND p.merged_into IS NULL ORDER BY cp.id`},
+		{tropic.LinkEmail, `SELECT p.email, p.email_norm FROM people p JOIN case_people cp ON cp.person_id = p.id WHERE cp.case_id = ? AND p.merged_into IS NULL ORDER BY cp.id`},
+		{tropic.LinkVehicle, `SELECT registration, normalised FROM case_vehicles WHERE case_id = ? ORDER BY id`},
+		{tropic.LinkPostcode, `SELECT postcode, postcode FROM case_places WHERE case_id = ? ORDER BY id`},
+		{tropic.LinkBusiness, `SELECT name, name_folded FROM case_businesses WHERE case_id = ? ORDER BY id`},
+	} {
+		if err := readIdentifiers(ctx, tx, q.sql, caseID, q.kind, &ids); err != nil {
+			return nil, err
+		}
+	}
+	if err := readPersonIdentifiers(ctx, tx, caseID, &ids); err != nil {
+		return nil, err
+	}
+	return ids, nil
 }
 
 func readIdentifiers(ctx context.Context, tx *Tx, query string, caseID int64, kind tropic.LinkKind, ids *identifiers) error {
@@ -306,9 +315,9 @@ func (s *LinkService) tellCase(ctx context.Context, tx *Tx, actor tropic.Actor, 
 		return nil, err
 	}
 	if tropic.AccessTo(actor, owner, shares, s.cases.local(tx)) == tropic.AccessNone {
-		return &tropic.Link{HeldBy: agency}, nil
+		return &tropic.Link{HeldBy: agency, HeldByID: owner}, nil
 	}
-	return &tropic.Link{Visible: true, CaseRef: ref, Title: title, HeldBy: agency}, nil
+	return &tropic.Link{Visible: true, CaseRef: ref, Title: title, HeldBy: agency, HeldByID: owner}, nil
 }
 
 // tellReport says what the actor may know of a matching report.

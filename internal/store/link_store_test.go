@@ -13,6 +13,7 @@ import (
 func describeLinks(links []tropic.Link) string {
 	var out []string
 	for _, l := range links {
+		l.HeldByID = 0 // the agency is compared by its name, HeldBy
 		out = append(out, fmt.Sprintf("%+v", l))
 	}
 	return strings.Join(out, "\n")

@@ -57,6 +57,7 @@ type Link struct {
 	Title     string // a visible case's title
 	ReportRef string // a visible report
 	HeldBy    string // the agency that holds the other record (TriageHub for reports)
+	HeldByID  int64  // that agency's id, for a case: whom to ask for access (AccessRequest)
 }
 
 // LinkService finds the exact links of cases and reports, as far as the actor may see.

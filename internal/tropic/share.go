@@ -44,6 +44,8 @@ type Share struct {
 	Reason      string
 	Until       string // YYYY-MM-DD, the last day it lasts; "" for no end
 	Status      ShareStatus
+	Kind        ShareKind // who asked: the owner (a share) or the agency shared with (an access request)
+	Via         string    // an access request: the identifier the records share, for the supervisor deciding
 	RequestedBy string
 	GrantedBy   string
 	CreatedAt   time.Time
@@ -62,6 +64,13 @@ func (s *Share) Validate(now time.Time) error {
 	if s.AgencyID == 0 {
 		p.Add("agency", "Choose the agency to share with")
 	}
+	s.checkTerms(&p, now)
+	return p.Err()
+}
+
+// checkTerms checks what a share gives, on what basis, why and until when: the same
+// whichever side asks for it.
+func (s *Share) checkTerms(p *Problems, now time.Time) {
 	if s.Scope != ShareWhole && s.Scope != ShareWithoutSensitive {
 		p.Add("scope", "Choose what to share: the whole case, or the case without sensitive fields")
 	}
@@ -76,14 +85,13 @@ func (s *Share) Validate(now time.Time) error {
 	if s.Reason == "" {
 		p.Add("reason", "Enter why the agency needs to know")
 	}
-	CheckText(&p, "reason", "Reason", s.Reason, MaxLongText)
+	CheckText(p, "reason", "Reason", s.Reason, MaxLongText)
 	if s.Until != "" {
 		d, err := time.Parse(time.DateOnly, s.Until)
 		if err != nil || d.Before(now.Truncate(24*time.Hour)) {
 			p.Add("until", "Enter an end date today or later, like 2027-03-31, or leave it blank")
 		}
 	}
-	return p.Err()
 }
 
 // CaseAccess is how much of a case a user may see.

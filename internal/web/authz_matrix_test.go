@@ -247,6 +247,7 @@ type matrixFixture struct {
 
 	intakeToken string // A's intake, who enters reports
 	freshRef    string // a report just entered, for a triage row
+	heldRef     string // F's case with the case's phone number, for access requests
 	reportKey   string // the form key of the one report everyone sends
 }
 
@@ -872,7 +873,8 @@ func (f *matrixFixture) callPage(t *testing.T, u *matrixUser, method, path strin
 
 func TestAuthorisationMatrix(t *testing.T) {
 	t.Parallel()
-	rows := map[string][]matrixRow{"api": append(apiMatrix(), apiRouteMatrix()...), "pages": append(pageMatrix(), pageRouteMatrix()...)}
+	rows := map[string][]matrixRow{"api": append(append(apiMatrix(), apiRouteMatrix()...), approvalAPIRows()...),
+		"pages": append(append(pageMatrix(), pageRouteMatrix()...), approvalPageRows()...)}
 
 	// Every route is in the matrix, and every row is a route.
 	inMatrix := map[string]bool{}

@@ -345,14 +345,7 @@ func (s *Server) fillCaseFormOptions(ctx context.Context, p *caseFormPage, c *tr
 			id := strconv.FormatInt(a.ID, 10)
 			p.Agencies = append(p.Agencies, selectOption{Value: id, Label: a.Name, Selected: f.Agency == id})
 		}
-		p.Scopes = radioOptions("scope", []selectOption{
-			{Value: string(tropic.ShareWhole), Label: shareScopeLabel(tropic.ShareWhole) + ", sensitive fields included", Selected: f.Scope == string(tropic.ShareWhole)},
-			{Value: string(tropic.ShareWithoutSensitive), Label: shareScopeLabel(tropic.ShareWithoutSensitive) + " (such as immigration status, health and sensitive notes)", Selected: f.Scope == string(tropic.ShareWithoutSensitive)},
-		})
-		for _, b := range tropic.LawfulBases {
-			p.LawfulBases = append(p.LawfulBases, selectOption{Value: b.Key, Label: b.Label, Selected: f.LawfulBasis == b.Key})
-		}
-		p.LawfulBases = radioOptions("lawful_basis", p.LawfulBases)
+		p.Scopes, p.LawfulBases = shareTermOptions(f.Scope, f.LawfulBasis)
 		p.Supervise = tropic.IsOwnerSupervisor(tropic.ActorFor(userFrom(ctx)), c.OwnerAgencyID)
 	}
 	return nil
@@ -556,4 +549,17 @@ var caseShareForm = caseFormSpec{
 		}
 		return "Your request to share the case with " + name + " has been sent to a supervisor of your agency. The case is not shared until a supervisor approves it.", nil
 	},
+}
+
+// shareTermOptions are the choices of what a share gives and on what basis, the
+// chosen ones selected: the same whichever side asks.
+func shareTermOptions(scope, basis string) (scopes, bases []selectOption) {
+	scopes = radioOptions("scope", []selectOption{
+		{Value: string(tropic.ShareWhole), Label: shareScopeLabel(tropic.ShareWhole) + ", sensitive fields included", Selected: scope == string(tropic.ShareWhole)},
+		{Value: string(tropic.ShareWithoutSensitive), Label: shareScopeLabel(tropic.ShareWithoutSensitive) + " (such as immigration status, health and sensitive notes)", Selected: scope == string(tropic.ShareWithoutSensitive)},
+	})
+	for _, b := range tropic.LawfulBases {
+		bases = append(bases, selectOption{Value: b.Key, Label: b.Label, Selected: basis == b.Key})
+	}
+	return scopes, radioOptions("lawful_basis", bases)
 }

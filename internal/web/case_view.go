@@ -62,6 +62,7 @@ type caseShareRow struct {
 	StatusLabel string
 	StatusClass string
 	Requested   string // who asked and when
+	Via         string // an access request: the agency asked for it, having this in common
 	Granted     string // who decided and when
 	DecideHref  string // a supervisor may approve or decline
 	RevokeHref  string // a supervisor may revoke
@@ -412,6 +413,9 @@ func caseShare(c *tropic.Case, sh *tropic.Share, rights caseRights) caseShareRow
 	}
 	if sh.RequestedBy != "" {
 		row.Requested = sh.RequestedBy + ", " + displayDateTime(sh.CreatedAt)
+	}
+	if sh.Kind == tropic.ShareByRequest {
+		row.Via = sh.AgencyName + " asked for access: its own case has the same " + sh.Via + "."
 	}
 	switch {
 	case sh.GrantedBy != "" && !sh.DecidedAt.IsZero():

@@ -25,7 +25,8 @@ func TestLinksShowTheOtherSideOnlyWhenPermitted(t *testing.T) {
 
 	page := pageText(council.get("/cases/" + councilRef).body)
 	wantContains(t, page, "Possible links", "only the agency holding it is named: contact them",
-		"Phone number +44 7700 900123</span> (2 other records): 1 record held by Hertfordshire Constabulary and 1 record held by the triage hub")
+		"Phone number +44 7700 900123</span> (2 other records): 1 record held by Hertfordshire Constabulary (<a class=\"govuk-link\" href=\"/cases/"+councilRef+"/access-request?agency=",
+		"kind=phone&value=%2B44+7700+900123\">ask for access</a>) and 1 record held by the triage hub")
 	wantNotContains(t, page, policeRef, "police title", rep.Reference, other.Reference)
 	if got := e.ts.auditActions(tropic.AuditFilter{Action: tropic.AuditCaseLinksViewed}); len(got) == 0 {
 		t.Error("viewing links wrote no case.links_viewed audit event")

@@ -13,11 +13,13 @@ type linkRow struct {
 	Text   string // "C-…: title" or "Report …"; "" for a notice
 	Href   string
 	HeldBy string
+	Ask    string // a notice of a case: where to ask its holder for access
 }
 
 // linkRows turns links into rows. The triage hub may open reports; a case the user
-// may see opens on its page.
-func linkRows(links []tropic.Link, triage bool) []linkRow {
+// may see opens on its page; of a case they may not see, askFrom (the user's own
+// case, "" for none) offers to ask its holder for access.
+func linkRows(links []tropic.Link, triage bool, askFrom string) []linkRow {
 	var out []linkRow
 	for _, l := range links {
 		label := l.Kind.Label()
@@ -30,6 +32,8 @@ func linkRows(links []tropic.Link, triage bool) []linkRow {
 			if triage {
 				row.Href = triageReportPath(l.ReportRef)
 			}
+		case !l.Visible && l.HeldByID != 0 && askFrom != "":
+			row.Ask = accessRequestPath(askFrom, l.Kind, l.Value, l.HeldByID)
 		}
 		out = append(out, row)
 	}
@@ -53,6 +57,7 @@ type linkGroup struct {
 // records held by X"; Sep is what goes before it on one line (", ", " and ").
 type linkEntry struct {
 	Text, Href, Sep string
+	Ask             string // a hidden case: where to ask its holder for access
 }
 
 // groupLinks puts the links of a record under the identifier they share, in the
@@ -64,6 +69,7 @@ func groupLinks(rows []linkRow) []linkGroup {
 	type held struct {
 		agency string
 		n      int
+		ask    string
 	}
 	hidden := map[string][]held{}
 	seen := map[string]bool{}
@@ -81,7 +87,7 @@ func groupLinks(rows []linkRow) []linkGroup {
 				j++
 			}
 			if j == len(hs) {
-				hs = append(hs, held{agency: r.HeldBy})
+				hs = append(hs, held{agency: r.HeldBy, ask: r.Ask})
 			}
 			hs[j].n++
 			hidden[r.What] = hs
@@ -97,7 +103,7 @@ func groupLinks(rows []linkRow) []linkGroup {
 	for i := range out {
 		g := &out[i]
 		for _, h := range hidden[g.What] {
-			g.Entries = append(g.Entries, linkEntry{Text: plural(h.n, "record", "records") + " held by " + heldByText(h.agency)})
+			g.Entries = append(g.Entries, linkEntry{Text: plural(h.n, "record", "records") + " held by " + heldByText(h.agency), Ask: h.ask})
 		}
 		for j := range g.Entries {
 			switch {
@@ -119,7 +125,11 @@ func (s *Server) caseLinks(ctx context.Context, actor tropic.Actor, ref string, 
 		return nil, false, nil
 	}
 	links, err := s.deps.Links.FindLinks(ctx, actor, ref)
-	return groupLinks(linkRows(links, triage)), true, err
+	askFrom := ""
+	if s.deps.Access != nil {
+		askFrom = ref
+	}
+	return groupLinks(linkRows(links, triage, askFrom)), true, err
 }
 
 // reportLinks finds the links of a report; without a link service, none.
@@ -128,5 +138,5 @@ func (s *Server) reportLinks(ctx context.Context, actor tropic.Actor, ref string
 		return nil, false, nil
 	}
 	links, err := s.deps.Links.FindReportLinks(ctx, actor, ref)
-	return groupLinks(linkRows(links, triage)), true, err
+	return groupLinks(linkRows(links, triage, "")), true, err
 }

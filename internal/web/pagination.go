@@ -13,6 +13,7 @@ type pagination struct {
 	Prev  string // href, "" on the first page
 	Next  string // href, "" on the last page
 	Items []pageLink
+	Label string // what the pages are of, for assistive technology; "" for cases
 }
 
 // pageCount is how many pages of size hold total rows.

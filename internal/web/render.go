@@ -35,6 +35,9 @@ type Layout struct {
 	ShowStats     bool   // the user is an analyst or administrator: the navigation offers statistics
 	ShowCampaigns bool   // the user manages campaigns (analysts and administrators): the navigation offers them
 	ShowNetwork   bool   // the user is an analyst: the navigation offers the partnership's network
+	ShowApprovals bool   // the user is a supervisor: the navigation offers the approvals queue
+	ShowNotices   bool   // the navigation offers notifications, with Unread
+	Unread        int    // the user's unread notifications, for the header
 	PrintOnly     bool   // a page made to print (the referral summary): printed without the service's chrome
 	Errors        []FieldError
 }
@@ -131,6 +134,9 @@ func (s *Server) newLayout(r *http.Request, title string) Layout {
 		ShowStats:     canAnalyse(userFrom(r.Context())) && s.deps.Stats != nil,
 		ShowCampaigns: canAnalyse(userFrom(r.Context())) && s.deps.Campaigns != nil,
 		ShowNetwork:   canSeeAnalystNetwork(userFrom(r.Context())) && s.deps.Matches != nil,
+		ShowApprovals: canSupervise(userFrom(r.Context())) && len(s.deps.Approvals) > 0,
+		ShowNotices:   userFrom(r.Context()) != nil && s.deps.Notifications != nil,
+		Unread:        s.unreadNotifications(r),
 	}
 }
 

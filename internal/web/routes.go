@@ -111,6 +111,15 @@ func (s *Server) routes() http.Handler {
 	// Staff pages.
 	mux.Handle("GET /staff", s.browser(s.requireUser(s.handleStaffHome())))
 
+	// Notifications (every signed-in user, their own only) and the supervisors'
+	// approvals queue (anyone else: the missing page).
+	mux.Handle("GET /notifications", s.notices(s.handleNotifications()))
+	mux.Handle("POST /notifications/read", s.notices(s.handleNotificationsRead()))
+	mux.Handle("GET /account/notifications", s.notices(s.handleNotificationSettings()))
+	mux.Handle("POST /account/notifications", s.notices(s.handleNotificationSettingsSave()))
+	mux.Handle("GET /approvals", s.requireSupervisor(s.handleApprovals()))
+	mux.Handle("POST /approvals/shares/{id}", s.requireSupervisor(s.handleApprovalShareDecision()))
+
 	// Triage (triage role only; anyone else gets the missing page).
 	mux.Handle("GET /triage", s.triage(s.handleTriageQueue()))
 	mux.Handle("GET /triage/reports/{ref}", s.triage(s.handleTriageReport()))
@@ -160,6 +169,8 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("POST /cases/{ref}/tasks/{id}/complete", s.cases(s.handleCaseTaskComplete()))
 	mux.Handle("POST /cases/{ref}/shares/{id}/decision", s.cases(s.handleCaseShareDecision()))
 	mux.Handle("POST /cases/{ref}/shares/{id}/revoke", s.cases(s.handleCaseShareRevoke()))
+	mux.Handle("GET /cases/{ref}/access-request", s.cases(s.handleAccessRequestForm()))
+	mux.Handle("POST /cases/{ref}/access-request", s.cases(s.handleAccessRequest()))
 	mux.Handle("GET /cases/{ref}/matches", s.cases(s.handleCaseMatches()))
 	mux.Handle("POST /cases/{ref}/matches/{id}", s.cases(s.handleCaseMatchDecision()))
 	mux.Handle("POST /cases/{ref}/matches/{id}/undo", s.cases(s.handleCaseMatchUndo()))
@@ -232,6 +243,10 @@ func (s *Server) routes() http.Handler {
 	s.api(mux, "GET /api/v1/referrals/figures", s.handleAPIReferralFigures())
 	s.api(mux, "GET /api/v1/referrals/{id}", s.handleAPIGetReferral())
 	s.api(mux, "POST /api/v1/referrals/{id}/decisions", s.handleAPIRecordReferralDecision())
+	s.api(mux, "GET /api/v1/notifications", s.handleAPINotifications())
+	s.api(mux, "POST /api/v1/notifications/read", s.handleAPINotificationsRead())
+	s.api(mux, "GET /api/v1/approvals", s.handleAPIApprovals())
+	s.api(mux, "POST /api/v1/access-requests", s.handleAPIRequestAccess())
 	mux.Handle("/api/", s.handleAPINotFound())
 
 	// Everything else.

@@ -113,6 +113,13 @@ type Deps struct {
 	Passwords tropic.PasswordChecker // checks passwords at sign-in (internal/auth, wired in cmd/tropic)
 	TOTP      tropic.TOTPAuthenticator
 	Sessions  tropic.SessionService
+	// Notifications lists, counts and marks a user's notifications, and their e-mail
+	// choice; nil: no notifications pages and no count in the header.
+	Notifications tropic.NotificationCenter
+	// Approvals are the sources of the supervisors' approvals queue (share, access and
+	// role change requests; case closures join as one more source); none: no queue.
+	Approvals []tropic.ApprovalSource
+	Access    tropic.AccessRequestService // access requests; nil: none offered
 	Health    Health
 	Logger    *slog.Logger
 	Now       func() time.Time

@@ -101,12 +101,15 @@ func newTestServer(t testing.TB, cfg Config, modify ...func(*Deps)) *testServer 
 		Reports: store.NewReportService(db, nil, phone.Parse), Phones: phone.Parse,
 		Cases: store.NewCaseService(db, phone.Parse),
 		Links: store.NewLinkService(db, phone.Parse), Matches: store.NewMatchService(db, phone.Parse),
+		Access: store.NewLinkService(db, phone.Parse), Notifications: store.NewNotificationService(db),
 		Referrals: store.NewReferralService(db),
 		Stats:     newTestStats(db),
 		Campaigns: store.NewCampaignService(db), Exports: store.NewCampaignService(db),
 		Passwords: auth.Passwords{Params: testParams}, TOTP: auth.TOTP{},
 		Health: dbHealth{db}, Logger: slog.New(slog.NewJSONHandler(ts.logs, nil)), Now: clock.Now,
 	}
+	cases := deps.Cases.(*store.CaseService)
+	deps.Approvals = []tropic.ApprovalSource{cases.FindShareApprovals, cases.FindAccessApprovals, cases.FindRoleChangeApprovals}
 	for _, m := range modify {
 		m(&deps)
 	}

@@ -13,8 +13,9 @@ type staffHomePage struct {
 
 	OverdueReferrals int // overdue Reasonable Grounds decisions, for those who work cases
 
-	Supervisor         bool // the user decides their agency's requests
-	RoleChangesWaiting int  // requests for a change of role that wait for a supervisor
+	Supervisor bool            // the user decides their agency's requests: the approvals queue
+	Approvals  []approvalCount // what waits in it, by kind
+	Waiting    int             // how many in all
 }
 
 // handleStaffHome is the dashboard: who you are, and what needs you. Tasks, urgent
@@ -42,15 +43,15 @@ func (s *Server) handleStaffHome() http.Handler {
 				s.serverError(w, r, err)
 				return
 			}
-			// What a supervisor decides lands here, not only inside the case it is on.
-			if p.Supervisor = p.User.Has(tropic.RoleSupervisor); p.Supervisor {
-				waiting, err := s.deps.Cases.FindRoleChanges(r.Context(), tropic.ActorFor(p.User), true)
-				if err != nil {
-					s.serverError(w, r, err)
-					return
-				}
-				p.RoleChangesWaiting = len(waiting)
+		}
+		// What a supervisor decides lands here, not only inside the case it is on.
+		if p.Supervisor = p.ShowApprovals; p.Supervisor {
+			list, err := s.approvals(r)
+			if err != nil {
+				s.serverError(w, r, err)
+				return
 			}
+			p.Approvals, p.Waiting = approvalCounts(list), len(list)
 		}
 		s.render(w, r, http.StatusOK, "staff_home", p)
 	})

@@ -93,7 +93,7 @@ func TestCaseSupervisorMayNotApproveTheirOwnRoleChange(t *testing.T) {
 func TestARoleChangeRequestReachesTheSupervisorsHome(t *testing.T) {
 	e := newCaseEnv(t)
 	worker, super := e.as(e.worker), e.as(e.super)
-	wantContains(t, pageText(super.get("/staff").body), "No request to change a person's role waits for a decision.")
+	wantContains(t, pageText(super.get("/staff").body), "Nothing waits for a supervisor's decision.")
 	ref := e.newCase(worker, "Nail bar, Hatfield")
 	e.addPerson(worker, ref, anna)
 	id := personID(t, worker.get("/cases/"+ref).body)
@@ -103,7 +103,10 @@ func TestARoleChangeRequestReachesTheSupervisorsHome(t *testing.T) {
 	}
 	wantRedirect(t, worker.post(m[1], url.Values{"role": {"suspect"}, "reason": {"Seen collecting cash (test)"}}), "/people/"+id)
 	home := super.get("/staff")
-	wantContains(t, pageText(home.body), "A request to change a person's role waits for a supervisor's decision.")
-	wantContains(t, home.body, `href="/cases/role-changes"`)
+	wantContains(t, pageText(home.body), "1 request waits for a supervisor's decision on your agency's cases:", "<li>1 role change</li>", "1 unread notification")
+	wantContains(t, home.body, `href="/approvals"`, `id="unread-count"`)
+	queue := pageText(super.get("/approvals").body)
+	wantContains(t, queue, `Role change: <a class="govuk-link app-reference" href="/cases/`+ref+`">`, "A person from potential victim to suspect", "Seen collecting cash (test)", "Decide with a note")
+	wantNotContains(t, queue, "Anna") // the queue names no person
 	wantNotContains(t, pageText(worker.get("/staff").body), "To decide")
 }

@@ -1,0 +1,60 @@
+package store
+
+import "tropic/internal/tropic"
+
+// The notifications this store writes for shares, access requests, role changes and
+// tasks. Their text names a reference, an agency and a kind of decision, never a
+// person, because it may be e-mailed; the link is where the reader acts.
+
+// approvalsPath is the supervisors' queue, where requests are decided.
+const approvalsPath = "/approvals"
+
+func casePagePath(ref string) string { return "/cases/" + ref }
+
+func decidedWord(approve bool) string {
+	if approve {
+		return "approved"
+	}
+	return "declined"
+}
+
+func shareRequestedNotice(caseRef, agency string) tropic.Notification {
+	return tropic.Notification{Kind: tropic.NotifyShareRequested, Subject: caseRef, Link: approvalsPath,
+		Text: "A request to share case " + caseRef + " with " + agency + " waits for a supervisor's decision."}
+}
+
+func accessRequestedNotice(caseRef, agency string) tropic.Notification {
+	return tropic.Notification{Kind: tropic.NotifyAccessRequested, Subject: caseRef, Link: approvalsPath,
+		Text: agency + " asks for access to case " + caseRef + ". The request waits for a supervisor's decision."}
+}
+
+// shareDecidedNotice tells whoever asked for sh how it was decided. An access request
+// declined names no case: the requester may not see it.
+func shareDecidedNotice(sh *tropic.Share, caseRef, owner string, approve bool) tropic.Notification {
+	if sh.Kind == tropic.ShareByRequest {
+		n := tropic.Notification{Kind: tropic.NotifyAccessDecided,
+			Text: "Your request for access to a record held by " + owner + " was declined."}
+		if approve {
+			n.Subject, n.Link = caseRef, casePagePath(caseRef)
+			n.Text = "Your request for access to a record held by " + owner + " was approved: case " + caseRef + " is shared with your agency."
+		}
+		return n
+	}
+	return tropic.Notification{Kind: tropic.NotifyShareDecided, Subject: caseRef, Link: casePagePath(caseRef),
+		Text: "Your request to share case " + caseRef + " with " + sh.AgencyName + " was " + decidedWord(approve) + "."}
+}
+
+func roleChangeWaitingNotice(caseRef string) tropic.Notification {
+	return tropic.Notification{Kind: tropic.NotifyRoleChangeWaiting, Subject: caseRef, Link: approvalsPath,
+		Text: "A request to change a person's role on case " + caseRef + " waits for a supervisor's decision."}
+}
+
+func roleChangeDecidedNotice(caseRef string, approve bool) tropic.Notification {
+	return tropic.Notification{Kind: tropic.NotifyRoleChangeDecided, Subject: caseRef, Link: casePagePath(caseRef),
+		Text: "Your request to change a person's role on case " + caseRef + " was " + decidedWord(approve) + "."}
+}
+
+func taskAssignedNotice(caseRef string) tropic.Notification {
+	return tropic.Notification{Kind: tropic.NotifyTaskAssigned, Subject: caseRef, Link: casePagePath(caseRef) + "#tasks",
+		Text: "A task on case " + caseRef + " was assigned to you."}
+}

@@ -1,0 +1,99 @@
+package tropic
+
+import (
+	"context"
+	"slices"
+	"testing"
+	"time"
+)
+
+func TestMayRequestAccess(t *testing.T) {
+	now := time.Date(2026, 3, 14, 9, 0, 0, 0, time.UTC)
+	const holder, mine, third = 1, 2, 3
+	worker := Actor{UserID: 10, AgencyID: mine, Roles: []Role{RoleCaseworker}}
+	share := func(agency int64, st ShareStatus) *Share {
+		return &Share{AgencyID: agency, Scope: ShareWhole, Status: st}
+	}
+	hidden := AccessCandidate{CaseID: 100, OwnerID: holder}
+	tests := []struct {
+		name       string
+		actor      Actor
+		holder     int64
+		candidates []AccessCandidate
+		want       []int64
+		code       string
+	}{
+		{"a case the actor may not see is asked for", worker, holder, []AccessCandidate{hidden}, []int64{100}, ""},
+		{"only the holder's cases are asked for", worker, holder,
+			[]AccessCandidate{hidden, {CaseID: 101, OwnerID: third}}, []int64{100}, ""},
+		{"a case already shared is left out, a hidden one asked for", worker, holder,
+			[]AccessCandidate{{CaseID: 102, OwnerID: holder, Shares: []*Share{share(mine, ShareActive)}}, hidden}, []int64{100}, ""},
+		{"a case the actor sees already: nothing to ask", worker, holder,
+			[]AccessCandidate{{CaseID: 102, OwnerID: holder, Shares: []*Share{share(mine, ShareActive)}}}, nil, ECONFLICT},
+		{"a request that waits: not asked again", worker, holder,
+			[]AccessCandidate{{CaseID: 103, OwnerID: holder, Shares: []*Share{share(mine, ShareRequested)}}}, nil, ECONFLICT},
+		{"a declined request may be asked again", worker, holder,
+			[]AccessCandidate{{CaseID: 104, OwnerID: holder, Shares: []*Share{share(mine, ShareDeclined)}}}, []int64{104}, ""},
+		{"another agency's waiting request does not stop this one", worker, holder,
+			[]AccessCandidate{{CaseID: 105, OwnerID: holder, Shares: []*Share{share(third, ShareRequested)}}}, []int64{105}, ""},
+		{"no record held by the agency: not found", worker, holder, []AccessCandidate{{CaseID: 101, OwnerID: third}}, nil, ENOTFOUND},
+		{"nothing at all: not found", worker, holder, nil, nil, ENOTFOUND},
+		{"an analyst may not ask", Actor{UserID: 11, AgencyID: mine, Roles: []Role{RoleAnalyst}}, holder, []AccessCandidate{hidden}, nil, EFORBIDDEN},
+		{"the system may not ask", SystemActor("test"), holder, []AccessCandidate{hidden}, nil, EFORBIDDEN},
+		{"one's own agency holds it already", worker, mine, []AccessCandidate{{CaseID: 106, OwnerID: mine}}, nil, EINVALID},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := MayRequestAccess(tt.actor, tt.holder, tt.candidates, now)
+			if ErrorCode(err) != tt.code || !slices.Equal(got, tt.want) {
+				t.Fatalf("got %v, %v; want %v, code %q", got, err, tt.want, tt.code)
+			}
+		})
+	}
+	// A record that does not exist and one the actor may not name answer alike.
+	_, a := MayRequestAccess(worker, holder, nil, now)
+	if a.Error() != NoRecordToRequest().Error() {
+		t.Fatalf("got %v, want the one answer %v", a, NoRecordToRequest())
+	}
+}
+
+func TestAccessRequestValidateNamesEachField(t *testing.T) {
+	r := AccessRequest{Kind: "fax", Scope: "all"}
+	err := r.Validate(time.Now())
+	for _, f := range []string{"case_reference", "value", "agency", "scope", "lawful_basis", "reason"} {
+		if ErrorFields(err)[f] == "" {
+			t.Errorf("no problem for %s in %v", f, err)
+		}
+	}
+}
+
+func TestCollectApprovalsMergesOldestFirstForSupervisorsOnly(t *testing.T) {
+	t0 := time.Date(2026, 3, 14, 9, 0, 0, 0, time.UTC)
+	src := func(list ...Approval) ApprovalSource {
+		return func(ctx context.Context, a Actor) ([]Approval, error) { return list, nil }
+	}
+	sources := []ApprovalSource{
+		src(Approval{Kind: ApproveShare, ID: 1, RequestedAt: t0.Add(2 * time.Hour)}),
+		src(Approval{Kind: ApproveRoleChange, ID: 7, RequestedAt: t0}, Approval{Kind: ApproveRoleChange, ID: 8, RequestedAt: t0.Add(3 * time.Hour)}),
+		src(Approval{Kind: ApproveClosure, ID: 3, RequestedAt: t0.Add(time.Hour)}),
+	}
+	sup := Actor{UserID: 1, AgencyID: 1, Roles: []Role{RoleSupervisor}}
+	got, err := CollectApprovals(context.Background(), sup, sources)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []int64
+	for _, a := range got {
+		ids = append(ids, a.ID)
+	}
+	if !slices.Equal(ids, []int64{7, 3, 1, 8}) {
+		t.Fatalf("got %v, want oldest first: 7, 3, 1, 8", ids)
+	}
+	if c := CountApprovals(got); c[ApproveRoleChange] != 2 || c[ApproveShare] != 1 {
+		t.Fatalf("got counts %v", c)
+	}
+	worker := Actor{UserID: 2, AgencyID: 1, Roles: []Role{RoleCaseworker}}
+	if got, _ := CollectApprovals(context.Background(), worker, sources); len(got) != 0 {
+		t.Fatalf("a caseworker got %v, want no queue", got)
+	}
+}

@@ -1,0 +1,92 @@
+package web
+
+import (
+	"net/http"
+	"time"
+
+	"tropic/internal/tropic"
+)
+
+// The approvals queue and access requests in the API.
+
+type apiApproval struct {
+	Kind          string    `json:"kind"`
+	ID            int64     `json:"id"`
+	CaseReference string    `json:"case_reference"`
+	What          string    `json:"what,omitempty"`
+	Agency        string    `json:"agency,omitempty"`
+	Scope         string    `json:"scope,omitempty"`
+	LawfulBasis   string    `json:"lawful_basis,omitempty"`
+	Via           string    `json:"via,omitempty"`
+	From          string    `json:"from_role,omitempty"`
+	To            string    `json:"to_role,omitempty"`
+	Reason        string    `json:"reason"`
+	RequestedBy   string    `json:"requested_by"`
+	RequestedAt   time.Time `json:"requested_at"`
+}
+
+type apiApprovalList struct {
+	Approvals []apiApproval  `json:"approvals"`
+	Counts    map[string]int `json:"counts"`
+}
+
+// handleAPIApprovals lists the supervisor's queue, oldest first; to anyone else it is
+// empty, as the home page shows them none.
+func (s *Server) handleAPIApprovals() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		list, err := tropic.CollectApprovals(r.Context(), apiActor(r), s.deps.Approvals)
+		if err != nil {
+			s.apiFail(w, r, err)
+			return
+		}
+		out := apiApprovalList{Approvals: []apiApproval{}, Counts: map[string]int{}}
+		for k, n := range tropic.CountApprovals(list) {
+			out.Counts[string(k)] = n
+		}
+		for _, a := range list {
+			out.Approvals = append(out.Approvals, apiApproval{Kind: string(a.Kind), ID: a.ID, CaseReference: a.CaseReference, What: a.What,
+				Agency: a.Agency, Scope: string(a.Scope), LawfulBasis: a.LawfulBasis, Via: a.Via, From: string(a.From), To: string(a.To),
+				Reason: a.Reason, RequestedBy: a.RequestedBy, RequestedAt: a.RequestedAt})
+		}
+		writeJSON(w, http.StatusOK, out)
+	})
+}
+
+type apiAccessRequestInput struct {
+	CaseReference string `json:"case_reference"`
+	Kind          string `json:"kind"`
+	Value         string `json:"value"`
+	AgencyID      int64  `json:"agency_id"`
+	Scope         string `json:"scope"`
+	LawfulBasis   string `json:"lawful_basis"`
+	Reason        string `json:"reason"`
+}
+
+type apiAccessRequestResult struct {
+	Agency   agencySummary `json:"agency"`
+	Requests int           `json:"requests"`
+	Status   string        `json:"status"`
+}
+
+// handleAPIRequestAccess asks the agency holding a record linked to the caller's case
+// for access to it (202: its supervisors decide).
+func (s *Server) handleAPIRequestAccess() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s.deps.Access == nil {
+			s.handleAPINotFound().ServeHTTP(w, r)
+			return
+		}
+		var in apiAccessRequestInput
+		if !s.decodeJSON(w, r, &in) {
+			return
+		}
+		req := &tropic.AccessRequest{CaseReference: in.CaseReference, Kind: tropic.LinkKind(in.Kind), Value: in.Value, AgencyID: in.AgencyID,
+			Scope: tropic.ShareScope(in.Scope), LawfulBasis: in.LawfulBasis, Reason: in.Reason}
+		if err := s.deps.Access.RequestAccess(r.Context(), apiActor(r), req); err != nil {
+			s.apiFailNamed(w, r, err, map[string]string{"agency": "agency_id"})
+			return
+		}
+		writeJSON(w, http.StatusAccepted, apiAccessRequestResult{Agency: agencySummary{ID: in.AgencyID, Name: req.AgencyName},
+			Requests: req.Requests, Status: string(tropic.ShareRequested)})
+	})
+}

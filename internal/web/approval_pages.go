@@ -1,0 +1,160 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"tropic/internal/tropic"
+)
+
+// The supervisors' approvals queue: every request waiting on a case of their agency
+// (share requests, other agencies' access requests, role changes, and case closures
+// once that source is wired), oldest first, from its sources (Deps.Approvals). Shares
+// and access requests are decided here; a role change, which needs a note, on its page.
+
+type approvalRow struct {
+	Kind        string
+	Anchor      string
+	CaseRef     string
+	CaseHref    string
+	What        string
+	Detail      string
+	Reason      []string
+	RequestedBy string
+	Waiting     string
+	DecideHref  string // approve or decline here
+	GoHref      string // or decide there
+	GoText      string
+}
+
+type approvalCount struct {
+	Label string
+	N     int
+}
+
+type approvalsPage struct {
+	Layout
+	Flash  string
+	Rows   []approvalRow
+	Counts []approvalCount
+}
+
+// approvals lists the queue of the signed-in supervisor; nothing for anyone else.
+func (s *Server) approvals(r *http.Request) ([]tropic.Approval, error) {
+	return tropic.CollectApprovals(r.Context(), actorOf(r), s.deps.Approvals)
+}
+
+// requireSupervisor answers as a missing page to anyone who is not a supervisor, or
+// when no approvals are wired.
+func (s *Server) requireSupervisor(next http.Handler) http.Handler {
+	return s.browser(s.requireUser(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !canSupervise(userFrom(r.Context())) || len(s.deps.Approvals) == 0 {
+			s.notFound(w, r)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})))
+}
+
+// approvalCounts counts the queue by kind, in a fixed order, leaving out kinds with none.
+func approvalCounts(list []tropic.Approval) []approvalCount {
+	by := tropic.CountApprovals(list)
+	var out []approvalCount
+	for _, k := range tropic.ApprovalKinds {
+		if by[k] > 0 {
+			out = append(out, approvalCount{Label: approvalCountLabel(k, by[k]), N: by[k]})
+		}
+	}
+	return out
+}
+
+func approvalCountLabel(k tropic.ApprovalKind, n int) string {
+	switch k {
+	case tropic.ApproveShare:
+		return plural(n, "share request", "share requests")
+	case tropic.ApproveAccess:
+		return plural(n, "access request", "access requests")
+	case tropic.ApproveRoleChange:
+		return plural(n, "role change", "role changes")
+	case tropic.ApproveClosure:
+		return plural(n, "case closure", "case closures")
+	}
+	return plural(n, string(k), string(k))
+}
+
+func approvalRowFrom(a tropic.Approval) approvalRow {
+	id := strconv.FormatInt(a.ID, 10)
+	row := approvalRow{Kind: a.Kind.Label(), Anchor: string(a.Kind) + "-" + id, CaseRef: a.CaseReference, CaseHref: casePath(a.CaseReference),
+		What: a.What, Reason: paragraphs(a.Reason), RequestedBy: a.RequestedBy, Waiting: displayDateTime(a.RequestedAt)}
+	switch a.Kind {
+	case tropic.ApproveShare:
+		row.What = "Share with " + a.Agency + ": " + lowerFirst(shareScopeLabel(a.Scope))
+		row.Detail = "Lawful basis: " + lawfulBasisLabel(a.LawfulBasis)
+		row.DecideHref = "/approvals/shares/" + id
+	case tropic.ApproveAccess:
+		row.What = a.Agency + " asks to see " + lowerFirst(shareScopeLabel(a.Scope))
+		row.Detail = "Its own case has the same " + a.Via + ". Lawful basis: " + lawfulBasisLabel(a.LawfulBasis)
+		row.DecideHref = "/approvals/shares/" + id
+	case tropic.ApproveRoleChange:
+		row.What = "A person from " + lowerFirst(a.From.Label()) + " to " + lowerFirst(a.To.Label())
+		row.GoHref, row.GoText = "/cases/role-changes", "Decide with a note"
+	default:
+		row.GoHref, row.GoText = casePath(a.CaseReference), "Decide on the case"
+	}
+	return row
+}
+
+// lowerFirst puts a label inside a sentence: "The whole case" → "the whole case".
+func lowerFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToLower(s[:1]) + s[1:]
+}
+
+func (s *Server) handleApprovals() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		list, err := s.approvals(r)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		p := &approvalsPage{Layout: s.newLayout(r, "Approvals"), Flash: s.sessions.PopString(r.Context(), sessCaseFlash), Counts: approvalCounts(list)}
+		p.Nav = "approvals"
+		for _, a := range list {
+			p.Rows = append(p.Rows, approvalRowFrom(a))
+		}
+		s.render(w, r, http.StatusOK, "approvals", p)
+	})
+}
+
+// handleApprovalShareDecision approves or declines a share or access request from the
+// queue, and goes back to it.
+func (s *Server) handleApprovalShareDecision() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+		if err != nil {
+			s.notFound(w, r)
+			return
+		}
+		if !s.parseForm(w, r) {
+			return
+		}
+		approve := r.PostFormValue("decision") == "approve"
+		if !approve && r.PostFormValue("decision") != "decline" {
+			s.renderError(w, r, http.StatusUnprocessableEntity, "There is a problem", "Choose approve or decline.")
+			return
+		}
+		if err := s.deps.Cases.DecideShare(r.Context(), actorOf(r), id, approve); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		msg := "You declined the request. The agency cannot see the case, and whoever asked has been told."
+		if approve {
+			msg = "You approved the request. The agency can now see the case, and whoever asked has been told."
+		}
+		s.caseFlash(r, msg)
+		http.Redirect(w, r, "/approvals", http.StatusSeeOther)
+	})
+}
