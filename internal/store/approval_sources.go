@@ -88,3 +88,21 @@ func (s *CaseService) FindRoleChangeApprovals(ctx context.Context, actor tropic.
 	}
 	return out, rows.Err()
 }
+
+// FindClosureApprovals lists the requests to close the actor's agency's cases, for the
+// approvals queue; the case's own close page decides them.
+func (s *CaseService) FindClosureApprovals(ctx context.Context, actor tropic.Actor) ([]tropic.Approval, error) {
+	if !tropic.MayListApprovals(actor) {
+		return nil, nil
+	}
+	pending, err := s.FindClosureRequests(ctx, actor)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]tropic.Approval, 0, len(pending))
+	for _, p := range pending {
+		out = append(out, tropic.Approval{Kind: tropic.ApproveClosure, ID: p.ID, CaseReference: p.CaseReference, What: "Close the case: " + p.Outcome.Label(),
+			Reason: p.Reason, RequestedBy: p.RequestedBy, RequestedAt: p.RequestedAt})
+	}
+	return out, nil
+}

@@ -331,7 +331,7 @@ func (s *CaseService) FindClosureRequests(ctx context.Context, actor tropic.Acto
 		return nil, err
 	}
 	defer tx.Rollback()
-	rows, err := tx.Query(ctx, `SELECT c.reference, r.requested_by, r.requested_at, r.reason FROM case_closure_requests r JOIN cases c ON c.id = r.case_id
+	rows, err := tx.Query(ctx, `SELECT r.id, c.reference, r.outcome, r.requested_by, r.requested_at, r.reason FROM case_closure_requests r JOIN cases c ON c.id = r.case_id
 		WHERE r.agency_id = ? AND r.status = ? ORDER BY r.requested_at, r.id`, actor.AgencyID, string(tropic.ClosureRequested))
 	if err != nil {
 		return nil, fmt.Errorf("find closure requests: %w", err)
@@ -340,9 +340,11 @@ func (s *CaseService) FindClosureRequests(ctx context.Context, actor tropic.Acto
 	var out []tropic.PendingClosure
 	for rows.Next() {
 		var p tropic.PendingClosure
-		if err := rows.Scan(&p.CaseReference, &p.RequestedBy, &p.RequestedAt, &p.Reason); err != nil {
+		var outcome string
+		if err := rows.Scan(&p.ID, &p.CaseReference, &outcome, &p.RequestedBy, &p.RequestedAt, &p.Reason); err != nil {
 			return nil, err
 		}
+		p.Outcome = tropic.CaseOutcome(outcome)
 		p.RequestedAt = p.RequestedAt.UTC()
 		out = append(out, p)
 	}

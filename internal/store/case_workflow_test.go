@@ -231,7 +231,15 @@ func TestClosingACaseNeedsItsAgencysSupervisor(t *testing.T) {
 			queue[0].Reason != "Workers moved to safe housing" {
 			t.Fatalf("queue %+v, %v", queue, err)
 		}
+		approvals, err := tropic.CollectApprovals(ctx, e.pSuper, []tropic.ApprovalSource{e.cases.FindClosureApprovals})
+		if err != nil || len(approvals) != 1 || approvals[0].Kind != tropic.ApproveClosure || approvals[0].CaseReference != c.Reference ||
+			approvals[0].ID == 0 || approvals[0].What != "Close the case: Victims safeguarded; no prosecution" {
+			t.Fatalf("approvals %+v, %v", approvals, err)
+		}
 		for _, a := range []tropic.Actor{e.pWorker, e.cSuper} {
+			if q, _ := e.cases.FindClosureApprovals(ctx, a); len(q) != 0 {
+				t.Errorf("%v sees the closure in their approvals: %+v", a.Label, q)
+			}
 			if q, _ := e.cases.FindClosureRequests(ctx, a); len(q) != 0 {
 				t.Fatalf("%+v sees %+v", a, q)
 			}

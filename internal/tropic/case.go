@@ -318,3 +318,13 @@ type SearchHit struct {
 	Case  *Case
 	Match string // e.g. "person: Anna Kowalska", "phone: +447700900123"
 }
+
+// Label is the outcome in words.
+func (o CaseOutcome) Label() string {
+	for _, v := range CaseOutcomes {
+		if v.Key == o {
+			return v.Label
+		}
+	}
+	return string(o)
+}

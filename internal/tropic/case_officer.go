@@ -72,10 +72,12 @@ type ClosureRequest struct {
 
 // PendingClosure is one closure request waiting in an agency's approvals queue.
 type PendingClosure struct {
-	CaseReference string    `json:"case_reference"`
-	RequestedBy   string    `json:"requested_by"`
-	RequestedAt   time.Time `json:"requested_at"`
-	Reason        string    `json:"reason"`
+	ID            int64       `json:"id"`
+	CaseReference string      `json:"case_reference"`
+	Outcome       CaseOutcome `json:"outcome"`
+	RequestedBy   string      `json:"requested_by"`
+	RequestedAt   time.Time   `json:"requested_at"`
+	Reason        string      `json:"reason"`
 }
 
 // CaseClosure is a close or a request to close: the outcome, the version of the case

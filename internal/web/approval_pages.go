@@ -99,6 +99,8 @@ func approvalRowFrom(a tropic.Approval) approvalRow {
 	case tropic.ApproveRoleChange:
 		row.What = "A person from " + lowerFirst(a.From.Label()) + " to " + lowerFirst(a.To.Label())
 		row.GoHref, row.GoText = "/cases/role-changes", "Decide with a note"
+	case tropic.ApproveClosure:
+		row.GoHref, row.GoText = casePath(a.CaseReference)+"/close", "Decide on the close page"
 	default:
 		row.GoHref, row.GoText = casePath(a.CaseReference), "Decide on the case"
 	}

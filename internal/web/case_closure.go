@@ -32,7 +32,7 @@ func fillClosureOptions(p *caseFormPage, c *tropic.Case, actor tropic.Actor) {
 		return
 	}
 	p.Pending = &closureView{RequestedBy: req.RequestedBy, RequestedAt: displayDateTime(req.RequestedAt),
-		Outcome: caseOutcomeLabel(req.Outcome), Reason: req.Reason}
+		Outcome: req.Outcome.Label(), Reason: req.Reason}
 	if tropic.MayDecideClosure(actor, c, req) != nil {
 		p.NoForm = true
 		p.Heading = "A request to close the case is waiting"

@@ -406,7 +406,7 @@ var caseCloseForm = caseFormSpec{
 		if req != nil {
 			return "Your request to close the case has been sent to the supervisors of your agency. The case stays open until one of them approves it.", nil
 		}
-		return "The case is closed: " + strings.ToLower(caseOutcomeLabel(o)) + ".", nil
+		return "The case is closed: " + strings.ToLower(o.Label()) + ".", nil
 	},
 }
 

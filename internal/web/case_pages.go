@@ -118,15 +118,6 @@ func caseRoleTag(r tropic.PersonRole) string {
 	return "govuk-tag--grey"
 }
 
-// caseOutcomeLabel names a closing outcome.
-func caseOutcomeLabel(o tropic.CaseOutcome) string {
-	for _, v := range tropic.CaseOutcomes {
-		if v.Key == o {
-			return v.Label
-		}
-	}
-	return string(o)
-}
 
 // lawfulBasisLabel names a lawful basis for sharing.
 func lawfulBasisLabel(key string) string {

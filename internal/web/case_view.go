@@ -240,7 +240,7 @@ func caseSummary(c *tropic.Case, districts []tropic.District) []summaryRow {
 		status += ": a request to close it waits for a supervisor"
 	}
 	if c.Status == tropic.CaseClosed {
-		status += ": " + caseOutcomeLabel(c.Outcome)
+		status += ": " + c.Outcome.Label()
 		if d := caseDay(c.ClosedAt); d != "" {
 			status += ", on " + d
 		}
