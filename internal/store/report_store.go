@@ -558,6 +558,15 @@ func (s *ReportService) DecideReport(ctx context.Context, actor tropic.Actor, re
 	if err != nil {
 		return err
 	}
+	if err := decideReport(ctx, tx, actor, r, d); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// decideReport records decision d on report r in tx: the report, its timeline and
+// the audit trail.
+func decideReport(ctx context.Context, tx *Tx, actor tropic.Actor, r *tropic.Report, d tropic.ReportDecision) error {
 	var passedTo any
 	note := d.Status.Label()
 	switch d.Status {
@@ -591,10 +600,7 @@ func (s *ReportService) DecideReport(ctx context.Context, actor tropic.Actor, re
 	if _, err := tx.Exec(ctx, `INSERT INTO report_notes (report_id, at, source, user_id, text) VALUES (?, ?, 'staff', ?, ?)`, r.ID, tx.now, actor.UserID, "Decision: "+note); err != nil {
 		return err
 	}
-	if err := appendAudit(ctx, tx, actor, auditEntry{action: tropic.AuditReportDecided, objectType: "report", objectID: r.ID, detail: note}); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return appendAudit(ctx, tx, actor, auditEntry{action: tropic.AuditReportDecided, objectType: "report", objectID: r.ID, detail: note})
 }
 
 // SetUrgency overrides the computed urgency, with a reason.
