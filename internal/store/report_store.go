@@ -336,6 +336,11 @@ func (s *ReportService) FindReportByReference(ctx context.Context, actor tropic.
 	return r, tx.Commit()
 }
 
+// openQueue is the triage queue's default view: new reports, and decided ones with
+// new information. It is the predicate of the partial index reports_open, word for
+// word, so that the index serves both the count and the page.
+const openQueue = "(r.status = '" + string(tropic.ReportNew) + "' OR r.needs_attention)"
+
 // FindReports returns the triage queue: by urgency, then oldest first. Only the
 // triage hub may list reports; anyone else gets an empty list.
 func (s *ReportService) FindReports(ctx context.Context, actor tropic.Actor, f tropic.ReportFilter) ([]*tropic.Report, int, error) {
@@ -349,8 +354,8 @@ func (s *ReportService) FindReports(ctx context.Context, actor tropic.Actor, f t
 	defer tx.Rollback()
 	where, args := []string{"1=1"}, []any{}
 	if len(f.Statuses) == 0 {
-		where = append(where, "(r.status = ? OR r.needs_attention = ?)")
-		args = append(args, string(tropic.ReportNew), true)
+		// With literals, the same predicate as the open queue's partial index (0381).
+		where = append(where, openQueue)
 	} else {
 		ph := make([]string, len(f.Statuses))
 		for i, st := range f.Statuses {
