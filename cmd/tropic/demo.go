@@ -106,6 +106,10 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 			Users: svc.users, SetNow: clock.Set}, now)
 	}
 	clock.Set(time.Time{})
+	var flow demo.WorkflowStats
+	if err == nil && *cases > 0 { // officers in charge, a report on a case, a closure waiting (demo/workflow.go)
+		flow, err = demo.SeedWorkflow(ctx, demo.CaseServices{Cases: svc.cases, Reports: history, Agencies: svc.agencies, Users: svc.users}, now)
+	}
 	if err == nil { // the history was written without matching reports to cases
 		_, err = svc.matches.RefreshAllReportMatches(ctx)
 	}
@@ -117,7 +121,8 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer stopJobs()
-	cfg := web.Config{PartnershipName: demo.PartnershipName, MFAWaived: !*requireMFA, ExitURL: *exitURL, BaseURL: mail.baseURL, Version: version}
+	cfg := web.Config{PartnershipName: demo.PartnershipName, MFAWaived: !*requireMFA, ExitURL: *exitURL, BaseURL: mail.baseURL, Version: version,
+		PublicNotice: demo.PublicNotice()}
 	return serve(ctx, e, newLogger(e), svc, cfg, listeners{addr: *addr}, func(url string) {
 		fmt.Fprintf(e.stdout, "Tropic demo is running at %s (ready in %.1fs)\n", url, time.Since(start).Seconds())
 		fmt.Fprintf(e.stdout, "Database: %s (synthetic data only: %d reports, %d triaged; %d cases, %d people)\n", path, stats.Reports, stats.Decided,
@@ -127,6 +132,10 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 			refStats.Referrals, refStats.DtN, refStats.AwaitingRG, refStats.OverdueRG, refStats.AwaitingCG, strings.Join(refStats.ReminderEmails, ", "))
 		fmt.Fprintf(e.stdout, "Triage: %s are over their target; emergency %s is unclaimed, so it is escalated as the demo starts (triage users notified, triage addresses e-mailed again).\n",
 			strings.Join(over.All, ", "), over.Escalated)
+		if flow.ReportCase != "" {
+			fmt.Fprintf(e.stdout, "Case %s was made from report %s, which the reporter added to later; case %s waits for supervisor.police to approve its closure.\n",
+				flow.ReportCase, flow.Report, flow.ClosureCase)
+		}
 		if caseStats.S45Case != "" {
 			fmt.Fprintf(e.stdout, "Case %s shows the s.45 notice to caseworker.police.\n", caseStats.S45Case)
 		}

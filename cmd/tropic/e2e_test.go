@@ -632,3 +632,20 @@ func storedLogin(t *testing.T, path, email string) *tropic.Login {
 	}
 	return l
 }
+
+func TestServeRefusesAPublicNoticeThatIsWrongNamingTheField(t *testing.T) {
+	dir := t.TempDir()
+	vars := keyedVars(t, filepath.Join(dir, "tropic.db"))
+	good, err := os.ReadFile("../../internal/demo/public_notice.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := filepath.Join(dir, "notice.json")
+	if err := os.WriteFile(bad, []byte(strings.Replace(string(good), `"dpo@demo.tropic.example"`, `"the DPO"`, 1)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = tropicCmd(t, vars, "", "serve", "--addr", "127.0.0.1:0", "--public-notice", bad)
+	if err == nil || !strings.Contains(err.Error(), "dpo.email") {
+		t.Errorf("got %v, want a refusal naming dpo.email", err)
+	}
+}

@@ -104,7 +104,7 @@ func brReportJourney(t *testing.T, js bool) {
 		click(`label[for="reporter_anonymous"]`),
 		click(`label[for="reporter_relationship"]`),
 		click(`label[for="how_heard-2"]`),
-		click(`form[action="/report/check"] button[type="submit"]`),
+		click(`form[action="/report/check"] button[type="submit"]:not([name="add"])`),
 	)
 	page("the form with errors", `!!document.querySelector('.govuk-error-summary')`)
 	if title := brEvalString(t, b, `document.title`); !strings.HasPrefix(title, "Error: ") {
@@ -130,7 +130,7 @@ func brReportJourney(t *testing.T, js bool) {
 	// Put the postcode right: "Check your answers".
 	do("correcting the postcode",
 		chromedp.SetValue(chromedp.ID("postcode"), "al1 3jx"),
-		click(`form[action="/report/check"] button[type="submit"]`))
+		click(`form[action="/report/check"] button[type="submit"]:not([name="add"])`))
 	page("check your answers", h1Is("Check your answers"))
 	text := brMainText(t, b)
 	for _, want := range []string{"AL1 3JX", "St Albans", "20 November 2025", "Someone else holds their passport or ID", "AB12 CDE: white van", "Yes, I want to stay anonymous"} {
@@ -147,7 +147,7 @@ func brReportJourney(t *testing.T, js bool) {
 	}
 	do("changing the number of people",
 		chromedp.SetValue(chromedp.ID("people_count"), "5"),
-		click(`form[action="/report/check"] button[type="submit"]`))
+		click(`form[action="/report/check"] button[type="submit"]:not([name="add"])`))
 	page("check your answers again", h1Is("Check your answers"))
 
 	// Send it.

@@ -8,6 +8,8 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"os"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -33,6 +35,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	hashSlots := fs.Int("hash-slots", envInt(e, "TROPIC_HASH_SLOTS", 4), "passwords checked at once (64 MiB each); sign-ins beyond them are asked to retry (TROPIC_HASH_SLOTS)")
 	triageTargets := fs.String("triage-targets", envOr(e, "TROPIC_TRIAGE_TARGETS", tropic.DefaultTriageTargets.String()),
 		"how soon triage should decide on a report, by urgency: a time (1h, 90m) or working days (5wd); reports past it are marked in the queue and counted on the triage hub's home (TROPIC_TRIAGE_TARGETS)")
+	noticeFile := fs.String("public-notice", e.getenv("TROPIC_PUBLIC_NOTICE_FILE"), "a JSON file of what the privacy notice and accessibility statement say about this deployment: controller, DPO, lawful bases, accessibility (TROPIC_PUBLIC_NOTICE_FILE; example: internal/demo/public_notice.json)")
 	sessionIdle := fs.String("session-idle", envOr(e, "TROPIC_SESSION_IDLE", tropic.DefaultSessionIdle.String()),
 		"staff are signed out after this long without using Tropic, e.g. 30m (TROPIC_SESSION_IDLE)")
 	sessionLifetime := fs.String("session-lifetime", envOr(e, "TROPIC_SESSION_LIFETIME", tropic.DefaultSessionLifetime.String()),
@@ -89,11 +92,15 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if *recoveryDays < 1 || *recoveryDays > 365 {
 		return usageError("--recovery-days: give a number of days from 1 to 365")
 	}
+	notice, err := readPublicNotice(*noticeFile)
+	if err != nil {
+		return err
+	}
 	recovery := tropic.RecoveryPeriod{Days: *recoveryDays, DaysBefore: tropic.DefaultRecoveryPeriod.DaysBefore, Change: tropic.DefaultRecoveryPeriod.Change}
 	svc.referrals.SetRecoveryPeriod(recovery)
 	cfg := web.Config{PartnershipName: *name, SecureCookies: *secure || *tlsCert != "", ExitURL: *exitURL, ClientIPHeader: *ipHeader, TrustedProxies: trusted,
 		HashSlots: *hashSlots, MetricsToken: e.getenv("TROPIC_METRICS_TOKEN"), Recovery: recovery, BaseURL: mail.baseURL, Version: version,
-		TriageTargets: targets, SessionIdle: sessions.Idle, SessionLifetime: sessions.Lifetime}
+		TriageTargets: targets, SessionIdle: sessions.Idle, SessionLifetime: sessions.Lifetime, PublicNotice: notice}
 	return serve(ctx, e, log, svc, cfg, listeners{addr: *addr, metricsAddr: *metricsAddr, tlsCert: *tlsCert, tlsKey: *tlsKey}, func(url string) {
 		fmt.Fprintf(e.stdout, "Tropic is running at %s (database: %s)\n", url, db.Dialect())
 	})
@@ -249,4 +256,32 @@ func sweepSessions(ctx context.Context, log *slog.Logger, svc *services) {
 			}
 		}
 	}
+}
+
+// readPublicNotice reads --public-notice: nil when none is given (the pages then say
+// that the deployment has not stated it), a usage error naming the field when the
+// file is wrong.
+func readPublicNotice(file string) (*tropic.PublicNotice, error) {
+	if file == "" {
+		return nil, nil
+	}
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return nil, usageError(fmt.Sprintf("--public-notice: %v", err))
+	}
+	n, err := tropic.ParsePublicNotice(b)
+	if err != nil {
+		msg := tropic.ErrorMessage(err)
+		fields := tropic.ErrorFields(err)
+		names := make([]string, 0, len(fields))
+		for f := range fields {
+			names = append(names, f)
+		}
+		sort.Strings(names)
+		for _, f := range names {
+			msg += fmt.Sprintf("\n  %s: %s", f, fields[f])
+		}
+		return nil, usageError(fmt.Sprintf("--public-notice %s: %s", file, msg))
+	}
+	return n, nil
 }

@@ -652,7 +652,7 @@ func (cs *caseSeeder) close(c *demoCase) error {
 	if err != nil {
 		return fmt.Errorf("find case to close: %w", err)
 	}
-	if err := svc.CloseCase(ctx, c.team.super, c.ref, c.outcome, seen.Version); err != nil {
+	if _, err := svc.CloseCase(ctx, c.team.super, c.ref, tropic.CaseClosure{Outcome: c.outcome, Version: seen.Version, Confirmed: true}); err != nil {
 		return fmt.Errorf("close case: %w", err)
 	}
 	cs.stats.Closed++

@@ -6,6 +6,7 @@ package demo
 
 import (
 	"context"
+	_ "embed"
 	"fmt"
 	"math/rand/v2"
 	"strings"
@@ -89,6 +90,22 @@ var partnership = []agencySpec{
 	{"Welwyn Hatfield Borough Council", tropic.AgencyDistrictCouncil, true, ""},
 	{"Hertfordshire Community NHS Trust", tropic.AgencyHealth, false, ""},
 	{"Safe Harbour Herts (charity)", tropic.AgencyCharity, false, "charity"},
+}
+
+// publicNotice is the demo partnership's privacy and accessibility statements, made
+// up; it is also the example a deployment copies (README).
+//
+//go:embed public_notice.json
+var publicNotice []byte
+
+// PublicNotice is what the demo partnership states on its privacy notice and
+// accessibility statement.
+func PublicNotice() *tropic.PublicNotice {
+	n, err := tropic.ParsePublicNotice(publicNotice)
+	if err != nil {
+		panic("demo public notice: " + err.Error()) // a test holds it valid
+	}
+	return n
 }
 
 // PartnershipName is the demo partnership's name.

@@ -110,7 +110,8 @@ func (s *CaseService) stale(what, by string, at time.Time) error {
 }
 
 const caseColumns = `c.id, c.reference, c.owner_agency_id, a.name, c.title, c.district, c.exploitation, c.county_lines, c.status, c.outcome,
-	c.opened_at, c.closed_at, c.crime_reference, c.offence, c.crime_recorded_at, c.version, c.updated_at, c.updated_by`
+	c.opened_at, c.closed_at, c.crime_reference, c.offence, c.crime_recorded_at, c.version, c.updated_at, c.updated_by,
+	c.officer_user_id, COALESCE((SELECT o.name FROM users o WHERE o.id = c.officer_user_id), ''), c.review_on`
 
 const caseFrom = ` FROM cases c JOIN agencies a ON a.id = c.owner_agency_id `
 
@@ -118,11 +119,14 @@ func scanCase(sc interface{ Scan(...any) error }, extra ...any) (*tropic.Case, e
 	var c tropic.Case
 	var exploitation, status, outcome, offence string
 	var closed, recorded sql.NullTime
+	var officer sql.NullInt64
 	dest := append([]any{&c.ID, &c.Reference, &c.OwnerAgencyID, &c.OwnerAgency, &c.Title, &c.District, &exploitation, &c.Exploitation.CountyLines,
-		&status, &outcome, &c.OpenedAt, &closed, &c.CrimeReference, &offence, &recorded, &c.Version, &c.UpdatedAt, &c.UpdatedBy}, extra...)
+		&status, &outcome, &c.OpenedAt, &closed, &c.CrimeReference, &offence, &recorded, &c.Version, &c.UpdatedAt, &c.UpdatedBy,
+		&officer, &c.Officer, &c.ReviewOn}, extra...)
 	if err := sc.Scan(dest...); err != nil {
 		return nil, mapError(err)
 	}
+	c.OfficerUserID = officer.Int64
 	c.Exploitation.Types = tropic.ParseExploitationTypes(exploitation)
 	c.Status, c.Outcome, c.Offence = tropic.CaseStatus(status), tropic.CaseOutcome(outcome), tropic.Offence(offence)
 	c.OpenedAt, c.UpdatedAt = c.OpenedAt.UTC(), c.UpdatedAt.UTC()
@@ -202,6 +206,9 @@ func (s *CaseService) CreateCase(ctx context.Context, actor tropic.Actor, c *tro
 		return err
 	}
 	c.OwnerAgencyID, c.OwnerAgency = actor.AgencyID, w.agency
+	if err := s.checkAssignment(ctx, tx, c, c.OfficerUserID, &c.ReviewOn); err != nil {
+		return err
+	}
 	c.OpenedAt, c.UpdatedAt, c.UpdatedBy, c.Version = tx.now, tx.now, w.String(), 1
 	c.ClosedAt, c.CrimeRecorded = time.Time{}, time.Time{}
 	if c.Status == tropic.CaseClosed {
@@ -217,11 +224,12 @@ func (s *CaseService) CreateCase(ctx context.Context, actor tropic.Actor, c *tro
 		// ON CONFLICT DO NOTHING keeps the transaction usable on PostgreSQL when a fresh
 		// reference collides: no row comes back, and another is tried.
 		err = tx.QueryRow(ctx, `INSERT INTO cases (reference, owner_agency_id, title, title_folded, district, exploitation, county_lines, status, outcome,
-			opened_at, closed_at, crime_reference, offence, crime_recorded_at, created_by_user, version, updated_at, updated_by_user, updated_by)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id`,
+			opened_at, closed_at, crime_reference, offence, crime_recorded_at, created_by_user, version, updated_at, updated_by_user, updated_by,
+			officer_user_id, review_on)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id`,
 			c.Reference, c.OwnerAgencyID, c.Title, tropic.FoldName(c.Title), c.District, c.Exploitation.String(), c.Exploitation.CountyLines,
 			string(c.Status), string(c.Outcome), c.OpenedAt, nullTime(c.ClosedAt), c.CrimeReference, string(c.Offence), nullTime(c.CrimeRecorded),
-			nullID(actor.UserID), c.Version, c.UpdatedAt, nullID(actor.UserID), c.UpdatedBy).Scan(&c.ID)
+			nullID(actor.UserID), c.Version, c.UpdatedAt, nullID(actor.UserID), c.UpdatedBy, nullID(c.OfficerUserID), c.ReviewOn).Scan(&c.ID)
 		if err == nil {
 			break
 		}
@@ -234,13 +242,16 @@ func (s *CaseService) CreateCase(ctx context.Context, actor tropic.Actor, c *tro
 	}
 	c.Reports = nil
 	if fromReport != "" {
-		ref, err := linkReport(ctx, tx, actor, c, fromReport)
+		ref, err := s.linkReport(ctx, tx, actor, c, fromReport)
 		if err != nil {
 			return err
 		}
 		c.Reports = []string{ref}
 	}
 	if err := appendAudit(ctx, tx, actor, auditEntry{action: tropic.AuditCaseCreated, objectType: "case", objectID: c.ID, detail: c.Reference}); err != nil {
+		return err
+	}
+	if err := notifyOfficer(ctx, tx, actor, c); err != nil {
 		return err
 	}
 	c.Access = tropic.AccessWhole
@@ -255,8 +266,9 @@ func nullTime(t time.Time) any {
 }
 
 // linkReport links a report the actor may see to the case and marks it linked, with a
-// note on the report's timeline. A report already linked to this case is left as it is.
-func linkReport(ctx context.Context, tx *Tx, actor tropic.Actor, c *tropic.Case, reportRef string) (string, error) {
+// note on the report's timeline, and carries the report's records into the case
+// (carryReport). A report already linked to this case is left as it is.
+func (s *CaseService) linkReport(ctx context.Context, tx *Tx, actor tropic.Actor, c *tropic.Case, reportRef string) (string, error) {
 	noReport := &tropic.Error{Code: tropic.EINVALID, Message: "There is no report with that reference",
 		Fields: map[string]string{"report": "There is no report with that reference; check it and try again"}}
 	ref, err := tropic.ParseReference(reportRef)
@@ -294,6 +306,9 @@ func linkReport(ctx context.Context, tx *Tx, actor tropic.Actor, c *tropic.Case,
 	if err := appendAudit(ctx, tx, actor, auditEntry{action: tropic.AuditCaseReportLinked, objectType: "case", objectID: c.ID, detail: ref}); err != nil {
 		return "", err
 	}
+	if err := s.carryReport(ctx, tx, actor, c, ref); err != nil {
+		return "", err
+	}
 	return ref, nil
 }
 
@@ -320,7 +335,7 @@ func (s *CaseService) LinkReport(ctx context.Context, actor tropic.Actor, caseRe
 		}
 		return err
 	}
-	if _, err := linkReport(ctx, tx, actor, c, reportRef); err != nil {
+	if _, err := s.linkReport(ctx, tx, actor, c, reportRef); err != nil {
 		return err
 	}
 	return tx.Commit()
@@ -381,6 +396,9 @@ func (s *CaseService) fillCase(ctx context.Context, tx *Tx, actor tropic.Actor, 
 		return err
 	}
 	if c.Reports, err = loadCaseReports(ctx, tx, c.ID); err != nil {
+		return err
+	}
+	if err := s.fillClosure(ctx, tx, actor, c); err != nil {
 		return err
 	}
 	// The owner sees every share; a receiving agency only its own.
@@ -460,6 +478,9 @@ func (s *CaseService) FindCases(ctx context.Context, actor tropic.Actor, f tropi
 	}
 	if f.District != "" {
 		where, args = append(where, "c.district = ?"), append(args, f.District)
+	}
+	if f.Officer != 0 {
+		where, args = append(where, "c.officer_user_id = ?"), append(args, f.Officer)
 	}
 	if q := strings.TrimSpace(f.Query); q != "" {
 		if ref, err := tropic.ParseCaseReference(q); err == nil {
@@ -570,27 +591,6 @@ func (s *CaseService) UpdateCase(ctx context.Context, actor tropic.Actor, ref st
 	return tx.Commit()
 }
 
-// CloseCase closes the case with an outcome, against the version the editor saw.
-func (s *CaseService) CloseCase(ctx context.Context, actor tropic.Actor, ref string, outcome tropic.CaseOutcome, version int) error {
-	if !outcome.Valid() {
-		return &tropic.Error{Code: tropic.EINVALID, Message: "Choose the outcome the case closed with",
-			Fields: map[string]string{"outcome": "Choose the outcome the case closed with"}}
-	}
-	return s.changeStatus(ctx, actor, ref, version, func(c *tropic.Case) (string, string, error) {
-		if c.Status == tropic.CaseClosed {
-			return "", "", tropic.Errorf(tropic.ECONFLICT, "This case is already closed.")
-		}
-		label := string(outcome)
-		for _, o := range tropic.CaseOutcomes {
-			if o.Key == outcome {
-				label = o.Label
-			}
-		}
-		c.Status, c.Outcome = tropic.CaseClosed, outcome
-		return tropic.AuditCaseClosed, "Case closed: " + label, nil
-	})
-}
-
 // ReopenCase reopens a closed case, with the reason recorded on its timeline.
 func (s *CaseService) ReopenCase(ctx context.Context, actor tropic.Actor, ref, reason string, version int) error {
 	reason = strings.TrimSpace(reason)
@@ -626,6 +626,14 @@ func (s *CaseService) changeStatus(ctx context.Context, actor tropic.Actor, ref 
 	if err := tropic.MayChangeCase(actor, c); err != nil {
 		return err
 	}
+	if err := s.changeStatusTx(ctx, tx, actor, c, version, change); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// changeStatusTx changes the status of case c, loaded in tx, against version.
+func (s *CaseService) changeStatusTx(ctx context.Context, tx *Tx, actor tropic.Actor, c *tropic.Case, version int, change func(*tropic.Case) (string, string, error)) error {
 	if c.Version != version {
 		return s.stale("case", c.UpdatedBy, c.UpdatedAt)
 	}
@@ -652,8 +660,5 @@ func (s *CaseService) changeStatus(ctx context.Context, actor tropic.Actor, ref 
 	if _, err := insertNote(ctx, tx, actor, w, c.ID, note, false, 0); err != nil {
 		return err
 	}
-	if err := appendAudit(ctx, tx, actor, auditEntry{action: action, objectType: "case", objectID: c.ID, detail: c.Reference + ": " + note}); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return appendAudit(ctx, tx, actor, auditEntry{action: action, objectType: "case", objectID: c.ID, detail: c.Reference + ": " + note})
 }

@@ -362,7 +362,7 @@ func TestStaleEditIsRefusedNamingWhoChangedItAndWhen(t *testing.T) {
 		if msg := tropic.ErrorMessage(err); !strings.HasPrefix(msg, want) {
 			t.Fatalf("got %q, want it to start %q", msg, want)
 		}
-		wantCode(t, e.cases.CloseCase(ctx, e.pWorker2, c.Reference, "safeguarded", second.Version), tropic.ECONFLICT)
+		wantCode(t, closeErr(e.cases.CloseCase(ctx, e.pWorker2, c.Reference, tropic.CaseClosure{Outcome: "safeguarded", Version: second.Version, Reason: "Done"})), tropic.ECONFLICT)
 		if got := e.find(t, e.pWorker, c.Reference); got.Title != upd.Title {
 			t.Fatalf("got title %q after a stale save, want %q kept", got.Title, upd.Title)
 		}
@@ -390,16 +390,16 @@ func TestCloseAndReopen(t *testing.T) {
 	eachDialect(t, func(t *testing.T, d store.Dialect) {
 		e := newCaseEnv(t, d)
 		c := e.newCase(t, e.pWorker, "Cannabis farm")
-		err := e.cases.CloseCase(ctx, e.pWorker, c.Reference, "bogus", 1)
+		err := closeErr(e.cases.CloseCase(ctx, e.pSuper, c.Reference, tropic.CaseClosure{Outcome: "bogus", Version: 1}))
 		wantField(t, err, "outcome")
-		if err := e.cases.CloseCase(ctx, e.pWorker, c.Reference, "charged", 1); err != nil {
+		if err := closeErr(e.cases.CloseCase(ctx, e.pSuper, c.Reference, tropic.CaseClosure{Outcome: "charged", Version: 1})); err != nil {
 			t.Fatal(err)
 		}
 		got := e.find(t, e.pWorker, c.Reference)
 		if got.Status != tropic.CaseClosed || got.Outcome != "charged" || !got.ClosedAt.Equal(t0) || got.Version != 2 {
 			t.Fatalf("got %+v, want closed, charged, at version 2", got)
 		}
-		wantCode(t, e.cases.CloseCase(ctx, e.pWorker, c.Reference, "charged", 2), tropic.ECONFLICT)
+		wantCode(t, closeErr(e.cases.CloseCase(ctx, e.pSuper, c.Reference, tropic.CaseClosure{Outcome: "charged", Version: 2})), tropic.ECONFLICT)
 		err = e.cases.UpdateCase(ctx, e.pWorker, c.Reference, tropic.CaseUpdate{Version: 2, Title: "Cannabis farm", Status: tropic.CaseActive})
 		wantField(t, err, "status")
 		err = e.cases.ReopenCase(ctx, e.pWorker, c.Reference, "  ", 2)

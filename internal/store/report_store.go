@@ -311,8 +311,10 @@ func findReport(ctx context.Context, tx *Tx, ref string) (*tropic.Report, error)
 	return r, rows.Err()
 }
 
-// FindReportByReference returns a report the actor may see, and audits the view. A
-// report the actor may not see answers as a missing one.
+// FindReportByReference returns a report the actor may see, limited to what they may
+// read (tropic.ReportSightFor: the triage hub, the agency it was passed to, and anyone
+// who sees a case it is linked to), and audits the view. A report the actor may not
+// see answers as a missing one.
 func (s *ReportService) FindReportByReference(ctx context.Context, actor tropic.Actor, ref string) (*tropic.Report, error) {
 	ref, err := tropic.ParseReference(ref)
 	if err != nil {
@@ -323,12 +325,9 @@ func (s *ReportService) FindReportByReference(ctx context.Context, actor tropic.
 		return nil, err
 	}
 	defer tx.Rollback()
-	r, err := findReport(ctx, tx, ref)
+	r, err := reportAsSeenBy(ctx, tx, actor, ref, nil)
 	if err != nil {
 		return nil, err
-	}
-	if !tropic.CanSeeReport(actor, r) {
-		return nil, tropic.Errorf(tropic.ENOTFOUND, "Report not found.")
 	}
 	if err := appendAudit(ctx, tx, actor, auditEntry{action: tropic.AuditReportViewed, objectType: "report", objectID: r.ID}); err != nil {
 		return nil, err
@@ -481,6 +480,9 @@ func (s *ReportService) AddFollowUp(ctx context.Context, ref, codeHash, text str
 			return err
 		}
 		if err := appendAudit(ctx, tx, tropic.SystemActor("public follow-up"), auditEntry{action: tropic.AuditReportFollowUp, objectType: "report", objectID: id}); err != nil {
+			return err
+		}
+		if err := notifyOfficersOfFollowUp(ctx, tx, id, ref); err != nil {
 			return err
 		}
 		return tx.Commit()

@@ -101,6 +101,9 @@ type Case struct {
 	Version        int       // rises with each change, for refusing stale edits
 	UpdatedAt      time.Time
 	UpdatedBy      string // who made the last change, for a stale-edit message
+	OfficerUserID  int64  // the officer in charge, a user of the owning agency; 0 for none
+	Officer        string // the officer's name
+	ReviewOn       string // YYYY-MM-DD when the case is next reviewed, or ""
 
 	// Filled by FindCase for the viewer.
 	Access   CaseAccess
@@ -114,6 +117,10 @@ type Case struct {
 	Shares   []*Share
 	Orders   []*Order
 	Notices  []S45Notice
+	// For the owning agency: a request to close waiting for a supervisor, and what
+	// closing would leave open (ClosureWarnings).
+	PendingClosure  *ClosureRequest
+	ClosureWarnings []string
 }
 
 // CaseReferencePrefix marks case references apart from report references.
@@ -215,6 +222,7 @@ type CaseFilter struct {
 	Status   CaseStatus
 	District string
 	Query    string // reference or title
+	Officer  int64  // only cases this user is officer in charge of ("my cases")
 	Sort     string // "updated" (default), "opened", "reference", "title"
 	Limit    int
 	Offset   int
@@ -229,6 +237,7 @@ type CaseService interface {
 	CasePeople
 	CaseContents
 	CaseSharing
+	CaseWorkflow
 }
 
 // CaseRecords opens, finds, changes and closes cases.
@@ -245,7 +254,10 @@ type CaseRecords interface {
 	// UpdateCase saves the case's own fields, refusing a stale version with ECONFLICT
 	// naming who changed it and when.
 	UpdateCase(ctx context.Context, actor Actor, ref string, upd CaseUpdate) error
-	CloseCase(ctx context.Context, actor Actor, ref string, outcome CaseOutcome, version int) error
+	// CloseCase closes the case when a supervisor of the owning agency asks (with the
+	// warnings confirmed); from its other case workers it becomes a request for a
+	// supervisor, which it returns (MayCloseCase, MayRequestClosure).
+	CloseCase(ctx context.Context, actor Actor, ref string, cl CaseClosure) (*ClosureRequest, error)
 	ReopenCase(ctx context.Context, actor Actor, ref, reason string, version int) error
 	// Search finds cases the actor may see by reference, title, person name or alias,
 	// phone in any format, vehicle registration in any spacing, postcode or business name.

@@ -21,6 +21,7 @@ type Place struct {
 	Address  string
 	Postcode string // normalised
 	Notes    string
+	Source   string // the report it was carried from, or "" when staff added it
 }
 
 // Validate normalises the place.
@@ -63,6 +64,7 @@ type Business struct {
 	Kind          string
 	CompanyNumber string // Companies House number, optional
 	Address       string
+	Source        string // the report it was carried from, or ""
 }
 
 // Validate normalises the business.
@@ -107,6 +109,7 @@ type CaseVehicle struct {
 	Registration string
 	Normalised   string
 	Description  string
+	Source       string // the report it was carried from, or ""
 }
 
 // Validate normalises the vehicle.
@@ -128,6 +131,7 @@ type CasePhone struct {
 	Number string
 	E164   string
 	Notes  string
+	Source string // the report it was carried from, or ""
 }
 
 // Validate normalises the phone number.

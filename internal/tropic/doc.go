@@ -9,6 +9,9 @@
 //     MayContributeToCase, MayEditNote, MayEditPerson, MayAddExistingPerson
 //     (case_rights.go); MayCompleteTask, MayDecideShare, MayReadAccessLog,
 //     MayOpenCase, MaySeePartnershipNetwork and the rest of permissions.go;
+//     ReportSightFor (report_sight.go: who reads a report, through the cases it is
+//     linked to); MayBeOfficer, MayCloseCase, MayRequestClosure, MayDecideClosure and
+//     MayConfirmClosure (case_officer.go);
 //     ReferralAccessFor, MayListReferrals, MayMakeReferral (referral_access.go);
 //     MayDecideMatches, MayLink, MayMerge, MayUndoMerge (match_rules.go); and for
 //     suggestions about records the reader may not see, CoarseBand and

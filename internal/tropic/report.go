@@ -261,6 +261,10 @@ type Report struct {
 	DuplicateOf     string       `json:"duplicate_of,omitempty"`
 	Notes           []ReportNote `json:"-"`
 	FollowUpHash    string       `json:"-"`
+	// ContactWithheld: the reader sees the report through a case shared without
+	// sensitive fields, so the reporter's name and contact details, and staff notes,
+	// were removed (Limit).
+	ContactWithheld bool `json:"-"`
 }
 
 // ReportNote is one entry of a report's timeline.

@@ -308,8 +308,29 @@ func (f *matrixFixture) ensureOpen() {
 func (f *matrixFixture) ensureClosed() {
 	f.t.Helper()
 	if c := f.summary(); c.Status != tropic.CaseClosed {
-		f.must(f.cases.CloseCase(context.Background(), f.aSup, f.ref, "other", c.Version))
+		_, err := f.cases.CloseCase(context.Background(), f.aSup, f.ref, tropic.CaseClosure{Outcome: "other", Version: c.Version, Confirmed: true})
+		f.must(err)
 	}
+}
+
+// pendingClosure has A's caseworker ask to close the case, unless a request waits.
+func (f *matrixFixture) pendingClosure() {
+	f.t.Helper()
+	f.ensureOpen()
+	if f.findCase().PendingClosure != nil {
+		return
+	}
+	_, err := f.cases.CloseCase(context.Background(), f.aWorker, f.ref, tropic.CaseClosure{Outcome: "other", Version: f.version(), Reason: "Matrix"})
+	f.must(err)
+}
+
+// clearClosure refuses a request to close the case that waits, and reopens it.
+func (f *matrixFixture) clearClosure() {
+	f.t.Helper()
+	if f.findCase().PendingClosure != nil {
+		f.must(f.cases.DecideClosure(context.Background(), f.aSup, f.ref, false, "Matrix: stays open", false))
+	}
+	f.ensureOpen()
 }
 
 // clearScratchShares ends every share with the scratch agency G.
@@ -546,9 +567,17 @@ func apiMatrix() []matrixRow {
 			}},
 		{name: "POST /api/v1/cases/{reference}/close", rule: mayChange, path: onCase(c, "/close"), note: true,
 			body: func(f *matrixFixture, _ *matrixUser) any {
-				return map[string]any{"version": f.version(), "outcome": "other"}
+				return map[string]any{"version": f.version(), "outcome": "other", "reason": "Matrix", "confirm_warnings": true}
 			},
-			after: (*matrixFixture).ensureOpen},
+			after: (*matrixFixture).clearClosure},
+		{name: "POST /api/v1/cases/{reference}/closure", rule: mayDecide, path: onCase(c, "/closure"), note: true,
+			before: func(f *matrixFixture, _ *matrixUser) { f.pendingClosure() },
+			body:   jsonBody(map[string]any{"decision": "refuse", "note": "Matrix: not yet"}),
+			after:  (*matrixFixture).clearClosure},
+		{name: "POST /api/v1/cases/{reference}/officer", rule: mayChange, path: onCase(c, "/officer"), note: true,
+			body: func(f *matrixFixture, _ *matrixUser) any {
+				return map[string]any{"version": f.version(), "review_on": time.Now().AddDate(0, 1, 0).Format(time.DateOnly)}
+			}},
 		{name: "POST /api/v1/cases/{reference}/reopen", rule: mayChange, path: onCase(c, "/reopen"), note: true,
 			before: func(f *matrixFixture, _ *matrixUser) { f.ensureClosed() },
 			body: func(f *matrixFixture, _ *matrixUser) any {
@@ -764,6 +793,8 @@ func newMatrixFixture(t *testing.T) *matrixFixture {
 	f.addCampaign()
 	f.must(ts.srv.deps.Reports.DecideReport(ctx, byKey["A triage"].actor(), f.reportRef,
 		tropic.ReportDecision{Status: tropic.ReportPassedToAgency, AgencyID: f.agencies["A"].ID}))
+	// ... and linked to the case: whoever sees the case reads it (issue 12, item 2).
+	f.must(f.cases.LinkReport(ctx, f.aWorker, f.ref, f.reportRef))
 
 	// B refers Anna into the NRM from A's case, and makes a Duty to Notify report.
 	f.bWorker = byKey["B caseworker"].actor()
@@ -1091,12 +1122,21 @@ func pageMatrix() []matrixRow {
 			missingBody: formBody("id", fmt.Sprint(missingID), "decision", "decline", "note", "No"),
 			missingPath: "/cases/role-changes"},
 		{name: "GET /cases/{ref}", rule: mayRead, path: onCase(c, ""), sensitive: true, shows: true, note: true},
+		{name: "GET /cases/{ref}/reports/{report}", rule: mayRead,
+			path: func(f *matrixFixture, _ *matrixUser, missing bool) string {
+				return f.casePath(c, missing, "/reports/"+f.reportRef)
+			}},
 		{name: "GET /cases/{ref}/edit", rule: mayChange, path: onCase(c, "/edit")},
 		{name: "POST /cases/{ref}/edit", rule: mayChange, path: onCase(c, "/edit"),
 			body: versioned("title", matrixTitle, "district", "st-albans", "exploitation", "labour", "status", "open")},
 		{name: "GET /cases/{ref}/close", rule: mayChange, path: onCase(c, "/close")},
-		{name: "POST /cases/{ref}/close", rule: mayChange, path: onCase(c, "/close"), body: versioned("outcome", "other"),
-			after: (*matrixFixture).ensureOpen},
+		{name: "POST /cases/{ref}/close", rule: mayChange, path: onCase(c, "/close"), body: versioned("outcome", "other", "reason", "Matrix", "confirm", "1"),
+			after: (*matrixFixture).clearClosure},
+		{name: "POST /cases/{ref}/closure", rule: mayDecide, path: onCase(c, "/closure"),
+			before: func(f *matrixFixture, _ *matrixUser) { f.pendingClosure() },
+			body:   versioned("decision", "refuse", "note", "Matrix: not yet"), after: (*matrixFixture).clearClosure},
+		{name: "GET /cases/{ref}/officer", rule: mayChange, path: onCase(c, "/officer")},
+		{name: "POST /cases/{ref}/officer", rule: mayChange, path: onCase(c, "/officer"), body: versioned("officer", "", "review_on", "")},
 		{name: "GET /cases/{ref}/reopen", rule: mayChange, path: onCase(c, "/reopen"),
 			before: func(f *matrixFixture, _ *matrixUser) { f.ensureClosed() }, after: (*matrixFixture).ensureOpen},
 		{name: "POST /cases/{ref}/reopen", rule: mayChange, path: onCase(c, "/reopen"), body: versioned("reason", "Seen again"),

@@ -54,13 +54,16 @@ func mayTakeReports(u *matrixUser) expect { return onlyRoles(tropic.RoleTriage, 
 // mayListReports: the triage queue.
 func mayListReports(u *matrixUser) expect { return onlyRoles(tropic.RoleTriage)(u) }
 
-// mayReadTheReport: the report A's intake took and passed to A is read by the triage
-// hub of every agency, A's intake, and A's case workers (tropic.CanSeeReport).
+// mayReadTheReport: the report A's intake took, passed to A and linked to the case is
+// read by the triage hub of every agency, A's intake, A's case workers
+// (tropic.CanSeeReport), and whoever sees the case (tropic.ReportSightFor).
 func mayReadTheReport(u *matrixUser) expect {
 	switch {
 	case u.role == tropic.RoleTriage:
 		return allowed
 	case u.agency == "A" && (u.role == tropic.RoleIntake || u.role == tropic.RoleCaseworker || u.role == tropic.RoleSupervisor):
+		return allowed
+	case u.access() != tropic.AccessNone:
 		return allowed
 	}
 	return hidden
@@ -158,6 +161,8 @@ func pageRouteMatrix() []matrixRow {
 		{name: "GET /exit", public: http.StatusSeeOther, path: fixed("/exit"), endsSession: true},
 		{name: "GET /report", public: http.StatusOK, path: fixed("/report")},
 		{name: "GET /report/new", public: http.StatusOK, path: fixed("/report/new")},
+		{name: "GET /report/me", public: http.StatusOK, path: fixed("/report/me")},
+		{name: "GET /report/me/new", public: http.StatusOK, path: fixed("/report/me/new")},
 		{name: "POST /report/check", public: http.StatusOK, path: fixed("/report/check"),
 			body: func(f *matrixFixture, u *matrixUser) any { return reportAnswers(f, u) }},
 		{name: "POST /report/edit", public: http.StatusOK, path: fixed("/report/edit"),
@@ -175,6 +180,7 @@ func pageRouteMatrix() []matrixRow {
 		{name: "POST /report/follow-up", public: http.StatusUnprocessableEntity, path: fixed("/report/follow-up"),
 			body: formBody("reference", "", "code", "", "information", "")},
 		{name: "GET /report/follow-up/done", public: http.StatusOK, path: fixed("/report/follow-up/done")},
+		{name: "GET /campaigns", public: http.StatusOK, path: fixed("/campaigns")},
 		{name: "GET /campaigns/{slug}", public: http.StatusOK, path: fixed("/campaigns/matrix-campaign")},
 		{name: "GET /statistics", public: http.StatusOK, path: fixed("/statistics")},
 		{name: "GET /statistics/{file}", public: http.StatusNotFound, path: fixed("/statistics/nothing.csv")},

@@ -221,47 +221,6 @@ func (s *Server) handleCampaignSave(editing bool) http.Handler {
 
 type shareLink struct{ Label, URL string }
 
-type campaignPublicPage struct {
-	Layout
-	Campaign   *tropic.Campaign
-	Live       bool
-	Indicators []tropic.IndicatorGroup
-	ReportURL  string
-	Share      []shareLink
-}
-
-// handleCampaignPublic is a campaign's public page: what it is about, the signs to look
-// for, how to report, and plain share links (no third-party scripts or images).
-func (s *Server) handleCampaignPublic() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if s.deps.Campaigns == nil {
-			s.notFound(w, r)
-			return
-		}
-		c, err := s.deps.Campaigns.FindCampaign(r.Context(), r.PathValue("slug"))
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		p := &campaignPublicPage{Layout: s.newLayout(r, c.Name), Campaign: c, Live: c.Live(s.now()), Indicators: tropic.IndicatorGroups,
-			ReportURL: "/report/new?how_heard=" + url.QueryEscape(c.HowHeard())}
-		p.Public = true
-		p.User = nil
-		// The address people share is the configured public one, never the request's
-		// Host header, which a client sets and a cache could keep.
-		page := strings.TrimRight(s.cfg.BaseURL, "/") + "/campaigns/" + url.PathEscape(c.Slug)
-		text := c.Name + " " + strings.Join(c.Hashtags, " ")
-		p.Share = []shareLink{
-			{"Share on X (Twitter)", "https://twitter.com/intent/tweet?text=" + url.QueryEscape(text) + "&url=" + url.QueryEscape(page)},
-			{"Share on Facebook", "https://www.facebook.com/sharer/sharer.php?u=" + url.QueryEscape(page)},
-			{"Share on LinkedIn", "https://www.linkedin.com/sharing/share-offsite/?url=" + url.QueryEscape(page)},
-			{"Share on WhatsApp", "https://wa.me/?text=" + url.QueryEscape(text+" "+page)},
-			{"Share by email", "mailto:?subject=" + url.PathEscape(c.Name) + "&body=" + url.PathEscape(page)},
-		}
-		s.render(w, r, http.StatusOK, "campaign_public", p)
-	})
-}
-
 type effectBar struct {
 	X, Y, W, H    int
 	Label         string

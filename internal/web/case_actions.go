@@ -35,8 +35,10 @@ func (s *Server) handleCaseCreate() http.Handler {
 			return
 		}
 		f := caseFieldsForm(r)
+		f.Officer, f.ReviewOn = r.PostFormValue("officer"), r.PostFormValue("review_on")
 		c := &tropic.Case{Title: f.Title, District: f.District, Exploitation: exploitationFrom(f.Exploitation, f.CountyLines),
-			CrimeReference: f.CrimeReference, Offence: tropic.Offence(f.Offence)}
+			CrimeReference: f.CrimeReference, Offence: tropic.Offence(f.Offence), ReviewOn: caseDateInput(f.ReviewOn)}
+		c.OfficerUserID, _ = strconv.ParseInt(f.Officer, 10, 64)
 		from := ""
 		if f.Report != "" {
 			ref, err := tropic.ParseReference(f.Report)
@@ -56,7 +58,7 @@ func (s *Server) handleCaseCreate() http.Handler {
 			s.caseFlash(r, msg)
 			http.Redirect(w, r, casePath(c.Reference), http.StatusSeeOther)
 		case tropic.EINVALID:
-			s.renderCaseNew(w, r, http.StatusUnprocessableEntity, f, fieldErrors(err, "", caseFieldsOrder...))
+			s.renderCaseNew(w, r, http.StatusUnprocessableEntity, f, fieldErrors(err, "", append(caseFieldsOrder, "officer", "review_on")...))
 		default:
 			s.fail(w, r, err)
 		}

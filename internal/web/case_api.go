@@ -29,6 +29,9 @@ type apiCaseSummary struct {
 	ClosedAt          *time.Time    `json:"closed_at,omitempty"`
 	UpdatedAt         *time.Time    `json:"updated_at,omitempty"`
 	Version           int           `json:"version"`
+	OfficerUserID     int64         `json:"officer_user_id,omitempty"`
+	Officer           string        `json:"officer,omitempty"`
+	ReviewOn          string        `json:"review_on,omitempty"`
 }
 
 // apiCase is one case with everything the user may see on it.
@@ -51,6 +54,9 @@ type apiCase struct {
 	Shares          []apiShare      `json:"shares"`
 	Orders          []apiOrder      `json:"orders"`
 	S45Notices      []apiS45Notice  `json:"s45_notices"`
+	// For the owning agency: the request to close that waits, and what closing would leave open.
+	PendingClosure  *apiClosure `json:"pending_closure,omitempty"`
+	ClosureWarnings []string    `json:"closure_warnings,omitempty"`
 }
 
 type apiCaseList struct {
@@ -79,6 +85,8 @@ type apiCaseInput struct {
 	CrimeReference    string   `json:"crime_reference"`
 	Offence           string   `json:"offence"`
 	FromReport        string   `json:"from_report"`
+	OfficerUserID     int64    `json:"officer_user_id"`
+	ReviewOn          string   `json:"review_on"`
 }
 
 // apiCasePatch changes some of a case's fields: those left out keep their values.
@@ -94,8 +102,10 @@ type apiCasePatch struct {
 }
 
 type apiCloseInput struct {
-	Outcome string `json:"outcome"`
-	Version *int   `json:"version"`
+	Outcome         string `json:"outcome"`
+	Version         *int   `json:"version"`
+	Reason          string `json:"reason"`           // required of a caseworker, whose close becomes a request
+	ConfirmWarnings bool   `json:"confirm_warnings"` // a supervisor closing over the closure warnings
 }
 
 type apiReopenInput struct {
@@ -122,6 +132,7 @@ func apiCaseSummaryFrom(c *tropic.Case) apiCaseSummary {
 		District: c.District, ExploitationTypes: []string{}, ExploitationLabel: c.Exploitation.Label(),
 		CountyLines: c.Exploitation.CountyLines, Status: string(c.Status), Outcome: string(c.Outcome), OpenedAt: c.OpenedAt,
 		ClosedAt: apiTime(c.ClosedAt), UpdatedAt: apiTime(c.UpdatedAt), Version: c.Version,
+		OfficerUserID: c.OfficerUserID, Officer: c.Officer, ReviewOn: c.ReviewOn,
 	}
 	for _, t := range c.Exploitation.Types {
 		out.ExploitationTypes = append(out.ExploitationTypes, string(t))
@@ -138,7 +149,10 @@ func apiCaseFrom(c *tropic.Case, now time.Time) *apiCase {
 		CrimeRecordedAt: apiTime(c.CrimeRecorded), UpdatedBy: c.UpdatedBy, Access: apiAccessName(c.Access), SensitiveHidden: !whole,
 		Reports: append([]string{}, c.Reports...), People: []apiCasePerson{}, Places: []apiPlace{}, Businesses: []apiBusiness{},
 		Vehicles: []apiVehicle{}, Phones: []apiPhone{}, Notes: []apiNote{}, Tasks: []apiTask{}, Shares: []apiShare{},
-		Orders: []apiOrder{}, S45Notices: []apiS45Notice{},
+		Orders: []apiOrder{}, S45Notices: []apiS45Notice{}, ClosureWarnings: c.ClosureWarnings,
+	}
+	if c.PendingClosure != nil {
+		b.PendingClosure = apiClosureFrom(c.PendingClosure)
 	}
 	for _, cp := range c.People {
 		if cp.Person == nil {
@@ -211,8 +225,10 @@ func (s *Server) handleAPIListCases() http.Handler {
 			Query: strings.TrimSpace(q.Get("q")), Sort: q.Get("sort")}
 		switch f.Scope {
 		case "", "ours", "shared":
+		case "mine": // the cases the user is officer in charge of
+			f.Scope, f.Officer = "ours", actor.UserID
 		default:
-			bad.Add("scope", "must be ours or shared, or left out for both")
+			bad.Add("scope", "must be ours, mine or shared, or left out for both")
 		}
 		switch f.Status {
 		case "", tropic.CaseOpen, tropic.CaseActive, tropic.CaseClosed:
@@ -252,7 +268,7 @@ func (s *Server) handleAPICreateCase() http.Handler {
 			return
 		}
 		c := &tropic.Case{Title: in.Title, District: in.District, Status: tropic.CaseStatus(in.Status),
-			CrimeReference: in.CrimeReference, Offence: tropic.Offence(in.Offence)}
+			CrimeReference: in.CrimeReference, Offence: tropic.Offence(in.Offence), OfficerUserID: in.OfficerUserID, ReviewOn: in.ReviewOn}
 		c.Exploitation.CountyLines = in.CountyLines
 		for _, t := range in.ExploitationTypes {
 			c.Exploitation.Types = append(c.Exploitation.Types, tropic.ExploitationType(t))
@@ -343,11 +359,17 @@ func (s *Server) handleAPICloseCase() http.Handler {
 		if !s.decodeJSON(w, r, &in) || !apiRequireVersion(w, in.Version) {
 			return
 		}
-		if err := s.deps.Cases.CloseCase(r.Context(), apiActor(r), ref, tropic.CaseOutcome(in.Outcome), *in.Version); err != nil {
+		req, err := s.deps.Cases.CloseCase(r.Context(), apiActor(r), ref,
+			tropic.CaseClosure{Outcome: tropic.CaseOutcome(in.Outcome), Version: *in.Version, Reason: in.Reason, Confirmed: in.ConfirmWarnings})
+		if err != nil {
 			s.apiFail(w, r, err)
 			return
 		}
-		s.apiWriteCase(w, r, http.StatusOK, ref)
+		status := http.StatusOK
+		if req != nil { // a caseworker's close waits for a supervisor: the case shows it as pending_closure
+			status = http.StatusAccepted
+		}
+		s.apiWriteCase(w, r, status, ref)
 	})
 }
 

@@ -250,7 +250,8 @@ func TestCaseAPI(t *testing.T) {
 			}
 		}
 		_, c := jsonCall(t, ts, "GET", path, workerTok, nil)
-		for part, n := range map[string]int{"places": 1, "businesses": 1, "vehicles": 1, "phones": 1, "orders": 1, "tasks": 1} {
+		// One of each place, business, vehicle and phone came with the report the case was made from.
+		for part, n := range map[string]int{"places": 2, "businesses": 2, "vehicles": 2, "phones": 2, "orders": 1, "tasks": 1} {
 			if jlen(c, part) != n {
 				t.Errorf("the case has %d %s, want %d", jlen(c, part), part, n)
 			}
@@ -334,7 +335,8 @@ func TestCaseAPI(t *testing.T) {
 		}
 		res, c := jsonCall(t, ts, "GET", path, outsiderTok, nil)
 		wantAPI(t, "the council reads the case", res, http.StatusOK)
-		if c["access"] != "without_sensitive" || c["sensitive_hidden"] != true || jlen(c, "notes") != 1 || jlen(c, "shares") != 1 {
+		// The notes the council sees: the one that is not sensitive, and the people the report described.
+		if c["access"] != "without_sensitive" || c["sensitive_hidden"] != true || jlen(c, "notes") != 2 || jlen(c, "shares") != 1 {
 			t.Errorf("got %s", res.body)
 		}
 		wantNotContains(t, res.body, "passport is held", "Visa expired", "Untreated injury")
@@ -500,11 +502,20 @@ func TestCaseAPI(t *testing.T) {
 
 	t.Run("A case is closed with an outcome and reopened with a reason", func(t *testing.T) {
 		_, c := jsonCall(t, ts, "GET", path, workerTok, nil)
-		res, got := jsonCall(t, ts, "POST", path+"/close", workerTok, map[string]any{"outcome": "safeguarded", "version": c["version"]})
+		// A caseworker's close is a request for a supervisor, who approves it.
+		res, got := jsonCall(t, ts, "POST", path+"/close", workerTok, map[string]any{"outcome": "safeguarded", "version": c["version"], "reason": "All safe"})
+		if res.status != http.StatusAccepted || got["status"] == "closed" || jget(got, "pending_closure", "outcome") != "safeguarded" {
+			t.Fatalf("asking to close: got %d %s", res.status, res.body)
+		}
+		res, bad := jsonCall(t, ts, "POST", path+"/closure", workerTok, map[string]any{"decision": "approve", "confirm_warnings": true})
+		if res.status != http.StatusForbidden {
+			t.Fatalf("a caseworker approving: got %d %v", res.status, bad)
+		}
+		res, got = jsonCall(t, ts, "POST", path+"/closure", superTok, map[string]any{"decision": "approve", "confirm_warnings": true})
 		if res.status != http.StatusOK || got["status"] != "closed" || got["outcome"] != "safeguarded" || got["closed_at"] == nil {
 			t.Fatalf("closing: got %d %s", res.status, res.body)
 		}
-		res, bad := jsonCall(t, ts, "POST", path+"/reopen", workerTok, map[string]any{"reason": "", "version": got["version"]})
+		res, bad = jsonCall(t, ts, "POST", path+"/reopen", workerTok, map[string]any{"reason": "", "version": got["version"]})
 		wantProblem(t, "reopening without a reason", res, bad, "reason")
 		res, got = jsonCall(t, ts, "POST", path+"/reopen", workerTok, map[string]any{"reason": "The men were seen again", "version": got["version"]})
 		if res.status != http.StatusOK || got["status"] != "active" || got["outcome"] != nil {

@@ -47,6 +47,10 @@ type caseForm struct {
 	Until          string
 	Text           string
 	Report         string // the report a new case is created from
+	Officer        string // the officer in charge's user id
+	ReviewOn       string
+	Confirm        bool   // the closure warnings are confirmed
+	Decision       string // on a request to close: approve or refuse
 }
 
 // caseOptionGroup is an <optgroup> of a select.
@@ -88,6 +92,15 @@ type caseFormPage struct {
 	Scopes      []selectOption
 	LawfulBases []selectOption
 	Assignees   []caseOptionGroup
+	Officers    []selectOption
+
+	// Closing: what closing would leave open, the request that waits, and whether the
+	// user closes at once (a supervisor) or asks a supervisor.
+	Warnings  []string
+	Pending   *closureView
+	CloseNow  bool
+	NoForm    bool // a request waits and the user may not decide it
+	Decisions []selectOption
 }
 
 // caseFormSpec describes one form on a case.
@@ -243,11 +256,26 @@ func (s *Server) fillCaseFormOptions(ctx context.Context, p *caseFormPage, c *tr
 			p.Statuses = append(p.Statuses, selectOption{Value: string(st), Label: st.Label(), Selected: f.Status == string(st)})
 		}
 		p.Statuses = radioOptions("status", p.Statuses)
+		if p.Kind == "new" {
+			user := userFrom(ctx)
+			users, err := s.deps.Users.FindUsers(ctx, tropic.UserFilter{AgencyID: user.AgencyID})
+			if err != nil {
+				return err
+			}
+			p.Officers = officerOptions(users, f.Officer, user.ID)
+		}
 	case "close":
 		for _, o := range tropic.CaseOutcomes {
 			p.Outcomes = append(p.Outcomes, selectOption{Value: string(o.Key), Label: o.Label, Selected: f.Outcome == string(o.Key)})
 		}
 		p.Outcomes = radioOptions("outcome", p.Outcomes)
+		fillClosureOptions(p, c, tropic.ActorFor(userFrom(ctx)))
+	case "officer":
+		users, err := s.deps.Users.FindUsers(ctx, tropic.UserFilter{AgencyID: c.OwnerAgencyID})
+		if err != nil {
+			return err
+		}
+		p.Officers = officerOptions(users, f.Officer, userFrom(ctx).ID)
 	case "place":
 		for _, k := range tropic.PlaceKinds {
 			p.Kinds = append(p.Kinds, selectOption{Value: string(k.Key), Label: k.Label, Selected: f.Kind == string(k.Key)})
@@ -371,14 +399,41 @@ var caseEditForm = caseFormSpec{
 
 var caseCloseForm = caseFormSpec{
 	kind: "close", path: "close", versioned: true, heading: "Close the case", submit: "Close the case", ownerOnly: true,
-	decode: func(r *http.Request) caseForm { return caseForm{Outcome: r.PostFormValue("outcome")} },
-	order:  []string{"outcome"},
+	decode: func(r *http.Request) caseForm {
+		return caseForm{Outcome: r.PostFormValue("outcome"), Reason: r.PostFormValue("reason"), Confirm: r.PostFormValue("confirm") == "1",
+			Decision: r.PostFormValue("decision"), Notes: r.PostFormValue("note")}
+	},
+	order: []string{"decision", "outcome", "reason", "note", "confirm"},
 	save: func(ctx context.Context, s *Server, actor tropic.Actor, ref string, version int, f caseForm) (string, error) {
 		o := tropic.CaseOutcome(f.Outcome)
-		if !o.Valid() {
-			return "", invalid("outcome", "Choose the outcome the case closed with")
+		req, err := s.deps.Cases.CloseCase(ctx, actor, ref, tropic.CaseClosure{Outcome: o, Version: version, Reason: f.Reason, Confirmed: f.Confirm})
+		if err != nil {
+			return "", err
 		}
-		return "The case is closed: " + strings.ToLower(caseOutcomeLabel(o)) + ".", s.deps.Cases.CloseCase(ctx, actor, ref, o, version)
+		if req != nil {
+			return "Your request to close the case has been sent to the supervisors of your agency. The case stays open until one of them approves it.", nil
+		}
+		return "The case is closed: " + strings.ToLower(caseOutcomeLabel(o)) + ".", nil
+	},
+}
+
+var caseOfficerForm = caseFormSpec{
+	kind: "officer", path: "officer", versioned: true, heading: "Officer in charge and review date", submit: "Save", ownerOnly: true,
+	initial: func(c *tropic.Case) caseForm {
+		f := caseForm{ReviewOn: c.ReviewOn}
+		if c.OfficerUserID != 0 {
+			f.Officer = strconv.FormatInt(c.OfficerUserID, 10)
+		}
+		return f
+	},
+	decode: func(r *http.Request) caseForm {
+		return caseForm{Officer: r.PostFormValue("officer"), ReviewOn: r.PostFormValue("review_on")}
+	},
+	order: []string{"officer", "review_on"},
+	save: func(ctx context.Context, s *Server, actor tropic.Actor, ref string, version int, f caseForm) (string, error) {
+		a := tropic.CaseAssignment{Version: version, ReviewOn: caseDateInput(f.ReviewOn)}
+		a.OfficerUserID, _ = strconv.ParseInt(f.Officer, 10, 64)
+		return "The officer in charge and the review date have been saved.", s.deps.Cases.AssignCase(ctx, actor, ref, a)
 	},
 }
 

@@ -29,7 +29,7 @@ var caseSorts = []struct {
 
 // caseListFilter is the list's query string as typed, kept for the page and its links.
 type caseListFilter struct {
-	Scope    string // "" (our cases) or "shared"
+	Scope    string // "" (our cases), "mine" (I am officer in charge) or "shared"
 	Status   string
 	District string
 	Query    string
@@ -153,9 +153,12 @@ func (s *Server) handleCaseList() http.Handler {
 
 		filter := tropic.CaseFilter{Scope: "ours", Status: tropic.CaseStatus(f.Status), District: f.District, Sort: f.Sort,
 			Limit: casePageSize, Offset: (f.Page - 1) * casePageSize}
-		if f.Scope == "shared" {
+		switch f.Scope {
+		case "shared":
 			filter.Scope = "shared"
 			p.ShowOwner = true
+		case "mine":
+			filter.Officer = actor.UserID
 		}
 		cases, total, err := s.deps.Cases.FindCases(ctx, actor, filter)
 		if err == nil && len(cases) == 0 && total > 0 && f.Page > 1 {
@@ -181,6 +184,8 @@ func (s *Server) handleCaseList() http.Handler {
 			p.Empty = "No cases match these filters. Choose another status or district, or clear the filters."
 		case f.Scope == "shared":
 			p.Empty = "No cases are shared with your agency. When another agency shares a case with you, it appears here."
+		case f.Scope == "mine":
+			p.Empty = "You are not the officer in charge of any case. When you are made officer in charge of one, it appears here."
 		default:
 			p.Empty = "Your agency has no cases yet. Create a case, or create one from a report in the triage queue."
 		}
@@ -204,8 +209,9 @@ func (s *Server) caseListFail(w http.ResponseWriter, r *http.Request, p *caseLis
 func parseCaseListFilter(q url.Values, districts []tropic.District) caseListFilter {
 	get := func(k string) string { return strings.TrimSpace(q.Get(k)) }
 	var f caseListFilter
-	if get("scope") == "shared" {
-		f.Scope = "shared"
+	switch get("scope") {
+	case "shared", "mine":
+		f.Scope = get("scope")
 	}
 	switch st := tropic.CaseStatus(get("status")); st {
 	case tropic.CaseOpen, tropic.CaseActive, tropic.CaseClosed:
@@ -230,17 +236,22 @@ func parseCaseListFilter(q url.Values, districts []tropic.District) caseListFilt
 // fillOptions builds the tabs, the filter's choices and the sortable columns.
 func (p *caseListPage) fillOptions(districts []tropic.District) {
 	f := p.Filter
-	ours, shared := f, f
-	ours.Scope, shared.Scope = "", "shared"
-	ours.Page, shared.Page = 1, 1
-	ours.Query, shared.Query = "", ""
+	ours, mine, shared := f, f, f
+	ours.Scope, mine.Scope, shared.Scope = "", "mine", "shared"
+	ours.Page, mine.Page, shared.Page = 1, 1, 1
+	ours.Query, mine.Query, shared.Query = "", "", ""
 	p.Tabs = []caseTab{
 		{Label: "Our cases", Href: ours.href(), Current: !p.Searching && f.Scope == ""},
+		{Label: "My cases", Href: mine.href(), Current: !p.Searching && f.Scope == "mine"},
 		{Label: "Shared with us", Href: shared.href(), Current: !p.Searching && f.Scope == "shared"},
 	}
-	p.TabLabel = "Our cases"
-	if f.Scope == "shared" {
+	switch f.Scope {
+	case "shared":
 		p.TabLabel = "Cases shared with us"
+	case "mine":
+		p.TabLabel = "Cases I am officer in charge of"
+	default:
+		p.TabLabel = "Our cases"
 	}
 	p.Statuses = []selectOption{{Value: "", Label: "Any status", Selected: f.Status == ""}}
 	for _, st := range []tropic.CaseStatus{tropic.CaseOpen, tropic.CaseActive, tropic.CaseClosed} {

@@ -458,11 +458,17 @@ func TestCaseFormsKeepWhatWasTypedOnAProblem(t *testing.T) {
 
 	// Close and reopen, each against the current version.
 	v := regexp.MustCompile(`name="version" value="(\d+)"`).FindStringSubmatch(worker.get("/cases/" + ref + "/close").body)[1]
-	wantRedirect(t, worker.post("/cases/"+ref+"/close", url.Values{"version": {v}, "outcome": {"safeguarded"}}), "/cases/"+ref)
-	wantContains(t, pageText(worker.get("/cases/"+ref).body), "The case is closed", "Victims safeguarded", "Reopen the case")
+	// A caseworker asks; a supervisor approves on the close page.
+	wantStatus(t, worker.post("/cases/"+ref+"/close", url.Values{"version": {v}, "outcome": {"safeguarded"}}), http.StatusUnprocessableEntity)
+	wantRedirect(t, worker.post("/cases/"+ref+"/close", url.Values{"version": {v}, "outcome": {"safeguarded"}, "reason": {"All safe"}}), "/cases/"+ref)
+	wantContains(t, pageText(worker.get("/cases/"+ref).body), "Your request to close the case has been sent", "a request to close it waits for a supervisor")
+	super := e.as(e.super)
+	wantContains(t, pageText(super.get("/cases/"+ref+"/close").body), "Decide the request to close the case", "Alex Archer", "All safe")
+	wantRedirect(t, super.post("/cases/"+ref+"/closure", url.Values{"decision": {"approve"}}), "/cases/"+ref)
+	wantContains(t, pageText(super.get("/cases/"+ref).body), "The request is approved and the case is closed", "Victims safeguarded", "Reopen the case")
 	res = worker.post("/cases/"+ref+"/reopen", url.Values{"version": {v}, "reason": {"New report"}})
 	wantStatus(t, res, http.StatusConflict)
-	wantContains(t, res.body, "New report", "Alex Archer")
+	wantContains(t, res.body, "New report", "Sam Carver")
 }
 
 func TestCaseNotesAreCorrectedByLaterNotesAfterTheGracePeriod(t *testing.T) {

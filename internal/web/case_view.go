@@ -157,10 +157,7 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, status int, 
 	p.Errors = errs
 	p.Summary = caseSummary(c, districts)
 	for _, ref := range c.Reports {
-		l := caseLink{Text: ref}
-		if p.ShowTriage { // the triage hub may open reports; others see the reference
-			l.Href = triageReportPath(ref)
-		}
+		l := caseLink{Text: ref, Href: caseReportPath(c.Reference, ref)}
 		p.Reports = append(p.Reports, l)
 	}
 	for i, n := range c.Notices {
@@ -173,16 +170,16 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, status int, 
 		p.People = append(p.People, personCard(cp))
 	}
 	for _, pl := range c.Places {
-		p.Places = append(p.Places, []string{placeKindLabel(pl.Kind), pl.Address, pl.Postcode, pl.Notes})
+		p.Places = append(p.Places, []string{placeKindLabel(pl.Kind), pl.Address, pl.Postcode, fromReport(pl.Notes, pl.Source)})
 	}
 	for _, b := range c.Business {
-		p.Businesses = append(p.Businesses, []string{b.Name, businessKindLabel(b.Kind), b.CompanyNumber, b.Address})
+		p.Businesses = append(p.Businesses, []string{b.Name, businessKindLabel(b.Kind), b.CompanyNumber, fromReport(b.Address, b.Source)})
 	}
 	for _, v := range c.Vehicles {
-		p.Vehicles = append(p.Vehicles, []string{v.Registration, v.Description})
+		p.Vehicles = append(p.Vehicles, []string{v.Registration, fromReport(v.Description, v.Source)})
 	}
 	for _, ph := range c.Phones {
-		p.Phones = append(p.Phones, []string{ph.Number, ph.Notes})
+		p.Phones = append(p.Phones, []string{ph.Number, fromReport(ph.Notes, ph.Source)})
 	}
 	for _, o := range c.Orders {
 		who := names[o.PersonID]
@@ -238,6 +235,9 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, status int, 
 // caseSummary lays out the case's own fields.
 func caseSummary(c *tropic.Case, districts []tropic.District) []summaryRow {
 	status := c.Status.Label()
+	if c.PendingClosure != nil {
+		status += ": a request to close it waits for a supervisor"
+	}
 	if c.Status == tropic.CaseClosed {
 		status += ": " + caseOutcomeLabel(c.Outcome)
 		if d := caseDay(c.ClosedAt); d != "" {
@@ -266,6 +266,8 @@ func caseSummary(c *tropic.Case, districts []tropic.District) []summaryRow {
 		{"District", []string{districtName(c.District, districts)}},
 		{"Exploitation", []string{exploitationText(c.Exploitation)}},
 		{"Opened", []string{caseDay(c.OpenedAt)}},
+		{"Officer in charge", []string{orNone(c.Officer, "Nobody yet")}},
+		{"Review date", []string{orNone(caseDate(c.ReviewOn), "None set")}},
 		{"Crime reference", []string{crime}},
 		{"Offence", []string{offence}},
 		{"Last changed", []string{changed}},
@@ -432,4 +434,23 @@ func caseShare(c *tropic.Case, sh *tropic.Share, rights caseRights) caseShareRow
 		}
 	}
 	return row
+}
+
+// orNone is s, or what to say when it is empty.
+func orNone(s, none string) string {
+	if s == "" {
+		return none
+	}
+	return s
+}
+
+// fromReport marks a record carried from a report: its last column says so.
+func fromReport(text, source string) string {
+	if source == "" {
+		return text
+	}
+	if text == "" {
+		return "From report " + source
+	}
+	return text + " (from report " + source + ")"
 }

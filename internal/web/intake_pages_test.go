@@ -184,7 +184,7 @@ func TestIntakeBadInputKeepsAnswers(t *testing.T) {
 		"reporter_anonymous": "Choose whether the caller agrees to be contacted",
 		"postcode":           "Enter a real postcode",
 		"phone_1":            "Enter a phone number",
-		"people_count":       "Enter the number of people as a number",
+		"people_count":       "Enter the number of people, like 4 or about 6",
 		"description":        "Enter what you saw or heard",
 	} {
 		if !strings.Contains(body, `href="#`+field+`"`) || !strings.Contains(body, msg) {

@@ -4,9 +4,31 @@ import (
 	"io/fs"
 	"net/http"
 	"strings"
+
+	"tropic/internal/tropic"
 )
 
 type simplePage struct{ Layout }
+
+// noticePage is the privacy notice or the accessibility statement: what the
+// deployment states about itself (Config.PublicNotice; nil when it has stated
+// nothing) and the session settings the cookie paragraph tells.
+type noticePage struct {
+	Layout
+	Notice        *tropic.PublicNotice
+	IdleMinutes   int
+	LifetimeHours int
+}
+
+// handleNoticePage serves the privacy notice or the accessibility statement.
+func (s *Server) handleNoticePage(name, title string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p := &noticePage{Layout: s.newLayout(r, title), Notice: s.cfg.PublicNotice,
+			IdleMinutes: int(s.cfg.SessionIdle.Minutes()), LifetimeHours: int(s.cfg.SessionLifetime.Hours())}
+		p.Public = true
+		s.render(w, r, http.StatusOK, name, p)
+	})
+}
 
 // handlePublicPage serves a public page that has nothing but its text.
 func (s *Server) handlePublicPage(name, title string) http.Handler {

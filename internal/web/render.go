@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"path"
 	"strings"
+	"time"
 
 	"tropic/internal/tropic"
 )
@@ -71,6 +72,14 @@ func parseTemplates() (map[string]*template.Template, error) {
 				s[i] = r.Label()
 			}
 			return strings.Join(s, ", ")
+		},
+		// displayDate shows a YYYY-MM-DD date as people write it: 1 September 2026.
+		"displayDate": func(d string) string {
+			t, err := time.Parse(time.DateOnly, d)
+			if err != nil {
+				return d
+			}
+			return t.Format("2 January 2006")
 		},
 		// dict passes named arguments to a shared form-field template.
 		"dict": func(pairs ...any) (map[string]any, error) {
@@ -135,7 +144,8 @@ func (s *Server) signInLayout(r *http.Request, title string) Layout {
 
 // pagesWith999 are the public pages whose own content opens with the 999 warning;
 // every other public page gets a short line above its content (DESIGN.md §4 rule 6).
-var pagesWith999 = map[string]bool{"home": true, "report_start": true, "report_sent": true}
+var pagesWith999 = map[string]bool{"home": true, "report_start": true, "report_self_start": true, "report_sent": true,
+	"report_form": true, "followup": true}
 
 // render writes a page. It renders into a buffer first so that a template error
 // becomes a clean 500, never half a page.

@@ -69,6 +69,8 @@ type reportBody struct {
 	UrgencyReason string           `json:"urgency_reason,omitempty"`
 	Status        string           `json:"status,omitempty"`
 	Timeline      []timelineEntity `json:"timeline,omitempty"`
+	// ContactWithheld: read through a case shared without sensitive fields.
+	ContactWithheld bool `json:"reporter_contact_withheld,omitempty"`
 }
 
 type timelineEntity struct {
@@ -110,6 +112,7 @@ func reportBodyFrom(r *tropic.Report) *reportBody {
 		ExploitationLabel: r.Exploitation.Label(), CountyLines: r.Exploitation.CountyLines, Indicators: []string{},
 		Vehicles: r.Vehicles, Phones: []string{}, Businesses: r.Businesses, Reporter: r.Reporter, HowHeard: r.HowHeard,
 		Language: r.Language, Urgency: string(r.Urgency), UrgencyReason: r.UrgencyReason, Status: string(r.Status),
+		ContactWithheld: r.ContactWithheld,
 	}
 	for _, t := range r.Exploitation.Types {
 		b.ExploitationTypes = append(b.ExploitationTypes, string(t))

@@ -17,9 +17,9 @@ import (
 // be sent or back to the form to change. decodeReportForm reads them, wherever they
 // come from; encodeReportForm writes them back.
 
-// reportMinRows is how many rows of vehicles, phone numbers and businesses the form
-// shows at least. Without JavaScript there is no "add another": one more empty row
-// appears each time the form is shown again, up to tropic.MaxListItems.
+// reportMinRows is how many rows of vehicles, phone numbers and businesses the call
+// handlers' form shows at least: one more empty row appears each time it is shown
+// again, up to tropic.MaxListItems. The public form has "Add another" buttons instead.
 const reportMinRows = 3
 
 // reportHoneypot names the field that people never see and bots fill in.
@@ -59,11 +59,11 @@ func decodeReportForm(v url.Values) (*tropic.Report, string, tropic.Problems) {
 	}
 
 	if n := strings.TrimSpace(get("people_count")); n != "" {
-		count, err := strconv.Atoi(n)
+		count, ok := tropic.ParsePeopleCount(n)
 		switch {
-		case strings.Trim(n, "0123456789") != "":
-			p.Add("people_count", "Enter the number of people as a number, like 4, or leave it blank")
-		case err != nil || count < 1 || count > tropic.MaxPeopleCount:
+		case !ok:
+			p.Add("people_count", "Enter the number of people, like 4 or about 6, or leave it blank")
+		case count < 1 || count > tropic.MaxPeopleCount:
 			p.Add("people_count", fmt.Sprintf("The number of people must be between 1 and %d, or left blank", tropic.MaxPeopleCount))
 		default:
 			r.People.Count = count
@@ -239,6 +239,31 @@ type reportForm struct {
 	values    url.Values // as posted: the date's parts and the number stay as typed
 	districts []tropic.District
 	errors    []FieldError // in page order; none when the report is valid
+	self      bool         // the short route for the person it is happening to
+	// addAnother: the public form shows one row of vehicles, phones and businesses,
+	// and an "Add another" button that posts the form back with one more row.
+	addAnother bool
+}
+
+// encoded is the form's answers as fields, keeping the route they came by.
+func (f *reportForm) encoded() url.Values {
+	v := encodeReportForm(f.report, f.formKey)
+	if f.self {
+		v.Set("route", "self")
+	}
+	return v
+}
+
+// selfFormWords puts the questions of the route for the person it is happening to,
+// and the words of their errors, in the second person.
+func selfFormWords(p *reportFormPage) {
+	p.InDanger.Legend = "2. Are you in danger now?"
+	p.InDanger.Hint = "If you are, stop here and call the police now on the number at the top of this page."
+	for i, fe := range p.Errors {
+		if fe.Field == "description" && p.R.Description == "" {
+			p.Errors[i].Message = "Tell us what is happening to you"
+		}
+	}
 }
 
 // readReportForm decodes v and validates the report as the store will.
@@ -248,7 +273,11 @@ func (s *Server) readReportForm(ctx context.Context, v url.Values) (*reportForm,
 	if err != nil {
 		return nil, err
 	}
-	f := &reportForm{report: r, formKey: key, values: v, districts: districts}
+	f := &reportForm{report: r, formKey: key, values: v, districts: districts, self: v.Get("route") == "self"}
+	if f.self {
+		// The route is for the person it is happening to, whatever the fields say.
+		r.Reporter.Relationship = tropic.RelationshipSelf
+	}
 	fields := map[string]string{}
 	if err := problems.Err(); err != nil {
 		fields = tropic.ErrorFields(err) // a copy, ours to add to
@@ -386,6 +415,30 @@ type reportFormPage struct {
 	Businesses       []reportRow
 	Relationship     reportChoices
 	HowHeard         reportChoices
+	AddAnother       bool // "Add another" buttons under vehicles, phones and businesses
+}
+
+// AddButton is the "Add another" button under a list of rows, when there is room for
+// one more: it posts the form back with one more row, and the page opens at that row.
+type AddButton struct {
+	List, Label, Anchor string
+}
+
+// AddButtons are the page's "Add another" buttons, by list.
+func (p *reportFormPage) AddButtons() map[string]*AddButton {
+	out := map[string]*AddButton{}
+	if !p.AddAnother {
+		return out
+	}
+	add := func(list, label string, rows int, anchor string) {
+		if rows < tropic.MaxListItems {
+			out[list] = &AddButton{List: list, Label: label, Anchor: fmt.Sprintf(anchor, rows+1)}
+		}
+	}
+	add("vehicles", "Add another vehicle", len(p.Vehicles), "vehicle_%d_registration")
+	add("phones", "Add another phone number", len(p.Phones), "phone_%d")
+	add("businesses", "Add another business", len(p.Businesses), "business_%d")
+	return out
 }
 
 // rowCount is how many rows of a list to show: those filled in and one more, at
@@ -411,7 +464,7 @@ func (s *Server) newReportFormPage(ctx context.Context, l Layout, f *reportForm)
 	p.Districts = append(p.Districts, reportSelect{Value: "not_sure", Label: "I'm not sure", Selected: r.Location.District == "not_sure"})
 
 	p.InDanger = newReportChoices("in_danger", "Is anyone in immediate danger now?",
-		"If someone is in immediate danger, stop and call 999 now.", msg("in_danger"), false,
+		"If someone is, stop here and call the police now on the number at the top of this page.", msg("in_danger"), false,
 		[]string{string(r.InDanger)}, yesNoUnsure()...)
 	p.InDanger.Heading = true
 
@@ -451,28 +504,39 @@ func (s *Server) newReportFormPage(ctx context.Context, l Layout, f *reportForm)
 	p.Children = newReportChoices("children_involved", "Are children (under 18) involved?", "If you are not sure of someone's age, tell us what you saw.",
 		msg("children_involved"), false, []string{string(r.People.ChildrenInvolved)}, yesNoUnsure()...)
 
-	for i := 0; i < rowCount(len(r.Vehicles)); i++ {
+	rows := func(filled int, list string) int {
+		if !f.addAnother {
+			return rowCount(filled)
+		}
+		n := max(1, filled)
+		if v.Get("add") == list {
+			n++
+		}
+		return max(min(n, tropic.MaxListItems), filled)
+	}
+	for i := 0; i < rows(len(r.Vehicles), "vehicles"); i++ {
 		row := reportRow{N: i + 1, Error: msg(fmt.Sprintf("vehicle_%d_registration", i+1)), DescError: msg(fmt.Sprintf("vehicle_%d_description", i+1))}
 		if i < len(r.Vehicles) {
 			row.Value, row.Description = r.Vehicles[i].Registration, r.Vehicles[i].Description
 		}
 		p.Vehicles = append(p.Vehicles, row)
 	}
-	for i := 0; i < rowCount(len(r.Phones)); i++ {
+	for i := 0; i < rows(len(r.Phones), "phones"); i++ {
 		row := reportRow{N: i + 1, Error: msg(fmt.Sprintf("phone_%d", i+1))}
 		if i < len(r.Phones) {
 			row.Value = r.Phones[i].Number
 		}
 		p.Phones = append(p.Phones, row)
 	}
-	for i := 0; i < rowCount(len(r.Businesses)); i++ {
+	for i := 0; i < rows(len(r.Businesses), "businesses"); i++ {
 		row := reportRow{N: i + 1, Error: msg(fmt.Sprintf("business_%d", i+1))}
 		if i < len(r.Businesses) {
 			row.Value = r.Businesses[i]
 		}
 		p.Businesses = append(p.Businesses, row)
 	}
-	if p.Anonymous == "" && !r.Reporter.Anonymous {
+	p.AddAnother = f.addAnother
+	if p.Anonymous == "" && strings.TrimSpace(r.Reporter.Name+r.Reporter.Contact) != "" {
 		p.Anonymous = "no" // not answered, but details were typed: show them as given
 	}
 

@@ -35,6 +35,32 @@ func (s *Server) handleReportStart() http.Handler {
 	})
 }
 
+// handleReportSelfStart is the start of the route for the person it is happening to:
+// 999 and the helpline first, what "victim first" means for them, then four questions.
+func (s *Server) handleReportSelfStart() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p := &simplePage{Layout: s.newLayout(r, "If this is happening to you")}
+		p.Public = true
+		s.render(w, r, http.StatusOK, "report_self_start", p)
+	})
+}
+
+// handleReportSelfForm shows the short form of the route for the person it is
+// happening to. It is the report form with four questions: the same check, send and
+// follow-up pages serve it, and the report says who made it (so it is urgent).
+func (s *Server) handleReportSelfForm() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		districts, err := s.deps.Reports.FindDistricts(r.Context())
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		f := &reportForm{report: &tropic.Report{Reporter: tropic.Reporter{Relationship: tropic.RelationshipSelf}},
+			formKey: tropic.NewFormKey(), districts: districts, self: true}
+		s.renderReportForm(w, r, http.StatusOK, f)
+	})
+}
+
 // handleReportForm shows the blank form with a fresh form key. A campaign page links
 // here with ?how_heard=campaign:SLUG: when that names a live campaign, its answer is
 // chosen already; anything else in the query is ignored.
@@ -45,7 +71,7 @@ func (s *Server) handleReportForm() http.Handler {
 			s.serverError(w, r, err)
 			return
 		}
-		f := &reportForm{report: &tropic.Report{}, formKey: tropic.NewFormKey(), districts: districts}
+		f := &reportForm{report: &tropic.Report{}, formKey: tropic.NewFormKey(), districts: districts, addAnother: true}
 		f.report.HowHeard = s.liveCampaignHowHeard(r.Context(), r.URL.Query().Get("how_heard"))
 		s.render(w, r, http.StatusOK, "report_form", s.newReportFormPage(r.Context(), s.newLayout(r, "Report a concern"), f))
 	})
@@ -83,6 +109,13 @@ func (s *Server) renderReportForm(w http.ResponseWriter, r *http.Request, status
 	if !tropic.ValidFormKey(f.formKey) {
 		f.formKey = tropic.NewFormKey()
 	}
+	if f.self {
+		p := s.newReportFormPage(r.Context(), s.newLayout(r, "Tell us what is happening"), f)
+		selfFormWords(p)
+		s.render(w, r, status, "report_self_form", p)
+		return
+	}
+	f.addAnother = true
 	s.render(w, r, status, "report_form", s.newReportFormPage(r.Context(), s.newLayout(r, "Report a concern"), f))
 }
 
@@ -113,7 +146,12 @@ func (s *Server) handleReportEdit() http.Handler {
 			return
 		}
 		status := http.StatusOK
-		if f.errors != nil {
+		switch {
+		case r.PostForm.Get("add") != "":
+			// "Add another": one more row, and no errors yet: the answers are checked
+			// when the person continues.
+			f.errors = nil
+		case f.errors != nil:
 			status = http.StatusUnprocessableEntity
 		}
 		s.renderReportForm(w, r, status, f)
@@ -146,7 +184,7 @@ func (s *Server) handleReportSubmit() http.Handler {
 			s.renderReportRefusal(w, r, http.StatusTooManyRequests, "Your report has not been sent yet",
 				[]string{fmt.Sprintf("To stop misuse, this service takes up to %d reports in %d minutes from one internet connection, and that many have been sent from yours.", s.cfg.ReportRateLimit, int(reportLimitWindow.Minutes())),
 					fmt.Sprintf("Try again in %d minutes: your answers are kept on this page. If someone is in immediate danger, call 999 now. You can also call the Modern Slavery Helpline on 08000 121 700.", minutes)},
-				encodeReportForm(f.report, f.formKey))
+				f.encoded())
 			return
 		}
 		rep := f.report
@@ -210,7 +248,7 @@ type reportCheckPage struct {
 
 func (s *Server) renderReportCheck(w http.ResponseWriter, r *http.Request, status int, f *reportForm, errs []FieldError) {
 	p := &reportCheckPage{Layout: s.newLayout(r, "Check your answers before sending your report"),
-		Sections: reportCheckSections(f.report, f.districts), Hidden: reportHiddenFields(encodeReportForm(f.report, f.formKey)),
+		Sections: reportCheckSections(f.report, f.districts, f.self), Hidden: reportHiddenFields(f.encoded()),
 		InDanger: f.report.InDanger == tropic.AnswerYes}
 	p.Public = true
 	p.Errors = errs
@@ -218,7 +256,8 @@ func (s *Server) renderReportCheck(w http.ResponseWriter, r *http.Request, statu
 }
 
 // reportCheckSections lays the answers out as the form asks them.
-func reportCheckSections(r *tropic.Report, districts []tropic.District) []reportCheckSection {
+// The route for the person it is happening to shows its four questions only.
+func reportCheckSections(r *tropic.Report, districts []tropic.District, self bool) []reportCheckSection {
 	district := ""
 	switch d := r.Location.District; d {
 	case "":
@@ -291,6 +330,27 @@ func reportCheckSections(r *tropic.Report, districts []tropic.District) []report
 		reportCheckRow{Key: "How you heard about this service", Value: howHeard, Anchor: "how_heard"},
 		reportCheckRow{Key: "Language", Value: r.Language, Anchor: "language"})
 
+	if self {
+		contact := []reportCheckRow{{Key: "Contact me", Value: "No, I want to stay anonymous", Anchor: "reporter_anonymous"}}
+		if !r.Reporter.Anonymous {
+			contact = []reportCheckRow{
+				{Key: "Contact me", Value: "Yes, in the way I say", Anchor: "reporter_anonymous"},
+				{Key: "Your name", Value: r.Reporter.Name, Anchor: "reporter_name"},
+				{Key: "How and when it is safe to contact you", Value: r.Reporter.Contact, Anchor: "reporter_contact"},
+			}
+		}
+		return []reportCheckSection{
+			{"What is happening", []reportCheckRow{
+				{Key: "What is happening to you", Value: r.Description, Anchor: "description"},
+				{Key: "In danger now", Value: answer(r.InDanger), Anchor: "in_danger"},
+			}},
+			{"Where you are", []reportCheckRow{
+				{Key: "Town, area or address", Value: r.Location.Address, Anchor: "address"},
+				{Key: "District", Value: district, Anchor: "district"},
+			}},
+			{"Contacting you", append(contact, reportCheckRow{Key: "Language", Value: r.Language, Anchor: "language"})},
+		}
+	}
 	return []reportCheckSection{
 		{"What you saw", []reportCheckRow{
 			{Key: "What you saw", Value: r.Description, Anchor: "description"},

@@ -240,7 +240,7 @@ func TestReportFormErrorsAnswer422NamingTheFieldAndKeepEveryAnswer(t *testing.T)
 		{"A date without a year is named.", url.Values{"seen_on_year": {""}}, "seen_on", "must include a year"},
 		{"A date that does not exist is named.", url.Values{"seen_on_day": {"31"}, "seen_on_month": {"2"}}, "seen_on", "must be a real date"},
 		{"A date in the future is named.", url.Values{"seen_on_year": {fmt.Sprint(seen.Year() + 1)}}, "seen_on", "today or in the past"},
-		{"A number of people that is not a number is named.", url.Values{"people_count": {"four"}}, "people_count", "as a number"},
+		{"A number of people that is not a number is named.", url.Values{"people_count": {"lots"}}, "people_count", "like 4 or about 6"},
 		{"A number of people too large is named.", url.Values{"people_count": {"99999999999999999999"}}, "people_count", "between 1 and 1000"},
 		{"A phone number that cannot be one is named.", url.Values{"phone_1": {"call me maybe"}}, "phone_1", "Enter a phone number"},
 		{"A bad registration is named by its row.", url.Values{"vehicle_3_registration": {"AB12 CDE!"}}, "vehicle_2_registration", "letters and numbers only"},
@@ -740,7 +740,7 @@ func TestReportChangeShowsTheFormFilledInAgain(t *testing.T) {
 	wantContains(t, check.body, `formaction="/report/edit#postcode"`, `formaction="/report/edit#vehicle_1_registration"`)
 	res := c.post("/report/edit", rpHidden(check.body))
 	wantStatus(t, res, http.StatusOK)
-	wantContains(t, res.body, `value="AL1 3JX"`, `value="ab12 cde"`, `value="XY-65 ZZZ"`, `id="vehicle_3_registration"`, `value="Alex Example"`,
+	wantContains(t, res.body, `value="AL1 3JX"`, `value="ab12 cde"`, `value="XY-65 ZZZ"`, `name="add" value="vehicles" formaction="/report/edit#vehicle_3_registration"`, `value="Alex Example"`,
 		`id="reporter_anonymous-2" name="reporter_anonymous" type="radio" value="no" checked`, `value="labour" checked`, `value="yes" checked aria-describedby="county_lines-item-hint"`)
 	if got := rpFormKey(t, res.body); got != key {
 		t.Errorf("form key %q after Change, want %q", got, key)

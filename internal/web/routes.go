@@ -55,14 +55,16 @@ func (s *Server) routes() http.Handler {
 	})
 
 	// Public pages.
-	mux.Handle("GET /{$}", s.browser(s.handlePublicPage("home", "Get help or report modern slavery")))
-	mux.Handle("GET /accessibility", s.browser(s.handlePublicPage("accessibility", "Accessibility statement")))
-	mux.Handle("GET /privacy", s.browser(s.handlePublicPage("privacy", "Privacy notice")))
+	mux.Handle("GET /{$}", s.browser(s.handleHome()))
+	mux.Handle("GET /accessibility", s.browser(s.handleNoticePage("accessibility", "Accessibility statement")))
+	mux.Handle("GET /privacy", s.browser(s.handleNoticePage("privacy", "Privacy notice")))
 	mux.Handle("GET /exit", s.browser(s.handleExit()))
 
 	// Reporting a concern, and adding to a report.
 	mux.Handle("GET /report", s.browser(s.handleReportStart()))
 	mux.Handle("GET /report/new", s.browser(s.handleReportForm()))
+	mux.Handle("GET /report/me", s.browser(s.handleReportSelfStart()))
+	mux.Handle("GET /report/me/new", s.browser(s.handleReportSelfForm()))
 	mux.Handle("POST /report/check", s.browser(s.handleReportCheck()))
 	mux.Handle("POST /report/edit", s.browser(s.handleReportEdit()))
 	mux.Handle("POST /report/submit", s.browser(s.handleReportSubmit()))
@@ -71,6 +73,7 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /report/follow-up/done", s.browser(s.handleFollowUpDone()))
 
 	// Campaign pages (public), and the staff pages for campaigns and the research export.
+	mux.Handle("GET /campaigns", s.browser(s.handleCampaignIndex()))
 	mux.Handle("GET /campaigns/{slug}", s.browser(s.handleCampaignPublic()))
 	mux.Handle("GET /staff/campaigns", s.campaignStaff(s.handleCampaignList()))
 	mux.Handle("GET /staff/campaigns/new", s.campaignStaff(s.handleCampaignNewForm()))
@@ -128,10 +131,14 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /cases/role-changes", s.cases(s.handleRoleChanges()))
 	mux.Handle("POST /cases/role-changes", s.cases(s.handleRoleChangeDecision()))
 	mux.Handle("GET /cases/{ref}", s.cases(s.handleCase()))
+	mux.Handle("GET /cases/{ref}/reports/{report}", s.cases(s.handleCaseReport()))
 	mux.Handle("GET /cases/{ref}/edit", s.cases(s.handleCaseForm(caseEditForm)))
 	mux.Handle("POST /cases/{ref}/edit", s.cases(s.handleCaseFormPost(caseEditForm)))
 	mux.Handle("GET /cases/{ref}/close", s.cases(s.handleCaseForm(caseCloseForm)))
 	mux.Handle("POST /cases/{ref}/close", s.cases(s.handleCaseFormPost(caseCloseForm)))
+	mux.Handle("POST /cases/{ref}/closure", s.cases(s.handleCaseClosureDecision()))
+	mux.Handle("GET /cases/{ref}/officer", s.cases(s.handleCaseForm(caseOfficerForm)))
+	mux.Handle("POST /cases/{ref}/officer", s.cases(s.handleCaseFormPost(caseOfficerForm)))
 	mux.Handle("GET /cases/{ref}/reopen", s.cases(s.handleCaseForm(caseReopenForm)))
 	mux.Handle("POST /cases/{ref}/reopen", s.cases(s.handleCaseFormPost(caseReopenForm)))
 	mux.Handle("GET /cases/{ref}/places/new", s.cases(s.handleCaseForm(casePlaceForm)))
@@ -191,6 +198,8 @@ func (s *Server) routes() http.Handler {
 	s.api(mux, "PATCH /api/v1/cases/{reference}", s.handleAPIUpdateCase())
 	s.api(mux, "POST /api/v1/cases/{reference}/close", s.handleAPICloseCase())
 	s.api(mux, "POST /api/v1/cases/{reference}/reopen", s.handleAPIReopenCase())
+	s.api(mux, "POST /api/v1/cases/{reference}/closure", s.handleAPIDecideClosure())
+	s.api(mux, "POST /api/v1/cases/{reference}/officer", s.handleAPIAssignCase())
 	s.api(mux, "POST /api/v1/cases/{reference}/reports", s.handleAPILinkReport())
 	s.api(mux, "POST /api/v1/cases/{reference}/people", s.handleAPIAddPerson())
 	s.api(mux, "POST /api/v1/cases/{reference}/people/link", s.handleAPILinkPerson())

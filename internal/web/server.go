@@ -40,6 +40,10 @@ type Config struct {
 	MaxJSONBytes    int64                 // largest API body accepted
 	ReportRateLimit int                   // reports one client address may send per 10 minutes: 0 for the default (10), below 0 for no limit (benchmarks)
 	TriageTargets   tropic.TriageTargets  // how soon triage should review a report, by urgency; the zero value is tropic.DefaultTriageTargets
+	// PublicNotice is what the deployment states on its privacy notice and
+	// accessibility statement (controller, DPO, lawful bases, accessibility); nil: the
+	// pages say that it has not been stated.
+	PublicNotice *tropic.PublicNotice
 }
 
 func (c *Config) setDefaults() {

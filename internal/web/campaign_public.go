@@ -1,0 +1,166 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+	"time"
+
+	"tropic/internal/tropic"
+)
+
+// The public side of campaigns: an index of them, the live ones on the home page, and
+// each campaign's page with its dates, its partners and the way to report near the top.
+
+// publicCampaign is a campaign as the public sees it.
+type publicCampaign struct {
+	*tropic.Campaign
+	Live     bool
+	Ended    bool
+	Dates    string   // "28 July 2026 to 3 August 2026"
+	Partners []string // the partner agencies' names
+}
+
+// publicCampaigns lists every campaign, the live ones first, then by start, newest
+// first; an error lists none (the pages still work without them).
+func (s *Server) publicCampaigns(ctx context.Context) []publicCampaign {
+	if s.deps.Campaigns == nil {
+		return nil
+	}
+	all, err := s.deps.Campaigns.FindCampaigns(ctx)
+	if err != nil {
+		s.log.Error("find campaigns", "err", err)
+		return nil
+	}
+	names := s.agencyNames(ctx)
+	now := s.now()
+	out := make([]publicCampaign, 0, len(all))
+	for _, c := range all {
+		out = append(out, s.publicCampaign(c, now, names))
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Live != out[j].Live {
+			return out[i].Live
+		}
+		return out[i].StartsOn > out[j].StartsOn
+	})
+	return out
+}
+
+func (s *Server) publicCampaign(c *tropic.Campaign, now time.Time, names map[int64]string) publicCampaign {
+	p := publicCampaign{Campaign: c, Live: c.Live(now), Ended: !now.Before(c.End()),
+		Dates: c.Start().Format("2 January 2006") + " to " + c.End().AddDate(0, 0, -1).Format("2 January 2006")}
+	for _, id := range c.AgencyIDs {
+		if n := names[id]; n != "" {
+			p.Partners = append(p.Partners, n)
+		}
+	}
+	sort.Strings(p.Partners)
+	return p
+}
+
+// agencyNames maps agency ids to names; an error maps none.
+func (s *Server) agencyNames(ctx context.Context) map[int64]string {
+	out := map[int64]string{}
+	if s.deps.Agencies == nil {
+		return out
+	}
+	agencies, err := s.deps.Agencies.FindAgencies(ctx)
+	if err != nil {
+		s.log.Error("find agencies", "err", err)
+		return out
+	}
+	for _, a := range agencies {
+		out[a.ID] = a.Name
+	}
+	return out
+}
+
+type publicHomePage struct {
+	Layout
+	Live []publicCampaign
+}
+
+// handleHome is the public home page, with the campaigns running now.
+func (s *Server) handleHome() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p := &publicHomePage{Layout: s.newLayout(r, "Get help or report modern slavery")}
+		p.Public = true
+		for _, c := range s.publicCampaigns(r.Context()) {
+			if c.Live {
+				p.Live = append(p.Live, c)
+			}
+		}
+		s.render(w, r, http.StatusOK, "home", p)
+	})
+}
+
+type campaignIndexPage struct {
+	Layout
+	Live, Past []publicCampaign
+}
+
+// handleCampaignIndex lists the partnership's campaigns: those running now, then the
+// others.
+func (s *Server) handleCampaignIndex() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p := &campaignIndexPage{Layout: s.newLayout(r, "Campaigns")}
+		p.Public = true
+		p.User = nil
+		for _, c := range s.publicCampaigns(r.Context()) {
+			if c.Live {
+				p.Live = append(p.Live, c)
+			} else {
+				p.Past = append(p.Past, c)
+			}
+		}
+		s.render(w, r, http.StatusOK, "campaign_index", p)
+	})
+}
+
+type campaignPublicPage struct {
+	Layout
+	Campaign   publicCampaign
+	Indicators []tropic.IndicatorGroup
+	ReportURL  string
+	PageURL    string
+	Share      []shareLink
+}
+
+// handleCampaignPublic is a campaign's public page: its dates and partners, the way to
+// report at the top, what it is about, the signs to look for, and plain share links
+// (no third-party scripts or images, no tracking parameters).
+func (s *Server) handleCampaignPublic() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s.deps.Campaigns == nil {
+			s.notFound(w, r)
+			return
+		}
+		c, err := s.deps.Campaigns.FindCampaign(r.Context(), r.PathValue("slug"))
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		pc := s.publicCampaign(c, s.now(), s.agencyNames(r.Context()))
+		p := &campaignPublicPage{Layout: s.newLayout(r, c.Name), Campaign: pc, Indicators: tropic.IndicatorGroups, ReportURL: "/report"}
+		if pc.Live {
+			p.ReportURL = "/report/new?how_heard=" + url.QueryEscape(c.HowHeard())
+		}
+		p.Public = true
+		p.User = nil
+		// The address people share is the configured public one, never the request's
+		// Host header, which a client sets and a cache could keep.
+		p.PageURL = strings.TrimRight(s.cfg.BaseURL, "/") + "/campaigns/" + url.PathEscape(c.Slug)
+		text := c.Name + " " + strings.Join(c.Hashtags, " ")
+		p.Share = []shareLink{
+			{"Share on X (Twitter)", "https://twitter.com/intent/tweet?text=" + url.QueryEscape(text) + "&url=" + url.QueryEscape(p.PageURL)},
+			{"Share on Facebook", "https://www.facebook.com/sharer/sharer.php?u=" + url.QueryEscape(p.PageURL)},
+			{"Share on LinkedIn", "https://www.linkedin.com/sharing/share-offsite/?url=" + url.QueryEscape(p.PageURL)},
+			{"Share on WhatsApp", "https://wa.me/?text=" + url.QueryEscape(text+" "+p.PageURL)},
+			{"Share by email", "mailto:?subject=" + url.PathEscape(c.Name) + "&body=" + url.PathEscape(p.PageURL)},
+		}
+		s.render(w, r, http.StatusOK, "campaign_public", p)
+	})
+}
