@@ -59,7 +59,7 @@ line reads dashboard_p95_ms=N ytd_p95_ms=N, the dashboard as served.`)
 
 	now := time.Now()
 	start := time.Now()
-	if err := statsLoad(ctx, db, now, *nReports, *nCases, *nReferrals); err != nil {
+	if err := statsLoad(ctx, db, now, *nReports, *nCases, *nReferrals, *nReferrals); err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "loaded %d reports, %d cases, %d people, %d referrals in %.1fs\n", *nReports, *nCases, *nReferrals, *nReferrals, time.Since(start).Seconds())
@@ -129,8 +129,10 @@ line reads dashboard_p95_ms=N ytd_p95_ms=N, the dashboard as served.`)
 }
 
 // statsLoad fills a fresh database with one set-based INSERT per table, the rows
-// spread evenly over the three years before now.
-func statsLoad(ctx context.Context, db *store.DB, now time.Time, nReports, nCases, nReferrals int) error {
+// spread evenly over the three years before now. Person i is the potential victim of
+// case i and of referral i; the people after the referrals' (nPeople may be more) are
+// witnesses, spread over the cases in turn.
+func statsLoad(ctx context.Context, db *store.DB, now time.Time, nReports, nCases, nPeople, nReferrals int) error {
 	end := now.Unix()
 	begin := now.AddDate(-3, 0, 0).Unix()
 	ts := func(expr string) string { // seconds since 1970 to the TIMESTAMP form the store writes
@@ -165,12 +167,14 @@ func statsLoad(ctx context.Context, db *store.DB, now time.Time, nReports, nCase
 			SELECT 'CBENCH' || i, (SELECT MIN(id) FROM agencies), 'Case', 'case', `+district+`, `+exploit+`, `+ts(at(nCases))+`,
 			CASE WHEN i % 3 = 0 THEN 'CR' || i ELSE '' END, CASE WHEN i % 3 = 0 THEN 'msa_s1' ELSE '' END,
 			CASE WHEN i % 3 = 0 THEN `+ts(at(nCases))+` END, `+ts(at(nCases))+` FROM n`,
-		series(nReferrals)+`INSERT INTO people (owner_agency_id, gender, nationality, created_at, updated_at)
+		series(max(nPeople, nReferrals))+`INSERT INTO people (owner_agency_id, gender, nationality, created_at, updated_at)
 			SELECT (SELECT MIN(id) FROM agencies), CASE i % 3 WHEN 0 THEN 'female' WHEN 1 THEN 'male' ELSE 'not_recorded' END,
 			CASE i % 4 WHEN 0 THEN 'British' WHEN 1 THEN 'Albanian' WHEN 2 THEN 'Vietnamese' ELSE 'Romanian' END, `+created+`, `+created+` FROM n`,
 		// Person i is a potential victim on case i (both start at 1 in a fresh database).
 		series(nReferrals)+`INSERT INTO case_people (case_id, person_id, role, added_at)
 			SELECT i, i, 'potential_victim', `+ts(at(nReferrals))+` FROM n`,
+		series(max(nPeople, nReferrals))+`INSERT INTO case_people (case_id, person_id, role, added_at)
+			SELECT ((i - 1) % `+fmt.Sprint(nCases)+`) + 1, i, 'witness', `+created+` FROM n WHERE i > `+fmt.Sprint(nReferrals),
 		series(nReferrals)+`INSERT INTO referrals (route, case_id, person_id, agency_id, age_group, submitted_on, exploitation, gender, nationality, created_at, updated_at)
 			SELECT CASE WHEN i % 5 = 0 THEN 'dtn' ELSE 'nrm' END, CASE WHEN i % 5 = 0 THEN NULL ELSE i END, CASE WHEN i % 5 = 0 THEN NULL ELSE i END,
 			(SELECT MIN(id) FROM agencies), CASE WHEN i % 5 <> 0 AND i % 4 = 0 THEN 'child' ELSE 'adult' END, `+day(at(nReferrals))+`, `+exploit+`,

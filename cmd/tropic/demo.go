@@ -91,6 +91,10 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	if err == nil {
 		_, err = demo.SeedCampaigns(ctx, svc.campaigns, time.Date(now.Year()-3, time.January, 1, 0, 0, 0, 0, time.UTC), now)
 	}
+	var over demo.OverTarget // reports over their triage target, one to escalate (escalation.go)
+	if err == nil {
+		over, err = demo.SeedOverTarget(ctx, demo.ReportServices{Reports: history, Agencies: svc.agencies, Users: svc.users, SetNow: clock.Set}, now)
+	}
 	var caseStats demo.CaseStats
 	if err == nil && *cases > 0 {
 		caseStats, err = demo.SeedCases(ctx, gen, demo.CaseServices{Cases: svc.cases.WithDeferredReportMatches(), Reports: history, Agencies: svc.agencies, Users: svc.users, SetNow: clock.Set},
@@ -131,6 +135,8 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintf(e.stdout, "Audit key: %s (for commands on this database: %s=%s)\n", keyPath, auditKeyFileEnv, keyPath)
 		fmt.Fprintf(e.stdout, "NRM: %d referrals (%d Duty to Notify reports), %d awaiting RG (%d overdue), %d awaiting CG; reminder digests go to %s\n",
 			refStats.Referrals, refStats.DtN, refStats.AwaitingRG, refStats.OverdueRG, refStats.AwaitingCG, strings.Join(refStats.ReminderEmails, ", "))
+		fmt.Fprintf(e.stdout, "Triage: %s are over their target; emergency %s is unclaimed, so it is escalated as the demo starts (triage users notified, triage addresses e-mailed again).\n",
+			strings.Join(over.All, ", "), over.Escalated)
 		if flow.ReportCase != "" {
 			fmt.Fprintf(e.stdout, "Case %s was made from report %s, which the reporter added to later; case %s waits for supervisor.police to approve its closure.\n",
 				flow.ReportCase, flow.Report, flow.ClosureCase)

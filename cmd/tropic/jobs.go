@@ -14,6 +14,7 @@ import (
 	"tropic/internal/notify"
 	"tropic/internal/phone"
 	"tropic/internal/store"
+	"tropic/internal/tropic"
 )
 
 // mailFlags are the e-mail settings of serve and demo: flags that default to the
@@ -57,6 +58,9 @@ type mailSettings struct {
 	auditTo        []string // custodians of the daily audit checkpoint
 	baseURL        string
 	reminderCGDays int
+	// triageTargets say when an unclaimed emergency is escalated; the zero value
+	// is tropic.DefaultTriageTargets.
+	triageTargets tropic.TriageTargets
 }
 
 // settings checks the flags. Setting some but not all of the SMTP address, the sender
@@ -128,6 +132,8 @@ func startJobs(ctx context.Context, log *slog.Logger, svc *services, mail mailSe
 		Reports:       store.NewReportService(svc.db, nil, phone.Parse), // reads only: no queue needed
 		Mailer:        mailer, TriageEmails: mail.to, BaseURL: mail.baseURL,
 		Matcher: svc.matches, // new reports matched against cases (report_match job)
+		// Emergencies unclaimed past their target: the hub told and e-mailed again.
+		Escalator: store.NewReportService(svc.db, nil, phone.Parse), TriageTargets: mail.triageTargets,
 		// The daily NRM reminder digest (07:00 UTC): counts and links only.
 		Reminders: svc.referrals, Agencies: svc.agencies, ReminderCGDays: mail.reminderCGDays,
 		AuditCheckpoints:      svc.audit,    // the day's signed checkpoint ends each digest

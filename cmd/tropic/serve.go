@@ -83,6 +83,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	}
 	defer db.Close()
 	svc := newServices(db)
+	mail.triageTargets = targets
 	stopJobs, err := startJobs(ctx, log, svc, mail) // notifications (jobs.go)
 	if err != nil {
 		return err

@@ -84,6 +84,13 @@ type Config struct {
 	TriageEmails  []string // who is told about urgent and emergency reports
 	BaseURL       string   // e.g. https://tropic.partnership.example; links are relative without it
 
+	// Escalator, when set, escalates emergency reports that nobody claimed by their
+	// target (TriageTargets, default tropic.DefaultTriageTargets), checked every
+	// EscalationInterval (default 1 minute) on the clock Now.
+	Escalator          Escalator
+	TriageTargets      tropic.TriageTargets
+	EscalationInterval time.Duration
+
 	FetchPollInterval time.Duration // default 1 s
 	MaxAttempts       int           // default 10
 	// RetryDelay, when set, replaces River's backoff (for tests).
@@ -165,6 +172,13 @@ func New(cfg Config) (*Queue, error) {
 	}
 	if cfg.Matcher != nil {
 		pj, err := addReportMatching(workers, cfg, log)
+		if err != nil {
+			return nil, fmt.Errorf("jobs: %w", err)
+		}
+		periodic = append(periodic, pj)
+	}
+	if cfg.Escalator != nil {
+		pj, err := addEscalation(workers, cfg, log)
 		if err != nil {
 			return nil, fmt.Errorf("jobs: %w", err)
 		}

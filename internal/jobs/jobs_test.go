@@ -130,6 +130,25 @@ var personal = []string{
 	"children involved", "locked in", "not allowed to leave", // the urgency's reasons
 }
 
+// messageText returns message id as sent and as decoded text.
+func messageText(t *testing.T, mp *mailpittest.Server, id string) (raw, text string) {
+	t.Helper()
+	// Quoted-printable soft line breaks could split a phrase in the raw message.
+	return strings.NewReplacer("=\r\n", "", "=\n", "").Replace(mp.Raw(t, id)), mp.Text(t, id)
+}
+
+// holdsNoPersonalData fails the test if a message holds any of personal.
+func holdsNoPersonalData(t *testing.T, raw, text string) {
+	t.Helper()
+	for _, p := range personal {
+		for name, s := range map[string]string{"raw message": raw, "decoded text": text} {
+			if strings.Contains(strings.ToLower(s), strings.ToLower(p)) {
+				t.Errorf("%s contains personal data %q:\n%s", name, p, s)
+			}
+		}
+	}
+}
+
 func urgentReport() *tropic.Report {
 	return &tropic.Report{
 		Channel:      tropic.ChannelWeb,
@@ -222,21 +241,13 @@ func TestUrgentReportIsEmailedWithoutPersonalData(t *testing.T) {
 			if want := "Urgent report " + r.Reference; msgs[0].Subject != want {
 				t.Errorf("subject %q, want %q", msgs[0].Subject, want)
 			}
-			raw, text := mp.Raw(t, msgs[0].ID), mp.Text(t, msgs[0].ID)
-			// Quoted-printable soft line breaks could split a phrase in the raw message.
-			raw = strings.NewReplacer("=\r\n", "", "=\n", "").Replace(raw)
+			raw, text := messageText(t, mp, msgs[0].ID)
 			for _, want := range []string{r.Reference, "Urgent", "St Albans City and District", baseURL + "/triage/reports/" + r.Reference} {
 				if !strings.Contains(text, want) {
 					t.Errorf("message lacks %q:\n%s", want, text)
 				}
 			}
-			for _, p := range personal {
-				for name, s := range map[string]string{"raw message": raw, "decoded text": text} {
-					if strings.Contains(strings.ToLower(s), strings.ToLower(p)) {
-						t.Errorf("%s contains personal data %q:\n%s", name, p, s)
-					}
-				}
-			}
+			holdsNoPersonalData(t, raw, text)
 			// Still exactly one, a moment later.
 			time.Sleep(300 * time.Millisecond)
 			if n := len(mp.MessagesTo(t, f.to)); n != 1 {

@@ -50,7 +50,8 @@ func (w *urgentReportWorker) Work(ctx context.Context, job *river.Job[tropic.Urg
 			"reference", r.Reference, "urgency", string(r.Urgency))
 		return nil
 	}
-	district, err := w.districtName(ctx, r.Location.District)
+	names := districtNames{finder: w.reports}
+	district, err := names.name(ctx, r.Location.District)
 	if err != nil {
 		return err
 	}
@@ -70,21 +71,30 @@ func (w *urgentReportWorker) Work(ctx context.Context, job *river.Job[tropic.Urg
 	return nil
 }
 
-// districtName turns a district slug into its name for people.
-func (w *urgentReportWorker) districtName(ctx context.Context, slug string) (string, error) {
+// districtNames turns district slugs into their names for people, reading the
+// list at most once.
+type districtNames struct {
+	finder ReportFinder
+	list   []tropic.District
+}
+
+func (d *districtNames) name(ctx context.Context, slug string) (string, error) {
 	switch slug {
 	case "":
 		return "Not given", nil
 	case "not_sure":
 		return "Not sure", nil
 	}
-	ds, err := w.reports.FindDistricts(ctx)
-	if err != nil {
-		return "", fmt.Errorf("load districts: %w", err)
+	if d.list == nil {
+		ds, err := d.finder.FindDistricts(ctx)
+		if err != nil {
+			return "", fmt.Errorf("load districts: %w", err)
+		}
+		d.list = ds
 	}
-	for _, d := range ds {
-		if d.Slug == slug {
-			return d.Name, nil
+	for _, k := range d.list {
+		if k.Slug == slug {
+			return k.Name, nil
 		}
 	}
 	return slug, nil

@@ -335,6 +335,11 @@ func (s *ReportService) FindReportByReference(ctx context.Context, actor tropic.
 	return r, tx.Commit()
 }
 
+// openQueue is the triage queue's default view: new reports, and decided ones with
+// new information. It is the predicate of the partial index reports_open, word for
+// word, so that the index serves both the count and the page.
+const openQueue = "(r.status = '" + string(tropic.ReportNew) + "' OR r.needs_attention)"
+
 // FindReports returns the triage queue: by urgency, then oldest first. Only the
 // triage hub may list reports; anyone else gets an empty list.
 func (s *ReportService) FindReports(ctx context.Context, actor tropic.Actor, f tropic.ReportFilter) ([]*tropic.Report, int, error) {
@@ -348,8 +353,8 @@ func (s *ReportService) FindReports(ctx context.Context, actor tropic.Actor, f t
 	defer tx.Rollback()
 	where, args := []string{"1=1"}, []any{}
 	if len(f.Statuses) == 0 {
-		where = append(where, "(r.status = ? OR r.needs_attention = ?)")
-		args = append(args, string(tropic.ReportNew), true)
+		// With literals, the same predicate as the open queue's partial index (0381).
+		where = append(where, openQueue)
 	} else {
 		ph := make([]string, len(f.Statuses))
 		for i, st := range f.Statuses {
@@ -560,6 +565,15 @@ func (s *ReportService) DecideReport(ctx context.Context, actor tropic.Actor, re
 	if err != nil {
 		return err
 	}
+	if err := decideReport(ctx, tx, actor, r, d); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// decideReport records decision d on report r in tx: the report, its timeline and
+// the audit trail.
+func decideReport(ctx context.Context, tx *Tx, actor tropic.Actor, r *tropic.Report, d tropic.ReportDecision) error {
 	var passedTo any
 	note := d.Status.Label()
 	switch d.Status {
@@ -593,10 +607,7 @@ func (s *ReportService) DecideReport(ctx context.Context, actor tropic.Actor, re
 	if _, err := tx.Exec(ctx, `INSERT INTO report_notes (report_id, at, source, user_id, text) VALUES (?, ?, 'staff', ?, ?)`, r.ID, tx.now, actor.UserID, "Decision: "+note); err != nil {
 		return err
 	}
-	if err := appendAudit(ctx, tx, actor, auditEntry{action: tropic.AuditReportDecided, objectType: "report", objectID: r.ID, detail: note}); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return appendAudit(ctx, tx, actor, auditEntry{action: tropic.AuditReportDecided, objectType: "report", objectID: r.ID, detail: note})
 }
 
 // SetUrgency overrides the computed urgency, with a reason.

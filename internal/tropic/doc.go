@@ -25,6 +25,10 @@
 //  7. The audit trail: AuditEvent.ComputeMAC and AuditKeyring (audit_key.go): keyed
 //     hashes and signed checkpoints.
 //
+// The triage hub's rules: TriageTarget and OverTarget (triage_target.go); bulk actions
+// are MayBulkTriage, MayAssignReportsTo and BulkProblem (report_bulk.go); escalation of
+// an unclaimed emergency is MayEscalate and EscalationCut (report_escalation.go).
+//
 // Administration (who may change a user's roles, or an agency) is MaySetRoles and
 // MayManageAgencies (admin_rules.go). Sign-in limits are LoginPolicy.Admit (user.go); the reference check character is
 // ParseReference (reference.go). Errors are one vocabulary (error.go), which the web

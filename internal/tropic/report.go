@@ -672,6 +672,8 @@ type ReportService interface {
 	DecideReport(ctx context.Context, actor Actor, ref string, d ReportDecision) error
 	SetUrgency(ctx context.Context, actor Actor, ref string, u Urgency, reason string) error
 	AddReportNote(ctx context.Context, actor Actor, ref, text string) error
+	// BulkTriage applies one action to several reports, all or nothing (report_bulk.go).
+	BulkTriage(ctx context.Context, actor Actor, b ReportBulk) ([]string, error)
 	FindDistricts(ctx context.Context) ([]District, error)
 	CreateDistrict(ctx context.Context, actor Actor, d District) error
 }

@@ -126,6 +126,10 @@ func apiRouteMatrix() []matrixRow {
 		{name: "GET /api/v1/me", rule: signedIn, path: fixed("/api/v1/me")},
 		{name: "POST /api/v1/reports", rule: mayTakeReports, path: fixed("/api/v1/reports"), body: jsonBody(helplineReport)},
 		{name: "GET /api/v1/reports", rule: mayListReports, path: fixed("/api/v1/reports")},
+		{name: "POST /api/v1/reports/bulk", rule: mayListReports, before: func(f *matrixFixture, _ *matrixUser) { f.freshReport() },
+			path: fixed("/api/v1/reports/bulk"), body: func(f *matrixFixture, _ *matrixUser) any {
+				return map[string]any{"action": "no_further_action", "references": []string{f.freshRef}, "reason": "Matrix: nothing to act on"}
+			}},
 		{name: "GET /api/v1/reports/{reference}", rule: mayReadTheReport,
 			path: func(f *matrixFixture, _ *matrixUser, missing bool) string {
 				if missing {
@@ -203,6 +207,10 @@ func pageRouteMatrix() []matrixRow {
 			path: triagePath("/urgency"), body: formBody("urgency", "urgent", "urgency_reason", "Matrix: children seen")},
 		{name: "POST /triage/reports/{ref}/decision", rule: mayTriage, before: func(f *matrixFixture, _ *matrixUser) { f.freshReport() },
 			path: triagePath("/decision"), body: formBody("decision", "no_further_action", "reason", "Matrix: nothing to act on")},
+		{name: "POST /triage/bulk", rule: mayTriage, before: func(f *matrixFixture, _ *matrixUser) { f.freshReport() },
+			path: fixed("/triage/bulk"), body: func(f *matrixFixture, _ *matrixUser) any {
+				return form("action", "no_further_action", "reason", "Matrix: nothing to act on", "report", f.freshRef, "return", "/triage")
+			}},
 		{name: "GET /intake/reports/new", rule: mayTakeReports, path: fixed("/intake/reports/new")},
 		// A new form key for each call: each allowed user records one call.
 		{name: "POST /intake/reports/new", rule: mayTakeReports, path: fixed("/intake/reports/new"),

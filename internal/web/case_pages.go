@@ -118,7 +118,6 @@ func caseRoleTag(r tropic.PersonRole) string {
 	return "govuk-tag--grey"
 }
 
-
 // lawfulBasisLabel names a lawful basis for sharing.
 func lawfulBasisLabel(key string) string {
 	for _, b := range tropic.LawfulBases {

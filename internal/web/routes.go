@@ -127,6 +127,7 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("POST /triage/reports/{ref}/notes", s.triage(s.handleTriageNote()))
 	mux.Handle("POST /triage/reports/{ref}/urgency", s.triage(s.handleTriageUrgency()))
 	mux.Handle("POST /triage/reports/{ref}/decision", s.triage(s.handleTriageDecision()))
+	mux.Handle("POST /triage/bulk", s.triage(s.handleTriageBulk()))
 
 	// Recording a call (call handlers and triage; anyone else gets the missing page).
 	mux.Handle("GET /intake/reports/new", s.intake(s.handleIntakeForm()))
@@ -201,6 +202,7 @@ func (s *Server) routes() http.Handler {
 	s.api(mux, "POST /api/v1/reports", s.handleAPICreateReport())
 	s.api(mux, "GET /api/v1/reports", s.handleAPIListReports())
 	s.api(mux, "GET /api/v1/reports/{reference}", s.handleAPIGetReport())
+	s.api(mux, "POST /api/v1/reports/bulk", s.handleAPIBulkTriage())
 	s.api(mux, "GET /api/v1/cases", s.handleAPIListCases())
 	s.api(mux, "POST /api/v1/cases", s.handleAPICreateCase())
 	s.api(mux, "GET /api/v1/cases/{reference}", s.handleAPIGetCase())

@@ -60,6 +60,8 @@ type triageQueueRow struct {
 	NewInformation bool
 	MatchTag       string     // "Matches 3 cases"
 	Matches        []caseLink // a case the user may see, linked; or "A case held by X: contact them"
+	Selected       bool       // ticked for a bulk action
+	SelectID       string     // the id of its tick box; "" when it cannot be ticked (decided)
 }
 
 type triageQueuePage struct {
@@ -77,83 +79,92 @@ type triageQueuePage struct {
 	Filtered     bool   // a filter other than the default is set
 	Searched     string // the reference searched for, in canonical form
 	SearchFailed bool   // the reference was mistyped
+	FilterFailed bool   // the filter has problems: no reports are shown
+	Bulk         triageBulkForm
 }
 
 // handleTriageQueue lists the reports awaiting triage, most urgent and oldest first.
 func (s *Server) handleTriageQueue() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx := r.Context()
-		districts, err := s.deps.Reports.FindDistricts(ctx)
+		p, err := s.triageQueue(r, r.URL.Query())
 		if err != nil {
 			s.serverError(w, r, err)
 			return
 		}
-		p := &triageQueuePage{Layout: s.newLayout(r, "Triage queue")}
-		p.Nav = "triage"
-		filter, err := parseTriageFilter(r.URL.Query(), districts, p)
-		p.fillOptions(districts)
-		if err != nil {
-			p.Errors = errorsFrom(err, "ref", "from", "to")
-			p.SearchFailed = p.FieldMessage("ref") != ""
-			s.render(w, r, http.StatusOK, "triage_queue", p)
-			return
-		}
-		actor := tropic.ActorFor(userFrom(ctx))
-		filter.Limit, filter.Offset = triagePageSize, (p.Filter.Page-1)*triagePageSize
-		reports, total, err := s.deps.Reports.FindReports(ctx, actor, filter)
-		if err == nil && len(reports) == 0 && total > 0 && p.Filter.Page > 1 {
-			// Past the last page, as after decisions emptied it: show the last page.
-			p.Filter.Page = pageCount(total, triagePageSize)
-			filter.Offset = (p.Filter.Page - 1) * triagePageSize
-			reports, total, err = s.deps.Reports.FindReports(ctx, actor, filter)
-		}
-		if err != nil {
-			s.serverError(w, r, err)
-			return
-		}
-		matches, err := s.reportMatches(r, reports)
-		if err != nil {
-			s.serverError(w, r, err)
-			return
-		}
-		cal, err := s.triageCalendar(ctx)
-		if err != nil {
-			s.serverError(w, r, err)
-			return
-		}
-		now := s.now()
-		p.Total = total
-		for _, rep := range reports {
-			p.Rows = append(p.Rows, triageQueueRow{
-				Reference:      rep.Reference,
-				Href:           triageReportPath(rep.Reference),
-				Received:       displayDateTime(rep.ReceivedAt),
-				Age:            triageAge(now, rep.ReceivedAt),
-				UrgencyLabel:   rep.Urgency.Label(),
-				UrgencyClass:   urgencyTag(rep.Urgency),
-				UrgencyReason:  rep.UrgencyReason,
-				OverTarget:     s.overTarget(rep, now, cal),
-				District:       districtName(rep.Location.District, districts),
-				Exploitation:   rep.Exploitation.Label(),
-				Channel:        rep.Channel.Label(),
-				Claim:          triageClaimText(rep.ClaimedBy),
-				StatusLabel:    rep.Status.Label(),
-				StatusClass:    reportStatusTag(rep.Status),
-				Decided:        rep.Status != tropic.ReportNew,
-				NewInformation: rep.NeedsAttention,
-				Matches:        matches[rep.ID],
-			})
-			if n := len(matches[rep.ID]); n > 0 {
-				p.Rows[len(p.Rows)-1].MatchTag = "Matches " + plural(n, "case", "cases")
-			}
-		}
-		if len(p.Rows) > 0 {
-			p.First = filter.Offset + 1
-			p.Last = filter.Offset + len(p.Rows)
-		}
-		p.Pagination = newPagination(p.Filter.Page, triagePageSize, total, p.Filter.query)
+		p.Bulk.Flash = s.sessions.PopString(r.Context(), sessTriageFlash)
 		s.render(w, r, http.StatusOK, "triage_queue", p)
 	})
+}
+
+// triageQueue builds the queue's page for the filter in q.
+func (s *Server) triageQueue(r *http.Request, q url.Values) (*triageQueuePage, error) {
+	ctx := r.Context()
+	districts, err := s.deps.Reports.FindDistricts(ctx)
+	if err != nil {
+		return nil, err
+	}
+	p := &triageQueuePage{Layout: s.newLayout(r, "Triage queue")}
+	p.Nav = "triage"
+	filter, err := parseTriageFilter(q, districts, p)
+	p.fillOptions(districts)
+	if err != nil {
+		p.Errors = errorsFrom(err, "ref", "from", "to")
+		p.SearchFailed = p.FieldMessage("ref") != ""
+		p.FilterFailed = true
+		return p, nil
+	}
+	actor := tropic.ActorFor(userFrom(ctx))
+	filter.Limit, filter.Offset = triagePageSize, (p.Filter.Page-1)*triagePageSize
+	reports, total, err := s.deps.Reports.FindReports(ctx, actor, filter)
+	if err == nil && len(reports) == 0 && total > 0 && p.Filter.Page > 1 {
+		// Past the last page, as after decisions emptied it: show the last page.
+		p.Filter.Page = pageCount(total, triagePageSize)
+		filter.Offset = (p.Filter.Page - 1) * triagePageSize
+		reports, total, err = s.deps.Reports.FindReports(ctx, actor, filter)
+	}
+	if err != nil {
+		return nil, err
+	}
+	matches, err := s.reportMatches(r, reports)
+	if err != nil {
+		return nil, err
+	}
+	cal, err := s.triageCalendar(ctx)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	p.Total = total
+	for _, rep := range reports {
+		p.Rows = append(p.Rows, triageQueueRow{
+			Reference:      rep.Reference,
+			Href:           triageReportPath(rep.Reference),
+			Received:       displayDateTime(rep.ReceivedAt),
+			Age:            triageAge(now, rep.ReceivedAt),
+			UrgencyLabel:   rep.Urgency.Label(),
+			UrgencyClass:   urgencyTag(rep.Urgency),
+			UrgencyReason:  rep.UrgencyReason,
+			OverTarget:     s.overTarget(rep, now, cal),
+			District:       districtName(rep.Location.District, districts),
+			Exploitation:   rep.Exploitation.Label(),
+			Channel:        rep.Channel.Label(),
+			Claim:          triageClaimText(rep.ClaimedBy),
+			StatusLabel:    rep.Status.Label(),
+			StatusClass:    reportStatusTag(rep.Status),
+			Decided:        rep.Status != tropic.ReportNew,
+			NewInformation: rep.NeedsAttention,
+			Matches:        matches[rep.ID],
+		})
+		if n := len(matches[rep.ID]); n > 0 {
+			p.Rows[len(p.Rows)-1].MatchTag = "Matches " + plural(n, "case", "cases")
+		}
+	}
+	if len(p.Rows) > 0 {
+		p.First = filter.Offset + 1
+		p.Last = filter.Offset + len(p.Rows)
+	}
+	p.Pagination = newPagination(p.Filter.Page, triagePageSize, total, p.Filter.query)
+	return p, s.fillBulk(r, p)
 }
 
 // parseTriageFilter reads the queue's query string into p.Filter and the store's
