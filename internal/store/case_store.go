@@ -272,6 +272,9 @@ func linkReport(ctx context.Context, tx *Tx, actor tropic.Actor, c *tropic.Case,
 		return "", fmt.Errorf("find report: %w", err)
 	}
 	r.PassedToAgency, r.CreatedByAgency = passedTo.Int64, createdBy.Int64
+	if actor, err = inHub(ctx, tx, actor); err != nil {
+		return "", err
+	}
 	if !tropic.CanSeeReport(actor, r) {
 		return "", noReport
 	}
@@ -282,6 +285,10 @@ func linkReport(ctx context.Context, tx *Tx, actor tropic.Actor, c *tropic.Case,
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		return ref, nil
+	}
+	// A report passed to an agency is accepted by its linking to one of their cases.
+	if err := handoffOnLink(ctx, tx, actor, r, c); err != nil {
+		return "", err
 	}
 	if _, err := tx.Exec(ctx, `UPDATE reports SET status = ?, needs_attention = ?, decided_by = ?, decided_at = ? WHERE id = ?`,
 		string(tropic.ReportLinkedToCase), false, nullID(actor.UserID), tx.now, r.ID); err != nil {

@@ -763,7 +763,7 @@ func newMatrixFixture(t *testing.T) *matrixFixture {
 	f.intakeToken = intake.token
 	f.addCampaign()
 	f.must(ts.srv.deps.Reports.DecideReport(ctx, byKey["A triage"].actor(), f.reportRef,
-		tropic.ReportDecision{Status: tropic.ReportPassedToAgency, AgencyID: f.agencies["A"].ID}))
+		tropic.ReportDecision{Status: tropic.ReportPassedToAgency, AgencyID: f.agencies["A"].ID, Reason: "Matrix: A's to work"}))
 
 	// B refers Anna into the NRM from A's case, and makes a Duty to Notify report.
 	f.bWorker = byKey["B caseworker"].actor()

@@ -118,7 +118,7 @@ func newTestServer(t testing.TB, cfg Config, modify ...func(*Deps)) *testServer 
 	ts.cfg = srv.cfg // with defaults
 	ts.http = httptest.NewServer(srv)
 	t.Cleanup(ts.http.Close) // registered after the database's cleanup, so it runs first
-	ts.agency = &tropic.Agency{Name: "Hertfordshire Constabulary", Kind: tropic.AgencyPolice}
+	ts.agency = &tropic.Agency{Name: "Hertfordshire Constabulary", Kind: tropic.AgencyPolice, TriageHub: true}
 	if err := ts.agencies.CreateAgency(context.Background(), testAdmin, ts.agency); err != nil {
 		t.Fatalf("create agency: %v", err)
 	}
