@@ -110,7 +110,7 @@ func (h health) SchemaCurrent(ctx context.Context) (bool, error) {
 }
 
 func (s *services) webDeps(log *slog.Logger) web.Deps {
-	return web.Deps{Agencies: s.agencies, Users: s.users, Tokens: s.tokens, Audit: s.audit, Reports: s.reports, Cases: s.cases, Phones: phone.Parse,
+	return web.Deps{Agencies: s.agencies, Users: s.users, Tokens: s.tokens, Audit: s.audit, Reports: s.reports, Inbox: s.reports, Cases: s.cases, Phones: phone.Parse,
 		Links: store.NewLinkService(s.db, phone.Parse), Matches: s.matches,
 		Referrals: s.referrals, Stats: s.stats,
 		Campaigns: s.campaigns, Exports: s.campaigns,

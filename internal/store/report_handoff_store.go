@@ -240,8 +240,11 @@ func handoffOnLink(ctx context.Context, tx *Tx, actor tropic.Actor, r *tropic.Re
 	if h.AgencyID != actor.AgencyID {
 		return tropic.Errorf(tropic.ECONFLICT, "Report %s was passed to %s, and is theirs until they accept or return it.", r.Reference, h.Agency)
 	}
-	if err := tropic.MayActOnHandoff(actor, r); err != nil {
-		return err
+	// The hub's own triage users may add a report passed to their agency to its case.
+	if !actor.InTriageHub() {
+		if err := tropic.MayActOnHandoff(actor, r); err != nil {
+			return err
+		}
 	}
 	var ackBy, ackAt any = actor.UserID, tx.now
 	if h.State == tropic.HandoffAcknowledged {

@@ -31,8 +31,64 @@ func onlyRoles(roles ...tropic.Role) func(*matrixUser) expect {
 	}
 }
 
-// mayTriage: the triage hub's pages.
+// mayTriage: the triage queue, for every triage user (outside the hub, it lists only
+// what was passed to their agency).
 func mayTriage(u *matrixUser) expect { return onlyRoles(tropic.RoleTriage)(u) }
+
+// mayTriageHub: a report's triage page and actions, for the hub's triage users only: A
+// is the matrix's triage hub (agencies.triage_hub).
+func mayTriageHub(u *matrixUser) expect {
+	if u.agency == "A" {
+		return onlyRoles(tropic.RoleTriage)(u)
+	}
+	return refused
+}
+
+// mayReadInbox: an inbox of reports passed to the agency (tropic.MayReadInbox):
+// caseworkers and supervisors, and triage users outside the hub.
+func mayReadInbox(u *matrixUser) expect {
+	if u.agency != "A" && u.role == tropic.RoleTriage {
+		return allowed
+	}
+	return onlyRoles(tropic.RoleCaseworker, tropic.RoleSupervisor)(u)
+}
+
+// mayActAsReceiver: the report passed to A, in A's inbox: A's caseworkers and
+// supervisors read and act on it; to anyone else it is missing.
+func mayActAsReceiver(u *matrixUser) expect {
+	if u.agency == "A" && (u.role == tropic.RoleCaseworker || u.role == tropic.RoleSupervisor) {
+		return allowed
+	}
+	return hidden
+}
+
+// freshPassed enters a new report and has A's triage user pass it to A, for an inbox
+// row whose call changes the report (accepting or returning it).
+func (f *matrixFixture) freshPassed() {
+	f.t.Helper()
+	f.freshReport()
+	for _, u := range f.users {
+		if u.agency == "A" && u.role == tropic.RoleTriage {
+			f.must(f.ts.srv.deps.Reports.DecideReport(context.Background(), u.actor(), f.freshRef,
+				tropic.ReportDecision{Status: tropic.ReportPassedToAgency, AgencyID: f.agencies["A"].ID, Reason: "Matrix: A's inbox"}))
+			return
+		}
+	}
+	f.t.Fatal("no triage user of A")
+}
+
+func inboxPath(fresh bool, action string) func(*matrixFixture, *matrixUser, bool) string {
+	return func(f *matrixFixture, _ *matrixUser, missing bool) string {
+		ref := f.reportRef
+		if fresh {
+			ref = f.freshRef
+		}
+		if missing {
+			ref = matrixMissingReport
+		}
+		return "/inbox/reports/" + ref + action
+	}
+}
 
 // mayManageCampaigns: tropic.CanManageCampaigns.
 func mayManageCampaigns(u *matrixUser) expect {
@@ -55,10 +111,10 @@ func mayTakeReports(u *matrixUser) expect { return onlyRoles(tropic.RoleTriage, 
 func mayListReports(u *matrixUser) expect { return onlyRoles(tropic.RoleTriage)(u) }
 
 // mayReadTheReport: the report A's intake took and passed to A is read by the triage
-// hub of every agency, A's intake, and A's case workers (tropic.CanSeeReport).
+// hub (A's triage users), A's intake, and A's case workers (tropic.ReportAccessFor).
 func mayReadTheReport(u *matrixUser) expect {
 	switch {
-	case u.role == tropic.RoleTriage:
+	case u.role == tropic.RoleTriage && u.agency == "A":
 		return allowed
 	case u.agency == "A" && (u.role == tropic.RoleIntake || u.role == tropic.RoleCaseworker || u.role == tropic.RoleSupervisor):
 		return allowed
@@ -187,16 +243,23 @@ func pageRouteMatrix() []matrixRow {
 		// Staff pages.
 		{name: "GET /staff", rule: signedIn, path: fixed("/staff")},
 		{name: "GET /triage", rule: mayTriage, path: fixed("/triage")},
-		{name: "GET /triage/reports/{ref}", rule: mayTriage, before: func(f *matrixFixture, _ *matrixUser) { f.freshReport() },
+		{name: "GET /triage/reports/{ref}", rule: mayTriageHub, before: func(f *matrixFixture, _ *matrixUser) { f.freshReport() },
 			path: triagePath("")},
-		{name: "POST /triage/reports/{ref}/claim", rule: mayTriage, before: func(f *matrixFixture, _ *matrixUser) { f.freshReport() },
+		{name: "POST /triage/reports/{ref}/claim", rule: mayTriageHub, before: func(f *matrixFixture, _ *matrixUser) { f.freshReport() },
 			path: triagePath("/claim")},
-		{name: "POST /triage/reports/{ref}/notes", rule: mayTriage, before: func(f *matrixFixture, _ *matrixUser) { f.freshReport() },
+		{name: "POST /triage/reports/{ref}/notes", rule: mayTriageHub, before: func(f *matrixFixture, _ *matrixUser) { f.freshReport() },
 			path: triagePath("/notes"), body: formBody("note", "A matrix note")},
-		{name: "POST /triage/reports/{ref}/urgency", rule: mayTriage, before: func(f *matrixFixture, _ *matrixUser) { f.freshReport() },
+		{name: "POST /triage/reports/{ref}/urgency", rule: mayTriageHub, before: func(f *matrixFixture, _ *matrixUser) { f.freshReport() },
 			path: triagePath("/urgency"), body: formBody("urgency", "urgent", "urgency_reason", "Matrix: children seen")},
-		{name: "POST /triage/reports/{ref}/decision", rule: mayTriage, before: func(f *matrixFixture, _ *matrixUser) { f.freshReport() },
+		{name: "POST /triage/reports/{ref}/decision", rule: mayTriageHub, before: func(f *matrixFixture, _ *matrixUser) { f.freshReport() },
 			path: triagePath("/decision"), body: formBody("decision", "no_further_action", "reason", "Matrix: nothing to act on")},
+		{name: "GET /inbox", rule: mayReadInbox, path: fixed("/inbox")},
+		{name: "GET /inbox/reports/{ref}", rule: mayActAsReceiver, path: inboxPath(false, "")},
+		{name: "POST /inbox/reports/{ref}/acknowledge", rule: mayActAsReceiver, path: inboxPath(false, "/acknowledge")},
+		{name: "POST /inbox/reports/{ref}/accept", rule: mayActAsReceiver, before: func(f *matrixFixture, _ *matrixUser) { f.freshPassed() },
+			path: inboxPath(true, "/accept"), body: formBody("accept", "create_case", "case_title", "Matrix: from A's inbox")},
+		{name: "POST /inbox/reports/{ref}/return", rule: mayActAsReceiver, before: func(f *matrixFixture, _ *matrixUser) { f.freshPassed() },
+			path: inboxPath(true, "/return"), body: formBody("reason", "Matrix: not ours")},
 		{name: "GET /intake/reports/new", rule: mayTakeReports, path: fixed("/intake/reports/new")},
 		// A new form key for each call: each allowed user records one call.
 		{name: "POST /intake/reports/new", rule: mayTakeReports, path: fixed("/intake/reports/new"),

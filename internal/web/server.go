@@ -40,6 +40,9 @@ type Config struct {
 	MaxJSONBytes    int64                 // largest API body accepted
 	ReportRateLimit int                   // reports one client address may send per 10 minutes: 0 for the default (10), below 0 for no limit (benchmarks)
 	TriageTargets   tropic.TriageTargets  // how soon triage should review a report, by urgency; the zero value is tropic.DefaultTriageTargets
+	// AcknowledgeTargets: how soon an agency should acknowledge a report passed to it, by
+	// urgency; the zero value is tropic.DefaultAcknowledgeTargets.
+	AcknowledgeTargets tropic.TriageTargets
 }
 
 func (c *Config) setDefaults() {
@@ -79,6 +82,9 @@ func (c *Config) setDefaults() {
 	if c.TriageTargets == (tropic.TriageTargets{}) {
 		c.TriageTargets = tropic.DefaultTriageTargets
 	}
+	if c.AcknowledgeTargets == (tropic.TriageTargets{}) {
+		c.AcknowledgeTargets = tropic.DefaultAcknowledgeTargets
+	}
 	if c.ReportRateLimit == 0 {
 		c.ReportRateLimit = reportLimit
 	}
@@ -98,6 +104,7 @@ type Deps struct {
 	Tokens    tropic.TokenService
 	Audit     tropic.AuditService
 	Reports   tropic.ReportService
+	Inbox     tropic.InboxService // reports passed to an agency; nil: no inbox
 	Cases     tropic.CaseService
 	Links     tropic.LinkService  // exact links between records; nil: no links shown
 	Matches   tropic.MatchService // person matches, networks and report matches; nil: none shown

@@ -96,9 +96,10 @@ func newTestServer(t testing.TB, cfg Config, modify ...func(*Deps)) *testServer 
 		audit:    store.NewAuditService(db),
 		sessions: store.NewSessionStore(db),
 	}
+	reports := store.NewReportService(db, nil, phone.Parse)
 	deps := Deps{
 		Agencies: ts.agencies, Users: ts.users, Tokens: ts.tokens, Audit: ts.audit, Sessions: ts.sessions,
-		Reports: store.NewReportService(db, nil, phone.Parse), Phones: phone.Parse,
+		Reports: reports, Inbox: reports, Phones: phone.Parse,
 		Cases: store.NewCaseService(db, phone.Parse),
 		Links: store.NewLinkService(db, phone.Parse), Matches: store.NewMatchService(db, phone.Parse),
 		Referrals: store.NewReferralService(db),
