@@ -62,6 +62,53 @@ func mayActAsReceiver(u *matrixUser) expect {
 	return hidden
 }
 
+// apiActAsReceiver: the API's acknowledge and return on the report passed to A: A's
+// caseworkers and supervisors may; A's triage hub and intake, who read the report,
+// may not act for the agency's caseworkers; to anyone else it is missing.
+func apiActAsReceiver(u *matrixUser) expect {
+	switch {
+	case u.agency != "A":
+		return hidden
+	case u.role == tropic.RoleCaseworker || u.role == tropic.RoleSupervisor:
+		return allowed
+	case u.role == tropic.RoleTriage || u.role == tropic.RoleIntake:
+		return forbidden
+	}
+	return hidden
+}
+
+// apiAccept: accepting is making a case of the report, or adding it to one: A's case
+// workers, and A's triage hub, which may open cases from reports; A's intake reads the
+// report but opens no cases.
+func apiAccept(u *matrixUser) expect {
+	if u.agency == "A" && u.role == tropic.RoleTriage {
+		return allowed
+	}
+	return apiActAsReceiver(u)
+}
+
+// mayDecideReport: a triage decision, by the hub's triage users only; to anyone else the
+// report is missing.
+func mayDecideReport(u *matrixUser) expect {
+	if u.agency == "A" && u.role == tropic.RoleTriage {
+		return allowed
+	}
+	return hidden
+}
+
+func reportAPIPath(fresh bool, action string) func(*matrixFixture, *matrixUser, bool) string {
+	return func(f *matrixFixture, _ *matrixUser, missing bool) string {
+		ref := f.reportRef
+		if fresh {
+			ref = f.freshRef
+		}
+		if missing {
+			ref = matrixMissingReport
+		}
+		return "/api/v1/reports/" + ref + action
+	}
+}
+
 // freshPassed enters a new report and has A's triage user pass it to A, for an inbox
 // row whose call changes the report (accepting or returning it).
 func (f *matrixFixture) freshPassed() {
@@ -186,6 +233,14 @@ func apiRouteMatrix() []matrixRow {
 				}
 				return "/api/v1/reports/" + f.reportRef
 			}},
+		{name: "POST /api/v1/reports/{reference}/decision", rule: mayDecideReport, before: func(f *matrixFixture, _ *matrixUser) { f.freshReport() },
+			path: reportAPIPath(true, "/decision"), body: jsonBody(map[string]any{"decision": "no_further_action", "reason": "Matrix: nothing to act on"})},
+		{name: "GET /api/v1/inbox", rule: mayReadInbox, path: fixed("/api/v1/inbox")},
+		{name: "POST /api/v1/reports/{reference}/acknowledge", rule: apiActAsReceiver, path: reportAPIPath(false, "/acknowledge")},
+		{name: "POST /api/v1/reports/{reference}/accept", rule: apiAccept, before: func(f *matrixFixture, _ *matrixUser) { f.freshPassed() },
+			path: reportAPIPath(true, "/accept"), body: jsonBody(map[string]any{"case_title": "Matrix: accepted through the API"})},
+		{name: "POST /api/v1/reports/{reference}/return", rule: apiActAsReceiver, before: func(f *matrixFixture, _ *matrixUser) { f.freshPassed() },
+			path: reportAPIPath(true, "/return"), body: jsonBody(map[string]any{"reason": "Matrix: not ours"})},
 		{name: "/api/", public: http.StatusNotFound, path: fixed("/api/v1/no-such-endpoint")},
 	}
 }

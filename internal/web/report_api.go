@@ -69,6 +69,10 @@ type reportBody struct {
 	UrgencyReason string           `json:"urgency_reason,omitempty"`
 	Status        string           `json:"status,omitempty"`
 	Timeline      []timelineEntity `json:"timeline,omitempty"`
+	// Handoffs: each passing to an agency, oldest first. ReporterContactWithheld: the
+	// reporter gave contact details the reader may not see (the hub did not pass them on).
+	Handoffs                []*tropic.Handoff `json:"handoffs,omitempty"`
+	ReporterContactWithheld bool              `json:"reporter_contact_withheld,omitempty"`
 }
 
 type timelineEntity struct {
@@ -110,6 +114,7 @@ func reportBodyFrom(r *tropic.Report) *reportBody {
 		ExploitationLabel: r.Exploitation.Label(), CountyLines: r.Exploitation.CountyLines, Indicators: []string{},
 		Vehicles: r.Vehicles, Phones: []string{}, Businesses: r.Businesses, Reporter: r.Reporter, HowHeard: r.HowHeard,
 		Language: r.Language, Urgency: string(r.Urgency), UrgencyReason: r.UrgencyReason, Status: string(r.Status),
+		Handoffs: r.Handoffs, ReporterContactWithheld: r.ContactWithheld,
 	}
 	for _, t := range r.Exploitation.Types {
 		b.ExploitationTypes = append(b.ExploitationTypes, string(t))

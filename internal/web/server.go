@@ -45,6 +45,13 @@ type Config struct {
 	AcknowledgeTargets tropic.TriageTargets
 }
 
+// setDefaults fills in what the deployment left out.
+func (d *Deps) setDefaults() {
+	if ib, ok := d.Reports.(tropic.InboxService); ok && d.Inbox == nil {
+		d.Inbox = ib // the store's report service keeps the inbox too
+	}
+}
+
 func (c *Config) setDefaults() {
 	if c.PartnershipName == "" {
 		c.PartnershipName = "Anti-Slavery Partnership"
@@ -159,6 +166,7 @@ type Server struct {
 // New builds a server; templates are parsed once here.
 func New(cfg Config, deps Deps) (*Server, error) {
 	cfg.setDefaults()
+	deps.setDefaults()
 	if deps.Passwords == nil || deps.TOTP == nil {
 		return nil, errors.New("web.New: Deps.Passwords and Deps.TOTP are required")
 	}
