@@ -101,6 +101,9 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 		refStats, err = demo.SeedReferrals(ctx, gen, demo.ReferralServices{Cases: svc.cases, Referrals: svc.referrals, Agencies: svc.agencies,
 			Users: svc.users, SetNow: clock.Set}, now)
 	}
+	if err == nil { // reports waiting in the county council's inbox
+		err = demo.SeedInbox(ctx, demo.InboxServices{Reports: history, Agencies: svc.agencies, Users: svc.users, SetNow: clock.Set}, now)
+	}
 	clock.Set(time.Time{})
 	if err == nil { // the history was written without matching reports to cases
 		_, err = svc.matches.RefreshAllReportMatches(ctx)
