@@ -9,6 +9,8 @@
 //     MayContributeToCase, MayEditNote, MayEditPerson, MayAddExistingPerson
 //     (case_rights.go); MayCompleteTask, MayDecideShare, MayReadAccessLog,
 //     MayOpenCase, MaySeePartnershipNetwork and the rest of permissions.go;
+//     ReportAccessFor (who reads a report, the reporter's contact included),
+//     MayActOnHandoff and MayReadInbox (report_handoff.go);
 //     ReferralAccessFor, MayListReferrals, MayMakeReferral (referral_access.go);
 //     MayDecideMatches, MayLink, MayMerge, MayUndoMerge (match_rules.go); and for
 //     suggestions about records the reader may not see, CoarseBand and

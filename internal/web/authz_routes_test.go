@@ -96,19 +96,6 @@ func mayDecideReport(u *matrixUser) expect {
 	return hidden
 }
 
-func reportAPIPath(fresh bool, action string) func(*matrixFixture, *matrixUser, bool) string {
-	return func(f *matrixFixture, _ *matrixUser, missing bool) string {
-		ref := f.reportRef
-		if fresh {
-			ref = f.freshRef
-		}
-		if missing {
-			ref = matrixMissingReport
-		}
-		return "/api/v1/reports/" + ref + action
-	}
-}
-
 // freshPassed enters a new report and has A's triage user pass it to A, for an inbox
 // row whose call changes the report (accepting or returning it).
 func (f *matrixFixture) freshPassed() {
@@ -124,7 +111,8 @@ func (f *matrixFixture) freshPassed() {
 	f.t.Fatal("no triage user of A")
 }
 
-func inboxPath(fresh bool, action string) func(*matrixFixture, *matrixUser, bool) string {
+// passedPath is prefix, then the report passed to A (or the fresh one), then action.
+func passedPath(prefix string, fresh bool, action string) func(*matrixFixture, *matrixUser, bool) string {
 	return func(f *matrixFixture, _ *matrixUser, missing bool) string {
 		ref := f.reportRef
 		if fresh {
@@ -133,8 +121,16 @@ func inboxPath(fresh bool, action string) func(*matrixFixture, *matrixUser, bool
 		if missing {
 			ref = matrixMissingReport
 		}
-		return "/inbox/reports/" + ref + action
+		return prefix + ref + action
 	}
+}
+
+func inboxPath(fresh bool, action string) func(*matrixFixture, *matrixUser, bool) string {
+	return passedPath("/inbox/reports/", fresh, action)
+}
+
+func reportAPIPath(fresh bool, action string) func(*matrixFixture, *matrixUser, bool) string {
+	return passedPath("/api/v1/reports/", fresh, action)
 }
 
 // mayManageCampaigns: tropic.CanManageCampaigns.

@@ -139,3 +139,13 @@ func (s *Server) summariseInbox(ctx context.Context, actor tropic.Actor) (*inbox
 	}
 	return sum, nil
 }
+
+// districtsAndCalendar are what a page of reports names districts and times targets by.
+func (s *Server) districtsAndCalendar(ctx context.Context) ([]tropic.District, *tropic.Calendar, error) {
+	districts, err := s.deps.Reports.FindDistricts(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	cal, err := s.triageCalendar(ctx)
+	return districts, cal, err
+}

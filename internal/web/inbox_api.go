@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"strconv"
 	"time"
 
 	"tropic/internal/tropic"
@@ -126,18 +125,7 @@ func (s *Server) handleAPIInbox() http.Handler {
 		default:
 			bad.Add("show", "must be waiting, accepted or all")
 		}
-		for _, p := range []struct {
-			name string
-			dst  *int
-		}{{"limit", &f.Limit}, {"offset", &f.Offset}} {
-			if v := q.Get(p.name); v != "" {
-				n, err := strconv.Atoi(v)
-				if err != nil || n < 0 {
-					bad.Add(p.name, "must be a whole number, 0 or more")
-				}
-				*p.dst = n
-			}
-		}
+		f.Limit, f.Offset = apiPaging(q, &bad)
 		if err := bad.Err(); err != nil {
 			writeJSONError(w, http.StatusUnprocessableEntity, tropic.EINVALID, "The query has problems; see fields.", tropic.ErrorFields(err))
 			return

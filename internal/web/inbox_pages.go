@@ -99,12 +99,7 @@ func (s *Server) handleInboxList() http.Handler {
 			s.serverError(w, r, err)
 			return
 		}
-		districts, err := s.deps.Reports.FindDistricts(ctx)
-		if err != nil {
-			s.serverError(w, r, err)
-			return
-		}
-		cal, err := s.triageCalendar(ctx)
+		districts, cal, err := s.districtsAndCalendar(ctx)
 		if err != nil {
 			s.serverError(w, r, err)
 			return
@@ -181,12 +176,7 @@ func (s *Server) renderInboxReport(w http.ResponseWriter, r *http.Request, statu
 		s.fail(w, r, err)
 		return
 	}
-	districts, err := s.deps.Reports.FindDistricts(ctx)
-	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	cal, err := s.triageCalendar(ctx)
+	districts, cal, err := s.districtsAndCalendar(ctx)
 	if err != nil {
 		s.serverError(w, r, err)
 		return

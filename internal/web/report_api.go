@@ -8,6 +8,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -359,18 +360,7 @@ func (s *Server) handleAPIListReports() http.Handler {
 				*p.dst = t
 			}
 		}
-		for _, p := range []struct {
-			name string
-			dst  *int
-		}{{"limit", &f.Limit}, {"offset", &f.Offset}} {
-			if v := q.Get(p.name); v != "" {
-				n, err := strconv.Atoi(v)
-				if err != nil || n < 0 {
-					bad.Add(p.name, "must be a whole number, 0 or more")
-				}
-				*p.dst = n
-			}
-		}
+		f.Limit, f.Offset = apiPaging(q, &bad)
 		if err := bad.Err(); err != nil {
 			writeJSONError(w, http.StatusUnprocessableEntity, tropic.EINVALID, "The query has problems; see fields.", tropic.ErrorFields(err))
 			return
@@ -398,4 +388,22 @@ func staffChannelList() string {
 		names[i] = string(c)
 	}
 	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
+}
+
+// apiPaging reads a list's limit and offset from the query, adding a problem for each
+// that is not a whole number, 0 or more.
+func apiPaging(q url.Values, bad *tropic.Problems) (limit, offset int) {
+	for _, p := range []struct {
+		name string
+		dst  *int
+	}{{"limit", &limit}, {"offset", &offset}} {
+		if v := q.Get(p.name); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 {
+				bad.Add(p.name, "must be a whole number, 0 or more")
+			}
+			*p.dst = n
+		}
+	}
+	return limit, offset
 }
