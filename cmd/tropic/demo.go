@@ -108,6 +108,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	svc.useMailer(mail)                                      // invitations from the administration pages
 	stopJobs, err := startJobs(ctx, newLogger(e), svc, mail) // notifications of new reports (jobs.go)
 	if err != nil {
 		return err

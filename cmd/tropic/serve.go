@@ -80,6 +80,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	}
 	defer db.Close()
 	svc := newServices(db)
+	svc.useMailer(mail)                             // invitations from the administration pages
 	stopJobs, err := startJobs(ctx, log, svc, mail) // notifications (jobs.go)
 	if err != nil {
 		return err

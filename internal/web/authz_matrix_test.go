@@ -245,6 +245,9 @@ type matrixFixture struct {
 	nrmID, dtnID int64 // B's NRM referral of Anna, and its Duty to Notify report
 	decideID     int64 // a referral of B's waiting for its first decision
 
+	targetID      int64 // A's caseworker whom the administration rows act on
+	scratchAgency int64 // the agency the administration rows edit
+
 	intakeToken string // A's intake, who enters reports
 	freshRef    string // a report just entered, for a triage row
 	reportKey   string // the form key of the one report everyone sends
@@ -679,7 +682,8 @@ func apiMatrix() []matrixRow {
 
 func newMatrixFixture(t *testing.T) *matrixFixture {
 	t.Helper()
-	ts := newTestServer(t, Config{MFAWaived: true, MetricsToken: matrixMetricsToken})
+	ts := newTestServer(t, Config{MFAWaived: true, MetricsToken: matrixMetricsToken},
+		func(d *Deps) { d.Mailer = &recordingMailer{} }) // invitations are sent (authz_admin_test.go)
 	if ts.srv.deps.Cases == nil {
 		t.Fatal("newTestServer wires no CaseService")
 	}
@@ -841,7 +845,8 @@ func (f *matrixFixture) callPage(t *testing.T, u *matrixUser, method, path strin
 
 func TestAuthorisationMatrix(t *testing.T) {
 	t.Parallel()
-	rows := map[string][]matrixRow{"api": append(apiMatrix(), apiRouteMatrix()...), "pages": append(pageMatrix(), pageRouteMatrix()...)}
+	rows := map[string][]matrixRow{"api": append(apiMatrix(), apiRouteMatrix()...),
+		"pages": append(append(pageMatrix(), pageRouteMatrix()...), adminRouteMatrix()...)}
 
 	// Every route is in the matrix, and every row is a route.
 	inMatrix := map[string]bool{}

@@ -34,6 +34,7 @@ type Layout struct {
 	ShowStats     bool   // the user is an analyst or administrator: the navigation offers statistics
 	ShowCampaigns bool   // the user manages campaigns (analysts and administrators): the navigation offers them
 	ShowNetwork   bool   // the user is an analyst: the navigation offers the partnership's network
+	ShowAdmin     bool   // the user is an agency or partnership administrator: the navigation offers administration
 	PrintOnly     bool   // a page made to print (the referral summary): printed without the service's chrome
 	Errors        []FieldError
 }
@@ -122,6 +123,7 @@ func (s *Server) newLayout(r *http.Request, title string) Layout {
 		ShowStats:     canAnalyse(userFrom(r.Context())) && s.deps.Stats != nil,
 		ShowCampaigns: canAnalyse(userFrom(r.Context())) && s.deps.Campaigns != nil,
 		ShowNetwork:   canSeeAnalystNetwork(userFrom(r.Context())) && s.deps.Matches != nil,
+		ShowAdmin:     canAdminister(userFrom(r.Context())) && s.deps.UserAdmin != nil,
 	}
 }
 

@@ -40,6 +40,7 @@ type Config struct {
 	MaxJSONBytes    int64                 // largest API body accepted
 	ReportRateLimit int                   // reports one client address may send per 10 minutes: 0 for the default (10), below 0 for no limit (benchmarks)
 	TriageTargets   tropic.TriageTargets  // how soon triage should review a report, by urgency; the zero value is tropic.DefaultTriageTargets
+	LeaverAfter     time.Duration         // a user not signed in for this long is listed for review as a possible leaver; default 90 days
 }
 
 func (c *Config) setDefaults() {
@@ -79,6 +80,9 @@ func (c *Config) setDefaults() {
 	if c.TriageTargets == (tropic.TriageTargets{}) {
 		c.TriageTargets = tropic.DefaultTriageTargets
 	}
+	if c.LeaverAfter <= 0 {
+		c.LeaverAfter = tropic.DefaultLeaverAfter
+	}
 	if c.ReportRateLimit == 0 {
 		c.ReportRateLimit = reportLimit
 	}
@@ -109,9 +113,19 @@ type Deps struct {
 	Passwords tropic.PasswordChecker // checks passwords at sign-in (internal/auth, wired in cmd/tropic)
 	TOTP      tropic.TOTPAuthenticator
 	Sessions  tropic.SessionService
-	Health    Health
-	Logger    *slog.Logger
-	Now       func() time.Time
+	// The administration pages: accounts, invitations and their history; nil: none.
+	UserAdmin    tropic.UserAdmin
+	Invites      tropic.InviteService
+	AdminHistory tropic.AdminHistoryService
+	Mailer       Mailer // sends invitations; nil: e-mail is not set up, and no invitation can be sent
+	Health       Health
+	Logger       *slog.Logger
+	Now          func() time.Time
+}
+
+// Mailer sends a plain-text e-mail (notify.Mailer, wired in cmd/tropic).
+type Mailer interface {
+	Send(ctx context.Context, to []string, subject, textBody string) error
 }
 
 // defaultHashSlots is how many passwords are checked at once unless configured: with
