@@ -101,6 +101,12 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 		refStats, err = demo.SeedReferrals(ctx, gen, demo.ReferralServices{Cases: svc.cases, Referrals: svc.referrals, Agencies: svc.agencies,
 			Users: svc.users, SetNow: clock.Set}, now)
 	}
+	if err == nil { // a partnership administrator and the administration pages' data (issue 13)
+		var admins []demo.Account
+		admins, err = demo.SeedAdministration(ctx, gen, demo.AdminServices{Agencies: svc.agencies, Users: svc.users, Invites: svc.invites,
+			SetNow: clock.Set}, hash, now)
+		accounts = append(accounts, admins...)
+	}
 	clock.Set(time.Time{})
 	if err == nil { // the history was written without matching reports to cases
 		_, err = svc.matches.RefreshAllReportMatches(ctx)

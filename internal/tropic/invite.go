@@ -1,6 +1,8 @@
 package tropic
 
 import (
+	"crypto/rand"
+	"encoding/base64"
 	"fmt"
 	"strings"
 	"time"
@@ -14,6 +16,22 @@ import (
 
 // InviteLifetime is how long an invitation link works.
 const InviteLifetime = 72 * time.Hour
+
+// NewInviteSecret makes the secret of an invitation link (256 bits, URL-safe: 43
+// characters) and the hash the store keeps of it (HashSecret).
+func NewInviteSecret() (secret, hash string, err error) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", "", err
+	}
+	secret = base64.RawURLEncoding.EncodeToString(b)
+	return secret, HashSecret(secret), nil
+}
+
+// InviteLink is the address of the invitation page for secret under baseURL.
+func InviteLink(baseURL, secret string) string {
+	return strings.TrimRight(baseURL, "/") + "/invite/" + secret
+}
 
 // Invite is one invitation link, as the store holds it (never its secret).
 type Invite struct {

@@ -2,11 +2,8 @@ package web
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/base64"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"tropic/internal/tropic"
@@ -77,7 +74,7 @@ func (s *Server) handleAdminInvite() http.Handler {
 			s.render(w, r, http.StatusUnprocessableEntity, "admin_invite", p)
 			return
 		}
-		secret, hash, err := newLinkSecret()
+		secret, hash, err := tropic.NewInviteSecret()
 		if err != nil {
 			s.serverError(w, r, err)
 			return
@@ -106,7 +103,7 @@ func (s *Server) handleAdminReinvite() http.Handler {
 			s.renderError(w, r, http.StatusConflict, "There is a problem", "E-mail is not set up on this server, so no invitation can be sent. On the server, 'tropic user invite' prints a link to hand over.")
 			return
 		}
-		secret, hash, err := newLinkSecret()
+		secret, hash, err := tropic.NewInviteSecret()
 		if err != nil {
 			s.serverError(w, r, err)
 			return
@@ -123,7 +120,7 @@ func (s *Server) handleAdminReinvite() http.Handler {
 // sendInvite e-mails the invitation and says how that went. The invitation is stored
 // first: if the e-mail fails, the administrator sends a new one from the user's page.
 func (s *Server) sendInvite(ctx context.Context, inv *tropic.Invite, secret string) string {
-	link := strings.TrimRight(s.cfg.BaseURL, "/") + "/invite/" + secret
+	link := tropic.InviteLink(s.cfg.BaseURL, secret)
 	subject, body := tropic.InviteEmail(s.cfg.PartnershipName, inv.User.Agency.Name, link, inv.ExpiresAt)
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
@@ -132,15 +129,4 @@ func (s *Server) sendInvite(ctx context.Context, inv *tropic.Invite, secret stri
 		return "The invitation was saved but the e-mail could not be sent. Try “Send a new invitation link” again later."
 	}
 	return "Invitation sent. The link works once, for 72 hours."
-}
-
-// newLinkSecret makes the secret of an invitation link (256 bits, URL-safe) and the
-// hash the store keeps of it.
-func newLinkSecret() (secret, hash string, err error) {
-	b := make([]byte, 32)
-	if _, err := rand.Read(b); err != nil {
-		return "", "", err
-	}
-	secret = base64.RawURLEncoding.EncodeToString(b)
-	return secret, tropic.HashSecret(secret), nil
 }
