@@ -158,7 +158,7 @@ var DefaultLoginPolicy = LoginPolicy{SlowAfter: 3, SlowDelay: 2 * time.Second, L
 // Check returns an ELOCKED or ETOOMANY error when the account may not try to sign in at now.
 func (p LoginPolicy) Check(l *Login, now time.Time) error {
 	if now.Before(l.LockedUntil) {
-		return Errorf(ELOCKED, "This account is locked after too many failed sign-in attempts. Try again in %s, or ask your partnership's Tropic administrator to unlock it.", lockLeft(l.LockedUntil.Sub(now)))
+		return Errorf(ELOCKED, "This account is locked after too many failed sign-in attempts. Try again in %s, or ask your agency's Tropic administrator to send you a link to choose a new password, which unlocks it.", lockLeft(l.LockedUntil.Sub(now)))
 	}
 	if wait := p.Wait(l.FailedAttempts); wait > 0 {
 		if next := l.LastFailureAt.Add(wait); now.Before(next) {
