@@ -22,8 +22,10 @@
 //  7. The audit trail: AuditEvent.ComputeMAC and AuditKeyring (audit_key.go): keyed
 //     hashes and signed checkpoints.
 //
-// Administration (who may change a user's roles, or an agency) is MaySetRoles and
-// MayManageAgencies (admin_rules.go). Sign-in limits are LoginPolicy.Admit (user.go); the reference check character is
+// Administration at two levels (agency and partnership administrators) is
+// admin_rules.go: MayManageUser, MayDisableUser, MaySetRoles, MayInviteUser, MayMoveUser,
+// MayManageAgencies, MayManageReferenceData and AdminAgencyScope; invitations are
+// Invite.Usable (invite.go). Sign-in limits are LoginPolicy.Admit (user.go); the reference check character is
 // ParseReference (reference.go). Errors are one vocabulary (error.go), which the web
 // layer maps to HTTP in one place per surface.
 package tropic
