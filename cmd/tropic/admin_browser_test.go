@@ -63,6 +63,8 @@ func TestBrowserAdministrationPagesAndTheInvitationJourney(t *testing.T) {
 	page("/admin/leavers", "former.caseworker.police@demo.tropic.example")
 	page("/admin/history", "Invited")
 	page("/admin/agencies", "Safe Harbour Herts (charity)")
+	page("/admin/districts", "Add a district")
+	page("/admin/holidays", "Record a change")
 	page("/admin/agencies/new", "Add an agency")
 
 	// The agency form refuses what is missing, naming the fields.

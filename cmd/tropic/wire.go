@@ -124,7 +124,7 @@ func (s *services) webDeps(log *slog.Logger) web.Deps {
 		Referrals: s.referrals, Stats: s.stats,
 		Campaigns: s.campaigns, Exports: s.campaigns,
 		Sessions: s.sessions, Health: health{s.db}, Logger: log, Now: time.Now,
-		UserAdmin: s.users, Invites: s.invites, AdminHistory: s.audit, Mailer: s.mailer,
+		UserAdmin: s.users, Invites: s.invites, AdminHistory: s.audit, Mailer: s.mailer, Holidays: s.referrals,
 		// The web server checks credentials only through these interfaces (internal/tropic).
 		Passwords: auth.Passwords{Params: auth.DefaultParams}, TOTP: auth.TOTP{}}
 }

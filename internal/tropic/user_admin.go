@@ -131,3 +131,10 @@ type InviteService interface {
 type AdminHistoryService interface {
 	FindAdminHistory(ctx context.Context, actor Actor, f AdminHistoryFilter) ([]*AdminEvent, int, error)
 }
+
+// HolidayService keeps the one-off bank holiday changes (reference data, changed as
+// MayChangeHolidays allows).
+type HolidayService interface {
+	HolidayChanges(ctx context.Context) ([]HolidayChange, error)
+	AddHolidayChange(ctx context.Context, actor Actor, c HolidayChange) error
+}

@@ -242,3 +242,59 @@ func TestAdministrationForAnAgencyAdministrator(t *testing.T) {
 		t.Errorf("the history: %d, or it tells of another agency", page.status)
 	}
 }
+
+func TestReferenceDataPages(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t, Config{MFAWaived: true})
+	ts.addUser("partnership@police.example", tropic.RolePartnershipAdmin)
+	c := ts.client(t)
+	c.signInWaived("partnership@police.example")
+
+	t.Run("A district is added, and bad input names the field and keeps what was typed", func(t *testing.T) {
+		res := c.post("/admin/districts", url.Values{"name": {"Three Rivers"}, "slug": {"Three Rivers!"}})
+		wantStatus(t, res, http.StatusUnprocessableEntity)
+		if !strings.Contains(res.body, `href="#slug"`) || !strings.Contains(res.body, `value="Three Rivers"`) {
+			t.Errorf("the refused form:\n%s", brief(res.body))
+		}
+		if res := c.post("/admin/districts", url.Values{"name": {"Three Rivers"}, "slug": {"three-rivers"}}); res.status != http.StatusSeeOther {
+			t.Fatalf("add: %d\n%s", res.status, brief(res.body))
+		}
+		if page := c.get("/admin/districts"); !strings.Contains(page.body, "three-rivers") {
+			t.Errorf("the district is not listed:\n%s", brief(page.body))
+		}
+	})
+	t.Run("A one-off bank holiday is recorded and counted", func(t *testing.T) {
+		year := ts.clock.Now().Year() + 1
+		res := c.post("/admin/holidays", url.Values{"date": {"30/02/2027"}, "name": {"Nonsense"}})
+		wantStatus(t, res, http.StatusUnprocessableEntity)
+		if !strings.Contains(res.body, `href="#date"`) || !strings.Contains(res.body, `value="Nonsense"`) {
+			t.Errorf("the refused form:\n%s", brief(res.body))
+		}
+		date := strconv.Itoa(year) + "-07-14"
+		if res := c.post("/admin/holidays", url.Values{"date": {date}, "name": {"Partnership day"}}); res.status != http.StatusSeeOther {
+			t.Fatalf("add: %d\n%s", res.status, brief(res.body))
+		}
+		if page := c.get("/admin/holidays"); !strings.Contains(page.body, "14 July "+strconv.Itoa(year)) || !strings.Contains(page.body, "Partnership day") {
+			t.Errorf("the holiday is not listed:\n%s", brief(page.body))
+		}
+	})
+	t.Run("Both show on the administration history", func(t *testing.T) {
+		page := c.get("/admin/history")
+		for _, want := range []string{"District added", "Bank holiday changed"} {
+			if !strings.Contains(page.body, want) {
+				t.Errorf("the history lacks %q", want)
+			}
+		}
+	})
+	t.Run("An agency administrator reaches neither", func(t *testing.T) {
+		ts.addUser("admin@police.example", tropic.RoleAdmin)
+		a := ts.client(t)
+		a.signInWaived("admin@police.example")
+		wantStatus(t, a.get("/admin/holidays"), http.StatusNotFound)
+		wantStatus(t, a.post("/admin/districts", url.Values{"name": {"X"}, "slug": {"x"}}), http.StatusNotFound)
+		if err := ts.srv.deps.Reports.CreateDistrict(context.Background(), tropic.ActorFor(ts.addUser("admin2@police.example", tropic.RoleAdmin)),
+			tropic.District{Slug: "y", Name: "Y"}); tropic.ErrorCode(err) != tropic.EFORBIDDEN {
+			t.Errorf("the store lets an agency administrator add a district: %v", err)
+		}
+	})
+}

@@ -145,6 +145,18 @@ func adminRouteMatrix() []matrixRow {
 			body: formBody("name", "Matrix scratch agency", "kind", "charity", "flags", "first_responder", "inbox_email", "inbox@scratch.example")},
 		{name: "POST /admin/agencies/{id}/disable", rule: mayRunPartnership, path: onScratchAgency("/admin/agencies/%d/disable")},
 		{name: "POST /admin/agencies/{id}/enable", rule: mayRunPartnership, path: onScratchAgency("/admin/agencies/%d/enable")},
+		{name: "GET /admin/districts", rule: mayRunPartnership, path: fixed("/admin/districts")},
+		{name: "POST /admin/districts", rule: mayRunPartnership, path: fixed("/admin/districts"),
+			body: func(*matrixFixture, *matrixUser) any {
+				invited++
+				return form("name", fmt.Sprintf("Matrix district %d", invited), "slug", fmt.Sprintf("matrix-%d", invited))
+			}},
+		{name: "GET /admin/holidays", rule: mayRunPartnership, path: fixed("/admin/holidays")},
+		{name: "POST /admin/holidays", rule: mayRunPartnership, path: fixed("/admin/holidays"),
+			body: func(*matrixFixture, *matrixUser) any {
+				invited++
+				return form("date", fmt.Sprintf("2031-%02d-%02d", 1+invited%12, 1+invited%28), "name", "Matrix holiday")
+			}},
 	}
 }
 

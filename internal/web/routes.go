@@ -138,6 +138,10 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("POST /admin/agencies/{id}/edit", s.partnershipAdmin(s.handleAdminAgencySave(false)))
 	mux.Handle("POST /admin/agencies/{id}/disable", s.partnershipAdmin(s.handleAdminAgencySwitch(true)))
 	mux.Handle("POST /admin/agencies/{id}/enable", s.partnershipAdmin(s.handleAdminAgencySwitch(false)))
+	mux.Handle("GET /admin/districts", s.partnershipAdmin(s.handleAdminDistricts()))
+	mux.Handle("POST /admin/districts", s.partnershipAdmin(s.handleAdminDistrictAdd()))
+	mux.Handle("GET /admin/holidays", s.partnershipAdmin(s.handleAdminHolidays()))
+	mux.Handle("POST /admin/holidays", s.partnershipAdmin(s.handleAdminHolidayAdd()))
 
 	// Triage (triage role only; anyone else gets the missing page).
 	mux.Handle("GET /triage", s.triage(s.handleTriageQueue()))

@@ -117,7 +117,8 @@ type Deps struct {
 	UserAdmin    tropic.UserAdmin
 	Invites      tropic.InviteService
 	AdminHistory tropic.AdminHistoryService
-	Mailer       Mailer // sends invitations; nil: e-mail is not set up, and no invitation can be sent
+	Holidays     tropic.HolidayService // the one-off bank holidays; nil: no page for them
+	Mailer       Mailer                // sends invitations; nil: e-mail is not set up, and no invitation can be sent
 	Health       Health
 	Logger       *slog.Logger
 	Now          func() time.Time
