@@ -136,4 +136,3 @@ func (s *Server) handleAdminHolidayAdd() http.Handler {
 		s.flashAndGo(w, r, "Bank holiday change recorded for "+caseDate(c.Date)+". Working-day deadlines count it from now.", "/admin/holidays")
 	})
 }
-
