@@ -67,6 +67,18 @@ func TestBrowserAdministrationPagesAndTheInvitationJourney(t *testing.T) {
 	page("/admin/holidays", "Record a change")
 	page("/admin/agencies/new", "Add an agency")
 
+	// An agency's page, from the list.
+	brOpen(t, b, inst.URL+"/admin/agencies")
+	brWaitForGOVUKFrontend(t, b)
+	brClickAndWait(t, b, `main table a.govuk-link`, "an agency's page", `location.pathname.endsWith('/edit')`)
+	if text := brMainText(t, b); !strings.Contains(text, "Inbox address") || !strings.Contains(text, "NRM reminder address") {
+		t.Errorf("the agency's page:\n%s", text)
+	}
+	b.CheckAxe(t)
+	brCheckPhone(t, b)
+	brOpen(t, b, inst.URL+"/admin/agencies/new")
+	brWaitForGOVUKFrontend(t, b)
+
 	// The agency form refuses what is missing, naming the fields.
 	brClickAndWait(t, b, `main form button[type="submit"]`, "the form with errors", `!!document.querySelector('.govuk-error-summary')`)
 	if n := brEvalString(t, b, `String(document.querySelectorAll('.govuk-error-summary__list li').length)`); n != "2" {
@@ -134,4 +146,17 @@ func TestBrowserAdministrationPagesAndTheInvitationJourney(t *testing.T) {
 		t.Errorf("the used link:\n%s", text)
 	}
 	c.CheckAxe(t)
+
+	// The demo's leaver was asked for a new password: signing in, they choose one first.
+	d := browsertest.New(t)
+	brSignIn(t, d, inst.URL, "former.caseworker.police@demo.tropic.example", defaultDemoPassword)
+	brWaitForURL(t, d, inst.URL+"/login/password")
+	brWaitForGOVUKFrontend(t, d)
+	if text := brMainText(t, d); !strings.Contains(text, "Your administrator has asked you to choose a new password") {
+		t.Errorf("the new-password page:\n%s", text)
+	}
+	d.CheckAxe(t)
+	brCheckPhone(t, d)
+	brType(t, d, "password", "lantern oyster pebble 3", "confirm", "lantern oyster pebble 3")
+	brClickAndWait(t, d, `main form button[type="submit"]`, "the staff home", `location.pathname === '/staff'`)
 }
