@@ -82,7 +82,7 @@ func (s *Server) handleAdminDisableLeavers() http.Handler {
 			msg = "1 user disabled."
 		}
 		if skipped := len(ids) - n; skipped > 0 {
-			msg += " " + strconv.Itoa(skipped) + " had signed in since the list was shown, or were disabled already, and were left as they are."
+			msg += " Left as they were: " + strconv.Itoa(skipped) + " (signed in recently, or disabled already)."
 		}
 		s.flashAndGo(w, r, msg, "/admin/leavers")
 	})

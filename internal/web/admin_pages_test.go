@@ -298,3 +298,37 @@ func TestReferenceDataPages(t *testing.T) {
 		}
 	})
 }
+
+func TestLeaversPage(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t, Config{MFAWaived: true})
+	admin := ts.addUser("admin@police.example", tropic.RoleAdmin)
+	gone := ts.addUser("gone@police.example", tropic.RoleCaseworker)
+	ts.clock.Advance(100 * 24 * time.Hour)
+	back := ts.addUser("new@police.example", tropic.RoleCaseworker) // added today: no leaver
+	c := ts.client(t)
+	c.signInWaived("admin@police.example")
+
+	page := c.get("/admin/leavers")
+	if !strings.Contains(page.body, "gone@police.example") || strings.Contains(page.body, "new@police.example") || strings.Contains(page.body, `value="`+strconv.FormatInt(admin.ID, 10)+`"`) {
+		t.Fatalf("the leavers listed:\n%s", brief(page.body))
+	}
+	since := regexp.MustCompile(`name="since" value="(\d+)"`).FindStringSubmatch(page.body)[1]
+	res := c.post("/admin/leavers", url.Values{"since": {since}})
+	if res.status != http.StatusUnprocessableEntity || !strings.Contains(res.body, "Choose at least one user to disable") {
+		t.Errorf("none ticked: %d\n%s", res.status, brief(res.body))
+	}
+	res = c.post("/admin/leavers", url.Values{"since": {since}, "users": {strconv.FormatInt(gone.ID, 10), strconv.FormatInt(back.ID, 10)}})
+	if res.status != http.StatusSeeOther {
+		t.Fatalf("disable: %d\n%s", res.status, brief(res.body))
+	}
+	if page := c.get(res.location()); !strings.Contains(page.body, "1 user disabled. Left as they were: 1 (signed in recently") {
+		t.Errorf("the message after disabling:\n%s", brief(page.body))
+	}
+	if u, _ := ts.users.FindUserByID(context.Background(), gone.ID); !u.Disabled {
+		t.Error("the leaver is still enabled")
+	}
+	if u, _ := ts.users.FindUserByID(context.Background(), back.ID); u.Disabled {
+		t.Error("a user who is no leaver was disabled")
+	}
+}
