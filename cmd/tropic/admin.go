@@ -304,6 +304,18 @@ func runUser(ctx context.Context, e *env, args []string) error {
 	})
 }
 
+// agencyFlag finds the agency --agency names, or says what is wrong with it.
+func agencyFlag(ctx context.Context, s *services, ref string) (*tropic.Agency, error) {
+	if ref == "" {
+		return nil, describe(&tropic.Error{Code: tropic.EINVALID, Fields: map[string]string{"agency": "Give the agency's id or exact name"}})
+	}
+	a, err := findAgency(ctx, s, ref)
+	if err != nil {
+		return nil, fmt.Errorf("--agency: no agency %q; see 'tropic agency list'", ref)
+	}
+	return a, nil
+}
+
 // findAgency finds an agency by id or exact name.
 func findAgency(ctx context.Context, s *services, ref string) (*tropic.Agency, error) {
 	if id, err := strconv.ParseInt(ref, 10, 64); err == nil {
@@ -332,12 +344,9 @@ func runUserAdd(ctx context.Context, e *env, args []string) error {
 	}
 	return withServices(ctx, e, func(s *services) error {
 		u := &tropic.User{Email: *email, Name: *name, Roles: rs}
-		if *agency == "" {
-			return describe(&tropic.Error{Code: tropic.EINVALID, Fields: map[string]string{"agency": "Give the agency's id or exact name"}})
-		}
-		a, err := findAgency(ctx, s, *agency)
+		a, err := agencyFlag(ctx, s, *agency)
 		if err != nil {
-			return fmt.Errorf("--agency: no agency %q; see 'tropic agency list'", *agency)
+			return err
 		}
 		u.AgencyID = a.ID
 		hash, err := auth.HashPassword(password, auth.DefaultParams)

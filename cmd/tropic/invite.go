@@ -63,12 +63,9 @@ func runUserInvite(ctx context.Context, e *env, args []string) error {
 				return describe(err)
 			}
 			u := &tropic.User{Email: *email, Name: *name, Roles: rs}
-			if *agency == "" {
-				return describe(&tropic.Error{Code: tropic.EINVALID, Fields: map[string]string{"agency": "Give the agency's id or exact name"}})
-			}
-			a, err := findAgency(ctx, s, *agency)
+			a, err := agencyFlag(ctx, s, *agency)
 			if err != nil {
-				return fmt.Errorf("--agency: no agency %q; see 'tropic agency list'", *agency)
+				return err
 			}
 			u.AgencyID = a.ID
 			if inv, err = s.invites.InviteUser(ctx, cli, u, hash); err != nil {
