@@ -113,6 +113,12 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	if err == nil { // reports waiting in the county council's inbox
 		err = demo.SeedInbox(ctx, demo.InboxServices{Reports: history, Agencies: svc.agencies, Users: svc.users, SetNow: clock.Set}, now)
 	}
+	if err == nil { // a partnership administrator and the administration pages' data (issue 13)
+		var admins []demo.Account
+		admins, err = demo.SeedAdministration(ctx, gen, demo.AdminServices{Agencies: svc.agencies, Users: svc.users, Invites: svc.invites,
+			SetNow: clock.Set}, hash, now)
+		accounts = append(accounts, admins...)
+	}
 	clock.Set(time.Time{})
 	var flow demo.WorkflowStats
 	if err == nil && *cases > 0 { // officers in charge, a report on a case, a closure waiting (demo/workflow.go)
@@ -124,6 +130,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	svc.useMailer(mail)                                      // invitations from the administration pages
 	stopJobs, err := startJobs(ctx, newLogger(e), svc, mail) // notifications of new reports (jobs.go)
 	if err != nil {
 		return err

@@ -90,6 +90,15 @@ type services struct {
 	campaigns *store.CampaignService
 	stats     *store.StatsService
 	matches   *store.MatchService
+	invites   *store.InviteService
+	mailer    web.Mailer // sends invitations from the pages; nil: e-mail is off (useMailer)
+}
+
+// useMailer lets the pages send e-mail (invitations) when it is set up.
+func (s *services) useMailer(m mailSettings) {
+	if m.mailer != nil {
+		s.mailer = m.mailer
+	}
 }
 
 func newServices(db *store.DB) *services {
@@ -97,7 +106,7 @@ func newServices(db *store.DB) *services {
 		tokens: store.NewTokenService(db), audit: store.NewAuditService(db), sessions: store.NewSessionStore(db),
 		reports: store.NewReportService(db, nil, phone.Parse), cases: store.NewCaseService(db, phone.Parse),
 		referrals: store.NewReferralService(db), campaigns: store.NewCampaignService(db),
-		stats: store.NewStatsService(db), matches: store.NewMatchService(db, phone.Parse)}
+		stats: store.NewStatsService(db), matches: store.NewMatchService(db, phone.Parse), invites: store.NewInviteService(db)}
 }
 
 // health answers /readyz from the database.
@@ -119,6 +128,7 @@ func (s *services) webDeps(log *slog.Logger) web.Deps {
 		Referrals: s.referrals, Stats: s.stats,
 		Campaigns: s.campaigns, Exports: s.campaigns,
 		Sessions: s.sessions, Health: health{s.db}, Logger: log, Now: time.Now,
+		UserAdmin: s.users, Invites: s.invites, AdminHistory: s.audit, Mailer: s.mailer, Holidays: s.referrals,
 		// The web server checks credentials only through these interfaces (internal/tropic).
 		Passwords: auth.Passwords{Params: auth.DefaultParams}, TOTP: auth.TOTP{}}
 }

@@ -31,8 +31,10 @@
 // are MayBulkTriage, MayAssignReportsTo and BulkProblem (report_bulk.go); escalation of
 // an unclaimed emergency is MayEscalate and EscalationCut (report_escalation.go).
 //
-// Administration (who may change a user's roles, or an agency) is MaySetRoles and
-// MayManageAgencies (admin_rules.go). Sign-in limits are LoginPolicy.Admit (user.go); the reference check character is
+// Administration at two levels (agency and partnership administrators) is
+// admin_rules.go: MayManageUser, MayDisableUser, MaySetRoles, MayInviteUser, MayMoveUser,
+// MayManageAgencies, MayManageReferenceData and AdminAgencyScope; invitations are
+// Invite.Usable (invite.go). Sign-in limits are LoginPolicy.Admit (user.go); the reference check character is
 // ParseReference (reference.go). Errors are one vocabulary (error.go), which the web
 // layer maps to HTTP in one place per surface.
 package tropic

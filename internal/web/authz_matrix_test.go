@@ -245,6 +245,9 @@ type matrixFixture struct {
 	nrmID, dtnID int64 // B's NRM referral of Anna, and its Duty to Notify report
 	decideID     int64 // a referral of B's waiting for its first decision
 
+	targetID      int64 // A's caseworker whom the administration rows act on
+	scratchAgency int64 // the agency the administration rows edit
+
 	intakeToken string // A's intake, who enters reports
 	freshRef    string // a report just entered, for a triage row
 	heldRef     string // F's case with the case's phone number, for access requests
@@ -709,7 +712,8 @@ func apiMatrix() []matrixRow {
 
 func newMatrixFixture(t *testing.T) *matrixFixture {
 	t.Helper()
-	ts := newTestServer(t, Config{MFAWaived: true, MetricsToken: matrixMetricsToken})
+	ts := newTestServer(t, Config{MFAWaived: true, MetricsToken: matrixMetricsToken},
+		func(d *Deps) { d.Mailer = &recordingMailer{} }) // invitations are sent (authz_admin_test.go)
 	if ts.srv.deps.Cases == nil {
 		t.Fatal("newTestServer wires no CaseService")
 	}
@@ -874,7 +878,7 @@ func (f *matrixFixture) callPage(t *testing.T, u *matrixUser, method, path strin
 func TestAuthorisationMatrix(t *testing.T) {
 	t.Parallel()
 	rows := map[string][]matrixRow{"api": append(append(apiMatrix(), apiRouteMatrix()...), approvalAPIRows()...),
-		"pages": append(append(pageMatrix(), pageRouteMatrix()...), approvalPageRows()...)}
+		"pages": append(append(append(pageMatrix(), pageRouteMatrix()...), approvalPageRows()...), adminRouteMatrix()...)}
 
 	// Every route is in the matrix, and every row is a route.
 	inMatrix := map[string]bool{}

@@ -39,6 +39,7 @@ type Layout struct {
 	ShowApprovals bool   // the user is a supervisor: the navigation offers the approvals queue
 	ShowNotices   bool   // the navigation offers notifications, with Unread
 	Unread        int    // the user's unread notifications, for the header
+	ShowAdmin     bool   // the user is an agency or partnership administrator: the navigation offers administration
 	PrintOnly     bool   // a page made to print (the referral summary): printed without the service's chrome
 	Errors        []FieldError
 }
@@ -139,6 +140,7 @@ func (s *Server) newLayout(r *http.Request, title string) Layout {
 		ShowApprovals: canSupervise(userFrom(r.Context())) && len(s.deps.Approvals) > 0,
 		ShowNotices:   userFrom(r.Context()) != nil && s.deps.Notifications != nil,
 		Unread:        s.unreadNotifications(r),
+		ShowAdmin:     canAdminister(userFrom(r.Context())) && s.deps.UserAdmin != nil,
 	}
 }
 

@@ -108,6 +108,12 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("POST /account/sessions/all", s.browser(s.requireUser(s.handleEndAllSessions())))
 	mux.Handle("POST /account/sessions/{id}/end", s.browser(s.requireUser(s.handleEndSession())))
 
+	// Choosing a password: from an invitation link, or when an administrator asked.
+	mux.Handle("GET /invite/{token}", s.browser(s.handleInviteForm()))
+	mux.Handle("POST /invite/{token}", s.browser(s.handleInviteAccept()))
+	mux.Handle("GET /login/password", s.browser(s.handleNewPasswordForm()))
+	mux.Handle("POST /login/password", s.browser(s.handleNewPassword()))
+
 	// Staff pages.
 	mux.Handle("GET /staff", s.browser(s.requireUser(s.handleStaffHome())))
 
@@ -119,6 +125,34 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("POST /account/notifications", s.notices(s.handleNotificationSettingsSave()))
 	mux.Handle("GET /approvals", s.requireSupervisor(s.handleApprovals()))
 	mux.Handle("POST /approvals/shares/{id}", s.requireSupervisor(s.handleApprovalShareDecision()))
+	// Administration (agency and partnership administrators; anyone else gets the
+	// missing page, and so does another agency's user for an agency administrator).
+	mux.Handle("GET /admin/users", s.admin(s.handleAdminUsers()))
+	mux.Handle("GET /admin/users/invite", s.admin(s.handleAdminInviteForm()))
+	mux.Handle("POST /admin/users/invite", s.admin(s.handleAdminInvite()))
+	mux.Handle("GET /admin/users/{id}", s.admin(s.handleAdminUser()))
+	mux.Handle("POST /admin/users/{id}/roles", s.admin(s.handleAdminUserRoles()))
+	mux.Handle("POST /admin/users/{id}/agency", s.admin(s.handleAdminUserMove()))
+	mux.Handle("POST /admin/users/{id}/disable", s.admin(s.handleAdminUserAction(disableUser, "Account disabled: the user can no longer sign in.")))
+	mux.Handle("POST /admin/users/{id}/enable", s.admin(s.handleAdminUserAction(enableUser, "Account re-enabled: the user may sign in again.")))
+	mux.Handle("POST /admin/users/{id}/reset-mfa", s.admin(s.handleAdminUserAction(resetUserMFA, "Authenticator reset: the user sets one up again at their next sign-in.")))
+	mux.Handle("POST /admin/users/{id}/require-password", s.admin(s.handleAdminUserAction(requireNewPassword, "The user will choose a new password at their next sign-in.")))
+	mux.Handle("POST /admin/users/{id}/sign-out", s.admin(s.handleAdminUserAction(signUserOut, "The user has been signed out everywhere.")))
+	mux.Handle("POST /admin/users/{id}/invite", s.admin(s.handleAdminReinvite()))
+	mux.Handle("GET /admin/leavers", s.admin(s.handleAdminLeavers()))
+	mux.Handle("POST /admin/leavers", s.admin(s.handleAdminDisableLeavers()))
+	mux.Handle("GET /admin/history", s.admin(s.handleAdminHistory()))
+	mux.Handle("GET /admin/agencies", s.partnershipAdmin(s.handleAdminAgencies()))
+	mux.Handle("GET /admin/agencies/new", s.partnershipAdmin(s.handleAdminAgencyNewForm()))
+	mux.Handle("POST /admin/agencies/new", s.partnershipAdmin(s.handleAdminAgencySave(true)))
+	mux.Handle("GET /admin/agencies/{id}/edit", s.partnershipAdmin(s.handleAdminAgencyEditForm()))
+	mux.Handle("POST /admin/agencies/{id}/edit", s.partnershipAdmin(s.handleAdminAgencySave(false)))
+	mux.Handle("POST /admin/agencies/{id}/disable", s.partnershipAdmin(s.handleAdminAgencySwitch(true)))
+	mux.Handle("POST /admin/agencies/{id}/enable", s.partnershipAdmin(s.handleAdminAgencySwitch(false)))
+	mux.Handle("GET /admin/districts", s.partnershipAdmin(s.handleAdminDistricts()))
+	mux.Handle("POST /admin/districts", s.partnershipAdmin(s.handleAdminDistrictAdd()))
+	mux.Handle("GET /admin/holidays", s.partnershipAdmin(s.handleAdminHolidays()))
+	mux.Handle("POST /admin/holidays", s.partnershipAdmin(s.handleAdminHolidayAdd()))
 
 	// Triage (triage role only; anyone else gets the missing page).
 	mux.Handle("GET /triage", s.triage(s.handleTriageQueue()))

@@ -40,6 +40,7 @@ type Config struct {
 	MaxJSONBytes    int64                 // largest API body accepted
 	ReportRateLimit int                   // reports one client address may send per 10 minutes: 0 for the default (10), below 0 for no limit (benchmarks)
 	TriageTargets   tropic.TriageTargets  // how soon triage should review a report, by urgency; the zero value is tropic.DefaultTriageTargets
+	LeaverAfter     time.Duration         // a user not signed in for this long is listed for review as a possible leaver; default 90 days
 	// PublicNotice is what the deployment states on its privacy notice and
 	// accessibility statement (controller, DPO, lawful bases, accessibility); nil: the
 	// pages say that it has not been stated.
@@ -96,6 +97,9 @@ func (c *Config) setDefaults() {
 	if c.AcknowledgeTargets == (tropic.TriageTargets{}) {
 		c.AcknowledgeTargets = tropic.DefaultAcknowledgeTargets
 	}
+	if c.LeaverAfter <= 0 {
+		c.LeaverAfter = tropic.DefaultLeaverAfter
+	}
 	if c.ReportRateLimit == 0 {
 		c.ReportRateLimit = reportLimit
 	}
@@ -134,9 +138,20 @@ type Deps struct {
 	// role change requests; case closures join as one more source); none: no queue.
 	Approvals []tropic.ApprovalSource
 	Access    tropic.AccessRequestService // access requests; nil: none offered
-	Health    Health
-	Logger    *slog.Logger
-	Now       func() time.Time
+	// The administration pages: accounts, invitations and their history; nil: none.
+	UserAdmin    tropic.UserAdmin
+	Invites      tropic.InviteService
+	AdminHistory tropic.AdminHistoryService
+	Holidays     tropic.HolidayService // the one-off bank holidays; nil: no page for them
+	Mailer       Mailer                // sends invitations; nil: e-mail is not set up, and no invitation can be sent
+	Health       Health
+	Logger       *slog.Logger
+	Now          func() time.Time
+}
+
+// Mailer sends a plain-text e-mail (notify.Mailer, wired in cmd/tropic).
+type Mailer interface {
+	Send(ctx context.Context, to []string, subject, textBody string) error
 }
 
 // defaultHashSlots is how many passwords are checked at once unless configured: with
