@@ -31,7 +31,7 @@ func TestBrowserApprovalsNotificationsAndAccessRequestsAreAccessible(t *testing.
 	brWaitForURL(t, b, inst.URL+"/staff")
 	brWaitForGOVUKFrontend(t, b)
 	home := brMainText(t, b)
-	for _, want := range []string{"3 requests wait", "1 share request", "1 access request", "1 role change"} {
+	for _, want := range []string{"4 requests wait", "1 share request", "1 access request", "1 role change", "1 case closure"} {
 		if !strings.Contains(home, want) {
 			t.Errorf("home lacks %q:\n%s", want, home)
 		}
