@@ -10,6 +10,7 @@ import (
 	"tropic/internal/linkage"
 	"tropic/internal/phone"
 	"tropic/internal/store"
+	"tropic/internal/tropic"
 	"tropic/internal/web"
 )
 
@@ -89,6 +90,9 @@ type services struct {
 	campaigns *store.CampaignService
 	stats     *store.StatsService
 	matches   *store.MatchService
+
+	credentials *store.CredentialService
+	mail        tropic.Mailer // set by startJobs when e-mail is configured; nil otherwise
 }
 
 func newServices(db *store.DB) *services {
@@ -96,7 +100,8 @@ func newServices(db *store.DB) *services {
 		tokens: store.NewTokenService(db), audit: store.NewAuditService(db), sessions: store.NewSessionStore(db),
 		reports: store.NewReportService(db, nil, phone.Parse), cases: store.NewCaseService(db, phone.Parse),
 		referrals: store.NewReferralService(db), campaigns: store.NewCampaignService(db),
-		stats: store.NewStatsService(db), matches: store.NewMatchService(db, phone.Parse)}
+		stats: store.NewStatsService(db), matches: store.NewMatchService(db, phone.Parse),
+		credentials: store.NewCredentialService(db)}
 }
 
 // health answers /readyz from the database.
@@ -115,6 +120,7 @@ func (s *services) webDeps(log *slog.Logger) web.Deps {
 		Referrals: s.referrals, Stats: s.stats,
 		Campaigns: s.campaigns, Exports: s.campaigns,
 		Sessions: s.sessions, Health: health{s.db}, Logger: log, Now: time.Now,
+		Credentials: s.credentials, Mail: s.mail,
 		// The web server checks credentials only through these interfaces (internal/tropic).
 		Passwords: auth.Passwords{Params: auth.DefaultParams}, TOTP: auth.TOTP{}}
 }

@@ -16,6 +16,8 @@ type PasswordChecker interface {
 	// DummyVerify costs what VerifyPassword costs, so that an unknown account takes as
 	// long to refuse as a wrong password.
 	DummyVerify(password string)
+	// HashPassword returns the stored form of a new password.
+	HashPassword(password string) (string, error)
 }
 
 // TOTPAuthenticator makes and checks the time-based codes of authenticator apps

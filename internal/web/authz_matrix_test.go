@@ -220,9 +220,11 @@ type matrixFixture struct {
 	cases    tropic.CaseService
 	agencies map[string]*tropic.Agency
 	users    []*matrixUser
-	aSup     tropic.Actor
-	aWorker  tropic.Actor
-	bWorker  tropic.Actor
+	// changedPassword is the user whose password the POST /account/password row changed.
+	changedPassword *matrixUser
+	aSup            tropic.Actor
+	aWorker         tropic.Actor
+	bWorker         tropic.Actor
 
 	ref         string // the case
 	otherRef    string // another case of A's, where people to link come from

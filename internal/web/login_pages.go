@@ -15,11 +15,12 @@ type loginPage struct {
 	Next      string
 	SignedOut bool
 	Expired   bool
+	Reset     bool // the password was reset: sign in with the new one
 }
 
 // badCredentials is the one answer for an unknown e-mail address, a wrong password
 // and a disabled account, so that nobody can learn which accounts exist.
-const badCredentials = "Enter a correct email address and password. If you have forgotten your password, ask your partnership's Tropic administrator."
+const badCredentials = "Enter a correct email address and password. If you have forgotten your password, choose \"Forgotten your password?\" below."
 
 func (s *Server) handleLoginForm() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -28,7 +29,8 @@ func (s *Server) handleLoginForm() http.Handler {
 			return
 		}
 		p := &loginPage{Layout: s.signInLayout(r, "Sign in"), Next: r.URL.Query().Get("next"),
-			SignedOut: r.URL.Query().Get("signed_out") == "1", Expired: r.URL.Query().Get("expired") == "1"}
+			SignedOut: r.URL.Query().Get("signed_out") == "1", Expired: r.URL.Query().Get("expired") == "1",
+			Reset: r.URL.Query().Get("reset") == "1"}
 		s.render(w, r, http.StatusOK, "login", p)
 	})
 }
@@ -97,7 +99,11 @@ func (s *Server) handleLogin() http.Handler {
 			return
 		}
 		var ok bool
-		if !s.inHashSlot(func() { ok, err = s.deps.Passwords.VerifyPassword(password, login.PasswordHash) }) {
+		check := func() { ok, err = s.deps.Passwords.VerifyPassword(password, login.PasswordHash) }
+		if !tropic.HasTropicPassword(login.PasswordHash) { // single sign-on only: no password is right
+			check = func() { s.deps.Passwords.DummyVerify(password) }
+		}
+		if !s.inHashSlot(check) {
 			s.limiter.Release(addr)
 			if err := s.deps.Users.ReleaseLoginAttempt(r.Context(), login.User.ID); err != nil {
 				s.serverError(w, r, err)
@@ -186,6 +192,7 @@ func (s *Server) completeLogin(w http.ResponseWriter, r *http.Request, userID in
 		s.sessions.Remove(r.Context(), k)
 	}
 	s.sessions.Put(r.Context(), sessUserID, userID)
+	s.markAuthenticated(r)
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }
 

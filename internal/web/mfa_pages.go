@@ -127,19 +127,10 @@ func (s *Server) handleMFASetup() http.Handler {
 	})
 }
 
-// codeProblem explains why a code was refused.
 // formatSecret groups a base32 secret in fours for typing it by hand.
-func formatSecret(secret string) string {
-	var b strings.Builder
-	for i, r := range secret {
-		if i > 0 && i%4 == 0 {
-			b.WriteByte(' ')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
+func formatSecret(secret string) string { return tropic.GroupInFours(secret, " ") }
 
+// codeProblem explains why a code was refused.
 func codeProblem(code string) string {
 	digits := strings.Map(func(r rune) rune {
 		if r == ' ' || r == '-' {

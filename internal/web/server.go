@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"sync"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
@@ -40,6 +41,7 @@ type Config struct {
 	MaxJSONBytes    int64                 // largest API body accepted
 	ReportRateLimit int                   // reports one client address may send per 10 minutes: 0 for the default (10), below 0 for no limit (benchmarks)
 	TriageTargets   tropic.TriageTargets  // how soon triage should review a report, by urgency; the zero value is tropic.DefaultTriageTargets
+	ReauthWindow    time.Duration         // how recently a user must have proved who they are for a sensitive action; default 15 minutes
 }
 
 func (c *Config) setDefaults() {
@@ -79,6 +81,9 @@ func (c *Config) setDefaults() {
 	if c.TriageTargets == (tropic.TriageTargets{}) {
 		c.TriageTargets = tropic.DefaultTriageTargets
 	}
+	if c.ReauthWindow <= 0 {
+		c.ReauthWindow = defaultReauthWindow
+	}
 	if c.ReportRateLimit == 0 {
 		c.ReportRateLimit = reportLimit
 	}
@@ -109,9 +114,12 @@ type Deps struct {
 	Passwords tropic.PasswordChecker // checks passwords at sign-in (internal/auth, wired in cmd/tropic)
 	TOTP      tropic.TOTPAuthenticator
 	Sessions  tropic.SessionService
-	Health    Health
-	Logger    *slog.Logger
-	Now       func() time.Time
+	// Credentials keeps forgotten-password links and recovery codes.
+	Credentials tropic.CredentialService
+	Mail        tropic.Mailer // sends forgotten-password links; nil: no e-mail, the page says to ask an administrator
+	Health      Health
+	Logger      *slog.Logger
+	Now         func() time.Time
 }
 
 // defaultHashSlots is how many passwords are checked at once unless configured: with
@@ -147,13 +155,17 @@ type Server struct {
 	followUpLimiter *limiter // wrong follow-up codes, per client address
 
 	published suppressMemo // disclosure control of the latest statistics
+
+	resetClientLimiter  *limiter       // forgotten-password requests, per client address
+	resetAddressLimiter *limiter       // forgotten-password requests, per e-mail address asked for
+	background          sync.WaitGroup // work done after a response (sending a reset link)
 }
 
 // New builds a server; templates are parsed once here.
 func New(cfg Config, deps Deps) (*Server, error) {
 	cfg.setDefaults()
-	if deps.Passwords == nil || deps.TOTP == nil {
-		return nil, errors.New("web.New: Deps.Passwords and Deps.TOTP are required")
+	if deps.Passwords == nil || deps.TOTP == nil || deps.Credentials == nil {
+		return nil, errors.New("web.New: Deps.Passwords, Deps.TOTP and Deps.Credentials are required")
 	}
 	s := &Server{cfg: cfg, deps: deps, log: deps.Logger, now: deps.Now}
 	if s.log == nil {
@@ -181,9 +193,14 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	s.hashing = make(slots, cfg.HashSlots)
 	s.reportLimiter = newLimiter(s.now, max(cfg.ReportRateLimit, 1), reportLimitWindow)
 	s.followUpLimiter = newLimiter(s.now, followUpLimit, followUpLimitWindow)
+	s.resetClientLimiter = newLimiter(s.now, resetPerClient, resetLimitWindow)
+	s.resetAddressLimiter = newLimiter(s.now, resetPerAddress, resetLimitWindow)
 	s.handler = s.routes()
 	return s, nil
 }
 
 // ServeHTTP serves every route.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// Wait waits for the work begun after responses (e-mail being sent) to end.
+func (s *Server) Wait() { s.background.Wait() }
