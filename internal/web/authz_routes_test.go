@@ -196,6 +196,10 @@ func pageRouteMatrix() []matrixRow {
 		{name: "GET /login/mfa/setup", public: http.StatusSeeOther, path: fixed("/login/mfa/setup")},
 		{name: "GET /login/mfa/qr.png", public: http.StatusSeeOther, path: fixed("/login/mfa/qr.png")},
 		{name: "POST /login/mfa/setup", public: http.StatusSeeOther, path: fixed("/login/mfa/setup"), body: formBody("code", "000000")},
+		{name: "GET /login/mfa/recovery", public: http.StatusSeeOther, path: fixed("/login/mfa/recovery")},
+		{name: "POST /login/mfa/recovery", public: http.StatusSeeOther, path: fixed("/login/mfa/recovery"), body: formBody("code", "ABCD-EFGH-JKLM-NPQR")},
+		{name: "GET /account/recovery-codes", rule: signedIn, path: fixed("/account/recovery-codes")},
+		{name: "POST /account/recovery-codes", rule: signedIn, path: fixed("/account/recovery-codes")},
 		{name: "GET /login/mfa", public: http.StatusSeeOther, path: fixed("/login/mfa")},
 		{name: "POST /login/mfa", public: http.StatusSeeOther, path: fixed("/login/mfa"), body: formBody("code", "000000")},
 

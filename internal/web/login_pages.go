@@ -178,22 +178,31 @@ func setRetryAfter(w http.ResponseWriter, wait time.Duration) {
 	w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds()+0.999)))
 }
 
-// completeLogin records the sign-in and turns the session into a signed-in one.
+// completeLogin records the sign-in, turns the session into a signed-in one and goes
+// on to next.
 func (s *Server) completeLogin(w http.ResponseWriter, r *http.Request, userID int64, method, next string) {
+	if s.startSession(w, r, userID, method) {
+		http.Redirect(w, r, next, http.StatusSeeOther)
+	}
+}
+
+// startSession records the sign-in and turns the session into a signed-in one; on
+// failure it has answered with an error and reports false.
+func (s *Server) startSession(w http.ResponseWriter, r *http.Request, userID int64, method string) bool {
 	if err := s.deps.Users.RecordLoginSuccess(r.Context(), userID, method); err != nil {
 		s.serverError(w, r, err)
-		return
+		return false
 	}
 	if err := s.sessions.RenewToken(r.Context()); err != nil {
 		s.serverError(w, r, err)
-		return
+		return false
 	}
 	for _, k := range []string{sessPendingID, sessPendingEmail, sessPendingAt, sessPendingSecret, sessNext} {
 		s.sessions.Remove(r.Context(), k)
 	}
 	s.sessions.Put(r.Context(), sessUserID, userID)
 	s.markAuthenticated(r)
-	http.Redirect(w, r, next, http.StatusSeeOther)
+	return true
 }
 
 func (s *Server) handleLogout() http.Handler {
