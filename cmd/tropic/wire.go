@@ -8,6 +8,7 @@ import (
 
 	"tropic/internal/auth"
 	"tropic/internal/linkage"
+	"tropic/internal/oidc"
 	"tropic/internal/phone"
 	"tropic/internal/store"
 	"tropic/internal/tropic"
@@ -121,6 +122,7 @@ func (s *services) webDeps(log *slog.Logger) web.Deps {
 		Campaigns: s.campaigns, Exports: s.campaigns,
 		Sessions: s.sessions, Health: health{s.db}, Logger: log, Now: time.Now,
 		Credentials: s.credentials, Mail: s.mail,
+		SSO: store.NewSSOService(s.db), SSOConnector: oidc.New(),
 		// The web server checks credentials only through these interfaces (internal/tropic).
 		Passwords: auth.Passwords{Params: auth.DefaultParams}, TOTP: auth.TOTP{}}
 }

@@ -179,6 +179,10 @@ func pageRouteMatrix() []matrixRow {
 		// Signing in: the forms are open to anyone.
 		{name: "GET /login", rule: signedIn, anon: http.StatusOK, path: fixed("/login")}, // signed in: on to the staff home
 		{name: "POST /login", public: http.StatusUnprocessableEntity, path: fixed("/login"), body: formBody("email", "", "password", "")},
+		// Single sign-on: open to anyone; the matrix's server has no provider, and an
+		// answer without a sign-on started is refused.
+		{name: "GET /login/sso/{id}", public: http.StatusNotFound, path: fixed("/login/sso/police")},
+		{name: "GET /login/sso/callback", public: http.StatusBadRequest, path: fixed("/login/sso/callback?state=x&code=y")},
 		// Forgotten passwords: open to anyone (the matrix's server sends no e-mail); a
 		// link that is not one does not work.
 		{name: "GET /password/forgot", public: http.StatusOK, path: fixed("/password/forgot")},

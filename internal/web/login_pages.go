@@ -16,6 +16,7 @@ type loginPage struct {
 	SignedOut bool
 	Expired   bool
 	Reset     bool // the password was reset: sign in with the new one
+	SSO       []ssoLink
 }
 
 // badCredentials is the one answer for an unknown e-mail address, a wrong password
@@ -30,7 +31,7 @@ func (s *Server) handleLoginForm() http.Handler {
 		}
 		p := &loginPage{Layout: s.signInLayout(r, "Sign in"), Next: r.URL.Query().Get("next"),
 			SignedOut: r.URL.Query().Get("signed_out") == "1", Expired: r.URL.Query().Get("expired") == "1",
-			Reset: r.URL.Query().Get("reset") == "1"}
+			Reset: r.URL.Query().Get("reset") == "1", SSO: s.ssoLinks()}
 		s.render(w, r, http.StatusOK, "login", p)
 	})
 }
@@ -40,7 +41,7 @@ func (s *Server) handleLogin() http.Handler {
 		if !s.parseForm(w, r) {
 			return
 		}
-		p := &loginPage{Layout: s.signInLayout(r, "Sign in"), Email: strings.TrimSpace(r.PostFormValue("email")), Next: r.PostFormValue("next")}
+		p := &loginPage{Layout: s.signInLayout(r, "Sign in"), Email: strings.TrimSpace(r.PostFormValue("email")), Next: r.PostFormValue("next"), SSO: s.ssoLinks()}
 		password := r.PostFormValue("password")
 		var problems tropic.Problems
 		if p.Email == "" {
@@ -141,15 +142,7 @@ func (s *Server) handleLogin() http.Handler {
 			s.serverError(w, r, err)
 			return
 		}
-		s.sessions.Put(r.Context(), sessPendingID, login.User.ID)
-		s.sessions.Put(r.Context(), sessPendingEmail, login.User.Email)
-		s.sessions.Put(r.Context(), sessPendingAt, s.now().Unix())
-		s.sessions.Put(r.Context(), sessNext, next)
-		if login.MFASecret == "" {
-			http.Redirect(w, r, "/login/mfa/setup", http.StatusSeeOther)
-			return
-		}
-		http.Redirect(w, r, "/login/mfa", http.StatusSeeOther)
+		s.awaitSecondFactor(w, r, login.User, next)
 	})
 }
 

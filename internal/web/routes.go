@@ -94,6 +94,8 @@ func (s *Server) routes() http.Handler {
 	// Signing in.
 	mux.Handle("GET /login", s.browser(s.handleLoginForm()))
 	mux.Handle("POST /login", s.browser(s.handleLogin()))
+	mux.Handle("GET /login/sso/callback", s.browser(s.handleSSOCallback()))
+	mux.Handle("GET /login/sso/{id}", s.browser(s.handleSSOStart()))
 	mux.Handle("GET /login/mfa/setup", s.browser(s.handleMFASetupForm()))
 	mux.Handle("GET /login/mfa/qr.png", s.browser(s.handleMFAQRCode()))
 	mux.Handle("POST /login/mfa/setup", s.browser(s.handleMFASetup()))

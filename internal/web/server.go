@@ -42,6 +42,7 @@ type Config struct {
 	ReportRateLimit int                   // reports one client address may send per 10 minutes: 0 for the default (10), below 0 for no limit (benchmarks)
 	TriageTargets   tropic.TriageTargets  // how soon triage should review a report, by urgency; the zero value is tropic.DefaultTriageTargets
 	ReauthWindow    time.Duration         // how recently a user must have proved who they are for a sensitive action; default 15 minutes
+	SSOProviders    []tropic.SSOProvider  // the agencies' OpenID providers (AgencyID and ClientSecret filled in); none: password sign-in only
 }
 
 func (c *Config) setDefaults() {
@@ -117,9 +118,13 @@ type Deps struct {
 	// Credentials keeps forgotten-password links and recovery codes.
 	Credentials tropic.CredentialService
 	Mail        tropic.Mailer // sends forgotten-password links; nil: no e-mail, the page says to ask an administrator
-	Health      Health
-	Logger      *slog.Logger
-	Now         func() time.Time
+	// SSO and SSOConnector sign staff in through their agency's OpenID provider;
+	// required when Config.SSOProviders names any.
+	SSO          tropic.SSOService
+	SSOConnector tropic.SSOConnector
+	Health       Health
+	Logger       *slog.Logger
+	Now          func() time.Time
 }
 
 // defaultHashSlots is how many passwords are checked at once unless configured: with
@@ -166,6 +171,9 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	cfg.setDefaults()
 	if deps.Passwords == nil || deps.TOTP == nil || deps.Credentials == nil {
 		return nil, errors.New("web.New: Deps.Passwords, Deps.TOTP and Deps.Credentials are required")
+	}
+	if len(cfg.SSOProviders) > 0 && (deps.SSO == nil || deps.SSOConnector == nil) {
+		return nil, errors.New("web.New: single sign-on providers need Deps.SSO and Deps.SSOConnector")
 	}
 	s := &Server{cfg: cfg, deps: deps, log: deps.Logger, now: deps.Now}
 	if s.log == nil {

@@ -105,8 +105,8 @@ func newTestServer(t testing.TB, cfg Config, modify ...func(*Deps)) *testServer 
 		Stats:     newTestStats(db),
 		Campaigns: store.NewCampaignService(db), Exports: store.NewCampaignService(db),
 		Passwords: auth.Passwords{Params: testParams}, TOTP: auth.TOTP{},
-		Credentials: store.NewCredentialService(db),
-		Health:      dbHealth{db}, Logger: slog.New(slog.NewJSONHandler(ts.logs, nil)), Now: clock.Now,
+		Credentials: store.NewCredentialService(db), SSO: store.NewSSOService(db),
+		Health: dbHealth{db}, Logger: slog.New(slog.NewJSONHandler(ts.logs, nil)), Now: clock.Now,
 	}
 	for _, m := range modify {
 		m(&deps)
