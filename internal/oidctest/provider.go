@@ -12,6 +12,8 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"html"
 	"maps"
 	"net"
 	"net/http"
@@ -76,6 +78,13 @@ func Start(t testing.TB, redirectURIs ...string) *Provider {
 	// The "login page": completes the request as the identity the test chose.
 	mux.HandleFunc("GET /login", func(w http.ResponseWriter, r *http.Request) {
 		id := r.URL.Query().Get("authRequestID")
+		if p.store.holding() && r.URL.Query().Get("continue") == "" {
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			fmt.Fprintf(w, `<!DOCTYPE html><html lang="en"><head><title>Test provider</title></head><body><main><h1>Test provider</h1>
+<form method="get" action="/login"><input type="hidden" name="authRequestID" value="%s"><input type="hidden" name="continue" value="1">
+<button type="submit" id="continue">Continue</button></form></main></body></html>`, html.EscapeString(id))
+			return
+		}
 		if err := p.store.complete(id); err != nil {
 			http.Error(w, err.Error(), http.StatusBadRequest)
 			return
@@ -98,6 +107,20 @@ func (p *Provider) AllowRedirect(uri string) {
 	p.store.client.redirects = append(p.store.client.redirects, uri)
 }
 
+// Hold makes the provider stop at a page with a Continue button (id "continue")
+// before it answers, as a person would at a real provider's sign-in.
+func (p *Provider) Hold(hold bool) {
+	p.store.mu.Lock()
+	defer p.store.mu.Unlock()
+	p.store.hold = hold
+}
+
+func (s *memStore) holding() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.hold
+}
+
 // SignInAs makes id the one who signs in at the next authorisation.
 func (p *Provider) SignInAs(id Identity) {
 	p.store.mu.Lock()
@@ -115,6 +138,7 @@ type memStore struct {
 	codes    map[string]string // code -> request id
 	users    map[string]Identity
 	next     *Identity
+	hold     bool
 }
 
 var _ op.Storage = (*memStore)(nil)
