@@ -122,7 +122,7 @@ func (s *services) webDeps(log *slog.Logger) web.Deps {
 		Campaigns: s.campaigns, Exports: s.campaigns,
 		Sessions: s.sessions, Health: health{s.db}, Logger: log, Now: time.Now,
 		Credentials: s.credentials, Mail: s.mail,
-		SSO: store.NewSSOService(s.db), SSOConnector: oidc.New(),
+		SSO: store.NewSSOService(s.db), SSOConnector: oidc.New(), SecurityKeys: store.NewSecurityKeyService(s.db),
 		// The web server checks credentials only through these interfaces (internal/tropic).
 		Passwords: auth.Passwords{Params: auth.DefaultParams}, TOTP: auth.TOTP{}}
 }

@@ -202,6 +202,14 @@ func pageRouteMatrix() []matrixRow {
 		{name: "POST /login/mfa/setup", public: http.StatusSeeOther, path: fixed("/login/mfa/setup"), body: formBody("code", "000000")},
 		{name: "GET /login/mfa/recovery", public: http.StatusSeeOther, path: fixed("/login/mfa/recovery")},
 		{name: "POST /login/mfa/recovery", public: http.StatusSeeOther, path: fixed("/login/mfa/recovery"), body: formBody("code", "ABCD-EFGH-JKLM-NPQR")},
+		// Security keys: the sign-in ceremony needs a password just checked (JSON 401
+		// without); adding one needs a recent sign-in and a started ceremony, and an
+		// answer that is not an attestation is refused whoever sends it.
+		{name: "POST /login/mfa/security-key/begin", public: http.StatusUnauthorized, path: fixed("/login/mfa/security-key/begin"), body: jsonPage(`{}`)},
+		{name: "POST /login/mfa/security-key", public: http.StatusUnauthorized, path: fixed("/login/mfa/security-key"), body: jsonPage(`{}`)},
+		{name: "GET /account/security-keys", rule: signedIn, path: fixed("/account/security-keys")},
+		{name: "POST /account/security-keys/begin", rule: signedIn, path: fixed("/account/security-keys/begin"), body: jsonPage(`{"name": "Blue key"}`)},
+		{name: "POST /account/security-keys", rule: signedIn, signedInStatus: http.StatusBadRequest, path: fixed("/account/security-keys"), body: jsonPage(`{}`)},
 		{name: "GET /account/recovery-codes", rule: signedIn, path: fixed("/account/recovery-codes")},
 		{name: "POST /account/recovery-codes", rule: signedIn, path: fixed("/account/recovery-codes")},
 		{name: "GET /login/mfa", public: http.StatusSeeOther, path: fixed("/login/mfa")},

@@ -14,6 +14,8 @@ type mfaPage struct {
 	Setup  bool   // first sign-in: show the QR code and the secret
 	Secret string // formatted for typing, setup only
 	Code   string
+	// SecurityKey: the user has a security key, which the page offers besides the code.
+	SecurityKey bool
 }
 
 // pendingLogin returns the user waiting for their second factor, or sends them back
@@ -184,10 +186,20 @@ func codeProblem(code string) string {
 
 func (s *Server) handleMFAForm() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if _, ok := s.pendingEnrolled(w, r); !ok {
+		login, ok := s.pendingEnrolled(w, r)
+		if !ok {
 			return
 		}
-		s.render(w, r, http.StatusOK, "mfa", &mfaPage{Layout: s.signInLayout(r, "Enter your security code")})
+		p := &mfaPage{Layout: s.signInLayout(r, "Enter your security code")}
+		if s.keysOn() {
+			keys, err := s.deps.SecurityKeys.FindSecurityKeys(r.Context(), login.User.ID)
+			if err != nil {
+				s.serverError(w, r, err)
+				return
+			}
+			p.SecurityKey = len(keys) > 0
+		}
+		s.render(w, r, http.StatusOK, "mfa", p)
 	})
 }
 

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/alexedwards/scs/v2"
+	"github.com/go-webauthn/webauthn/webauthn"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"tropic/internal/tropic"
@@ -122,6 +123,7 @@ type Deps struct {
 	// required when Config.SSOProviders names any.
 	SSO          tropic.SSOService
 	SSOConnector tropic.SSOConnector
+	SecurityKeys tropic.SecurityKeyService // WebAuthn keys as a second factor; nil: none
 	Health       Health
 	Logger       *slog.Logger
 	Now          func() time.Time
@@ -161,9 +163,10 @@ type Server struct {
 
 	published suppressMemo // disclosure control of the latest statistics
 
-	resetClientLimiter  *limiter       // forgotten-password requests, per client address
-	resetAddressLimiter *limiter       // forgotten-password requests, per e-mail address asked for
-	background          sync.WaitGroup // work done after a response (sending a reset link)
+	resetClientLimiter  *limiter           // forgotten-password requests, per client address
+	resetAddressLimiter *limiter           // forgotten-password requests, per e-mail address asked for
+	background          sync.WaitGroup     // work done after a response (sending a reset link)
+	webauthn            *webauthn.WebAuthn // the relying party for security keys; nil: off (see newWebAuthn)
 }
 
 // New builds a server; templates are parsed once here.
@@ -203,6 +206,11 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	s.followUpLimiter = newLimiter(s.now, followUpLimit, followUpLimitWindow)
 	s.resetClientLimiter = newLimiter(s.now, resetPerClient, resetLimitWindow)
 	s.resetAddressLimiter = newLimiter(s.now, resetPerAddress, resetLimitWindow)
+	if wa, err := newWebAuthn(cfg); err != nil {
+		s.log.Warn("security keys are off", "error", err.Error())
+	} else {
+		s.webauthn = wa
+	}
 	s.handler = s.routes()
 	return s, nil
 }

@@ -105,7 +105,7 @@ func newTestServer(t testing.TB, cfg Config, modify ...func(*Deps)) *testServer 
 		Stats:     newTestStats(db),
 		Campaigns: store.NewCampaignService(db), Exports: store.NewCampaignService(db),
 		Passwords: auth.Passwords{Params: testParams}, TOTP: auth.TOTP{},
-		Credentials: store.NewCredentialService(db), SSO: store.NewSSOService(db),
+		Credentials: store.NewCredentialService(db), SSO: store.NewSSOService(db), SecurityKeys: store.NewSecurityKeyService(db),
 		Health: dbHealth{db}, Logger: slog.New(slog.NewJSONHandler(ts.logs, nil)), Now: clock.Now,
 	}
 	for _, m := range modify {
