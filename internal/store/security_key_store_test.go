@@ -50,3 +50,32 @@ func TestSecurityKeys(t *testing.T) {
 		wantActions(t, e, tropic.AuditSecurityKeyAdded, tropic.AuditSecurityKeyUsed)
 	})
 }
+
+func TestResetMFAForgetsRecoveryCodesAndSecurityKeys(t *testing.T) {
+	eachDialect(t, func(t *testing.T, d store.Dialect) {
+		e := newEnv(t, d)
+		ctx := context.Background()
+		keys, creds := store.NewSecurityKeyService(e.db), store.NewCredentialService(e.db)
+		police := e.agency(t, "Police")
+		sam := e.user(t, police.ID, "sam@police.example")
+		if err := keys.AddSecurityKey(ctx, tropic.ActorFor(sam), &tropic.SecurityKey{UserID: sam.ID, Name: "Key", CredentialID: "c", Data: []byte(`{}`)}); err != nil {
+			t.Fatal(err)
+		}
+		hashes := make([]string, tropic.RecoveryCodeCount)
+		for i := range hashes {
+			hashes[i] = tropic.HashSecret(fmt.Sprint(i))
+		}
+		if err := creds.ReplaceRecoveryCodes(ctx, tropic.ActorFor(sam), sam.ID, hashes); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.users.ResetMFA(ctx, admin, sam.ID); err != nil {
+			t.Fatal(err)
+		}
+		if list, _ := keys.FindSecurityKeys(ctx, sam.ID); len(list) != 0 {
+			t.Errorf("%d security keys after the reset", len(list))
+		}
+		if n, _ := creds.CountRecoveryCodes(ctx, sam.ID); n != 0 {
+			t.Errorf("%d recovery codes after the reset", n)
+		}
+	})
+}
