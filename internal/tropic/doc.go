@@ -24,6 +24,9 @@
 //
 // Administration (who may change a user's roles, or an agency) is MaySetRoles and
 // MayManageAgencies (admin_rules.go). Sign-in limits are LoginPolicy.Admit (user.go); the reference check character is
-// ParseReference (reference.go). Errors are one vocabulary (error.go), which the web
+// ParseReference (reference.go). Credentials: MayResetPassword, MayChangePassword and
+// the recovery codes (credential_recovery.go); single sign-on: MaySignInWithSSO,
+// SSOProvider.Admits and VouchesForMFA (sso.go); security keys (security_key.go).
+// Errors are one vocabulary (error.go), which the web
 // layer maps to HTTP in one place per surface.
 package tropic
