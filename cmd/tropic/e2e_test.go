@@ -381,9 +381,11 @@ func signIn(t *testing.T, baseURL, email, password string) *http.Client {
 	if err != nil {
 		t.Fatal(err)
 	}
+	page, _ := io.ReadAll(res.Body)
 	res.Body.Close()
-	if res.Request.URL.Path != "/staff" {
-		t.Fatalf("after the code: landed on %s, want /staff", res.Request.URL)
+	// Signed in, the recovery codes are shown once, with the way on to the staff home.
+	if res.Request.URL.Path != "/login/mfa/setup" || !strings.Contains(string(page), "Save your recovery codes") || !strings.Contains(string(page), `href="/staff"`) {
+		t.Fatalf("after the code: landed on %s without the recovery codes:\n%s", res.Request.URL, page)
 	}
 	return client
 }

@@ -117,6 +117,7 @@ func startJobs(ctx context.Context, log *slog.Logger, svc *services, mail mailSe
 	var mailer jobs.Mailer
 	if mail.mailer != nil {
 		mailer = mail.mailer
+		svc.mail = mail.mailer // forgotten-password links
 	} else {
 		log.Warn("e-mail notifications are off: urgent reports are logged, not e-mailed (set TROPIC_SMTP_ADDR, TROPIC_MAIL_FROM and TROPIC_TRIAGE_EMAILS)")
 	}

@@ -43,6 +43,8 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		"staff are signed out after this long without using Tropic, e.g. 30m (TROPIC_SESSION_IDLE)")
 	sessionLifetime := fs.String("session-lifetime", envOr(e, "TROPIC_SESSION_LIFETIME", tropic.DefaultSessionLifetime.String()),
 		"staff are signed out this long after signing in, however much they use Tropic, e.g. 12h (TROPIC_SESSION_LIFETIME)")
+	ssoConfig := fs.String("sso-config", e.getenv("TROPIC_SSO_CONFIG"),
+		"JSON file of the agencies' OpenID Connect providers for single sign-on; see the README (TROPIC_SSO_CONFIG)")
 	mailFlags := addMailFlags(fs, e)
 	keyFile := addAuditKeyFlag(fs, e)
 	if helped, err := parse(fs, args); helped || err != nil {
@@ -109,7 +111,11 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	}
 	recovery := tropic.RecoveryPeriod{Days: *recoveryDays, DaysBefore: tropic.DefaultRecoveryPeriod.DaysBefore, Change: tropic.DefaultRecoveryPeriod.Change}
 	svc.referrals.SetRecoveryPeriod(recovery)
-	cfg := web.Config{PartnershipName: *name, SecureCookies: *secure || *tlsCert != "", ExitURL: *exitURL, ClientIPHeader: *ipHeader, TrustedProxies: trusted,
+	providers, err := loadSSOProviders(ctx, e, *ssoConfig, svc.agencies)
+	if err != nil {
+		return err
+	}
+	cfg := web.Config{SSOProviders: providers, PartnershipName: *name, SecureCookies: *secure || *tlsCert != "", ExitURL: *exitURL, ClientIPHeader: *ipHeader, TrustedProxies: trusted,
 		HashSlots: *hashSlots, MetricsToken: e.getenv("TROPIC_METRICS_TOKEN"), Recovery: recovery, BaseURL: mail.baseURL, Version: version,
 		LeaverAfter:   time.Duration(*leaverDays) * 24 * time.Hour,
 		TriageTargets: targets, AcknowledgeTargets: acks, SessionIdle: sessions.Idle, SessionLifetime: sessions.Lifetime, PublicNotice: notice}

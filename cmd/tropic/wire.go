@@ -8,6 +8,7 @@ import (
 
 	"tropic/internal/auth"
 	"tropic/internal/linkage"
+	"tropic/internal/oidc"
 	"tropic/internal/phone"
 	"tropic/internal/store"
 	"tropic/internal/tropic"
@@ -91,13 +92,16 @@ type services struct {
 	stats     *store.StatsService
 	matches   *store.MatchService
 	invites   *store.InviteService
-	mailer    web.Mailer // sends invitations from the pages; nil: e-mail is off (useMailer)
+
+	credentials *store.CredentialService
+	mail        tropic.Mailer // sends invitations and forgotten-password links; nil: e-mail is off (useMailer, startJobs)
 }
 
-// useMailer lets the pages send e-mail (invitations) when it is set up.
+// useMailer lets the pages send e-mail (invitations, forgotten-password links) when it
+// is set up.
 func (s *services) useMailer(m mailSettings) {
 	if m.mailer != nil {
-		s.mailer = m.mailer
+		s.mail = m.mailer
 	}
 }
 
@@ -106,7 +110,8 @@ func newServices(db *store.DB) *services {
 		tokens: store.NewTokenService(db), audit: store.NewAuditService(db), sessions: store.NewSessionStore(db),
 		reports: store.NewReportService(db, nil, phone.Parse), cases: store.NewCaseService(db, phone.Parse),
 		referrals: store.NewReferralService(db), campaigns: store.NewCampaignService(db),
-		stats: store.NewStatsService(db), matches: store.NewMatchService(db, phone.Parse), invites: store.NewInviteService(db)}
+		stats: store.NewStatsService(db), matches: store.NewMatchService(db, phone.Parse), invites: store.NewInviteService(db),
+		credentials: store.NewCredentialService(db)}
 }
 
 // health answers /readyz from the database.
@@ -128,7 +133,9 @@ func (s *services) webDeps(log *slog.Logger) web.Deps {
 		Referrals: s.referrals, Stats: s.stats,
 		Campaigns: s.campaigns, Exports: s.campaigns,
 		Sessions: s.sessions, Health: health{s.db}, Logger: log, Now: time.Now,
-		UserAdmin: s.users, Invites: s.invites, AdminHistory: s.audit, Mailer: s.mailer, Holidays: s.referrals,
+		UserAdmin: s.users, Invites: s.invites, AdminHistory: s.audit, Holidays: s.referrals,
+		Credentials: s.credentials, Mail: s.mail,
+		SSO: store.NewSSOService(s.db), SSOConnector: oidc.New(), SecurityKeys: store.NewSecurityKeyService(s.db),
 		// The web server checks credentials only through these interfaces (internal/tropic).
 		Passwords: auth.Passwords{Params: auth.DefaultParams}, TOTP: auth.TOTP{}}
 }

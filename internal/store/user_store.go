@@ -293,14 +293,20 @@ func (s *UserService) SetPassword(ctx context.Context, actor tropic.Actor, id in
 	return s.changeUser(ctx, actor, id, tropic.MayManageUser, tropic.AuditUserPassword, `password_hash = ?, failed_attempts = 0, locked_until = NULL`, passwordHash)
 }
 
-// ResetMFA forgets a user's authenticator: they set one up again at their next sign-in.
-// Their sessions end with it.
+// ResetMFA forgets a user's second factors (authenticator app, recovery codes and
+// security keys): they set one up again at their next sign-in. Their sessions end
+// with it (a lost phone may be in the wrong hands, signed in).
 func (s *UserService) ResetMFA(ctx context.Context, actor tropic.Actor, id int64) error {
-	endTheirs := func(tx *Tx) error { // a lost phone may be in the wrong hands, signed in
+	forget := func(tx *Tx) error {
+		for _, table := range []string{"recovery_codes", "security_keys"} {
+			if _, err := tx.Exec(ctx, `DELETE FROM `+table+` WHERE user_id = ?`, id); err != nil {
+				return fmt.Errorf("reset mfa: %w", err)
+			}
+		}
 		_, err := endSessions(ctx, tx, `user_id = ?`, id)
 		return err
 	}
-	return s.changeUserThen(ctx, actor, id, tropic.MayManageUser, tropic.AuditMFAReset, endTheirs, `mfa_secret = '', mfa_last_step = 0`)
+	return s.changeUserThen(ctx, actor, id, tropic.MayManageUser, tropic.AuditMFAReset, forget, `mfa_secret = '', mfa_last_step = 0`)
 }
 
 // SetRoles replaces a user's roles as tropic.MaySetRoles allows, decided on the user

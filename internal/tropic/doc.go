@@ -35,6 +35,9 @@
 // admin_rules.go: MayManageUser, MayDisableUser, MaySetRoles, MayInviteUser, MayMoveUser,
 // MayManageAgencies, MayManageReferenceData and AdminAgencyScope; invitations are
 // Invite.Usable (invite.go). Sign-in limits are LoginPolicy.Admit (user.go); the reference check character is
-// ParseReference (reference.go). Errors are one vocabulary (error.go), which the web
+// ParseReference (reference.go). Credentials: MayResetPassword, MayChangePassword and
+// the recovery codes (credential_recovery.go); single sign-on: MaySignInWithSSO,
+// SSOProvider.Admits and VouchesForMFA (sso.go); security keys (security_key.go).
+// Errors are one vocabulary (error.go), which the web
 // layer maps to HTTP in one place per surface.
 package tropic

@@ -38,7 +38,7 @@ func (s *Server) newInvitePage(r *http.Request, agencyID int64, roles []tropic.R
 }
 
 // canInvite says whether invitations can be sent: e-mail is set up.
-func (s *Server) canInvite() bool { return s.deps.Mailer != nil && s.deps.Invites != nil }
+func (s *Server) canInvite() bool { return s.deps.Mail != nil && s.deps.Invites != nil }
 
 func (s *Server) handleAdminInviteForm() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -124,7 +124,7 @@ func (s *Server) sendInvite(ctx context.Context, inv *tropic.Invite, secret stri
 	subject, body := tropic.InviteEmail(s.cfg.PartnershipName, inv.User.Agency.Name, link, inv.ExpiresAt)
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	if err := s.deps.Mailer.Send(ctx, []string{inv.User.Email}, subject, body); err != nil {
+	if err := s.deps.Mail.Send(ctx, []string{inv.User.Email}, subject, body); err != nil {
 		s.log.Warn("invitation e-mail not sent", "user_id", inv.UserID, "error", err.Error())
 		return "The invitation was saved but the e-mail could not be sent. Try “Send a new invitation link” again later."
 	}

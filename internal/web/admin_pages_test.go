@@ -21,7 +21,7 @@ var inviteLinkRE = regexp.MustCompile(`http://[^\s]+/invite/([A-Za-z0-9_-]{43})`
 func inviteServer(t *testing.T, cfg Config) (*testServer, *recordingMailer, *client) {
 	t.Helper()
 	mailer := &recordingMailer{}
-	ts := newTestServer(t, cfg, func(d *Deps) { d.Mailer = mailer })
+	ts := newTestServer(t, cfg, func(d *Deps) { d.Mail = mailer })
 	ts.addUser("admin@police.example", tropic.RoleAdmin)
 	admin := ts.client(t)
 	if cfg.MFAWaived {

@@ -147,7 +147,7 @@ func (s *Server) renderAdminUser(w http.ResponseWriter, r *http.Request, id int6
 		return
 	}
 	p := &adminUserPage{AdminLayout: s.adminLayout(r, u.Name, "users"), U: adminRow(u), Disabled: u.Disabled, Invited: u.Invited,
-		MustChange: u.MustChangePassword, MFAEnrolled: u.MFAEnrolled, CanMail: s.deps.Mailer != nil && s.deps.Invites != nil,
+		MustChange: u.MustChangePassword, MFAEnrolled: u.MFAEnrolled, CanMail: s.deps.Mail != nil && s.deps.Invites != nil,
 		Self: u.ID == userFrom(r.Context()).ID}
 	p.Errors = problems
 	held := u.Roles

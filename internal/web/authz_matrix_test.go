@@ -220,9 +220,11 @@ type matrixFixture struct {
 	cases    tropic.CaseService
 	agencies map[string]*tropic.Agency
 	users    []*matrixUser
-	aSup     tropic.Actor
-	aWorker  tropic.Actor
-	bWorker  tropic.Actor
+	// changedPassword is the user whose password the POST /account/password row changed.
+	changedPassword *matrixUser
+	aSup            tropic.Actor
+	aWorker         tropic.Actor
+	bWorker         tropic.Actor
 
 	ref         string // the case
 	otherRef    string // another case of A's, where people to link come from
@@ -527,6 +529,9 @@ type matrixRow struct {
 	endsSession bool
 	// anon, when set, is the status someone not signed in gets (else: sent to sign in).
 	anon int
+	// signedInStatus, when set, is the status every member of staff gets (a JSON
+	// ceremony refused for want of a step before it, whoever asks).
+	signedInStatus int
 }
 
 func (r matrixRow) pattern() string { p, _, _ := strings.Cut(r.name, " ?"); return p }
@@ -712,8 +717,8 @@ func apiMatrix() []matrixRow {
 
 func newMatrixFixture(t *testing.T) *matrixFixture {
 	t.Helper()
-	ts := newTestServer(t, Config{MFAWaived: true, MetricsToken: matrixMetricsToken},
-		func(d *Deps) { d.Mailer = &recordingMailer{} }) // invitations are sent (authz_admin_test.go)
+	ts := newTestServer(t, Config{MFAWaived: true, MetricsToken: matrixMetricsToken, BaseURL: "http://tropic.test"}, // a name: security keys need one
+		func(d *Deps) { d.Mail = &recordingMailer{} }) // invitations are sent (authz_admin_test.go)
 	if ts.srv.deps.Cases == nil {
 		t.Fatal("newTestServer wires no CaseService")
 	}
@@ -864,6 +869,8 @@ func (f *matrixFixture) callPage(t *testing.T, u *matrixUser, method, path strin
 	var res *response
 	if method == http.MethodGet {
 		res = u.browser.get(path)
+	} else if j, ok := body.(jsonPageBody); ok {
+		res = u.browser.postRaw(path, string(j), "Content-Type", "application/json")
 	} else {
 		form, _ := body.(url.Values)
 		res = u.browser.post(path, form)
@@ -997,6 +1004,10 @@ func (f *matrixFixture) check(t *testing.T, kind string, row matrixRow, u *matri
 		if got.status != row.public {
 			t.Errorf("%s: got %d, want %d, as anyone gets:\n%s", u, got.status, row.public, brief(got.body))
 		}
+	case !u.anonymous && row.signedInStatus != 0:
+		if got.status != row.signedInStatus {
+			t.Errorf("%s: got %d, want %d:\n%s", u, got.status, row.signedInStatus, brief(got.body))
+		}
 	case u.anonymous && row.anon != 0:
 		if got.status != row.anon {
 			t.Errorf("%s: got %d, want %d:\n%s", u, got.status, row.anon, brief(got.body))
@@ -1074,6 +1085,13 @@ func form(pairs ...string) url.Values {
 		v.Add(pairs[i], pairs[i+1])
 	}
 	return v
+}
+
+// jsonPageBody is a JSON body posted to a browser route (a WebAuthn ceremony's).
+type jsonPageBody string
+
+func jsonPage(s string) func(*matrixFixture, *matrixUser) any {
+	return func(*matrixFixture, *matrixUser) any { return jsonPageBody(s) }
 }
 
 func formBody(pairs ...string) func(*matrixFixture, *matrixUser) any {

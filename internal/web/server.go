@@ -10,9 +10,11 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"sync"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
+	"github.com/go-webauthn/webauthn/webauthn"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"tropic/internal/tropic"
@@ -41,6 +43,8 @@ type Config struct {
 	ReportRateLimit int                   // reports one client address may send per 10 minutes: 0 for the default (10), below 0 for no limit (benchmarks)
 	TriageTargets   tropic.TriageTargets  // how soon triage should review a report, by urgency; the zero value is tropic.DefaultTriageTargets
 	LeaverAfter     time.Duration         // a user not signed in for this long is listed for review as a possible leaver; default 90 days
+	ReauthWindow    time.Duration         // how recently a user must have proved who they are for a sensitive action; default 15 minutes
+	SSOProviders    []tropic.SSOProvider  // the agencies' OpenID providers (AgencyID and ClientSecret filled in); none: password sign-in only
 	// PublicNotice is what the deployment states on its privacy notice and
 	// accessibility statement (controller, DPO, lawful bases, accessibility); nil: the
 	// pages say that it has not been stated.
@@ -100,6 +104,9 @@ func (c *Config) setDefaults() {
 	if c.LeaverAfter <= 0 {
 		c.LeaverAfter = tropic.DefaultLeaverAfter
 	}
+	if c.ReauthWindow <= 0 {
+		c.ReauthWindow = defaultReauthWindow
+	}
 	if c.ReportRateLimit == 0 {
 		c.ReportRateLimit = reportLimit
 	}
@@ -143,15 +150,19 @@ type Deps struct {
 	Invites      tropic.InviteService
 	AdminHistory tropic.AdminHistoryService
 	Holidays     tropic.HolidayService // the one-off bank holidays; nil: no page for them
-	Mailer       Mailer                // sends invitations; nil: e-mail is not set up, and no invitation can be sent
+	// Credentials keeps forgotten-password links and recovery codes.
+	Credentials tropic.CredentialService
+	// Mail sends invitations and forgotten-password links; nil: e-mail is not set up, no
+	// invitation can be sent, and the forgotten-password page says to ask an administrator.
+	Mail tropic.Mailer
+	// SSO and SSOConnector sign staff in through their agency's OpenID provider;
+	// required when Config.SSOProviders names any.
+	SSO          tropic.SSOService
+	SSOConnector tropic.SSOConnector
+	SecurityKeys tropic.SecurityKeyService // WebAuthn keys as a second factor; nil: none
 	Health       Health
 	Logger       *slog.Logger
 	Now          func() time.Time
-}
-
-// Mailer sends a plain-text e-mail (notify.Mailer, wired in cmd/tropic).
-type Mailer interface {
-	Send(ctx context.Context, to []string, subject, textBody string) error
 }
 
 // defaultHashSlots is how many passwords are checked at once unless configured: with
@@ -187,14 +198,22 @@ type Server struct {
 	followUpLimiter *limiter // wrong follow-up codes, per client address
 
 	published suppressMemo // disclosure control of the latest statistics
+
+	resetClientLimiter  *limiter           // forgotten-password requests, per client address
+	resetAddressLimiter *limiter           // forgotten-password requests, per e-mail address asked for
+	background          sync.WaitGroup     // work done after a response (sending a reset link)
+	webauthn            *webauthn.WebAuthn // the relying party for security keys; nil: off (see newWebAuthn)
 }
 
 // New builds a server; templates are parsed once here.
 func New(cfg Config, deps Deps) (*Server, error) {
 	cfg.setDefaults()
 	deps.setDefaults()
-	if deps.Passwords == nil || deps.TOTP == nil {
-		return nil, errors.New("web.New: Deps.Passwords and Deps.TOTP are required")
+	if deps.Passwords == nil || deps.TOTP == nil || deps.Credentials == nil {
+		return nil, errors.New("web.New: Deps.Passwords, Deps.TOTP and Deps.Credentials are required")
+	}
+	if len(cfg.SSOProviders) > 0 && (deps.SSO == nil || deps.SSOConnector == nil) {
+		return nil, errors.New("web.New: single sign-on providers need Deps.SSO and Deps.SSOConnector")
 	}
 	s := &Server{cfg: cfg, deps: deps, log: deps.Logger, now: deps.Now}
 	if s.log == nil {
@@ -222,9 +241,19 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	s.hashing = make(slots, cfg.HashSlots)
 	s.reportLimiter = newLimiter(s.now, max(cfg.ReportRateLimit, 1), reportLimitWindow)
 	s.followUpLimiter = newLimiter(s.now, followUpLimit, followUpLimitWindow)
+	s.resetClientLimiter = newLimiter(s.now, resetPerClient, resetLimitWindow)
+	s.resetAddressLimiter = newLimiter(s.now, resetPerAddress, resetLimitWindow)
+	if wa, err := newWebAuthn(cfg); err != nil {
+		s.log.Warn("security keys are off", "error", err.Error())
+	} else {
+		s.webauthn = wa
+	}
 	s.handler = s.routes()
 	return s, nil
 }
 
 // ServeHTTP serves every route.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// Wait waits for the work begun after responses (e-mail being sent) to end.
+func (s *Server) Wait() { s.background.Wait() }
