@@ -22,6 +22,10 @@ type Record struct {
 	Email          string
 	IDNo           string // a national or agency identifier
 
+	// GivenAsEntered and SurnameAsEntered are the names as they were typed, kept by
+	// Prepare: the compared forms above are romanised and folded.
+	GivenAsEntered, SurnameAsEntered string
+
 	// phonetic keys of Given and Surname with the names they were computed from,
 	// set by Prepare: comparing names asks for them on most pairs, and computing
 	// them there was a third of the time of a million-record run
@@ -42,8 +46,19 @@ func (r *Record) phoneticSurname() string {
 	return r.pSurname
 }
 
+// AsEntered is the name as it was typed, given name first.
+func (r *Record) AsEntered() string {
+	if r.GivenAsEntered == "" && r.SurnameAsEntered == "" {
+		return strings.TrimSpace(r.Given + " " + r.Surname)
+	}
+	return strings.TrimSpace(r.GivenAsEntered + " " + r.SurnameAsEntered)
+}
+
 // Prepare normalises the text fields in place.
 func (r *Record) Prepare() {
+	if r.GivenAsEntered == "" && r.SurnameAsEntered == "" {
+		r.GivenAsEntered, r.SurnameAsEntered = r.Given, r.Surname
+	}
 	r.Given = strings.ReplaceAll(NormaliseName(r.Given), " ", "")
 	r.Surname = strings.ReplaceAll(NormaliseName(r.Surname), " ", "")
 	r.StreetNo = strings.ReplaceAll(NormaliseName(r.StreetNo), " ", "")
