@@ -148,6 +148,17 @@ func benchLinkageRun(e *env, name, file string, synth int, varied bool, threshol
 		len(recs), res.Candidates, float64(res.Candidates)/float64(max(1, len(recs))), len(res.Matches), res.Model.Lambda, threshold, gen.Seconds(), took.Seconds())
 	fmt.Fprintf(e.stdout, "true_pos=%d false_pos=%d false_neg=%d blocking_recall=%.4f\n", q.TP, q.FP, q.FN, linkage.Evaluate(ents, res.All).Recall)
 	printVariations(e, ents, vars, res)
+	if def := linkage.DefaultModel(); true {
+		var keep []linkage.Pair
+		for _, p := range res.All {
+			if def.Probability(p.V) >= threshold {
+				keep = append(keep, p)
+			}
+		}
+		dq := linkage.Evaluate(ents, keep)
+		fmt.Fprintf(e.stdout, "default model (the service's): precision=%.4f recall=%.4f f1=%.4f\n", dq.Precision, dq.Recall, dq.F1)
+		printVariations(e, ents, vars, linkage.Result{Matches: keep, All: res.All})
+	}
 	for i := 0; i < explain && i < len(res.Matches); i++ {
 		p := res.Matches[i*len(res.Matches)/max(1, explain)]
 		a, b := &recs[p.A], &recs[p.B]

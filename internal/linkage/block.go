@@ -11,8 +11,17 @@ import (
 // phonetic surname + year of birth; postcode; full date of birth; phonetic given
 // name and surname in either order; phone; identifier; phonetic surname + postcode
 // district (the outward code); e-mail. A typo in one field leaves the rules
-// without it, and Window bounds the work of a common key.
-const nKeys = 8
+// without it, and Window bounds the work of a common key. Keys 8 and 9 belong to
+// one rule: each is a name part's canonical skeleton (blockParts) with the year of
+// birth, so that names swapped, written in another script or transliteration, in
+// a familiar form or with a part missing still meet in one block.
+const (
+	nKeys  = 10
+	nRules = 9
+)
+
+// ruleOf is the rule (the sorted array of the index) key k belongs to.
+func ruleOf(k int) int { return min(k, nRules-1) }
 
 // Within a block, records are sorted by a second key made of the leading letters
 // or digits of the fields the rule lacks (names, date of birth, postcode, street
@@ -57,18 +66,26 @@ func blockKeys(r *Record) (k, order [nKeys]uint64) {
 	}
 	k[6] = h("a", ps0, district)
 	k[7] = h("e", r.Email)
+	if year != "" {
+		k[8], k[9] = h("w", r.blockA, year), h("w", r.blockB, year)
+		if k[9] == k[8] {
+			k[9] = 0
+		}
+	}
 	lo, hi := r.Given, r.Surname
 	if lo > hi {
 		lo, hi = hi, lo
 	}
 	names := prefix(lo, 4)<<32 | prefix(hi, 4)
 	dob := uint64(r.DOB.Y)<<16 | uint64(r.DOB.M)<<8 | uint64(r.DOB.D)
+	md := uint64(min(r.DOB.M, r.DOB.D))<<8 | uint64(max(r.DOB.M, r.DOB.D)) // order-free: day and month swapped sort together
 	order = [nKeys]uint64{
 		prefix(r.Given, 4)<<32 | uint64(r.DOB.M)<<24 | uint64(r.DOB.D)<<16 | prefix(r.Postcode, 2),
 		prefix(r.Given, 3)<<40 | prefix(r.Surname, 3)<<16 | prefix(r.StreetNo, 2),
 		names,
 		dob<<32 | prefix(r.Postcode, 4),
 		names, names, prefix(r.Given, 4)<<32 | dob, names,
+		prefix(r.blockB, 5)<<24 | md<<8, prefix(r.blockA, 5)<<24 | md<<8,
 	}
 	return k, order
 }
@@ -110,6 +127,9 @@ func Candidates(recs []Record) []Pair {
 			for i := lo; i < hi; i++ {
 				for j := i + 1; j < len(es) && j <= i+Window && es[j].key == es[i].key; j++ {
 					a, b := uint64(es[i].id), uint64(es[j].id)
+					if a == b {
+						continue
+					}
 					local = append(local, min(a, b)<<32|max(a, b))
 				}
 			}

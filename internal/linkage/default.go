@@ -43,9 +43,13 @@ func DefaultModel() *Model {
 	return &m
 }
 
-// trainDefault trains the default model from scratch.
+// trainDefault trains the default model from scratch, on UK-shaped records and as
+// many records of the partnership's communities with their variations
+// (SynthesizeVaried), so that EM meets every name level.
 func trainDefault() *Model {
 	recs, _ := SynthRecords(Synthesize(defaultRecords, defaultSeed))
+	varied, _, _ := VariedRecords(SynthesizeVaried(defaultRecords, defaultSeed))
+	recs = append(recs, varied...)
 	return Train(recs, Candidates(recs), rand.New(rand.NewPCG(defaultSeed, 7)))
 }
 

@@ -30,6 +30,16 @@ type Record struct {
 	// set by Prepare: comparing names asks for them on most pairs, and computing
 	// them there was a third of the time of a million-record run
 	pGiven, pGivenOf, pSurname, pSurnameOf string
+
+	// set by Prepare: the names' romanised words (when more than one), consonant
+	// skeletons, families of familiar forms and transliterations, scripts as
+	// entered, and the two name parts blocking keys on (canonical skeletons)
+	gWords, sWords   string
+	gSkel, sSkel     string
+	gFam, sFam       famSet
+	gScript, sScript Script
+	blockA, blockB   string
+	names            *Names
 }
 
 func (r *Record) phoneticGiven() string {
@@ -54,13 +64,42 @@ func (r *Record) AsEntered() string {
 	return strings.TrimSpace(r.GivenAsEntered + " " + r.SurnameAsEntered)
 }
 
-// Prepare normalises the text fields in place.
-func (r *Record) Prepare() {
+// Prepare normalises the text fields in place, with the default name families.
+func (r *Record) Prepare() { r.PrepareWith(DefaultNames()) }
+
+// PrepareWith normalises the text fields in place: names romanised and folded,
+// with their skeletons and their families in names.
+func (r *Record) PrepareWith(names *Names) {
 	if r.GivenAsEntered == "" && r.SurnameAsEntered == "" {
 		r.GivenAsEntered, r.SurnameAsEntered = r.Given, r.Surname
 	}
-	r.Given = strings.ReplaceAll(NormaliseName(r.Given), " ", "")
-	r.Surname = strings.ReplaceAll(NormaliseName(r.Surname), " ", "")
+	r.names = names
+	gIn, sIn := r.Given, r.Surname
+	if r.gWords != "" && strings.ReplaceAll(r.gWords, " ", "") == r.Given { // prepared before: the words again
+		gIn = r.gWords
+	}
+	if r.sWords != "" && strings.ReplaceAll(r.sWords, " ", "") == r.Surname {
+		sIn = r.sWords
+	}
+	var g, s string
+	g, r.gScript = normaliseNameScript(gIn)
+	s, r.sScript = normaliseNameScript(sIn)
+	r.Given, r.Surname = strings.ReplaceAll(g, " ", ""), strings.ReplaceAll(s, " ", "")
+	r.gWords, r.sWords = "", ""
+	if r.Given != g {
+		r.gWords = g
+	}
+	if r.Surname != s {
+		r.sWords = s
+	}
+	r.gSkel, r.sSkel = Skeleton(g), Skeleton(s)
+	r.gFam = names.families(r.Given, r.gSkel)
+	if r.gFam[0] == 0 && r.gWords != "" {
+		w := strings.Fields(g)[0] // "Mohamed Ahmed": the given name and the father's
+		r.gFam = names.families(w, Skeleton(w))
+	}
+	r.sFam = names.families(r.Surname, r.sSkel)
+	r.blockA, r.blockB = blockParts(names, g, s)
 	r.StreetNo = strings.ReplaceAll(NormaliseName(r.StreetNo), " ", "")
 	r.Address = NormaliseName(r.Address)
 	r.Locality = NormaliseName(r.Locality)
@@ -89,19 +128,6 @@ const (
 
 var fieldNames = [NFields]string{"given name", "surname", "street number", "address", "locality", "postcode", "date of birth", "phone", "e-mail", "identifier"}
 
-// Levels of name comparisons (0 is missing).
-const (
-	NameMissing = iota
-	NameExact
-	NameJW94
-	NamePhonetic
-	NameJW85
-	NameInitial
-	NameJW70
-	NameDifferent
-	nameLevels
-)
-
 // Levels of text, code and identifier comparisons.
 const (
 	TextMissing = iota
@@ -119,30 +145,6 @@ type Vector uint64
 
 func (v Vector) Level(f int) int { return int(v>>(4*f)) & 15 }
 func (v *Vector) set(f, l int)   { *v |= Vector(l) << (4 * f) }
-
-// nameLevel compares two names whose phonetic keys are pa and pb.
-func nameLevel(a, b, pa, pb string) (int, float64) {
-	if a == "" || b == "" {
-		return NameMissing, 0
-	}
-	if a == b {
-		return NameExact, 1
-	}
-	jw := JaroWinkler(a, b)
-	switch {
-	case jw >= 0.94:
-		return NameJW94, jw
-	case pa == pb:
-		return NamePhonetic, jw
-	case jw >= 0.85:
-		return NameJW85, jw
-	case (len(a) == 1 || len(b) == 1) && a[0] == b[0]:
-		return NameInitial, jw
-	case jw >= 0.7:
-		return NameJW70, jw
-	}
-	return NameDifferent, jw
-}
 
 func textLevel(a, b string) (int, float64) {
 	if a == "" || b == "" {
@@ -176,34 +178,33 @@ func codeLevel(a, b string) int {
 // Compare builds the comparison vector of two prepared records. swapped is true
 // when given name and surname agree better crosswise and were compared so.
 func Compare(a, b *Record) (v Vector, swapped bool, sims [NFields]float64) {
-	pag, pas, pbg, pbs := a.phoneticGiven(), a.phoneticSurname(), b.phoneticGiven(), b.phoneticSurname()
-	lg, sg := nameLevel(a.Given, b.Given, pag, pbg)
-	ls, ss := nameLevel(a.Surname, b.Surname, pas, pbs)
-	if max(lg, ls) > NameJW94 && a.Given != "" && a.Surname != "" && b.Given != "" && b.Surname != "" {
-		// crosswise, one name agreeing closely and the two better than straight:
-		// "Oliver Booth" and "Eooth Oliver", "Jack Hall" and "Hall J"
-		xg, xsg := nameLevel(a.Given, b.Surname, pag, pbs)
-		xs, xss := nameLevel(a.Surname, b.Given, pas, pbg)
-		if min(xg, xs) <= NameJW94 && xg+xs < lg+ls {
-			lg, sg, ls, ss, swapped = xg, xsg, xs, xss, true
-		}
-	}
+	v, d := compareDetail(a, b)
+	return v, d.swapped, d.sims
+}
+
+// detail is what a comparison did besides its levels, for its explanation.
+type detail struct {
+	swapped, oneField bool
+	sims              [NFields]float64
+}
+
+func compareDetail(a, b *Record) (v Vector, d detail) {
+	lg, ls := compareNames(a, b, &d)
 	v.set(FGiven, lg)
 	v.set(FSurname, ls)
-	sims[FGiven], sims[FSurname] = sg, ss
 	v.set(FStreetNo, codeLevel(a.StreetNo, b.StreetNo))
 	l, s := textLevel(a.Address, b.Address)
 	v.set(FAddress, l)
-	sims[FAddress] = s
+	d.sims[FAddress] = s
 	l, s = textLevel(a.Locality, b.Locality)
 	v.set(FLocality, l)
-	sims[FLocality] = s
+	d.sims[FLocality] = s
 	v.set(FPostcode, codeLevel(a.Postcode, b.Postcode))
 	v.set(FDOB, CompareDOB(a.DOB, b.DOB))
 	v.set(FPhone, codeLevel(a.Phone, b.Phone))
 	v.set(FEmail, codeLevel(a.Email, b.Email))
 	v.set(FIDNo, codeLevel(a.IDNo, b.IDNo))
-	return v, swapped, sims
+	return v, d
 }
 
 // Model holds Fellegi–Sunter parameters with a third class for households: for
@@ -273,12 +274,16 @@ func (m *Model) Probability(v Vector) float64 {
 	return 1 / (1 + math.Exp2(-w))
 }
 
-// Explain tells, in words, why a pair scored as it did.
+// Explain tells, in words, why a pair scored as it did, and what was done to
+// compare the names: romanised from another script, swapped, read from one field.
 func (m *Model) Explain(a, b *Record) string {
-	v, swapped, sims := Compare(a, b)
+	v, d := compareDetail(a, b)
 	var out []string
-	if swapped {
-		out = append(out, "given name and surname swapped")
+	if d.swapped {
+		out = append(out, "names swapped")
+	}
+	if d.oneField {
+		out = append(out, "whole name in one field")
 	}
 	for f := 0; f < NFields; f++ {
 		l := v.Level(f)
@@ -289,24 +294,13 @@ func (m *Model) Explain(a, b *Record) string {
 		var s string
 		switch f {
 		case FGiven, FSurname:
-			switch l {
-			case NameExact:
-				s = "same " + n
-			case NameJW94, NameJW85, NameJW70:
-				s = fmt.Sprintf("%s similar %.2f", n, sims[f])
-			case NamePhonetic:
-				s = fmt.Sprintf("%s sounds alike (similar %.2f)", n, sims[f])
-			case NameInitial:
-				s = n + " agrees with an initial"
-			default:
-				s = n + " differs"
-			}
+			s = explainName(a, b, f, l, d)
 		case FDOB:
 			s = map[int]string{DOBExact: "same date of birth", DOBSwapped: "date of birth with day and month swapped",
 				DOBOneDiffers: "date of birth differs in one part", DOBYearOnly: "same year of birth only", DOBDifferent: "date of birth differs"}[l]
 		case FAddress, FLocality:
-			s = map[int]string{TextExact: "same " + n, TextClose: fmt.Sprintf("%s similar %.2f", n, sims[f]),
-				TextNear: fmt.Sprintf("%s somewhat similar %.2f", n, sims[f]), TextDifferent: n + " differs"}[l]
+			s = map[int]string{TextExact: "same " + n, TextClose: fmt.Sprintf("%s similar %.2f", n, d.sims[f]),
+				TextNear: fmt.Sprintf("%s somewhat similar %.2f", n, d.sims[f]), TextDifferent: n + " differs"}[l]
 		default:
 			s = map[int]string{TextExact: "same " + n, TextClose: n + " one character apart", TextDifferent: n + " differs"}[l]
 		}

@@ -1,0 +1,263 @@
+package linkage
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Levels of name comparisons (0 is missing), from the closest agreement to none.
+const (
+	NameMissing = iota
+	NameExact
+	NameJW94
+	NameVariant  // the same consonant skeleton, or one transliteration family
+	NameFamiliar // a familiar form of the other (Kasia, Katarzyna)
+	NamePhonetic
+	NameJW85
+	NamePart // the words of one are among the other's: a middle or father's name in one only
+	NameInitial
+	NameJW70
+	NameDifferent
+	nameLevels
+)
+
+// nameField is one name of a prepared record as comparisons need it.
+type nameField struct {
+	joined, words, skel, phon string
+	fam                       famSet
+	script                    Script
+	names                     *Names
+}
+
+func (r *Record) givenField() nameField {
+	return nameField{r.Given, r.gWords, r.gSkel, r.phoneticGiven(), r.gFam, r.gScript, r.names}
+}
+
+func (r *Record) surnameField() nameField {
+	return nameField{r.Surname, r.sWords, r.sSkel, r.phoneticSurname(), r.sFam, r.sScript, r.names}
+}
+
+// nameLevel compares two names: the level and the Jaro–Winkler similarity of
+// their romanised forms.
+func nameLevel(a, b nameField) (int, float64) {
+	if a.joined == "" || b.joined == "" {
+		return NameMissing, 0
+	}
+	if a.joined == b.joined {
+		return NameExact, 1
+	}
+	jw := JaroWinkler(a.joined, b.joined)
+	switch {
+	case jw >= 0.94:
+		return NameJW94, jw
+	case a.skel == b.skel && len(a.skel) >= 2:
+		return NameVariant, jw
+	}
+	if f := a.fam.common(b.fam); f != 0 {
+		if a.isFamiliar(f) {
+			return NameFamiliar, jw
+		}
+		return NameVariant, jw
+	}
+	switch {
+	case a.phon == b.phon:
+		return NamePhonetic, jw
+	case jw >= 0.85:
+		return NameJW85, jw
+	case (a.words != "" || b.words != "") && wordsWithin(a, b):
+		return NamePart, jw
+	case (len(a.joined) == 1 || len(b.joined) == 1) && a.joined[0] == b.joined[0]:
+		return NameInitial, jw
+	case jw >= 0.7:
+		return NameJW70, jw
+	}
+	return NameDifferent, jw
+}
+
+// isFamiliar reports whether family f is one of familiar forms.
+func (a nameField) isFamiliar(f uint16) bool {
+	n := a.names
+	if n == nil {
+		n = DefaultNames()
+	}
+	return int(f) <= len(n.familiar) && n.familiar[f-1]
+}
+
+// wordsWithin reports whether every word of the name with fewer words agrees
+// (exactly or by skeleton) with a word of the other: "Van An" and "An", "Tekle
+// Gebremedhin" and "Tekle".
+func wordsWithin(a, b nameField) bool {
+	wa, wb := strings.Fields(a.words), strings.Fields(b.words)
+	if a.words == "" {
+		wa = []string{a.joined}
+	}
+	if b.words == "" {
+		wb = []string{b.joined}
+	}
+	if len(wa) > len(wb) {
+		wa, wb = wb, wa
+	}
+	if len(wa) == len(wb) {
+		return false
+	}
+	for _, x := range wa {
+		found := false
+		for _, y := range wb {
+			if x == y || len(x) > 2 && Skeleton(x) == Skeleton(y) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
+// blockParts are the two name parts blocking keys on, as canonical skeletons:
+// the last word of the given name (Văn An: An) and the first of the family name
+// (Tekle Gebremedhin: Tekle); a name typed in one field gives its first and last
+// words.
+func blockParts(names *Names, given, surname string) (string, string) {
+	g, s := strings.Fields(given), strings.Fields(surname)
+	var a, b string
+	switch {
+	case len(g) > 0 && len(s) > 0:
+		a, b = g[len(g)-1], s[0]
+	case len(g)+len(s) >= 2:
+		w := append(g, s...)
+		a, b = w[0], w[len(w)-1]
+	case len(g)+len(s) == 1:
+		a = append(g, s...)[0]
+	}
+	canon := func(w string) string {
+		if w == "" {
+			return ""
+		}
+		sk := Skeleton(w)
+		return names.canonical(names.families(w, sk), sk)
+	}
+	return canon(a), canon(b)
+}
+
+// strongName is a level at which one name alone suggests the same person.
+func strongName(l int) bool { return l >= NameExact && l <= NameFamiliar }
+
+// compareNames gives the levels of given name and surname: compared straight,
+// crosswise when that agrees better (names swapped), and, when one record has
+// the whole name in one field, against that field's words.
+func compareNames(a, b *Record, d *detail) (lg, ls int) {
+	ag, as, bg, bs := a.givenField(), a.surnameField(), b.givenField(), b.surnameField()
+	var sg, ss float64
+	lg, sg = nameLevel(ag, bg)
+	ls, ss = nameLevel(as, bs)
+	switch {
+	case !(strongName(lg) && strongName(ls)) && ag.joined != "" && as.joined != "" && bg.joined != "" && bs.joined != "":
+		// crosswise, one name agreeing closely and the two better than straight:
+		// "Oliver Booth" and "Eooth Oliver", "Jack Hall" and "Hall J"
+		xg, xsg := nameLevel(ag, bs)
+		xs, xss := nameLevel(as, bg)
+		if (strongName(xg) || strongName(xs)) && xg+xs < lg+ls {
+			lg, sg, ls, ss, d.swapped = xg, xsg, xs, xss, true
+		}
+	case (ag.joined == "") != (as.joined == "") && bg.joined != "" && bs.joined != "":
+		lg, ls, sg, ss = oneField(a, b, d)
+	case (bg.joined == "") != (bs.joined == "") && ag.joined != "" && as.joined != "":
+		lg, ls, sg, ss = oneField(b, a, d)
+	}
+	d.sims[FGiven], d.sims[FSurname] = sg, ss
+	return lg, ls
+}
+
+// oneField compares the name of a, typed whole in one field, with b's given name
+// and surname: b's given name against the field's first or last word, b's surname
+// against the rest, whichever order agrees better (Nguyen Van An, Ardit Berisha).
+func oneField(a, b *Record, d *detail) (lg, ls int, sg, ss float64) {
+	f := a.givenField()
+	if f.joined == "" {
+		f = a.surnameField()
+	}
+	words := strings.Fields(f.words)
+	if len(words) < 2 {
+		lg, sg = nameLevel(a.givenField(), b.givenField())
+		ls, ss = nameLevel(a.surnameField(), b.surnameField())
+		return lg, ls, sg, ss
+	}
+	part := func(ws []string) nameField {
+		j := strings.Join(ws, "")
+		sk := Skeleton(strings.Join(ws, " "))
+		n := nameField{joined: j, skel: sk, phon: Phonetic(j), script: f.script, names: f.names}
+		if len(ws) > 1 {
+			n.words = strings.Join(ws, " ")
+		}
+		if f.names != nil {
+			n.fam = f.names.families(j, sk)
+		}
+		return n
+	}
+	bg, bs := b.givenField(), b.surnameField()
+	best := -1
+	for _, split := range [][2][]string{
+		{words[:1], words[1:]}, {words[len(words)-1:], words[:len(words)-1]}, // given first or last
+		{words[len(words)-1:], words[:1]}, // family name first, a middle name between
+	} {
+		if len(split[1]) == 0 || len(split[0])+len(split[1]) < len(words)-1 {
+			continue
+		}
+		g, gs := nameLevel(part(split[0]), bg)
+		s, s2 := nameLevel(part(split[1]), bs)
+		if best < 0 || g+s < lg+ls {
+			lg, ls, sg, ss, best = g, s, gs, s2, 1
+		}
+	}
+	d.oneField = true
+	return lg, ls, sg, ss
+}
+
+// explainName says how name field f (FGiven or FSurname) of a and b agreed at
+// level l: "given name matches after romanisation from Cyrillic", "given name is
+// a familiar form of Katarzyna".
+func explainName(a, b *Record, f, l int, d detail) string {
+	n := fieldNames[f]
+	x, y := a.givenField(), b.givenField()
+	if f == FSurname {
+		x, y = a.surnameField(), b.surnameField()
+	}
+	if d.swapped {
+		if f == FGiven {
+			y = b.surnameField()
+		} else {
+			y = b.givenField()
+		}
+	}
+	from := ""
+	for _, sc := range []Script{x.script, y.script} {
+		if sc != ScriptLatin && x.script != y.script {
+			from = " after romanisation from " + sc.String()
+		}
+	}
+	switch l {
+	case NameExact:
+		if from != "" {
+			return n + " matches" + from
+		}
+		return "same " + n
+	case NameJW94, NameJW85, NameJW70:
+		return fmt.Sprintf("%s similar %.2f%s", n, d.sims[f], from)
+	case NameVariant:
+		return n + " is another transliteration of the same name" + from
+	case NameFamiliar:
+		if fam := x.fam.common(y.fam); fam != 0 && x.names != nil {
+			return n + " is a familiar form of " + x.names.canon[fam-1]
+		}
+		return n + " is a familiar form of the other"
+	case NamePhonetic:
+		return fmt.Sprintf("%s sounds alike (similar %.2f)%s", n, d.sims[f], from)
+	case NamePart:
+		return n + " agrees but for a name part in one record only (a middle or father's name)"
+	case NameInitial:
+		return n + " agrees with an initial"
+	}
+	return n + " differs"
+}
