@@ -50,22 +50,24 @@ func nameLevel(a, b nameField) (int, float64) {
 	switch {
 	case jw >= 0.94:
 		return NameJW94, jw
-	case a.skel == b.skel && len(a.skel) >= 2:
-		return NameVariant, jw
 	}
-	if f := a.fam.common(b.fam); f != 0 {
+	f := a.fam.common(b.fam)
+	if f == 0 && a.skel == b.skel && len(a.skel) >= 2 && (a.fam[0] == 0 || b.fam[0] == 0) {
+		return NameVariant, jw // names of two families are two names, whatever their skeletons
+	}
+	if f != 0 {
 		if a.isFamiliar(f) {
 			return NameFamiliar, jw
 		}
 		return NameVariant, jw
 	}
 	switch {
+	case (a.words != "" || b.words != "") && wordsWithin(a, b):
+		return NamePart, jw // told before the weaker agreements, which it explains
 	case a.phon == b.phon:
 		return NamePhonetic, jw
 	case jw >= 0.85:
 		return NameJW85, jw
-	case (a.words != "" || b.words != "") && wordsWithin(a, b):
-		return NamePart, jw
 	case (len(a.joined) == 1 || len(b.joined) == 1) && a.joined[0] == b.joined[0]:
 		return NameInitial, jw
 	case jw >= 0.7:
@@ -200,9 +202,9 @@ func oneField(a, b *Record, d *detail) (lg, ls int, sg, ss float64) {
 	best := -1
 	for _, split := range [][2][]string{
 		{words[:1], words[1:]}, {words[len(words)-1:], words[:len(words)-1]}, // given first or last
-		{words[len(words)-1:], words[:1]}, // family name first, a middle name between
+		{words[1:], words[:1]}, {words[:len(words)-1], words[len(words)-1:]}, // family name first or last
 	} {
-		if len(split[1]) == 0 || len(split[0])+len(split[1]) < len(words)-1 {
+		if len(split[0]) == 0 || len(split[1]) == 0 {
 			continue
 		}
 		g, gs := nameLevel(part(split[0]), bg)

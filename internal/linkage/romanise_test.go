@@ -1,6 +1,9 @@
 package linkage
 
-import "testing"
+import (
+	"testing"
+	"unicode/utf8"
+)
 
 func TestLinkageRomaniseAndSkeleton(t *testing.T) {
 	for _, c := range []struct{ in, roman, skel string }{
@@ -45,4 +48,36 @@ func TestLinkageRomaniseAndSkeleton(t *testing.T) {
 			t.Errorf("Skeleton(%q) = %q, want %q", c.in, sk, c.skel)
 		}
 	}
+}
+
+// Romanise and Skeleton take text typed by anyone: whatever it is, they give
+// valid text, the skeleton plain lower-case letters, and preparing is stable.
+func FuzzRomanise(f *testing.F) {
+	for _, s := range []string{"Олександр Шевченко", "محمد الحسن", "ተስፋየ ተክለ", "张伟", "Nguyễn Văn An", "Ştefan Ţurcanu",
+		"Łukasz", "Arbën Çela", "عبد الرحمن", "ኽ", "\u064e\u0651", "al", "abd", "xh", "", "\xff\xfe", "Ꭰ ᚠ 𓀀"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		r, sc := Romanise(s)
+		if !utf8.ValidString(r) && utf8.ValidString(s) {
+			t.Fatalf("Romanise(%q) = %q, not valid UTF-8", s, r)
+		}
+		if sc > ScriptOther {
+			t.Fatalf("Romanise(%q) gave script %d", s, sc)
+		}
+		sk := Skeleton(NormaliseName(s))
+		for i := 0; i < len(sk); i++ {
+			if sk[i] < 'a' || sk[i] > 'z' {
+				t.Fatalf("Skeleton(%q) = %q, not plain letters", s, sk)
+			}
+		}
+		a := Record{Given: s, Surname: s + " " + s}
+		a.Prepare()
+		b := a
+		b.Prepare()
+		if a.Given != b.Given || a.Surname != b.Surname || a.gSkel != b.gSkel || a.sSkel != b.sSkel || a.blockA != b.blockA {
+			t.Fatalf("Prepare of %q not idempotent: %+v then %+v", s, a, b)
+		}
+		Compare(&a, &b)
+	})
 }
