@@ -121,6 +121,12 @@ func Evaluate(ents []string, matches []Pair) Quality {
 			q.FP++
 		}
 	}
+	q.rates(truth)
+	return q
+}
+
+// rates sets FN, precision, recall and F1 from TP, FP and the number of true pairs.
+func (q *Quality) rates(truth int) {
 	q.FN = truth - q.TP
 	if q.TP+q.FP > 0 {
 		q.Precision = float64(q.TP) / float64(q.TP+q.FP)
@@ -131,7 +137,6 @@ func Evaluate(ents []string, matches []Pair) Quality {
 	if q.Precision+q.Recall > 0 {
 		q.F1 = 2 * q.Precision * q.Recall / (q.Precision + q.Recall)
 	}
-	return q
 }
 
 // EvaluateVariations is Evaluate told per variation: a pair counts for the
@@ -188,17 +193,7 @@ func EvaluateVariations(ents, vars []string, matches []Pair) map[string]Quality 
 	}
 	res := map[string]Quality{}
 	for v, q := range out {
-		truth := q.FN
-		q.FN = truth - q.TP
-		if q.TP+q.FP > 0 {
-			q.Precision = float64(q.TP) / float64(q.TP+q.FP)
-		}
-		if truth > 0 {
-			q.Recall = float64(q.TP) / float64(truth)
-		}
-		if q.Precision+q.Recall > 0 {
-			q.F1 = 2 * q.Precision * q.Recall / (q.Precision + q.Recall)
-		}
+		q.rates(q.FN) // FN held the true pairs until now
 		res[v] = *q
 	}
 	return res
