@@ -1,0 +1,341 @@
+package linkage
+
+import (
+	"cmp"
+	"math"
+	"math/rand/v2"
+	"slices"
+)
+
+// householdField reports whether people at one address agree on field f more
+// often than unrelated people do. On the others (given name, date of birth, phone,
+// e-mail, identifier) h is what it is between random pairs: a housemate is
+// another person, and agrees on them no more often than anyone else does.
+func householdField(f int) bool {
+	switch f {
+	case FSurname, FStreetNo, FAddress, FLocality, FPostcode:
+		return true
+	}
+	return false
+}
+
+// Train estimates the model as Splink does (Robin Linacre's account of the
+// Fellegi–Sunter model, and the Splink documentation on training):
+//
+//   - u, P(level | unrelated), from random pairs of records, and then held: a
+//     random pair is almost never a match, and fields agree between random people
+//     independently of one another as the model assumes, which they do not among
+//     candidate pairs (blocking on names made same-name strangers common there,
+//     blocking on the date of birth made same-birthday strangers common, and u
+//     estimated there counts one exact name and one exact date of birth as weak
+//     evidence even together);
+//   - m, P(level | match), by expectation maximisation in sessions, each over the
+//     candidate pairs that agree exactly on the fields of one blocking rule and
+//     leaving those fields out: over pairs of one name, m of the date of birth
+//     and the address; over pairs of one date of birth, m of the names and the
+//     address (averaged where two sessions give one field). A session never
+//     learns a field from pairs chosen because they agree on it, so neither a
+//     shared address nor a shared name can stand in for being one person;
+//   - last, with m and u held, the priors and the household class by one more
+//     EM over all candidate pairs, the priors being shares of all pairs of
+//     records (a pair outside the candidates being taken as unrelated), so that a
+//     pair's probability is that of any two records with its comparison.
+//
+// The household class (see Model) keeps h equal to u on the fields that are not
+// householdField.
+func Train(recs []Record, pairs []Pair, rng *rand.Rand) *Model {
+	m := &Model{Threshold: DefaultThreshold}
+	used := m.randomU(recs, rng)
+	for f := 0; f < NFields; f++ {
+		// start: agreement likely among matches, each other level as likely as
+		// another (a person who moved disagrees on all four address fields at once:
+		// were disagreement started as rare, EM would never count a move a match)
+		m.M[f][1] = 0.6
+		for l := 2; l < numLevels[f]; l++ {
+			m.M[f][l] = 0.4 / float64(numLevels[f]-2)
+		}
+		m.initH(f)
+	}
+	vs := distinctVectors(pairs)
+	var sum, times [NFields][16]float64
+	var moves, movesN float64
+	for _, s := range []struct {
+		agree  func(v Vector) bool
+		fields []int // the fields left out
+	}{
+		{func(v Vector) bool { return v.Level(FDOB) == DOBExact }, []int{FDOB}},
+		{func(v Vector) bool { return v.Level(FGiven) == NameExact && v.Level(FSurname) == NameExact }, []int{FGiven, FSurname}},
+	} {
+		var in []vcount
+		var total float64
+		for _, x := range vs {
+			if s.agree(x.v) {
+				in = append(in, x)
+				total += x.c
+			}
+		}
+		sm := *m // starting from what the sessions before learned
+		var learn [NFields]bool
+		for f := range learn {
+			learn[f] = used[f] && !slices.Contains(s.fields, f)
+		}
+		sm.Lambda, sm.LambdaH = 0.3, 0.05
+		sm.em(in, learn, true, total)
+		if allUsed(learn, addressFields[:]) {
+			moves += sm.MovedTogether
+			movesN++
+		}
+		for f := range learn {
+			if learn[f] {
+				for l := range sm.M[f] {
+					sum[f][l] += sm.M[f][l]
+					times[f][l]++
+					m.M[f][l] = sum[f][l] / times[f][l]
+				}
+			}
+		}
+	}
+	if movesN > 0 {
+		m.MovedTogether = moves / movesN
+	}
+	n := float64(len(recs))
+	all := n * (n - 1) / 2
+	m.Lambda, m.LambdaH = 0.5*n/all, 0.1*n/all
+	m.em(vs, used, false, all)
+	for f := range used {
+		if !used[f] { // never known: no weight
+			m.M[f], m.H[f], m.U[f] = [16]float64{}, [16]float64{}, [16]float64{}
+		} else {
+			m.monotone(f)
+		}
+	}
+	return m
+}
+
+// randomU sets u from the levels of random pairs of records, and reports which
+// fields are ever known.
+func (m *Model) randomU(recs []Record, rng *rand.Rand) (used [NFields]bool) {
+	if rng == nil {
+		rng = rand.New(rand.NewPCG(1, 7))
+	}
+	n := len(recs)
+	samples := min(300000, max(50000, 4*n))
+	var cnt [NFields][16]float64
+	var both, pairs float64
+	for s := 0; s < samples && n > 1; s++ {
+		i, j := rng.IntN(n), rng.IntN(n)
+		if i == j {
+			continue
+		}
+		v, _, _ := Compare(&recs[i], &recs[j])
+		for f := 0; f < NFields; f++ {
+			cnt[f][v.Level(f)]++
+		}
+		pairs++
+		if strongName(v.Level(FGiven)) && strongName(v.Level(FSurname)) {
+			both++
+		}
+	}
+	strong := func(f int) (k float64) {
+		for l := NameExact; strongName(l); l++ {
+			k += cnt[f][l]
+		}
+		return k
+	}
+	if pairs > 0 {
+		// half a pair added to each count, as to u's, so that few agreements say little
+		apart := (strong(FGiven) + 0.5) * (strong(FSurname) + 0.5) / (pairs * pairs)
+		m.NamesTogether = max(0, math.Log2((both+0.5)/pairs/apart))
+	}
+	for f := 0; f < NFields; f++ {
+		tot := 0.0
+		for l := 1; l < numLevels[f]; l++ {
+			tot += cnt[f][l]
+		}
+		used[f] = tot > 0
+		for l := 1; l < numLevels[f]; l++ {
+			m.U[f][l] = (cnt[f][l] + 0.5) / (tot + 0.5*float64(numLevels[f]-1))
+		}
+	}
+	return used
+}
+
+// initH starts h: like m on the address fields, half way between m and u on the
+// surname (families share it, housemates do not), u on the others.
+func (m *Model) initH(f int) {
+	switch {
+	case f == FSurname:
+		for l := 1; l < numLevels[f]; l++ {
+			m.H[f][l] = (m.M[f][l] + m.U[f][l]) / 2
+		}
+	case householdField(f):
+		m.H[f] = m.M[f]
+	default:
+		m.H[f] = m.U[f]
+	}
+}
+
+type vcount struct {
+	v Vector
+	c float64
+}
+
+// distinctVectors counts the pairs' vectors, in a fixed order, so that sums and
+// hence the model are the same in every run.
+func distinctVectors(pairs []Pair) []vcount {
+	counts := map[Vector]float64{}
+	for _, p := range pairs {
+		counts[p.V]++
+	}
+	vs := make([]vcount, 0, len(counts))
+	for v, c := range counts {
+		vs = append(vs, vcount{v, c})
+	}
+	slices.SortFunc(vs, func(a, b vcount) int { return cmp.Compare(a.v, b.v) })
+	return vs
+}
+
+// em runs expectation maximisation over the counted vectors on the fields in
+// use, u held: m too is learned when learnM, h on the householdField fields, and
+// the priors as shares of total pairs.
+func (m *Model) em(vs []vcount, use [NFields]bool, learnM bool, total float64) {
+	if total <= 0 {
+		return
+	}
+	lo := 1e-6
+	if !learnM {
+		lo = 1e-15
+	}
+	// the corrections apply where all the fields they concern are in use
+	namesTogether, movedTogether := use[FGiven] && use[FSurname], allUsed(use, addressFields[:])
+	for it := 0; it < 100; it++ {
+		var mc, hc [NFields][16]float64
+		var sumM, sumH, movedM, knownM float64
+		var logM, logH, logU [NFields][16]float64
+		for f := 0; f < NFields; f++ {
+			for l := 1; l < numLevels[f]; l++ {
+				if use[f] {
+					logM[f][l], logH[f][l], logU[f][l] = math.Log2(m.M[f][l]), math.Log2(m.H[f][l]), math.Log2(m.U[f][l])
+				}
+			}
+		}
+		for _, x := range vs {
+			lm, lh, lu := math.Log2(m.Lambda), math.Log2(m.LambdaH), math.Log2(1-m.Lambda-m.LambdaH)
+			for f := 0; f < NFields; f++ {
+				l := x.v.Level(f)
+				lm += logM[f][l]
+				lh += logH[f][l]
+				lu += logU[f][l]
+			}
+			if namesTogether && strongName(x.v.Level(FGiven)) && strongName(x.v.Level(FSurname)) {
+				lu += m.NamesTogether
+			}
+			if movedTogether && moved(x.v) {
+				lm += m.MovedTogether
+			}
+			top := max(lm, lh, lu)
+			gm, gh, gu := math.Exp2(lm-top), math.Exp2(lh-top), math.Exp2(lu-top)
+			t := gm + gh + gu
+			gm, gh = gm/t*x.c, gh/t*x.c
+			sumM += gm
+			sumH += gh
+			for f := 0; f < NFields; f++ {
+				l := x.v.Level(f)
+				mc[f][l] += gm
+				hc[f][l] += gh
+			}
+			if moved(x.v) {
+				movedM += gm
+			}
+			if known(x.v, addressFields[:]) {
+				knownM += gm
+			}
+		}
+		oldM, oldH := m.Lambda, m.LambdaH
+		m.Lambda = math.Min(math.Max(sumM/total, lo), 0.98)
+		m.LambdaH = math.Min(math.Max(sumH/total, lo), 0.99-m.Lambda)
+		for f := 0; f < NFields; f++ {
+			if !use[f] {
+				continue
+			}
+			for l := 1; l < numLevels[f]; l++ {
+				if learnM {
+					m.M[f][l] = mc[f][l] + 0.01
+				}
+				m.H[f][l] = hc[f][l] + 0.01
+			}
+			if learnM {
+				normalise(m.M[f][1:numLevels[f]])
+			}
+			if householdField(f) {
+				normalise(m.H[f][1:numLevels[f]])
+			} else {
+				m.H[f] = m.U[f]
+			}
+		}
+		if learnM && allUsed(use, addressFields[:]) {
+			// no more often than the field that differs least often among matches
+			apart, least := 1.0, 1.0
+			for _, f := range addressFields {
+				apart *= m.M[f][TextDifferent]
+				least = min(least, m.M[f][TextDifferent])
+			}
+			m.MovedTogether = max(0, math.Log2(min((movedM+0.5)/(knownM+0.5), least)/apart))
+		}
+		if it > 5 && math.Abs(oldM-m.Lambda) < 1e-6*oldM && math.Abs(oldH-m.LambdaH) < 1e-6*oldH {
+			break
+		}
+	}
+}
+
+// monotone makes a field's weights rise with agreement: exact agreement weighs at
+// least as much as any partial level, and outright difference no more than any.
+// EM on data where every duplicate was corrupted (as generated data is) can learn
+// that a typo is better evidence of a match than an exact name, which would rank
+// "Drita/Dritan Gashi" above two records with the same name and date of birth.
+// Lowering m of a level that weighs too much, and renormalising, shifts every
+// level's weight by one constant afterwards, so the order between them holds.
+func (m *Model) monotone(f int) {
+	exact, diff := 1, numLevels[f]-1
+	w := func(l int) float64 { return math.Log2(m.M[f][l] / m.U[f][l]) }
+	top, lo := w(exact), w(exact)
+	for l := exact + 1; l < diff; l++ {
+		if w(l) > top { // a partial agreement weighs no more than exact agreement
+			m.M[f][l] = m.U[f][l] * math.Exp2(top)
+		}
+		lo = min(lo, w(l))
+	}
+	if w(diff) > lo {
+		m.M[f][diff] = m.U[f][diff] * math.Exp2(lo)
+	}
+	normalise(m.M[f][1:numLevels[f]])
+}
+
+func normalise(x []float64) {
+	t := 0.0
+	for _, v := range x {
+		t += v
+	}
+	for i := range x {
+		x[i] /= t
+	}
+}
+
+// known reports whether a pair's levels of the fields fs are all known.
+func known(v Vector, fs []int) bool {
+	for _, f := range fs {
+		if v.Level(f) == 0 {
+			return false
+		}
+	}
+	return true
+}
+
+func allUsed(use [NFields]bool, fs []int) bool {
+	for _, f := range fs {
+		if !use[f] {
+			return false
+		}
+	}
+	return true
+}
