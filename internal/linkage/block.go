@@ -47,7 +47,7 @@ func blockKeys(r *Record) (k, order [nKeys]uint64) {
 	if r.DOB.Y != 0 {
 		year = strconv.Itoa(r.DOB.Y)
 	}
-	pg, ps := r.phoneticGiven(), r.phoneticSurname()
+	pg, ps := r.givenField().phon, r.surnameField().phon
 	ps0 := ps
 	k[0] = h("s", ps, year)
 	k[1] = h("g", r.Postcode)
@@ -107,6 +107,21 @@ func prefix(s string, n int) uint64 {
 // neighbourhood), so that a common key cannot make the work quadratic.
 const Window = 8
 
+// partsWindow is the window of the name parts' rule, whose order key (the
+// other name part, then day and month of birth) sorts a record's likely
+// matches beside it: 4 rather than 8 loses 0.08% of the true pairs of the
+// generated partnership-shaped population (blocking recall 0.9993 to 0.9985 on
+// 10,000 records) and a fifth of its candidate pairs on 100,000 UK-shaped ones.
+const partsWindow = 4
+
+// window is the window of rule k.
+func window(rule int) int {
+	if rule == nRules-1 {
+		return partsWindow
+	}
+	return Window
+}
+
 // Candidates generates the candidate pairs of all blocking rules, each pair once,
 // compares them on all cores and returns them with their vectors.
 func Candidates(recs []Record) []Pair {
@@ -115,6 +130,7 @@ func Candidates(recs []Record) []Pair {
 	var mu sync.Mutex
 	for k := range x.blocks {
 		es := x.blocks[k]
+		win := window(k)
 		parallel(len(es), func(lo, hi int) {
 			// start at the beginning of a block so that blocks are not split
 			for lo > 0 && lo < len(es) && es[lo].key == es[lo-1].key {
@@ -125,7 +141,7 @@ func Candidates(recs []Record) []Pair {
 			}
 			var local []uint64
 			for i := lo; i < hi; i++ {
-				for j := i + 1; j < len(es) && j <= i+Window && es[j].key == es[i].key; j++ {
+				for j := i + 1; j < len(es) && j <= i+win && es[j].key == es[i].key; j++ {
 					a, b := uint64(es[i].id), uint64(es[j].id)
 					if a == b {
 						continue

@@ -2,6 +2,7 @@ package linkage
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -21,25 +22,53 @@ const (
 	nameLevels
 )
 
-// nameField is one name of a prepared record as comparisons need it.
+// nameField is one name of a record as comparisons need it, made once by
+// Prepare.
 type nameField struct {
 	joined, words, skel, phon string
+	parts                     []namePart // the words, when more than one
 	fam                       famSet
 	script                    Script
-	names                     *Names
 }
 
-func (r *Record) givenField() nameField {
-	return nameField{r.Given, r.gWords, r.gSkel, r.phoneticGiven(), r.gFam, r.gScript, r.names}
+// namePart is one word of a name with its skeleton.
+type namePart struct{ word, skel string }
+
+// newNameField makes the name field of a romanised, folded name (words apart);
+// firstWord takes the families of the first word when the whole has none
+// ("Mohamed Ahmed": the given name and the father's).
+func newNameField(names *Names, romanised string, script Script, firstWord bool) nameField {
+	n := nameField{joined: strings.ReplaceAll(romanised, " ", ""), skel: Skeleton(romanised), script: script}
+	n.phon = Phonetic(n.joined)
+	if n.joined != romanised {
+		n.words = romanised
+		for _, w := range strings.Fields(romanised) {
+			n.parts = append(n.parts, namePart{w, Skeleton(w)})
+		}
+	}
+	n.fam = names.families(n.joined, n.skel)
+	if n.fam[0] == 0 && firstWord && len(n.parts) > 0 {
+		n.fam = names.families(n.parts[0].word, n.parts[0].skel)
+	}
+	return n
 }
 
-func (r *Record) surnameField() nameField {
-	return nameField{r.Surname, r.sWords, r.sSkel, r.phoneticSurname(), r.sFam, r.sScript, r.names}
+// givenField is the given name's field: as Prepare made it, or, for a record
+// not prepared (or whose name changed since), its joined form and phonetic key.
+func (r *Record) givenField() *nameField { return r.gName.of(r.Given) }
+
+func (r *Record) surnameField() *nameField { return r.sName.of(r.Surname) }
+
+func (n *nameField) of(name string) *nameField {
+	if n.joined == name && (name == "" || n.phon != "" || n.skel != "") {
+		return n
+	}
+	return &nameField{joined: name, phon: Phonetic(name)}
 }
 
 // nameLevel compares two names: the level and the Jaro–Winkler similarity of
 // their romanised forms.
-func nameLevel(a, b nameField) (int, float64) {
+func nameLevel(a, b *nameField, names *Names) (int, float64) {
 	if a.joined == "" || b.joined == "" {
 		return NameMissing, 0
 	}
@@ -56,7 +85,7 @@ func nameLevel(a, b nameField) (int, float64) {
 		return NameVariant, jw // names of two families are two names, whatever their skeletons
 	}
 	if f != 0 {
-		if a.isFamiliar(f) {
+		if isFamiliar(names, f) {
 			return NameFamiliar, jw
 		}
 		return NameVariant, jw
@@ -77,8 +106,7 @@ func nameLevel(a, b nameField) (int, float64) {
 }
 
 // isFamiliar reports whether family f is one of familiar forms.
-func (a nameField) isFamiliar(f uint16) bool {
-	n := a.names
+func isFamiliar(n *Names, f uint16) bool {
 	if n == nil {
 		n = DefaultNames()
 	}
@@ -88,13 +116,15 @@ func (a nameField) isFamiliar(f uint16) bool {
 // wordsWithin reports whether every word of the name with fewer words agrees
 // (exactly or by skeleton) with a word of the other: "Van An" and "An", "Tekle
 // Gebremedhin" and "Tekle".
-func wordsWithin(a, b nameField) bool {
-	wa, wb := strings.Fields(a.words), strings.Fields(b.words)
-	if a.words == "" {
-		wa = []string{a.joined}
-	}
-	if b.words == "" {
-		wb = []string{b.joined}
+func wordsWithin(a, b *nameField) bool {
+	wa, wb := a.parts, b.parts
+	var one [1]namePart // a name of one word: itself
+	if wa == nil {
+		one[0] = namePart{a.joined, a.skel}
+		wa = one[:]
+	} else if wb == nil {
+		one[0] = namePart{b.joined, b.skel}
+		wb = one[:]
 	}
 	if len(wa) > len(wb) {
 		wa, wb = wb, wa
@@ -105,7 +135,7 @@ func wordsWithin(a, b nameField) bool {
 	for _, x := range wa {
 		found := false
 		for _, y := range wb {
-			if x == y || len(x) > 2 && Skeleton(x) == Skeleton(y) {
+			if x.word == y.word || len(x.word) > 2 && x.skel == y.skel {
 				found = true
 				break
 			}
@@ -121,26 +151,36 @@ func wordsWithin(a, b nameField) bool {
 // the last word of the given name (Văn An: An) and the first of the family name
 // (Tekle Gebremedhin: Tekle); a name typed in one field gives its first and last
 // words.
-func blockParts(names *Names, given, surname string) (string, string) {
-	g, s := strings.Fields(given), strings.Fields(surname)
-	var a, b string
+func blockParts(names *Names, given, surname *nameField) (string, string) {
+	g, s := given.wordParts(), surname.wordParts()
+	var a, b namePart
 	switch {
 	case len(g) > 0 && len(s) > 0:
 		a, b = g[len(g)-1], s[0]
 	case len(g)+len(s) >= 2:
-		w := append(g, s...)
+		w := append(slices.Clip(g), s...)
 		a, b = w[0], w[len(w)-1]
-	case len(g)+len(s) == 1:
-		a = append(g, s...)[0]
+	case len(g) == 1:
+		a = g[0]
+	case len(s) == 1:
+		a = s[0]
 	}
-	canon := func(w string) string {
-		if w == "" {
+	canon := func(w namePart) string {
+		if w.word == "" {
 			return ""
 		}
-		sk := Skeleton(w)
-		return names.canonical(names.families(w, sk), sk)
+		return names.canonical(names.families(w.word, w.skel), w.skel)
 	}
 	return canon(a), canon(b)
+}
+
+// wordParts are the words of a name with their skeletons: one, itself, when
+// it has one word.
+func (n *nameField) wordParts() []namePart {
+	if n.parts != nil || n.joined == "" {
+		return n.parts
+	}
+	return []namePart{{n.joined, n.skel}}
 }
 
 // strongName is a level at which one name alone suggests the same person.
@@ -152,14 +192,15 @@ func strongName(l int) bool { return l >= NameExact && l <= NameFamiliar }
 func compareNames(a, b *Record, d *detail) (lg, ls int) {
 	ag, as, bg, bs := a.givenField(), a.surnameField(), b.givenField(), b.surnameField()
 	var sg, ss float64
-	lg, sg = nameLevel(ag, bg)
-	ls, ss = nameLevel(as, bs)
+	names := a.names
+	lg, sg = nameLevel(ag, bg, names)
+	ls, ss = nameLevel(as, bs, names)
 	switch {
 	case !(strongName(lg) && strongName(ls)) && ag.joined != "" && as.joined != "" && bg.joined != "" && bs.joined != "":
 		// crosswise, one name agreeing closely and the two better than straight:
 		// "Oliver Booth" and "Eooth Oliver", "Jack Hall" and "Hall J"
-		xg, xsg := nameLevel(ag, bs)
-		xs, xss := nameLevel(as, bg)
+		xg, xsg := nameLevel(ag, bs, names)
+		xs, xss := nameLevel(as, bg, names)
 		if (strongName(xg) || strongName(xs)) && xg+xs < lg+ls {
 			lg, sg, ls, ss, d.swapped = xg, xsg, xs, xss, true
 		}
@@ -182,21 +223,17 @@ func oneField(a, b *Record, d *detail) (lg, ls int, sg, ss float64) {
 	}
 	words := strings.Fields(f.words)
 	if len(words) < 2 {
-		lg, sg = nameLevel(a.givenField(), b.givenField())
-		ls, ss = nameLevel(a.surnameField(), b.surnameField())
+		lg, sg = nameLevel(a.givenField(), b.givenField(), a.names)
+		ls, ss = nameLevel(a.surnameField(), b.surnameField(), a.names)
 		return lg, ls, sg, ss
 	}
-	part := func(ws []string) nameField {
-		j := strings.Join(ws, "")
-		sk := Skeleton(strings.Join(ws, " "))
-		n := nameField{joined: j, skel: sk, phon: Phonetic(j), script: f.script, names: f.names}
-		if len(ws) > 1 {
-			n.words = strings.Join(ws, " ")
-		}
-		if f.names != nil {
-			n.fam = f.names.families(j, sk)
-		}
-		return n
+	names := a.names
+	if names == nil {
+		names = DefaultNames()
+	}
+	part := func(ws []string) *nameField {
+		n := newNameField(names, strings.Join(ws, " "), f.script, false)
+		return &n
 	}
 	bg, bs := b.givenField(), b.surnameField()
 	best := -1
@@ -207,8 +244,8 @@ func oneField(a, b *Record, d *detail) (lg, ls int, sg, ss float64) {
 		if len(split[0]) == 0 || len(split[1]) == 0 {
 			continue
 		}
-		g, gs := nameLevel(part(split[0]), bg)
-		s, s2 := nameLevel(part(split[1]), bs)
+		g, gs := nameLevel(part(split[0]), bg, names)
+		s, s2 := nameLevel(part(split[1]), bs, names)
 		if best < 0 || g+s < lg+ls {
 			lg, ls, sg, ss, best = g, s, gs, s2, 1
 		}
@@ -250,8 +287,8 @@ func explainName(a, b *Record, f, l int, d detail) string {
 	case NameVariant:
 		return n + " is another transliteration of the same name" + from
 	case NameFamiliar:
-		if fam := x.fam.common(y.fam); fam != 0 && x.names != nil {
-			return n + " is a familiar form of " + x.names.canon[fam-1]
+		if fam := x.fam.common(y.fam); fam != 0 && a.names != nil {
+			return n + " is a familiar form of " + a.names.canon[fam-1]
 		}
 		return n + " is a familiar form of the other"
 	case NamePhonetic:

@@ -172,8 +172,8 @@ func (x *Index) Match(r *Record, m *Model, limit int) []Scored {
 		}
 		// sorts after records of equal keys, as if added last
 		e := entry{order: order[k], key: foldKey(keys[k]), id: math.MaxInt32}
-		cand = neighbours(cand, x.blocks[ruleOf(k)], e)
-		cand = neighbours(cand, x.fresh[ruleOf(k)], e)
+		cand = neighbours(cand, x.blocks[ruleOf(k)], e, window(ruleOf(k)))
+		cand = neighbours(cand, x.fresh[ruleOf(k)], e, window(ruleOf(k)))
 	}
 	slices.Sort(cand)
 	cand = slices.Compact(cand)
@@ -191,14 +191,14 @@ func (x *Index) Match(r *Record, m *Model, limit int) []Scored {
 	return out
 }
 
-// neighbours appends the IDs of the entries of e's block within Window places of
+// neighbours appends the IDs of the entries of e's block within win places of
 // where e sorts: those Candidates pairs with a record that sorts there.
-func neighbours(ids []int32, es []entry, e entry) []int32 {
+func neighbours(ids []int32, es []entry, e entry, win int) []int32 {
 	lo := sort.Search(len(es), func(i int) bool { return es[i].key >= e.key })
 	hi := lo + sort.Search(len(es)-lo, func(i int) bool { return es[lo+i].key > e.key })
 	block := es[lo:hi]
 	at, _ := slices.BinarySearchFunc(block, e, compareEntries)
-	for _, n := range block[max(0, at-Window):min(len(block), at+Window+1)] {
+	for _, n := range block[max(0, at-win):min(len(block), at+win+1)] {
 		ids = append(ids, n.id)
 	}
 	return ids

@@ -23,34 +23,14 @@ type Record struct {
 	// Prepare: the compared forms above are romanised and folded.
 	GivenAsEntered, SurnameAsEntered string
 
-	// phonetic keys of Given and Surname with the names they were computed from,
-	// set by Prepare: comparing names asks for them on most pairs, and computing
-	// them there was a third of the time of a million-record run
-	pGiven, pGivenOf, pSurname, pSurnameOf string
-
-	// set by Prepare: the names' romanised words (when more than one), consonant
-	// skeletons, families of familiar forms and transliterations, scripts as
-	// entered, and the two name parts blocking keys on (canonical skeletons)
-	gWords, sWords   string
-	gSkel, sSkel     string
-	gFam, sFam       famSet
-	gScript, sScript Script
-	blockA, blockB   string
-	names            *Names
-}
-
-func (r *Record) phoneticGiven() string {
-	if r.pGivenOf != r.Given || r.pGiven == "" && r.Given != "" {
-		return Phonetic(r.Given)
-	}
-	return r.pGiven
-}
-
-func (r *Record) phoneticSurname() string {
-	if r.pSurnameOf != r.Surname || r.pSurname == "" && r.Surname != "" {
-		return Phonetic(r.Surname)
-	}
-	return r.pSurname
+	// set by Prepare, once a record rather than once a compared pair: each
+	// name's romanised words, phonetic key, consonant skeleton, words with their
+	// skeletons (when more than one), families of familiar forms and
+	// transliterations and script as entered; the two name parts blocking keys
+	// on (canonical skeletons); and the families the record was prepared with
+	gName, sName   nameField
+	blockA, blockB string
+	names          *Names
 }
 
 // AsEntered is the name as it was typed, given name first.
@@ -72,31 +52,18 @@ func (r *Record) PrepareWith(names *Names) {
 	}
 	r.names = names
 	gIn, sIn := r.Given, r.Surname
-	if r.gWords != "" && strings.ReplaceAll(r.gWords, " ", "") == r.Given { // prepared before: the words again
-		gIn = r.gWords
+	if r.gName.words != "" && r.gName.joined == r.Given { // prepared before: the words again
+		gIn = r.gName.words
 	}
-	if r.sWords != "" && strings.ReplaceAll(r.sWords, " ", "") == r.Surname {
-		sIn = r.sWords
+	if r.sName.words != "" && r.sName.joined == r.Surname {
+		sIn = r.sName.words
 	}
-	var g, s string
-	g, r.gScript = normaliseNameScript(gIn)
-	s, r.sScript = normaliseNameScript(sIn)
-	r.Given, r.Surname = strings.ReplaceAll(g, " ", ""), strings.ReplaceAll(s, " ", "")
-	r.gWords, r.sWords = "", ""
-	if r.Given != g {
-		r.gWords = g
-	}
-	if r.Surname != s {
-		r.sWords = s
-	}
-	r.gSkel, r.sSkel = Skeleton(g), Skeleton(s)
-	r.gFam = names.families(r.Given, r.gSkel)
-	if r.gFam[0] == 0 && r.gWords != "" {
-		w := strings.Fields(g)[0] // "Mohamed Ahmed": the given name and the father's
-		r.gFam = names.families(w, Skeleton(w))
-	}
-	r.sFam = names.families(r.Surname, r.sSkel)
-	r.blockA, r.blockB = blockParts(names, g, s)
+	g, gScript := normaliseNameScript(gIn)
+	s, sScript := normaliseNameScript(sIn)
+	r.gName = newNameField(names, g, gScript, true)
+	r.sName = newNameField(names, s, sScript, false)
+	r.Given, r.Surname = r.gName.joined, r.sName.joined
+	r.blockA, r.blockB = blockParts(names, &r.gName, &r.sName)
 	r.StreetNo = strings.ReplaceAll(NormaliseName(r.StreetNo), " ", "")
 	r.Address = NormaliseName(r.Address)
 	r.Locality = NormaliseName(r.Locality)
@@ -104,8 +71,6 @@ func (r *Record) PrepareWith(names *Names) {
 	r.Phone = NormalisePhone(r.Phone)
 	r.Email = NormaliseEmail(r.Email)
 	r.IDNo = strings.ToLower(strings.Join(strings.Fields(r.IDNo), ""))
-	r.pGiven, r.pGivenOf = Phonetic(r.Given), r.Given
-	r.pSurname, r.pSurnameOf = Phonetic(r.Surname), r.Surname
 }
 
 // Fields compared, in the order of a comparison vector.

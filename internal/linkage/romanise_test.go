@@ -75,7 +75,7 @@ func FuzzRomanise(f *testing.F) {
 		a.Prepare()
 		b := a
 		b.Prepare()
-		if a.Given != b.Given || a.Surname != b.Surname || a.gSkel != b.gSkel || a.sSkel != b.sSkel || a.blockA != b.blockA {
+		if a.Given != b.Given || a.Surname != b.Surname || a.gName.skel != b.gName.skel || a.sName.skel != b.sName.skel || a.blockA != b.blockA {
 			t.Fatalf("Prepare of %q not idempotent: %+v then %+v", s, a, b)
 		}
 		Compare(&a, &b)
