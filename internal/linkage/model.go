@@ -71,6 +71,32 @@ func (r *Record) PrepareWith(names *Names) {
 	r.Phone = NormalisePhone(r.Phone)
 	r.Email = NormaliseEmail(r.Email)
 	r.IDNo = strings.ToLower(strings.Join(strings.Fields(r.IDNo), ""))
+	r.pack()
+}
+
+// pack copies the text that comparisons read into one allocation, so that
+// comparing two records reads a few cache lines of each rather than one for
+// every field: on a million records the comparisons wait on memory more than
+// they compute.
+func (r *Record) pack() {
+	fields := [...]*string{&r.gName.joined, &r.sName.joined, &r.Address, &r.Locality, &r.Postcode, &r.StreetNo,
+		&r.Phone, &r.Email, &r.IDNo, &r.gName.phon, &r.sName.phon, &r.gName.skel, &r.sName.skel,
+		&r.gName.words, &r.sName.words, &r.blockA, &r.blockB}
+	var b strings.Builder
+	n := 0
+	for _, f := range fields {
+		n += len(*f)
+	}
+	b.Grow(n)
+	for _, f := range fields {
+		b.WriteString(*f)
+	}
+	all, at := b.String(), 0
+	for _, f := range fields {
+		*f = all[at : at+len(*f)]
+		at += len(*f)
+	}
+	r.Given, r.Surname = r.gName.joined, r.sName.joined
 }
 
 // Fields compared, in the order of a comparison vector.
