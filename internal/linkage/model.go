@@ -198,8 +198,10 @@ func compareDetail(a, b *Record) (v Vector, d detail) {
 // Model holds Fellegi–Sunter parameters with a third class for households: for
 // each field and level, m = P(level | match), h = P(level | another person at the
 // same address) and u = P(level | unrelated). Lambda and LambdaH are the prior
-// shares of matches and of household pairs among candidate pairs. Level 0
-// (missing) carries no weight, nor does a field whose probabilities are zero.
+// shares of matches and of household pairs among all pairs of records (not
+// among candidate pairs: see Train), so they shrink as the population grows.
+// Level 0 (missing) carries no weight, nor does a field whose probabilities are
+// zero.
 //
 // The household class (a third latent class, as in Winkler's work on census
 // files) answers a known failure of the two-class model: people living together agree on street number, address, locality,
@@ -211,6 +213,12 @@ func compareDetail(a, b *Record) (v Vector, d detail) {
 type Model struct {
 	M, H, U         [NFields][16]float64
 	Lambda, LambdaH float64
+	// UNames is u of the fields besides the names among strangers whose names
+	// both agree closely (strongName), used for such pairs in place of U:
+	// people of one name share more than their name (an e-mail address made
+	// of it, a community's district), so that agreeing on those says less
+	// about a pair of one name than about a random pair.
+	UNames [NFields][16]float64
 	// NamesTogether is log2 of how much more often random pairs agree closely
 	// on both names than the two names' own rates of agreement multiplied say:
 	// given and family names are drawn from one community's names, so two
@@ -241,13 +249,14 @@ const DefaultThreshold = 0.9
 
 // logLikelihoods are log2 P(v | class) for match, household and unrelated pairs.
 func (m *Model) logLikelihoods(v Vector) (lm, lh, lu float64) {
+	namesAgree := namesAgree(v)
 	for f := 0; f < NFields; f++ {
 		l := v.Level(f)
 		if l == 0 || m.M[f][l] == 0 || m.U[f][l] == 0 {
 			continue
 		}
 		lm += math.Log2(m.M[f][l])
-		lu += math.Log2(m.U[f][l])
+		lu += math.Log2(m.uOf(namesAgree, f, l))
 		if m.LambdaH > 0 {
 			lh += math.Log2(m.H[f][l])
 		}
@@ -256,10 +265,22 @@ func (m *Model) logLikelihoods(v Vector) (lm, lh, lu float64) {
 	return lm, lh, lu
 }
 
+// namesAgree reports whether both names of a pair agree closely.
+func namesAgree(v Vector) bool { return strongName(v.Level(FGiven)) && strongName(v.Level(FSurname)) }
+
+// uOf is u of field f at level l: from UNames for a field besides the names of
+// a pair whose names agree, where UNames is known.
+func (m *Model) uOf(namesAgree bool, f, l int) float64 {
+	if namesAgree && f != FGiven && f != FSurname && m.UNames[f][l] > 0 {
+		return m.UNames[f][l]
+	}
+	return m.U[f][l]
+}
+
 // together adds NamesTogether and MovedTogether to the log likelihoods of a
 // match and of unrelated records where they apply.
 func (m *Model) together(v Vector, lm, lu float64) (float64, float64) {
-	if strongName(v.Level(FGiven)) && strongName(v.Level(FSurname)) {
+	if namesAgree(v) {
 		lu += m.NamesTogether
 	}
 	if moved(v) {

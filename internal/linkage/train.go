@@ -36,6 +36,9 @@ func householdField(f int) bool {
 //     address (averaged where two sessions give one field). A session never
 //     learns a field from pairs chosen because they agree on it, so neither a
 //     shared address nor a shared name can stand in for being one person;
+//   - UNames, u of the other fields among strangers who share a name, from
+//     random pairs of records of one name (fitUNames), since such strangers
+//     share more than random people do (an e-mail address made of the name);
 //   - last, with m and u held, the priors and the household class by one more
 //     EM over all candidate pairs, the priors being shares of all pairs of
 //     records (a pair outside the candidates being taken as unrelated), so that a
@@ -45,6 +48,9 @@ func householdField(f int) bool {
 // householdField.
 func Train(recs []Record, pairs []Pair, rng *rand.Rand) *Model {
 	m := &Model{Threshold: DefaultThreshold}
+	if rng == nil {
+		rng = rand.New(rand.NewPCG(1, 7))
+	}
 	used := m.randomU(recs, rng)
 	for f := 0; f < NFields; f++ {
 		// start: agreement likely among matches, each other level as likely as
@@ -59,6 +65,7 @@ func Train(recs []Record, pairs []Pair, rng *rand.Rand) *Model {
 	vs := distinctVectors(pairs)
 	var sum, times [NFields][16]float64
 	var moves, movesN float64
+	m.UNames = m.U
 	for _, s := range []struct {
 		agree  func(v Vector) bool
 		fields []int // the fields left out
@@ -98,13 +105,14 @@ func Train(recs []Record, pairs []Pair, rng *rand.Rand) *Model {
 	if movesN > 0 {
 		m.MovedTogether = moves / movesN
 	}
+	m.fitUNames(sameNamePairs(recs, rng), used)
 	n := float64(len(recs))
 	all := n * (n - 1) / 2
 	m.Lambda, m.LambdaH = 0.5*n/all, 0.1*n/all
 	m.em(vs, used, false, all)
 	for f := range used {
 		if !used[f] { // never known: no weight
-			m.M[f], m.H[f], m.U[f] = [16]float64{}, [16]float64{}, [16]float64{}
+			m.M[f], m.H[f], m.U[f], m.UNames[f] = [16]float64{}, [16]float64{}, [16]float64{}, [16]float64{}
 		} else {
 			m.monotone(f)
 		}
@@ -115,9 +123,6 @@ func Train(recs []Record, pairs []Pair, rng *rand.Rand) *Model {
 // randomU sets u from the levels of random pairs of records, and reports which
 // fields are ever known.
 func (m *Model) randomU(recs []Record, rng *rand.Rand) (used [NFields]bool) {
-	if rng == nil {
-		rng = rand.New(rand.NewPCG(1, 7))
-	}
 	n := len(recs)
 	samples := min(300000, max(50000, 4*n))
 	var cnt [NFields][16]float64
@@ -143,9 +148,8 @@ func (m *Model) randomU(recs []Record, rng *rand.Rand) (used [NFields]bool) {
 		return k
 	}
 	if pairs > 0 {
-		// half a pair added to each count, as to u's, so that few agreements say little
 		apart := (strong(FGiven) + 0.5) * (strong(FSurname) + 0.5) / (pairs * pairs)
-		m.NamesTogether = max(0, math.Log2((both+0.5)/pairs/apart))
+		m.NamesTogether = togetherness(both, pairs, apart)
 	}
 	for f := 0; f < NFields; f++ {
 		tot := 0.0
@@ -158,6 +162,95 @@ func (m *Model) randomU(recs []Record, rng *rand.Rand) (used [NFields]bool) {
 		}
 	}
 	return used
+}
+
+// sameNamePrior is how many pairs' worth of belief U carries in UNames.
+const sameNamePrior = 50
+
+// sameNamePairs are the vectors of random pairs of records of one given name
+// and surname (exactly, as romanised): strangers who share a name, and one
+// person's records.
+func sameNamePairs(recs []Record, rng *rand.Rand) []vcount {
+	byName := make([]int32, len(recs)) // records sorted by name
+	for i := range byName {
+		byName[i] = int32(i)
+	}
+	same := func(a, b int32) bool { return recs[a].Given == recs[b].Given && recs[a].Surname == recs[b].Surname }
+	slices.SortFunc(byName, func(a, b int32) int {
+		return cmp.Or(cmp.Compare(recs[a].Given, recs[b].Given), cmp.Compare(recs[a].Surname, recs[b].Surname), cmp.Compare(a, b))
+	})
+	var pairs []Pair
+	for s := 0; s < min(300000, 4*len(recs)); s++ {
+		at := rng.IntN(len(byName))
+		if recs[byName[at]].Given == "" || recs[byName[at]].Surname == "" {
+			continue
+		}
+		lo, hi := at, at+1 // the records of its name, at most 64 either side
+		for lo > 0 && lo > at-64 && same(byName[lo-1], byName[at]) {
+			lo--
+		}
+		for hi < len(byName) && hi < at+64 && same(byName[hi], byName[at]) {
+			hi++
+		}
+		if hi-lo < 2 {
+			continue
+		}
+		other := lo + rng.IntN(hi-lo-1)
+		if other >= at {
+			other++
+		}
+		v, _, _ := Compare(&recs[byName[at]], &recs[byName[other]])
+		pairs = append(pairs, Pair{V: v})
+	}
+	return distinctVectors(pairs)
+}
+
+// fitUNames estimates UNames from pairs of one name: a mixture of one
+// person's records (m, as learned) and strangers (UNames on the fields besides
+// the names and the date of birth, which keeps u: strangers of one name are
+// born on any day), by expectation maximisation, each field's UNames drawn
+// towards U by sameNamePrior. The date of birth tells the two apart where the
+// name cannot: a rare name is shared mostly by one person's records, a common
+// one mostly by strangers.
+func (m *Model) fitUNames(vs []vcount, used [NFields]bool) {
+	m.UNames = m.U
+	free := func(f int) bool { return used[f] && f != FGiven && f != FSurname && f != FDOB }
+	share := 0.5 // of one person's pairs
+	for it := 0; it < 50; it++ {
+		var uc [NFields][16]float64
+		var sumM, tot float64
+		for _, x := range vs {
+			lm, ls := math.Log2(share), math.Log2(1-share)
+			for f := 0; f < NFields; f++ {
+				if l := x.v.Level(f); l != 0 && used[f] && f != FGiven && f != FSurname {
+					lm += math.Log2(m.M[f][l])
+					ls += math.Log2(m.uOf(true, f, l))
+				}
+			}
+			gm := 1 / (1 + math.Exp2(ls-lm))
+			sumM += gm * x.c
+			tot += x.c
+			for f := 0; f < NFields; f++ {
+				uc[f][x.v.Level(f)] += (1 - gm) * x.c
+			}
+		}
+		if tot == 0 {
+			return
+		}
+		share = math.Min(math.Max(sumM/tot, 1e-6), 1-1e-6)
+		for f := 0; f < NFields; f++ {
+			if !free(f) {
+				continue
+			}
+			known := 0.0
+			for l := 1; l < numLevels[f]; l++ {
+				known += uc[f][l]
+			}
+			for l := 1; l < numLevels[f]; l++ {
+				m.UNames[f][l] = (uc[f][l] + sameNamePrior*m.U[f][l]) / (known + sameNamePrior)
+			}
+		}
+	}
 }
 
 // initH starts h: like m on the address fields, half way between m and u on the
@@ -211,23 +304,29 @@ func (m *Model) em(vs []vcount, use [NFields]bool, learnM bool, total float64) {
 	for it := 0; it < 100; it++ {
 		var mc, hc [NFields][16]float64
 		var sumM, sumH, movedM, knownM float64
-		var logM, logH, logU [NFields][16]float64
+		var logM, logH [NFields][16]float64
+		var logU [2][NFields][16]float64 // names not agreeing, agreeing
 		for f := 0; f < NFields; f++ {
 			for l := 1; l < numLevels[f]; l++ {
 				if use[f] {
-					logM[f][l], logH[f][l], logU[f][l] = math.Log2(m.M[f][l]), math.Log2(m.H[f][l]), math.Log2(m.U[f][l])
+					logM[f][l], logH[f][l] = math.Log2(m.M[f][l]), math.Log2(m.H[f][l])
+					logU[0][f][l], logU[1][f][l] = math.Log2(m.U[f][l]), math.Log2(m.uOf(true, f, l))
 				}
 			}
 		}
 		for _, x := range vs {
 			lm, lh, lu := math.Log2(m.Lambda), math.Log2(m.LambdaH), math.Log2(1-m.Lambda-m.LambdaH)
+			agree := 0
+			if namesAgree(x.v) {
+				agree = 1
+			}
 			for f := 0; f < NFields; f++ {
 				l := x.v.Level(f)
 				lm += logM[f][l]
 				lh += logH[f][l]
-				lu += logU[f][l]
+				lu += logU[agree][f][l]
 			}
-			if namesTogether && strongName(x.v.Level(FGiven)) && strongName(x.v.Level(FSurname)) {
+			if namesTogether && agree == 1 {
 				lu += m.NamesTogether
 			}
 			if movedTogether && moved(x.v) {
@@ -274,13 +373,11 @@ func (m *Model) em(vs []vcount, use [NFields]bool, learnM bool, total float64) {
 			}
 		}
 		if learnM && allUsed(use, addressFields[:]) {
-			// no more often than the field that differs least often among matches
-			apart, least := 1.0, 1.0
+			apart := 1.0
 			for _, f := range addressFields {
 				apart *= m.M[f][TextDifferent]
-				least = min(least, m.M[f][TextDifferent])
 			}
-			m.MovedTogether = max(0, math.Log2(min((movedM+0.5)/(knownM+0.5), least)/apart))
+			m.MovedTogether = togetherness(movedM, knownM, apart)
 		}
 		if it > 5 && math.Abs(oldM-m.Lambda) < 1e-6*oldM && math.Abs(oldH-m.LambdaH) < 1e-6*oldH {
 			break
@@ -319,6 +416,19 @@ func normalise(x []float64) {
 	for i := range x {
 		x[i] /= t
 	}
+}
+
+// togetherPrior is how many pairs' worth of belief the rate the fields' own
+// rates give (independence) carries in togetherness: with few pairs seen
+// together the correction stays near none, however rare the fields' own
+// agreements are.
+const togetherPrior = 10
+
+// togetherness is log2 of the rate at which fields were seen together (in
+// together of n pairs) over the rate their own rates give (apart), drawn
+// towards none by togetherPrior, and never below none.
+func togetherness(together, n, apart float64) float64 {
+	return max(0, math.Log2((together+togetherPrior*apart)/(n+togetherPrior)/apart))
 }
 
 // known reports whether a pair's levels of the fields fs are all known.
