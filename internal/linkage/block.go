@@ -158,14 +158,10 @@ func Candidates(recs []Record) []Pair {
 	slices.Sort(ids)
 	ids = slices.Compact(ids)
 	all := make([]Pair, len(ids))
-	parallel(len(ids), func(lo, hi int) {
-		for x := lo; x < hi; x++ {
-			i, j := int32(ids[x]>>32), int32(ids[x]&0xffffffff)
-			v, _, _ := Compare(&recs[i], &recs[j])
-			all[x] = Pair{A: i, B: j, V: v}
-		}
-	})
-	return all
+	for x, id := range ids {
+		all[x] = Pair{A: int32(id >> 32), B: int32(id & 0xffffffff)}
+	}
+	return compareAll(recs, all)
 }
 
 func parallel(n int, f func(lo, hi int)) {

@@ -127,17 +127,18 @@ func (m *Model) randomU(recs []Record, rng *rand.Rand) (used [NFields]bool) {
 	samples := min(300000, max(50000, 4*n))
 	var cnt [NFields][16]float64
 	var both, pairs float64
+	var sample []Pair
 	for s := 0; s < samples && n > 1; s++ {
-		i, j := rng.IntN(n), rng.IntN(n)
-		if i == j {
-			continue
+		if i, j := rng.IntN(n), rng.IntN(n); i != j {
+			sample = append(sample, Pair{A: int32(i), B: int32(j)})
 		}
-		v, _, _ := Compare(&recs[i], &recs[j])
+	}
+	for _, p := range compareAll(recs, sample) {
 		for f := 0; f < NFields; f++ {
-			cnt[f][v.Level(f)]++
+			cnt[f][p.V.Level(f)]++
 		}
 		pairs++
-		if strongName(v.Level(FGiven)) && strongName(v.Level(FSurname)) {
+		if namesAgree(p.V) {
 			both++
 		}
 	}
@@ -171,25 +172,27 @@ const sameNamePrior = 50
 // and surname (exactly, as romanised): strangers who share a name, and one
 // person's records.
 func sameNamePairs(recs []Record, rng *rand.Rand) []vcount {
-	byName := make([]int32, len(recs)) // records sorted by name
-	for i := range byName {
-		byName[i] = int32(i)
+	// records sorted by a hash of their name: those of one name (and, rarely,
+	// of another with the same hash, which Compare tells apart) side by side
+	type named struct {
+		h  uint64
+		id int32
 	}
-	same := func(a, b int32) bool { return recs[a].Given == recs[b].Given && recs[a].Surname == recs[b].Surname }
-	slices.SortFunc(byName, func(a, b int32) int {
-		return cmp.Or(cmp.Compare(recs[a].Given, recs[b].Given), cmp.Compare(recs[a].Surname, recs[b].Surname), cmp.Compare(a, b))
-	})
-	var pairs []Pair
-	for s := 0; s < min(300000, 4*len(recs)); s++ {
-		at := rng.IntN(len(byName))
-		if recs[byName[at]].Given == "" || recs[byName[at]].Surname == "" {
-			continue
+	byName := make([]named, 0, len(recs))
+	for i := range recs {
+		if r := &recs[i]; r.Given != "" && r.Surname != "" {
+			byName = append(byName, named{nameHash(r.Given, r.Surname), int32(i)})
 		}
+	}
+	slices.SortFunc(byName, func(a, b named) int { return cmp.Or(cmp.Compare(a.h, b.h), cmp.Compare(a.id, b.id)) })
+	var sample []Pair
+	for s := 0; s < min(300000, 4*len(recs)) && len(byName) > 0; s++ {
+		at := rng.IntN(len(byName))
 		lo, hi := at, at+1 // the records of its name, at most 64 either side
-		for lo > 0 && lo > at-64 && same(byName[lo-1], byName[at]) {
+		for lo > 0 && lo > at-64 && byName[lo-1].h == byName[at].h {
 			lo--
 		}
-		for hi < len(byName) && hi < at+64 && same(byName[hi], byName[at]) {
+		for hi < len(byName) && hi < at+64 && byName[hi].h == byName[at].h {
 			hi++
 		}
 		if hi-lo < 2 {
@@ -199,10 +202,30 @@ func sameNamePairs(recs []Record, rng *rand.Rand) []vcount {
 		if other >= at {
 			other++
 		}
-		v, _, _ := Compare(&recs[byName[at]], &recs[byName[other]])
-		pairs = append(pairs, Pair{V: v})
+		sample = append(sample, Pair{A: byName[at].id, B: byName[other].id})
 	}
-	return distinctVectors(pairs)
+	return distinctVectors(compareAll(recs, sample))
+}
+
+// nameHash is FNV-1a of a given name and surname.
+func nameHash(given, surname string) uint64 {
+	h := uint64(14695981039346656037)
+	for _, s := range []string{given, "\x00", surname} {
+		for i := 0; i < len(s); i++ {
+			h = (h ^ uint64(s[i])) * 1099511628211
+		}
+	}
+	return h
+}
+
+// compareAll sets the vectors of pairs, on all cores.
+func compareAll(recs []Record, pairs []Pair) []Pair {
+	parallel(len(pairs), func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			pairs[i].V, _, _ = Compare(&recs[pairs[i].A], &recs[pairs[i].B])
+		}
+	})
+	return pairs
 }
 
 // fitUNames estimates UNames from pairs of one name: a mixture of one
