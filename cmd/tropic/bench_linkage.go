@@ -144,7 +144,7 @@ func benchLinkageRun(e *env, name, file string, synth int, varied bool, threshol
 	took := time.Since(t0)
 	q := linkage.Evaluate(ents, res.Matches)
 	fmt.Fprintf(e.stdout, "tropic bench linkage: %s\n", name)
-	fmt.Fprintf(e.stdout, "records=%d candidate_pairs=%d (%.1f a record) matched_pairs=%d prior=%.4f threshold=%g generate_s=%.1f dedupe_s=%.2f\n",
+	fmt.Fprintf(e.stdout, "records=%d candidate_pairs=%d (%.1f a record) matched_pairs=%d prior=%.3g threshold=%g generate_s=%.1f dedupe_s=%.2f\n",
 		len(recs), res.Candidates, float64(res.Candidates)/float64(max(1, len(recs))), len(res.Matches), res.Model.Lambda, threshold, gen.Seconds(), took.Seconds())
 	fmt.Fprintf(e.stdout, "true_pos=%d false_pos=%d false_neg=%d blocking_recall=%.4f\n", q.TP, q.FP, q.FN, linkage.Evaluate(ents, res.All).Recall)
 	printVariations(e, ents, vars, res)
