@@ -178,6 +178,13 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /cases/{ref}/network", s.cases(s.handleCaseNetwork()))
 	mux.Handle("GET /cases/{ref}/people/new", s.cases(s.handlePersonNewForm()))
 	mux.Handle("POST /cases/{ref}/people/new", s.cases(s.handlePersonNew()))
+	// Correcting the record: change or remove a place, business, vehicle, phone, order,
+	// task or person's link ({part} as tropic.CasePart names it).
+	mux.Handle("GET /cases/{ref}/items", s.cases(s.handleCaseItems()))
+	mux.Handle("GET /cases/{ref}/{part}/{id}/edit", s.cases(s.handleCaseItemForm(false)))
+	mux.Handle("POST /cases/{ref}/{part}/{id}/edit", s.cases(s.handleCaseItemPost(false)))
+	mux.Handle("GET /cases/{ref}/{part}/{id}/remove", s.cases(s.handleCaseItemForm(true)))
+	mux.Handle("POST /cases/{ref}/{part}/{id}/remove", s.cases(s.handleCaseItemPost(true)))
 	mux.Handle("GET /people/{id}", s.cases(s.handlePerson()))
 	mux.Handle("GET /people/{id}/edit", s.cases(s.handlePersonEditForm()))
 	mux.Handle("POST /people/{id}/edit", s.cases(s.handlePersonEdit()))
@@ -227,6 +234,8 @@ func (s *Server) routes() http.Handler {
 	s.api(mux, "POST /api/v1/cases/{reference}/matches/{id}", s.handleAPIDecideMatch())
 	s.api(mux, "POST /api/v1/cases/{reference}/matches/{id}/undo", s.handleAPIUndoMerge())
 	s.api(mux, "GET /api/v1/cases/{reference}/network", s.handleAPICaseNetwork())
+	s.api(mux, "PATCH /api/v1/cases/{reference}/{part}/{id}", s.handleAPIUpdateCaseItem())
+	s.api(mux, "DELETE /api/v1/cases/{reference}/{part}/{id}", s.handleAPIRemoveCaseItem())
 	s.api(mux, "GET /api/v1/people/matches", s.handleAPIPersonMatches())
 	s.api(mux, "GET /api/v1/people/{id}", s.handleAPIGetPerson())
 	s.api(mux, "PATCH /api/v1/people/{id}", s.handleAPIUpdatePerson())
