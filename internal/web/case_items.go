@@ -37,7 +37,7 @@ var caseItems = map[tropic.CasePart]caseItem{
 		save: func(ctx context.Context, s *Server, actor tropic.Actor, ref string, id int64, version int, f caseForm) (string, any, error) {
 			p := &tropic.Place{ID: id, Version: version, Kind: tropic.PlaceKind(f.Kind), Address: f.Address, Postcode: f.Postcode, Notes: strings.TrimSpace(f.Notes)}
 			err := s.deps.Corrections.UpdatePlace(ctx, actor, ref, p)
-			return "The place has been changed.", apiPlace{ID: p.ID, Kind: string(p.Kind), Address: p.Address, Postcode: p.Postcode, Notes: p.Notes}, err
+			return "The place has been changed.", apiPlaceFrom(p), err
 		}},
 	tropic.PartBusiness: {add: caseBusinessForm,
 		find: func(c *tropic.Case, id int64) (caseForm, int, string, bool) {
@@ -65,7 +65,7 @@ var caseItems = map[tropic.CasePart]caseItem{
 		save: func(ctx context.Context, s *Server, actor tropic.Actor, ref string, id int64, version int, f caseForm) (string, any, error) {
 			v := &tropic.CaseVehicle{ID: id, Version: version, Registration: f.Registration, Description: f.Description}
 			err := s.deps.Corrections.UpdateVehicle(ctx, actor, ref, v)
-			return "The vehicle has been changed.", apiVehicle{ID: v.ID, Registration: v.Registration, Normalised: v.Normalised, Description: v.Description}, err
+			return "The vehicle has been changed.", apiVehicleFrom(v), err
 		}},
 	tropic.PartPhone: {add: casePhoneForm,
 		find: func(c *tropic.Case, id int64) (caseForm, int, string, bool) {
@@ -79,7 +79,7 @@ var caseItems = map[tropic.CasePart]caseItem{
 		save: func(ctx context.Context, s *Server, actor tropic.Actor, ref string, id int64, version int, f caseForm) (string, any, error) {
 			ph := &tropic.CasePhone{ID: id, Version: version, Number: f.Number, Notes: f.Notes}
 			err := s.deps.Corrections.UpdatePhone(ctx, actor, ref, ph)
-			return "The phone number has been changed.", apiPhone{ID: ph.ID, Number: ph.Number, E164: ph.E164, Notes: ph.Notes}, err
+			return "The phone number has been changed.", apiPhoneFrom(ph), err
 		}},
 	tropic.PartOrder: {add: caseOrderForm,
 		find: func(c *tropic.Case, id int64) (caseForm, int, string, bool) {
