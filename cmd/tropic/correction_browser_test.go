@@ -1,9 +1,11 @@
 package main
 
 import (
+	"fmt"
 	"net/http"
 	"regexp"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -21,6 +23,12 @@ func TestBrowserCorrectingTheRecordIsAccessible(t *testing.T) {
 	ref := brCaseWith(t, inst, token, "Correction browser test", "07700 900321",
 		`{"given_name": "Nguyen", "family_name": "Browser", "role": "potential_victim"}`)
 	brAPI(t, inst, token, "POST", "/api/v1/cases/"+ref+"/vehicles", `{"registration": "AB12 CDE"}`, http.StatusCreated)
+	people := brAPI(t, inst, token, "GET", "/api/v1/cases/"+ref, "", http.StatusOK)["people"].([]any)
+	link := fmt.Sprint(int64(people[0].(map[string]any)["id"].(float64)))
+	yesterday := time.Now().AddDate(0, 0, -1).Format(time.DateOnly)
+	dtn := brAPI(t, inst, token, "POST", "/api/v1/cases/"+ref+"/people/"+link+"/referrals", `{"age_group": "adult", "consent": false, "submitted_on": "`+
+		yesterday+`", "exploitation_types": ["labour"], "location": "uk", "gender": "male", "nationality": "Vietnamese"}`, http.StatusCreated)
+	dtnPath := fmt.Sprintf("/referrals/%d", int64(dtn["id"].(float64)))
 	b := browsertest.New(t)
 	brSignIn(t, b, inst.URL, super, defaultDemoPassword)
 	brWaitForURL(t, b, inst.URL+"/staff")
@@ -79,6 +87,24 @@ func TestBrowserCorrectingTheRecordIsAccessible(t *testing.T) {
 	b.CheckAxe(t)
 	brClickAndWait(t, b, `main a[href$="/items"], .govuk-back-link`, "back to the list", `location.pathname.endsWith('/items')`)
 	brClickAndWait(t, b, `main a[href*="/people/"][href$="/edit"]`, "the link's change form", `location.pathname.endsWith('/edit')`)
+	b.CheckAxe(t)
+
+	// Withdraw the Duty to Notify report made in error (phone width).
+	if err := chromedp.Do(b.Ctx(), chromedp.EmulateViewport(390, 844)); err != nil {
+		t.Fatal(err)
+	}
+	brOpen(t, b, inst.URL+dtnPath)
+	brWaitForGOVUKFrontend(t, b)
+	brClickAndWait(t, b, `main a[href$="/withdraw"]`, "the withdrawal form", `location.pathname.endsWith('/withdraw')`)
+	brFits(t, b, 390)
+	b.CheckAxe(t)
+	brClickAndWait(t, b, `main form button[type="submit"]`, "the form's errors", `document.querySelector('.govuk-error-summary') !== null`)
+	b.CheckAxe(t)
+	brClick(t, b, "reason")
+	brClickAndWait(t, b, `main form button[type="submit"]`, "the report", `location.pathname === '`+dtnPath+`'`)
+	if main := brMainText(t, b); !regexp.MustCompile(`The report has been withdrawn`).MatchString(main) {
+		t.Errorf("the report does not say it was withdrawn:\n%s", main)
+	}
 	b.CheckAxe(t)
 }
 

@@ -47,7 +47,8 @@ func before(hook func(*matrixFixture)) func(*matrixFixture, *matrixUser) {
 func correctionPageRows() []matrixRow {
 	const c = "/cases/"
 	victim := before(func(f *matrixFixture) { f.freshLink(tropic.RolePotentialVictim) })
-	return []matrixRow{
+	_, withdrawals := withdrawalRows()
+	return append(withdrawals, []matrixRow{
 		{name: "GET /cases/{ref}/items", rule: mayContribute, path: onCase(c, "/items")},
 		{name: "GET /cases/{ref}/{part}/{id}/edit", rule: mayChange, before: before((*matrixFixture).freshPhone), path: onItem(c, "phones", "/edit")},
 		{name: "POST /cases/{ref}/{part}/{id}/edit", rule: mayChange, before: before((*matrixFixture).freshPhone), path: onItem(c, "phones", "/edit"),
@@ -62,13 +63,14 @@ func correctionPageRows() []matrixRow {
 		{name: "GET /cases/{ref}/{part}/{id}/remove ?victim", rule: mayDecide, before: victim, path: onItem(c, "people", "/remove")},
 		{name: "POST /cases/{ref}/{part}/{id}/remove ?victim", rule: mayDecide, before: victim, path: onItem(c, "people", "/remove"),
 			body: formBody("reason", "not_connected", "version", "1")},
-	}
+	}...)
 }
 
 func correctionAPIRows() []matrixRow {
 	const c = "/api/v1/cases/"
 	victim := before(func(f *matrixFixture) { f.freshLink(tropic.RolePotentialVictim) })
-	return []matrixRow{
+	withdrawals, _ := withdrawalRows()
+	return append(withdrawals, []matrixRow{
 		{name: "PATCH /api/v1/cases/{reference}/{part}/{id}", rule: mayChange, before: before((*matrixFixture).freshPhone), path: onItem(c, "phones", ""),
 			body: jsonBody(map[string]any{"version": 1, "number": "07700 900557"})},
 		{name: "PATCH /api/v1/cases/{reference}/{part}/{id} ?task", rule: mayChange, before: before((*matrixFixture).freshTask), path: onItem(c, "tasks", ""),
@@ -79,5 +81,30 @@ func correctionAPIRows() []matrixRow {
 			body: jsonBody(map[string]any{"version": 1, "reason": "duplicate"})},
 		{name: "DELETE /api/v1/cases/{reference}/{part}/{id} ?victim", rule: mayDecide, before: victim, path: onItem(c, "people", ""),
 			body: jsonBody(map[string]any{"version": 1, "reason": "other", "detail": "Recorded on the wrong case"})},
+	}...)
+}
+
+// freshDtN has B make a Duty to Notify report for the next call to withdraw.
+func (f *matrixFixture) freshDtN() {
+	f.t.Helper()
+	dtn := &tropic.Referral{AgeGroup: tropic.AgeAdult, SubmittedOn: time.Now().AddDate(0, 0, -1).Format(time.DateOnly), Gender: "female",
+		Nationality: "Polish", Exploitation: tropic.ExploitationSet{Types: []tropic.ExploitationType{tropic.ExploitLabour}}, Location: "uk"}
+	f.must(f.ts.srv.deps.Referrals.CreateReferral(context.Background(), f.bWorker, f.ref, 0, dtn))
+	f.itemID = dtn.ID
+}
+
+// withdrawalRows: B's case workers alone withdraw B's Duty to Notify report.
+func withdrawalRows() (api, pages []matrixRow) {
+	path := func(format string) func(*matrixFixture, *matrixUser, bool) string {
+		return func(f *matrixFixture, _ *matrixUser, missing bool) string { return idPath(format, f.itemID, missing) }
 	}
+	dtn := before((*matrixFixture).freshDtN)
+	api = []matrixRow{{name: "POST /api/v1/referrals/{id}/withdrawal", rule: mayReadReport, before: dtn, path: path("/api/v1/referrals/%d/withdrawal"),
+		body: jsonBody(map[string]any{"version": 1, "reason": "entered_in_error"})}}
+	pages = []matrixRow{
+		{name: "GET /referrals/{id}/withdraw", rule: mayReadReport, before: dtn, path: path("/referrals/%d/withdraw")},
+		{name: "POST /referrals/{id}/withdraw", rule: mayReadReport, before: dtn, path: path("/referrals/%d/withdraw"),
+			body: formBody("reason", "duplicate", "version", "1")},
+	}
+	return api, pages
 }

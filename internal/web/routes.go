@@ -199,6 +199,8 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /referrals/figures", s.cases(s.handleReferralFigures()))
 	mux.Handle("GET /referrals/{id}", s.cases(s.handleReferral()))
 	mux.Handle("POST /referrals/{id}/decisions", s.cases(s.handleReferralDecision()))
+	mux.Handle("GET /referrals/{id}/withdraw", s.cases(s.handleReferralWithdrawForm()))
+	mux.Handle("POST /referrals/{id}/withdraw", s.cases(s.handleReferralWithdraw()))
 	mux.Handle("GET /referrals/{id}/summary", s.cases(s.handleReferralSummary()))
 	mux.Handle("GET /referrals/{id}/summary.pdf", s.cases(s.handleReferralSummaryPDF()))
 
@@ -254,6 +256,7 @@ func (s *Server) routes() http.Handler {
 	s.api(mux, "GET /api/v1/referrals/figures", s.handleAPIReferralFigures())
 	s.api(mux, "GET /api/v1/referrals/{id}", s.handleAPIGetReferral())
 	s.api(mux, "POST /api/v1/referrals/{id}/decisions", s.handleAPIRecordReferralDecision())
+	s.api(mux, "POST /api/v1/referrals/{id}/withdrawal", s.handleAPIWithdrawReferral())
 	s.api(mux, "GET /api/v1/notifications", s.handleAPINotifications())
 	s.api(mux, "POST /api/v1/notifications/read", s.handleAPINotificationsRead())
 	s.api(mux, "GET /api/v1/approvals", s.handleAPIApprovals())
