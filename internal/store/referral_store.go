@@ -320,17 +320,9 @@ func (s *ReferralService) RecordDecision(ctx context.Context, actor tropic.Actor
 		return err
 	}
 	defer tx.Rollback()
-	if tx.db.dialect == Postgres {
-		if _, err := tx.Exec(ctx, `SELECT id FROM referrals WHERE id = ? FOR UPDATE`, id); err != nil {
-			return fmt.Errorf("lock referral: %w", err)
-		}
-	}
-	r, err := s.referralByID(ctx, tx, actor, id)
+	r, err := s.referralToChange(ctx, tx, actor, id, "Only %s, who made this referral, can record its decisions.")
 	if err != nil {
 		return err
-	}
-	if r.Access != tropic.ReferralDecide {
-		return tropic.Errorf(tropic.EFORBIDDEN, "Only %s, who made this referral, can record its decisions.", r.AgencyName)
 	}
 	if version != r.Version {
 		return tropic.Errorf(tropic.ECONFLICT, "Someone recorded a change to this referral after you opened it. Your decision has not been saved; check what has changed, then record it again.")
@@ -355,6 +347,24 @@ func (s *ReferralService) RecordDecision(ctx context.Context, actor tropic.Actor
 		return err
 	}
 	return tx.Commit()
+}
+
+// referralToChange locks and reads referral id for a change only the agency that made
+// it may make (forbidden: the message, naming that agency).
+func (s *ReferralService) referralToChange(ctx context.Context, tx *Tx, actor tropic.Actor, id int64, forbidden string) (*tropic.Referral, error) {
+	if tx.db.dialect == Postgres {
+		if _, err := tx.Exec(ctx, `SELECT id FROM referrals WHERE id = ? FOR UPDATE`, id); err != nil {
+			return nil, fmt.Errorf("lock referral: %w", err)
+		}
+	}
+	r, err := s.referralByID(ctx, tx, actor, id)
+	if err != nil {
+		return nil, err
+	}
+	if r.Access != tropic.ReferralDecide {
+		return nil, tropic.Errorf(tropic.EFORBIDDEN, forbidden, r.AgencyName)
+	}
+	return r, nil
 }
 
 // loadCalendar builds the working-day calendar from the stored one-off changes.

@@ -17,17 +17,9 @@ func (s *ReferralService) WithdrawDutyToNotify(ctx context.Context, actor tropic
 		return err
 	}
 	defer tx.Rollback()
-	if tx.db.dialect == Postgres {
-		if _, err := tx.Exec(ctx, `SELECT id FROM referrals WHERE id = ? FOR UPDATE`, id); err != nil {
-			return fmt.Errorf("lock referral: %w", err)
-		}
-	}
-	r, err := s.referralByID(ctx, tx, actor, id)
+	r, err := s.referralToChange(ctx, tx, actor, id, "Only %s, who made this report, can withdraw it.")
 	if err != nil {
 		return err
-	}
-	if r.Access != tropic.ReferralDecide {
-		return tropic.Errorf(tropic.EFORBIDDEN, "Only %s, who made this report, can withdraw it.", r.AgencyName)
 	}
 	if err := r.WithdrawDutyToNotify(reason, s.cases.today(tx)); err != nil {
 		return err
