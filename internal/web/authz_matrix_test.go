@@ -241,6 +241,7 @@ type matrixFixture struct {
 	matchID  int64
 	noteID   int64
 	taskID   int64
+	itemID   int64 // an item of the case made for a correction row (authz_corrections_test.go)
 	shareID  int64
 	changeID int64
 
@@ -884,8 +885,8 @@ func (f *matrixFixture) callPage(t *testing.T, u *matrixUser, method, path strin
 
 func TestAuthorisationMatrix(t *testing.T) {
 	t.Parallel()
-	rows := map[string][]matrixRow{"api": append(append(apiMatrix(), apiRouteMatrix()...), approvalAPIRows()...),
-		"pages": append(append(append(pageMatrix(), pageRouteMatrix()...), approvalPageRows()...), adminRouteMatrix()...)}
+	rows := map[string][]matrixRow{"api": append(append(append(apiMatrix(), apiRouteMatrix()...), approvalAPIRows()...), correctionAPIRows()...),
+		"pages": append(append(append(append(pageMatrix(), pageRouteMatrix()...), approvalPageRows()...), adminRouteMatrix()...), correctionPageRows()...)}
 
 	// Every route is in the matrix, and every row is a route.
 	inMatrix := map[string]bool{}

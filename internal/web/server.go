@@ -121,23 +121,25 @@ type Health interface {
 
 // Deps are the services the server calls.
 type Deps struct {
-	Agencies  tropic.AgencyService
-	Users     tropic.UserService
-	Tokens    tropic.TokenService
-	Audit     tropic.AuditService
-	Reports   tropic.ReportService
-	Inbox     tropic.InboxService // reports passed to an agency; nil: no inbox
-	Cases     tropic.CaseService
-	Links     tropic.LinkService  // exact links between records; nil: no links shown
-	Matches   tropic.MatchService // person matches, networks and report matches; nil: none shown
-	Referrals tropic.ReferralService
-	Stats     tropic.StatsService    // the statistics; nil: no statistics pages
-	Campaigns tropic.CampaignService // campaigns and their effect; nil: no campaign pages
-	Exports   tropic.ExportService   // the research export's records; nil: no export
-	Phones    tropic.PhoneParser     // normalises phone numbers in reports
-	Passwords tropic.PasswordChecker // checks passwords at sign-in (internal/auth, wired in cmd/tropic)
-	TOTP      tropic.TOTPAuthenticator
-	Sessions  tropic.SessionService
+	Agencies tropic.AgencyService
+	Users    tropic.UserService
+	Tokens   tropic.TokenService
+	Audit    tropic.AuditService
+	Reports  tropic.ReportService
+	Inbox    tropic.InboxService // reports passed to an agency; nil: no inbox
+	Cases    tropic.CaseService
+	// Corrections changes and removes what a case holds; nil: no correction routes.
+	Corrections tropic.CaseCorrections
+	Links       tropic.LinkService  // exact links between records; nil: no links shown
+	Matches     tropic.MatchService // person matches, networks and report matches; nil: none shown
+	Referrals   tropic.ReferralService
+	Stats       tropic.StatsService    // the statistics; nil: no statistics pages
+	Campaigns   tropic.CampaignService // campaigns and their effect; nil: no campaign pages
+	Exports     tropic.ExportService   // the research export's records; nil: no export
+	Phones      tropic.PhoneParser     // normalises phone numbers in reports
+	Passwords   tropic.PasswordChecker // checks passwords at sign-in (internal/auth, wired in cmd/tropic)
+	TOTP        tropic.TOTPAuthenticator
+	Sessions    tropic.SessionService
 	// Notifications lists, counts and marks a user's notifications, and their e-mail
 	// choice; nil: no notifications pages and no count in the header.
 	Notifications tropic.NotificationCenter
