@@ -43,6 +43,7 @@ const (
 	AuditReportNote      = "report.note_added"
 	AuditDistrictCreated = "district.created"
 	AuditHolidayChanged  = "holiday.changed"
+	AuditStatsReleased   = "stats.released" // a statistics release was published
 
 	AuditCaseCreated        = "case.created"
 	AuditCaseViewed         = "case.viewed"

@@ -380,6 +380,22 @@ func Deduce(t Table, threshold int) (ranges []Range, ok bool) {
 // total on its own (a sentence's count), hidden before any other total if one must
 // be.
 func Suppress(tables []Table, threshold int) []Table {
+	return SuppressKnown(tables, threshold, nil)
+}
+
+// KnownBound is what earlier releases told a reader about a figure over a period:
+// at least Lo. Records are only ever added to a period that has been published (a
+// late or back-dated record), so an earlier release's lower bound still holds.
+type KnownBound struct {
+	Figure Figure
+	Period Period
+	Lo     int
+}
+
+// SuppressKnown is Suppress when readers already know the bounds of earlier
+// releases: nothing published now, together with them, narrows a count shown as
+// "fewer than threshold".
+func SuppressKnown(tables []Table, threshold int, known []KnownBound) []Table {
 	out := make([]Table, len(tables))
 	for i, t := range tables {
 		t.Cells = append([]Cell(nil), t.Cells...)
@@ -418,7 +434,13 @@ func Suppress(tables []Table, threshold int) []Table {
 				t.Cells[j].Suppress = NotSuppressed
 			}
 		}
-		totalState := protectTime(ts, threshold)
+		var kf []KnownBound
+		for _, b := range known {
+			if b.Figure == f && b.Period.Valid() {
+				kf = append(kf, b)
+			}
+		}
+		totalState := protectTime(ts, threshold, kf)
 		for _, t := range ts {
 			if !t.NoTotal {
 				t.Total.Suppress = totalState[t.Period]

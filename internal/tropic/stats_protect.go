@@ -96,17 +96,30 @@ type protection struct {
 	// like a published one when the true counts determine it.
 	periods bool
 	truth   []int // per node pair a*nodes+b: the span's count, or -1 when not determined
+	// fixed are bounds a reader already has from earlier releases: a span is at
+	// least lo. They are not counts to hide, only what the reader knows.
+	fixed []fixedBound
+}
+
+// fixedBound is a lower bound on a span known from an earlier release.
+type fixedBound struct {
+	span lineSpan
+	lo   int
 }
 
 // spansAndBounds lists the published spans and what a reader knows of each.
 func (p *protection) spansAndBounds(exact bool) ([]lineSpan, []Range) {
-	spans := make([]lineSpan, len(p.counts))
-	bounds := make([]Range, len(p.counts))
+	spans := make([]lineSpan, len(p.counts), len(p.counts)+len(p.fixed))
+	bounds := make([]Range, len(p.counts), len(p.counts)+len(p.fixed))
 	for i, c := range p.counts {
 		spans[i], bounds[i] = c.span, p.known(i)
 		if exact {
 			bounds[i] = Range{c.count, c.count}
 		}
+	}
+	for _, f := range p.fixed {
+		spans = append(spans, f.span)
+		bounds = append(bounds, Range{f.lo, unbounded})
 	}
 	return spans, bounds
 }
@@ -362,7 +375,7 @@ func withholdRank(t Table) int {
 // figure and the totals of all its tables: the months, quarters and years are sums
 // of the same days, so each is protected against every other. It returns the
 // state of each table's total, by period.
-func protectTime(tables []*Table, k int) map[Period]Suppression {
+func protectTime(tables []*Table, k int, known []KnownBound) map[Period]Suppression {
 	type spanKey struct{ from, to time.Time }
 	var cuts []time.Time
 	seen := map[time.Time]bool{}
@@ -385,6 +398,10 @@ func protectTime(tables []*Table, k int) map[Period]Suppression {
 				cut(p.To.AddDate(0, 0, 1))
 			}
 		}
+	}
+	for _, b := range known {
+		cut(b.Period.From)
+		cut(b.Period.To.AddDate(0, 0, 1))
 	}
 	sort.Slice(cuts, func(i, j int) bool { return cuts[i].Before(cuts[j]) })
 	node := map[time.Time]int{}
@@ -429,6 +446,11 @@ func protectTime(tables []*Table, k int) map[Period]Suppression {
 		}
 		return ta.Period.From.Before(tb.Period.From)
 	})
+	for _, b := range known {
+		if b.Lo > 0 {
+			p.fixed = append(p.fixed, fixedBound{lineSpan{node[b.Period.From], node[b.Period.To.AddDate(0, 0, 1)]}, b.Lo})
+		}
+	}
 	p.periods = true
 	p.findTruth()
 	p.solve()
