@@ -37,9 +37,15 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		"staff are signed out after this long without using Tropic, e.g. 30m (TROPIC_SESSION_IDLE)")
 	sessionLifetime := fs.String("session-lifetime", envOr(e, "TROPIC_SESSION_LIFETIME", tropic.DefaultSessionLifetime.String()),
 		"staff are signed out this long after signing in, however much they use Tropic, e.g. 12h (TROPIC_SESSION_LIFETIME)")
+	releaseSched := fs.String("release-schedule", envOr(e, releaseScheduleEnv, string(tropic.ReleaseQuarterly)),
+		"publish the public statistics as a release after each closed month or quarter: monthly, quarterly or off ("+releaseScheduleEnv+")")
 	mailFlags := addMailFlags(fs, e)
 	keyFile := addAuditKeyFlag(fs, e)
 	if helped, err := parse(fs, args); helped || err != nil {
+		return err
+	}
+	schedule, err := parseReleaseSchedule(*releaseSched)
+	if err != nil {
 		return err
 	}
 	sessions, err := parseSessionFlags(*sessionIdle, *sessionLifetime)
@@ -80,6 +86,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	}
 	defer db.Close()
 	svc := newServices(db)
+	svc.releaseSchedule = schedule
 	stopJobs, err := startJobs(ctx, log, svc, mail) // notifications (jobs.go)
 	if err != nil {
 		return err

@@ -10,6 +10,7 @@ import (
 	"tropic/internal/linkage"
 	"tropic/internal/phone"
 	"tropic/internal/store"
+	"tropic/internal/tropic"
 	"tropic/internal/web"
 )
 
@@ -88,7 +89,10 @@ type services struct {
 	referrals *store.ReferralService
 	campaigns *store.CampaignService
 	stats     *store.StatsService
+	releases  *store.ReleaseService
 	matches   *store.MatchService
+	// releaseSchedule publishes statistics releases as periods close; "": not scheduled.
+	releaseSchedule tropic.ReleaseSchedule
 }
 
 func newServices(db *store.DB) *services {
@@ -96,7 +100,7 @@ func newServices(db *store.DB) *services {
 		tokens: store.NewTokenService(db), audit: store.NewAuditService(db), sessions: store.NewSessionStore(db),
 		reports: store.NewReportService(db, nil, phone.Parse), cases: store.NewCaseService(db, phone.Parse),
 		referrals: store.NewReferralService(db), campaigns: store.NewCampaignService(db),
-		stats: store.NewStatsService(db), matches: store.NewMatchService(db, phone.Parse)}
+		stats: store.NewStatsService(db), releases: store.NewReleaseService(db), matches: store.NewMatchService(db, phone.Parse)}
 }
 
 // health answers /readyz from the database.
@@ -112,7 +116,7 @@ func (h health) SchemaCurrent(ctx context.Context) (bool, error) {
 func (s *services) webDeps(log *slog.Logger) web.Deps {
 	return web.Deps{Agencies: s.agencies, Users: s.users, Tokens: s.tokens, Audit: s.audit, Reports: s.reports, Cases: s.cases, Phones: phone.Parse,
 		Links: store.NewLinkService(s.db, phone.Parse), Matches: s.matches,
-		Referrals: s.referrals, Stats: s.stats,
+		Referrals: s.referrals, Stats: s.stats, Releases: s.releases,
 		Campaigns: s.campaigns, Exports: s.campaigns,
 		Sessions: s.sessions, Health: health{s.db}, Logger: log, Now: time.Now,
 		// The web server checks credentials only through these interfaces (internal/tropic).

@@ -230,9 +230,10 @@ type matrixFixture struct {
 	anna        int64  // a potential victim with sensitive fields
 	annaLink    int64
 	witness     int64
-	witnessLink int64 // a witness whose role the rows change back and forth
-	victimLink  int64 // a potential victim whom the rows ask to make a suspect
-	matilda     int64 // a person on the case whom records on A's other case match
+	witnessLink int64           // a witness whose role the rows change back and forth
+	victimLink  int64           // a potential victim whom the rows ask to make a suspect
+	matilda     int64           // a person on the case whom records on A's other case match
+	release     *tropic.Release // the published statistics release
 
 	// Set by before-hooks for the call that follows.
 	linkable int64
@@ -762,6 +763,7 @@ func newMatrixFixture(t *testing.T) *matrixFixture {
 	f.reportRef = created["reference"].(string)
 	f.intakeToken = intake.token
 	f.addCampaign()
+	f.addRelease()
 	f.must(ts.srv.deps.Reports.DecideReport(ctx, byKey["A triage"].actor(), f.reportRef,
 		tropic.ReportDecision{Status: tropic.ReportPassedToAgency, AgencyID: f.agencies["A"].ID}))
 

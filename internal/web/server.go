@@ -103,6 +103,7 @@ type Deps struct {
 	Matches   tropic.MatchService // person matches, networks and report matches; nil: none shown
 	Referrals tropic.ReferralService
 	Stats     tropic.StatsService    // the statistics; nil: no statistics pages
+	Releases  tropic.ReleaseStore    // the published statistics releases; nil: none
 	Campaigns tropic.CampaignService // campaigns and their effect; nil: no campaign pages
 	Exports   tropic.ExportService   // the research export's records; nil: no export
 	Phones    tropic.PhoneParser     // normalises phone numbers in reports

@@ -103,6 +103,7 @@ func newTestServer(t testing.TB, cfg Config, modify ...func(*Deps)) *testServer 
 		Links: store.NewLinkService(db, phone.Parse), Matches: store.NewMatchService(db, phone.Parse),
 		Referrals: store.NewReferralService(db),
 		Stats:     newTestStats(db),
+		Releases:  store.NewReleaseService(db),
 		Campaigns: store.NewCampaignService(db), Exports: store.NewCampaignService(db),
 		Passwords: auth.Passwords{Params: testParams}, TOTP: auth.TOTP{},
 		Health: dbHealth{db}, Logger: slog.New(slog.NewJSONHandler(ts.logs, nil)), Now: clock.Now,

@@ -19,7 +19,7 @@ import (
 // counts, with filters.
 
 // chartFigures are the figures drawn as month-by-month charts.
-var chartFigures = []tropic.Figure{tropic.FigureReports, tropic.FigureOffences, tropic.FigureReferrals}
+var chartFigures = tropic.ReleaseChartFigures
 
 // statsTable is a published table with the name it is downloaded by.
 type statsTable struct {
@@ -59,6 +59,10 @@ type statsData struct {
 	// Sums are the counts of further periods that sentences give (the quarterly
 	// report's year to date), by figure and period, under the same control.
 	Sums map[statsSum]tropic.Table
+	// Release is the release shown (public pages); nil on staff pages.
+	Release *releaseInfo
+	// NoRelease: the public page, before any release is published.
+	NoRelease bool
 }
 
 type statsSum struct {
@@ -128,7 +132,7 @@ func (s *Server) buildStats(ctx context.Context, p tropic.Period, filter tropic.
 		}
 		raw = append(raw, t)
 	}
-	trends, err := s.trendTables(ctx, p.To, filter)
+	trends, err := tropic.TrendTables(ctx, st, p.To, filter)
 	if err != nil {
 		return nil, err
 	}
@@ -188,38 +192,6 @@ func (s *Server) buildStats(ctx context.Context, p tropic.Period, filter tropic.
 		return nil, err
 	}
 	return d, nil
-}
-
-// trendTables counts the charted figures quarter by quarter (eight quarters) and
-// year by year (five years) to a date, the last of each clipped to it. A trend
-// publishes no total.
-func (s *Server) trendTables(ctx context.Context, to time.Time, filter tropic.StatsFilter) ([]tropic.Table, error) {
-	var out []tropic.Table
-	for _, unit := range []tropic.Dimension{tropic.DimQuarter, tropic.DimYear} {
-		n := 8
-		if unit == tropic.DimYear {
-			n = 5
-		}
-		steps := tropic.TrendPeriods(unit, to, n)
-		span := tropic.Period{From: steps[0].Period.From, To: steps[len(steps)-1].Period.To}
-		for _, f := range chartFigures {
-			counts := map[string]int{}
-			var order []string
-			for _, step := range steps {
-				c, err := s.deps.Stats.Count(ctx, f, step.Period, filter)
-				if err != nil {
-					return nil, err
-				}
-				counts[step.Label] = c
-				order = append(order, step.Label)
-			}
-			t := tropic.NewTable(f, unit, span, counts, order)
-			t.NoTotal = true // a sum over the trend is not a figure anyone asked for
-			t.Total.Published = ""
-			out = append(out, t)
-		}
-	}
-	return out, nil
 }
 
 // suppressMemo keeps the last few results of tropic.Suppress by their inputs. The
@@ -420,14 +392,12 @@ func (s *Server) statsNow() time.Time {
 
 func (s *Server) handlePublicStats() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if s.deps.Stats == nil {
-			s.notFound(w, r)
+		d, ok := s.latestRelease(w, r)
+		if !ok {
 			return
 		}
-		d, err := s.buildStats(r.Context(), tropic.PublishedYearToDate(s.statsNow()), tropic.StatsFilter{}, s.cfg.StatsThreshold)
-		if err != nil {
-			s.serverError(w, r, err)
-			return
+		if d == nil {
+			d = &statsData{NoRelease: true}
 		}
 		p := &statsPage{Layout: s.newLayout(r, "Modern slavery statistics"), statsData: d, Base: "/statistics"}
 		p.Public = true
@@ -447,13 +417,12 @@ func statsFile(name string) (id, format string, ok bool) {
 
 func (s *Server) handlePublicStatsDownload() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if s.deps.Stats == nil {
-			s.notFound(w, r)
+		d, ok := s.latestRelease(w, r)
+		if !ok {
 			return
 		}
-		d, err := s.buildStats(r.Context(), tropic.PublishedYearToDate(s.statsNow()), tropic.StatsFilter{}, s.cfg.StatsThreshold)
-		if err != nil {
-			s.serverError(w, r, err)
+		if d == nil {
+			s.notFound(w, r)
 			return
 		}
 		s.writeStatsFile(w, r, d)
@@ -549,28 +518,36 @@ func apiStatsTableFrom(t statsTable, d *statsData) apiStatsTable {
 	return out
 }
 
+func apiStatsOf(d *statsData) apiStats {
+	out := apiStats{From: d.Period.From.Format(time.DateOnly), To: d.Period.To.Format(time.DateOnly),
+		LastYearFrom: d.LastYear.From.Format(time.DateOnly), LastYearTo: d.LastYear.To.Format(time.DateOnly),
+		Threshold: d.Threshold, Rule: d.Rule, MaxAgeSeconds: int(d.MaxAge.Seconds()),
+		Headlines: []apiStatsHeadline{}, Tables: []apiStatsTable{}}
+	for _, h := range d.Headlines {
+		out.Headlines = append(out.Headlines, apiStatsHeadline{Figure: string(h.Figure), Sentence: h.Sentence, ThisYear: h.ThisYear, LastYear: h.LastYear})
+	}
+	for _, t := range d.Tables {
+		out.Tables = append(out.Tables, apiStatsTableFrom(t, d))
+	}
+	return out
+}
+
+// handleAPIStats serves the latest release.
 func (s *Server) handleAPIStats() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if s.deps.Stats == nil {
-			s.notFound(w, r)
+		if s.deps.Releases == nil {
+			s.apiFail(w, r, tropic.Errorf(tropic.ENOTFOUND, "No statistics are published here."))
 			return
 		}
-		d, err := s.buildStats(r.Context(), tropic.PublishedYearToDate(s.statsNow()), tropic.StatsFilter{}, s.cfg.StatsThreshold)
+		rel, err := s.deps.Releases.LatestRelease(r.Context())
+		if tropic.ErrorCode(err) == tropic.ENOTFOUND {
+			err = tropic.Errorf(tropic.ENOTFOUND, "No statistics release has been published yet.")
+		}
 		if err != nil {
-			s.serverError(w, r, err)
+			s.apiFail(w, r, err)
 			return
 		}
-		out := apiStats{From: d.Period.From.Format(time.DateOnly), To: d.Period.To.Format(time.DateOnly),
-			LastYearFrom: d.LastYear.From.Format(time.DateOnly), LastYearTo: d.LastYear.To.Format(time.DateOnly),
-			Threshold: d.Threshold, Rule: d.Rule, MaxAgeSeconds: int(d.MaxAge.Seconds()),
-			Headlines: []apiStatsHeadline{}, Tables: []apiStatsTable{}}
-		for _, h := range d.Headlines {
-			out.Headlines = append(out.Headlines, apiStatsHeadline{Figure: string(h.Figure), Sentence: h.Sentence, ThisYear: h.ThisYear, LastYear: h.LastYear})
-		}
-		for _, t := range d.Tables {
-			out.Tables = append(out.Tables, apiStatsTableFrom(t, d))
-		}
-		writeJSON(w, http.StatusOK, out)
+		writeJSON(w, http.StatusOK, apiReleaseFullOf(rel, releaseData(rel, true, s.statsZone())))
 	})
 }
 

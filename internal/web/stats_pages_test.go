@@ -63,6 +63,11 @@ func TestPublicStatistics(t *testing.T) {
 	// Public figures cover complete months only: on 1 August they run to 31 July.
 	london, _ := time.LoadLocation("Europe/London")
 	ts.clock.Set(time.Date(2017, 8, 1, 9, 0, 0, 0, london))
+	// The July release breaks down April to June: the referrals were made then.
+	if _, err := ts.db.SQL().ExecContext(context.Background(), `UPDATE referrals SET submitted_on = '2017-05-02'`); err != nil {
+		t.Fatal(err)
+	}
+	publishRelease(t, ts, tropic.ReleaseMonthly)
 	c := ts.client(t)
 
 	res := c.get("/statistics")
@@ -70,7 +75,7 @@ func TestPublicStatistics(t *testing.T) {
 		t.Fatalf("GET /statistics: %d\n%s", res.status, ts.logs.String())
 	}
 	wantContains(t, res.body,
-		"18 offences recorded so far this year (to 31 July), against 7 in the same period last year.",
+		"18 offences recorded so far this year (to 31 July 2017), against 7 in the same period last year.",
 		`Counts from 1 to 4 are shown as &#34;fewer than 5&#34;`,
 		"Exit this page", `href="/exit"`,
 		`<svg class="app-chart"`, `<title id="chart-offences-title">`, `<desc id="chart-offences-desc">`,
@@ -131,7 +136,7 @@ func TestPublicStatistics(t *testing.T) {
 	// The JSON API needs no token.
 	res = c.get("/api/v1/statistics")
 	wantStatus(t, res, http.StatusOK)
-	var all apiStats
+	var all apiReleaseFull
 	if err := json.Unmarshal([]byte(res.body), &all); err != nil {
 		t.Fatal(err)
 	}
@@ -141,7 +146,7 @@ func TestPublicStatistics(t *testing.T) {
 	found := false
 	for _, h := range all.Headlines {
 		if h.Figure == "offences" {
-			found = h.Sentence == "18 offences recorded so far this year (to 31 July), against 7 in the same period last year."
+			found = h.Sentence == "18 offences recorded so far this year (to 31 July 2017), against 7 in the same period last year."
 		}
 	}
 	if !found {
@@ -239,6 +244,7 @@ func TestStaffStatisticsComparisonsAndQuarterly(t *testing.T) {
 	wantStatus(t, analyst.get("/staff/statistics/quarterly?quarter=nonsense"), http.StatusBadRequest)
 
 	// The public page: trends and decisions under disclosure control.
+	publishRelease(t, ts, tropic.ReleaseMonthly)
 	res = ts.client(t).get("/statistics")
 	wantStatus(t, res, http.StatusOK)
 	wantContains(t, res.body, "Trends by quarter and year", "National Referral Mechanism decisions", `href="/statistics">Statistics</a>`)
@@ -248,10 +254,11 @@ func TestPublicStatisticsCoverOnlyCompleteMonths(t *testing.T) {
 	t.Parallel()
 	ts := newTestServer(t, Config{MFAWaived: true})
 	seedStats(t, ts) // the clock stands at 26 July 2017
+	publishRelease(t, ts, tropic.ReleaseMonthly)
 	res := ts.client(t).get("/statistics")
 	wantStatus(t, res, http.StatusOK)
 	// The July offences are not published until July is over.
-	wantContains(t, res.body, "so far this year (to 30 June)")
+	wantContains(t, res.body, "so far this year (to 30 June 2017)")
 	if strings.Contains(res.body, "18 offences") {
 		t.Errorf("the public page counts a month not yet complete")
 	}
@@ -291,6 +298,7 @@ func TestPublicStatisticsTrendsKeepMonthsSafe(t *testing.T) {
 		}
 	}
 	ts.clock.Set(time.Date(2017, 12, 15, 9, 0, 0, 0, london))
+	publishRelease(t, ts, tropic.ReleaseMonthly)
 	c := ts.client(t)
 	cells := func(id string) map[string]string {
 		t.Helper()
@@ -338,7 +346,7 @@ func TestPublicStatisticsTrendsKeepMonthsSafe(t *testing.T) {
 	res := c.get("/statistics")
 	wantStatus(t, res, http.StatusOK)
 	head := fmt.Sprint(cells("offences-month")["Total"])
-	wantContains(t, res.body, head+" offences recorded so far this year (to 30 November)")
+	wantContains(t, res.body, head+" offences recorded so far this year (to 30 November 2017)")
 	if got := years["2017 (to 30 November)"]; got != head {
 		t.Errorf("the headline says %s offences this year, the yearly trend %q", head, got)
 	}
