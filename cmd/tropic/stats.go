@@ -49,6 +49,7 @@ func parseReleaseSchedule(v string) (tropic.ReleaseSchedule, error) {
 func runStats(ctx context.Context, e *env, args []string) error {
 	return subcommand(ctx, e, "stats", args, map[string]command{
 		"release": {"publish the statistics release of a closed month or quarter", runStatsRelease},
+		"audit":   {"attack every published release and report any protected count it narrows", runStatsAudit},
 	})
 }
 

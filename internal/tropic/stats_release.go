@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -243,11 +244,11 @@ func BuildRelease(ctx context.Context, st StatsService, in ReleaseInput) (*Relea
 		}
 		raw = append(raw, dec.Tables(r.Quarter)...)
 	}
-	known, err := knownBounds(ctx, st, in.Earlier)
+	bounds, err := knownBounds(ctx, st, in.Earlier)
 	if err != nil {
 		return nil, err
 	}
-	pub := SuppressKnown(raw, in.Threshold, known)
+	pub := SuppressKnown(raw, in.Threshold, Known{Bounds: bounds, Earlier: earlierCounts(in.Earlier)})
 	for i := range pub {
 		pub[i].hideCounts()
 	}
@@ -299,7 +300,7 @@ func (r *Release) Table(f Figure, d Dimension, p Period) Table {
 // disclosure control hid either count: "18 offences recorded so far this year (to
 // 31 July), against 7 in the same period last year."
 func releaseSentence(f Figure, p Period, now, then Table, threshold int) string {
-	if now.Total.Suppress == Secondary || then.Total.Suppress == Secondary {
+	if now.Total.Suppress >= Secondary || then.Total.Suppress >= Secondary {
 		return f.Label() + " from " + p.String() + ": not published, as it would let a small count be worked out."
 	}
 	// The true counts of a published total are shown, or read "fewer than k".
@@ -314,62 +315,159 @@ func releaseSentence(f Figure, p Period, now, then Table, threshold int) string 
 	return strings.Replace(s, "so far this year", "so far this year (to "+p.To.Format("2 January 2006")+")", 1) + "."
 }
 
-// knownBounds is what readers know from earlier releases about each span of the
-// figures' lines (totals, months, quarters, years): at least what was shown. A
-// bound is lowered to the span's present count if that has fallen (a correction),
-// so that the bounds always hold.
+// knownBounds is what readers know from earlier releases about the figures' lines
+// (totals, months, quarters, years, and every period in between that these give):
+// at least what each release allowed. Records are only added to a published period,
+// so an earlier release's lower bounds still hold; its upper bounds do not. A bound
+// is lowered to the period's present count if that has fallen (a correction), so
+// that the bounds always hold.
 func knownBounds(ctx context.Context, st StatsService, earlier []*Release) ([]KnownBound, error) {
-	type key struct {
-		f Figure
-		p Period
-	}
-	lo := map[key]int{}
-	var order []key
-	note := func(f Figure, p Period, c Cell, k int) {
-		var v int
-		switch c.Suppress {
-		case Primary:
-			v = 1
-		case Secondary:
-			v = k
-		default:
-			v = c.Count
-		}
-		kk := key{f, p}
-		if _, ok := lo[kk]; !ok {
-			order = append(order, kk)
-		}
-		lo[kk] = max(lo[kk], v)
-	}
-	for _, e := range earlier {
-		for _, t := range e.Tables {
-			if t.Figure == FigureRGDecisions || t.Figure == FigureCGDecisions {
-				continue
-			}
-			if !t.NoTotal && t.Total.Published != "" {
-				note(t.Figure, t.Period, t.Total, e.Threshold)
-			}
-			cells, timed := timeCells(t)
-			if !timed || t.Withheld {
-				continue
-			}
-			for j, p := range cells {
-				note(t.Figure, p, t.Cells[j], e.Threshold)
-			}
-		}
-	}
 	var out []KnownBound
-	for _, k := range order {
-		if lo[k] <= 0 {
+	for _, f := range Figures {
+		type pub struct {
+			p     Period
+			bound Range
+		}
+		var perRelease [][]pub
+		var periods []Period
+		for _, e := range earlier {
+			var ps []pub
+			add := func(p Period, text string, withheld bool) {
+				r, ok := knownRange(text, e.Threshold, withheld)
+				if !ok {
+					return
+				}
+				ps = append(ps, pub{p, r})
+				periods = append(periods, p)
+			}
+			for _, t := range e.Tables {
+				if t.Figure != f {
+					continue
+				}
+				cells, timed := timeCells(t)
+				if !timed && !(e.IsBreakdown(t) && e.QuarterFrom == e.Name) {
+					continue
+				}
+				if !t.NoTotal {
+					add(t.Period, t.Total.Published, false)
+				}
+				for j, p := range cells {
+					add(p, t.Cells[j].Published, t.Withheld)
+				}
+			}
+			perRelease = append(perRelease, ps)
+		}
+		if len(periods) == 0 {
 			continue
 		}
-		n, err := st.Count(ctx, k.f, k.p, StatsFilter{})
-		if err != nil {
-			return nil, err
+		cuts, node := PeriodCuts(periods)
+		// The present count of every piece between two cuts, added up as needed.
+		prefix := make([]int, len(cuts))
+		for i := 1; i < len(cuts); i++ {
+			n, err := st.Count(ctx, f, Period{From: cuts[i-1], To: cuts[i].AddDate(0, 0, -1)}, StatsFilter{})
+			if err != nil {
+				return nil, err
+			}
+			prefix[i] = prefix[i-1] + n
 		}
-		out = append(out, KnownBound{Figure: k.f, Period: k.p, Lo: min(lo[k], n)})
+		n := len(cuts)
+		var pairs []lineSpan
+		for a := 0; a < n; a++ {
+			for b := a + 1; b < n; b++ {
+				pairs = append(pairs, lineSpan{a, b})
+			}
+		}
+		// Oldest first: each release's counts are at least the one before's.
+		var lower []int
+		for _, ps := range perRelease {
+			spans := make([]lineSpan, len(ps))
+			bounds := make([]Range, len(ps))
+			for i, x := range ps {
+				spans[i], bounds[i] = lineSpan{node[x.p.From], node[x.p.To.AddDate(0, 0, 1)]}, x.bound
+			}
+			d, ok := lineMatrix(n, spans, bounds, nil, lower)
+			if !ok { // a correction lowered a count: start again from this release
+				if d, ok = lineMatrix(n, spans, bounds, nil, nil); !ok {
+					continue
+				}
+			}
+			lower = d
+		}
+		lo := make([]int, len(pairs))
+		if lower != nil {
+			for j, r := range spanRanges(n, lower, pairs) {
+				lo[j] = r.Lo
+			}
+		}
+		for j, sp := range pairs {
+			if lo[j] > 0 {
+				out = append(out, KnownBound{Figure: f, Period: Period{From: cuts[sp.a], To: cuts[sp.b].AddDate(0, 0, -1)},
+					Lo: min(lo[j], prefix[sp.b]-prefix[sp.a])})
+			}
+		}
 	}
 	return out, nil
+}
+
+// earlierWindow is how many earlier releases a release protects the counts of,
+// besides its own (they only narrow as later releases show more).
+const earlierWindow = 4
+
+// earlierCounts lists the counts of the figures' lines in the latest earlier
+// releases: what each published, and which were protected then.
+func earlierCounts(earlier []*Release) []EarlierCount {
+	var out []EarlierCount
+	for i := max(0, len(earlier)-earlierWindow); i < len(earlier); i++ {
+		e := earlier[i]
+		add := func(f Figure, p Period, text string, withheld bool, truth int) {
+			c := EarlierCount{Figure: f, Period: p, Release: i, Small: truth > 0 && truth < e.Threshold}
+			if r, ok := knownRange(text, e.Threshold, withheld); ok {
+				c.Published, c.Lo, c.Hi = true, r.Lo, r.Hi
+			}
+			if c.Published || c.Small {
+				out = append(out, c)
+			}
+		}
+		for ti, t := range e.Tables {
+			if t.Figure == FigureRGDecisions || t.Figure == FigureCGDecisions || ti >= len(e.Truth) {
+				continue
+			}
+			tt := e.Truth[ti]
+			cells, timed := timeCells(t)
+			if !timed && !(e.IsBreakdown(t) && e.QuarterFrom == e.Name) {
+				continue
+			}
+			if !t.NoTotal {
+				add(t.Figure, t.Period, t.Total.Published, false, tt.Total.Count)
+			}
+			for j, p := range cells {
+				if j < len(tt.Cells) {
+					add(t.Figure, p, t.Cells[j].Published, t.Withheld, tt.Cells[j].Count)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// knownRange is what a reader knows of a count from its published text.
+func knownRange(text string, k int, withheld bool) (Range, bool) {
+	switch text {
+	case "":
+		return Range{}, false
+	case HiddenText:
+		if withheld {
+			return Range{}, false
+		}
+		return Range{k, unbounded}, true
+	case FewerThan(k):
+		return Range{1, k - 1}, true
+	}
+	n, err := strconv.Atoi(text)
+	if err != nil {
+		return Range{}, false
+	}
+	return Range{n, n}, true
 }
 
 // Revisions lists the counts published by both releases over the same days that
@@ -481,3 +579,28 @@ func PublishRelease(ctx context.Context, st StatsService, rs ReleaseStore, actor
 	}
 	return rs.PublishRelease(ctx, actor, r)
 }
+
+// PeriodCuts lists, in order, the days the periods start on and the days after
+// they end, and numbers them: the pieces of time between consecutive cuts are what
+// every period is a run of.
+func PeriodCuts(periods []Period) ([]time.Time, map[time.Time]int) {
+	node := map[time.Time]int{}
+	var cuts []time.Time
+	for _, p := range periods {
+		for _, c := range []time.Time{p.From, p.To.AddDate(0, 0, 1)} {
+			if _, ok := node[c]; !ok {
+				node[c] = 0
+				cuts = append(cuts, c)
+			}
+		}
+	}
+	sort.Slice(cuts, func(i, j int) bool { return cuts[i].Before(cuts[j]) })
+	for i, c := range cuts {
+		node[c] = i
+	}
+	return cuts, node
+}
+
+// CellPeriods is the period each cell of a table by month, quarter or year covers
+// (clipped to the table's period); ok is false for a breakdown not by time.
+func (t Table) CellPeriods() ([]Period, bool) { return timeCells(t) }

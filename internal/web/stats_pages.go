@@ -73,7 +73,7 @@ type statsSum struct {
 // headlineSentence says a figure over p against a year earlier, unless disclosure
 // control hid either count.
 func headlineSentence(f tropic.Figure, p tropic.Period, ytd bool, now, then tropic.Table, threshold int) string {
-	if now.Total.Suppress == tropic.Secondary || then.Total.Suppress == tropic.Secondary {
+	if now.Total.Suppress >= tropic.Secondary || then.Total.Suppress >= tropic.Secondary {
 		return f.Label() + " from " + p.String() + ": not published, as it would let a small count be worked out"
 	}
 	return tropic.HeadlineFor(f, p, ytd, now.Total.Count, then.Total.Count, threshold)
