@@ -249,6 +249,7 @@ func BuildRelease(ctx context.Context, st StatsService, in ReleaseInput) (*Relea
 		return nil, err
 	}
 	pub := SuppressKnown(raw, in.Threshold, Known{Bounds: bounds, Earlier: earlierCounts(in.Earlier)})
+	MarkNoData(pub, raw)
 	for i := range pub {
 		pub[i].hideCounts()
 	}
@@ -604,3 +605,30 @@ func PeriodCuts(periods []Period) ([]time.Time, map[time.Time]int) {
 // CellPeriods is the period each cell of a table by month, quarter or year covers
 // (clipped to the table's period); ok is false for a breakdown not by time.
 func (t Table) CellPeriods() ([]Period, bool) { return timeCells(t) }
+
+// NoDataText is how a period before the records began reads: 0 would say that
+// nothing happened.
+const NoDataText = "no data"
+
+// MarkNoData marks the cells by month, quarter or year that end before the first
+// day any of the tables counts anything "no data". truth holds the exact counts of
+// pub (the same tables, in the same order; pub itself for exact tables).
+func MarkNoData(pub, truth []Table) {
+	var first time.Time
+	for _, t := range truth {
+		cells, ok := timeCells(t)
+		for j, p := range cells {
+			if ok && j < len(t.Cells) && t.Cells[j].Count > 0 && (first.IsZero() || p.From.Before(first)) {
+				first = p.From
+			}
+		}
+	}
+	for i := range pub {
+		cells, ok := timeCells(pub[i])
+		for j, p := range cells {
+			if ok && (first.IsZero() || p.To.Before(first)) && pub[i].Cells[j].Published == "0" {
+				pub[i].Cells[j].Published = NoDataText
+			}
+		}
+	}
+}

@@ -152,6 +152,7 @@ func (s *Server) buildStats(ctx context.Context, p tropic.Period, filter tropic.
 	if threshold > 0 {
 		pub = s.published.suppress(pub, threshold)
 	}
+	tropic.MarkNoData(pub, append(raw, trends...))
 	pub, trends = pub[:len(raw)], pub[len(raw):]
 	d.Sums = map[statsSum]tropic.Table{}
 	for _, t := range trends {
@@ -282,10 +283,21 @@ func trendChart(t statsTable) statsChart {
 		}
 	}
 	c.Desc = "Bar chart. " + strings.Join(desc, "; ") + ". The same figures are in the table below."
-	if t.Withheld {
-		c.Desc = "No chart: these counts would let a small count be worked out, so they are hidden."
+	drawn := 0
+	for _, cell := range t.Cells {
+		if !t.Withheld && cell.Suppress == tropic.NotSuppressed && cell.Count > 0 {
+			drawn++
+		}
 	}
-	const w, h, left, bottom, top = 640, 240, 50, 30, 10
+	switch {
+	case t.Withheld:
+		c.Desc = "No chart: these counts would let a small count be worked out, so they are hidden."
+		return c
+	case drawn == 0:
+		c.Desc = noChart("count", t.Threshold)
+		return c
+	}
+	const w, h, left, bottom, top = 480, 260, 50, 46, 14
 	plotH := h - bottom - top
 	n := len(t.Cells)
 	slot := float64(w-left-10) / float64(max(n, 1))
@@ -293,16 +305,24 @@ func trendChart(t statsTable) statsChart {
 	fmt.Fprintf(&b, `<svg class="app-chart" viewBox="0 0 %d %d" width="100%%" role="img" aria-labelledby="%s-title %s-desc" xmlns="http://www.w3.org/2000/svg">`, w, h, c.ID, c.ID)
 	fmt.Fprintf(&b, `<title id="%s-title">%s</title><desc id="%s-desc">%s</desc>`, c.ID, template.HTMLEscapeString(c.Title), c.ID, template.HTMLEscapeString(c.Desc))
 	fmt.Fprintf(&b, `<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="#0b0c0c"/>`, left, h-bottom, w-10, h-bottom)
-	fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="12" text-anchor="end" fill="#0b0c0c">%d</text>`, left-4, top+10, maxV)
-	fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="12" text-anchor="end" fill="#0b0c0c">0</text>`, left-4, h-bottom)
+	fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="17" text-anchor="end" fill="#0b0c0c">%d</text>`, left-4, top+14, maxV)
+	fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="17" text-anchor="end" fill="#0b0c0c">0</text>`, left-4, h-bottom)
 	for i, cell := range t.Cells {
 		x := float64(left) + slot*float64(i) + slot*0.15
 		if !t.Withheld && cell.Suppress == tropic.NotSuppressed && cell.Count > 0 {
 			bh := float64(plotH) * float64(cell.Count) / float64(maxV)
 			fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="#1d70b8"/>`, x, float64(h-bottom)-bh, slot*0.7, bh)
 		}
+		// "2025-Q1" on two lines ("Q1", "2025"), so that eight fit on a phone.
 		label, _, _ := strings.Cut(cell.Label, " (")
-		fmt.Fprintf(&b, `<text x="%.1f" y="%d" font-size="12" text-anchor="middle" fill="#0b0c0c">%s</text>`, x+slot*0.35, h-bottom+16, template.HTMLEscapeString(label))
+		year, q, quarter := strings.Cut(label, "-")
+		cx := x + slot*0.35
+		if quarter {
+			fmt.Fprintf(&b, `<text x="%.1f" y="%d" font-size="17" text-anchor="middle" fill="#0b0c0c"><tspan x="%.1f">%s</tspan><tspan x="%.1f" dy="18">%s</tspan></text>`,
+				cx, h-bottom+20, cx, template.HTMLEscapeString(q), cx, template.HTMLEscapeString(year))
+			continue
+		}
+		fmt.Fprintf(&b, `<text x="%.1f" y="%d" font-size="17" text-anchor="middle" fill="#0b0c0c">%s</text>`, cx, h-bottom+20, template.HTMLEscapeString(label))
 	}
 	b.WriteString(`</svg>`)
 	c.SVG = template.HTML(b.String()) // built here from escaped text and numbers only
@@ -327,11 +347,21 @@ func monthChart(f tropic.Figure, now, then tropic.Table, p, last tropic.Period) 
 		}
 	}
 	var desc []string
-	for _, r := range c.Rows {
+	drawn := 0
+	for i, r := range c.Rows {
 		desc = append(desc, fmt.Sprintf("%s: %s this year, %s last year", r.Month, r.ThisYear, r.LastYear))
+		for _, cell := range []tropic.Cell{now.Cells[i], cellAt(then, i)} {
+			if _, err := strconv.Atoi(cell.Published); err == nil && cell.Count > 0 {
+				drawn++
+			}
+		}
 	}
 	c.Desc = "Bar chart. " + strings.Join(desc, "; ") + ". The same figures are in the table below."
-	const w, h, left, bottom, top = 640, 260, 40, 30, 10
+	if drawn == 0 {
+		c.Desc = noChart("month", now.Threshold)
+		return c
+	}
+	const w, h, left, bottom, top = 480, 270, 40, 36, 24
 	plotH := h - bottom - top
 	slot := float64(w-left-10) / float64(max(n, 1))
 	bar := slot * 0.35
@@ -339,8 +369,8 @@ func monthChart(f tropic.Figure, now, then tropic.Table, p, last tropic.Period) 
 	fmt.Fprintf(&b, `<svg class="app-chart" viewBox="0 0 %d %d" width="100%%" role="img" aria-labelledby="%s-title %s-desc" xmlns="http://www.w3.org/2000/svg">`, w, h, c.ID, c.ID)
 	fmt.Fprintf(&b, `<title id="%s-title">%s</title><desc id="%s-desc">%s</desc>`, c.ID, template.HTMLEscapeString(c.Title), c.ID, template.HTMLEscapeString(c.Desc))
 	fmt.Fprintf(&b, `<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="#0b0c0c"/>`, left, h-bottom, w-10, h-bottom)
-	fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="12" text-anchor="end" fill="#0b0c0c">%d</text>`, left-4, top+10, maxV)
-	fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="12" text-anchor="end" fill="#0b0c0c">0</text>`, left-4, h-bottom)
+	fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="17" text-anchor="end" fill="#0b0c0c">%d</text>`, left-4, top+14, maxV)
+	fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="17" text-anchor="end" fill="#0b0c0c">0</text>`, left-4, h-bottom)
 	for i := 0; i < n; i++ {
 		x := float64(left) + slot*float64(i) + slot*0.12
 		for j, cell := range []tropic.Cell{now.Cells[i], cellAt(then, i)} {
@@ -354,13 +384,22 @@ func monthChart(f tropic.Figure, now, then tropic.Table, p, last tropic.Period) 
 			}
 			fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s"/>`, x+float64(j)*bar, float64(h-bottom)-bh, bar, bh, fill)
 		}
-		fmt.Fprintf(&b, `<text x="%.1f" y="%d" font-size="12" text-anchor="middle" fill="#0b0c0c">%s</text>`, x+bar, h-bottom+16, template.HTMLEscapeString(c.Rows[i].Month[:3]))
+		fmt.Fprintf(&b, `<text x="%.1f" y="%d" font-size="17" text-anchor="middle" fill="#0b0c0c">%s</text>`, x+bar, h-bottom+22, template.HTMLEscapeString(c.Rows[i].Month[:3]))
 	}
-	fmt.Fprintf(&b, `<rect x="%d" y="2" width="10" height="10" fill="#1d70b8"/><text x="%d" y="11" font-size="12" fill="#0b0c0c">%d</text>`, w-200, w-186, p.From.Year())
-	fmt.Fprintf(&b, `<rect x="%d" y="2" width="10" height="10" fill="#505a5f"/><text x="%d" y="11" font-size="12" fill="#0b0c0c">%d</text>`, w-120, w-106, last.From.Year())
+	fmt.Fprintf(&b, `<rect x="%d" y="4" width="14" height="14" fill="#1d70b8"/><text x="%d" y="17" font-size="17" fill="#0b0c0c">%d</text>`, w-180, w-160, p.From.Year())
+	fmt.Fprintf(&b, `<rect x="%d" y="4" width="14" height="14" fill="#505a5f"/><text x="%d" y="17" font-size="17" fill="#0b0c0c">%d</text>`, w-90, w-70, last.From.Year())
 	b.WriteString(`</svg>`)
 	c.SVG = template.HTML(b.String()) // built here from escaped text and numbers only
 	return c
+}
+
+// noChart says why there is no chart: nothing to draw but zeros (and, published,
+// small or hidden counts), which a chart of empty axes would only hide.
+func noChart(what string, threshold int) string {
+	if threshold <= 0 {
+		return "No chart: every " + what + " here is 0 or has no data, as the table below shows."
+	}
+	return "No chart: every " + what + " here is 0, " + tropic.FewerThan(threshold) + ", hidden or has no data, as the table below shows."
 }
 
 func cellAt(t tropic.Table, i int) tropic.Cell {

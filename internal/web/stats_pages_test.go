@@ -78,7 +78,9 @@ func TestPublicStatistics(t *testing.T) {
 		"18 offences recorded so far this year (to 31 July 2017), against 7 in the same period last year.",
 		`Counts from 1 to 4 are shown as &#34;fewer than 5&#34;`,
 		"Exit this page", `href="/exit"`,
-		`<svg class="app-chart"`, `<title id="chart-offences-title">`, `<desc id="chart-offences-desc">`,
+		`<svg class="app-chart"`, `<title id="chart-referrals-title">`, `<desc id="chart-referrals-desc">`,
+		// Every month of offences is small or hidden: a sentence, not empty axes.
+		"No chart: every month here is 0, fewer than 5, hidden or has no data", "Key figures", `href="#revisions"`,
 		"/statistics/referrals-district.csv", "/statistics/referrals-district.json")
 	main := mainContent(res.body)
 	if strings.Contains(main, "<script") {
