@@ -82,3 +82,25 @@ func TestBrowserStatisticsReleasesAreAccessible(t *testing.T) {
 	b.CheckAxe(t)
 	b.CheckNoConsoleErrors(t)
 }
+
+// The steering group's quarterly report, as an analyst: axe-clean, marked
+// OFFICIAL-SENSITIVE, with the quarter before, and no console errors.
+func TestBrowserSteeringGroupReportIsAccessible(t *testing.T) {
+	brSkipInShortMode(t)
+	inst := brStartDemo(t, "--reports-per-year", "300")
+	b := browsertest.New(t)
+	analyst := brDemoAccount(t, inst, "analyst.police@demo.tropic.example")
+	brSignIn(t, b, inst.URL, analyst, defaultDemoPassword)
+	brWaitForURL(t, b, inst.URL+"/staff")
+
+	brOpen(t, b, inst.URL+"/staff/statistics/quarterly")
+	brWaitForGOVUKFrontend(t, b)
+	text := brMainText(t, b)
+	for _, want := range []string{"OFFICIAL-SENSITIVE", "The quarter against the quarter before", "reports received"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the report does not say %q", want)
+		}
+	}
+	b.CheckAxe(t)
+	b.CheckNoConsoleErrors(t)
+}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -231,7 +232,7 @@ func TestStaffStatisticsComparisonsAndQuarterly(t *testing.T) {
 	res = analyst.get("/staff/statistics/quarterly?quarter=2017-Q1")
 	wantStatus(t, res, http.StatusOK)
 	wantContains(t, res.body, "Modern slavery statistics: January to March 2017", "in the same period a year earlier",
-		"from 1 January 2017 to 31 March 2017, against", "Reasonable Grounds decisions", "12.5 days", "How small numbers are shown", "fewer than 5")
+		"from 1 January 2017 to 31 March 2017, against", "Reasonable Grounds decisions", "12.5 days", "OFFICIAL-SENSITIVE")
 	res = analyst.get("/staff/statistics/quarterly.pdf?quarter=2017-Q1")
 	wantStatus(t, res, http.StatusOK)
 	if !strings.HasPrefix(res.body, "%PDF") || res.header.Get("Content-Type") != "application/pdf" ||
@@ -354,10 +355,11 @@ func TestPublicStatisticsTrendsKeepMonthsSafe(t *testing.T) {
 	}
 }
 
-// TestStatisticsQuarterlyYearToDateKeepsQuartersSafe: the quarterly report for April to June
-// 2017 gives the quarter and, in sentences, the year to date; with 2 offences in
-// January to March, the year to date less the quarter would give them away.
-func TestStatisticsQuarterlyYearToDateKeepsQuartersSafe(t *testing.T) {
+// TestSteeringGroupReportIsExactAndMarked: the quarterly report's audience is closed
+// (analysts print it for the steering group), so it gives exact counts, marked
+// OFFICIAL-SENSITIVE, for the last complete quarter by default, against the same
+// quarter a year earlier and the quarter before.
+func TestSteeringGroupReportIsExactAndMarked(t *testing.T) {
 	t.Parallel()
 	ts := newTestServer(t, Config{MFAWaived: true})
 	ctx := context.Background()
@@ -387,11 +389,17 @@ func TestStatisticsQuarterlyYearToDateKeepsQuartersSafe(t *testing.T) {
 	ts.addUser("analyst@example.org", tropic.RoleAnalyst)
 	analyst := ts.client(t)
 	analyst.signInWaived("analyst@example.org")
-	res := analyst.get("/staff/statistics/quarterly?quarter=2017-Q2")
+	res := analyst.get("/staff/statistics/quarterly") // on 2 August: April to June
 	wantStatus(t, res, http.StatusOK)
-	wantContains(t, res.body, "20 offences recorded from 1 April 2017 to 30 June 2017")
-	if strings.Contains(res.body, "22 offences recorded from 1 January 2017 to 30 June 2017") {
-		t.Errorf("the year to date (22) less the quarter (20) gives January to March away")
+	wantContains(t, res.body, "Modern slavery statistics: April to June 2017", "OFFICIAL-SENSITIVE",
+		"20 offences recorded from 1 April 2017 to 30 June 2017",
+		"22 offences recorded from 1 January 2017 to 30 June 2017",
+		"20 offences recorded this quarter, against 2 in January to March 2017.")
+	res = analyst.get("/staff/statistics/quarterly.pdf")
+	wantStatus(t, res, http.StatusOK)
+	wantContains(t, res.body, "OFFICIAL-SENSITIVE", "The quarter against the quarter before")
+	// Text shown in the PDF (strings in parentheses), not its drawing operators.
+	if m := regexp.MustCompile(`\([^()]*[0-9]\.[0-9]{3,}[^()]*\)`).FindString(res.body); m != "" {
+		t.Errorf("the PDF prints a number with more than two decimals: %s", m)
 	}
-	wantContains(t, res.body, "Offences recorded from 1 January 2017 to 30 June 2017: not published")
 }
