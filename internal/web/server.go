@@ -147,7 +147,6 @@ type Server struct {
 	reportLimiter   *limiter // reports sent, per client address
 	followUpLimiter *limiter // wrong follow-up codes, per client address
 
-	published suppressMemo // disclosure control of the latest statistics
 }
 
 // New builds a server; templates are parsed once here.

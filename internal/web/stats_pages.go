@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"tropic/internal/tropic"
@@ -105,17 +104,13 @@ func (d *statsData) MaxAgeText() string {
 	}
 }
 
-// buildStats computes the dashboard for a period against the same period a year
-// earlier, and each figure's count over the further periods sums names; threshold
-// 0 gives exact counts (staff only).
-func (s *Server) buildStats(ctx context.Context, p tropic.Period, filter tropic.StatsFilter, threshold int, sums ...tropic.Period) (*statsData, error) {
+// buildStats computes the staff dashboard, exact counts, for a period against the
+// same period a year earlier, and each figure's count over the further periods sums
+// names. The public figures are releases (stats_releases.go).
+func (s *Server) buildStats(ctx context.Context, p tropic.Period, filter tropic.StatsFilter, sums ...tropic.Period) (*statsData, error) {
 	st := s.deps.Stats
 	last := p.SamePeriodLastYear()
-	published := p == tropic.PublishedYearToDate(s.statsNow()) && p.From.Year() == p.To.Year() && p.From.Month() == time.January && p.From.Day() == 1
-	d := &statsData{Period: p, LastYear: last, Threshold: threshold, MaxAge: st.MaxAge(), YTD: p == tropic.YearToDate(s.statsNow()) || published}
-	if threshold > 0 {
-		d.Rule = tropic.DisclosureRule(threshold)
-	}
+	d := &statsData{Period: p, LastYear: last, MaxAge: st.MaxAge(), YTD: p == tropic.YearToDate(s.statsNow())}
 	var raw []tropic.Table
 	for _, f := range tropic.Figures {
 		for _, dim := range f.Dimensions() {
@@ -149,10 +144,7 @@ func (s *Server) buildStats(ctx context.Context, p tropic.Period, filter tropic.
 	// Published, every table of a figure goes through disclosure control at once:
 	// months, quarters and years are sums of the same days.
 	pub := append(raw, trends...)
-	if threshold > 0 {
-		pub = s.published.suppress(pub, threshold)
-	}
-	tropic.MarkNoData(pub, append(raw, trends...))
+	tropic.MarkNoData(pub, pub)
 	pub, trends = pub[:len(raw)], pub[len(raw):]
 	d.Sums = map[statsSum]tropic.Table{}
 	for _, t := range trends {
@@ -176,11 +168,7 @@ func (s *Server) buildStats(ctx context.Context, p tropic.Period, filter tropic.
 	}
 	for _, f := range tropic.Figures {
 		now, then := byID[string(f)+"-month"], byID[string(f)+"-month-last-year"]
-		sentence := headlineSentence(f, p, d.YTD, now, then, threshold)
-		if d.YTD && p != tropic.YearToDate(s.statsNow()) {
-			// Public figures run to the end of the last complete month: say so.
-			sentence = strings.Replace(sentence, "so far this year", "so far this year (to "+p.To.Format("2 January")+")", 1)
-		}
+		sentence := headlineSentence(f, p, d.YTD, now, then, 0)
 		h := statsHeadline{Figure: f, Sentence: sentence + ".",
 			ThisYear: now.Total.Published, LastYear: then.Total.Published}
 		d.Headlines = append(d.Headlines, h)
@@ -195,52 +183,6 @@ func (s *Server) buildStats(ctx context.Context, p tropic.Period, filter tropic.
 	return d, nil
 }
 
-// suppressMemo keeps the last few results of tropic.Suppress by their inputs. The
-// counts behind them are kept for a minute (StatsService.MaxAge), and disclosure
-// control over a page's tables is a search worth making once for each set of counts.
-type suppressMemo struct {
-	mu   sync.Mutex
-	keys []string
-	out  map[string][]tropic.Table
-}
-
-func (m *suppressMemo) suppress(tables []tropic.Table, threshold int) []tropic.Table {
-	var b strings.Builder
-	fmt.Fprint(&b, threshold)
-	for _, t := range tables {
-		fmt.Fprintf(&b, "|%s %s %s %s %v %d", t.Figure, t.Dimension, t.Period.From.Format(time.DateOnly), t.Period.To.Format(time.DateOnly), t.NoTotal, t.Total.Count)
-		for _, c := range t.Cells {
-			fmt.Fprintf(&b, " %q=%d", c.Label, c.Count)
-		}
-	}
-	key := b.String()
-	m.mu.Lock()
-	out, ok := m.out[key]
-	m.mu.Unlock()
-	if !ok {
-		out = tropic.Suppress(tables, threshold)
-		m.mu.Lock()
-		if m.out == nil {
-			m.out = map[string][]tropic.Table{}
-		}
-		if _, dup := m.out[key]; !dup {
-			if len(m.keys) >= 8 {
-				delete(m.out, m.keys[0])
-				m.keys = m.keys[1:]
-			}
-			m.keys = append(m.keys, key)
-			m.out[key] = out
-		}
-		m.mu.Unlock()
-	}
-	copied := make([]tropic.Table, len(out))
-	for i, t := range out {
-		t.Cells = append([]tropic.Cell(nil), t.Cells...)
-		copied[i] = t
-	}
-	return copied
-}
-
 // addDecisions adds the NRM decisions made in the period, by outcome, and the
 // waiting times. Published, the counts go through disclosure control and a median
 // or 90th percentile is shown only when at least threshold decisions are behind it.
@@ -250,9 +192,6 @@ func (s *Server) addDecisions(ctx context.Context, d *statsData, filter tropic.S
 		return err
 	}
 	tables := dec.Tables(d.Period)
-	if d.Threshold > 0 {
-		tables = s.published.suppress(tables, d.Threshold)
-	}
 	var out []statsTable
 	for _, t := range tables {
 		st := statsTable{ID: t.ID(), Title: t.Title(), Table: t}
@@ -655,7 +594,7 @@ func (s *Server) staffStatsRequest(r *http.Request) (*statsPage, tropic.Period, 
 func (s *Server) handleStaffStats() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p, period, f := s.staffStatsRequest(r)
-		d, err := s.buildStats(r.Context(), period, f, 0)
+		d, err := s.buildStats(r.Context(), period, f)
 		if err != nil {
 			s.serverError(w, r, err)
 			return
@@ -679,7 +618,7 @@ func (s *Server) handleStaffStats() http.Handler {
 func (s *Server) handleStaffStatsDownload() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, period, f := s.staffStatsRequest(r)
-		d, err := s.buildStats(r.Context(), period, f, 0)
+		d, err := s.buildStats(r.Context(), period, f)
 		if err != nil {
 			s.serverError(w, r, err)
 			return

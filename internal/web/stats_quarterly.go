@@ -80,7 +80,7 @@ func (s *Server) quarterly(r *http.Request) (*quarterlyReport, int, error) {
 	}
 	prev := tropic.QuarterPeriod(py, pq)
 	rep.PreviousLabel = tropic.QuarterLabel(py, pq)
-	d, err := s.buildStats(r.Context(), p, tropic.StatsFilter{}, 0, ytd, ytd.SamePeriodLastYear(), prev)
+	d, err := s.buildStats(r.Context(), p, tropic.StatsFilter{}, ytd, ytd.SamePeriodLastYear(), prev)
 	if err != nil {
 		return nil, http.StatusInternalServerError, err
 	}
