@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"encoding/csv"
 	"fmt"
@@ -385,7 +386,7 @@ func (s *Server) handlePublicStats() http.Handler {
 
 // statsFile splits "referrals-district.csv" into the table and the format.
 func statsFile(name string) (id, format string, ok bool) {
-	for _, f := range []string{"csv", "json"} {
+	for _, f := range []string{"csv", "json", "xlsx"} {
 		if id, found := strings.CutSuffix(name, "."+f); found {
 			return id, f, true
 		}
@@ -421,9 +422,21 @@ func (s *Server) writeStatsFile(w http.ResponseWriter, r *http.Request, d *stats
 		if t.ID != id {
 			continue
 		}
-		if format == "json" {
+		switch format {
+		case "json":
 			w.Header().Set("Content-Disposition", `attachment; filename="`+id+`.json"`)
 			writeJSON(w, http.StatusOK, apiStatsTableFrom(t, d))
+			return
+		case "xlsx":
+			var buf bytes.Buffer
+			if err := writeStatsXLSX(&buf, t, d.Rule); err != nil {
+				s.serverError(w, r, err)
+				return
+			}
+			w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+			w.Header().Set("Content-Disposition", `attachment; filename="`+id+`.xlsx"`)
+			w.Header().Set("Cache-Control", "no-store")
+			w.Write(buf.Bytes())
 			return
 		}
 		w.Header().Set("Content-Type", "text/csv; charset=utf-8")

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xuri/excelize/v2"
+
 	"tropic/internal/store"
 	"tropic/internal/tropic"
 )
@@ -116,4 +118,66 @@ func TestStatisticsReleases(t *testing.T) {
 		wantContains(t, res.body, `"code": "not_found"`)
 	}
 	wantStatus(t, c.get("/statistics/releases/999"), http.StatusNotFound)
+}
+
+// TestStatisticsXLSX: a table downloads as a workbook a reader library opens, with
+// counts as numbers, protected counts as text, and typed text never a formula.
+func TestStatisticsXLSX(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t, Config{MFAWaived: true})
+	seedStats(t, ts)
+	ts.addUser("analyst@example.org", tropic.RoleAnalyst)
+	analyst := ts.client(t)
+	analyst.signInWaived("analyst@example.org")
+	read := func(res *response) [][]string {
+		t.Helper()
+		wantStatus(t, res, http.StatusOK)
+		if ct := res.header.Get("Content-Type"); ct != "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" {
+			t.Errorf("Content-Type %q", ct)
+		}
+		f, err := excelize.OpenReader(strings.NewReader(res.body))
+		if err != nil {
+			t.Fatalf("open the workbook: %v", err)
+		}
+		defer f.Close()
+		rows, err := f.GetRows("Data")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for r := range rows {
+			for c := range rows[r] {
+				cell, _ := excelize.CoordinatesToCellName(c+1, r+1)
+				if formula, _ := f.GetCellFormula("Data", cell); formula != "" {
+					t.Errorf("%s holds a formula: %q", cell, formula)
+				}
+			}
+		}
+		return rows
+	}
+	// Staff: exact counts, as numbers.
+	res := analyst.get("/staff/statistics/referrals-district.xlsx")
+	rows := read(res)
+	if len(rows) < 3 || rows[1][0] != "District" || rows[1][1] != "Count" {
+		t.Fatalf("rows %q", rows)
+	}
+	found := false
+	for _, r := range rows {
+		if len(r) == 2 && r[0] == "Broxbourne" {
+			found = r[1] == "3"
+		}
+	}
+	if !found {
+		t.Errorf("Broxbourne is not 3: %q", rows)
+	}
+	// Public, from the release: the rule, and small counts as text.
+	if _, err := ts.db.SQL().ExecContext(context.Background(), `UPDATE referrals SET submitted_on = '2017-05-02'`); err != nil {
+		t.Fatal(err)
+	}
+	ts.clock.Set(ts.clock.Now().AddDate(0, 0, 7)) // 2 August 2017
+	publishRelease(t, ts, tropic.ReleaseMonthly)
+	rows = read(ts.client(t).get("/statistics/referrals-nationality.xlsx"))
+	all := fmt.Sprint(rows)
+	if !strings.Contains(all, "fewer than 5") || !strings.Contains(all, "Counts from 1 to 4") || strings.Contains(all, "HYPERLINK") {
+		t.Errorf("public workbook: %q", rows)
+	}
 }
