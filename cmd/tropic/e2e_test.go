@@ -65,6 +65,7 @@ func TestEveryCommandExplainsItselfWithHelp(t *testing.T) {
 		{"audit", "--help"}, {"audit", "verify", "--help"}, {"audit", "checkpoint", "--help"}, {"audit", "keygen", "--help"},
 		{"backup", "--help"}, {"version", "--help"},
 		{"holiday", "--help"}, {"holiday", "list", "--help"}, {"holiday", "add", "--help"},
+		{"stats", "--help"}, {"stats", "release", "--help"}, {"stats", "audit", "--help"},
 	}
 	for _, args := range cases {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {

@@ -139,6 +139,7 @@ func startJobs(ctx context.Context, log *slog.Logger, svc *services, mail mailSe
 		Reminders: svc.referrals, Agencies: svc.agencies, ReminderCGDays: mail.reminderCGDays,
 		AuditCheckpoints:      svc.audit,    // the day's signed checkpoint ends each digest
 		AuditCheckpointEmails: mail.auditTo, // and goes to its custodians every day
+		StatsReleases:         svc.statsPublisher(),
 	})
 	if err != nil {
 		return nil, err

@@ -45,9 +45,15 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		"staff are signed out this long after signing in, however much they use Tropic, e.g. 12h (TROPIC_SESSION_LIFETIME)")
 	ssoConfig := fs.String("sso-config", e.getenv("TROPIC_SSO_CONFIG"),
 		"JSON file of the agencies' OpenID Connect providers for single sign-on; see the README (TROPIC_SSO_CONFIG)")
+	releaseSched := fs.String("release-schedule", envOr(e, releaseScheduleEnv, string(tropic.ReleaseQuarterly)),
+		"publish the public statistics as a release after each closed month or quarter: monthly, quarterly or off ("+releaseScheduleEnv+")")
 	mailFlags := addMailFlags(fs, e)
 	keyFile := addAuditKeyFlag(fs, e)
 	if helped, err := parse(fs, args); helped || err != nil {
+		return err
+	}
+	schedule, err := parseReleaseSchedule(*releaseSched)
+	if err != nil {
 		return err
 	}
 	sessions, err := parseSessionFlags(*sessionIdle, *sessionLifetime)
@@ -93,7 +99,8 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	defer db.Close()
 	svc := newServices(db)
 	mail.triageTargets = targets
-	svc.useMailer(mail)                             // invitations from the administration pages
+	svc.useMailer(mail) // invitations from the administration pages
+	svc.releaseSchedule = schedule
 	stopJobs, err := startJobs(ctx, log, svc, mail) // notifications (jobs.go)
 	if err != nil {
 		return err

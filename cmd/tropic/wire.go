@@ -90,11 +90,14 @@ type services struct {
 	referrals *store.ReferralService
 	campaigns *store.CampaignService
 	stats     *store.StatsService
+	releases  *store.ReleaseService
 	matches   *store.MatchService
 	invites   *store.InviteService
 
 	credentials *store.CredentialService
 	mail        tropic.Mailer // sends invitations and forgotten-password links; nil: e-mail is off (useMailer, startJobs)
+	// releaseSchedule publishes statistics releases as periods close; "": not scheduled.
+	releaseSchedule tropic.ReleaseSchedule
 }
 
 // useMailer lets the pages send e-mail (invitations, forgotten-password links) when it
@@ -110,7 +113,7 @@ func newServices(db *store.DB) *services {
 		tokens: store.NewTokenService(db), audit: store.NewAuditService(db), sessions: store.NewSessionStore(db),
 		reports: store.NewReportService(db, nil, phone.Parse), cases: store.NewCaseService(db, phone.Parse),
 		referrals: store.NewReferralService(db), campaigns: store.NewCampaignService(db),
-		stats: store.NewStatsService(db), matches: store.NewMatchService(db, phone.Parse), invites: store.NewInviteService(db),
+		stats: store.NewStatsService(db), releases: store.NewReleaseService(db), matches: store.NewMatchService(db, phone.Parse), invites: store.NewInviteService(db),
 		credentials: store.NewCredentialService(db)}
 }
 
@@ -130,7 +133,7 @@ func (s *services) webDeps(log *slog.Logger) web.Deps {
 		Links: links, Matches: s.matches, Access: links, Notifications: store.NewNotificationService(s.db),
 		// The approvals queue's sources; case closures join as one more.
 		Approvals: []tropic.ApprovalSource{s.cases.FindShareApprovals, s.cases.FindAccessApprovals, s.cases.FindRoleChangeApprovals, s.cases.FindClosureApprovals},
-		Referrals: s.referrals, Stats: s.stats,
+		Referrals: s.referrals, Stats: s.stats, Releases: s.releases,
 		Campaigns: s.campaigns, Exports: s.campaigns,
 		Sessions: s.sessions, Health: health{s.db}, Logger: log, Now: time.Now,
 		UserAdmin: s.users, Invites: s.invites, AdminHistory: s.audit, Holidays: s.referrals,

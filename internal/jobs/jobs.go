@@ -118,6 +118,9 @@ type Config struct {
 	NotificationInterval time.Duration
 	ReminderHour         int
 	Now                  func() time.Time
+	// StatsReleases, when set, publishes each statistics release when its period
+	// has closed (stats_release.go), checking every hour.
+	StatsReleases StatsPublisher
 }
 
 // Queue is Tropic's River client: it queues jobs in store transactions and works them.
@@ -184,6 +187,13 @@ func New(cfg Config) (*Queue, error) {
 	}
 	if cfg.Escalator != nil {
 		pj, err := addEscalation(workers, cfg, log)
+		if err != nil {
+			return nil, fmt.Errorf("jobs: %w", err)
+		}
+		periodic = append(periodic, pj)
+	}
+	if cfg.StatsReleases != nil {
+		pj, err := addStatsReleases(workers, cfg, log)
 		if err != nil {
 			return nil, fmt.Errorf("jobs: %w", err)
 		}

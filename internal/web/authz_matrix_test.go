@@ -232,9 +232,10 @@ type matrixFixture struct {
 	anna        int64  // a potential victim with sensitive fields
 	annaLink    int64
 	witness     int64
-	witnessLink int64 // a witness whose role the rows change back and forth
-	victimLink  int64 // a potential victim whom the rows ask to make a suspect
-	matilda     int64 // a person on the case whom records on A's other case match
+	witnessLink int64           // a witness whose role the rows change back and forth
+	victimLink  int64           // a potential victim whom the rows ask to make a suspect
+	matilda     int64           // a person on the case whom records on A's other case match
+	release     *tropic.Release // the published statistics release
 
 	// Set by before-hooks for the call that follows.
 	linkable int64
@@ -802,6 +803,7 @@ func newMatrixFixture(t *testing.T) *matrixFixture {
 	f.reportRef = created["reference"].(string)
 	f.intakeToken = intake.token
 	f.addCampaign()
+	f.addRelease()
 	f.must(ts.srv.deps.Reports.DecideReport(ctx, byKey["A triage"].actor(), f.reportRef,
 		tropic.ReportDecision{Status: tropic.ReportPassedToAgency, AgencyID: f.agencies["A"].ID, Reason: "Matrix: A's to work"}))
 	// ... and linked to the case: whoever sees the case reads it (issue 12, item 2).

@@ -215,6 +215,22 @@ func (f *matrixFixture) addCampaign() {
 	f.must(f.ts.srv.deps.Campaigns.CreateCampaign(context.Background(), testAdmin, c))
 }
 
+// addRelease publishes the statistics release the public statistics rows read.
+func (f *matrixFixture) addRelease() {
+	f.t.Helper()
+	f.release = publishRelease(f.t, f.ts, tropic.ReleaseQuarterly)
+}
+
+// releasePath is a path under the fixture's release.
+func releasePath(rest string) func(*matrixFixture, *matrixUser, bool) string {
+	return func(f *matrixFixture, _ *matrixUser, missing bool) string {
+		if missing {
+			return "/statistics/releases/999999" + rest
+		}
+		return "/statistics/releases/" + f.release.IDString() + rest
+	}
+}
+
 func campaignForm(name string) func(*matrixFixture, *matrixUser) any {
 	return func(f *matrixFixture, _ *matrixUser) any {
 		now := f.ts.clock.Now()
@@ -233,6 +249,11 @@ func apiRouteMatrix() []matrixRow {
 	return []matrixRow{
 		{name: "GET /api/v1/openapi.json", public: http.StatusOK, path: fixed("/api/v1/openapi.json")},
 		{name: "GET /api/v1/statistics", public: http.StatusOK, path: fixed("/api/v1/statistics")},
+		{name: "GET /api/v1/statistics/releases", public: http.StatusOK, path: fixed("/api/v1/statistics/releases")},
+		{name: "GET /api/v1/statistics/releases/{id}", public: http.StatusOK,
+			path: func(f *matrixFixture, _ *matrixUser, _ bool) string {
+				return "/api/v1/statistics/releases/" + f.release.IDString()
+			}},
 		{name: "GET /api/v1/me", rule: signedIn, path: fixed("/api/v1/me")},
 		{name: "POST /api/v1/reports", rule: mayTakeReports, path: fixed("/api/v1/reports"), body: jsonBody(helplineReport)},
 		{name: "GET /api/v1/reports", rule: mayListReports, path: fixed("/api/v1/reports")},
@@ -302,6 +323,9 @@ func pageRouteMatrix() []matrixRow {
 		{name: "GET /campaigns/{slug}", public: http.StatusOK, path: fixed("/campaigns/matrix-campaign")},
 		{name: "GET /statistics", public: http.StatusOK, path: fixed("/statistics")},
 		{name: "GET /statistics/{file}", public: http.StatusNotFound, path: fixed("/statistics/nothing.csv")},
+		{name: "GET /statistics/releases", public: http.StatusOK, path: fixed("/statistics/releases")},
+		{name: "GET /statistics/releases/{id}", public: http.StatusOK, path: releasePath("")},
+		{name: "GET /statistics/releases/{id}/{file}", public: http.StatusOK, path: releasePath("/offences-month.csv")},
 
 		// Signing in: the forms are open to anyone.
 		{name: "GET /login", rule: signedIn, anon: http.StatusOK, path: fixed("/login")}, // signed in: on to the staff home

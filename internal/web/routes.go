@@ -86,6 +86,9 @@ func (s *Server) routes() http.Handler {
 	// Published statistics (public), and the analysts' statistics.
 	mux.Handle("GET /statistics", s.browser(s.handlePublicStats()))
 	mux.Handle("GET /statistics/{file}", s.browser(s.handlePublicStatsDownload()))
+	mux.Handle("GET /statistics/releases", s.browser(s.handlePublicReleases()))
+	mux.Handle("GET /statistics/releases/{id}", s.browser(s.handlePublicRelease()))
+	mux.Handle("GET /statistics/releases/{id}/{file}", s.browser(s.handlePublicReleaseDownload()))
 	mux.Handle("GET /staff/statistics", s.browser(s.requireUser(s.requireAnalyst(s.handleStaffStats()))))
 	mux.Handle("GET /staff/statistics/quarterly", s.browser(s.requireUser(s.requireAnalyst(s.handleStaffQuarterly()))))
 	mux.Handle("GET /staff/statistics/quarterly.pdf", s.browser(s.requireUser(s.requireAnalyst(s.handleStaffQuarterlyPDF()))))
@@ -268,6 +271,8 @@ func (s *Server) routes() http.Handler {
 	// JSON API.
 	mux.Handle("GET /api/v1/openapi.json", s.handleOpenAPI())
 	s.publicAPI(mux, "GET /api/v1/statistics", s.handleAPIStats())
+	s.publicAPI(mux, "GET /api/v1/statistics/releases", s.handleAPIReleases())
+	s.publicAPI(mux, "GET /api/v1/statistics/releases/{id}", s.handleAPIRelease())
 	s.api(mux, "GET /api/v1/me", s.handleAPIMe())
 	s.api(mux, "POST /api/v1/reports", s.handleAPICreateReport())
 	s.api(mux, "GET /api/v1/reports", s.handleAPIListReports())

@@ -134,6 +134,7 @@ type Deps struct {
 	Matches     tropic.MatchService // person matches, networks and report matches; nil: none shown
 	Referrals   tropic.ReferralService
 	Stats       tropic.StatsService    // the statistics; nil: no statistics pages
+	Releases    tropic.ReleaseStore    // the published statistics releases; nil: none
 	Campaigns   tropic.CampaignService // campaigns and their effect; nil: no campaign pages
 	Exports     tropic.ExportService   // the research export's records; nil: no export
 	Phones      tropic.PhoneParser     // normalises phone numbers in reports
@@ -198,8 +199,6 @@ type Server struct {
 
 	reportLimiter   *limiter // reports sent, per client address
 	followUpLimiter *limiter // wrong follow-up codes, per client address
-
-	published suppressMemo // disclosure control of the latest statistics
 
 	resetClientLimiter  *limiter           // forgotten-password requests, per client address
 	resetAddressLimiter *limiter           // forgotten-password requests, per e-mail address asked for

@@ -105,6 +105,7 @@ func newTestServer(t testing.TB, cfg Config, modify ...func(*Deps)) *testServer 
 		Access: store.NewLinkService(db, phone.Parse), Notifications: store.NewNotificationService(db),
 		Referrals: store.NewReferralService(db),
 		Stats:     newTestStats(db),
+		Releases:  store.NewReleaseService(db),
 		Campaigns: store.NewCampaignService(db), Exports: store.NewCampaignService(db),
 		Passwords: auth.Passwords{Params: testParams}, TOTP: auth.TOTP{},
 		UserAdmin: ts.users, Invites: store.NewInviteService(db), AdminHistory: ts.audit, Holidays: store.NewReferralService(db),
