@@ -582,7 +582,7 @@ func TestAgencyEditDisableAndEnableFromTheCommandLine(t *testing.T) {
 	const email = "sam.analyst@testshire.example"
 	login := func() *tropic.Login { t.Helper(); return storedLogin(t, path, email) }
 	out, _, err := tropicCmd(t, vars, "", "agency", "edit", "--agency", "Testshire Police", "--name", "Testshire Constabulary", "--duty-to-notify", "no")
-	if want := "agency 1: Testshire Constabulary, police, first-responder=yes, duty-to-notify=no\n"; err != nil || out != want {
+	if want := "agency 1: Testshire Constabulary, police, first-responder=yes, duty-to-notify=no, triage-hub=no\n"; err != nil || out != want {
 		t.Fatalf("agency edit: got %q, %v; want %q", out, err, want)
 	}
 	if _, _, err := tropicCmd(t, vars, "", "agency", "edit", "--agency", "1", "--kind", "secret_service"); err == nil || !strings.Contains(err.Error(), "--kind: Choose the kind of agency") {
