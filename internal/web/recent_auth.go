@@ -46,6 +46,19 @@ func (s *Server) recentAuth(h http.Handler) http.Handler {
 	})
 }
 
+// recentAuthBack is recentAuth for a form's POST whose page is back(r): without a
+// recent proof the user confirms who they are and comes back to that page, with the
+// form to send again, rather than to the staff home.
+func (s *Server) recentAuthBack(back func(*http.Request) string, h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s.authenticatedRecently(r) {
+			h.ServeHTTP(w, r)
+			return
+		}
+		http.Redirect(w, r, "/account/confirm?next="+url.QueryEscape(back(r)), http.StatusSeeOther)
+	})
+}
+
 // askToConfirm sends the user to confirm who they are, and back. Handlers that decide
 // first whether the user may see the page at all (so that a refusal stays "not
 // found") call it themselves when authenticatedRecently is false.
@@ -152,3 +165,6 @@ func (s *Server) checkOwnCode(r *http.Request, login *tropic.Login, code string)
 	}
 	return ""
 }
+
+// adminUserPath is the administration page of the user a form acts on.
+func adminUserPath(r *http.Request) string { return "/admin/users/" + url.PathEscape(r.PathValue("id")) }

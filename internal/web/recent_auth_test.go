@@ -1,8 +1,11 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"net/url"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -65,4 +68,42 @@ func TestConfirmWithAuthenticatorCodeWhenNoPassword(t *testing.T) {
 	wantStatus(t, res, http.StatusUnprocessableEntity)
 	wantContains(t, res.body, "used already")
 	wantStatus(t, c.post("/account/confirm", url.Values{"code": {code}, "next": {"/staff"}}), http.StatusUnprocessableEntity)
+}
+
+// Changing a user's roles and resetting their authenticator need a recent proof of who
+// the administrator is; without one, nothing changes and they confirm, then come back
+// to the user's page with its forms.
+func TestAdministratorConfirmsBeforeChangingRolesOrResettingMFA(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t, Config{MFAWaived: true, SessionIdle: 2 * time.Hour, SessionLifetime: 12 * time.Hour})
+	ts.addUser("admin@police.example", tropic.RoleAdmin)
+	target := ts.addUser("cw@police.example", tropic.RoleCaseworker)
+	c := ts.client(t)
+	c.signInWaived("admin@police.example")
+	page := "/admin/users/" + strconv.FormatInt(target.ID, 10)
+	roles := func() []tropic.Role {
+		u, err := ts.users.FindUserByID(context.Background(), target.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return u.Roles
+	}
+
+	ts.clock.Advance(ts.cfg.ReauthWindow)
+	back := "/account/confirm?next=" + url.QueryEscape(page)
+	wantRedirect(t, c.post(page+"/roles", url.Values{"roles": {"supervisor"}}), back)
+	wantRedirect(t, c.post(page+"/reset-mfa", nil), back)
+	if r := roles(); len(r) != 1 || r[0] != tropic.RoleCaseworker {
+		t.Fatalf("roles changed without confirming: %v", r)
+	}
+	wantRedirect(t, c.post("/account/confirm", url.Values{"password": {testPassword}, "next": {page}}), page)
+	wantRedirect(t, c.post(page+"/roles", url.Values{"roles": {"supervisor"}}), page)
+	if r := roles(); len(r) != 1 || r[0] != tropic.RoleSupervisor {
+		t.Fatalf("roles after confirming: %v", r)
+	}
+	// Other actions on a user do not ask (disabling a leaver must stay quick).
+	ts.clock.Advance(ts.cfg.ReauthWindow)
+	if res := c.post(page+"/disable", nil); res.status != http.StatusSeeOther || strings.Contains(res.header.Get("Location"), "/account/confirm") {
+		t.Errorf("disabling asked to confirm: %d %s", res.status, res.header.Get("Location"))
+	}
 }

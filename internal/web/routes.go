@@ -153,11 +153,13 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /admin/users/invite", s.admin(s.handleAdminInviteForm()))
 	mux.Handle("POST /admin/users/invite", s.admin(s.handleAdminInvite()))
 	mux.Handle("GET /admin/users/{id}", s.admin(s.handleAdminUser()))
-	mux.Handle("POST /admin/users/{id}/roles", s.admin(s.handleAdminUserRoles()))
+	// Changing a user's roles and resetting their second factor ask the administrator to
+	// have proved who they are recently (re-authentication, issue 13 item 8).
+	mux.Handle("POST /admin/users/{id}/roles", s.admin(s.recentAuthBack(adminUserPath, s.handleAdminUserRoles())))
 	mux.Handle("POST /admin/users/{id}/agency", s.admin(s.handleAdminUserMove()))
 	mux.Handle("POST /admin/users/{id}/disable", s.admin(s.handleAdminUserAction(disableUser, "Account disabled: the user can no longer sign in.")))
 	mux.Handle("POST /admin/users/{id}/enable", s.admin(s.handleAdminUserAction(enableUser, "Account re-enabled: the user may sign in again.")))
-	mux.Handle("POST /admin/users/{id}/reset-mfa", s.admin(s.handleAdminUserAction(resetUserMFA, "Authenticator reset: the user sets one up again at their next sign-in.")))
+	mux.Handle("POST /admin/users/{id}/reset-mfa", s.admin(s.recentAuthBack(adminUserPath, s.handleAdminUserAction(resetUserMFA, "Authenticator reset: the user sets one up again at their next sign-in."))))
 	mux.Handle("POST /admin/users/{id}/require-password", s.admin(s.handleAdminUserAction(requireNewPassword, "The user will choose a new password at their next sign-in.")))
 	mux.Handle("POST /admin/users/{id}/sign-out", s.admin(s.handleAdminUserAction(signUserOut, "The user has been signed out everywhere.")))
 	mux.Handle("POST /admin/users/{id}/invite", s.admin(s.handleAdminReinvite()))
