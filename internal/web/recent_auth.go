@@ -167,4 +167,6 @@ func (s *Server) checkOwnCode(r *http.Request, login *tropic.Login, code string)
 }
 
 // adminUserPath is the administration page of the user a form acts on.
-func adminUserPath(r *http.Request) string { return "/admin/users/" + url.PathEscape(r.PathValue("id")) }
+func adminUserPath(r *http.Request) string {
+	return "/admin/users/" + url.PathEscape(r.PathValue("id"))
+}
