@@ -77,6 +77,11 @@ const (
 	AuditReferralViewed   = "referral.viewed"
 	AuditReferralDecision = "referral.decision_recorded"
 	AuditReminderEmailSet = "agency.reminder_email_set"
+
+	// Retention (retention.go): the object is the report or case, by number only.
+	AuditRetentionDue      = "retention.review_due"
+	AuditRetentionRetained = "retention.retained"
+	AuditRetentionDisposed = "retention.disposed"
 )
 
 // AuditEvent is one link of the audit chain. Hash covers the event's canonical content
