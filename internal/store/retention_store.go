@@ -223,7 +223,7 @@ func (s *RetentionService) FindRetentionApprovals(ctx context.Context, actor tro
 	out := make([]tropic.Approval, 0, len(waiting))
 	for _, r := range waiting {
 		out = append(out, tropic.Approval{Kind: tropic.ApproveRetention, ID: r.ID, CaseReference: r.Reference, Record: r.Kind,
-			What: "Keep or dispose: " + r.Kind.Label() + ", due " + r.DueOn.Format("2 January 2006") + " (" + r.Rule + ")",
+			What:        "Keep or dispose: " + r.Kind.Label() + ", due " + r.DueOn.Format("2 January 2006") + " (" + r.Rule + ")",
 			RequestedBy: "The retention schedule", RequestedAt: r.QueuedAt})
 	}
 	return out, nil

@@ -43,7 +43,7 @@ var ApprovalKinds = []ApprovalKind{ApproveShare, ApproveAccess, ApproveRoleChang
 // supervisor (it may name an agency, never a person on the case).
 type Approval struct {
 	Kind          ApprovalKind
-	ID            int64 // the share's, the role change's, the closure's
+	ID            int64  // the share's, the role change's, the closure's
 	CaseReference string // or, for a retention review of a report, the report's (Record says which)
 	Record        RecordKind
 	What          string // what is asked, when the fields below do not say it (a closure's outcome)
