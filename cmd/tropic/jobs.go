@@ -138,6 +138,7 @@ func startJobs(ctx context.Context, log *slog.Logger, svc *services, mail mailSe
 		Reminders: svc.referrals, Agencies: svc.agencies, ReminderCGDays: mail.reminderCGDays,
 		AuditCheckpoints:      svc.audit,    // the day's signed checkpoint ends each digest
 		AuditCheckpointEmails: mail.auditTo, // and goes to its custodians every day
+		Retention:             svc.retention, // records at the end of their retention period queued for review, daily
 	})
 	if err != nil {
 		return nil, err

@@ -40,9 +40,14 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		"staff are signed out after this long without using Tropic, e.g. 30m (TROPIC_SESSION_IDLE)")
 	sessionLifetime := fs.String("session-lifetime", envOr(e, "TROPIC_SESSION_LIFETIME", tropic.DefaultSessionLifetime.String()),
 		"staff are signed out this long after signing in, however much they use Tropic, e.g. 12h (TROPIC_SESSION_LIFETIME)")
+	retention := addRetentionFlag(fs, e)
 	mailFlags := addMailFlags(fs, e)
 	keyFile := addAuditKeyFlag(fs, e)
 	if helped, err := parse(fs, args); helped || err != nil {
+		return err
+	}
+	schedule, err := retentionSchedule(*retention)
+	if err != nil {
 		return err
 	}
 	sessions, err := parseSessionFlags(*sessionIdle, *sessionLifetime)
@@ -83,6 +88,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	}
 	defer db.Close()
 	svc := newServices(db)
+	svc.setRetention(schedule)
 	mail.triageTargets = targets
 	stopJobs, err := startJobs(ctx, log, svc, mail) // notifications (jobs.go)
 	if err != nil {
@@ -100,7 +106,8 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	svc.referrals.SetRecoveryPeriod(recovery)
 	cfg := web.Config{PartnershipName: *name, SecureCookies: *secure || *tlsCert != "", ExitURL: *exitURL, ClientIPHeader: *ipHeader, TrustedProxies: trusted,
 		HashSlots: *hashSlots, MetricsToken: e.getenv("TROPIC_METRICS_TOKEN"), Recovery: recovery, BaseURL: mail.baseURL, Version: version,
-		TriageTargets: targets, SessionIdle: sessions.Idle, SessionLifetime: sessions.Lifetime, PublicNotice: notice}
+		TriageTargets: targets, SessionIdle: sessions.Idle, SessionLifetime: sessions.Lifetime, PublicNotice: notice,
+		Retention: schedule}
 	return serve(ctx, e, log, svc, cfg, listeners{addr: *addr, metricsAddr: *metricsAddr, tlsCert: *tlsCert, tlsKey: *tlsKey}, func(url string) {
 		fmt.Fprintf(e.stdout, "Tropic is running at %s (database: %s)\n", url, db.Dialect())
 	})

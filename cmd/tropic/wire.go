@@ -90,6 +90,7 @@ type services struct {
 	campaigns *store.CampaignService
 	stats     *store.StatsService
 	matches   *store.MatchService
+	retention *store.RetentionService
 }
 
 func newServices(db *store.DB) *services {
@@ -97,7 +98,13 @@ func newServices(db *store.DB) *services {
 		tokens: store.NewTokenService(db), audit: store.NewAuditService(db), sessions: store.NewSessionStore(db),
 		reports: store.NewReportService(db, nil, phone.Parse), cases: store.NewCaseService(db, phone.Parse),
 		referrals: store.NewReferralService(db), campaigns: store.NewCampaignService(db),
-		stats: store.NewStatsService(db), matches: store.NewMatchService(db, phone.Parse)}
+		stats: store.NewStatsService(db), matches: store.NewMatchService(db, phone.Parse),
+		retention: store.NewRetentionService(db, tropic.DefaultRetention)}
+}
+
+// setRetention applies the configured retention schedule.
+func (s *services) setRetention(schedule tropic.RetentionSchedule) {
+	s.retention = store.NewRetentionService(s.db, schedule)
 }
 
 // health answers /readyz from the database.
@@ -114,8 +121,10 @@ func (s *services) webDeps(log *slog.Logger) web.Deps {
 	links := store.NewLinkService(s.db, phone.Parse)
 	return web.Deps{Agencies: s.agencies, Users: s.users, Tokens: s.tokens, Audit: s.audit, Reports: s.reports, Cases: s.cases, Phones: phone.Parse,
 		Links: links, Matches: s.matches, Access: links, Notifications: store.NewNotificationService(s.db),
-		// The approvals queue's sources; case closures join as one more.
-		Approvals: []tropic.ApprovalSource{s.cases.FindShareApprovals, s.cases.FindAccessApprovals, s.cases.FindRoleChangeApprovals, s.cases.FindClosureApprovals},
+		// The approvals queue's sources; retention reviews join as one more.
+		Approvals: []tropic.ApprovalSource{s.cases.FindShareApprovals, s.cases.FindAccessApprovals, s.cases.FindRoleChangeApprovals, s.cases.FindClosureApprovals,
+			s.retention.FindRetentionApprovals},
+		Retention: s.retention,
 		Referrals: s.referrals, Stats: s.stats,
 		Campaigns: s.campaigns, Exports: s.campaigns,
 		Sessions: s.sessions, Health: health{s.db}, Logger: log, Now: time.Now,

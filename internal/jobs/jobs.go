@@ -117,7 +117,10 @@ type Config struct {
 	Notifications        NotificationMailer
 	NotificationInterval time.Duration
 	ReminderHour         int
-	Now                  func() time.Time
+	// Retention, when set, queues the records at the end of their retention period
+	// for review every day at 02:00 UTC and at start (retention.go).
+	Retention Retention
+	Now       func() time.Time
 }
 
 // Queue is Tropic's River client: it queues jobs in store transactions and works them.
@@ -176,6 +179,13 @@ func New(cfg Config) (*Queue, error) {
 			return nil, fmt.Errorf("jobs: %w", err)
 		}
 		periodic = append(periodic, pj)
+	}
+	if cfg.Retention != nil {
+		pjs, err := addRetention(workers, cfg, log)
+		if err != nil {
+			return nil, fmt.Errorf("jobs: %w", err)
+		}
+		periodic = append(periodic, pjs...)
 	}
 	if cfg.Escalator != nil {
 		pj, err := addEscalation(workers, cfg, log)

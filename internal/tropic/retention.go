@@ -1,6 +1,7 @@
 package tropic
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strconv"
@@ -324,4 +325,16 @@ func RetentionDueNotice(n int) Notification {
 	return Notification{Kind: NotifyRetentionDue, Subject: "Records due for retention review",
 		Text: countOf(n, "record has", "records have") + " reached the end of the retention period. Keep each for a stated reason, or dispose of it.",
 		Link: "/retention"}
+}
+
+// RetentionJob queues the records due for retention review (daily).
+type RetentionJob struct{}
+
+// Kind names the job.
+func (RetentionJob) Kind() string { return "retention_review" }
+
+// RetentionService is the retention review queue as the pages and the API use it.
+type RetentionService interface {
+	FindRetentionReviews(ctx context.Context, actor Actor) (waiting, decided []*RetentionReview, err error)
+	DecideRetention(ctx context.Context, actor Actor, id int64, d RetentionDecision) error
 }

@@ -244,6 +244,7 @@ type matrixFixture struct {
 
 	nrmID, dtnID int64 // B's NRM referral of Anna, and its Duty to Notify report
 	decideID     int64 // a referral of B's waiting for its first decision
+	retentionID  int64 // a closed case of A's waiting for retention review (authz_retention_test.go)
 
 	intakeToken string // A's intake, who enters reports
 	freshRef    string // a report just entered, for a triage row
@@ -874,7 +875,7 @@ func (f *matrixFixture) callPage(t *testing.T, u *matrixUser, method, path strin
 func TestAuthorisationMatrix(t *testing.T) {
 	t.Parallel()
 	rows := map[string][]matrixRow{"api": append(append(apiMatrix(), apiRouteMatrix()...), approvalAPIRows()...),
-		"pages": append(append(pageMatrix(), pageRouteMatrix()...), approvalPageRows()...)}
+		"pages": append(append(append(pageMatrix(), pageRouteMatrix()...), approvalPageRows()...), retentionPageRows()...)}
 
 	// Every route is in the matrix, and every row is a route.
 	inMatrix := map[string]bool{}

@@ -44,6 +44,9 @@ type Config struct {
 	// accessibility statement (controller, DPO, lawful bases, accessibility); nil: the
 	// pages say that it has not been stated.
 	PublicNotice *tropic.PublicNotice
+	// Retention is the retention schedule in force, stated on the privacy notice and
+	// the retention page; the zero value is tropic.DefaultRetention.
+	Retention tropic.RetentionSchedule
 }
 
 func (c *Config) setDefaults() {
@@ -119,6 +122,8 @@ type Deps struct {
 	// Approvals are the sources of the supervisors' approvals queue (share, access and
 	// role change requests; case closures join as one more source); none: no queue.
 	Approvals []tropic.ApprovalSource
+	// Retention is the supervisors' retention review queue (nil: no retention pages).
+	Retention tropic.RetentionService
 	Access    tropic.AccessRequestService // access requests; nil: none offered
 	Health    Health
 	Logger    *slog.Logger

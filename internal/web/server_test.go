@@ -109,7 +109,10 @@ func newTestServer(t testing.TB, cfg Config, modify ...func(*Deps)) *testServer 
 		Health: dbHealth{db}, Logger: slog.New(slog.NewJSONHandler(ts.logs, nil)), Now: clock.Now,
 	}
 	cases := deps.Cases.(*store.CaseService)
-	deps.Approvals = []tropic.ApprovalSource{cases.FindShareApprovals, cases.FindAccessApprovals, cases.FindRoleChangeApprovals, cases.FindClosureApprovals}
+	retention := store.NewRetentionService(db, tropic.DefaultRetention)
+	deps.Retention = retention
+	deps.Approvals = []tropic.ApprovalSource{cases.FindShareApprovals, cases.FindAccessApprovals, cases.FindRoleChangeApprovals, cases.FindClosureApprovals,
+		retention.FindRetentionApprovals}
 	for _, m := range modify {
 		m(&deps)
 	}
