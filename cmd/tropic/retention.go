@@ -25,6 +25,16 @@ func retentionSchedule(s string) (tropic.RetentionSchedule, error) {
 	return out, nil
 }
 
+// parseWithRetention adds the --retention flag to fs, parses args and reads it.
+func parseWithRetention(fs *flag.FlagSet, e *env, args []string) (tropic.RetentionSchedule, bool, error) {
+	spec := addRetentionFlag(fs, e)
+	if helped, err := parse(fs, args); helped || err != nil {
+		return tropic.RetentionSchedule{}, helped, err
+	}
+	s, err := retentionSchedule(*spec)
+	return s, false, err
+}
+
 func runRetention(ctx context.Context, e *env, args []string) error {
 	return subcommand(ctx, e, "retention", args, map[string]command{
 		"run":      {"queue the records at the end of their retention period for their agency's review (--dry-run: list them)", runRetentionRun},
@@ -35,12 +45,8 @@ func runRetention(ctx context.Context, e *env, args []string) error {
 func runRetentionRun(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "retention run", "[--dry-run]", "Queue each record whose retention period is over for review by its owning agency's supervisors,\nas the daily job does; nothing is deleted until a supervisor decides. --dry-run lists them and changes nothing.")
 	dry := fs.Bool("dry-run", false, "list the records that are due, and change nothing")
-	spec := addRetentionFlag(fs, e)
-	if helped, err := parse(fs, args); helped || err != nil {
-		return err
-	}
-	schedule, err := retentionSchedule(*spec)
-	if err != nil {
+	schedule, helped, err := parseWithRetention(fs, e, args)
+	if helped || err != nil {
 		return err
 	}
 	return withServices(ctx, e, func(s *services) error {
@@ -73,12 +79,8 @@ func runRetentionRun(ctx context.Context, e *env, args []string) error {
 
 func runRetentionSchedule(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "retention schedule", "", "Print the retention schedule in force: each record, how long, what happens then, and the source.")
-	spec := addRetentionFlag(fs, e)
-	if helped, err := parse(fs, args); helped || err != nil {
-		return err
-	}
-	schedule, err := retentionSchedule(*spec)
-	if err != nil {
+	schedule, helped, err := parseWithRetention(fs, e, args)
+	if helped || err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "setting: %s\n", schedule)
