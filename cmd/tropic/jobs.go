@@ -136,8 +136,8 @@ func startJobs(ctx context.Context, log *slog.Logger, svc *services, mail mailSe
 		Escalator: store.NewReportService(svc.db, nil, phone.Parse), TriageTargets: mail.triageTargets,
 		// The daily NRM reminder digest (07:00 UTC): counts and links only.
 		Reminders: svc.referrals, Agencies: svc.agencies, ReminderCGDays: mail.reminderCGDays,
-		AuditCheckpoints:      svc.audit,    // the day's signed checkpoint ends each digest
-		AuditCheckpointEmails: mail.auditTo, // and goes to its custodians every day
+		AuditCheckpoints:      svc.audit,     // the day's signed checkpoint ends each digest
+		AuditCheckpointEmails: mail.auditTo,  // and goes to its custodians every day
 		Retention:             svc.retention, // records at the end of their retention period queued for review, daily
 	})
 	if err != nil {

@@ -124,7 +124,7 @@ func (s *services) webDeps(log *slog.Logger) web.Deps {
 		// The approvals queue's sources; retention reviews join as one more.
 		Approvals: []tropic.ApprovalSource{s.cases.FindShareApprovals, s.cases.FindAccessApprovals, s.cases.FindRoleChangeApprovals, s.cases.FindClosureApprovals,
 			s.retention.FindRetentionApprovals},
-		Retention: s.retention,
+		Retention: s.retention, AuditSearch: s.audit,
 		Referrals: s.referrals, Stats: s.stats,
 		Campaigns: s.campaigns, Exports: s.campaigns,
 		Sessions: s.sessions, Health: health{s.db}, Logger: log, Now: time.Now,

@@ -23,6 +23,13 @@ func MaySetRoles(a Actor, target *User, roles []Role) error {
 	if err := p.Err(); err != nil {
 		return err
 	}
+	if !a.IsSystem() {
+		for _, r := range partnershipGranted {
+			if target.Has(r) != hasRole(roles, r) {
+				return Errorf(EFORBIDDEN, "Only the partnership grants or takes away the %s role (tropic user set-roles).", r.Label())
+			}
+		}
+	}
 	if !a.IsSystem() && a.UserID == target.ID {
 		for _, r := range roles {
 			if !target.Has(r) {
@@ -32,6 +39,12 @@ func MaySetRoles(a Actor, target *User, roles []Role) error {
 	}
 	return nil
 }
+
+// partnershipGranted are the roles an agency's administrator may neither grant nor take
+// away: they reach beyond the agency (the data protection officer searches the whole
+// partnership's audit trail), so only the partnership gives them (today the command
+// line; the partnership administrator's pages when they exist).
+var partnershipGranted = []Role{RoleDPO}
 
 // MayManageAgencies lets the system (the command line) add, edit, disable and enable
 // partner agencies. An agency's own administrator may not: that is the partnership's

@@ -18,10 +18,13 @@ const (
 	RoleAnalyst    Role = "analyst"
 	RoleAdmin      Role = "admin"
 	RoleIntake     Role = "intake" // helpline and control-room call handlers who enter reports
+	// RoleDPO is a data protection officer: searches the audit trail and answers for
+	// misuse alerts (audit_search.go). Who may grant it: MaySetRoles (admin_rules.go).
+	RoleDPO Role = "dpo"
 )
 
 // Roles lists every role in display order.
-var Roles = []Role{RoleTriage, RoleCaseworker, RoleSupervisor, RoleAnalyst, RoleAdmin, RoleIntake}
+var Roles = []Role{RoleTriage, RoleCaseworker, RoleSupervisor, RoleAnalyst, RoleAdmin, RoleIntake, RoleDPO}
 
 // Valid reports whether r is a known role.
 func (r Role) Valid() bool {
@@ -48,6 +51,8 @@ func (r Role) Label() string {
 		return "Administrator"
 	case RoleIntake:
 		return "Intake (call handler)"
+	case RoleDPO:
+		return "Data protection officer"
 	}
 	return string(r)
 }
@@ -62,7 +67,7 @@ func ParseRoles(s string) ([]Role, error) {
 		}
 		r := Role(part)
 		if !r.Valid() {
-			return nil, &Error{Code: EINVALID, Message: "Unknown role " + part, Fields: map[string]string{"roles": "Unknown role " + part + "; roles are triage, caseworker, supervisor, analyst, admin and intake"}}
+			return nil, &Error{Code: EINVALID, Message: "Unknown role " + part, Fields: map[string]string{"roles": "Unknown role " + part + "; roles are triage, caseworker, supervisor, analyst, admin, intake and dpo"}}
 		}
 		if !hasRole(roles, r) {
 			roles = append(roles, r)

@@ -875,7 +875,7 @@ func (f *matrixFixture) callPage(t *testing.T, u *matrixUser, method, path strin
 func TestAuthorisationMatrix(t *testing.T) {
 	t.Parallel()
 	rows := map[string][]matrixRow{"api": append(append(apiMatrix(), apiRouteMatrix()...), approvalAPIRows()...),
-		"pages": append(append(append(pageMatrix(), pageRouteMatrix()...), approvalPageRows()...), retentionPageRows()...)}
+		"pages": append(append(append(pageMatrix(), pageRouteMatrix()...), approvalPageRows()...), append(retentionPageRows(), auditPageRows()...)...)}
 
 	// Every route is in the matrix, and every row is a route.
 	inMatrix := map[string]bool{}

@@ -119,6 +119,8 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("POST /account/notifications", s.notices(s.handleNotificationSettingsSave()))
 	mux.Handle("GET /approvals", s.requireSupervisor(s.handleApprovals()))
 	mux.Handle("POST /approvals/shares/{id}", s.requireSupervisor(s.handleApprovalShareDecision()))
+	mux.Handle("GET /audit", s.requireDPO(s.handleAuditSearch()))
+	mux.Handle("POST /audit/export", s.requireDPO(s.handleAuditExport()))
 	mux.Handle("GET /retention", s.requireRetention(s.handleRetention()))
 	mux.Handle("POST /retention/{id}", s.requireRetention(s.handleRetentionDecision()))
 

@@ -122,6 +122,8 @@ type Deps struct {
 	// Approvals are the sources of the supervisors' approvals queue (share, access and
 	// role change requests; case closures join as one more source); none: no queue.
 	Approvals []tropic.ApprovalSource
+	// AuditSearch is the data protection officer's audit search (nil: no audit pages).
+	AuditSearch tropic.AuditSearcher
 	// Retention is the supervisors' retention review queue (nil: no retention pages).
 	Retention tropic.RetentionService
 	Access    tropic.AccessRequestService // access requests; nil: none offered

@@ -111,6 +111,7 @@ func newTestServer(t testing.TB, cfg Config, modify ...func(*Deps)) *testServer 
 	cases := deps.Cases.(*store.CaseService)
 	retention := store.NewRetentionService(db, tropic.DefaultRetention)
 	deps.Retention = retention
+	deps.AuditSearch = ts.audit
 	deps.Approvals = []tropic.ApprovalSource{cases.FindShareApprovals, cases.FindAccessApprovals, cases.FindRoleChangeApprovals, cases.FindClosureApprovals,
 		retention.FindRetentionApprovals}
 	for _, m := range modify {

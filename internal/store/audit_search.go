@@ -1,0 +1,149 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"tropic/internal/tropic"
+)
+
+// SearchAudit finds the events matching q, newest first, and how many match in all.
+func (s *AuditService) SearchAudit(ctx context.Context, actor tropic.Actor, q tropic.AuditQuery) ([]*tropic.AuditEvent, int, error) {
+	if err := tropic.MaySearchAudit(actor); err != nil {
+		return nil, 0, err
+	}
+	from, to, err := q.Validate()
+	if err != nil {
+		return nil, 0, err
+	}
+	tx, err := s.db.beginRead(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer tx.Rollback()
+	where, args, err := auditWhere(ctx, tx, q, from, to)
+	if err != nil {
+		return nil, 0, err
+	}
+	var total int
+	if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM audit_events WHERE `+where, args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("count audit events: %w", err)
+	}
+	limit := q.Limit
+	if limit <= 0 || limit > 500 {
+		limit = 50
+	}
+	out, err := auditRows(ctx, tx, `SELECT `+auditColumns+` FROM audit_events WHERE `+where+` ORDER BY seq DESC LIMIT ? OFFSET ?`,
+		append(args, limit, max(q.Offset, 0))...)
+	return out, total, err
+}
+
+// ExportAudit returns every event matching q, oldest first, for an investigation, and
+// records the export (who, what was asked, how many) in the same transaction. An
+// export larger than tropic.AuditExportLimit is refused: narrow the search.
+func (s *AuditService) ExportAudit(ctx context.Context, actor tropic.Actor, q tropic.AuditQuery) ([]*tropic.AuditEvent, error) {
+	if err := tropic.MaySearchAudit(actor); err != nil {
+		return nil, err
+	}
+	from, to, err := q.Validate()
+	if err != nil {
+		return nil, err
+	}
+	tx, err := s.db.beginTx(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	where, args, err := auditWhere(ctx, tx, q, from, to)
+	if err != nil {
+		return nil, err
+	}
+	var total int
+	if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM audit_events WHERE `+where, args...).Scan(&total); err != nil {
+		return nil, fmt.Errorf("count audit events: %w", err)
+	}
+	if total > tropic.AuditExportLimit {
+		return nil, tropic.ExportProblem(total)
+	}
+	out, err := auditRows(ctx, tx, `SELECT `+auditColumns+` FROM audit_events WHERE `+where+` ORDER BY seq`, args...)
+	if err != nil {
+		return nil, err
+	}
+	if err := appendAudit(ctx, tx, actor, auditEntry{action: tropic.AuditExported,
+		detail: fmt.Sprintf("%s: %d events", q.String(), len(out))}); err != nil {
+		return nil, err
+	}
+	return out, tx.Commit()
+}
+
+// auditWhere builds the conditions of q. A case reference finds the case's number,
+// also once the case is disposed of (from the retention register).
+func auditWhere(ctx context.Context, tx *Tx, q tropic.AuditQuery, from, to time.Time) (string, []any, error) {
+	conds, args := []string{"1 = 1"}, []any{}
+	add := func(cond string, arg any) { conds, args = append(conds, cond), append(args, arg) }
+	if q.UserID != 0 {
+		add("user_id = ?", q.UserID)
+	}
+	if q.AgencyID != 0 {
+		add("agency_id = ?", q.AgencyID)
+	}
+	switch a := strings.TrimSpace(q.Action); {
+	case strings.HasSuffix(a, "."):
+		add(`action LIKE ? ESCAPE '\'`, likeEscape(a)+"%")
+	case a != "":
+		add("action = ?", a)
+	}
+	objectType, objectID := strings.TrimSpace(q.ObjectType), q.ObjectID
+	if ref := strings.TrimSpace(q.CaseReference); ref != "" {
+		id, err := caseNumber(ctx, tx, ref)
+		if err != nil {
+			return "", nil, err
+		}
+		objectType, objectID = "case", id
+	}
+	if objectType != "" {
+		add("object_type = ?", objectType)
+	}
+	if objectID != 0 {
+		add("object_id = ?", objectID)
+	}
+	if !from.IsZero() {
+		add("at >= ?", from.UTC())
+	}
+	if !to.IsZero() {
+		add("at < ?", to.UTC())
+	}
+	return strings.Join(conds, " AND "), args, nil
+}
+
+// caseNumber is the id of the case with reference ref, or of the disposed case the
+// retention register names so; -1 (matching nothing) when neither knows it.
+func caseNumber(ctx context.Context, tx *Tx, ref string) (int64, error) {
+	ids, err := queryIDs(ctx, tx, `SELECT id FROM cases WHERE reference = ?
+		UNION SELECT record_id FROM retention_reviews WHERE record_kind = 'case' AND reference = ?`, ref, ref)
+	if err != nil || len(ids) == 0 {
+		return -1, err
+	}
+	return ids[0], nil
+}
+
+func auditRows(ctx context.Context, tx *Tx, query string, args ...any) ([]*tropic.AuditEvent, error) {
+	rows, err := tx.Query(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("find audit events: %w", err)
+	}
+	defer rows.Close()
+	var out []*tropic.AuditEvent
+	for rows.Next() {
+		e, err := scanAudit(rows, nil)
+		if err != nil {
+			return nil, fmt.Errorf("scan audit event: %w", err)
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+var _ tropic.AuditSearcher = (*AuditService)(nil)
