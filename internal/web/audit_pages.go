@@ -81,15 +81,9 @@ func canSearchAudit(u *tropic.User) bool {
 	return u != nil && tropic.MaySearchAudit(tropic.ActorFor(u)) == nil
 }
 
-// requireDPO answers as a missing page to anyone but a data protection officer.
+// requireDPO: data protection officers, when the audit search is wired.
 func (s *Server) requireDPO(next http.Handler) http.Handler {
-	return s.browser(s.requireUser(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !canSearchAudit(userFrom(r.Context())) || s.deps.AuditSearch == nil {
-			s.notFound(w, r)
-			return
-		}
-		next.ServeHTTP(w, r)
-	})))
+	return s.onlyFor(func(u *tropic.User) bool { return canSearchAudit(u) && s.deps.AuditSearch != nil }, next)
 }
 
 func (s *Server) handleAuditSearch() http.Handler {

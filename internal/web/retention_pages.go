@@ -35,16 +35,21 @@ type retentionPage struct {
 	Example string // a date a year from today, for the hint
 }
 
-// requireRetention answers as a missing page to anyone who is not a supervisor, or
-// when retention is not wired.
-func (s *Server) requireRetention(next http.Handler) http.Handler {
+// onlyFor serves next to signed-in users for whom may holds; to anyone else the page
+// answers as missing.
+func (s *Server) onlyFor(may func(*tropic.User) bool, next http.Handler) http.Handler {
 	return s.browser(s.requireUser(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !canSupervise(userFrom(r.Context())) || s.deps.Retention == nil {
+		if !may(userFrom(r.Context())) {
 			s.notFound(w, r)
 			return
 		}
 		next.ServeHTTP(w, r)
 	})))
+}
+
+// requireRetention: supervisors, when retention is wired.
+func (s *Server) requireRetention(next http.Handler) http.Handler {
+	return s.onlyFor(func(u *tropic.User) bool { return canSupervise(u) && s.deps.Retention != nil }, next)
 }
 
 // retentionSchedule is the schedule in force: the configured one, or the default.
