@@ -214,8 +214,9 @@ var disposalReach = map[string][]string{
 	"agencies": nil, "users": nil, "user_roles": nil, "api_tokens": nil, "sessions": nil, "districts": nil, "holiday_changes": nil,
 	"campaigns": nil, "campaign_agencies": nil, "settings": nil, "audit_head": nil, "audit_checkpoints": nil, "goose_db_version": nil,
 	"retained_figures": nil,
-	// Audit events and the retention register name records by number only: they stay.
-	"audit_events": nil, "retention_reviews": nil,
+	// Audit events, the retention register and misuse alerts name records by number
+	// only: they are the record of what staff did, and stay.
+	"audit_events": nil, "retention_reviews": nil, "misuse_alerts": nil,
 	"reports": {"id:report"}, "report_vehicles": {"report_id:report"}, "report_phones": {"report_id:report"},
 	"report_businesses": {"report_id:report"}, "report_notes": {"report_id:report"}, "report_escalations": {"report_id:report"},
 	"report_matches": {"report_id:report", "case_id:case"}, "case_reports": {"report_id:report", "case_id:case"},

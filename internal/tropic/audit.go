@@ -82,6 +82,10 @@ const (
 	AuditRetentionDue      = "retention.review_due"
 	AuditRetentionRetained = "retention.retained"
 	AuditRetentionDisposed = "retention.disposed"
+
+	// Misuse alerts (misuse.go): raised by the system, closed by a DPO.
+	AuditMisuseRaised = "misuse.alert_raised"
+	AuditMisuseClosed = "misuse.alert_closed"
 )
 
 // AuditEvent is one link of the audit chain. Hash covers the event's canonical content
