@@ -128,6 +128,11 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	if err == nil { // records past their retention period: disposed of, or waiting for review (demo_retention.go)
 		retStats, err = demoRetention(ctx, svc, now)
 	}
+	var falseAlarms int
+	var scriptedMisuse string
+	if err == nil { // the demo's normal work read for misuse, then one misuse scripted (demo_misuse.go)
+		falseAlarms, scriptedMisuse, err = demoMisuse(ctx, svc, time.Date(now.Year()-3, time.January, 1, 0, 0, 0, 0, time.UTC), now)
+	}
 	if err != nil {
 		return err
 	}
@@ -161,6 +166,8 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 		if caseStats.NearDuplicates > 0 {
 			fmt.Fprintf(e.stdout, "%d people are recorded twice by different agencies, a little differently: the cases' \"Possible matches\" suggest them.\n", caseStats.NearDuplicates)
 		}
+		fmt.Fprintf(e.stdout, "Access alerts: the demo's whole access log, its normal work, raises %d; then %s, which raises one for the DPOs (dpo.police: /audit/alerts).\n",
+			falseAlarms, scriptedMisuse)
 		if retStats.Queued > 0 {
 			fmt.Fprintf(e.stdout, "Retention: %d records were past their retention period; the demo supervisors disposed of %d that fell due over a month ago (%.1fs, one transaction each), and %d wait for review at /retention.\n",
 				retStats.Queued, retStats.Disposed, retStats.Took.Seconds(), retStats.Waiting)

@@ -91,6 +91,7 @@ type services struct {
 	stats     *store.StatsService
 	matches   *store.MatchService
 	retention *store.RetentionService
+	misuse    *store.MisuseService
 }
 
 func newServices(db *store.DB) *services {
@@ -99,7 +100,7 @@ func newServices(db *store.DB) *services {
 		reports: store.NewReportService(db, nil, phone.Parse), cases: store.NewCaseService(db, phone.Parse),
 		referrals: store.NewReferralService(db), campaigns: store.NewCampaignService(db),
 		stats: store.NewStatsService(db), matches: store.NewMatchService(db, phone.Parse),
-		retention: store.NewRetentionService(db, tropic.DefaultRetention)}
+		retention: store.NewRetentionService(db, tropic.DefaultRetention), misuse: store.NewMisuseService(db, tropic.DefaultMisuseRules)}
 }
 
 // setRetention applies the configured retention schedule.
@@ -124,7 +125,7 @@ func (s *services) webDeps(log *slog.Logger) web.Deps {
 		// The approvals queue's sources; retention reviews join as one more.
 		Approvals: []tropic.ApprovalSource{s.cases.FindShareApprovals, s.cases.FindAccessApprovals, s.cases.FindRoleChangeApprovals, s.cases.FindClosureApprovals,
 			s.retention.FindRetentionApprovals},
-		Retention: s.retention, AuditSearch: s.audit,
+		Retention: s.retention, AuditSearch: s.audit, Misuse: s.misuse,
 		Referrals: s.referrals, Stats: s.stats,
 		Campaigns: s.campaigns, Exports: s.campaigns,
 		Sessions: s.sessions, Health: health{s.db}, Logger: log, Now: time.Now,

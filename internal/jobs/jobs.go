@@ -120,7 +120,10 @@ type Config struct {
 	// Retention, when set, queues the records at the end of their retention period
 	// for review every day at 02:00 UTC and at start (retention.go).
 	Retention Retention
-	Now       func() time.Time
+	// Misuse, when set, raises misuse alerts from the last two days of the access log
+	// every hour and at start (misuse.go).
+	Misuse Misuse
+	Now    func() time.Time
 }
 
 // Queue is Tropic's River client: it queues jobs in store transactions and works them.
@@ -186,6 +189,13 @@ func New(cfg Config) (*Queue, error) {
 			return nil, fmt.Errorf("jobs: %w", err)
 		}
 		periodic = append(periodic, pjs...)
+	}
+	if cfg.Misuse != nil {
+		pj, err := addMisuse(workers, cfg, log)
+		if err != nil {
+			return nil, fmt.Errorf("jobs: %w", err)
+		}
+		periodic = append(periodic, pj)
 	}
 	if cfg.Escalator != nil {
 		pj, err := addEscalation(workers, cfg, log)

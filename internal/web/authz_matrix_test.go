@@ -245,6 +245,7 @@ type matrixFixture struct {
 	nrmID, dtnID int64 // B's NRM referral of Anna, and its Duty to Notify report
 	decideID     int64 // a referral of B's waiting for its first decision
 	retentionID  int64 // a closed case of A's waiting for retention review (authz_retention_test.go)
+	alertID      int64 // an open misuse alert (authz_audit_test.go)
 
 	intakeToken string // A's intake, who enters reports
 	freshRef    string // a report just entered, for a triage row

@@ -121,6 +121,8 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("POST /approvals/shares/{id}", s.requireSupervisor(s.handleApprovalShareDecision()))
 	mux.Handle("GET /audit", s.requireDPO(s.handleAuditSearch()))
 	mux.Handle("POST /audit/export", s.requireDPO(s.handleAuditExport()))
+	mux.Handle("GET /audit/alerts", s.requireMisuse(s.handleMisuseAlerts()))
+	mux.Handle("POST /audit/alerts/{id}", s.requireMisuse(s.handleMisuseDecision()))
 	mux.Handle("GET /retention", s.requireRetention(s.handleRetention()))
 	mux.Handle("POST /retention/{id}", s.requireRetention(s.handleRetentionDecision()))
 

@@ -124,6 +124,8 @@ type Deps struct {
 	Approvals []tropic.ApprovalSource
 	// AuditSearch is the data protection officer's audit search (nil: no audit pages).
 	AuditSearch tropic.AuditSearcher
+	// Misuse is the data protection officers' queue of misuse alerts (nil: none).
+	Misuse tropic.MisuseService
 	// Retention is the supervisors' retention review queue (nil: no retention pages).
 	Retention tropic.RetentionService
 	Access    tropic.AccessRequestService // access requests; nil: none offered
