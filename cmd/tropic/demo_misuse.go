@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"tropic/internal/tropic"
@@ -37,7 +38,8 @@ func demoMisuse(ctx context.Context, svc *services, since, now time.Time) (false
 	if _, err := svc.misuse.DetectMisuse(ctx, system, now.Add(-time.Hour), time.Now().Add(time.Minute)); err != nil {
 		return falseAlarms, "", err
 	}
-	return falseAlarms, fmt.Sprintf("%s looked up person %d on case %s, who has their own name", worker.Email, p.ID, c.Reference), nil
+	account, _, _ := strings.Cut(worker.Email, "@")
+	return falseAlarms, fmt.Sprintf("%s looked up person %d on case %s, who has their own name", account, p.ID, c.Reference), nil
 }
 
 // splitName splits "Given Family Name" at its first space.
