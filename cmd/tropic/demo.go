@@ -116,6 +116,9 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 		apprStats, err = demo.SeedApprovals(ctx, gen, demo.ApprovalServices{Cases: svc.cases, Access: store.NewLinkService(db, phone.Parse),
 			Users: svc.users, SetNow: clock.Set}, now)
 	}
+	if err == nil { // reports waiting in the county council's inbox
+		err = demo.SeedInbox(ctx, demo.InboxServices{Reports: history, Agencies: svc.agencies, Users: svc.users, SetNow: clock.Set}, now)
+	}
 	clock.Set(time.Time{})
 	var flow demo.WorkflowStats
 	if err == nil && *cases > 0 { // officers in charge, a report on a case, a closure waiting (demo/workflow.go)

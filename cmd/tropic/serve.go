@@ -36,6 +36,8 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	triageTargets := fs.String("triage-targets", envOr(e, "TROPIC_TRIAGE_TARGETS", tropic.DefaultTriageTargets.String()),
 		"how soon triage should decide on a report, by urgency: a time (1h, 90m) or working days (5wd); reports past it are marked in the queue and counted on the triage hub's home (TROPIC_TRIAGE_TARGETS)")
 	noticeFile := fs.String("public-notice", e.getenv("TROPIC_PUBLIC_NOTICE_FILE"), "a JSON file of what the privacy notice and accessibility statement say about this deployment: controller, DPO, lawful bases, accessibility (TROPIC_PUBLIC_NOTICE_FILE; example: internal/demo/public_notice.json)")
+	ackTargets := fs.String("acknowledge-targets", envOr(e, "TROPIC_ACKNOWLEDGE_TARGETS", tropic.DefaultAcknowledgeTargets.String()),
+		"how soon an agency should acknowledge a report passed to it, by urgency: a time (1h) or working days (2wd); reports past it are flagged to the triage hub (TROPIC_ACKNOWLEDGE_TARGETS)")
 	sessionIdle := fs.String("session-idle", envOr(e, "TROPIC_SESSION_IDLE", tropic.DefaultSessionIdle.String()),
 		"staff are signed out after this long without using Tropic, e.g. 30m (TROPIC_SESSION_IDLE)")
 	sessionLifetime := fs.String("session-lifetime", envOr(e, "TROPIC_SESSION_LIFETIME", tropic.DefaultSessionLifetime.String()),
@@ -57,6 +59,10 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	targets, err := tropic.ParseTriageTargets(*triageTargets)
 	if err != nil {
 		return usageError("--triage-targets (TROPIC_TRIAGE_TARGETS): " + err.Error())
+	}
+	acks, err := tropic.ParseTargets(*ackTargets, tropic.DefaultAcknowledgeTargets)
+	if err != nil {
+		return usageError("--acknowledge-targets (TROPIC_ACKNOWLEDGE_TARGETS): " + err.Error())
 	}
 	if (*tlsCert == "") != (*tlsKey == "") {
 		return usageError("tropic serve: give both --tls-cert and --tls-key, or neither")
@@ -106,7 +112,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	svc.referrals.SetRecoveryPeriod(recovery)
 	cfg := web.Config{PartnershipName: *name, SecureCookies: *secure || *tlsCert != "", ExitURL: *exitURL, ClientIPHeader: *ipHeader, TrustedProxies: trusted,
 		HashSlots: *hashSlots, MetricsToken: e.getenv("TROPIC_METRICS_TOKEN"), Recovery: recovery, BaseURL: mail.baseURL, Version: version,
-		TriageTargets: targets, SessionIdle: sessions.Idle, SessionLifetime: sessions.Lifetime, PublicNotice: notice,
+		TriageTargets: targets, AcknowledgeTargets: acks, SessionIdle: sessions.Idle, SessionLifetime: sessions.Lifetime, PublicNotice: notice,
 		Retention: schedule}
 	return serve(ctx, e, log, svc, cfg, listeners{addr: *addr, metricsAddr: *metricsAddr, tlsCert: *tlsCert, tlsKey: *tlsKey}, func(url string) {
 		fmt.Fprintf(e.stdout, "Tropic is running at %s (database: %s)\n", url, db.Dialect())

@@ -69,7 +69,7 @@ type team struct {
 	agency  *tropic.Agency
 	worker  tropic.Actor
 	super   tropic.Actor
-	triage  tropic.Actor // the hub opens cases from reports: only it sees every report
+	triage  tropic.Actor // the hub (the police's) opens its cases from reports: only it sees every report
 	userID  int64
 	victims []int64 // people this agency recorded, for the odd person met again
 	bad     []int64
@@ -159,6 +159,21 @@ func (cs *caseSeeder) setup() error {
 	return nil
 }
 
+// handTo is who makes team's case of report ref, or adds it to one: the hub's triage
+// officer for the hub's own cases; for another agency's, the hub passes the report to
+// it and its caseworker accepts it.
+func (cs *caseSeeder) handTo(t *team, ref string) (tropic.Actor, error) {
+	hub := cs.teams["police"]
+	if t == hub {
+		return t.triage, nil
+	}
+	if err := cs.s.Reports.DecideReport(cs.ctx, hub.triage, ref, tropic.ReportDecision{Status: tropic.ReportPassedToAgency,
+		AgencyID: t.agency.ID, Reason: "In their area: for " + t.agency.Name + " to work."}); err != nil {
+		return tropic.Actor{}, fmt.Errorf("demo pass %s to %s: %w", ref, t.agency.Name, err)
+	}
+	return t.worker, nil
+}
+
 func (cs *caseSeeder) at(t time.Time) time.Time {
 	if !t.Before(cs.now) {
 		t = cs.now.Add(-time.Minute)
@@ -234,7 +249,11 @@ func (cs *caseSeeder) open(n int) error {
 		if b.report != nil && !b.open {
 			if target := cs.joinable(b.report, b.at); target != nil {
 				cs.at(b.at)
-				if err := cs.s.Cases.LinkReport(cs.ctx, target.team.triage, target.ref, b.report.Reference); err != nil {
+				by, err := cs.handTo(target.team, b.report.Reference)
+				if err != nil {
+					return err
+				}
+				if err := cs.s.Cases.LinkReport(cs.ctx, by, target.ref, b.report.Reference); err != nil {
 					return fmt.Errorf("demo link report %s to %s: %w", b.report.Reference, target.ref, err)
 				}
 				cs.stats.LinkedReports++
@@ -385,7 +404,11 @@ func (cs *caseSeeder) create(at time.Time, r *tropic.Report) error {
 	cs.at(at)
 	from, opener := "", c.team.worker
 	if r != nil {
-		from, opener = r.Reference, c.team.triage
+		from = r.Reference
+		var err error
+		if opener, err = cs.handTo(c.team, r.Reference); err != nil {
+			return err
+		}
 	}
 	if err := cs.s.Cases.CreateCase(cs.ctx, opener, &tc, from); err != nil {
 		return fmt.Errorf("demo create case: %w", err)

@@ -121,7 +121,8 @@ func Seed(ctx context.Context, s Services, opts Options) ([]Account, error) {
 	actor := tropic.SystemActor("tropic demo")
 	var accounts []Account
 	for _, spec := range partnership {
-		a := &tropic.Agency{Name: spec.Name, Kind: spec.Kind, FirstResponder: spec.FirstResponder, DutyToNotify: spec.Kind.DutyToNotifyDefault()}
+		a := &tropic.Agency{Name: spec.Name, Kind: spec.Kind, FirstResponder: spec.FirstResponder, DutyToNotify: spec.Kind.DutyToNotifyDefault(),
+			TriageHub: demoTriageHub(spec.Slug), InboxEmail: demoInboxEmail(spec.Slug)}
 		if err := s.Agencies.CreateAgency(ctx, actor, a); err != nil {
 			return nil, fmt.Errorf("demo agency %s: %w", spec.Name, err)
 		}

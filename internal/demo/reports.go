@@ -209,8 +209,9 @@ func demoDecision(g *Generator, agencies []*tropic.Agency) tropic.ReportDecision
 	case n < 3:
 		return tropic.ReportDecision{Status: tropic.ReportLinkedToCase, Reason: "Enough to open a case; passed to the modern slavery unit."}
 	case n < 6:
-		a := agencies[g.IntN(len(agencies))]
-		return tropic.ReportDecision{Status: tropic.ReportPassedToAgency, AgencyID: a.ID, Reason: "For a welfare visit and local knowledge."}
+		// Reports passed to agencies wait in their inboxes until acknowledged, so the
+		// history passes none: the inbox's demo reports are SeedInbox's.
+		return tropic.ReportDecision{Status: tropic.ReportNoFurtherAction, Reason: "Signposted to the district council's community safety team; nothing further for the partnership."}
 	default:
 		return tropic.ReportDecision{Status: tropic.ReportNoFurtherAction, Reason: Pick(g, []string{
 			"Checked: a family business with no signs of exploitation.", "Not enough detail to act on; intelligence logged.",

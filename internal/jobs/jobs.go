@@ -103,7 +103,7 @@ type Config struct {
 	// ReminderCGDays (default 365). Now is the clock the digest counts on (default
 	// time.Now).
 	Reminders ReminderFinder
-	Agencies  AgencyLister // optional: to log first responders without a reminder address
+	Agencies  AgencyLister // optional: to log first responders without a reminder address, and for agencies' inbox addresses
 	// AuditCheckpoints, when set, puts the day's signed audit checkpoint at the end
 	// of each digest (made by the digest when none was made in the last day).
 	AuditCheckpoints AuditCheckpointer
@@ -157,10 +157,15 @@ func New(cfg Config) (*Queue, error) {
 		cfg.Workers = 2
 	}
 	workers := river.NewWorkers()
-	if err := river.AddWorkerSafely(workers, &urgentReportWorker{
+	urgent := &urgentReportWorker{
 		reports: cfg.Reports, mailer: cfg.Mailer, to: cfg.TriageEmails, baseURL: cfg.BaseURL, log: log,
 		actor: tropic.SystemActor("urgent report notification"),
-	}); err != nil {
+	}
+	if err := river.AddWorkerSafely(workers, urgent); err != nil {
+		return nil, fmt.Errorf("jobs: %w", err)
+	}
+	if err := river.AddWorkerSafely(workers, &reportPassedWorker{urgent: urgent, agencies: cfg.Agencies, mailer: cfg.Mailer,
+		baseURL: cfg.BaseURL, log: log}); err != nil {
 		return nil, fmt.Errorf("jobs: %w", err)
 	}
 	var periodic []*river.PeriodicJob

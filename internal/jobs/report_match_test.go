@@ -22,7 +22,7 @@ func TestNewReportIsMatchedAgainstCasesByAJob(t *testing.T) {
 			f := setup(t, d, nil, nil) // with the store's matcher, as serve has
 			matches := store.NewMatchService(f.db, phone.Parse)
 			agencies, users := store.NewAgencyService(f.db), store.NewUserService(f.db)
-			police := &tropic.Agency{Name: "Hertfordshire Constabulary", Kind: tropic.AgencyPolice}
+			police := &tropic.Agency{Name: "Hertfordshire Constabulary", Kind: tropic.AgencyPolice, TriageHub: true}
 			if err := agencies.CreateAgency(ctx, system, police); err != nil {
 				t.Fatal(err)
 			}

@@ -30,8 +30,8 @@ func (s *AgencyService) CreateAgency(ctx context.Context, actor tropic.Actor, a 
 	}
 	defer tx.Rollback()
 	a.CreatedAt = tx.now
-	a.ID, err = tx.insert(ctx, `INSERT INTO agencies (name, kind, first_responder, duty_to_notify, created_at) VALUES (?, ?, ?, ?, ?)`,
-		a.Name, string(a.Kind), a.FirstResponder, a.DutyToNotify, a.CreatedAt)
+	a.ID, err = tx.insert(ctx, `INSERT INTO agencies (name, kind, first_responder, duty_to_notify, triage_hub, inbox_email, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		a.Name, string(a.Kind), a.FirstResponder, a.DutyToNotify, a.TriageHub, a.InboxEmail, a.CreatedAt)
 	if isUniqueViolation(err) {
 		return errAgencyNameTaken
 	} else if err != nil {

@@ -284,6 +284,9 @@ func (s *CaseService) linkReport(ctx context.Context, tx *Tx, actor tropic.Actor
 		return "", fmt.Errorf("find report: %w", err)
 	}
 	r.PassedToAgency, r.CreatedByAgency = passedTo.Int64, createdBy.Int64
+	if actor, err = inHub(ctx, tx, actor); err != nil {
+		return "", err
+	}
 	if !tropic.CanSeeReport(actor, r) {
 		return "", noReport
 	}
@@ -294,6 +297,10 @@ func (s *CaseService) linkReport(ctx context.Context, tx *Tx, actor tropic.Actor
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		return ref, nil
+	}
+	// A report passed to an agency is accepted by its linking to one of their cases.
+	if err := handoffOnLink(ctx, tx, actor, r, c); err != nil {
+		return "", err
 	}
 	if _, err := tx.Exec(ctx, `UPDATE reports SET status = ?, needs_attention = ?, decided_by = ?, decided_at = ? WHERE id = ?`,
 		string(tropic.ReportLinkedToCase), false, nullID(actor.UserID), tx.now, r.ID); err != nil {

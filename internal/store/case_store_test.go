@@ -31,7 +31,7 @@ func newCaseEnv(t *testing.T, d store.Dialect) *caseEnv {
 	e := &caseEnv{env: newEnv(t, d)}
 	e.cases = store.NewCaseService(e.db, phone.Parse)
 	e.reports = store.NewReportService(e.db, nil, phone.Parse)
-	e.police = e.agency(t, "Hertfordshire Constabulary")
+	e.police = e.hubAgency(t, "Hertfordshire Constabulary")
 	e.council = e.agency(t, "Hertfordshire County Council")
 	as := func(a *tropic.Agency, email, name string, roles ...tropic.Role) tropic.Actor {
 		u := &tropic.User{Email: email, Name: name, AgencyID: a.ID, Roles: roles}

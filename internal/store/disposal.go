@@ -66,6 +66,7 @@ func disposeCase(ctx context.Context, tx *Tx, id int64) error {
 		`DELETE FROM case_businesses WHERE case_id = ?`,
 		`DELETE FROM case_places WHERE case_id = ?`,
 		`DELETE FROM report_matches WHERE case_id = ?`,
+		`UPDATE report_handoffs SET case_id = NULL WHERE case_id = ?`, // a kept report's handoff into this case
 		`DELETE FROM case_reports WHERE case_id = ?`,
 		`DELETE FROM case_people WHERE case_id = ?`,
 		`DELETE FROM search_terms WHERE kind = 'title' AND object_id = ?`,
@@ -104,7 +105,7 @@ func disposeReferrals(ctx context.Context, tx *Tx, cond string, args ...any) err
 }
 
 // disposeReport deletes report id with its vehicles, phones, businesses, timeline,
-// matches, links, escalation and the notifications that name it.
+// matches, links, escalation, handoffs to agencies and the notifications that name it.
 func disposeReport(ctx context.Context, tx *Tx, id int64) error {
 	var ref string
 	if err := tx.QueryRow(ctx, `SELECT reference FROM reports WHERE id = ?`+tx.db.forUpdate(), id).Scan(&ref); err != nil {
@@ -122,6 +123,7 @@ func disposeReport(ctx context.Context, tx *Tx, id int64) error {
 		`DELETE FROM report_matches WHERE report_id = ?`,
 		`DELETE FROM case_reports WHERE report_id = ?`,
 		`DELETE FROM report_escalations WHERE report_id = ?`,
+		`DELETE FROM report_handoffs WHERE report_id = ?`,
 		`DELETE FROM reports WHERE id = ?`,
 	} {
 		if _, err := tx.Exec(ctx, q, id); err != nil {

@@ -105,6 +105,9 @@ func (s *LinkService) FindReportLinks(ctx context.Context, actor tropic.Actor, r
 		return nil, err
 	}
 	defer tx.Rollback()
+	if actor, err = inHub(ctx, tx, actor); err != nil {
+		return nil, err
+	}
 	r, err := findReport(ctx, tx, ref)
 	if err != nil {
 		return nil, err
@@ -326,6 +329,10 @@ func tellReport(ctx context.Context, tx *Tx, actor tropic.Actor, id int64) (*tro
 	if err := tx.QueryRow(ctx, `SELECT reference, COALESCE(created_by_agency, 0), COALESCE(passed_to_agency, 0) FROM reports WHERE id = ?`, id).
 		Scan(&r.Reference, &r.CreatedByAgency, &r.PassedToAgency); err != nil {
 		return nil, fmt.Errorf("read linked report: %w", mapError(err))
+	}
+	actor, err := inHub(ctx, tx, actor)
+	if err != nil {
+		return nil, err
 	}
 	if !tropic.CanSeeReport(actor, &r) {
 		return &tropic.Link{HeldBy: tropic.TriageHub}, nil

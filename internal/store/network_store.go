@@ -79,6 +79,9 @@ func (s *MatchService) CaseNetwork(ctx context.Context, actor tropic.Actor, case
 	if err != nil {
 		return nil, err
 	}
+	if actor, err = inHub(ctx, tx, actor); err != nil {
+		return nil, err
+	}
 	w := &networkWalk{s: s, tx: tx, actor: actor, depth: depth, limit: limit,
 		index: map[string]int{}, edges: map[[2]string]bool{}, seen: map[int64]*seenCase{}}
 	if err := w.addCase(ctx, "", "", root.ID, 0); err != nil {

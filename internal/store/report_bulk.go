@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"slices"
 
 	"tropic/internal/tropic"
 )
@@ -23,11 +22,10 @@ func (s *ReportService) BulkTriage(ctx context.Context, actor tropic.Actor, b tr
 		return nil, err
 	}
 	defer tx.Rollback()
-	hubs, err := hubAgencyIDs(ctx, tx)
-	if err != nil {
+	if actor, err = inHub(ctx, tx, actor); err != nil {
 		return nil, err
 	}
-	if err := tropic.MayBulkTriage(actor, slices.Contains(hubs, actor.AgencyID)); err != nil {
+	if err := tropic.MayBulkTriage(actor, actor.TriageHub); err != nil {
 		return nil, err
 	}
 	var assignee *tropic.User
@@ -59,7 +57,7 @@ func (s *ReportService) BulkTriage(ctx context.Context, actor tropic.Actor, b tr
 	for _, r := range reports {
 		switch b.Action {
 		case tropic.BulkNoFurtherAction:
-			err = decideReport(ctx, tx, actor, r, tropic.ReportDecision{Status: tropic.ReportNoFurtherAction, Reason: b.Reason})
+			err = s.decideReport(ctx, tx, actor, r, tropic.ReportDecision{Status: tropic.ReportNoFurtherAction, Reason: b.Reason})
 		case tropic.BulkAssign:
 			err = assignReport(ctx, tx, actor, r, assignee)
 		}

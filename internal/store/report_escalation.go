@@ -78,16 +78,9 @@ func (s *ReportService) EscalateEmergencies(ctx context.Context, actor tropic.Ac
 	return n, tx.Commit()
 }
 
-// hubAgencyIDs lists the agencies that form the triage hub. Until the hub is
-// configured (no agency marked), every agency with a triage user is the hub, as
-// migration 0300 began it.
+// hubAgencyIDs lists the agencies that form the triage hub (agencies.triage_hub).
 func hubAgencyIDs(ctx context.Context, tx *Tx) ([]int64, error) {
-	ids, err := queryIDs(ctx, tx, `SELECT id FROM agencies WHERE triage_hub ORDER BY id`)
-	if err != nil || len(ids) > 0 {
-		return ids, err
-	}
-	return queryIDs(ctx, tx, `SELECT DISTINCT u.agency_id FROM users u JOIN user_roles r ON r.user_id = u.id
-		WHERE r.role = ? ORDER BY u.agency_id`, string(tropic.RoleTriage))
+	return queryIDs(ctx, tx, `SELECT id FROM agencies WHERE triage_hub ORDER BY id`)
 }
 
 // FindUnsentEscalations returns the summaries (as FindReportSummary: no personal

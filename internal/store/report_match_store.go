@@ -166,6 +166,9 @@ func (s *MatchService) ReportMatches(ctx context.Context, actor tropic.Actor, re
 		return nil, err
 	}
 	defer tx.Rollback()
+	if actor, err = inHub(ctx, tx, actor); err != nil {
+		return nil, err
+	}
 	in, args := inList(reportIDs)
 	rows, err := tx.Query(ctx, `SELECT m.report_id, r.reference, COALESCE(r.created_by_agency, 0), COALESCE(r.passed_to_agency, 0),
 		m.case_id, m.kind, c.reference, c.title, c.owner_agency_id, a.name

@@ -294,6 +294,9 @@ func findReport(ctx context.Context, tx *Tx, ref string) (*tropic.Report, error)
 		r.Businesses = append(r.Businesses, b)
 	}
 	rows.Close()
+	if err := loadHandoffs(ctx, tx, r); err != nil {
+		return nil, err
+	}
 	rows, err = tx.Query(ctx, `SELECT n.at, n.source, COALESCE(u.name, ''), COALESCE(a.name, ''), n.text FROM report_notes n
 		LEFT JOIN users u ON u.id = n.user_id LEFT JOIN agencies a ON a.id = u.agency_id WHERE n.report_id = ? ORDER BY n.id`, r.ID)
 	if err != nil {
@@ -325,6 +328,9 @@ func (s *ReportService) FindReportByReference(ctx context.Context, actor tropic.
 		return nil, err
 	}
 	defer tx.Rollback()
+	if actor, err = inHub(ctx, tx, actor); err != nil {
+		return nil, err
+	}
 	r, err := reportAsSeenBy(ctx, tx, actor, ref, nil)
 	if err != nil {
 		return nil, err
@@ -340,8 +346,9 @@ func (s *ReportService) FindReportByReference(ctx context.Context, actor tropic.
 // word, so that the index serves both the count and the page.
 const openQueue = "(r.status = '" + string(tropic.ReportNew) + "' OR r.needs_attention)"
 
-// FindReports returns the triage queue: by urgency, then oldest first. Only the
-// triage hub may list reports; anyone else gets an empty list.
+// FindReports returns the triage queue: by urgency, then oldest first. The triage hub
+// lists every report; triage users of other agencies only those passed to theirs
+// (tropic.ReportAccessFor); anyone else gets an empty list.
 func (s *ReportService) FindReports(ctx context.Context, actor tropic.Actor, f tropic.ReportFilter) ([]*tropic.Report, int, error) {
 	if !actor.Has(tropic.RoleTriage) && !actor.IsSystem() {
 		return nil, 0, nil
@@ -351,7 +358,23 @@ func (s *ReportService) FindReports(ctx context.Context, actor tropic.Actor, f t
 		return nil, 0, err
 	}
 	defer tx.Rollback()
+	if actor, err = inHub(ctx, tx, actor); err != nil {
+		return nil, 0, err
+	}
 	where, args := []string{"1=1"}, []any{}
+	if !actor.IsSystem() && !actor.InTriageHub() {
+		where = append(where, "r.passed_to_agency = ?")
+		args = append(args, actor.AgencyID)
+		if len(f.Statuses) == 0 {
+			f.Statuses = []tropic.ReportStatus{tropic.ReportPassedToAgency, tropic.ReportLinkedToCase}
+		}
+	}
+	if len(f.AckOverdue) == len(tropic.Urgencies) {
+		cond, a := ackOverdueCondition(f.AckOverdue)
+		where = append(where, "r.status = ? AND EXISTS (SELECT 1 FROM report_handoffs h WHERE h.report_id = r.id AND h.state = ? AND "+cond+")")
+		args = append(append(args, string(tropic.ReportPassedToAgency), string(tropic.HandoffPassed)), a...)
+		f.Statuses = []tropic.ReportStatus{tropic.ReportPassedToAgency}
+	}
 	if len(f.Statuses) == 0 {
 		// With literals, the same predicate as the open queue's partial index (0381).
 		where = append(where, openQueue)
@@ -395,6 +418,10 @@ func (s *ReportService) FindReports(ctx context.Context, actor tropic.Actor, f t
 		}
 		where = []string{"r.reference = ?"}
 		args = []any{ref}
+		if !actor.IsSystem() && !actor.InTriageHub() {
+			where = append(where, "r.passed_to_agency = ?")
+			args = append(args, actor.AgencyID)
+		}
 	}
 	cond := strings.Join(where, " AND ")
 	var total int
@@ -436,6 +463,14 @@ func (s *ReportService) FindReports(ctx context.Context, actor tropic.Actor, f t
 	for _, r := range out {
 		if r.ClaimedBy != nil && names[r.ClaimedBy.ID] != nil {
 			r.ClaimedBy = names[r.ClaimedBy.ID]
+		}
+	}
+	if err := loadHandoffs(ctx, tx, out...); err != nil {
+		return nil, 0, err
+	}
+	if !actor.IsSystem() && !actor.InTriageHub() {
+		for _, r := range out {
+			r.Limit(tropic.ReportSightFor(actor, r, nil))
 		}
 	}
 	return out, total, nil
@@ -493,25 +528,30 @@ func (s *ReportService) AddFollowUp(ctx context.Context, ref, codeHash, text str
 	return denied
 }
 
-// reportForTriage loads a report for a triage action, refusing anyone but triage.
+// reportForTriage loads a report for a triage action, refusing anyone but the
+// triage hub.
 func reportForTriage(ctx context.Context, tx *Tx, actor tropic.Actor, ref string) (*tropic.Report, error) {
-	if !actor.Has(tropic.RoleTriage) {
+	actor, err := inHub(ctx, tx, actor)
+	if err != nil {
+		return nil, err
+	}
+	if !actor.InTriageHub() {
 		return nil, tropic.Errorf(tropic.ENOTFOUND, "Report not found.")
 	}
-	ref, err := tropic.ParseReference(ref)
+	ref, err = tropic.ParseReference(ref)
 	if err != nil {
 		return nil, tropic.Errorf(tropic.ENOTFOUND, "Report not found.")
 	}
 	var id int64
-	var claimedBy sql.NullInt64
+	var claimedBy, passedTo sql.NullInt64
 	var status string
-	if err := tx.QueryRow(ctx, `SELECT id, claimed_by, status FROM reports WHERE reference = ?`+tx.db.forUpdate(), ref).Scan(&id, &claimedBy, &status); err != nil {
+	if err := tx.QueryRow(ctx, `SELECT id, claimed_by, status, passed_to_agency FROM reports WHERE reference = ?`+tx.db.forUpdate(), ref).Scan(&id, &claimedBy, &status, &passedTo); err != nil {
 		if tropic.ErrorCode(mapError(err)) == tropic.ENOTFOUND {
 			return nil, tropic.Errorf(tropic.ENOTFOUND, "Report not found.")
 		}
 		return nil, err
 	}
-	r := &tropic.Report{ID: id, Reference: ref, Status: tropic.ReportStatus(status)}
+	r := &tropic.Report{ID: id, Reference: ref, Status: tropic.ReportStatus(status), PassedToAgency: passedTo.Int64}
 	if claimedBy.Valid {
 		r.ClaimedBy = &tropic.User{ID: claimedBy.Int64}
 	}
@@ -551,7 +591,9 @@ func (s *ReportService) ClaimReport(ctx context.Context, actor tropic.Actor, ref
 	return tx.Commit()
 }
 
-// DecideReport records a triage decision with who and why.
+// DecideReport records a triage decision with who and why. Passing a report to an
+// agency records the handoff (passReport); a report waiting with an agency is theirs
+// until they accept or return it, so no other decision is taken on it meanwhile.
 func (s *ReportService) DecideReport(ctx context.Context, actor tropic.Actor, ref string, d tropic.ReportDecision) error {
 	if err := d.Validate(); err != nil {
 		return err
@@ -565,15 +607,21 @@ func (s *ReportService) DecideReport(ctx context.Context, actor tropic.Actor, re
 	if err != nil {
 		return err
 	}
-	if err := decideReport(ctx, tx, actor, r, d); err != nil {
+	if err := s.decideReport(ctx, tx, actor, r, d); err != nil {
 		return err
 	}
 	return tx.Commit()
 }
 
-// decideReport records decision d on report r in tx: the report, its timeline and
-// the audit trail.
-func decideReport(ctx context.Context, tx *Tx, actor tropic.Actor, r *tropic.Report, d tropic.ReportDecision) error {
+// decideReport records decision d on report r in tx: the report, its timeline, the
+// handoff when it is passed to an agency, and the audit trail. A report waiting with
+// an agency is theirs until they accept or return it: no other decision meanwhile.
+func (s *ReportService) decideReport(ctx context.Context, tx *Tx, actor tropic.Actor, r *tropic.Report, d tropic.ReportDecision) error {
+	if d.Status != tropic.ReportPassedToAgency {
+		if err := waitingWithAgency(ctx, tx, r); err != nil {
+			return err
+		}
+	}
 	var passedTo any
 	note := d.Status.Label()
 	switch d.Status {
@@ -594,8 +642,17 @@ func decideReport(ctx context.Context, tx *Tx, actor tropic.Actor, r *tropic.Rep
 		if err != nil {
 			return &tropic.Error{Code: tropic.EINVALID, Message: "Choose an agency from the list", Fields: map[string]string{"agency": "Choose an agency from the list"}}
 		}
+		replay, err := s.passReport(ctx, tx, actor, r, a, d)
+		if err != nil || replay {
+			return err
+		}
 		passedTo = a.ID
 		note += ": " + a.Name
+		if d.IncludeReporterContact {
+			note += " (with the reporter's contact details)"
+		} else {
+			note += " (without the reporter's contact details)"
+		}
 	}
 	if d.Reason != "" {
 		note += ". " + d.Reason

@@ -95,6 +95,10 @@ func newDisposalFixture(t *testing.T, e *caseEnv, raw *rawDB) *disposalFixture {
 	a, b := min(victim.ID, other.ID), max(victim.ID, other.ID)
 	raw.exec(t, `INSERT INTO person_matches (person_a, person_b, probability, explanation, found_at) VALUES (?, ?, 0.9, 'similar name', ?)`, a, b, raw.timeArg(t0))
 	raw.exec(t, `INSERT INTO report_matches (report_id, case_id, kind, found_at) VALUES (?, ?, 'phone', ?)`, f.reportIDs[0], f.caseID, raw.timeArg(t0))
+	// Both reports were passed to the police and accepted into the case (the inbox's handoffs).
+	for _, r := range []int64{f.reportIDs[0], f.sharedReport} {
+		raw.exec(t, `INSERT INTO report_handoffs (report_id, agency_id, state, passed_at, case_id) VALUES (?, ?, 'accepted', ?, ?)`, r, e.police.ID, raw.timeArg(t0), f.caseID)
+	}
 	// A role change asked for, and the closure.
 	if _, err := e.cases.ChangeRole(ctx, e.pWorker, victimLink, tropic.RoleSuspect, "Found running the till"); err != nil {
 		t.Fatal(err)
@@ -219,7 +223,7 @@ var disposalReach = map[string][]string{
 	"audit_events": nil, "retention_reviews": nil, "misuse_alerts": nil,
 	"reports": {"id:report"}, "report_vehicles": {"report_id:report"}, "report_phones": {"report_id:report"},
 	"report_businesses": {"report_id:report"}, "report_notes": {"report_id:report"}, "report_escalations": {"report_id:report"},
-	"report_matches": {"report_id:report", "case_id:case"}, "case_reports": {"report_id:report", "case_id:case"},
+	"report_matches": {"report_id:report", "case_id:case"}, "report_handoffs": {"report_id:report", "case_id:case"}, "case_reports": {"report_id:report", "case_id:case"},
 	"cases": {"id:case"}, "case_people": {"case_id:case", "person_id:person"}, "role_changes": {"case_id:case"},
 	"case_places": {"case_id:case"}, "case_businesses": {"case_id:case"}, "case_vehicles": {"case_id:case"}, "case_phones": {"case_id:case"},
 	"case_notes": {"case_id:case"}, "case_tasks": {"case_id:case"}, "case_shares": {"case_id:case"}, "case_orders": {"case_id:case", "person_id:person"},
@@ -347,6 +351,7 @@ func TestDisposalDeletesTheRecordAndEverythingDerivedKeepingFiguresAndTheAuditCh
 			fmt.Sprintf(`SELECT COUNT(*) FROM people WHERE id = %d`, f.suspectID),
 			fmt.Sprintf(`SELECT COUNT(*) FROM reports WHERE id = %d`, f.sharedReport),
 			fmt.Sprintf(`SELECT COUNT(*) FROM case_reports WHERE report_id = %d`, f.sharedReport),
+			fmt.Sprintf(`SELECT COUNT(*) FROM report_handoffs WHERE report_id = %d AND case_id IS NULL`, f.sharedReport),
 		} {
 			if n := raw.id(t, q); n != 1 {
 				t.Errorf("%s = %d, want 1: kept with the other case", q, n)

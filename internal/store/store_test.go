@@ -75,9 +75,19 @@ func eachDialect(t *testing.T, f func(t *testing.T, d store.Dialect)) {
 
 func (e *env) agency(t *testing.T, name string) *tropic.Agency {
 	t.Helper()
-	a := &tropic.Agency{Name: name, Kind: tropic.AgencyPolice, FirstResponder: true, DutyToNotify: true}
+	return e.newAgency(t, &tropic.Agency{Name: name, Kind: tropic.AgencyPolice, FirstResponder: true, DutyToNotify: true})
+}
+
+// hubAgency creates a police agency that is part of the triage hub.
+func (e *env) hubAgency(t *testing.T, name string) *tropic.Agency {
+	t.Helper()
+	return e.newAgency(t, &tropic.Agency{Name: name, Kind: tropic.AgencyPolice, FirstResponder: true, DutyToNotify: true, TriageHub: true})
+}
+
+func (e *env) newAgency(t *testing.T, a *tropic.Agency) *tropic.Agency {
+	t.Helper()
 	if err := e.agencies.CreateAgency(context.Background(), admin, a); err != nil {
-		t.Fatalf("create agency %q: %v", name, err)
+		t.Fatalf("create agency %q: %v", a.Name, err)
 	}
 	return a
 }

@@ -64,7 +64,7 @@ func joinRoles(roles []tropic.Role) string {
 }
 
 const userColumns = `u.id, u.email, u.name, u.agency_id, u.disabled, u.mfa_secret <> '', u.created_at,
-	a.id, a.name, a.kind, a.first_responder, a.duty_to_notify, a.disabled, a.created_at`
+	a.id, a.name, a.kind, a.first_responder, a.duty_to_notify, a.disabled, a.triage_hub, a.created_at`
 
 const userFrom = ` FROM users u JOIN agencies a ON a.id = u.agency_id `
 
@@ -73,7 +73,7 @@ func scanUser(sc interface{ Scan(...any) error }, extra ...any) (*tropic.User, e
 	var a tropic.Agency
 	var kind string
 	dest := append([]any{&u.ID, &u.Email, &u.Name, &u.AgencyID, &u.Disabled, &u.MFAEnrolled, &u.CreatedAt,
-		&a.ID, &a.Name, &kind, &a.FirstResponder, &a.DutyToNotify, &a.Disabled, &a.CreatedAt}, extra...)
+		&a.ID, &a.Name, &kind, &a.FirstResponder, &a.DutyToNotify, &a.Disabled, &a.TriageHub, &a.CreatedAt}, extra...)
 	if err := sc.Scan(dest...); err != nil {
 		return nil, mapError(err)
 	}

@@ -10,6 +10,9 @@ type Actor struct {
 	AgencyID int64  // 0 for the system
 	Roles    []Role // empty for the system
 	Label    string // how the audit trail names a system actor, e.g. "command line"
+	// TriageHub: the actor's agency is part of the triage hub (Agency.TriageHub). ActorFor
+	// takes it from the user's agency; the store reads it again in its transaction.
+	TriageHub bool
 }
 
 // SystemActor is the actor for the command line and background jobs.
@@ -17,8 +20,12 @@ func SystemActor(label string) Actor { return Actor{Label: label} }
 
 // ActorFor returns the actor for a signed-in user.
 func ActorFor(u *User) Actor {
-	return Actor{UserID: u.ID, AgencyID: u.AgencyID, Roles: u.Roles}
+	return Actor{UserID: u.ID, AgencyID: u.AgencyID, Roles: u.Roles, TriageHub: u.Agency != nil && u.Agency.TriageHub}
 }
+
+// InTriageHub says whether the actor works the triage hub: a triage user of an agency
+// that is part of it. Triage users of other agencies see only what is passed to theirs.
+func (a Actor) InTriageHub() bool { return a.TriageHub && a.Has(RoleTriage) }
 
 // IsSystem reports whether the actor is the system rather than a user.
 func (a Actor) IsSystem() bool { return a.UserID == 0 }

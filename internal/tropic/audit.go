@@ -33,16 +33,19 @@ const (
 	AuditTokenCreated   = "token.created"
 	AuditTokenRevoked   = "token.revoked"
 
-	AuditReportCreated   = "report.created"
-	AuditReportViewed    = "report.viewed"
-	AuditReportFollowUp  = "report.follow_up"
-	AuditReportResent    = "report.resent" // changed answers sent again under a used form key
-	AuditReportClaimed   = "report.claimed"
-	AuditReportDecided   = "report.decided"
-	AuditReportUrgency   = "report.urgency_changed"
-	AuditReportNote      = "report.note_added"
-	AuditDistrictCreated = "district.created"
-	AuditHolidayChanged  = "holiday.changed"
+	AuditReportCreated      = "report.created"
+	AuditReportViewed       = "report.viewed"
+	AuditReportFollowUp     = "report.follow_up"
+	AuditReportResent       = "report.resent" // changed answers sent again under a used form key
+	AuditReportClaimed      = "report.claimed"
+	AuditReportDecided      = "report.decided"
+	AuditReportUrgency      = "report.urgency_changed"
+	AuditReportNote         = "report.note_added"
+	AuditReportAcknowledged = "report.acknowledged" // by the agency it was passed to
+	AuditReportAccepted     = "report.accepted"     // into a case of the agency it was passed to
+	AuditReportReturned     = "report.returned"     // to the triage hub, by the agency it was passed to
+	AuditDistrictCreated    = "district.created"
+	AuditHolidayChanged     = "holiday.changed"
 
 	AuditCaseCreated        = "case.created"
 	AuditCaseViewed         = "case.viewed"

@@ -84,31 +84,55 @@ func TestClosureWarningsSayWhatIsOpen(t *testing.T) {
 }
 
 func TestReportSightThroughCases(t *testing.T) {
-	r := &Report{PassedToAgency: 3, Reporter: Reporter{Name: "A", Contact: "B"}, Notes: []ReportNote{{Source: "staff"}, {Source: "reporter"}}}
+	// Linked to a case by the hub itself (never passed on), and passed to agency 3
+	// without and with the reporter's contact details.
+	direct := &Report{Reporter: Reporter{Name: "A", Contact: "B"}, Notes: []ReportNote{{Source: "staff"}, {Source: "reporter"}}}
+	passed := func(include bool) *Report {
+		r := *direct
+		r.PassedToAgency = 3
+		r.Handoffs = []*Handoff{{AgencyID: 3, State: HandoffAccepted, IncludeContact: include}}
+		return &r
+	}
 	worker := Actor{UserID: 1, AgencyID: 2, Roles: []Role{RoleCaseworker}}
+	receiver := Actor{UserID: 5, AgencyID: 3, Roles: []Role{RoleCaseworker}}
 	tests := []struct {
 		name   string
 		actor  Actor
+		r      *Report
 		linked []CaseAccess
 		want   ReportSight
 	}{
-		{"the agency it was passed to", Actor{UserID: 5, AgencyID: 3, Roles: []Role{RoleCaseworker}}, nil, ReportSightWhole},
-		{"a case worker who sees no linked case", worker, []CaseAccess{AccessNone}, ReportSightNone},
-		{"a case worker with a whole view of a linked case", worker, []CaseAccess{AccessNone, AccessWhole}, ReportSightWhole},
-		{"a share without sensitive fields", worker, []CaseAccess{AccessWithoutSensitive}, ReportSightWithoutContact},
-		{"the better of two cases", worker, []CaseAccess{AccessWithoutSensitive, AccessWhole}, ReportSightWhole},
+		{"the agency it was passed to, without the contact", receiver, passed(false), nil, ReportSightWithoutContact},
+		{"the agency it was passed to, with the contact", receiver, passed(true), nil, ReportSightWhole},
+		{"a case worker who sees no linked case", worker, direct, []CaseAccess{AccessNone}, ReportSightNone},
+		{"a case worker with a whole view of a linked case", worker, direct, []CaseAccess{AccessNone, AccessWhole}, ReportSightWhole},
+		{"a whole view of a case never shows what the hub did not pass on", worker, passed(false), []CaseAccess{AccessWhole}, ReportSightWithoutContact},
+		{"the receiving agency's own case does not either", receiver, passed(false), []CaseAccess{AccessWhole}, ReportSightWithoutContact},
+		{"a whole view of a case made from a report passed with the contact", worker, passed(true), []CaseAccess{AccessWhole}, ReportSightWhole},
+		{"a share without sensitive fields", worker, direct, []CaseAccess{AccessWithoutSensitive}, ReportSightWithoutSensitive},
+		{"the better of two cases", worker, direct, []CaseAccess{AccessWithoutSensitive, AccessWhole}, ReportSightWhole},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := ReportSightFor(tt.actor, r, tt.linked); got != tt.want {
+			if got := ReportSightFor(tt.actor, tt.r, tt.linked); got != tt.want {
 				t.Errorf("got %v, want %v", got, tt.want)
 			}
 		})
 	}
-	limited := *r
-	limited.Notes = append([]ReportNote(nil), r.Notes...)
-	limited.Limit(ReportSightWithoutContact)
+	limited := *direct
+	limited.Notes = append([]ReportNote(nil), direct.Notes...)
+	limited.Limit(ReportSightWithoutSensitive)
 	if limited.Reporter.Name != "" || limited.Reporter.Contact != "" || !limited.ContactWithheld || len(limited.Notes) != 1 || limited.Notes[0].Source != "reporter" {
 		t.Errorf("limited report %+v", limited)
+	}
+	noContact := *direct
+	noContact.Notes = append([]ReportNote(nil), direct.Notes...)
+	noContact.Limit(ReportSightWithoutContact)
+	if noContact.Reporter.Contact != "" || !noContact.ContactWithheld || len(noContact.Notes) != 2 {
+		t.Errorf("report without contact %+v", noContact)
+	}
+	anonymous := Report{Reporter: Reporter{Anonymous: true}}
+	if anonymous.Limit(ReportSightWithoutContact); anonymous.ContactWithheld {
+		t.Error("an anonymous reporter's details are called withheld")
 	}
 }

@@ -12,6 +12,8 @@
 //     ReportSightFor (report_sight.go: who reads a report, through the cases it is
 //     linked to); MayBeOfficer, MayCloseCase, MayRequestClosure, MayDecideClosure and
 //     MayConfirmClosure (case_officer.go);
+//     ReportAccessFor (who reads a report, the reporter's contact included),
+//     MayActOnHandoff and MayReadInbox (report_handoff.go);
 //     ReferralAccessFor, MayListReferrals, MayMakeReferral (referral_access.go);
 //     MayDecideMatches, MayLink, MayMerge, MayUndoMerge (match_rules.go); and for
 //     suggestions about records the reader may not see, CoarseBand and

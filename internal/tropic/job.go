@@ -13,3 +13,13 @@ type UrgentReportJob struct {
 
 // Kind names the job.
 func (UrgentReportJob) Kind() string { return "urgent_report_email" }
+
+// ReportPassedJob e-mails an agency's inbox address that a report was passed to it:
+// reference, urgency, district and a link only.
+type ReportPassedJob struct {
+	ReportID int64 `json:"report_id"`
+	AgencyID int64 `json:"agency_id"`
+}
+
+// Kind names the job.
+func (ReportPassedJob) Kind() string { return "report_passed_email" }

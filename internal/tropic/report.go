@@ -259,12 +259,10 @@ type Report struct {
 	ClaimedAt       time.Time    `json:"-"`
 	PassedToAgency  int64        `json:"-"`
 	DuplicateOf     string       `json:"duplicate_of,omitempty"`
+	Handoffs        []*Handoff   `json:"-"` // each passing to an agency, oldest first
+	ContactWithheld bool         `json:"-"` // the reporter gave contact details the reader may not see (Limit)
 	Notes           []ReportNote `json:"-"`
 	FollowUpHash    string       `json:"-"`
-	// ContactWithheld: the reader sees the report through a case shared without
-	// sensitive fields, so the reporter's name and contact details, and staff notes,
-	// were removed (Limit).
-	ContactWithheld bool `json:"-"`
 }
 
 // ReportNote is one entry of a report's timeline.
@@ -576,22 +574,6 @@ func (r *Report) AssessUrgency() (Urgency, string) {
 	return UrgencyRoutine, "routine: the reporter did not say that anyone is in immediate danger or that children are involved"
 }
 
-// CanSeeReport says whether the actor may see a report: the triage hub sees every
-// report; staff who took a report see it; an agency it was passed to sees it.
-func CanSeeReport(a Actor, r *Report) bool {
-	switch {
-	case a.IsSystem():
-		return true
-	case a.Has(RoleTriage):
-		return true
-	case a.Has(RoleIntake) && r.CreatedByAgency == a.AgencyID && r.CreatedByAgency != 0:
-		return true
-	case r.PassedToAgency != 0 && r.PassedToAgency == a.AgencyID && (a.Has(RoleCaseworker) || a.Has(RoleSupervisor)):
-		return true
-	}
-	return false
-}
-
 // CanTakeReports says whether the actor may record a report received by staff (a
 // call, a visit, a partner's referral): call handlers (intake) and the triage hub,
 // on the call handlers' page and through the API alike.
@@ -615,8 +597,12 @@ type ReportFilter struct {
 	Urgency      Urgency   // "" for any
 	From, To     time.Time // received at, To exclusive
 	Reference    string
-	Limit        int
-	Offset       int
+	// AckOverdue, when set, keeps only reports passed to an agency that has not
+	// acknowledged them, passed before the cut for their urgency (indexed by
+	// Urgency.Rank; AcknowledgeOverdueCuts).
+	AckOverdue []time.Time
+	Limit      int
+	Offset     int
 }
 
 // ReportDecision is a triage decision on a report.
@@ -625,6 +611,9 @@ type ReportDecision struct {
 	Reason      string
 	DuplicateOf string // a reference, for ReportDuplicate
 	AgencyID    int64  // for ReportPassedToAgency
+	// IncludeReporterContact sends the reporter's name and contact details with a report
+	// passed to an agency; without it the agency reads the report without them.
+	IncludeReporterContact bool
 }
 
 // Validate checks a decision and reports problems per field.
@@ -645,6 +634,9 @@ func (d *ReportDecision) Validate() error {
 	case ReportPassedToAgency:
 		if d.AgencyID == 0 {
 			p.Add("agency", "Choose the agency to pass the report to")
+		}
+		if d.Reason == "" {
+			p.Add("reason", "Enter why the report is passed to this agency")
 		}
 	case ReportLinkedToCase:
 	default:

@@ -1,53 +1,82 @@
 package tropic
 
-// ReportSight is how much of a report a user may read.
+// ReportSight is how much of a report a user may read. It is the one answer to "who
+// reads this report, and how much of it": the store asks it for every read by staff,
+// whether through the triage queue, the inbox, a case or the API.
 type ReportSight int
 
 const (
 	ReportSightNone ReportSight = iota // answers as if the report did not exist
-	// ReportSightWithoutContact is a report read through a case shared without
+	// ReportSightWithoutSensitive is a report read through a case shared without
 	// sensitive fields: the reporter's name and contact details, and staff notes on
-	// the report, are withheld; what the reporter saw, and added later, is not.
+	// the report (which may repeat them), are withheld; what the reporter saw, and
+	// added later, is not.
+	ReportSightWithoutSensitive
+	// ReportSightWithoutContact is a report whose reporter's name and contact details
+	// the triage hub did not pass on: to the agency it was passed to, and to whoever
+	// reads it through a case made from it.
 	ReportSightWithoutContact
 	ReportSightWhole
 )
 
-// ReportSightFor decides how much of report r the actor may read: all of it where
-// CanSeeReport allows (the triage hub, the call handlers who took it, the agency it
-// was passed to), and otherwise as much as the best of the cases it is linked to
-// allows. linked holds the actor's access to each case the report is linked to, as
-// AccessTo decides it: whoever sees a case reads its reports and what the reporter
-// added later, and a share without sensitive fields hides the reporter's contact
-// details. The store calls it for every read of a report by staff.
+// ReportSightFor decides how much of report r the actor may read. First what the
+// actor reads directly (ReportAccessFor: the triage hub and the call handlers who took
+// it read it all; the agency it was passed to reads the reporter's contact details
+// only if triage included them). Then, for anyone, the cases it is linked to (linked
+// holds the actor's access to each, as AccessTo decides it): whoever sees a case reads
+// its reports and what the reporter added later; a share without sensitive fields
+// hides the reporter's details and staff notes; and a case never shows the reporter's
+// details that the hub did not pass on (ContactReleased). The best sight wins.
 func ReportSightFor(a Actor, r *Report, linked []CaseAccess) ReportSight {
-	if CanSeeReport(a, r) {
-		return ReportSightWhole
-	}
 	best := ReportSightNone
+	switch x := ReportAccessFor(a, r); {
+	case x == ReportHidden:
+	case x.SeesReporterContact(r):
+		return ReportSightWhole
+	default:
+		best = ReportSightWithoutContact
+	}
 	for _, acc := range linked {
 		switch acc {
 		case AccessWhole:
-			return ReportSightWhole
+			if r.ContactReleased() {
+				return ReportSightWhole
+			}
+			best = max(best, ReportSightWithoutContact)
 		case AccessWithoutSensitive:
-			best = ReportSightWithoutContact
+			best = max(best, ReportSightWithoutSensitive)
 		}
 	}
 	return best
 }
 
-// Limit removes from r what sight does not show: with ReportSightWithoutContact the
-// reporter's name and contact details and staff notes (ContactWithheld says so).
+// ContactReleased says whether the reporter's contact details may be read through the
+// cases the report is linked to: unless it was last passed to an agency without them
+// (a report the hub linked to a case itself, or got back, keeps them).
+func (r *Report) ContactReleased() bool {
+	h := r.LatestHandoff()
+	return h == nil || h.State == HandoffReturned || h.IncludeContact
+}
+
+// Limit removes from r what sight does not show, and ContactWithheld says so (for the
+// page to tell the truth: "not passed on", not "anonymous").
 func (r *Report) Limit(sight ReportSight) {
-	if sight != ReportSightWithoutContact {
+	switch sight {
+	case ReportSightWithoutSensitive:
+		kept := r.Notes[:0]
+		for _, n := range r.Notes {
+			if n.Source == "reporter" {
+				kept = append(kept, n)
+			}
+		}
+		r.Notes = kept
+	case ReportSightWithoutContact:
+	default:
 		return
 	}
-	r.ContactWithheld = true
-	r.Reporter.Name, r.Reporter.Contact = "", ""
-	kept := r.Notes[:0]
-	for _, n := range r.Notes {
-		if n.Source == "reporter" {
-			kept = append(kept, n)
-		}
+	if r.Reporter.Anonymous {
+		return
 	}
-	r.Notes = kept
+	r.Reporter.Name, r.Reporter.Contact = "", ""
+	r.ContactWithheld = true
 }

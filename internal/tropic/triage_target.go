@@ -87,7 +87,14 @@ const (
 // clock times or both working days. Errors say what is wrong, for the caller to
 // prefix with the setting's name.
 func ParseTriageTargets(s string) (TriageTargets, error) {
-	t := DefaultTriageTargets
+	return ParseTargets(s, DefaultTriageTargets)
+}
+
+// ParseTargets reads targets by urgency as ParseTriageTargets does, an urgency left
+// out keeping its value in defaults: the acknowledgement targets of reports passed to
+// agencies are read with it too.
+func ParseTargets(s string, defaults TriageTargets) (TriageTargets, error) {
+	t := defaults
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return t, nil

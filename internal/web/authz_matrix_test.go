@@ -795,7 +795,7 @@ func newMatrixFixture(t *testing.T) *matrixFixture {
 	f.intakeToken = intake.token
 	f.addCampaign()
 	f.must(ts.srv.deps.Reports.DecideReport(ctx, byKey["A triage"].actor(), f.reportRef,
-		tropic.ReportDecision{Status: tropic.ReportPassedToAgency, AgencyID: f.agencies["A"].ID}))
+		tropic.ReportDecision{Status: tropic.ReportPassedToAgency, AgencyID: f.agencies["A"].ID, Reason: "Matrix: A's to work"}))
 	// ... and linked to the case: whoever sees the case reads it (issue 12, item 2).
 	f.must(f.cases.LinkReport(ctx, f.aWorker, f.ref, f.reportRef))
 

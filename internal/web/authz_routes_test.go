@@ -31,8 +31,117 @@ func onlyRoles(roles ...tropic.Role) func(*matrixUser) expect {
 	}
 }
 
-// mayTriage: the triage hub's pages.
+// mayTriage: the triage queue, for every triage user (outside the hub, it lists only
+// what was passed to their agency).
 func mayTriage(u *matrixUser) expect { return onlyRoles(tropic.RoleTriage)(u) }
+
+// mayTriageHub: a report's triage page and actions, for the hub's triage users only: A
+// is the matrix's triage hub (agencies.triage_hub).
+func mayTriageHub(u *matrixUser) expect {
+	if u.agency == "A" {
+		return onlyRoles(tropic.RoleTriage)(u)
+	}
+	return refused
+}
+
+// mayBulkTriage: bulk actions in the queue, for the hub's triage users; a triage user
+// outside the hub reaches the queue (what was passed to their agency) but is refused
+// the action (tropic.MayBulkTriage).
+func mayBulkTriage(u *matrixUser) expect {
+	if e := mayTriage(u); e != allowed || u.agency == "A" {
+		return e
+	}
+	return forbidden
+}
+
+// mayReadInbox: an inbox of reports passed to the agency (tropic.MayReadInbox):
+// caseworkers and supervisors, and triage users outside the hub.
+func mayReadInbox(u *matrixUser) expect {
+	if u.agency != "A" && u.role == tropic.RoleTriage {
+		return allowed
+	}
+	return onlyRoles(tropic.RoleCaseworker, tropic.RoleSupervisor)(u)
+}
+
+// mayActAsReceiver: the report passed to A, in A's inbox: A's caseworkers and
+// supervisors read and act on it; to anyone else it is missing.
+func mayActAsReceiver(u *matrixUser) expect {
+	if u.agency == "A" && (u.role == tropic.RoleCaseworker || u.role == tropic.RoleSupervisor) {
+		return allowed
+	}
+	return hidden
+}
+
+// apiActAsReceiver: the API's acknowledge and return on the report passed to A: A's
+// caseworkers and supervisors may; A's triage hub and intake, who read the report,
+// may not act for the agency's caseworkers; to anyone else it is missing.
+func apiActAsReceiver(u *matrixUser) expect {
+	switch {
+	case u.agency != "A":
+		return hidden
+	case u.role == tropic.RoleCaseworker || u.role == tropic.RoleSupervisor:
+		return allowed
+	case u.role == tropic.RoleTriage || u.role == tropic.RoleIntake:
+		return forbidden
+	}
+	return hidden
+}
+
+// apiAccept: accepting is making a case of the report, or adding it to one: A's case
+// workers, and A's triage hub, which may open cases from reports; A's intake reads the
+// report but opens no cases.
+func apiAccept(u *matrixUser) expect {
+	if u.agency == "A" && u.role == tropic.RoleTriage {
+		return allowed
+	}
+	return apiActAsReceiver(u)
+}
+
+// mayDecideReport: a triage decision, by the hub's triage users only; to anyone else the
+// report is missing.
+func mayDecideReport(u *matrixUser) expect {
+	if u.agency == "A" && u.role == tropic.RoleTriage {
+		return allowed
+	}
+	return hidden
+}
+
+// freshPassed enters a new report and has A's triage user pass it to A, for an inbox
+// row whose call changes the report (accepting or returning it).
+func (f *matrixFixture) freshPassed() {
+	f.t.Helper()
+	f.freshReport()
+	for _, u := range f.users {
+		if u.agency == "A" && u.role == tropic.RoleTriage {
+			f.must(f.ts.srv.deps.Reports.DecideReport(context.Background(), u.actor(), f.freshRef,
+				tropic.ReportDecision{Status: tropic.ReportPassedToAgency, AgencyID: f.agencies["A"].ID, Reason: "Matrix: A's inbox"}))
+			return
+		}
+	}
+	f.t.Fatal("no triage user of A")
+}
+
+// passedPath is prefix, then the report passed to A (or the fresh one), then action.
+func passedPath(prefix string, fresh bool, action string) func(*matrixFixture, *matrixUser, bool) string {
+	return func(f *matrixFixture, _ *matrixUser, missing bool) string {
+		ref := f.reportRef
+		if fresh {
+			ref = f.freshRef
+		}
+		if missing {
+			ref = matrixMissingReport
+		}
+		return prefix + ref + action
+	}
+}
+
+func inboxPath(fresh bool, action string) func(*matrixFixture, *matrixUser, bool) string {
+	return passedPath("/inbox/reports/", fresh, action)
+}
+
+func reportAPIPath(fresh bool, action string) func(*matrixFixture, *matrixUser, bool) string {
+	return passedPath("/api/v1/reports/", fresh, action)
+}
 
 // mayManageCampaigns: tropic.CanManageCampaigns.
 func mayManageCampaigns(u *matrixUser) expect {
@@ -55,11 +164,11 @@ func mayTakeReports(u *matrixUser) expect { return onlyRoles(tropic.RoleTriage, 
 func mayListReports(u *matrixUser) expect { return onlyRoles(tropic.RoleTriage)(u) }
 
 // mayReadTheReport: the report A's intake took, passed to A and linked to the case is
-// read by the triage hub of every agency, A's intake, A's case workers
-// (tropic.CanSeeReport), and whoever sees the case (tropic.ReportSightFor).
+// read by the triage hub (A's triage users), A's intake, A's case workers
+// (tropic.ReportAccessFor), and whoever sees the case (tropic.ReportSightFor).
 func mayReadTheReport(u *matrixUser) expect {
 	switch {
-	case u.role == tropic.RoleTriage:
+	case u.role == tropic.RoleTriage && u.agency == "A":
 		return allowed
 	case u.agency == "A" && (u.role == tropic.RoleIntake || u.role == tropic.RoleCaseworker || u.role == tropic.RoleSupervisor):
 		return allowed
@@ -126,7 +235,7 @@ func apiRouteMatrix() []matrixRow {
 		{name: "GET /api/v1/me", rule: signedIn, path: fixed("/api/v1/me")},
 		{name: "POST /api/v1/reports", rule: mayTakeReports, path: fixed("/api/v1/reports"), body: jsonBody(helplineReport)},
 		{name: "GET /api/v1/reports", rule: mayListReports, path: fixed("/api/v1/reports")},
-		{name: "POST /api/v1/reports/bulk", rule: mayListReports, before: func(f *matrixFixture, _ *matrixUser) { f.freshReport() },
+		{name: "POST /api/v1/reports/bulk", rule: mayBulkTriage, before: func(f *matrixFixture, _ *matrixUser) { f.freshReport() },
 			path: fixed("/api/v1/reports/bulk"), body: func(f *matrixFixture, _ *matrixUser) any {
 				return map[string]any{"action": "no_further_action", "references": []string{f.freshRef}, "reason": "Matrix: nothing to act on"}
 			}},
@@ -137,6 +246,14 @@ func apiRouteMatrix() []matrixRow {
 				}
 				return "/api/v1/reports/" + f.reportRef
 			}},
+		{name: "POST /api/v1/reports/{reference}/decision", rule: mayDecideReport, before: func(f *matrixFixture, _ *matrixUser) { f.freshReport() },
+			path: reportAPIPath(true, "/decision"), body: jsonBody(map[string]any{"decision": "no_further_action", "reason": "Matrix: nothing to act on"})},
+		{name: "GET /api/v1/inbox", rule: mayReadInbox, path: fixed("/api/v1/inbox")},
+		{name: "POST /api/v1/reports/{reference}/acknowledge", rule: apiActAsReceiver, path: reportAPIPath(false, "/acknowledge")},
+		{name: "POST /api/v1/reports/{reference}/accept", rule: apiAccept, before: func(f *matrixFixture, _ *matrixUser) { f.freshPassed() },
+			path: reportAPIPath(true, "/accept"), body: jsonBody(map[string]any{"case_title": "Matrix: accepted through the API"})},
+		{name: "POST /api/v1/reports/{reference}/return", rule: apiActAsReceiver, before: func(f *matrixFixture, _ *matrixUser) { f.freshPassed() },
+			path: reportAPIPath(true, "/return"), body: jsonBody(map[string]any{"reason": "Matrix: not ours"})},
 		{name: "/api/", public: http.StatusNotFound, path: fixed("/api/v1/no-such-endpoint")},
 	}
 }
@@ -197,20 +314,27 @@ func pageRouteMatrix() []matrixRow {
 		// Staff pages.
 		{name: "GET /staff", rule: signedIn, path: fixed("/staff")},
 		{name: "GET /triage", rule: mayTriage, path: fixed("/triage")},
-		{name: "GET /triage/reports/{ref}", rule: mayTriage, before: func(f *matrixFixture, _ *matrixUser) { f.freshReport() },
+		{name: "GET /triage/reports/{ref}", rule: mayTriageHub, before: func(f *matrixFixture, _ *matrixUser) { f.freshReport() },
 			path: triagePath("")},
-		{name: "POST /triage/reports/{ref}/claim", rule: mayTriage, before: func(f *matrixFixture, _ *matrixUser) { f.freshReport() },
+		{name: "POST /triage/reports/{ref}/claim", rule: mayTriageHub, before: func(f *matrixFixture, _ *matrixUser) { f.freshReport() },
 			path: triagePath("/claim")},
-		{name: "POST /triage/reports/{ref}/notes", rule: mayTriage, before: func(f *matrixFixture, _ *matrixUser) { f.freshReport() },
+		{name: "POST /triage/reports/{ref}/notes", rule: mayTriageHub, before: func(f *matrixFixture, _ *matrixUser) { f.freshReport() },
 			path: triagePath("/notes"), body: formBody("note", "A matrix note")},
-		{name: "POST /triage/reports/{ref}/urgency", rule: mayTriage, before: func(f *matrixFixture, _ *matrixUser) { f.freshReport() },
+		{name: "POST /triage/reports/{ref}/urgency", rule: mayTriageHub, before: func(f *matrixFixture, _ *matrixUser) { f.freshReport() },
 			path: triagePath("/urgency"), body: formBody("urgency", "urgent", "urgency_reason", "Matrix: children seen")},
-		{name: "POST /triage/reports/{ref}/decision", rule: mayTriage, before: func(f *matrixFixture, _ *matrixUser) { f.freshReport() },
+		{name: "POST /triage/reports/{ref}/decision", rule: mayTriageHub, before: func(f *matrixFixture, _ *matrixUser) { f.freshReport() },
 			path: triagePath("/decision"), body: formBody("decision", "no_further_action", "reason", "Matrix: nothing to act on")},
-		{name: "POST /triage/bulk", rule: mayTriage, before: func(f *matrixFixture, _ *matrixUser) { f.freshReport() },
+		{name: "POST /triage/bulk", rule: mayBulkTriage, before: func(f *matrixFixture, _ *matrixUser) { f.freshReport() },
 			path: fixed("/triage/bulk"), body: func(f *matrixFixture, _ *matrixUser) any {
 				return form("action", "no_further_action", "reason", "Matrix: nothing to act on", "report", f.freshRef, "return", "/triage")
 			}},
+		{name: "GET /inbox", rule: mayReadInbox, path: fixed("/inbox")},
+		{name: "GET /inbox/reports/{ref}", rule: mayActAsReceiver, path: inboxPath(false, "")},
+		{name: "POST /inbox/reports/{ref}/acknowledge", rule: mayActAsReceiver, path: inboxPath(false, "/acknowledge")},
+		{name: "POST /inbox/reports/{ref}/accept", rule: mayActAsReceiver, before: func(f *matrixFixture, _ *matrixUser) { f.freshPassed() },
+			path: inboxPath(true, "/accept"), body: formBody("accept", "create_case", "case_title", "Matrix: from A's inbox")},
+		{name: "POST /inbox/reports/{ref}/return", rule: mayActAsReceiver, before: func(f *matrixFixture, _ *matrixUser) { f.freshPassed() },
+			path: inboxPath(true, "/return"), body: formBody("reason", "Matrix: not ours")},
 		{name: "GET /intake/reports/new", rule: mayTakeReports, path: fixed("/intake/reports/new")},
 		// A new form key for each call: each allowed user records one call.
 		{name: "POST /intake/reports/new", rule: mayTakeReports, path: fixed("/intake/reports/new"),

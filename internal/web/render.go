@@ -32,6 +32,7 @@ type Layout struct {
 	ShowTriage    bool   // the user has the triage role: the navigation offers the triage queue
 	ShowIntake    bool   // the user may record calls (intake, triage): the navigation offers the call handlers' page
 	ShowCases     bool   // the user works cases: the navigation offers the cases and the NRM referrals
+	ShowInbox     bool   // the user has an inbox of reports passed to their agency (tropic.MayReadInbox)
 	ShowStats     bool   // the user is an analyst or administrator: the navigation offers statistics
 	ShowCampaigns bool   // the user manages campaigns (analysts and administrators): the navigation offers them
 	ShowNetwork   bool   // the user is an analyst: the navigation offers the partnership's network
@@ -132,6 +133,7 @@ func (s *Server) newLayout(r *http.Request, title string) Layout {
 		ShowTriage:    canTriage(userFrom(r.Context())),
 		ShowIntake:    canTakeReports(userFrom(r.Context())),
 		ShowCases:     canWorkCases(userFrom(r.Context())),
+		ShowInbox:     canReadInbox(userFrom(r.Context())) && s.deps.Inbox != nil,
 		ShowStats:     canAnalyse(userFrom(r.Context())) && s.deps.Stats != nil,
 		ShowCampaigns: canAnalyse(userFrom(r.Context())) && s.deps.Campaigns != nil,
 		ShowNetwork:   canSeeAnalystNetwork(userFrom(r.Context())) && s.deps.Matches != nil,

@@ -8,6 +8,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -69,8 +70,10 @@ type reportBody struct {
 	UrgencyReason string           `json:"urgency_reason,omitempty"`
 	Status        string           `json:"status,omitempty"`
 	Timeline      []timelineEntity `json:"timeline,omitempty"`
-	// ContactWithheld: read through a case shared without sensitive fields.
-	ContactWithheld bool `json:"reporter_contact_withheld,omitempty"`
+	// Handoffs: each passing to an agency, oldest first. ReporterContactWithheld: the
+	// reporter gave contact details the reader may not see (the hub did not pass them on).
+	Handoffs                []*tropic.Handoff `json:"handoffs,omitempty"`
+	ReporterContactWithheld bool              `json:"reporter_contact_withheld,omitempty"`
 }
 
 type timelineEntity struct {
@@ -112,7 +115,7 @@ func reportBodyFrom(r *tropic.Report) *reportBody {
 		ExploitationLabel: r.Exploitation.Label(), CountyLines: r.Exploitation.CountyLines, Indicators: []string{},
 		Vehicles: r.Vehicles, Phones: []string{}, Businesses: r.Businesses, Reporter: r.Reporter, HowHeard: r.HowHeard,
 		Language: r.Language, Urgency: string(r.Urgency), UrgencyReason: r.UrgencyReason, Status: string(r.Status),
-		ContactWithheld: r.ContactWithheld,
+		Handoffs: r.Handoffs, ReporterContactWithheld: r.ContactWithheld,
 	}
 	for _, t := range r.Exploitation.Types {
 		b.ExploitationTypes = append(b.ExploitationTypes, string(t))
@@ -357,18 +360,7 @@ func (s *Server) handleAPIListReports() http.Handler {
 				*p.dst = t
 			}
 		}
-		for _, p := range []struct {
-			name string
-			dst  *int
-		}{{"limit", &f.Limit}, {"offset", &f.Offset}} {
-			if v := q.Get(p.name); v != "" {
-				n, err := strconv.Atoi(v)
-				if err != nil || n < 0 {
-					bad.Add(p.name, "must be a whole number, 0 or more")
-				}
-				*p.dst = n
-			}
-		}
+		f.Limit, f.Offset = apiPaging(q, &bad)
 		if err := bad.Err(); err != nil {
 			writeJSONError(w, http.StatusUnprocessableEntity, tropic.EINVALID, "The query has problems; see fields.", tropic.ErrorFields(err))
 			return
@@ -396,4 +388,22 @@ func staffChannelList() string {
 		names[i] = string(c)
 	}
 	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
+}
+
+// apiPaging reads a list's limit and offset from the query, adding a problem for each
+// that is not a whole number, 0 or more.
+func apiPaging(q url.Values, bad *tropic.Problems) (limit, offset int) {
+	for _, p := range []struct {
+		name string
+		dst  *int
+	}{{"limit", &limit}, {"offset", &offset}} {
+		if v := q.Get(p.name); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 {
+				bad.Add(p.name, "must be a whole number, 0 or more")
+			}
+			*p.dst = n
+		}
+	}
+	return limit, offset
 }

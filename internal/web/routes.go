@@ -128,12 +128,20 @@ func (s *Server) routes() http.Handler {
 
 	// Triage (triage role only; anyone else gets the missing page).
 	mux.Handle("GET /triage", s.triage(s.handleTriageQueue()))
-	mux.Handle("GET /triage/reports/{ref}", s.triage(s.handleTriageReport()))
-	mux.Handle("POST /triage/reports/{ref}/claim", s.triage(s.handleTriageClaim()))
-	mux.Handle("POST /triage/reports/{ref}/notes", s.triage(s.handleTriageNote()))
-	mux.Handle("POST /triage/reports/{ref}/urgency", s.triage(s.handleTriageUrgency()))
-	mux.Handle("POST /triage/reports/{ref}/decision", s.triage(s.handleTriageDecision()))
+	mux.Handle("GET /triage/reports/{ref}", s.triageHub(s.handleTriageReport()))
+	mux.Handle("POST /triage/reports/{ref}/claim", s.triageHub(s.handleTriageClaim()))
+	mux.Handle("POST /triage/reports/{ref}/notes", s.triageHub(s.handleTriageNote()))
+	mux.Handle("POST /triage/reports/{ref}/urgency", s.triageHub(s.handleTriageUrgency()))
+	mux.Handle("POST /triage/reports/{ref}/decision", s.triageHub(s.handleTriageDecision()))
 	mux.Handle("POST /triage/bulk", s.triage(s.handleTriageBulk()))
+
+	// Reports passed to the user's agency (its caseworkers and supervisors; its triage
+	// users outside the hub may read them; anyone else gets the missing page).
+	mux.Handle("GET /inbox", s.inbox(s.handleInboxList()))
+	mux.Handle("GET /inbox/reports/{ref}", s.inbox(s.handleInboxReport()))
+	mux.Handle("POST /inbox/reports/{ref}/acknowledge", s.inbox(s.handleInboxAcknowledge()))
+	mux.Handle("POST /inbox/reports/{ref}/accept", s.inbox(s.handleInboxAccept()))
+	mux.Handle("POST /inbox/reports/{ref}/return", s.inbox(s.handleInboxReturn()))
 
 	// Recording a call (call handlers and triage; anyone else gets the missing page).
 	mux.Handle("GET /intake/reports/new", s.intake(s.handleIntakeForm()))
@@ -209,6 +217,11 @@ func (s *Server) routes() http.Handler {
 	s.api(mux, "GET /api/v1/reports", s.handleAPIListReports())
 	s.api(mux, "GET /api/v1/reports/{reference}", s.handleAPIGetReport())
 	s.api(mux, "POST /api/v1/reports/bulk", s.handleAPIBulkTriage())
+	s.api(mux, "POST /api/v1/reports/{reference}/decision", s.handleAPIDecideReport())
+	s.api(mux, "POST /api/v1/reports/{reference}/acknowledge", s.handleAPIAcknowledgeReport())
+	s.api(mux, "POST /api/v1/reports/{reference}/accept", s.handleAPIAcceptReport())
+	s.api(mux, "POST /api/v1/reports/{reference}/return", s.handleAPIReturnReport())
+	s.api(mux, "GET /api/v1/inbox", s.handleAPIInbox())
 	s.api(mux, "GET /api/v1/cases", s.handleAPIListCases())
 	s.api(mux, "POST /api/v1/cases", s.handleAPICreateCase())
 	s.api(mux, "GET /api/v1/cases/{reference}", s.handleAPIGetCase())

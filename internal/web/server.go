@@ -44,9 +44,19 @@ type Config struct {
 	// accessibility statement (controller, DPO, lawful bases, accessibility); nil: the
 	// pages say that it has not been stated.
 	PublicNotice *tropic.PublicNotice
+	// AcknowledgeTargets: how soon an agency should acknowledge a report passed to it, by
+	// urgency; the zero value is tropic.DefaultAcknowledgeTargets.
+	AcknowledgeTargets tropic.TriageTargets
 	// Retention is the retention schedule in force, stated on the privacy notice and
 	// the retention page; the zero value is tropic.DefaultRetention.
 	Retention tropic.RetentionSchedule
+}
+
+// setDefaults fills in what the deployment left out.
+func (d *Deps) setDefaults() {
+	if ib, ok := d.Reports.(tropic.InboxService); ok && d.Inbox == nil {
+		d.Inbox = ib // the store's report service keeps the inbox too
+	}
 }
 
 func (c *Config) setDefaults() {
@@ -86,6 +96,9 @@ func (c *Config) setDefaults() {
 	if c.TriageTargets == (tropic.TriageTargets{}) {
 		c.TriageTargets = tropic.DefaultTriageTargets
 	}
+	if c.AcknowledgeTargets == (tropic.TriageTargets{}) {
+		c.AcknowledgeTargets = tropic.DefaultAcknowledgeTargets
+	}
 	if c.ReportRateLimit == 0 {
 		c.ReportRateLimit = reportLimit
 	}
@@ -105,6 +118,7 @@ type Deps struct {
 	Tokens    tropic.TokenService
 	Audit     tropic.AuditService
 	Reports   tropic.ReportService
+	Inbox     tropic.InboxService // reports passed to an agency; nil: no inbox
 	Cases     tropic.CaseService
 	Links     tropic.LinkService  // exact links between records; nil: no links shown
 	Matches   tropic.MatchService // person matches, networks and report matches; nil: none shown
@@ -172,6 +186,7 @@ type Server struct {
 // New builds a server; templates are parsed once here.
 func New(cfg Config, deps Deps) (*Server, error) {
 	cfg.setDefaults()
+	deps.setDefaults()
 	if deps.Passwords == nil || deps.TOTP == nil {
 		return nil, errors.New("web.New: Deps.Passwords and Deps.TOTP are required")
 	}

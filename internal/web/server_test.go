@@ -96,9 +96,10 @@ func newTestServer(t testing.TB, cfg Config, modify ...func(*Deps)) *testServer 
 		audit:    store.NewAuditService(db),
 		sessions: store.NewSessionStore(db),
 	}
+	reports := store.NewReportService(db, nil, phone.Parse)
 	deps := Deps{
 		Agencies: ts.agencies, Users: ts.users, Tokens: ts.tokens, Audit: ts.audit, Sessions: ts.sessions,
-		Reports: store.NewReportService(db, nil, phone.Parse), Phones: phone.Parse,
+		Reports: reports, Inbox: reports, Phones: phone.Parse,
 		Cases: store.NewCaseService(db, phone.Parse),
 		Links: store.NewLinkService(db, phone.Parse), Matches: store.NewMatchService(db, phone.Parse),
 		Access: store.NewLinkService(db, phone.Parse), Notifications: store.NewNotificationService(db),
@@ -126,7 +127,7 @@ func newTestServer(t testing.TB, cfg Config, modify ...func(*Deps)) *testServer 
 	ts.cfg = srv.cfg // with defaults
 	ts.http = httptest.NewServer(srv)
 	t.Cleanup(ts.http.Close) // registered after the database's cleanup, so it runs first
-	ts.agency = &tropic.Agency{Name: "Hertfordshire Constabulary", Kind: tropic.AgencyPolice}
+	ts.agency = &tropic.Agency{Name: "Hertfordshire Constabulary", Kind: tropic.AgencyPolice, TriageHub: true}
 	if err := ts.agencies.CreateAgency(context.Background(), testAdmin, ts.agency); err != nil {
 		t.Fatalf("create agency: %v", err)
 	}

@@ -9,6 +9,7 @@ import (
 type staffHomePage struct {
 	Layout
 	Triage *triageSummary // the queue's urgent reports, for the triage hub only
+	Inbox  *inboxSummary  // reports passed to the user's agency, for those with an inbox
 	Tasks  *homeTasks     // open and overdue tasks, for those who work cases
 
 	OverdueReferrals int // overdue Reasonable Grounds decisions, for those who work cases
@@ -24,7 +25,15 @@ func (s *Server) handleStaffHome() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p := &staffHomePage{Layout: s.newLayout(r, "Home")}
 		p.Nav = "home"
-		if p.ShowTriage {
+		if p.ShowInbox {
+			sum, err := s.summariseInbox(r.Context(), tropic.ActorFor(p.User))
+			if err != nil {
+				s.serverError(w, r, err)
+				return
+			}
+			p.Inbox = sum
+		}
+		if p.ShowTriage && inTriageHub(p.User) {
 			sum, err := s.summariseTriage(r.Context(), tropic.ActorFor(p.User))
 			if err != nil {
 				s.serverError(w, r, err)

@@ -34,7 +34,11 @@ func (s *Server) triageAction(decode func(*http.Request) (triageForms, []string)
 			s.renderTriageReport(w, r, http.StatusUnprocessableEntity, form, errorsFrom(err, order...), "")
 		case tropic.ECONFLICT:
 			// Someone else claimed the report first: say who, and offer to take it over.
-			s.renderTriageReport(w, r, http.StatusConflict, form, []FieldError{{Field: "take_over", Message: tropic.ErrorMessage(err)}}, "")
+			field := "take_over"
+			if form.Decision != "" { // the report is with an agency, or was decided a moment ago
+				field = "decision"
+			}
+			s.renderTriageReport(w, r, http.StatusConflict, form, []FieldError{{Field: field, Message: tropic.ErrorMessage(err)}}, "")
 		default:
 			s.fail(w, r, err)
 		}
@@ -87,7 +91,9 @@ func (s *Server) handleTriageDecision() http.Handler {
 	decide := s.triageAction(
 		func(r *http.Request) (triageForms, []string) {
 			return triageForms{Decision: r.PostFormValue("decision"), Reason: r.PostFormValue("reason"),
-				DuplicateOf: r.PostFormValue("duplicate_of"), Agency: r.PostFormValue("agency")}, []string{"decision", "duplicate_of", "agency", "reason"}
+					DuplicateOf: r.PostFormValue("duplicate_of"), Agency: r.PostFormValue("agency"),
+					IncludeContact: r.PostFormValue("include_reporter_contact") == "yes"},
+				[]string{"decision", "duplicate_of", "agency", "reason"}
 		},
 		func(r *http.Request, actor tropic.Actor, ref string, f triageForms) (string, error) {
 			d := tropic.ReportDecision{Status: tropic.ReportStatus(f.Decision), Reason: f.Reason}
@@ -97,9 +103,13 @@ func (s *Server) handleTriageDecision() http.Handler {
 				d.DuplicateOf = f.DuplicateOf
 			case tropic.ReportPassedToAgency:
 				d.AgencyID, _ = strconv.ParseInt(f.Agency, 10, 64)
+				d.IncludeReporterContact = f.IncludeContact
 			}
 			if err := s.deps.Reports.DecideReport(r.Context(), actor, ref, d); err != nil {
 				return "", err
+			}
+			if d.Status == tropic.ReportPassedToAgency {
+				return "Decision recorded: passed to agency. It waits in the agency's inbox, and its caseworkers and supervisors have been told. The report has left the queue.", nil
 			}
 			return "Decision recorded: " + strings.ToLower(d.Status.Label()) + ". The report has left the queue.", nil
 		})

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"strings"
 	"time"
 	_ "time/tzdata" // the triage hub reads times in UK time, whatever the host's zone files
 
@@ -23,8 +22,25 @@ func (s *Server) triage(h http.Handler) http.Handler {
 	return s.browser(s.requireUser(s.requireTriage(h)))
 }
 
-// canTriage says whether u may use the triage pages.
+// canTriage says whether u may use the triage queue: the hub's triage users see every
+// report there, other agencies' triage users what was passed to their agency.
 func canTriage(u *tropic.User) bool { return u != nil && u.Has(tropic.RoleTriage) }
+
+// inTriageHub says whether u works the triage hub (tropic.Actor.InTriageHub): only
+// they open a report's triage page and act on it.
+func inTriageHub(u *tropic.User) bool { return u != nil && tropic.ActorFor(u).InTriageHub() }
+
+// triageHub wraps a page of the triage hub's own: a report's triage page and its
+// actions. Anyone else gets the missing page (the store refuses them too).
+func (s *Server) triageHub(h http.Handler) http.Handler {
+	return s.triage(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !inTriageHub(userFrom(r.Context())) {
+			s.notFound(w, r)
+			return
+		}
+		h.ServeHTTP(w, r)
+	}))
+}
 
 // requireTriage answers as a missing page to anyone without the triage role.
 func (s *Server) requireTriage(next http.Handler) http.Handler {
@@ -44,6 +60,8 @@ type triageSummary struct {
 	Urgent     int
 	OverTarget int    // undecided reports past their triage target
 	Targets    string // the targets, for people: "emergency 1 hour, urgent 1 working day, routine 5 working days"
+	// Unacknowledged: reports passed to agencies and not acknowledged in time.
+	Unacknowledged int
 }
 
 // summariseTriage counts the queue's emergency and urgent reports. The queue is
@@ -85,9 +103,7 @@ func (s *Server) countOverTarget(ctx context.Context, actor tropic.Actor, sum *t
 	}
 	now := s.now().In(partnershipZone)
 	t := s.cfg.TriageTargets
-	var parts []string
 	for _, u := range tropic.Urgencies {
-		parts = append(parts, strings.ToLower(u.Label())+" "+t.For(u).Label())
 		_, n, err := s.deps.Reports.FindReports(ctx, actor, tropic.ReportFilter{Statuses: []tropic.ReportStatus{tropic.ReportNew},
 			Urgency: u, To: tropic.OverTargetBefore(t, u, now, cal), Limit: 1})
 		if err != nil {
@@ -95,8 +111,13 @@ func (s *Server) countOverTarget(ctx context.Context, actor tropic.Actor, sum *t
 		}
 		sum.OverTarget += n
 	}
-	sum.Targets = strings.Join(parts, ", ")
-	return nil
+	sum.Targets = targetsLabel(t)
+	cuts, err := s.ackCuts(ctx)
+	if err != nil {
+		return err
+	}
+	_, sum.Unacknowledged, err = s.deps.Reports.FindReports(ctx, actor, tropic.ReportFilter{AckOverdue: cuts, Limit: 1})
+	return err
 }
 
 // triageAge says how long ago t was, roughly: "3 hours ago".

@@ -15,7 +15,7 @@ import (
 )
 
 // triageEnv is a server with two districts, a second agency, two triage officers
-// and a caseworker of the second agency.
+// and a caseworker of the second agency. Both agencies form the triage hub.
 type triageEnv struct {
 	t          *testing.T
 	ts         *testServer
@@ -34,7 +34,7 @@ func newTriageEnv(t *testing.T) *triageEnv {
 			t.Fatal(err)
 		}
 	}
-	e := &triageEnv{t: t, ts: ts, other: &tropic.Agency{Name: "Watford Borough Council", Kind: tropic.AgencyDistrictCouncil}}
+	e := &triageEnv{t: t, ts: ts, other: &tropic.Agency{Name: "Watford Borough Council", Kind: tropic.AgencyDistrictCouncil, TriageHub: true}}
 	if err := ts.agencies.CreateAgency(ctx, testAdmin, e.other); err != nil {
 		t.Fatal(err)
 	}
@@ -289,7 +289,7 @@ func TestTriagePagesAnswerEveryoneElseAsAMissingPage(t *testing.T) {
 	// the triage pages stay closed to them.
 	passed := e.report(time.Hour, nil)
 	if err := e.ts.srv.deps.Reports.DecideReport(context.Background(), tropic.ActorFor(e.priya), passed.Reference,
-		tropic.ReportDecision{Status: tropic.ReportPassedToAgency, AgencyID: e.other.ID}); err != nil {
+		tropic.ReportDecision{Status: tropic.ReportPassedToAgency, AgencyID: e.other.ID, Reason: "Theirs to visit"}); err != nil {
 		t.Fatal(err)
 	}
 	intake := e.addStaff("intake@police.example", "Ida Take", e.ts.agency, tropic.RoleIntake)
@@ -424,7 +424,7 @@ func TestTriageDecisionsAreRecordedWithWhoAndWhy(t *testing.T) {
 		{"A duplicate of another report, by its reference as typed.", url.Values{"decision": {"duplicate"}, "duplicate_of": {strings.ToLower(original.Reference)}, "reason": {"Same car wash"}, "agency": {"1"}},
 			tropic.ReportDuplicate, "Decision: Duplicate of " + original.Reference + ". Same car wash"},
 		{"Passed to an agency, named.", url.Values{"decision": {"passed_to_agency"}, "agency": {"OTHER"}, "reason": {"Housing matter first"}, "duplicate_of": {"XXXX"}},
-			tropic.ReportPassedToAgency, "Decision: Passed to agency: Watford Borough Council. Housing matter first"},
+			tropic.ReportPassedToAgency, "Decision: Passed to agency: Watford Borough Council (without the reporter's contact details). Housing matter first"},
 		// Creating a case, or adding to one, is tested with the case pages (case_pages_test.go).
 	}
 	c := e.as(e.priya)
@@ -537,7 +537,7 @@ func TestTriageBadInputKeepsWhatWasTyped(t *testing.T) {
 			"duplicate_of", nil},
 		{"Passing to an agency needs the agency.", "decision", url.Values{"decision": {"passed_to_agency"}, "reason": {"For the council"}},
 			"agency", []string{">For the council</textarea>", `value="passed_to_agency" checked`}},
-		{"Passing to an agency that does not exist is refused.", "decision", url.Values{"decision": {"passed_to_agency"}, "agency": {"999999"}},
+		{"Passing to an agency that does not exist is refused.", "decision", url.Values{"decision": {"passed_to_agency"}, "agency": {"999999"}, "reason": {"Theirs"}},
 			"agency", nil},
 		{"A change of urgency needs a reason.", "urgency", url.Values{"urgency": {"urgent"}},
 			"urgency_reason", []string{`value="urgent" checked`}},

@@ -12,13 +12,17 @@ import (
 // triagePageSize is how many reports one page of the queue lists.
 const triagePageSize = 50
 
+// triageUnacknowledged is the queue's filter for reports passed to an agency that has
+// not acknowledged them within its time.
+const triageUnacknowledged = "unacknowledged"
+
 // triageFilter is the queue's filter form as typed, kept for the page and its links.
 type triageFilter struct {
 	Ref          string
 	District     string
 	Exploitation string
 	Channel      string
-	Status       string // "" (open), "all", or a decided status
+	Status       string // "" (open), "all", "unacknowledged", or a decided status
 	From, To     string // dates received, as typed
 	Page         int
 }
@@ -58,6 +62,11 @@ type triageQueueRow struct {
 	StatusClass    string
 	Decided        bool // the status is worth showing: not new
 	NewInformation bool
+	Returned       string // "Returned by AGENCY: reason"
+	WithAgency     string // for a report passed to an agency: "With AGENCY"
+	HandoffLabel   string // where the handoff stands
+	HandoffClass   string
+	AckOverdue     string     // how long past its acknowledgement time, "" when it is not
 	MatchTag       string     // "Matches 3 cases"
 	Matches        []caseLink // a case the user may see, linked; or "A case held by X: contact them"
 	Selected       bool       // ticked for a bulk action
@@ -114,6 +123,11 @@ func (s *Server) triageQueue(r *http.Request, q url.Values) (*triageQueuePage, e
 		return p, nil
 	}
 	actor := tropic.ActorFor(userFrom(ctx))
+	if p.Filter.Status == triageUnacknowledged {
+		if filter.AckOverdue, err = s.ackCuts(ctx); err != nil {
+			return nil, err
+		}
+	}
 	filter.Limit, filter.Offset = triagePageSize, (p.Filter.Page-1)*triagePageSize
 	reports, total, err := s.deps.Reports.FindReports(ctx, actor, filter)
 	if err == nil && len(reports) == 0 && total > 0 && p.Filter.Page > 1 {
@@ -138,7 +152,7 @@ func (s *Server) triageQueue(r *http.Request, q url.Values) (*triageQueuePage, e
 	for _, rep := range reports {
 		p.Rows = append(p.Rows, triageQueueRow{
 			Reference:      rep.Reference,
-			Href:           triageReportPath(rep.Reference),
+			Href:           reportPathFor(userFrom(ctx), rep.Reference),
 			Received:       displayDateTime(rep.ReceivedAt),
 			Age:            triageAge(now, rep.ReceivedAt),
 			UrgencyLabel:   rep.Urgency.Label(),
@@ -155,6 +169,12 @@ func (s *Server) triageQueue(r *http.Request, q url.Values) (*triageQueuePage, e
 			NewInformation: rep.NeedsAttention,
 			Matches:        matches[rep.ID],
 		})
+		row := &p.Rows[len(p.Rows)-1]
+		row.Returned = returnedFlag(rep)
+		if h := rep.LatestHandoff(); h != nil && rep.Status == tropic.ReportPassedToAgency && h.State.Open() {
+			row.WithAgency, row.HandoffLabel, row.HandoffClass = "With "+h.Agency, h.State.Label(), handoffStateTag(h.State)
+			row.AckOverdue = s.ackOverdue(h, rep.Urgency, now, cal)
+		}
 		if n := len(matches[rep.ID]); n > 0 {
 			p.Rows[len(p.Rows)-1].MatchTag = "Matches " + plural(n, "case", "cases")
 		}
@@ -198,6 +218,8 @@ func parseTriageFilter(q url.Values, districts []tropic.District, p *triageQueue
 	case "all":
 		in.Status = st
 		f.Statuses = []tropic.ReportStatus{tropic.ReportNew, tropic.ReportLinkedToCase, tropic.ReportPassedToAgency, tropic.ReportNoFurtherAction, tropic.ReportDuplicate}
+	case triageUnacknowledged:
+		in.Status = st // the handler sets the cuts, which need the calendar
 	case string(tropic.ReportLinkedToCase), string(tropic.ReportPassedToAgency), string(tropic.ReportNoFurtherAction), string(tropic.ReportDuplicate):
 		in.Status = st
 		f.Statuses = []tropic.ReportStatus{tropic.ReportStatus(st)}
@@ -260,6 +282,7 @@ func (p *triageQueuePage) fillOptions(districts []tropic.District) {
 	for _, st := range []tropic.ReportStatus{tropic.ReportLinkedToCase, tropic.ReportPassedToAgency, tropic.ReportNoFurtherAction, tropic.ReportDuplicate} {
 		p.Statuses = append(p.Statuses, selectOption{Value: string(st), Label: st.Label(), Selected: f.Status == string(st)})
 	}
+	p.Statuses = append(p.Statuses, selectOption{Value: triageUnacknowledged, Label: "Passed, not acknowledged in time", Selected: f.Status == triageUnacknowledged})
 	p.What = "open reports"
 	if f.Status != "" || p.Searched != "" {
 		p.What = "reports"
@@ -299,4 +322,13 @@ func (s *Server) reportMatches(r *http.Request, reports []*tropic.Report) (map[i
 		}
 	}
 	return out, nil
+}
+
+// reportPathFor is where u reads a report listed in the queue: the hub on its triage
+// page, a triage user of another agency in their agency's inbox.
+func reportPathFor(u *tropic.User, ref string) string {
+	if inTriageHub(u) {
+		return triageReportPath(ref)
+	}
+	return inboxReportPath(ref)
 }

@@ -27,6 +27,8 @@ type triageForms struct {
 	Agency        string
 	CaseTitle     string // the title of a case created from the report
 	CaseReference string // the case to add the report to
+	// IncludeContact: the reporter's contact details go with a report passed to an agency.
+	IncludeContact bool
 }
 
 type triageReportPage struct {
@@ -43,6 +45,9 @@ type triageReportPage struct {
 	StatusClass    string
 	Decided        bool
 	NewInformation bool
+	Returned       string        // "Returned by AGENCY: reason", for a report an agency gave back
+	Handoffs       []handoffView // each passing to an agency, oldest first
+	WithAgency     string        // the agency that has the report to decide on, "" when none
 
 	ClaimedByMe bool
 	ClaimedBy   string // who, when someone else is working on it
@@ -102,12 +107,16 @@ func (s *Server) renderTriageReport(w http.ResponseWriter, r *http.Request, stat
 		NewInformation: rep.NeedsAttention,
 		Form:           form,
 	}
+	cal, err := s.triageCalendar(ctx)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	p.Returned, p.Handoffs = returnedFlag(rep), s.handoffViews(rep, now, cal)
+	if h := rep.LatestHandoff(); h != nil && h.State.Open() && rep.Status == tropic.ReportPassedToAgency {
+		p.WithAgency = h.Agency
+	}
 	if rep.Status == tropic.ReportNew {
-		cal, err := s.triageCalendar(ctx)
-		if err != nil {
-			s.serverError(w, r, err)
-			return
-		}
 		due := tropic.TriageTarget(s.cfg.TriageTargets, rep.Urgency, rep.ReceivedAt.In(partnershipZone), cal)
 		p.Target = fmt.Sprintf("A decision by %s (%s: %s).", displayDateTime(due), strings.ToLower(rep.Urgency.Label()), s.cfg.TriageTargets.For(rep.Urgency).Label())
 		p.OverTarget = s.overTarget(rep, now, cal)
@@ -220,7 +229,9 @@ func triageReportSections(rep *tropic.Report, districts []tropic.District, agenc
 	}}
 
 	reporter := []string{"Anonymous"}
-	if !rep.Reporter.Anonymous {
+	if rep.ContactWithheld {
+		reporter = []string{"Contact details not passed on: the triage hub holds them", rep.Reporter.Relationship.Label()}
+	} else if !rep.Reporter.Anonymous {
 		reporter = nil
 		for _, s := range []string{rep.Reporter.Name, rep.Reporter.Contact} {
 			if s != "" {
