@@ -87,7 +87,7 @@ func runMigrate(ctx context.Context, e *env, args []string) error {
 func runAgency(ctx context.Context, e *env, args []string) error {
 	return subcommand(ctx, e, "agency", args, map[string]command{
 		"add":                {"add a partner agency", runAgencyAdd},
-		"edit":               {"change an agency's name, kind, first responder or Duty to Notify", runAgencyEdit},
+		"edit":               {"change an agency's name, kind, first responder, Duty to Notify, triage hub or inbox address", runAgencyEdit},
 		"disable":            {"disable an agency: its users can no longer sign in; its records stay", runAgencyDisable},
 		"enable":             {"let a disabled agency's users sign in again", runAgencyEnable},
 		"list":               {"list partner agencies", runAgencyList},
@@ -168,6 +168,8 @@ func runAgencyEdit(ctx context.Context, e *env, args []string) error {
 	kind := fs.String("kind", "", "the agency's kind, one of: "+strings.Join(agencyKindNames(), ", "))
 	fr := fs.String("first-responder", "", "whether it is a designated NRM first responder: yes or no")
 	dtn := fs.String("duty-to-notify", "", "whether the Duty to Notify binds it: yes or no")
+	hub := fs.String("triage-hub", "", "whether it is part of the triage hub (its triage users see every new report): yes or no")
+	inbox := fs.String("inbox-email", "", "where it is told of reports passed to it; '' for nowhere")
 	if helped, err := parse(fs, args); helped || err != nil {
 		return err
 	}
@@ -177,10 +179,10 @@ func runAgencyEdit(ctx context.Context, e *env, args []string) error {
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	if len(set) == 1 {
-		return usageError("give at least one of --name, --kind, --first-responder, --duty-to-notify")
+		return usageError("give at least one of --name, --kind, --first-responder, --duty-to-notify, --triage-hub, --inbox-email")
 	}
 	yes := map[string]bool{"yes": true, "no": false}
-	for flagName, v := range map[string]string{"first-responder": *fr, "duty-to-notify": *dtn} {
+	for flagName, v := range map[string]string{"first-responder": *fr, "duty-to-notify": *dtn, "triage-hub": *hub} {
 		if _, ok := yes[v]; set[flagName] && !ok {
 			return usageError("--" + flagName + ": say yes or no")
 		}
@@ -202,10 +204,17 @@ func runAgencyEdit(ctx context.Context, e *env, args []string) error {
 		if set["duty-to-notify"] {
 			a.DutyToNotify = yes[*dtn]
 		}
+		if set["triage-hub"] {
+			a.TriageHub = yes[*hub]
+		}
+		if set["inbox-email"] {
+			a.InboxEmail = *inbox
+		}
 		if err := s.agencies.UpdateAgency(ctx, cli, a); err != nil {
 			return describe(err)
 		}
-		fmt.Fprintf(e.stdout, "agency %d: %s, %s, first-responder=%s, duty-to-notify=%s\n", a.ID, a.Name, a.Kind, yesNo(a.FirstResponder), yesNo(a.DutyToNotify))
+		fmt.Fprintf(e.stdout, "agency %d: %s, %s, first-responder=%s, duty-to-notify=%s, triage-hub=%s\n", a.ID, a.Name, a.Kind,
+			yesNo(a.FirstResponder), yesNo(a.DutyToNotify), yesNo(a.TriageHub))
 		return nil
 	})
 }
@@ -291,7 +300,20 @@ func runUser(ctx context.Context, e *env, args []string) error {
 		"set-password": {"give a staff account a new password (and unlock it)", runUserSetPassword},
 		"reset-mfa":    {"make a staff account set up its authenticator again", runUserResetMFA},
 		"set-roles":    {"replace a staff account's roles", runUserSetRoles},
+		"invite":       {"invite a staff account by a single-use link (or send a new link)", runUserInvite},
 	})
+}
+
+// agencyFlag finds the agency --agency names, or says what is wrong with it.
+func agencyFlag(ctx context.Context, s *services, ref string) (*tropic.Agency, error) {
+	if ref == "" {
+		return nil, describe(&tropic.Error{Code: tropic.EINVALID, Fields: map[string]string{"agency": "Give the agency's id or exact name"}})
+	}
+	a, err := findAgency(ctx, s, ref)
+	if err != nil {
+		return nil, fmt.Errorf("--agency: no agency %q; see 'tropic agency list'", ref)
+	}
+	return a, nil
 }
 
 // findAgency finds an agency by id or exact name.
@@ -308,7 +330,7 @@ func runUserAdd(ctx context.Context, e *env, args []string) error {
 	email := fs.String("email", "", "e-mail address, used to sign in (required)")
 	name := fs.String("name", "", "full name (required)")
 	agency := fs.String("agency", "", "the agency's id or exact name (required)")
-	roles := fs.String("roles", "", "comma-separated: triage, caseworker, supervisor, analyst, admin (required)")
+	roles := fs.String("roles", "", "comma-separated: triage, caseworker, supervisor, analyst, admin, intake, partnership_admin (required)")
 	if helped, err := parse(fs, args); helped || err != nil {
 		return err
 	}
@@ -322,12 +344,9 @@ func runUserAdd(ctx context.Context, e *env, args []string) error {
 	}
 	return withServices(ctx, e, func(s *services) error {
 		u := &tropic.User{Email: *email, Name: *name, Roles: rs}
-		if *agency == "" {
-			return describe(&tropic.Error{Code: tropic.EINVALID, Fields: map[string]string{"agency": "Give the agency's id or exact name"}})
-		}
-		a, err := findAgency(ctx, s, *agency)
+		a, err := agencyFlag(ctx, s, *agency)
 		if err != nil {
-			return fmt.Errorf("--agency: no agency %q; see 'tropic agency list'", *agency)
+			return err
 		}
 		u.AgencyID = a.ID
 		hash, err := auth.HashPassword(password, auth.DefaultParams)
@@ -464,7 +483,7 @@ func runUserSetRoles(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "user set-roles", "--email EMAIL --roles ROLES",
 		"Replace a staff account's roles with those given (the others are taken away).")
 	email := fs.String("email", "", "the user's e-mail address (required)")
-	roles := fs.String("roles", "", "comma-separated: triage, caseworker, supervisor, analyst, admin, intake (required)")
+	roles := fs.String("roles", "", "comma-separated: triage, caseworker, supervisor, analyst, admin, intake, partnership_admin (required)")
 	if helped, err := parse(fs, args); helped || err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 	"math/rand/v2"
@@ -19,13 +20,21 @@ import (
 // scratch (blocking, comparison, EM training, threshold) and scored pairwise,
 // then indexed for matching one new record at a time.
 func runBenchLinkage(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "bench linkage", "[--febrl FILE] [--synthetic N]", `Deduplicate person records with the Fellegi–Sunter matcher and score the pairs
+	fs := newFlags(e, "bench linkage", "[--febrl FILE] [--synthetic N [--shape uk|varied|both]] [--write-febrl FILE]", `Deduplicate person records with the Fellegi–Sunter matcher and score the pairs
 found against the ground truth: pairwise precision, recall and F1 at the chosen
 threshold, records per second and peak memory.
 
+Two generated populations: "uk", UK-shaped records with typos, nicknames and the
+like; "varied", Albanian, Vietnamese, Romanian, Polish, Ukrainian, Sudanese,
+Eritrean and Chinese names whose duplicates differ in one variation each (another
+script, another transliteration, names swapped, a familiar form, the name's
+structure, day and month swapped, year of birth only, address missing or moved),
+reported per variation. A FEBRL file with a variation column (as --write-febrl
+writes it) is reported per variation too.
+
 Without options: FEBRL dataset3 and dataset1 from ../shared/data/febrl (relative to
 the module root, skipped with a message when absent), then synthetic 10,000 and
-100,000 records. After deduplicating, each run indexes the records and matches
+100,000 records of each shape. After deduplicating, each run indexes the records and matches
 held-out ones against the index one at a time (1,000 generated: corrupted copies
 of people in the set and new people; from a FEBRL file, a fifth of it, at most
 1,000, left out of the index), and prints the time to build the index and the
@@ -37,25 +46,47 @@ covers the whole run.`)
 	threshold := fs.Float64("threshold", linkage.DefaultThreshold, "match probability at or above which a pair is a match")
 	seed := fs.Uint64("seed", 1, "seed of the generator and of the u sampling")
 	explain := fs.Int("explain", 3, "print this many matched pairs with their explanations")
+	shape := fs.String("shape", "both", "generated population: uk, varied or both")
+	writeFEBRL := fs.String("write-febrl", "", "write the varied population of --synthetic N to this file in the FEBRL layout, and stop")
 	if helped, err := parse(fs, args); helped || err != nil {
 		return err
 	}
 	if *synthetic < 0 || *threshold <= 0 || *threshold >= 1 {
 		return usageError("--synthetic must be positive and --threshold between 0 and 1")
 	}
+	shapes := map[string][]bool{"uk": {false}, "varied": {true}, "both": {false, true}}[*shape]
+	if shapes == nil {
+		return usageError("--shape must be uk, varied or both")
+	}
+	if *writeFEBRL != "" {
+		if *synthetic <= 0 {
+			return usageError("--write-febrl needs --synthetic N")
+		}
+		return writeVariedFEBRL(*writeFEBRL, *synthetic, *seed)
+	}
 	type run struct {
-		name  string
-		file  string
-		synth int
+		name   string
+		file   string
+		synth  int
+		varied bool
 	}
 	var runs []run
+	synthRuns := func(n int) {
+		for _, v := range shapes {
+			name := fmt.Sprintf("synthetic %d", n)
+			if v {
+				name = fmt.Sprintf("synthetic varied %d", n)
+			}
+			runs = append(runs, run{name: name, synth: n, varied: v})
+		}
+	}
 	switch {
 	case *febrl != "" || *synthetic > 0:
 		if *febrl != "" {
 			runs = append(runs, run{name: *febrl, file: *febrl})
 		}
 		if *synthetic > 0 {
-			runs = append(runs, run{name: fmt.Sprintf("synthetic %d", *synthetic), synth: *synthetic})
+			synthRuns(*synthetic)
 		}
 	default:
 		dir := filepath.Join(linkageModuleRoot(), "..", "shared", "data", "febrl")
@@ -67,34 +98,39 @@ covers the whole run.`)
 			}
 			runs = append(runs, run{name: f, file: p})
 		}
-		runs = append(runs, run{name: "synthetic 10000", synth: 10000}, run{name: "synthetic 100000", synth: 100000})
+		synthRuns(10000)
+		synthRuns(100000)
 	}
 	for _, r := range runs {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if err := benchLinkageRun(e, r.name, r.file, r.synth, *threshold, *seed, *explain); err != nil {
+		if err := benchLinkageRun(e, r.name, r.file, r.synth, r.varied, *threshold, *seed, *explain); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func benchLinkageRun(e *env, name, file string, synth int, threshold float64, seed uint64, explain int) error {
+func benchLinkageRun(e *env, name, file string, synth int, varied bool, threshold float64, seed uint64, explain int) error {
 	runtime.GC()
 	var recs, queries []linkage.Record
-	var ents, queryEnts []string
+	var ents, queryEnts, vars []string
 	var gen time.Duration
 	if file != "" {
 		f, err := os.Open(file)
 		if err != nil {
 			return err
 		}
-		recs, ents, err = linkage.ReadFEBRL(f)
+		recs, ents, vars, err = linkage.ReadFEBRLVariations(f)
 		f.Close()
 		if err != nil {
 			return fmt.Errorf("%s: %w", file, err)
 		}
+	} else if varied {
+		t0 := time.Now()
+		recs, ents, vars = linkage.VariedRecords(linkage.SynthesizeVaried(synth, seed))
+		gen = time.Since(t0)
 	} else {
 		t0 := time.Now()
 		ps := linkage.Synthesize(synth, seed)
@@ -108,9 +144,21 @@ func benchLinkageRun(e *env, name, file string, synth int, threshold float64, se
 	took := time.Since(t0)
 	q := linkage.Evaluate(ents, res.Matches)
 	fmt.Fprintf(e.stdout, "tropic bench linkage: %s\n", name)
-	fmt.Fprintf(e.stdout, "records=%d candidate_pairs=%d (%.1f a record) matched_pairs=%d prior=%.4f threshold=%g generate_s=%.1f dedupe_s=%.2f\n",
+	fmt.Fprintf(e.stdout, "records=%d candidate_pairs=%d (%.1f a record) matched_pairs=%d prior=%.3g threshold=%g generate_s=%.1f dedupe_s=%.2f\n",
 		len(recs), res.Candidates, float64(res.Candidates)/float64(max(1, len(recs))), len(res.Matches), res.Model.Lambda, threshold, gen.Seconds(), took.Seconds())
 	fmt.Fprintf(e.stdout, "true_pos=%d false_pos=%d false_neg=%d blocking_recall=%.4f\n", q.TP, q.FP, q.FN, linkage.Evaluate(ents, res.All).Recall)
+	printVariations(e, ents, vars, res)
+	if def := linkage.DefaultModel(); true {
+		var keep []linkage.Pair
+		for _, p := range res.All {
+			if def.Probability(p.V) >= threshold {
+				keep = append(keep, p)
+			}
+		}
+		dq := linkage.Evaluate(ents, keep)
+		fmt.Fprintf(e.stdout, "default model (the service's): precision=%.4f recall=%.4f f1=%.4f\n", dq.Precision, dq.Recall, dq.F1)
+		printVariations(e, ents, vars, linkage.Result{Matches: keep, All: res.All})
+	}
 	for i := 0; i < explain && i < len(res.Matches); i++ {
 		p := res.Matches[i*len(res.Matches)/max(1, explain)]
 		a, b := &recs[p.A], &recs[p.B]
@@ -118,10 +166,10 @@ func benchLinkageRun(e *env, name, file string, synth int, threshold float64, se
 		if ents[p.A] != ents[p.B] {
 			same = "DIFFERENT"
 		}
-		fmt.Fprintf(e.stdout, "  %s %s / %s %s (%s entity): %s\n", a.Given, a.Surname, b.Given, b.Surname, same, res.Model.Explain(a, b))
+		fmt.Fprintf(e.stdout, "  %s / %s (%s entity): %s\n", a.AsEntered(), b.AsEntered(), same, res.Model.Explain(a, b))
 	}
 	indexed, indexedEnts := recs, ents
-	if file != "" {
+	if file != "" || varied {
 		indexed, indexedEnts, queries, queryEnts = holdOut(recs, ents, min(linkageQueries, len(recs)/5), seed)
 	}
 	benchLinkageMatch(e, res.Model, indexed, indexedEnts, queries, queryEnts)
@@ -249,4 +297,40 @@ func linkageModuleRoot() string {
 		}
 		d = up
 	}
+}
+
+// printVariations prints precision, recall and F1 per variation, and the blocking
+// recall of each (the share of its true pairs that were candidates), when the
+// records carry variations.
+func printVariations(e *env, ents, vars []string, res linkage.Result) {
+	if !slices.ContainsFunc(vars, func(v string) bool { return v != "" && v != linkage.VarOriginal }) {
+		return
+	}
+	got, blocked := linkage.EvaluateVariations(ents, vars, res.Matches), linkage.EvaluateVariations(ents, vars, res.All)
+	for _, v := range append(slices.Clone(linkage.Variations), linkage.VarOriginal) {
+		q, ok := got[v]
+		if !ok || q.TP+q.FN+q.FP == 0 {
+			continue
+		}
+		fmt.Fprintf(e.stdout, "  variation %-26q pairs=%-6d precision=%.4f recall=%.4f f1=%.4f blocking_recall=%.4f\n",
+			v, q.TP+q.FN, q.Precision, q.Recall, q.F1, blocked[v].Recall)
+	}
+}
+
+// writeVariedFEBRL writes n generated varied records in the FEBRL layout.
+func writeVariedFEBRL(file string, n int, seed uint64) error {
+	f, err := os.Create(file)
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriter(f)
+	if err := linkage.WriteFEBRL(w, linkage.SynthesizeVaried(n, seed)); err != nil {
+		f.Close()
+		return err
+	}
+	if err := w.Flush(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }

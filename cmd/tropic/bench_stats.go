@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strings"
 	"time"
 
 	"tropic/internal/store"
@@ -76,8 +77,8 @@ line reads dashboard_p95_ms=N ytd_p95_ms=N, the dashboard as served.`)
 			svc.stats.SetTTL(ttl)
 			rec := httptest.NewRecorder()
 			srv.ServeHTTP(rec, httptest.NewRequestWithContext(ctx, http.MethodGet, "/statistics", nil))
-			if rec.Code != http.StatusOK {
-				return fmt.Errorf("GET /statistics: %d", rec.Code)
+			if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "Latest release: ") {
+				return fmt.Errorf("GET /statistics: %d, without the release", rec.Code)
 			}
 			return nil
 		}
@@ -101,6 +102,13 @@ line reads dashboard_p95_ms=N ytd_p95_ms=N, the dashboard as served.`)
 		}
 		return nil
 	}
+	// The public pages serve the latest release: publish the one due, as the schedule would.
+	t0 := time.Now()
+	rel, err := tropic.PublishDueRelease(ctx, svc.stats, svc.releases, tropic.SystemActor("bench"), tropic.ReleaseQuarterly, tropic.DefaultDisclosureThreshold, now)
+	if err != nil || rel == nil {
+		return fmt.Errorf("bench stats: publish the release: %v", err)
+	}
+	fmt.Fprintf(e.stdout, "published release %s (%s) in %.0f ms; the public page reads it, uncached\n", rel.Name, rel.Covers, ms(time.Since(t0)))
 	fmt.Fprintf(e.stdout, "year to date: %s against %s\n", ytd, ytd.SamePeriodLastYear())
 	fmt.Fprintf(e.stdout, "%-14s %5s %9s %9s %9s\n", "target", "runs", "p50_ms", "p95_ms", "max_ms")
 	p95 := map[string]float64{}
@@ -124,7 +132,7 @@ line reads dashboard_p95_ms=N ytd_p95_ms=N, the dashboard as served.`)
 		p95[target.name] = ms(at(0.95))
 		fmt.Fprintf(e.stdout, "%-14s %5d %9.2f %9.2f %9.2f\n", target.name, len(times), ms(at(0.5)), ms(at(0.95)), ms(times[len(times)-1]))
 	}
-	fmt.Fprintf(e.stdout, "dashboard_p95_ms=%.0f ytd_p95_ms=%.0f\n", p95["dashboard"], p95["ytd"])
+	fmt.Fprintf(e.stdout, "dashboard_cold_p95_ms=%.0f dashboard_p95_ms=%.0f ytd_p95_ms=%.0f\n", p95["dashboard_cold"], p95["dashboard"], p95["ytd"])
 	return nil
 }
 

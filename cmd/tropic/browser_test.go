@@ -480,6 +480,13 @@ func TestBrowserStaffEnrolAnAuthenticatorAppOnFirstSignIn(t *testing.T) {
 	); err != nil {
 		t.Fatal(err)
 	}
+	// The recovery codes, shown once, then on to the staff home.
+	brWaitFor(t, b, "the recovery codes", `document.querySelectorAll('#recovery-codes li').length === 10 && document.readyState === 'complete'`)
+	brWaitForGOVUKFrontend(t, b)
+	b.CheckAxe(t)
+	if err := chromedp.Do(b.Ctx(), chromedp.Click(chromedp.CSS(`main a.govuk-button`))); err != nil {
+		t.Fatal(err)
+	}
 	brWaitForURL(t, b, inst.URL+"/staff")
 	brWaitForGOVUKFrontend(t, b)
 	text := brMainText(t, b)

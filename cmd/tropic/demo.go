@@ -119,6 +119,12 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	if err == nil { // reports waiting in the county council's inbox
 		err = demo.SeedInbox(ctx, demo.InboxServices{Reports: history, Agencies: svc.agencies, Users: svc.users, SetNow: clock.Set}, now)
 	}
+	if err == nil { // a partnership administrator and the administration pages' data (issue 13)
+		var admins []demo.Account
+		admins, err = demo.SeedAdministration(ctx, gen, demo.AdminServices{Agencies: svc.agencies, Users: svc.users, Invites: svc.invites,
+			SetNow: clock.Set}, hash, now)
+		accounts = append(accounts, admins...)
+	}
 	clock.Set(time.Time{})
 	var flow demo.WorkflowStats
 	if err == nil && *cases > 0 { // officers in charge, a report on a case, a closure waiting (demo/workflow.go)
@@ -126,6 +132,10 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	}
 	if err == nil { // the history was written without matching reports to cases
 		_, err = svc.matches.RefreshAllReportMatches(ctx)
+	}
+	var releases int
+	if err == nil { // the statistics releases the schedule would have published
+		releases, err = publishDemoReleases(ctx, svc, clock, now)
 	}
 	var retStats demoRetentionStats
 	if err == nil { // records past their retention period: disposed of, or waiting for review (demo_retention.go)
@@ -139,6 +149,8 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	svc.useMailer(mail) // invitations from the administration pages
+	svc.releaseSchedule = tropic.ReleaseQuarterly
 	stopJobs, err := startJobs(ctx, newLogger(e), svc, mail) // notifications of new reports (jobs.go)
 	if err != nil {
 		return err
@@ -150,6 +162,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintf(e.stdout, "Tropic demo is running at %s (ready in %.1fs)\n", url, time.Since(start).Seconds())
 		fmt.Fprintf(e.stdout, "Database: %s (synthetic data only: %d reports, %d triaged; %d cases, %d people)\n", path, stats.Reports, stats.Decided,
 			caseStats.Cases, caseStats.People)
+		fmt.Fprintf(e.stdout, "Statistics: %d quarterly releases published, at %s/statistics/releases\n", releases, url)
 		fmt.Fprintf(e.stdout, "Audit key: %s (for commands on this database: %s=%s)\n", keyPath, auditKeyFileEnv, keyPath)
 		fmt.Fprintf(e.stdout, "NRM: %d referrals (%d Duty to Notify reports), %d awaiting RG (%d overdue), %d awaiting CG; reminder digests go to %s\n",
 			refStats.Referrals, refStats.DtN, refStats.AwaitingRG, refStats.OverdueRG, refStats.AwaitingCG, strings.Join(refStats.ReminderEmails, ", "))

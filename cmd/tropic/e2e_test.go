@@ -27,13 +27,14 @@ func TestDemoServesHealthzAndPrintsItsAccounts(t *testing.T) {
 	inst := startDemo(t, "--reports-per-year", "300", "--cases", "300") // the defaults: the demo a newcomer gets
 	out := inst.Stdout.String()
 	for _, want := range []string{"Tropic demo is running at http://127.0.0.1:", "triage.police@" + "demo.tropic.example", "admin.charity@demo.tropic.example",
-		"caseworker.stalbans@", "supervisor.watford@", "county", `password "demo-partnership-2026"`, "Multi-factor authentication is waived"} {
+		"caseworker.stalbans@", "supervisor.watford@", "county", "partnership.admin@demo.tropic.example", `password "demo-partnership-2026"`, "Multi-factor authentication is waived"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("demo output lacks %q:\n%s", want, out)
 		}
 	}
-	// One user per role in the police unit, the county council, two district councils and a charity.
-	if n, want := strings.Count(out, "@demo.tropic.example"), 5*len(tropic.Roles); n != want {
+	// One user per role of an agency in the police unit, the county council, two district
+	// councils and a charity, and the partnership administrator.
+	if n, want := strings.Count(out, "@demo.tropic.example"), 5*(len(tropic.Roles)-1)+1; n != want {
 		t.Errorf("demo printed %d accounts, want %d", n, want)
 	}
 	if m := regexp.MustCompile(`ready in ([0-9.]+)s`).FindStringSubmatch(out); m == nil {
@@ -59,11 +60,12 @@ func TestEveryCommandExplainsItselfWithHelp(t *testing.T) {
 		{"agency", "--help"}, {"agency", "add", "--help"}, {"agency", "list", "--help"},
 		{"agency", "edit", "--help"}, {"agency", "disable", "--help"}, {"agency", "enable", "--help"},
 		{"user", "--help"}, {"user", "add", "--help"}, {"user", "list", "--help"}, {"user", "disable", "--help"}, {"user", "enable", "--help"}, {"user", "set-password", "--help"}, {"user", "reset-mfa", "--help"},
-		{"user", "set-roles", "--help"},
+		{"user", "set-roles", "--help"}, {"user", "invite", "--help"},
 		{"token", "--help"}, {"token", "create", "--help"}, {"token", "revoke", "--help"}, {"token", "list", "--help"},
 		{"audit", "--help"}, {"audit", "verify", "--help"}, {"audit", "checkpoint", "--help"}, {"audit", "keygen", "--help"},
 		{"backup", "--help"}, {"version", "--help"},
 		{"holiday", "--help"}, {"holiday", "list", "--help"}, {"holiday", "add", "--help"},
+		{"stats", "--help"}, {"stats", "release", "--help"}, {"stats", "audit", "--help"},
 	}
 	for _, args := range cases {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
@@ -380,9 +382,11 @@ func signIn(t *testing.T, baseURL, email, password string) *http.Client {
 	if err != nil {
 		t.Fatal(err)
 	}
+	page, _ := io.ReadAll(res.Body)
 	res.Body.Close()
-	if res.Request.URL.Path != "/staff" {
-		t.Fatalf("after the code: landed on %s, want /staff", res.Request.URL)
+	// Signed in, the recovery codes are shown once, with the way on to the staff home.
+	if res.Request.URL.Path != "/login/mfa/setup" || !strings.Contains(string(page), "Save your recovery codes") || !strings.Contains(string(page), `href="/staff"`) {
+		t.Fatalf("after the code: landed on %s without the recovery codes:\n%s", res.Request.URL, page)
 	}
 	return client
 }

@@ -117,6 +117,7 @@ func startJobs(ctx context.Context, log *slog.Logger, svc *services, mail mailSe
 	var mailer jobs.Mailer
 	if mail.mailer != nil {
 		mailer = mail.mailer
+		svc.mail = mail.mailer // forgotten-password links
 	} else {
 		log.Warn("e-mail notifications are off: urgent reports are logged, not e-mailed (set TROPIC_SMTP_ADDR, TROPIC_MAIL_FROM and TROPIC_TRIAGE_EMAILS)")
 	}
@@ -136,8 +137,9 @@ func startJobs(ctx context.Context, log *slog.Logger, svc *services, mail mailSe
 		Escalator: store.NewReportService(svc.db, nil, phone.Parse), TriageTargets: mail.triageTargets,
 		// The daily NRM reminder digest (07:00 UTC): counts and links only.
 		Reminders: svc.referrals, Agencies: svc.agencies, ReminderCGDays: mail.reminderCGDays,
-		AuditCheckpoints:      svc.audit,     // the day's signed checkpoint ends each digest
-		AuditCheckpointEmails: mail.auditTo,  // and goes to its custodians every day
+		AuditCheckpoints:      svc.audit,    // the day's signed checkpoint ends each digest
+		AuditCheckpointEmails: mail.auditTo, // and goes to its custodians every day
+		StatsReleases:         svc.statsPublisher(),
 		Retention:             svc.retention, // records at the end of their retention period queued for review, daily
 		Misuse:                svc.misuse,    // access patterns that suggest misuse, for the DPOs, hourly
 	})

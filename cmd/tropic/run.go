@@ -39,6 +39,7 @@ func commands() map[string]command {
 		"version":   {"print the version", runVersion},
 		"bench":     {"measure performance (bench intake|cases)", runBench},
 		"holiday":   {"list bank holidays or record a one-off change (holiday list|add)", runHoliday},
+		"stats":     {"publish or audit the statistics releases (stats release|audit)", runStats},
 		"retention": {"queue records due for retention review, or list them (retention run [--dry-run]|schedule)", runRetention},
 	}
 }

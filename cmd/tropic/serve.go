@@ -28,6 +28,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	tlsKey := fs.String("tls-key", e.getenv("TROPIC_TLS_KEY"), "TLS key file (TROPIC_TLS_KEY)")
 	secure := fs.Bool("secure-cookies", e.getenv("TROPIC_SECURE_COOKIES") == "1", "mark cookies Secure and send HSTS, for a TLS-terminating proxy in front (TROPIC_SECURE_COOKIES=1)")
 	exitURL := fs.String("exit-url", envOr(e, "TROPIC_EXIT_URL", "https://www.bbc.co.uk/weather"), "the neutral site 'Exit this page' leads to (TROPIC_EXIT_URL)")
+	leaverDays := fs.Int("leaver-days", envInt(e, "TROPIC_LEAVER_DAYS", 90), "staff not signed in for this many days are listed for an administrator to review as leavers (TROPIC_LEAVER_DAYS)")
 	recoveryDays := fs.Int("recovery-days", envInt(e, "TROPIC_RECOVERY_DAYS", 30), "minimum NRM recovery period in days after a positive Reasonable Grounds decision (45 before 30 January 2023 stays) (TROPIC_RECOVERY_DAYS)")
 	ipHeader := fs.String("client-ip-header", e.getenv("TROPIC_CLIENT_IP_HEADER"), "behind a reverse proxy, the header it writes the client's address into, e.g. X-Forwarded-For; rate limits need it (TROPIC_CLIENT_IP_HEADER)")
 	proxies := fs.String("trusted-proxies", e.getenv("TROPIC_TRUSTED_PROXIES"), "comma-separated addresses or CIDR ranges of the reverse proxies whose --client-ip-header is believed; from any other peer it is ignored (TROPIC_TRUSTED_PROXIES)")
@@ -43,12 +44,20 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	sessionLifetime := fs.String("session-lifetime", envOr(e, "TROPIC_SESSION_LIFETIME", tropic.DefaultSessionLifetime.String()),
 		"staff are signed out this long after signing in, however much they use Tropic, e.g. 12h (TROPIC_SESSION_LIFETIME)")
 	retention := addRetentionFlag(fs, e)
+	ssoConfig := fs.String("sso-config", e.getenv("TROPIC_SSO_CONFIG"),
+		"JSON file of the agencies' OpenID Connect providers for single sign-on; see the README (TROPIC_SSO_CONFIG)")
+	releaseSched := fs.String("release-schedule", envOr(e, releaseScheduleEnv, string(tropic.ReleaseQuarterly)),
+		"publish the public statistics as a release after each closed month or quarter: monthly, quarterly or off ("+releaseScheduleEnv+")")
 	mailFlags := addMailFlags(fs, e)
 	keyFile := addAuditKeyFlag(fs, e)
 	if helped, err := parse(fs, args); helped || err != nil {
 		return err
 	}
-	schedule, err := retentionSchedule(*retention)
+	schedule, err := parseReleaseSchedule(*releaseSched)
+	retentionSched, err := retentionSchedule(*retention)
+	if err != nil {
+		return err
+	}
 	if err != nil {
 		return err
 	}
@@ -94,13 +103,18 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	}
 	defer db.Close()
 	svc := newServices(db)
-	svc.setRetention(schedule)
+	svc.setRetention(retentionSched)
 	mail.triageTargets = targets
+	svc.useMailer(mail) // invitations from the administration pages
+	svc.releaseSchedule = schedule
 	stopJobs, err := startJobs(ctx, log, svc, mail) // notifications (jobs.go)
 	if err != nil {
 		return err
 	}
 	defer stopJobs() // after the HTTP server has shut down, before the database closes
+	if *leaverDays < 7 || *leaverDays > 3650 {
+		return usageError("--leaver-days: give a number of days from 7 to 3650")
+	}
 	if *recoveryDays < 1 || *recoveryDays > 365 {
 		return usageError("--recovery-days: give a number of days from 1 to 365")
 	}
@@ -110,10 +124,15 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	}
 	recovery := tropic.RecoveryPeriod{Days: *recoveryDays, DaysBefore: tropic.DefaultRecoveryPeriod.DaysBefore, Change: tropic.DefaultRecoveryPeriod.Change}
 	svc.referrals.SetRecoveryPeriod(recovery)
-	cfg := web.Config{PartnershipName: *name, SecureCookies: *secure || *tlsCert != "", ExitURL: *exitURL, ClientIPHeader: *ipHeader, TrustedProxies: trusted,
+	providers, err := loadSSOProviders(ctx, e, *ssoConfig, svc.agencies)
+	if err != nil {
+		return err
+	}
+	cfg := web.Config{SSOProviders: providers, PartnershipName: *name, SecureCookies: *secure || *tlsCert != "", ExitURL: *exitURL, ClientIPHeader: *ipHeader, TrustedProxies: trusted,
 		HashSlots: *hashSlots, MetricsToken: e.getenv("TROPIC_METRICS_TOKEN"), Recovery: recovery, BaseURL: mail.baseURL, Version: version,
+		LeaverAfter:   time.Duration(*leaverDays) * 24 * time.Hour,
 		TriageTargets: targets, AcknowledgeTargets: acks, SessionIdle: sessions.Idle, SessionLifetime: sessions.Lifetime, PublicNotice: notice,
-		Retention: schedule}
+		Retention: retentionSched}
 	return serve(ctx, e, log, svc, cfg, listeners{addr: *addr, metricsAddr: *metricsAddr, tlsCert: *tlsCert, tlsKey: *tlsKey}, func(url string) {
 		fmt.Fprintf(e.stdout, "Tropic is running at %s (database: %s)\n", url, db.Dialect())
 	})

@@ -8,6 +8,7 @@ import (
 
 	"tropic/internal/auth"
 	"tropic/internal/linkage"
+	"tropic/internal/oidc"
 	"tropic/internal/phone"
 	"tropic/internal/store"
 	"tropic/internal/tropic"
@@ -89,9 +90,24 @@ type services struct {
 	referrals *store.ReferralService
 	campaigns *store.CampaignService
 	stats     *store.StatsService
+	releases  *store.ReleaseService
 	matches   *store.MatchService
 	retention *store.RetentionService
 	misuse    *store.MisuseService
+	invites   *store.InviteService
+
+	credentials *store.CredentialService
+	mail        tropic.Mailer // sends invitations and forgotten-password links; nil: e-mail is off (useMailer, startJobs)
+	// releaseSchedule publishes statistics releases as periods close; "": not scheduled.
+	releaseSchedule tropic.ReleaseSchedule
+}
+
+// useMailer lets the pages send e-mail (invitations, forgotten-password links) when it
+// is set up.
+func (s *services) useMailer(m mailSettings) {
+	if m.mailer != nil {
+		s.mail = m.mailer
+	}
 }
 
 func newServices(db *store.DB) *services {
@@ -99,8 +115,9 @@ func newServices(db *store.DB) *services {
 		tokens: store.NewTokenService(db), audit: store.NewAuditService(db), sessions: store.NewSessionStore(db),
 		reports: store.NewReportService(db, nil, phone.Parse), cases: store.NewCaseService(db, phone.Parse),
 		referrals: store.NewReferralService(db), campaigns: store.NewCampaignService(db),
-		stats: store.NewStatsService(db), matches: store.NewMatchService(db, phone.Parse),
-		retention: store.NewRetentionService(db, tropic.DefaultRetention), misuse: store.NewMisuseService(db, tropic.DefaultMisuseRules)}
+		stats: store.NewStatsService(db), releases: store.NewReleaseService(db), matches: store.NewMatchService(db, phone.Parse), invites: store.NewInviteService(db),
+		credentials: store.NewCredentialService(db),
+		retention:   store.NewRetentionService(db, tropic.DefaultRetention), misuse: store.NewMisuseService(db, tropic.DefaultMisuseRules)}
 }
 
 // setRetention applies the configured retention schedule.
@@ -120,15 +137,18 @@ func (h health) SchemaCurrent(ctx context.Context) (bool, error) {
 
 func (s *services) webDeps(log *slog.Logger) web.Deps {
 	links := store.NewLinkService(s.db, phone.Parse)
-	return web.Deps{Agencies: s.agencies, Users: s.users, Tokens: s.tokens, Audit: s.audit, Reports: s.reports, Inbox: s.reports, Cases: s.cases, Phones: phone.Parse,
+	return web.Deps{Agencies: s.agencies, Users: s.users, Tokens: s.tokens, Audit: s.audit, Reports: s.reports, Inbox: s.reports, Cases: s.cases, Corrections: s.cases, Phones: phone.Parse,
 		Links: links, Matches: s.matches, Access: links, Notifications: store.NewNotificationService(s.db),
 		// The approvals queue's sources; retention reviews join as one more.
 		Approvals: []tropic.ApprovalSource{s.cases.FindShareApprovals, s.cases.FindAccessApprovals, s.cases.FindRoleChangeApprovals, s.cases.FindClosureApprovals,
 			s.retention.FindRetentionApprovals},
 		Retention: s.retention, AuditSearch: s.audit, Misuse: s.misuse,
-		Referrals: s.referrals, Stats: s.stats,
+		Referrals: s.referrals, Stats: s.stats, Releases: s.releases,
 		Campaigns: s.campaigns, Exports: s.campaigns,
 		Sessions: s.sessions, Health: health{s.db}, Logger: log, Now: time.Now,
+		UserAdmin: s.users, Invites: s.invites, AdminHistory: s.audit, Holidays: s.referrals,
+		Credentials: s.credentials, Mail: s.mail,
+		SSO: store.NewSSOService(s.db), SSOConnector: oidc.New(), SecurityKeys: store.NewSecurityKeyService(s.db),
 		// The web server checks credentials only through these interfaces (internal/tropic).
 		Passwords: auth.Passwords{Params: auth.DefaultParams}, TOTP: auth.TOTP{}}
 }

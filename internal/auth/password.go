@@ -81,3 +81,6 @@ func (p Passwords) VerifyPassword(pw, hash string) (bool, error) { return Verify
 
 // DummyVerify costs one verification at p's cost.
 func (p Passwords) DummyVerify(pw string) { DummyVerify(pw, p.Params) }
+
+// HashPassword hashes a new password at p's cost.
+func (p Passwords) HashPassword(pw string) (string, error) { return HashPassword(pw, p.Params) }

@@ -130,6 +130,9 @@ func Seed(ctx context.Context, s Services, opts Options) ([]Account, error) {
 			continue
 		}
 		for _, role := range tropic.Roles {
+			if role == tropic.RolePartnershipAdmin {
+				continue // one for the partnership, not one an agency (admin.go)
+			}
 			u := &tropic.User{
 				Email:    fmt.Sprintf("%s.%s@%s", role, spec.Slug, EmailDomain),
 				Name:     g.Name(),

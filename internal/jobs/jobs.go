@@ -117,13 +117,16 @@ type Config struct {
 	Notifications        NotificationMailer
 	NotificationInterval time.Duration
 	ReminderHour         int
+	Now                  func() time.Time
+	// StatsReleases, when set, publishes each statistics release when its period
+	// has closed (stats_release.go), checking every hour.
+	StatsReleases StatsPublisher
 	// Retention, when set, queues the records at the end of their retention period
 	// for review every day at 02:00 UTC and at start (retention.go).
 	Retention Retention
 	// Misuse, when set, raises misuse alerts from the last two days of the access log
 	// every hour and at start (misuse.go).
 	Misuse Misuse
-	Now    func() time.Time
 }
 
 // Queue is Tropic's River client: it queues jobs in store transactions and works them.
@@ -204,6 +207,13 @@ func New(cfg Config) (*Queue, error) {
 	}
 	if cfg.Escalator != nil {
 		pj, err := addEscalation(workers, cfg, log)
+		if err != nil {
+			return nil, fmt.Errorf("jobs: %w", err)
+		}
+		periodic = append(periodic, pj)
+	}
+	if cfg.StatsReleases != nil {
+		pj, err := addStatsReleases(workers, cfg, log)
 		if err != nil {
 			return nil, fmt.Errorf("jobs: %w", err)
 		}

@@ -236,12 +236,19 @@ const (
 	DOBExact
 	DOBSwapped
 	DOBOneDiffers
-	DOBYearOnly
+	DOBYearOnly // the same year, and no other part known in both differs
+	DOBSameYear // the same year, but the month or the day differs
 	DOBDifferent
 )
 
 // CompareDOB gives the level of agreement of two dates of birth: exact, day and
-// month swapped, one component different, same year only, different, or missing.
+// month swapped, one component different, the same year where only the year is
+// known in one (or the other parts agree as far as both are known), the same
+// year with the month or day differing, different, or missing. The two levels
+// of one year are apart because they weigh apart: a record giving only a year
+// says nothing against the other's month and day, while two full dates of one
+// year and another month and day are two people born in that year as often as
+// one person's date mistyped.
 func CompareDOB(a, b DOB) int {
 	if !a.Known() || !b.Known() {
 		return DOBMissing
@@ -267,8 +274,11 @@ func CompareDOB(a, b DOB) int {
 			return DOBOneDiffers
 		}
 	}
-	if a.Y == b.Y {
-		return DOBYearOnly
+	if a.Y != b.Y {
+		return DOBDifferent
 	}
-	return DOBDifferent
+	if a.M != 0 && b.M != 0 && a.M != b.M || a.D != 0 && b.D != 0 && a.D != b.D {
+		return DOBSameYear
+	}
+	return DOBYearOnly
 }

@@ -79,7 +79,7 @@ func TestLinkageExplain(t *testing.T) {
 	recs := []Record{a, b, c}
 	m := Train(recs, Candidates(recs), nil)
 	got := m.Explain(&a, &b)
-	for _, want := range []string{"similar 0.93", "same surname", "same postcode", "date of birth with day and month swapped", "same phone"} {
+	for _, want := range []string{"given name is another transliteration", "same surname", "same postcode", "date of birth with day and month swapped", "same phone"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("Explain = %q, want it to say %q", got, want)
 		}

@@ -28,9 +28,14 @@ func TestLinkageDefaultModel(t *testing.T) {
 		t.Fatalf("default_model.json has priors %v, %v and threshold %v; training gives %v, %v and %v: run go test ./internal/linkage -run TestLinkageDefaultModel -update",
 			got.Lambda, got.LambdaH, got.Threshold, trained.Lambda, trained.LambdaH, trained.Threshold)
 	}
+	if !near(got.NamesTogether, trained.NamesTogether) || !near(got.MovedTogether, trained.MovedTogether) {
+		t.Fatalf("default_model.json has corrections %v and %v; training gives %v and %v: run go test ./internal/linkage -run TestLinkageDefaultModel -update",
+			got.NamesTogether, got.MovedTogether, trained.NamesTogether, trained.MovedTogether)
+	}
 	for f := 0; f < NFields; f++ {
 		for l := 0; l < 16; l++ {
-			if !near(got.M[f][l], trained.M[f][l]) || !near(got.H[f][l], trained.H[f][l]) || !near(got.U[f][l], trained.U[f][l]) {
+			if !near(got.M[f][l], trained.M[f][l]) || !near(got.H[f][l], trained.H[f][l]) || !near(got.U[f][l], trained.U[f][l]) ||
+				!near(got.UNames[f][l], trained.UNames[f][l]) {
 				t.Fatalf("default_model.json differs from training on %s level %d: run go test ./internal/linkage -run TestLinkageDefaultModel -update", fieldNames[f], l)
 			}
 		}
@@ -70,10 +75,11 @@ func modelJSON(t *testing.T, m *Model) []byte {
 	var b strings.Builder
 	fmt.Fprintf(&b, "{\n  \"TrainedOn\": %s,\n", num(fmt.Sprintf("Synthesize(%d, %d); see default.go", defaultRecords, defaultSeed)))
 	fmt.Fprintf(&b, "  \"Lambda\": %s,\n  \"LambdaH\": %s,\n  \"Threshold\": %s", num(m.Lambda), num(m.LambdaH), num(m.Threshold))
+	fmt.Fprintf(&b, ",\n  \"NamesTogether\": %s,\n  \"MovedTogether\": %s", num(m.NamesTogether), num(m.MovedTogether))
 	for _, c := range []struct {
 		name string
 		p    *[NFields][16]float64
-	}{{"M", &m.M}, {"H", &m.H}, {"U", &m.U}} {
+	}{{"M", &m.M}, {"H", &m.H}, {"U", &m.U}, {"UNames", &m.UNames}} {
 		fmt.Fprintf(&b, ",\n  %q: [", c.name)
 		for f := range c.p {
 			sep := ","

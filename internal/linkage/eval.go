@@ -13,12 +13,19 @@ import (
 // soc_sec_id) and gives prepared records with the entity of each: the N of
 // rec-N-org and rec-N-dup-k.
 func ReadFEBRL(r io.Reader) ([]Record, []string, error) {
+	recs, ents, _, err := ReadFEBRLVariations(r)
+	return recs, ents, err
+}
+
+// ReadFEBRLVariations is ReadFEBRL that also gives each record's variation column
+// (WriteFEBRL), "" where the file has none.
+func ReadFEBRLVariations(r io.Reader) ([]Record, []string, []string, error) {
 	cr := csv.NewReader(r)
 	cr.TrimLeadingSpace = true
 	cr.FieldsPerRecord = -1
 	head, err := cr.Read()
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	col := map[string]int{}
 	for i, h := range head {
@@ -26,18 +33,18 @@ func ReadFEBRL(r io.Reader) ([]Record, []string, error) {
 	}
 	for _, need := range []string{"rec_id", "given_name", "surname", "date_of_birth"} {
 		if _, ok := col[need]; !ok {
-			return nil, nil, fmt.Errorf("febrl: no column %s", need)
+			return nil, nil, nil, fmt.Errorf("febrl: no column %s", need)
 		}
 	}
 	var recs []Record
-	var ents []string
+	var ents, vars []string
 	for {
 		row, err := cr.Read()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		get := func(name string) string {
 			if i, ok := col[name]; ok && i < len(row) {
@@ -48,7 +55,7 @@ func ReadFEBRL(r io.Reader) ([]Record, []string, error) {
 		id := get("rec_id")
 		parts := strings.Split(id, "-")
 		if len(parts) < 3 || parts[0] != "rec" {
-			return nil, nil, fmt.Errorf("febrl: rec_id %q is not rec-N-org or rec-N-dup-k", id)
+			return nil, nil, nil, fmt.Errorf("febrl: rec_id %q is not rec-N-org or rec-N-dup-k", id)
 		}
 		rec := Record{Given: get("given_name"), Surname: get("surname"), StreetNo: get("street_number"),
 			Address: strings.TrimSpace(get("address_1") + " " + get("address_2")), Locality: get("suburb"),
@@ -56,8 +63,9 @@ func ReadFEBRL(r io.Reader) ([]Record, []string, error) {
 		rec.Prepare()
 		recs = append(recs, rec)
 		ents = append(ents, parts[1])
+		vars = append(vars, get("variation"))
 	}
-	return recs, ents, nil
+	return recs, ents, vars, nil
 }
 
 // Result is the outcome of deduplicating a set of records.
@@ -113,6 +121,12 @@ func Evaluate(ents []string, matches []Pair) Quality {
 			q.FP++
 		}
 	}
+	q.rates(truth)
+	return q
+}
+
+// rates sets FN, precision, recall and F1 from TP, FP and the number of true pairs.
+func (q *Quality) rates(truth int) {
 	q.FN = truth - q.TP
 	if q.TP+q.FP > 0 {
 		q.Precision = float64(q.TP) / float64(q.TP+q.FP)
@@ -123,5 +137,64 @@ func Evaluate(ents []string, matches []Pair) Quality {
 	if q.Precision+q.Recall > 0 {
 		q.F1 = 2 * q.Precision * q.Recall / (q.Precision + q.Recall)
 	}
-	return q
+}
+
+// EvaluateVariations is Evaluate told per variation: a pair counts for the
+// variation of each of its records that is a duplicate (VarOriginal when both are
+// originals, as a false pair of two people's originals is).
+func EvaluateVariations(ents, vars []string, matches []Pair) map[string]Quality {
+	out := map[string]*Quality{}
+	q := func(v string) *Quality {
+		if out[v] == nil {
+			out[v] = &Quality{}
+		}
+		return out[v]
+	}
+	label := func(i, j int, f func(*Quality)) {
+		a, b := vars[i], vars[j]
+		if a == "" {
+			a = VarOriginal
+		}
+		if b == "" {
+			b = VarOriginal
+		}
+		switch {
+		case a == b:
+			f(q(a))
+		case a == VarOriginal:
+			f(q(b))
+		case b == VarOriginal:
+			f(q(a))
+		default:
+			f(q(a))
+			f(q(b))
+		}
+	}
+	byEnt := map[string][]int{}
+	for i, e := range ents {
+		byEnt[e] = append(byEnt[e], i)
+	}
+	for _, rs := range byEnt {
+		for x := range rs {
+			for y := x + 1; y < len(rs); y++ {
+				label(rs[x], rs[y], func(q *Quality) { q.FN++ }) // truth, for now
+			}
+		}
+	}
+	for _, p := range matches {
+		same := ents[p.A] == ents[p.B]
+		label(int(p.A), int(p.B), func(q *Quality) {
+			if same {
+				q.TP++
+			} else {
+				q.FP++
+			}
+		})
+	}
+	res := map[string]Quality{}
+	for v, q := range out {
+		q.rates(q.FN) // FN held the true pairs until now
+		res[v] = *q
+	}
+	return res
 }

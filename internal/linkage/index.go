@@ -23,8 +23,8 @@ import (
 type Index struct {
 	mu     sync.RWMutex
 	recs   []Record
-	blocks [nKeys][]entry // sorted by key, order, id
-	fresh  [nKeys][]entry // added since the last merge, sorted the same way
+	blocks [nRules][]entry // sorted by key, order, id
+	fresh  [nRules][]entry // added since the last merge, sorted the same way
 }
 
 // entry places one record in one blocking rule. The block key is the rule's
@@ -56,23 +56,27 @@ const mergeAt = 4096
 func NewIndex(recs []Record) *Index {
 	n := len(recs)
 	x := &Index{recs: recs[:n:n]} // the first Add copies rather than writing into the caller's array
-	var all [nKeys][]entry
-	for k := range all {
-		all[k] = make([]entry, n)
+	// per rule, one slot per record and key of the rule
+	var all [nRules][]entry
+	var slot [nKeys]int // where key k's entries start in its rule's array
+	for k := range nKeys {
+		slot[k] = len(all[ruleOf(k)])
+		all[ruleOf(k)] = append(all[ruleOf(k)], make([]entry, n)...)
 	}
 	parallel(n, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			keys, order := blockKeys(&recs[i])
-			for k := range all {
-				all[k][i] = entry{order: order[k], key: foldKey(keys[k]), id: int32(i)}
+			for k := range keys {
+				e := entry{order: order[k], key: foldKey(keys[k]), id: int32(i)}
 				if keys[k] == 0 {
-					all[k][i].id = -1
+					e.id = -1
 				}
+				all[ruleOf(k)][slot[k]+i] = e
 			}
 		}
 	})
 	var wg sync.WaitGroup
-	sem := make(chan struct{}, max(1, min(nKeys, runtime.GOMAXPROCS(0))))
+	sem := make(chan struct{}, max(1, min(nRules, runtime.GOMAXPROCS(0))))
 	for k := range all {
 		wg.Add(1)
 		sem <- struct{}{}
@@ -117,11 +121,12 @@ func (x *Index) Add(r Record) int {
 			continue
 		}
 		e := entry{order: order[k], key: foldKey(keys[k]), id: int32(id)}
-		i, _ := slices.BinarySearchFunc(x.fresh[k], e, compareEntries)
-		x.fresh[k] = slices.Insert(x.fresh[k], i, e)
-		if len(x.fresh[k]) > mergeAt {
-			x.blocks[k] = mergeEntries(x.blocks[k], x.fresh[k])
-			x.fresh[k] = x.fresh[k][:0]
+		r := ruleOf(k)
+		i, _ := slices.BinarySearchFunc(x.fresh[r], e, compareEntries)
+		x.fresh[r] = slices.Insert(x.fresh[r], i, e)
+		if len(x.fresh[r]) > mergeAt {
+			x.blocks[r] = mergeEntries(x.blocks[r], x.fresh[r])
+			x.fresh[r] = x.fresh[r][:0]
 		}
 	}
 	return id
@@ -167,8 +172,8 @@ func (x *Index) Match(r *Record, m *Model, limit int) []Scored {
 		}
 		// sorts after records of equal keys, as if added last
 		e := entry{order: order[k], key: foldKey(keys[k]), id: math.MaxInt32}
-		cand = neighbours(cand, x.blocks[k], e)
-		cand = neighbours(cand, x.fresh[k], e)
+		cand = neighbours(cand, x.blocks[ruleOf(k)], e, window(ruleOf(k)))
+		cand = neighbours(cand, x.fresh[ruleOf(k)], e, window(ruleOf(k)))
 	}
 	slices.Sort(cand)
 	cand = slices.Compact(cand)
@@ -186,14 +191,14 @@ func (x *Index) Match(r *Record, m *Model, limit int) []Scored {
 	return out
 }
 
-// neighbours appends the IDs of the entries of e's block within Window places of
+// neighbours appends the IDs of the entries of e's block within win places of
 // where e sorts: those Candidates pairs with a record that sorts there.
-func neighbours(ids []int32, es []entry, e entry) []int32 {
+func neighbours(ids []int32, es []entry, e entry, win int) []int32 {
 	lo := sort.Search(len(es), func(i int) bool { return es[i].key >= e.key })
 	hi := lo + sort.Search(len(es)-lo, func(i int) bool { return es[lo+i].key > e.key })
 	block := es[lo:hi]
 	at, _ := slices.BinarySearchFunc(block, e, compareEntries)
-	for _, n := range block[max(0, at-Window):min(len(block), at+Window+1)] {
+	for _, n := range block[max(0, at-win):min(len(block), at+win+1)] {
 		ids = append(ids, n.id)
 	}
 	return ids

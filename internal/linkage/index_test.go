@@ -148,9 +148,9 @@ func TestLinkageIndexBoundsCommonKeys(t *testing.T) {
 		if len(x.blocks[k]) == 0 {
 			continue
 		}
-		got := neighbours(nil, x.blocks[k], x.blocks[k][2500])
-		if len(got) > 2*Window+1 {
-			t.Errorf("rule %d: %d neighbours in a block of %d, want at most %d", k, len(got), len(x.blocks[k]), 2*Window+1)
+		got := neighbours(nil, x.blocks[k], x.blocks[k][2500], window(k))
+		if len(got) > 2*window(k)+1 {
+			t.Errorf("rule %d: %d neighbours in a block of %d, want at most %d", k, len(got), len(x.blocks[k]), 2*window(k)+1)
 		}
 	}
 }

@@ -14,10 +14,18 @@ import (
 )
 
 // NormaliseName folds a person name to lower-case plain letters separated by single
-// spaces: accents folded (tropic.FoldName), apostrophes dropped ("O'Brien" is
-// "obrien"), hyphens and other punctuation made spaces, initials kept as letters.
+// spaces: romanised (Romanise), accents folded (tropic.FoldName), apostrophes
+// dropped ("O'Brien" is "obrien"), hyphens and other punctuation made spaces,
+// initials kept as letters.
 func NormaliseName(s string) string {
-	return tropic.FoldName(apostrophes.Replace(s))
+	n, _ := normaliseNameScript(s)
+	return n
+}
+
+// normaliseNameScript is NormaliseName with the script the name was written in.
+func normaliseNameScript(s string) (string, Script) {
+	r, sc := Romanise(apostrophes.Replace(s))
+	return tropic.FoldName(r), sc
 }
 
 var apostrophes = strings.NewReplacer("'", "", "’", "", "`", "")

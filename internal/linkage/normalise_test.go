@@ -1,6 +1,7 @@
 package linkage
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 	"unicode"
@@ -204,7 +205,7 @@ func FuzzPrepare(f *testing.F) {
 		r.Prepare()
 		again := r
 		again.Prepare()
-		if again != r {
+		if !reflect.DeepEqual(again, r) {
 			t.Errorf("Prepare not idempotent:\n%+v\n%+v", r, again)
 		}
 		v, _, _ := Compare(&r, &r)

@@ -30,8 +30,9 @@ func (s *AgencyService) CreateAgency(ctx context.Context, actor tropic.Actor, a 
 	}
 	defer tx.Rollback()
 	a.CreatedAt = tx.now
-	a.ID, err = tx.insert(ctx, `INSERT INTO agencies (name, kind, first_responder, duty_to_notify, triage_hub, inbox_email, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		a.Name, string(a.Kind), a.FirstResponder, a.DutyToNotify, a.TriageHub, a.InboxEmail, a.CreatedAt)
+	a.ID, err = tx.insert(ctx, `INSERT INTO agencies (name, kind, first_responder, duty_to_notify, triage_hub, inbox_email, reminder_email, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		a.Name, string(a.Kind), a.FirstResponder, a.DutyToNotify, a.TriageHub, a.InboxEmail, nullIfEmpty(a.ReminderEmail), a.CreatedAt)
 	if isUniqueViolation(err) {
 		return errAgencyNameTaken
 	} else if err != nil {
@@ -45,8 +46,9 @@ func (s *AgencyService) CreateAgency(ctx context.Context, actor tropic.Actor, a 
 
 var errAgencyNameTaken = &tropic.Error{Code: tropic.ECONFLICT, Message: "An agency with this name already exists", Fields: map[string]string{"name": "An agency with this name already exists"}}
 
-// UpdateAgency changes an agency's name, kind, first responder and Duty to Notify, and
-// audits what changed.
+// UpdateAgency changes an agency's name, kind, first responder, Duty to Notify, triage
+// hub membership, inbox and reminder addresses, and audits what changed (the addresses
+// by name of field only: they may name a person).
 func (s *AgencyService) UpdateAgency(ctx context.Context, actor tropic.Actor, a *tropic.Agency) error {
 	if err := tropic.MayManageAgencies(actor); err != nil {
 		return err
@@ -63,8 +65,9 @@ func (s *AgencyService) UpdateAgency(ctx context.Context, actor tropic.Actor, a 
 	if err != nil {
 		return err
 	}
-	_, err = tx.Exec(ctx, `UPDATE agencies SET name = ?, kind = ?, first_responder = ?, duty_to_notify = ? WHERE id = ?`,
-		a.Name, string(a.Kind), a.FirstResponder, a.DutyToNotify, a.ID)
+	_, err = tx.Exec(ctx, `UPDATE agencies SET name = ?, kind = ?, first_responder = ?, duty_to_notify = ?, triage_hub = ?,
+		inbox_email = ?, reminder_email = ? WHERE id = ?`,
+		a.Name, string(a.Kind), a.FirstResponder, a.DutyToNotify, a.TriageHub, a.InboxEmail, nullIfEmpty(a.ReminderEmail), a.ID)
 	if isUniqueViolation(err) {
 		return errAgencyNameTaken
 	} else if err != nil {
@@ -81,6 +84,13 @@ func (s *AgencyService) UpdateAgency(ctx context.Context, actor tropic.Actor, a 
 	change("kind", string(old.Kind), string(a.Kind))
 	change("first responder", yesNo(old.FirstResponder), yesNo(a.FirstResponder))
 	change("duty to notify", yesNo(old.DutyToNotify), yesNo(a.DutyToNotify))
+	change("triage hub", yesNo(old.TriageHub), yesNo(a.TriageHub))
+	if old.InboxEmail != a.InboxEmail {
+		changes = append(changes, "inbox address changed")
+	}
+	if old.ReminderEmail != a.ReminderEmail {
+		changes = append(changes, "reminder address changed")
+	}
 	if len(changes) == 0 {
 		return nil // nothing changed: nothing to audit
 	}
@@ -89,6 +99,14 @@ func (s *AgencyService) UpdateAgency(ctx context.Context, actor tropic.Actor, a 
 		return err
 	}
 	return tx.Commit()
+}
+
+// nullIfEmpty stores "" as NULL, for columns where NULL means none.
+func nullIfEmpty(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
 }
 
 func yesNo(b bool) string {
@@ -136,12 +154,12 @@ func (s *AgencyService) setDisabled(ctx context.Context, actor tropic.Actor, id 
 	return tx.Commit()
 }
 
-const agencyColumns = `id, name, kind, first_responder, duty_to_notify, disabled, triage_hub, inbox_email, created_at`
+const agencyColumns = `id, name, kind, first_responder, duty_to_notify, disabled, triage_hub, inbox_email, COALESCE(reminder_email, ''), created_at`
 
 func scanAgency(sc interface{ Scan(...any) error }) (*tropic.Agency, error) {
 	var a tropic.Agency
 	var kind string
-	if err := sc.Scan(&a.ID, &a.Name, &kind, &a.FirstResponder, &a.DutyToNotify, &a.Disabled, &a.TriageHub, &a.InboxEmail, &a.CreatedAt); err != nil {
+	if err := sc.Scan(&a.ID, &a.Name, &kind, &a.FirstResponder, &a.DutyToNotify, &a.Disabled, &a.TriageHub, &a.InboxEmail, &a.ReminderEmail, &a.CreatedAt); err != nil {
 		return nil, mapError(err)
 	}
 	a.Kind = tropic.AgencyKind(kind)

@@ -169,6 +169,32 @@ func (s *CaseService) AddTask(ctx context.Context, actor tropic.Actor, caseRef s
 	if err := tropic.MayContributeToCase(actor, c); err != nil {
 		return err
 	}
+	if err := s.checkAssignee(ctx, tx, c, shares, t); err != nil {
+		return err
+	}
+	w, err := actorWho(ctx, tx, actor)
+	if err != nil {
+		return err
+	}
+	t.CaseID, t.CaseReference, t.CreatedBy, t.Done = c.ID, c.Reference, w.String(), false
+	t.ID, err = tx.insert(ctx, `INSERT INTO case_tasks (case_id, title, agency_id, user_id, due, done, created_at, created_by_user, created_by)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, c.ID, t.Title, t.AssignedAgency, nullID(t.AssignedUser), t.Due, false, tx.now, nullID(actor.UserID), t.CreatedBy)
+	if err != nil {
+		return fmt.Errorf("add task: %w", err)
+	}
+	if err := appendAudit(ctx, tx, actor, auditEntry{action: tropic.AuditCaseTaskAdded, objectType: "case", objectID: c.ID, detail: fmt.Sprintf("task %d", t.ID)}); err != nil {
+		return err
+	}
+	if err := notifyUsers(ctx, tx, actor, taskAssignedNotice(c.Reference), t.AssignedUser); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// checkAssignee checks that a task's assignee can see case c (with shares): an agency
+// working on it, or one of its users. t.AssignedAgency is then the user's agency, and
+// the names are filled in.
+func (s *CaseService) checkAssignee(ctx context.Context, tx *Tx, c *tropic.Case, shares []*tropic.Share, t *tropic.Task) error {
 	badAssignee := &tropic.Error{Code: tropic.EINVALID, Message: "Choose an agency, or a person at an agency, that can see this case",
 		Fields: map[string]string{"assignee": "Choose an agency, or a person at an agency, that can see this case"}}
 	if t.AssignedUser != 0 {
@@ -191,23 +217,7 @@ func (s *CaseService) AddTask(ctx context.Context, actor tropic.Actor, caseRef s
 	if err := tx.QueryRow(ctx, `SELECT name FROM agencies WHERE id = ?`, t.AssignedAgency).Scan(&t.AgencyName); err != nil {
 		return fmt.Errorf("find agency: %w", err)
 	}
-	w, err := actorWho(ctx, tx, actor)
-	if err != nil {
-		return err
-	}
-	t.CaseID, t.CaseReference, t.CreatedBy, t.Done = c.ID, c.Reference, w.String(), false
-	t.ID, err = tx.insert(ctx, `INSERT INTO case_tasks (case_id, title, agency_id, user_id, due, done, created_at, created_by_user, created_by)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, c.ID, t.Title, t.AssignedAgency, nullID(t.AssignedUser), t.Due, false, tx.now, nullID(actor.UserID), t.CreatedBy)
-	if err != nil {
-		return fmt.Errorf("add task: %w", err)
-	}
-	if err := appendAudit(ctx, tx, actor, auditEntry{action: tropic.AuditCaseTaskAdded, objectType: "case", objectID: c.ID, detail: fmt.Sprintf("task %d", t.ID)}); err != nil {
-		return err
-	}
-	if err := notifyUsers(ctx, tx, actor, taskAssignedNotice(c.Reference), t.AssignedUser); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return nil
 }
 
 // CompleteTask marks a task done: the owner may, and whoever the task is for.
@@ -237,7 +247,7 @@ func (s *CaseService) CompleteTask(ctx context.Context, actor tropic.Actor, task
 	if done {
 		return nil
 	}
-	if _, err := tx.Exec(ctx, `UPDATE case_tasks SET done = ?, done_at = ?, done_by_user = ? WHERE id = ?`, true, tx.now, nullID(actor.UserID), taskID); err != nil {
+	if _, err := tx.Exec(ctx, `UPDATE case_tasks SET done = ?, done_at = ?, done_by_user = ?, version = version + 1 WHERE id = ?`, true, tx.now, nullID(actor.UserID), taskID); err != nil {
 		return fmt.Errorf("complete task: %w", err)
 	}
 	if err := appendAudit(ctx, tx, actor, auditEntry{action: tropic.AuditCaseTaskCompleted, objectType: "case", objectID: c.ID, detail: fmt.Sprintf("task %d", taskID)}); err != nil {
@@ -283,7 +293,7 @@ func (s *CaseService) FindTasks(ctx context.Context, actor tropic.Actor, f tropi
 }
 
 func loadTasks(ctx context.Context, tx *Tx, where string, args []any, limit int) ([]*tropic.Task, error) {
-	q := `SELECT t.id, t.case_id, c.reference, t.title, t.agency_id, ag.name, COALESCE(t.user_id, 0), COALESCE(u.name, ''), t.due, t.done, t.done_at, t.created_by
+	q := `SELECT t.id, t.case_id, c.reference, t.title, t.agency_id, ag.name, COALESCE(t.user_id, 0), COALESCE(u.name, ''), t.due, t.done, t.done_at, t.created_by, t.version
 		FROM case_tasks t JOIN cases c ON c.id = t.case_id JOIN agencies ag ON ag.id = t.agency_id LEFT JOIN users u ON u.id = t.user_id
 		WHERE ` + where + ` ORDER BY CASE WHEN t.due = '' THEN 1 ELSE 0 END, t.due, t.id`
 	if limit > 0 {
@@ -300,7 +310,7 @@ func loadTasks(ctx context.Context, tx *Tx, where string, args []any, limit int)
 		var t tropic.Task
 		var doneAt sql.NullTime
 		if err := rows.Scan(&t.ID, &t.CaseID, &t.CaseReference, &t.Title, &t.AssignedAgency, &t.AgencyName, &t.AssignedUser, &t.UserName,
-			&t.Due, &t.Done, &doneAt, &t.CreatedBy); err != nil {
+			&t.Due, &t.Done, &doneAt, &t.CreatedBy, &t.Version); err != nil {
 			return nil, err
 		}
 		if doneAt.Valid {

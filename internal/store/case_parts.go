@@ -133,7 +133,7 @@ func (s *CaseService) AddOrder(ctx context.Context, actor tropic.Actor, caseRef 
 }
 
 func loadPlaces(ctx context.Context, tx *Tx, caseID int64) ([]*tropic.Place, error) {
-	rows, err := tx.Query(ctx, `SELECT id, kind, address, postcode, notes, source_report FROM case_places WHERE case_id = ? ORDER BY id`, caseID)
+	rows, err := tx.Query(ctx, `SELECT id, kind, address, postcode, notes, source_report, version FROM case_places WHERE case_id = ? ORDER BY id`, caseID)
 	if err != nil {
 		return nil, fmt.Errorf("load places: %w", err)
 	}
@@ -142,7 +142,7 @@ func loadPlaces(ctx context.Context, tx *Tx, caseID int64) ([]*tropic.Place, err
 	for rows.Next() {
 		var p tropic.Place
 		var kind string
-		if err := rows.Scan(&p.ID, &kind, &p.Address, &p.Postcode, &p.Notes, &p.Source); err != nil {
+		if err := rows.Scan(&p.ID, &kind, &p.Address, &p.Postcode, &p.Notes, &p.Source, &p.Version); err != nil {
 			return nil, err
 		}
 		p.Kind = tropic.PlaceKind(kind)
@@ -152,7 +152,7 @@ func loadPlaces(ctx context.Context, tx *Tx, caseID int64) ([]*tropic.Place, err
 }
 
 func loadBusinesses(ctx context.Context, tx *Tx, caseID int64) ([]*tropic.Business, error) {
-	rows, err := tx.Query(ctx, `SELECT id, name, kind, company_number, address, source_report FROM case_businesses WHERE case_id = ? ORDER BY id`, caseID)
+	rows, err := tx.Query(ctx, `SELECT id, name, kind, company_number, address, source_report, version FROM case_businesses WHERE case_id = ? ORDER BY id`, caseID)
 	if err != nil {
 		return nil, fmt.Errorf("load businesses: %w", err)
 	}
@@ -160,7 +160,7 @@ func loadBusinesses(ctx context.Context, tx *Tx, caseID int64) ([]*tropic.Busine
 	var out []*tropic.Business
 	for rows.Next() {
 		var b tropic.Business
-		if err := rows.Scan(&b.ID, &b.Name, &b.Kind, &b.CompanyNumber, &b.Address, &b.Source); err != nil {
+		if err := rows.Scan(&b.ID, &b.Name, &b.Kind, &b.CompanyNumber, &b.Address, &b.Source, &b.Version); err != nil {
 			return nil, err
 		}
 		out = append(out, &b)
@@ -169,7 +169,7 @@ func loadBusinesses(ctx context.Context, tx *Tx, caseID int64) ([]*tropic.Busine
 }
 
 func loadVehicles(ctx context.Context, tx *Tx, caseID int64) ([]*tropic.CaseVehicle, error) {
-	rows, err := tx.Query(ctx, `SELECT id, registration, normalised, description, source_report FROM case_vehicles WHERE case_id = ? ORDER BY id`, caseID)
+	rows, err := tx.Query(ctx, `SELECT id, registration, normalised, description, source_report, version FROM case_vehicles WHERE case_id = ? ORDER BY id`, caseID)
 	if err != nil {
 		return nil, fmt.Errorf("load vehicles: %w", err)
 	}
@@ -177,7 +177,7 @@ func loadVehicles(ctx context.Context, tx *Tx, caseID int64) ([]*tropic.CaseVehi
 	var out []*tropic.CaseVehicle
 	for rows.Next() {
 		var v tropic.CaseVehicle
-		if err := rows.Scan(&v.ID, &v.Registration, &v.Normalised, &v.Description, &v.Source); err != nil {
+		if err := rows.Scan(&v.ID, &v.Registration, &v.Normalised, &v.Description, &v.Source, &v.Version); err != nil {
 			return nil, err
 		}
 		out = append(out, &v)
@@ -186,7 +186,7 @@ func loadVehicles(ctx context.Context, tx *Tx, caseID int64) ([]*tropic.CaseVehi
 }
 
 func loadPhones(ctx context.Context, tx *Tx, caseID int64) ([]*tropic.CasePhone, error) {
-	rows, err := tx.Query(ctx, `SELECT id, number, e164, notes, source_report FROM case_phones WHERE case_id = ? ORDER BY id`, caseID)
+	rows, err := tx.Query(ctx, `SELECT id, number, e164, notes, source_report, version FROM case_phones WHERE case_id = ? ORDER BY id`, caseID)
 	if err != nil {
 		return nil, fmt.Errorf("load phones: %w", err)
 	}
@@ -194,7 +194,7 @@ func loadPhones(ctx context.Context, tx *Tx, caseID int64) ([]*tropic.CasePhone,
 	var out []*tropic.CasePhone
 	for rows.Next() {
 		var ph tropic.CasePhone
-		if err := rows.Scan(&ph.ID, &ph.Number, &ph.E164, &ph.Notes, &ph.Source); err != nil {
+		if err := rows.Scan(&ph.ID, &ph.Number, &ph.E164, &ph.Notes, &ph.Source, &ph.Version); err != nil {
 			return nil, err
 		}
 		out = append(out, &ph)
@@ -203,7 +203,7 @@ func loadPhones(ctx context.Context, tx *Tx, caseID int64) ([]*tropic.CasePhone,
 }
 
 func loadOrders(ctx context.Context, tx *Tx, caseID int64) ([]*tropic.Order, error) {
-	rows, err := tx.Query(ctx, `SELECT id, person_id, kind, made_on, expires_on, notes FROM case_orders WHERE case_id = ? ORDER BY made_on, id`, caseID)
+	rows, err := tx.Query(ctx, `SELECT id, person_id, kind, made_on, expires_on, notes, version FROM case_orders WHERE case_id = ? ORDER BY made_on, id`, caseID)
 	if err != nil {
 		return nil, fmt.Errorf("load orders: %w", err)
 	}
@@ -212,7 +212,7 @@ func loadOrders(ctx context.Context, tx *Tx, caseID int64) ([]*tropic.Order, err
 	for rows.Next() {
 		var o tropic.Order
 		var kind string
-		if err := rows.Scan(&o.ID, &o.PersonID, &kind, &o.MadeOn, &o.ExpiresOn, &o.Notes); err != nil {
+		if err := rows.Scan(&o.ID, &o.PersonID, &kind, &o.MadeOn, &o.ExpiresOn, &o.Notes, &o.Version); err != nil {
 			return nil, err
 		}
 		o.Kind = tropic.OrderKind(kind)

@@ -82,7 +82,7 @@ func inList(ids []int64) (string, []any) {
 
 // loadCasePeople loads the people on a case with their roles and pending role changes.
 func loadCasePeople(ctx context.Context, tx *Tx, c *tropic.Case, whole bool) ([]*tropic.CasePerson, error) {
-	rows, err := tx.Query(ctx, `SELECT cp.id, cp.role, cp.coerced_offender, cp.added_at, `+personColumns+`
+	rows, err := tx.Query(ctx, `SELECT cp.id, cp.role, cp.coerced_offender, cp.added_at, cp.version, `+personColumns+`
 		FROM case_people cp JOIN people p ON p.id = cp.person_id WHERE cp.case_id = ? AND p.merged_into IS NULL ORDER BY cp.id`, c.ID)
 	if err != nil {
 		return nil, fmt.Errorf("load case people: %w", err)
@@ -94,7 +94,7 @@ func loadCasePeople(ctx context.Context, tx *Tx, c *tropic.Case, whole bool) ([]
 	for rows.Next() {
 		cp := &tropic.CasePerson{CaseID: c.ID, CaseReference: c.Reference}
 		var role string
-		dest := []any{&cp.ID, &role, &cp.CoercedOffender, &cp.AddedAt}
+		dest := []any{&cp.ID, &role, &cp.CoercedOffender, &cp.AddedAt, &cp.Version}
 		p, err := scanPerson(rowsWithPrefix{rows, dest})
 		if err != nil {
 			return nil, err
@@ -561,7 +561,7 @@ func (s *CaseService) SetCoercedOffender(ctx context.Context, actor tropic.Actor
 	if err := tropic.MayChangeCase(actor, c); err != nil {
 		return err
 	}
-	if _, err := tx.Exec(ctx, `UPDATE case_people SET coerced_offender = ? WHERE id = ?`, coerced, cp.ID); err != nil {
+	if _, err := tx.Exec(ctx, `UPDATE case_people SET coerced_offender = ?, version = version + 1 WHERE id = ?`, coerced, cp.ID); err != nil {
 		return fmt.Errorf("set coerced offender: %w", err)
 	}
 	if err := appendAudit(ctx, tx, actor, auditEntry{action: tropic.AuditCaseCoerced, objectType: "case", objectID: c.ID,
@@ -574,13 +574,8 @@ func (s *CaseService) SetCoercedOffender(ctx context.Context, actor tropic.Actor
 // ChangeRole changes a person's role at once, except potential victim to suspect,
 // which becomes a request for a supervisor of the owning agency, whoever asks.
 func (s *CaseService) ChangeRole(ctx context.Context, actor tropic.Actor, casePersonID int64, to tropic.PersonRole, reason string) (*tropic.RoleChange, error) {
-	reason = strings.TrimSpace(reason)
-	var p tropic.Problems
-	if !to.Valid() {
-		p.Add("role", "Choose the person's new role")
-	}
-	tropic.CheckText(&p, "reason", "The reason", reason, tropic.MaxLongText)
-	if err := p.Err(); err != nil {
+	reason, err := checkRoleChange(to, reason)
+	if err != nil {
 		return nil, err
 	}
 	tx, err := s.db.beginTx(ctx)
@@ -592,6 +587,27 @@ func (s *CaseService) ChangeRole(ctx context.Context, actor tropic.Actor, casePe
 	if err != nil {
 		return nil, err
 	}
+	rc, err := s.changeRoleTx(ctx, tx, actor, cp, c, to, reason)
+	if err != nil {
+		return nil, err
+	}
+	return rc, tx.Commit()
+}
+
+// checkRoleChange checks the new role and trims the reason.
+func checkRoleChange(to tropic.PersonRole, reason string) (string, error) {
+	reason = strings.TrimSpace(reason)
+	var p tropic.Problems
+	if !to.Valid() {
+		p.Add("role", "Choose the person's new role")
+	}
+	tropic.CheckText(&p, "reason", "The reason", reason, tropic.MaxLongText)
+	return reason, p.Err()
+}
+
+// changeRoleTx is ChangeRole of the link cp on case c, both loaded in tx: by
+// tropic.DecideRoleTransition, at once or as a request for a supervisor.
+func (s *CaseService) changeRoleTx(ctx context.Context, tx *Tx, actor tropic.Actor, cp *tropic.CasePerson, c *tropic.Case, to tropic.PersonRole, reason string) (*tropic.RoleChange, error) {
 	was, err := wasVictimOnCase(ctx, tx, c.ID, cp.ID)
 	if err != nil {
 		return nil, err
@@ -619,7 +635,7 @@ func (s *CaseService) ChangeRole(ctx context.Context, actor tropic.Actor, casePe
 	if !needs {
 		rc.Status, rc.DecidedBy, rc.DecidedAt = tropic.RoleChangeApproved, w.String(), tx.now
 		action = tropic.AuditRoleChanged
-		if _, err := tx.Exec(ctx, `UPDATE case_people SET role = ? WHERE id = ?`, string(to), cp.ID); err != nil {
+		if _, err := tx.Exec(ctx, `UPDATE case_people SET role = ?, version = version + 1 WHERE id = ?`, string(to), cp.ID); err != nil {
 			return nil, fmt.Errorf("change role: %w", err)
 		}
 	}
@@ -641,7 +657,7 @@ func (s *CaseService) ChangeRole(ctx context.Context, actor tropic.Actor, casePe
 			return nil, err
 		}
 	}
-	return rc, tx.Commit()
+	return rc, nil
 }
 
 // insertRoleChange records rc on case caseID, asked by actor (and decided by them
@@ -754,7 +770,7 @@ func (s *CaseService) DecideRoleChange(ctx context.Context, actor tropic.Actor, 
 	status, action := tropic.RoleChangeDeclined, tropic.AuditRoleChangeDeclined
 	if approve {
 		status, action = tropic.RoleChangeApproved, tropic.AuditRoleChangeApproved
-		res, err := tx.Exec(ctx, `UPDATE case_people SET role = ? WHERE id = ? AND role = ?`, string(rc.To), rc.CasePersonID, string(rc.From))
+		res, err := tx.Exec(ctx, `UPDATE case_people SET role = ?, version = version + 1 WHERE id = ? AND role = ?`, string(rc.To), rc.CasePersonID, string(rc.From))
 		if err != nil {
 			return fmt.Errorf("change role: %w", err)
 		}

@@ -14,7 +14,8 @@ import (
 // a case, a report or a person must be reached here; retention_store_test.go checks
 // table by table.
 
-// disposeCase deletes case id, its parts, its notes, tasks, shares and requests, its
+// disposeCase deletes case id, its parts, its notes, tasks, shares and requests, the
+// tombstones of what was removed from it and the notices of links withdrawn, its
 // referrals, the reports linked to it alone, the people on it alone, the search terms
 // and match suggestions about any of them, and the notifications that name it.
 func disposeCase(ctx context.Context, tx *Tx, id int64) error {
@@ -70,8 +71,10 @@ func disposeCase(ctx context.Context, tx *Tx, id int64) error {
 		`DELETE FROM case_reports WHERE case_id = ?`,
 		`DELETE FROM case_people WHERE case_id = ?`,
 		`DELETE FROM search_terms WHERE kind = 'title' AND object_id = ?`,
+		`DELETE FROM case_removals WHERE case_id = ?`, // the tombstones of what was removed from it
+		`DELETE FROM link_withdrawals WHERE case_id = ? OR from_case_id = ?`,
 	} {
-		if _, err := tx.Exec(ctx, q, id); err != nil {
+		if _, err := tx.Exec(ctx, q, repeatID(q, id)...); err != nil {
 			return fmt.Errorf("dispose of case: %s: %w", strings.Fields(q)[2], err)
 		}
 	}
@@ -178,16 +181,21 @@ func disposePeople(ctx context.Context, tx *Tx, ids []int64) error {
 			`DELETE FROM case_orders WHERE person_id = ?`,
 			`DELETE FROM people WHERE id = ?`,
 		} {
-			args := make([]any, strings.Count(q, "?"))
-			for i := range args {
-				args[i] = id
-			}
-			if _, err := tx.Exec(ctx, q, args...); err != nil {
+			if _, err := tx.Exec(ctx, q, repeatID(q, id)...); err != nil {
 				return fmt.Errorf("dispose of person: %s: %w", strings.Fields(q)[2], err)
 			}
 		}
 	}
 	return nil
+}
+
+// repeatID is id once for each placeholder of q.
+func repeatID(q string, id int64) []any {
+	args := make([]any, strings.Count(q, "?"))
+	for i := range args {
+		args[i] = id
+	}
+	return args
 }
 
 // idList writes ids (at least one) for an IN list.

@@ -87,6 +87,11 @@ func (s *LinkService) FindLinks(ctx context.Context, actor tropic.Actor, caseRef
 	if err != nil {
 		return nil, err
 	}
+	withdrawn, err := s.withdrawnLinks(ctx, tx, actor, c.ID, ids)
+	if err != nil {
+		return nil, err
+	}
+	links = append(links, withdrawn...)
 	if err := appendAudit(ctx, tx, actor, auditEntry{action: tropic.AuditCaseLinksViewed, objectType: "case", objectID: c.ID,
 		detail: c.Reference + linksDetail(links)}); err != nil {
 		return nil, err
@@ -368,6 +373,9 @@ func linksDetail(links []tropic.Link) string {
 			b.WriteString(" report " + l.ReportRef)
 		default:
 			b.WriteString(" held by " + l.HeldBy)
+		}
+		if l.Withdrawn {
+			b.WriteString(" withdrawn")
 		}
 		b.WriteString(" (" + string(l.Kind) + ");")
 	}

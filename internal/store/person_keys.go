@@ -8,9 +8,9 @@ import (
 )
 
 // personKeysVersion names the rules the matcher's PersonKeys follows. Rows written by older rules
-// (0: before migration 0007) are refilled by BackfillPersonKeys; raise it when the
-// rules change.
-const personKeysVersion = 1
+// (0: before migration 0007; 1: before names in other scripts were romanised, issue 18)
+// are refilled by BackfillPersonKeys; raise it when the rules change.
+const personKeysVersion = 2
 
 // personKeys are the matcher's keys of a person (tropic.PersonMatcher.PersonKeys).
 func (db *DB) personKeys(given, family, email string) tropic.PersonKeys {

@@ -170,7 +170,7 @@ const referralColumns = `r.id, COALESCE(r.case_id, 0), COALESCE(c.reference, '')
 	r.exploitation, r.county_lines, r.location, r.gender, r.nationality, r.competent_authority, r.home_office_reference, r.crime_reference,
 	r.support_provider, r.childrens_services, r.ictg, r.notes, r.rg_date, r.rg_outcome, r.cg_date, r.cg_outcome,
 	r.reconsideration_requested, r.reconsideration_decided, r.reconsideration_outcome, r.withdrawn_on, r.disqualified_on,
-	r.version, r.created_at, ` + caseAccessColumn
+	r.withdrawn_reason, r.version, r.created_at, ` + caseAccessColumn
 
 const referralFrom = ` FROM referrals r JOIN agencies a ON a.id = r.agency_id
 	LEFT JOIN cases c ON c.id = r.case_id LEFT JOIN people p ON p.id = r.person_id `
@@ -205,7 +205,7 @@ func (s *ReferralService) findReferrals(ctx context.Context, tx *Tx, actor tropi
 			&r.PossiblyChild, &ageAtExploitation, &r.Consent, &r.ConsentAt, &r.SubmittedOn, &exploitation, &r.Exploitation.CountyLines, &location, &gender,
 			&r.Nationality, &ca, &r.HomeOfficeReference, &r.CrimeReference, &r.SupportProvider, &r.ChildrensServices, &r.ICTG, &r.Notes,
 			&r.RGDate, &r.RGOutcome, &r.CGDate, &r.CGOutcome, &r.ReconsiderationRequested, &r.ReconsiderationDecided,
-			&r.ReconsiderationOutcome, &r.WithdrawnOn, &r.DisqualifiedOn, &r.Version, &r.CreatedAt, &access); err != nil {
+			&r.ReconsiderationOutcome, &r.WithdrawnOn, &r.DisqualifiedOn, &r.WithdrawnReason, &r.Version, &r.CreatedAt, &access); err != nil {
 			return nil, fmt.Errorf("scan referral: %w", err)
 		}
 		r.AgeAtExploitation = tropic.AgeGroup(ageAtExploitation)
@@ -320,17 +320,9 @@ func (s *ReferralService) RecordDecision(ctx context.Context, actor tropic.Actor
 		return err
 	}
 	defer tx.Rollback()
-	if tx.db.dialect == Postgres {
-		if _, err := tx.Exec(ctx, `SELECT id FROM referrals WHERE id = ? FOR UPDATE`, id); err != nil {
-			return fmt.Errorf("lock referral: %w", err)
-		}
-	}
-	r, err := s.referralByID(ctx, tx, actor, id)
+	r, err := s.referralToChange(ctx, tx, actor, id, "Only %s, who made this referral, can record its decisions.")
 	if err != nil {
 		return err
-	}
-	if r.Access != tropic.ReferralDecide {
-		return tropic.Errorf(tropic.EFORBIDDEN, "Only %s, who made this referral, can record its decisions.", r.AgencyName)
 	}
 	if version != r.Version {
 		return tropic.Errorf(tropic.ECONFLICT, "Someone recorded a change to this referral after you opened it. Your decision has not been saved; check what has changed, then record it again.")
@@ -355,6 +347,24 @@ func (s *ReferralService) RecordDecision(ctx context.Context, actor tropic.Actor
 		return err
 	}
 	return tx.Commit()
+}
+
+// referralToChange locks and reads referral id for a change only the agency that made
+// it may make (forbidden: the message, naming that agency).
+func (s *ReferralService) referralToChange(ctx context.Context, tx *Tx, actor tropic.Actor, id int64, forbidden string) (*tropic.Referral, error) {
+	if tx.db.dialect == Postgres {
+		if _, err := tx.Exec(ctx, `SELECT id FROM referrals WHERE id = ? FOR UPDATE`, id); err != nil {
+			return nil, fmt.Errorf("lock referral: %w", err)
+		}
+	}
+	r, err := s.referralByID(ctx, tx, actor, id)
+	if err != nil {
+		return nil, err
+	}
+	if r.Access != tropic.ReferralDecide {
+		return nil, tropic.Errorf(tropic.EFORBIDDEN, forbidden, r.AgencyName)
+	}
+	return r, nil
 }
 
 // loadCalendar builds the working-day calendar from the stored one-off changes.

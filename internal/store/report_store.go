@@ -765,8 +765,11 @@ func (s *ReportService) FindDistricts(ctx context.Context) ([]tropic.District, e
 	return out, nil
 }
 
-// CreateDistrict adds a district.
+// CreateDistrict adds a district, as tropic.MayManageReferenceData allows.
 func (s *ReportService) CreateDistrict(ctx context.Context, actor tropic.Actor, d tropic.District) error {
+	if err := tropic.MayManageReferenceData(actor); err != nil {
+		return err
+	}
 	if err := d.Validate(); err != nil {
 		return err
 	}
@@ -781,7 +784,7 @@ func (s *ReportService) CreateDistrict(ctx context.Context, actor tropic.Actor, 
 		}
 		return fmt.Errorf("create district: %w", err)
 	}
-	if err := appendAudit(ctx, tx, actor, auditEntry{action: tropic.AuditDistrictCreated, objectType: "district", detail: d.Slug}); err != nil {
+	if err := appendAudit(ctx, tx, actor, auditEntry{action: tropic.AuditDistrictCreated, objectType: "district", detail: d.Slug + ": " + d.Name}); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {

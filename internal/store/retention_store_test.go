@@ -99,6 +99,16 @@ func newDisposalFixture(t *testing.T, e *caseEnv, raw *rawDB) *disposalFixture {
 	for _, r := range []int64{f.reportIDs[0], f.sharedReport} {
 		raw.exec(t, `INSERT INTO report_handoffs (report_id, agency_id, state, passed_at, case_id) VALUES (?, ?, 'accepted', ?, ?)`, r, e.police.ID, raw.timeArg(t0), f.caseID)
 	}
+	// A vehicle added in error and removed: its tombstone holds the registration (correcting).
+	must(e.cases.AddVehicle(ctx, e.pWorker, ref, &tropic.CaseVehicle{Registration: "QX11 ZZY"}))
+	for _, v := range e.find(t, e.pWorker, ref).Vehicles {
+		if v.Registration == "QX11 ZZY" {
+			must(e.cases.RemoveFromCase(ctx, e.pWorker, ref, tropic.Removal{Part: tropic.PartVehicle, ItemID: v.ID, Version: v.Version, Reason: tropic.RemovedInError}))
+		}
+	}
+	if n := raw.id(t, `SELECT COUNT(*) FROM case_removals`); n != 1 {
+		t.Fatalf("%d tombstones, want the removed vehicle's", n)
+	}
 	// A role change asked for, and the closure.
 	if _, err := e.cases.ChangeRole(ctx, e.pWorker, victimLink, tropic.RoleSuspect, "Found running the till"); err != nil {
 		t.Fatal(err)
@@ -217,7 +227,10 @@ func rowsOf(t *testing.T, raw *rawDB, table string) (cols []string, rows []strin
 var disposalReach = map[string][]string{
 	"agencies": nil, "users": nil, "user_roles": nil, "api_tokens": nil, "sessions": nil, "districts": nil, "holiday_changes": nil,
 	"campaigns": nil, "campaign_agencies": nil, "settings": nil, "audit_head": nil, "audit_checkpoints": nil, "goose_db_version": nil,
-	"retained_figures": nil,
+	"retained_figures": nil, "stats_releases": nil,
+	// Staff accounts' credentials and invitations: about users, not records.
+	"password_resets": nil, "recovery_codes": nil, "security_keys": nil, "user_identities": nil, "user_invites": nil,
+	"case_removals": {"case_id:case"}, "link_withdrawals": {"case_id:case", "from_case_id:case"},
 	// Audit events, the retention register and misuse alerts name records by number
 	// only: they are the record of what staff did, and stay.
 	"audit_events": nil, "retention_reviews": nil, "misuse_alerts": nil,

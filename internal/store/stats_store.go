@@ -97,7 +97,7 @@ func sourceOf(f tropic.Figure) (figureSource, bool) {
 			district: "c.district", agency: "x.agency_id", exploit: "x.exploitation"}, true
 	case tropic.FigureDtN:
 		return figureSource{from: "referrals x", when: "x.submitted_on", dateText: true,
-			fixed: []string{"x.route = 'dtn'"},
+			fixed: []string{"x.route = 'dtn'", "x.withdrawn_on = ''"}, // a report withdrawn as made in error was not made
 			dims: map[tropic.Dimension]string{tropic.DimExploitation: "x.exploitation", tropic.DimGender: "x.gender",
 				tropic.DimNationality: "x.nationality", tropic.DimAgency: "x.agency_id"},
 			agency: "x.agency_id", exploit: "x.exploitation"}, true

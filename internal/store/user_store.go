@@ -64,6 +64,7 @@ func joinRoles(roles []tropic.Role) string {
 }
 
 const userColumns = `u.id, u.email, u.name, u.agency_id, u.disabled, u.mfa_secret <> '', u.created_at,
+	u.password_hash = '', u.must_change_password, u.last_login_at,
 	a.id, a.name, a.kind, a.first_responder, a.duty_to_notify, a.disabled, a.triage_hub, a.created_at`
 
 const userFrom = ` FROM users u JOIN agencies a ON a.id = u.agency_id `
@@ -72,7 +73,9 @@ func scanUser(sc interface{ Scan(...any) error }, extra ...any) (*tropic.User, e
 	var u tropic.User
 	var a tropic.Agency
 	var kind string
+	var lastLogin sql.NullTime
 	dest := append([]any{&u.ID, &u.Email, &u.Name, &u.AgencyID, &u.Disabled, &u.MFAEnrolled, &u.CreatedAt,
+		&u.Invited, &u.MustChangePassword, &lastLogin,
 		&a.ID, &a.Name, &kind, &a.FirstResponder, &a.DutyToNotify, &a.Disabled, &a.TriageHub, &a.CreatedAt}, extra...)
 	if err := sc.Scan(dest...); err != nil {
 		return nil, mapError(err)
@@ -82,6 +85,9 @@ func scanUser(sc interface{ Scan(...any) error }, extra ...any) (*tropic.User, e
 	u.Disabled = u.Disabled || a.Disabled
 	a.Kind = tropic.AgencyKind(kind)
 	u.CreatedAt, a.CreatedAt = u.CreatedAt.UTC(), a.CreatedAt.UTC()
+	if lastLogin.Valid {
+		u.LastLoginAt = lastLogin.Time.UTC()
+	}
 	u.Agency = &a
 	return &u, nil
 }
@@ -168,7 +174,7 @@ func (s *UserService) FindUserByEmail(ctx context.Context, email string) (*tropi
 	return findUser(ctx, tx, `u.email = ?`, tropic.NormaliseEmail(email))
 }
 
-// FindUsers returns users by agency and e-mail address.
+// FindUsers returns the users f asks for, by agency and e-mail address.
 func (s *UserService) FindUsers(ctx context.Context, f tropic.UserFilter) ([]*tropic.User, error) {
 	tx, err := s.db.beginRead(ctx)
 	if err != nil {
@@ -180,9 +186,35 @@ func (s *UserService) FindUsers(ctx context.Context, f tropic.UserFilter) ([]*tr
 		where += " AND u.agency_id = ?"
 		args = append(args, f.AgencyID)
 	}
-	if !f.IncludeDisabled {
-		where += " AND u.disabled = ? AND a.disabled = ?"
+	switch f.Status {
+	case tropic.UserActive:
+		where += " AND u.disabled = ? AND a.disabled = ? AND u.password_hash <> ''"
 		args = append(args, false, false)
+	case tropic.UserInvited:
+		where += " AND u.disabled = ? AND a.disabled = ? AND u.password_hash = ''"
+		args = append(args, false, false)
+	case tropic.UserDisabled:
+		where += " AND (u.disabled = ? OR a.disabled = ?)"
+		args = append(args, true, true)
+	default:
+		if !f.IncludeDisabled {
+			where += " AND u.disabled = ? AND a.disabled = ?"
+			args = append(args, false, false)
+		}
+	}
+	if f.Role != "" {
+		where += " AND u.id IN (SELECT user_id FROM user_roles WHERE role = ?)"
+		args = append(args, string(f.Role))
+	}
+	switch f.MFA {
+	case "set":
+		where += " AND u.mfa_secret <> ''"
+	case "none":
+		where += " AND u.mfa_secret = ''"
+	}
+	if !f.NotSignedInSince.IsZero() {
+		where += " AND COALESCE(u.last_login_at, u.created_at) < ?"
+		args = append(args, f.NotSignedInSince.UTC())
 	}
 	rows, err := tx.Query(ctx, `SELECT `+userColumns+userFrom+where+` ORDER BY a.name, u.email`, args...)
 	if err != nil {
@@ -204,24 +236,31 @@ func (s *UserService) FindUsers(ctx context.Context, f tropic.UserFilter) ([]*tr
 	return out, loadRoles(ctx, tx, out...)
 }
 
-// changeUser sets columns of one user's row (set: "col = ?, ..."), audited as action.
-func (s *UserService) changeUser(ctx context.Context, actor tropic.Actor, id int64, action, set string, args ...any) error {
-	return s.changeUserThen(ctx, actor, id, action, nil, set, args...)
+// changeUser sets columns of one user's row (set: "col = ?, ...") if rule allows the
+// actor on the user as they stand in the transaction, audited as action.
+func (s *UserService) changeUser(ctx context.Context, actor tropic.Actor, id int64, rule userRule, action, set string, args ...any) error {
+	return s.changeUserThen(ctx, actor, id, rule, action, nil, set, args...)
 }
 
+// userRule is one of tropic's rules on administering an account.
+type userRule func(tropic.Actor, *tropic.User) error
+
 // changeUserThen is changeUser running then (if not nil) in the same transaction.
-func (s *UserService) changeUserThen(ctx context.Context, actor tropic.Actor, id int64, action string, then func(*Tx) error, set string, args ...any) error {
+func (s *UserService) changeUserThen(ctx context.Context, actor tropic.Actor, id int64, rule userRule, action string, then func(*Tx) error, set string, args ...any) error {
 	tx, err := s.db.beginTx(ctx)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
-	res, err := tx.Exec(ctx, `UPDATE users SET `+set+` WHERE id = ?`, append(args, id)...)
+	u, err := findUser(ctx, tx, `u.id = ?`+tx.db.forUpdate(), id)
 	if err != nil {
-		return fmt.Errorf("%s: %w", action, err)
+		return err
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return tropic.Errorf(tropic.ENOTFOUND, "User not found.")
+	if err := rule(actor, u); err != nil {
+		return err
+	}
+	if _, err := tx.Exec(ctx, `UPDATE users SET `+set+` WHERE id = ?`, append(args, id)...); err != nil {
+		return fmt.Errorf("%s: %w", action, err)
 	}
 	if then != nil {
 		if err := then(tx); err != nil {
@@ -241,22 +280,33 @@ func (s *UserService) DisableUser(ctx context.Context, actor tropic.Actor, id in
 		_, err := endSessions(ctx, tx, `user_id = ?`, id)
 		return err
 	}
-	return s.changeUserThen(ctx, actor, id, tropic.AuditUserDisabled, endTheirs, `disabled = ?`, true)
+	return s.changeUserThen(ctx, actor, id, tropic.MayDisableUser, tropic.AuditUserDisabled, endTheirs, `disabled = ?`, true)
 }
 
 // EnableUser lets a disabled user sign in again.
 func (s *UserService) EnableUser(ctx context.Context, actor tropic.Actor, id int64) error {
-	return s.changeUser(ctx, actor, id, tropic.AuditUserEnabled, `disabled = ?`, false)
+	return s.changeUser(ctx, actor, id, tropic.MayManageUser, tropic.AuditUserEnabled, `disabled = ?`, false)
 }
 
 // SetPassword replaces a user's password hash and clears any lock.
 func (s *UserService) SetPassword(ctx context.Context, actor tropic.Actor, id int64, passwordHash string) error {
-	return s.changeUser(ctx, actor, id, tropic.AuditUserPassword, `password_hash = ?, failed_attempts = 0, locked_until = NULL`, passwordHash)
+	return s.changeUser(ctx, actor, id, tropic.MayManageUser, tropic.AuditUserPassword, `password_hash = ?, failed_attempts = 0, locked_until = NULL`, passwordHash)
 }
 
-// ResetMFA forgets a user's authenticator: they set one up again at their next sign-in.
+// ResetMFA forgets a user's second factors (authenticator app, recovery codes and
+// security keys): they set one up again at their next sign-in. Their sessions end
+// with it (a lost phone may be in the wrong hands, signed in).
 func (s *UserService) ResetMFA(ctx context.Context, actor tropic.Actor, id int64) error {
-	return s.changeUser(ctx, actor, id, tropic.AuditMFAReset, `mfa_secret = '', mfa_last_step = 0`)
+	forget := func(tx *Tx) error {
+		for _, table := range []string{"recovery_codes", "security_keys"} {
+			if _, err := tx.Exec(ctx, `DELETE FROM `+table+` WHERE user_id = ?`, id); err != nil {
+				return fmt.Errorf("reset mfa: %w", err)
+			}
+		}
+		_, err := endSessions(ctx, tx, `user_id = ?`, id)
+		return err
+	}
+	return s.changeUserThen(ctx, actor, id, tropic.MayManageUser, tropic.AuditMFAReset, forget, `mfa_secret = '', mfa_last_step = 0`)
 }
 
 // SetRoles replaces a user's roles as tropic.MaySetRoles allows, decided on the user

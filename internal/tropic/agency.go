@@ -2,6 +2,7 @@ package tropic
 
 import (
 	"context"
+	"net/mail"
 	"strings"
 	"time"
 )
@@ -106,8 +107,11 @@ type Agency struct {
 	TriageHub bool `json:"triage_hub"`
 	// InboxEmail is where the agency is told that a report was passed to it (the
 	// reference, urgency, district and a link: no personal data); empty for none.
-	InboxEmail string    `json:"inbox_email,omitempty"`
-	CreatedAt  time.Time `json:"created_at"`
+	InboxEmail string `json:"inbox_email,omitempty"`
+	// ReminderEmail gets the agency's daily NRM reminder digest (counts and links
+	// only); empty for none.
+	ReminderEmail string    `json:"reminder_email,omitempty"`
+	CreatedAt     time.Time `json:"created_at"`
 }
 
 // Validate normalises the agency and reports problems per field.
@@ -123,7 +127,20 @@ func (a *Agency) Validate() error {
 	if !a.Kind.Valid() {
 		p.Add("kind", "Choose the kind of agency")
 	}
+	a.InboxEmail = NormaliseEmail(a.InboxEmail)
+	a.ReminderEmail = NormaliseEmail(a.ReminderEmail)
+	for field, v := range map[string]string{"inbox_email": a.InboxEmail, "reminder_email": a.ReminderEmail} {
+		if v != "" && !validEmail(v) {
+			p.Add(field, "Enter an email address in the correct format, like name@example.org")
+		}
+	}
 	return p.Err()
+}
+
+// validEmail reports whether s (normalised) is one plain e-mail address.
+func validEmail(s string) bool {
+	a, err := mail.ParseAddress(s)
+	return err == nil && a.Address == s && len(s) <= 254
 }
 
 // AgencyService manages partner agencies.
@@ -132,8 +149,9 @@ type AgencyService interface {
 	FindAgencyByID(ctx context.Context, id int64) (*Agency, error)
 	FindAgencyByName(ctx context.Context, name string) (*Agency, error)
 	FindAgencies(ctx context.Context) ([]*Agency, error)
-	// UpdateAgency changes an agency's name, kind, first responder and Duty to Notify,
-	// as MayManageAgencies allows, validated and audited.
+	// UpdateAgency changes an agency's name, kind, first responder, Duty to Notify,
+	// triage hub membership, inbox and reminder addresses, as MayManageAgencies
+	// allows, validated and audited.
 	UpdateAgency(ctx context.Context, actor Actor, a *Agency) error
 	// DisableAgency stops the agency's users signing in or using tokens; its records stay.
 	DisableAgency(ctx context.Context, actor Actor, id int64) error

@@ -46,6 +46,7 @@ const (
 	AuditReportReturned     = "report.returned"     // to the triage hub, by the agency it was passed to
 	AuditDistrictCreated    = "district.created"
 	AuditHolidayChanged     = "holiday.changed"
+	AuditStatsReleased      = "stats.released" // a statistics release was published
 
 	AuditCaseCreated        = "case.created"
 	AuditCaseViewed         = "case.viewed"

@@ -214,6 +214,7 @@ type Order struct {
 	MadeOn    string // YYYY-MM-DD
 	ExpiresOn string
 	Notes     string
+	Version   int
 }
 
 // CaseFilter narrows FindCases.

@@ -22,6 +22,7 @@ type Place struct {
 	Postcode string // normalised
 	Notes    string
 	Source   string // the report it was carried from, or "" when staff added it
+	Version  int
 }
 
 // Validate normalises the place.
@@ -65,6 +66,7 @@ type Business struct {
 	CompanyNumber string // Companies House number, optional
 	Address       string
 	Source        string // the report it was carried from, or ""
+	Version       int
 }
 
 // Validate normalises the business.
@@ -110,6 +112,7 @@ type CaseVehicle struct {
 	Normalised   string
 	Description  string
 	Source       string // the report it was carried from, or ""
+	Version      int
 }
 
 // Validate normalises the vehicle.
@@ -127,11 +130,12 @@ func (v *CaseVehicle) Validate() error {
 
 // CasePhone is a phone number on a case: stored in E.164, shown as typed.
 type CasePhone struct {
-	ID     int64
-	Number string
-	E164   string
-	Notes  string
-	Source string // the report it was carried from, or ""
+	ID      int64
+	Number  string
+	E164    string
+	Notes   string
+	Source  string // the report it was carried from, or ""
+	Version int
 }
 
 // Validate normalises the phone number.
@@ -178,6 +182,7 @@ type Task struct {
 	Done           bool
 	DoneAt         time.Time
 	CreatedBy      string
+	Version        int
 }
 
 // Overdue reports whether the task is past its due date on day now.

@@ -16,6 +16,9 @@ type PasswordChecker interface {
 	// DummyVerify costs what VerifyPassword costs, so that an unknown account takes as
 	// long to refuse as a wrong password.
 	DummyVerify(password string)
+	// HashPassword hashes a new password (one tropic.ValidatePassword accepted) for
+	// storing: an invited user's first, or one asked for at sign-in.
+	HashPassword(password string) (string, error)
 }
 
 // TOTPAuthenticator makes and checks the time-based codes of authenticator apps

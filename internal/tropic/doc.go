@@ -15,12 +15,15 @@
 //     ReportAccessFor (who reads a report, the reporter's contact included),
 //     MayActOnHandoff and MayReadInbox (report_handoff.go);
 //     ReferralAccessFor, MayListReferrals, MayMakeReferral (referral_access.go);
-//     MayDecideMatches, MayLink, MayMerge, MayUndoMerge (match_rules.go); and for
+//     MayDecideMatches, MayLink, MayMerge, MayUndoMerge (match_rules.go);
+//     MayChangeTask and MayRemoveCaseLink (case_correction.go: correcting the record); and for
 //     suggestions about records the reader may not see, CoarseBand and
 //     CoarseExplanation (match_band.go).
 //  2. Victim first: DecideRoleTransition (role.go) decides every change of the
 //     role a person holds on a case, by any path, with four eyes on approval.
-//  3. Duty to Notify anonymity: Referral.Gate and DutyToNotifyProblems (referral.go).
+//  3. Duty to Notify anonymity: Referral.Gate and DutyToNotifyProblems (referral.go);
+//     a report made in error is withdrawn with a coded reason only
+//     (Referral.WithdrawDutyToNotify, referral_withdrawal.go).
 //  4. Nothing lost: ResendReport (report_resend.go) keeps changed answers to a sent
 //     report; CheckText (text.go) is the one rule for free text; FollowUpCodeMatches.
 //  5. Safe statistics: Suppress, Deduce and the exact protection in stats_protect.go.
@@ -31,8 +34,13 @@
 // are MayBulkTriage, MayAssignReportsTo and BulkProblem (report_bulk.go); escalation of
 // an unclaimed emergency is MayEscalate and EscalationCut (report_escalation.go).
 //
-// Administration (who may change a user's roles, or an agency) is MaySetRoles and
-// MayManageAgencies (admin_rules.go). Sign-in limits are LoginPolicy.Admit (user.go); the reference check character is
-// ParseReference (reference.go). Errors are one vocabulary (error.go), which the web
+// Administration at two levels (agency and partnership administrators) is
+// admin_rules.go: MayManageUser, MayDisableUser, MaySetRoles, MayInviteUser, MayMoveUser,
+// MayManageAgencies, MayManageReferenceData and AdminAgencyScope; invitations are
+// Invite.Usable (invite.go). Sign-in limits are LoginPolicy.Admit (user.go); the reference check character is
+// ParseReference (reference.go). Credentials: MayResetPassword, MayChangePassword and
+// the recovery codes (credential_recovery.go); single sign-on: MaySignInWithSSO,
+// SSOProvider.Admits and VouchesForMFA (sso.go); security keys (security_key.go).
+// Errors are one vocabulary (error.go), which the web
 // layer maps to HTTP in one place per surface.
 package tropic

@@ -58,6 +58,11 @@ type Link struct {
 	ReportRef string // a visible report
 	HeldBy    string // the agency that holds the other record (TriageHub for reports)
 	HeldByID  int64  // that agency's id, for a case: whom to ask for access (AccessRequest)
+	// Withdrawn: the link held until the other record's identifier was corrected or
+	// removed (WithdrawnWhy: LinkCorrected or a RemovalReason), at WithdrawnAt.
+	Withdrawn    bool
+	WithdrawnAt  time.Time
+	WithdrawnWhy string
 }
 
 // LinkService finds the exact links of cases and reports, as far as the actor may see.

@@ -22,13 +22,13 @@ func MayExportResearch(a Actor) error {
 	return Errorf(EFORBIDDEN, "Only analysts may export research data.")
 }
 
-// MayChangeHolidays lets administrators, and the system, change the bank holidays that
-// NRM deadlines count.
+// MayChangeHolidays lets partnership administrators, and the system, change the bank
+// holidays that NRM deadlines count: they are reference data (MayManageReferenceData).
 func MayChangeHolidays(a Actor) error {
-	if a.IsSystem() || a.Has(RoleAdmin) {
+	if a.runsPartnership() {
 		return nil
 	}
-	return Errorf(EFORBIDDEN, "Only an administrator can change the bank holidays.")
+	return Errorf(EFORBIDDEN, "Only a partnership administrator can change the bank holidays.")
 }
 
 // MayCompleteTask lets the case's owning agency, the agency the task is for, or the user
@@ -81,8 +81,8 @@ func MaySeePartnershipNetwork(a Actor) error {
 // MaySetReminderAddress lets an administrator, the system or a supervisor of the agency
 // set where the agency's NRM reminder digest goes.
 func MaySetReminderAddress(a Actor, agencyID int64) error {
-	if a.IsSystem() || a.Has(RoleAdmin) || (a.Has(RoleSupervisor) && a.AgencyID == agencyID) {
+	if a.runsPartnership() || (a.AgencyID == agencyID && (a.Has(RoleAdmin) || a.Has(RoleSupervisor))) {
 		return nil
 	}
-	return Errorf(EFORBIDDEN, "Only an administrator or a supervisor of the agency can set where its reminders go.")
+	return Errorf(EFORBIDDEN, "Only a partnership administrator, or an administrator or supervisor of the agency, can set where its reminders go.")
 }

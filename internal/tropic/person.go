@@ -216,6 +216,7 @@ type CasePerson struct {
 	CoercedOffender bool // a potential victim who may have been compelled to offend (s.45)
 	AddedAt         time.Time
 	PendingRole     *RoleChange // a requested change waiting for a supervisor
+	Version         int         // of the link, for a correction of it
 }
 
 // RoleChangeStatus is where a request to change a person's role stands.

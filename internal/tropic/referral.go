@@ -194,6 +194,7 @@ type Referral struct {
 	ReconsiderationDecided      string
 	ReconsiderationOutcome      string
 	WithdrawnOn, DisqualifiedOn string
+	WithdrawnReason             RemovalReason // a Duty to Notify report withdrawn (WithdrawDutyToNotify)
 	Version                     int
 	CreatedAt                   time.Time
 	Access                      ReferralAccess // what the reader may do with it (ReferralAccessFor)
@@ -438,6 +439,8 @@ var ReferralStatuses = []string{"awaiting_rg", "rg_suspended", "awaiting_cg", "r
 // authority, so it is neither on the waiting list nor overdue.
 func (r *Referral) Status() string {
 	switch {
+	case r.Route == RouteDtN && r.WithdrawnOn != "":
+		return "withdrawn"
 	case r.Route == RouteDtN:
 		return "notified"
 	case r.DisqualifiedOn != "":
@@ -523,6 +526,9 @@ type ReferralService interface {
 	FindReferral(ctx context.Context, actor Actor, id int64) (*Referral, error)
 	FindReferrals(ctx context.Context, actor Actor, f ReferralFilter) ([]*Referral, int, error)
 	RecordDecision(ctx context.Context, actor Actor, id int64, d ReferralDecision, version int) error
+	// WithdrawDutyToNotify withdraws a Duty to Notify report made in error: the agency
+	// that made it only, against the version it read.
+	WithdrawDutyToNotify(ctx context.Context, actor Actor, id int64, reason RemovalReason, version int) error
 	// Figures gives decision times for the actor's agency and for the partnership.
 	Figures(ctx context.Context, actor Actor) (agency, partnership ReferralFigures, err error)
 	HolidayChanges(ctx context.Context) ([]HolidayChange, error)

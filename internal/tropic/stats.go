@@ -230,7 +230,13 @@ const (
 	NotSuppressed Suppression = iota
 	Primary                   // a count from 1 to threshold-1
 	Secondary                 // hidden so that a primary count cannot be worked out
+	// Unpublished is a small total not published at all, because even "fewer than
+	// k" would narrow another small count given what earlier releases said.
+	Unpublished
 )
+
+// UnpublishedText is how an unpublished total reads: a reader learns nothing of it.
+const UnpublishedText = "not published"
 
 // Table is a figure over a period broken down by one dimension; the cells partition
 // the total.
@@ -380,6 +386,41 @@ func Deduce(t Table, threshold int) (ranges []Range, ok bool) {
 // total on its own (a sentence's count), hidden before any other total if one must
 // be.
 func Suppress(tables []Table, threshold int) []Table {
+	return SuppressKnown(tables, threshold, Known{})
+}
+
+// Known is what earlier releases told readers: lower bounds that still hold, and
+// the counts of earlier releases themselves, which today's can only exceed.
+type Known struct {
+	Bounds  []KnownBound
+	Earlier []EarlierCount
+}
+
+// EarlierCount is a count of a figure over a period in an earlier release: what a
+// reader knows of it (Lo to Hi, when Published), and whether it was protected (1
+// to k-1 then), so that nothing published now narrows it.
+type EarlierCount struct {
+	Figure    Figure
+	Period    Period
+	Release   int // which earlier release
+	Published bool
+	Lo, Hi    int // Hi: 1<<40 for no bound
+	Small     bool
+}
+
+// KnownBound is what earlier releases told a reader about a figure over a period:
+// at least Lo. Records are only ever added to a period that has been published (a
+// late or back-dated record), so an earlier release's lower bound still holds.
+type KnownBound struct {
+	Figure Figure
+	Period Period
+	Lo     int
+}
+
+// SuppressKnown is Suppress when readers already know the bounds of earlier
+// releases: nothing published now, together with them, narrows a count shown as
+// "fewer than threshold".
+func SuppressKnown(tables []Table, threshold int, known Known) []Table {
 	out := make([]Table, len(tables))
 	for i, t := range tables {
 		t.Cells = append([]Cell(nil), t.Cells...)
@@ -418,7 +459,18 @@ func Suppress(tables []Table, threshold int) []Table {
 				t.Cells[j].Suppress = NotSuppressed
 			}
 		}
-		totalState := protectTime(ts, threshold)
+		var kf Known
+		for _, b := range known.Bounds {
+			if b.Figure == f && b.Period.Valid() {
+				kf.Bounds = append(kf.Bounds, b)
+			}
+		}
+		for _, c := range known.Earlier {
+			if c.Figure == f && c.Period.Valid() {
+				kf.Earlier = append(kf.Earlier, c)
+			}
+		}
+		totalState := protectTime(ts, threshold, kf)
 		for _, t := range ts {
 			if !t.NoTotal {
 				t.Total.Suppress = totalState[t.Period]

@@ -30,8 +30,30 @@ type lineSpan struct{ a, b int }
 // piece between two consecutive nodes is at least 0; ok is false when the bounds
 // contradict each other.
 func lineRanges(nodes int, spans []lineSpan, bounds []Range, bounded int) (out []Range, ok bool) {
-	n := nodes
-	d := make([]int, n*n) // d[i*n+j] bounds S[j] - S[i] from above
+	d, ok := lineMatrix(nodes, spans[:bounded], bounds, nil, nil)
+	if !ok {
+		return nil, false
+	}
+	return spanRanges(nodes, d, spans), true
+}
+
+// spanRanges reads the range of each span from a closed matrix.
+func spanRanges(n int, d []int, spans []lineSpan) []Range {
+	out := make([]Range, len(spans))
+	for j, s := range spans {
+		out[j] = Range{Lo: -d[s.b*n+s.a], Hi: min(d[s.a*n+s.b], unbounded)}
+	}
+	return out
+}
+
+// lineMatrix closes the constraints over prefix sums S: d[i*n+j] bounds S[j] - S[i]
+// from above, given a bound on each span, that every piece is at least 0, and, when
+// not nil, the upper bounds upper holds (its entries i < j) and the lower bounds
+// lower holds (its entries j > i) of another closed matrix: counts only grow, so an
+// earlier release's counts are at most a later one's, and a later one's at least an
+// earlier one's. ok is false when the bounds contradict each other.
+func lineMatrix(n int, spans []lineSpan, bounds []Range, upper, lower []int) ([]int, bool) {
+	d := make([]int, n*n)
 	for i := range d {
 		d[i] = unbounded
 	}
@@ -40,8 +62,14 @@ func lineRanges(nodes int, spans []lineSpan, bounds []Range, bounded int) (out [
 		if i+1 < n {
 			d[(i+1)*n+i] = 0 // S[i] - S[i+1] <= 0: a piece is at least 0
 		}
+		for j := i + 1; upper != nil && j < n; j++ {
+			d[i*n+j] = min(d[i*n+j], upper[i*n+j])
+		}
+		for j := 0; lower != nil && j < i; j++ {
+			d[i*n+j] = min(d[i*n+j], lower[i*n+j])
+		}
 	}
-	for j, s := range spans[:bounded] {
+	for j, s := range spans {
 		if r := bounds[j]; r.Hi < unbounded {
 			d[s.a*n+s.b] = min(d[s.a*n+s.b], r.Hi)
 		}
@@ -67,11 +95,7 @@ func lineRanges(nodes int, spans []lineSpan, bounds []Range, bounded int) (out [
 			return nil, false
 		}
 	}
-	out = make([]Range, len(spans))
-	for j, s := range spans {
-		out[j] = Range{Lo: -d[s.b*n+s.a], Hi: min(d[s.a*n+s.b], unbounded)}
-	}
-	return out, true
+	return d, true
 }
 
 // protectCount is one published count of a protection problem.
@@ -96,17 +120,42 @@ type protection struct {
 	// like a published one when the true counts determine it.
 	periods bool
 	truth   []int // per node pair a*nodes+b: the span's count, or -1 when not determined
+	// fixed are bounds a reader already has from earlier releases: a span is at
+	// least lo. They are not counts to hide, only what the reader knows.
+	fixed []fixedBound
+	// earlier are the lines of earlier releases: what they published bounds their
+	// counts, and each of their counts is at most today's, so what is published now
+	// can narrow their small counts (targets) too.
+	earlier []earlierLine
+}
+
+// earlierLine is an earlier release's line: its published spans and bounds, and
+// the spans whose count was 1 to k-1 then.
+type earlierLine struct {
+	spans   []lineSpan
+	bounds  []Range
+	targets []lineSpan
+}
+
+// fixedBound is a lower bound on a span known from an earlier release.
+type fixedBound struct {
+	span lineSpan
+	lo   int
 }
 
 // spansAndBounds lists the published spans and what a reader knows of each.
 func (p *protection) spansAndBounds(exact bool) ([]lineSpan, []Range) {
-	spans := make([]lineSpan, len(p.counts))
-	bounds := make([]Range, len(p.counts))
+	spans := make([]lineSpan, len(p.counts), len(p.counts)+len(p.fixed))
+	bounds := make([]Range, len(p.counts), len(p.counts)+len(p.fixed))
 	for i, c := range p.counts {
 		spans[i], bounds[i] = c.span, p.known(i)
 		if exact {
 			bounds[i] = Range{c.count, c.count}
 		}
+	}
+	for _, f := range p.fixed {
+		spans = append(spans, f.span)
+		bounds = append(bounds, Range{f.lo, unbounded})
 	}
 	return spans, bounds
 }
@@ -155,7 +204,7 @@ func (p *protection) visible(i int) bool {
 func (p *protection) known(i int) Range {
 	c := p.counts[i]
 	switch {
-	case !p.visible(i):
+	case !p.visible(i) || c.state == Unpublished:
 		return Range{0, unbounded}
 	case c.state == Primary:
 		return Range{1, p.k - 1}
@@ -166,9 +215,9 @@ func (p *protection) known(i int) Range {
 }
 
 // deficit is how far the protected counts are narrowed in all: 0 when every count
-// from 1 to k-1 (published, or with periods any period) could still be anything
-// from 1 to k-1, and every such cell (not a total) could have at least two values
-// (which only matters when k is 2: "fewer than 2" is 1).
+// from 1 to k-1 (published, or with periods any period, or an earlier release's)
+// could still be anything from 1 to k-1, and every such cell (not a total) could
+// have at least two values (which only matters when k is 2: "fewer than 2" is 1).
 func (p *protection) deficit() int {
 	spans, bounds := p.spansAndBounds(false)
 	n := p.nodes
@@ -182,10 +231,11 @@ func (p *protection) deficit() int {
 			}
 		}
 	}
-	r, ok := lineRanges(n, append(spans, pairs...), append(bounds, make([]Range, len(pairs))...), len(spans))
+	dm, ok := lineMatrix(n, spans, bounds, nil, nil)
 	if !ok { // cannot happen: the true counts satisfy every bound
 		return 0
 	}
+	r := spanRanges(n, dm, append(spans, pairs...))
 	short := func(r Range) int { return max(0, r.Lo-1) + max(0, p.k-1-r.Hi) }
 	d := 0
 	for i, c := range p.counts {
@@ -198,6 +248,19 @@ func (p *protection) deficit() int {
 	}
 	for j := range pairs {
 		d += short(r[len(spans)+j])
+	}
+	// Newest first: each earlier release's counts are at most the next one's.
+	upper := dm
+	for i := len(p.earlier) - 1; i >= 0; i-- {
+		e := p.earlier[i]
+		de, ok := lineMatrix(n, e.spans, e.bounds, upper, nil)
+		if !ok {
+			break // a correction lowered a count since: the earlier bounds no longer fit
+		}
+		for _, x := range spanRanges(n, de, e.targets) {
+			d += short(x)
+		}
+		upper = de
 	}
 	return d
 }
@@ -242,7 +305,14 @@ func (p *protection) solve() {
 				best, bestD = p.anyToHide()
 			}
 			if best < 0 {
-				return // everything is hidden already
+				// Everything is hidden already: a small total that still narrows
+				// another count is not published at all.
+				if u := p.bestToUnpublish(d); u >= 0 {
+					p.counts[u].state = Unpublished
+					d = p.deficit()
+					continue
+				}
+				return
 			}
 		}
 		p.counts[best].state = Secondary
@@ -286,6 +356,23 @@ func (p *protection) bestToHide(d int, totals, spare bool) (best, bestD int) {
 		}
 	}
 	return best, bestD
+}
+
+// bestToUnpublish is the small total ("fewer than k") whose not being published at
+// all lowers the deficit most; -1 when none does.
+func (p *protection) bestToUnpublish(d int) int {
+	best, bestD := -1, d
+	for i, c := range p.counts {
+		if c.state != Primary || !c.total {
+			continue
+		}
+		p.counts[i].state = Unpublished
+		if nd := p.deficit(); nd < bestD {
+			best, bestD = i, nd
+		}
+		p.counts[i].state = Primary
+	}
+	return best
 }
 
 // anyToHide is the smallest shown total (spare ones first), when hiding no single
@@ -362,7 +449,7 @@ func withholdRank(t Table) int {
 // figure and the totals of all its tables: the months, quarters and years are sums
 // of the same days, so each is protected against every other. It returns the
 // state of each table's total, by period.
-func protectTime(tables []*Table, k int) map[Period]Suppression {
+func protectTime(tables []*Table, k int, known Known) map[Period]Suppression {
 	type spanKey struct{ from, to time.Time }
 	var cuts []time.Time
 	seen := map[time.Time]bool{}
@@ -385,6 +472,14 @@ func protectTime(tables []*Table, k int) map[Period]Suppression {
 				cut(p.To.AddDate(0, 0, 1))
 			}
 		}
+	}
+	for _, b := range known.Bounds {
+		cut(b.Period.From)
+		cut(b.Period.To.AddDate(0, 0, 1))
+	}
+	for _, c := range known.Earlier {
+		cut(c.Period.From)
+		cut(c.Period.To.AddDate(0, 0, 1))
 	}
 	sort.Slice(cuts, func(i, j int) bool { return cuts[i].Before(cuts[j]) })
 	node := map[time.Time]int{}
@@ -429,6 +524,33 @@ func protectTime(tables []*Table, k int) map[Period]Suppression {
 		}
 		return ta.Period.From.Before(tb.Period.From)
 	})
+	spanOf := func(per Period) lineSpan { return lineSpan{node[per.From], node[per.To.AddDate(0, 0, 1)]} }
+	for _, b := range known.Bounds {
+		if b.Lo > 0 {
+			p.fixed = append(p.fixed, fixedBound{spanOf(b.Period), b.Lo})
+		}
+	}
+	lines := map[int]*earlierLine{}
+	var releases []int
+	for _, c := range known.Earlier {
+		e := lines[c.Release]
+		if e == nil {
+			e = &earlierLine{}
+			lines[c.Release] = e
+			releases = append(releases, c.Release)
+		}
+		if c.Published {
+			e.spans = append(e.spans, spanOf(c.Period))
+			e.bounds = append(e.bounds, Range{c.Lo, c.Hi})
+		}
+		if c.Small {
+			e.targets = append(e.targets, spanOf(c.Period))
+		}
+	}
+	sort.Ints(releases)
+	for _, r := range releases {
+		p.earlier = append(p.earlier, *lines[r])
+	}
 	p.periods = true
 	p.findTruth()
 	p.solve()
@@ -481,6 +603,8 @@ func publishedAs(c Cell, k int) string {
 		return FewerThan(k)
 	case Secondary:
 		return HiddenText
+	case Unpublished:
+		return UnpublishedText
 	}
 	return ShowCount(c.Count, 0)
 }

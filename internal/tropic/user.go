@@ -18,13 +18,18 @@ const (
 	RoleAnalyst    Role = "analyst"
 	RoleAdmin      Role = "admin"
 	RoleIntake     Role = "intake" // helpline and control-room call handlers who enter reports
+	// RolePartnershipAdmin runs the partnership: agencies, the triage hub, reference
+	// data, and the users of every agency. Only a partnership administrator or the
+	// command line gives it (MaySetRoles).
+	RolePartnershipAdmin Role = "partnership_admin"
 	// RoleDPO is a data protection officer: searches the audit trail and answers for
-	// misuse alerts (audit_search.go). Who may grant it: MaySetRoles (admin_rules.go).
+	// misuse alerts (audit_search.go, misuse.go). Who may grant it: MaySetRoles
+	// (partnershipGranted, admin_rules.go).
 	RoleDPO Role = "dpo"
 )
 
 // Roles lists every role in display order.
-var Roles = []Role{RoleTriage, RoleCaseworker, RoleSupervisor, RoleAnalyst, RoleAdmin, RoleIntake, RoleDPO}
+var Roles = []Role{RoleTriage, RoleCaseworker, RoleSupervisor, RoleAnalyst, RoleAdmin, RoleIntake, RolePartnershipAdmin, RoleDPO}
 
 // Valid reports whether r is a known role.
 func (r Role) Valid() bool {
@@ -51,6 +56,8 @@ func (r Role) Label() string {
 		return "Administrator"
 	case RoleIntake:
 		return "Intake (call handler)"
+	case RolePartnershipAdmin:
+		return "Partnership administrator"
 	case RoleDPO:
 		return "Data protection officer"
 	}
@@ -67,7 +74,7 @@ func ParseRoles(s string) ([]Role, error) {
 		}
 		r := Role(part)
 		if !r.Valid() {
-			return nil, &Error{Code: EINVALID, Message: "Unknown role " + part, Fields: map[string]string{"roles": "Unknown role " + part + "; roles are triage, caseworker, supervisor, analyst, admin, intake and dpo"}}
+			return nil, &Error{Code: EINVALID, Message: "Unknown role " + part, Fields: map[string]string{"roles": "Unknown role " + part + "; roles are triage, caseworker, supervisor, analyst, admin, intake, partnership_admin and dpo"}}
 		}
 		if !hasRole(roles, r) {
 			roles = append(roles, r)
@@ -96,6 +103,11 @@ type User struct {
 	Disabled    bool      `json:"disabled"`
 	MFAEnrolled bool      `json:"mfa_enrolled"`
 	CreatedAt   time.Time `json:"created_at"`
+	// Invited: the user has not chosen a password yet (an invitation is out).
+	Invited bool `json:"invited"`
+	// MustChangePassword: an administrator asked for a new password at the next sign-in.
+	MustChangePassword bool      `json:"must_change_password"`
+	LastLoginAt        time.Time `json:"last_login_at"` // zero: never signed in
 }
 
 // Has reports whether the user holds role r.
@@ -152,7 +164,7 @@ var DefaultLoginPolicy = LoginPolicy{SlowAfter: 3, SlowDelay: 2 * time.Second, L
 // Check returns an ELOCKED or ETOOMANY error when the account may not try to sign in at now.
 func (p LoginPolicy) Check(l *Login, now time.Time) error {
 	if now.Before(l.LockedUntil) {
-		return Errorf(ELOCKED, "This account is locked after too many failed sign-in attempts. Try again in %s, or ask your partnership's Tropic administrator to unlock it.", lockLeft(l.LockedUntil.Sub(now)))
+		return Errorf(ELOCKED, "This account is locked after too many failed sign-in attempts. Try again in %s, or ask your agency's Tropic administrator to send you a link to choose a new password, which unlocks it.", lockLeft(l.LockedUntil.Sub(now)))
 	}
 	if wait := p.Wait(l.FailedAttempts); wait > 0 {
 		if next := l.LastFailureAt.Add(wait); now.Before(next) {
@@ -257,4 +269,10 @@ type UserService interface {
 type UserFilter struct {
 	AgencyID        int64
 	IncludeDisabled bool
+	Role            Role       // holds this role
+	Status          UserStatus // "" any (IncludeDisabled still applies)
+	MFA             string     // "set" (an authenticator app enrolled), "none", or "" either
+	// NotSignedInSince: only users whose last sign-in (or, never signed in, whose
+	// account's creation) is before it; zero: any.
+	NotSignedInSince time.Time
 }

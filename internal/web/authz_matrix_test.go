@@ -220,9 +220,11 @@ type matrixFixture struct {
 	cases    tropic.CaseService
 	agencies map[string]*tropic.Agency
 	users    []*matrixUser
-	aSup     tropic.Actor
-	aWorker  tropic.Actor
-	bWorker  tropic.Actor
+	// changedPassword is the user whose password the POST /account/password row changed.
+	changedPassword *matrixUser
+	aSup            tropic.Actor
+	aWorker         tropic.Actor
+	bWorker         tropic.Actor
 
 	ref         string // the case
 	otherRef    string // another case of A's, where people to link come from
@@ -230,15 +232,17 @@ type matrixFixture struct {
 	anna        int64  // a potential victim with sensitive fields
 	annaLink    int64
 	witness     int64
-	witnessLink int64 // a witness whose role the rows change back and forth
-	victimLink  int64 // a potential victim whom the rows ask to make a suspect
-	matilda     int64 // a person on the case whom records on A's other case match
+	witnessLink int64           // a witness whose role the rows change back and forth
+	victimLink  int64           // a potential victim whom the rows ask to make a suspect
+	matilda     int64           // a person on the case whom records on A's other case match
+	release     *tropic.Release // the published statistics release
 
 	// Set by before-hooks for the call that follows.
 	linkable int64
 	matchID  int64
 	noteID   int64
 	taskID   int64
+	itemID   int64 // an item of the case made for a correction row (authz_corrections_test.go)
 	shareID  int64
 	changeID int64
 
@@ -246,6 +250,9 @@ type matrixFixture struct {
 	decideID     int64 // a referral of B's waiting for its first decision
 	retentionID  int64 // a closed case of A's waiting for retention review (authz_retention_test.go)
 	alertID      int64 // an open misuse alert (authz_audit_test.go)
+
+	targetID      int64 // A's caseworker whom the administration rows act on
+	scratchAgency int64 // the agency the administration rows edit
 
 	intakeToken string // A's intake, who enters reports
 	freshRef    string // a report just entered, for a triage row
@@ -526,6 +533,9 @@ type matrixRow struct {
 	endsSession bool
 	// anon, when set, is the status someone not signed in gets (else: sent to sign in).
 	anon int
+	// signedInStatus, when set, is the status every member of staff gets (a JSON
+	// ceremony refused for want of a step before it, whoever asks).
+	signedInStatus int
 }
 
 func (r matrixRow) pattern() string { p, _, _ := strings.Cut(r.name, " ?"); return p }
@@ -711,7 +721,8 @@ func apiMatrix() []matrixRow {
 
 func newMatrixFixture(t *testing.T) *matrixFixture {
 	t.Helper()
-	ts := newTestServer(t, Config{MFAWaived: true, MetricsToken: matrixMetricsToken})
+	ts := newTestServer(t, Config{MFAWaived: true, MetricsToken: matrixMetricsToken, BaseURL: "http://tropic.test"}, // a name: security keys need one
+		func(d *Deps) { d.Mail = &recordingMailer{} }) // invitations are sent (authz_admin_test.go)
 	if ts.srv.deps.Cases == nil {
 		t.Fatal("newTestServer wires no CaseService")
 	}
@@ -794,6 +805,7 @@ func newMatrixFixture(t *testing.T) *matrixFixture {
 	f.reportRef = created["reference"].(string)
 	f.intakeToken = intake.token
 	f.addCampaign()
+	f.addRelease()
 	f.must(ts.srv.deps.Reports.DecideReport(ctx, byKey["A triage"].actor(), f.reportRef,
 		tropic.ReportDecision{Status: tropic.ReportPassedToAgency, AgencyID: f.agencies["A"].ID, Reason: "Matrix: A's to work"}))
 	// ... and linked to the case: whoever sees the case reads it (issue 12, item 2).
@@ -862,6 +874,8 @@ func (f *matrixFixture) callPage(t *testing.T, u *matrixUser, method, path strin
 	var res *response
 	if method == http.MethodGet {
 		res = u.browser.get(path)
+	} else if j, ok := body.(jsonPageBody); ok {
+		res = u.browser.postRaw(path, string(j), "Content-Type", "application/json")
 	} else {
 		form, _ := body.(url.Values)
 		res = u.browser.post(path, form)
@@ -875,8 +889,9 @@ func (f *matrixFixture) callPage(t *testing.T, u *matrixUser, method, path strin
 
 func TestAuthorisationMatrix(t *testing.T) {
 	t.Parallel()
-	rows := map[string][]matrixRow{"api": append(append(apiMatrix(), apiRouteMatrix()...), approvalAPIRows()...),
-		"pages": append(append(append(pageMatrix(), pageRouteMatrix()...), approvalPageRows()...), append(retentionPageRows(), auditPageRows()...)...)}
+	rows := map[string][]matrixRow{"api": append(append(append(apiMatrix(), apiRouteMatrix()...), approvalAPIRows()...), correctionAPIRows()...),
+		"pages": append(append(append(append(append(pageMatrix(), pageRouteMatrix()...), approvalPageRows()...), adminRouteMatrix()...), correctionPageRows()...),
+			append(retentionPageRows(), auditPageRows()...)...)}
 
 	// Every route is in the matrix, and every row is a route.
 	inMatrix := map[string]bool{}
@@ -995,6 +1010,10 @@ func (f *matrixFixture) check(t *testing.T, kind string, row matrixRow, u *matri
 		if got.status != row.public {
 			t.Errorf("%s: got %d, want %d, as anyone gets:\n%s", u, got.status, row.public, brief(got.body))
 		}
+	case !u.anonymous && row.signedInStatus != 0:
+		if got.status != row.signedInStatus {
+			t.Errorf("%s: got %d, want %d:\n%s", u, got.status, row.signedInStatus, brief(got.body))
+		}
 	case u.anonymous && row.anon != 0:
 		if got.status != row.anon {
 			t.Errorf("%s: got %d, want %d:\n%s", u, got.status, row.anon, brief(got.body))
@@ -1072,6 +1091,13 @@ func form(pairs ...string) url.Values {
 		v.Add(pairs[i], pairs[i+1])
 	}
 	return v
+}
+
+// jsonPageBody is a JSON body posted to a browser route (a WebAuthn ceremony's).
+type jsonPageBody string
+
+func jsonPage(s string) func(*matrixFixture, *matrixUser) any {
+	return func(*matrixFixture, *matrixUser) any { return jsonPageBody(s) }
 }
 
 func formBody(pairs ...string) func(*matrixFixture, *matrixUser) any {

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"time"
 
+	"tropic/internal/auth"
 	"tropic/internal/tropic"
 )
 
@@ -214,6 +215,22 @@ func (f *matrixFixture) addCampaign() {
 	f.must(f.ts.srv.deps.Campaigns.CreateCampaign(context.Background(), testAdmin, c))
 }
 
+// addRelease publishes the statistics release the public statistics rows read.
+func (f *matrixFixture) addRelease() {
+	f.t.Helper()
+	f.release = publishRelease(f.t, f.ts, tropic.ReleaseQuarterly)
+}
+
+// releasePath is a path under the fixture's release.
+func releasePath(rest string) func(*matrixFixture, *matrixUser, bool) string {
+	return func(f *matrixFixture, _ *matrixUser, missing bool) string {
+		if missing {
+			return "/statistics/releases/999999" + rest
+		}
+		return "/statistics/releases/" + f.release.IDString() + rest
+	}
+}
+
 func campaignForm(name string) func(*matrixFixture, *matrixUser) any {
 	return func(f *matrixFixture, _ *matrixUser) any {
 		now := f.ts.clock.Now()
@@ -232,6 +249,11 @@ func apiRouteMatrix() []matrixRow {
 	return []matrixRow{
 		{name: "GET /api/v1/openapi.json", public: http.StatusOK, path: fixed("/api/v1/openapi.json")},
 		{name: "GET /api/v1/statistics", public: http.StatusOK, path: fixed("/api/v1/statistics")},
+		{name: "GET /api/v1/statistics/releases", public: http.StatusOK, path: fixed("/api/v1/statistics/releases")},
+		{name: "GET /api/v1/statistics/releases/{id}", public: http.StatusOK,
+			path: func(f *matrixFixture, _ *matrixUser, _ bool) string {
+				return "/api/v1/statistics/releases/" + f.release.IDString()
+			}},
 		{name: "GET /api/v1/me", rule: signedIn, path: fixed("/api/v1/me")},
 		{name: "POST /api/v1/reports", rule: mayTakeReports, path: fixed("/api/v1/reports"), body: jsonBody(helplineReport)},
 		{name: "GET /api/v1/reports", rule: mayListReports, path: fixed("/api/v1/reports")},
@@ -301,13 +323,48 @@ func pageRouteMatrix() []matrixRow {
 		{name: "GET /campaigns/{slug}", public: http.StatusOK, path: fixed("/campaigns/matrix-campaign")},
 		{name: "GET /statistics", public: http.StatusOK, path: fixed("/statistics")},
 		{name: "GET /statistics/{file}", public: http.StatusNotFound, path: fixed("/statistics/nothing.csv")},
+		{name: "GET /statistics/releases", public: http.StatusOK, path: fixed("/statistics/releases")},
+		{name: "GET /statistics/releases/{id}", public: http.StatusOK, path: releasePath("")},
+		{name: "GET /statistics/releases/{id}/{file}", public: http.StatusOK, path: releasePath("/offences-month.csv")},
 
 		// Signing in: the forms are open to anyone.
 		{name: "GET /login", rule: signedIn, anon: http.StatusOK, path: fixed("/login")}, // signed in: on to the staff home
 		{name: "POST /login", public: http.StatusUnprocessableEntity, path: fixed("/login"), body: formBody("email", "", "password", "")},
+		// Single sign-on: open to anyone; the matrix's server has no provider, and an
+		// answer without a sign-on started is refused.
+		{name: "GET /login/sso/{id}", public: http.StatusNotFound, path: fixed("/login/sso/police")},
+		{name: "GET /login/sso/callback", public: http.StatusBadRequest, path: fixed("/login/sso/callback?state=x&code=y")},
+		// Forgotten passwords: open to anyone (the matrix's server sends no e-mail); a
+		// link that is not one does not work.
+		{name: "GET /password/forgot", public: http.StatusOK, path: fixed("/password/forgot")},
+		{name: "POST /password/forgot", public: http.StatusOK, path: fixed("/password/forgot"), body: formBody("email", "someone@police.example"),
+			// Ten asks an hour from one address: the matrix asks once per user from one.
+			before: func(f *matrixFixture, _ *matrixUser) { f.ts.srv.resetClientLimiter.forgetAll() }},
+		{name: "GET /password/reset", public: http.StatusGone, path: fixed("/password/reset?token=nothing")},
+		{name: "POST /password/reset", public: http.StatusGone, path: fixed("/password/reset"), body: formBody("token", "nothing", "password", "violet kettle harbour", "confirm", "violet kettle harbour")},
+		// One's own password and confirming who one is: each user's own, naming no one.
+		{name: "GET /account/password", rule: signedIn, path: fixed("/account/password")},
+		{name: "POST /account/password", rule: signedIn, path: fixed("/account/password"),
+			body:   formBody("current", testPassword, "password", "violet kettle harbour", "confirm", "violet kettle harbour"),
+			before: func(f *matrixFixture, u *matrixUser) { f.changedPassword = u },
+			after:  (*matrixFixture).restorePassword},
+		{name: "GET /account/confirm", rule: signedIn, path: fixed("/account/confirm?next=/staff")},
+		{name: "POST /account/confirm", rule: signedIn, path: fixed("/account/confirm"), body: formBody("password", testPassword, "next", "/staff")},
 		{name: "GET /login/mfa/setup", public: http.StatusSeeOther, path: fixed("/login/mfa/setup")},
 		{name: "GET /login/mfa/qr.png", public: http.StatusSeeOther, path: fixed("/login/mfa/qr.png")},
 		{name: "POST /login/mfa/setup", public: http.StatusSeeOther, path: fixed("/login/mfa/setup"), body: formBody("code", "000000")},
+		{name: "GET /login/mfa/recovery", public: http.StatusSeeOther, path: fixed("/login/mfa/recovery")},
+		{name: "POST /login/mfa/recovery", public: http.StatusSeeOther, path: fixed("/login/mfa/recovery"), body: formBody("code", "ABCD-EFGH-JKLM-NPQR")},
+		// Security keys: the sign-in ceremony needs a password just checked (JSON 401
+		// without); adding one needs a recent sign-in and a started ceremony, and an
+		// answer that is not an attestation is refused whoever sends it.
+		{name: "POST /login/mfa/security-key/begin", public: http.StatusUnauthorized, path: fixed("/login/mfa/security-key/begin"), body: jsonPage(`{}`)},
+		{name: "POST /login/mfa/security-key", public: http.StatusUnauthorized, path: fixed("/login/mfa/security-key"), body: jsonPage(`{}`)},
+		{name: "GET /account/security-keys", rule: signedIn, path: fixed("/account/security-keys")},
+		{name: "POST /account/security-keys/begin", rule: signedIn, path: fixed("/account/security-keys/begin"), body: jsonPage(`{"name": "Blue key"}`)},
+		{name: "POST /account/security-keys", rule: signedIn, signedInStatus: http.StatusBadRequest, path: fixed("/account/security-keys"), body: jsonPage(`{}`)},
+		{name: "GET /account/recovery-codes", rule: signedIn, path: fixed("/account/recovery-codes")},
+		{name: "POST /account/recovery-codes", rule: signedIn, path: fixed("/account/recovery-codes")},
 		{name: "GET /login/mfa", public: http.StatusSeeOther, path: fixed("/login/mfa")},
 		{name: "POST /login/mfa", public: http.StatusSeeOther, path: fixed("/login/mfa"), body: formBody("code", "000000")},
 
@@ -411,3 +468,19 @@ func (f *matrixFixture) extraSession(u *matrixUser) int64 {
 
 // matrixMetricsToken routes /metrics on the matrix's server; no user of the matrix holds it.
 const matrixMetricsToken = "matrix-metrics-token-for-tests-only"
+
+// restorePassword gives back testPassword to the user who just changed theirs, so that
+// the rows after can sign them in again.
+func (f *matrixFixture) restorePassword() {
+	u := f.changedPassword
+	if u == nil || u.user == nil {
+		return
+	}
+	hash, err := auth.HashPassword(testPassword, testParams)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	if err := f.ts.users.SetPassword(context.Background(), testAdmin, u.user.ID, hash); err != nil {
+		f.t.Fatal(err)
+	}
+}

@@ -322,6 +322,10 @@ func (s *Server) handleHTCDSExport() http.Handler {
 			s.notFound(w, r)
 			return
 		}
+		if !s.authenticatedRecently(r) { // an export of personal data
+			s.askToConfirm(w, r)
+			return
+		}
 		recs, err := s.deps.Exports.ExportRecords(r.Context(), actor)
 		if err != nil {
 			s.fail(w, r, err)

@@ -159,19 +159,19 @@ func apiCaseFrom(c *tropic.Case, now time.Time) *apiCase {
 			continue
 		}
 		b.People = append(b.People, apiCasePerson{ID: cp.ID, Person: apiPersonSummaryFrom(cp.Person), Role: string(cp.Role),
-			CoercedOffender: cp.CoercedOffender, AddedAt: cp.AddedAt, PendingRoleChange: apiRoleChangePtr(cp.PendingRole)})
+			CoercedOffender: cp.CoercedOffender, AddedAt: cp.AddedAt, PendingRoleChange: apiRoleChangePtr(cp.PendingRole), Version: max(cp.Version, 1)})
 	}
 	for _, p := range c.Places {
-		b.Places = append(b.Places, apiPlace{ID: p.ID, Kind: string(p.Kind), Address: p.Address, Postcode: p.Postcode, Notes: p.Notes})
+		b.Places = append(b.Places, apiPlaceFrom(p))
 	}
 	for _, x := range c.Business {
 		b.Businesses = append(b.Businesses, apiBusinessFrom(x))
 	}
 	for _, v := range c.Vehicles {
-		b.Vehicles = append(b.Vehicles, apiVehicle{ID: v.ID, Registration: v.Registration, Normalised: v.Normalised, Description: v.Description})
+		b.Vehicles = append(b.Vehicles, apiVehicleFrom(v))
 	}
 	for _, ph := range c.Phones {
-		b.Phones = append(b.Phones, apiPhone{ID: ph.ID, Number: ph.Number, E164: ph.E164, Notes: ph.Notes})
+		b.Phones = append(b.Phones, apiPhoneFrom(ph))
 	}
 	for _, n := range c.Notes {
 		if n.Sensitive && !whole {

@@ -51,6 +51,9 @@ type caseForm struct {
 	ReviewOn       string
 	Confirm        bool   // the closure warnings are confirmed
 	Decision       string // on a request to close: approve or refuse
+	Role           string // a person's link: their role
+	Coerced        bool   // a person's link: may have been compelled to offend
+	Detail         string // a removal for another reason: why
 }
 
 // caseOptionGroup is an <optgroup> of a select.
@@ -62,6 +65,7 @@ type caseOptionGroup struct {
 // caseConflict is what a refused stale save shows: who changed the record, when,
 // and the record as it is now.
 type caseConflict struct {
+	Heading string // above Current; "" for the case's
 	Message string
 	Current []summaryRow
 }
@@ -101,6 +105,12 @@ type caseFormPage struct {
 	CloseNow  bool
 	NoForm    bool // a request waits and the user may not decide it
 	Decisions []selectOption
+
+	// Correcting an item (case_correction_pages.go): what it is, the roles of a
+	// person's link, and the reasons for a removal.
+	Item    string
+	Roles   []selectOption
+	Reasons []selectOption
 }
 
 // caseFormSpec describes one form on a case.
@@ -511,17 +521,7 @@ var caseTaskForm = caseFormSpec{
 	},
 	order: []string{"title", "assignee", "due"},
 	save: func(ctx context.Context, s *Server, actor tropic.Actor, ref string, _ int, f caseForm) (string, error) {
-		t := &tropic.Task{Title: f.Title, Due: caseDateInput(f.Due)}
-		if kind, id, ok := strings.Cut(f.Assignee, ":"); ok {
-			n, _ := strconv.ParseInt(id, 10, 64)
-			switch kind {
-			case "agency":
-				t.AssignedAgency = n
-			case "user":
-				t.AssignedUser = n
-			}
-		}
-		return "The task has been added.", s.deps.Cases.AddTask(ctx, actor, ref, t)
+		return "The task has been added.", s.deps.Cases.AddTask(ctx, actor, ref, taskFromForm(f))
 	},
 }
 

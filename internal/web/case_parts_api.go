@@ -17,6 +17,7 @@ type apiPlace struct {
 	Address  string `json:"address"`
 	Postcode string `json:"postcode,omitempty"`
 	Notes    string `json:"notes,omitempty"`
+	Version  int    `json:"version"`
 }
 
 type apiBusiness struct {
@@ -25,6 +26,7 @@ type apiBusiness struct {
 	Kind          string `json:"kind"`
 	CompanyNumber string `json:"company_number,omitempty"`
 	Address       string `json:"address,omitempty"`
+	Version       int    `json:"version"`
 }
 
 type apiVehicle struct {
@@ -32,13 +34,15 @@ type apiVehicle struct {
 	Registration string `json:"registration"` // as typed
 	Normalised   string `json:"normalised"`
 	Description  string `json:"description,omitempty"`
+	Version      int    `json:"version"`
 }
 
 type apiPhone struct {
-	ID     int64  `json:"id"`
-	Number string `json:"number"` // as typed
-	E164   string `json:"e164"`
-	Notes  string `json:"notes,omitempty"`
+	ID      int64  `json:"id"`
+	Number  string `json:"number"` // as typed
+	E164    string `json:"e164"`
+	Notes   string `json:"notes,omitempty"`
+	Version int    `json:"version"`
 }
 
 type apiNote struct {
@@ -65,6 +69,7 @@ type apiTask struct {
 	DoneAt        *time.Time `json:"done_at,omitempty"`
 	Overdue       bool       `json:"overdue"`
 	CreatedBy     string     `json:"created_by,omitempty"`
+	Version       int        `json:"version"`
 }
 
 type apiOrder struct {
@@ -74,6 +79,7 @@ type apiOrder struct {
 	MadeOn    string `json:"made_on,omitempty"`
 	ExpiresOn string `json:"expires_on,omitempty"`
 	Notes     string `json:"notes,omitempty"`
+	Version   int    `json:"version"`
 }
 
 type apiTaskList struct {
@@ -134,8 +140,20 @@ type apiOrderInput struct {
 	Notes     string `json:"notes"`
 }
 
+func apiPlaceFrom(p *tropic.Place) apiPlace {
+	return apiPlace{ID: p.ID, Kind: string(p.Kind), Address: p.Address, Postcode: p.Postcode, Notes: p.Notes, Version: max(p.Version, 1)}
+}
+
 func apiBusinessFrom(x *tropic.Business) apiBusiness {
-	return apiBusiness{ID: x.ID, Name: x.Name, Kind: x.Kind, CompanyNumber: x.CompanyNumber, Address: x.Address}
+	return apiBusiness{ID: x.ID, Name: x.Name, Kind: x.Kind, CompanyNumber: x.CompanyNumber, Address: x.Address, Version: max(x.Version, 1)}
+}
+
+func apiVehicleFrom(v *tropic.CaseVehicle) apiVehicle {
+	return apiVehicle{ID: v.ID, Registration: v.Registration, Normalised: v.Normalised, Description: v.Description, Version: max(v.Version, 1)}
+}
+
+func apiPhoneFrom(ph *tropic.CasePhone) apiPhone {
+	return apiPhone{ID: ph.ID, Number: ph.Number, E164: ph.E164, Notes: ph.Notes, Version: max(ph.Version, 1)}
 }
 
 func apiNoteFrom(n *tropic.Note) apiNote {
@@ -146,11 +164,11 @@ func apiNoteFrom(n *tropic.Note) apiNote {
 func apiTaskFrom(t *tropic.Task, now time.Time) apiTask {
 	return apiTask{ID: t.ID, CaseReference: t.CaseReference, Title: t.Title, AgencyID: t.AssignedAgency, AgencyName: t.AgencyName,
 		UserID: t.AssignedUser, UserName: t.UserName, Due: t.Due, Done: t.Done, DoneAt: apiTime(t.DoneAt),
-		Overdue: t.Overdue(now), CreatedBy: t.CreatedBy}
+		Overdue: t.Overdue(now), CreatedBy: t.CreatedBy, Version: max(t.Version, 1)}
 }
 
 func apiOrderFrom(o *tropic.Order) apiOrder {
-	return apiOrder{ID: o.ID, PersonID: o.PersonID, Kind: string(o.Kind), MadeOn: o.MadeOn, ExpiresOn: o.ExpiresOn, Notes: o.Notes}
+	return apiOrder{ID: o.ID, PersonID: o.PersonID, Kind: string(o.Kind), MadeOn: o.MadeOn, ExpiresOn: o.ExpiresOn, Notes: o.Notes, Version: max(o.Version, 1)}
 }
 
 // apiAddToCase decodes a body, adds what it describes to the case and answers it (201).
@@ -177,7 +195,7 @@ func (s *Server) handleAPIAddPlace() http.Handler {
 	return apiAddToCase(s, func(r *http.Request, ref string, in *apiPlaceInput) (any, error) {
 		p := &tropic.Place{Kind: tropic.PlaceKind(in.Kind), Address: in.Address, Postcode: in.Postcode, Notes: in.Notes}
 		err := s.deps.Cases.AddPlace(r.Context(), apiActor(r), ref, p)
-		return apiPlace{ID: p.ID, Kind: string(p.Kind), Address: p.Address, Postcode: p.Postcode, Notes: p.Notes}, err
+		return apiPlaceFrom(p), err
 	})
 }
 
@@ -193,7 +211,7 @@ func (s *Server) handleAPIAddVehicle() http.Handler {
 	return apiAddToCase(s, func(r *http.Request, ref string, in *apiVehicleInput) (any, error) {
 		v := &tropic.CaseVehicle{Registration: in.Registration, Description: in.Description}
 		err := s.deps.Cases.AddVehicle(r.Context(), apiActor(r), ref, v)
-		return apiVehicle{ID: v.ID, Registration: v.Registration, Normalised: v.Normalised, Description: v.Description}, err
+		return apiVehicleFrom(v), err
 	})
 }
 
@@ -201,7 +219,7 @@ func (s *Server) handleAPIAddPhone() http.Handler {
 	return apiAddToCase(s, func(r *http.Request, ref string, in *apiPhoneInput) (any, error) {
 		ph := &tropic.CasePhone{Number: in.Number, Notes: in.Notes}
 		err := s.deps.Cases.AddPhone(r.Context(), apiActor(r), ref, ph)
-		return apiPhone{ID: ph.ID, Number: ph.Number, E164: ph.E164, Notes: ph.Notes}, err
+		return apiPhoneFrom(ph), err
 	})
 }
 

@@ -62,6 +62,7 @@ type apiCasePerson struct {
 	CoercedOffender   bool             `json:"coerced_offender"`
 	AddedAt           time.Time        `json:"added_at"`
 	PendingRoleChange *apiRoleChange   `json:"pending_role_change,omitempty"`
+	Version           int              `json:"version"` // of the link, for a correction of it
 }
 
 type apiRoleChange struct {

@@ -14,6 +14,8 @@ type linkRow struct {
 	Href   string
 	HeldBy string
 	Ask    string // a notice of a case: where to ask its holder for access
+	// Withdrawn: the link held until the other record was corrected; what to say of it.
+	Withdrawn string
 }
 
 // linkRows turns links into rows. The triage hub may open reports; a case the user
@@ -25,6 +27,8 @@ func linkRows(links []tropic.Link, triage bool, askFrom string) []linkRow {
 		label := l.Kind.Label()
 		row := linkRow{What: string(label[0]-'a'+'A') + label[1:] + " " + l.Value, HeldBy: l.HeldBy}
 		switch {
+		case l.Withdrawn:
+			row.Withdrawn = withdrawnText(l)
 		case l.Visible && l.CaseRef != "":
 			row.Text, row.Href = l.CaseRef+": "+l.Title, casePath(l.CaseRef)
 		case l.Visible && l.ReportRef != "":
@@ -51,6 +55,8 @@ type linkGroup struct {
 	Records int    // how many other records share it
 	Entries []linkEntry
 	Folded  bool // more than linkGroupInline entries
+	// Withdrawn are links this identifier made until the other record was corrected.
+	Withdrawn []string
 }
 
 // linkEntry is a record the user may see (linked if they may open it), or "3
@@ -79,6 +85,10 @@ func groupLinks(rows []linkRow) []linkGroup {
 			i = len(out)
 			at[r.What] = i
 			out = append(out, linkGroup{What: r.What})
+		}
+		if r.Withdrawn != "" {
+			out[i].Withdrawn = append(out[i].Withdrawn, r.Withdrawn)
+			continue
 		}
 		if r.Text == "" {
 			hs := hidden[r.What]
@@ -139,4 +149,14 @@ func (s *Server) reportLinks(ctx context.Context, actor tropic.Actor, ref string
 	}
 	links, err := s.deps.Links.FindReportLinks(ctx, actor, ref)
 	return groupLinks(linkRows(links, triage, "")), true, err
+}
+
+// withdrawnText says of a withdrawn link which record it was to, as far as the user
+// may know it, when and why it was withdrawn.
+func withdrawnText(l tropic.Link) string {
+	to := "a record held by " + heldByText(l.HeldBy)
+	if l.Visible && l.CaseRef != "" {
+		to = l.CaseRef + ": " + l.Title
+	}
+	return "the link to " + to + " was withdrawn on " + displayDateTime(l.WithdrawnAt) + " (" + tropic.WithdrawnLabel(l.WithdrawnWhy) + ")"
 }

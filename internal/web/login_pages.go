@@ -15,11 +15,13 @@ type loginPage struct {
 	Next      string
 	SignedOut bool
 	Expired   bool
+	Reset     bool // the password was reset: sign in with the new one
+	SSO       []ssoLink
 }
 
 // badCredentials is the one answer for an unknown e-mail address, a wrong password
 // and a disabled account, so that nobody can learn which accounts exist.
-const badCredentials = "Enter a correct email address and password. If you have forgotten your password, ask your partnership's Tropic administrator."
+const badCredentials = "Enter a correct email address and password. If you have forgotten your password, choose \"Forgotten your password?\" below."
 
 func (s *Server) handleLoginForm() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -28,7 +30,8 @@ func (s *Server) handleLoginForm() http.Handler {
 			return
 		}
 		p := &loginPage{Layout: s.signInLayout(r, "Sign in"), Next: r.URL.Query().Get("next"),
-			SignedOut: r.URL.Query().Get("signed_out") == "1", Expired: r.URL.Query().Get("expired") == "1"}
+			SignedOut: r.URL.Query().Get("signed_out") == "1", Expired: r.URL.Query().Get("expired") == "1",
+			Reset: r.URL.Query().Get("reset") == "1", SSO: s.ssoLinks()}
 		s.render(w, r, http.StatusOK, "login", p)
 	})
 }
@@ -38,7 +41,7 @@ func (s *Server) handleLogin() http.Handler {
 		if !s.parseForm(w, r) {
 			return
 		}
-		p := &loginPage{Layout: s.signInLayout(r, "Sign in"), Email: strings.TrimSpace(r.PostFormValue("email")), Next: r.PostFormValue("next")}
+		p := &loginPage{Layout: s.signInLayout(r, "Sign in"), Email: strings.TrimSpace(r.PostFormValue("email")), Next: r.PostFormValue("next"), SSO: s.ssoLinks()}
 		password := r.PostFormValue("password")
 		var problems tropic.Problems
 		if p.Email == "" {
@@ -97,7 +100,11 @@ func (s *Server) handleLogin() http.Handler {
 			return
 		}
 		var ok bool
-		if !s.inHashSlot(func() { ok, err = s.deps.Passwords.VerifyPassword(password, login.PasswordHash) }) {
+		check := func() { ok, err = s.deps.Passwords.VerifyPassword(password, login.PasswordHash) }
+		if !tropic.HasTropicPassword(login.PasswordHash) { // single sign-on only: no password is right
+			check = func() { s.deps.Passwords.DummyVerify(password) }
+		}
+		if !s.inHashSlot(check) {
 			s.limiter.Release(addr)
 			if err := s.deps.Users.ReleaseLoginAttempt(r.Context(), login.User.ID); err != nil {
 				s.serverError(w, r, err)
@@ -135,16 +142,26 @@ func (s *Server) handleLogin() http.Handler {
 			s.serverError(w, r, err)
 			return
 		}
-		s.sessions.Put(r.Context(), sessPendingID, login.User.ID)
-		s.sessions.Put(r.Context(), sessPendingEmail, login.User.Email)
-		s.sessions.Put(r.Context(), sessPendingAt, s.now().Unix())
-		s.sessions.Put(r.Context(), sessNext, next)
-		if login.MFASecret == "" {
-			http.Redirect(w, r, "/login/mfa/setup", http.StatusSeeOther)
-			return
-		}
-		http.Redirect(w, r, "/login/mfa", http.StatusSeeOther)
+		s.awaitSecondFactor(w, r, login.User, login.MFASecret != "", next)
 	})
+}
+
+// awaitSecondFactor holds u's right password (or redeemed invitation) in the session
+// and goes on to their second factor: set up if they have none yet.
+func (s *Server) awaitSecondFactor(w http.ResponseWriter, r *http.Request, u *tropic.User, enrolled bool, next string) {
+	s.putPending(r, u, next)
+	if !enrolled {
+		http.Redirect(w, r, "/login/mfa/setup", http.StatusSeeOther)
+		return
+	}
+	http.Redirect(w, r, "/login/mfa", http.StatusSeeOther)
+}
+
+func (s *Server) putPending(r *http.Request, u *tropic.User, next string) {
+	s.sessions.Put(r.Context(), sessPendingID, u.ID)
+	s.sessions.Put(r.Context(), sessPendingEmail, u.Email)
+	s.sessions.Put(r.Context(), sessPendingAt, s.now().Unix())
+	s.sessions.Put(r.Context(), sessNext, next)
 }
 
 // inHashSlot runs check (a password check: 64 MiB of argon2id by default) in one of
@@ -172,21 +189,44 @@ func setRetryAfter(w http.ResponseWriter, wait time.Duration) {
 	w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds()+0.999)))
 }
 
-// completeLogin records the sign-in and turns the session into a signed-in one.
+// completeLogin records the sign-in, turns the session into a signed-in one and goes
+// on to next; a user an administrator asked for a new password chooses it first,
+// after their second factor (so that whoever holds only the old password cannot
+// choose it).
 func (s *Server) completeLogin(w http.ResponseWriter, r *http.Request, userID int64, method, next string) {
-	if err := s.deps.Users.RecordLoginSuccess(r.Context(), userID, method); err != nil {
+	u, err := s.deps.Users.FindUserByID(r.Context(), userID)
+	if err != nil {
 		s.serverError(w, r, err)
 		return
+	}
+	if u.MustChangePassword {
+		s.putPending(r, u, next)
+		s.sessions.Put(r.Context(), sessPendingNewPassword, method)
+		http.Redirect(w, r, "/login/password", http.StatusSeeOther)
+		return
+	}
+	if s.startSession(w, r, userID, method) {
+		http.Redirect(w, r, next, http.StatusSeeOther)
+	}
+}
+
+// startSession records the sign-in and turns the session into a signed-in one; on
+// failure it has answered with an error and reports false.
+func (s *Server) startSession(w http.ResponseWriter, r *http.Request, userID int64, method string) bool {
+	if err := s.deps.Users.RecordLoginSuccess(r.Context(), userID, method); err != nil {
+		s.serverError(w, r, err)
+		return false
 	}
 	if err := s.sessions.RenewToken(r.Context()); err != nil {
 		s.serverError(w, r, err)
-		return
+		return false
 	}
-	for _, k := range []string{sessPendingID, sessPendingEmail, sessPendingAt, sessPendingSecret, sessNext} {
+	for _, k := range []string{sessPendingID, sessPendingEmail, sessPendingAt, sessPendingSecret, sessNext, sessPendingNewPassword} {
 		s.sessions.Remove(r.Context(), k)
 	}
 	s.sessions.Put(r.Context(), sessUserID, userID)
-	http.Redirect(w, r, next, http.StatusSeeOther)
+	s.markAuthenticated(r)
+	return true
 }
 
 func (s *Server) handleLogout() http.Handler {

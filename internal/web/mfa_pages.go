@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"time"
@@ -13,6 +14,8 @@ type mfaPage struct {
 	Setup  bool   // first sign-in: show the QR code and the secret
 	Secret string // formatted for typing, setup only
 	Code   string
+	// SecurityKey: the user has a security key, which the page offers besides the code.
+	SecurityKey bool
 }
 
 // pendingLogin returns the user waiting for their second factor, or sends them back
@@ -31,6 +34,29 @@ func (s *Server) pendingLogin(w http.ResponseWriter, r *http.Request) (*tropic.L
 		return nil, false
 	}
 	return login, true
+}
+
+// pendingEnrolled is pendingLogin for the steps after enrolment: a user without an
+// authenticator app yet is sent to set one up.
+func (s *Server) pendingEnrolled(w http.ResponseWriter, r *http.Request) (*tropic.Login, bool) {
+	login, ok := s.pendingLogin(w, r)
+	if ok && login.MFASecret == "" {
+		http.Redirect(w, r, "/login/mfa/setup", http.StatusSeeOther)
+		return nil, false
+	}
+	return login, ok
+}
+
+// reserveAttempt reserves one attempt at a second factor against the account (see
+// ReserveLoginAttempt). Refused, it returns the message to show; err is any other failure.
+func (s *Server) reserveAttempt(r *http.Request, userID int64) (refused string, err error) {
+	if err := s.deps.Users.ReserveLoginAttempt(r.Context(), userID, s.cfg.LoginPolicy); err != nil {
+		if c := tropic.ErrorCode(err); c != tropic.ELOCKED && c != tropic.ETOOMANY {
+			return "", err
+		}
+		return tropic.ErrorMessage(err), nil
+	}
+	return "", nil
 }
 
 // enrolSecret returns the secret being enrolled, making one on the first visit. It
@@ -123,23 +149,25 @@ func (s *Server) handleMFASetup() http.Handler {
 			s.fail(w, r, err)
 			return
 		}
-		s.completeLogin(w, r, login.User.ID, "password and authenticator app (enrolled)", safeNext(s.sessions.GetString(r.Context(), sessNext)))
+		// Signed in, the user is shown their recovery codes once, then goes on.
+		next := safeNext(s.sessions.GetString(r.Context(), sessNext))
+		codes, err := s.newRecoveryCodes(r, tropic.ActorFor(login.User), login.User.ID)
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		if !s.startSession(w, r, login.User.ID, "password and authenticator app (enrolled)") {
+			return
+		}
+		// The layout of a signed-in page: the user is in the request from now on.
+		s.showNewRecoveryCodes(w, r.WithContext(context.WithValue(r.Context(), ctxUser, login.User)), codes, next)
 	})
 }
 
-// codeProblem explains why a code was refused.
 // formatSecret groups a base32 secret in fours for typing it by hand.
-func formatSecret(secret string) string {
-	var b strings.Builder
-	for i, r := range secret {
-		if i > 0 && i%4 == 0 {
-			b.WriteByte(' ')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
+func formatSecret(secret string) string { return tropic.GroupInFours(secret, " ") }
 
+// codeProblem explains why a code was refused.
 func codeProblem(code string) string {
 	digits := strings.Map(func(r rune) rune {
 		if r == ' ' || r == '-' {
@@ -158,15 +186,20 @@ func codeProblem(code string) string {
 
 func (s *Server) handleMFAForm() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		login, ok := s.pendingLogin(w, r)
+		login, ok := s.pendingEnrolled(w, r)
 		if !ok {
 			return
 		}
-		if login.MFASecret == "" {
-			http.Redirect(w, r, "/login/mfa/setup", http.StatusSeeOther)
-			return
+		p := &mfaPage{Layout: s.signInLayout(r, "Enter your security code")}
+		if s.keysOn() {
+			keys, err := s.deps.SecurityKeys.FindSecurityKeys(r.Context(), login.User.ID)
+			if err != nil {
+				s.serverError(w, r, err)
+				return
+			}
+			p.SecurityKey = len(keys) > 0
 		}
-		s.render(w, r, http.StatusOK, "mfa", &mfaPage{Layout: s.signInLayout(r, "Enter your security code")})
+		s.render(w, r, http.StatusOK, "mfa", p)
 	})
 }
 
@@ -175,24 +208,19 @@ func (s *Server) handleMFA() http.Handler {
 		if !s.parseForm(w, r) {
 			return
 		}
-		login, ok := s.pendingLogin(w, r)
+		login, ok := s.pendingEnrolled(w, r)
 		if !ok {
-			return
-		}
-		if login.MFASecret == "" {
-			http.Redirect(w, r, "/login/mfa/setup", http.StatusSeeOther)
 			return
 		}
 		code := strings.TrimSpace(r.PostFormValue("code"))
 		p := &mfaPage{Layout: s.signInLayout(r, "Enter your security code"), Code: code}
 		// Codes are reserved against the account like passwords, so that simultaneous
 		// guesses get no more tries than the policy allows.
-		if err := s.deps.Users.ReserveLoginAttempt(r.Context(), login.User.ID, s.cfg.LoginPolicy); err != nil {
-			if c := tropic.ErrorCode(err); c != tropic.ELOCKED && c != tropic.ETOOMANY {
-				s.serverError(w, r, err)
-				return
-			}
-			p.Errors = []FieldError{{Field: "code", Message: tropic.ErrorMessage(err)}}
+		if refused, err := s.reserveAttempt(r, login.User.ID); err != nil {
+			s.serverError(w, r, err)
+			return
+		} else if refused != "" {
+			p.Errors = []FieldError{{Field: "code", Message: refused}}
 			s.render(w, r, http.StatusTooManyRequests, "mfa", p)
 			return
 		}

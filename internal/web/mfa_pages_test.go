@@ -80,10 +80,17 @@ func TestMFA(t *testing.T) {
 	}
 
 	var signedIn string
-	t.Run("The right code signs in, with a new session token, and goes to next.", func(t *testing.T) {
+	t.Run("The right code signs in, with a new session token, shows the recovery codes once and goes on to next.", func(t *testing.T) {
 		pending := c.sessionToken()
 		res := c.post("/login/mfa/setup", url.Values{"code": {c.code(secret)}})
-		wantRedirect(t, res, "/staff?tab=tasks")
+		wantStatus(t, res, http.StatusOK)
+		wantContains(t, res.body, "Save your recovery codes", `href="/staff?tab=tasks"`)
+		if codes := recoveryCodesIn(res.body); len(codes) != tropic.RecoveryCodeCount {
+			t.Errorf("%d recovery codes shown, want %d", len(codes), tropic.RecoveryCodeCount)
+		}
+		if got := res.header.Get("Cache-Control"); got != "no-store" {
+			t.Errorf("Cache-Control %q on the recovery codes, want no-store", got)
+		}
 		signedIn = c.sessionToken()
 		if signedIn == "" || signedIn == pending {
 			t.Errorf("session token %q after sign-in, %q before: want a new one", signedIn, pending)

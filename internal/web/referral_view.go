@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"tropic/internal/tropic"
@@ -32,6 +33,7 @@ type referralPage struct {
 	Deadline    referralDeadline
 	Decisions   []referralDecisionRow
 	CanDecide   bool
+	CanWithdraw bool // a Duty to Notify report its reader's agency made, not withdrawn
 	Version     int
 	Form        decisionForm
 	Kinds       []selectOption
@@ -143,6 +145,7 @@ func (s *Server) renderReferral(w http.ResponseWriter, r *http.Request, status i
 	p.Nav = "referrals"
 	p.Errors = errs
 	p.CanDecide = !p.DtN && ref.Access == tropic.ReferralDecide && ref.WithdrawnOn == "" && ref.DisqualifiedOn == ""
+	p.CanWithdraw = mayWithdraw(ref) == nil
 	if p.CanDecide {
 		kind := f.Kind
 		if errs == nil {
@@ -187,6 +190,10 @@ func referralRows(ref *tropic.Referral) []summaryRow {
 		summaryRow{"Where the exploitation took place", orNot(exploitationLocationLabel(ref.Location), "Not recorded")},
 	)
 	if ref.Route == tropic.RouteDtN {
+		if ref.WithdrawnOn != "" {
+			rows = append(rows, summaryRow{"Withdrawn", []string{caseDate(ref.WithdrawnOn) + ": " + strings.ToLower(ref.WithdrawnReason.Label()) +
+				". It does not count as a report made."}})
+		}
 		return rows
 	}
 	rows = append(rows,

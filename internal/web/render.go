@@ -40,6 +40,7 @@ type Layout struct {
 	ShowAudit     bool   // the user is a data protection officer: the navigation offers the audit search
 	ShowNotices   bool   // the navigation offers notifications, with Unread
 	Unread        int    // the user's unread notifications, for the header
+	ShowAdmin     bool   // the user is an agency or partnership administrator: the navigation offers administration
 	PrintOnly     bool   // a page made to print (the referral summary): printed without the service's chrome
 	Errors        []FieldError
 }
@@ -141,6 +142,7 @@ func (s *Server) newLayout(r *http.Request, title string) Layout {
 		ShowAudit:     canSearchAudit(userFrom(r.Context())) && s.deps.AuditSearch != nil,
 		ShowNotices:   userFrom(r.Context()) != nil && s.deps.Notifications != nil,
 		Unread:        s.unreadNotifications(r),
+		ShowAdmin:     canAdminister(userFrom(r.Context())) && s.deps.UserAdmin != nil,
 	}
 }
 

@@ -10,9 +10,11 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"sync"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
+	"github.com/go-webauthn/webauthn/webauthn"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"tropic/internal/tropic"
@@ -40,6 +42,9 @@ type Config struct {
 	MaxJSONBytes    int64                 // largest API body accepted
 	ReportRateLimit int                   // reports one client address may send per 10 minutes: 0 for the default (10), below 0 for no limit (benchmarks)
 	TriageTargets   tropic.TriageTargets  // how soon triage should review a report, by urgency; the zero value is tropic.DefaultTriageTargets
+	LeaverAfter     time.Duration         // a user not signed in for this long is listed for review as a possible leaver; default 90 days
+	ReauthWindow    time.Duration         // how recently a user must have proved who they are for a sensitive action; default 15 minutes
+	SSOProviders    []tropic.SSOProvider  // the agencies' OpenID providers (AgencyID and ClientSecret filled in); none: password sign-in only
 	// PublicNotice is what the deployment states on its privacy notice and
 	// accessibility statement (controller, DPO, lawful bases, accessibility); nil: the
 	// pages say that it has not been stated.
@@ -99,6 +104,12 @@ func (c *Config) setDefaults() {
 	if c.AcknowledgeTargets == (tropic.TriageTargets{}) {
 		c.AcknowledgeTargets = tropic.DefaultAcknowledgeTargets
 	}
+	if c.LeaverAfter <= 0 {
+		c.LeaverAfter = tropic.DefaultLeaverAfter
+	}
+	if c.ReauthWindow <= 0 {
+		c.ReauthWindow = defaultReauthWindow
+	}
 	if c.ReportRateLimit == 0 {
 		c.ReportRateLimit = reportLimit
 	}
@@ -113,23 +124,26 @@ type Health interface {
 
 // Deps are the services the server calls.
 type Deps struct {
-	Agencies  tropic.AgencyService
-	Users     tropic.UserService
-	Tokens    tropic.TokenService
-	Audit     tropic.AuditService
-	Reports   tropic.ReportService
-	Inbox     tropic.InboxService // reports passed to an agency; nil: no inbox
-	Cases     tropic.CaseService
-	Links     tropic.LinkService  // exact links between records; nil: no links shown
-	Matches   tropic.MatchService // person matches, networks and report matches; nil: none shown
-	Referrals tropic.ReferralService
-	Stats     tropic.StatsService    // the statistics; nil: no statistics pages
-	Campaigns tropic.CampaignService // campaigns and their effect; nil: no campaign pages
-	Exports   tropic.ExportService   // the research export's records; nil: no export
-	Phones    tropic.PhoneParser     // normalises phone numbers in reports
-	Passwords tropic.PasswordChecker // checks passwords at sign-in (internal/auth, wired in cmd/tropic)
-	TOTP      tropic.TOTPAuthenticator
-	Sessions  tropic.SessionService
+	Agencies tropic.AgencyService
+	Users    tropic.UserService
+	Tokens   tropic.TokenService
+	Audit    tropic.AuditService
+	Reports  tropic.ReportService
+	Inbox    tropic.InboxService // reports passed to an agency; nil: no inbox
+	Cases    tropic.CaseService
+	// Corrections changes and removes what a case holds; nil: no correction routes.
+	Corrections tropic.CaseCorrections
+	Links       tropic.LinkService  // exact links between records; nil: no links shown
+	Matches     tropic.MatchService // person matches, networks and report matches; nil: none shown
+	Referrals   tropic.ReferralService
+	Stats       tropic.StatsService    // the statistics; nil: no statistics pages
+	Releases    tropic.ReleaseStore    // the published statistics releases; nil: none
+	Campaigns   tropic.CampaignService // campaigns and their effect; nil: no campaign pages
+	Exports     tropic.ExportService   // the research export's records; nil: no export
+	Phones      tropic.PhoneParser     // normalises phone numbers in reports
+	Passwords   tropic.PasswordChecker // checks passwords at sign-in (internal/auth, wired in cmd/tropic)
+	TOTP        tropic.TOTPAuthenticator
+	Sessions    tropic.SessionService
 	// Notifications lists, counts and marks a user's notifications, and their e-mail
 	// choice; nil: no notifications pages and no count in the header.
 	Notifications tropic.NotificationCenter
@@ -143,9 +157,24 @@ type Deps struct {
 	// Retention is the supervisors' retention review queue (nil: no retention pages).
 	Retention tropic.RetentionService
 	Access    tropic.AccessRequestService // access requests; nil: none offered
-	Health    Health
-	Logger    *slog.Logger
-	Now       func() time.Time
+	// The administration pages: accounts, invitations and their history; nil: none.
+	UserAdmin    tropic.UserAdmin
+	Invites      tropic.InviteService
+	AdminHistory tropic.AdminHistoryService
+	Holidays     tropic.HolidayService // the one-off bank holidays; nil: no page for them
+	// Credentials keeps forgotten-password links and recovery codes.
+	Credentials tropic.CredentialService
+	// Mail sends invitations and forgotten-password links; nil: e-mail is not set up, no
+	// invitation can be sent, and the forgotten-password page says to ask an administrator.
+	Mail tropic.Mailer
+	// SSO and SSOConnector sign staff in through their agency's OpenID provider;
+	// required when Config.SSOProviders names any.
+	SSO          tropic.SSOService
+	SSOConnector tropic.SSOConnector
+	SecurityKeys tropic.SecurityKeyService // WebAuthn keys as a second factor; nil: none
+	Health       Health
+	Logger       *slog.Logger
+	Now          func() time.Time
 }
 
 // defaultHashSlots is how many passwords are checked at once unless configured: with
@@ -180,15 +209,21 @@ type Server struct {
 	reportLimiter   *limiter // reports sent, per client address
 	followUpLimiter *limiter // wrong follow-up codes, per client address
 
-	published suppressMemo // disclosure control of the latest statistics
+	resetClientLimiter  *limiter           // forgotten-password requests, per client address
+	resetAddressLimiter *limiter           // forgotten-password requests, per e-mail address asked for
+	background          sync.WaitGroup     // work done after a response (sending a reset link)
+	webauthn            *webauthn.WebAuthn // the relying party for security keys; nil: off (see newWebAuthn)
 }
 
 // New builds a server; templates are parsed once here.
 func New(cfg Config, deps Deps) (*Server, error) {
 	cfg.setDefaults()
 	deps.setDefaults()
-	if deps.Passwords == nil || deps.TOTP == nil {
-		return nil, errors.New("web.New: Deps.Passwords and Deps.TOTP are required")
+	if deps.Passwords == nil || deps.TOTP == nil || deps.Credentials == nil {
+		return nil, errors.New("web.New: Deps.Passwords, Deps.TOTP and Deps.Credentials are required")
+	}
+	if len(cfg.SSOProviders) > 0 && (deps.SSO == nil || deps.SSOConnector == nil) {
+		return nil, errors.New("web.New: single sign-on providers need Deps.SSO and Deps.SSOConnector")
 	}
 	s := &Server{cfg: cfg, deps: deps, log: deps.Logger, now: deps.Now}
 	if s.log == nil {
@@ -216,9 +251,19 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	s.hashing = make(slots, cfg.HashSlots)
 	s.reportLimiter = newLimiter(s.now, max(cfg.ReportRateLimit, 1), reportLimitWindow)
 	s.followUpLimiter = newLimiter(s.now, followUpLimit, followUpLimitWindow)
+	s.resetClientLimiter = newLimiter(s.now, resetPerClient, resetLimitWindow)
+	s.resetAddressLimiter = newLimiter(s.now, resetPerAddress, resetLimitWindow)
+	if wa, err := newWebAuthn(cfg); err != nil {
+		s.log.Warn("security keys are off", "error", err.Error())
+	} else {
+		s.webauthn = wa
+	}
 	s.handler = s.routes()
 	return s, nil
 }
 
 // ServeHTTP serves every route.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// Wait waits for the work begun after responses (e-mail being sent) to end.
+func (s *Server) Wait() { s.background.Wait() }

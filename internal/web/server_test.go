@@ -105,11 +105,15 @@ func newTestServer(t testing.TB, cfg Config, modify ...func(*Deps)) *testServer 
 		Access: store.NewLinkService(db, phone.Parse), Notifications: store.NewNotificationService(db),
 		Referrals: store.NewReferralService(db),
 		Stats:     newTestStats(db),
+		Releases:  store.NewReleaseService(db),
 		Campaigns: store.NewCampaignService(db), Exports: store.NewCampaignService(db),
 		Passwords: auth.Passwords{Params: testParams}, TOTP: auth.TOTP{},
+		UserAdmin: ts.users, Invites: store.NewInviteService(db), AdminHistory: ts.audit, Holidays: store.NewReferralService(db),
+		Credentials: store.NewCredentialService(db), SSO: store.NewSSOService(db), SecurityKeys: store.NewSecurityKeyService(db),
 		Health: dbHealth{db}, Logger: slog.New(slog.NewJSONHandler(ts.logs, nil)), Now: clock.Now,
 	}
 	cases := deps.Cases.(*store.CaseService)
+	deps.Corrections = cases
 	retention := store.NewRetentionService(db, tropic.DefaultRetention)
 	deps.Retention = retention
 	deps.AuditSearch = ts.audit
@@ -184,6 +188,8 @@ type client struct {
 	t  testing.TB
 	ts *testServer
 	hc *http.Client
+
+	recoveryCodes []string // shown when this browser set up an authenticator app
 }
 
 // client returns a new browser whose failures fail t.
@@ -306,10 +312,22 @@ func (c *client) enrol(email string) string {
 	}
 	secret := strings.ReplaceAll(m[1], " ", "")
 	res = c.post("/login/mfa/setup", url.Values{"code": {c.code(secret)}})
-	if res.status != http.StatusSeeOther || res.location() != "/staff" {
-		c.t.Fatalf("POST /login/mfa/setup: got %d to %q, want 303 to /staff\n%s", res.status, res.location(), res.body)
+	if res.status != http.StatusOK || !strings.Contains(res.body, "Save your recovery codes") || !strings.Contains(res.body, `href="/staff"`) {
+		c.t.Fatalf("POST /login/mfa/setup: got %d, want 200 with the recovery codes and a way on to /staff\n%s", res.status, res.body)
 	}
+	c.recoveryCodes = recoveryCodesIn(res.body)
 	return secret
+}
+
+var recoveryCodeRE = regexp.MustCompile(`<li><code>([A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4})</code></li>`)
+
+// recoveryCodesIn returns the recovery codes a page shows.
+func recoveryCodesIn(body string) []string {
+	var out []string
+	for _, m := range recoveryCodeRE.FindAllStringSubmatch(body, -1) {
+		out = append(out, m[1])
+	}
+	return out
 }
 
 // code is the authenticator app's code at the test clock.

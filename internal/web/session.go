@@ -20,6 +20,9 @@ const (
 	sessPendingAt     = "pending_at"
 	sessPendingSecret = "pending_mfa_secret"
 	sessNext          = "next"
+	// sessPendingNewPassword: the second factor passed (its method), and the user must
+	// choose a new password before they are signed in.
+	sessPendingNewPassword = "pending_new_password"
 )
 
 // pendingLifetime is how long a password stays good while the second factor is awaited.

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"encoding/csv"
 	"fmt"
@@ -8,7 +9,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"tropic/internal/tropic"
@@ -19,7 +19,7 @@ import (
 // counts, with filters.
 
 // chartFigures are the figures drawn as month-by-month charts.
-var chartFigures = []tropic.Figure{tropic.FigureReports, tropic.FigureOffences, tropic.FigureReferrals}
+var chartFigures = tropic.ReleaseChartFigures
 
 // statsTable is a published table with the name it is downloaded by.
 type statsTable struct {
@@ -59,6 +59,10 @@ type statsData struct {
 	// Sums are the counts of further periods that sentences give (the quarterly
 	// report's year to date), by figure and period, under the same control.
 	Sums map[statsSum]tropic.Table
+	// Release is the release shown (public pages); nil on staff pages.
+	Release *releaseInfo
+	// NoRelease: the public page, before any release is published.
+	NoRelease bool
 }
 
 type statsSum struct {
@@ -69,7 +73,7 @@ type statsSum struct {
 // headlineSentence says a figure over p against a year earlier, unless disclosure
 // control hid either count.
 func headlineSentence(f tropic.Figure, p tropic.Period, ytd bool, now, then tropic.Table, threshold int) string {
-	if now.Total.Suppress == tropic.Secondary || then.Total.Suppress == tropic.Secondary {
+	if now.Total.Suppress >= tropic.Secondary || then.Total.Suppress >= tropic.Secondary {
 		return f.Label() + " from " + p.String() + ": not published, as it would let a small count be worked out"
 	}
 	return tropic.HeadlineFor(f, p, ytd, now.Total.Count, then.Total.Count, threshold)
@@ -101,17 +105,13 @@ func (d *statsData) MaxAgeText() string {
 	}
 }
 
-// buildStats computes the dashboard for a period against the same period a year
-// earlier, and each figure's count over the further periods sums names; threshold
-// 0 gives exact counts (staff only).
-func (s *Server) buildStats(ctx context.Context, p tropic.Period, filter tropic.StatsFilter, threshold int, sums ...tropic.Period) (*statsData, error) {
+// buildStats computes the staff dashboard, exact counts, for a period against the
+// same period a year earlier, and each figure's count over the further periods sums
+// names. The public figures are releases (stats_releases.go).
+func (s *Server) buildStats(ctx context.Context, p tropic.Period, filter tropic.StatsFilter, sums ...tropic.Period) (*statsData, error) {
 	st := s.deps.Stats
 	last := p.SamePeriodLastYear()
-	published := p == tropic.PublishedYearToDate(s.statsNow()) && p.From.Year() == p.To.Year() && p.From.Month() == time.January && p.From.Day() == 1
-	d := &statsData{Period: p, LastYear: last, Threshold: threshold, MaxAge: st.MaxAge(), YTD: p == tropic.YearToDate(s.statsNow()) || published}
-	if threshold > 0 {
-		d.Rule = tropic.DisclosureRule(threshold)
-	}
+	d := &statsData{Period: p, LastYear: last, MaxAge: st.MaxAge(), YTD: p == tropic.YearToDate(s.statsNow())}
 	var raw []tropic.Table
 	for _, f := range tropic.Figures {
 		for _, dim := range f.Dimensions() {
@@ -128,7 +128,7 @@ func (s *Server) buildStats(ctx context.Context, p tropic.Period, filter tropic.
 		}
 		raw = append(raw, t)
 	}
-	trends, err := s.trendTables(ctx, p.To, filter)
+	trends, err := tropic.TrendTables(ctx, st, p.To, filter)
 	if err != nil {
 		return nil, err
 	}
@@ -145,9 +145,7 @@ func (s *Server) buildStats(ctx context.Context, p tropic.Period, filter tropic.
 	// Published, every table of a figure goes through disclosure control at once:
 	// months, quarters and years are sums of the same days.
 	pub := append(raw, trends...)
-	if threshold > 0 {
-		pub = s.published.suppress(pub, threshold)
-	}
+	tropic.MarkNoData(pub, pub)
 	pub, trends = pub[:len(raw)], pub[len(raw):]
 	d.Sums = map[statsSum]tropic.Table{}
 	for _, t := range trends {
@@ -171,11 +169,7 @@ func (s *Server) buildStats(ctx context.Context, p tropic.Period, filter tropic.
 	}
 	for _, f := range tropic.Figures {
 		now, then := byID[string(f)+"-month"], byID[string(f)+"-month-last-year"]
-		sentence := headlineSentence(f, p, d.YTD, now, then, threshold)
-		if d.YTD && p != tropic.YearToDate(s.statsNow()) {
-			// Public figures run to the end of the last complete month: say so.
-			sentence = strings.Replace(sentence, "so far this year", "so far this year (to "+p.To.Format("2 January")+")", 1)
-		}
+		sentence := headlineSentence(f, p, d.YTD, now, then, 0)
 		h := statsHeadline{Figure: f, Sentence: sentence + ".",
 			ThisYear: now.Total.Published, LastYear: then.Total.Published}
 		d.Headlines = append(d.Headlines, h)
@@ -190,84 +184,6 @@ func (s *Server) buildStats(ctx context.Context, p tropic.Period, filter tropic.
 	return d, nil
 }
 
-// trendTables counts the charted figures quarter by quarter (eight quarters) and
-// year by year (five years) to a date, the last of each clipped to it. A trend
-// publishes no total.
-func (s *Server) trendTables(ctx context.Context, to time.Time, filter tropic.StatsFilter) ([]tropic.Table, error) {
-	var out []tropic.Table
-	for _, unit := range []tropic.Dimension{tropic.DimQuarter, tropic.DimYear} {
-		n := 8
-		if unit == tropic.DimYear {
-			n = 5
-		}
-		steps := tropic.TrendPeriods(unit, to, n)
-		span := tropic.Period{From: steps[0].Period.From, To: steps[len(steps)-1].Period.To}
-		for _, f := range chartFigures {
-			counts := map[string]int{}
-			var order []string
-			for _, step := range steps {
-				c, err := s.deps.Stats.Count(ctx, f, step.Period, filter)
-				if err != nil {
-					return nil, err
-				}
-				counts[step.Label] = c
-				order = append(order, step.Label)
-			}
-			t := tropic.NewTable(f, unit, span, counts, order)
-			t.NoTotal = true // a sum over the trend is not a figure anyone asked for
-			t.Total.Published = ""
-			out = append(out, t)
-		}
-	}
-	return out, nil
-}
-
-// suppressMemo keeps the last few results of tropic.Suppress by their inputs. The
-// counts behind them are kept for a minute (StatsService.MaxAge), and disclosure
-// control over a page's tables is a search worth making once for each set of counts.
-type suppressMemo struct {
-	mu   sync.Mutex
-	keys []string
-	out  map[string][]tropic.Table
-}
-
-func (m *suppressMemo) suppress(tables []tropic.Table, threshold int) []tropic.Table {
-	var b strings.Builder
-	fmt.Fprint(&b, threshold)
-	for _, t := range tables {
-		fmt.Fprintf(&b, "|%s %s %s %s %v %d", t.Figure, t.Dimension, t.Period.From.Format(time.DateOnly), t.Period.To.Format(time.DateOnly), t.NoTotal, t.Total.Count)
-		for _, c := range t.Cells {
-			fmt.Fprintf(&b, " %q=%d", c.Label, c.Count)
-		}
-	}
-	key := b.String()
-	m.mu.Lock()
-	out, ok := m.out[key]
-	m.mu.Unlock()
-	if !ok {
-		out = tropic.Suppress(tables, threshold)
-		m.mu.Lock()
-		if m.out == nil {
-			m.out = map[string][]tropic.Table{}
-		}
-		if _, dup := m.out[key]; !dup {
-			if len(m.keys) >= 8 {
-				delete(m.out, m.keys[0])
-				m.keys = m.keys[1:]
-			}
-			m.keys = append(m.keys, key)
-			m.out[key] = out
-		}
-		m.mu.Unlock()
-	}
-	copied := make([]tropic.Table, len(out))
-	for i, t := range out {
-		t.Cells = append([]tropic.Cell(nil), t.Cells...)
-		copied[i] = t
-	}
-	return copied
-}
-
 // addDecisions adds the NRM decisions made in the period, by outcome, and the
 // waiting times. Published, the counts go through disclosure control and a median
 // or 90th percentile is shown only when at least threshold decisions are behind it.
@@ -277,9 +193,6 @@ func (s *Server) addDecisions(ctx context.Context, d *statsData, filter tropic.S
 		return err
 	}
 	tables := dec.Tables(d.Period)
-	if d.Threshold > 0 {
-		tables = s.published.suppress(tables, d.Threshold)
-	}
 	var out []statsTable
 	for _, t := range tables {
 		st := statsTable{ID: t.ID(), Title: t.Title(), Table: t}
@@ -310,10 +223,21 @@ func trendChart(t statsTable) statsChart {
 		}
 	}
 	c.Desc = "Bar chart. " + strings.Join(desc, "; ") + ". The same figures are in the table below."
-	if t.Withheld {
-		c.Desc = "No chart: these counts would let a small count be worked out, so they are hidden."
+	drawn := 0
+	for _, cell := range t.Cells {
+		if !t.Withheld && cell.Suppress == tropic.NotSuppressed && cell.Count > 0 {
+			drawn++
+		}
 	}
-	const w, h, left, bottom, top = 640, 240, 50, 30, 10
+	switch {
+	case t.Withheld:
+		c.Desc = "No chart: these counts would let a small count be worked out, so they are hidden."
+		return c
+	case drawn == 0:
+		c.Desc = noChart("count", t.Threshold)
+		return c
+	}
+	const w, h, left, bottom, top = 480, 260, 50, 46, 14
 	plotH := h - bottom - top
 	n := len(t.Cells)
 	slot := float64(w-left-10) / float64(max(n, 1))
@@ -321,16 +245,24 @@ func trendChart(t statsTable) statsChart {
 	fmt.Fprintf(&b, `<svg class="app-chart" viewBox="0 0 %d %d" width="100%%" role="img" aria-labelledby="%s-title %s-desc" xmlns="http://www.w3.org/2000/svg">`, w, h, c.ID, c.ID)
 	fmt.Fprintf(&b, `<title id="%s-title">%s</title><desc id="%s-desc">%s</desc>`, c.ID, template.HTMLEscapeString(c.Title), c.ID, template.HTMLEscapeString(c.Desc))
 	fmt.Fprintf(&b, `<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="#0b0c0c"/>`, left, h-bottom, w-10, h-bottom)
-	fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="12" text-anchor="end" fill="#0b0c0c">%d</text>`, left-4, top+10, maxV)
-	fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="12" text-anchor="end" fill="#0b0c0c">0</text>`, left-4, h-bottom)
+	fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="17" text-anchor="end" fill="#0b0c0c">%d</text>`, left-4, top+14, maxV)
+	fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="17" text-anchor="end" fill="#0b0c0c">0</text>`, left-4, h-bottom)
 	for i, cell := range t.Cells {
 		x := float64(left) + slot*float64(i) + slot*0.15
 		if !t.Withheld && cell.Suppress == tropic.NotSuppressed && cell.Count > 0 {
 			bh := float64(plotH) * float64(cell.Count) / float64(maxV)
 			fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="#1d70b8"/>`, x, float64(h-bottom)-bh, slot*0.7, bh)
 		}
+		// "2025-Q1" on two lines ("Q1", "2025"), so that eight fit on a phone.
 		label, _, _ := strings.Cut(cell.Label, " (")
-		fmt.Fprintf(&b, `<text x="%.1f" y="%d" font-size="12" text-anchor="middle" fill="#0b0c0c">%s</text>`, x+slot*0.35, h-bottom+16, template.HTMLEscapeString(label))
+		year, q, quarter := strings.Cut(label, "-")
+		cx := x + slot*0.35
+		if quarter {
+			fmt.Fprintf(&b, `<text x="%.1f" y="%d" font-size="17" text-anchor="middle" fill="#0b0c0c"><tspan x="%.1f">%s</tspan><tspan x="%.1f" dy="18">%s</tspan></text>`,
+				cx, h-bottom+20, cx, template.HTMLEscapeString(q), cx, template.HTMLEscapeString(year))
+			continue
+		}
+		fmt.Fprintf(&b, `<text x="%.1f" y="%d" font-size="17" text-anchor="middle" fill="#0b0c0c">%s</text>`, cx, h-bottom+20, template.HTMLEscapeString(label))
 	}
 	b.WriteString(`</svg>`)
 	c.SVG = template.HTML(b.String()) // built here from escaped text and numbers only
@@ -355,11 +287,21 @@ func monthChart(f tropic.Figure, now, then tropic.Table, p, last tropic.Period) 
 		}
 	}
 	var desc []string
-	for _, r := range c.Rows {
+	drawn := 0
+	for i, r := range c.Rows {
 		desc = append(desc, fmt.Sprintf("%s: %s this year, %s last year", r.Month, r.ThisYear, r.LastYear))
+		for _, cell := range []tropic.Cell{now.Cells[i], cellAt(then, i)} {
+			if _, err := strconv.Atoi(cell.Published); err == nil && cell.Count > 0 {
+				drawn++
+			}
+		}
 	}
 	c.Desc = "Bar chart. " + strings.Join(desc, "; ") + ". The same figures are in the table below."
-	const w, h, left, bottom, top = 640, 260, 40, 30, 10
+	if drawn == 0 {
+		c.Desc = noChart("month", now.Threshold)
+		return c
+	}
+	const w, h, left, bottom, top = 480, 270, 40, 36, 24
 	plotH := h - bottom - top
 	slot := float64(w-left-10) / float64(max(n, 1))
 	bar := slot * 0.35
@@ -367,8 +309,8 @@ func monthChart(f tropic.Figure, now, then tropic.Table, p, last tropic.Period) 
 	fmt.Fprintf(&b, `<svg class="app-chart" viewBox="0 0 %d %d" width="100%%" role="img" aria-labelledby="%s-title %s-desc" xmlns="http://www.w3.org/2000/svg">`, w, h, c.ID, c.ID)
 	fmt.Fprintf(&b, `<title id="%s-title">%s</title><desc id="%s-desc">%s</desc>`, c.ID, template.HTMLEscapeString(c.Title), c.ID, template.HTMLEscapeString(c.Desc))
 	fmt.Fprintf(&b, `<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="#0b0c0c"/>`, left, h-bottom, w-10, h-bottom)
-	fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="12" text-anchor="end" fill="#0b0c0c">%d</text>`, left-4, top+10, maxV)
-	fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="12" text-anchor="end" fill="#0b0c0c">0</text>`, left-4, h-bottom)
+	fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="17" text-anchor="end" fill="#0b0c0c">%d</text>`, left-4, top+14, maxV)
+	fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="17" text-anchor="end" fill="#0b0c0c">0</text>`, left-4, h-bottom)
 	for i := 0; i < n; i++ {
 		x := float64(left) + slot*float64(i) + slot*0.12
 		for j, cell := range []tropic.Cell{now.Cells[i], cellAt(then, i)} {
@@ -382,13 +324,22 @@ func monthChart(f tropic.Figure, now, then tropic.Table, p, last tropic.Period) 
 			}
 			fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s"/>`, x+float64(j)*bar, float64(h-bottom)-bh, bar, bh, fill)
 		}
-		fmt.Fprintf(&b, `<text x="%.1f" y="%d" font-size="12" text-anchor="middle" fill="#0b0c0c">%s</text>`, x+bar, h-bottom+16, template.HTMLEscapeString(c.Rows[i].Month[:3]))
+		fmt.Fprintf(&b, `<text x="%.1f" y="%d" font-size="17" text-anchor="middle" fill="#0b0c0c">%s</text>`, x+bar, h-bottom+22, template.HTMLEscapeString(c.Rows[i].Month[:3]))
 	}
-	fmt.Fprintf(&b, `<rect x="%d" y="2" width="10" height="10" fill="#1d70b8"/><text x="%d" y="11" font-size="12" fill="#0b0c0c">%d</text>`, w-200, w-186, p.From.Year())
-	fmt.Fprintf(&b, `<rect x="%d" y="2" width="10" height="10" fill="#505a5f"/><text x="%d" y="11" font-size="12" fill="#0b0c0c">%d</text>`, w-120, w-106, last.From.Year())
+	fmt.Fprintf(&b, `<rect x="%d" y="4" width="14" height="14" fill="#1d70b8"/><text x="%d" y="17" font-size="17" fill="#0b0c0c">%d</text>`, w-180, w-160, p.From.Year())
+	fmt.Fprintf(&b, `<rect x="%d" y="4" width="14" height="14" fill="#505a5f"/><text x="%d" y="17" font-size="17" fill="#0b0c0c">%d</text>`, w-90, w-70, last.From.Year())
 	b.WriteString(`</svg>`)
 	c.SVG = template.HTML(b.String()) // built here from escaped text and numbers only
 	return c
+}
+
+// noChart says why there is no chart: nothing to draw but zeros (and, published,
+// small or hidden counts), which a chart of empty axes would only hide.
+func noChart(what string, threshold int) string {
+	if threshold <= 0 {
+		return "No chart: every " + what + " here is 0 or has no data, as the table below shows."
+	}
+	return "No chart: every " + what + " here is 0, " + tropic.FewerThan(threshold) + ", hidden or has no data, as the table below shows."
 }
 
 func cellAt(t tropic.Table, i int) tropic.Cell {
@@ -420,14 +371,12 @@ func (s *Server) statsNow() time.Time {
 
 func (s *Server) handlePublicStats() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if s.deps.Stats == nil {
-			s.notFound(w, r)
+		d, ok := s.latestRelease(w, r)
+		if !ok {
 			return
 		}
-		d, err := s.buildStats(r.Context(), tropic.PublishedYearToDate(s.statsNow()), tropic.StatsFilter{}, s.cfg.StatsThreshold)
-		if err != nil {
-			s.serverError(w, r, err)
-			return
+		if d == nil {
+			d = &statsData{NoRelease: true}
 		}
 		p := &statsPage{Layout: s.newLayout(r, "Modern slavery statistics"), statsData: d, Base: "/statistics"}
 		p.Public = true
@@ -437,7 +386,7 @@ func (s *Server) handlePublicStats() http.Handler {
 
 // statsFile splits "referrals-district.csv" into the table and the format.
 func statsFile(name string) (id, format string, ok bool) {
-	for _, f := range []string{"csv", "json"} {
+	for _, f := range []string{"csv", "json", "xlsx"} {
 		if id, found := strings.CutSuffix(name, "."+f); found {
 			return id, f, true
 		}
@@ -447,13 +396,12 @@ func statsFile(name string) (id, format string, ok bool) {
 
 func (s *Server) handlePublicStatsDownload() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if s.deps.Stats == nil {
-			s.notFound(w, r)
+		d, ok := s.latestRelease(w, r)
+		if !ok {
 			return
 		}
-		d, err := s.buildStats(r.Context(), tropic.PublishedYearToDate(s.statsNow()), tropic.StatsFilter{}, s.cfg.StatsThreshold)
-		if err != nil {
-			s.serverError(w, r, err)
+		if d == nil {
+			s.notFound(w, r)
 			return
 		}
 		s.writeStatsFile(w, r, d)
@@ -474,9 +422,21 @@ func (s *Server) writeStatsFile(w http.ResponseWriter, r *http.Request, d *stats
 		if t.ID != id {
 			continue
 		}
-		if format == "json" {
+		switch format {
+		case "json":
 			w.Header().Set("Content-Disposition", `attachment; filename="`+id+`.json"`)
 			writeJSON(w, http.StatusOK, apiStatsTableFrom(t, d))
+			return
+		case "xlsx":
+			var buf bytes.Buffer
+			if err := writeStatsXLSX(&buf, t, d.Rule); err != nil {
+				s.serverError(w, r, err)
+				return
+			}
+			w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+			w.Header().Set("Content-Disposition", `attachment; filename="`+id+`.xlsx"`)
+			w.Header().Set("Cache-Control", "no-store")
+			w.Write(buf.Bytes())
 			return
 		}
 		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
@@ -549,28 +509,36 @@ func apiStatsTableFrom(t statsTable, d *statsData) apiStatsTable {
 	return out
 }
 
+func apiStatsOf(d *statsData) apiStats {
+	out := apiStats{From: d.Period.From.Format(time.DateOnly), To: d.Period.To.Format(time.DateOnly),
+		LastYearFrom: d.LastYear.From.Format(time.DateOnly), LastYearTo: d.LastYear.To.Format(time.DateOnly),
+		Threshold: d.Threshold, Rule: d.Rule, MaxAgeSeconds: int(d.MaxAge.Seconds()),
+		Headlines: []apiStatsHeadline{}, Tables: []apiStatsTable{}}
+	for _, h := range d.Headlines {
+		out.Headlines = append(out.Headlines, apiStatsHeadline{Figure: string(h.Figure), Sentence: h.Sentence, ThisYear: h.ThisYear, LastYear: h.LastYear})
+	}
+	for _, t := range d.Tables {
+		out.Tables = append(out.Tables, apiStatsTableFrom(t, d))
+	}
+	return out
+}
+
+// handleAPIStats serves the latest release.
 func (s *Server) handleAPIStats() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if s.deps.Stats == nil {
-			s.notFound(w, r)
+		if s.deps.Releases == nil {
+			s.apiFail(w, r, tropic.Errorf(tropic.ENOTFOUND, "No statistics are published here."))
 			return
 		}
-		d, err := s.buildStats(r.Context(), tropic.PublishedYearToDate(s.statsNow()), tropic.StatsFilter{}, s.cfg.StatsThreshold)
+		rel, err := s.deps.Releases.LatestRelease(r.Context())
+		if tropic.ErrorCode(err) == tropic.ENOTFOUND {
+			err = tropic.Errorf(tropic.ENOTFOUND, "No statistics release has been published yet.")
+		}
 		if err != nil {
-			s.serverError(w, r, err)
+			s.apiFail(w, r, err)
 			return
 		}
-		out := apiStats{From: d.Period.From.Format(time.DateOnly), To: d.Period.To.Format(time.DateOnly),
-			LastYearFrom: d.LastYear.From.Format(time.DateOnly), LastYearTo: d.LastYear.To.Format(time.DateOnly),
-			Threshold: d.Threshold, Rule: d.Rule, MaxAgeSeconds: int(d.MaxAge.Seconds()),
-			Headlines: []apiStatsHeadline{}, Tables: []apiStatsTable{}}
-		for _, h := range d.Headlines {
-			out.Headlines = append(out.Headlines, apiStatsHeadline{Figure: string(h.Figure), Sentence: h.Sentence, ThisYear: h.ThisYear, LastYear: h.LastYear})
-		}
-		for _, t := range d.Tables {
-			out.Tables = append(out.Tables, apiStatsTableFrom(t, d))
-		}
-		writeJSON(w, http.StatusOK, out)
+		writeJSON(w, http.StatusOK, apiReleaseFullOf(rel, releaseData(rel, true, s.statsZone())))
 	})
 }
 
@@ -639,7 +607,7 @@ func (s *Server) staffStatsRequest(r *http.Request) (*statsPage, tropic.Period, 
 func (s *Server) handleStaffStats() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p, period, f := s.staffStatsRequest(r)
-		d, err := s.buildStats(r.Context(), period, f, 0)
+		d, err := s.buildStats(r.Context(), period, f)
 		if err != nil {
 			s.serverError(w, r, err)
 			return
@@ -663,7 +631,7 @@ func (s *Server) handleStaffStats() http.Handler {
 func (s *Server) handleStaffStatsDownload() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, period, f := s.staffStatsRequest(r)
-		d, err := s.buildStats(r.Context(), period, f, 0)
+		d, err := s.buildStats(r.Context(), period, f)
 		if err != nil {
 			s.serverError(w, r, err)
 			return

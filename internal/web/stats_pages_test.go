@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -63,6 +64,11 @@ func TestPublicStatistics(t *testing.T) {
 	// Public figures cover complete months only: on 1 August they run to 31 July.
 	london, _ := time.LoadLocation("Europe/London")
 	ts.clock.Set(time.Date(2017, 8, 1, 9, 0, 0, 0, london))
+	// The July release breaks down April to June: the referrals were made then.
+	if _, err := ts.db.SQL().ExecContext(context.Background(), `UPDATE referrals SET submitted_on = '2017-05-02'`); err != nil {
+		t.Fatal(err)
+	}
+	publishRelease(t, ts, tropic.ReleaseMonthly)
 	c := ts.client(t)
 
 	res := c.get("/statistics")
@@ -70,10 +76,12 @@ func TestPublicStatistics(t *testing.T) {
 		t.Fatalf("GET /statistics: %d\n%s", res.status, ts.logs.String())
 	}
 	wantContains(t, res.body,
-		"18 offences recorded so far this year (to 31 July), against 7 in the same period last year.",
+		"18 offences recorded so far this year (to 31 July 2017), against 7 in the same period last year.",
 		`Counts from 1 to 4 are shown as &#34;fewer than 5&#34;`,
 		"Exit this page", `href="/exit"`,
-		`<svg class="app-chart"`, `<title id="chart-offences-title">`, `<desc id="chart-offences-desc">`,
+		`<svg class="app-chart"`, `<title id="chart-referrals-title">`, `<desc id="chart-referrals-desc">`,
+		// Every month of offences is small or hidden: a sentence, not empty axes.
+		"No chart: every month here is 0, fewer than 5, hidden or has no data", "Key figures", `href="#revisions"`,
 		"/statistics/referrals-district.csv", "/statistics/referrals-district.json")
 	main := mainContent(res.body)
 	if strings.Contains(main, "<script") {
@@ -131,7 +139,7 @@ func TestPublicStatistics(t *testing.T) {
 	// The JSON API needs no token.
 	res = c.get("/api/v1/statistics")
 	wantStatus(t, res, http.StatusOK)
-	var all apiStats
+	var all apiReleaseFull
 	if err := json.Unmarshal([]byte(res.body), &all); err != nil {
 		t.Fatal(err)
 	}
@@ -141,7 +149,7 @@ func TestPublicStatistics(t *testing.T) {
 	found := false
 	for _, h := range all.Headlines {
 		if h.Figure == "offences" {
-			found = h.Sentence == "18 offences recorded so far this year (to 31 July), against 7 in the same period last year."
+			found = h.Sentence == "18 offences recorded so far this year (to 31 July 2017), against 7 in the same period last year."
 		}
 	}
 	if !found {
@@ -224,7 +232,7 @@ func TestStaffStatisticsComparisonsAndQuarterly(t *testing.T) {
 	res = analyst.get("/staff/statistics/quarterly?quarter=2017-Q1")
 	wantStatus(t, res, http.StatusOK)
 	wantContains(t, res.body, "Modern slavery statistics: January to March 2017", "in the same period a year earlier",
-		"from 1 January 2017 to 31 March 2017, against", "Reasonable Grounds decisions", "12.5 days", "How small numbers are shown", "fewer than 5")
+		"from 1 January 2017 to 31 March 2017, against", "Reasonable Grounds decisions", "12.5 days", "OFFICIAL-SENSITIVE")
 	res = analyst.get("/staff/statistics/quarterly.pdf?quarter=2017-Q1")
 	wantStatus(t, res, http.StatusOK)
 	if !strings.HasPrefix(res.body, "%PDF") || res.header.Get("Content-Type") != "application/pdf" ||
@@ -239,6 +247,7 @@ func TestStaffStatisticsComparisonsAndQuarterly(t *testing.T) {
 	wantStatus(t, analyst.get("/staff/statistics/quarterly?quarter=nonsense"), http.StatusBadRequest)
 
 	// The public page: trends and decisions under disclosure control.
+	publishRelease(t, ts, tropic.ReleaseMonthly)
 	res = ts.client(t).get("/statistics")
 	wantStatus(t, res, http.StatusOK)
 	wantContains(t, res.body, "Trends by quarter and year", "National Referral Mechanism decisions", `href="/statistics">Statistics</a>`)
@@ -248,10 +257,11 @@ func TestPublicStatisticsCoverOnlyCompleteMonths(t *testing.T) {
 	t.Parallel()
 	ts := newTestServer(t, Config{MFAWaived: true})
 	seedStats(t, ts) // the clock stands at 26 July 2017
+	publishRelease(t, ts, tropic.ReleaseMonthly)
 	res := ts.client(t).get("/statistics")
 	wantStatus(t, res, http.StatusOK)
 	// The July offences are not published until July is over.
-	wantContains(t, res.body, "so far this year (to 30 June)")
+	wantContains(t, res.body, "so far this year (to 30 June 2017)")
 	if strings.Contains(res.body, "18 offences") {
 		t.Errorf("the public page counts a month not yet complete")
 	}
@@ -291,6 +301,7 @@ func TestPublicStatisticsTrendsKeepMonthsSafe(t *testing.T) {
 		}
 	}
 	ts.clock.Set(time.Date(2017, 12, 15, 9, 0, 0, 0, london))
+	publishRelease(t, ts, tropic.ReleaseMonthly)
 	c := ts.client(t)
 	cells := func(id string) map[string]string {
 		t.Helper()
@@ -338,16 +349,17 @@ func TestPublicStatisticsTrendsKeepMonthsSafe(t *testing.T) {
 	res := c.get("/statistics")
 	wantStatus(t, res, http.StatusOK)
 	head := fmt.Sprint(cells("offences-month")["Total"])
-	wantContains(t, res.body, head+" offences recorded so far this year (to 30 November)")
+	wantContains(t, res.body, head+" offences recorded so far this year (to 30 November 2017)")
 	if got := years["2017 (to 30 November)"]; got != head {
 		t.Errorf("the headline says %s offences this year, the yearly trend %q", head, got)
 	}
 }
 
-// TestStatisticsQuarterlyYearToDateKeepsQuartersSafe: the quarterly report for April to June
-// 2017 gives the quarter and, in sentences, the year to date; with 2 offences in
-// January to March, the year to date less the quarter would give them away.
-func TestStatisticsQuarterlyYearToDateKeepsQuartersSafe(t *testing.T) {
+// TestSteeringGroupReportIsExactAndMarked: the quarterly report's audience is closed
+// (analysts print it for the steering group), so it gives exact counts, marked
+// OFFICIAL-SENSITIVE, for the last complete quarter by default, against the same
+// quarter a year earlier and the quarter before.
+func TestSteeringGroupReportIsExactAndMarked(t *testing.T) {
 	t.Parallel()
 	ts := newTestServer(t, Config{MFAWaived: true})
 	ctx := context.Background()
@@ -377,11 +389,17 @@ func TestStatisticsQuarterlyYearToDateKeepsQuartersSafe(t *testing.T) {
 	ts.addUser("analyst@example.org", tropic.RoleAnalyst)
 	analyst := ts.client(t)
 	analyst.signInWaived("analyst@example.org")
-	res := analyst.get("/staff/statistics/quarterly?quarter=2017-Q2")
+	res := analyst.get("/staff/statistics/quarterly") // on 2 August: April to June
 	wantStatus(t, res, http.StatusOK)
-	wantContains(t, res.body, "20 offences recorded from 1 April 2017 to 30 June 2017")
-	if strings.Contains(res.body, "22 offences recorded from 1 January 2017 to 30 June 2017") {
-		t.Errorf("the year to date (22) less the quarter (20) gives January to March away")
+	wantContains(t, res.body, "Modern slavery statistics: April to June 2017", "OFFICIAL-SENSITIVE",
+		"20 offences recorded from 1 April 2017 to 30 June 2017",
+		"22 offences recorded from 1 January 2017 to 30 June 2017",
+		"20 offences recorded this quarter, against 2 in January to March 2017.")
+	res = analyst.get("/staff/statistics/quarterly.pdf")
+	wantStatus(t, res, http.StatusOK)
+	wantContains(t, res.body, "OFFICIAL-SENSITIVE", "The quarter against the quarter before")
+	// Text shown in the PDF (strings in parentheses), not its drawing operators.
+	if m := regexp.MustCompile(`\([^()]*[0-9]\.[0-9]{3,}[^()]*\)`).FindString(res.body); m != "" {
+		t.Errorf("the PDF prints a number with more than two decimals: %s", m)
 	}
-	wantContains(t, res.body, "Offences recorded from 1 January 2017 to 30 June 2017: not published")
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/go-pdf/fpdf"
 
@@ -12,16 +13,23 @@ import (
 )
 
 // The quarterly report for the steering group and the Police and Crime
-// Commissioner: the quarter against the same quarter a year earlier, the year to
-// the quarter's end against the same days a year earlier, the main tables and the
-// NRM waiting times. It goes beyond the partnership, so it is published under
-// disclosure control, and says so.
+// Commissioner: the quarter against the same quarter a year earlier and the
+// quarter before, the year to the quarter's end against the same days a year
+// earlier, the main tables and the NRM waiting times. Its audience is closed, so
+// its counts are exact and it is marked OFFICIAL-SENSITIVE; what the public sees
+// are the statistics releases.
+
+// OfficialSensitive is the report's marking and handling instruction.
+const officialSensitive = "OFFICIAL-SENSITIVE: exact counts for the steering group and the Police and Crime Commissioner. " +
+	"Do not publish or forward them; the public statistics are the partnership's releases, where small numbers are protected."
 
 type quarterlyReport struct {
 	Layout
 	Quarter, Label string
-	Rule           string
+	Marking        string
 	Quarterly      []string // headline sentences: the quarter against a year earlier
+	Previous       []string // the quarter against the quarter before
+	PreviousLabel  string
 	YearToDate     []string // the year to the quarter's end against a year earlier
 	YTDPeriod      tropic.Period
 	Stats          *statsData
@@ -36,11 +44,14 @@ var mainQuarterlyTables = map[string]bool{
 	"rg_decisions-outcome": true, "cg_decisions-outcome": true,
 }
 
-// quarterly builds the report for ?quarter=2026-Q3 (default: the current quarter);
-// a quarter in progress runs to today.
+// quarterly builds the report for ?quarter=2026-Q3 (default: the last complete
+// quarter); a quarter in progress runs to today.
 func (s *Server) quarterly(r *http.Request) (*quarterlyReport, int, error) {
 	today := s.statsNow()
 	year, q := tropic.QuarterOf(today)
+	if q--; q == 0 {
+		year, q = year-1, 4
+	}
 	rep := &quarterlyReport{Layout: s.newLayout(r, "Quarterly statistics report")}
 	rep.Nav = "statistics"
 	rep.PrintOnly = true
@@ -60,13 +71,16 @@ func (s *Server) quarterly(r *http.Request) (*quarterlyReport, int, error) {
 		p.To = todayDate
 	}
 	rep.Quarter, rep.Label = tropic.QuarterName(year, q), tropic.QuarterLabel(year, q)
-	threshold := s.cfg.StatsThreshold
-	rep.Rule = tropic.DisclosureRule(threshold)
-	// The year to date goes through disclosure control with the rest of the report:
-	// less the quarter, it is the quarters before.
+	rep.Marking = officialSensitive
 	ytd := tropic.NewPeriod(p.To.AddDate(0, 0, -p.To.YearDay()+1), p.To)
 	rep.YTDPeriod = ytd
-	d, err := s.buildStats(r.Context(), p, tropic.StatsFilter{}, threshold, ytd, ytd.SamePeriodLastYear())
+	py, pq := year, q-1
+	if pq == 0 {
+		py, pq = year-1, 4
+	}
+	prev := tropic.QuarterPeriod(py, pq)
+	rep.PreviousLabel = tropic.QuarterLabel(py, pq)
+	d, err := s.buildStats(r.Context(), p, tropic.StatsFilter{}, ytd, ytd.SamePeriodLastYear(), prev)
 	if err != nil {
 		return nil, http.StatusInternalServerError, err
 	}
@@ -76,7 +90,13 @@ func (s *Server) quarterly(r *http.Request) (*quarterlyReport, int, error) {
 	}
 	for _, f := range tropic.Figures {
 		now, then := d.Sums[statsSum{f, ytd}], d.Sums[statsSum{f, ytd.SamePeriodLastYear()}]
-		rep.YearToDate = append(rep.YearToDate, headlineSentence(f, ytd, false, now, then, threshold)+".")
+		rep.YearToDate = append(rep.YearToDate, headlineSentence(f, ytd, false, now, then, 0)+".")
+		before := d.Sums[statsSum{f, prev}].Total.Count
+		for _, t := range d.Tables {
+			if t.ID == string(f)+"-month" {
+				rep.Previous = append(rep.Previous, quarterOnQuarter(f, t.Total.Count, before, rep.PreviousLabel))
+			}
+		}
 	}
 	for _, t := range d.Tables {
 		if mainQuarterlyTables[t.ID] {
@@ -84,6 +104,15 @@ func (s *Server) quarterly(r *http.Request) (*quarterlyReport, int, error) {
 		}
 	}
 	return rep, http.StatusOK, nil
+}
+
+// quarterOnQuarter says a figure's quarter against the quarter before: "12 NRM
+// referrals made this quarter, against 9 in April to June 2026".
+func quarterOnQuarter(f tropic.Figure, now, before int, label string) string {
+	s := tropic.Headline(f, now, before, 0)
+	s = strings.Replace(s, "so far this year", "this quarter", 1)
+	s = strings.Replace(s, "in the same period last year", "in "+label, 1)
+	return strings.Replace(s, "as in the same period last year", "as in "+label, 1) + "."
 }
 
 func (s *Server) quarterlyFail(w http.ResponseWriter, r *http.Request, status int, err error) {
@@ -139,7 +168,7 @@ func quarterlyPDF(rep *quarterlyReport) ([]byte, error) {
 	pdf.SetFooterFunc(func() {
 		pdf.SetY(-12)
 		pdf.SetFont("Helvetica", "", 8)
-		pdf.CellFormat(0, 5, tr(fmt.Sprintf("%s. Quarterly report %s. Page %d", rep.Partnership, rep.Quarter, pdf.PageNo())), "", 0, "C", false, 0, "")
+		pdf.CellFormat(0, 5, tr(fmt.Sprintf("OFFICIAL-SENSITIVE. %s. Quarterly report %s. Page %d", rep.Partnership, rep.Quarter, pdf.PageNo())), "", 0, "C", false, 0, "")
 	})
 	heading := func(text string) {
 		pdf.Ln(2)
@@ -159,8 +188,13 @@ func quarterlyPDF(rep *quarterlyReport) ([]byte, error) {
 	pdf.SetFont("Helvetica", "", 10)
 	pdf.MultiCell(0, 5, tr(rep.Partnership+", for the steering group and the Police and Crime Commissioner. "+
 		rep.Stats.Period.String()+", against "+rep.Stats.LastYear.String()+"."), "", "L", false)
+	pdf.SetFont("Helvetica", "B", 10)
+	pdf.MultiCell(0, 5, tr(rep.Marking), "1", "L", false)
+	pdf.SetFont("Helvetica", "", 10)
 	heading("The quarter against the same quarter a year earlier")
 	bullets(rep.Quarterly)
+	heading("The quarter against the quarter before (" + rep.PreviousLabel + ")")
+	bullets(rep.Previous)
 	heading("The year to date against the same period last year (" + rep.YTDPeriod.String() + ")")
 	bullets(rep.YearToDate)
 	heading("NRM decisions and waiting times (calendar days)")
@@ -169,7 +203,12 @@ func quarterlyPDF(rep *quarterlyReport) ([]byte, error) {
 		"Reasonable Grounds decisions: " + d.RGDecided + "; median wait " + d.RGMedian + ", 90th percentile " + d.RGP90,
 		"Conclusive Grounds decisions: " + d.CGDecided + "; median wait " + d.CGMedian + ", 90th percentile " + d.CGP90,
 	})
+	_, pageH := pdf.GetPageSize()
 	for _, t := range rep.Main {
+		// A table is not split, nor its heading left alone at the foot of a page.
+		if need := float64(len(t.Cells)+1)*5 + 12; pdf.GetY()+need > pageH-18 && need < pageH-36 {
+			pdf.AddPage()
+		}
 		heading(t.Title)
 		for _, c := range t.Cells {
 			pdf.CellFormat(120, 5, tr(c.Label), "", 0, "L", false, 0, "")
@@ -179,8 +218,6 @@ func quarterlyPDF(rep *quarterlyReport) ([]byte, error) {
 		pdf.CellFormat(120, 5, "Total", "", 0, "L", false, 0, "")
 		pdf.CellFormat(0, 5, tr(t.Total.Published), "", 1, "R", false, 0, "")
 	}
-	heading("How small numbers are shown")
-	pdf.MultiCell(0, 5, tr(rep.Rule), "", "L", false)
 	var buf bytes.Buffer
 	if err := pdf.Output(&buf); err != nil {
 		return nil, fmt.Errorf("write quarterly pdf: %w", err)

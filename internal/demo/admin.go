@@ -1,0 +1,83 @@
+package demo
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"tropic/internal/tropic"
+)
+
+// The administration part of the demo (issue 13 item 11): a partnership
+// administrator, and something on each administration page: a pending invitation, a
+// leaver to review, and a history of changes.
+
+// AdminServices are what SeedAdministration writes through.
+type AdminServices struct {
+	Agencies tropic.AgencyService
+	Users    interface {
+		tropic.UserService
+		tropic.UserAdmin
+	}
+	Invites tropic.InviteService
+	SetNow  func(time.Time) // moves the store's clock; the zero time hands it back
+}
+
+// PartnershipAdminEmail is the demo's partnership administrator.
+var PartnershipAdminEmail = "partnership.admin@" + EmailDomain
+
+// SeedAdministration adds the partnership administrator (to the county council, where
+// the partnership's coordinator sits) and the administration pages' data, as of now.
+func SeedAdministration(ctx context.Context, g *Generator, s AdminServices, passwordHash string, now time.Time) ([]Account, error) {
+	defer s.SetNow(time.Time{})
+	county, err := s.Agencies.FindAgencyByName(ctx, "Hertfordshire County Council")
+	if err != nil {
+		return nil, fmt.Errorf("demo administration: %w", err)
+	}
+	police, err := s.Agencies.FindAgencyByName(ctx, "Hertfordshire Constabulary Modern Slavery Unit")
+	if err != nil {
+		return nil, fmt.Errorf("demo administration: %w", err)
+	}
+	system := tropic.SystemActor("tropic demo")
+	pa := &tropic.User{Email: PartnershipAdminEmail, Name: g.Name(), AgencyID: county.ID, Roles: []tropic.Role{tropic.RolePartnershipAdmin}}
+	s.SetNow(now.AddDate(0, 0, -30))
+	if err := s.Users.CreateUser(ctx, system, pa, passwordHash); err != nil {
+		return nil, fmt.Errorf("demo partnership administrator: %w", err)
+	}
+	partnership := tropic.ActorFor(pa)
+
+	// A leaver: a police caseworker added 200 days ago who has not signed in since.
+	s.SetNow(now.AddDate(0, 0, -200))
+	leaver := &tropic.User{Email: "former.caseworker.police@" + EmailDomain, Name: g.Name(), AgencyID: police.ID, Roles: []tropic.Role{tropic.RoleCaseworker}}
+	if err := s.Users.CreateUser(ctx, system, leaver, passwordHash); err != nil {
+		return nil, fmt.Errorf("demo leaver: %w", err)
+	}
+
+	// Some history by the partnership administrator, a week ago.
+	s.SetNow(now.AddDate(0, 0, -7))
+	police.InboxEmail = "msu.inbox@" + EmailDomain
+	if err := s.Agencies.UpdateAgency(ctx, partnership, police); err != nil {
+		return nil, fmt.Errorf("demo agency change: %w", err)
+	}
+	if err := s.Users.SetRoles(ctx, partnership, leaver.ID, []tropic.Role{tropic.RoleCaseworker, tropic.RoleSupervisor}); err != nil {
+		return nil, fmt.Errorf("demo roles change: %w", err)
+	}
+	if err := s.Users.RequirePasswordChange(ctx, partnership, leaver.ID); err != nil {
+		return nil, fmt.Errorf("demo password request: %w", err)
+	}
+
+	// A pending invitation, sent yesterday by the police administrator. Its link was
+	// never e-mailed: nobody holds the secret, and it expires in two days.
+	s.SetNow(now.AddDate(0, 0, -1))
+	if admin, err := s.Users.FindUserByEmail(ctx, "admin.police@"+EmailDomain); err == nil {
+		_, hash, err := tropic.NewInviteSecret()
+		if err != nil {
+			return nil, err
+		}
+		invitee := &tropic.User{Email: "new.starter.police@" + EmailDomain, Name: g.Name(), AgencyID: police.ID, Roles: []tropic.Role{tropic.RoleTriage}}
+		if _, err := s.Invites.InviteUser(ctx, tropic.ActorFor(admin), invitee, hash); err != nil {
+			return nil, fmt.Errorf("demo invitation: %w", err)
+		}
+	}
+	return []Account{{Email: pa.Email, Agency: county.Name, Roles: pa.Roles}}, nil
+}

@@ -1,0 +1,81 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"tropic/internal/store"
+	"tropic/internal/tropic"
+)
+
+func TestSecurityKeys(t *testing.T) {
+	eachDialect(t, func(t *testing.T, d store.Dialect) {
+		e := newEnv(t, d)
+		ctx := context.Background()
+		keys := store.NewSecurityKeyService(e.db)
+		police := e.agency(t, "Police")
+		sam := e.user(t, police.ID, "sam@police.example")
+		alex := e.user(t, police.ID, "alex@police.example")
+		add := func(actor tropic.Actor, userID int64, cred string) error {
+			return keys.AddSecurityKey(ctx, actor, &tropic.SecurityKey{UserID: userID, Name: "Key " + cred, CredentialID: cred, Data: []byte(`{}`)})
+		}
+		if err := add(tropic.ActorFor(sam), sam.ID, "c-1"); err != nil {
+			t.Fatal(err)
+		}
+		if err := add(tropic.ActorFor(alex), sam.ID, "c-alex"); tropic.ErrorCode(err) != tropic.ENOTFOUND {
+			t.Errorf("Alex adds a key to Sam: %v", err)
+		}
+		if err := add(tropic.ActorFor(alex), alex.ID, "c-1"); tropic.ErrorCode(err) != tropic.ECONFLICT {
+			t.Errorf("the same credential for two users: %v", err)
+		}
+		if err := keys.UseSecurityKey(ctx, alex.ID, "c-1", []byte(`{"n":1}`)); tropic.ErrorCode(err) != tropic.ENOTFOUND {
+			t.Errorf("Sam's key signs Alex in: %v", err)
+		}
+		if err := keys.UseSecurityKey(ctx, sam.ID, "c-1", []byte(`{"n":1}`)); err != nil {
+			t.Fatal(err)
+		}
+		list, err := keys.FindSecurityKeys(ctx, sam.ID)
+		if err != nil || len(list) != 1 || string(list[0].Data) != `{"n":1}` || list[0].LastUsedAt.IsZero() {
+			t.Fatalf("Sam's keys: %+v, %v", list, err)
+		}
+		for i := 2; i <= tropic.MaxSecurityKeys; i++ {
+			if err := add(tropic.ActorFor(sam), sam.ID, fmt.Sprintf("c-%d", i)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := add(tropic.ActorFor(sam), sam.ID, "c-more"); tropic.ErrorCode(err) != tropic.ECONFLICT {
+			t.Errorf("a key past the limit: %v", err)
+		}
+		wantActions(t, e, tropic.AuditSecurityKeyAdded, tropic.AuditSecurityKeyUsed)
+	})
+}
+
+func TestResetMFAForgetsRecoveryCodesAndSecurityKeys(t *testing.T) {
+	eachDialect(t, func(t *testing.T, d store.Dialect) {
+		e := newEnv(t, d)
+		ctx := context.Background()
+		keys, creds := store.NewSecurityKeyService(e.db), store.NewCredentialService(e.db)
+		police := e.agency(t, "Police")
+		sam := e.user(t, police.ID, "sam@police.example")
+		if err := keys.AddSecurityKey(ctx, tropic.ActorFor(sam), &tropic.SecurityKey{UserID: sam.ID, Name: "Key", CredentialID: "c", Data: []byte(`{}`)}); err != nil {
+			t.Fatal(err)
+		}
+		hashes := make([]string, tropic.RecoveryCodeCount)
+		for i := range hashes {
+			hashes[i] = tropic.HashSecret(fmt.Sprint(i))
+		}
+		if err := creds.ReplaceRecoveryCodes(ctx, tropic.ActorFor(sam), sam.ID, hashes); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.users.ResetMFA(ctx, admin, sam.ID); err != nil {
+			t.Fatal(err)
+		}
+		if list, _ := keys.FindSecurityKeys(ctx, sam.ID); len(list) != 0 {
+			t.Errorf("%d security keys after the reset", len(list))
+		}
+		if n, _ := creds.CountRecoveryCodes(ctx, sam.ID); n != 0 {
+			t.Errorf("%d recovery codes after the reset", n)
+		}
+	})
+}

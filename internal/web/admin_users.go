@@ -1,0 +1,195 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"tropic/internal/tropic"
+)
+
+// The users list, with filters, and one user's page with its actions.
+
+type adminUserRow struct {
+	ID         int64
+	Name       string
+	Email      string
+	Agency     string
+	Roles      string
+	Status     string
+	StatusTag  string
+	LastSignIn string
+	MFA        string
+}
+
+type adminUsersPage struct {
+	AdminLayout
+	Agencies []selectOption // only for a partnership administrator
+	Roles    []selectOption
+	Statuses []selectOption
+	MFAs     []selectOption
+	Idle     []selectOption
+	Rows     []adminUserRow
+	Filtered bool
+}
+
+// idleChoices are the "not signed in for" filter's choices, in days.
+var idleChoices = []int{30, 90, 180, 365}
+
+func (s *Server) handleAdminUsers() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		f := tropic.UserFilter{IncludeDisabled: true, Role: tropic.Role(q.Get("role")), Status: tropic.UserStatus(q.Get("status")), MFA: q.Get("mfa")}
+		f.AgencyID, _ = strconv.ParseInt(q.Get("agency"), 10, 64)
+		days, _ := strconv.Atoi(q.Get("idle"))
+		if days > 0 {
+			f.NotSignedInSince = s.now().AddDate(0, 0, -days)
+		}
+		users, err := s.deps.UserAdmin.FindUsersAs(r.Context(), actorOf(r), f)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		p := &adminUsersPage{AdminLayout: s.adminLayout(r, "Users", "users"), Filtered: len(q) > 0}
+		if p.RunsPartnership {
+			if p.Agencies, err = s.agencyOptions(r, f.AgencyID, "Any agency"); err != nil {
+				s.serverError(w, r, err)
+				return
+			}
+		}
+		p.Roles = []selectOption{{Value: "", Label: "Any role"}}
+		for _, role := range tropic.Roles {
+			p.Roles = append(p.Roles, selectOption{Value: string(role), Label: role.Label(), Selected: role == f.Role})
+		}
+		p.Statuses = []selectOption{{Value: "", Label: "Any status"}}
+		for _, st := range []tropic.UserStatus{tropic.UserActive, tropic.UserInvited, tropic.UserDisabled} {
+			p.Statuses = append(p.Statuses, selectOption{Value: string(st), Label: st.Label(), Selected: st == f.Status})
+		}
+		p.MFAs = []selectOption{{Value: "", Label: "Either"}, {Value: "set", Label: "Authenticator app", Selected: f.MFA == "set"},
+			{Value: "none", Label: "Not set up", Selected: f.MFA == "none"}}
+		p.Idle = []selectOption{{Value: "", Label: "Any time"}}
+		for _, d := range idleChoices {
+			p.Idle = append(p.Idle, selectOption{Value: strconv.Itoa(d), Label: "Not for " + strconv.Itoa(d) + " days", Selected: d == days})
+		}
+		for _, u := range users {
+			p.Rows = append(p.Rows, adminRow(u))
+		}
+		s.render(w, r, http.StatusOK, "admin_users", p)
+	})
+}
+
+func adminRow(u *tropic.User) adminUserRow {
+	row := adminUserRow{ID: u.ID, Name: u.Name, Email: u.Email, Agency: u.Agency.Name, Status: u.Status().Label(),
+		LastSignIn: lastSignIn(u), MFA: mfaLabel(u)}
+	for i, r := range u.Roles {
+		if i > 0 {
+			row.Roles += ", "
+		}
+		row.Roles += r.Label()
+	}
+	switch u.Status() {
+	case tropic.UserDisabled:
+		row.StatusTag = "govuk-tag--grey"
+	case tropic.UserInvited:
+		row.StatusTag = "govuk-tag--blue"
+	default:
+		row.StatusTag = "govuk-tag--green"
+	}
+	return row
+}
+
+func lastSignIn(u *tropic.User) string {
+	if u.LastLoginAt.IsZero() {
+		return "Never"
+	}
+	return displayDateTime(u.LastLoginAt)
+}
+
+func mfaLabel(u *tropic.User) string {
+	if u.MFAEnrolled {
+		return "Authenticator app"
+	}
+	return "Not set up"
+}
+
+type adminUserPage struct {
+	AdminLayout
+	U            adminUserRow
+	Disabled     bool
+	Invited      bool
+	MustChange   bool
+	MFAEnrolled  bool
+	Invite       string // the newest invitation's state, "" for none
+	CanMail      bool
+	RoleOptions  []selectOption
+	RolesHint    string
+	AgencyChoice []selectOption // only for a partnership administrator
+	Self         bool
+}
+
+func (s *Server) handleAdminUser() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id, ok := s.pathID(w, r)
+		if !ok {
+			return
+		}
+		s.renderAdminUser(w, r, id, http.StatusOK, nil, nil)
+	})
+}
+
+// renderAdminUser shows the user's page, with the problems of a refused form and the
+// roles as typed when given.
+func (s *Server) renderAdminUser(w http.ResponseWriter, r *http.Request, id int64, status int, problems []FieldError, typedRoles []tropic.Role) {
+	u, err := s.deps.UserAdmin.FindUserAs(r.Context(), actorOf(r), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p := &adminUserPage{AdminLayout: s.adminLayout(r, u.Name, "users"), U: adminRow(u), Disabled: u.Disabled, Invited: u.Invited,
+		MustChange: u.MustChangePassword, MFAEnrolled: u.MFAEnrolled, CanMail: s.deps.Mail != nil && s.deps.Invites != nil,
+		Self: u.ID == userFrom(r.Context()).ID}
+	p.Errors = problems
+	held := u.Roles
+	if typedRoles != nil {
+		held = typedRoles
+	}
+	p.RoleOptions = roleOptions(held, p.RunsPartnership)
+	p.RolesHint = "Nobody can give themselves a role."
+	if !p.RunsPartnership {
+		p.RolesHint += " Only a partnership administrator gives the partnership administrator role."
+	}
+	if p.RunsPartnership {
+		if p.AgencyChoice, err = s.agencyOptions(r, u.AgencyID, ""); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+	}
+	if s.deps.Invites != nil {
+		inv, err := s.deps.Invites.LatestInvite(r.Context(), actorOf(r), u.ID)
+		switch {
+		case err == nil:
+			p.Invite = inviteState(inv, s.now())
+		case tropic.ErrorCode(err) != tropic.ENOTFOUND:
+			s.serverError(w, r, err)
+			return
+		}
+	}
+	s.render(w, r, status, "admin_user", p)
+}
+
+// inviteState says where an invitation stands, for the user's page.
+func inviteState(inv *tropic.Invite, now time.Time) string {
+	switch {
+	case !inv.UsedAt.IsZero():
+		return "Used " + displayDateTime(inv.UsedAt)
+	case inv.Superseded:
+		return "Replaced by a newer invitation"
+	case !now.Before(inv.ExpiresAt):
+		return "Expired " + displayDateTime(inv.ExpiresAt)
+	}
+	return "Sent " + displayDateTime(inv.CreatedAt) + "; the link works until " + displayDateTime(inv.ExpiresAt)
+}
+
+// userPath is the address of a user's administration page.
+func userPath(id int64) string { return "/admin/users/" + url.PathEscape(strconv.FormatInt(id, 10)) }

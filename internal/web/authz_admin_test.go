@@ -1,0 +1,193 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"tropic/internal/tropic"
+)
+
+// The rows of the authorisation matrix for the administration pages and for choosing a
+// password. Their target is a caseworker of agency A whom the rows act on (adminTarget):
+// A's administrator and every partnership administrator may; another agency's
+// administrator gets exactly the missing page; everyone else gets the missing page too,
+// the pages being for administrators only.
+
+// mayAdminister: the lists and forms of administration, for agency and partnership
+// administrators (each sees what is theirs).
+func mayAdminister(u *matrixUser) expect {
+	return onlyRoles(tropic.RoleAdmin, tropic.RolePartnershipAdmin)(u)
+}
+
+// mayAdminUser: acting on A's user.
+func mayAdminUser(u *matrixUser) expect {
+	switch {
+	case u.role == tropic.RolePartnershipAdmin, u.role == tropic.RoleAdmin && u.agency == "A":
+		return allowed
+	case u.role == tropic.RoleAdmin:
+		return hidden
+	}
+	return refused
+}
+
+// mayMoveUser: only a partnership administrator; A's administrator is told why not.
+func mayMoveUser(u *matrixUser) expect {
+	if u.role == tropic.RoleAdmin && u.agency == "A" {
+		return forbidden
+	}
+	return mayAdminUser(u)
+}
+
+// mayRunPartnership: the agencies, for partnership administrators only.
+func mayRunPartnership(u *matrixUser) expect { return onlyRoles(tropic.RolePartnershipAdmin)(u) }
+
+// adminTarget is A's caseworker whom the rows act on, made once, and put back as the
+// rows need it: enabled, in A, a caseworker.
+func (f *matrixFixture) adminTarget() int64 {
+	f.t.Helper()
+	ctx := context.Background()
+	if f.targetID == 0 {
+		u := &tropic.User{Email: "matrix.target@a.example", Name: "Matrix Target", AgencyID: f.agencies["A"].ID, Roles: []tropic.Role{tropic.RoleCaseworker}}
+		f.must(f.ts.users.CreateUser(ctx, testAdmin, u, "$argon2id$v=19$m=64,t=1,p=1$c2FsdHNhbHRzYWx0c2FsdA$a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2U"))
+		f.targetID = u.ID
+	}
+	f.must(f.ts.users.EnableUser(ctx, testAdmin, f.targetID))
+	f.must(f.ts.users.MoveUser(ctx, testAdmin, f.targetID, f.agencies["A"].ID))
+	f.must(f.ts.users.SetRoles(ctx, testAdmin, f.targetID, []tropic.Role{tropic.RoleCaseworker}))
+	return f.targetID
+}
+
+// adminAgency is the scratch agency the agency rows edit, disable and enable.
+func (f *matrixFixture) adminAgency() int64 {
+	f.t.Helper()
+	if f.scratchAgency == 0 {
+		a := &tropic.Agency{Name: "Matrix scratch agency", Kind: tropic.AgencyCharity}
+		f.must(f.ts.agencies.CreateAgency(context.Background(), testAdmin, a))
+		f.scratchAgency = a.ID
+	}
+	return f.scratchAgency
+}
+
+func onTarget(format string) func(*matrixFixture, *matrixUser, bool) string {
+	return func(f *matrixFixture, _ *matrixUser, missing bool) string {
+		return idPath(format, f.adminTarget(), missing)
+	}
+}
+
+func onScratchAgency(format string) func(*matrixFixture, *matrixUser, bool) string {
+	return func(f *matrixFixture, _ *matrixUser, missing bool) string {
+		return idPath(format, f.adminAgency(), missing)
+	}
+}
+
+// matrixInviteSecret is a well-formed invitation secret of no invitation.
+const matrixInviteSecret = "bm8tc3VjaC1pbnZpdGF0aW9uLWZvci10aGUtbWF0cml4LXRlc3Q"
+
+// adminRouteMatrix lists the administration pages and the password pages.
+func adminRouteMatrix() []matrixRow {
+	invited := 0
+	return []matrixRow{
+		// Choosing a password: a link of no invitation is refused alike to anyone;
+		// the new-password page is for someone part-way through signing in only.
+		{name: "GET /invite/{token}", public: http.StatusNotFound, path: fixed("/invite/" + matrixInviteSecret)},
+		{name: "POST /invite/{token}", public: http.StatusNotFound, path: fixed("/invite/" + matrixInviteSecret),
+			body: formBody("password", "correct horse battery staple", "confirm", "correct horse battery staple")},
+		{name: "GET /login/password", public: http.StatusSeeOther, path: fixed("/login/password")},
+		{name: "POST /login/password", public: http.StatusSeeOther, path: fixed("/login/password"),
+			body: formBody("password", "correct horse battery staple", "confirm", "correct horse battery staple")},
+
+		{name: "GET /admin/users", rule: mayAdminister, path: fixed("/admin/users")},
+		{name: "GET /admin/users ?filters", rule: mayAdminister, path: fixed("/admin/users?role=caseworker&status=active&idle=90&mfa=none")},
+		{name: "GET /admin/users/invite", rule: mayAdminister, path: fixed("/admin/users/invite")},
+		// Each administrator invites someone new, into their own agency (a partnership
+		// administrator into A).
+		{name: "POST /admin/users/invite", rule: mayAdminister, path: fixed("/admin/users/invite"),
+			body: func(f *matrixFixture, u *matrixUser) any {
+				invited++
+				return form("name", "Matrix Invitee", "email", fmt.Sprintf("invitee-%d@%s.example", invited, strings.ToLower(u.agency)),
+					"agency", fmt.Sprint(f.agencies["A"].ID), "roles", "caseworker")
+			}},
+		{name: "GET /admin/users/{id}", rule: mayAdminUser, path: onTarget("/admin/users/%d")},
+		{name: "POST /admin/users/{id}/roles", rule: mayAdminUser, path: onTarget("/admin/users/%d/roles"), body: formBody("roles", "supervisor")},
+		{name: "POST /admin/users/{id}/agency", rule: mayMoveUser, path: onTarget("/admin/users/%d/agency"),
+			body: func(f *matrixFixture, _ *matrixUser) any { return form("agency", fmt.Sprint(f.agencies["A"].ID)) }},
+		{name: "POST /admin/users/{id}/disable", rule: mayAdminUser, path: onTarget("/admin/users/%d/disable")},
+		{name: "POST /admin/users/{id}/enable", rule: mayAdminUser, path: onTarget("/admin/users/%d/enable"),
+			before: func(f *matrixFixture, _ *matrixUser) {
+				f.must(f.ts.users.DisableUser(context.Background(), testAdmin, f.adminTarget()))
+			}},
+		{name: "POST /admin/users/{id}/reset-mfa", rule: mayAdminUser, path: onTarget("/admin/users/%d/reset-mfa")},
+		{name: "POST /admin/users/{id}/require-password", rule: mayAdminUser, path: onTarget("/admin/users/%d/require-password")},
+		{name: "POST /admin/users/{id}/sign-out", rule: mayAdminUser, path: onTarget("/admin/users/%d/sign-out")},
+		{name: "POST /admin/users/{id}/invite", rule: mayAdminUser, path: onTarget("/admin/users/%d/invite")},
+		{name: "GET /admin/leavers", rule: mayAdminister, path: fixed("/admin/leavers")},
+		// The target signed in lately, so an allowed batch disables nobody; another
+		// agency's administrator naming them gets the missing page.
+		{name: "POST /admin/leavers", rule: mayAdminUser, path: fixed("/admin/leavers"),
+			body: func(f *matrixFixture, _ *matrixUser) any {
+				return form("users", fmt.Sprint(f.adminTarget()), "since", fmt.Sprint(time.Now().Unix()))
+			},
+			missingPath: "/admin/leavers", missingBody: formBody("users", fmt.Sprint(missingID))},
+		{name: "GET /admin/history", rule: mayAdminister, path: fixed("/admin/history")},
+		{name: "GET /admin/agencies", rule: mayRunPartnership, path: fixed("/admin/agencies")},
+		{name: "GET /admin/agencies/new", rule: mayRunPartnership, path: fixed("/admin/agencies/new")},
+		{name: "POST /admin/agencies/new", rule: mayRunPartnership, path: fixed("/admin/agencies/new"),
+			body: func(_ *matrixFixture, u *matrixUser) any {
+				return form("name", "Matrix agency by "+u.String()+" "+time.Now().Format(time.RFC3339Nano), "kind", "charity")
+			}},
+		{name: "GET /admin/agencies/{id}/edit", rule: mayRunPartnership, path: onScratchAgency("/admin/agencies/%d/edit")},
+		{name: "POST /admin/agencies/{id}/edit", rule: mayRunPartnership, path: onScratchAgency("/admin/agencies/%d/edit"),
+			body: formBody("name", "Matrix scratch agency", "kind", "charity", "flags", "first_responder", "inbox_email", "inbox@scratch.example")},
+		{name: "POST /admin/agencies/{id}/disable", rule: mayRunPartnership, path: onScratchAgency("/admin/agencies/%d/disable")},
+		{name: "POST /admin/agencies/{id}/enable", rule: mayRunPartnership, path: onScratchAgency("/admin/agencies/%d/enable")},
+		{name: "GET /admin/districts", rule: mayRunPartnership, path: fixed("/admin/districts")},
+		{name: "POST /admin/districts", rule: mayRunPartnership, path: fixed("/admin/districts"),
+			body: func(*matrixFixture, *matrixUser) any {
+				invited++
+				return form("name", fmt.Sprintf("Matrix district %d", invited), "slug", fmt.Sprintf("matrix-%d", invited))
+			}},
+		{name: "GET /admin/holidays", rule: mayRunPartnership, path: fixed("/admin/holidays")},
+		{name: "POST /admin/holidays", rule: mayRunPartnership, path: fixed("/admin/holidays"),
+			body: func(*matrixFixture, *matrixUser) any {
+				invited++
+				return form("date", fmt.Sprintf("2031-%02d-%02d", 1+invited%12, 1+invited%28), "name", "Matrix holiday")
+			}},
+	}
+}
+
+// recordingMailer keeps what it is asked to send, for tests.
+type recordingMailer struct {
+	mu   sync.Mutex
+	sent []sentMail
+	fail error
+}
+
+type sentMail struct {
+	To            []string
+	Subject, Body string
+}
+
+func (m *recordingMailer) Send(_ context.Context, to []string, subject, body string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.fail != nil {
+		return m.fail
+	}
+	m.sent = append(m.sent, sentMail{To: to, Subject: subject, Body: body})
+	return nil
+}
+
+func (m *recordingMailer) last(t *testing.T) sentMail {
+	t.Helper()
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if len(m.sent) == 0 {
+		t.Fatal("no e-mail was sent")
+	}
+	return m.sent[len(m.sent)-1]
+}
