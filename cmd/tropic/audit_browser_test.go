@@ -25,6 +25,13 @@ func TestBrowserAuditSearchIsAccessible(t *testing.T) {
 		t.Errorf("no case events found:\n%s", page)
 	}
 	b.CheckAxe(t)
+	// The same trail grouped by user and day.
+	brOpen(t, b, inst.URL+"/audit?show=days&action=case.")
+	brWaitForGOVUKFrontend(t, b)
+	if page := brMainText(t, b); !strings.Contains(page, "Records viewed") || !strings.Contains(page, "Changes") {
+		t.Errorf("no grouped view:\n%s", page)
+	}
+	b.CheckAxe(t)
 	brOpen(t, b, inst.URL+"/audit?from=soon")
 	brWaitForGOVUKFrontend(t, b)
 	if !strings.Contains(brMainText(t, b), "Enter a date like") {

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -147,3 +148,99 @@ func auditRows(ctx context.Context, tx *Tx, query string, args ...any) ([]*tropi
 }
 
 var _ tropic.AuditSearcher = (*AuditService)(nil)
+
+// SummariseAccess groups the events q finds by user and UTC day: views, distinct records
+// viewed, and changes; newest day first, then most views. System events are left out.
+// A search finding more than tropic.AuditExportLimit events is refused: narrow it.
+func (s *AuditService) SummariseAccess(ctx context.Context, actor tropic.Actor, q tropic.AuditQuery) ([]tropic.AccessDay, error) {
+	if err := tropic.MaySearchAudit(actor); err != nil {
+		return nil, err
+	}
+	from, to, err := q.Validate()
+	if err != nil {
+		return nil, err
+	}
+	tx, err := s.db.beginRead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	where, args, err := auditWhere(ctx, tx, q, from, to)
+	if err != nil {
+		return nil, err
+	}
+	where += " AND user_id <> 0"
+	var total int
+	if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM audit_events WHERE `+where, args...).Scan(&total); err != nil {
+		return nil, fmt.Errorf("count audit events: %w", err)
+	}
+	if total > tropic.AuditExportLimit {
+		return nil, tropic.ExportProblem(total)
+	}
+	type key struct {
+		user int64
+		day  string
+	}
+	days := map[key]*tropic.AccessDay{}
+	seen := map[key]map[string]bool{}
+	var order []key
+	err = eachRow(ctx, tx, `SELECT user_id, actor_label, at, action, object_type, object_id FROM audit_events WHERE `+where+` ORDER BY seq`, args,
+		func(scan func(...any) error) error {
+			var d tropic.AccessDay
+			var at time.Time
+			var action, objType string
+			var objID int64
+			if err := scan(&d.UserID, &d.User, &at, &action, &objType, &objID); err != nil {
+				return err
+			}
+			k := key{d.UserID, at.UTC().Format(time.DateOnly)}
+			day := days[k]
+			if day == nil {
+				d.Day = k.day
+				day, seen[k] = &d, map[string]bool{}
+				days[k] = day
+				order = append(order, k)
+			}
+			if !tropic.IsView(action) {
+				day.Changes++
+				return nil
+			}
+			day.Views++
+			if rec := fmt.Sprint(objType, objID); !seen[k][rec] {
+				seen[k][rec] = true
+				day.Records++
+			}
+			return nil
+		})
+	if err != nil {
+		return nil, fmt.Errorf("summarise access: %w", err)
+	}
+	// The trail labels system actors only; users are named as they are now.
+	names := map[int64]string{}
+	if err := eachRow(ctx, tx, `SELECT u.id, u.name, a.name FROM users u JOIN agencies a ON a.id = u.agency_id`, nil, func(scan func(...any) error) error {
+		var id int64
+		var user, agency string
+		if err := scan(&id, &user, &agency); err != nil {
+			return err
+		}
+		names[id] = user + " (" + agency + ")"
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("name users: %w", err)
+	}
+	out := make([]tropic.AccessDay, 0, len(order))
+	for _, k := range order {
+		d := *days[k]
+		if n, ok := names[d.UserID]; ok {
+			d.User = n
+		}
+		out = append(out, d)
+	}
+	slices.SortStableFunc(out, func(a, b tropic.AccessDay) int {
+		if c := strings.Compare(b.Day, a.Day); c != 0 {
+			return c
+		}
+		return b.Views - a.Views
+	})
+	return out, nil
+}

@@ -74,12 +74,44 @@ func TestADataProtectionOfficerSearchesTheAuditTrailAndTheExportIsAudited(t *tes
 			return err
 		}(), "from")
 
+		// Grouped by user and day: views, records viewed and changes.
+		if _, err := audit.SummariseAccess(ctx, e.pSuper, tropic.AuditQuery{}); tropic.ErrorCode(err) != tropic.EFORBIDDEN {
+			t.Errorf("a supervisor summarised the trail: %v", err)
+		}
+		if _, err := e.cases.FindCase(ctx, e.cWorker, c.Reference); err != nil { // a second view of the same case
+			t.Fatal(err)
+		}
+		days, err := audit.SummariseAccess(ctx, dpo, tropic.AuditQuery{Action: "case."})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var council, police *tropic.AccessDay
+		for i, d := range days {
+			switch d.UserID {
+			case e.cWorker.UserID:
+				council = &days[i]
+			case e.pWorker.UserID:
+				if d.Day == t0.Format(time.DateOnly) {
+					police = &days[i]
+				}
+			}
+		}
+		if council == nil || council.Views != 2 || council.Records != 1 || council.Changes != 0 || council.Day != later || council.User == "" {
+			t.Errorf("the council caseworker's day: %+v, want 2 views of 1 record on %s", council, later)
+		}
+		if police == nil || police.Changes != 2 || police.Views != 0 {
+			t.Errorf("the police caseworker's first day: %+v, want the 2 cases created", police)
+		}
+		if len(days) > 0 && days[0].Day != later {
+			t.Errorf("first day %s, want the newest, %s", days[0].Day, later)
+		}
+
 		out, err := audit.ExportAudit(ctx, dpo, tropic.AuditQuery{CaseReference: c.Reference})
-		if err != nil || len(out) != 3 || out[0].Action != tropic.AuditCaseCreated {
-			t.Fatalf("export: %d events (%v), want the case's three, oldest first", len(out), err)
+		if err != nil || len(out) != 4 || out[0].Action != tropic.AuditCaseCreated {
+			t.Fatalf("export: %d events (%v), want the case's four, oldest first", len(out), err)
 		}
 		last := e.lastEvent(t)
-		if last.Action != tropic.AuditExported || last.UserID != dpo.UserID || last.Detail != "case="+c.Reference+": 3 events" {
+		if last.Action != tropic.AuditExported || last.UserID != dpo.UserID || last.Detail != "case="+c.Reference+": 4 events" {
 			t.Fatalf("the export's own event: %+v", last)
 		}
 		if v, err := audit.VerifyAudit(ctx); err != nil || v.Problem != nil {

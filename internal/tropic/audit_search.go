@@ -93,9 +93,26 @@ const AuditExported = "audit.exported"
 type AuditSearcher interface {
 	SearchAudit(ctx context.Context, actor Actor, q AuditQuery) ([]*AuditEvent, int, error)
 	ExportAudit(ctx context.Context, actor Actor, q AuditQuery) ([]*AuditEvent, error)
+	// SummariseAccess groups the events q finds by user and day, newest day first.
+	SummariseAccess(ctx context.Context, actor Actor, q AuditQuery) ([]AccessDay, error)
 }
 
 // ExportProblem explains an export that would be too large.
 func ExportProblem(total int) error {
 	return Errorf(EINVALID, "%s", fmt.Sprintf("The search finds %d events; an export holds at most %d. Narrow it by dates, user or record.", total, AuditExportLimit))
 }
+
+// AccessDay is one user's day in the audit trail: how many records they viewed, how
+// many views, and how many changes, so that the trail reads as who looked at what and
+// how much, rather than as one row a page view.
+type AccessDay struct {
+	UserID  int64
+	User    string
+	Day     string // YYYY-MM-DD (UTC)
+	Views   int
+	Records int // distinct records viewed
+	Changes int // events that were not views
+}
+
+// IsView reports whether an audit action is a read: "case.viewed", "person.viewed"...
+func IsView(action string) bool { return strings.HasSuffix(action, ".viewed") }

@@ -31,18 +31,22 @@ type auditPage struct {
 	Rows       []auditRow
 	Pagination *pagination
 	Agencies   []selectOption
+	Shows      []selectOption // each event, or by user and day
+	Days       []tropic.AccessDay
+	ByDay      bool
 	Limit      int // the most events one export holds
 }
 
 // auditForm is what was typed, kept as text so that a wrong value comes back as typed.
 type auditForm struct {
 	User, Agency, Action, ObjectType, ObjectID, Case, From, To string
+	Show                                                       string // "days": views and changes by user and day
 }
 
 func (f auditForm) values() url.Values {
 	v := url.Values{}
 	for k, s := range map[string]string{"user": f.User, "agency": f.Agency, "action": f.Action, "object_type": f.ObjectType,
-		"object_id": f.ObjectID, "case": f.Case, "from": f.From, "to": f.To} {
+		"object_id": f.ObjectID, "case": f.Case, "from": f.From, "to": f.To, "show": f.Show} {
 		if s != "" {
 			v.Set(k, s)
 		}
@@ -55,6 +59,9 @@ func readAuditForm(v url.Values) (auditForm, tropic.AuditQuery, error) {
 	f := auditForm{User: strings.TrimSpace(v.Get("user")), Agency: v.Get("agency"), Action: strings.TrimSpace(v.Get("action")),
 		ObjectType: strings.TrimSpace(v.Get("object_type")), ObjectID: strings.TrimSpace(v.Get("object_id")),
 		Case: strings.TrimSpace(strings.ToUpper(v.Get("case"))), From: strings.TrimSpace(v.Get("from")), To: strings.TrimSpace(v.Get("to"))}
+	if v.Get("show") == "days" {
+		f.Show = "days"
+	}
 	q := tropic.AuditQuery{Action: f.Action, ObjectType: f.ObjectType, CaseReference: f.Case, From: f.From, To: f.To}
 	var p tropic.Problems
 	num := func(field, s string) int64 {
@@ -103,21 +110,32 @@ func (s *Server) handleAuditSearch() http.Handler {
 			p.Agencies = append(p.Agencies, selectOption{Value: id, Label: a.Name, Selected: form.Agency == id})
 		}
 		p.Searched = len(r.URL.Query()) > 0
+		p.ByDay = form.Show == "days"
+		p.Shows = radioOptions("show", []selectOption{{Value: "", Label: "Each event, newest first", Selected: !p.ByDay},
+			{Value: "days", Label: "Views and changes by user and day", Selected: p.ByDay}})
 		status := http.StatusOK
-		if err == nil && p.Searched {
-			page, _ := strconv.Atoi(r.URL.Query().Get("page"))
-			page = max(page, 1)
+		page, _ := strconv.Atoi(r.URL.Query().Get("page"))
+		page = max(page, 1)
+		pageHref := func(n int) string {
+			v := form.values()
+			v.Set("page", strconv.Itoa(n))
+			return "/audit?" + v.Encode()
+		}
+		if err == nil && p.Searched && p.ByDay {
+			var days []tropic.AccessDay
+			if days, err = s.deps.AuditSearch.SummariseAccess(r.Context(), actorOf(r), q); err == nil {
+				p.Total = len(days)
+				p.Days = days[min((page-1)*auditPageSize, len(days)):min(page*auditPageSize, len(days))]
+				p.Pagination = newPagination(page, auditPageSize, p.Total, pageHref)
+			}
+		} else if err == nil && p.Searched {
 			q.Limit, q.Offset = auditPageSize, (page-1)*auditPageSize
 			var events []*tropic.AuditEvent
 			events, p.Total, err = s.deps.AuditSearch.SearchAudit(r.Context(), actorOf(r), q)
 			for _, ev := range events {
 				p.Rows = append(p.Rows, auditRowFrom(ev))
 			}
-			p.Pagination = newPagination(page, auditPageSize, p.Total, func(n int) string {
-				v := form.values()
-				v.Set("page", strconv.Itoa(n))
-				return "/audit?" + v.Encode()
-			})
+			p.Pagination = newPagination(page, auditPageSize, p.Total, pageHref)
 		}
 		if err != nil {
 			if tropic.ErrorCode(err) != tropic.EINVALID {

@@ -34,6 +34,13 @@ func TestTheDataProtectionOfficerSearchesAndExportsTheAuditTrail(t *testing.T) {
 	wantStatus(t, res, http.StatusOK)
 	wantContains(t, pageText(res.body), "2 events", "login.succeeded")
 
+	days := dpo.get("/audit?show=days&action=login.")
+	wantStatus(t, days, http.StatusOK)
+	wantContains(t, pageText(days.body), "Views and changes by user and day", "Records viewed")
+	if !strings.Contains(days.body, `href="/audit?user=`) {
+		t.Errorf("the grouped view does not link each user's day to its events:\n%s", pageText(days.body))
+	}
+
 	bad := dpo.get("/audit?" + url.Values{"from": {"last tuesday"}, "user": {"x"}, "action": {"case."}}.Encode())
 	wantStatus(t, bad, http.StatusUnprocessableEntity)
 	wantContains(t, bad.body, `href="#from"`, `href="#user"`, `value="last tuesday"`, `value="case."`)
