@@ -15,22 +15,14 @@ func (s *AuditService) SearchAudit(ctx context.Context, actor tropic.Actor, q tr
 	if err := tropic.MaySearchAudit(actor); err != nil {
 		return nil, 0, err
 	}
-	from, to, err := q.Validate()
-	if err != nil {
-		return nil, 0, err
-	}
 	tx, err := s.db.beginRead(ctx)
 	if err != nil {
 		return nil, 0, err
 	}
 	defer tx.Rollback()
-	where, args, err := auditWhere(ctx, tx, q, from, to)
+	where, args, total, err := auditScope(ctx, tx, q, "")
 	if err != nil {
 		return nil, 0, err
-	}
-	var total int
-	if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM audit_events WHERE `+where, args...).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("count audit events: %w", err)
 	}
 	limit := q.Limit
 	if limit <= 0 || limit > 500 {
@@ -48,22 +40,14 @@ func (s *AuditService) ExportAudit(ctx context.Context, actor tropic.Actor, q tr
 	if err := tropic.MaySearchAudit(actor); err != nil {
 		return nil, err
 	}
-	from, to, err := q.Validate()
-	if err != nil {
-		return nil, err
-	}
 	tx, err := s.db.beginTx(ctx)
 	if err != nil {
 		return nil, err
 	}
 	defer tx.Rollback()
-	where, args, err := auditWhere(ctx, tx, q, from, to)
+	where, args, total, err := auditScope(ctx, tx, q, "")
 	if err != nil {
 		return nil, err
-	}
-	var total int
-	if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM audit_events WHERE `+where, args...).Scan(&total); err != nil {
-		return nil, fmt.Errorf("count audit events: %w", err)
 	}
 	if total > tropic.AuditExportLimit {
 		return nil, tropic.ExportProblem(total)
@@ -77,6 +61,25 @@ func (s *AuditService) ExportAudit(ctx context.Context, actor tropic.Actor, q tr
 		return nil, err
 	}
 	return out, tx.Commit()
+}
+
+// auditScope checks q and counts the events it finds in tx, returning the conditions
+// (with the extra ones given) for the query that follows.
+func auditScope(ctx context.Context, tx *Tx, q tropic.AuditQuery, extra string) (string, []any, int, error) {
+	from, to, err := q.Validate()
+	if err != nil {
+		return "", nil, 0, err
+	}
+	where, args, err := auditWhere(ctx, tx, q, from, to)
+	if err != nil {
+		return "", nil, 0, err
+	}
+	where += extra
+	var total int
+	if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM audit_events WHERE `+where, args...).Scan(&total); err != nil {
+		return "", nil, 0, fmt.Errorf("count audit events: %w", err)
+	}
+	return where, args, total, nil
 }
 
 // auditWhere builds the conditions of q. A case reference finds the case's number,
@@ -156,23 +159,14 @@ func (s *AuditService) SummariseAccess(ctx context.Context, actor tropic.Actor, 
 	if err := tropic.MaySearchAudit(actor); err != nil {
 		return nil, err
 	}
-	from, to, err := q.Validate()
-	if err != nil {
-		return nil, err
-	}
 	tx, err := s.db.beginRead(ctx)
 	if err != nil {
 		return nil, err
 	}
 	defer tx.Rollback()
-	where, args, err := auditWhere(ctx, tx, q, from, to)
+	where, args, total, err := auditScope(ctx, tx, q, " AND user_id <> 0")
 	if err != nil {
 		return nil, err
-	}
-	where += " AND user_id <> 0"
-	var total int
-	if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM audit_events WHERE `+where, args...).Scan(&total); err != nil {
-		return nil, fmt.Errorf("count audit events: %w", err)
 	}
 	if total > tropic.AuditExportLimit {
 		return nil, tropic.ExportProblem(total)
