@@ -31,8 +31,13 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	reportsPerYear := fs.Int("reports-per-year", 300, "about how many synthetic reports a year of demo history holds")
 	cases := fs.Int("cases", 300, "about how many synthetic cases the demo history holds")
 	exitURL := fs.String("exit-url", "https://www.bbc.co.uk/weather", "the neutral site 'Exit this page' leads to")
+	retention := addRetentionFlag(fs, e)
 	mailFlags := addMailFlags(fs, e)
 	if helped, err := parse(fs, args); helped || err != nil {
+		return err
+	}
+	schedule, err := retentionSchedule(*retention)
+	if err != nil {
 		return err
 	}
 	mail, err := mailFlags.settings(listenBaseURL(*addr, false))
@@ -75,6 +80,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	}
 	defer db.Close()
 	svc := newServices(db)
+	svc.setRetention(schedule)
 	hash, err := auth.HashPassword(*password, auth.DefaultParams)
 	if err != nil {
 		return err
@@ -131,6 +137,15 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	if err == nil { // the statistics releases the schedule would have published
 		releases, err = publishDemoReleases(ctx, svc, clock, now)
 	}
+	var retStats demoRetentionStats
+	if err == nil { // records past their retention period: disposed of, or waiting for review (demo_retention.go)
+		retStats, err = demoRetention(ctx, svc, now)
+	}
+	var falseAlarms int
+	var scriptedMisuse string
+	if err == nil { // the demo's normal work read for misuse, then one misuse scripted (demo_misuse.go)
+		falseAlarms, scriptedMisuse, err = demoMisuse(ctx, svc, time.Date(now.Year()-3, time.January, 1, 0, 0, 0, 0, time.UTC), now)
+	}
 	if err != nil {
 		return err
 	}
@@ -142,7 +157,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	}
 	defer stopJobs()
 	cfg := web.Config{PartnershipName: demo.PartnershipName, MFAWaived: !*requireMFA, ExitURL: *exitURL, BaseURL: mail.baseURL, Version: version,
-		PublicNotice: demo.PublicNotice()}
+		PublicNotice: demo.PublicNotice(), Retention: schedule}
 	return serve(ctx, e, newLogger(e), svc, cfg, listeners{addr: *addr}, func(url string) {
 		fmt.Fprintf(e.stdout, "Tropic demo is running at %s (ready in %.1fs)\n", url, time.Since(start).Seconds())
 		fmt.Fprintf(e.stdout, "Database: %s (synthetic data only: %d reports, %d triaged; %d cases, %d people)\n", path, stats.Reports, stats.Decided,
@@ -166,6 +181,12 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 		}
 		if caseStats.NearDuplicates > 0 {
 			fmt.Fprintf(e.stdout, "%d people are recorded twice by different agencies, a little differently: the cases' \"Possible matches\" suggest them.\n", caseStats.NearDuplicates)
+		}
+		fmt.Fprintf(e.stdout, "Access alerts: the demo's whole access log, its normal work, raises %d; then %s, which raises one for the DPOs (dpo.police: /audit/alerts).\n",
+			falseAlarms, scriptedMisuse)
+		if retStats.Queued > 0 {
+			fmt.Fprintf(e.stdout, "Retention: %d records were past their retention period; the demo supervisors disposed of %d that fell due over a month ago (%.1fs, one transaction each), and %d wait for review at /retention.\n",
+				retStats.Queued, retStats.Disposed, retStats.Took.Seconds(), retStats.Waiting)
 		}
 		if !*requireMFA {
 			fmt.Fprintln(e.stdout, "Multi-factor authentication is waived for demo accounts.")

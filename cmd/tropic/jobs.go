@@ -140,6 +140,8 @@ func startJobs(ctx context.Context, log *slog.Logger, svc *services, mail mailSe
 		AuditCheckpoints:      svc.audit,    // the day's signed checkpoint ends each digest
 		AuditCheckpointEmails: mail.auditTo, // and goes to its custodians every day
 		StatsReleases:         svc.statsPublisher(),
+		Retention:             svc.retention, // records at the end of their retention period queued for review, daily
+		Misuse:                svc.misuse,    // access patterns that suggest misuse, for the DPOs, hourly
 	})
 	if err != nil {
 		return nil, err

@@ -28,18 +28,19 @@ type command struct {
 
 func commands() map[string]command {
 	return map[string]command{
-		"serve":   {"run the web service", runServe},
-		"demo":    {"run on a fresh SQLite database with a synthetic demo partnership", runDemo},
-		"migrate": {"apply pending database migrations", runMigrate},
-		"agency":  {"add or list partner agencies (agency add|list)", runAgency},
-		"user":    {"add, list or disable staff accounts (user add|list|disable)", runUser},
-		"token":   {"create, list or revoke API tokens (token create|list|revoke)", runToken},
-		"audit":   {"verify, checkpoint or key the audit chain (audit verify|checkpoint|keygen)", runAudit},
-		"backup":  {"write a consistent copy of a SQLite database (backup FILE)", runBackup},
-		"version": {"print the version", runVersion},
-		"bench":   {"measure performance (bench intake|cases)", runBench},
-		"holiday": {"list bank holidays or record a one-off change (holiday list|add)", runHoliday},
-		"stats":   {"publish or audit the statistics releases (stats release|audit)", runStats},
+		"serve":     {"run the web service", runServe},
+		"demo":      {"run on a fresh SQLite database with a synthetic demo partnership", runDemo},
+		"migrate":   {"apply pending database migrations", runMigrate},
+		"agency":    {"add or list partner agencies (agency add|list)", runAgency},
+		"user":      {"add, list or disable staff accounts (user add|list|disable)", runUser},
+		"token":     {"create, list or revoke API tokens (token create|list|revoke)", runToken},
+		"audit":     {"verify, checkpoint or key the audit chain (audit verify|checkpoint|keygen)", runAudit},
+		"backup":    {"write a consistent copy of a SQLite database (backup FILE)", runBackup},
+		"version":   {"print the version", runVersion},
+		"bench":     {"measure performance (bench intake|cases)", runBench},
+		"holiday":   {"list bank holidays or record a one-off change (holiday list|add)", runHoliday},
+		"stats":     {"publish or audit the statistics releases (stats release|audit)", runStats},
+		"retention": {"queue records due for retention review, or list them (retention run [--dry-run]|schedule)", runRetention},
 	}
 }
 

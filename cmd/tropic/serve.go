@@ -43,6 +43,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		"staff are signed out after this long without using Tropic, e.g. 30m (TROPIC_SESSION_IDLE)")
 	sessionLifetime := fs.String("session-lifetime", envOr(e, "TROPIC_SESSION_LIFETIME", tropic.DefaultSessionLifetime.String()),
 		"staff are signed out this long after signing in, however much they use Tropic, e.g. 12h (TROPIC_SESSION_LIFETIME)")
+	retention := addRetentionFlag(fs, e)
 	ssoConfig := fs.String("sso-config", e.getenv("TROPIC_SSO_CONFIG"),
 		"JSON file of the agencies' OpenID Connect providers for single sign-on; see the README (TROPIC_SSO_CONFIG)")
 	releaseSched := fs.String("release-schedule", envOr(e, releaseScheduleEnv, string(tropic.ReleaseQuarterly)),
@@ -53,6 +54,10 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	schedule, err := parseReleaseSchedule(*releaseSched)
+	retentionSched, err := retentionSchedule(*retention)
+	if err != nil {
+		return err
+	}
 	if err != nil {
 		return err
 	}
@@ -98,6 +103,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	}
 	defer db.Close()
 	svc := newServices(db)
+	svc.setRetention(retentionSched)
 	mail.triageTargets = targets
 	svc.useMailer(mail) // invitations from the administration pages
 	svc.releaseSchedule = schedule
@@ -125,7 +131,8 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	cfg := web.Config{SSOProviders: providers, PartnershipName: *name, SecureCookies: *secure || *tlsCert != "", ExitURL: *exitURL, ClientIPHeader: *ipHeader, TrustedProxies: trusted,
 		HashSlots: *hashSlots, MetricsToken: e.getenv("TROPIC_METRICS_TOKEN"), Recovery: recovery, BaseURL: mail.baseURL, Version: version,
 		LeaverAfter:   time.Duration(*leaverDays) * 24 * time.Hour,
-		TriageTargets: targets, AcknowledgeTargets: acks, SessionIdle: sessions.Idle, SessionLifetime: sessions.Lifetime, PublicNotice: notice}
+		TriageTargets: targets, AcknowledgeTargets: acks, SessionIdle: sessions.Idle, SessionLifetime: sessions.Lifetime, PublicNotice: notice,
+		Retention: retentionSched}
 	return serve(ctx, e, log, svc, cfg, listeners{addr: *addr, metricsAddr: *metricsAddr, tlsCert: *tlsCert, tlsKey: *tlsKey}, func(url string) {
 		fmt.Fprintf(e.stdout, "Tropic is running at %s (database: %s)\n", url, db.Dialect())
 	})

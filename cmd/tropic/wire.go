@@ -92,6 +92,8 @@ type services struct {
 	stats     *store.StatsService
 	releases  *store.ReleaseService
 	matches   *store.MatchService
+	retention *store.RetentionService
+	misuse    *store.MisuseService
 	invites   *store.InviteService
 
 	credentials *store.CredentialService
@@ -114,7 +116,13 @@ func newServices(db *store.DB) *services {
 		reports: store.NewReportService(db, nil, phone.Parse), cases: store.NewCaseService(db, phone.Parse),
 		referrals: store.NewReferralService(db), campaigns: store.NewCampaignService(db),
 		stats: store.NewStatsService(db), releases: store.NewReleaseService(db), matches: store.NewMatchService(db, phone.Parse), invites: store.NewInviteService(db),
-		credentials: store.NewCredentialService(db)}
+		credentials: store.NewCredentialService(db),
+		retention:   store.NewRetentionService(db, tropic.DefaultRetention), misuse: store.NewMisuseService(db, tropic.DefaultMisuseRules)}
+}
+
+// setRetention applies the configured retention schedule.
+func (s *services) setRetention(schedule tropic.RetentionSchedule) {
+	s.retention = store.NewRetentionService(s.db, schedule)
 }
 
 // health answers /readyz from the database.
@@ -131,8 +139,10 @@ func (s *services) webDeps(log *slog.Logger) web.Deps {
 	links := store.NewLinkService(s.db, phone.Parse)
 	return web.Deps{Agencies: s.agencies, Users: s.users, Tokens: s.tokens, Audit: s.audit, Reports: s.reports, Inbox: s.reports, Cases: s.cases, Corrections: s.cases, Phones: phone.Parse,
 		Links: links, Matches: s.matches, Access: links, Notifications: store.NewNotificationService(s.db),
-		// The approvals queue's sources; case closures join as one more.
-		Approvals: []tropic.ApprovalSource{s.cases.FindShareApprovals, s.cases.FindAccessApprovals, s.cases.FindRoleChangeApprovals, s.cases.FindClosureApprovals},
+		// The approvals queue's sources; retention reviews join as one more.
+		Approvals: []tropic.ApprovalSource{s.cases.FindShareApprovals, s.cases.FindAccessApprovals, s.cases.FindRoleChangeApprovals, s.cases.FindClosureApprovals,
+			s.retention.FindRetentionApprovals},
+		Retention: s.retention, AuditSearch: s.audit, Misuse: s.misuse,
 		Referrals: s.referrals, Stats: s.stats, Releases: s.releases,
 		Campaigns: s.campaigns, Exports: s.campaigns,
 		Sessions: s.sessions, Health: health{s.db}, Logger: log, Now: time.Now,

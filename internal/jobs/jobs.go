@@ -121,6 +121,12 @@ type Config struct {
 	// StatsReleases, when set, publishes each statistics release when its period
 	// has closed (stats_release.go), checking every hour.
 	StatsReleases StatsPublisher
+	// Retention, when set, queues the records at the end of their retention period
+	// for review every day at 02:00 UTC and at start (retention.go).
+	Retention Retention
+	// Misuse, when set, raises misuse alerts from the last two days of the access log
+	// every hour and at start (misuse.go).
+	Misuse Misuse
 }
 
 // Queue is Tropic's River client: it queues jobs in store transactions and works them.
@@ -180,6 +186,20 @@ func New(cfg Config) (*Queue, error) {
 	}
 	if cfg.Matcher != nil {
 		pj, err := addReportMatching(workers, cfg, log)
+		if err != nil {
+			return nil, fmt.Errorf("jobs: %w", err)
+		}
+		periodic = append(periodic, pj)
+	}
+	if cfg.Retention != nil {
+		pjs, err := addRetention(workers, cfg, log)
+		if err != nil {
+			return nil, fmt.Errorf("jobs: %w", err)
+		}
+		periodic = append(periodic, pjs...)
+	}
+	if cfg.Misuse != nil {
+		pj, err := addMisuse(workers, cfg, log)
 		if err != nil {
 			return nil, fmt.Errorf("jobs: %w", err)
 		}

@@ -163,27 +163,12 @@ func (s *StatsService) grouped(ctx context.Context, f tropic.Figure, col string,
 	}
 	defer tx.Rollback()
 	counts := map[string]int{}
-	if col == "" {
-		var n int
-		if err := tx.QueryRow(ctx, q, args...).Scan(&n); err != nil {
-			return nil, fmt.Errorf("stats %s: %w", f, err)
-		}
-		counts[""] = n
-	} else {
-		rows, err := tx.Query(ctx, q, args...)
-		if err != nil {
-			return nil, fmt.Errorf("stats %s by %s: %w", f, col, err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var k any
-			var n int
-			if err := rows.Scan(&k, &n); err != nil {
-				return nil, err
-			}
-			counts[fmt.Sprint(derefKey(k))] += n
-		}
-		if err := rows.Err(); err != nil {
+	if err := countInto(ctx, tx, counts, q, args, f, col); err != nil {
+		return nil, err
+	}
+	// Disposed records' figures (stats_residue.go), so that disposal changes no count.
+	if rq, rargs, ok := s.residueQuery(f, col, p, filter); ok {
+		if err := countInto(ctx, tx, counts, rq, rargs, f, col); err != nil {
 			return nil, err
 		}
 	}
@@ -342,12 +327,22 @@ func (s *StatsService) Decisions(ctx context.Context, p tropic.Period, filter tr
 	}
 	defer tx.Rollback()
 	var rg, cg []float64
-	for _, q := range []struct {
-		cond string
-		args []any
-		cg   bool
-	}{{rgCond, rgArgs, false}, {cgCond, cgArgs, true}} {
-		rows, err := tx.Query(ctx, "SELECT x.submitted_on, x.rg_date, x.rg_outcome, x.cg_date, x.cg_outcome FROM "+src.from+" WHERE "+q.cond, q.args...)
+	type decisionQuery struct {
+		from, cond string
+		args       []any
+		cg         bool
+	}
+	queries := []decisionQuery{{src.from, rgCond, rgArgs, false}, {src.from, cgCond, cgArgs, true}}
+	// Disposed referrals' decisions (stats_residue.go) count as before disposal.
+	if res, ok := residueOf(tropic.FigureReferrals); ok {
+		rgRes, cgRes := res, res
+		rgRes.when, cgRes.when = "x.rg_date", "x.cg_date"
+		rc, ra := s.where(rgRes, p, filter)
+		cc, ca := s.where(cgRes, p, filter)
+		queries = append(queries, decisionQuery{res.from, rc, ra, false}, decisionQuery{res.from, cc, ca, true})
+	}
+	for _, q := range queries {
+		rows, err := tx.Query(ctx, "SELECT x.submitted_on, x.rg_date, x.rg_outcome, x.cg_date, x.cg_outcome FROM "+q.from+" WHERE "+q.cond, q.args...)
 		if err != nil {
 			return out, fmt.Errorf("stats decisions: %w", err)
 		}

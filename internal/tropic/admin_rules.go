@@ -1,5 +1,7 @@
 package tropic
 
+import "strings"
+
 // The rules on administering accounts, agencies and reference data, shared by the
 // command line and the administration pages. The store calls them inside the
 // transaction that acts, with the target as it stands in that transaction.
@@ -57,8 +59,9 @@ func MayDisableUser(a Actor, target *User) error {
 
 // MaySetRoles decides whether actor may give target exactly roles. The system (the
 // command line) may. An administrator may act only on users they manage
-// (MayManageUser); only a partnership administrator gives or takes away the
-// partnership administrator role; and nobody may grant themselves a role they do not
+// (MayManageUser); only a partnership administrator gives or takes away the roles that
+// reach beyond an agency (partnershipGranted: partnership administrator, data
+// protection officer); and nobody may grant themselves a role they do not
 // hold (taking one away is allowed). roles must hold at least one known role.
 func MaySetRoles(a Actor, target *User, roles []Role) error {
 	if err := MayManageUser(a, target); err != nil {
@@ -72,8 +75,12 @@ func MaySetRoles(a Actor, target *User, roles []Role) error {
 	if err := p.Err(); err != nil {
 		return err
 	}
-	if !a.runsPartnership() && hasRole(roles, RolePartnershipAdmin) != target.Has(RolePartnershipAdmin) {
-		return Errorf(EFORBIDDEN, "Only a partnership administrator can give or take away the partnership administrator role.")
+	if !a.runsPartnership() {
+		for _, r := range partnershipGranted {
+			if target.Has(r) != hasRole(roles, r) {
+				return Errorf(EFORBIDDEN, "Only a partnership administrator can give or take away the %s role.", strings.ToLower(r.Label()))
+			}
+		}
 	}
 	if !a.IsSystem() && a.UserID == target.ID {
 		for _, r := range roles {
@@ -84,6 +91,12 @@ func MaySetRoles(a Actor, target *User, roles []Role) error {
 	}
 	return nil
 }
+
+// partnershipGranted are the roles an agency's administrator may neither give nor take
+// away: they reach beyond the agency (the partnership administrator runs every agency;
+// the data protection officer searches the whole partnership's audit trail), so only a
+// partnership administrator or the command line gives them.
+var partnershipGranted = []Role{RolePartnershipAdmin, RoleDPO}
 
 // MayInviteUser decides whether actor may invite u (its agency and roles set) as a
 // new user: an agency administrator into their own agency only, a partnership

@@ -109,3 +109,21 @@ func TestAdministrationRules(t *testing.T) {
 		wantRule(t, tt.name, tt.err, tt.want, tt.says)
 	}
 }
+
+func TestOnlyThePartnershipGrantsOrTakesAwayTheDataProtectionOfficerRole(t *testing.T) {
+	admin := Actor{UserID: 1, AgencyID: 7, Roles: []Role{RoleAdmin, RoleDPO}}
+	target := &User{ID: 2, AgencyID: 7, Roles: []Role{RoleCaseworker}}
+	if ErrorCode(MaySetRoles(admin, target, []Role{RoleCaseworker, RoleDPO})) != EFORBIDDEN {
+		t.Error("an agency administrator granted the DPO role")
+	}
+	dpo := &User{ID: 3, AgencyID: 7, Roles: []Role{RoleDPO}}
+	if ErrorCode(MaySetRoles(admin, dpo, []Role{RoleCaseworker})) != EFORBIDDEN {
+		t.Error("an agency administrator took the DPO role away")
+	}
+	if err := MaySetRoles(admin, dpo, []Role{RoleDPO, RoleAnalyst}); err != nil {
+		t.Errorf("keeping the DPO role while adding another: %v", err)
+	}
+	if err := MaySetRoles(SystemActor("cli"), target, []Role{RoleDPO}); err != nil {
+		t.Errorf("the command line grants it: %v", err)
+	}
+}

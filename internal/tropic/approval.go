@@ -15,6 +15,7 @@ const (
 	ApproveAccess     ApprovalKind = "access"       // another agency asks for my agency's case
 	ApproveRoleChange ApprovalKind = "role_change"  // a potential victim to be made a suspect
 	ApproveClosure    ApprovalKind = "case_closure" // close a case
+	ApproveRetention  ApprovalKind = "retention"    // a record at the end of its retention period: keep or dispose
 )
 
 // Label names the kind in a sentence's start: "Share request".
@@ -28,20 +29,23 @@ func (k ApprovalKind) Label() string {
 		return "Role change"
 	case ApproveClosure:
 		return "Case closure"
+	case ApproveRetention:
+		return "Retention review"
 	}
 	return string(k)
 }
 
 // ApprovalKinds are the kinds in the order the home page counts them.
-var ApprovalKinds = []ApprovalKind{ApproveShare, ApproveAccess, ApproveRoleChange, ApproveClosure}
+var ApprovalKinds = []ApprovalKind{ApproveShare, ApproveAccess, ApproveRoleChange, ApproveClosure, ApproveRetention}
 
 // Approval is one request waiting in a supervisor's queue: on a case of their agency,
 // asked by someone, waiting since RequestedAt. What says what is asked, for the
 // supervisor (it may name an agency, never a person on the case).
 type Approval struct {
 	Kind          ApprovalKind
-	ID            int64 // the share's, the role change's, the closure's
-	CaseReference string
+	ID            int64  // the share's, the role change's, the closure's
+	CaseReference string // or, for a retention review of a report, the report's (Record says which)
+	Record        RecordKind
 	What          string // what is asked, when the fields below do not say it (a closure's outcome)
 	Agency        string // a share: the agency to share with; an access request: who asks
 	Scope         ShareScope

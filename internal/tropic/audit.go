@@ -81,6 +81,15 @@ const (
 	AuditReferralViewed   = "referral.viewed"
 	AuditReferralDecision = "referral.decision_recorded"
 	AuditReminderEmailSet = "agency.reminder_email_set"
+
+	// Retention (retention.go): the object is the report or case, by number only.
+	AuditRetentionDue      = "retention.review_due"
+	AuditRetentionRetained = "retention.retained"
+	AuditRetentionDisposed = "retention.disposed"
+
+	// Misuse alerts (misuse.go): raised by the system, closed by a DPO.
+	AuditMisuseRaised = "misuse.alert_raised"
+	AuditMisuseClosed = "misuse.alert_closed"
 )
 
 // AuditEvent is one link of the audit chain. Hash covers the event's canonical content

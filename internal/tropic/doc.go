@@ -41,6 +41,12 @@
 // ParseReference (reference.go). Credentials: MayResetPassword, MayChangePassword and
 // the recovery codes (credential_recovery.go); single sign-on: MaySignInWithSSO,
 // SSOProvider.Admits and VouchesForMFA (sso.go); security keys (security_key.go).
+// Data protection (issue 16): the retention schedule is RetentionSchedule, ParseRetention
+// and Rules, reviews are decided under MayReviewRetention and RetentionDecision.Problems
+// (retention.go); the data protection officer's audit search is MaySearchAudit and
+// AuditQuery.Validate (audit_search.go), and misuse alerts MisuseAlert.Explain,
+// MayReviewMisuse and MisuseDecision.Problems (misuse.go); the roles only the
+// partnership gives are partnershipGranted (admin_rules.go).
 // Errors are one vocabulary (error.go), which the web
 // layer maps to HTTP in one place per surface.
 package tropic

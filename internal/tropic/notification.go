@@ -22,6 +22,8 @@ const (
 	NotifyCaseAssigned      NotificationKind = "case_assigned"       // I was made officer in charge of a case
 	NotifyClosureRequested  NotificationKind = "closure_requested"   // a case closure waits for a supervisor
 	NotifyEscalation        NotificationKind = "escalation"          // a report is over its target
+	NotifyRetentionDue      NotificationKind = "retention_due"       // my agency's records reached the end of their retention period
+	NotifyMisuseAlert       NotificationKind = "misuse_alert"        // access patterns that suggest misuse, for data protection officers
 )
 
 // Notification is one thing one user is told. Text is a sentence with no personal data

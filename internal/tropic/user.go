@@ -22,10 +22,14 @@ const (
 	// data, and the users of every agency. Only a partnership administrator or the
 	// command line gives it (MaySetRoles).
 	RolePartnershipAdmin Role = "partnership_admin"
+	// RoleDPO is a data protection officer: searches the audit trail and answers for
+	// misuse alerts (audit_search.go, misuse.go). Who may grant it: MaySetRoles
+	// (partnershipGranted, admin_rules.go).
+	RoleDPO Role = "dpo"
 )
 
 // Roles lists every role in display order.
-var Roles = []Role{RoleTriage, RoleCaseworker, RoleSupervisor, RoleAnalyst, RoleAdmin, RoleIntake, RolePartnershipAdmin}
+var Roles = []Role{RoleTriage, RoleCaseworker, RoleSupervisor, RoleAnalyst, RoleAdmin, RoleIntake, RolePartnershipAdmin, RoleDPO}
 
 // Valid reports whether r is a known role.
 func (r Role) Valid() bool {
@@ -54,6 +58,8 @@ func (r Role) Label() string {
 		return "Intake (call handler)"
 	case RolePartnershipAdmin:
 		return "Partnership administrator"
+	case RoleDPO:
+		return "Data protection officer"
 	}
 	return string(r)
 }
@@ -68,7 +74,7 @@ func ParseRoles(s string) ([]Role, error) {
 		}
 		r := Role(part)
 		if !r.Valid() {
-			return nil, &Error{Code: EINVALID, Message: "Unknown role " + part, Fields: map[string]string{"roles": "Unknown role " + part + "; roles are triage, caseworker, supervisor, analyst, admin, intake and partnership_admin"}}
+			return nil, &Error{Code: EINVALID, Message: "Unknown role " + part, Fields: map[string]string{"roles": "Unknown role " + part + "; roles are triage, caseworker, supervisor, analyst, admin, intake, partnership_admin and dpo"}}
 		}
 		if !hasRole(roles, r) {
 			roles = append(roles, r)

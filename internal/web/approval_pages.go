@@ -79,6 +79,8 @@ func approvalCountLabel(k tropic.ApprovalKind, n int) string {
 		return plural(n, "role change", "role changes")
 	case tropic.ApproveClosure:
 		return plural(n, "case closure", "case closures")
+	case tropic.ApproveRetention:
+		return plural(n, "retention review", "retention reviews")
 	}
 	return plural(n, string(k), string(k))
 }
@@ -101,6 +103,9 @@ func approvalRowFrom(a tropic.Approval) approvalRow {
 		row.GoHref, row.GoText = "/cases/role-changes", "Decide with a note"
 	case tropic.ApproveClosure:
 		row.GoHref, row.GoText = casePath(a.CaseReference)+"/close", "Decide on the close page"
+	case tropic.ApproveRetention:
+		row.CaseHref = recordHref(a.Record, a.CaseReference)
+		row.GoHref, row.GoText = "/retention#review-"+id, "Keep or dispose on the retention page"
 	default:
 		row.GoHref, row.GoText = casePath(a.CaseReference), "Decide on the case"
 	}

@@ -248,6 +248,8 @@ type matrixFixture struct {
 
 	nrmID, dtnID int64 // B's NRM referral of Anna, and its Duty to Notify report
 	decideID     int64 // a referral of B's waiting for its first decision
+	retentionID  int64 // a closed case of A's waiting for retention review (authz_retention_test.go)
+	alertID      int64 // an open misuse alert (authz_audit_test.go)
 
 	targetID      int64 // A's caseworker whom the administration rows act on
 	scratchAgency int64 // the agency the administration rows edit
@@ -888,7 +890,8 @@ func (f *matrixFixture) callPage(t *testing.T, u *matrixUser, method, path strin
 func TestAuthorisationMatrix(t *testing.T) {
 	t.Parallel()
 	rows := map[string][]matrixRow{"api": append(append(append(apiMatrix(), apiRouteMatrix()...), approvalAPIRows()...), correctionAPIRows()...),
-		"pages": append(append(append(append(pageMatrix(), pageRouteMatrix()...), approvalPageRows()...), adminRouteMatrix()...), correctionPageRows()...)}
+		"pages": append(append(append(append(append(pageMatrix(), pageRouteMatrix()...), approvalPageRows()...), adminRouteMatrix()...), correctionPageRows()...),
+			append(retentionPageRows(), auditPageRows()...)...)}
 
 	// Every route is in the matrix, and every row is a route.
 	inMatrix := map[string]bool{}

@@ -18,13 +18,14 @@ type noticePage struct {
 	Notice        *tropic.PublicNotice
 	IdleMinutes   int
 	LifetimeHours int
+	Retention     []tropic.RetentionRule // how long each kind of record is kept
 }
 
 // handleNoticePage serves the privacy notice or the accessibility statement.
 func (s *Server) handleNoticePage(name, title string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p := &noticePage{Layout: s.newLayout(r, title), Notice: s.cfg.PublicNotice,
-			IdleMinutes: int(s.cfg.SessionIdle.Minutes()), LifetimeHours: int(s.cfg.SessionLifetime.Hours())}
+			IdleMinutes: int(s.cfg.SessionIdle.Minutes()), LifetimeHours: int(s.cfg.SessionLifetime.Hours()), Retention: s.retentionSchedule().Rules()}
 		p.Public = true
 		s.render(w, r, http.StatusOK, name, p)
 	})

@@ -37,6 +37,7 @@ type Layout struct {
 	ShowCampaigns bool   // the user manages campaigns (analysts and administrators): the navigation offers them
 	ShowNetwork   bool   // the user is an analyst: the navigation offers the partnership's network
 	ShowApprovals bool   // the user is a supervisor: the navigation offers the approvals queue
+	ShowAudit     bool   // the user is a data protection officer: the navigation offers the audit search
 	ShowNotices   bool   // the navigation offers notifications, with Unread
 	Unread        int    // the user's unread notifications, for the header
 	ShowAdmin     bool   // the user is an agency or partnership administrator: the navigation offers administration
@@ -138,6 +139,7 @@ func (s *Server) newLayout(r *http.Request, title string) Layout {
 		ShowCampaigns: canAnalyse(userFrom(r.Context())) && s.deps.Campaigns != nil,
 		ShowNetwork:   canSeeAnalystNetwork(userFrom(r.Context())) && s.deps.Matches != nil,
 		ShowApprovals: canSupervise(userFrom(r.Context())) && len(s.deps.Approvals) > 0,
+		ShowAudit:     canSearchAudit(userFrom(r.Context())) && s.deps.AuditSearch != nil,
 		ShowNotices:   userFrom(r.Context()) != nil && s.deps.Notifications != nil,
 		Unread:        s.unreadNotifications(r),
 		ShowAdmin:     canAdminister(userFrom(r.Context())) && s.deps.UserAdmin != nil,

@@ -147,6 +147,12 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("POST /account/notifications", s.notices(s.handleNotificationSettingsSave()))
 	mux.Handle("GET /approvals", s.requireSupervisor(s.handleApprovals()))
 	mux.Handle("POST /approvals/shares/{id}", s.requireSupervisor(s.handleApprovalShareDecision()))
+	mux.Handle("GET /audit", s.requireDPO(s.handleAuditSearch()))
+	mux.Handle("POST /audit/export", s.requireDPO(s.handleAuditExport()))
+	mux.Handle("GET /audit/alerts", s.requireMisuse(s.handleMisuseAlerts()))
+	mux.Handle("POST /audit/alerts/{id}", s.requireMisuse(s.handleMisuseDecision()))
+	mux.Handle("GET /retention", s.requireRetention(s.handleRetention()))
+	mux.Handle("POST /retention/{id}", s.requireRetention(s.handleRetentionDecision()))
 	// Administration (agency and partnership administrators; anyone else gets the
 	// missing page, and so does another agency's user for an agency administrator).
 	mux.Handle("GET /admin/users", s.admin(s.handleAdminUsers()))

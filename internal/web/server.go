@@ -52,6 +52,9 @@ type Config struct {
 	// AcknowledgeTargets: how soon an agency should acknowledge a report passed to it, by
 	// urgency; the zero value is tropic.DefaultAcknowledgeTargets.
 	AcknowledgeTargets tropic.TriageTargets
+	// Retention is the retention schedule in force, stated on the privacy notice and
+	// the retention page; the zero value is tropic.DefaultRetention.
+	Retention tropic.RetentionSchedule
 }
 
 // setDefaults fills in what the deployment left out.
@@ -147,6 +150,12 @@ type Deps struct {
 	// Approvals are the sources of the supervisors' approvals queue (share, access and
 	// role change requests; case closures join as one more source); none: no queue.
 	Approvals []tropic.ApprovalSource
+	// AuditSearch is the data protection officer's audit search (nil: no audit pages).
+	AuditSearch tropic.AuditSearcher
+	// Misuse is the data protection officers' queue of misuse alerts (nil: none).
+	Misuse tropic.MisuseService
+	// Retention is the supervisors' retention review queue (nil: no retention pages).
+	Retention tropic.RetentionService
 	Access    tropic.AccessRequestService // access requests; nil: none offered
 	// The administration pages: accounts, invitations and their history; nil: none.
 	UserAdmin    tropic.UserAdmin

@@ -114,7 +114,12 @@ func newTestServer(t testing.TB, cfg Config, modify ...func(*Deps)) *testServer 
 	}
 	cases := deps.Cases.(*store.CaseService)
 	deps.Corrections = cases
-	deps.Approvals = []tropic.ApprovalSource{cases.FindShareApprovals, cases.FindAccessApprovals, cases.FindRoleChangeApprovals, cases.FindClosureApprovals}
+	retention := store.NewRetentionService(db, tropic.DefaultRetention)
+	deps.Retention = retention
+	deps.AuditSearch = ts.audit
+	deps.Misuse = store.NewMisuseService(db, tropic.DefaultMisuseRules)
+	deps.Approvals = []tropic.ApprovalSource{cases.FindShareApprovals, cases.FindAccessApprovals, cases.FindRoleChangeApprovals, cases.FindClosureApprovals,
+		retention.FindRetentionApprovals}
 	for _, m := range modify {
 		m(&deps)
 	}

@@ -1,0 +1,61 @@
+package web
+
+import (
+	"encoding/csv"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"tropic/internal/tropic"
+)
+
+// The audit search: a data protection officer finds sign-ins by action, a wrong date
+// comes back named with what was typed, and the export is a CSV whose own export is the
+// newest event of the trail.
+func TestTheDataProtectionOfficerSearchesAndExportsTheAuditTrail(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t, Config{MFAWaived: true})
+	ts.addUser("dee.pio@police.example", tropic.RoleDPO)
+	ts.addUser("sam.worker@police.example", tropic.RoleCaseworker)
+	worker := ts.client(t)
+	worker.signInWaived("sam.worker@police.example")
+	wantStatus(t, worker.get("/audit"), http.StatusNotFound)
+	if strings.Contains(worker.get("/staff").body, `href="/audit"`) {
+		t.Error("a caseworker's navigation offers the audit search")
+	}
+
+	dpo := ts.client(t)
+	dpo.signInWaived("dee.pio@police.example")
+	if !strings.Contains(dpo.get("/staff").body, `href="/audit"`) {
+		t.Error("the DPO's navigation does not offer the audit search")
+	}
+	res := dpo.get("/audit?action=login.")
+	wantStatus(t, res, http.StatusOK)
+	wantContains(t, pageText(res.body), "2 events", "login.succeeded")
+
+	days := dpo.get("/audit?show=days&action=login.")
+	wantStatus(t, days, http.StatusOK)
+	wantContains(t, pageText(days.body), "Views and changes by user and day", "Records viewed")
+	if !strings.Contains(days.body, `href="/audit?user=`) {
+		t.Errorf("the grouped view does not link each user's day to its events:\n%s", pageText(days.body))
+	}
+
+	bad := dpo.get("/audit?" + url.Values{"from": {"last tuesday"}, "user": {"x"}, "action": {"case."}}.Encode())
+	wantStatus(t, bad, http.StatusUnprocessableEntity)
+	wantContains(t, bad.body, `href="#from"`, `href="#user"`, `value="last tuesday"`, `value="case."`)
+
+	export := dpo.post("/audit/export", url.Values{"action": {"login.succeeded"}})
+	wantStatus(t, export, http.StatusOK)
+	if ct := export.header.Get("Content-Type"); !strings.HasPrefix(ct, "text/csv") {
+		t.Fatalf("export is %q, want CSV", ct)
+	}
+	rows, err := csv.NewReader(strings.NewReader(export.body)).ReadAll()
+	if err != nil || len(rows) != 3 || rows[1][5] != "login.succeeded" {
+		t.Fatalf("export rows %v (%v), want a header and the two sign-ins", rows, err)
+	}
+	if got := ts.auditActions(tropic.AuditFilter{Limit: 1}); len(got) != 1 || got[0] != tropic.AuditExported+" action=login.succeeded: 2 events" {
+		t.Fatalf("newest event %v, want the export", got)
+	}
+	wantStatus(t, worker.post("/audit/export", url.Values{}), http.StatusNotFound)
+}
