@@ -66,6 +66,12 @@ func TestBrowserWholeLoopFromPublicReportToOfficerReadingTheReportersNewInformat
 	brWaitForURL(t, b, inst.URL+"/staff")
 	brOpen(t, b, inst.URL+"/triage/reports/"+ref)
 	page("the triage report", `location.pathname === '/triage/reports/`+ref+`'`)
+	// The police case holding the phone is a case this triage officer may not open:
+	// the match names its holder, and the case is neither named nor offered.
+	if text := brMainText(t, b); !strings.Contains(text, "Phone number "+phone+" (1 other record): 1 record held by Hertfordshire Constabulary") ||
+		strings.Contains(text, police) {
+		t.Errorf("the triage report does not show the match by its holder alone:\n%s", text)
+	}
 	county := brEvalString(t, b, `[...document.querySelectorAll('#agency option')].find(o => o.textContent.trim() === 'Hertfordshire County Council').value`)
 	do("passing the report to the council",
 		click(`#decision-3`),
