@@ -1,6 +1,7 @@
 package main
 
 import (
+	"net/http"
 	"strings"
 	"testing"
 
@@ -11,7 +12,8 @@ import (
 
 // Issue 12 item 14: the whole loop through real pages, axe on each. A member of the
 // public reports a phone that a police case already holds; the hub's triage officer
-// passes the report to the county council with a reason; the council's caseworker
+// (offered an earlier call about the phone as a one-click duplicate) passes the
+// report to the county council with a reason; the council's caseworker
 // finds it in "Passed to us", acknowledges it, makes a case of it (which links at
 // once to the police case by the phone) and takes charge of it; the reporter adds
 // information with the reference and code; the officer in charge sees the
@@ -24,6 +26,11 @@ func TestBrowserWholeLoopFromPublicReportToOfficerReadingTheReportersNewInformat
 	const phone = "07700 900618"
 	police := brCaseWith(t, inst, brToken(t, inst, brDemoAccount(t, inst, "caseworker.police@demo.tropic.example")),
 		"Hand car wash, Hatfield Road (loop browser test)", "+44 7700 900618", "")
+
+	// A call about the same phone, taken by the hub an hour before.
+	earlier := brAPI(t, inst, brToken(t, inst, triage), "POST", "/api/v1/reports", `{"description": "A caller says men are collected from the car wash at dawn.",
+	 "location": {"district": "st-albans"}, "in_danger": false, "people": {"children_involved": false},
+	 "phones": ["`+phone+`"], "reporter": {"anonymous": true}, "channel": "helpline"}`, http.StatusCreated)["reference"].(string)
 
 	b := browsertest.New(t) // after the server, see brSkipInShortMode
 	do := func(what string, actions ...chromedp.Action[chromedp.Void]) {
@@ -68,16 +75,20 @@ func TestBrowserWholeLoopFromPublicReportToOfficerReadingTheReportersNewInformat
 	page("the triage report", `location.pathname === '/triage/reports/`+ref+`'`)
 	// The police case holding the phone is a case this triage officer may not open:
 	// the match names its holder, and the case is neither named nor offered.
-	if text := brMainText(t, b); !strings.Contains(text, "Phone number "+phone+" (1 other record): 1 record held by Hertfordshire Constabulary") ||
+	if text := brMainText(t, b); !strings.Contains(text, "Phone number "+phone+" (2 other records): Report "+earlier+" and 1 record held by Hertfordshire Constabulary") ||
 		strings.Contains(text, police) {
 		t.Errorf("the triage report does not show the match by its holder alone:\n%s", text)
+	}
+	// The earlier report on the phone is offered as a one-click duplicate.
+	if !brEvalBool(t, b, `!!document.querySelector('form[action$="/decision"] input[name="duplicate_of"][type="hidden"][value="`+earlier+`"]')`) {
+		t.Errorf("the triage report does not offer report %s as a duplicate", earlier)
 	}
 	county := brEvalString(t, b, `[...document.querySelectorAll('#agency option')].find(o => o.textContent.trim() === 'Hertfordshire County Council').value`)
 	do("passing the report to the council",
 		click(`#decision-3`),
 		chromedp.SetValue(chromedp.ID("agency"), county),
 		chromedp.SendKeys(chromedp.ID("reason"), "Housing in a container: council to lead the welfare visit"),
-		click(`form[action$="/decision"] button[type="submit"]`))
+		click(`form[action$="/decision"]:has(#decision-3) button[type="submit"]`))
 	page("the decision recorded", `!!document.querySelector('.govuk-notification-banner--success')`)
 	if text := brMainText(t, b); !strings.Contains(text, "Hertfordshire County Council") {
 		t.Errorf("the triage report does not show it passed to the council:\n%s", text)
@@ -113,7 +124,7 @@ func TestBrowserWholeLoopFromPublicReportToOfficerReadingTheReportersNewInformat
 	// The exact link by the phone: the police case is not the council's to see,
 	// so it is told by who holds it.
 	links := brEvalString(t, b, `(e => e ? e.innerText : '')(document.querySelector('#links ~ ul.govuk-list'))`)
-	if !strings.Contains(links, "Phone number "+phone+" (1 other record)") || !strings.Contains(links, "Hertfordshire Constabulary Modern Slavery Unit") || strings.Contains(text, police) {
+	if !strings.Contains(links, "Phone number "+phone+" (2 other records): 1 record held by Hertfordshire Constabulary Modern Slavery Unit") || strings.Contains(text, police) {
 		t.Errorf("the case does not link to the police case by the phone (and only by who holds it):\n%s\n%s", text, links)
 	}
 
