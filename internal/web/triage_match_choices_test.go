@@ -45,7 +45,7 @@ func TestTriageReportOffersItsMatchesAsOneClickDecisions(t *testing.T) {
       <input type="hidden" name="case_reference" value="` + ours.Reference + `">`
 	dupForm := `<input type="hidden" name="decision" value="duplicate">
       <input type="hidden" name="duplicate_of" value="` + earlier.Reference + `">`
-	for _, want := range []string{addForm, dupForm, "Add to case " + ours.Reference + ": Car wash, Victoria Street", "Duplicate of Report " + earlier.Reference} {
+	for _, want := range []string{addForm, dupForm, "Add to case " + ours.Reference + ": Car wash, Victoria Street", "Duplicate of Report " + earlier.Reference, `href="#decide-from-matches"`, "The cases the report matches are offered above, one click each."} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the report page does not offer %q:\n%s", want, mainContent(body))
 		}
