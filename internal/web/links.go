@@ -142,13 +142,39 @@ func (s *Server) caseLinks(ctx context.Context, actor tropic.Actor, ref string, 
 	return groupLinks(linkRows(links, triage, askFrom)), true, err
 }
 
-// reportLinks finds the links of a report; without a link service, none.
-func (s *Server) reportLinks(ctx context.Context, actor tropic.Actor, ref string, triage bool) ([]linkGroup, bool, error) {
+// reportLinks finds the links of a report, grouped and as found; without a link
+// service, none.
+func (s *Server) reportLinks(ctx context.Context, actor tropic.Actor, ref string, triage bool) ([]linkGroup, []tropic.Link, bool, error) {
 	if s.deps.Links == nil {
-		return nil, false, nil
+		return nil, nil, false, nil
 	}
 	links, err := s.deps.Links.FindReportLinks(ctx, actor, ref)
-	return groupLinks(linkRows(links, triage, "")), true, err
+	return groupLinks(linkRows(links, triage, "")), links, true, err
+}
+
+// linkChoice is a record a report matches, offered as a one-click decision.
+type linkChoice struct {
+	Ref, Label string
+}
+
+// reportLinkChoices are, of a report's links, the cases of the actor's agency (to
+// add the report to) and the other reports (to mark it a duplicate of), each once,
+// in the order found. Withdrawn links and records the actor may not see are left
+// out: the decision could not name them.
+func reportLinkChoices(links []tropic.Link, agencyID int64) (cases, reports []linkChoice) {
+	seen := map[string]bool{}
+	for _, l := range links {
+		switch {
+		case l.Withdrawn || !l.Visible:
+		case l.CaseRef != "" && l.HeldByID == agencyID && !seen[l.CaseRef]:
+			seen[l.CaseRef] = true
+			cases = append(cases, linkChoice{Ref: l.CaseRef, Label: l.CaseRef + ": " + l.Title})
+		case l.ReportRef != "" && !seen[l.ReportRef]:
+			seen[l.ReportRef] = true
+			reports = append(reports, linkChoice{Ref: l.ReportRef, Label: "Report " + l.ReportRef})
+		}
+	}
+	return cases, reports
 }
 
 // withdrawnText says of a withdrawn link which record it was to, as far as the user

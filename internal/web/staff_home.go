@@ -9,7 +9,7 @@ import (
 type staffHomePage struct {
 	Layout
 	Triage *triageSummary // the queue's urgent reports, for the triage hub only
-	Inbox  *inboxSummary  // reports passed to the user's agency, for those with an inbox
+	Inbox  *inboxSummary  // reports passed to the user's agency, for those who act on them
 	Tasks  *homeTasks     // open and overdue tasks, for those who work cases
 
 	OverdueReferrals int // overdue Reasonable Grounds decisions, for those who work cases
@@ -25,7 +25,9 @@ func (s *Server) handleStaffHome() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p := &staffHomePage{Layout: s.newLayout(r, "Home")}
 		p.Nav = "home"
-		if p.ShowInbox {
+		// Triage users of an agency outside the hub read what was passed to them
+		// (the navigation offers it) but only case workers act on it.
+		if p.ShowInbox && canWorkCases(p.User) {
 			sum, err := s.summariseInbox(r.Context(), tropic.ActorFor(p.User))
 			if err != nil {
 				s.serverError(w, r, err)

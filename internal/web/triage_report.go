@@ -57,6 +57,9 @@ type triageReportPage struct {
 	Timeline  []triageTimelineEntry
 	Links     []linkGroup // records matching this report's phones, vehicles, postcode, businesses
 	ShowLinks bool
+	// MatchingCases (of the user's agency) and MatchingReports are offered as
+	// one-click decisions: add to that case, duplicate of that report.
+	MatchingCases, MatchingReports []linkChoice
 
 	Form      triageForms
 	Urgencies []selectOption
@@ -148,10 +151,12 @@ func (s *Server) renderTriageReport(w http.ResponseWriter, r *http.Request, stat
 	}
 	p.Sections = triageReportSections(rep, districts, agencyName, now)
 	p.Timeline = triageReportTimeline(rep)
-	if p.Links, p.ShowLinks, err = s.reportLinks(ctx, tropic.ActorFor(user), rep.Reference, p.ShowTriage); err != nil {
+	var links []tropic.Link
+	if p.Links, links, p.ShowLinks, err = s.reportLinks(ctx, tropic.ActorFor(user), rep.Reference, p.ShowTriage); err != nil {
 		s.fail(w, r, err)
 		return
 	}
+	p.MatchingCases, p.MatchingReports = reportLinkChoices(links, user.AgencyID)
 	s.render(w, r, status, "triage_report", p)
 }
 
