@@ -31,18 +31,19 @@ func demoRetention(ctx context.Context, svc *services, now time.Time) (demoReten
 	}
 	cut := now.AddDate(0, -1, 0)
 	start := time.Now()
+	waiting := map[int64]bool{} // an agency may have several supervisors: count each review once
 	for _, u := range users {
 		if !u.Has(tropic.RoleSupervisor) {
 			continue
 		}
 		actor := tropic.ActorFor(u)
-		waiting, _, err := svc.retention.FindRetentionReviews(ctx, actor)
+		queue, _, err := svc.retention.FindRetentionReviews(ctx, actor)
 		if err != nil {
 			return st, err
 		}
-		for _, r := range waiting {
+		for _, r := range queue {
 			if !r.DueOn.Before(cut) {
-				st.Waiting++
+				waiting[r.ID] = true
 				continue
 			}
 			if err := svc.retention.DecideRetention(ctx, actor, r.ID, tropic.RetentionDecision{Dispose: true}); err != nil {
@@ -51,6 +52,6 @@ func demoRetention(ctx context.Context, svc *services, now time.Time) (demoReten
 			st.Disposed++
 		}
 	}
-	st.Took = time.Since(start)
+	st.Took, st.Waiting = time.Since(start), len(waiting)
 	return st, nil
 }
