@@ -551,3 +551,15 @@ type ReferralReminders interface {
 	// FindReminderDigests counts, on day now, for every agency with a reminder address.
 	FindReminderDigests(ctx context.Context, now time.Time, cgWaitDays int) ([]ReminderDigest, error)
 }
+
+// RGOverdueFrom is the first submission day whose Reasonable Grounds target, on day
+// now, is not yet past: a referral awaiting RG is overdue (NextDeadline) exactly when
+// it was submitted before this day. Lists filter on it in the database.
+func RGOverdueFrom(cal *Calendar, now time.Time) time.Time {
+	today := date(now.Year(), now.Month(), now.Day())
+	d := today
+	for !today.After(cal.AddWorkingDays(d.AddDate(0, 0, -1), 5)) {
+		d = d.AddDate(0, 0, -1)
+	}
+	return d
+}
