@@ -181,8 +181,10 @@ const referralFrom = ` FROM referrals r JOIN agencies a ON a.id = r.agency_id
 // the rule to each row read and drops any it hides, so the two cannot disagree unseen
 // (the referral access tests list with both).
 func (s *ReferralService) visibleReferrals(tx *Tx, actor tropic.Actor) (string, []any) {
-	return `(r.agency_id = ? OR (r.route = 'nrm' AND (EXISTS (SELECT 1 FROM cases vc WHERE vc.id = r.case_id AND vc.owner_agency_id = ?)
-		OR EXISTS (SELECT 1 FROM case_shares vs WHERE vs.case_id = r.case_id AND vs.agency_id = ? AND vs.status = 'active' AND (vs.until_day = '' OR vs.until_day >= ?)))))`,
+	// Two uncorrelated IN lists, not EXISTS: PostgreSQL hashes each once, and its
+	// estimate of a correlated subquery a row puts a count over the JIT threshold.
+	return `(r.agency_id = ? OR (r.route = 'nrm' AND (r.case_id IN (SELECT vc.id FROM cases vc WHERE vc.owner_agency_id = ?)
+		OR r.case_id IN (SELECT vs.case_id FROM case_shares vs WHERE vs.agency_id = ? AND vs.status = 'active' AND (vs.until_day = '' OR vs.until_day >= ?)))))`,
 		[]any{actor.AgencyID, actor.AgencyID, actor.AgencyID, s.cases.today(tx)}
 }
 
