@@ -57,7 +57,11 @@ func (s *ReferralService) FindReferrals(ctx context.Context, actor tropic.Actor,
 	}
 	vis, visArgs := s.visibleReferrals(tx, actor)
 	var total int
-	if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM referrals r WHERE `+vis+` AND `+where, append(visArgs, args...)...).Scan(&total); err != nil {
+	count := `SELECT COUNT(*) FROM referrals r WHERE ` + vis + ` AND ` + where
+	if f.CountUpTo > 0 {
+		count = fmt.Sprintf(`SELECT COUNT(*) FROM (SELECT 1 FROM referrals r WHERE %s AND %s LIMIT %d) counted`, vis, where, f.CountUpTo+1)
+	}
+	if err := tx.QueryRow(ctx, count, append(visArgs, args...)...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("count referrals: %w", err)
 	}
 	order := "r.submitted_on DESC, r.id DESC"

@@ -71,6 +71,10 @@ func TestReferralStatusInSQLIsTheDomains(t *testing.T) {
 				t.Errorf("waiting list holds referral %d, %s", r.ID, s)
 			}
 		}
+		// Counting up to 4 of 10: the total says only "more than 4".
+		if list, n, err := e.referrals.FindReferrals(ctx, e.pWorker, tropic.ReferralFilter{CountUpTo: 4}); err != nil || n != 5 || len(list) != 10 {
+			t.Errorf("counting up to 4: %d rows, total %d (%v), want 10 rows and total 5", len(list), n, err)
+		}
 		// Paging: the total stays, the pages follow one another.
 		page, n, err := e.referrals.FindReferrals(ctx, e.pWorker, tropic.ReferralFilter{Limit: 4, Offset: 8})
 		if err != nil || n != 10 || len(page) != 2 || page[0].ID != all[8].ID || page[1].ID != all[9].ID {

@@ -506,6 +506,8 @@ type ReferralFilter struct {
 	Waiting bool // the waiting list: awaiting RG or CG, oldest first
 	Limit   int
 	Offset  int
+	// CountUpTo, when above 0, stops the total at CountUpTo+1, as CaseFilter's does.
+	CountUpTo int
 }
 
 // ReferralFigures are decision times for an agency or the partnership.

@@ -154,7 +154,7 @@ func (s *Server) handleCaseList() http.Handler {
 
 		filter := tropic.CaseFilter{Scope: "ours", Status: tropic.CaseStatus(f.Status), District: f.District, Sort: f.Sort,
 			Limit: casePageSize, Offset: (f.Page - 1) * casePageSize}
-		filter.CountUpTo = filter.Offset + caseCountPast
+		filter.CountUpTo = filter.Offset + listCountPast
 		switch f.Scope {
 		case "shared":
 			filter.Scope = "shared"
@@ -300,11 +300,11 @@ func caseRow(c *tropic.Case, districts []tropic.District) caseListRow {
 // pageHref is the list's address showing page n with the same filter.
 func (f caseListFilter) pageHref(n int) string { f.Page = n; return f.href() }
 
-// caseCountPast is how far past the first row shown the case list counts: an agency
-// with more cases than that reads "more than N" rather than a count of every case on
-// each view (issue 12, item 13). It is well above a page, so that the pagination
+// listCountPast is how far past the first row shown the case and referral lists
+// count: an agency with more than that reads "more than N" rather than a count of
+// every case or referral on each view (issue 12, item 13). It is well above a page, so that the pagination
 // always offers the next page; a variable only for the test that lowers it.
-var caseCountPast = 10000
+var listCountPast = 10000
 
 // groupDigits writes n with commas between thousands, as GOV.UK style writes numbers.
 func groupDigits(n int) string {

@@ -395,12 +395,12 @@ func TestCaseListTabsSortAndPaginate(t *testing.T) {
 	wantContains(t, page2, "Showing 26 to 27 of 27 cases.", refs[0], refs[1])
 	// An agency with more cases than the list counts past the first row shown is
 	// told "more than" the cases counted, and still offered the next page.
-	defer func(past int) { caseCountPast = past }(caseCountPast)
-	caseCountPast = casePageSize + 1
+	defer func(past int) { listCountPast = past }(listCountPast)
+	listCountPast = casePageSize + 1
 	capped := worker.get("/cases").body
 	wantContains(t, capped, "Showing 1 to 25 of more than 26 cases.", `href="/cases?page=2"`)
 	wantContains(t, worker.get("/cases?page=2").body, "Showing 26 to 27 of 27 cases.")
-	caseCountPast = casePageSize + 2
+	listCountPast = casePageSize + 2
 	wantContains(t, worker.get("/cases").body, "Showing 1 to 25 of 27 cases.")
 
 	byTitle := worker.get("/cases?sort=title").body
