@@ -28,6 +28,9 @@ var benchPages = []benchPage{
 	{"triage_queue", "triage.police", "/triage"},
 	{"cases", "caseworker.police", "/cases"},
 	{"referrals", "caseworker.police", "/referrals"},
+	{"inbox", "caseworker.police", "/inbox"},
+	{"approvals", "supervisor.police", "/approvals"},
+	{"notifications", "caseworker.police", "/notifications"},
 }
 
 // benchPageOpen is one report in this many left open (new) in the triage queue;

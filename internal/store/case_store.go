@@ -500,7 +500,11 @@ func (s *CaseService) FindCases(ctx context.Context, actor tropic.Actor, f tropi
 	}
 	cond := strings.Join(where, " AND ")
 	var total int
-	if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM cases c WHERE `+cond, args...).Scan(&total); err != nil {
+	count := `SELECT COUNT(*) FROM cases c WHERE ` + cond
+	if f.CountUpTo > 0 {
+		count = fmt.Sprintf(`SELECT COUNT(*) FROM (SELECT 1 FROM cases c WHERE %s LIMIT %d) counted`, cond, f.CountUpTo+1)
+	}
+	if err := tx.QueryRow(ctx, count, args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("count cases: %w", err)
 	}
 	order := "c.updated_at DESC, c.id DESC"

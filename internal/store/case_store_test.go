@@ -433,6 +433,16 @@ func TestCreateCaseRules(t *testing.T) {
 		if err != nil || n != 2 || list[0].ID != b.ID || list[1].ID != a.ID {
 			t.Fatalf("got %v, %d, %v, want the two police cases, newest first", list, n, err)
 		}
+		// Counting up to one case: two match, so the total says "more than one".
+		for upTo, want := range map[int]int{1: 2, 2: 2, 5: 2} {
+			if list, n, err := e.cases.FindCases(ctx, e.pWorker, tropic.CaseFilter{CountUpTo: upTo}); err != nil || n != want || len(list) != 2 {
+				t.Errorf("counting up to %d: %d rows, total %d (%v), want 2 rows and total %d", upTo, len(list), n, err, want)
+			}
+		}
+		e.newCase(t, e.pWorker, "Third")
+		if _, n, err := e.cases.FindCases(ctx, e.pWorker, tropic.CaseFilter{CountUpTo: 1}); err != nil || n != 2 {
+			t.Errorf("counting up to 1 of 3 cases: total %d (%v), want 2 (more than 1)", n, err)
+		}
 		list, _, _ = e.cases.FindCases(ctx, e.pWorker, tropic.CaseFilter{Sort: "title", Limit: 1})
 		if len(list) != 1 || list[0].ID != b.ID {
 			t.Fatalf("got %v, want Alpha first by title", list)

@@ -76,6 +76,11 @@ func TestOnlyCaseWorkersReadReferralsEvenOfTheirOwnAgency(t *testing.T) {
 		if tropic.ErrorCode(err) != tropic.EFORBIDDEN {
 			t.Errorf("an agency that sees the case records a decision: got %v; want forbidden", err)
 		}
+		// The list, counted and paged in the database, says the same: the NRM
+		// referral, not the Duty to Notify report.
+		if list, total, err := e.referrals.FindReferrals(ctx, e.cWorker, tropic.ReferralFilter{}); err != nil || total != 1 || len(list) != 1 || list[0].ID != nrm.ID {
+			t.Errorf("the council's case worker, with the case shared, lists %d referrals (%v), want only NRM referral %d", total, err, nrm.ID)
+		}
 		if _, err := e.referrals.FindReferral(ctx, e.cAnalyst, nrm.ID); err == nil || err.Error() != missing.Error() {
 			t.Errorf("the council's analyst, with the case shared: got %v; want exactly the missing answer", err)
 		}

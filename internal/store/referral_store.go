@@ -175,11 +175,16 @@ const referralColumns = `r.id, COALESCE(r.case_id, 0), COALESCE(c.reference, '')
 const referralFrom = ` FROM referrals r JOIN agencies a ON a.id = r.agency_id
 	LEFT JOIN cases c ON c.id = r.case_id LEFT JOIN people p ON p.id = r.person_id `
 
-// visibleReferrals is the WHERE clause that narrows the referrals read to those the
-// actor's agency might see, with its arguments after the access column's; the rule
-// itself is tropic.ReferralAccessFor, applied to each row read.
+// visibleReferrals is tropic.ReferralAccessFor as a WHERE clause, for an actor who
+// may see referrals: the referring agency's, and NRM referrals whose case the agency
+// owns or has a live share of. Lists count and page on it; findReferrals still applies
+// the rule to each row read and drops any it hides, so the two cannot disagree unseen
+// (the referral access tests list with both).
 func (s *ReferralService) visibleReferrals(tx *Tx, actor tropic.Actor) (string, []any) {
-	return `(r.agency_id = ? OR (r.route = 'nrm' AND r.case_id IN ` + visibleCaseIDs + `))`,
+	// Two uncorrelated IN lists, not EXISTS: PostgreSQL hashes each once, and its
+	// estimate of a correlated subquery a row puts a count over the JIT threshold.
+	return `(r.agency_id = ? OR (r.route = 'nrm' AND (r.case_id IN (SELECT vc.id FROM cases vc WHERE vc.owner_agency_id = ?)
+		OR r.case_id IN (SELECT vs.case_id FROM case_shares vs WHERE vs.agency_id = ? AND vs.status = 'active' AND (vs.until_day = '' OR vs.until_day >= ?)))))`,
 		[]any{actor.AgencyID, actor.AgencyID, actor.AgencyID, s.cases.today(tx)}
 }
 
@@ -256,60 +261,6 @@ func (s *ReferralService) FindReferral(ctx context.Context, actor tropic.Actor, 
 		return nil, err
 	}
 	return r, tx.Commit()
-}
-
-// FindReferrals lists the referrals the actor may see, newest submitted first, or for
-// the waiting list oldest first, and the total that match. Status and overdue are the
-// domain's (tropic.Referral.Status, NextDeadline), so they are filtered here in Go.
-func (s *ReferralService) FindReferrals(ctx context.Context, actor tropic.Actor, f tropic.ReferralFilter) ([]*tropic.Referral, int, error) {
-	if err := tropic.MayListReferrals(actor); err != nil {
-		return nil, 0, err
-	}
-	tx, err := s.db.beginRead(ctx)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer tx.Rollback()
-	where, args := "1=1", []any{}
-	if f.Route != "" {
-		where, args = where+" AND r.route = ?", append(args, string(f.Route))
-	}
-	if f.Waiting || f.Overdue {
-		where += " AND r.route = 'nrm'"
-	}
-	order := "r.submitted_on DESC, r.id DESC"
-	if f.Waiting {
-		order = "r.submitted_on, r.id"
-	}
-	rs, err := s.findReferrals(ctx, tx, actor, where, args, order)
-	if err != nil {
-		return nil, 0, err
-	}
-	var cal *tropic.Calendar
-	if f.Overdue {
-		if cal, err = loadCalendar(ctx, tx); err != nil {
-			return nil, 0, err
-		}
-	}
-	now := s.cases.local(tx)
-	var out []*tropic.Referral
-	for _, r := range rs {
-		status := r.Status()
-		switch {
-		case f.Status != "" && status != f.Status:
-		case f.Waiting && status != "awaiting_rg" && status != "awaiting_cg":
-		case f.Overdue && !r.NextDeadline(cal, now, s.recovery.For).Overdue:
-		default:
-			out = append(out, r)
-		}
-	}
-	total := len(out)
-	limit := f.Limit
-	if limit <= 0 || limit > 500 {
-		limit = 50
-	}
-	start := min(max(f.Offset, 0), total)
-	return out[start:min(start+limit, total)], total, nil
 }
 
 // RecordDecision records a decision the referring agency has received, in order and

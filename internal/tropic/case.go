@@ -227,6 +227,10 @@ type CaseFilter struct {
 	Sort     string // "updated" (default), "opened", "reference", "title"
 	Limit    int
 	Offset   int
+	// CountUpTo, when above 0, stops the total at CountUpTo+1: a total above
+	// CountUpTo says only that more cases match. A list page counts so far past
+	// the rows it shows, not every case of a large agency on each view.
+	CountUpTo int
 }
 
 // CaseService stores cases and everything on them. Every method takes the actor and

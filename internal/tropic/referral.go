@@ -506,6 +506,8 @@ type ReferralFilter struct {
 	Waiting bool // the waiting list: awaiting RG or CG, oldest first
 	Limit   int
 	Offset  int
+	// CountUpTo, when above 0, stops the total at CountUpTo+1, as CaseFilter's does.
+	CountUpTo int
 }
 
 // ReferralFigures are decision times for an agency or the partnership.
@@ -550,4 +552,16 @@ type ReferralReminders interface {
 	SetReminderEmail(ctx context.Context, actor Actor, agencyID int64, email string) error
 	// FindReminderDigests counts, on day now, for every agency with a reminder address.
 	FindReminderDigests(ctx context.Context, now time.Time, cgWaitDays int) ([]ReminderDigest, error)
+}
+
+// RGOverdueFrom is the first submission day whose Reasonable Grounds target, on day
+// now, is not yet past: a referral awaiting RG is overdue (NextDeadline) exactly when
+// it was submitted before this day. Lists filter on it in the database.
+func RGOverdueFrom(cal *Calendar, now time.Time) time.Time {
+	today := date(now.Year(), now.Month(), now.Day())
+	d := today
+	for !today.After(cal.AddWorkingDays(d.AddDate(0, 0, -1), 5)) {
+		d = d.AddDate(0, 0, -1)
+	}
+	return d
 }

@@ -90,6 +90,7 @@ type caseListPage struct {
 	Columns    []caseColumn
 	Rows       []caseListRow
 	Total      int
+	MoreThan   string // set when more cases match than were counted: "more than" this
 	First      int
 	Last       int
 	Pagination *pagination
@@ -153,6 +154,7 @@ func (s *Server) handleCaseList() http.Handler {
 
 		filter := tropic.CaseFilter{Scope: "ours", Status: tropic.CaseStatus(f.Status), District: f.District, Sort: f.Sort,
 			Limit: casePageSize, Offset: (f.Page - 1) * casePageSize}
+		filter.CountUpTo = filter.Offset + listCountPast
 		switch f.Scope {
 		case "shared":
 			filter.Scope = "shared"
@@ -175,6 +177,9 @@ func (s *Server) handleCaseList() http.Handler {
 			p.Rows = append(p.Rows, caseRow(c, districts))
 		}
 		p.Total = total
+		if total > filter.CountUpTo {
+			p.MoreThan = groupDigits(filter.CountUpTo)
+		}
 		if len(p.Rows) > 0 {
 			p.First, p.Last = filter.Offset+1, filter.Offset+len(p.Rows)
 		}
@@ -294,3 +299,18 @@ func caseRow(c *tropic.Case, districts []tropic.District) caseListRow {
 
 // pageHref is the list's address showing page n with the same filter.
 func (f caseListFilter) pageHref(n int) string { f.Page = n; return f.href() }
+
+// listCountPast is how far past the first row shown the case and referral lists
+// count: an agency with more than that reads "more than N" rather than a count of
+// every case or referral on each view (issue 12, item 13). It is well above a page, so that the pagination
+// always offers the next page; a variable only for the test that lowers it.
+var listCountPast = 10000
+
+// groupDigits writes n with commas between thousands, as GOV.UK style writes numbers.
+func groupDigits(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}

@@ -393,6 +393,15 @@ func TestCaseListTabsSortAndPaginate(t *testing.T) {
 	wantNotContains(t, res.body, refs[0])
 	page2 := worker.get("/cases?page=2").body
 	wantContains(t, page2, "Showing 26 to 27 of 27 cases.", refs[0], refs[1])
+	// An agency with more cases than the list counts past the first row shown is
+	// told "more than" the cases counted, and still offered the next page.
+	defer func(past int) { listCountPast = past }(listCountPast)
+	listCountPast = casePageSize + 1
+	capped := worker.get("/cases").body
+	wantContains(t, capped, "Showing 1 to 25 of more than 26 cases.", `href="/cases?page=2"`)
+	wantContains(t, worker.get("/cases?page=2").body, "Showing 26 to 27 of 27 cases.")
+	listCountPast = casePageSize + 2
+	wantContains(t, worker.get("/cases").body, "Showing 1 to 25 of 27 cases.")
 
 	byTitle := worker.get("/cases?sort=title").body
 	if i, j := strings.Index(byTitle, "Case number 100"), strings.Index(byTitle, "Case number 101"); i < 0 || j < 0 || i > j {

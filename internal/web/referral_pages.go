@@ -289,6 +289,7 @@ type referralListPage struct {
 	Filtered   bool
 	Rows       []referralRow
 	Total      int
+	MoreThan   string // set when more referrals match than were counted: "more than" this
 	First      int
 	Last       int
 	Pagination *pagination
@@ -319,6 +320,7 @@ func (s *Server) handleReferralList() http.Handler {
 		f.Page = max(f.Page, 1)
 		rf := tropic.ReferralFilter{Status: f.Status, Route: tropic.Route(f.Route), Overdue: f.Overdue, Waiting: f.View == "waiting",
 			Limit: referralPageSize, Offset: (f.Page - 1) * referralPageSize}
+		rf.CountUpTo = rf.Offset + listCountPast
 		refs, total, err := s.deps.Referrals.FindReferrals(ctx, actorOf(r), rf)
 		if err != nil {
 			s.fail(w, r, err)
@@ -361,6 +363,9 @@ func (s *Server) handleReferralList() http.Handler {
 		if len(p.Rows) > 0 {
 			p.First = (f.Page-1)*referralPageSize + 1
 			p.Last = p.First + len(p.Rows) - 1
+		}
+		if total > rf.CountUpTo {
+			p.MoreThan = groupDigits(rf.CountUpTo)
 		}
 		p.Pagination = newPagination(f.Page, referralPageSize, total, f.pageHref)
 		s.render(w, r, http.StatusOK, "referral_list", p)

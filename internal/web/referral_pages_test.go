@@ -324,6 +324,12 @@ func TestReferralListsFiltersTheWaitingListAndFigures(t *testing.T) {
 
 	status := pageText(p.c.get("/referrals?status=awaiting_rg&route=nrm").body)
 	wantContains(t, status, "Showing 1 to 2 of 2 referrals")
+	// Past what the list counts, it says "more than" (listCountPast is 10,000).
+	defer func(past int) { listCountPast = past }(listCountPast)
+	listCountPast = 2
+	wantContains(t, pageText(p.c.get("/referrals").body), "Showing 1 to 3 of more than 2 referrals.")
+	listCountPast = 3
+	wantContains(t, pageText(p.c.get("/referrals").body), "Showing 1 to 3 of 3 referrals.")
 
 	figures := p.c.get("/referrals/figures")
 	wantStatus(t, figures, http.StatusOK)
