@@ -280,19 +280,12 @@ func (s *CampaignService) ExportRecords(ctx context.Context, actor tropic.Actor)
 		if err == nil {
 			age = (&tropic.Person{DateOfBirth: dob, ApproxAge: approx}).AgeOn(sub)
 		}
-		switch {
-		case age >= 0:
-			rec.AgeBand = tropic.AgeBand(age)
-		case ageGroup == string(tropic.AgeChild):
-			rec.AgeBand = "0-17"
-		case ageGroup == string(tropic.AgeAdult):
-			rec.AgeBand = "18+"
-		default:
-			rec.AgeBand = "unknown"
+		rec.Age = age
+		if age < 0 {
+			rec.AgeGroup = tropic.AgeGroup(ageGroup)
 		}
 		set := tropic.ExploitationSet{Types: tropic.ParseExploitationTypes(expl)}
-		rec.Exploitation = set.Label()
-		rec.Multiple = len(set.Types) > 1
+		rec.Exploitation = set.Types
 		rec.Gender = strings.ToLower(rec.Gender)
 		out = append(out, rec)
 	}

@@ -423,6 +423,7 @@ func pageRouteMatrix() []matrixRow {
 			}},
 		{name: "GET /staff/campaigns/{slug}/effect", rule: mayManageCampaigns, path: fixed("/staff/campaigns/matrix-campaign/effect")},
 		{name: "GET /staff/exports/htcds.csv", rule: mayAnalyse, path: fixed("/staff/exports/htcds.csv")},
+		{name: "GET /staff/exports/htcds.xlsx", rule: mayAnalyse, path: fixed("/staff/exports/htcds.xlsx")},
 		{name: "GET /staff/statistics", rule: mayReadStatistics, path: fixed("/staff/statistics")},
 		{name: "GET /staff/statistics/quarterly", rule: mayReadStatistics, path: fixed("/staff/statistics/quarterly")},
 		{name: "GET /staff/statistics/quarterly.pdf", rule: mayReadStatistics, path: fixed("/staff/statistics/quarterly.pdf")},

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"encoding/csv"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -76,6 +75,7 @@ type campaignListPage struct {
 	Campaigns []campaignRow
 	Flash     string
 	MayExport bool // the research export is offered to those who may take it
+	ResearchK int  // the export's k
 }
 
 func (s *Server) handleCampaignList() http.Handler {
@@ -88,7 +88,7 @@ func (s *Server) handleCampaignList() http.Handler {
 		p := &campaignListPage{Layout: s.newLayout(r, "Campaigns")}
 		p.Nav = "campaigns"
 		p.Flash = s.sessions.PopString(r.Context(), "campaign_flash")
-		p.MayExport = tropic.MayExportResearch(actorOf(r)) == nil
+		p.MayExport, p.ResearchK = tropic.MayExportResearch(actorOf(r)) == nil, s.cfg.ResearchK
 		for _, c := range all {
 			p.Campaigns = append(p.Campaigns, campaignRow{c, c.Live(s.now())})
 		}
@@ -313,9 +313,10 @@ func (s *Server) handleCampaignEffect() http.Handler {
 	})
 }
 
-// handleHTCDSExport writes the research export: NRM referrals' potential victims in
-// HTCDS 2.0 terms, k-anonymous over the quasi-identifiers. Analysts only.
-func (s *Server) handleHTCDSExport() http.Handler {
+// handleHTCDSExport writes the research export (format "csv" or "xlsx"): NRM
+// referrals' potential victims in HTCDS 2.0 terms, k-anonymous over the
+// quasi-identifiers. Analysts only.
+func (s *Server) handleHTCDSExport(format string) http.Handler {
 	return s.browser(s.requireUser(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		actor := actorOf(r)
 		if s.deps.Exports == nil || !actor.Has(tropic.RoleAnalyst) {
@@ -331,17 +332,22 @@ func (s *Server) handleHTCDSExport() http.Handler {
 			s.fail(w, r, err)
 			return
 		}
-		res := tropic.KAnonymise(recs, s.cfg.ResearchK, 0.05)
-		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-		w.Header().Set("Content-Disposition", `attachment; filename="htcds.csv"`)
-		cw := csv.NewWriter(w)
-		cw.Write([]string{"# HTCDS 2.0 research extract: potential victims referred to the NRM. " +
-			fmt.Sprintf("Every combination of year, age band, gender, nationality, district and exploitation type is shared by at least %d rows (k-anonymity); ", res.K) +
-			fmt.Sprintf("values were generalised where needed and %d rows suppressed. No immigration status, names, contact details or free text.", res.Suppressed)})
-		cw.Write([]string{"registrationYear", "ageBroad", "gender", "citizenship", "district", "typeOfExploitation"})
-		for _, row := range res.Rows {
-			cw.Write([]string{strconv.Itoa(row.Year), csvCell(row.AgeBand), csvCell(row.Gender), csvCell(row.Nationality), csvCell(row.District), csvCell(row.Exploitation)})
+		res := tropic.KAnonymise(recs, s.cfg.ResearchK)
+		rows := make([][]string, len(res.Rows))
+		for i, row := range res.Rows {
+			rows[i] = row
 		}
-		cw.Flush()
+		about := []string{"HTCDS 2.0 research extract: potential victims referred to the NRM, one row each.",
+			fmt.Sprintf("Every row is shared by at least %d rows with the same values (k-anonymity, k = %d). Values were generalised where needed: \"any\" stands for a value left out; %d records were left out entirely.", res.K, res.K, res.Suppressed),
+			"No immigration status, names, contact details or free text.",
+			"Field names: prs_ and vic_ are HTCDS 2.0 (IOM, CC BY 4.0); yearOfRegistration, ageBroad and the is* flags are the CTDC global dataset's; district is the partnership's own.",
+			"Citizenship is ISO 3166-1 alpha-3 (XKX for Kosovo), generalised to the UN M49 sub-region or region; \"Other\" is a nationality outside the list Tropic records.",
+			"Criminal exploitation is recorded as ForcedLabour with the industry IllicitActivities, and domestic servitude as Servitude (a mapping from the NRM's categories)."}
+		for q, name := range tropic.QINames {
+			about = append(about, fmt.Sprintf("%s: %.0f%% of rows not generalised to \"any\", %.0f%% as recorded.", name, 100*res.NotAny[q], 100*res.Exact[q]))
+		}
+		if err := writeTableFile(w, format, tableFile{Name: "htcds", Header: tropic.HTCDSHeader, Rows: rows, About: about}); err != nil {
+			s.log.Error("research export", "error", err.Error())
+		}
 	})))
 }

@@ -81,7 +81,8 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /staff/campaigns/{slug}/edit", s.campaignStaff(s.handleCampaignEditForm()))
 	mux.Handle("POST /staff/campaigns/{slug}/edit", s.campaignStaff(s.handleCampaignSave(true)))
 	mux.Handle("GET /staff/campaigns/{slug}/effect", s.campaignStaff(s.handleCampaignEffect()))
-	mux.Handle("GET /staff/exports/htcds.csv", s.handleHTCDSExport())
+	mux.Handle("GET /staff/exports/htcds.csv", s.handleHTCDSExport("csv"))
+	mux.Handle("GET /staff/exports/htcds.xlsx", s.handleHTCDSExport("xlsx"))
 
 	// Published statistics (public), and the analysts' statistics.
 	mux.Handle("GET /statistics", s.browser(s.handlePublicStats()))
