@@ -241,6 +241,9 @@ type campaignEffectPage struct {
 	Change   string
 	Periods  []string
 	Summary  string
+	// ChangeLastYear compares the weeks from the start with the same weeks a year
+	// earlier (LastYearPeriod).
+	ChangeLastYear, LastYearPeriod string
 }
 
 // inAnyCampaign says whether the week starting at w overlaps a campaign's period.
@@ -298,19 +301,25 @@ func (s *Server) handleCampaignEffect() http.Handler {
 				p.Periods = append(p.Periods, o.Name+": "+o.Start().Format("2 January 2006")+" to "+o.End().AddDate(0, 0, -1).Format("2 January 2006"))
 			}
 		}
-		switch {
-		case eff.Before == 0 && eff.After == 0:
-			p.Change = "no change"
-		case eff.Before == 0:
-			p.Change = "up from none"
-		default:
-			pct := (eff.After - eff.Before) * 100 / eff.Before
-			p.Change = fmt.Sprintf("%+d%%", pct)
-		}
-		p.Summary = fmt.Sprintf("%d reports in the %d weeks from the start of the campaign, against %d in the %d weeks before (%s). %d reports said they heard of the service through this campaign.",
-			eff.After, eff.WindowWeeks, eff.Before, eff.WindowWeeks, p.Change, eff.Attributed)
+		p.Change, p.ChangeLastYear = changeWords(eff.Before, eff.After), changeWords(eff.LastYear, eff.After)
+		p.Summary = fmt.Sprintf("%d reports in the %d weeks from the start of the campaign, against %d in the %d weeks before (%s) and %d in the same weeks last year (%s). %d reports said they heard of the service through this campaign.",
+			eff.After, eff.WindowWeeks, eff.Before, eff.WindowWeeks, p.Change, eff.LastYear, p.ChangeLastYear, eff.Attributed)
+		last := tropic.CampaignLastYear(c.Start())
+		p.LastYearPeriod = last.Format("2 January 2006") + " to " + last.AddDate(0, 0, 7*eff.WindowWeeks-1).Format("2 January 2006")
 		s.render(w, r, http.StatusOK, "campaign_effect", p)
 	})
+}
+
+// changeWords says how a count moved from before to after: "+25%", "no change", "up
+// from none".
+func changeWords(before, after int) string {
+	switch {
+	case before == 0 && after == 0:
+		return "no change"
+	case before == 0:
+		return "up from none"
+	}
+	return fmt.Sprintf("%+d%%", (after-before)*100/before)
 }
 
 // handleHTCDSExport writes the research export (format "csv" or "xlsx"): NRM
