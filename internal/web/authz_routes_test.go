@@ -427,6 +427,8 @@ func pageRouteMatrix() []matrixRow {
 		{name: "GET /staff/statistics", rule: mayReadStatistics, path: fixed("/staff/statistics")},
 		{name: "GET /staff/statistics/quarterly", rule: mayReadStatistics, path: fixed("/staff/statistics/quarterly")},
 		{name: "GET /staff/statistics/quarterly.pdf", rule: mayReadStatistics, path: fixed("/staff/statistics/quarterly.pdf")},
+		{name: "POST /staff/statistics/quarterly", rule: mayReadStatistics, path: fixed("/staff/statistics/quarterly"), body: formBody("commentary", "A quiet quarter.")},
+		{name: "POST /staff/statistics/quarterly.pdf", rule: mayReadStatistics, path: fixed("/staff/statistics/quarterly.pdf"), body: formBody("commentary", "A quiet quarter.")},
 		{name: "GET /staff/statistics/{file}", rule: mayReadStatistics, path: fixed("/staff/statistics/offences-quarter.csv")},
 
 		{name: "POST /logout", public: http.StatusSeeOther, path: fixed("/logout"), endsSession: true},

@@ -91,8 +91,10 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /statistics/releases/{id}", s.browser(s.handlePublicRelease()))
 	mux.Handle("GET /statistics/releases/{id}/{file}", s.browser(s.handlePublicReleaseDownload()))
 	mux.Handle("GET /staff/statistics", s.browser(s.requireUser(s.requireAnalyst(s.handleStaffStats()))))
-	mux.Handle("GET /staff/statistics/quarterly", s.browser(s.requireUser(s.requireAnalyst(s.handleStaffQuarterly()))))
-	mux.Handle("GET /staff/statistics/quarterly.pdf", s.browser(s.requireUser(s.requireAnalyst(s.handleStaffQuarterlyPDF()))))
+	for _, m := range []string{"GET", "POST"} {
+		mux.Handle(m+" /staff/statistics/quarterly", s.browser(s.requireUser(s.requireAnalyst(s.handleStaffQuarterly(false)))))
+		mux.Handle(m+" /staff/statistics/quarterly.pdf", s.browser(s.requireUser(s.requireAnalyst(s.handleStaffQuarterly(true)))))
+	}
 	mux.Handle("GET /staff/statistics/{file}", s.browser(s.requireUser(s.requireAnalyst(s.handleStaffStatsDownload()))))
 
 	// The partnership's network, pseudonymised, for analysts (anyone else: the missing page).

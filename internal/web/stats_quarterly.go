@@ -33,7 +33,42 @@ type quarterlyReport struct {
 	YearToDate     []string // the year to the quarter's end against a year earlier
 	YTDPeriod      tropic.Period
 	Stats          *statsData
-	Main           []statsTable
+	Main           []quarterlyTable
+	// Commentary is what the coordinator wrote for this export (not stored: it goes
+	// into the page and the PDF made from the form that holds it).
+	Commentary string
+}
+
+// CommentaryParagraphs splits the commentary at its line breaks, for the page.
+func (rep *quarterlyReport) CommentaryParagraphs() []string {
+	var out []string
+	for _, p := range strings.Split(rep.Commentary, "\n") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// quarterlyTable is a table of the report with its bars: each row's count as a
+// share (0 to 100) of the table's largest.
+type quarterlyTable struct {
+	statsTable
+	Bars []int
+}
+
+func withBars(t statsTable) quarterlyTable {
+	qt := quarterlyTable{statsTable: t, Bars: make([]int, len(t.Cells))}
+	top := 0
+	for _, c := range t.Cells {
+		top = max(top, c.Count)
+	}
+	for i, c := range t.Cells {
+		if top > 0 {
+			qt.Bars[i] = c.Count * 100 / top
+		}
+	}
+	return qt
 }
 
 // mainQuarterlyTables are the tables the report prints.
@@ -55,7 +90,7 @@ func (s *Server) quarterly(r *http.Request) (*quarterlyReport, int, error) {
 	rep := &quarterlyReport{Layout: s.newLayout(r, "Quarterly statistics report")}
 	rep.Nav = "statistics"
 	rep.PrintOnly = true
-	if v := r.URL.Query().Get("quarter"); v != "" {
+	if v := r.FormValue("quarter"); v != "" {
 		y, qq, err := tropic.ParseQuarter(v)
 		if err != nil {
 			return nil, http.StatusBadRequest, err
@@ -100,7 +135,7 @@ func (s *Server) quarterly(r *http.Request) (*quarterlyReport, int, error) {
 	}
 	for _, t := range d.Tables {
 		if mainQuarterlyTables[t.ID] {
-			rep.Main = append(rep.Main, t)
+			rep.Main = append(rep.Main, withBars(t))
 		}
 	}
 	return rep, http.StatusOK, nil
@@ -123,22 +158,29 @@ func (s *Server) quarterlyFail(w http.ResponseWriter, r *http.Request, status in
 	s.serverError(w, r, err)
 }
 
-func (s *Server) handleStaffQuarterly() http.Handler {
+// handleStaffQuarterly shows the report (GET), or shows it with the commentary the
+// coordinator typed (POST); with pdf, it sends the report as a PDF instead. A
+// commentary that is too long shows the page again with the error and what was typed.
+func (s *Server) handleStaffQuarterly(pdf bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost && !s.parseForm(w, r) {
+			return
+		}
 		rep, status, err := s.quarterly(r)
 		if err != nil {
 			s.quarterlyFail(w, r, status, err)
 			return
 		}
-		s.render(w, r, http.StatusOK, "statistics_quarterly", rep)
-	})
-}
-
-func (s *Server) handleStaffQuarterlyPDF() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		rep, status, err := s.quarterly(r)
-		if err != nil {
-			s.quarterlyFail(w, r, status, err)
+		if r.Method == http.MethodPost {
+			rep.Commentary, err = tropic.CheckCommentary(r.PostForm.Get("commentary"))
+			if err != nil {
+				rep.Errors = fieldErrors(err, "", "commentary")
+				s.render(w, r, http.StatusUnprocessableEntity, "statistics_quarterly", rep)
+				return
+			}
+		}
+		if !pdf {
+			s.render(w, r, http.StatusOK, "statistics_quarterly", rep)
 			return
 		}
 		b, err := quarterlyPDF(rep)
@@ -191,6 +233,10 @@ func quarterlyPDF(rep *quarterlyReport) ([]byte, error) {
 	pdf.SetFont("Helvetica", "B", 10)
 	pdf.MultiCell(0, 5, tr(rep.Marking), "1", "L", false)
 	pdf.SetFont("Helvetica", "", 10)
+	if rep.Commentary != "" {
+		heading("Commentary")
+		pdf.MultiCell(0, 5, tr(rep.Commentary), "", "L", false)
+	}
 	heading("The quarter against the same quarter a year earlier")
 	bullets(rep.Quarterly)
 	heading("The quarter against the quarter before (" + rep.PreviousLabel + ")")
@@ -210,12 +256,18 @@ func quarterlyPDF(rep *quarterlyReport) ([]byte, error) {
 			pdf.AddPage()
 		}
 		heading(t.Title)
-		for _, c := range t.Cells {
-			pdf.CellFormat(120, 5, tr(c.Label), "", 0, "L", false, 0, "")
+		pdf.SetFillColor(0x1d, 0x70, 0xb8)
+		for i, c := range t.Cells {
+			x, y := pdf.GetXY()
+			pdf.CellFormat(80, 5, tr(c.Label), "", 0, "L", false, 0, "")
+			if w := float64(t.Bars[i]) * 0.6; w > 0 { // a bar of up to 60 mm beside the label
+				pdf.Rect(x+82, y+1, w, 3, "F")
+			}
+			pdf.SetX(x + 144)
 			pdf.CellFormat(0, 5, tr(c.Published), "", 1, "R", false, 0, "")
 		}
 		pdf.SetFont("Helvetica", "B", 10)
-		pdf.CellFormat(120, 5, "Total", "", 0, "L", false, 0, "")
+		pdf.CellFormat(144, 5, "Total", "", 0, "L", false, 0, "")
 		pdf.CellFormat(0, 5, tr(t.Total.Published), "", 1, "R", false, 0, "")
 	}
 	var buf bytes.Buffer
