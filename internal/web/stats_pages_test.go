@@ -230,8 +230,11 @@ func TestStaffStatisticsComparisonsAndQuarterly(t *testing.T) {
 	wantStatus(t, res, http.StatusOK)
 	wantContains(t, res.body, "2017-Q1")
 
+	// A campaign that started in the quarter is in the report with its effect.
+	wantStatus(t, analyst.post("/staff/campaigns/new", url.Values{"name": {"Spot the signs"}, "starts_on": {"2017-03-06"}, "ends_on": {"2017-03-12"}}), http.StatusSeeOther)
 	res = analyst.get("/staff/statistics/quarterly?quarter=2017-Q1")
 	wantStatus(t, res, http.StatusOK)
+	wantContains(t, res.body, "Campaigns this quarter", "Spot the signs (from 6 March 2017):", "in the same weeks last year")
 	wantContains(t, res.body, "Modern slavery statistics: January to March 2017", "in the same period a year earlier",
 		"from 1 January 2017 to 31 March 2017, against", "Reasonable Grounds decisions", "12.5 days", "OFFICIAL-SENSITIVE")
 	res = analyst.get("/staff/statistics/quarterly.pdf?quarter=2017-Q1")

@@ -34,6 +34,7 @@ type quarterlyReport struct {
 	YTDPeriod      tropic.Period
 	Stats          *statsData
 	Main           []quarterlyTable
+	Campaigns      []string // each campaign that started in the quarter, and its effect
 	// Commentary is what the coordinator wrote for this export (not stored: it goes
 	// into the page and the PDF made from the form that holds it).
 	Commentary string
@@ -133,12 +134,43 @@ func (s *Server) quarterly(r *http.Request) (*quarterlyReport, int, error) {
 			}
 		}
 	}
+	if rep.Campaigns, err = s.quarterCampaigns(r, p); err != nil {
+		return nil, http.StatusInternalServerError, err
+	}
 	for _, t := range d.Tables {
 		if mainQuarterlyTables[t.ID] {
 			rep.Main = append(rep.Main, withBars(t))
 		}
 	}
 	return rep, http.StatusOK, nil
+}
+
+// quarterCampaigns says, for each campaign that started in the quarter, how reports
+// moved in the weeks from its start, as the campaign's effect page does; nothing
+// for a reader who may not see campaigns' effect.
+func (s *Server) quarterCampaigns(r *http.Request, p tropic.Period) ([]string, error) {
+	actor := actorOf(r)
+	if s.deps.Campaigns == nil || !tropic.CanManageCampaigns(actor) {
+		return nil, nil
+	}
+	all, err := s.deps.Campaigns.FindCampaigns(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, c := range all {
+		if c.Start().Before(p.From) || c.Start().After(p.To) {
+			continue
+		}
+		eff, err := s.deps.Campaigns.CampaignEffect(r.Context(), actor, c, c.Start(), c.Start(), effectWeeks)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, fmt.Sprintf("%s (from %s): %d reports in the %d weeks from its start, against %d in the %d weeks before (%s) and %d in the same weeks last year (%s); %d said they heard of the service through it.",
+			c.Name, c.Start().Format("2 January 2006"), eff.After, eff.WindowWeeks, eff.Before, eff.WindowWeeks, changeWords(eff.Before, eff.After),
+			eff.LastYear, changeWords(eff.LastYear, eff.After), eff.Attributed))
+	}
+	return out, nil
 }
 
 // quarterOnQuarter says a figure's quarter against the quarter before: "12 NRM
@@ -243,6 +275,10 @@ func quarterlyPDF(rep *quarterlyReport) ([]byte, error) {
 	bullets(rep.Previous)
 	heading("The year to date against the same period last year (" + rep.YTDPeriod.String() + ")")
 	bullets(rep.YearToDate)
+	if len(rep.Campaigns) > 0 {
+		heading("Campaigns this quarter")
+		bullets(rep.Campaigns)
+	}
 	heading("NRM decisions and waiting times (calendar days)")
 	d := rep.Stats.Decisions
 	bullets([]string{
