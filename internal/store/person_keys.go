@@ -29,6 +29,16 @@ func (db *DB) personMatcher() tropic.PersonMatcher {
 	return db.matcher
 }
 
+// scoringMatcher is the matcher with the name lists' entries in force as read in
+// tx, so that every process scores with the lists as they stand now.
+func (tx *Tx) scoringMatcher(ctx context.Context) (tropic.PersonMatcher, error) {
+	entries, err := loadNameEntries(ctx, tx, true)
+	if err != nil {
+		return nil, err
+	}
+	return tx.db.personMatcher().WithNames(entries), nil
+}
+
 // backfillBatch is how many people one transaction of BackfillPersonKeys refills.
 const backfillBatch = 500
 

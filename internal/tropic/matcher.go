@@ -13,6 +13,9 @@ type PersonMatcher interface {
 	Threshold() float64
 	// ScorePairs scores each pair, in the order of its records.
 	ScorePairs(pairs []PersonPair) []PairScore
+	// WithNames is the matcher that also reads a partnership administrator's
+	// entries in force (NameListService) when comparing names.
+	WithNames(entries []NameEntry) PersonMatcher
 }
 
 // PersonKeys are a person's blocking keys.
