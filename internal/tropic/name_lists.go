@@ -107,7 +107,9 @@ func CheckNameEntry(e *NameEntry) error {
 	case len(e.Forms) > maxNameForms:
 		p.Add("forms", "Enter at most 30 forms in one entry")
 	}
-	for _, f := range e.Forms {
+	for i, f := range e.Forms {
+		f = strings.Join(strings.Fields(f), " ")
+		e.Forms[i] = f
 		checkName("forms", "Each form", f)
 		if strings.EqualFold(f, e.Name) {
 			p.Add("forms", "The forms must differ from the name itself")
