@@ -57,6 +57,16 @@ func (m *Matcher) WithNames(entries []tropic.NameEntry) tropic.PersonMatcher {
 // DefaultMatcher is the matcher of the running service: the default model.
 func DefaultMatcher() *Matcher { return NewMatcher(DefaultModel()) }
 
+// ForPeople is the matcher scoring among about n person records (Model.ForRecords),
+// with the same names.
+func (m *Matcher) ForPeople(n int) tropic.PersonMatcher {
+	model := m.model.ForRecords(n)
+	if model == m.model {
+		return m
+	}
+	return &Matcher{model: model, names: m.names}
+}
+
 // Threshold is the model's.
 func (m *Matcher) Threshold() float64 { return m.model.Threshold }
 
