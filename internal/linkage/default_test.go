@@ -76,7 +76,7 @@ func modelJSON(t *testing.T, m *Model) []byte {
 		return string(b)
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "{\n  \"TrainedOn\": %s,\n", num(fmt.Sprintf("Synthesize(%d, %d); see default.go", defaultRecords, defaultSeed)))
+	fmt.Fprintf(&b, "{\n  \"TrainedOn\": %s,\n", num(fmt.Sprintf("Synthesize(%d, %d) and SynthesizeVaried(%d, %d); see default.go", defaultUK, defaultSeed, defaultVaried, defaultSeed)))
 	fmt.Fprintf(&b, "  \"Lambda\": %s,\n  \"LambdaH\": %s,\n  \"Threshold\": %s", num(m.Lambda), num(m.LambdaH), num(m.Threshold))
 	fmt.Fprintf(&b, ",\n  \"NamesTogether\": %s,\n  \"MovedTogether\": %s,\n  \"Records\": %d", num(m.NamesTogether), num(m.MovedTogether), m.Records)
 	for _, c := range []struct {
