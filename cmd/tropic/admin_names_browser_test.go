@@ -5,24 +5,8 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
-
 	"tropic/internal/browsertest"
 )
-
-// brAxeAt checks the page with axe at a width, then goes back to the desktop's.
-func brAxeAt(t *testing.T, b *browsertest.Browser, width int64) {
-	t.Helper()
-	if err := chromedp.Do(b.Ctx(), chromedp.EmulateViewport(width, 844)); err != nil {
-		t.Fatal(err)
-	}
-	if wide := brEvalString(t, b, `String(document.documentElement.scrollWidth > window.innerWidth + 1)`); wide == "true" {
-		t.Errorf("%s scrolls sideways at %d px", brEvalString(t, b, `location.pathname`), width)
-	}
-	b.CheckAxe(t)
-	if err := chromedp.Do(b.Ctx(), chromedp.EmulateViewport(1280, 900)); err != nil {
-		t.Fatal(err)
-	}
-}
 
 // The name lists page, as the demo's partnership administrator: an empty form is
 // refused naming its fields and keeping what was typed; an entry added shows in
