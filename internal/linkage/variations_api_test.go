@@ -3,6 +3,7 @@ package linkage
 import (
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"tropic/internal/tropic"
@@ -96,4 +97,29 @@ func TestLinkageMatcherReadsAdministratorsNameEntries(t *testing.T) {
 	if got := base.ScorePairs(pair)[0]; got.Explanation != before.Explanation {
 		t.Errorf("the matcher of the files changed after WithNames: %q", got.Explanation)
 	}
+}
+
+// Requests score at once, some with one set of entries and some with another
+// (an administrator changing the lists meanwhile): each scores with its own.
+func TestLinkageMatcherWithNamesAtOnce(t *testing.T) {
+	base := DefaultMatcher()
+	pair := []tropic.PersonPair{{A: &tropic.PersonRecord{Given: "Zeni", Family: "Tekle", DateOfBirth: "1994-03-09"},
+		B: &tropic.PersonRecord{Given: "Zenebech", Family: "Tekle", DateOfBirth: "1994-03-09"}}}
+	sets := [][]tropic.NameEntry{nil, {{ID: 1, List: tropic.NameListFamiliar, Name: "Zenebech", Forms: []string{"Zeni"}, Source: "test"}}}
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 50 {
+				with := (g+i)%2 == 1
+				got := base.WithNames(sets[(g+i)%2]).ForPeople(20000).ScorePairs(pair)[0]
+				if strings.Contains(got.Explanation, "familiar form of Zenebech") != with {
+					t.Errorf("with the entry %v: %q", with, got.Explanation)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
 }
