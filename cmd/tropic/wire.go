@@ -146,7 +146,7 @@ func (s *services) webDeps(log *slog.Logger) web.Deps {
 		Referrals: s.referrals, Stats: s.stats, Releases: s.releases,
 		Campaigns: s.campaigns, Exports: s.campaigns,
 		Sessions: s.sessions, Health: health{s.db}, Logger: log, Now: time.Now,
-		UserAdmin: s.users, Invites: s.invites, AdminHistory: s.audit, Holidays: s.referrals,
+		UserAdmin: s.users, Invites: s.invites, AdminHistory: s.audit, Holidays: s.referrals, NameLists: store.NewNameListService(s.db),
 		Credentials: s.credentials, Mail: s.mail,
 		SSO: store.NewSSOService(s.db), SSOConnector: oidc.New(), SecurityKeys: store.NewSecurityKeyService(s.db),
 		// The web server checks credentials only through these interfaces (internal/tropic).

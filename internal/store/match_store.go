@@ -223,7 +223,10 @@ func matchPair(x, y int64) [2]int64 {
 // rejected one is never suggested again). An open pair now below the threshold is
 // dropped: nobody decided on it, and the records no longer look alike.
 func rescorePersonMatches(ctx context.Context, tx *Tx, caseID int64, onCase map[int64]bool) error {
-	matcher := tx.db.personMatcher()
+	matcher, err := tx.scoringMatcher(ctx)
+	if err != nil {
+		return err
+	}
 	mine, err := loadMatchPeople(ctx, tx, keys(onCase))
 	if err != nil {
 		return err
@@ -566,6 +569,10 @@ func foldHidden(ctx context.Context, tx *Tx, out []tropic.PersonSuggestion, hidd
 	if err != nil {
 		return nil, err
 	}
+	matcher, err := tx.scoringMatcher(ctx)
+	if err != nil {
+		return nil, err
+	}
 	// Every hidden suggestion is first reduced to what its coarse explanation says;
 	// the one told of each (person, holding agency) is then the best band, and of
 	// equal bands the oldest suggestion: nothing finer than the band chooses it.
@@ -577,7 +584,7 @@ func foldHidden(ctx context.Context, tx *Tx, out []tropic.PersonSuggestion, hidd
 		}
 		var fields []tropic.FieldAgreement
 		if a, b := people[pair[0]], people[pair[1]]; a != nil && b != nil {
-			fields = tx.db.personMatcher().ScorePairs([]tropic.PersonPair{{A: a.record(), B: b.record()}})[0].Fields
+			fields = matcher.ScorePairs([]tropic.PersonPair{{A: a.record(), B: b.record()}})[0].Fields
 		}
 		// Only what the coarse explanation says leaves the store: not the model's
 		// probability, whose value tells levels of one field apart.

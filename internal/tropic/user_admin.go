@@ -21,6 +21,7 @@ var AdminActions = []string{
 	AuditUserDisabled, AuditUserEnabled, AuditMFAReset, AuditUserPassword, AuditUserPasswordRequired,
 	AuditUserPasswordChanged, AuditUserSignedOut, AuditAgencyCreated, AuditAgencyUpdated, AuditAgencyDisabled,
 	AuditAgencyEnabled, AuditReminderEmailSet, AuditHolidayChanged, AuditDistrictCreated,
+	AuditNameListChanged,
 }
 
 // AdminActionLabel says what an administration event did, for people.
@@ -64,6 +65,8 @@ func AdminActionLabel(action string) string {
 		return "Bank holiday changed"
 	case AuditDistrictCreated:
 		return "District added"
+	case AuditNameListChanged:
+		return "Name lists changed"
 	}
 	return action
 }

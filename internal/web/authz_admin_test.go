@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"tropic/internal/store"
 	"tropic/internal/tropic"
 )
 
@@ -91,6 +92,7 @@ const matrixInviteSecret = "bm8tc3VjaC1pbnZpdGF0aW9uLWZvci10aGUtbWF0cml4LXRlc3Q"
 // adminRouteMatrix lists the administration pages and the password pages.
 func adminRouteMatrix() []matrixRow {
 	invited := 0
+	var nameEntry int64
 	return []matrixRow{
 		// Choosing a password: a link of no invitation is refused alike to anyone;
 		// the new-password page is for someone part-way through signing in only.
@@ -156,6 +158,20 @@ func adminRouteMatrix() []matrixRow {
 			body: func(*matrixFixture, *matrixUser) any {
 				invited++
 				return form("date", fmt.Sprintf("2031-%02d-%02d", 1+invited%12, 1+invited%28), "name", "Matrix holiday")
+			}},
+		{name: "GET /admin/names", rule: mayRunPartnership, path: fixed("/admin/names")},
+		{name: "POST /admin/names", rule: mayRunPartnership, path: fixed("/admin/names"),
+			body: formBody("list", "familiar", "name", "Katarzyna", "forms", "Kasia", "source", "Matrix test")},
+		// Each caller withdraws an entry in force made for them; a missing one is missing.
+		{name: "POST /admin/names/{id}/withdraw", rule: mayRunPartnership,
+			before: func(f *matrixFixture, _ *matrixUser) {
+				id, err := store.NewNameListService(f.ts.db).AddNameEntry(context.Background(), testAdmin,
+					tropic.NameEntry{List: tropic.NameListVariants, Name: "Yousif", Forms: []string{"Yusuf"}, Source: "Matrix test"})
+				f.must(err)
+				nameEntry = id
+			},
+			path: func(_ *matrixFixture, _ *matrixUser, missing bool) string {
+				return idPath("/admin/names/%d/withdraw", nameEntry, missing)
 			}},
 	}
 }

@@ -186,6 +186,9 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("POST /admin/districts", s.partnershipAdmin(s.handleAdminDistrictAdd()))
 	mux.Handle("GET /admin/holidays", s.partnershipAdmin(s.handleAdminHolidays()))
 	mux.Handle("POST /admin/holidays", s.partnershipAdmin(s.handleAdminHolidayAdd()))
+	mux.Handle("GET /admin/names", s.partnershipAdmin(s.handleAdminNames()))
+	mux.Handle("POST /admin/names", s.partnershipAdmin(s.handleAdminNameAdd()))
+	mux.Handle("POST /admin/names/{id}/withdraw", s.partnershipAdmin(s.handleAdminNameWithdraw()))
 
 	// Triage (triage role only; anyone else gets the missing page).
 	mux.Handle("GET /triage", s.triage(s.handleTriageQueue()))

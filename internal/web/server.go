@@ -161,7 +161,8 @@ type Deps struct {
 	UserAdmin    tropic.UserAdmin
 	Invites      tropic.InviteService
 	AdminHistory tropic.AdminHistoryService
-	Holidays     tropic.HolidayService // the one-off bank holidays; nil: no page for them
+	Holidays     tropic.HolidayService  // the one-off bank holidays; nil: no page for them
+	NameLists    tropic.NameListService // administrators' entries in the name lists person matching reads; nil: no page
 	// Credentials keeps forgotten-password links and recovery codes.
 	Credentials tropic.CredentialService
 	// Mail sends invitations and forgotten-password links; nil: e-mail is not set up, no
