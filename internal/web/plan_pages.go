@@ -145,7 +145,7 @@ func measure(f tropic.Figure, rel *tropic.Release) string {
 	if !ok {
 		return f.Label() + ": no statistics release has published it yet."
 	}
-	return fmt.Sprintf("%s: %s in %s to date in release %s (%s in the same days a year earlier).", f.Label(), h.ThisYear, rel.Covers.String(), rel.Name, h.LastYear)
+	return fmt.Sprintf("%s: %s from %s (statistics release %s); %s in the same days a year earlier.", f.Label(), h.ThisYear, rel.Covers.String(), rel.Name, h.LastYear)
 }
 
 func ragOptions(now tropic.RAG, idPrefix string) []selectOption {
