@@ -216,11 +216,7 @@ func (s *Server) meetingView(r *http.Request, m *tropic.Meeting, f meetingForm) 
 	if err != nil {
 		return nil, err
 	}
-	p.Owners = []selectOption{{Value: "", Label: "Choose the owner"}}
-	for _, pe := range people {
-		id := strconv.FormatInt(pe.UserID, 10)
-		p.Owners = append(p.Owners, selectOption{Value: id, Label: pe.Name + " (" + pe.Agency + ")", Selected: f.Owner == id})
-	}
+	p.Owners = personOptions(people, f.Owner)
 	return p, nil
 }
 
@@ -286,15 +282,34 @@ func (s *Server) handleMeeting() http.Handler {
 // meetingDone answers a change to a meeting: on success back to the meeting with msg;
 // refused input re-renders the meeting with the problems and what was typed.
 func (s *Server) meetingDone(w http.ResponseWriter, r *http.Request, err error, f meetingForm, prefix, msg string, order ...string) {
+	s.changeDone(w, r, err, func(problems []FieldError) {
+		s.renderMeeting(w, r, http.StatusUnprocessableEntity, f, problems)
+	}, prefix, order, sessMeetingFlash, msg, "/meetings/"+r.PathValue("id"))
+}
+
+// changeDone answers a form that changed something: refused input goes to refused with
+// its problems (field ids prefixed), another error to the error page, and success to
+// target with msg shown once (flashKey).
+func (s *Server) changeDone(w http.ResponseWriter, r *http.Request, err error, refused func([]FieldError), prefix string, order []string, flashKey, msg, target string) {
 	if tropic.ErrorCode(err) == tropic.EINVALID {
-		s.renderMeeting(w, r, http.StatusUnprocessableEntity, f, fieldErrors(err, prefix, order...))
+		refused(fieldErrors(err, prefix, order...))
 		return
 	} else if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	s.sessions.Put(r.Context(), sessMeetingFlash, msg)
-	http.Redirect(w, r, "/meetings/"+r.PathValue("id"), http.StatusSeeOther)
+	s.sessions.Put(r.Context(), flashKey, msg)
+	http.Redirect(w, r, target, http.StatusSeeOther)
+}
+
+// personOptions lists people who may own an action, for a select.
+func personOptions(people []tropic.MeetingPerson, chosen string) []selectOption {
+	out := []selectOption{{Value: "", Label: "Choose the owner"}}
+	for _, pe := range people {
+		id := strconv.FormatInt(pe.UserID, 10)
+		out = append(out, selectOption{Value: id, Label: pe.Name + " (" + pe.Agency + ")", Selected: chosen == id})
+	}
+	return out
 }
 
 func (s *Server) handleMeetingItemAdd() http.Handler {

@@ -129,10 +129,7 @@ func (s *Server) planView(r *http.Request, f planForm) (*planPage, error) {
 	if err != nil {
 		return nil, err
 	}
-	p.Owners = []selectOption{{Value: "", Label: "Choose the owner"}}
-	for _, pe := range people {
-		p.Owners = append(p.Owners, selectOption{Value: strconv.FormatInt(pe.UserID, 10), Label: pe.Name + " (" + pe.Agency + ")"})
-	}
+	p.Owners = personOptions(people, "")
 	return p, nil
 }
 
@@ -177,15 +174,9 @@ func (s *Server) handlePlan() http.Handler {
 
 // planDone answers a change to the plan, as meetingDone does for meetings.
 func (s *Server) planDone(w http.ResponseWriter, r *http.Request, err error, f planForm, prefix, msg, anchor string, order ...string) {
-	if tropic.ErrorCode(err) == tropic.EINVALID {
-		s.renderPlan(w, r, http.StatusUnprocessableEntity, f, fieldErrors(err, prefix, order...))
-		return
-	} else if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.sessions.Put(r.Context(), sessPlanFlash, msg)
-	http.Redirect(w, r, "/plan"+anchor, http.StatusSeeOther)
+	s.changeDone(w, r, err, func(problems []FieldError) {
+		s.renderPlan(w, r, http.StatusUnprocessableEntity, f, problems)
+	}, prefix, order, sessPlanFlash, msg, "/plan"+anchor)
 }
 
 func (s *Server) handlePlanObjectiveCreate() http.Handler {
