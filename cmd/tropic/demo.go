@@ -146,6 +146,11 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	if err == nil { // the demo's normal work read for misuse, then one misuse scripted (demo_misuse.go)
 		falseAlarms, scriptedMisuse, err = demoMisuse(ctx, svc, time.Date(now.Year()-3, time.January, 1, 0, 0, 0, 0, time.UTC), now)
 	}
+	var meetStats demo.MeetingStats
+	if err == nil { // the steering group's meetings, their actions and the partnership plan (demo/meetings.go)
+		meetStats, err = demo.SeedMeetings(ctx, demo.MeetingServices{Meetings: store.NewMeetingService(db), Plan: store.NewPlanService(db), Cases: svc.cases,
+			Agencies: svc.agencies, Users: svc.users, SetNow: clock.Set}, now)
+	}
 	if err != nil {
 		return err
 	}
@@ -188,6 +193,8 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 			fmt.Fprintf(e.stdout, "Retention: %d records were past their retention period; the demo supervisors disposed of %d that fell due over a month ago (%.1fs, one transaction each), and %d wait for review at /retention.\n",
 				retStats.Queued, retStats.Disposed, retStats.Took.Seconds(), retStats.Waiting)
 		}
+		fmt.Fprintf(e.stdout, "Meetings: the steering group met 6 days ago (/meetings/%d; analyst.county's action is overdue) and a case conference 2 days ago (/meetings/%d; case %s shared for it, %s by reference only); the partnership plan has %d objectives with their RAG history at /plan.\n",
+			meetStats.Steering, meetStats.Conference, orNone(meetStats.SharedCase), orNone(meetStats.RefCase), meetStats.Objectives)
 		if !*requireMFA {
 			fmt.Fprintln(e.stdout, "Multi-factor authentication is waived for demo accounts.")
 		}
@@ -216,4 +223,12 @@ func (c *demoClock) Set(t time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.at = t
+}
+
+// orNone is s, or "none" for an empty one.
+func orNone(s string) string {
+	if s == "" {
+		return "none"
+	}
+	return s
 }

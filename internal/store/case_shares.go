@@ -90,15 +90,7 @@ func (s *CaseService) RequestShare(ctx context.Context, actor tropic.Actor, case
 		sh.Status, sh.GrantedBy, sh.DecidedAt, grantedByUser = tropic.ShareActive, w.String(), tx.now, nullID(actor.UserID)
 		action = tropic.AuditShareGranted
 	}
-	sh.ID, err = tx.insert(ctx, `INSERT INTO case_shares (case_id, agency_id, scope, lawful_basis, reason, until_day, status,
-		requested_by_user, requested_by, granted_by_user, granted_by, created_at, decided_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		c.ID, sh.AgencyID, string(sh.Scope), sh.LawfulBasis, sh.Reason, sh.Until, string(sh.Status),
-		nullID(actor.UserID), sh.RequestedBy, grantedByUser, sh.GrantedBy, sh.CreatedAt, nullTime(sh.DecidedAt))
-	if err != nil {
-		return fmt.Errorf("share case: %w", err)
-	}
-	if err := appendAudit(ctx, tx, actor, auditEntry{action: action, objectType: "case", objectID: c.ID,
-		detail: fmt.Sprintf("share %d with %s: %s, %s, until %q: %s", sh.ID, sh.AgencyName, sh.Scope, sh.LawfulBasis, sh.Until, sh.Reason)}); err != nil {
+	if err := insertShare(ctx, tx, actor, c, sh, grantedByUser, action); err != nil {
 		return err
 	}
 	if sh.Status == tropic.ShareRequested {
@@ -107,6 +99,20 @@ func (s *CaseService) RequestShare(ctx context.Context, actor tropic.Actor, case
 		}
 	}
 	return tx.Commit()
+}
+
+// insertShare writes a share of case c and its audit event; sh is filled in but for its id.
+func insertShare(ctx context.Context, tx *Tx, actor tropic.Actor, c *tropic.Case, sh *tropic.Share, grantedByUser any, action string) error {
+	var err error
+	sh.ID, err = tx.insert(ctx, `INSERT INTO case_shares (case_id, agency_id, scope, lawful_basis, reason, until_day, status,
+		requested_by_user, requested_by, granted_by_user, granted_by, created_at, decided_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		c.ID, sh.AgencyID, string(sh.Scope), sh.LawfulBasis, sh.Reason, sh.Until, string(sh.Status),
+		nullID(actor.UserID), sh.RequestedBy, grantedByUser, sh.GrantedBy, sh.CreatedAt, nullTime(sh.DecidedAt))
+	if err != nil {
+		return fmt.Errorf("share case: %w", err)
+	}
+	return appendAudit(ctx, tx, actor, auditEntry{action: action, objectType: "case", objectID: c.ID,
+		detail: fmt.Sprintf("share %d with %s: %s, %s, until %q: %s", sh.ID, sh.AgencyName, sh.Scope, sh.LawfulBasis, sh.Until, sh.Reason)})
 }
 
 // shareForOwnerSupervisor loads a share for a decision by a supervisor of the owner.

@@ -282,6 +282,23 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /referrals/{id}/summary", s.cases(s.recentAuth(s.handleReferralSummary())))
 	mux.Handle("GET /referrals/{id}/summary.pdf", s.cases(s.recentAuth(s.handleReferralSummaryPDF())))
 
+	// Multi-agency meetings and the partnership plan (issue 17, items 1 and 2).
+	mux.Handle("GET /meetings", s.meetingPages(s.handleMeetingList()))
+	mux.Handle("GET /meetings/new", s.meetingPages(s.handleMeetingNewForm()))
+	mux.Handle("POST /meetings/new", s.meetingPages(s.handleMeetingCreate()))
+	mux.Handle("GET /meetings/{id}", s.meetingPages(s.handleMeeting()))
+	mux.Handle("GET /meetings/{id}/minutes.pdf", s.meetingPages(s.handleMeetingMinutesPDF()))
+	mux.Handle("POST /meetings/{id}/items", s.meetingPages(s.handleMeetingItemAdd()))
+	mux.Handle("POST /meetings/{id}/items/{item}/minutes", s.meetingPages(s.handleMeetingMinutes()))
+	mux.Handle("POST /meetings/{id}/actions", s.meetingPages(s.handleMeetingActionAdd()))
+	mux.Handle("POST /meetings/{id}/actions/{action}/status", s.meetingPages(s.handleMeetingActionStatus()))
+	mux.Handle("GET /plan", s.planPages(s.handlePlan()))
+	mux.Handle("GET /plan/progress.pdf", s.planPages(s.handlePlanPDF()))
+	mux.Handle("POST /plan/objectives", s.planPages(s.handlePlanObjectiveCreate()))
+	mux.Handle("POST /plan/objectives/{id}/rag", s.planPages(s.handlePlanRAG()))
+	mux.Handle("POST /plan/objectives/{id}/actions", s.planPages(s.handlePlanActionAdd()))
+	mux.Handle("POST /plan/actions/{id}/status", s.planPages(s.handlePlanActionStatus()))
+
 	// JSON API.
 	mux.Handle("GET /api/v1/openapi.json", s.handleOpenAPI())
 	s.publicAPI(mux, "GET /api/v1/statistics", s.handleAPIStats())

@@ -139,6 +139,8 @@ type Deps struct {
 	Stats       tropic.StatsService    // the statistics; nil: no statistics pages
 	Releases    tropic.ReleaseStore    // the published statistics releases; nil: none
 	Campaigns   tropic.CampaignService // campaigns and their effect; nil: no campaign pages
+	Meetings    tropic.MeetingService  // multi-agency meetings and their actions; nil: no meeting pages
+	Plan        tropic.PlanService     // the partnership plan; nil: no plan pages
 	Exports     tropic.ExportService   // the research export's records; nil: no export
 	Phones      tropic.PhoneParser     // normalises phone numbers in reports
 	Passwords   tropic.PasswordChecker // checks passwords at sign-in (internal/auth, wired in cmd/tropic)

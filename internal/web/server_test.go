@@ -107,6 +107,7 @@ func newTestServer(t testing.TB, cfg Config, modify ...func(*Deps)) *testServer 
 		Stats:     newTestStats(db),
 		Releases:  store.NewReleaseService(db),
 		Campaigns: store.NewCampaignService(db), Exports: store.NewCampaignService(db),
+		Meetings: store.NewMeetingService(db), Plan: store.NewPlanService(db),
 		Passwords: auth.Passwords{Params: testParams}, TOTP: auth.TOTP{},
 		UserAdmin: ts.users, Invites: store.NewInviteService(db), AdminHistory: ts.audit, Holidays: store.NewReferralService(db), NameLists: store.NewNameListService(db),
 		Credentials: store.NewCredentialService(db), SSO: store.NewSSOService(db), SecurityKeys: store.NewSecurityKeyService(db),
