@@ -87,6 +87,7 @@ func decodeReportForm(v url.Values) (*tropic.Report, string, tropic.Problems) {
 
 	rep := &r.Reporter
 	rep.Name, rep.Contact = get("reporter_name"), get("reporter_contact")
+	rep.NotifyConsent = get("reporter_notify_consent") == "yes"
 	switch get("reporter_anonymous") {
 	case "yes":
 		rep.Anonymous = true
@@ -207,6 +208,9 @@ func encodeReportForm(r *tropic.Report, formKey string) url.Values {
 		v.Set("reporter_anonymous", "no")
 		set("reporter_name", r.Reporter.Name)
 		set("reporter_contact", r.Reporter.Contact)
+		if r.Reporter.NotifyConsent {
+			v.Set("reporter_notify_consent", "yes")
+		}
 	}
 	set("reporter_relationship", string(r.Reporter.Relationship))
 	set("how_heard", r.HowHeard)
@@ -229,7 +233,7 @@ func reportFieldOrder() []string {
 	for i := 1; i <= tropic.MaxListItems; i++ {
 		order = append(order, fmt.Sprintf("business_%d", i))
 	}
-	return append(order, "reporter_anonymous", "reporter_name", "reporter_contact", "reporter_relationship", "how_heard", "language", "channel")
+	return append(order, "reporter_anonymous", "reporter_name", "reporter_contact", "reporter_notify_consent", "reporter_relationship", "how_heard", "language", "channel")
 }
 
 // reportForm is a decoded and validated report form.

@@ -99,7 +99,7 @@ func newTestServer(t testing.TB, cfg Config, modify ...func(*Deps)) *testServer 
 	reports := store.NewReportService(db, nil, phone.Parse)
 	deps := Deps{
 		Agencies: ts.agencies, Users: ts.users, Tokens: ts.tokens, Audit: ts.audit, Sessions: ts.sessions,
-		Reports: reports, Inbox: reports, Phones: phone.Parse,
+		Reports: reports, Inbox: reports, Messages: reports, Phones: phone.Parse,
 		Cases: store.NewCaseService(db, phone.Parse),
 		Links: store.NewLinkService(db, phone.Parse), Matches: store.NewMatchService(db, phone.Parse),
 		Access: store.NewLinkService(db, phone.Parse), Notifications: store.NewNotificationService(db),
