@@ -15,12 +15,13 @@ import (
 // hub's triage officer writes to the reporter from the report's page (a blank message
 // first, refused by its field); the reporter, with JavaScript off, signs in with the
 // reference and code (a wrong code first), reads the message and the broad status, and
-// replies; triage reads the reply in the report's timeline.
+// replies; triage reads the reply.
 func TestBrowserTriageWritesToTheReporterWhoRepliesWithoutJavaScript(t *testing.T) {
 	brSkipInShortMode(t)
 	inst := brStartDemo(t)
 	triage := brDemoAccount(t, inst, "triage.police@demo.tropic.example")
-	created := brAPI(t, inst, brToken(t, inst, triage), "POST", "/api/v1/reports", `{"description": "A caller says two women never leave the nail bar.",
+	token := brToken(t, inst, triage)
+	created := brAPI(t, inst, token, "POST", "/api/v1/reports", `{"description": "A caller says two women never leave the nail bar.",
 	 "location": {"district": "st-albans"}, "in_danger": false, "people": {"children_involved": false},
 	 "reporter": {"anonymous": true}, "channel": "helpline"}`, http.StatusCreated)
 	ref, code := created["reference"].(string), created["follow_up_code"].(string)
@@ -50,8 +51,23 @@ func TestBrowserTriageWritesToTheReporterWhoRepliesWithoutJavaScript(t *testing.
 	}
 
 	reporter := browsertest.New(t)
-	if _, err := chromedp.Call(reporter.Ctx(), emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
-		t.Fatal(err)
+	disableScripts := func(off bool) {
+		t.Helper()
+		if _, err := chromedp.Call(reporter.Ctx(), emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: off}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	disableScripts(true)
+	// axe awaits timers, which do not fire while scripts are disabled: allow scripts
+	// for the check (the page's own were skipped when it loaded, and stay so).
+	checkAxe := func() {
+		t.Helper()
+		disableScripts(false)
+		reporter.CheckAxe(t)
+		if brEvalBool(t, reporter, `document.body.classList.contains('govuk-frontend-supported')`) {
+			t.Fatal("the page's scripts ran during the axe check")
+		}
+		disableScripts(true)
 	}
 	submit := func(what, ready string) {
 		t.Helper()
@@ -69,22 +85,18 @@ func TestBrowserTriageWritesToTheReporterWhoRepliesWithoutJavaScript(t *testing.
 			t.Fatal("the page's scripts ran although JavaScript is disabled")
 		}
 		brFits(t, reporter, width)
-		reporter.CheckAxe(t)
+		checkAxe()
 		if i == 0 {
 			brType(t, reporter, "reference", ref, "code", "AAAAA-AAAAA")
 			submit("the wrong code's error", `document.querySelector('.govuk-error-summary') !== null`)
 			brFits(t, reporter, width)
-			reporter.CheckAxe(t)
-			if err := chromedp.Do(reporter.Ctx(), chromedp.SetValue(chromedp.ID("code"), "")); err != nil {
-				t.Fatal(err)
-			}
-			brType(t, reporter, "code", code)
-		} else {
-			brType(t, reporter, "reference", ref, "code", code)
+			checkAxe()
+			brOpen(t, reporter, inst.URL+"/report/follow-up/messages")
 		}
+		brType(t, reporter, "reference", ref, "code", code)
 		submit("the messages", `document.getElementById('broad-status') !== null`)
 		brFits(t, reporter, width)
-		reporter.CheckAxe(t)
+		checkAxe()
 		main := brMainText(t, reporter)
 		for _, want := range []string{"The partnership wrote", "Which nail bar is it?", "We have received your report."} {
 			if !strings.Contains(main, want) {
@@ -95,12 +107,14 @@ func TestBrowserTriageWritesToTheReporterWhoRepliesWithoutJavaScript(t *testing.
 			brType(t, reporter, "reply", "The one next to the station, Glow Nails.")
 			submit("the reply sent", `document.querySelector('main').innerText.includes('Your reply has been sent.')`)
 			brFits(t, reporter, width)
-			reporter.CheckAxe(t)
+			checkAxe()
 		}
 	}
 
-	brOpen(t, staff, path)
-	if main := brMainText(t, staff); !strings.Contains(main, "The reporter replied to a message") || !strings.Contains(main, "Glow Nails") {
-		t.Errorf("triage does not see the reply:\n%s", main)
+	// Triage sees the reply (through the API: each browser's time is bounded, and the
+	// staff page showing replies is checked in internal/web).
+	got := brAPI(t, inst, token, "GET", "/api/v1/reports/"+ref+"/messages", "", http.StatusOK)["messages"].([]any)
+	if len(got) != 2 || !strings.Contains(got[1].(map[string]any)["text"].(string), "Glow Nails") {
+		t.Errorf("triage reads %v, want the question and the reply", got)
 	}
 }
