@@ -1,11 +1,14 @@
 package store_test
 
 import (
+	"context"
+	"database/sql"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"tropic/internal/phone"
 	"tropic/internal/store"
 	"tropic/internal/tropic"
 )
@@ -268,5 +271,54 @@ func TestOnlyAReporterWhoAgreedWithAnEmailAddressIsEmailed(t *testing.T) {
 		// Staff may not read the address this way.
 		_, err = e.reports.FindReporterNotifyEmail(ctx, e.pTriage, 1)
 		wantCode(t, err, tropic.ENOTFOUND)
+	})
+}
+
+// jobLog records the jobs queued, in place of River.
+type jobLog struct {
+	mu   sync.Mutex
+	jobs []tropic.Job
+}
+
+func (j *jobLog) EnqueueTx(_ context.Context, _ *sql.Tx, job tropic.Job) error {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.jobs = append(j.jobs, job)
+	return nil
+}
+
+func TestAMessageQueuesTheEmailOnlyForAReporterWhoAgreedWithAnAddress(t *testing.T) {
+	eachDialect(t, func(t *testing.T, d store.Dialect) {
+		e := newCaseEnv(t, d)
+		log := &jobLog{}
+		reports := store.NewReportService(e.db, log, phone.Parse)
+		for _, c := range []struct {
+			reporter tropic.Reporter
+			want     int
+		}{
+			{tropic.Reporter{Name: "Rita", Contact: "rita@example.net", NotifyConsent: true}, 1},
+			{tropic.Reporter{Name: "Rita", Contact: "rita@example.net"}, 0},
+			{tropic.Reporter{Name: "Rita", Contact: "07700 900123"}, 0},
+			{tropic.Reporter{Anonymous: true}, 0},
+		} {
+			r := routineReport(tropic.ChannelWeb)
+			r.Reporter = c.reporter
+			if _, err := reports.CreateReport(ctx, admin, r, ""); err != nil {
+				t.Fatal(err)
+			}
+			log.jobs = nil
+			if _, err := reports.SendReportMessage(ctx, e.pTriage, r.Reference, "Are you safe to talk?", ""); err != nil {
+				t.Fatal(err)
+			}
+			var n int
+			for _, j := range log.jobs {
+				if w, ok := j.(tropic.MessageWaitsJob); ok && w.ReportID == r.ID {
+					n++
+				}
+			}
+			if n != c.want {
+				t.Errorf("%+v: %d e-mail jobs (of %v), want %d", c.reporter, n, log.jobs, c.want)
+			}
+		}
 	})
 }
