@@ -420,6 +420,9 @@ type reportFormPage struct {
 	Relationship     reportChoices
 	HowHeard         reportChoices
 	AddAnother       bool // "Add another" buttons under vehicles, phones and businesses
+	// OfferNotify: the box to be e-mailed when a message waits, offered only when the
+	// service sends e-mail.
+	OfferNotify bool
 }
 
 // AddButton is the "Add another" button under a list of rows, when there is room for
@@ -458,7 +461,8 @@ func (s *Server) newReportFormPage(ctx context.Context, l Layout, f *reportForm)
 	l.Errors = f.errors
 	p := &reportFormPage{Layout: l, FormKey: f.formKey, R: r,
 		Day: v.Get("seen_on_day"), Month: v.Get("seen_on_month"), Year: v.Get("seen_on_year"),
-		PeopleCount: v.Get("people_count"), Language: r.Language, Anonymous: v.Get("reporter_anonymous")}
+		PeopleCount: v.Get("people_count"), Language: r.Language, Anonymous: v.Get("reporter_anonymous"),
+		OfferNotify: s.deps.Mail != nil}
 	msg := p.FieldMessage
 
 	p.Districts = append(p.Districts, reportSelect{Value: "", Label: "Choose a district", Selected: r.Location.District == ""})

@@ -29,7 +29,7 @@ type messagesEnv struct {
 
 func newMessagesEnv(t *testing.T, d store.Dialect) *messagesEnv {
 	t.Helper()
-	ts := newTestServerOn(t, d, Config{MFAWaived: true})
+	ts := newTestServerOn(t, d, Config{MFAWaived: true}, func(d *Deps) { d.Mail = &recordingMailer{} })
 	ctx := context.Background()
 	for _, di := range []tropic.District{{Slug: "st-albans", Name: "St Albans"}, {Slug: "watford", Name: "Watford"}} {
 		if err := ts.srv.deps.Reports.CreateDistrict(ctx, testAdmin, di); err != nil {
@@ -338,4 +338,26 @@ func TestTheFollowUpPagesOfferTheMessages(t *testing.T) {
 	res := e.public.post("/report/follow-up/messages", url.Values{})
 	wantStatus(t, res, http.StatusUnprocessableEntity)
 	wantContains(t, res.body, `<a href="#reference">`, `<a href="#code">`)
+}
+
+func TestTheBoxToBeEmailedIsOfferedOnlyWhenTheServiceSendsEmail(t *testing.T) {
+	t.Parallel()
+	e := newMessagesEnv(t, store.SQLite) // with a mailer
+	for _, path := range []string{"/report/new", "/report/me/new"} {
+		wantContains(t, e.public.get(path).body, `name="reporter_notify_consent"`, "Email me when the partnership sends me a message")
+	}
+	// Ticked with only a phone number: the box is named, and what was typed kept.
+	answers := rpAnswers(tropic.NewFormKey(), e.clock.Now())
+	answers.Set("reporter_contact", "07700 900123")
+	answers.Set("reporter_notify_consent", "yes")
+	res := e.public.post("/report/check", answers)
+	wantStatus(t, res, http.StatusUnprocessableEntity)
+	wantContains(t, res.body, `<a href="#reporter_notify_consent">`, "07700 900123")
+
+	without := newTestServer(t, Config{})
+	for _, path := range []string{"/report/new", "/report/me/new"} {
+		if body := without.client(t).get(path).body; strings.Contains(body, "reporter_notify_consent") {
+			t.Errorf("%s offers e-mail although the service sends none", path)
+		}
+	}
 }

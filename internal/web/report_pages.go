@@ -315,7 +315,9 @@ func reportCheckSections(r *tropic.Report, districts []tropic.District, self boo
 			{Key: "Anonymous", Value: "No, I have given my details", Anchor: "reporter_anonymous"},
 			{Key: "Your name", Value: r.Reporter.Name, Anchor: "reporter_name"},
 			{Key: "How to contact you", Value: r.Reporter.Contact, Anchor: "reporter_contact"},
-			{Key: "Email me when a message waits", Value: yesNo(r.Reporter.NotifyConsent), Anchor: "reporter_notify_consent"},
+		}
+		if r.Reporter.NotifyConsent {
+			about = append(about, reportCheckRow{Key: "Email me when a message waits", Value: "Yes", Anchor: "reporter_notify_consent"})
 		}
 	}
 	relationship := ""
@@ -338,7 +340,9 @@ func reportCheckSections(r *tropic.Report, districts []tropic.District, self boo
 				{Key: "Contact me", Value: "Yes, in the way I say", Anchor: "reporter_anonymous"},
 				{Key: "Your name", Value: r.Reporter.Name, Anchor: "reporter_name"},
 				{Key: "How and when it is safe to contact you", Value: r.Reporter.Contact, Anchor: "reporter_contact"},
-				{Key: "Email me when a message waits", Value: yesNo(r.Reporter.NotifyConsent), Anchor: "reporter_notify_consent"},
+			}
+			if r.Reporter.NotifyConsent {
+				contact = append(contact, reportCheckRow{Key: "Email me when a message waits", Value: "Yes", Anchor: "reporter_notify_consent"})
 			}
 		}
 		return []reportCheckSection{
@@ -404,12 +408,4 @@ func (s *Server) renderReportRefusal(w http.ResponseWriter, r *http.Request, sta
 	p := &reportRefusalPage{Layout: s.newLayout(r, heading), Heading: heading, Paragraphs: paragraphs, Hidden: reportHiddenFields(answers)}
 	p.Public = true
 	s.render(w, r, status, "report_refused", p)
-}
-
-// yesNo is a checkbox's answer on the check page.
-func yesNo(b bool) string {
-	if b {
-		return "Yes"
-	}
-	return "No"
 }
