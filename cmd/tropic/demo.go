@@ -128,7 +128,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	clock.Set(time.Time{})
 	var flow demo.WorkflowStats
 	if err == nil && *cases > 0 { // officers in charge, a report on a case, a closure waiting (demo/workflow.go)
-		flow, err = demo.SeedWorkflow(ctx, demo.CaseServices{Cases: svc.cases, Reports: history, Agencies: svc.agencies, Users: svc.users}, now)
+		flow, err = demo.SeedWorkflow(ctx, demo.CaseServices{Cases: svc.cases, Reports: history, Messages: history, Agencies: svc.agencies, Users: svc.users}, now)
 	}
 	if err == nil { // the history was written without matching reports to cases
 		_, err = svc.matches.RefreshAllReportMatches(ctx)
@@ -176,6 +176,9 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 		if flow.ReportCase != "" {
 			fmt.Fprintf(e.stdout, "Case %s was made from report %s, which the reporter added to later; case %s waits for supervisor.police to approve its closure.\n",
 				flow.ReportCase, flow.Report, flow.ClosureCase)
+		}
+		if flow.FollowUpCode != "" {
+			fmt.Fprintf(e.stdout, "Triage asked the reporter of %s a question, and they replied: read it at %s/report/follow-up/messages with follow-up code %s.\n", flow.Report, url, flow.FollowUpCode)
 		}
 		if caseStats.S45Case != "" {
 			fmt.Fprintf(e.stdout, "Case %s shows the s.45 notice to caseworker.police.\n", caseStats.S45Case)

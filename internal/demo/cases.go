@@ -15,6 +15,7 @@ import (
 type CaseServices struct {
 	Cases    tropic.CaseService
 	Reports  tropic.ReportService
+	Messages tropic.ReportMessageService // nil: no messages with reporters seeded
 	Agencies tropic.AgencyService
 	Users    tropic.UserService
 	// SetNow moves the store's clock, so that history is written as it would have been.

@@ -108,7 +108,8 @@ func disposeReferrals(ctx context.Context, tx *Tx, cond string, args ...any) err
 }
 
 // disposeReport deletes report id with its vehicles, phones, businesses, timeline,
-// matches, links, escalation, handoffs to agencies and the notifications that name it.
+// messages with the reporter, matches, links, escalation, handoffs to agencies and
+// the notifications that name it.
 func disposeReport(ctx context.Context, tx *Tx, id int64) error {
 	var ref string
 	if err := tx.QueryRow(ctx, `SELECT reference FROM reports WHERE id = ?`+tx.db.forUpdate(), id).Scan(&ref); err != nil {
@@ -123,6 +124,7 @@ func disposeReport(ctx context.Context, tx *Tx, id int64) error {
 		`DELETE FROM report_phones WHERE report_id = ?`,
 		`DELETE FROM report_businesses WHERE report_id = ?`,
 		`DELETE FROM report_notes WHERE report_id = ?`,
+		`DELETE FROM report_messages WHERE report_id = ?`,
 		`DELETE FROM report_matches WHERE report_id = ?`,
 		`DELETE FROM case_reports WHERE report_id = ?`,
 		`DELETE FROM report_escalations WHERE report_id = ?`,

@@ -235,7 +235,7 @@ var disposalReach = map[string][]string{
 	// only: they are the record of what staff did, and stay.
 	"audit_events": nil, "retention_reviews": nil, "misuse_alerts": nil,
 	"reports": {"id:report"}, "report_vehicles": {"report_id:report"}, "report_phones": {"report_id:report"},
-	"report_businesses": {"report_id:report"}, "report_notes": {"report_id:report"}, "report_escalations": {"report_id:report"},
+	"report_businesses": {"report_id:report"}, "report_notes": {"report_id:report"}, "report_messages": {"report_id:report"}, "report_escalations": {"report_id:report"},
 	"report_matches": {"report_id:report", "case_id:case"}, "report_handoffs": {"report_id:report", "case_id:case"}, "case_reports": {"report_id:report", "case_id:case"},
 	"cases": {"id:case"}, "case_people": {"case_id:case", "person_id:person"}, "role_changes": {"case_id:case"},
 	"case_places": {"case_id:case"}, "case_businesses": {"case_id:case"}, "case_vehicles": {"case_id:case"}, "case_phones": {"case_id:case"},

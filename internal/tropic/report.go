@@ -225,6 +225,9 @@ type Reporter struct {
 	Name         string       `json:"name,omitempty"`
 	Contact      string       `json:"contact,omitempty"` // a phone number or e-mail address
 	Relationship Relationship `json:"relationship,omitempty"`
+	// NotifyConsent: the reporter agreed to be e-mailed that a message waits for them
+	// (the message itself stays in Tropic). It has effect only with an e-mail address.
+	NotifyConsent bool `json:"notify_consent,omitempty"`
 }
 
 // Report is a concern from the public, a call handler or a partner.
@@ -248,21 +251,22 @@ type Report struct {
 	HowHeard     string          `json:"how_heard,omitempty"`
 	Language     string          `json:"language,omitempty"`
 
-	Urgency         Urgency      `json:"urgency"`
-	UrgencyReason   string       `json:"urgency_reason"`
-	UrgencyOverride bool         `json:"urgency_overridden"`
-	Status          ReportStatus `json:"status"`
-	NeedsAttention  bool         `json:"needs_attention"` // new information since triage
-	CreatedByUser   int64        `json:"-"`               // staff who took it, 0 for the public
-	CreatedByAgency int64        `json:"-"`
-	ClaimedBy       *User        `json:"-"`
-	ClaimedAt       time.Time    `json:"-"`
-	PassedToAgency  int64        `json:"-"`
-	DuplicateOf     string       `json:"duplicate_of,omitempty"`
-	Handoffs        []*Handoff   `json:"-"` // each passing to an agency, oldest first
-	ContactWithheld bool         `json:"-"` // the reporter gave contact details the reader may not see (Limit)
-	Notes           []ReportNote `json:"-"`
-	FollowUpHash    string       `json:"-"`
+	Urgency         Urgency         `json:"urgency"`
+	UrgencyReason   string          `json:"urgency_reason"`
+	UrgencyOverride bool            `json:"urgency_overridden"`
+	Status          ReportStatus    `json:"status"`
+	NeedsAttention  bool            `json:"needs_attention"` // new information since triage
+	CreatedByUser   int64           `json:"-"`               // staff who took it, 0 for the public
+	CreatedByAgency int64           `json:"-"`
+	ClaimedBy       *User           `json:"-"`
+	ClaimedAt       time.Time       `json:"-"`
+	PassedToAgency  int64           `json:"-"`
+	DuplicateOf     string          `json:"duplicate_of,omitempty"`
+	Handoffs        []*Handoff      `json:"-"` // each passing to an agency, oldest first
+	ContactWithheld bool            `json:"-"` // the reporter gave contact details the reader may not see (Limit)
+	Notes           []ReportNote    `json:"-"`
+	Messages        []ReportMessage `json:"-"` // with the reporter, oldest first (report_message.go)
+	FollowUpHash    string          `json:"-"`
 }
 
 // ReportNote is one entry of a report's timeline.
@@ -478,12 +482,15 @@ func (r *Report) Validate(districts []District, parsePhone PhoneParser, now time
 	rep := &r.Reporter
 	rep.Name, rep.Contact = trim(rep.Name), trim(rep.Contact)
 	if rep.Anonymous {
-		rep.Name, rep.Contact = "", ""
+		rep.Name, rep.Contact, rep.NotifyConsent = "", "", false
 	} else {
 		CheckText(&p, "reporter_name", "Your name", rep.Name, MaxShortText)
 		CheckText(&p, "reporter_contact", "How to contact you", rep.Contact, MaxShortText)
 		if rep.Name == "" && rep.Contact == "" {
 			p.Add("reporter_contact", "Enter a phone number or email address so we can contact you, or choose to stay anonymous")
+		}
+		if rep.NotifyConsent && ReporterEmail(*rep) == "" {
+			p.Add("reporter_notify_consent", "To be emailed when a message waits, enter an email address in how to contact you, or untick this box")
 		}
 	}
 	switch rep.Relationship {

@@ -87,6 +87,7 @@ func decodeReportForm(v url.Values) (*tropic.Report, string, tropic.Problems) {
 
 	rep := &r.Reporter
 	rep.Name, rep.Contact = get("reporter_name"), get("reporter_contact")
+	rep.NotifyConsent = get("reporter_notify_consent") == "yes"
 	switch get("reporter_anonymous") {
 	case "yes":
 		rep.Anonymous = true
@@ -207,6 +208,9 @@ func encodeReportForm(r *tropic.Report, formKey string) url.Values {
 		v.Set("reporter_anonymous", "no")
 		set("reporter_name", r.Reporter.Name)
 		set("reporter_contact", r.Reporter.Contact)
+		if r.Reporter.NotifyConsent {
+			v.Set("reporter_notify_consent", "yes")
+		}
 	}
 	set("reporter_relationship", string(r.Reporter.Relationship))
 	set("how_heard", r.HowHeard)
@@ -229,7 +233,7 @@ func reportFieldOrder() []string {
 	for i := 1; i <= tropic.MaxListItems; i++ {
 		order = append(order, fmt.Sprintf("business_%d", i))
 	}
-	return append(order, "reporter_anonymous", "reporter_name", "reporter_contact", "reporter_relationship", "how_heard", "language", "channel")
+	return append(order, "reporter_anonymous", "reporter_name", "reporter_contact", "reporter_notify_consent", "reporter_relationship", "how_heard", "language", "channel")
 }
 
 // reportForm is a decoded and validated report form.
@@ -416,6 +420,9 @@ type reportFormPage struct {
 	Relationship     reportChoices
 	HowHeard         reportChoices
 	AddAnother       bool // "Add another" buttons under vehicles, phones and businesses
+	// OfferNotify: the box to be e-mailed when a message waits, offered only when the
+	// service sends e-mail.
+	OfferNotify bool
 }
 
 // AddButton is the "Add another" button under a list of rows, when there is room for
@@ -454,7 +461,8 @@ func (s *Server) newReportFormPage(ctx context.Context, l Layout, f *reportForm)
 	l.Errors = f.errors
 	p := &reportFormPage{Layout: l, FormKey: f.formKey, R: r,
 		Day: v.Get("seen_on_day"), Month: v.Get("seen_on_month"), Year: v.Get("seen_on_year"),
-		PeopleCount: v.Get("people_count"), Language: r.Language, Anonymous: v.Get("reporter_anonymous")}
+		PeopleCount: v.Get("people_count"), Language: r.Language, Anonymous: v.Get("reporter_anonymous"),
+		OfferNotify: s.deps.Mail != nil}
 	msg := p.FieldMessage
 
 	p.Districts = append(p.Districts, reportSelect{Value: "", Label: "Choose a district", Selected: r.Location.District == ""})

@@ -316,6 +316,9 @@ func reportCheckSections(r *tropic.Report, districts []tropic.District, self boo
 			{Key: "Your name", Value: r.Reporter.Name, Anchor: "reporter_name"},
 			{Key: "How to contact you", Value: r.Reporter.Contact, Anchor: "reporter_contact"},
 		}
+		if r.Reporter.NotifyConsent {
+			about = append(about, reportCheckRow{Key: "Email me when a message waits", Value: "Yes", Anchor: "reporter_notify_consent"})
+		}
 	}
 	relationship := ""
 	if r.Reporter.Relationship != "" {
@@ -337,6 +340,9 @@ func reportCheckSections(r *tropic.Report, districts []tropic.District, self boo
 				{Key: "Contact me", Value: "Yes, in the way I say", Anchor: "reporter_anonymous"},
 				{Key: "Your name", Value: r.Reporter.Name, Anchor: "reporter_name"},
 				{Key: "How and when it is safe to contact you", Value: r.Reporter.Contact, Anchor: "reporter_contact"},
+			}
+			if r.Reporter.NotifyConsent {
+				contact = append(contact, reportCheckRow{Key: "Email me when a message waits", Value: "Yes", Anchor: "reporter_notify_consent"})
 			}
 		}
 		return []reportCheckSection{

@@ -71,6 +71,9 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /report/follow-up", s.browser(s.handleFollowUpForm()))
 	mux.Handle("POST /report/follow-up", s.browser(s.handleFollowUp()))
 	mux.Handle("GET /report/follow-up/done", s.browser(s.handleFollowUpDone()))
+	mux.Handle("GET /report/follow-up/messages", s.browser(s.messages(s.handleReporterSignInForm())))
+	mux.Handle("POST /report/follow-up/messages", s.browser(s.messages(s.handleReporterThread())))
+	mux.Handle("POST /report/follow-up/messages/reply", s.browser(s.messages(s.handleReporterReply())))
 
 	// Campaign pages (public), and the staff pages for campaigns and the research export.
 	mux.Handle("GET /campaigns", s.browser(s.handleCampaignIndex()))
@@ -195,6 +198,7 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /triage/reports/{ref}", s.triageHub(s.handleTriageReport()))
 	mux.Handle("POST /triage/reports/{ref}/claim", s.triageHub(s.handleTriageClaim()))
 	mux.Handle("POST /triage/reports/{ref}/notes", s.triageHub(s.handleTriageNote()))
+	mux.Handle("POST /triage/reports/{ref}/messages", s.triageHub(s.messages(s.handleTriageMessage())))
 	mux.Handle("POST /triage/reports/{ref}/urgency", s.triageHub(s.handleTriageUrgency()))
 	mux.Handle("POST /triage/reports/{ref}/decision", s.triageHub(s.handleTriageDecision()))
 	mux.Handle("POST /triage/bulk", s.triage(s.handleTriageBulk()))
@@ -206,6 +210,7 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("POST /inbox/reports/{ref}/acknowledge", s.inbox(s.handleInboxAcknowledge()))
 	mux.Handle("POST /inbox/reports/{ref}/accept", s.inbox(s.handleInboxAccept()))
 	mux.Handle("POST /inbox/reports/{ref}/return", s.inbox(s.handleInboxReturn()))
+	mux.Handle("POST /inbox/reports/{ref}/messages", s.inbox(s.messages(s.handleInboxMessage())))
 
 	// Recording a call (call handlers and triage; anyone else gets the missing page).
 	mux.Handle("GET /intake/reports/new", s.intake(s.handleIntakeForm()))
@@ -313,6 +318,8 @@ func (s *Server) routes() http.Handler {
 	s.api(mux, "POST /api/v1/reports/{reference}/acknowledge", s.handleAPIAcknowledgeReport())
 	s.api(mux, "POST /api/v1/reports/{reference}/accept", s.handleAPIAcceptReport())
 	s.api(mux, "POST /api/v1/reports/{reference}/return", s.handleAPIReturnReport())
+	s.api(mux, "GET /api/v1/reports/{reference}/messages", s.messages(s.handleAPIReportMessages()))
+	s.api(mux, "POST /api/v1/reports/{reference}/messages", s.messages(s.handleAPISendReportMessage()))
 	s.api(mux, "GET /api/v1/inbox", s.handleAPIInbox())
 	s.api(mux, "GET /api/v1/cases", s.handleAPIListCases())
 	s.api(mux, "POST /api/v1/cases", s.handleAPICreateCase())

@@ -130,6 +130,8 @@ type Deps struct {
 	Audit    tropic.AuditService
 	Reports  tropic.ReportService
 	Inbox    tropic.InboxService // reports passed to an agency; nil: no inbox
+	// Messages between staff and reporters; nil: no messages offered, anywhere.
+	Messages tropic.ReportMessageService
 	Cases    tropic.CaseService
 	// Corrections changes and removes what a case holds; nil: no correction routes.
 	Corrections tropic.CaseCorrections

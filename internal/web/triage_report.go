@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"net/http"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -29,6 +30,8 @@ type triageForms struct {
 	CaseReference string // the case to add the report to
 	// IncludeContact: the reporter's contact details go with a report passed to an agency.
 	IncludeContact bool
+	// Message to the reporter, and the key that makes the form post once.
+	Message, MessageKey string
 }
 
 type triageReportPage struct {
@@ -61,9 +64,10 @@ type triageReportPage struct {
 	// one-click decisions: add to that case, duplicate of that report.
 	MatchingCases, MatchingReports []linkChoice
 
-	Form      triageForms
-	Urgencies []selectOption
-	Agencies  []selectOption
+	Form       triageForms
+	CanMessage bool // the form to write to the reporter is offered
+	Urgencies  []selectOption
+	Agencies   []selectOption
 }
 
 // handleTriageReport shows one report with its timeline and the triage actions.
@@ -109,6 +113,9 @@ func (s *Server) renderTriageReport(w http.ResponseWriter, r *http.Request, stat
 		Decided:        rep.Status != tropic.ReportNew,
 		NewInformation: rep.NeedsAttention,
 		Form:           form,
+	}
+	if p.CanMessage = s.deps.Messages != nil; p.Form.MessageKey == "" {
+		p.Form.MessageKey = tropic.NewFormKey()
 	}
 	cal, err := s.triageCalendar(ctx)
 	if err != nil {
@@ -278,10 +285,14 @@ func triageHowHeard(key string) string {
 	return key
 }
 
-// triageReportTimeline lists what happened to the report, oldest first.
+// triageReportTimeline lists what happened to the report, oldest first: its notes
+// and the messages with the reporter, by time.
 func triageReportTimeline(rep *tropic.Report) []triageTimelineEntry {
-	out := []triageTimelineEntry{{Title: "Report received", When: displayDateTime(rep.ReceivedAt),
-		Paragraphs: []string{"Through the " + strings.ToLower(rep.Channel.Label()) + "."}}}
+	type dated struct {
+		at time.Time
+		e  triageTimelineEntry
+	}
+	var all []dated
 	for _, n := range rep.Notes {
 		e := triageTimelineEntry{When: displayDateTime(n.At), Paragraphs: paragraphs(n.Text)}
 		switch {
@@ -294,7 +305,16 @@ func triageReportTimeline(rep *tropic.Report) []triageTimelineEntry {
 		default:
 			e.Title = "Tropic"
 		}
-		out = append(out, e)
+		all = append(all, dated{n.At, e})
+	}
+	for _, m := range rep.Messages {
+		all = append(all, dated{m.At, triageTimelineEntry{Title: messageTitle(m), When: displayDateTime(m.At), Paragraphs: paragraphs(m.Text)}})
+	}
+	sort.SliceStable(all, func(i, j int) bool { return all[i].at.Before(all[j].at) })
+	out := []triageTimelineEntry{{Title: "Report received", When: displayDateTime(rep.ReceivedAt),
+		Paragraphs: []string{"Through the " + strings.ToLower(rep.Channel.Label()) + "."}}}
+	for _, d := range all {
+		out = append(out, d.e)
 	}
 	return out
 }
