@@ -72,6 +72,10 @@ func openDB(ctx context.Context, dsn string, migrate bool, opts ...store.Options
 			db.Close()
 			return nil, err
 		}
+		if _, err := store.BackfillNameSearchTerms(ctx, db); err != nil {
+			db.Close()
+			return nil, err
+		}
 	}
 	return db, nil
 }
