@@ -24,6 +24,16 @@ type Params struct {
 // DefaultParams is what new hashes use.
 var DefaultParams = Params{Memory: 64 * 1024, Time: 3, Threads: 2}
 
+// FollowUpCodeParams are the cost of sealing a report's follow-up code: OWASP's
+// minimum for argon2id (19 MiB, 2 passes, one lane). A code has about 50 random bits,
+// so each guess must cost what this costs, salted per code; a verification takes
+// about 37 ms on a 2-core development machine (BenchmarkFollowUpCodeVerify).
+var FollowUpCodeParams = Params{Memory: 19 * 1024, Time: 2, Threads: 1}
+
+// DemoFollowUpCodeParams are a token cost for the demo's synthetic reports only
+// (thousands are seeded at start); never for a real database.
+var DemoFollowUpCodeParams = Params{Memory: 64, Time: 1, Threads: 1}
+
 // HashPassword returns a PHC-format argon2id hash of pw with a fresh salt.
 func HashPassword(pw string, p Params) (string, error) {
 	salt := make([]byte, 16)

@@ -15,7 +15,7 @@ const nameTermsSetting = "name_search_terms_version"
 // name (adding, correcting, the bulk loader) keeps the terms current itself. It
 // returns how many names it rewrote; run it after migrating.
 func BackfillNameSearchTerms(ctx context.Context, db *DB) (int, error) {
-	if done, err := nameSearchTermsDone(ctx, db); err != nil || done {
+	if done, err := settingDone(ctx, db, nameTermsSetting); err != nil || done {
 		return 0, err
 	}
 	total := 0
@@ -36,29 +36,7 @@ func BackfillNameSearchTerms(ctx context.Context, db *DB) (int, error) {
 			after = last
 		}
 	}
-	tx, err := db.beginTx(ctx)
-	if err != nil {
-		return total, err
-	}
-	defer tx.Rollback()
-	if _, err := tx.Exec(ctx, `INSERT INTO settings (key, value) VALUES (?, '1')`, nameTermsSetting); err != nil {
-		return total, fmt.Errorf("write name search terms setting: %w", err)
-	}
-	return total, tx.Commit()
-}
-
-// nameSearchTermsDone reports whether BackfillNameSearchTerms has run on db.
-func nameSearchTermsDone(ctx context.Context, db *DB) (bool, error) {
-	tx, err := db.beginRead(ctx)
-	if err != nil {
-		return false, err
-	}
-	defer tx.Rollback()
-	var n int
-	if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM settings WHERE key = ?`, nameTermsSetting).Scan(&n); err != nil {
-		return false, fmt.Errorf("read name search terms setting: %w", err)
-	}
-	return n > 0, nil
+	return total, markSettingDone(ctx, db, nameTermsSetting)
 }
 
 func backfillNameTerms(ctx context.Context, db *DB, kind, query string, after int64) (int, int64, error) {
