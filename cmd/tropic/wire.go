@@ -35,6 +35,9 @@ func openDB(ctx context.Context, dsn string, migrate bool, opts ...store.Options
 	if o.Matcher == nil {
 		o.Matcher = linkage.DefaultMatcher()
 	}
+	if o.FollowUpCodes == nil {
+		o.FollowUpCodes = auth.Passwords{Params: auth.FollowUpCodeParams}
+	}
 	db, err := store.Open(ctx, dsn, o)
 	if err != nil {
 		return nil, err
@@ -69,6 +72,14 @@ func openDB(ctx context.Context, dsn string, migrate bool, opts ...store.Options
 			return nil, err
 		}
 		if _, err := store.BackfillReportBusinesses(ctx, db); err != nil {
+			db.Close()
+			return nil, err
+		}
+		if _, err := store.BackfillNameSearchTerms(ctx, db); err != nil {
+			db.Close()
+			return nil, err
+		}
+		if _, err := store.SealLegacyFollowUpCodes(ctx, db); err != nil {
 			db.Close()
 			return nil, err
 		}

@@ -101,6 +101,10 @@ func disposeReferrals(ctx context.Context, tx *Tx, cond string, args ...any) err
 		FROM referrals x LEFT JOIN cases c ON c.id = x.case_id WHERE `+cond, args...); err != nil {
 		return fmt.Errorf("keep the figures of referrals: %w", err)
 	}
+	// A Duty to Notify report's corrections go with it (the foreign key would cascade too).
+	if _, err := tx.Exec(ctx, `DELETE FROM referral_corrections WHERE referral_id IN (SELECT x.id FROM referrals x WHERE `+cond+`)`, args...); err != nil {
+		return fmt.Errorf("dispose of referral corrections: %w", err)
+	}
 	if _, err := tx.Exec(ctx, `DELETE FROM referrals WHERE id IN (SELECT x.id FROM referrals x WHERE `+cond+`)`, args...); err != nil {
 		return fmt.Errorf("dispose of referrals: %w", err)
 	}

@@ -180,28 +180,6 @@ func insertMessage(ctx context.Context, tx *Tx, reportID int64, fromReporter boo
 	return id, nil
 }
 
-// reporterReport finds the report whose reference and code the reporter gave, in the
-// steps AddFollowUp takes: one row read and one constant-time comparison whether or
-// not the reference exists, and nothing written on a wrong code.
-func reporterReport(ctx context.Context, tx *Tx, ref, codeHash string) (int64, error) {
-	denied := tropic.Errorf(tropic.EUNAUTHORISED, "The reference or the follow-up code is not right. Check them and try again.")
-	ref, err := tropic.ParseReference(ref)
-	if err != nil {
-		return 0, denied
-	}
-	var id int64
-	hash := tropic.UnknownReportCodeHash
-	err = tx.QueryRow(ctx, `SELECT id, follow_up_hash FROM reports WHERE reference = ?`+tx.db.forUpdate(), ref).Scan(&id, &hash)
-	known := err == nil
-	if !known && tropic.ErrorCode(mapError(err)) != tropic.ENOTFOUND {
-		return 0, fmt.Errorf("find report: %w", err)
-	}
-	if tropic.FollowUpCodeMatches(hash, codeHash) && known {
-		return id, nil
-	}
-	return 0, denied
-}
-
 // reporterThread is the reporter's view of report id: its broad status and the
 // messages, with no sender's name or agency.
 func reporterThread(ctx context.Context, tx *Tx, id int64) (*tropic.ReporterThread, error) {
@@ -230,13 +208,16 @@ func reporterThread(ctx context.Context, tx *Tx, id int64) (*tropic.ReporterThre
 // FindReporterThread returns the reporter's view of the report when the code matches,
 // and audits the read (by the public follow-up, never the code).
 func (s *ReportService) FindReporterThread(ctx context.Context, ref, codeHash string) (*tropic.ReporterThread, error) {
+	id, stored, sealed, err := s.db.reporterReport(ctx, ref, codeHash)
+	if err != nil {
+		return nil, err
+	}
 	tx, err := s.db.beginTx(ctx)
 	if err != nil {
 		return nil, err
 	}
 	defer tx.Rollback()
-	id, err := reporterReport(ctx, tx, ref, codeHash)
-	if err != nil {
+	if err := sealOnUse(ctx, tx, id, stored, sealed); err != nil {
 		return nil, err
 	}
 	th, err := reporterThread(ctx, tx, id)
@@ -260,13 +241,16 @@ func (s *ReportService) ReplyToReport(ctx context.Context, ref, codeHash, text, 
 	if err := p.Err(); err != nil {
 		return nil, false, err
 	}
+	id, stored, sealed, err := s.db.reporterReport(ctx, ref, codeHash)
+	if err != nil {
+		return nil, false, err
+	}
 	tx, err := s.db.beginTx(ctx)
 	if err != nil {
 		return nil, false, err
 	}
 	defer tx.Rollback()
-	id, err := reporterReport(ctx, tx, ref, codeHash)
-	if err != nil {
+	if err := sealOnUse(ctx, tx, id, stored, sealed); err != nil {
 		return nil, false, err
 	}
 	keyHash := tropic.HashMessageKey("reporter", key)

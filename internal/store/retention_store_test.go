@@ -230,7 +230,9 @@ var disposalReach = map[string][]string{
 	"retained_figures": nil, "stats_releases": nil,
 	// Staff accounts' credentials and invitations: about users, not records.
 	"password_resets": nil, "recovery_codes": nil, "security_keys": nil, "user_identities": nil, "user_invites": nil,
-	"case_removals": {"case_id:case"}, "link_withdrawals": {"case_id:case", "from_case_id:case"},
+	// A Duty to Notify report's corrections: about a report that names no record (disposeReferrals).
+	"referral_corrections": nil,
+	"case_removals":        {"case_id:case"}, "link_withdrawals": {"case_id:case", "from_case_id:case"},
 	// Audit events, the retention register and misuse alerts name records by number
 	// only: they are the record of what staff did, and stay.
 	"audit_events": nil, "retention_reviews": nil, "misuse_alerts": nil,

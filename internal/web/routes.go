@@ -284,6 +284,8 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("POST /referrals/{id}/decisions", s.cases(s.handleReferralDecision()))
 	mux.Handle("GET /referrals/{id}/withdraw", s.cases(s.handleReferralWithdrawForm()))
 	mux.Handle("POST /referrals/{id}/withdraw", s.cases(s.handleReferralWithdraw()))
+	mux.Handle("GET /referrals/{id}/correct", s.cases(s.handleReferralCorrectForm()))
+	mux.Handle("POST /referrals/{id}/correct", s.cases(s.handleReferralCorrect()))
 	mux.Handle("GET /referrals/{id}/summary", s.cases(s.recentAuth(s.handleReferralSummary())))
 	mux.Handle("GET /referrals/{id}/summary.pdf", s.cases(s.recentAuth(s.handleReferralSummaryPDF())))
 
@@ -366,6 +368,7 @@ func (s *Server) routes() http.Handler {
 	s.api(mux, "GET /api/v1/referrals/{id}", s.handleAPIGetReferral())
 	s.api(mux, "POST /api/v1/referrals/{id}/decisions", s.handleAPIRecordReferralDecision())
 	s.api(mux, "POST /api/v1/referrals/{id}/withdrawal", s.handleAPIWithdrawReferral())
+	s.api(mux, "PATCH /api/v1/referrals/{id}", s.handleAPICorrectReferral())
 	s.api(mux, "GET /api/v1/notifications", s.handleAPINotifications())
 	s.api(mux, "POST /api/v1/notifications/read", s.handleAPINotificationsRead())
 	s.api(mux, "GET /api/v1/approvals", s.handleAPIApprovals())
