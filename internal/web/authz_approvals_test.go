@@ -40,7 +40,7 @@ func (f *matrixFixture) declineAccessRequests() {
 		list, err := f.ts.srv.deps.Approvals[1](context.Background(), u.actor())
 		f.must(err)
 		for _, a := range list {
-			f.must(f.cases.DecideShare(context.Background(), u.actor(), a.ID, false))
+			f.must(f.cases.DecideShare(context.Background(), u.actor(), a.ID, false, "Not needed now"))
 		}
 	}
 }
