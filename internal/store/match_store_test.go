@@ -237,7 +237,7 @@ func TestALinkedSuspectWhoIsAPotentialVictimElsewhereRaisesTheS45Notice(t *testi
 		}
 
 		got := e.find(t, e.pWorker, police.Reference).Notices
-		want := []tropic.S45Notice{{PersonID: s.ID, PersonName: "Jon Smith", ContactAgency: "Hertfordshire County Council"}}
+		want := []tropic.S45Notice{{PersonID: s.ID, PersonName: "Jon Smith", ContactAgency: "Hertfordshire County Council", AgencyID: e.council.ID}}
 		if !slices.Equal(got, want) {
 			t.Fatalf("got notices %+v, want %+v", got, want)
 		}
