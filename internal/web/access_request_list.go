@@ -82,7 +82,8 @@ func ownAccessRowFrom(r tropic.OwnAccessRequest) ownAccessRow {
 
 func (s *Server) handleOwnAccessRequests() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if s.deps.Access == nil {
+		// A page for those who work cases: to anyone else, as every such page, missing.
+		if s.deps.Access == nil || tropic.MayListOwnAccessRequests(actorOf(r)) != nil {
 			s.notFound(w, r)
 			return
 		}
