@@ -59,6 +59,7 @@ func disposeCase(ctx context.Context, tx *Tx, id int64) error {
 		`DELETE FROM case_access_log WHERE case_id = ?`,
 		`DELETE FROM case_closure_requests WHERE case_id = ?`,
 		`DELETE FROM case_shares WHERE case_id = ?`,
+		`UPDATE case_shares SET from_case_id = NULL WHERE from_case_id = ?`, // a request this case made outlives it
 		`DELETE FROM case_tasks WHERE case_id = ?`,
 		`DELETE FROM case_notes WHERE case_id = ?`,
 		`DELETE FROM case_phones WHERE case_id = ?`,
@@ -184,6 +185,7 @@ func disposePeople(ctx context.Context, tx *Tx, ids []int64) error {
 			`DELETE FROM person_merge_moves WHERE from_person = ? OR match_id IN (SELECT id FROM person_matches WHERE person_a = ? OR person_b = ? OR survivor = ?)`,
 			`DELETE FROM person_matches WHERE person_a = ? OR person_b = ? OR survivor = ?`,
 			`DELETE FROM case_access_log WHERE person_id = ?`,
+			`UPDATE case_shares SET person_id = NULL WHERE person_id = ?`,
 			`DELETE FROM case_orders WHERE person_id = ?`,
 			`DELETE FROM people WHERE id = ?`,
 		} {

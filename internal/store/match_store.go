@@ -351,6 +351,7 @@ type otherCase struct {
 	id        int64
 	reference string
 	owner     string
+	ownerID   int64
 	access    tropic.CaseAccess
 }
 
@@ -389,7 +390,7 @@ func (s *MatchService) otherCases(ctx context.Context, tx *Tx, actor tropic.Acto
 			a = tropic.AccessTo(actor, owners[i], shares, s.cases.local(tx))
 			access[out[i].id] = a
 		}
-		out[i].access = a
+		out[i].access, out[i].ownerID = a, owners[i]
 	}
 	return out, nil
 }
@@ -405,6 +406,18 @@ func caseViews(cases []otherCase) []tropic.CaseView {
 
 // heldByAgencies names the agencies owning cases, in alphabetical order.
 func heldByAgencies(cases []otherCase) string { return tropic.HeldBy(caseViews(cases)) }
+
+// holdingAgencies are the agencies owning cases, each once, in the order of HeldBy.
+func holdingAgencies(cases []otherCase) []tropic.Agency {
+	var out []tropic.Agency
+	for _, oc := range cases {
+		if !slices.ContainsFunc(out, func(a tropic.Agency) bool { return a.ID == oc.ownerID }) {
+			out = append(out, tropic.Agency{ID: oc.ownerID, Name: oc.owner})
+		}
+	}
+	slices.SortFunc(out, func(a, b tropic.Agency) int { return strings.Compare(a.Name, b.Name) })
+	return out
+}
 
 // anyCaseVisible says whether the actor may see one of the cases (tropic.MayLink).
 func anyCaseVisible(cases []otherCase) bool { return tropic.MayLink(caseViews(cases)) == nil }
@@ -516,6 +529,7 @@ func (s *MatchService) Suggestions(ctx context.Context, actor tropic.Actor, case
 		} else {
 			// The reason may speak of the other record: only its agency is told.
 			ps.DecidedBy = m.decidedBy.agency
+			ps.Holders = holdingAgencies(cases)
 			hidden[ps.ID] = [2]int64{mine, other}
 		}
 		out = append(out, ps)

@@ -35,22 +35,24 @@ const (
 
 // Share gives another agency access to a case.
 type Share struct {
-	ID          int64
-	CaseID      int64
-	AgencyID    int64
-	AgencyName  string
-	Scope       ShareScope
-	LawfulBasis string
-	Reason      string
-	Until       string // YYYY-MM-DD, the last day it lasts; "" for no end
-	Status      ShareStatus
-	Kind        ShareKind // who asked: the owner (a share) or the agency shared with (an access request)
-	Via         string    // an access request: the identifier the records share, for the supervisor deciding
-	RequestedBy string
-	GrantedBy   string
-	CreatedAt   time.Time
-	DecidedAt   time.Time
-	RevokedAt   time.Time
+	ID             int64
+	CaseID         int64
+	AgencyID       int64
+	AgencyName     string
+	Scope          ShareScope
+	LawfulBasis    string
+	Reason         string
+	Until          string // YYYY-MM-DD, the last day it lasts; "" for no end
+	Status         ShareStatus
+	Kind           ShareKind // who asked: the owner (a share) or the agency shared with (an access request)
+	Via            string    // an access request by identifier: the identifier the records share, for the supervisor deciding
+	AccessBy       AccessBy  // an access request: how it named the record
+	DecisionReason string    // why it was declined, when a reason was given
+	RequestedBy    string
+	GrantedBy      string
+	CreatedAt      time.Time
+	DecidedAt      time.Time
+	RevokedAt      time.Time
 }
 
 // Live reports whether the share gives access on day now.

@@ -357,7 +357,7 @@ func (f *matrixFixture) clearScratchShares() {
 		}
 		switch sh.Status {
 		case tropic.ShareRequested:
-			f.must(f.cases.DecideShare(ctx, f.aSup, sh.ID, false))
+			f.must(f.cases.DecideShare(ctx, f.aSup, sh.ID, false, "Not needed now"))
 		case tropic.ShareActive:
 			f.must(f.cases.RevokeShare(ctx, f.aSup, sh.ID))
 		}

@@ -153,6 +153,9 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("POST /account/notifications", s.notices(s.handleNotificationSettingsSave()))
 	mux.Handle("GET /approvals", s.requireSupervisor(s.handleApprovals()))
 	mux.Handle("POST /approvals/shares/{id}", s.requireSupervisor(s.handleApprovalShareDecision()))
+	mux.Handle("GET /approvals/access/{id}", s.requireSupervisor(s.handleAccessDecisionForm()))
+	mux.Handle("POST /approvals/access/{id}", s.requireSupervisor(s.handleAccessDecision()))
+	mux.Handle("GET /access-requests", s.browser(s.requireUser(s.handleOwnAccessRequests())))
 	mux.Handle("GET /audit", s.requireDPO(s.handleAuditSearch()))
 	mux.Handle("POST /audit/export", s.requireDPO(s.handleAuditExport()))
 	mux.Handle("GET /audit/alerts", s.requireMisuse(s.handleMisuseAlerts()))
@@ -373,6 +376,7 @@ func (s *Server) routes() http.Handler {
 	s.api(mux, "POST /api/v1/notifications/read", s.handleAPINotificationsRead())
 	s.api(mux, "GET /api/v1/approvals", s.handleAPIApprovals())
 	s.api(mux, "POST /api/v1/access-requests", s.handleAPIRequestAccess())
+	s.api(mux, "GET /api/v1/access-requests", s.handleAPIOwnAccessRequests())
 	mux.Handle("/api/", s.handleAPINotFound())
 
 	// Everything else.
