@@ -20,7 +20,7 @@ var AdminActions = []string{
 	AuditUserCreated, AuditUserInvited, AuditUserInviteAccepted, AuditUserRoles, AuditUserMoved,
 	AuditUserDisabled, AuditUserEnabled, AuditMFAReset, AuditUserPassword, AuditUserPasswordRequired,
 	AuditUserPasswordChanged, AuditUserSignedOut, AuditAgencyCreated, AuditAgencyUpdated, AuditAgencyDisabled,
-	AuditAgencyEnabled, AuditReminderEmailSet, AuditHolidayChanged, AuditDistrictCreated,
+	AuditAgencyEnabled, AuditReminderEmailSet, AuditHolidayChanged, AuditDistrictCreated, AuditReferenceChanged,
 }
 
 // AdminActionLabel says what an administration event did, for people.
@@ -64,6 +64,8 @@ func AdminActionLabel(action string) string {
 		return "Bank holiday changed"
 	case AuditDistrictCreated:
 		return "District added"
+	case AuditReferenceChanged:
+		return "Reference data changed"
 	}
 	return action
 }

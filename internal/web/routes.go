@@ -183,6 +183,13 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("POST /admin/districts", s.partnershipAdmin(s.handleAdminDistrictAdd()))
 	mux.Handle("GET /admin/holidays", s.partnershipAdmin(s.handleAdminHolidays()))
 	mux.Handle("POST /admin/holidays", s.partnershipAdmin(s.handleAdminHolidayAdd()))
+	mux.Handle("GET /admin/how-heard", s.partnershipAdmin(s.handleAdminHowHeard()))
+	mux.Handle("POST /admin/how-heard", s.partnershipAdmin(s.handleAdminHowHeardAdd()))
+	mux.Handle("POST /admin/how-heard/change", s.partnershipAdmin(s.handleAdminHowHeardChange()))
+	mux.Handle("GET /admin/settings", s.partnershipAdmin(s.handleAdminSettings()))
+	mux.Handle("POST /admin/settings/threshold", s.partnershipAdmin(s.handleAdminThreshold()))
+	mux.Handle("POST /admin/settings/triage-targets", s.partnershipAdmin(s.handleAdminTriageTargets()))
+	mux.Handle("POST /admin/settings/acknowledge-targets", s.partnershipAdmin(s.handleAdminAckTargets()))
 
 	// Triage (triage role only; anyone else gets the missing page).
 	mux.Handle("GET /triage", s.triage(s.handleTriageQueue()))

@@ -109,6 +109,7 @@ func newTestServer(t testing.TB, cfg Config, modify ...func(*Deps)) *testServer 
 		Campaigns: store.NewCampaignService(db), Exports: store.NewCampaignService(db),
 		Passwords: auth.Passwords{Params: testParams}, TOTP: auth.TOTP{},
 		UserAdmin: ts.users, Invites: store.NewInviteService(db), AdminHistory: ts.audit, Holidays: store.NewReferralService(db),
+		Reference:   store.NewReferenceDataService(db, tropic.Settings{TriageTargets: cfg.TriageTargets, AcknowledgeTargets: cfg.AcknowledgeTargets}),
 		Credentials: store.NewCredentialService(db), SSO: store.NewSSOService(db), SecurityKeys: store.NewSecurityKeyService(db),
 		Health: dbHealth{db}, Logger: slog.New(slog.NewJSONHandler(ts.logs, nil)), Now: clock.Now,
 	}
