@@ -36,7 +36,7 @@ func (s *ReferenceDataService) FindSettings(ctx context.Context) (tropic.Setting
 func (s *ReferenceDataService) settings(ctx context.Context, tx *Tx) (tropic.Settings, error) {
 	out := s.defaults
 	out.Stored = nil
-	rows, err := tx.Query(ctx, `SELECT name, value FROM settings`)
+	rows, err := tx.Query(ctx, `SELECT name, value FROM partnership_settings`)
 	if err != nil {
 		return out, fmt.Errorf("find settings: %w", err)
 	}
@@ -69,7 +69,7 @@ func (s *ReferenceDataService) SetSetting(ctx context.Context, actor tropic.Acto
 	// setting is stored), and records the first's value as the old one.
 	was := s.defaults.Value(name)
 	var stored string
-	err = tx.QueryRow(ctx, `SELECT value FROM settings WHERE name = ?`+tx.db.forUpdate(), name).Scan(&stored)
+	err = tx.QueryRow(ctx, `SELECT value FROM partnership_settings WHERE name = ?`+tx.db.forUpdate(), name).Scan(&stored)
 	if err == nil {
 		was = stored
 	} else if tropic.ErrorCode(mapError(err)) != tropic.ENOTFOUND {
@@ -78,7 +78,7 @@ func (s *ReferenceDataService) SetSetting(ctx context.Context, actor tropic.Acto
 	if was == value {
 		return nil
 	}
-	if _, err := tx.Exec(ctx, `INSERT INTO settings (name, value) VALUES (?, ?)
+	if _, err := tx.Exec(ctx, `INSERT INTO partnership_settings (name, value) VALUES (?, ?)
 		ON CONFLICT (name) DO UPDATE SET value = excluded.value`, name, value); err != nil {
 		return fmt.Errorf("set %s: %w", name, err)
 	}

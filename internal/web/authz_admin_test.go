@@ -157,6 +157,27 @@ func adminRouteMatrix() []matrixRow {
 				invited++
 				return form("date", fmt.Sprintf("2031-%02d-%02d", 1+invited%12, 1+invited%28), "name", "Matrix holiday")
 			}},
+		{name: "GET /admin/how-heard", rule: mayRunPartnership, path: fixed("/admin/how-heard")},
+		{name: "POST /admin/how-heard", rule: mayRunPartnership, path: fixed("/admin/how-heard"),
+			body: func(*matrixFixture, *matrixUser) any {
+				invited++
+				return form("code", fmt.Sprintf("matrix_%d", invited), "label", "Matrix answer")
+			}},
+		{name: "POST /admin/how-heard/change", rule: mayRunPartnership, path: fixed("/admin/how-heard/change"),
+			body: func(*matrixFixture, *matrixUser) any {
+				invited++
+				return form("change", "other", "wording", fmt.Sprintf("Another way (%d)", invited))
+			}},
+		{name: "GET /admin/settings", rule: mayRunPartnership, path: fixed("/admin/settings")},
+		{name: "POST /admin/settings/threshold", rule: mayRunPartnership, path: fixed("/admin/settings/threshold"),
+			body: func(*matrixFixture, *matrixUser) any {
+				invited++
+				return form("disclosure_threshold", fmt.Sprint(5+invited%2))
+			}},
+		{name: "POST /admin/settings/triage-targets", rule: mayRunPartnership, path: fixed("/admin/settings/triage-targets"),
+			body: formBody("triage_targets", "1h", "triage_targets_urgent", "1wd", "triage_targets_routine", "5wd")},
+		{name: "POST /admin/settings/acknowledge-targets", rule: mayRunPartnership, path: fixed("/admin/settings/acknowledge-targets"),
+			body: formBody("acknowledge_targets", "1h", "acknowledge_targets_urgent", "1wd", "acknowledge_targets_routine", "2wd")},
 	}
 }
 

@@ -1,6 +1,6 @@
 -- Reference data edited in the browser (issue 13 item 3): the "how did you hear"
 -- options (codes never change, as reports store them; an option is retired, never
--- deleted), the settings kept as one value each (disclosure threshold, urgency
+-- deleted), the partnership settings kept as one value each (disclosure threshold, urgency
 -- targets; a setting not stored here is the server's flag or the built-in default),
 -- and the history of every change: who, when, old and new value.
 -- Keep in step with ../postgres/0510_reference_data.sql.
@@ -21,7 +21,7 @@ INSERT INTO how_heard_options (code, label, position) VALUES
     ('professional', 'A professional, such as a police officer, social worker or doctor', 6),
     ('other', 'Another way', 7);
 
-CREATE TABLE settings (
+CREATE TABLE partnership_settings (
     name  TEXT PRIMARY KEY,
     value TEXT NOT NULL
 );
@@ -38,5 +38,5 @@ CREATE TABLE reference_changes (
 
 -- +goose Down
 DROP TABLE reference_changes;
-DROP TABLE settings;
+DROP TABLE partnership_settings;
 DROP TABLE how_heard_options;
