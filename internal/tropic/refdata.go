@@ -151,8 +151,9 @@ const howHeardPrefix = "how_heard:"
 // HowHeardChange is the history name of changes to the option code.
 func HowHeardChange(code string) string { return howHeardPrefix + code }
 
-// IsHowHeardChange says whether a history name is a "how did you hear" option's.
-func IsHowHeardChange(name string) bool { return strings.HasPrefix(name, howHeardPrefix) }
+// HowHeardChangeCode is the code of the option whose change the history name
+// records, if it is a "how did you hear" option's.
+func HowHeardChangeCode(name string) (string, bool) { return strings.CutPrefix(name, howHeardPrefix) }
 
 // HowHeardOption is one answer to "how did you hear about this service". Its code is
 // what reports store, and never changes, so that stored reports keep their meaning; an

@@ -59,8 +59,8 @@ func (s *Server) renderHowHeard(w http.ResponseWriter, r *http.Request, status i
 		p.Choices = append(p.Choices, selectOption{Value: o.Code, Label: o.Label, Selected: o.Code == p.Change})
 	}
 	for _, c := range changes {
-		if tropic.IsHowHeardChange(c.Name) {
-			p.Changes = append(p.Changes, referenceChangeRow{At: displayDateTime(c.At), Who: c.ActorName, What: tropic.SettingLabel(c.Name), Old: c.Old, New: c.New})
+		if code, ok := tropic.HowHeardChangeCode(c.Name); ok {
+			p.Changes = append(p.Changes, referenceChangeRow{At: displayDateTime(c.At), Who: c.ActorName, What: "the answer " + code, Old: c.Old, New: c.New})
 		}
 	}
 	s.render(w, r, status, "admin_how_heard", p)

@@ -124,7 +124,7 @@ func TestSettingsAreEditedInTheBrowserWithHistory(t *testing.T) {
 		if rules.Triage.Emergency.Duration != 20*time.Minute || rules.Triage.Urgent.Duration != 2*time.Hour || rules.Acknowledge != tropic.DefaultAcknowledgeTargets {
 			t.Errorf("the targets in force: %+v / %+v", rules.Triage, rules.Acknowledge)
 		}
-		if page := c.get("/admin/settings"); !strings.Contains(page.body, "emergency=20m,urgent=2h,routine=3wd") || !strings.Contains(page.body, "emergency=1h,urgent=1wd,routine=5wd") {
+		if page := c.get("/admin/settings"); !strings.Contains(page.body, "from emergency=1h, urgent=1wd, routine=5wd to emergency=20m, urgent=2h, routine=3wd") {
 			t.Errorf("the history does not show old and new targets:\n%s", brief(page.body))
 		}
 	})

@@ -63,8 +63,10 @@ func (s *Server) renderSettings(w http.ResponseWriter, r *http.Request, status i
 	}
 	p.Errors = problems
 	for _, c := range changes {
-		if !tropic.IsHowHeardChange(c.Name) {
-			p.Changes = append(p.Changes, referenceChangeRow{At: displayDateTime(c.At), Who: c.ActorName, What: tropic.SettingLabel(c.Name), Old: c.Old, New: c.New})
+		if _, ok := tropic.HowHeardChangeCode(c.Name); !ok {
+			// Targets get spaces after their commas, to wrap on a phone.
+			p.Changes = append(p.Changes, referenceChangeRow{At: displayDateTime(c.At), Who: c.ActorName, What: strings.ToLower(tropic.SettingLabel(c.Name)),
+				Old: strings.ReplaceAll(c.Old, ",", ", "), New: strings.ReplaceAll(c.New, ",", ", ")})
 		}
 	}
 	if typed != nil {
