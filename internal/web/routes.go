@@ -114,6 +114,7 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /account/security-keys", s.browser(s.requireUser(s.recentAuth(s.handleSecurityKeys()))))
 	mux.Handle("POST /account/security-keys/begin", s.browser(s.requireUser(s.handleSecurityKeyBegin())))
 	mux.Handle("POST /account/security-keys", s.browser(s.requireUser(s.handleSecurityKeyFinish())))
+	mux.Handle("POST /account/security-keys/{id}/remove", s.browser(s.requireUser(s.recentAuthBack(securityKeysPath, s.handleSecurityKeyRemove()))))
 	mux.Handle("GET /account/recovery-codes", s.browser(s.requireUser(s.handleRecoveryCodes())))
 	mux.Handle("POST /account/recovery-codes", s.browser(s.requireUser(s.recentAuth(s.handleNewRecoveryCodes()))))
 	mux.Handle("POST /logout", s.browser(s.handleLogout()))
