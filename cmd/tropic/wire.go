@@ -106,6 +106,9 @@ type services struct {
 	retention *store.RetentionService
 	misuse    *store.MisuseService
 	invites   *store.InviteService
+	// reference is the reference data edited in the browser; a setting not stored
+	// there is the flag's (setSettingDefaults), else the built-in default.
+	reference *store.ReferenceDataService
 
 	credentials *store.CredentialService
 	mail        tropic.Mailer // sends invitations and forgotten-password links; nil: e-mail is off (useMailer, startJobs)
@@ -127,13 +130,24 @@ func newServices(db *store.DB) *services {
 		reports: store.NewReportService(db, nil, phone.Parse), cases: store.NewCaseService(db, phone.Parse),
 		referrals: store.NewReferralService(db), campaigns: store.NewCampaignService(db),
 		stats: store.NewStatsService(db), releases: store.NewReleaseService(db), matches: store.NewMatchService(db, phone.Parse), invites: store.NewInviteService(db),
-		credentials: store.NewCredentialService(db),
-		retention:   store.NewRetentionService(db, tropic.DefaultRetention), misuse: store.NewMisuseService(db, tropic.DefaultMisuseRules)}
+		credentials: store.NewCredentialService(db), reference: store.NewReferenceDataService(db, tropic.Settings{}),
+		retention: store.NewRetentionService(db, tropic.DefaultRetention), misuse: store.NewMisuseService(db, tropic.DefaultMisuseRules)}
 }
 
 // setRetention applies the configured retention schedule.
 func (s *services) setRetention(schedule tropic.RetentionSchedule) {
 	s.retention = store.NewRetentionService(s.db, schedule)
+}
+
+// setSettingDefaults makes the flags the defaults of the settings not stored.
+func (s *services) setSettingDefaults(d tropic.Settings) {
+	s.reference = store.NewReferenceDataService(s.db, d)
+}
+
+// disclosureThreshold is the disclosure threshold in force for the next release.
+func (s *services) disclosureThreshold(ctx context.Context) (int, error) {
+	set, err := s.reference.FindSettings(ctx)
+	return set.DisclosureThreshold, err
 }
 
 // health answers /readyz from the database.
@@ -158,7 +172,7 @@ func (s *services) webDeps(log *slog.Logger) web.Deps {
 		Campaigns: s.campaigns, Exports: s.campaigns,
 		Meetings: store.NewMeetingService(s.db), Plan: store.NewPlanService(s.db),
 		Sessions: s.sessions, Health: health{s.db}, Logger: log, Now: time.Now,
-		UserAdmin: s.users, Invites: s.invites, AdminHistory: s.audit, Holidays: s.referrals, NameLists: store.NewNameListService(s.db),
+		UserAdmin: s.users, Invites: s.invites, AdminHistory: s.audit, Holidays: s.referrals, NameLists: store.NewNameListService(s.db), Reference: s.reference,
 		Credentials: s.credentials, Mail: s.mail,
 		SSO: store.NewSSOService(s.db), SSOConnector: oidc.New(), SecurityKeys: store.NewSecurityKeyService(s.db),
 		// The web server checks credentials only through these interfaces (internal/tropic).

@@ -90,8 +90,11 @@ type Config struct {
 	// Escalator, when set, escalates emergency reports that nobody claimed by their
 	// target (TriageTargets, default tropic.DefaultTriageTargets), checked every
 	// EscalationInterval (default 1 minute) on the clock Now.
-	Escalator          Escalator
-	TriageTargets      tropic.TriageTargets
+	Escalator     Escalator
+	TriageTargets tropic.TriageTargets
+	// Settings, when set, gives the targets in force at each run (changed in the
+	// browser), over TriageTargets.
+	Settings           SettingsFinder
 	EscalationInterval time.Duration
 
 	FetchPollInterval time.Duration // default 1 s

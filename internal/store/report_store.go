@@ -63,7 +63,11 @@ func (s *ReportService) CreateReport(ctx context.Context, actor tropic.Actor, r 
 		return 0, err
 	}
 	defer tx.Rollback()
-	if err := r.Validate(districts, s.parsePhone, tx.now); err != nil {
+	howHeard, err := findHowHeardOptions(ctx, tx)
+	if err != nil {
+		return 0, err
+	}
+	if err := r.Validate(districts, howHeard, s.parsePhone, tx.now); err != nil {
 		return 0, err
 	}
 	r.ReceivedAt = tx.now

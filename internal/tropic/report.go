@@ -180,18 +180,6 @@ func (r Relationship) Label() string {
 	return "Not given"
 }
 
-// HowHeardOptions are the fixed answers to "how did you hear about this service";
-// live campaigns are added as "campaign:SLUG".
-var HowHeardOptions = []struct{ Key, Label string }{
-	{"poster_or_leaflet", "A poster, leaflet or advert"},
-	{"social_media", "Social media"},
-	{"news", "News, radio or television"},
-	{"search", "Searching online"},
-	{"friend_or_family", "A friend or family member"},
-	{"professional", "A professional, such as a police officer, social worker or doctor"},
-	{"other", "Another way"},
-}
-
 // Location is where something was seen.
 type Location struct {
 	Address  string `json:"address,omitempty"`
@@ -354,8 +342,9 @@ func (d *District) Validate() error {
 
 // Validate normalises the report's answers and reports problems per field. Field
 // names are the form's input names, which the API's problems use too. districts are
-// the known district slugs; parsePhone normalises phone numbers.
-func (r *Report) Validate(districts []District, parsePhone PhoneParser, now time.Time) error {
+// the known district slugs; howHeard the "how did you hear" options (a retired one is
+// refused); parsePhone normalises phone numbers.
+func (r *Report) Validate(districts []District, howHeard []HowHeardOption, parsePhone PhoneParser, now time.Time) error {
 	var p Problems
 	trim := strings.TrimSpace
 	r.Description = trim(r.Description)
@@ -500,15 +489,7 @@ func (r *Report) Validate(districts []District, parsePhone PhoneParser, now time
 	}
 
 	r.HowHeard = trim(r.HowHeard)
-	if h := r.HowHeard; h != "" && !strings.HasPrefix(h, "campaign:") {
-		known := false
-		for _, o := range HowHeardOptions {
-			known = known || o.Key == h
-		}
-		if !known {
-			p.Add("how_heard", "Choose how you heard about this service from the list")
-		}
-	}
+	checkHowHeard(&p, r.HowHeard, howHeard)
 	CheckText(&p, "how_heard", "How you heard", r.HowHeard, 100)
 	r.Language = trim(r.Language)
 	if r.Language == "" {

@@ -20,7 +20,7 @@ var AdminActions = []string{
 	AuditUserCreated, AuditUserInvited, AuditUserInviteAccepted, AuditUserRoles, AuditUserMoved,
 	AuditUserDisabled, AuditUserEnabled, AuditMFAReset, AuditUserPassword, AuditUserPasswordRequired,
 	AuditUserPasswordChanged, AuditUserSignedOut, AuditAgencyCreated, AuditAgencyUpdated, AuditAgencyDisabled,
-	AuditAgencyEnabled, AuditReminderEmailSet, AuditHolidayChanged, AuditDistrictCreated,
+	AuditAgencyEnabled, AuditReminderEmailSet, AuditHolidayChanged, AuditDistrictCreated, AuditReferenceChanged,
 	AuditNameListChanged,
 }
 
@@ -67,6 +67,8 @@ func AdminActionLabel(action string) string {
 		return "District added"
 	case AuditNameListChanged:
 		return "Name lists changed"
+	case AuditReferenceChanged:
+		return "Reference data changed"
 	}
 	return action
 }

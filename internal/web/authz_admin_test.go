@@ -173,6 +173,27 @@ func adminRouteMatrix() []matrixRow {
 			path: func(_ *matrixFixture, _ *matrixUser, missing bool) string {
 				return idPath("/admin/names/%d/withdraw", nameEntry, missing)
 			}},
+		{name: "GET /admin/how-heard", rule: mayRunPartnership, path: fixed("/admin/how-heard")},
+		{name: "POST /admin/how-heard", rule: mayRunPartnership, path: fixed("/admin/how-heard"),
+			body: func(*matrixFixture, *matrixUser) any {
+				invited++
+				return form("code", fmt.Sprintf("matrix_%d", invited), "label", "Matrix answer")
+			}},
+		{name: "POST /admin/how-heard/change", rule: mayRunPartnership, path: fixed("/admin/how-heard/change"),
+			body: func(*matrixFixture, *matrixUser) any {
+				invited++
+				return form("change", "other", "wording", fmt.Sprintf("Another way (%d)", invited))
+			}},
+		{name: "GET /admin/settings", rule: mayRunPartnership, path: fixed("/admin/settings")},
+		{name: "POST /admin/settings/threshold", rule: mayRunPartnership, path: fixed("/admin/settings/threshold"),
+			body: func(*matrixFixture, *matrixUser) any {
+				invited++
+				return form("disclosure_threshold", fmt.Sprint(5+invited%2))
+			}},
+		{name: "POST /admin/settings/triage-targets", rule: mayRunPartnership, path: fixed("/admin/settings/triage-targets"),
+			body: formBody("triage_targets", "1h", "triage_targets_urgent", "1wd", "triage_targets_routine", "5wd")},
+		{name: "POST /admin/settings/acknowledge-targets", rule: mayRunPartnership, path: fixed("/admin/settings/acknowledge-targets"),
+			body: formBody("acknowledge_targets", "1h", "acknowledge_targets_urgent", "1wd", "acknowledge_targets_routine", "2wd")},
 	}
 }
 

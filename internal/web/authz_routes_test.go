@@ -381,6 +381,8 @@ func pageRouteMatrix() []matrixRow {
 		{name: "GET /account/security-keys", rule: signedIn, path: fixed("/account/security-keys")},
 		{name: "POST /account/security-keys/begin", rule: signedIn, path: fixed("/account/security-keys/begin"), body: jsonPage(`{"name": "Blue key"}`)},
 		{name: "POST /account/security-keys", rule: signedIn, signedInStatus: http.StatusBadRequest, path: fixed("/account/security-keys"), body: jsonPage(`{}`)},
+		// No such key of the user's own: the missing page (another user's key answers the same).
+		{name: "POST /account/security-keys/{id}/remove", rule: signedIn, signedInStatus: http.StatusNotFound, path: fixed("/account/security-keys/987654/remove")},
 		{name: "GET /account/recovery-codes", rule: signedIn, path: fixed("/account/recovery-codes")},
 		{name: "POST /account/recovery-codes", rule: signedIn, path: fixed("/account/recovery-codes")},
 		{name: "GET /login/mfa", public: http.StatusSeeOther, path: fixed("/login/mfa")},

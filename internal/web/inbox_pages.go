@@ -105,7 +105,7 @@ func (s *Server) handleInboxList() http.Handler {
 			return
 		}
 		now := s.now()
-		p.Total, p.Targets = total, targetsLabel(s.cfg.AcknowledgeTargets)
+		p.Total, p.Targets = total, targetsLabel(cal.Acknowledge)
 		for _, it := range items {
 			p.Rows = append(p.Rows, inboxRow{
 				Reference: it.Reference, Href: inboxReportPath(it.Reference),
@@ -203,7 +203,7 @@ func (s *Server) renderInboxReport(w http.ResponseWriter, r *http.Request, statu
 	if p.Form.CaseTitle == "" {
 		p.Form.CaseTitle = triageCaseTitle("", rep, districts)
 	}
-	p.Sections = triageReportSections(rep, districts, nil, now)
+	p.Sections = triageReportSections(rep, districts, s.howHeardLabels(r.Context()), nil, now)
 	p.Timeline = triageReportTimeline(rep)
 	s.render(w, r, status, "inbox_report", p)
 }

@@ -242,8 +242,9 @@ type reportForm struct {
 	formKey   string
 	values    url.Values // as posted: the date's parts and the number stay as typed
 	districts []tropic.District
-	errors    []FieldError // in page order; none when the report is valid
-	self      bool         // the short route for the person it is happening to
+	howHeard  []tropic.HowHeardOption // for the answer in words on the check page
+	errors    []FieldError            // in page order; none when the report is valid
+	self      bool                    // the short route for the person it is happening to
 	// addAnother: the public form shows one row of vehicles, phones and businesses,
 	// and an "Add another" button that posts the form back with one more row.
 	addAnother bool
@@ -277,7 +278,11 @@ func (s *Server) readReportForm(ctx context.Context, v url.Values) (*reportForm,
 	if err != nil {
 		return nil, err
 	}
-	f := &reportForm{report: r, formKey: key, values: v, districts: districts, self: v.Get("route") == "self"}
+	howHeard, err := s.howHeardOptions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	f := &reportForm{report: r, formKey: key, values: v, districts: districts, howHeard: howHeard, self: v.Get("route") == "self"}
 	if f.self {
 		// The route is for the person it is happening to, whatever the fields say.
 		r.Reporter.Relationship = tropic.RelationshipSelf
@@ -286,7 +291,7 @@ func (s *Server) readReportForm(ctx context.Context, v url.Values) (*reportForm,
 	if err := problems.Err(); err != nil {
 		fields = tropic.ErrorFields(err) // a copy, ours to add to
 	}
-	for name, msg := range tropic.ErrorFields(r.Validate(districts, s.phoneParser(), s.now())) {
+	for name, msg := range tropic.ErrorFields(r.Validate(districts, howHeard, s.phoneParser(), s.now())) {
 		if _, ok := fields[name]; !ok {
 			fields[name] = msg
 		}
@@ -577,21 +582,37 @@ func (s *Server) howHeardChoices(ctx context.Context, current string) []reportCh
 	if slug, ok := strings.CutPrefix(current, "campaign:"); ok && !listed {
 		out = append(out, reportChoice{Value: current, Label: "A campaign (" + slug + ")"})
 	}
-	for _, o := range tropic.HowHeardOptions {
-		out = append(out, reportChoice{Value: o.Key, Label: o.Label})
+	for _, o := range s.howHeardLabels(ctx) {
+		if !o.Retired {
+			out = append(out, reportChoice{Value: o.Code, Label: o.Label})
+		}
 	}
 	return out
 }
 
-// reportHowHeardText is the answer to "how did you hear" in words.
-func reportHowHeardText(key string) string {
+// howHeardText is the answer to "how did you hear" in words ("" when not given).
+func howHeardText(key string, options []tropic.HowHeardOption) string {
 	if slug, ok := strings.CutPrefix(key, "campaign:"); ok {
 		return "A campaign (" + slug + ")"
 	}
-	for _, o := range tropic.HowHeardOptions {
-		if o.Key == key {
-			return o.Label
-		}
+	return tropic.HowHeardLabel(key, options)
+}
+
+// howHeardOptions are the "how did you hear" options, retired ones too (reference
+// data); none without the reference data service.
+func (s *Server) howHeardOptions(ctx context.Context) ([]tropic.HowHeardOption, error) {
+	if s.deps.Reference == nil {
+		return nil, nil
 	}
-	return key
+	return s.deps.Reference.FindHowHeardOptions(ctx)
+}
+
+// howHeardLabels are the options for showing answers: if they cannot be read, the
+// answers show as their codes and the failure is logged.
+func (s *Server) howHeardLabels(ctx context.Context) []tropic.HowHeardOption {
+	options, err := s.howHeardOptions(ctx)
+	if err != nil {
+		s.log.Error("find how-heard options", "err", err)
+	}
+	return options
 }

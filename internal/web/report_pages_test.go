@@ -780,18 +780,19 @@ func TestReportDecodeAndEncodeRoundTrip(t *testing.T) {
 	key := tropic.NewFormKey()
 	now := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
 	districts := []tropic.District{{Slug: "st-albans", Name: "St Albans"}}
+	howHeard := []tropic.HowHeardOption{{Code: "social_media", Label: "Social media"}}
 	r, gotKey, p := decodeReportForm(rpAnswers(key, now.AddDate(0, 0, -1)))
 	if !p.Empty() || gotKey != key {
 		t.Fatalf("decode: problems %v, key %q", p.Order(), gotKey)
 	}
-	if err := r.Validate(districts, phone.Parse, now); err != nil {
+	if err := r.Validate(districts, howHeard, phone.Parse, now); err != nil {
 		t.Fatal(err)
 	}
 	again, _, p := decodeReportForm(encodeReportForm(r, key))
 	if !p.Empty() {
 		t.Fatalf("decode of the encoded report: %v", p.Order())
 	}
-	if err := again.Validate(districts, phone.Parse, now); err != nil {
+	if err := again.Validate(districts, howHeard, phone.Parse, now); err != nil {
 		t.Fatal(err)
 	}
 	if !reflect.DeepEqual(r, again) {
@@ -846,12 +847,16 @@ func FuzzDecodeReportForm(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
+	howHeard, err := e.srv.deps.Reference.FindHowHeardOptions(context.Background())
+	if err != nil {
+		f.Fatal(err)
+	}
 	f.Fuzz(func(t *testing.T, body string) {
 		if v, err := url.ParseQuery(body); err == nil {
 			r, key, p := decodeReportForm(v)
-			if p.Empty() && r.Validate(districts, phone.Parse, now) == nil {
+			if p.Empty() && r.Validate(districts, howHeard, phone.Parse, now) == nil {
 				again, _, p2 := decodeReportForm(encodeReportForm(r, key))
-				if !p2.Empty() || again.Validate(districts, phone.Parse, now) != nil || !reflect.DeepEqual(r, again) {
+				if !p2.Empty() || again.Validate(districts, howHeard, phone.Parse, now) != nil || !reflect.DeepEqual(r, again) {
 					t.Fatalf("body %q: the report changed on its way through Check your answers:\n got %+v\nwant %+v", body, again, r)
 				}
 			}

@@ -120,6 +120,7 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /account/security-keys", s.browser(s.requireUser(s.recentAuth(s.handleSecurityKeys()))))
 	mux.Handle("POST /account/security-keys/begin", s.browser(s.requireUser(s.handleSecurityKeyBegin())))
 	mux.Handle("POST /account/security-keys", s.browser(s.requireUser(s.handleSecurityKeyFinish())))
+	mux.Handle("POST /account/security-keys/{id}/remove", s.browser(s.requireUser(s.recentAuthBack(securityKeysPath, s.handleSecurityKeyRemove()))))
 	mux.Handle("GET /account/recovery-codes", s.browser(s.requireUser(s.handleRecoveryCodes())))
 	mux.Handle("POST /account/recovery-codes", s.browser(s.requireUser(s.recentAuth(s.handleNewRecoveryCodes()))))
 	mux.Handle("POST /logout", s.browser(s.handleLogout()))
@@ -195,6 +196,13 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /admin/names", s.partnershipAdmin(s.handleAdminNames()))
 	mux.Handle("POST /admin/names", s.partnershipAdmin(s.handleAdminNameAdd()))
 	mux.Handle("POST /admin/names/{id}/withdraw", s.partnershipAdmin(s.handleAdminNameWithdraw()))
+	mux.Handle("GET /admin/how-heard", s.partnershipAdmin(s.handleAdminHowHeard()))
+	mux.Handle("POST /admin/how-heard", s.partnershipAdmin(s.handleAdminHowHeardAdd()))
+	mux.Handle("POST /admin/how-heard/change", s.partnershipAdmin(s.handleAdminHowHeardChange()))
+	mux.Handle("GET /admin/settings", s.partnershipAdmin(s.handleAdminSettings()))
+	mux.Handle("POST /admin/settings/threshold", s.partnershipAdmin(s.handleAdminThreshold()))
+	mux.Handle("POST /admin/settings/triage-targets", s.partnershipAdmin(s.handleAdminTriageTargets()))
+	mux.Handle("POST /admin/settings/acknowledge-targets", s.partnershipAdmin(s.handleAdminAckTargets()))
 
 	// Triage (triage role only; anyone else gets the missing page).
 	mux.Handle("GET /triage", s.triage(s.handleTriageQueue()))

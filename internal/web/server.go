@@ -167,6 +167,9 @@ type Deps struct {
 	AdminHistory tropic.AdminHistoryService
 	Holidays     tropic.HolidayService  // the one-off bank holidays; nil: no page for them
 	NameLists    tropic.NameListService // administrators' entries in the name lists person matching reads; nil: no page
+	// Reference is the reference data edited in the browser (settings, "how did you
+	// hear" options); nil: the settings are the Config's and the options the built-in ones.
+	Reference tropic.ReferenceDataService
 	// Credentials keeps forgotten-password links and recovery codes.
 	Credentials tropic.CredentialService
 	// Mail sends invitations and forgotten-password links; nil: e-mail is not set up, no

@@ -117,6 +117,7 @@ func newTestServerOn(t testing.TB, d store.Dialect, cfg Config, modify ...func(*
 		Meetings: store.NewMeetingService(db), Plan: store.NewPlanService(db),
 		Passwords: auth.Passwords{Params: testParams}, TOTP: auth.TOTP{},
 		UserAdmin: ts.users, Invites: store.NewInviteService(db), AdminHistory: ts.audit, Holidays: store.NewReferralService(db), NameLists: store.NewNameListService(db),
+		Reference:   store.NewReferenceDataService(db, tropic.Settings{TriageTargets: cfg.TriageTargets, AcknowledgeTargets: cfg.AcknowledgeTargets}),
 		Credentials: store.NewCredentialService(db), SSO: store.NewSSOService(db), SecurityKeys: store.NewSecurityKeyService(db),
 		Health: dbHealth{db}, Logger: slog.New(slog.NewJSONHandler(ts.logs, nil)), Now: clock.Now,
 	}

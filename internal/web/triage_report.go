@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"fmt"
 	"net/http"
 	"sort"
@@ -127,8 +128,8 @@ func (s *Server) renderTriageReport(w http.ResponseWriter, r *http.Request, stat
 		p.WithAgency = h.Agency
 	}
 	if rep.Status == tropic.ReportNew {
-		due := tropic.TriageTarget(s.cfg.TriageTargets, rep.Urgency, rep.ReceivedAt.In(partnershipZone), cal)
-		p.Target = fmt.Sprintf("A decision by %s (%s: %s).", displayDateTime(due), strings.ToLower(rep.Urgency.Label()), s.cfg.TriageTargets.For(rep.Urgency).Label())
+		due := tropic.TriageTarget(cal.Triage, rep.Urgency, rep.ReceivedAt.In(partnershipZone), cal.Calendar)
+		p.Target = fmt.Sprintf("A decision by %s (%s: %s).", displayDateTime(due), strings.ToLower(rep.Urgency.Label()), cal.Triage.For(rep.Urgency).Label())
 		p.OverTarget = s.overTarget(rep, now, cal)
 	}
 	p.Nav = "triage"
@@ -156,7 +157,7 @@ func (s *Server) renderTriageReport(w http.ResponseWriter, r *http.Request, stat
 		}
 		p.Urgencies = append(p.Urgencies, selectOption{ID: id, Value: string(u), Label: u.Label(), Selected: form.Urgency == string(u)})
 	}
-	p.Sections = triageReportSections(rep, districts, agencyName, now)
+	p.Sections = triageReportSections(rep, districts, s.howHeardLabels(ctx), agencyName, now)
 	p.Timeline = triageReportTimeline(rep)
 	var links []tropic.Link
 	if p.Links, links, p.ShowLinks, err = s.reportLinks(ctx, tropic.ActorFor(user), rep.Reference, p.ShowTriage); err != nil {
@@ -168,7 +169,7 @@ func (s *Server) renderTriageReport(w http.ResponseWriter, r *http.Request, stat
 }
 
 // triageReportSections lays the whole report out as summary lists.
-func triageReportSections(rep *tropic.Report, districts []tropic.District, agencyName map[int64]string, now time.Time) []summarySection {
+func triageReportSections(rep *tropic.Report, districts []tropic.District, howHeard []tropic.HowHeardOption, agencyName map[int64]string, now time.Time) []summarySection {
 	orNot := func(s string) []string {
 		if ps := paragraphs(s); len(ps) > 0 {
 			return ps
@@ -256,7 +257,7 @@ func triageReportSections(rep *tropic.Report, districts []tropic.District, agenc
 	}
 	about := summarySection{Title: "About the report", Rows: []summaryRow{
 		{"Reporter", reporter},
-		{"How they heard about the service", []string{triageHowHeard(rep.HowHeard)}},
+		{"How they heard about the service", []string{cmp.Or(howHeardText(rep.HowHeard, howHeard), "Not given")}},
 		{"Channel", []string{rep.Channel.Label()}},
 		{"Received", []string{displayDateTime(rep.ReceivedAt) + " (" + triageAge(now, rep.ReceivedAt) + ")"}},
 	}}
@@ -267,22 +268,6 @@ func triageReportSections(rep *tropic.Report, districts []tropic.District, agenc
 		about.Rows = append(about.Rows, summaryRow{"Duplicate of", []string{rep.DuplicateOf}})
 	}
 	return []summarySection{seen, where, people, about}
-}
-
-// triageHowHeard names the answer to "how did you hear about this service".
-func triageHowHeard(key string) string {
-	if key == "" {
-		return "Not given"
-	}
-	if slug, ok := strings.CutPrefix(key, "campaign:"); ok {
-		return "A campaign (" + slug + ")"
-	}
-	for _, o := range tropic.HowHeardOptions {
-		if o.Key == key {
-			return o.Label
-		}
-	}
-	return key
 }
 
 // triageReportTimeline lists what happened to the report, oldest first: its notes
