@@ -1,7 +1,6 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -29,8 +28,7 @@ type followUpPage struct {
 }
 
 func (s *Server) newFollowUpPage(r *http.Request) *followUpPage {
-	p := &followUpPage{Layout: s.newLayout(r, "Add information to a report")}
-	p.Public = true
+	p := &followUpPage{Layout: s.publicLayout(r, "followup.title")}
 	return p
 }
 
@@ -55,19 +53,19 @@ func (s *Server) handleFollowUp() http.Handler {
 		ref, refErr := tropic.ParseReference(p.Reference)
 		switch {
 		case p.Reference == "":
-			problems.Add("reference", "Enter the reference of your report, like KM7Q-2XP-A72")
+			problems.Add("reference", p.T("followup.reference_required"))
 		case refErr != nil:
-			problems.Add("reference", "Check the reference: it should look like KM7Q-2XP-A72")
+			problems.Add("reference", p.T("followup.reference_invalid"))
 		}
 		switch {
 		case p.Code == "":
-			problems.Add("code", "Enter the follow-up code you were given with your reference")
+			problems.Add("code", p.T("followup.code_required"))
 		case len(p.Code) > 40 || tropic.HasControlChars(p.Code):
-			problems.Add("code", "Check the follow-up code: it should look like 7KQ2M-XP4AT")
+			problems.Add("code", p.T("followup.code_invalid"))
 		}
 		p.Information = tropic.CheckFollowUp(&problems, p.Information)
 		if err := problems.Err(); err != nil {
-			p.Errors = errorsFrom(err, "reference", "code", "information")
+			p.Errors = p.publicErrors(errorsFrom(err, "reference", "code", "information"))
 			s.render(w, r, http.StatusUnprocessableEntity, "followup", p)
 			return
 		}
@@ -80,19 +78,19 @@ func (s *Server) handleFollowUp() http.Handler {
 		switch tropic.ErrorCode(err) {
 		case "":
 			// Redirect, so that a refresh cannot add the information twice.
-			http.Redirect(w, r, "/report/follow-up/done", http.StatusSeeOther)
+			http.Redirect(w, r, p.Link("/report/follow-up/done"), http.StatusSeeOther)
 		case tropic.EUNAUTHORISED:
 			if blocked, wait := s.followUpLimiter.Blocked(addr); blocked {
 				w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
-				p.Errors = []FieldError{{Field: "reference", Message: fmt.Sprintf("There have been too many attempts with a wrong reference or code from your internet connection. Try again in %d minutes, or call the Modern Slavery Helpline on 08000 121 700.", waitMinutes(wait))}}
+				p.Errors = []FieldError{{Field: "reference", Message: p.T("followup.too_many", "count", waitMinutes(wait))}}
 				s.render(w, r, http.StatusTooManyRequests, "followup", p)
 				return
 			}
 			s.followUpLimiter.Add(addr)
-			p.Errors = []FieldError{{Field: "reference", Message: tropic.ErrorMessage(err)}}
+			p.Errors = p.publicErrors([]FieldError{{Field: "reference", Message: tropic.ErrorMessage(err)}})
 			s.render(w, r, http.StatusUnprocessableEntity, "followup", p)
 		case tropic.EINVALID:
-			p.Errors = errorsFrom(err, "reference", "code", "information")
+			p.Errors = p.publicErrors(errorsFrom(err, "reference", "code", "information"))
 			s.render(w, r, http.StatusUnprocessableEntity, "followup", p)
 		default:
 			s.serverError(w, r, err)
@@ -102,8 +100,7 @@ func (s *Server) handleFollowUp() http.Handler {
 
 func (s *Server) handleFollowUpDone() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		p := &simplePage{Layout: s.newLayout(r, "Information added to your report")}
-		p.Public = true
+		p := &simplePage{Layout: s.publicLayout(r, "followup_done.title")}
 		s.render(w, r, http.StatusOK, "followup_done", p)
 	})
 }
