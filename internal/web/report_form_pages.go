@@ -336,7 +336,7 @@ type reportChoice struct {
 type reportChoices struct {
 	Name, Legend, Hint, Error string
 	ErrWord, OrWord           string // "Error:" and "or" in the page's language (English when empty)
-	Heading                   bool // the legend is the section's heading
+	Heading                   bool   // the legend is the section's heading
 	Checkbox                  bool
 	Small                     bool
 	Options                   []reportChoice
