@@ -193,6 +193,9 @@ func (s *Server) handleReportSubmit() http.Handler {
 		}
 		rep := f.report
 		rep.Channel = tropic.ChannelWeb
+		// The report keeps the language of the form it was made in.
+		lang, _ := s.locales.fromRequest(r)
+		rep.FormLanguage = lang.Tag
 		code := tropic.FollowUpCode(f.formKey)
 		rep.FollowUpHash = tropic.HashFollowUpCode(code)
 		// The page answers what the reporter sent now, whatever the stored report said.
