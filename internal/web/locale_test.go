@@ -423,3 +423,171 @@ func getWith(c *client, path, name, value string) *response {
 	req.Header.Set(name, value)
 	return c.do(req)
 }
+
+var (
+	formActionRE = regexp.MustCompile(`<form method="post" action="([^"]+)"`)
+	chooserBtnRE = regexp.MustCompile(`formaction="([^"]+)" name="switch_lang" value="([^"]+)"`)
+)
+
+// firstHref is the first link on a page whose address starts with prefix.
+func firstHref(t *testing.T, body, prefix string) string {
+	t.Helper()
+	for _, m := range hrefRE.FindAllStringSubmatch(body, -1) {
+		if u := html.UnescapeString(m[1]); strings.HasPrefix(u, prefix) {
+			return u
+		}
+	}
+	t.Fatalf("no link to %s on the page", prefix)
+	return ""
+}
+
+func wantLang(t *testing.T, what string, res *response, status int, tag string) {
+	t.Helper()
+	if res.status != status {
+		t.Fatalf("%s: status %d, want %d\n%s", what, res.status, status, mainContent(res.body))
+	}
+	if m := htmlLangRE.FindStringSubmatch(res.body); m == nil || m[1] != tag {
+		t.Fatalf("%s: <html> says %v, want %s", what, m, tag)
+	}
+}
+
+// TestNoJavaScriptWalkOfTheReportRoutesInPolish walks both report routes and the
+// follow-up as a browser without JavaScript: links followed and forms posted as the
+// pages give them, the language kept all the way by the addresses alone (no
+// cookie), the chooser switching language on a page of answers without losing
+// them, and the report stored with the language it was made in, which triage sees.
+func TestNoJavaScriptWalkOfTheReportRoutesInPolish(t *testing.T) {
+	env := newReportPagesEnv(t, Config{MFAWaived: true})
+	c := env.client(t)
+	c.hc.Jar = nil // no cookies at all
+	pl := env.srv.locales.Catalogue("pl")
+	say := func(id string) string { return html.EscapeString(pl.Messages[id].Other) }
+
+	// The start page, then its start button.
+	res := c.get("/report?lang=pl")
+	wantLang(t, "start", res, 200, "pl")
+	res = c.get(firstHref(t, res.body, "/report/new"))
+	wantLang(t, "the form", res, 200, "pl")
+	action := formActionRE.FindStringSubmatch(res.body)[1]
+	if action != "/report/check?lang=pl" {
+		t.Fatalf("the form posts to %s", action)
+	}
+	// The chooser on the form resends what was typed, in another language, with no errors yet.
+	typed := url.Values{"form_key": {rpFormKey(t, res.body)}, "description": {"Widziałem ludzi śpiących w myjni."}, "switch_lang": {"vi"}}
+	sw := c.post("/report/edit?lang=vi", typed)
+	wantLang(t, "the form switched to Vietnamese", sw, 200, "vi")
+	if !strings.Contains(sw.body, "Widziałem ludzi śpiących w myjni.") || strings.Contains(sw.body, "govuk-error-summary") {
+		t.Error("switching language on the form lost the answers or showed errors")
+	}
+	// Errors in Polish, the answers kept.
+	bad := rpAnswers(rpFormKey(t, res.body), time.Now())
+	bad.Set("description", "")
+	res = c.post(action, bad)
+	wantLang(t, "the form with a problem", res, http.StatusUnprocessableEntity, "pl")
+	if !strings.Contains(res.body, say("problem.description_required")) || !strings.Contains(res.body, "Sparkle Car Wash") {
+		t.Errorf("the problem is not in Polish, or the answers were lost:\n%s", mainContent(res.body))
+	}
+	// Check your answers, in Polish.
+	good := rpAnswers(rpFormKey(t, res.body), time.Now())
+	res = c.post(formActionRE.FindStringSubmatch(res.body)[1], good)
+	wantLang(t, "check your answers", res, 200, "pl")
+	if !strings.Contains(res.body, say("check.title")) || !strings.Contains(res.body, say("exploitation.labour")) {
+		t.Errorf("check your answers is not in Polish:\n%s", mainContent(res.body))
+	}
+	// The chooser here shows the same answers in Romanian.
+	var toRo string
+	for _, m := range chooserBtnRE.FindAllStringSubmatch(res.body, -1) {
+		if m[2] == "ro" {
+			toRo = html.UnescapeString(m[1])
+		}
+	}
+	if toRo != "/report/check?lang=ro" {
+		t.Fatalf("the chooser's Romanian button goes to %q", toRo)
+	}
+	ro := c.post(toRo, rpHidden(res.body))
+	wantLang(t, "check your answers in Romanian", ro, 200, "ro")
+	if !strings.Contains(ro.body, "Sparkle Car Wash") {
+		t.Error("the answers were lost switching language")
+	}
+	// Send, in Polish.
+	submit := formActionRE.FindStringSubmatch(res.body)[1]
+	if submit != "/report/submit?lang=pl" {
+		t.Fatalf("check your answers posts to %s", submit)
+	}
+	res = c.post(submit, rpHidden(res.body))
+	wantLang(t, "the confirmation", res, 200, "pl")
+	ref, code := rpReferenceRE.FindStringSubmatch(res.body)[1], rpCodeRE.FindStringSubmatch(res.body)[1]
+	if strings.Contains(res.body, "app-language-chooser") {
+		t.Error("the confirmation offers to leave the reference and code for another language")
+	}
+	rep, err := env.reports.FindReportByReference(t.Context(), env.triage, ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.FormLanguage != "pl" || !strings.HasPrefix(rep.Description, "Four men sleep") {
+		t.Errorf("stored form language %q, description %q", rep.FormLanguage, rep.Description)
+	}
+
+	// Triage sees the language and the words as written, in English pages.
+	staff := env.client(t)
+	staff.signInWaived("triage@county.example")
+	page := staff.get("/triage/reports/" + ref + "?lang=pl")
+	if m := htmlLangRE.FindStringSubmatch(page.body); page.status != 200 || m == nil || m[1] != "en" {
+		t.Fatalf("triage page: %d %v", page.status, m)
+	}
+	if !strings.Contains(page.body, "Form used in") || !strings.Contains(page.body, "Polish: the reporter") {
+		t.Errorf("triage does not see the form's language:\n%s", mainContent(page.body))
+	}
+
+	// The follow-up, in Polish: the form, then the page it redirects to.
+	res = c.get(firstHref(t, res.body, "/report/follow-up"))
+	wantLang(t, "the follow-up form", res, 200, "pl")
+	res = c.post(formActionRE.FindStringSubmatch(res.body)[1], url.Values{"reference": {ref}, "code": {"WRONG-CODE1"}, "information": {"Więcej."}})
+	wantLang(t, "a wrong code", res, http.StatusUnprocessableEntity, "pl")
+	if !strings.Contains(res.body, say("problem.followup_denied")) {
+		t.Errorf("the wrong code is not refused in Polish:\n%s", mainContent(res.body))
+	}
+	res = c.post(formActionRE.FindStringSubmatch(res.body)[1], url.Values{"reference": {ref}, "code": {code}, "information": {"Więcej informacji."}})
+	if res.status != http.StatusSeeOther || res.location() != "/report/follow-up/done?lang=pl" {
+		t.Fatalf("follow-up: %d to %q", res.status, res.location())
+	}
+	wantLang(t, "information added", c.get(res.location()), 200, "pl")
+
+	// The route for the person it is happening to.
+	res = c.get("/report/me?lang=pl")
+	wantLang(t, "the help page", res, 200, "pl")
+	res = c.get(firstHref(t, res.body, "/report/me/new"))
+	wantLang(t, "the four questions", res, 200, "pl")
+	self := url.Values{"form_key": {rpFormKey(t, res.body)}, "route": {"self"}, "reporter_relationship": {"self"}, "website": {""},
+		"description": {""}, "reporter_anonymous": {"yes"}}
+	res = c.post(formActionRE.FindStringSubmatch(res.body)[1], self)
+	wantLang(t, "the four questions with a problem", res, http.StatusUnprocessableEntity, "pl")
+	if !strings.Contains(res.body, say("self.description_required")) {
+		t.Errorf("the self route's problem is not in Polish:\n%s", mainContent(res.body))
+	}
+	self.Set("description", "Zabrali mi paszport.")
+	self.Set("form_key", rpFormKey(t, res.body))
+	res = c.post(formActionRE.FindStringSubmatch(res.body)[1], self)
+	wantLang(t, "the self route's answers", res, 200, "pl")
+	res = c.post(formActionRE.FindStringSubmatch(res.body)[1], rpHidden(res.body))
+	wantLang(t, "the self route's confirmation", res, 200, "pl")
+	if !strings.Contains(res.body, say("sent.title")) {
+		t.Errorf("the confirmation is not in Polish:\n%s", mainContent(res.body))
+	}
+}
+
+func TestStaffReportPageNamesTheFormLanguage(t *testing.T) {
+	rep := &tropic.Report{Description: "Zabrali mi paszport.", Language: "Polish", Channel: tropic.ChannelWeb}
+	var rows []string
+	for _, s := range triageReportSections(rep, nil, nil, time.Now(), "Polish") {
+		for _, r := range s.Rows {
+			rows = append(rows, r.Key+": "+strings.Join(r.Values, " / "))
+		}
+	}
+	all := strings.Join(rows, "\n")
+	for _, want := range []string{"Zabrali mi paszport.", "Language to contact them in: Polish", "Form used in: Polish"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("the staff report page lacks %q:\n%s", want, all)
+		}
+	}
+}
