@@ -186,9 +186,9 @@ func TestLanguageComesFromTheAddressThenAcceptLanguage(t *testing.T) {
 	}
 	for _, c := range []struct {
 		name, query, accept string
-		locales              *Locales
-		want                 string
-		explicit             bool
+		locales             *Locales
+		want                string
+		explicit            bool
 	}{
 		{"nothing said: English", "", "", l, "en", false},
 		{"the address names a language", "lang=sq", "pl", l, "sq", true},
@@ -249,8 +249,8 @@ func TestPluralFormsFollowEachLanguage(t *testing.T) {
 
 func TestWithLangKeepsTheQueryAndFragment(t *testing.T) {
 	for in, want := range map[string]string{
-		"/report":                                  "/report?lang=pl",
-		"/report/edit#phone_2":                     "/report/edit?lang=pl#phone_2",
+		"/report":              "/report?lang=pl",
+		"/report/edit#phone_2": "/report/edit?lang=pl#phone_2",
 		"/report/new?how_heard=campaign%3Aspot-it": "/report/new?how_heard=campaign%3Aspot-it&lang=pl",
 		"/report?lang=sq":                          "/report?lang=pl",
 	} {
