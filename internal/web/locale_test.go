@@ -591,3 +591,26 @@ func TestStaffReportPageNamesTheFormLanguage(t *testing.T) {
 		}
 	}
 }
+
+// FuzzLanguageFromRequest: whatever the address and Accept-Language say, the
+// request gets an enabled language, and never panics.
+func FuzzLanguageFromRequest(f *testing.F) {
+	l, err := newLocales(nil)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add("pl", "pl-PL,pl;q=0.9")
+	f.Add("zh-Hans", "zh-CN")
+	f.Add("", "ar;q=abc,,;;*")
+	f.Add("../../etc", "x-klingon")
+	f.Fuzz(func(t *testing.T, lang, accept string) {
+		r, _ := http.NewRequest("GET", "/", nil)
+		q := url.Values{"lang": {lang}}
+		r.URL.RawQuery = q.Encode()
+		r.Header.Set("Accept-Language", accept)
+		c, _ := l.fromRequest(r)
+		if c == nil || l.Catalogue(c.Tag) != c {
+			t.Fatalf("lang %q, Accept-Language %q: got %v", lang, accept, c)
+		}
+	})
+}

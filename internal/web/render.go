@@ -234,6 +234,9 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int,
 	p.Public = userFrom(r.Context()) == nil
 	p.Show999 = p.Public
 	if p.Public {
+		// The chooser leads to the start page: a missing page must read the same,
+		// byte for byte, whatever address was asked for (notFound).
+		p.chooserPath = "/"
 		p.Heading, _ = p.publicProblem(heading)
 		p.Message, _ = p.publicProblem(message)
 		p.Title = p.Heading
