@@ -1,0 +1,230 @@
+package tropic
+
+import (
+	"strings"
+	"time"
+)
+
+// Rights requests (issue 16 item 3): a person asks an agency for their personal data
+// or to have it corrected, erased or restricted (UK GDPR Arts 15-18). The agency's
+// data protection officer, or a supervisor where it has none, records and works it.
+// The deadline is one calendar month from receipt (Art 12(3)), extendable once by
+// two further months with a reason.
+
+// RightsKind is the right a request exercises.
+type RightsKind string
+
+const (
+	RightsAccess        RightsKind = "access"
+	RightsRectification RightsKind = "rectification"
+	RightsErasure       RightsKind = "erasure"
+	RightsRestriction   RightsKind = "restriction"
+)
+
+// RightsKinds lists the kinds in display order.
+var RightsKinds = []RightsKind{RightsAccess, RightsRectification, RightsErasure, RightsRestriction}
+
+// Label is the kind's name for people.
+func (k RightsKind) Label() string {
+	switch k {
+	case RightsAccess:
+		return "Access (subject access request)"
+	case RightsRectification:
+		return "Rectification"
+	case RightsErasure:
+		return "Erasure"
+	case RightsRestriction:
+		return "Restriction of processing"
+	}
+	return string(k)
+}
+
+// Valid reports whether k is a known kind.
+func (k RightsKind) Valid() bool {
+	for _, v := range RightsKinds {
+		if v == k {
+			return true
+		}
+	}
+	return false
+}
+
+// RightsStatus is where a request stands.
+type RightsStatus string
+
+const (
+	RightsOpen      RightsStatus = "open"
+	RightsExtended  RightsStatus = "extended"
+	RightsCompleted RightsStatus = "completed"
+	RightsRefused   RightsStatus = "refused" // refused, wholly or in part, under an exemption
+)
+
+// Label is the status's name for people.
+func (s RightsStatus) Label() string {
+	switch s {
+	case RightsOpen:
+		return "Open"
+	case RightsExtended:
+		return "Open (extended)"
+	case RightsCompleted:
+		return "Completed"
+	case RightsRefused:
+		return "Refused with exemption"
+	}
+	return string(s)
+}
+
+// Closed reports whether the request has been answered.
+func (s RightsStatus) Closed() bool { return s == RightsCompleted || s == RightsRefused }
+
+// Audit actions for rights requests. Their details name the request by id and kind,
+// never the requester.
+const (
+	AuditRightsOpened   = "rights.opened"
+	AuditRightsExtended = "rights.extended"
+	AuditRightsClosed   = "rights.closed"
+)
+
+// RightsRequest is one request, recorded by the agency that received it.
+type RightsRequest struct {
+	ID         int64
+	AgencyID   int64
+	Kind       RightsKind
+	ReceivedOn string // YYYY-MM-DD
+	// IdentityVerified says how the requester's identity was checked (required).
+	IdentityVerified string
+	Reference        string // the agency's own reference (optional)
+	Status           RightsStatus
+	Deadline         string // YYYY-MM-DD: AddCalendarMonths(ReceivedOn, 1), or +3 once extended
+	ExtensionReason  string
+	Exemption        string // when refused or partly refused: the exemption relied on
+	Outcome          string // what was done
+	CreatedBy        string
+	CreatedAt        time.Time
+	ClosedBy         string
+	ClosedAt         *time.Time
+}
+
+// Overdue reports whether an unanswered request is past its deadline on day today.
+func (r *RightsRequest) Overdue(today string) bool {
+	return !r.Status.Closed() && r.Deadline < today
+}
+
+// AddCalendarMonths is day plus n calendar months: the same day of the month, or the
+// last day of that month when it has no such day (31 January + 1 month is 28 or 29
+// February), as the ICO reads Art 12(3).
+func AddCalendarMonths(day time.Time, n int) time.Time {
+	y, m, d := day.Date()
+	first := time.Date(y, m+time.Month(n), 1, 0, 0, 0, 0, time.UTC)
+	last := first.AddDate(0, 1, -1).Day()
+	if d > last {
+		d = last
+	}
+	return time.Date(first.Year(), first.Month(), d, 0, 0, 0, 0, time.UTC)
+}
+
+// RightsDeadline is the deadline of a request received on receivedOn (YYYY-MM-DD):
+// one calendar month, or three once extended.
+func RightsDeadline(receivedOn string, extended bool) (string, error) {
+	day, err := time.Parse(time.DateOnly, receivedOn)
+	if err != nil {
+		return "", err
+	}
+	n := 1
+	if extended {
+		n = 3
+	}
+	return AddCalendarMonths(day, n).Format(time.DateOnly), nil
+}
+
+// MayWorkRightsRequests says whether actor may open, read and answer the rights
+// requests of agency agencyID: its data protection officer or, where it has none
+// (hasDPO false), a supervisor there. Anyone else is told there is no such request.
+func MayWorkRightsRequests(actor Actor, agencyID int64, hasDPO bool) error {
+	if !actor.IsSystem() && actor.AgencyID == agencyID && (actor.Has(RoleDPO) || !hasDPO && actor.Has(RoleSupervisor)) {
+		return nil
+	}
+	return RightsRequestNotFound()
+}
+
+// RightsRequestNotFound is the answer for a request the actor may not see.
+func RightsRequestNotFound() error { return Errorf(ENOTFOUND, "Rights request not found.") }
+
+// Validate checks a new request as typed, naming each field at fault, and sets its
+// status and deadline. now is the agency's local time: a request is not received in
+// the future.
+func (r *RightsRequest) Validate(now time.Time) error {
+	var p Problems
+	r.IdentityVerified, r.Reference = strings.TrimSpace(r.IdentityVerified), strings.TrimSpace(r.Reference)
+	r.ReceivedOn = strings.TrimSpace(r.ReceivedOn)
+	if !r.Kind.Valid() {
+		p.Add("kind", "Choose which right the request exercises")
+	}
+	day, err := time.Parse(time.DateOnly, r.ReceivedOn)
+	switch {
+	case err != nil:
+		p.Add("received_on", "Enter the date the request was received, like 2026-01-31")
+	case day.After(now):
+		p.Add("received_on", "The date received cannot be in the future")
+	}
+	if r.IdentityVerified == "" {
+		p.Add("identity_verified", "Say how the requester's identity was verified")
+	} else if len(r.IdentityVerified) > 1000 {
+		p.Add("identity_verified", "Keep the note of how identity was verified under 1,000 characters")
+	}
+	if len(r.Reference) > 100 {
+		p.Add("reference", "Keep your reference under 100 characters")
+	}
+	if err := p.Err(); err != nil {
+		return err
+	}
+	r.Status = RightsOpen
+	r.Deadline, _ = RightsDeadline(r.ReceivedOn, false)
+	return nil
+}
+
+// ExtendRights extends r once, by two further months, with a reason.
+func ExtendRights(r *RightsRequest, reason string) error {
+	reason = strings.TrimSpace(reason)
+	switch {
+	case r.Status == RightsExtended:
+		return Errorf(ECONFLICT, "This request has already been extended; it can be extended only once.")
+	case r.Status.Closed():
+		return Errorf(ECONFLICT, "This request has been answered and cannot be extended.")
+	case reason == "":
+		return &Error{Code: EINVALID, Message: "Give the reason for the extension", Fields: map[string]string{"reason": "Give the reason for the extension"}}
+	}
+	d, err := RightsDeadline(r.ReceivedOn, true)
+	if err != nil {
+		return err
+	}
+	r.Status, r.Deadline, r.ExtensionReason = RightsExtended, d, reason
+	return nil
+}
+
+// CloseRights answers r: completed, or refused (wholly or in part) with the exemption
+// relied on. A completed request may also name an exemption, for a partial refusal.
+func CloseRights(r *RightsRequest, status RightsStatus, outcome, exemption string) error {
+	outcome, exemption = strings.TrimSpace(outcome), strings.TrimSpace(exemption)
+	if r.Status.Closed() {
+		return Errorf(ECONFLICT, "This request has already been answered.")
+	}
+	var p Problems
+	switch status {
+	case RightsCompleted:
+	case RightsRefused:
+		if exemption == "" {
+			p.Add("exemption", "Name the exemption relied on, like \"crime and taxation, DPA 2018 Sch 2 para 2\"")
+		}
+	default:
+		p.Add("status", "Choose completed or refused with exemption")
+	}
+	if outcome == "" {
+		p.Add("outcome", "Say what was done")
+	}
+	if err := p.Err(); err != nil {
+		return err
+	}
+	r.Status, r.Outcome, r.Exemption = status, outcome, exemption
+	return nil
+}
