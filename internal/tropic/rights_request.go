@@ -228,3 +228,92 @@ func CloseRights(r *RightsRequest, status RightsStatus, outcome, exemption strin
 	r.Status, r.Outcome, r.Exemption = status, outcome, exemption
 	return nil
 }
+
+// RedactedThirdParty replaces a third party's name in a released package.
+const RedactedThirdParty = "[redacted third party]"
+
+// RightsCandidate is a person record of the agency found by the officer's search,
+// to confirm (or not) as the requester. Nothing is confirmed automatically.
+type RightsCandidate struct {
+	PersonID    int64
+	Name        string
+	DateOfBirth string
+	Cases       int // how many of the agency's cases the record is on
+	Confirmed   bool
+}
+
+// RightsPackage is what an access request releases: each confirmed person record and
+// the agency's cases it is on, with the other people on those cases as third parties.
+type RightsPackage struct {
+	RequestID  int64           `json:"request_id"`
+	Reference  string          `json:"reference,omitempty"`
+	Agency     string          `json:"agency"`
+	ReceivedOn string          `json:"received_on"`
+	Subjects   []RightsSubject `json:"subjects"`
+	ReleasedBy string          `json:"released_by,omitempty"`
+	ReleasedAt *time.Time      `json:"released_at,omitempty"`
+}
+
+// RightsSubject is one confirmed person record.
+type RightsSubject struct {
+	PersonID          int64        `json:"person_id"`
+	GivenName         string       `json:"given_name"`
+	FamilyName        string       `json:"family_name"`
+	Aliases           []string     `json:"aliases,omitempty"`
+	DateOfBirth       string       `json:"date_of_birth,omitempty"`
+	Gender            string       `json:"gender,omitempty"`
+	Nationality       string       `json:"nationality,omitempty"`
+	Languages         string       `json:"languages,omitempty"`
+	Phone             string       `json:"phone,omitempty"`
+	Email             string       `json:"email,omitempty"`
+	ImmigrationStatus string       `json:"immigration_status,omitempty"`
+	Health            string       `json:"health,omitempty"`
+	Cases             []RightsCase `json:"cases"`
+}
+
+// RightsCase is one of the agency's cases a subject is on.
+type RightsCase struct {
+	Reference    string             `json:"reference"`
+	Title        string             `json:"title"`
+	OpenedOn     string             `json:"opened_on"`
+	ClosedOn     string             `json:"closed_on,omitempty"`
+	Role         string             `json:"role"`
+	ThirdParties []RightsThirdParty `json:"third_parties"`
+}
+
+// RightsThirdParty is another person named on a subject's case. Name is kept only
+// while the officer reviews; RedactThirdParties decides what the package shows.
+type RightsThirdParty struct {
+	PersonID int64  `json:"-"`
+	Name     string `json:"name"`
+	Role     string `json:"role"`
+	Redacted bool   `json:"redacted"`
+	Reason   string `json:"unredaction_reason,omitempty"` // why the officer showed the name
+}
+
+// RedactThirdParties applies the officer's choices to pkg: every third party is
+// redacted, and named as "[redacted third party]" when release is true, unless the
+// officer unticked redaction for them with a reason (unredacted: person id to reason).
+func RedactThirdParties(pkg *RightsPackage, unredacted map[int64]string, release bool) {
+	for i := range pkg.Subjects {
+		for j := range pkg.Subjects[i].Cases {
+			tps := pkg.Subjects[i].Cases[j].ThirdParties
+			for k := range tps {
+				reason, shown := unredacted[tps[k].PersonID]
+				tps[k].Redacted, tps[k].Reason = !shown, reason
+				if !shown && release {
+					tps[k].Name = RedactedThirdParty
+				}
+			}
+		}
+	}
+}
+
+// ValidateUnredaction checks the reason given for showing a third party's name.
+func ValidateUnredaction(reason string) (string, error) {
+	reason = strings.TrimSpace(reason)
+	if reason == "" {
+		return "", &Error{Code: EINVALID, Message: "Give the reason for showing this person's name", Fields: map[string]string{"reason": "Give the reason for showing this person's name"}}
+	}
+	return reason, nil
+}
