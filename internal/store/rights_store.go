@@ -542,3 +542,5 @@ func queryStrings(ctx context.Context, tx *Tx, q string, args ...any) ([]string,
 	}
 	return out, rows.Err()
 }
+
+var _ tropic.RightsService = (*RightsService)(nil)

@@ -1,6 +1,7 @@
 package tropic
 
 import (
+	"context"
 	"strings"
 	"time"
 )
@@ -163,7 +164,7 @@ func (r *RightsRequest) Validate(now time.Time) error {
 	day, err := time.Parse(time.DateOnly, r.ReceivedOn)
 	switch {
 	case err != nil:
-		p.Add("received_on", "Enter the date the request was received, like 2026-01-31")
+		p.Add("received_on", "Enter the date the request was received, like 31/1/2026")
 	case day.After(now):
 		p.Add("received_on", "The date received cannot be in the future")
 	}
@@ -316,4 +317,21 @@ func ValidateUnredaction(reason string) (string, error) {
 		return "", &Error{Code: EINVALID, Message: "Give the reason for showing this person's name", Fields: map[string]string{"reason": "Give the reason for showing this person's name"}}
 	}
 	return reason, nil
+}
+
+// RightsService keeps an agency's rights requests (store.RightsService). Every method
+// answers ENOTFOUND to anyone but the agency's officer (MayWorkRightsRequests).
+type RightsService interface {
+	OpenRightsRequest(ctx context.Context, actor Actor, r *RightsRequest) error
+	FindRightsRequests(ctx context.Context, actor Actor) ([]*RightsRequest, error)
+	FindRightsRequest(ctx context.Context, actor Actor, id int64) (*RightsRequest, error)
+	ExtendRightsRequest(ctx context.Context, actor Actor, id int64, reason string) error
+	CloseRightsRequest(ctx context.Context, actor Actor, id int64, status RightsStatus, outcome, exemption string) error
+	SearchRightsPeople(ctx context.Context, actor Actor, id int64, name string) ([]RightsCandidate, error)
+	ConfirmRightsPerson(ctx context.Context, actor Actor, id, personID int64, confirm bool) error
+	SetRightsRedaction(ctx context.Context, actor Actor, id, personID int64, redact bool, reason string) error
+	// RightsPackage is the package for the officer's review: third parties named.
+	RightsPackage(ctx context.Context, actor Actor, id int64) (*RightsPackage, error)
+	// ReleaseRightsPackage records the release and returns the package as released.
+	ReleaseRightsPackage(ctx context.Context, actor Actor, id int64) (*RightsPackage, error)
 }
