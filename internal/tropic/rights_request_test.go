@@ -86,3 +86,26 @@ func TestOnlyTheDPOOrASupervisorWithoutOneWorksRightsRequests(t *testing.T) {
 		}
 	}
 }
+
+func FuzzRightsRequestValidate(f *testing.F) {
+	f.Add("access", "2026-01-31", "passport seen", "SAR-1")
+	f.Add("erasure", "2026-02-30", "", "")
+	f.Add("", "31/1/2026", " \t", "x")
+	now := time.Date(2026, 12, 6, 12, 0, 0, 0, time.UTC)
+	f.Fuzz(func(t *testing.T, kind, received, identity, ref string) {
+		r := &RightsRequest{Kind: RightsKind(kind), ReceivedOn: received, IdentityVerified: identity, Reference: ref}
+		err := r.Validate(now)
+		if err != nil {
+			if ErrorCode(err) != EINVALID {
+				t.Fatalf("not EINVALID: %v", err)
+			}
+			return
+		}
+		if r.IdentityVerified == "" || !r.Kind.Valid() || r.Deadline <= r.ReceivedOn || r.Status != RightsOpen {
+			t.Fatalf("accepted %+v", r)
+		}
+		if err := ExtendRights(r, "reason"); err != nil || r.Deadline <= r.ReceivedOn {
+			t.Fatalf("extend %+v: %v", r, err)
+		}
+	})
+}
