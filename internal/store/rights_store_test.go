@@ -94,6 +94,12 @@ func TestARightsPackageHoldsTheRequestersCasesAndRedactsEveryoneElse(t *testing.
 		if ev.Action != "rights.released" || strings.Contains(ev.Detail, "Rita") || strings.Contains(ev.Detail, "Requester") {
 			t.Fatalf("audit: %+v", ev)
 		}
+		// Releasing again (a replayed form) gives the same package and keeps the first record.
+		again, err := e.rights.ReleaseRightsPackage(ctx, e.pDPO, e.req.ID)
+		must(t, err)
+		if !again.ReleasedAt.Equal(*pkg.ReleasedAt) {
+			t.Fatalf("second release changed the record: %v, was %v", again.ReleasedAt, pkg.ReleasedAt)
+		}
 		// Once released, the package no longer changes.
 		wantCode(t, e.rights.ConfirmRightsPerson(ctx, e.pDPO, e.req.ID, e.tom.ID, true), tropic.ECONFLICT)
 	})
