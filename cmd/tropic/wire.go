@@ -171,6 +171,7 @@ func (s *services) webDeps(log *slog.Logger) web.Deps {
 		Referrals: s.referrals, Stats: s.stats, Releases: s.releases,
 		Campaigns: s.campaigns, Exports: s.campaigns,
 		Meetings: store.NewMeetingService(s.db), Plan: store.NewPlanService(s.db),
+		Rights:   store.NewRightsService(s.db),
 		Sessions: s.sessions, Health: health{s.db}, Logger: log, Now: time.Now,
 		UserAdmin: s.users, Invites: s.invites, AdminHistory: s.audit, Holidays: s.referrals, NameLists: store.NewNameListService(s.db), Reference: s.reference,
 		Credentials: s.credentials, Mail: s.mail,

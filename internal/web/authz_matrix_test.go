@@ -255,6 +255,8 @@ type matrixFixture struct {
 	// an objective of the plan and its action for A's caseworker (authz_meetings_test.go).
 	meetingID, meetingItem, meetingAction, objectiveID, planAction int64
 
+	rights rightsFixture // A's access request (authz_rights_test.go)
+
 	targetID      int64 // A's caseworker whom the administration rows act on
 	scratchAgency int64 // the agency the administration rows edit
 
@@ -895,7 +897,7 @@ func TestAuthorisationMatrix(t *testing.T) {
 	t.Parallel()
 	rows := map[string][]matrixRow{"api": append(append(append(apiMatrix(), apiRouteMatrix()...), approvalAPIRows()...), correctionAPIRows()...),
 		"pages": append(append(append(append(append(pageMatrix(), pageRouteMatrix()...), approvalPageRows()...), adminRouteMatrix()...), correctionPageRows()...),
-			append(append(retentionPageRows(), auditPageRows()...), meetingPageRows()...)...)}
+			append(append(append(retentionPageRows(), auditPageRows()...), meetingPageRows()...), rightsPageRows()...)...)}
 
 	// Every route is in the matrix, and every row is a route.
 	inMatrix := map[string]bool{}

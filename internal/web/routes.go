@@ -317,6 +317,16 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("POST /plan/objectives/{id}/actions", s.planPages(s.handlePlanActionAdd()))
 	mux.Handle("POST /plan/actions/{id}/status", s.planPages(s.handlePlanActionStatus()))
 
+	// Rights requests: subject access and others, for the agency's data protection officer (issue 16 item 3).
+	mux.Handle("GET /rights", s.rightsPages(s.handleRightsList()))
+	mux.Handle("POST /rights", s.rightsPages(s.handleRightsCreate()))
+	mux.Handle("GET /rights/{id}", s.rightsPages(s.handleRights()))
+	mux.Handle("POST /rights/{id}/extend", s.rightsPages(s.handleRightsExtend()))
+	mux.Handle("POST /rights/{id}/close", s.rightsPages(s.handleRightsClose()))
+	mux.Handle("POST /rights/{id}/people", s.rightsPages(s.handleRightsPerson()))
+	mux.Handle("POST /rights/{id}/redaction", s.rightsPages(s.handleRightsRedaction()))
+	mux.Handle("POST /rights/{id}/release", s.rightsPages(s.handleRightsRelease()))
+
 	// JSON API.
 	mux.Handle("GET /api/v1/openapi.json", s.handleOpenAPI())
 	s.publicAPI(mux, "GET /api/v1/statistics", s.handleAPIStats())

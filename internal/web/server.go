@@ -146,6 +146,7 @@ type Deps struct {
 	Campaigns   tropic.CampaignService // campaigns and their effect; nil: no campaign pages
 	Meetings    tropic.MeetingService  // multi-agency meetings and their actions; nil: no meeting pages
 	Plan        tropic.PlanService     // the partnership plan; nil: no plan pages
+	Rights      tropic.RightsService   // rights requests (subject access and others); nil: no rights pages
 	Exports     tropic.ExportService   // the research export's records; nil: no export
 	Phones      tropic.PhoneParser     // normalises phone numbers in reports
 	Passwords   tropic.PasswordChecker // checks passwords at sign-in (internal/auth, wired in cmd/tropic)

@@ -115,6 +115,7 @@ func newTestServerOn(t testing.TB, d store.Dialect, cfg Config, modify ...func(*
 		Releases:  store.NewReleaseService(db),
 		Campaigns: store.NewCampaignService(db), Exports: store.NewCampaignService(db),
 		Meetings: store.NewMeetingService(db), Plan: store.NewPlanService(db),
+		Rights:    store.NewRightsService(db),
 		Passwords: auth.Passwords{Params: testParams}, TOTP: auth.TOTP{},
 		UserAdmin: ts.users, Invites: store.NewInviteService(db), AdminHistory: ts.audit, Holidays: store.NewReferralService(db), NameLists: store.NewNameListService(db),
 		Reference:   store.NewReferenceDataService(db, tropic.Settings{TriageTargets: cfg.TriageTargets, AcknowledgeTargets: cfg.AcknowledgeTargets}),

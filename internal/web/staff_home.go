@@ -23,6 +23,10 @@ type staffHomePage struct {
 	Supervisor bool            // the user decides their agency's requests: the approvals queue
 	Approvals  []approvalCount // what waits in it, by kind
 	Waiting    int             // how many in all
+
+	RightsOfficer bool                    // the user works their agency's rights requests
+	Rights        []*tropic.RightsRequest // the open ones
+	Today         string
 }
 
 // handleStaffHome is the dashboard: who you are, and what needs you. Tasks, urgent
@@ -78,6 +82,12 @@ func (s *Server) handleStaffHome() http.Handler {
 			}
 			p.Actions = acts
 		}
+		rights, err := s.homeRights(r)
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		p.RightsOfficer, p.Rights, p.Today = rights != nil, rights, s.rightsToday()
 		s.render(w, r, http.StatusOK, "staff_home", p)
 	})
 }
