@@ -22,7 +22,7 @@ func TestBrowserEveryPublicPageInEveryLanguage(t *testing.T) {
 	brSkipInShortMode(t)
 	inst := brStartDemo(t)
 	if os.Getenv("TROPIC_BROWSER_TIMEOUT") == "" {
-		// 17 pages in 8 languages, axe twice each: more than the default minute.
+		// 19 pages in 8 languages, axe twice each: more than the default minute.
 		t.Setenv("TROPIC_BROWSER_TIMEOUT", "5m")
 	}
 	b := browsertest.New(t)
@@ -121,6 +121,20 @@ func TestBrowserEveryPublicPageInEveryLanguage(t *testing.T) {
 			t.Fatalf("no confirmation in %s:\n%s", l.tag, brMainText(t, b))
 		}
 		check(l.tag, l.dir, "the confirmation")
+		// Messages about the report: the sign-in form, its problems, and the thread
+		// (no message yet) with the reference and code just given.
+		ref := brEvalString(t, b, `document.getElementById('reference').textContent.trim()`)
+		code := brEvalString(t, b, `document.getElementById('follow-up-code').textContent.trim()`)
+		brOpen(t, b, inst.URL+"/report/follow-up/messages"+q)
+		check(l.tag, l.dir, "the messages sign-in form")
+		submit(`form[action^="/report/follow-up/messages"] button.govuk-button`, "the messages sign-in's problems")
+		check(l.tag, l.dir, "the messages sign-in's problems")
+		brEvalBool(t, b, fmt.Sprintf(`(document.getElementById('reference').value = %s, document.getElementById('code').value = %s, true)`, brJsString(ref), brJsString(code)))
+		submit(`form[action^="/report/follow-up/messages"] button.govuk-button`, "the messages")
+		if !brEvalBool(t, b, `!!document.getElementById('broad-status')`) {
+			t.Fatalf("no thread in %s:\n%s", l.tag, brMainText(t, b))
+		}
+		check(l.tag, l.dir, "the messages")
 	}
 	for _, m := range b.CSPViolations() {
 		t.Errorf("CSP violation: %s", m)

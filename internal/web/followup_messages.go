@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"strings"
+	"time"
 
 	"tropic/internal/tropic"
 )
@@ -35,17 +36,15 @@ type reporterMessageView struct {
 	Paragraphs   []string
 }
 
-func (s *Server) newReporterPage(r *http.Request, title string) *reporterThreadPage {
-	p := &reporterThreadPage{Layout: s.newLayout(r, title)}
-	p.Public = true
-	return p
+func (s *Server) newReporterPage(r *http.Request) *reporterThreadPage {
+	return &reporterThreadPage{Layout: s.publicLayout(r, "messages.title")}
 }
 
 // withThread fills the page with the thread the reporter reads.
 func (p *reporterThreadPage) withThread(th *tropic.ReporterThread) {
 	p.Thread, p.Messages, p.Reference = th, nil, th.Reference
 	for _, m := range th.Messages {
-		p.Messages = append(p.Messages, reporterMessageView{FromReporter: m.FromReporter, When: displayDateTime(m.At), Paragraphs: paragraphs(m.Text)})
+		p.Messages = append(p.Messages, reporterMessageView{FromReporter: m.FromReporter, When: p.dateTime(m.At), Paragraphs: paragraphs(m.Text)})
 	}
 	p.CanReply = th.MayReply() == nil
 	if p.Key == "" || p.Sent {
@@ -55,7 +54,7 @@ func (p *reporterThreadPage) withThread(th *tropic.ReporterThread) {
 
 func (s *Server) handleReporterSignInForm() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.render(w, r, http.StatusOK, "followup_messages_signin", s.newReporterPage(r, "Messages about your report"))
+		s.render(w, r, http.StatusOK, "followup_messages_signin", s.newReporterPage(r))
 	})
 }
 
@@ -68,7 +67,7 @@ func (s *Server) readCredentials(w http.ResponseWriter, r *http.Request, p *repo
 	var problems tropic.Problems
 	ref := checkReporterCredentials(&p.Layout, &problems, p.Reference, p.Code)
 	if err := problems.Err(); err != nil {
-		p.Errors = errorsFrom(err, "reference", "code")
+		p.Errors = p.publicErrors(errorsFrom(err, "reference", "code"))
 		s.render(w, r, http.StatusUnprocessableEntity, "followup_messages_signin", p)
 		return "", false
 	}
@@ -78,7 +77,7 @@ func (s *Server) readCredentials(w http.ResponseWriter, r *http.Request, p *repo
 // denyReporter answers a wrong reference or code with the sign-in page.
 func (s *Server) denyReporter(w http.ResponseWriter, r *http.Request, p *reporterThreadPage, err error) {
 	status, errs := s.reporterDenied(w, r, &p.Layout, err)
-	p.Title, p.Thread, p.Reply = "Messages about your report", nil, ""
+	p.Thread, p.Reply = nil, ""
 	p.Errors = errs
 	s.render(w, r, status, "followup_messages_signin", p)
 }
@@ -89,7 +88,7 @@ func (s *Server) handleReporterThread() http.Handler {
 		if !s.parseForm(w, r) {
 			return
 		}
-		p := s.newReporterPage(r, "Messages about your report")
+		p := s.newReporterPage(r)
 		ref, ok := s.readCredentials(w, r, p)
 		if !ok {
 			return
@@ -115,7 +114,7 @@ func (s *Server) handleReporterReply() http.Handler {
 		if !s.parseForm(w, r) {
 			return
 		}
-		p := s.newReporterPage(r, "Messages about your report")
+		p := s.newReporterPage(r)
 		ref, ok := s.readCredentials(w, r, p)
 		if !ok {
 			return
@@ -142,10 +141,17 @@ func (s *Server) handleReporterReply() http.Handler {
 				return
 			}
 			p.withThread(th)
-			p.Errors = errorsFrom(err, "reply", "key")
+			p.Errors = p.publicErrors(errorsFrom(err, "reply", "key"))
 			s.render(w, r, statusFor(code), "followup_messages", p)
 		default:
 			s.serverError(w, r, err)
 		}
 	})
+}
+
+// dateTime is when a message was sent, as the page's language writes it, in the
+// partnership's time zone: 20 November 2026 at 14:05.
+func (l *Layout) dateTime(t time.Time) string {
+	t = t.In(partnershipZone)
+	return l.T("messages.when", "date", l.date(t), "time", t.Format("15:04"))
 }

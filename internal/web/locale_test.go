@@ -266,7 +266,7 @@ var (
 	htmlLangRE   = regexp.MustCompile(`<html lang="([^"]+)" dir="([^"]+)"`)
 	hrefRE       = regexp.MustCompile(`(?:href|action|formaction)="(/[^"]*)"`)
 	missingIDRE  = regexp.MustCompile(`\[[a-z_]+\.[a-z0-9_.]+\]`)
-	localPublics = []string{"/", "/report", "/report/new", "/report/me", "/report/me/new", "/report/follow-up", "/report/follow-up/done", "/privacy", "/accessibility", "/campaigns", "/no-such-page"}
+	localPublics = []string{"/", "/report", "/report/new", "/report/me", "/report/me/new", "/report/follow-up", "/report/follow-up/done", "/report/follow-up/messages", "/privacy", "/accessibility", "/campaigns", "/no-such-page"}
 )
 
 // publicLinksKeep checks that every public link and form on a page keeps lang.

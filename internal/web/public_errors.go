@@ -49,6 +49,11 @@ var problemPatterns = []problemPattern{
 	pattern(`Choose how you heard about this service from the list`, "problem.how_heard"),
 	pattern(`Enter the information you want to add`, "problem.information_required"),
 	pattern(`The reference or the follow-up code is not right. Check them and try again.`, "problem.followup_denied"),
+	pattern(`To be emailed when a message waits, enter an email address in how to contact you, or untick this box`, "problem.notify_needs_email"),
+	// The reporter's messages (report_message.go).
+	pattern(`Enter your reply`, "problem.reply_required"),
+	pattern(`You have sent (\d+) replies in the last hour. Wait an hour before you send another, or call the Modern Slavery Helpline on 08000 121 700.`, "problem.reply_rate", "count"),
+	pattern(`You can reply once the partnership has written to you. To tell us more now, add information to your report.`, "problem.reply_not_yet"),
 	// The error pages' words (errors.go, middleware.go).
 	pattern(`Page not found`, "error.not_found"),
 	pattern(`If you typed the web address, check it is correct. If you pasted the web address, check you copied the entire address.`, "error.not_found_body"),
@@ -78,6 +83,7 @@ var problemLabels = map[string]string{
 	"How you heard":                       "label.how_heard",
 	"Language":                            "form.language",
 	"The information":                     "label.information",
+	"Your reply":                          "label.reply",
 }
 
 // publicProblem is an English problem message in the page's language, and whether

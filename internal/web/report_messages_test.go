@@ -3,9 +3,11 @@ package web
 import (
 	"context"
 	"encoding/json"
+	"html"
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -358,6 +360,96 @@ func TestTheBoxToBeEmailedIsOfferedOnlyWhenTheServiceSendsEmail(t *testing.T) {
 	for _, path := range []string{"/report/new", "/report/me/new"} {
 		if body := without.client(t).get(path).body; strings.Contains(body, "reporter_notify_consent") {
 			t.Errorf("%s offers e-mail although the service sends none", path)
+		}
+	}
+}
+
+// TestTheReporterMessagesSpeakEachLanguage reads the thread, replies, and meets the
+// reply's problems in each shipped language: the page, its links, its forms and its
+// problems keep the language.
+func TestTheReporterMessagesSpeakEachLanguage(t *testing.T) {
+	t.Parallel()
+	e := newMessagesEnv(t, store.SQLite)
+	staff := e.client(t)
+	staff.signInWaived(e.triage.Email)
+	if res, _ := e.staffSend(t, staff, "/triage/reports/"+e.ref, "Was the van white or silver?"); res.status != http.StatusSeeOther {
+		t.Fatalf("staff message: %d", res.status)
+	}
+	long := strings.Repeat("é", tropic.MaxMessage+1)
+	for _, tag := range ShippedLanguages() {
+		cat := e.srv.locales.Catalogue(tag)
+		l := &Layout{locales: e.srv.locales, lang: cat, Public: true}
+		check := func(what string, res *response, want ...string) {
+			t.Helper()
+			if m := htmlLangRE.FindStringSubmatch(res.body); m == nil || m[1] != tag || m[2] != cat.Dir {
+				t.Errorf("%s in %s: <html> says %v", what, tag, m)
+			}
+			if id := missingIDRE.FindString(res.body); id != "" {
+				t.Errorf("%s in %s shows a missing message %s", what, tag, id)
+			}
+			if tag != defaultLang {
+				publicLinksKeep(t, what, res.body, tag)
+			}
+			for _, w := range want {
+				if !strings.Contains(res.body, html.EscapeString(w)) {
+					t.Errorf("%s in %s does not say %q", what, tag, w)
+				}
+			}
+		}
+		q := "?lang=" + tag
+		signin := e.public.get("/report/follow-up/messages" + q)
+		wantStatus(t, signin, http.StatusOK)
+		check("the sign-in page", signin, l.T("messages.title"), l.T("messages.show"))
+		wrong := e.public.post("/report/follow-up/messages"+q, url.Values{})
+		wantStatus(t, wrong, http.StatusUnprocessableEntity)
+		check("the sign-in page with nothing typed", wrong, l.T("followup.reference_required"), l.T("followup.code_required"))
+
+		th := e.public.post("/report/follow-up/messages"+q, url.Values{"reference": {e.ref}, "code": {e.code}})
+		wantStatus(t, th, http.StatusOK)
+		check("the thread", th, l.T("messages.partnership_wrote"), l.T("messages.status_received"), l.T("messages.send_reply"), "Was the van white or silver?")
+
+		reply := rpHidden(th.body)
+		reply.Set("reply", long)
+		res := e.public.post("/report/follow-up/messages/reply"+q, reply)
+		wantStatus(t, res, http.StatusUnprocessableEntity)
+		check("a reply too long", res, l.T("problem.text_too_long", "label", l.T("label.reply"), "count", tropic.MaxMessage))
+		reply.Set("reply", " ")
+		res = e.public.post("/report/follow-up/messages/reply"+q, reply)
+		wantStatus(t, res, http.StatusUnprocessableEntity)
+		check("an empty reply", res, l.T("problem.reply_required"))
+	}
+	// Past the limit of replies, the problem is in the reporter's language too.
+	pl := &Layout{locales: e.srv.locales, lang: e.srv.locales.Catalogue("pl"), Public: true}
+	var res *response
+	for i := 0; i <= tropic.RepliesPerWindow; i++ {
+		th := e.public.post("/report/follow-up/messages?lang=pl", url.Values{"reference": {e.ref}, "code": {e.code}})
+		reply := rpHidden(th.body)
+		reply.Set("reply", "Odpowiedź "+strconv.Itoa(i))
+		res = e.public.post("/report/follow-up/messages/reply?lang=pl", reply)
+	}
+	wantStatus(t, res, http.StatusTooManyRequests)
+	wantContains(t, res.body, html.EscapeString(pl.T("problem.reply_rate", "count", tropic.RepliesPerWindow)), "Odpowiedź "+strconv.Itoa(tropic.RepliesPerWindow))
+	if _, ok := pl.publicProblem(tropic.CheckMessageRate(true, tropic.RepliesPerWindow).(*tropic.Error).Fields["reply"]); !ok {
+		t.Error("the limit of replies has no translation")
+	}
+	// The reply before anyone wrote, and the domain's own words, have translations.
+	msgs := []string{"To be emailed when a message waits, enter an email address in how to contact you, or untick this box"}
+	for _, fe := range errorsFrom((&tropic.ReporterThread{}).MayReply(), "reply") {
+		msgs = append(msgs, fe.Message)
+	}
+	for _, text := range []string{"", long} {
+		var p tropic.Problems
+		tropic.CheckMessage(&p, "reply", text)
+		for _, fe := range errorsFrom(p.Err(), "reply") {
+			msgs = append(msgs, fe.Message)
+		}
+	}
+	if len(msgs) != 4 {
+		t.Fatalf("problems %q", msgs)
+	}
+	for _, msg := range msgs {
+		if _, ok := pl.publicProblem(msg); !ok {
+			t.Errorf("%q has no translation", msg)
 		}
 	}
 }

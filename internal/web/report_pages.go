@@ -329,7 +329,7 @@ func reportCheckSections(l *Layout, r *tropic.Report, districts []tropic.Distric
 			{Key: t("form.how_to_contact"), Value: r.Reporter.Contact, Anchor: "reporter_contact"},
 		}
 		if r.Reporter.NotifyConsent {
-			about = append(about, reportCheckRow{Key: "Email me when a message waits", Value: "Yes", Anchor: "reporter_notify_consent"})
+			about = append(about, reportCheckRow{Key: t("check.notify"), Value: t("answer.yes"), Anchor: "reporter_notify_consent"})
 		}
 	}
 	relationship := ""
@@ -351,7 +351,7 @@ func reportCheckSections(l *Layout, r *tropic.Report, districts []tropic.Distric
 				{Key: t("check.how_when"), Value: r.Reporter.Contact, Anchor: "reporter_contact"},
 			}
 			if r.Reporter.NotifyConsent {
-				contact = append(contact, reportCheckRow{Key: "Email me when a message waits", Value: "Yes", Anchor: "reporter_notify_consent"})
+				contact = append(contact, reportCheckRow{Key: t("check.notify"), Value: t("answer.yes"), Anchor: "reporter_notify_consent"})
 			}
 		}
 		return []reportCheckSection{
