@@ -342,7 +342,9 @@ func pageRouteMatrix() []matrixRow {
 		{name: "GET /campaigns", public: http.StatusOK, path: fixed("/campaigns")},
 		{name: "GET /campaigns/{slug}", public: http.StatusOK, path: fixed("/campaigns/matrix-campaign")},
 		{name: "GET /campaigns/{slug}/posters/{id}", public: http.StatusOK,
-			path: func(f *matrixFixture, _ *matrixUser, _ bool) string { return "/campaigns/matrix-campaign/posters/" + f.poster }},
+			path: func(f *matrixFixture, _ *matrixUser, _ bool) string {
+				return "/campaigns/matrix-campaign/posters/" + f.poster
+			}},
 		{name: "GET /statistics", public: http.StatusOK, path: fixed("/statistics")},
 		{name: "GET /statistics/{file}", public: http.StatusNotFound, path: fixed("/statistics/nothing.csv")},
 		{name: "GET /statistics/releases", public: http.StatusOK, path: fixed("/statistics/releases")},
