@@ -1,6 +1,12 @@
 package main
 
 import (
+	"bytes"
+	"image"
+	"image/color"
+	"image/png"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -57,6 +63,45 @@ func TestBrowserCampaignPagesAreAccessible(t *testing.T) {
 		t.Errorf("no success message after saving:\n%s", text)
 	}
 
+	// A poster: first a web page dressed as a PNG, refused with the description kept;
+	// then a real PNG wider than a phone's screen.
+	dir := t.TempDir()
+	fake, real := filepath.Join(dir, "poster.png"), filepath.Join(dir, "real.png")
+	if err := os.WriteFile(fake, []byte("<!DOCTYPE html><html><script>alert(1)</script></html>"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var png1 bytes.Buffer
+	img := image.NewNRGBA(image.Rect(0, 0, 900, 450))
+	for x := 0; x < 900; x++ {
+		img.Set(x, x/2, color.NRGBA{0, 90, 110, 255})
+	}
+	if err := png.Encode(&png1, img); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(real, png1.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	brOpen(t, b, inst.URL+"/staff/campaigns/look-closer/edit")
+	brWaitForGOVUKFrontend(t, b)
+	brType(t, b, "alt", "A line rising across the poster")
+	if err := chromedp.Do(b.Ctx(), chromedp.SetUploadFiles(chromedp.ID("poster"), []string{fake})); err != nil {
+		t.Fatal(err)
+	}
+	brClickAndWait(t, b, `form[enctype="multipart/form-data"] button[type="submit"]`, "the upload with an error", `!!document.querySelector('.govuk-error-summary')`)
+	if text := brMainText(t, b); !strings.Contains(text, "The poster must be a PNG or JPEG image") {
+		t.Errorf("the refused upload does not say why:\n%s", text)
+	}
+	if v := brEvalString(t, b, `document.getElementById('alt').value`); v != "A line rising across the poster" {
+		t.Errorf("the description typed was not kept: %q", v)
+	}
+	brAxeAt(t, b, 390)
+	brAxeAt(t, b, 1280)
+	if err := chromedp.Do(b.Ctx(), chromedp.SetUploadFiles(chromedp.ID("poster"), []string{real})); err != nil {
+		t.Fatal(err)
+	}
+	brClickAndWait(t, b, `form[enctype="multipart/form-data"] button[type="submit"]`, "the edit page with the poster", `!!document.querySelector('img.app-poster')`)
+	brAxeAt(t, b, 390)
+
 	// The effect page, on last year's seeded spring campaign.
 	brOpen(t, b, inst.URL+"/staff/campaigns/"+springSlug+"/effect")
 	brWaitForGOVUKFrontend(t, b)
@@ -76,10 +121,15 @@ func TestBrowserCampaignPagesAreAccessible(t *testing.T) {
 	if text := brMainText(t, b); !strings.Contains(text, "Look closer at car washes") || !strings.Contains(text, "The signs to look for") {
 		t.Errorf("the public page:\n%s", text)
 	}
-	if n := brEvalString(t, b, `String(document.querySelectorAll('script[src^="http"], iframe').length)`); n != "0" {
-		t.Errorf("the public page loads %s third-party scripts or frames", n)
+	if n := brEvalString(t, b, `String(document.querySelectorAll('script[src^="http"], iframe, img[src^="http"]').length)`); n != "0" {
+		t.Errorf("the public page loads %s third-party scripts, frames or images", n)
 	}
-	b.CheckAxe(t)
+	// The poster shows, from Tropic, with its description.
+	if got := brEvalString(t, b, `(i => i ? i.complete + ' ' + i.naturalWidth + ' ' + i.alt : 'none')(document.querySelector('main img.app-poster'))`); got != "true 900 A line rising across the poster" {
+		t.Errorf("the poster on the public page: %s", got)
+	}
+	brAxeAt(t, b, 390)
+	brAxeAt(t, b, 1280)
 	brClickAndWait(t, b, `main a[href^="/report/new"]`, "the report form", `location.pathname === '/report/new'`)
 	if v := brEvalString(t, b, `(document.querySelector('input[name="how_heard"]:checked') || {value: ''}).value`); v != "campaign:look-closer" {
 		t.Errorf("the report form has %q chosen for how you heard, want campaign:look-closer", v)

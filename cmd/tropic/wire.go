@@ -169,7 +169,7 @@ func (s *services) webDeps(log *slog.Logger) web.Deps {
 			s.retention.FindRetentionApprovals},
 		Retention: s.retention, AuditSearch: s.audit, Misuse: s.misuse,
 		Referrals: s.referrals, Stats: s.stats, Releases: s.releases,
-		Campaigns: s.campaigns, Exports: s.campaigns,
+		Campaigns: s.campaigns, Posters: s.campaigns, Exports: s.campaigns,
 		Meetings: store.NewMeetingService(s.db), Plan: store.NewPlanService(s.db),
 		Rights:   store.NewRightsService(s.db),
 		Sessions: s.sessions, Health: health{s.db}, Logger: log, Now: time.Now,

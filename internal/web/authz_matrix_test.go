@@ -236,6 +236,9 @@ type matrixFixture struct {
 	victimLink  int64           // a potential victim whom the rows ask to make a suspect
 	matilda     int64           // a person on the case whom records on A's other case match
 	release     *tropic.Release // the published statistics release
+	poster      string          // a poster of the matrix campaign (authz_posters_test.go)
+	posterSlug  string          // a campaign made for a poster row, and its poster
+	posterID    string
 
 	// Set by before-hooks for the call that follows.
 	linkable int64
@@ -882,6 +885,8 @@ func (f *matrixFixture) callPage(t *testing.T, u *matrixUser, method, path strin
 		res = u.browser.get(path)
 	} else if j, ok := body.(jsonPageBody); ok {
 		res = u.browser.postRaw(path, string(j), "Content-Type", "application/json")
+	} else if m, ok := body.(multipartPageBody); ok {
+		res = u.browser.postRaw(path, string(m.body), "Content-Type", m.ctype)
 	} else {
 		form, _ := body.(url.Values)
 		res = u.browser.post(path, form)

@@ -223,6 +223,8 @@ func (f *matrixFixture) addCampaign() {
 	c := &tropic.Campaign{Name: "Matrix campaign", Slug: "matrix-campaign", Hashtags: []string{"#Matrix"},
 		StartsOn: now.AddDate(0, 0, -1).Format(time.DateOnly), EndsOn: now.AddDate(0, 0, 30).Format(time.DateOnly), Description: "Look closer."}
 	f.must(f.ts.srv.deps.Campaigns.CreateCampaign(context.Background(), testAdmin, c))
+	f.addPoster(c.Slug)
+	f.poster = f.posterID
 }
 
 // addRelease publishes the statistics release the public statistics rows read.
@@ -339,6 +341,10 @@ func pageRouteMatrix() []matrixRow {
 			body: formBody("reference", "", "code", "", "reply", "")},
 		{name: "GET /campaigns", public: http.StatusOK, path: fixed("/campaigns")},
 		{name: "GET /campaigns/{slug}", public: http.StatusOK, path: fixed("/campaigns/matrix-campaign")},
+		{name: "GET /campaigns/{slug}/posters/{id}", public: http.StatusOK,
+			path: func(f *matrixFixture, _ *matrixUser, _ bool) string {
+				return "/campaigns/matrix-campaign/posters/" + f.poster
+			}},
 		{name: "GET /statistics", public: http.StatusOK, path: fixed("/statistics")},
 		{name: "GET /statistics/{file}", public: http.StatusNotFound, path: fixed("/statistics/nothing.csv")},
 		{name: "GET /statistics/releases", public: http.StatusOK, path: fixed("/statistics/releases")},
@@ -445,6 +451,7 @@ func pageRouteMatrix() []matrixRow {
 				v.Set("slug", "matrix-campaign")
 				return v
 			}},
+		posterUploadRow(), posterRemoveRow(),
 		{name: "GET /staff/campaigns/{slug}/effect", rule: mayManageCampaigns, path: fixed("/staff/campaigns/matrix-campaign/effect")},
 		{name: "GET /staff/exports/htcds.csv", rule: mayAnalyse, path: fixed("/staff/exports/htcds.csv")},
 		{name: "GET /staff/exports/htcds.xlsx", rule: mayAnalyse, path: fixed("/staff/exports/htcds.xlsx")},

@@ -109,6 +109,15 @@ type campaignFormPage struct {
 	Name, Slug, Hashtags, StartsOn, EndsOn string
 	Description                            string
 	Agencies                               []agencyChoice
+	// The posters, when editing a campaign whose posters are kept: PosterBase is the
+	// stored campaign's address, which the poster forms and images are under.
+	ShowPosters  bool
+	PosterBase   string // the public images: PosterBase + id
+	PosterStaff  string // the remove forms: PosterStaff + id + "/remove"
+	PosterAction string // the upload form
+	Posters      []*tropic.Poster
+	PosterAlt    string // the description typed with an upload that was refused
+	Flash        string
 }
 
 func (s *Server) campaignForm(r *http.Request, c *tropic.Campaign, hashtags string, editing bool) (*campaignFormPage, error) {
@@ -121,6 +130,19 @@ func (s *Server) campaignForm(r *http.Request, c *tropic.Campaign, hashtags stri
 	p := &campaignFormPage{Layout: s.newLayout(r, title), Action: action, Editing: editing, Name: c.Name, Slug: c.Slug,
 		Hashtags: hashtags, StartsOn: c.StartsOn, EndsOn: c.EndsOn, Description: c.Description}
 	p.Nav = "campaigns"
+	if editing && s.deps.Posters != nil {
+		p.ShowPosters = true
+		p.Flash = s.sessions.PopString(r.Context(), "campaign_flash")
+		stored := r.PathValue("slug")
+		p.PosterBase = "/campaigns/" + url.PathEscape(stored) + "/posters/"
+		p.PosterStaff = "/staff" + p.PosterBase
+		p.PosterAction = "/staff/campaigns/" + url.PathEscape(stored) + "/posters"
+		posters, err := s.deps.Posters.FindPosters(r.Context(), stored)
+		if err != nil {
+			return nil, err
+		}
+		p.Posters = posters
+	}
 	agencies, err := s.deps.Agencies.FindAgencies(r.Context())
 	if err != nil {
 		return nil, err

@@ -131,6 +131,8 @@ type campaignPublicPage struct {
 	ReportURL  string
 	PageURL    string
 	Share      []shareLink
+	Posters    []*tropic.Poster
+	PosterBase string // a poster's image is PosterBase + its id
 }
 
 // handleCampaignPublic is a campaign's public page: its dates and partners, the way to
@@ -159,6 +161,14 @@ func (s *Server) handleCampaignPublic() http.Handler {
 		}
 		if pc.Live {
 			p.ReportURL = "/report/new?how_heard=" + url.QueryEscape(c.HowHeard())
+		}
+		if s.deps.Posters != nil {
+			// The page works without its posters: an error shows none.
+			if p.Posters, err = s.deps.Posters.FindPosters(r.Context(), c.Slug); err != nil {
+				s.log.Error("find posters", "err", err)
+				p.Posters = nil
+			}
+			p.PosterBase = "/campaigns/" + url.PathEscape(c.Slug) + "/posters/"
 		}
 		p.Public = true
 		p.User = nil

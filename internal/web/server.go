@@ -144,6 +144,7 @@ type Deps struct {
 	Stats       tropic.StatsService    // the statistics; nil: no statistics pages
 	Releases    tropic.ReleaseStore    // the published statistics releases; nil: none
 	Campaigns   tropic.CampaignService // campaigns and their effect; nil: no campaign pages
+	Posters     tropic.PosterService   // campaigns' posters; nil with Campaigns set: none kept
 	Meetings    tropic.MeetingService  // multi-agency meetings and their actions; nil: no meeting pages
 	Plan        tropic.PlanService     // the partnership plan; nil: no plan pages
 	Rights      tropic.RightsService   // rights requests (subject access and others); nil: no rights pages

@@ -113,7 +113,7 @@ func newTestServerOn(t testing.TB, d store.Dialect, cfg Config, modify ...func(*
 		Referrals: store.NewReferralService(db),
 		Stats:     newTestStats(db),
 		Releases:  store.NewReleaseService(db),
-		Campaigns: store.NewCampaignService(db), Exports: store.NewCampaignService(db),
+		Campaigns: store.NewCampaignService(db), Posters: store.NewCampaignService(db), Exports: store.NewCampaignService(db),
 		Meetings: store.NewMeetingService(db), Plan: store.NewPlanService(db),
 		Rights:    store.NewRightsService(db),
 		Passwords: auth.Passwords{Params: testParams}, TOTP: auth.TOTP{},
