@@ -50,7 +50,10 @@ func RecordsFromReport(r *Report) ReportRecords {
 		}
 	}
 	var people []string
-	if r.People.Count > 0 {
+	switch {
+	case r.People.Count == 1:
+		people = append(people, "1 person seen.")
+	case r.People.Count > 1:
 		people = append(people, fmt.Sprintf("%d people seen.", r.People.Count))
 	}
 	if r.People.ChildrenInvolved == AnswerYes {
