@@ -17,14 +17,18 @@ var _ tropic.AccessRequestService = (*LinkService)(nil)
 // Anything the actor may not name (a case they may not see, an identifier not on it,
 // an agency holding no such record) answers as a record that does not exist.
 func (s *LinkService) RequestAccess(ctx context.Context, actor tropic.Actor, r *tropic.AccessRequest) error {
-	if err := r.Validate(s.cases.db.now().In(s.cases.zone)); err != nil {
-		return err
-	}
 	tx, err := s.cases.db.beginTx(ctx)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
+	g, err := agreementByID(ctx, tx, r.AgreementID)
+	if err != nil {
+		return err
+	}
+	if err := r.Validate(s.cases.local(tx), g, actor.AgencyID); err != nil {
+		return err
+	}
 	c, _, err := s.cases.caseByRef(ctx, tx, actor, r.CaseReference, false)
 	if tropic.ErrorCode(err) == tropic.ENOTFOUND {
 		return tropic.NoRecordToRequest()
@@ -88,15 +92,16 @@ func (s *LinkService) RequestAccess(ctx context.Context, actor tropic.Actor, r *
 	via := id.kind.Label() + " " + id.typed
 	for _, cid := range targets {
 		shareID, err := tx.insert(ctx, `INSERT INTO case_shares (case_id, agency_id, scope, lawful_basis, reason, until_day, status, kind, via,
-			requested_by_user, requested_by, created_at) VALUES (?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?, ?)`,
+			requested_by_user, requested_by, created_at, agreement_id, no_agreement_reason) VALUES (?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?, ?, ?, ?)`,
 			cid, actor.AgencyID, string(r.Scope), r.LawfulBasis, r.Reason, string(tropic.ShareRequested), string(tropic.ShareByRequest), via,
-			nullID(actor.UserID), w.String(), tx.now)
+			nullID(actor.UserID), w.String(), tx.now, nullID(r.AgreementID), r.NoAgreement)
 		if err != nil {
 			return fmt.Errorf("request access: %w", err)
 		}
 		// The audit names the identifier's kind, not its value.
 		if err := appendAudit(ctx, tx, actor, auditEntry{action: tropic.AuditAccessAsked, objectType: "case", objectID: cid,
-			detail: fmt.Sprintf("share %d for %s, asked from %s through a shared %s: %s, %s: %s", shareID, mine, c.Reference, id.kind.Label(), r.Scope, r.LawfulBasis, r.Reason)}); err != nil {
+			detail: fmt.Sprintf("share %d for %s, asked from %s through a shared %s: %s, %s, %s: %s", shareID, mine, c.Reference, id.kind.Label(), r.Scope, r.LawfulBasis,
+				agreementCited(&tropic.Share{AgreementID: r.AgreementID, NoAgreementReason: r.NoAgreement}), r.Reason)}); err != nil {
 			return err
 		}
 		if err := notifyAgency(ctx, tx, actor, accessRequestedNotice(refs[cid], mine), r.AgencyID, tropic.RoleSupervisor); err != nil {

@@ -59,8 +59,8 @@ func TestMayRequestAccess(t *testing.T) {
 
 func TestAccessRequestValidateNamesEachField(t *testing.T) {
 	r := AccessRequest{Kind: "fax", Scope: "all"}
-	err := r.Validate(time.Now())
-	for _, f := range []string{"case_reference", "value", "agency", "scope", "lawful_basis", "reason"} {
+	err := r.Validate(time.Now(), nil, 5)
+	for _, f := range []string{"case_reference", "value", "agency", "scope", "lawful_basis", "reason", "agreement_reason"} {
 		if ErrorFields(err)[f] == "" {
 			t.Errorf("no problem for %s in %v", f, err)
 		}

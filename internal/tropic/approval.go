@@ -51,6 +51,7 @@ type Approval struct {
 	Scope         ShareScope
 	LawfulBasis   string
 	Via           string     // an access request: the identifier the records share
+	Share         *Share     // a share or access request: what it rests on (AgreementID, AgreementTitle, NoAgreementReason) and its Flag
 	From, To      PersonRole // a role change
 	Reason        string     // why it is asked
 	RequestedBy   string     // "Pat Worker (Hertfordshire Constabulary)"

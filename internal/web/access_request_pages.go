@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 
 	"tropic/internal/tropic"
@@ -23,6 +24,7 @@ type accessRequestForm struct {
 	Kind, Value, Agency string
 	Scope, LawfulBasis  string
 	Reason              string
+	Agreement, NoneWhy  string // the agreement cited, or why none applies
 }
 
 type accessRequestPage struct {
@@ -34,13 +36,14 @@ type accessRequestPage struct {
 	Form        accessRequestForm
 	Scopes      []selectOption
 	LawfulBases []selectOption
+	Agreements  []selectOption
 }
 
-var accessRequestOrder = []string{"scope", "lawful_basis", "reason"}
+var accessRequestOrder = []string{"scope", "agreement", "lawful_basis", "agreement_reason", "reason"}
 
 func accessRequestFormFrom(v url.Values) accessRequestForm {
 	return accessRequestForm{Kind: v.Get("kind"), Value: v.Get("value"), Agency: v.Get("agency"),
-		Scope: v.Get("scope"), LawfulBasis: v.Get("lawful_basis"), Reason: v.Get("reason")}
+		Scope: v.Get("scope"), LawfulBasis: v.Get("lawful_basis"), Reason: v.Get("reason"), Agreement: v.Get("agreement"), NoneWhy: v.Get("agreement_reason")}
 }
 
 func (s *Server) renderAccessRequest(w http.ResponseWriter, r *http.Request, status int, ref string, f accessRequestForm, errs []FieldError) {
@@ -49,6 +52,12 @@ func (s *Server) renderAccessRequest(w http.ResponseWriter, r *http.Request, sta
 	p.Nav = "cases"
 	p.Errors = errs
 	p.Scopes, p.LawfulBases = shareTermOptions(f.Scope, f.LawfulBasis)
+	holder, _ := strconv.ParseInt(f.Agency, 10, 64)
+	var err error
+	if p.Agreements, err = s.agreementChoices(r.Context(), actorOf(r), f.Agreement, p.User.AgencyID, holder); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
 	s.render(w, r, status, "access_request", p)
 }
 
@@ -65,7 +74,7 @@ func (s *Server) handleAccessRequestForm() http.Handler {
 			return
 		}
 		f := accessRequestFormFrom(r.URL.Query())
-		f.Scope, f.LawfulBasis, f.Reason = "", "", ""
+		f.Scope, f.LawfulBasis, f.Reason, f.Agreement, f.NoneWhy = "", "", "", "", ""
 		s.renderAccessRequest(w, r, http.StatusOK, c.Reference, f, nil)
 	})
 }
@@ -83,7 +92,7 @@ func (s *Server) handleAccessRequest() http.Handler {
 		f := accessRequestFormFrom(r.PostForm)
 		agency, _ := strconv.ParseInt(f.Agency, 10, 64)
 		req := &tropic.AccessRequest{CaseReference: ref, Kind: tropic.LinkKind(f.Kind), Value: f.Value, AgencyID: agency,
-			Scope: tropic.ShareScope(f.Scope), LawfulBasis: f.LawfulBasis, Reason: f.Reason}
+			Scope: tropic.ShareScope(f.Scope), LawfulBasis: f.LawfulBasis, Reason: f.Reason, AgreementID: agreementID(f.Agreement), NoAgreement: f.NoneWhy}
 		err := s.deps.Access.RequestAccess(r.Context(), actorOf(r), req)
 		switch tropic.ErrorCode(err) {
 		case "":
@@ -92,7 +101,7 @@ func (s *Server) handleAccessRequest() http.Handler {
 		case tropic.EINVALID:
 			errs := fieldErrors(err, "", accessRequestOrder...)
 			for i := range errs {
-				if errs[i].Field != "scope" && errs[i].Field != "lawful_basis" && errs[i].Field != "reason" {
+				if !slices.Contains(accessRequestOrder, errs[i].Field) {
 					errs[i].Field = "" // the hidden fields: the message alone
 				}
 			}

@@ -363,7 +363,7 @@ func (f *matrixFixture) clearScratchShares() {
 func (f *matrixFixture) scratchShare(by tropic.Actor) {
 	f.t.Helper()
 	f.clearScratchShares()
-	sh := &tropic.Share{AgencyID: f.agencies["G"].ID, Scope: tropic.ShareWhole, LawfulBasis: "consent", Reason: "Matrix scratch share"}
+	sh := &tropic.Share{AgencyID: f.agencies["G"].ID, Scope: tropic.ShareWhole, LawfulBasis: "consent", Reason: "Matrix scratch share", NoAgreementReason: "No agreement in the test register"}
 	f.must(f.cases.RequestShare(context.Background(), by, f.ref, sh))
 	f.shareID = sh.ID
 }
@@ -757,7 +757,7 @@ func newMatrixFixture(t *testing.T) *matrixFixture {
 	f.must(f.cases.CreateCase(ctx, f.aSup, c, ""))
 	f.ref = c.Reference
 	share := func(agency string, scope tropic.ShareScope, until string) *tropic.Share {
-		sh := &tropic.Share{AgencyID: f.agencies[agency].ID, Scope: scope, LawfulBasis: "gdpr_6_1_e", Reason: "Matrix share with " + agency, Until: until}
+		sh := &tropic.Share{AgencyID: f.agencies[agency].ID, Scope: scope, LawfulBasis: "gdpr_6_1_e", Reason: "Matrix share with " + agency, NoAgreementReason: "No agreement in the test register", Until: until}
 		f.must(f.cases.RequestShare(ctx, f.aSup, f.ref, sh))
 		if sh.Status != tropic.ShareActive {
 			t.Fatalf("share with %s is %s, want active", agency, sh.Status)

@@ -147,6 +147,8 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("POST /account/notifications", s.notices(s.handleNotificationSettingsSave()))
 	mux.Handle("GET /approvals", s.requireSupervisor(s.handleApprovals()))
 	mux.Handle("POST /approvals/shares/{id}", s.requireSupervisor(s.handleApprovalShareDecision()))
+	mux.Handle("GET /approvals/expired-shares", s.requireSupervisor(s.withAgreements(s.handleExpiredShares())))
+	mux.Handle("POST /approvals/expired-shares", s.requireSupervisor(s.withAgreements(s.handleEndExpiredShares())))
 	mux.Handle("GET /audit", s.requireDPO(s.handleAuditSearch()))
 	mux.Handle("POST /audit/export", s.requireDPO(s.handleAuditExport()))
 	mux.Handle("GET /audit/alerts", s.requireMisuse(s.handleMisuseAlerts()))
@@ -182,6 +184,11 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /admin/districts", s.partnershipAdmin(s.handleAdminDistricts()))
 	mux.Handle("POST /admin/districts", s.partnershipAdmin(s.handleAdminDistrictAdd()))
 	mux.Handle("GET /admin/holidays", s.partnershipAdmin(s.handleAdminHolidays()))
+	mux.Handle("GET /admin/agreements", s.partnershipAdmin(s.withAgreements(s.handleAdminAgreements())))
+	mux.Handle("GET /admin/agreements/new", s.partnershipAdmin(s.withAgreements(s.handleAdminAgreementNewForm())))
+	mux.Handle("POST /admin/agreements/new", s.partnershipAdmin(s.withAgreements(s.handleAdminAgreementSave(true))))
+	mux.Handle("GET /admin/agreements/{id}", s.partnershipAdmin(s.withAgreements(s.handleAdminAgreement())))
+	mux.Handle("POST /admin/agreements/{id}", s.partnershipAdmin(s.withAgreements(s.handleAdminAgreementSave(false))))
 	mux.Handle("POST /admin/holidays", s.partnershipAdmin(s.handleAdminHolidayAdd()))
 
 	// Triage (triage role only; anyone else gets the missing page).

@@ -113,7 +113,7 @@ func newTestServer(t testing.TB, cfg Config, modify ...func(*Deps)) *testServer 
 		Health: dbHealth{db}, Logger: slog.New(slog.NewJSONHandler(ts.logs, nil)), Now: clock.Now,
 	}
 	cases := deps.Cases.(*store.CaseService)
-	deps.Corrections = cases
+	deps.Corrections, deps.Agreements = cases, cases
 	retention := store.NewRetentionService(db, tropic.DefaultRetention)
 	deps.Retention = retention
 	deps.AuditSearch = ts.audit
