@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"slices"
 	"strings"
@@ -277,7 +278,7 @@ func (s *CaseService) UpdateAgreement(ctx context.Context, actor tropic.Actor, g
 
 // expiredSharesQuery selects the live shares of an agency's cases under an agreement
 // whose review date has passed (tropic.Share.Flag decides again on each).
-const expiredSharesQuery = `SELECT s.id, c.reference, a.name, g.title, g.review_on, s.scope, COALESCE(s.decided_at, s.created_at)
+const expiredSharesQuery = `SELECT s.id, c.reference, a.name, g.title, g.review_on, s.scope, s.created_at, s.decided_at
 	FROM case_shares s JOIN cases c ON c.id = s.case_id JOIN agencies a ON a.id = s.agency_id JOIN sharing_agreements g ON g.id = s.agreement_id
 	WHERE c.owner_agency_id = ? AND s.status = 'active' AND (s.until_day = '' OR s.until_day >= ?) AND g.review_on < ?
 	ORDER BY g.review_on, c.reference, s.id LIMIT 1000`
@@ -303,8 +304,12 @@ func (s *CaseService) FindExpiredShares(ctx context.Context, actor tropic.Actor)
 	for rows.Next() {
 		var e tropic.ExpiredShare
 		var scope string
-		if err := rows.Scan(&e.ShareID, &e.CaseReference, &e.Agency, &e.Agreement, &e.ReviewOn, &scope, &e.Since); err != nil {
+		var decided sql.NullTime
+		if err := rows.Scan(&e.ShareID, &e.CaseReference, &e.Agency, &e.Agreement, &e.ReviewOn, &scope, &e.Since, &decided); err != nil {
 			return nil, err
+		}
+		if decided.Valid {
+			e.Since = decided.Time
 		}
 		e.Scope, e.Since = tropic.ShareScope(scope), e.Since.UTC()
 		out = append(out, e)
