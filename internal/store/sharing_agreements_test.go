@@ -173,7 +173,7 @@ func TestSharesUnderAnExpiredAgreementAreFlaggedAndEndedInBulkByTheOwner(t *test
 		_, err = e.cases.EndExpiredShares(ctx, e.pSuper, ids[:1]) // a replay
 		wantCode(t, err, tropic.ENOTFOUND)
 		var audited int
-		if err := e.db.SQL().QueryRow(`SELECT COUNT(*) FROM audit_events WHERE action = '`+tropic.AuditShareEndedExpired+`'`).Scan(&audited); err != nil || audited != 2 {
+		if err := e.db.SQL().QueryRow(`SELECT COUNT(*) FROM audit_events WHERE action = '` + tropic.AuditShareEndedExpired + `'`).Scan(&audited); err != nil || audited != 2 {
 			t.Fatalf("audit events: %d, %v", audited, err)
 		}
 		if _, err := e.cases.FindCase(ctx, e.cWorker, list[0].CaseReference); tropic.ErrorCode(err) != tropic.ENOTFOUND {
