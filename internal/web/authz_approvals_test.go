@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 
 	"tropic/internal/tropic"
@@ -65,7 +66,7 @@ func mayDecideFromQueue(u *matrixUser) expect {
 
 func accessRequestBody(f *matrixFixture, _ *matrixUser) any {
 	return map[string]any{"case_reference": f.ref, "kind": "phone", "value": "07700900123", "agency_id": f.agencies["F"].ID,
-		"scope": "without_sensitive", "lawful_basis": "dpa_sch1_18", "reason": "The same phone"}
+		"scope": "without_sensitive", "lawful_basis": "dpa_sch1_18", "reason": "The same phone", "no_agreement_reason": "No agreement in the test register"}
 }
 
 func approvalAPIRows() []matrixRow {
@@ -91,6 +92,13 @@ func approvalPageRows() []matrixRow {
 		{name: "GET /account/notifications", rule: signedIn, path: fixed("/account/notifications")},
 		{name: "POST /account/notifications", rule: signedIn, path: fixed("/account/notifications"), body: formBody("notification_email", "digest")},
 		{name: "GET /approvals", rule: mayListSupervisor, path: fixed("/approvals")},
+		{name: "GET /approvals/expired-shares", rule: mayListSupervisor, path: fixed("/approvals/expired-shares")},
+		{name: "POST /approvals/expired-shares", rule: mayEndExpired,
+			before:      func(f *matrixFixture, _ *matrixUser) { f.expiredShare() },
+			after:       func(f *matrixFixture) { f.clearScratchShares() },
+			path:        fixed("/approvals/expired-shares"),
+			body:        func(f *matrixFixture, _ *matrixUser) any { return form("share", strconv.FormatInt(f.shareID, 10)) },
+			missingPath: "/approvals/expired-shares", missingBody: formBody("share", fmt.Sprint(missingID))},
 		{name: "POST /approvals/shares/{id}", rule: mayDecideFromQueue,
 			before: func(f *matrixFixture, _ *matrixUser) { f.scratchShare(f.aWorker) },
 			path: func(f *matrixFixture, _ *matrixUser, missing bool) string {
@@ -101,7 +109,7 @@ func approvalPageRows() []matrixRow {
 			path: onCase("/cases/", "/access-request"),
 			body: func(f *matrixFixture, _ *matrixUser) any {
 				return form("kind", "phone", "value", "07700900123", "agency", strconv.FormatInt(f.agencies["F"].ID, 10),
-					"scope", "without_sensitive", "lawful_basis", "dpa_sch1_18", "reason", "The same phone")
+					"scope", "without_sensitive", "lawful_basis", "dpa_sch1_18", "reason", "The same phone", "agreement_reason", "No agreement in the test register")
 			}},
 	}
 }

@@ -70,10 +70,9 @@ func (s *Server) handleEndExpiredShares() http.Handler {
 			http.Redirect(w, r, "/approvals/expired-shares", http.StatusSeeOther)
 		case tropic.EINVALID:
 			s.renderExpiredShares(w, r, http.StatusUnprocessableEntity, checked, []FieldError{{Field: "shares", Message: "Choose the shares to end"}})
-		case tropic.ENOTFOUND:
-			// Another supervisor ended one a moment before, or the list was tampered with.
-			s.renderExpiredShares(w, r, http.StatusConflict, checked, []FieldError{{Message: tropic.ErrorMessage(err) + " The list below is as it stands now."}})
 		default:
+			// Not found: another supervisor ended one a moment before, or an id not of
+			// this agency's expired shares: the missing page, nothing ended.
 			s.fail(w, r, err)
 		}
 	})
