@@ -181,8 +181,8 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 				apprStats.CountyCase, apprStats.PoliceCase)
 		}
 		if caseStats.Shares > 0 {
-			fmt.Fprintf(e.stdout, "Sharing agreements: the register (%s: /admin/agreements) has one agreement due for review and one past it; %d of %d shares cite no agreement and show flagged; supervisor.police can end the shares under the lapsed one at /approvals/expired-shares.\n",
-				demo.PartnershipAdminEmail, caseStats.SharesWithoutAgreement, caseStats.Shares)
+			fmt.Fprintf(e.stdout, "Sharing agreements: the register (partnership.admin: /admin/agreements) has one agreement due for review and one past it; %d of %d shares cite no agreement and show flagged; supervisor.police can end the shares under the lapsed one at /approvals/expired-shares.\n",
+				caseStats.SharesWithoutAgreement, caseStats.Shares)
 		}
 		if caseStats.NearDuplicates > 0 {
 			fmt.Fprintf(e.stdout, "%d people are recorded twice by different agencies, a little differently: the cases' \"Possible matches\" suggest them.\n", caseStats.NearDuplicates)
