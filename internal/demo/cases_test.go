@@ -148,6 +148,7 @@ func TestDemoSharesCiteTheRegister(t *testing.T) {
 			t.Errorf("share %d under %q listed as expired", e.ShareID, e.Agreement)
 		}
 	}
+	t.Logf("%d shares, %d citing no agreement, %d live under the lapsed agreement", s.cases.Shares, s.cases.SharesWithoutAgreement, len(expired))
 	if c := s.cases; c.SharesWithoutAgreement == 0 || c.SharesWithoutAgreement*5 > c.Shares {
 		t.Errorf("%d of %d shares cite no agreement; want a few", c.SharesWithoutAgreement, c.Shares)
 	}
