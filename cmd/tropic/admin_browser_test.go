@@ -16,11 +16,18 @@ import (
 // desktop width.
 func brCheckPhone(t *testing.T, b *browsertest.Browser) {
 	t.Helper()
-	if err := chromedp.Do(b.Ctx(), chromedp.EmulateViewport(375, 812)); err != nil {
+	brAxeAt(t, b, 375)
+}
+
+// brAxeAt checks the page with axe at a width, and that nothing scrolls sideways
+// there, then goes back to the desktop width.
+func brAxeAt(t *testing.T, b *browsertest.Browser, width int64) {
+	t.Helper()
+	if err := chromedp.Do(b.Ctx(), chromedp.EmulateViewport(width, 844)); err != nil {
 		t.Fatal(err)
 	}
 	if n := brEvalString(t, b, `String(document.documentElement.scrollWidth > window.innerWidth + 1)`); n == "true" {
-		t.Errorf("%s scrolls sideways at a phone's width: %s", brEvalString(t, b, `location.pathname`),
+		t.Errorf("%s scrolls sideways at %d px: %s", brEvalString(t, b, `location.pathname`), width,
 			brEvalString(t, b, `[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 1).slice(0,6).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right)).join(' | ')`))
 	}
 	b.CheckAxe(t)

@@ -4,27 +4,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/chromedp/chromedp"
-
 	"tropic/internal/browsertest"
 )
-
-// brCheckWidths checks the page with axe at 1280 px and at 390 px (a phone), and that
-// it does not scroll sideways on the phone.
-func brCheckWidths(t *testing.T, b *browsertest.Browser) {
-	t.Helper()
-	b.CheckAxe(t)
-	if err := chromedp.Do(b.Ctx(), chromedp.EmulateViewport(390, 844)); err != nil {
-		t.Fatal(err)
-	}
-	if n := brEvalString(t, b, `String(document.documentElement.scrollWidth > window.innerWidth + 1)`); n == "true" {
-		t.Errorf("%s scrolls sideways at 390 px", brEvalString(t, b, `location.pathname`))
-	}
-	b.CheckAxe(t)
-	if err := chromedp.Do(b.Ctx(), chromedp.EmulateViewport(1280, 900)); err != nil {
-		t.Fatal(err)
-	}
-}
 
 // The register of sharing agreements on the demo: the partnership administrator's
 // home lists the agreements due for review; the register, an agreement with its
@@ -45,23 +26,23 @@ func TestBrowserSharingAgreementRegisterAndExpiredSharesAreAccessible(t *testing
 			t.Errorf("the partnership administrator's home lacks %q:\n%s", want, home)
 		}
 	}
-	brCheckWidths(t, b)
+	brCheckWidths(t, b, "sharing agreements")
 
 	brOpen(t, b, inst.URL+"/admin/agreements")
 	brWaitForGOVUKFrontend(t, b)
 	if text := brMainText(t, b); !strings.Contains(text, "Hertfordshire Modern Slavery Partnership information sharing agreement") || !strings.Contains(text, "In force") {
 		t.Errorf("the register:\n%s", text)
 	}
-	brCheckWidths(t, b)
+	brCheckWidths(t, b, "sharing agreements")
 	brClickAndWait(t, b, `main table a.govuk-link`, "an agreement's page", `/^\/admin\/agreements\/\d+$/.test(location.pathname)`)
 	if text := brMainText(t, b); !strings.Contains(text, "History") || !strings.Contains(text, "Sharing agreement added") {
 		t.Errorf("the agreement's page has no history:\n%s", text)
 	}
-	brCheckWidths(t, b)
+	brCheckWidths(t, b, "sharing agreements")
 
 	brOpen(t, b, inst.URL+"/admin/agreements/new")
 	brWaitForGOVUKFrontend(t, b)
-	brCheckWidths(t, b)
+	brCheckWidths(t, b, "sharing agreements")
 	brType(t, b, "title", "Typed and kept")
 	brClickAndWait(t, b, `main form button[type="submit"]`, "the error summary", `!!document.querySelector('.govuk-error-summary')`)
 	if text := brMainText(t, b); !strings.Contains(text, "Choose at least two agencies") || !strings.Contains(text, "Enter the review date") {
@@ -70,7 +51,7 @@ func TestBrowserSharingAgreementRegisterAndExpiredSharesAreAccessible(t *testing
 	if v := brEvalString(t, b, `document.getElementById('title').value`); v != "Typed and kept" {
 		t.Errorf("the title typed was not kept: %q", v)
 	}
-	brCheckWidths(t, b)
+	brCheckWidths(t, b, "sharing agreements")
 
 	// The police supervisor: the approvals queue and the shares under the lapsed agreement.
 	super := brDemoAccount(t, inst, "supervisor.police@demo.tropic.example")
@@ -82,18 +63,18 @@ func TestBrowserSharingAgreementRegisterAndExpiredSharesAreAccessible(t *testing
 	if text := brMainText(t, bs); !strings.Contains(text, "No sharing agreement") {
 		t.Errorf("the queue does not flag the share request citing no agreement:\n%s", text)
 	}
-	brCheckWidths(t, bs)
+	brCheckWidths(t, bs, "sharing agreements")
 	brOpen(t, bs, inst.URL+"/approvals/expired-shares")
 	brWaitForGOVUKFrontend(t, bs)
 	if !strings.Contains(brMainText(t, bs), "Shares under an expired agreement") {
 		t.Errorf("the expired shares page:\n%s", brMainText(t, bs))
 	}
-	brCheckWidths(t, bs)
+	brCheckWidths(t, bs, "sharing agreements")
 	if brEvalString(t, bs, `String(!!document.querySelector('input[name=share]'))`) == "true" {
 		brClickAndWait(t, bs, `main form button[type="submit"]`, "the shares ended", `!!document.querySelector('.govuk-notification-banner--success')`)
 		if text := brMainText(t, bs); !strings.Contains(text, "ended") || !strings.Contains(text, "No share of your agency's cases rests on an agreement past its review date") {
 			t.Errorf("after ending them all:\n%s", text)
 		}
-		brCheckWidths(t, bs)
+		brCheckWidths(t, bs, "sharing agreements")
 	}
 }

@@ -63,6 +63,11 @@ func TestBrowserCampaignPagesAreAccessible(t *testing.T) {
 	if n := brEvalString(t, b, `String(document.querySelectorAll('main svg').length)`); n == "0" {
 		t.Errorf("the effect page has no chart:\n%s", brMainText(t, b))
 	}
+	// The browser tests' demo has no report history, so no district table; the
+	// comparison with last year and the caveat on seasons are always there.
+	if n := brEvalString(t, b, `String(document.querySelectorAll('#seasonality, #last-year').length)`); n != "2" {
+		t.Errorf("the effect page has no comparison with last year or no caveat on seasons:\n%s", brMainText(t, b))
+	}
 	b.CheckAxe(t)
 
 	// The public page, and its link to the report form with the campaign chosen.

@@ -74,7 +74,9 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	// The demo writes years of history: its store's clock is moved to each moment as
 	// it is written, then handed back to the wall clock before serving.
 	clock := &demoClock{}
-	db, err := openDB(ctx, path, true, store.Options{Now: clock.Now, AuditKeys: keys})
+	// Its thousands of synthetic reports seal their follow-up codes at a token cost
+	// (auth.DemoFollowUpCodeParams), for this demo database only.
+	db, err := openDB(ctx, path, true, store.Options{Now: clock.Now, AuditKeys: keys, FollowUpCodes: auth.Passwords{Params: auth.DemoFollowUpCodeParams}})
 	if err != nil {
 		return err
 	}
@@ -122,14 +124,14 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	}
 	if err == nil { // a partnership administrator and the administration pages' data (issue 13)
 		var admins []demo.Account
-		admins, err = demo.SeedAdministration(ctx, gen, demo.AdminServices{Agencies: svc.agencies, Users: svc.users, Invites: svc.invites,
+		admins, err = demo.SeedAdministration(ctx, gen, demo.AdminServices{Agencies: svc.agencies, Users: svc.users, Invites: svc.invites, Reference: svc.reference,
 			SetNow: clock.Set}, hash, now)
 		accounts = append(accounts, admins...)
 	}
 	clock.Set(time.Time{})
 	var flow demo.WorkflowStats
 	if err == nil && *cases > 0 { // officers in charge, a report on a case, a closure waiting (demo/workflow.go)
-		flow, err = demo.SeedWorkflow(ctx, demo.CaseServices{Cases: svc.cases, Reports: history, Agencies: svc.agencies, Users: svc.users}, now)
+		flow, err = demo.SeedWorkflow(ctx, demo.CaseServices{Cases: svc.cases, Reports: history, Messages: history, Agencies: svc.agencies, Users: svc.users}, now)
 	}
 	if err == nil { // the history was written without matching reports to cases
 		_, err = svc.matches.RefreshAllReportMatches(ctx)
@@ -146,6 +148,11 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	var scriptedMisuse string
 	if err == nil { // the demo's normal work read for misuse, then one misuse scripted (demo_misuse.go)
 		falseAlarms, scriptedMisuse, err = demoMisuse(ctx, svc, time.Date(now.Year()-3, time.January, 1, 0, 0, 0, 0, time.UTC), now)
+	}
+	var meetStats demo.MeetingStats
+	if err == nil { // the steering group's meetings, their actions and the partnership plan (demo/meetings.go)
+		meetStats, err = demo.SeedMeetings(ctx, demo.MeetingServices{Meetings: store.NewMeetingService(db), Plan: store.NewPlanService(db), Cases: svc.cases,
+			Agencies: svc.agencies, Users: svc.users, Agreements: svc.cases, SetNow: clock.Set}, now)
 	}
 	if err != nil {
 		return err
@@ -173,6 +180,9 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 			fmt.Fprintf(e.stdout, "Case %s was made from report %s, which the reporter added to later; case %s waits for supervisor.police to approve its closure.\n",
 				flow.ReportCase, flow.Report, flow.ClosureCase)
 		}
+		if flow.FollowUpCode != "" {
+			fmt.Fprintf(e.stdout, "Triage asked the reporter of %s a question, and they replied: read it at %s/report/follow-up/messages with follow-up code %s.\n", flow.Report, url, flow.FollowUpCode)
+		}
 		if caseStats.S45Case != "" {
 			fmt.Fprintf(e.stdout, "Case %s shows the s.45 notice to caseworker.police.\n", caseStats.S45Case)
 		}
@@ -193,6 +203,8 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 			fmt.Fprintf(e.stdout, "Retention: %d records were past their retention period; the demo supervisors disposed of %d that fell due over a month ago (%.1fs, one transaction each), and %d wait for review at /retention.\n",
 				retStats.Queued, retStats.Disposed, retStats.Took.Seconds(), retStats.Waiting)
 		}
+		fmt.Fprintf(e.stdout, "Meetings: the steering group met 6 days ago (/meetings/%d; analyst.county's action is overdue) and a case conference 2 days ago (/meetings/%d; case %s shared for it, %s by reference only); the partnership plan has %d objectives with their RAG history at /plan.\n",
+			meetStats.Steering, meetStats.Conference, orNone(meetStats.SharedCase), orNone(meetStats.RefCase), meetStats.Objectives)
 		if !*requireMFA {
 			fmt.Fprintln(e.stdout, "Multi-factor authentication is waived for demo accounts.")
 		}
@@ -221,4 +233,12 @@ func (c *demoClock) Set(t time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.at = t
+}
+
+// orNone is s, or "none" for an empty one.
+func orNone(s string) string {
+	if s == "" {
+		return "none"
+	}
+	return s
 }

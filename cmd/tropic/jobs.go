@@ -131,10 +131,12 @@ func startJobs(ctx context.Context, log *slog.Logger, svc *services, mail mailSe
 		Dialect: jobs.Dialect(svc.db.Dialect()), DB: svc.db.SQL(), Logger: log,
 		Notifications: notices,                                          // each user's notifications, as they chose (each, or a daily digest)
 		Reports:       store.NewReportService(svc.db, nil, phone.Parse), // reads only: no queue needed
+		Reporters:     store.NewReportService(svc.db, nil, phone.Parse), // reporters who agreed to be told a message waits
 		Mailer:        mailer, TriageEmails: mail.to, BaseURL: mail.baseURL,
 		Matcher: svc.matches, // new reports matched against cases (report_match job)
 		// Emergencies unclaimed past their target: the hub told and e-mailed again.
 		Escalator: store.NewReportService(svc.db, nil, phone.Parse), TriageTargets: mail.triageTargets,
+		Settings: svc.reference, // the targets changed in the browser, over the flag
 		// The daily NRM reminder digest (07:00 UTC): counts and links only.
 		Reminders: svc.referrals, Agencies: svc.agencies, ReminderCGDays: mail.reminderCGDays,
 		AuditCheckpoints:      svc.audit,    // the day's signed checkpoint ends each digest

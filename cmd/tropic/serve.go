@@ -124,6 +124,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	}
 	recovery := tropic.RecoveryPeriod{Days: *recoveryDays, DaysBefore: tropic.DefaultRecoveryPeriod.DaysBefore, Change: tropic.DefaultRecoveryPeriod.Change}
 	svc.referrals.SetRecoveryPeriod(recovery)
+	svc.setSettingDefaults(tropic.Settings{TriageTargets: targets, AcknowledgeTargets: acks})
 	providers, err := loadSSOProviders(ctx, e, *ssoConfig, svc.agencies)
 	if err != nil {
 		return err

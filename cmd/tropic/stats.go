@@ -22,8 +22,12 @@ type releasePublisher struct {
 }
 
 func (p releasePublisher) PublishDueRelease(ctx context.Context, now time.Time) (*tropic.Release, error) {
+	threshold, err := p.svc.disclosureThreshold(ctx)
+	if err != nil {
+		return nil, err
+	}
 	return tropic.PublishDueRelease(ctx, p.svc.stats, p.svc.releases, tropic.SystemActor("statistics release schedule"),
-		p.sched, tropic.DefaultDisclosureThreshold, now)
+		p.sched, threshold, now)
 }
 
 // statsPublisher is the scheduled publisher, or nil when releases are not scheduled.
@@ -84,7 +88,11 @@ func publishByHand(ctx context.Context, e *env, svc *services, period, sched str
 		}
 		name, closed = s.ClosedPeriod(now.In(svc.stats.Zone()))
 	}
-	r, err := tropic.PublishRelease(ctx, svc.stats, svc.releases, cli, name, closed, tropic.DefaultDisclosureThreshold, now, false)
+	threshold, err := svc.disclosureThreshold(ctx)
+	if err != nil {
+		return err
+	}
+	r, err := tropic.PublishRelease(ctx, svc.stats, svc.releases, cli, name, closed, threshold, now, false)
 	if err != nil {
 		return err
 	}
@@ -97,6 +105,10 @@ func publishByHand(ctx context.Context, e *env, svc *services, period, sched str
 // schedule would have: the public pages then show a real history of releases.
 func publishDemoReleases(ctx context.Context, svc *services, clock *demoClock, now time.Time) (int, error) {
 	defer clock.Set(time.Time{})
+	threshold, err := svc.disclosureThreshold(ctx)
+	if err != nil {
+		return 0, err
+	}
 	y, q := tropic.QuarterOf(time.Date(now.Year()-2, time.January, 1, 0, 0, 0, 0, time.UTC))
 	n := 0
 	for {
@@ -107,7 +119,7 @@ func publishDemoReleases(ctx context.Context, svc *services, clock *demoClock, n
 		}
 		clock.Set(due)
 		if _, err := tropic.PublishDueRelease(ctx, svc.stats, svc.releases, tropic.SystemActor("statistics release schedule"),
-			tropic.ReleaseQuarterly, tropic.DefaultDisclosureThreshold, due); err != nil {
+			tropic.ReleaseQuarterly, threshold, due); err != nil {
 			return n, fmt.Errorf("demo release %s: %w", tropic.QuarterName(y, q), err)
 		}
 		n++

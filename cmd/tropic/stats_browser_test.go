@@ -101,6 +101,22 @@ func TestBrowserSteeringGroupReportIsAccessible(t *testing.T) {
 			t.Errorf("the report does not say %q", want)
 		}
 	}
+	if n := brEvalString(t, b, `String(document.querySelectorAll('main table svg rect').length)`); n == "0" {
+		t.Errorf("the report's tables have no bars")
+	}
+	b.CheckAxe(t)
+
+	// The coordinator's commentary, shown at the top before export.
+	brType(t, b, "commentary", "Referrals rose after the summer campaign.")
+	brClickAndWait(t, b, `main form[method="post"] button[type="submit"]:not([formaction])`, "the report with commentary", `!!document.querySelector('#commentary-text')`)
+	if text := brMainText(t, b); !strings.Contains(text, "Referrals rose after the summer campaign.") {
+		t.Errorf("the commentary is not on the page:\n%s", text)
+	}
+	b.CheckAxe(t)
+	if err := chromedp.Do(b.Ctx(), chromedp.EmulateViewport(390, 844)); err != nil {
+		t.Fatal(err)
+	}
+	brFits(t, b, 390)
 	b.CheckAxe(t)
 	b.CheckNoConsoleErrors(t)
 }

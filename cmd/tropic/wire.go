@@ -35,6 +35,9 @@ func openDB(ctx context.Context, dsn string, migrate bool, opts ...store.Options
 	if o.Matcher == nil {
 		o.Matcher = linkage.DefaultMatcher()
 	}
+	if o.FollowUpCodes == nil {
+		o.FollowUpCodes = auth.Passwords{Params: auth.FollowUpCodeParams}
+	}
 	db, err := store.Open(ctx, dsn, o)
 	if err != nil {
 		return nil, err
@@ -72,6 +75,14 @@ func openDB(ctx context.Context, dsn string, migrate bool, opts ...store.Options
 			db.Close()
 			return nil, err
 		}
+		if _, err := store.BackfillNameSearchTerms(ctx, db); err != nil {
+			db.Close()
+			return nil, err
+		}
+		if _, err := store.SealLegacyFollowUpCodes(ctx, db); err != nil {
+			db.Close()
+			return nil, err
+		}
 	}
 	return db, nil
 }
@@ -95,6 +106,9 @@ type services struct {
 	retention *store.RetentionService
 	misuse    *store.MisuseService
 	invites   *store.InviteService
+	// reference is the reference data edited in the browser; a setting not stored
+	// there is the flag's (setSettingDefaults), else the built-in default.
+	reference *store.ReferenceDataService
 
 	credentials *store.CredentialService
 	mail        tropic.Mailer // sends invitations and forgotten-password links; nil: e-mail is off (useMailer, startJobs)
@@ -116,13 +130,24 @@ func newServices(db *store.DB) *services {
 		reports: store.NewReportService(db, nil, phone.Parse), cases: store.NewCaseService(db, phone.Parse),
 		referrals: store.NewReferralService(db), campaigns: store.NewCampaignService(db),
 		stats: store.NewStatsService(db), releases: store.NewReleaseService(db), matches: store.NewMatchService(db, phone.Parse), invites: store.NewInviteService(db),
-		credentials: store.NewCredentialService(db),
-		retention:   store.NewRetentionService(db, tropic.DefaultRetention), misuse: store.NewMisuseService(db, tropic.DefaultMisuseRules)}
+		credentials: store.NewCredentialService(db), reference: store.NewReferenceDataService(db, tropic.Settings{}),
+		retention: store.NewRetentionService(db, tropic.DefaultRetention), misuse: store.NewMisuseService(db, tropic.DefaultMisuseRules)}
 }
 
 // setRetention applies the configured retention schedule.
 func (s *services) setRetention(schedule tropic.RetentionSchedule) {
 	s.retention = store.NewRetentionService(s.db, schedule)
+}
+
+// setSettingDefaults makes the flags the defaults of the settings not stored.
+func (s *services) setSettingDefaults(d tropic.Settings) {
+	s.reference = store.NewReferenceDataService(s.db, d)
+}
+
+// disclosureThreshold is the disclosure threshold in force for the next release.
+func (s *services) disclosureThreshold(ctx context.Context) (int, error) {
+	set, err := s.reference.FindSettings(ctx)
+	return set.DisclosureThreshold, err
 }
 
 // health answers /readyz from the database.
@@ -137,7 +162,7 @@ func (h health) SchemaCurrent(ctx context.Context) (bool, error) {
 
 func (s *services) webDeps(log *slog.Logger) web.Deps {
 	links := store.NewLinkService(s.db, phone.Parse)
-	return web.Deps{Agencies: s.agencies, Users: s.users, Tokens: s.tokens, Audit: s.audit, Reports: s.reports, Inbox: s.reports, Cases: s.cases, Corrections: s.cases, Phones: phone.Parse,
+	return web.Deps{Agencies: s.agencies, Users: s.users, Tokens: s.tokens, Audit: s.audit, Reports: s.reports, Inbox: s.reports, Messages: s.reports, Cases: s.cases, Corrections: s.cases, Phones: phone.Parse,
 		Links: links, Matches: s.matches, Access: links, Agreements: s.cases, Notifications: store.NewNotificationService(s.db),
 		// The approvals queue's sources; retention reviews join as one more.
 		Approvals: []tropic.ApprovalSource{s.cases.FindShareApprovals, s.cases.FindAccessApprovals, s.cases.FindRoleChangeApprovals, s.cases.FindClosureApprovals,
@@ -145,8 +170,9 @@ func (s *services) webDeps(log *slog.Logger) web.Deps {
 		Retention: s.retention, AuditSearch: s.audit, Misuse: s.misuse,
 		Referrals: s.referrals, Stats: s.stats, Releases: s.releases,
 		Campaigns: s.campaigns, Exports: s.campaigns,
+		Meetings: store.NewMeetingService(s.db), Plan: store.NewPlanService(s.db),
 		Sessions: s.sessions, Health: health{s.db}, Logger: log, Now: time.Now,
-		UserAdmin: s.users, Invites: s.invites, AdminHistory: s.audit, Holidays: s.referrals,
+		UserAdmin: s.users, Invites: s.invites, AdminHistory: s.audit, Holidays: s.referrals, NameLists: store.NewNameListService(s.db), Reference: s.reference,
 		Credentials: s.credentials, Mail: s.mail,
 		SSO: store.NewSSOService(s.db), SSOConnector: oidc.New(), SecurityKeys: store.NewSecurityKeyService(s.db),
 		// The web server checks credentials only through these interfaces (internal/tropic).

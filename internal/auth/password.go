@@ -24,6 +24,18 @@ type Params struct {
 // DefaultParams is what new hashes use.
 var DefaultParams = Params{Memory: 64 * 1024, Time: 3, Threads: 2}
 
+// FollowUpCodeParams are the cost of sealing a report's follow-up code: argon2id with
+// 8 MiB and one pass, a salt per code. A code is not a password: it has about 50
+// random bits, so even at 5 ms a guess, finding one code offline takes some 2^49
+// guesses, about 90,000 core-years; OWASP's password minimum (19 MiB, 2 passes) cost 7
+// times as much here and cut public intake, which seals a code per report, to a few
+// reports a second under load. BenchmarkFollowUpCodeVerify measures it.
+var FollowUpCodeParams = Params{Memory: 8 * 1024, Time: 1, Threads: 1}
+
+// DemoFollowUpCodeParams are a token cost for the demo's synthetic reports only
+// (thousands are seeded at start); never for a real database.
+var DemoFollowUpCodeParams = Params{Memory: 64, Time: 1, Threads: 1}
+
 // HashPassword returns a PHC-format argon2id hash of pw with a fresh salt.
 func HashPassword(pw string, p Params) (string, error) {
 	salt := make([]byte, 16)

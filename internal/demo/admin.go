@@ -3,6 +3,7 @@ package demo
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"time"
 
 	"tropic/internal/tropic"
@@ -20,7 +21,10 @@ type AdminServices struct {
 		tropic.UserAdmin
 	}
 	Invites tropic.InviteService
-	SetNow  func(time.Time) // moves the store's clock; the zero time hands it back
+	// Reference is the reference data edited in the browser; nil: the demo leaves it
+	// as the migrations made it.
+	Reference tropic.ReferenceDataService
+	SetNow    func(time.Time) // moves the store's clock; the zero time hands it back
 }
 
 // PartnershipAdminEmail is the demo's partnership administrator.
@@ -65,6 +69,9 @@ func SeedAdministration(ctx context.Context, g *Generator, s AdminServices, pass
 	if err := s.Users.RequirePasswordChange(ctx, partnership, leaver.ID); err != nil {
 		return nil, fmt.Errorf("demo password request: %w", err)
 	}
+	if err := seedReferenceHistory(ctx, s, partnership, now); err != nil {
+		return nil, err
+	}
 
 	// A pending invitation, sent yesterday by the police administrator. Its link was
 	// never e-mailed: nobody holds the secret, and it expires in two days.
@@ -80,4 +87,30 @@ func SeedAdministration(ctx context.Context, g *Generator, s AdminServices, pass
 		}
 	}
 	return []Account{{Email: pa.Email, Agency: county.Name, Roles: pa.Roles}}, nil
+}
+
+// seedReferenceHistory gives the reference data pages a history, leaving the settings
+// as Tropic's defaults (the demo's figures assume them): an answer to "how did you
+// hear" added for a local radio campaign and another reworded; the disclosure
+// threshold raised to 6 for a quarter's trial and put back to 5.
+func seedReferenceHistory(ctx context.Context, s AdminServices, partnership tropic.Actor, now time.Time) error {
+	if s.Reference == nil {
+		return nil
+	}
+	s.SetNow(now.AddDate(0, 0, -100))
+	if err := s.Reference.SetSetting(ctx, partnership, tropic.SettingDisclosureThreshold, "6"); err != nil {
+		return fmt.Errorf("demo threshold: %w", err)
+	}
+	s.SetNow(now.AddDate(0, 0, -20))
+	if err := s.Reference.AddHowHeardOption(ctx, partnership, tropic.HowHeardOption{Code: "local_radio", Label: "A local radio programme"}); err != nil {
+		return fmt.Errorf("demo how-heard answer: %w", err)
+	}
+	if err := s.Reference.UpdateHowHeardOption(ctx, partnership, tropic.HowHeardOption{Code: "search", Label: "Searching online, for example on Google"}); err != nil {
+		return fmt.Errorf("demo how-heard wording: %w", err)
+	}
+	s.SetNow(now.AddDate(0, 0, -10))
+	if err := s.Reference.SetSetting(ctx, partnership, tropic.SettingDisclosureThreshold, strconv.Itoa(tropic.DefaultDisclosureThreshold)); err != nil {
+		return fmt.Errorf("demo threshold: %w", err)
+	}
+	return nil
 }

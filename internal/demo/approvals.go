@@ -118,7 +118,7 @@ func SeedApprovals(ctx context.Context, g *Generator, s ApprovalServices, now ti
 		return st, err
 	}
 	at(4 * time.Hour)
-	if err := s.Cases.DecideShare(ctx, pSuper, declined.ID, false); err != nil {
+	if err := s.Cases.DecideShare(ctx, pSuper, declined.ID, false, ""); err != nil {
 		return st, err
 	}
 	at(3 * time.Hour)

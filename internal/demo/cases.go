@@ -15,6 +15,7 @@ import (
 type CaseServices struct {
 	Cases    tropic.CaseService
 	Reports  tropic.ReportService
+	Messages tropic.ReportMessageService // nil: no messages with reporters seeded
 	Agencies tropic.AgencyService
 	Users    tropic.UserService
 	// Agreements is the register of sharing agreements: seeded, and cited by the
@@ -877,7 +878,7 @@ func (cs *caseSeeder) share(c *demoCase, at time.Time) error {
 	switch {
 	case mode >= 9 && mode <= 12, mode == 15:
 		later(time.Duration(2+g.IntN(46)) * time.Hour)
-		if err := svc.DecideShare(ctx, c.team.super, sh.ID, mode != 15); err != nil {
+		if err := svc.DecideShare(ctx, c.team.super, sh.ID, mode != 15, ""); err != nil {
 			return fmt.Errorf("decide share: %w", err)
 		}
 		if mode == 15 {

@@ -34,8 +34,10 @@ var outwardCodes = map[string][]string{
 
 // CampaignWeek is a week of awareness work; reports rise in and after it.
 type CampaignWeek struct {
-	Name  string
-	Start time.Time
+	Name        string
+	Start       time.Time
+	Hashtags    []string
+	Description string
 }
 
 // Slug is the campaign's slug: its name and year, as the demo reports' how_heard
@@ -48,9 +50,8 @@ func (c CampaignWeek) Slug() string { return slug(c.Name) + "-" + c.Start.Format
 func SeedCampaigns(ctx context.Context, svc tropic.CampaignService, from, to time.Time) (int, error) {
 	n := 0
 	for _, w := range CampaignWeeks(from, to) {
-		c := &tropic.Campaign{Name: w.Name + " " + w.Start.Format("2006"), Slug: w.Slug(), Hashtags: []string{"#SpotTheSigns", "#EndModernSlavery"},
-			StartsOn: w.Start.Format(time.DateOnly), EndsOn: w.Start.AddDate(0, 0, 6).Format(time.DateOnly),
-			Description: "A week of awareness work across the county: know the signs of modern slavery and how to report them."}
+		c := &tropic.Campaign{Name: w.Name + " " + w.Start.Format("2006"), Slug: w.Slug(), Hashtags: w.Hashtags,
+			StartsOn: w.Start.Format(time.DateOnly), EndsOn: w.Start.AddDate(0, 0, 6).Format(time.DateOnly), Description: w.Description}
 		if err := svc.CreateCampaign(ctx, tropic.SystemActor("demo"), c); err != nil {
 			return n, fmt.Errorf("demo campaign %s: %w", c.Slug, err)
 		}
@@ -59,14 +60,21 @@ func SeedCampaigns(ctx context.Context, svc tropic.CampaignService, from, to tim
 	return n, nil
 }
 
-// CampaignWeeks are the demo's campaign periods: a spring "spot the signs" push and
-// an autumn week of action around Anti-Slavery Day (18 October) each year.
+const spotTheSigns = "A week of awareness work across the county: know the signs of modern slavery and how to report them."
+
+// CampaignWeeks are the demo's campaign periods: a spring "spot the signs" push, the
+// End Human Trafficking week around 30 July and an autumn week of action around
+// Anti-Slavery Day (18 October) each year.
 func CampaignWeeks(from, to time.Time) []CampaignWeek {
 	var out []CampaignWeek
 	for y := from.Year(); y <= to.Year(); y++ {
 		for _, c := range []CampaignWeek{
-			{"Spot the signs", time.Date(y, time.March, 10, 0, 0, 0, 0, time.UTC)},
-			{"Anti-Slavery Day week of action", time.Date(y, time.October, 13, 0, 0, 0, 0, time.UTC)},
+			{"Spot the signs", time.Date(y, time.March, 10, 0, 0, 0, 0, time.UTC), []string{"#SpotTheSigns", "#EndModernSlavery"}, spotTheSigns},
+			// The seed's campaign: the partnership's week around the World Day against
+			// Trafficking in Persons (30 July).
+			{"End Human Trafficking", time.Date(y, time.July, 27, 0, 0, 0, 0, time.UTC), []string{"#EndHumanTrafficking", "#IGiveHope"},
+				"Around the World Day against Trafficking in Persons on 30 July, partners across the county ask everyone to learn the signs and give hope: report what you see."},
+			{"Anti-Slavery Day week of action", time.Date(y, time.October, 13, 0, 0, 0, 0, time.UTC), []string{"#SpotTheSigns", "#EndModernSlavery"}, spotTheSigns},
 		} {
 			if !c.Start.Before(from) && c.Start.Before(to) {
 				out = append(out, c)

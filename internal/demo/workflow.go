@@ -10,10 +10,13 @@ import (
 
 // WorkflowStats say what SeedWorkflow made.
 type WorkflowStats struct {
-	ReportCase  string // a police case made from a report, which the reporter added to later
-	Report      string // that report
-	ClosureCase string // a case whose caseworker asked a supervisor to close it
-	Assigned    int    // cases given an officer in charge and a review date
+	ReportCase string // a police case made from a report, which the reporter added to later
+	Report     string // that report
+	// FollowUpCode is that report's code: triage asked its reporter a question, and the
+	// reporter answered, on the follow-up page.
+	FollowUpCode string
+	ClosureCase  string // a case whose caseworker asked a supervisor to close it
+	Assigned     int    // cases given an officer in charge and a review date
 }
 
 // SeedWorkflow shows issue 12's case workflow as of now: the police caseworker is
@@ -71,6 +74,15 @@ func SeedWorkflow(ctx context.Context, s CaseServices, now time.Time) (WorkflowS
 		return st, fmt.Errorf("demo follow-up: %w", err)
 	}
 	st.ReportCase, st.Report = c.Reference, r.Reference
+	if s.Messages != nil { // triage asked the reporter a question, and the reporter answered
+		if _, err := s.Messages.SendReportMessage(ctx, triage, r.Reference, "Thank you for calling. Did you see which way the van went when it left the lay-by?", ""); err != nil {
+			return st, fmt.Errorf("demo message: %w", err)
+		}
+		if _, _, err := s.Messages.ReplyToReport(ctx, r.Reference, tropic.HashFollowUpCode(code), "It turned towards Hatfield, I think.", ""); err != nil {
+			return st, fmt.Errorf("demo reply: %w", err)
+		}
+		st.FollowUpCode = code
+	}
 
 	closing := &tropic.Case{Title: "Nail bar on the High Street: visits complete", District: "st-albans", OfficerUserID: wu.ID,
 		Exploitation: tropic.ExploitationSet{Types: []tropic.ExploitationType{tropic.ExploitLabour}}}

@@ -77,7 +77,10 @@ type Config struct {
 	Logger  *slog.Logger
 
 	Reports ReportFinder
-	Matcher ReportMatcher // nil: new reports are not matched against the cases
+	// Reporters gives the address of a reporter who agreed to be e-mailed that a
+	// message waits; nil: such e-mails are logged as not sent.
+	Reporters ReporterAddressFinder
+	Matcher   ReportMatcher // nil: new reports are not matched against the cases
 	// MatchInterval is how often new reports are matched (default 2 s).
 	MatchInterval time.Duration
 	Mailer        Mailer   // nil: notifications are logged as not sent, and complete
@@ -87,8 +90,11 @@ type Config struct {
 	// Escalator, when set, escalates emergency reports that nobody claimed by their
 	// target (TriageTargets, default tropic.DefaultTriageTargets), checked every
 	// EscalationInterval (default 1 minute) on the clock Now.
-	Escalator          Escalator
-	TriageTargets      tropic.TriageTargets
+	Escalator     Escalator
+	TriageTargets tropic.TriageTargets
+	// Settings, when set, gives the targets in force at each run (changed in the
+	// browser), over TriageTargets.
+	Settings           SettingsFinder
 	EscalationInterval time.Duration
 
 	FetchPollInterval time.Duration // default 1 s
@@ -169,6 +175,9 @@ func New(cfg Config) (*Queue, error) {
 	}
 	if err := river.AddWorkerSafely(workers, &reportPassedWorker{urgent: urgent, agencies: cfg.Agencies, mailer: cfg.Mailer,
 		baseURL: cfg.BaseURL, log: log}); err != nil {
+		return nil, fmt.Errorf("jobs: %w", err)
+	}
+	if err := river.AddWorkerSafely(workers, &messageWaitsWorker{reporters: cfg.Reporters, mailer: cfg.Mailer, baseURL: cfg.BaseURL, log: log}); err != nil {
 		return nil, fmt.Errorf("jobs: %w", err)
 	}
 	var periodic []*river.PeriodicJob

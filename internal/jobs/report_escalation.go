@@ -36,8 +36,9 @@ const escalationBatch = 200
 type escalationWorker struct {
 	river.WorkerDefaults[tropic.ReportEscalationJob]
 	escalator Escalator
-	reports   ReportFinder // district names
-	targets   tropic.TriageTargets
+	reports   ReportFinder         // district names
+	targets   tropic.TriageTargets // when settings is nil
+	settings  SettingsFinder       // the targets in force, read at each run; nil: targets
 	mailer    Mailer
 	to        []string
 	baseURL   string
@@ -51,12 +52,20 @@ func (w *escalationWorker) Timeout(*river.Job[tropic.ReportEscalationJob]) time.
 }
 
 func (w *escalationWorker) Work(ctx context.Context, job *river.Job[tropic.ReportEscalationJob]) error {
-	n, err := w.escalator.EscalateEmergencies(ctx, w.actor, tropic.EscalationCut(w.targets, w.now()), w.targets.Emergency)
+	targets := w.targets
+	if w.settings != nil {
+		set, err := w.settings.FindSettings(ctx)
+		if err != nil {
+			return fmt.Errorf("find triage targets: %w", err)
+		}
+		targets = set.TriageTargets
+	}
+	n, err := w.escalator.EscalateEmergencies(ctx, w.actor, tropic.EscalationCut(targets, w.now()), targets.Emergency)
 	if err != nil {
 		return fmt.Errorf("escalate emergency reports: %w", err)
 	}
 	if n > 0 {
-		w.log.Info("emergency reports escalated: unclaimed past their target", "reports", n, "target", w.targets.Emergency.String())
+		w.log.Info("emergency reports escalated: unclaimed past their target", "reports", n, "target", targets.Emergency.String())
 	}
 	unsent, err := w.escalator.FindUnsentEscalations(ctx, w.actor, escalationBatch)
 	if err != nil {
@@ -76,7 +85,7 @@ func (w *escalationWorker) Work(ctx context.Context, job *river.Job[tropic.Repor
 		if err != nil {
 			return err
 		}
-		subject, body := EscalationEmail(r, district, w.targets.Emergency, w.baseURL)
+		subject, body := EscalationEmail(r, district, targets.Emergency, w.baseURL)
 		if err := w.mailer.Send(ctx, w.to, subject, body); err != nil {
 			// The escalation stays unsent; the next run tries again.
 			w.log.Warn("escalation e-mail failed; it is tried again at the next run", "reference", r.Reference, "error", err.Error())
@@ -115,7 +124,7 @@ func addEscalation(workers *river.Workers, cfg Config, log *slog.Logger) (*river
 	if now == nil {
 		now = time.Now
 	}
-	if err := river.AddWorkerSafely(workers, &escalationWorker{escalator: cfg.Escalator, reports: cfg.Reports, targets: targets,
+	if err := river.AddWorkerSafely(workers, &escalationWorker{escalator: cfg.Escalator, reports: cfg.Reports, targets: targets, settings: cfg.Settings,
 		mailer: cfg.Mailer, to: cfg.TriageEmails, baseURL: cfg.BaseURL, now: now, log: log,
 		actor: tropic.SystemActor("report escalation")}); err != nil {
 		return nil, err
@@ -127,4 +136,9 @@ func addEscalation(workers *river.Workers, cfg Config, log *slog.Logger) (*river
 	return river.NewPeriodicJob(river.PeriodicInterval(every),
 		func() (river.JobArgs, *river.InsertOpts) { return tropic.ReportEscalationJob{}, nil },
 		&river.PeriodicJobOpts{ID: "report_escalation", RunOnStart: true}), nil
+}
+
+// SettingsFinder reads the settings in force (tropic.ReferenceDataService).
+type SettingsFinder interface {
+	FindSettings(ctx context.Context) (tropic.Settings, error)
 }

@@ -28,6 +28,9 @@ func TestLinkageDefaultModel(t *testing.T) {
 		t.Fatalf("default_model.json has priors %v, %v and threshold %v; training gives %v, %v and %v: run go test ./internal/linkage -run TestLinkageDefaultModel -update",
 			got.Lambda, got.LambdaH, got.Threshold, trained.Lambda, trained.LambdaH, trained.Threshold)
 	}
+	if got.Records != trained.Records {
+		t.Fatalf("default_model.json was trained among %d records; training gives %d: run go test ./internal/linkage -run TestLinkageDefaultModel -update", got.Records, trained.Records)
+	}
 	if !near(got.NamesTogether, trained.NamesTogether) || !near(got.MovedTogether, trained.MovedTogether) {
 		t.Fatalf("default_model.json has corrections %v and %v; training gives %v and %v: run go test ./internal/linkage -run TestLinkageDefaultModel -update",
 			got.NamesTogether, got.MovedTogether, trained.NamesTogether, trained.MovedTogether)
@@ -73,9 +76,9 @@ func modelJSON(t *testing.T, m *Model) []byte {
 		return string(b)
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "{\n  \"TrainedOn\": %s,\n", num(fmt.Sprintf("Synthesize(%d, %d); see default.go", defaultRecords, defaultSeed)))
+	fmt.Fprintf(&b, "{\n  \"TrainedOn\": %s,\n", num(fmt.Sprintf("Synthesize(%d, %d) and SynthesizeVaried(%d, %d); see default.go", defaultUK, defaultSeed, defaultVaried, defaultSeed)))
 	fmt.Fprintf(&b, "  \"Lambda\": %s,\n  \"LambdaH\": %s,\n  \"Threshold\": %s", num(m.Lambda), num(m.LambdaH), num(m.Threshold))
-	fmt.Fprintf(&b, ",\n  \"NamesTogether\": %s,\n  \"MovedTogether\": %s", num(m.NamesTogether), num(m.MovedTogether))
+	fmt.Fprintf(&b, ",\n  \"NamesTogether\": %s,\n  \"MovedTogether\": %s,\n  \"Records\": %d", num(m.NamesTogether), num(m.MovedTogether), m.Records)
 	for _, c := range []struct {
 		name string
 		p    *[NFields][16]float64

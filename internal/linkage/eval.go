@@ -1,10 +1,12 @@
 package linkage
 
 import (
+	"cmp"
 	"encoding/csv"
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"slices"
 	"strings"
 )
 
@@ -197,4 +199,49 @@ func EvaluateVariations(ents, vars []string, matches []Pair) map[string]Quality 
 		res[v] = *q
 	}
 	return res
+}
+
+// Ceiling is the best F1 at precision minPrecision or more that any scoring of
+// the candidate pairs by their comparison vectors could reach, told the truth:
+// vectors taken in order of their share of true pairs, as many as keep the
+// precision. Pairs of one vector are alike to any Fellegi–Sunter model (and to
+// any rule over the same comparisons), so no threshold, training or model over
+// these comparisons does better; where the ceiling is below a target, the
+// records themselves do not tell their people apart.
+func Ceiling(ents []string, pairs []Pair, minPrecision float64) Quality {
+	type count struct{ tp, fp int }
+	by := map[Vector]*count{}
+	for _, p := range pairs {
+		c := by[p.V]
+		if c == nil {
+			c = &count{}
+			by[p.V] = c
+		}
+		if ents[p.A] == ents[p.B] {
+			c.tp++
+		} else {
+			c.fp++
+		}
+	}
+	cs := make([]*count, 0, len(by))
+	for _, c := range by {
+		cs = append(cs, c)
+	}
+	// purest first; of equal purity the larger first (deterministic enough: the
+	// running sums at a purity change do not depend on the order within it)
+	slices.SortFunc(cs, func(a, b *count) int {
+		return cmp.Or(cmp.Compare(b.tp*(a.tp+a.fp), a.tp*(b.tp+b.fp)), cmp.Compare(b.tp, a.tp))
+	})
+	truth := Evaluate(ents, nil).FN
+	var best Quality
+	tp, fp := 0, 0
+	for _, c := range cs {
+		tp, fp = tp+c.tp, fp+c.fp
+		q := Quality{TP: tp, FP: fp}
+		q.rates(truth)
+		if q.Precision >= minPrecision && q.F1 > best.F1 {
+			best = q
+		}
+	}
+	return best
 }

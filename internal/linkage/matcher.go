@@ -1,8 +1,10 @@
 package linkage
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 
 	"tropic/internal/tropic"
 )
@@ -10,15 +12,60 @@ import (
 // Matcher scores person records with a model for the running service, and gives the
 // keys the store blocks and links on: the tropic.PersonMatcher that cmd/tropic wires
 // into the store.
-type Matcher struct{ model *Model }
+type Matcher struct {
+	model *Model
+	names *Names // the families names are compared with
+	// last is the latest matcher WithNames made and the entries it was made with:
+	// the store asks for one each time it scores, and the entries rarely change.
+	mu   sync.Mutex
+	last struct {
+		key string
+		m   *Matcher
+	}
+}
 
 var _ tropic.PersonMatcher = (*Matcher)(nil)
 
-// NewMatcher returns a matcher scoring with model.
-func NewMatcher(model *Model) *Matcher { return &Matcher{model: model} }
+// NewMatcher returns a matcher scoring with model and the families of the files
+// (DefaultNames).
+func NewMatcher(model *Model) *Matcher { return &Matcher{model: model, names: DefaultNames()} }
+
+// WithNames is the matcher comparing names with the families of the files and of
+// a partnership administrator's entries in force. A set of entries the matcher
+// cannot read (more families than it holds) leaves the files' alone.
+func (m *Matcher) WithNames(entries []tropic.NameEntry) tropic.PersonMatcher {
+	if len(entries) == 0 {
+		return m
+	}
+	var key strings.Builder
+	for _, e := range entries {
+		fmt.Fprintf(&key, "%d\x00%s\x00%s\x00%s\x01", e.ID, e.List, e.Name, strings.Join(e.Forms, "\x00"))
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.last.m != nil && m.last.key == key.String() {
+		return m.last.m
+	}
+	names, err := m.names.WithEntries(entries)
+	if err != nil {
+		return m
+	}
+	m.last.key, m.last.m = key.String(), &Matcher{model: m.model, names: names}
+	return m.last.m
+}
 
 // DefaultMatcher is the matcher of the running service: the default model.
 func DefaultMatcher() *Matcher { return NewMatcher(DefaultModel()) }
+
+// ForPeople is the matcher scoring among about n person records (Model.ForRecords),
+// with the same names.
+func (m *Matcher) ForPeople(n int) tropic.PersonMatcher {
+	model := m.model.ForRecords(n)
+	if model == m.model {
+		return m
+	}
+	return &Matcher{model: model, names: m.names}
+}
 
 // Threshold is the model's.
 func (m *Matcher) Threshold() float64 { return m.model.Threshold }
@@ -60,7 +107,7 @@ func (m *Matcher) ScorePairs(pairs []tropic.PersonPair) []tropic.PairScore {
 			return r
 		}
 		r := &Record{Given: p.Given, Surname: p.Family, DOB: ParseDOB(p.DateOfBirth), Phone: p.Phone, Email: p.Email}
-		r.Prepare()
+		r.PrepareWith(m.names)
 		prepared[p] = r
 		return r
 	}

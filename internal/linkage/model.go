@@ -234,6 +234,28 @@ type Model struct {
 	MovedTogether float64
 	// Threshold is the match probability at or above which a pair is a match.
 	Threshold float64
+	// Records is how many records Lambda and LambdaH are shares of the pairs of
+	// (Train's records); 0 when unknown.
+	Records int
+}
+
+// ForRecords is the model for scoring among n records: the priors, shares of all
+// pairs of Records records, rescaled to the pairs of n. Among ten times as many
+// people, a pair is a tenth as likely to be one person (each person's own records
+// are as many, the pairs ten times as many), and so ten times as many strangers
+// share a name and a year of birth; a model whose prior stayed that of its
+// training set would link those strangers (the default model, trained among
+// 10,000, scored 100,000 generated partnership-shaped records at precision 0.74).
+// Fewer records than Records leave the model as it is: it stays as cautious as
+// where it was trained rather than growing readier to link in a small set.
+func (m *Model) ForRecords(n int) *Model {
+	if m.Records <= 0 || n <= m.Records {
+		return m
+	}
+	c := *m
+	k := float64(m.Records) / float64(n)
+	c.Lambda, c.LambdaH = m.Lambda*k, m.LambdaH*k
+	return &c
 }
 
 // DefaultThreshold is the match probability at or above which a pair is a match.

@@ -3,9 +3,13 @@ package linkage
 import (
 	"fmt"
 	"io/fs"
+	"maps"
 	"path"
+	"slices"
 	"strings"
 	"sync"
+
+	"tropic/internal/tropic"
 )
 
 // Names holds the families of given names read from files: familiar forms
@@ -85,27 +89,51 @@ func (n *Names) Read(fsys fs.FS, dir string) error {
 			if !ok || strings.TrimSpace(head) == "" || len(strings.Fields(forms)) == 0 {
 				return fmt.Errorf("%s line %d: want \"Name: form form ...\", got %q", name, i+1, line)
 			}
-			if len(n.canon) >= 1<<16-1 {
-				return fmt.Errorf("%s: more than 65,535 families", name)
-			}
-			n.canon = append(n.canon, strings.TrimSpace(head))
-			n.canonSkel = append(n.canonSkel, Skeleton(NormaliseName(head)))
-			n.familiar = append(n.familiar, familiar)
-			id := uint16(len(n.canon))
-			for _, f := range append([]string{head}, strings.Fields(forms)...) {
-				key := strings.ReplaceAll(NormaliseName(f), " ", "")
-				s := n.byName[key]
-				s.add(id)
-				n.byName[key] = s
-				if sk := Skeleton(key); len(sk) >= 3 {
-					s := n.bySkel[sk]
-					s.add(id)
-					n.bySkel[sk] = s
-				}
+			if err := n.add(strings.TrimSpace(head), strings.Fields(forms), familiar); err != nil {
+				return fmt.Errorf("%s: %w", name, err)
 			}
 		}
 	}
 	return nil
+}
+
+// add adds one family: its name and other forms.
+func (n *Names) add(head string, forms []string, familiar bool) error {
+	if len(n.canon) >= 1<<16-1 {
+		return fmt.Errorf("more than 65,535 families")
+	}
+	n.canon = append(n.canon, head)
+	n.canonSkel = append(n.canonSkel, Skeleton(NormaliseName(head)))
+	n.familiar = append(n.familiar, familiar)
+	id := uint16(len(n.canon))
+	for _, f := range append([]string{head}, forms...) {
+		key := strings.ReplaceAll(NormaliseName(f), " ", "")
+		if key == "" {
+			continue
+		}
+		s := n.byName[key]
+		s.add(id)
+		n.byName[key] = s
+		if sk := Skeleton(key); len(sk) >= 3 {
+			s := n.bySkel[sk]
+			s.add(id)
+			n.bySkel[sk] = s
+		}
+	}
+	return nil
+}
+
+// WithEntries is the families of the files (DefaultNames) and of a partnership
+// administrator's entries (tropic.NameEntry) together: a new Names, n unchanged.
+func (n *Names) WithEntries(entries []tropic.NameEntry) (*Names, error) {
+	out := &Names{byName: maps.Clone(n.byName), bySkel: maps.Clone(n.bySkel), canon: slices.Clone(n.canon),
+		canonSkel: slices.Clone(n.canonSkel), familiar: slices.Clone(n.familiar)}
+	for _, e := range entries {
+		if err := out.add(e.Name, e.Forms, e.List == tropic.NameListFamiliar); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // families of a folded name (its words run together) and its skeleton.

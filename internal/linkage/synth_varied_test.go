@@ -92,3 +92,51 @@ func TestLinkageVariedFEBRLRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// The targets of issue 18 with the model the service scores with, at its own
+// threshold, on generated partnership-shaped records of a seed the model never
+// saw (it was trained on seed 1): precision at least 0.98 and F1 at least 0.90
+// overall; and per variation, blocking keeps its true pairs and the model finds
+// most of them, linking few strangers (a year of birth only links the most:
+// precision 0.94 there, as strangers of one name and year look alike). A change to romanising, the name
+// levels, blocking or the default model that loses a variation fails here.
+func TestLinkageDefaultModelPerVariation(t *testing.T) {
+	if testing.Short() {
+		t.Skip("generates and scores 10,000 records")
+	}
+	recs, ents, vars := VariedRecords(SynthesizeVaried(10000, 7))
+	pairs := Candidates(recs)
+	m := DefaultModel().ForRecords(len(recs))
+	var keep []Pair
+	for _, p := range pairs {
+		if m.Probability(p.V) >= m.Threshold {
+			keep = append(keep, p)
+		}
+	}
+	q := Evaluate(ents, keep)
+	t.Logf("precision %.4f recall %.4f F1 %.4f", q.Precision, q.Recall, q.F1)
+	if q.Precision < 0.98 || q.F1 < 0.90 {
+		t.Errorf("precision %.4f, F1 %.4f; want at least 0.98 and 0.90", q.Precision, q.F1)
+	}
+	got, blocked := EvaluateVariations(ents, vars, keep), EvaluateVariations(ents, vars, pairs)
+	for _, v := range Variations {
+		g, b := got[v], blocked[v]
+		t.Logf("%-26s pairs %4d precision %.4f recall %.4f blocking recall %.4f", v, g.TP+g.FN, g.Precision, g.Recall, b.Recall)
+		if g.TP+g.FN < 200 {
+			t.Errorf("%s: %d true pairs, too few to judge", v, g.TP+g.FN)
+		}
+		if b.Recall < 0.99 || g.Recall < variationRecallFloor[v] || g.Precision < 0.93 {
+			t.Errorf("%s: blocking recall %.4f, recall %.4f, precision %.4f; want at least 0.99, %.2f and 0.93",
+				v, b.Recall, g.Recall, g.Precision, variationRecallFloor[v])
+		}
+	}
+}
+
+// variationRecallFloor is the recall each variation must keep in
+// TestLinkageDefaultModelPerVariation: a little under what the default model
+// reaches (December 2026), lower where the records say less (a year of birth
+// only, an address missing or moved: strangers of one name and year look alike).
+var variationRecallFloor = map[string]float64{
+	VarScript: 0.85, VarTranslit: 0.80, VarSwapped: 0.86, VarFamiliar: 0.88, VarStructure: 0.87,
+	VarDOBSwapped: 0.90, VarYearOnly: 0.73, VarAddress: 0.80,
+}

@@ -109,6 +109,7 @@ func Train(recs []Record, pairs []Pair, rng *rand.Rand) *Model {
 	n := float64(len(recs))
 	all := n * (n - 1) / 2
 	m.Lambda, m.LambdaH = 0.5*n/all, 0.1*n/all
+	m.Records = len(recs)
 	m.em(vs, used, false, all)
 	for f := range used {
 		if !used[f] { // never known: no weight

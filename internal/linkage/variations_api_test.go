@@ -3,6 +3,7 @@ package linkage
 import (
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"tropic/internal/tropic"
@@ -63,4 +64,62 @@ func TestLinkageIndexFindsNamesWrittenAnotherWay(t *testing.T) {
 			t.Errorf("%s: found %v, want record %d (%s)", c.query.AsEntered(), ids(got), c.want, m.Explain(&c.query, new(x.Record(c.want))))
 		}
 	}
+}
+
+// A partnership administrator's entry in the name lists (tropic.NameEntry) is read
+// beside the files: a familiar form the files lack is scored and told as one once
+// the entry is given, and not before; the files' own families stay.
+func TestLinkageMatcherReadsAdministratorsNameEntries(t *testing.T) {
+	base := DefaultMatcher()
+	pair := []tropic.PersonPair{{A: &tropic.PersonRecord{Given: "Zeni", Family: "Tekle", DateOfBirth: "1994-03-09"},
+		B: &tropic.PersonRecord{Given: "Zenebech", Family: "Tekle", DateOfBirth: "1994-03-09"}}}
+	before := base.ScorePairs(pair)[0]
+	if strings.Contains(before.Explanation, "familiar form") {
+		t.Fatalf("without the entry: %q; the files should not know Zeni", before.Explanation)
+	}
+	entries := []tropic.NameEntry{{ID: 1, List: tropic.NameListFamiliar, Name: "Zenebech", Forms: []string{"Zeni", "Zene"}, Source: "test"}}
+	with := base.WithNames(entries)
+	after := with.ScorePairs(pair)[0]
+	if !strings.Contains(after.Explanation, "familiar form of Zenebech") || after.Probability <= before.Probability {
+		t.Errorf("with the entry: %.3f %q; before %.3f; want a familiar form of Zenebech, scored higher", after.Probability, after.Explanation, before.Probability)
+	}
+	if again := base.WithNames(slices.Clone(entries)); again != with {
+		t.Error("the same entries again built another matcher; want the one made before")
+	}
+	if base.WithNames(nil) != tropic.PersonMatcher(base) {
+		t.Error("no entries: want the matcher of the files alone")
+	}
+	kasia := []tropic.PersonPair{{A: &tropic.PersonRecord{Given: "Kasia", Family: "Nowak", DateOfBirth: "1992-05-06"},
+		B: &tropic.PersonRecord{Given: "Katarzyna", Family: "Nowak", DateOfBirth: "1992-05-06"}}}
+	if got := with.ScorePairs(kasia)[0]; !strings.Contains(got.Explanation, "familiar form of Katarzyna") {
+		t.Errorf("the files' family is lost with an entry: %q", got.Explanation)
+	}
+	if got := base.ScorePairs(pair)[0]; got.Explanation != before.Explanation {
+		t.Errorf("the matcher of the files changed after WithNames: %q", got.Explanation)
+	}
+}
+
+// Requests score at once, some with one set of entries and some with another
+// (an administrator changing the lists meanwhile): each scores with its own.
+func TestLinkageMatcherWithNamesAtOnce(t *testing.T) {
+	base := DefaultMatcher()
+	pair := []tropic.PersonPair{{A: &tropic.PersonRecord{Given: "Zeni", Family: "Tekle", DateOfBirth: "1994-03-09"},
+		B: &tropic.PersonRecord{Given: "Zenebech", Family: "Tekle", DateOfBirth: "1994-03-09"}}}
+	sets := [][]tropic.NameEntry{nil, {{ID: 1, List: tropic.NameListFamiliar, Name: "Zenebech", Forms: []string{"Zeni"}, Source: "test"}}}
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 50 {
+				with := (g+i)%2 == 1
+				got := base.WithNames(sets[(g+i)%2]).ForPeople(20000).ScorePairs(pair)[0]
+				if strings.Contains(got.Explanation, "familiar form of Zenebech") != with {
+					t.Errorf("with the entry %v: %q", with, got.Explanation)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 
@@ -12,10 +13,13 @@ var _ tropic.AccessRequestService = (*LinkService)(nil)
 
 // RequestAccess asks the agency holding a record that the actor's case links to, and
 // that the actor may not see, to share it: one requested share (kind access) of each
-// of the holder's cases that hold the identifier, for the holder's supervisors to
-// decide as any share, and a notification to them. tropic.MayRequestAccess decides.
-// Anything the actor may not name (a case they may not see, an identifier not on it,
-// an agency holding no such record) answers as a record that does not exist.
+// of the holder's cases that hold the record, for the holder's supervisors to decide
+// as any share, and a notification to them. The record is named as the actor met it
+// (tropic.AccessRequest): a shared identifier, a possible person match on the case,
+// or a suspect on it who is a potential victim on the holder's case.
+// tropic.MayRequestAccess decides. Anything the actor may not name (a case they may
+// not see, an identifier, match or person not on it, an agency holding no such
+// record) answers as a record that does not exist.
 func (s *LinkService) RequestAccess(ctx context.Context, actor tropic.Actor, r *tropic.AccessRequest) error {
 	tx, err := s.cases.db.beginTx(ctx)
 	if err != nil {
@@ -36,19 +40,9 @@ func (s *LinkService) RequestAccess(ctx context.Context, actor tropic.Actor, r *
 	if err != nil {
 		return err
 	}
-	ids, err := caseIdentifiers(ctx, tx, c.ID)
+	named, err := s.namedRecord(ctx, tx, c, r)
 	if err != nil {
 		return err
-	}
-	var id *identifier
-	for i := range ids {
-		if ids[i].kind == r.Kind && (strings.EqualFold(ids[i].typed, r.Value) || ids[i].key == r.Value) {
-			id = &ids[i]
-			break
-		}
-	}
-	if id == nil {
-		return tropic.NoRecordToRequest()
 	}
 	if err := tx.QueryRow(ctx, `SELECT name FROM agencies WHERE id = ?`, r.AgencyID).Scan(&r.AgencyName); err != nil {
 		if tropic.ErrorCode(mapError(err)) == tropic.ENOTFOUND {
@@ -56,13 +50,9 @@ func (s *LinkService) RequestAccess(ctx context.Context, actor tropic.Actor, r *
 		}
 		return fmt.Errorf("find agency: %w", err)
 	}
-	caseIDs, err := queryIDs(ctx, tx, matchQueries[id.kind].cases+` LIMIT ?`, append(matchArgs(*id), maxLinksPerIdentifier)...)
-	if err != nil {
-		return fmt.Errorf("match %s: %w", id.kind, err)
-	}
 	var candidates []tropic.AccessCandidate
 	refs := map[int64]string{}
-	for _, cid := range caseIDs {
+	for _, cid := range named.cases {
 		if cid == c.ID {
 			continue
 		}
@@ -89,18 +79,21 @@ func (s *LinkService) RequestAccess(ctx context.Context, actor tropic.Actor, r *
 	if err := tx.QueryRow(ctx, `SELECT name FROM agencies WHERE id = ?`, actor.AgencyID).Scan(&mine); err != nil {
 		return fmt.Errorf("find agency: %w", err)
 	}
-	via := id.kind.Label() + " " + id.typed
-	for _, cid := range targets {
+	for i, cid := range targets {
 		shareID, err := tx.insert(ctx, `INSERT INTO case_shares (case_id, agency_id, scope, lawful_basis, reason, until_day, status, kind, via,
-			requested_by_user, requested_by, created_at, agreement_id, no_agreement_reason) VALUES (?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?, ?, ?, ?)`,
-			cid, actor.AgencyID, string(r.Scope), r.LawfulBasis, r.Reason, string(tropic.ShareRequested), string(tropic.ShareByRequest), via,
-			nullID(actor.UserID), w.String(), tx.now, nullID(r.AgreementID), r.NoAgreement)
+			access_by, from_case_id, match_id, person_id, requested_by_user, requested_by, created_at, agreement_id, no_agreement_reason)
+			VALUES (?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			cid, actor.AgencyID, string(r.Scope), r.LawfulBasis, r.Reason, string(tropic.ShareRequested), string(tropic.ShareByRequest), named.via,
+			string(r.By()), c.ID, nullID(r.MatchID), nullID(named.person), nullID(actor.UserID), w.String(), tx.now, nullID(r.AgreementID), r.NoAgreement)
 		if err != nil {
 			return fmt.Errorf("request access: %w", err)
 		}
-		// The audit names the identifier's kind, not its value.
+		if i == 0 {
+			r.ID = shareID
+		}
+		// The audit names how the record was named, not an identifier's value.
 		if err := appendAudit(ctx, tx, actor, auditEntry{action: tropic.AuditAccessAsked, objectType: "case", objectID: cid,
-			detail: fmt.Sprintf("share %d for %s, asked from %s through a shared %s: %s, %s, %s: %s", shareID, mine, c.Reference, id.kind.Label(), r.Scope, r.LawfulBasis,
+			detail: fmt.Sprintf("share %d for %s, asked from %s through %s: %s, %s, %s: %s", shareID, mine, c.Reference, named.audit, r.Scope, r.LawfulBasis,
 				agreementCited(&tropic.Share{AgreementID: r.AgreementID, NoAgreementReason: r.NoAgreement}), r.Reason)}); err != nil {
 			return err
 		}
@@ -110,4 +103,202 @@ func (s *LinkService) RequestAccess(ctx context.Context, actor tropic.Actor, r *
 	}
 	r.Requests = len(targets)
 	return tx.Commit()
+}
+
+// namedRecord is the record an access request names, found from the actor's case.
+type namedRecord struct {
+	cases  []int64 // the cases that hold it (the actor's own among them, perhaps)
+	via    string  // an identifier: "phone number 07700 900123", for the holder's supervisors
+	person int64   // a match: the holder's person record; an s.45 notice: the actor's
+	audit  string  // how it was named, for the audit trail: no identifier's value, no name
+}
+
+// namedRecord finds the cases holding the record r names on the actor's case c. An
+// identifier, match or person that is not on c answers as no record at all.
+func (s *LinkService) namedRecord(ctx context.Context, tx *Tx, c *tropic.Case, r *tropic.AccessRequest) (*namedRecord, error) {
+	switch r.By() {
+	case tropic.AccessByMatch:
+		m, _, other, err := matchOnCase(ctx, tx, c, r.MatchID)
+		if tropic.ErrorCode(err) == tropic.ENOTFOUND || err == nil && m.status != tropic.MatchOpen {
+			return nil, tropic.NoRecordToRequest() // only a suggestion still to decide is asked about
+		}
+		if err != nil {
+			return nil, err
+		}
+		ids, err := queryIDs(ctx, tx, `SELECT DISTINCT case_id FROM case_people WHERE person_id = ? ORDER BY case_id LIMIT ?`, other, maxLinksPerIdentifier)
+		if err != nil {
+			return nil, fmt.Errorf("find the matched record's cases: %w", err)
+		}
+		return &namedRecord{cases: ids, person: other, audit: fmt.Sprintf("possible person match %d", m.id)}, nil
+	case tropic.AccessByS45:
+		var n int
+		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM case_people cp JOIN people p ON p.id = cp.person_id
+			WHERE cp.case_id = ? AND cp.person_id = ? AND cp.role = ? AND p.merged_into IS NULL`, c.ID, r.PersonID, string(tropic.RoleSuspect)).Scan(&n); err != nil {
+			return nil, fmt.Errorf("find the suspect: %w", err)
+		}
+		if n == 0 {
+			return nil, tropic.NoRecordToRequest()
+		}
+		// The same cases loadNotices tells of: the person, or a record linked to theirs,
+		// a potential victim on another case.
+		ids, err := queryIDs(ctx, tx, `SELECT other.case_id FROM case_people other
+			WHERE other.person_id = ? AND other.role = ? AND other.case_id <> ?
+			UNION
+			SELECT other.case_id FROM person_matches m
+			JOIN case_people other ON other.person_id = (CASE WHEN m.person_a = ? THEN m.person_b ELSE m.person_a END)
+				AND other.role = ? AND other.case_id <> ?
+			JOIN people op ON op.id = other.person_id
+			WHERE m.status = ? AND (m.person_a = ? OR m.person_b = ?) AND op.merged_into IS NULL
+			ORDER BY 1 LIMIT ?`,
+			r.PersonID, string(tropic.RolePotentialVictim), c.ID,
+			r.PersonID, string(tropic.RolePotentialVictim), c.ID, string(tropic.MatchLinked), r.PersonID, r.PersonID, maxLinksPerIdentifier)
+		if err != nil {
+			return nil, fmt.Errorf("find the s.45 cases: %w", err)
+		}
+		return &namedRecord{cases: ids, person: r.PersonID, audit: fmt.Sprintf("an s.45 notice on person %d", r.PersonID)}, nil
+	}
+	ids, err := caseIdentifiers(ctx, tx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	var id *identifier
+	for i := range ids {
+		if ids[i].kind == r.Kind && (strings.EqualFold(ids[i].typed, r.Value) || ids[i].key == r.Value) {
+			id = &ids[i]
+			break
+		}
+	}
+	if id == nil {
+		return nil, tropic.NoRecordToRequest()
+	}
+	caseIDs, err := queryIDs(ctx, tx, matchQueries[id.kind].cases+` LIMIT ?`, append(matchArgs(*id), maxLinksPerIdentifier)...)
+	if err != nil {
+		return nil, fmt.Errorf("match %s: %w", id.kind, err)
+	}
+	return &namedRecord{cases: caseIDs, via: id.kind.Label() + " " + id.typed, audit: "a shared " + id.kind.Label()}, nil
+}
+
+// maxOwnAccessRequests bounds the requester's list: the newest first.
+const maxOwnAccessRequests = 200
+
+// FindOwnAccessRequests lists the requests for access the actor made, newest first,
+// with how each was decided. The holder's case is named only while the actor's agency
+// may see it (approved, the share live): before, or after a refusal, the request
+// tells no more than "held by AGENCY" did.
+func (s *LinkService) FindOwnAccessRequests(ctx context.Context, actor tropic.Actor) ([]tropic.OwnAccessRequest, error) {
+	if err := tropic.MayListOwnAccessRequests(actor); err != nil {
+		return nil, err
+	}
+	tx, err := s.cases.db.beginRead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	rows, err := tx.Query(ctx, `SELECT s.id, s.case_id, c.owner_agency_id, c.reference, a.name, COALESCE(s.from_case_id, 0), s.access_by, s.via,
+		s.scope, s.lawful_basis, s.reason, s.status, s.created_at, s.decided_at, s.decision_reason
+		FROM case_shares s JOIN cases c ON c.id = s.case_id JOIN agencies a ON a.id = c.owner_agency_id
+		WHERE s.requested_by_user = ? AND s.kind = ? AND s.agency_id = ? ORDER BY s.created_at DESC, s.id DESC LIMIT ?`,
+		actor.UserID, string(tropic.ShareByRequest), actor.AgencyID, maxOwnAccessRequests)
+	if err != nil {
+		return nil, fmt.Errorf("find own access requests: %w", err)
+	}
+	type found struct {
+		r             tropic.OwnAccessRequest
+		caseID, owner int64
+		holderRef     string
+		fromCase      int64
+	}
+	var list []found
+	for rows.Next() {
+		var f found
+		var by, scope, status string
+		var decided sql.NullTime
+		if err := rows.Scan(&f.r.ID, &f.caseID, &f.owner, &f.holderRef, &f.r.Holder, &f.fromCase, &by, &f.r.Via, &scope, &f.r.LawfulBasis,
+			&f.r.Reason, &status, &f.r.RequestedAt, &decided, &f.r.DecisionReason); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		f.r.By, f.r.Scope, f.r.Status, f.r.RequestedAt = tropic.AccessBy(by), tropic.ShareScope(scope), tropic.ShareStatus(status), f.r.RequestedAt.UTC()
+		if decided.Valid {
+			f.r.DecidedAt = decided.Time.UTC()
+		}
+		list = append(list, f)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	now := s.cases.local(tx)
+	out := make([]tropic.OwnAccessRequest, 0, len(list))
+	for _, f := range list {
+		if f.r.Status == tropic.ShareActive {
+			shares, err := loadShares(ctx, tx, f.caseID)
+			if err != nil {
+				return nil, err
+			}
+			if tropic.AccessTo(actor, f.owner, shares, now) != tropic.AccessNone {
+				f.r.CaseReference = f.holderRef
+			}
+		}
+		if f.fromCase != 0 {
+			// The requester's own case, named while they may still see it.
+			var owner int64
+			var ref string
+			err := tx.QueryRow(ctx, `SELECT owner_agency_id, reference FROM cases WHERE id = ?`, f.fromCase).Scan(&owner, &ref)
+			if err != nil && tropic.ErrorCode(mapError(err)) != tropic.ENOTFOUND {
+				return nil, fmt.Errorf("find the requester's case: %w", err)
+			}
+			if err == nil {
+				shares, err := loadShares(ctx, tx, f.fromCase)
+				if err != nil {
+					return nil, err
+				}
+				if tropic.AccessTo(actor, owner, shares, now) != tropic.AccessNone {
+					f.r.FromCase = ref
+				}
+			}
+		}
+		out = append(out, f.r)
+	}
+	return out, nil
+}
+
+// FindAccessApproval reads one access request for a supervisor of the agency that
+// holds the case asked for, to decide: anyone else finds no such request. A request
+// by a possible match names the holder's own person it concerns, while that person
+// is on the case.
+func (s *LinkService) FindAccessApproval(ctx context.Context, actor tropic.Actor, shareID int64) (*tropic.AccessApproval, error) {
+	tx, err := s.cases.db.beginTx(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	sh, c, err := s.cases.shareForOwnerSupervisor(ctx, tx, actor, shareID)
+	if err != nil {
+		return nil, err
+	}
+	if sh.Kind != tropic.ShareByRequest {
+		return nil, tropic.Errorf(tropic.ENOTFOUND, "Share not found.")
+	}
+	a := &tropic.AccessApproval{Approval: tropic.Approval{Kind: tropic.ApproveAccess, ID: sh.ID, CaseReference: c.Reference, Agency: sh.AgencyName,
+		Scope: sh.Scope, LawfulBasis: sh.LawfulBasis, Via: sh.Via, AccessBy: sh.AccessBy, Reason: sh.Reason, RequestedBy: sh.RequestedBy,
+		RequestedAt: sh.CreatedAt, Share: sh}, Status: sh.Status, DecidedAt: sh.DecidedAt, DecisionReason: sh.DecisionReason}
+	if sh.AccessBy == tropic.AccessByMatch {
+		var person sql.NullInt64
+		if err := tx.QueryRow(ctx, `SELECT person_id FROM case_shares WHERE id = ?`, sh.ID).Scan(&person); err != nil {
+			return nil, fmt.Errorf("find the request's person: %w", err)
+		}
+		onCase, err := casePersonIDs(ctx, tx, c.ID)
+		if err != nil {
+			return nil, err
+		}
+		if person.Valid && onCase[person.Int64] {
+			labels, err := personLabels(ctx, tx, []int64{person.Int64})
+			if err != nil {
+				return nil, err
+			}
+			a.PersonID, a.PersonName = person.Int64, labels[person.Int64]
+		}
+	}
+	return a, tx.Commit()
 }

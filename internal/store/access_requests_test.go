@@ -77,16 +77,16 @@ func TestAccessRequestReachesTheHoldersSupervisorsAndTheDecisionTheRequester(t *
 		// Only the holder's supervisors decide: to the requester's supervisor, who may
 		// not see the case, and to a third agency's, the share does not exist.
 		sh := q[0].ID
-		wantCode(t, e.cases.DecideShare(ctx, e.cSuper, sh, true), tropic.ENOTFOUND)
-		wantCode(t, e.cases.DecideShare(ctx, e.charitySuper, sh, true), tropic.ENOTFOUND)
-		wantCode(t, e.cases.DecideShare(ctx, e.pWorker, sh, true), tropic.EFORBIDDEN)
+		wantCode(t, e.cases.DecideShare(ctx, e.cSuper, sh, true, ""), tropic.ENOTFOUND)
+		wantCode(t, e.cases.DecideShare(ctx, e.charitySuper, sh, true, ""), tropic.ENOTFOUND)
+		wantCode(t, e.cases.DecideShare(ctx, e.pWorker, sh, true, ""), tropic.EFORBIDDEN)
 		if _, err := e.cases.FindCase(ctx, e.cWorker, e.police.Reference); tropic.ErrorCode(err) != tropic.ENOTFOUND {
 			t.Fatalf("before the decision the council got %v, want not found", err)
 		}
-		if err := e.cases.DecideShare(ctx, e.pSuper, sh, true); err != nil {
+		if err := e.cases.DecideShare(ctx, e.pSuper, sh, true, ""); err != nil {
 			t.Fatal(err)
 		}
-		wantCode(t, e.cases.DecideShare(ctx, e.pSuper, sh, false), tropic.ECONFLICT) // replay of a decided request
+		wantCode(t, e.cases.DecideShare(ctx, e.pSuper, sh, false, ""), tropic.ECONFLICT) // replay of a decided request
 		got := e.find(t, e.cWorker, e.police.Reference)
 		if got.Access != tropic.AccessWithoutSensitive {
 			t.Fatalf("council's access %v, want without sensitive fields as asked", got.Access)

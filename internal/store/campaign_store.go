@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -190,14 +191,9 @@ func (s *CampaignService) CampaignEffect(ctx context.Context, actor tropic.Actor
 	}
 	start := c.Start()
 	before, after := start.AddDate(0, 0, -7*weeks), start.AddDate(0, 0, 7*weeks)
+	lastFrom := tropic.CampaignLastYear(start)
+	lastTo := lastFrom.AddDate(0, 0, 7*weeks)
 	from, to = tropic.WeekStart(from), to.UTC()
-	lo, hi := from, to
-	if before.Before(lo) {
-		lo = before
-	}
-	if after.After(hi) {
-		hi = after
-	}
 	tx, err := s.db.beginRead(ctx)
 	if err != nil {
 		return nil, err
@@ -207,31 +203,64 @@ func (s *CampaignService) CampaignEffect(ctx context.Context, actor tropic.Actor
 	if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM reports WHERE how_heard = ?`, c.HowHeard()).Scan(&e.Attributed); err != nil {
 		return nil, fmt.Errorf("count attributed reports: %w", err)
 	}
-	rows, err := tx.Query(ctx, `SELECT received_at FROM reports WHERE received_at >= ? AND received_at < ?`, lo, hi)
-	if err != nil {
-		return nil, fmt.Errorf("reports per week: %w", err)
-	}
-	defer rows.Close()
 	perWeek := map[time.Time]int{}
-	for rows.Next() {
-		var at time.Time
-		if err := rows.Scan(&at); err != nil {
+	byDistrict := map[string]*tropic.DistrictEffect{}
+	district := func(slug string) *tropic.DistrictEffect {
+		d := byDistrict[slug]
+		if d == nil {
+			d = &tropic.DistrictEffect{District: slug}
+			byDistrict[slug] = d
+		}
+		return d
+	}
+	// Two ranges: the chart's weeks with the windows around the start, and the same
+	// weeks a year earlier.
+	for _, span := range [][2]time.Time{{minTime(from, before), maxTime(to, after)}, {lastFrom, lastTo}} {
+		rows, err := tx.Query(ctx, `SELECT received_at, district FROM reports WHERE received_at >= ? AND received_at < ?`, span[0], span[1])
+		if err != nil {
+			return nil, fmt.Errorf("reports per week: %w", err)
+		}
+		for rows.Next() {
+			var at time.Time
+			var slug string
+			if err := rows.Scan(&at, &slug); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			at = at.UTC()
+			switch {
+			case span[0].Equal(lastFrom) && span[1].Equal(lastTo):
+				e.LastYear++
+				district(slug).LastYear++
+				continue
+			case !at.Before(before) && at.Before(start):
+				e.Before++
+				district(slug).Before++
+			case !at.Before(start) && at.Before(after):
+				e.After++
+				district(slug).After++
+			}
+			if !at.Before(from) && at.Before(to) {
+				perWeek[tropic.WeekStart(at)]++
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
 			return nil, err
 		}
-		at = at.UTC()
-		switch {
-		case !at.Before(before) && at.Before(start):
-			e.Before++
-		case !at.Before(start) && at.Before(after):
-			e.After++
-		}
-		if !at.Before(from) && at.Before(to) {
-			perWeek[tropic.WeekStart(at)]++
-		}
 	}
-	if err := rows.Err(); err != nil {
+	names, err := districtNames(ctx, tx)
+	if err != nil {
 		return nil, err
 	}
+	for slug, d := range byDistrict {
+		d.Name = names[slug]
+		if d.Name == "" {
+			d.Name = tropic.NotRecorded
+		}
+		e.Districts = append(e.Districts, *d)
+	}
+	sort.Slice(e.Districts, func(i, j int) bool { return e.Districts[i].Name < e.Districts[j].Name })
 	for w := from; w.Before(to); w = w.AddDate(0, 0, 7) {
 		e.Weeks = append(e.Weeks, tropic.WeekCount{Start: w, Reports: perWeek[w]})
 	}
@@ -280,19 +309,12 @@ func (s *CampaignService) ExportRecords(ctx context.Context, actor tropic.Actor)
 		if err == nil {
 			age = (&tropic.Person{DateOfBirth: dob, ApproxAge: approx}).AgeOn(sub)
 		}
-		switch {
-		case age >= 0:
-			rec.AgeBand = tropic.AgeBand(age)
-		case ageGroup == string(tropic.AgeChild):
-			rec.AgeBand = "0-17"
-		case ageGroup == string(tropic.AgeAdult):
-			rec.AgeBand = "18+"
-		default:
-			rec.AgeBand = "unknown"
+		rec.Age = age
+		if age < 0 {
+			rec.AgeGroup = tropic.AgeGroup(ageGroup)
 		}
 		set := tropic.ExploitationSet{Types: tropic.ParseExploitationTypes(expl)}
-		rec.Exploitation = set.Label()
-		rec.Multiple = len(set.Types) > 1
+		rec.Exploitation = set.Types
 		rec.Gender = strings.ToLower(rec.Gender)
 		out = append(out, rec)
 	}
@@ -314,4 +336,36 @@ func firstOf(vs ...string) string {
 		}
 	}
 	return "unknown"
+}
+
+// districtNames maps each district's slug to its name.
+func districtNames(ctx context.Context, tx *Tx) (map[string]string, error) {
+	rows, err := tx.Query(ctx, `SELECT slug, name FROM districts`)
+	if err != nil {
+		return nil, fmt.Errorf("district names: %w", err)
+	}
+	defer rows.Close()
+	names := map[string]string{}
+	for rows.Next() {
+		var slug, name string
+		if err := rows.Scan(&slug, &name); err != nil {
+			return nil, err
+		}
+		names[slug] = name
+	}
+	return names, rows.Err()
+}
+
+func minTime(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
 }

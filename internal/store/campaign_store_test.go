@@ -50,6 +50,14 @@ func TestCampaignsAndTheirEffect(t *testing.T) {
 			raw.exec(t, `INSERT INTO reports (reference, channel, received_at, description, urgency, urgency_rank, follow_up_hash, how_heard)
 				VALUES (?, 'web', ?, 'x', 'routine', 2, 'h', ?)`, fmt.Sprintf("TR-%d", i), raw.timeArg(tm), how)
 		}
+		// The same two weeks a year (52 weeks) earlier hold 2, in a district; one
+		// report falls a second before them.
+		raw.exec(t, `INSERT INTO districts (slug, name, created_at) VALUES ('dacorum', 'Dacorum', ?)`, raw.timeArg(start))
+		lastYear := start.AddDate(0, 0, -364)
+		for i, tm := range []time.Time{lastYear.Add(-time.Second), lastYear, lastYear.AddDate(0, 0, 14).Add(-time.Second)} {
+			raw.exec(t, `INSERT INTO reports (reference, channel, received_at, description, urgency, urgency_rank, follow_up_hash, district)
+				VALUES (?, 'web', ?, 'x', 'routine', 2, 'h', 'dacorum')`, fmt.Sprintf("TL-%d", i), raw.timeArg(tm))
+		}
 		eff, err := svc.CampaignEffect(ctx, analyst, got, start.AddDate(0, 0, -28), start.AddDate(0, 0, 28), 2)
 		if err != nil {
 			t.Fatalf("effect: %v", err)
@@ -64,6 +72,19 @@ func TestCampaignsAndTheirEffect(t *testing.T) {
 		}
 		if eff.Before != before || eff.After != after || eff.Before != 3 || eff.After != 5 || eff.Attributed != 2 {
 			t.Fatalf("got before %d after %d attributed %d; want %d, %d, 2", eff.Before, eff.After, eff.Attributed, before, after)
+		}
+		if eff.LastYear != 2 {
+			t.Fatalf("same weeks last year: %d reports, want 2", eff.LastYear)
+		}
+		var sum tropic.DistrictEffect
+		for _, d := range eff.Districts {
+			sum.Before, sum.After, sum.LastYear = sum.Before+d.Before, sum.After+d.After, sum.LastYear+d.LastYear
+			if d.District == "dacorum" && (d.Name != "Dacorum" || d.LastYear != 2 || d.After != 0) {
+				t.Fatalf("Dacorum: %+v, want 2 last year and none since", d)
+			}
+		}
+		if sum.Before != eff.Before || sum.After != eff.After || sum.LastYear != eff.LastYear {
+			t.Fatalf("districts add up to %+v, want %d, %d, %d", sum, eff.Before, eff.After, eff.LastYear)
 		}
 		total := 0
 		for _, w := range eff.Weeks {

@@ -168,7 +168,7 @@ func (l *CaseLoader) nextID(table string) int64 {
 func (l *CaseLoader) add(table string, row ...any) { l.rows[table] = append(l.rows[table], row) }
 
 func (l *CaseLoader) terms(kind string, id int64, texts ...string) {
-	for _, t := range termsOf(texts...) {
+	for _, t := range termsOfKind(kind, texts...) {
 		l.add("search_terms", kind, t, id)
 	}
 }

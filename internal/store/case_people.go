@@ -138,12 +138,12 @@ func (r rowsWithPrefix) Scan(d ...any) error { return r.sc.Scan(append(r.dest, d
 // (an accepted person match), and names only the agency that owns that case. A
 // merged record's rows have moved to the survivor, so merges need no rule of their own.
 func loadNotices(ctx context.Context, tx *Tx, c *tropic.Case) ([]tropic.S45Notice, error) {
-	rows, err := tx.Query(ctx, `SELECT cp.person_id, a.name FROM case_people cp JOIN people p ON p.id = cp.person_id
+	rows, err := tx.Query(ctx, `SELECT cp.person_id, a.name, a.id FROM case_people cp JOIN people p ON p.id = cp.person_id
 		JOIN case_people other ON other.person_id = cp.person_id AND other.case_id <> cp.case_id AND other.role = ?
 		JOIN cases oc ON oc.id = other.case_id JOIN agencies a ON a.id = oc.owner_agency_id
 		WHERE cp.case_id = ? AND cp.role = ? AND p.merged_into IS NULL
 		UNION
-		SELECT cp.person_id, a.name FROM case_people cp JOIN people p ON p.id = cp.person_id
+		SELECT cp.person_id, a.name, a.id FROM case_people cp JOIN people p ON p.id = cp.person_id
 		JOIN person_matches m ON m.status = ? AND (m.person_a = cp.person_id OR m.person_b = cp.person_id)
 		JOIN case_people other ON other.person_id = (CASE WHEN m.person_a = cp.person_id THEN m.person_b ELSE m.person_a END)
 			AND other.case_id <> cp.case_id AND other.role = ?
@@ -160,7 +160,7 @@ func loadNotices(ctx context.Context, tx *Tx, c *tropic.Case) ([]tropic.S45Notic
 	var out []tropic.S45Notice
 	for rows.Next() {
 		var n tropic.S45Notice
-		if err := rows.Scan(&n.PersonID, &n.ContactAgency); err != nil {
+		if err := rows.Scan(&n.PersonID, &n.ContactAgency, &n.AgencyID); err != nil {
 			return nil, err
 		}
 		for _, cp := range c.People {

@@ -125,7 +125,7 @@ func TestS45NoticeNamesTheAgencyToContactWithoutLeakingTheOtherCase(t *testing.T
 		}
 
 		got := e.find(t, e.pWorker, police.Reference)
-		want := []tropic.S45Notice{{PersonID: p.ID, PersonName: "Minh Nguyen", ContactAgency: "Hertfordshire County Council"}}
+		want := []tropic.S45Notice{{PersonID: p.ID, PersonName: "Minh Nguyen", ContactAgency: "Hertfordshire County Council", AgencyID: e.council.ID}}
 		if !slices.Equal(got.Notices, want) {
 			t.Fatalf("got notices %+v, want %+v", got.Notices, want)
 		}

@@ -118,6 +118,16 @@ func (s *CaseService) FindCaseReport(ctx context.Context, actor tropic.Actor, ca
 // notifyOfficersOfFollowUp tells the officer in charge of each case the report is
 // linked to that the reporter added information (no personal data: the references).
 func notifyOfficersOfFollowUp(ctx context.Context, tx *Tx, reportID int64, reportRef string) error {
+	return notifyOfficers(ctx, tx, tropic.SystemActor("public follow-up"), reportID, func(caseRef string) tropic.Notification {
+		return tropic.Notification{Kind: tropic.NotifyReportNewInfo, Subject: caseRef,
+			Text: "The reporter added information to report " + reportRef + " on case " + caseRef + ".",
+			Link: "/cases/" + caseRef + "/reports/" + reportRef}
+	})
+}
+
+// notifyOfficers tells the officer in charge of each case the report is linked to
+// what notice says of that case.
+func notifyOfficers(ctx context.Context, tx *Tx, actor tropic.Actor, reportID int64, notice func(caseRef string) tropic.Notification) error {
 	rows, err := tx.Query(ctx, `SELECT c.reference, c.officer_user_id FROM case_reports cr JOIN cases c ON c.id = cr.case_id
 		WHERE cr.report_id = ? AND c.officer_user_id IS NOT NULL ORDER BY c.id`, reportID)
 	if err != nil {
@@ -141,10 +151,7 @@ func notifyOfficersOfFollowUp(ctx context.Context, tx *Tx, reportID int64, repor
 		return err
 	}
 	for _, o := range officers {
-		n := tropic.Notification{Kind: tropic.NotifyReportNewInfo, Subject: o.caseRef,
-			Text: "The reporter added information to report " + reportRef + " on case " + o.caseRef + ".",
-			Link: "/cases/" + o.caseRef + "/reports/" + reportRef}
-		if err := notifyUsers(ctx, tx, tropic.SystemActor("public follow-up"), n, o.userID); err != nil {
+		if err := notifyUsers(ctx, tx, actor, notice(o.caseRef), o.userID); err != nil {
 			return err
 		}
 	}

@@ -23,6 +23,23 @@ const (
 // maxTerms bounds the words kept per object and used per query.
 const maxTerms = 12
 
+// termsOf returns the distinct folded words of texts; for a name (a person or an
+// alias) the words and the name's joined keys (tropic.NameSearchTerms).
+func termsOfKind(kind string, texts ...string) []string {
+	if kind != termPerson && kind != termAlias {
+		return termsOf(texts...)
+	}
+	var out []string
+	for _, t := range texts {
+		for _, w := range tropic.NameSearchTerms(t) {
+			if !contains(out, w) && len(out) < tropic.MaxNameTerms {
+				out = append(out, w)
+			}
+		}
+	}
+	return out
+}
+
 // termsOf returns the distinct folded words of texts.
 func termsOf(texts ...string) []string {
 	var out []string
@@ -55,7 +72,7 @@ func setTerms(ctx context.Context, tx *Tx, kind string, id int64, fresh bool, te
 			return fmt.Errorf("clear search terms: %w", err)
 		}
 	}
-	for _, t := range termsOf(texts...) {
+	for _, t := range termsOfKind(kind, texts...) {
 		if _, err := tx.Exec(ctx, `INSERT INTO search_terms (kind, term, object_id) VALUES (?, ?, ?)`, kind, t, id); err != nil {
 			return fmt.Errorf("add search term: %w", err)
 		}
@@ -143,15 +160,12 @@ func (s *CaseService) Search(ctx context.Context, actor tropic.Actor, query stri
 		if strings.IndexFunc(query, unicode.IsLetter) >= 0 {
 			// A common name has thousands of people: their cases come from case_people's
 			// (person_id, role, case_id) index alone, and names are read for the hits.
-			q, a := termsQuery(termPerson, tokens, false)
-			lookups = append(lookups, lookup{`SELECT cp.case_id, cp.person_id AS obj FROM case_people cp WHERE cp.person_id IN (` + q + `)`, a,
-				`(SELECT 'person: ' || given_name || ' ' || family_name FROM people WHERE id = top.obj)`})
-			q, a = termsQuery(termAlias, tokens, false)
-			lookups = append(lookups, lookup{`SELECT cp.case_id, pa.id AS obj FROM person_aliases pa JOIN case_people cp ON cp.person_id = pa.person_id
-				WHERE pa.id IN (` + q + `)`, a,
-				`(SELECT 'alias: ' || pa.alias || ' (' || p.given_name || ' ' || p.family_name || ')' FROM person_aliases pa JOIN people p ON p.id = pa.person_id
-				WHERE pa.id = top.obj)`})
-			q, a = termsQuery(termBusiness, tokens, false)
+			lookups = append(lookups, nameLookups(tokens)...)
+			if key := tropic.NameSearchKey(query); len(tokens) > 1 && len(key) >= 2 && len(key) <= 100 {
+				// Words typed apart that the name writes together: "mc donald", "o brien".
+				lookups = append(lookups, nameLookups([]string{key})...)
+			}
+			q, a := termsQuery(termBusiness, tokens, false)
 			lookups = append(lookups, lookup{`SELECT case_id, id AS obj FROM case_businesses WHERE id IN (` + q + `)`, a,
 				`(SELECT 'business: ' || name FROM case_businesses WHERE id = top.obj)`})
 		}
@@ -199,6 +213,21 @@ func (s *CaseService) Search(ctx context.Context, actor tropic.Actor, query stri
 		}
 	}
 	return hits, nil
+}
+
+// nameLookups find people and aliases by search terms (tokens as termsQuery reads them).
+func nameLookups(tokens []string) []lookup {
+	// A common name has thousands of people: their cases come from case_people's
+	// (person_id, role, case_id) index alone, and names are read for the hits.
+	q, a := termsQuery(termPerson, tokens, false)
+	people := lookup{`SELECT cp.case_id, cp.person_id AS obj FROM case_people cp WHERE cp.person_id IN (` + q + `)`, a,
+		`(SELECT 'person: ' || given_name || ' ' || family_name FROM people WHERE id = top.obj)`}
+	q, a = termsQuery(termAlias, tokens, false)
+	aliases := lookup{`SELECT cp.case_id, pa.id AS obj FROM person_aliases pa JOIN case_people cp ON cp.person_id = pa.person_id
+		WHERE pa.id IN (` + q + `)`, a,
+		`(SELECT 'alias: ' || pa.alias || ' (' || p.given_name || ' ' || p.family_name || ')' FROM person_aliases pa JOIN people p ON p.id = pa.person_id
+		WHERE pa.id = top.obj)`}
+	return []lookup{people, aliases}
 }
 
 // lookup is one indexed way of finding cases: a query of (case_id, obj) rows, obj

@@ -10,7 +10,7 @@ import (
 )
 
 const shareColumns = `s.id, s.case_id, s.agency_id, a.name, s.scope, s.lawful_basis, s.reason, s.until_day, s.status,
-	s.kind, s.via, s.requested_by, s.granted_by, s.created_at, s.decided_at, s.revoked_at,
+	s.kind, s.via, s.access_by, s.decision_reason, s.requested_by, s.granted_by, s.created_at, s.decided_at, s.revoked_at,
 	COALESCE(s.agreement_id, 0), COALESCE(g.title, ''), COALESCE(g.review_on, ''), s.no_agreement_reason`
 
 // shareFrom joins what shareColumns reads.
@@ -18,14 +18,15 @@ const shareFrom = ` FROM case_shares s JOIN agencies a ON a.id = s.agency_id LEF
 
 func scanShare(sc interface{ Scan(...any) error }) (*tropic.Share, error) {
 	var sh tropic.Share
-	var scope, status, kind string
+	var scope, status, kind, by string
 	var decided, revoked sql.NullTime
 	if err := sc.Scan(&sh.ID, &sh.CaseID, &sh.AgencyID, &sh.AgencyName, &scope, &sh.LawfulBasis, &sh.Reason, &sh.Until, &status,
-		&kind, &sh.Via, &sh.RequestedBy, &sh.GrantedBy, &sh.CreatedAt, &decided, &revoked,
+		&kind, &sh.Via, &by, &sh.DecisionReason, &sh.RequestedBy, &sh.GrantedBy, &sh.CreatedAt, &decided, &revoked,
 		&sh.AgreementID, &sh.AgreementTitle, &sh.AgreementReviewOn, &sh.NoAgreementReason); err != nil {
 		return nil, mapError(err)
 	}
 	sh.Scope, sh.Status, sh.Kind, sh.CreatedAt = tropic.ShareScope(scope), tropic.ShareStatus(status), tropic.ShareKind(kind), sh.CreatedAt.UTC()
+	sh.AccessBy = tropic.AccessBy(by)
 	if decided.Valid {
 		sh.DecidedAt = decided.Time.UTC()
 	}
@@ -104,16 +105,7 @@ func (s *CaseService) RequestShare(ctx context.Context, actor tropic.Actor, case
 	if g != nil {
 		sh.AgreementReviewOn = g.ReviewOn
 	}
-	sh.ID, err = tx.insert(ctx, `INSERT INTO case_shares (case_id, agency_id, scope, lawful_basis, reason, until_day, status,
-		requested_by_user, requested_by, granted_by_user, granted_by, created_at, decided_at, agreement_id, no_agreement_reason)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		c.ID, sh.AgencyID, string(sh.Scope), sh.LawfulBasis, sh.Reason, sh.Until, string(sh.Status),
-		nullID(actor.UserID), sh.RequestedBy, grantedByUser, sh.GrantedBy, sh.CreatedAt, nullTime(sh.DecidedAt), nullID(sh.AgreementID), sh.NoAgreementReason)
-	if err != nil {
-		return fmt.Errorf("share case: %w", err)
-	}
-	if err := appendAudit(ctx, tx, actor, auditEntry{action: action, objectType: "case", objectID: c.ID,
-		detail: fmt.Sprintf("share %d with %s: %s, %s, until %q, %s: %s", sh.ID, sh.AgencyName, sh.Scope, sh.LawfulBasis, sh.Until, agreementCited(sh), sh.Reason)}); err != nil {
+	if err := insertShare(ctx, tx, actor, c, sh, grantedByUser, action); err != nil {
 		return err
 	}
 	if sh.Status == tropic.ShareRequested {
@@ -130,6 +122,22 @@ func agreementCited(sh *tropic.Share) string {
 		return fmt.Sprintf("agreement %d", sh.AgreementID)
 	}
 	return "no agreement: " + sh.NoAgreementReason
+}
+
+// insertShare writes a share of case c and its audit event; sh is filled in but for its
+// id, and has passed tropic.CheckShareAgreement in this transaction.
+func insertShare(ctx context.Context, tx *Tx, actor tropic.Actor, c *tropic.Case, sh *tropic.Share, grantedByUser any, action string) error {
+	var err error
+	sh.ID, err = tx.insert(ctx, `INSERT INTO case_shares (case_id, agency_id, scope, lawful_basis, reason, until_day, status,
+		requested_by_user, requested_by, granted_by_user, granted_by, created_at, decided_at, agreement_id, no_agreement_reason)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		c.ID, sh.AgencyID, string(sh.Scope), sh.LawfulBasis, sh.Reason, sh.Until, string(sh.Status),
+		nullID(actor.UserID), sh.RequestedBy, grantedByUser, sh.GrantedBy, sh.CreatedAt, nullTime(sh.DecidedAt), nullID(sh.AgreementID), sh.NoAgreementReason)
+	if err != nil {
+		return fmt.Errorf("share case: %w", err)
+	}
+	return appendAudit(ctx, tx, actor, auditEntry{action: action, objectType: "case", objectID: c.ID,
+		detail: fmt.Sprintf("share %d with %s: %s, %s, until %q, %s: %s", sh.ID, sh.AgencyName, sh.Scope, sh.LawfulBasis, sh.Until, agreementCited(sh), sh.Reason)})
 }
 
 // shareForOwnerSupervisor loads a share for a decision by a supervisor of the owner.
@@ -161,8 +169,10 @@ func (s *CaseService) shareForOwnerSupervisor(ctx context.Context, tx *Tx, actor
 	return sh, c, nil
 }
 
-// DecideShare approves or declines a requested share.
-func (s *CaseService) DecideShare(ctx context.Context, actor tropic.Actor, shareID int64, approve bool) error {
+// DecideShare approves or declines a requested share; tropic.CheckShareDecision says
+// when a refusal needs its reason (another agency's request for access), which is
+// kept for the requester to read.
+func (s *CaseService) DecideShare(ctx context.Context, actor tropic.Actor, shareID int64, approve bool, reason string) error {
 	tx, err := s.db.beginTx(ctx)
 	if err != nil {
 		return err
@@ -172,8 +182,8 @@ func (s *CaseService) DecideShare(ctx context.Context, actor tropic.Actor, share
 	if err != nil {
 		return err
 	}
-	if sh.Status != tropic.ShareRequested {
-		return tropic.Errorf(tropic.ECONFLICT, "This share has already been decided.")
+	if reason, err = tropic.CheckShareDecision(sh, approve, reason); err != nil {
+		return err
 	}
 	w, err := actorWho(ctx, tx, actor)
 	if err != nil {
@@ -185,16 +195,19 @@ func (s *CaseService) DecideShare(ctx context.Context, actor tropic.Actor, share
 	}
 	// Only a request still waiting is decided: two supervisors deciding at once, or a
 	// replayed decision, find it decided (PostgreSQL reads committed rows).
-	res, err := tx.Exec(ctx, `UPDATE case_shares SET status = ?, granted_by_user = ?, granted_by = ?, decided_at = ? WHERE id = ? AND status = ?`,
-		string(status), granted, grantedBy, tx.now, sh.ID, string(tropic.ShareRequested))
+	res, err := tx.Exec(ctx, `UPDATE case_shares SET status = ?, granted_by_user = ?, granted_by = ?, decided_at = ?, decision_reason = ? WHERE id = ? AND status = ?`,
+		string(status), granted, grantedBy, tx.now, reason, sh.ID, string(tropic.ShareRequested))
 	if err != nil {
 		return fmt.Errorf("decide share: %w", err)
 	}
 	if n, _ := res.RowsAffected(); n != 1 {
-		return tropic.Errorf(tropic.ECONFLICT, "This share has already been decided.")
+		return tropic.Errorf(tropic.ECONFLICT, "This request has already been decided.")
 	}
-	if err := appendAudit(ctx, tx, actor, auditEntry{action: action, objectType: "case", objectID: c.ID,
-		detail: fmt.Sprintf("share %d with %s", sh.ID, sh.AgencyName)}); err != nil {
+	detail := fmt.Sprintf("share %d with %s", sh.ID, sh.AgencyName)
+	if reason != "" {
+		detail += ": " + reason
+	}
+	if err := appendAudit(ctx, tx, actor, auditEntry{action: action, objectType: "case", objectID: c.ID, detail: detail}); err != nil {
 		return err
 	}
 	var requester sql.NullInt64

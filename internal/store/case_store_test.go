@@ -150,12 +150,12 @@ func TestCaseFromTriagedReportIsInvisibleToAnotherAgencyUntilShared(t *testing.T
 		}
 		_, err = e.cases.FindCase(ctx, e.cWorker, c.Reference)
 		wantNotFoundLikeMissing(t, e, err)
-		wantCode(t, e.cases.DecideShare(ctx, e.pWorker, sh.ID, true), tropic.EFORBIDDEN)
-		wantCode(t, e.cases.DecideShare(ctx, e.cSuper, sh.ID, true), tropic.ENOTFOUND)
-		if err := e.cases.DecideShare(ctx, e.pSuper, sh.ID, true); err != nil {
+		wantCode(t, e.cases.DecideShare(ctx, e.pWorker, sh.ID, true, ""), tropic.EFORBIDDEN)
+		wantCode(t, e.cases.DecideShare(ctx, e.cSuper, sh.ID, true, ""), tropic.ENOTFOUND)
+		if err := e.cases.DecideShare(ctx, e.pSuper, sh.ID, true, ""); err != nil {
 			t.Fatal(err)
 		}
-		wantCode(t, e.cases.DecideShare(ctx, e.pSuper, sh.ID, true), tropic.ECONFLICT)
+		wantCode(t, e.cases.DecideShare(ctx, e.pSuper, sh.ID, true, ""), tropic.ECONFLICT)
 		cc := e.find(t, e.cWorker, c.Reference)
 		if cc.Access != tropic.AccessWhole || len(cc.Shares) != 1 || cc.Shares[0].GrantedBy != "Sam Super (Hertfordshire Constabulary)" {
 			t.Fatalf("got access %v shares %+v, want whole with the council's share granted by Sam Super", cc.Access, cc.Shares)
@@ -280,7 +280,7 @@ func TestShareRules(t *testing.T) {
 		if err := e.cases.RequestShare(ctx, e.pWorker, c.Reference, &sh); err != nil {
 			t.Fatal(err)
 		}
-		if err := e.cases.DecideShare(ctx, e.pSuper, sh.ID, false); err != nil {
+		if err := e.cases.DecideShare(ctx, e.pSuper, sh.ID, false, ""); err != nil {
 			t.Fatal(err)
 		}
 		_, err = e.cases.FindCase(ctx, e.cWorker, c.Reference)

@@ -42,7 +42,8 @@ type DB struct {
 	// auditKeys hashes new audit events and verifies keyed ones; nil writes unkeyed
 	// events, and only while the chain is unkeyed (decision 18).
 	auditKeys *tropic.AuditKeyring
-	matcher   tropic.PersonMatcher // Options.Matcher
+	matcher   tropic.PersonMatcher   // Options.Matcher
+	codes     tropic.PasswordChecker // Options.FollowUpCodes
 
 	// Prepared statements per pool, by query text. Preparing is a large part of a
 	// short statement's cost on SQLite; the writer is one connection, so a statement
@@ -119,6 +120,10 @@ type Options struct {
 	// match people, businesses or reports need it; migrating, verifying the audit
 	// chain and backing up do not.
 	Matcher tropic.PersonMatcher
+	// FollowUpCodes seals reports' follow-up codes with a slow salted hash and checks
+	// them (internal/auth's argon2id at auth.FollowUpCodeParams, wired by cmd/tropic).
+	// Services that store reports or take follow-ups need it.
+	FollowUpCodes tropic.PasswordChecker
 }
 
 // IsPostgresURL reports whether a TROPIC_DATABASE_URL names PostgreSQL.
@@ -129,7 +134,7 @@ func IsPostgresURL(s string) bool {
 // Open opens the database named by dsn: a SQLite file path, or a postgres:// URL.
 // It does not apply migrations; see Migrate.
 func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
-	db := &DB{now: opts.Now, auditKeys: opts.AuditKeys, matcher: opts.Matcher}
+	db := &DB{now: opts.Now, auditKeys: opts.AuditKeys, matcher: opts.Matcher, codes: opts.FollowUpCodes}
 	if db.now == nil {
 		db.now = time.Now
 	}

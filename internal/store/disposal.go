@@ -59,6 +59,7 @@ func disposeCase(ctx context.Context, tx *Tx, id int64) error {
 		`DELETE FROM case_access_log WHERE case_id = ?`,
 		`DELETE FROM case_closure_requests WHERE case_id = ?`,
 		`DELETE FROM case_shares WHERE case_id = ?`,
+		`UPDATE case_shares SET from_case_id = NULL WHERE from_case_id = ?`, // a request this case made outlives it
 		`DELETE FROM case_tasks WHERE case_id = ?`,
 		`DELETE FROM case_notes WHERE case_id = ?`,
 		`DELETE FROM case_phones WHERE case_id = ?`,
@@ -101,6 +102,10 @@ func disposeReferrals(ctx context.Context, tx *Tx, cond string, args ...any) err
 		FROM referrals x LEFT JOIN cases c ON c.id = x.case_id WHERE `+cond, args...); err != nil {
 		return fmt.Errorf("keep the figures of referrals: %w", err)
 	}
+	// A Duty to Notify report's corrections go with it (the foreign key would cascade too).
+	if _, err := tx.Exec(ctx, `DELETE FROM referral_corrections WHERE referral_id IN (SELECT x.id FROM referrals x WHERE `+cond+`)`, args...); err != nil {
+		return fmt.Errorf("dispose of referral corrections: %w", err)
+	}
 	if _, err := tx.Exec(ctx, `DELETE FROM referrals WHERE id IN (SELECT x.id FROM referrals x WHERE `+cond+`)`, args...); err != nil {
 		return fmt.Errorf("dispose of referrals: %w", err)
 	}
@@ -108,7 +113,8 @@ func disposeReferrals(ctx context.Context, tx *Tx, cond string, args ...any) err
 }
 
 // disposeReport deletes report id with its vehicles, phones, businesses, timeline,
-// matches, links, escalation, handoffs to agencies and the notifications that name it.
+// messages with the reporter, matches, links, escalation, handoffs to agencies and
+// the notifications that name it.
 func disposeReport(ctx context.Context, tx *Tx, id int64) error {
 	var ref string
 	if err := tx.QueryRow(ctx, `SELECT reference FROM reports WHERE id = ?`+tx.db.forUpdate(), id).Scan(&ref); err != nil {
@@ -123,6 +129,7 @@ func disposeReport(ctx context.Context, tx *Tx, id int64) error {
 		`DELETE FROM report_phones WHERE report_id = ?`,
 		`DELETE FROM report_businesses WHERE report_id = ?`,
 		`DELETE FROM report_notes WHERE report_id = ?`,
+		`DELETE FROM report_messages WHERE report_id = ?`,
 		`DELETE FROM report_matches WHERE report_id = ?`,
 		`DELETE FROM case_reports WHERE report_id = ?`,
 		`DELETE FROM report_escalations WHERE report_id = ?`,
@@ -178,6 +185,7 @@ func disposePeople(ctx context.Context, tx *Tx, ids []int64) error {
 			`DELETE FROM person_merge_moves WHERE from_person = ? OR match_id IN (SELECT id FROM person_matches WHERE person_a = ? OR person_b = ? OR survivor = ?)`,
 			`DELETE FROM person_matches WHERE person_a = ? OR person_b = ? OR survivor = ?`,
 			`DELETE FROM case_access_log WHERE person_id = ?`,
+			`UPDATE case_shares SET person_id = NULL WHERE person_id = ?`,
 			`DELETE FROM case_orders WHERE person_id = ?`,
 			`DELETE FROM people WHERE id = ?`,
 		} {

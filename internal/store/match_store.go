@@ -223,7 +223,10 @@ func matchPair(x, y int64) [2]int64 {
 // rejected one is never suggested again). An open pair now below the threshold is
 // dropped: nobody decided on it, and the records no longer look alike.
 func rescorePersonMatches(ctx context.Context, tx *Tx, caseID int64, onCase map[int64]bool) error {
-	matcher := tx.db.personMatcher()
+	matcher, err := tx.scoringMatcher(ctx)
+	if err != nil {
+		return err
+	}
 	mine, err := loadMatchPeople(ctx, tx, keys(onCase))
 	if err != nil {
 		return err
@@ -348,6 +351,7 @@ type otherCase struct {
 	id        int64
 	reference string
 	owner     string
+	ownerID   int64
 	access    tropic.CaseAccess
 }
 
@@ -386,7 +390,7 @@ func (s *MatchService) otherCases(ctx context.Context, tx *Tx, actor tropic.Acto
 			a = tropic.AccessTo(actor, owners[i], shares, s.cases.local(tx))
 			access[out[i].id] = a
 		}
-		out[i].access = a
+		out[i].access, out[i].ownerID = a, owners[i]
 	}
 	return out, nil
 }
@@ -402,6 +406,18 @@ func caseViews(cases []otherCase) []tropic.CaseView {
 
 // heldByAgencies names the agencies owning cases, in alphabetical order.
 func heldByAgencies(cases []otherCase) string { return tropic.HeldBy(caseViews(cases)) }
+
+// holdingAgencies are the agencies owning cases, each once, in the order of HeldBy.
+func holdingAgencies(cases []otherCase) []tropic.Agency {
+	var out []tropic.Agency
+	for _, oc := range cases {
+		if !slices.ContainsFunc(out, func(a tropic.Agency) bool { return a.ID == oc.ownerID }) {
+			out = append(out, tropic.Agency{ID: oc.ownerID, Name: oc.owner})
+		}
+	}
+	slices.SortFunc(out, func(a, b tropic.Agency) int { return strings.Compare(a.Name, b.Name) })
+	return out
+}
 
 // anyCaseVisible says whether the actor may see one of the cases (tropic.MayLink).
 func anyCaseVisible(cases []otherCase) bool { return tropic.MayLink(caseViews(cases)) == nil }
@@ -513,6 +529,7 @@ func (s *MatchService) Suggestions(ctx context.Context, actor tropic.Actor, case
 		} else {
 			// The reason may speak of the other record: only its agency is told.
 			ps.DecidedBy = m.decidedBy.agency
+			ps.Holders = holdingAgencies(cases)
 			hidden[ps.ID] = [2]int64{mine, other}
 		}
 		out = append(out, ps)
@@ -566,6 +583,10 @@ func foldHidden(ctx context.Context, tx *Tx, out []tropic.PersonSuggestion, hidd
 	if err != nil {
 		return nil, err
 	}
+	matcher, err := tx.scoringMatcher(ctx)
+	if err != nil {
+		return nil, err
+	}
 	// Every hidden suggestion is first reduced to what its coarse explanation says;
 	// the one told of each (person, holding agency) is then the best band, and of
 	// equal bands the oldest suggestion: nothing finer than the band chooses it.
@@ -577,7 +598,7 @@ func foldHidden(ctx context.Context, tx *Tx, out []tropic.PersonSuggestion, hidd
 		}
 		var fields []tropic.FieldAgreement
 		if a, b := people[pair[0]], people[pair[1]]; a != nil && b != nil {
-			fields = tx.db.personMatcher().ScorePairs([]tropic.PersonPair{{A: a.record(), B: b.record()}})[0].Fields
+			fields = matcher.ScorePairs([]tropic.PersonPair{{A: a.record(), B: b.record()}})[0].Fields
 		}
 		// Only what the coarse explanation says leaves the store: not the model's
 		// probability, whose value tells levels of one field apart.

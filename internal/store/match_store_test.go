@@ -237,7 +237,7 @@ func TestALinkedSuspectWhoIsAPotentialVictimElsewhereRaisesTheS45Notice(t *testi
 		}
 
 		got := e.find(t, e.pWorker, police.Reference).Notices
-		want := []tropic.S45Notice{{PersonID: s.ID, PersonName: "Jon Smith", ContactAgency: "Hertfordshire County Council"}}
+		want := []tropic.S45Notice{{PersonID: s.ID, PersonName: "Jon Smith", ContactAgency: "Hertfordshire County Council", AgencyID: e.council.ID}}
 		if !slices.Equal(got, want) {
 			t.Fatalf("got notices %+v, want %+v", got, want)
 		}
@@ -312,7 +312,7 @@ func TestMergeMovesTheRowsAndUndoRestoresThemExactly(t *testing.T) {
 			wantCode(t, err, tropic.ENOTFOUND)
 		})
 		t.Run("The merged record is one person: a suspect here, a potential victim there", func(t *testing.T) {
-			want := []tropic.S45Notice{{PersonID: s.ID, PersonName: "Jon Smith", ContactAgency: "Hertfordshire Constabulary"}}
+			want := []tropic.S45Notice{{PersonID: s.ID, PersonName: "Jon Smith", ContactAgency: "Hertfordshire Constabulary", AgencyID: e.police.ID}}
 			if got := e.find(t, e.pWorker, a.Reference).Notices; !slices.Equal(got, want) {
 				t.Fatalf("got %+v, want %+v", got, want)
 			}

@@ -46,7 +46,7 @@ func TestShareRoleChangeAndTaskEventsNotifyWhoActsOnThem(t *testing.T) {
 		if n := e.notifications(t, e.cSuper); len(n) != 0 {
 			t.Fatalf("another agency's supervisor got %+v, want nothing", n)
 		}
-		if err := e.cases.DecideShare(ctx, e.pSuper, sh.ID, false); err != nil {
+		if err := e.cases.DecideShare(ctx, e.pSuper, sh.ID, false, ""); err != nil {
 			t.Fatal(err)
 		}
 		got = e.notifications(t, e.pWorker)

@@ -1,6 +1,10 @@
 package store
 
-import "tropic/internal/tropic"
+import (
+	"fmt"
+
+	"tropic/internal/tropic"
+)
 
 // The notifications this store writes for shares, access requests, role changes and
 // tasks. Their text names a reference, an agency and a kind of decision, never a
@@ -10,6 +14,11 @@ import "tropic/internal/tropic"
 const approvalsPath = "/approvals"
 
 func casePagePath(ref string) string { return "/cases/" + ref }
+
+// ownAccessRequestsPath is the requester's list of their access requests, at one.
+func ownAccessRequestsPath(shareID int64) string {
+	return fmt.Sprintf("/access-requests#request-%d", shareID)
+}
 
 func decidedWord(approve bool) string {
 	if approve {
@@ -32,8 +41,8 @@ func accessRequestedNotice(caseRef, agency string) tropic.Notification {
 // declined names no case: the requester may not see it.
 func shareDecidedNotice(sh *tropic.Share, caseRef, owner string, approve bool) tropic.Notification {
 	if sh.Kind == tropic.ShareByRequest {
-		n := tropic.Notification{Kind: tropic.NotifyAccessDecided,
-			Text: "Your request for access to a record held by " + owner + " was declined."}
+		n := tropic.Notification{Kind: tropic.NotifyAccessDecided, Link: ownAccessRequestsPath(sh.ID),
+			Text: "Your request for access to a record held by " + owner + " was declined. The supervisor's reason is with your request."}
 		if approve {
 			n.Subject, n.Link = caseRef, casePagePath(caseRef)
 			n.Text = "Your request for access to a record held by " + owner + " was approved: case " + caseRef + " is shared with your agency."

@@ -29,6 +29,23 @@ func (db *DB) personMatcher() tropic.PersonMatcher {
 	return db.matcher
 }
 
+// scoringMatcher is the matcher with the name lists' entries in force as read in
+// tx, so that every process scores with the lists as they stand now, scoring
+// among as many people as there are (tropic.PersonMatcher.ForPeople).
+func (tx *Tx) scoringMatcher(ctx context.Context) (tropic.PersonMatcher, error) {
+	entries, err := loadNameEntries(ctx, tx, true)
+	if err != nil {
+		return nil, err
+	}
+	// about how many people there are: the highest id, one indexed read (people
+	// merged away are counted, a small over-estimate)
+	var people int
+	if err := tx.QueryRow(ctx, `SELECT COALESCE(MAX(id), 0) FROM people`).Scan(&people); err != nil {
+		return nil, fmt.Errorf("count people: %w", err)
+	}
+	return tx.db.personMatcher().WithNames(entries).ForPeople(people), nil
+}
+
 // backfillBatch is how many people one transaction of BackfillPersonKeys refills.
 const backfillBatch = 500
 

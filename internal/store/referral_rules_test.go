@@ -142,8 +142,8 @@ func TestTheResearchExportCountsAgeByTheCalendar(t *testing.T) {
 		if err != nil || len(recs) != 1 {
 			t.Fatalf("export: got %+v, %v; want one record", recs, err)
 		}
-		if recs[0].AgeBand != tropic.AgeBand(18) || recs[0].Year != 2018 {
-			t.Fatalf("export: got age band %q in %d, want %q (18 on the day) in 2018", recs[0].AgeBand, recs[0].Year, tropic.AgeBand(18))
+		if recs[0].Age != 18 || recs[0].Year != 2018 {
+			t.Fatalf("export: got age %d in %d, want 18 (on the day) in 2018", recs[0].Age, recs[0].Year)
 		}
 	})
 }

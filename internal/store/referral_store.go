@@ -257,6 +257,11 @@ func (s *ReferralService) FindReferral(ctx context.Context, actor tropic.Actor, 
 	if err != nil {
 		return nil, err
 	}
+	if r.Route == tropic.RouteDtN {
+		if r.Corrections, err = referralCorrections(ctx, tx, r.ID); err != nil {
+			return nil, err
+		}
+	}
 	if err := appendAudit(ctx, tx, actor, auditEntry{action: tropic.AuditReferralViewed, objectType: "referral", objectID: r.ID}); err != nil {
 		return nil, err
 	}
@@ -281,10 +286,14 @@ func (s *ReferralService) RecordDecision(ctx context.Context, actor tropic.Actor
 	if err := r.ApplyDecision(d, s.cases.local(tx), s.recovery.For); err != nil {
 		return err
 	}
+	w, err := actorWho(ctx, tx, actor)
+	if err != nil {
+		return err
+	}
 	res, err := tx.Exec(ctx, `UPDATE referrals SET rg_date = ?, rg_outcome = ?, cg_date = ?, cg_outcome = ?, reconsideration_requested = ?,
-		reconsideration_decided = ?, reconsideration_outcome = ?, withdrawn_on = ?, disqualified_on = ?, version = version + 1, updated_at = ?
+		reconsideration_decided = ?, reconsideration_outcome = ?, withdrawn_on = ?, disqualified_on = ?, version = version + 1, updated_at = ?, updated_by = ?
 		WHERE id = ? AND version = ?`, r.RGDate, r.RGOutcome, r.CGDate, r.CGOutcome, r.ReconsiderationRequested, r.ReconsiderationDecided,
-		r.ReconsiderationOutcome, r.WithdrawnOn, r.DisqualifiedOn, tx.now, id, version)
+		r.ReconsiderationOutcome, r.WithdrawnOn, r.DisqualifiedOn, tx.now, w.String(), id, version)
 	if err != nil {
 		return fmt.Errorf("record decision: %w", err)
 	}

@@ -27,8 +27,12 @@ func (s *ReferralService) WithdrawDutyToNotify(ctx context.Context, actor tropic
 	if version != r.Version {
 		return tropic.Errorf(tropic.ECONFLICT, "Someone recorded a change to this report after you opened it. Nothing has been saved; check it, then withdraw it again.")
 	}
-	res, err := tx.Exec(ctx, `UPDATE referrals SET withdrawn_on = ?, withdrawn_reason = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ? AND withdrawn_on = ''`,
-		r.WithdrawnOn, string(r.WithdrawnReason), tx.now, id, version)
+	w, err := actorWho(ctx, tx, actor)
+	if err != nil {
+		return err
+	}
+	res, err := tx.Exec(ctx, `UPDATE referrals SET withdrawn_on = ?, withdrawn_reason = ?, version = version + 1, updated_at = ?, updated_by = ? WHERE id = ? AND version = ? AND withdrawn_on = ''`,
+		r.WithdrawnOn, string(r.WithdrawnReason), tx.now, w.String(), id, version)
 	if err != nil {
 		return fmt.Errorf("withdraw report: %w", err)
 	}

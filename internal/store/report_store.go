@@ -53,12 +53,21 @@ func (s *ReportService) CreateReport(ctx context.Context, actor tropic.Actor, r 
 	if r.FollowUpHash == "" {
 		return 0, fmt.Errorf("create report: no follow-up code hash")
 	}
+	// Sealed before the transaction: the slow hash holds no lock.
+	sealedCode, err := s.db.sealFollowUpCode(r.FollowUpHash)
+	if err != nil {
+		return 0, err
+	}
 	tx, err := s.db.beginTx(ctx)
 	if err != nil {
 		return 0, err
 	}
 	defer tx.Rollback()
-	if err := r.Validate(districts, s.parsePhone, tx.now); err != nil {
+	howHeard, err := findHowHeardOptions(ctx, tx)
+	if err != nil {
+		return 0, err
+	}
+	if err := r.Validate(districts, howHeard, s.parsePhone, tx.now); err != nil {
 		return 0, err
 	}
 	r.ReceivedAt = tx.now
@@ -81,14 +90,14 @@ func (s *ReportService) CreateReport(ctx context.Context, actor tropic.Actor, r 
 		err = tx.QueryRow(ctx, `INSERT INTO reports (reference, channel, received_at, description, address, postcode, district,
 			seen_on, seen_when, in_danger, exploitation, county_lines, indicators, people_count, children_involved, people_description,
 			reporter_anonymous, reporter_name, reporter_contact, reporter_relationship, how_heard, language,
-			urgency, urgency_rank, urgency_reason, status, created_by_user, created_by_agency, follow_up_hash, form_key_hash)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			urgency, urgency_rank, urgency_reason, status, created_by_user, created_by_agency, follow_up_hash, form_key_hash, reporter_notify_consent)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT DO NOTHING RETURNING id`,
 			r.Reference, string(r.Channel), r.ReceivedAt, r.Description, r.Location.Address, r.Location.Postcode, r.Location.District,
 			r.SeenOn, r.SeenWhen, string(r.InDanger), r.Exploitation.String(), r.Exploitation.CountyLines, strings.Join(inds, ","),
 			r.People.Count, string(r.People.ChildrenInvolved), r.People.Description,
 			r.Reporter.Anonymous, r.Reporter.Name, r.Reporter.Contact, string(r.Reporter.Relationship), r.HowHeard, r.Language,
-			string(r.Urgency), r.Urgency.Rank(), r.UrgencyReason, string(r.Status), nullID(actor.UserID), nullID(actor.AgencyID), r.FollowUpHash, fk).Scan(&r.ID)
+			string(r.Urgency), r.Urgency.Rank(), r.UrgencyReason, string(r.Status), nullID(actor.UserID), nullID(actor.AgencyID), sealedCode, fk, r.Reporter.NotifyConsent).Scan(&r.ID)
 		if err == nil {
 			break
 		}
@@ -210,7 +219,7 @@ const reportColumns = `r.id, r.reference, r.channel, r.received_at, r.descriptio
 	r.seen_on, r.seen_when, r.in_danger, r.exploitation, r.county_lines, r.indicators, r.people_count, r.children_involved, r.people_description,
 	r.reporter_anonymous, r.reporter_name, r.reporter_contact, r.reporter_relationship, r.how_heard, r.language,
 	r.urgency, r.urgency_reason, r.urgency_override, r.status, r.needs_attention, r.created_by_user, r.created_by_agency,
-	r.claimed_by, r.claimed_at, r.passed_to_agency, r.duplicate_of, r.follow_up_hash`
+	r.claimed_by, r.claimed_at, r.passed_to_agency, r.duplicate_of, r.follow_up_hash, r.reporter_notify_consent`
 
 func scanReport(sc interface{ Scan(...any) error }) (*tropic.Report, error) {
 	var r tropic.Report
@@ -221,7 +230,7 @@ func scanReport(sc interface{ Scan(...any) error }) (*tropic.Report, error) {
 		&r.SeenOn, &r.SeenWhen, &inDanger, &exploitation, &r.Exploitation.CountyLines, &indicators, &r.People.Count, &children, &r.People.Description,
 		&r.Reporter.Anonymous, &r.Reporter.Name, &r.Reporter.Contact, &relationship, &r.HowHeard, &r.Language,
 		&urgency, &r.UrgencyReason, &r.UrgencyOverride, &status, &r.NeedsAttention, &createdBy, &createdByAgency,
-		&claimedBy, &claimedAt, &passedTo, &r.DuplicateOf, &r.FollowUpHash)
+		&claimedBy, &claimedAt, &passedTo, &r.DuplicateOf, &r.FollowUpHash, &r.Reporter.NotifyConsent)
 	if err != nil {
 		return nil, mapError(err)
 	}
@@ -295,6 +304,9 @@ func findReport(ctx context.Context, tx *Tx, ref string) (*tropic.Report, error)
 	}
 	rows.Close()
 	if err := loadHandoffs(ctx, tx, r); err != nil {
+		return nil, err
+	}
+	if err := loadMessages(ctx, tx, r); err != nil {
 		return nil, err
 	}
 	rows, err = tx.Query(ctx, `SELECT n.at, n.source, COALESCE(u.name, ''), COALESCE(a.name, ''), n.text FROM report_notes n
@@ -479,53 +491,43 @@ func (s *ReportService) FindReports(ctx context.Context, actor tropic.Actor, f t
 // AddFollowUp appends the reporter's further information. The code is checked first:
 // the right code always gets through, however many wrong ones the report has seen.
 // A wrong code and an unknown reference answer alike, in the same steps (one row
-// read, one constant-time comparison, nothing written), so that nothing tells whether
+// read, one slow verification, nothing written), so that nothing tells whether
 // a reference exists: with a code of 50 random bits, guessing is hopeless at any rate
 // the service can answer (docs/decisions.md, "The right follow-up code always gets
-// through").
+// through"). codeHash is tropic.HashFollowUpCode of the code typed; the store holds
+// it sealed (followup_codes.go) and verifies it here, outside the write transaction.
 func (s *ReportService) AddFollowUp(ctx context.Context, ref, codeHash, text string) error {
 	var p tropic.Problems
 	text = tropic.CheckFollowUp(&p, text)
 	if err := p.Err(); err != nil {
 		return err
 	}
-	denied := tropic.Errorf(tropic.EUNAUTHORISED, "The reference or the follow-up code is not right. Check them and try again.")
-	ref, err := tropic.ParseReference(ref)
+	id, stored, sealed, err := s.db.reporterReport(ctx, ref, codeHash)
 	if err != nil {
-		return denied
+		return err
 	}
 	tx, err := s.db.beginTx(ctx)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
-	var id int64
-	hash := tropic.UnknownReportCodeHash
-	err = tx.QueryRow(ctx, `SELECT id, follow_up_hash FROM reports WHERE reference = ?`, ref).Scan(&id, &hash)
-	known := err == nil
-	if !known && tropic.ErrorCode(mapError(err)) != tropic.ENOTFOUND {
-		return fmt.Errorf("find report: %w", err)
+	if _, err := tx.Exec(ctx, `INSERT INTO report_notes (report_id, at, source, text) VALUES (?, ?, 'reporter', ?)`, id, tx.now, text); err != nil {
+		return fmt.Errorf("add follow-up: %w", err)
 	}
-	if tropic.FollowUpCodeMatches(hash, codeHash) && known {
-		if _, err := tx.Exec(ctx, `INSERT INTO report_notes (report_id, at, source, text) VALUES (?, ?, 'reporter', ?)`, id, tx.now, text); err != nil {
-			return fmt.Errorf("add follow-up: %w", err)
-		}
-		// New information on a report already triaged brings it back to the queue's attention.
-		if _, err := tx.Exec(ctx, `UPDATE reports SET needs_attention = (status <> ?) WHERE id = ?`, string(tropic.ReportNew), id); err != nil {
-			return err
-		}
-		if err := appendAudit(ctx, tx, tropic.SystemActor("public follow-up"), auditEntry{action: tropic.AuditReportFollowUp, objectType: "report", objectID: id}); err != nil {
-			return err
-		}
-		if err := notifyOfficersOfFollowUp(ctx, tx, id, ref); err != nil {
-			return err
-		}
-		return tx.Commit()
+	// New information on a report already triaged brings it back to the queue's attention.
+	if _, err := tx.Exec(ctx, `UPDATE reports SET needs_attention = (status <> ?) WHERE id = ?`, string(tropic.ReportNew), id); err != nil {
+		return err
 	}
-	// A wrong code writes nothing, for a report or for none: a write's commit takes
-	// longer than none, which would tell that the reference exists. Guessing is
-	// limited per address in memory, and hopeless against a code of 50 random bits.
-	return denied
+	if err := sealOnUse(ctx, tx, id, stored, sealed); err != nil {
+		return err
+	}
+	if err := appendAudit(ctx, tx, tropic.SystemActor("public follow-up"), auditEntry{action: tropic.AuditReportFollowUp, objectType: "report", objectID: id}); err != nil {
+		return err
+	}
+	if err := notifyOfficersOfFollowUp(ctx, tx, id, ref); err != nil {
+		return err
+	}
+	return tx.Commit()
 }
 
 // reportForTriage loads a report for a triage action, refusing anyone but the

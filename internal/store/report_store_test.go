@@ -1,6 +1,8 @@
 package store_test
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"slices"
 	"strings"
 	"testing"
@@ -215,4 +217,86 @@ func TestOnlyCallHandlersAndTheHubRecordReportsInTheStore(t *testing.T) {
 			t.Fatalf("the triage hub recording a report: %v", err)
 		}
 	})
+}
+
+// TestFollowUpCodesAreSealed (issue 19, item 6): a follow-up code is stored under a
+// slow salted hash, never in a form a plain SHA-256 gives back; the right code opens
+// the report however it is typed, a wrong one does not; a code stored bare before
+// sealing still works, and is sealed on its first right use or by the one-off
+// SealLegacyFollowUpCodes, whichever comes first.
+func TestFollowUpCodesAreSealed(t *testing.T) {
+	eachDialect(t, func(t *testing.T, d store.Dialect) {
+		e := newCaseEnv(t, d)
+		const code = "AAAAA-BBBBB"
+		raw := openRaw(t, d, e.dsn)
+		stored := func(ref string) string {
+			t.Helper()
+			var h string
+			if err := raw.QueryRow(raw.q(`SELECT follow_up_hash FROM reports WHERE reference = ?`), ref).Scan(&h); err != nil {
+				t.Fatal(err)
+			}
+			return h
+		}
+		var refs []string
+		for range 3 {
+			r := routineReport(tropic.ChannelWeb)
+			if _, err := e.reports.CreateReport(ctx, admin, r, ""); err != nil {
+				t.Fatal(err)
+			}
+			refs = append(refs, r.Reference)
+		}
+		a, b := stored(refs[0]), stored(refs[1])
+		if !strings.HasPrefix(a, "$argon2id$") || a == b {
+			t.Fatalf("stored codes %q and %q: want argon2id, salted apart", a, b)
+		}
+		for _, fast := range []string{tropic.HashFollowUpCode(code), sha256Hex(code), sha256Hex("AAAAABBBBB"), code} {
+			if strings.Contains(a, fast) {
+				t.Fatalf("the stored code %q holds %q, a fast hash or the code itself", a, fast)
+			}
+		}
+		for _, wrong := range []string{"AAAAA-BBBBC", "ZZZZZ-ZZZZZ", "", tropic.HashFollowUpCode(code)} {
+			if err := e.reports.AddFollowUp(ctx, refs[0], tropic.HashFollowUpCode(wrong), "x"); tropic.ErrorCode(err) != tropic.EUNAUTHORISED {
+				t.Errorf("code %q: %v, want refused", wrong, err)
+			}
+		}
+		if err := e.reports.AddFollowUp(ctx, refs[0], a, "x"); tropic.ErrorCode(err) != tropic.EUNAUTHORISED {
+			t.Errorf("the stored value itself as the code: %v, want refused", err)
+		}
+		if err := e.reports.AddFollowUp(ctx, refs[0], tropic.HashFollowUpCode("aaaaa bbbbb"), "Typed in lower case."); err != nil {
+			t.Errorf("the right code: %v", err)
+		}
+
+		// Stored bare, as before sealing: still works, and is sealed on first right use.
+		statsExec(t, e.env, `UPDATE reports SET follow_up_hash = ? WHERE reference IN (?, ?)`, tropic.HashFollowUpCode(code), refs[1], refs[2])
+		if err := e.reports.AddFollowUp(ctx, refs[1], tropic.HashFollowUpCode("ZZZZZ-ZZZZZ"), "x"); tropic.ErrorCode(err) != tropic.EUNAUTHORISED {
+			t.Errorf("a wrong code against a bare one: %v, want refused", err)
+		}
+		if got := stored(refs[1]); got != tropic.HashFollowUpCode(code) {
+			t.Errorf("a wrong code changed the bare stored code to %q", got)
+		}
+		if err := e.reports.AddFollowUp(ctx, refs[1], tropic.HashFollowUpCode(code), "Sent after the upgrade."); err != nil {
+			t.Errorf("the right code against a bare one: %v", err)
+		}
+		if got := stored(refs[1]); !strings.HasPrefix(got, "$argon2id$") {
+			t.Errorf("after its first right use the code is stored as %q, want sealed", got)
+		}
+		// The rest are sealed at start, once.
+		if n, err := store.SealLegacyFollowUpCodes(ctx, e.db); err != nil || n != 1 {
+			t.Fatalf("sealing bare codes: %d, %v; want 1", n, err)
+		}
+		if got := stored(refs[2]); !strings.HasPrefix(got, "$argon2id$") {
+			t.Errorf("after sealing the code is stored as %q", got)
+		}
+		if err := e.reports.AddFollowUp(ctx, refs[2], tropic.HashFollowUpCode(code), "Sent after sealing."); err != nil {
+			t.Errorf("the right code after sealing: %v", err)
+		}
+		if n, err := store.SealLegacyFollowUpCodes(ctx, e.db); err != nil || n != 0 {
+			t.Errorf("sealing again: %d, %v; want nothing done", n, err)
+		}
+	})
+}
+
+func sha256Hex(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:])
 }

@@ -230,14 +230,16 @@ var disposalReach = map[string][]string{
 	"retained_figures": nil, "stats_releases": nil,
 	// Staff accounts' credentials and invitations: about users, not records.
 	"password_resets": nil, "recovery_codes": nil, "security_keys": nil, "user_identities": nil, "user_invites": nil,
-	"case_removals": {"case_id:case"}, "link_withdrawals": {"case_id:case", "from_case_id:case"},
+	// A Duty to Notify report's corrections: about a report that names no record (disposeReferrals).
+	"referral_corrections": nil,
+	"case_removals":        {"case_id:case"}, "link_withdrawals": {"case_id:case", "from_case_id:case"},
 	// Audit events, the retention register and misuse alerts name records by number
 	// only: they are the record of what staff did, and stay.
 	"audit_events": nil, "retention_reviews": nil, "misuse_alerts": nil,
 	// The register of sharing agreements: between agencies, about no record or person.
 	"sharing_agreements": nil, "sharing_agreement_parties": nil,
 	"reports": {"id:report"}, "report_vehicles": {"report_id:report"}, "report_phones": {"report_id:report"},
-	"report_businesses": {"report_id:report"}, "report_notes": {"report_id:report"}, "report_escalations": {"report_id:report"},
+	"report_businesses": {"report_id:report"}, "report_notes": {"report_id:report"}, "report_messages": {"report_id:report"}, "report_escalations": {"report_id:report"},
 	"report_matches": {"report_id:report", "case_id:case"}, "report_handoffs": {"report_id:report", "case_id:case"}, "case_reports": {"report_id:report", "case_id:case"},
 	"cases": {"id:case"}, "case_people": {"case_id:case", "person_id:person"}, "role_changes": {"case_id:case"},
 	"case_places": {"case_id:case"}, "case_businesses": {"case_id:case"}, "case_vehicles": {"case_id:case"}, "case_phones": {"case_id:case"},

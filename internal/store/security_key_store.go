@@ -105,3 +105,41 @@ func (s *SecurityKeyService) UseSecurityKey(ctx context.Context, userID int64, c
 	}
 	return tx.Commit()
 }
+
+// RemoveSecurityKey removes one of the actor's own keys, unless it is their last
+// second factor.
+func (s *SecurityKeyService) RemoveSecurityKey(ctx context.Context, actor tropic.Actor, keyID int64) error {
+	if actor.UserID == 0 {
+		return tropic.Errorf(tropic.ENOTFOUND, "Security key not found.")
+	}
+	tx, err := s.db.beginTx(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	// Locked, so that two keys removed at once cannot both pass as "not the last".
+	u, err := findUser(ctx, tx, `u.id = ?`+tx.db.forUpdate(), actor.UserID)
+	if err != nil {
+		return err
+	}
+	var owner int64
+	var n int
+	if err := tx.QueryRow(ctx, `SELECT COALESCE(MAX(CASE WHEN id = ? THEN user_id END), 0), COUNT(*) FROM security_keys WHERE user_id = ?`,
+		keyID, actor.UserID).Scan(&owner, &n); err != nil {
+		return fmt.Errorf("count security keys: %w", err)
+	}
+	if owner != actor.UserID {
+		return tropic.Errorf(tropic.ENOTFOUND, "Security key not found.")
+	}
+	if err := tropic.MayRemoveSecurityKey(u.MFAEnrolled, n); err != nil {
+		return err
+	}
+	if _, err := tx.Exec(ctx, `DELETE FROM security_keys WHERE id = ? AND user_id = ?`, keyID, actor.UserID); err != nil {
+		return fmt.Errorf("remove security key: %w", err)
+	}
+	if err := appendAudit(ctx, tx, actor, auditEntry{action: tropic.AuditSecurityKeyRemoved, objectType: "user", objectID: actor.UserID,
+		detail: fmt.Sprintf("key %d", keyID)}); err != nil {
+		return err
+	}
+	return tx.Commit()
+}

@@ -79,3 +79,43 @@ func TestResetMFAForgetsRecoveryCodesAndSecurityKeys(t *testing.T) {
 		}
 	})
 }
+
+func TestSecurityKeyRemovalKeepsASecondFactor(t *testing.T) {
+	eachDialect(t, func(t *testing.T, d store.Dialect) {
+		e := newEnv(t, d)
+		ctx := context.Background()
+		keys := store.NewSecurityKeyService(e.db)
+		police := e.agency(t, "Police")
+		sam := e.user(t, police.ID, "sam@police.example")
+		alex := e.user(t, police.ID, "alex@police.example")
+		me := tropic.ActorFor(sam)
+		for _, cred := range []string{"c-1", "c-2"} {
+			if err := keys.AddSecurityKey(ctx, me, &tropic.SecurityKey{UserID: sam.ID, Name: "Key " + cred, CredentialID: cred, Data: []byte(`{}`)}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		list, err := keys.FindSecurityKeys(ctx, sam.ID)
+		if err != nil || len(list) != 2 {
+			t.Fatalf("Sam's keys: %+v, %v", list, err)
+		}
+		wantCode(t, keys.RemoveSecurityKey(ctx, tropic.ActorFor(alex), list[0].ID), tropic.ENOTFOUND) // another user's key
+		wantCode(t, keys.RemoveSecurityKey(ctx, admin, list[0].ID), tropic.ENOTFOUND)                 // the system has no keys
+		if err := keys.RemoveSecurityKey(ctx, me, list[0].ID); err != nil {
+			t.Fatal(err)
+		}
+		if e.lastEvent(t).Action != tropic.AuditSecurityKeyRemoved {
+			t.Errorf("the removal is not audited: %+v", e.lastEvent(t))
+		}
+		// The last key, without an authenticator app: refused.
+		wantCode(t, keys.RemoveSecurityKey(ctx, me, list[1].ID), tropic.ECONFLICT)
+		if err := e.users.EnrolMFA(ctx, sam.ID, "JBSWY3DPEHPK3PXP", 1); err != nil {
+			t.Fatal(err)
+		}
+		if err := keys.RemoveSecurityKey(ctx, me, list[1].ID); err != nil {
+			t.Errorf("with an authenticator app the last key goes: %v", err)
+		}
+		if list, err := keys.FindSecurityKeys(ctx, sam.ID); err != nil || len(list) != 0 {
+			t.Errorf("Sam's keys afterwards: %+v, %v", list, err)
+		}
+	})
+}

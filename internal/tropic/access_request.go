@@ -17,13 +17,18 @@ const (
 
 // AccessRequest asks the agency that holds a record the actor may not see (told to
 // them only as "held by AGENCY") to share it. The record is named the way the actor
-// met it: the identifier (Kind, Value) that it shares with the actor's own case, or
-// the possible person match (MatchID) on that case. The holder's supervisors decide it
-// as a share of each of their cases that hold it.
+// met it, exactly one of: the identifier (Kind, Value) that it shares with the actor's
+// own case; the possible person match (MatchID) on that case; or a suspect on that
+// case (PersonID) who is a potential victim on the holder's case (the s.45 notice).
+// The holder's supervisors decide it as a share of each of their cases that hold it.
+// Nothing in the request, nor in what the store answers, names the holder's person
+// or case before they approve.
 type AccessRequest struct {
 	CaseReference string   // the actor's own case, where the link or match shows
 	Kind          LinkKind // the identifier the two records share
 	Value         string   // the identifier as the actor's case shows it
+	MatchID       int64    // or: a possible person match on the actor's case
+	PersonID      int64    // or: a suspect on the actor's case, potential victim on the holder's
 	AgencyID      int64    // who holds the record
 	Scope         ShareScope
 	LawfulBasis   string
@@ -33,6 +38,27 @@ type AccessRequest struct {
 
 	AgencyName string // set by the store: the holder's name
 	Requests   int    // set by the store: how many of the holder's cases it asks for
+	ID         int64  // set by the store: the first of the requests made, for the requester's list
+}
+
+// AccessBy says how a request named the record it asks for.
+type AccessBy string
+
+const (
+	AccessByIdentifier AccessBy = "identifier" // an identifier both records hold
+	AccessByMatch      AccessBy = "match"      // a possible person match
+	AccessByS45        AccessBy = "s45"        // a suspect who is a potential victim on the holder's case
+)
+
+// By says how the request names its record.
+func (r *AccessRequest) By() AccessBy {
+	switch {
+	case r.MatchID != 0:
+		return AccessByMatch
+	case r.PersonID != 0:
+		return AccessByS45
+	}
+	return AccessByIdentifier
 }
 
 // Validate checks what the requester typed, naming each field at fault, with the
@@ -44,7 +70,16 @@ func (r *AccessRequest) Validate(now time.Time, g *SharingAgreement, requester i
 	if r.CaseReference == "" {
 		p.Add("case_reference", "Enter the reference of your case that shows the record")
 	}
-	if !requestableKinds[r.Kind] || r.Value == "" {
+	named := 0
+	for _, set := range []bool{r.Kind != "" || r.Value != "", r.MatchID != 0, r.PersonID != 0} {
+		if set {
+			named++
+		}
+	}
+	switch {
+	case named != 1 || r.MatchID < 0 || r.PersonID < 0:
+		p.Add("value", "Name the record one way: the identifier the records share, the possible match, or the person on your case")
+	case r.By() == AccessByIdentifier && (!requestableKinds[r.Kind] || r.Value == ""):
 		p.Add("value", "Give the identifier the records share, as your case shows it")
 	}
 	if r.AgencyID == 0 {
@@ -118,7 +153,70 @@ func NoRecordToRequest() error {
 	return Errorf(ENOTFOUND, "No record held by that agency shares this with your case.")
 }
 
+// CheckShareDecision checks a supervisor's decision on a requested share and returns
+// the reason, trimmed. Refusing another agency's request for access needs a reason:
+// the requester reads it (on their list of requests, never in an e-mail). A share the
+// owner's own staff asked for may be declined without one.
+func CheckShareDecision(sh *Share, approve bool, reason string) (string, error) {
+	reason = strings.TrimSpace(reason)
+	var p Problems
+	if !approve && sh.Kind == ShareByRequest && reason == "" {
+		p.Add("reason", "Enter why you refuse the request: the person who asked will read it")
+	}
+	CheckText(&p, "reason", "The reason", reason, MaxLongText)
+	if sh.Status != ShareRequested {
+		return "", Errorf(ECONFLICT, "This request has already been decided.")
+	}
+	return reason, p.Err()
+}
+
+// MayListOwnAccessRequests lets caseworkers and supervisors see the requests for
+// access they made themselves, and how each was decided.
+func MayListOwnAccessRequests(a Actor) error {
+	if !CaseWorker(a) || a.AgencyID == 0 || a.UserID == 0 {
+		return Errorf(EFORBIDDEN, "Only caseworkers and supervisors ask for access to records.")
+	}
+	return nil
+}
+
+// OwnAccessRequest is a request for access as its requester sees it: whom they asked,
+// from which of their cases, how and why, and how it was decided. CaseReference, the
+// holder's case, is told only while the requester's agency may see that case (the
+// request approved and the share live); before, and after a refusal, the holder's
+// case and person stay unnamed.
+type OwnAccessRequest struct {
+	ID             int64
+	FromCase       string // the requester's case ("" once disposed of)
+	Holder         string // the agency asked
+	By             AccessBy
+	Via            string // an identifier request: "phone number 07700 900123"
+	Scope          ShareScope
+	LawfulBasis    string
+	Reason         string
+	Status         ShareStatus
+	RequestedAt    time.Time
+	DecidedAt      time.Time
+	DecisionReason string // why it was refused
+	CaseReference  string // the holder's case, once the requester's agency may see it
+}
+
+// AccessApproval is an access request as the holder's supervisor decides it: the
+// queue's entry, with the holder's own person it concerns (a possible match: the
+// person on the holder's case the matcher suggested) and how it stands.
+type AccessApproval struct {
+	Approval
+	PersonID       int64  // a match: the holder's person record
+	PersonName     string // its name as the holder's case shows it
+	Status         ShareStatus
+	DecidedAt      time.Time
+	DecisionReason string
+}
+
 // AccessRequestService asks for access to records held by other agencies.
 type AccessRequestService interface {
 	RequestAccess(ctx context.Context, actor Actor, r *AccessRequest) error
+	// FindOwnAccessRequests lists the actor's own requests, newest first.
+	FindOwnAccessRequests(ctx context.Context, actor Actor) ([]OwnAccessRequest, error)
+	// FindAccessApproval reads one request for a supervisor of the holder, to decide.
+	FindAccessApproval(ctx context.Context, actor Actor, shareID int64) (*AccessApproval, error)
 }

@@ -3,6 +3,7 @@ package tropic
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -95,5 +96,82 @@ func TestCollectApprovalsMergesOldestFirstForSupervisorsOnly(t *testing.T) {
 	worker := Actor{UserID: 2, AgencyID: 1, Roles: []Role{RoleCaseworker}}
 	if got, _ := CollectApprovals(context.Background(), worker, sources); len(got) != 0 {
 		t.Fatalf("a caseworker got %v, want no queue", got)
+	}
+}
+
+func TestAnAccessRequestNamesItsRecordExactlyOneWay(t *testing.T) {
+	base := AccessRequest{CaseReference: "C-1", AgencyID: 1, Scope: ShareWhole, LawfulBasis: "consent", Reason: "Why", NoAgreement: "A one-off request"}
+	tests := []struct {
+		name string
+		mod  func(r *AccessRequest)
+		by   AccessBy
+		ok   bool
+	}{
+		{"by an identifier", func(r *AccessRequest) { r.Kind, r.Value = LinkPhone, "07700 900123" }, AccessByIdentifier, true},
+		{"by a possible match", func(r *AccessRequest) { r.MatchID = 7 }, AccessByMatch, true},
+		{"by an s.45 notice", func(r *AccessRequest) { r.PersonID = 9 }, AccessByS45, true},
+		{"by nothing", func(r *AccessRequest) {}, AccessByIdentifier, false},
+		{"by a match and an identifier at once", func(r *AccessRequest) { r.MatchID, r.Kind, r.Value = 7, LinkPhone, "1" }, AccessByMatch, false},
+		{"by a match and a person at once", func(r *AccessRequest) { r.MatchID, r.PersonID = 7, 9 }, AccessByMatch, false},
+		{"by a match that is not a number", func(r *AccessRequest) { r.MatchID = -1 }, AccessByMatch, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := base
+			tt.mod(&r)
+			err := r.Validate(time.Now(), nil, 2)
+			if (err == nil) != tt.ok || r.By() != tt.by {
+				t.Fatalf("got %v, by %s; want ok %v, by %s", err, r.By(), tt.ok, tt.by)
+			}
+			if !tt.ok && ErrorFields(err)["value"] == "" {
+				t.Fatalf("got %v, want the problem named on value", err)
+			}
+		})
+	}
+}
+
+func TestDecliningAnAccessRequestNeedsAReason(t *testing.T) {
+	access := &Share{Kind: ShareByRequest, Status: ShareRequested}
+	offered := &Share{Kind: ShareByOwner, Status: ShareRequested}
+	tests := []struct {
+		name    string
+		sh      *Share
+		approve bool
+		reason  string
+		code    string
+	}{
+		{"approving needs no reason", access, true, "", ""},
+		{"declining an access request without a reason is refused", access, false, "   ", EINVALID},
+		{"declining an access request with a reason", access, false, "Not the same person", ""},
+		{"declining a share the owner's staff asked for needs none", offered, false, "", ""},
+		{"a decided request is not decided again", &Share{Kind: ShareByRequest, Status: ShareDeclined}, true, "", ECONFLICT},
+		{"a reason too long is refused", access, false, strings.Repeat("x", MaxLongText+1), EINVALID},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := CheckShareDecision(tt.sh, tt.approve, tt.reason)
+			if ErrorCode(err) != tt.code {
+				t.Fatalf("got %v, want code %q", err, tt.code)
+			}
+			if tt.code == EINVALID && ErrorFields(err)["reason"] == "" {
+				t.Fatalf("got %v, want the problem named on reason", err)
+			}
+		})
+	}
+}
+
+func TestOnlyCaseworkersListTheirOwnAccessRequests(t *testing.T) {
+	for _, tt := range []struct {
+		a    Actor
+		code string
+	}{
+		{Actor{UserID: 1, AgencyID: 1, Roles: []Role{RoleCaseworker}}, ""},
+		{Actor{UserID: 1, AgencyID: 1, Roles: []Role{RoleSupervisor}}, ""},
+		{Actor{UserID: 1, AgencyID: 1, Roles: []Role{RoleAnalyst}}, EFORBIDDEN},
+		{SystemActor("test"), EFORBIDDEN},
+	} {
+		if err := MayListOwnAccessRequests(tt.a); ErrorCode(err) != tt.code {
+			t.Errorf("%v: got %v, want %q", tt.a.Roles, err, tt.code)
+		}
 	}
 }

@@ -50,7 +50,8 @@ type Approval struct {
 	Agency        string // a share: the agency to share with; an access request: who asks
 	Scope         ShareScope
 	LawfulBasis   string
-	Via           string     // an access request: the identifier the records share
+	Via           string     // an access request by identifier: the identifier the records share
+	AccessBy      AccessBy   // an access request: how it names the record
 	Share         *Share     // a share or access request: what it rests on (AgreementID, AgreementTitle, NoAgreementReason) and its Flag
 	From, To      PersonRole // a role change
 	Reason        string     // why it is asked

@@ -41,9 +41,12 @@ const (
 	AuditReportDecided      = "report.decided"
 	AuditReportUrgency      = "report.urgency_changed"
 	AuditReportNote         = "report.note_added"
-	AuditReportAcknowledged = "report.acknowledged" // by the agency it was passed to
-	AuditReportAccepted     = "report.accepted"     // into a case of the agency it was passed to
-	AuditReportReturned     = "report.returned"     // to the triage hub, by the agency it was passed to
+	AuditReportAcknowledged = "report.acknowledged"  // by the agency it was passed to
+	AuditReportAccepted     = "report.accepted"      // into a case of the agency it was passed to
+	AuditReportReturned     = "report.returned"      // to the triage hub, by the agency it was passed to
+	AuditMessageSent        = "report.message_sent"  // staff wrote to the reporter (never the text)
+	AuditMessageReply       = "report.message_reply" // the reporter replied (never the text)
+	AuditMessagesRead       = "report.messages_read" // the reporter read the messages, with the right code
 	AuditDistrictCreated    = "district.created"
 	AuditHolidayChanged     = "holiday.changed"
 	AuditStatsReleased      = "stats.released" // a statistics release was published

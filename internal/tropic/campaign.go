@@ -136,7 +136,20 @@ type CampaignEffect struct {
 	WindowWeeks int         // N: the weeks compared before and after the start
 	Before      int         // reports in the N weeks before the start
 	After       int         // reports in the N weeks from the start
+	LastYear    int         // reports in the same N weeks a year earlier (52 weeks, so the weekdays match)
+	Districts   []DistrictEffect
 }
+
+// DistrictEffect is the campaign's three windows counted in one district (by the
+// report's district; "" for reports without one).
+type DistrictEffect struct {
+	District, Name          string
+	Before, After, LastYear int
+}
+
+// CampaignLastYear is the start of the same weeks a year before a window starting at
+// start: 52 weeks earlier, so that Mondays compare with Mondays.
+func CampaignLastYear(start time.Time) time.Time { return start.AddDate(0, 0, -7*52) }
 
 // WeekCount is the number of reports received in the week starting on Start (UTC).
 type WeekCount struct {
@@ -160,7 +173,8 @@ type CampaignService interface {
 	FindCampaigns(ctx context.Context) ([]*Campaign, error)
 	// CampaignEffect counts reports per week from `from` up to `to`, the reports
 	// attributed to the campaign, and the reports in the `weeks` weeks from its start
-	// against the same number of weeks before.
+	// against the same number of weeks before and the same weeks a year earlier, in
+	// all and per district.
 	CampaignEffect(ctx context.Context, actor Actor, c *Campaign, from, to time.Time, weeks int) (*CampaignEffect, error)
 }
 

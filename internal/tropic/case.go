@@ -311,7 +311,7 @@ type CaseContents interface {
 type CaseSharing interface {
 	// RequestShare asks to share (a caseworker) or shares at once (a supervisor of the owner).
 	RequestShare(ctx context.Context, actor Actor, caseRef string, s *Share) error
-	DecideShare(ctx context.Context, actor Actor, shareID int64, approve bool) error
+	DecideShare(ctx context.Context, actor Actor, shareID int64, approve bool, reason string) error
 	RevokeShare(ctx context.Context, actor Actor, shareID int64) error
 
 	// FindAccessLog lists who has seen the case and its people: supervisors of the owner only.

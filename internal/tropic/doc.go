@@ -25,7 +25,8 @@
 //     a report made in error is withdrawn with a coded reason only
 //     (Referral.WithdrawDutyToNotify, referral_withdrawal.go).
 //  4. Nothing lost: ResendReport (report_resend.go) keeps changed answers to a sent
-//     report; CheckText (text.go) is the one rule for free text; FollowUpCodeMatches.
+//     report; CheckText (text.go) is the one rule for free text; HashFollowUpCode reads
+//     a follow-up code as typed (the store seals it with a slow salted hash).
 //  5. Safe statistics: Suppress, Deduce and the exact protection in stats_protect.go.
 //  7. The audit trail: AuditEvent.ComputeMAC and AuditKeyring (audit_key.go): keyed
 //     hashes and signed checkpoints.

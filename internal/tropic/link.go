@@ -129,6 +129,7 @@ type PersonSuggestion struct {
 	OtherName   string   // when visible
 	OtherCases  []string // references of visible cases the other record is on
 	HeldBy      string   // the agency holding the other record's case(s)
+	Holders     []Agency // those agencies (ID and name), whom a request for access goes to
 	DecidedBy   string   // for linked and merged matches
 	DecidedAt   time.Time
 	Reason      string

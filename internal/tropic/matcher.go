@@ -13,6 +13,13 @@ type PersonMatcher interface {
 	Threshold() float64
 	// ScorePairs scores each pair, in the order of its records.
 	ScorePairs(pairs []PersonPair) []PairScore
+	// WithNames is the matcher that also reads a partnership administrator's
+	// entries in force (NameListService) when comparing names.
+	WithNames(entries []NameEntry) PersonMatcher
+	// ForPeople is the matcher scoring among about n person records: among many
+	// more people than a model was trained among, a pair is less likely to be one
+	// person, and more strangers share a name and a year of birth.
+	ForPeople(n int) PersonMatcher
 }
 
 // PersonKeys are a person's blocking keys.

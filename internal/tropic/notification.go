@@ -12,6 +12,7 @@ const (
 	NotifyReportPassed      NotificationKind = "report_passed"       // a report was passed to my agency
 	NotifyReportReturned    NotificationKind = "report_returned"     // an agency returned a report to triage
 	NotifyReportNewInfo     NotificationKind = "report_new_info"     // the reporter added to a report on my case
+	NotifyReporterReplied   NotificationKind = "reporter_replied"    // the reporter answered a message on a report I read
 	NotifyShareRequested    NotificationKind = "share_requested"     // a share of my agency's case waits for a decision
 	NotifyShareDecided      NotificationKind = "share_decided"       // a share I asked for was decided
 	NotifyAccessRequested   NotificationKind = "access_requested"    // someone asks for a record my agency holds

@@ -259,4 +259,5 @@ type S45Notice struct {
 	PersonID      int64
 	PersonName    string
 	ContactAgency string
+	AgencyID      int64 // the contact agency's, whom a request for access goes to
 }

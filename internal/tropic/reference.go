@@ -159,7 +159,10 @@ func NewFollowUpCode() string {
 	return FollowUpCode(string(b))
 }
 
-// HashFollowUpCode is the stored form of a follow-up code, read as people type it.
+// HashFollowUpCode is a follow-up code read as people type it and hashed with
+// SHA-256: what the store seals with a slow salted hash (argon2id) and checks against
+// what it sealed. The SHA-256 form alone is never stored: the code has only about 50
+// random bits, which a fast hash would give back to an offline search.
 func HashFollowUpCode(code string) string {
 	var b strings.Builder
 	for _, r := range strings.ToUpper(code) {

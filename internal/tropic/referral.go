@@ -197,7 +197,8 @@ type Referral struct {
 	WithdrawnReason             RemovalReason // a Duty to Notify report withdrawn (WithdrawDutyToNotify)
 	Version                     int
 	CreatedAt                   time.Time
-	Access                      ReferralAccess // what the reader may do with it (ReferralAccessFor)
+	Access                      ReferralAccess       // what the reader may do with it (ReferralAccessFor)
+	Corrections                 []ReferralCorrection // a Duty to Notify report's, oldest first (FindReferral only)
 }
 
 // Validate checks a new referral's own fields (not the consent gate, which needs the agency).
@@ -531,6 +532,9 @@ type ReferralService interface {
 	// WithdrawDutyToNotify withdraws a Duty to Notify report made in error: the agency
 	// that made it only, against the version it read.
 	WithdrawDutyToNotify(ctx context.Context, actor Actor, id int64, reason RemovalReason, version int) error
+	// CorrectDutyToNotify corrects a Duty to Notify report's answers: the agency that
+	// made it only, against the version it read (c.Version), for a reason.
+	CorrectDutyToNotify(ctx context.Context, actor Actor, id int64, c DutyToNotifyCorrection) error
 	// Figures gives decision times for the actor's agency and for the partnership.
 	Figures(ctx context.Context, actor Actor) (agency, partnership ReferralFigures, err error)
 	HolidayChanges(ctx context.Context) ([]HolidayChange, error)

@@ -180,18 +180,6 @@ func (r Relationship) Label() string {
 	return "Not given"
 }
 
-// HowHeardOptions are the fixed answers to "how did you hear about this service";
-// live campaigns are added as "campaign:SLUG".
-var HowHeardOptions = []struct{ Key, Label string }{
-	{"poster_or_leaflet", "A poster, leaflet or advert"},
-	{"social_media", "Social media"},
-	{"news", "News, radio or television"},
-	{"search", "Searching online"},
-	{"friend_or_family", "A friend or family member"},
-	{"professional", "A professional, such as a police officer, social worker or doctor"},
-	{"other", "Another way"},
-}
-
 // Location is where something was seen.
 type Location struct {
 	Address  string `json:"address,omitempty"`
@@ -225,6 +213,9 @@ type Reporter struct {
 	Name         string       `json:"name,omitempty"`
 	Contact      string       `json:"contact,omitempty"` // a phone number or e-mail address
 	Relationship Relationship `json:"relationship,omitempty"`
+	// NotifyConsent: the reporter agreed to be e-mailed that a message waits for them
+	// (the message itself stays in Tropic). It has effect only with an e-mail address.
+	NotifyConsent bool `json:"notify_consent,omitempty"`
 }
 
 // Report is a concern from the public, a call handler or a partner.
@@ -248,21 +239,22 @@ type Report struct {
 	HowHeard     string          `json:"how_heard,omitempty"`
 	Language     string          `json:"language,omitempty"`
 
-	Urgency         Urgency      `json:"urgency"`
-	UrgencyReason   string       `json:"urgency_reason"`
-	UrgencyOverride bool         `json:"urgency_overridden"`
-	Status          ReportStatus `json:"status"`
-	NeedsAttention  bool         `json:"needs_attention"` // new information since triage
-	CreatedByUser   int64        `json:"-"`               // staff who took it, 0 for the public
-	CreatedByAgency int64        `json:"-"`
-	ClaimedBy       *User        `json:"-"`
-	ClaimedAt       time.Time    `json:"-"`
-	PassedToAgency  int64        `json:"-"`
-	DuplicateOf     string       `json:"duplicate_of,omitempty"`
-	Handoffs        []*Handoff   `json:"-"` // each passing to an agency, oldest first
-	ContactWithheld bool         `json:"-"` // the reporter gave contact details the reader may not see (Limit)
-	Notes           []ReportNote `json:"-"`
-	FollowUpHash    string       `json:"-"`
+	Urgency         Urgency         `json:"urgency"`
+	UrgencyReason   string          `json:"urgency_reason"`
+	UrgencyOverride bool            `json:"urgency_overridden"`
+	Status          ReportStatus    `json:"status"`
+	NeedsAttention  bool            `json:"needs_attention"` // new information since triage
+	CreatedByUser   int64           `json:"-"`               // staff who took it, 0 for the public
+	CreatedByAgency int64           `json:"-"`
+	ClaimedBy       *User           `json:"-"`
+	ClaimedAt       time.Time       `json:"-"`
+	PassedToAgency  int64           `json:"-"`
+	DuplicateOf     string          `json:"duplicate_of,omitempty"`
+	Handoffs        []*Handoff      `json:"-"` // each passing to an agency, oldest first
+	ContactWithheld bool            `json:"-"` // the reporter gave contact details the reader may not see (Limit)
+	Notes           []ReportNote    `json:"-"`
+	Messages        []ReportMessage `json:"-"` // with the reporter, oldest first (report_message.go)
+	FollowUpHash    string          `json:"-"`
 }
 
 // ReportNote is one entry of a report's timeline.
@@ -350,8 +342,9 @@ func (d *District) Validate() error {
 
 // Validate normalises the report's answers and reports problems per field. Field
 // names are the form's input names, which the API's problems use too. districts are
-// the known district slugs; parsePhone normalises phone numbers.
-func (r *Report) Validate(districts []District, parsePhone PhoneParser, now time.Time) error {
+// the known district slugs; howHeard the "how did you hear" options (a retired one is
+// refused); parsePhone normalises phone numbers.
+func (r *Report) Validate(districts []District, howHeard []HowHeardOption, parsePhone PhoneParser, now time.Time) error {
 	var p Problems
 	trim := strings.TrimSpace
 	r.Description = trim(r.Description)
@@ -478,12 +471,15 @@ func (r *Report) Validate(districts []District, parsePhone PhoneParser, now time
 	rep := &r.Reporter
 	rep.Name, rep.Contact = trim(rep.Name), trim(rep.Contact)
 	if rep.Anonymous {
-		rep.Name, rep.Contact = "", ""
+		rep.Name, rep.Contact, rep.NotifyConsent = "", "", false
 	} else {
 		CheckText(&p, "reporter_name", "Your name", rep.Name, MaxShortText)
 		CheckText(&p, "reporter_contact", "How to contact you", rep.Contact, MaxShortText)
 		if rep.Name == "" && rep.Contact == "" {
 			p.Add("reporter_contact", "Enter a phone number or email address so we can contact you, or choose to stay anonymous")
+		}
+		if rep.NotifyConsent && ReporterEmail(*rep) == "" {
+			p.Add("reporter_notify_consent", "To be emailed when a message waits, enter an email address in how to contact you, or untick this box")
 		}
 	}
 	switch rep.Relationship {
@@ -493,15 +489,7 @@ func (r *Report) Validate(districts []District, parsePhone PhoneParser, now time
 	}
 
 	r.HowHeard = trim(r.HowHeard)
-	if h := r.HowHeard; h != "" && !strings.HasPrefix(h, "campaign:") {
-		known := false
-		for _, o := range HowHeardOptions {
-			known = known || o.Key == h
-		}
-		if !known {
-			p.Add("how_heard", "Choose how you heard about this service from the list")
-		}
-	}
+	checkHowHeard(&p, r.HowHeard, howHeard)
 	CheckText(&p, "how_heard", "How you heard", r.HowHeard, 100)
 	r.Language = trim(r.Language)
 	if r.Language == "" {

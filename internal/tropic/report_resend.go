@@ -1,7 +1,6 @@
 package tropic
 
 import (
-	"crypto/subtle"
 	"fmt"
 	"slices"
 	"strconv"
@@ -153,15 +152,3 @@ func CheckFollowUp(p *Problems, text string) string {
 	}
 	return text
 }
-
-// FollowUpCodeMatches compares a follow-up code's hash with the stored one in
-// constant time. Compare with UnknownReportCodeHash when there is no report, so that
-// an unknown reference takes the time a wrong code does.
-func FollowUpCodeMatches(stored, given string) bool {
-	return subtle.ConstantTimeCompare([]byte(stored), []byte(given)) == 1
-}
-
-// UnknownReportCodeHash stands in for the stored code hash of a report that does not
-// exist: it has the length of a real hash (64 hex digits) and, not being hex, matches
-// no code.
-const UnknownReportCodeHash = "----------------------------------------------------------------"

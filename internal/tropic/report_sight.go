@@ -61,6 +61,9 @@ func (r *Report) ContactReleased() bool {
 // Limit removes from r what sight does not show, and ContactWithheld says so (for the
 // page to tell the truth: "not passed on", not "anonymous").
 func (r *Report) Limit(sight ReportSight) {
+	if !sight.ShowsMessages() {
+		r.Messages = nil
+	}
 	switch sight {
 	case ReportSightWithoutSensitive:
 		kept := r.Notes[:0]

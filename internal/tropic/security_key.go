@@ -23,8 +23,9 @@ type SecurityKey struct {
 
 // Audit actions of security keys.
 const (
-	AuditSecurityKeyAdded = "mfa.security_key_added"
-	AuditSecurityKeyUsed  = "login.security_key_used"
+	AuditSecurityKeyAdded   = "mfa.security_key_added"
+	AuditSecurityKeyUsed    = "login.security_key_used"
+	AuditSecurityKeyRemoved = "mfa.security_key_removed"
 )
 
 // MaxSecurityKeys is how many keys one user may register.
@@ -42,6 +43,17 @@ func ValidateSecurityKeyName(name string) (string, error) {
 	return name, p.Err()
 }
 
+// MayRemoveSecurityKey decides whether a user may remove one of their own keys: not
+// the last second factor they hold (no authenticator app, no other key), as Tropic
+// asks every staff member for one; an administrator's reset of the second factor is the
+// way out then.
+func MayRemoveSecurityKey(hasAuthenticatorApp bool, keys int) error {
+	if !hasAuthenticatorApp && keys <= 1 {
+		return Errorf(ECONFLICT, "This is your only second factor, so it cannot be removed: add another security key or set up an authenticator app first.")
+	}
+	return nil
+}
+
 // SecurityKeyService keeps users' security keys.
 type SecurityKeyService interface {
 	// AddSecurityKey registers a key for the actor themself (at most MaxSecurityKeys).
@@ -51,4 +63,7 @@ type SecurityKeyService interface {
 	// UseSecurityKey records a sign-in with the key (its updated data: the sign
 	// counter) and audits it; ENOTFOUND if the user has no such key.
 	UseSecurityKey(ctx context.Context, userID int64, credentialID string, data []byte) error
+	// RemoveSecurityKey removes one of the actor's own keys (MayRemoveSecurityKey);
+	// ENOTFOUND for a key that is not theirs.
+	RemoveSecurityKey(ctx context.Context, actor Actor, keyID int64) error
 }

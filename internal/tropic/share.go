@@ -50,7 +50,9 @@ type Share struct {
 	AgreementTitle    string // set by the store
 	AgreementReviewOn string // set by the store: the agreement's review date, for Flag
 	NoAgreementReason string
-	Via               string // an access request: the identifier the records share, for the supervisor deciding
+	Via               string   // an access request by identifier: the identifier the records share, for the supervisor deciding
+	AccessBy          AccessBy // an access request: how it named the record
+	DecisionReason    string   // why it was declined, when a reason was given
 	RequestedBy       string
 	GrantedBy         string
 	CreatedAt         time.Time

@@ -21,7 +21,7 @@ var AdminActions = []string{
 	AuditUserDisabled, AuditUserEnabled, AuditMFAReset, AuditUserPassword, AuditUserPasswordRequired,
 	AuditUserPasswordChanged, AuditUserSignedOut, AuditAgencyCreated, AuditAgencyUpdated, AuditAgencyDisabled,
 	AuditAgencyEnabled, AuditReminderEmailSet, AuditHolidayChanged, AuditDistrictCreated, AuditAgreementCreated,
-	AuditAgreementUpdated,
+	AuditAgreementUpdated, AuditReferenceChanged, AuditNameListChanged,
 }
 
 // AdminActionLabel says what an administration event did, for people.
@@ -69,6 +69,10 @@ func AdminActionLabel(action string) string {
 		return "Sharing agreement added"
 	case AuditAgreementUpdated:
 		return "Sharing agreement changed"
+	case AuditNameListChanged:
+		return "Name lists changed"
+	case AuditReferenceChanged:
+		return "Reference data changed"
 	}
 	return action
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"time"
 
@@ -135,4 +136,13 @@ func (s *Server) handleAdminHolidayAdd() http.Handler {
 		}
 		s.flashAndGo(w, r, "Bank holiday change recorded for "+caseDate(c.Date)+". Working-day deadlines count it from now.", "/admin/holidays")
 	})
+}
+
+// settings are the settings in force: the stored ones over the server's flags.
+func (s *Server) settings(ctx context.Context) (tropic.Settings, error) {
+	if s.deps.Reference == nil {
+		return tropic.Settings{DisclosureThreshold: s.cfg.StatsThreshold, TriageTargets: s.cfg.TriageTargets,
+			AcknowledgeTargets: s.cfg.AcknowledgeTargets}.WithDefaults(), nil
+	}
+	return s.deps.Reference.FindSettings(ctx)
 }

@@ -25,6 +25,7 @@ type approvalRow struct {
 	RequestedBy string
 	Waiting     string
 	DecideHref  string // approve or decline here
+	ApproveOnly bool   // only approve here: declining needs a reason (GoHref)
 	GoHref      string // or decide there
 	GoText      string
 	Agreement   string // a share or access request: what it rests on
@@ -112,8 +113,10 @@ func approvalRowFrom(a tropic.Approval, now time.Time) approvalRow {
 		row.shareAgreement(a.Share, now)
 	case tropic.ApproveAccess:
 		row.What = a.Agency + " asks to see " + lowerFirst(shareScopeLabel(a.Scope))
-		row.Detail = "Its own case has the same " + a.Via + ". Lawful basis: " + lawfulBasisLabel(a.LawfulBasis)
-		row.DecideHref = "/approvals/shares/" + id
+		row.Detail = accessViaText(a.AccessBy, a.Via) + " Lawful basis: " + lawfulBasisLabel(a.LawfulBasis)
+		// Declining needs a reason the requester reads: on the request's own page.
+		row.DecideHref, row.ApproveOnly = "/approvals/shares/"+id, true
+		row.GoHref, row.GoText = "/approvals/access/"+id, "Read the request, or decline it with a reason"
 		row.shareAgreement(a.Share, now)
 	case tropic.ApproveRoleChange:
 		row.What = "A person from " + lowerFirst(a.From.Label()) + " to " + lowerFirst(a.To.Label())
@@ -178,7 +181,7 @@ func (s *Server) handleApprovalShareDecision() http.Handler {
 			s.renderError(w, r, http.StatusUnprocessableEntity, "There is a problem", "Choose approve or decline.")
 			return
 		}
-		if err := s.deps.Cases.DecideShare(r.Context(), actorOf(r), id, approve); err != nil {
+		if err := s.deps.Cases.DecideShare(r.Context(), actorOf(r), id, approve, ""); err != nil {
 			s.fail(w, r, err)
 			return
 		}

@@ -123,5 +123,7 @@ func TestOpenAPIApprovalSchemasMatchTheCode(t *testing.T) {
 		{"ApprovalList", apiApprovalList{}, false},
 		{"AccessRequestInput", apiAccessRequestInput{}, true},
 		{"AccessRequestResult", apiAccessRequestResult{}, false},
+		{"OwnAccessRequest", apiOwnAccessRequest{}, false},
+		{"OwnAccessRequestList", apiOwnAccessRequestList{}, false},
 	})
 }

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"encoding/csv"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -170,15 +169,18 @@ func (s *Server) handleAuditExport() http.Handler {
 		if err == nil {
 			var events []*tropic.AuditEvent
 			if events, err = s.deps.AuditSearch.ExportAudit(r.Context(), actorOf(r), q); err == nil {
-				w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-				w.Header().Set("Content-Disposition", `attachment; filename="audit-`+time.Now().UTC().Format("20060102-150405")+`.csv"`)
-				cw := csv.NewWriter(w)
-				cw.Write([]string{"seq", "at", "user_id", "agency_id", "actor", "action", "object_type", "object_id", "detail", "hash"})
-				for _, ev := range events {
-					cw.Write([]string{strconv.FormatInt(ev.Seq, 10), ev.At.Format(time.RFC3339Nano), strconv.FormatInt(ev.UserID, 10), strconv.FormatInt(ev.AgencyID, 10),
-						csvCell(ev.ActorLabel), csvCell(ev.Action), csvCell(ev.ObjectType), strconv.FormatInt(ev.ObjectID, 10), csvCell(ev.Detail), ev.Hash})
+				rows := make([][]string, len(events))
+				for i, ev := range events {
+					rows[i] = []string{strconv.FormatInt(ev.Seq, 10), ev.At.Format(time.RFC3339Nano), strconv.FormatInt(ev.UserID, 10), strconv.FormatInt(ev.AgencyID, 10),
+						ev.ActorLabel, ev.Action, ev.ObjectType, strconv.FormatInt(ev.ObjectID, 10), ev.Detail, ev.Hash}
 				}
-				cw.Flush()
+				if err := writeTableFile(w, downloadFormat(r.PostForm.Get("format")), tableFile{
+					Name:   "audit-" + time.Now().UTC().Format("20060102-150405"),
+					Header: []string{"seq", "at", "user_id", "agency_id", "actor", "action", "object_type", "object_id", "detail", "hash"},
+					Rows:   rows,
+				}); err != nil {
+					s.log.Error("audit export", "error", err.Error())
+				}
 				return
 			}
 		}

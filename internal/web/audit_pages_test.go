@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/xuri/excelize/v2"
+
 	"tropic/internal/tropic"
 )
 
@@ -56,6 +58,15 @@ func TestTheDataProtectionOfficerSearchesAndExportsTheAuditTrail(t *testing.T) {
 	}
 	if got := ts.auditActions(tropic.AuditFilter{Limit: 1}); len(got) != 1 || got[0] != tropic.AuditExported+" action=login.succeeded: 2 events" {
 		t.Fatalf("newest event %v, want the export", got)
+	}
+	xl := dpo.post("/audit/export", url.Values{"action": {"login.succeeded"}, "format": {"xlsx"}})
+	wantStatus(t, xl, http.StatusOK)
+	book, err := excelize.OpenReader(strings.NewReader(xl.body))
+	if err != nil {
+		t.Fatalf("the XLSX export does not open: %v", err)
+	}
+	if xrows, err := book.GetRows("Data"); err != nil || len(xrows) != 3 || xrows[1][5] != "login.succeeded" {
+		t.Fatalf("XLSX export rows %v (%v), want a header and the two sign-ins", xrows, err)
 	}
 	wantStatus(t, worker.post("/audit/export", url.Values{}), http.StatusNotFound)
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"tropic/internal/store"
 	"tropic/internal/tropic"
 )
 
@@ -143,6 +144,7 @@ const matrixInviteSecret = "bm8tc3VjaC1pbnZpdGF0aW9uLWZvci10aGUtbWF0cml4LXRlc3Q"
 // adminRouteMatrix lists the administration pages and the password pages.
 func adminRouteMatrix() []matrixRow {
 	invited := 0
+	var nameEntry int64
 	return []matrixRow{
 		// Choosing a password: a link of no invitation is refused alike to anyone;
 		// the new-password page is for someone part-way through signing in only.
@@ -221,6 +223,41 @@ func adminRouteMatrix() []matrixRow {
 				invited++
 				return form("date", fmt.Sprintf("2031-%02d-%02d", 1+invited%12, 1+invited%28), "name", "Matrix holiday")
 			}},
+		{name: "GET /admin/names", rule: mayRunPartnership, path: fixed("/admin/names")},
+		{name: "POST /admin/names", rule: mayRunPartnership, path: fixed("/admin/names"),
+			body: formBody("list", "familiar", "name", "Katarzyna", "forms", "Kasia", "source", "Matrix test")},
+		// Each caller withdraws an entry in force made for them; a missing one is missing.
+		{name: "POST /admin/names/{id}/withdraw", rule: mayRunPartnership,
+			before: func(f *matrixFixture, _ *matrixUser) {
+				id, err := store.NewNameListService(f.ts.db).AddNameEntry(context.Background(), testAdmin,
+					tropic.NameEntry{List: tropic.NameListVariants, Name: "Yousif", Forms: []string{"Yusuf"}, Source: "Matrix test"})
+				f.must(err)
+				nameEntry = id
+			},
+			path: func(_ *matrixFixture, _ *matrixUser, missing bool) string {
+				return idPath("/admin/names/%d/withdraw", nameEntry, missing)
+			}},
+		{name: "GET /admin/how-heard", rule: mayRunPartnership, path: fixed("/admin/how-heard")},
+		{name: "POST /admin/how-heard", rule: mayRunPartnership, path: fixed("/admin/how-heard"),
+			body: func(*matrixFixture, *matrixUser) any {
+				invited++
+				return form("code", fmt.Sprintf("matrix_%d", invited), "label", "Matrix answer")
+			}},
+		{name: "POST /admin/how-heard/change", rule: mayRunPartnership, path: fixed("/admin/how-heard/change"),
+			body: func(*matrixFixture, *matrixUser) any {
+				invited++
+				return form("change", "other", "wording", fmt.Sprintf("Another way (%d)", invited))
+			}},
+		{name: "GET /admin/settings", rule: mayRunPartnership, path: fixed("/admin/settings")},
+		{name: "POST /admin/settings/threshold", rule: mayRunPartnership, path: fixed("/admin/settings/threshold"),
+			body: func(*matrixFixture, *matrixUser) any {
+				invited++
+				return form("disclosure_threshold", fmt.Sprint(5+invited%2))
+			}},
+		{name: "POST /admin/settings/triage-targets", rule: mayRunPartnership, path: fixed("/admin/settings/triage-targets"),
+			body: formBody("triage_targets", "1h", "triage_targets_urgent", "1wd", "triage_targets_routine", "5wd")},
+		{name: "POST /admin/settings/acknowledge-targets", rule: mayRunPartnership, path: fixed("/admin/settings/acknowledge-targets"),
+			body: formBody("acknowledge_targets", "1h", "acknowledge_targets_urgent", "1wd", "acknowledge_targets_routine", "2wd")},
 	}
 }
 

@@ -41,9 +41,32 @@ func (f *matrixFixture) declineAccessRequests() {
 		list, err := f.ts.srv.deps.Approvals[1](context.Background(), u.actor())
 		f.must(err)
 		for _, a := range list {
-			f.must(f.cases.DecideShare(context.Background(), u.actor(), a.ID, false))
+			f.must(f.cases.DecideShare(context.Background(), u.actor(), a.ID, false, "Not needed now"))
 		}
 	}
+}
+
+// accessAskedOfA makes a fresh request of F's caseworker for access to A's case (the
+// two share a phone number), after declining any earlier one; f.shareID is it.
+func (f *matrixFixture) accessAskedOfA() {
+	f.t.Helper()
+	f.heldCase()
+	ctx := context.Background()
+	list, err := f.ts.srv.deps.Approvals[1](ctx, f.aSup)
+	f.must(err)
+	for _, a := range list {
+		f.must(f.cases.DecideShare(ctx, f.aSup, a.ID, false, "Not needed now"))
+	}
+	var fWorker tropic.Actor
+	for _, u := range f.users {
+		if u.agency == "F" && u.role == tropic.RoleCaseworker {
+			fWorker = u.actor()
+		}
+	}
+	r := &tropic.AccessRequest{CaseReference: f.heldRef, Kind: tropic.LinkPhone, Value: "07700900123", AgencyID: f.agencies["A"].ID,
+		Scope: tropic.ShareWithoutSensitive, LawfulBasis: "dpa_sch1_18", Reason: "The same phone", NoAgreement: "No agreement in the test register"}
+	f.must(f.ts.srv.deps.Access.RequestAccess(ctx, fWorker, r))
+	f.shareID = r.ID
 }
 
 // mayAskAccess: who may see the case may ask F for what it holds; to anyone else the
@@ -74,6 +97,7 @@ func approvalAPIRows() []matrixRow {
 		{name: "GET /api/v1/notifications", rule: signedIn, path: fixed("/api/v1/notifications")},
 		{name: "POST /api/v1/notifications/read", rule: signedIn, path: fixed("/api/v1/notifications/read"), body: jsonBody(map[string]any{"all": true})},
 		{name: "GET /api/v1/approvals", rule: signedIn, path: fixed("/api/v1/approvals")},
+		{name: "GET /api/v1/access-requests", rule: mayList, path: fixed("/api/v1/access-requests")},
 		{name: "POST /api/v1/access-requests", rule: mayAskAccess, before: func(f *matrixFixture, _ *matrixUser) { f.heldCase() },
 			path: fixed("/api/v1/access-requests"), body: accessRequestBody,
 			missingPath: "/api/v1/access-requests",
@@ -104,6 +128,17 @@ func approvalPageRows() []matrixRow {
 			path: func(f *matrixFixture, _ *matrixUser, missing bool) string {
 				return idPath("/approvals/shares/%d", f.shareID, missing)
 			}, body: formBody("decision", "decline")},
+		{name: "GET /approvals/access/{id}", rule: mayDecideFromQueue,
+			before: func(f *matrixFixture, _ *matrixUser) { f.accessAskedOfA() },
+			path: func(f *matrixFixture, _ *matrixUser, missing bool) string {
+				return idPath("/approvals/access/%d", f.shareID, missing)
+			}},
+		{name: "POST /approvals/access/{id}", rule: mayDecideFromQueue,
+			before: func(f *matrixFixture, _ *matrixUser) { f.accessAskedOfA() },
+			path: func(f *matrixFixture, _ *matrixUser, missing bool) string {
+				return idPath("/approvals/access/%d", f.shareID, missing)
+			}, body: formBody("decision", "decline", "reason", "Not needed now")},
+		{name: "GET /access-requests", rule: mayList, path: fixed("/access-requests")},
 		{name: "GET /cases/{ref}/access-request", rule: mayAskAccess, path: onCase("/cases/", "/access-request?kind=phone&value=07700900123")},
 		{name: "POST /cases/{ref}/access-request", rule: mayAskAccess, before: func(f *matrixFixture, _ *matrixUser) { f.heldCase() },
 			path: onCase("/cases/", "/access-request"),

@@ -100,11 +100,20 @@ func withdrawalRows() (api, pages []matrixRow) {
 	}
 	dtn := before((*matrixFixture).freshDtN)
 	api = []matrixRow{{name: "POST /api/v1/referrals/{id}/withdrawal", rule: mayReadReport, before: dtn, path: path("/api/v1/referrals/%d/withdrawal"),
-		body: jsonBody(map[string]any{"version": 1, "reason": "entered_in_error"})}}
+		body: jsonBody(map[string]any{"version": 1, "reason": "entered_in_error"})},
+		// Corrected as withdrawn: B's case workers alone (issue 19, item 4).
+		{name: "PATCH /api/v1/referrals/{id}", rule: mayReadReport, before: dtn, path: path("/api/v1/referrals/%d"),
+			body: jsonBody(map[string]any{"version": 1, "reason": "entry_mistake", "gender": "male"})}}
 	pages = []matrixRow{
 		{name: "GET /referrals/{id}/withdraw", rule: mayReadReport, before: dtn, path: path("/referrals/%d/withdraw")},
 		{name: "POST /referrals/{id}/withdraw", rule: mayReadReport, before: dtn, path: path("/referrals/%d/withdraw"),
 			body: formBody("reason", "duplicate", "version", "1")},
+		{name: "GET /referrals/{id}/correct", rule: mayReadReport, before: dtn, path: path("/referrals/%d/correct")},
+		{name: "POST /referrals/{id}/correct", rule: mayReadReport, before: dtn, path: path("/referrals/%d/correct"),
+			body: func(f *matrixFixture, _ *matrixUser) any {
+				return form("reason", "new_information", "version", "1", "submitted_on", f.ts.clock.Now().AddDate(0, 0, -1).Format(time.DateOnly),
+					"gender", "male", "nationality", "Polish", "exploitation", "labour", "location", "uk")
+			}},
 	}
 	return api, pages
 }

@@ -253,6 +253,10 @@ type matrixFixture struct {
 	retentionID  int64 // a closed case of A's waiting for retention review (authz_retention_test.go)
 	alertID      int64 // an open misuse alert (authz_audit_test.go)
 
+	// A's meeting attended by B and C, its topic item and an action of A's caseworker;
+	// an objective of the plan and its action for A's caseworker (authz_meetings_test.go).
+	meetingID, meetingItem, meetingAction, objectiveID, planAction int64
+
 	targetID      int64 // A's caseworker whom the administration rows act on
 	scratchAgency int64 // the agency the administration rows edit
 
@@ -355,7 +359,7 @@ func (f *matrixFixture) clearScratchShares() {
 		}
 		switch sh.Status {
 		case tropic.ShareRequested:
-			f.must(f.cases.DecideShare(ctx, f.aSup, sh.ID, false))
+			f.must(f.cases.DecideShare(ctx, f.aSup, sh.ID, false, "Not needed now"))
 		case tropic.ShareActive:
 			f.must(f.cases.RevokeShare(ctx, f.aSup, sh.ID))
 		}
@@ -893,7 +897,7 @@ func TestAuthorisationMatrix(t *testing.T) {
 	t.Parallel()
 	rows := map[string][]matrixRow{"api": append(append(append(apiMatrix(), apiRouteMatrix()...), approvalAPIRows()...), correctionAPIRows()...),
 		"pages": append(append(append(append(append(pageMatrix(), pageRouteMatrix()...), approvalPageRows()...), adminRouteMatrix()...), correctionPageRows()...),
-			append(retentionPageRows(), auditPageRows()...)...)}
+			append(append(retentionPageRows(), auditPageRows()...), meetingPageRows()...)...)}
 
 	// Every route is in the matrix, and every row is a route.
 	inMatrix := map[string]bool{}

@@ -179,6 +179,16 @@ func mayReadTheReport(u *matrixUser) expect {
 	return hidden
 }
 
+// mayMessageTheReporter: whoever reads the report reads and writes its messages with
+// the reporter (tropic.MayMessageReporter), except through a share without sensitive
+// fields (C), which sees the report but is refused its messages.
+func mayMessageTheReporter(u *matrixUser) expect {
+	if u.agency == "C" && u.access() == tropic.AccessWithoutSensitive {
+		return forbidden
+	}
+	return mayReadTheReport(u)
+}
+
 // freshReport enters a new report through A's intake, for a triage row to act on
 // without one call's claim or decision standing in the next one's way.
 func (f *matrixFixture) freshReport() {
@@ -276,6 +286,9 @@ func apiRouteMatrix() []matrixRow {
 			path: reportAPIPath(true, "/accept"), body: jsonBody(map[string]any{"case_title": "Matrix: accepted through the API"})},
 		{name: "POST /api/v1/reports/{reference}/return", rule: apiActAsReceiver, before: func(f *matrixFixture, _ *matrixUser) { f.freshPassed() },
 			path: reportAPIPath(true, "/return"), body: jsonBody(map[string]any{"reason": "Matrix: not ours"})},
+		{name: "GET /api/v1/reports/{reference}/messages", rule: mayMessageTheReporter, path: reportAPIPath(false, "/messages")},
+		{name: "POST /api/v1/reports/{reference}/messages", rule: mayMessageTheReporter, path: reportAPIPath(false, "/messages"),
+			body: jsonBody(map[string]any{"text": "Matrix: a question for the reporter"})},
 		{name: "/api/", public: http.StatusNotFound, path: fixed("/api/v1/no-such-endpoint")},
 	}
 }
@@ -319,6 +332,11 @@ func pageRouteMatrix() []matrixRow {
 		{name: "POST /report/follow-up", public: http.StatusUnprocessableEntity, path: fixed("/report/follow-up"),
 			body: formBody("reference", "", "code", "", "information", "")},
 		{name: "GET /report/follow-up/done", public: http.StatusOK, path: fixed("/report/follow-up/done")},
+		{name: "GET /report/follow-up/messages", public: http.StatusOK, path: fixed("/report/follow-up/messages")},
+		{name: "POST /report/follow-up/messages", public: http.StatusUnprocessableEntity, path: fixed("/report/follow-up/messages"),
+			body: formBody("reference", "", "code", "")},
+		{name: "POST /report/follow-up/messages/reply", public: http.StatusUnprocessableEntity, path: fixed("/report/follow-up/messages/reply"),
+			body: formBody("reference", "", "code", "", "reply", "")},
 		{name: "GET /campaigns", public: http.StatusOK, path: fixed("/campaigns")},
 		{name: "GET /campaigns/{slug}", public: http.StatusOK, path: fixed("/campaigns/matrix-campaign")},
 		{name: "GET /statistics", public: http.StatusOK, path: fixed("/statistics")},
@@ -363,6 +381,8 @@ func pageRouteMatrix() []matrixRow {
 		{name: "GET /account/security-keys", rule: signedIn, path: fixed("/account/security-keys")},
 		{name: "POST /account/security-keys/begin", rule: signedIn, path: fixed("/account/security-keys/begin"), body: jsonPage(`{"name": "Blue key"}`)},
 		{name: "POST /account/security-keys", rule: signedIn, signedInStatus: http.StatusBadRequest, path: fixed("/account/security-keys"), body: jsonPage(`{}`)},
+		// No such key of the user's own: the missing page (another user's key answers the same).
+		{name: "POST /account/security-keys/{id}/remove", rule: signedIn, signedInStatus: http.StatusNotFound, path: fixed("/account/security-keys/987654/remove")},
 		{name: "GET /account/recovery-codes", rule: signedIn, path: fixed("/account/recovery-codes")},
 		{name: "POST /account/recovery-codes", rule: signedIn, path: fixed("/account/recovery-codes")},
 		{name: "GET /login/mfa", public: http.StatusSeeOther, path: fixed("/login/mfa")},
@@ -379,6 +399,8 @@ func pageRouteMatrix() []matrixRow {
 			path: triagePath("/notes"), body: formBody("note", "A matrix note")},
 		{name: "POST /triage/reports/{ref}/urgency", rule: mayTriageHub, before: func(f *matrixFixture, _ *matrixUser) { f.freshReport() },
 			path: triagePath("/urgency"), body: formBody("urgency", "urgent", "urgency_reason", "Matrix: children seen")},
+		{name: "POST /triage/reports/{ref}/messages", rule: mayTriageHub, before: func(f *matrixFixture, _ *matrixUser) { f.freshReport() },
+			path: triagePath("/messages"), body: formBody("message", "Matrix: a question for the reporter")},
 		{name: "POST /triage/reports/{ref}/decision", rule: mayTriageHub, before: func(f *matrixFixture, _ *matrixUser) { f.freshReport() },
 			path: triagePath("/decision"), body: formBody("decision", "no_further_action", "reason", "Matrix: nothing to act on")},
 		{name: "POST /triage/bulk", rule: mayBulkTriage, before: func(f *matrixFixture, _ *matrixUser) { f.freshReport() },
@@ -392,6 +414,8 @@ func pageRouteMatrix() []matrixRow {
 			path: inboxPath(true, "/accept"), body: formBody("accept", "create_case", "case_title", "Matrix: from A's inbox")},
 		{name: "POST /inbox/reports/{ref}/return", rule: mayActAsReceiver, before: func(f *matrixFixture, _ *matrixUser) { f.freshPassed() },
 			path: inboxPath(true, "/return"), body: formBody("reason", "Matrix: not ours")},
+		{name: "POST /inbox/reports/{ref}/messages", rule: mayActAsReceiver, before: func(f *matrixFixture, _ *matrixUser) { f.freshPassed() },
+			path: inboxPath(true, "/messages"), body: formBody("message", "Matrix: a question for the reporter")},
 		{name: "GET /intake/reports/new", rule: mayTakeReports, path: fixed("/intake/reports/new")},
 		// A new form key for each call: each allowed user records one call.
 		{name: "POST /intake/reports/new", rule: mayTakeReports, path: fixed("/intake/reports/new"),
@@ -423,9 +447,12 @@ func pageRouteMatrix() []matrixRow {
 			}},
 		{name: "GET /staff/campaigns/{slug}/effect", rule: mayManageCampaigns, path: fixed("/staff/campaigns/matrix-campaign/effect")},
 		{name: "GET /staff/exports/htcds.csv", rule: mayAnalyse, path: fixed("/staff/exports/htcds.csv")},
+		{name: "GET /staff/exports/htcds.xlsx", rule: mayAnalyse, path: fixed("/staff/exports/htcds.xlsx")},
 		{name: "GET /staff/statistics", rule: mayReadStatistics, path: fixed("/staff/statistics")},
 		{name: "GET /staff/statistics/quarterly", rule: mayReadStatistics, path: fixed("/staff/statistics/quarterly")},
 		{name: "GET /staff/statistics/quarterly.pdf", rule: mayReadStatistics, path: fixed("/staff/statistics/quarterly.pdf")},
+		{name: "POST /staff/statistics/quarterly", rule: mayReadStatistics, path: fixed("/staff/statistics/quarterly"), body: formBody("commentary", "A quiet quarter.")},
+		{name: "POST /staff/statistics/quarterly.pdf", rule: mayReadStatistics, path: fixed("/staff/statistics/quarterly.pdf"), body: formBody("commentary", "A quiet quarter.")},
 		{name: "GET /staff/statistics/{file}", rule: mayReadStatistics, path: fixed("/staff/statistics/offences-quarter.csv")},
 
 		{name: "POST /logout", public: http.StatusSeeOther, path: fixed("/logout"), endsSession: true},

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"encoding/csv"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -76,6 +75,7 @@ type campaignListPage struct {
 	Campaigns []campaignRow
 	Flash     string
 	MayExport bool // the research export is offered to those who may take it
+	ResearchK int  // the export's k
 }
 
 func (s *Server) handleCampaignList() http.Handler {
@@ -88,7 +88,7 @@ func (s *Server) handleCampaignList() http.Handler {
 		p := &campaignListPage{Layout: s.newLayout(r, "Campaigns")}
 		p.Nav = "campaigns"
 		p.Flash = s.sessions.PopString(r.Context(), "campaign_flash")
-		p.MayExport = tropic.MayExportResearch(actorOf(r)) == nil
+		p.MayExport, p.ResearchK = tropic.MayExportResearch(actorOf(r)) == nil, s.cfg.ResearchK
 		for _, c := range all {
 			p.Campaigns = append(p.Campaigns, campaignRow{c, c.Live(s.now())})
 		}
@@ -241,6 +241,9 @@ type campaignEffectPage struct {
 	Change   string
 	Periods  []string
 	Summary  string
+	// ChangeLastYear compares the weeks from the start with the same weeks a year
+	// earlier (LastYearPeriod).
+	ChangeLastYear, LastYearPeriod string
 }
 
 // inAnyCampaign says whether the week starting at w overlaps a campaign's period.
@@ -298,24 +301,31 @@ func (s *Server) handleCampaignEffect() http.Handler {
 				p.Periods = append(p.Periods, o.Name+": "+o.Start().Format("2 January 2006")+" to "+o.End().AddDate(0, 0, -1).Format("2 January 2006"))
 			}
 		}
-		switch {
-		case eff.Before == 0 && eff.After == 0:
-			p.Change = "no change"
-		case eff.Before == 0:
-			p.Change = "up from none"
-		default:
-			pct := (eff.After - eff.Before) * 100 / eff.Before
-			p.Change = fmt.Sprintf("%+d%%", pct)
-		}
-		p.Summary = fmt.Sprintf("%d reports in the %d weeks from the start of the campaign, against %d in the %d weeks before (%s). %d reports said they heard of the service through this campaign.",
-			eff.After, eff.WindowWeeks, eff.Before, eff.WindowWeeks, p.Change, eff.Attributed)
+		p.Change, p.ChangeLastYear = changeWords(eff.Before, eff.After), changeWords(eff.LastYear, eff.After)
+		p.Summary = fmt.Sprintf("%d reports in the %d weeks from the start of the campaign, against %d in the %d weeks before (%s) and %d in the same weeks last year (%s). %d reports said they heard of the service through this campaign.",
+			eff.After, eff.WindowWeeks, eff.Before, eff.WindowWeeks, p.Change, eff.LastYear, p.ChangeLastYear, eff.Attributed)
+		last := tropic.CampaignLastYear(c.Start())
+		p.LastYearPeriod = last.Format("2 January 2006") + " to " + last.AddDate(0, 0, 7*eff.WindowWeeks-1).Format("2 January 2006")
 		s.render(w, r, http.StatusOK, "campaign_effect", p)
 	})
 }
 
-// handleHTCDSExport writes the research export: NRM referrals' potential victims in
-// HTCDS 2.0 terms, k-anonymous over the quasi-identifiers. Analysts only.
-func (s *Server) handleHTCDSExport() http.Handler {
+// changeWords says how a count moved from before to after: "+25%", "no change", "up
+// from none".
+func changeWords(before, after int) string {
+	switch {
+	case before == 0 && after == 0:
+		return "no change"
+	case before == 0:
+		return "up from none"
+	}
+	return fmt.Sprintf("%+d%%", (after-before)*100/before)
+}
+
+// handleHTCDSExport writes the research export (format "csv" or "xlsx"): NRM
+// referrals' potential victims in HTCDS 2.0 terms, k-anonymous over the
+// quasi-identifiers. Analysts only.
+func (s *Server) handleHTCDSExport(format string) http.Handler {
 	return s.browser(s.requireUser(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		actor := actorOf(r)
 		if s.deps.Exports == nil || !actor.Has(tropic.RoleAnalyst) {
@@ -331,17 +341,22 @@ func (s *Server) handleHTCDSExport() http.Handler {
 			s.fail(w, r, err)
 			return
 		}
-		res := tropic.KAnonymise(recs, s.cfg.ResearchK, 0.05)
-		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-		w.Header().Set("Content-Disposition", `attachment; filename="htcds.csv"`)
-		cw := csv.NewWriter(w)
-		cw.Write([]string{"# HTCDS 2.0 research extract: potential victims referred to the NRM. " +
-			fmt.Sprintf("Every combination of year, age band, gender, nationality, district and exploitation type is shared by at least %d rows (k-anonymity); ", res.K) +
-			fmt.Sprintf("values were generalised where needed and %d rows suppressed. No immigration status, names, contact details or free text.", res.Suppressed)})
-		cw.Write([]string{"registrationYear", "ageBroad", "gender", "citizenship", "district", "typeOfExploitation"})
-		for _, row := range res.Rows {
-			cw.Write([]string{strconv.Itoa(row.Year), csvCell(row.AgeBand), csvCell(row.Gender), csvCell(row.Nationality), csvCell(row.District), csvCell(row.Exploitation)})
+		res := tropic.KAnonymise(recs, s.cfg.ResearchK)
+		rows := make([][]string, len(res.Rows))
+		for i, row := range res.Rows {
+			rows[i] = row
 		}
-		cw.Flush()
+		about := []string{"HTCDS 2.0 research extract: potential victims referred to the NRM, one row each.",
+			fmt.Sprintf("Every row is shared by at least %d rows with the same values (k-anonymity, k = %d). Values were generalised where needed: \"any\" stands for a value left out; %d records were left out entirely.", res.K, res.K, res.Suppressed),
+			"No immigration status, names, contact details or free text.",
+			"Field names: prs_ and vic_ are HTCDS 2.0 (IOM, CC BY 4.0); yearOfRegistration, ageBroad and the is* flags are the CTDC global dataset's; district is the partnership's own.",
+			"Citizenship is ISO 3166-1 alpha-3 (XKX for Kosovo), generalised to the UN M49 sub-region or region; \"Other\" is a nationality outside the list Tropic records.",
+			"Criminal exploitation is recorded as ForcedLabour with the industry IllicitActivities, and domestic servitude as Servitude (a mapping from the NRM's categories)."}
+		for q, name := range tropic.QINames {
+			about = append(about, fmt.Sprintf("%s: %.0f%% of rows not generalised to \"any\", %.0f%% as recorded.", name, 100*res.NotAny[q], 100*res.Exact[q]))
+		}
+		if err := writeTableFile(w, format, tableFile{Name: "htcds", Header: tropic.HTCDSHeader, Rows: rows, About: about}); err != nil {
+			s.log.Error("research export", "error", err.Error())
+		}
 	})))
 }

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/xuri/excelize/v2"
+
 	"tropic/internal/store"
 	"tropic/internal/tropic"
 )
@@ -100,8 +102,23 @@ func TestCampaignPages(t *testing.T) {
 		t.Fatalf("effect: %d\n%s", eff.status, eff.body)
 	}
 	csv := an.get("/staff/exports/htcds.csv")
-	if csv.status != 200 || !strings.Contains(csv.body, "typeOfExploitation") || strings.Contains(strings.ToLower(csv.body), "immigration_status") {
+	if csv.status != 200 || !strings.HasPrefix(csv.body, strings.Join(tropic.HTCDSHeader, ",")+"\n") || strings.Contains(strings.ToLower(csv.body), "immigration") {
 		t.Fatalf("export: %d\n%s", csv.status, csv.body)
+	}
+	xl := an.get("/staff/exports/htcds.xlsx")
+	if xl.status != 200 {
+		t.Fatalf("export as XLSX: %d", xl.status)
+	}
+	book, err := excelize.OpenReader(strings.NewReader(xl.body))
+	if err != nil {
+		t.Fatalf("the XLSX export does not open: %v", err)
+	}
+	rows, err := book.GetRows("Data")
+	if err != nil || len(rows) == 0 || strings.Join(rows[0], ",") != strings.Join(tropic.HTCDSHeader, ",") {
+		t.Fatalf("XLSX Data sheet: %q, %v", rows, err)
+	}
+	if about, _ := book.GetRows("About"); len(about) < 5 || !strings.Contains(about[1][0], "k = 11") {
+		t.Fatalf("XLSX About sheet: %q", about)
 	}
 	_ = store.SQLite
 }

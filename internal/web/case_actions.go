@@ -286,7 +286,7 @@ func (s *Server) handleCaseTaskComplete() http.Handler {
 func (s *Server) handleCaseShareDecision() http.Handler {
 	return s.caseAction(func(r *http.Request, actor tropic.Actor, id int64) (string, error) {
 		approve := r.PostFormValue("decision") == "approve"
-		if err := s.deps.Cases.DecideShare(r.Context(), actor, id, approve); err != nil {
+		if err := s.deps.Cases.DecideShare(r.Context(), actor, id, approve, ""); err != nil {
 			return "", err
 		}
 		if approve {

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"html"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -322,6 +323,19 @@ func TestCaseS45NoticeShowsWithoutTheOtherCase(t *testing.T) {
 	wantContains(t, pageText(page), "Anna Kowalska</a> is a potential victim on another case held by Watford Borough Council: the s.45 defence may apply; contact Watford Borough Council.")
 	wantNotContains(t, page, councilRef, "secret title", "domestic servitude")
 	wantMissing(t, worker, worker.get("/cases/"+councilRef))
+
+	// The notice offers to ask Watford for its case; the request names the suspect on
+	// the police's own case, and reaches Watford's supervisors.
+	ask := regexp.MustCompile(`href="(/cases/` + policeRef + `/access-request\?[^"]+)">Ask Watford Borough Council for access to their case`).FindStringSubmatch(page)
+	if ask == nil {
+		t.Fatalf("the s.45 notice offers no request:\n%s", pageText(page))
+	}
+	q, _ := url.ParseQuery(html.UnescapeString(ask[1])[len("/cases/"+policeRef+"/access-request?"):])
+	form = url.Values{"person": q["person"], "agency": q["agency"], "scope": {"whole"}, "lawful_basis": {"dpa_part3"}, "reason": {"Before we interview her"},
+		"agreement": {"none"}, "agreement_reason": {"No agreement in the test register"}}
+	wantRedirect(t, worker.post("/cases/"+policeRef+"/access-request", form), "/cases/"+policeRef)
+	wantContains(t, pageText(cSuper.get("/approvals").body), "A suspect on its case is a potential victim on this case")
+	wantNotContains(t, worker.get("/access-requests").body, councilRef, "secret title")
 }
 
 func TestCaseStaleEditIsRefusedWithWhoAndWhenAndKeepsTheTyping(t *testing.T) {

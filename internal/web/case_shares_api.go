@@ -49,7 +49,8 @@ type apiAccessLog struct {
 }
 
 type apiShareDecisionInput struct {
-	Approve *bool `json:"approve"`
+	Approve *bool  `json:"approve"`
+	Reason  string `json:"reason"` // needed to decline another agency's request for access
 }
 
 type apiShareInput struct {
@@ -113,7 +114,7 @@ func (s *Server) handleAPIDecideShare() http.Handler {
 			apiInvalid(w, "approve", "Give true to approve or false to decline.")
 			return
 		}
-		if err := s.deps.Cases.DecideShare(r.Context(), apiActor(r), id, *in.Approve); err != nil {
+		if err := s.deps.Cases.DecideShare(r.Context(), apiActor(r), id, *in.Approve, in.Reason); err != nil {
 			s.apiFail(w, r, err)
 			return
 		}

@@ -15,7 +15,8 @@ type caseNotice struct {
 	PersonName string
 	PersonHref string
 	Agency     string
-	Ours       bool // the other case is the user's own agency's: nobody else to contact
+	Ours       bool   // the other case is the user's own agency's: nobody else to contact
+	Ask        string // where to ask the agency for access to its case
 }
 
 type casePersonCard struct {
@@ -65,6 +66,7 @@ type caseShareRow struct {
 	Via         string // an access request: the agency asked for it, having this in common
 	Granted     string // who decided and when
 	DecideHref  string // a supervisor may approve or decline
+	DecidePage  string // or decide on the access request's page
 	RevokeHref  string // a supervisor may revoke
 	Agreement   string // the agreement it cites, or why none applies
 	FlagLabel   string // why a supervisor should look at it: no agreement, or a lapsed one
@@ -165,8 +167,12 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, status int, 
 		p.Reports = append(p.Reports, l)
 	}
 	for i, n := range c.Notices {
-		p.Notices = append(p.Notices, caseNotice{ID: "s45-" + strconv.Itoa(i+1), PersonName: n.PersonName, PersonHref: personPath(n.PersonID), Agency: n.ContactAgency,
-			Ours: p.User != nil && p.User.Agency != nil && n.ContactAgency == p.User.Agency.Name})
+		notice := caseNotice{ID: "s45-" + strconv.Itoa(i+1), PersonName: n.PersonName, PersonHref: personPath(n.PersonID), Agency: n.ContactAgency,
+			Ours: p.User != nil && p.User.Agency != nil && n.ContactAgency == p.User.Agency.Name}
+		if !notice.Ours && n.AgencyID != 0 && s.deps.Access != nil && tropic.CaseWorker(actorOf(r)) {
+			notice.Ask = accessRequestS45Path(c.Reference, n.PersonID, n.AgencyID)
+		}
+		p.Notices = append(p.Notices, notice)
 	}
 	names := map[int64]string{}
 	for _, cp := range c.People {
@@ -420,7 +426,10 @@ func caseShare(c *tropic.Case, sh *tropic.Share, rights caseRights, now time.Tim
 		row.Requested = sh.RequestedBy + ", " + displayDateTime(sh.CreatedAt)
 	}
 	if sh.Kind == tropic.ShareByRequest {
-		row.Via = sh.AgencyName + " asked for access: its own case has the same " + sh.Via + "."
+		row.Via = sh.AgencyName + " asked for access. " + accessViaText(sh.AccessBy, sh.Via)
+		if sh.Status == tropic.ShareDeclined && sh.DecisionReason != "" {
+			row.Via += " Declined because: " + sh.DecisionReason
+		}
 	}
 	switch {
 	case sh.GrantedBy != "" && !sh.DecidedAt.IsZero():
@@ -438,6 +447,10 @@ func caseShare(c *tropic.Case, sh *tropic.Share, rights caseRights, now time.Tim
 		switch sh.Status {
 		case tropic.ShareRequested:
 			row.DecideHref = base + "/decision"
+			if sh.Kind == tropic.ShareByRequest {
+				// Declining needs a reason the requester reads: on the request's page.
+				row.DecideHref, row.DecidePage = "", "/approvals/access/"+strconv.FormatInt(sh.ID, 10)
+			}
 		case tropic.ShareActive:
 			row.RevokeHref = base + "/revoke"
 		}

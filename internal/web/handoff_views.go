@@ -38,17 +38,17 @@ func handoffStateTag(st tropic.HandoffState) string {
 }
 
 // ackDue is when the agency should acknowledge a report of urgency u passed at passedAt.
-func (s *Server) ackDue(u tropic.Urgency, passedAt time.Time, cal *tropic.Calendar) time.Time {
-	return tropic.TriageTarget(s.cfg.AcknowledgeTargets, u, passedAt.In(partnershipZone), cal)
+func (s *Server) ackDue(u tropic.Urgency, passedAt time.Time, cal *triageRules) time.Time {
+	return tropic.TriageTarget(cal.Acknowledge, u, passedAt.In(partnershipZone), cal.Calendar)
 }
 
 // ackOverdue says how long a handoff still waiting for acknowledgement is past its
 // time, or "" when it is not (or is acknowledged).
-func (s *Server) ackOverdue(h *tropic.Handoff, u tropic.Urgency, now time.Time, cal *tropic.Calendar) string {
+func (s *Server) ackOverdue(h *tropic.Handoff, u tropic.Urgency, now time.Time, cal *triageRules) string {
 	if h.State != tropic.HandoffPassed {
 		return ""
 	}
-	by, over := tropic.OverTarget(s.cfg.AcknowledgeTargets, u, h.PassedAt.In(partnershipZone), now.In(partnershipZone), cal)
+	by, over := tropic.OverTarget(cal.Acknowledge, u, h.PassedAt.In(partnershipZone), now.In(partnershipZone), cal.Calendar)
 	if !over {
 		return ""
 	}
@@ -62,11 +62,11 @@ func (s *Server) ackCuts(ctx context.Context) ([]time.Time, error) {
 	if err != nil {
 		return nil, err
 	}
-	return tropic.AcknowledgeOverdueCuts(s.cfg.AcknowledgeTargets, s.now().In(partnershipZone), cal), nil
+	return tropic.AcknowledgeOverdueCuts(cal.Acknowledge, s.now().In(partnershipZone), cal.Calendar), nil
 }
 
 // handoffViews lays out the report's handoffs, oldest first.
-func (s *Server) handoffViews(rep *tropic.Report, now time.Time, cal *tropic.Calendar) []handoffView {
+func (s *Server) handoffViews(rep *tropic.Report, now time.Time, cal *triageRules) []handoffView {
 	var out []handoffView
 	for _, h := range rep.Handoffs {
 		v := handoffView{Agency: h.Agency, Reason: h.Reason, StateLabel: h.State.Label(), StateClass: handoffStateTag(h.State), CaseRef: h.CaseReference}
@@ -81,7 +81,7 @@ func (s *Server) handoffViews(rep *tropic.Report, now time.Time, cal *tropic.Cal
 		switch h.State {
 		case tropic.HandoffPassed:
 			v.State = "Not acknowledged yet. Due by " + displayDateTime(s.ackDue(rep.Urgency, h.PassedAt, cal)) +
-				" (" + strings.ToLower(rep.Urgency.Label()) + ": " + s.cfg.AcknowledgeTargets.For(rep.Urgency).Label() + ")."
+				" (" + strings.ToLower(rep.Urgency.Label()) + ": " + cal.Acknowledge.For(rep.Urgency).Label() + ")."
 			v.Overdue = s.ackOverdue(h, rep.Urgency, now, cal)
 		case tropic.HandoffAcknowledged:
 			v.State = "Acknowledged by " + h.AcknowledgedBy + " on " + displayDateTime(h.AcknowledgedAt) + "."
@@ -141,7 +141,7 @@ func (s *Server) summariseInbox(ctx context.Context, actor tropic.Actor) (*inbox
 }
 
 // districtsAndCalendar are what a page of reports names districts and times targets by.
-func (s *Server) districtsAndCalendar(ctx context.Context) ([]tropic.District, *tropic.Calendar, error) {
+func (s *Server) districtsAndCalendar(ctx context.Context) ([]tropic.District, *triageRules, error) {
 	districts, err := s.deps.Reports.FindDistricts(ctx)
 	if err != nil {
 		return nil, nil, err

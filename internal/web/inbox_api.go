@@ -136,7 +136,7 @@ func (s *Server) handleAPIInbox() http.Handler {
 			return
 		}
 		if q.Get("overdue") == "1" {
-			f.AckOverdue = tropic.AcknowledgeOverdueCuts(s.cfg.AcknowledgeTargets, s.now().In(partnershipZone), cal)
+			f.AckOverdue = tropic.AcknowledgeOverdueCuts(cal.Acknowledge, s.now().In(partnershipZone), cal.Calendar)
 		}
 		items, total, err := s.deps.Inbox.FindInbox(ctx, actor, f)
 		if err != nil {

@@ -105,7 +105,7 @@ func (s *Server) handleInboxList() http.Handler {
 			return
 		}
 		now := s.now()
-		p.Total, p.Targets = total, targetsLabel(s.cfg.AcknowledgeTargets)
+		p.Total, p.Targets = total, targetsLabel(cal.Acknowledge)
 		for _, it := range items {
 			p.Rows = append(p.Rows, inboxRow{
 				Reference: it.Reference, Href: inboxReportPath(it.Reference),
@@ -138,6 +138,8 @@ type inboxForms struct {
 	CaseTitle     string
 	CaseReference string
 	Reason        string // for returning the report
+	// Message to the reporter, and the key that makes the form post once.
+	Message, MessageKey string
 }
 
 type inboxReportPage struct {
@@ -155,6 +157,7 @@ type inboxReportPage struct {
 	Sections     []summarySection
 	Timeline     []triageTimelineEntry
 	Form         inboxForms
+	CanMessage   bool // the form to write to the reporter is offered
 }
 
 // handleInboxReport shows a report passed to the user's agency, with the actions.
@@ -191,13 +194,16 @@ func (s *Server) renderInboxReport(w http.ResponseWriter, r *http.Request, statu
 		Withheld: rep.ContactWithheld, Form: form,
 	}
 	p.Nav, p.Errors = "inbox", errs
+	if p.CanMessage = s.deps.Messages != nil; p.Form.MessageKey == "" {
+		p.Form.MessageKey = tropic.NewFormKey()
+	}
 	if p.Form.Accept == "" {
 		p.Form.Accept = "create_case"
 	}
 	if p.Form.CaseTitle == "" {
 		p.Form.CaseTitle = triageCaseTitle("", rep, districts)
 	}
-	p.Sections = triageReportSections(rep, districts, nil, now)
+	p.Sections = triageReportSections(rep, districts, s.howHeardLabels(r.Context()), nil, now)
 	p.Timeline = triageReportTimeline(rep)
 	s.render(w, r, status, "inbox_report", p)
 }
@@ -222,7 +228,8 @@ func (s *Server) inboxAction(do func(r *http.Request, actor tropic.Actor, ref st
 			return
 		}
 		f := inboxForms{Accept: r.PostFormValue("accept"), CaseTitle: r.PostFormValue("case_title"),
-			CaseReference: r.PostFormValue("case_reference"), Reason: r.PostFormValue("reason")}
+			CaseReference: r.PostFormValue("case_reference"), Reason: r.PostFormValue("reason"),
+			Message: r.PostFormValue("message"), MessageKey: r.PostFormValue("message_key")}
 		done, err := do(r, actorOf(r), ref, f)
 		switch tropic.ErrorCode(err) {
 		case "":
@@ -232,8 +239,8 @@ func (s *Server) inboxAction(do func(r *http.Request, actor tropic.Actor, ref st
 				s.sessions.Put(r.Context(), sessInboxFlash, done.msg)
 			}
 			http.Redirect(w, r, done.next, http.StatusSeeOther)
-		case tropic.EINVALID:
-			s.renderInboxReport(w, r, http.StatusUnprocessableEntity, f, errorsFrom(err, "accept", "case_title", "case_reference", "reason"), "")
+		case tropic.EINVALID, tropic.ETOOMANY:
+			s.renderInboxReport(w, r, statusFor(tropic.ErrorCode(err)), f, errorsFrom(err, "accept", "case_title", "case_reference", "reason", "message", "key"), "")
 		case tropic.ECONFLICT:
 			s.renderInboxReport(w, r, http.StatusConflict, f, []FieldError{{Field: "accept", Message: tropic.ErrorMessage(err)}}, "")
 		default:

@@ -13,21 +13,22 @@ import (
 
 // apiSuggestion is one suggested match of a person on the case.
 type apiSuggestion struct {
-	ID            int64      `json:"id"`
-	PersonID      int64      `json:"person_id"`
-	PersonName    string     `json:"person_name"`
-	Status        string     `json:"status"`
-	Probability   *float64   `json:"probability,omitempty"` // only when visible: it would tell levels of a field apart
-	Band          string     `json:"band"`
-	Explanation   string     `json:"explanation"`
-	Visible       bool       `json:"visible"`
-	OtherPersonID int64      `json:"other_person_id,omitempty"`
-	OtherName     string     `json:"other_name,omitempty"`
-	OtherCases    []string   `json:"other_cases,omitempty"`
-	HeldBy        string     `json:"held_by"`
-	DecidedBy     string     `json:"decided_by,omitempty"`
-	DecidedAt     *time.Time `json:"decided_at,omitempty"`
-	Reason        string     `json:"reason,omitempty"`
+	ID            int64           `json:"id"`
+	PersonID      int64           `json:"person_id"`
+	PersonName    string          `json:"person_name"`
+	Status        string          `json:"status"`
+	Probability   *float64        `json:"probability,omitempty"` // only when visible: it would tell levels of a field apart
+	Band          string          `json:"band"`
+	Explanation   string          `json:"explanation"`
+	Visible       bool            `json:"visible"`
+	OtherPersonID int64           `json:"other_person_id,omitempty"`
+	OtherName     string          `json:"other_name,omitempty"`
+	OtherCases    []string        `json:"other_cases,omitempty"`
+	HeldBy        string          `json:"held_by"`
+	Holders       []agencySummary `json:"holders,omitempty"` // a hidden record's: whom POST /api/v1/access-requests asks
+	DecidedBy     string          `json:"decided_by,omitempty"`
+	DecidedAt     *time.Time      `json:"decided_at,omitempty"`
+	Reason        string          `json:"reason,omitempty"`
 }
 
 // apiSuggestionList is a case's suggestions, open ones and those linked or merged.
@@ -75,6 +76,9 @@ func apiSuggestionFrom(ps tropic.PersonSuggestion) apiSuggestion {
 	out := apiSuggestion{ID: ps.ID, PersonID: ps.PersonID, PersonName: ps.PersonName, Status: string(ps.Status),
 		Band: string(ps.Band), Explanation: ps.Explanation, Visible: ps.Visible, HeldBy: ps.HeldBy,
 		DecidedBy: ps.DecidedBy, Reason: ps.Reason}
+	for _, a := range ps.Holders {
+		out.Holders = append(out.Holders, agencySummary{ID: a.ID, Name: a.Name})
+	}
 	if ps.Visible {
 		p := ps.Probability
 		out.Probability = &p

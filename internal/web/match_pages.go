@@ -39,8 +39,9 @@ type matchCard struct {
 	OtherHref   string
 	OtherCases  []caseLink
 	HeldBy      string
-	Advice      string // what to do about a record the user may not see
-	Band        string // "Strong", "Likely" or "Possible"
+	Advice      string     // what to do about a record the user may not see
+	Asks        []caseLink // ask each holder of a hidden record for access to it
+	Band        string     // "Strong", "Likely" or "Possible"
 	BandClass   string
 	Probability string // "93%"; only for a record the viewer may see
 	Reasons     []string
@@ -292,6 +293,11 @@ func (s *Server) renderMatches(w http.ResponseWriter, r *http.Request, status in
 		card := matchCardFrom(c.Reference, ps, rights.Owner, typed)
 		if !ps.Visible && ps.Status == tropic.MatchOpen {
 			card.Advice = hiddenMatchAdvice(c, ps.HeldBy, rights.Owner, s.now())
+			if s.deps.Access != nil && tropic.CaseWorker(actorOf(r)) {
+				for _, h := range ps.Holders {
+					card.Asks = append(card.Asks, caseLink{Text: "Ask " + h.Name + " for access to their record", Href: accessRequestMatchPath(c.Reference, ps.ID, h.ID)})
+				}
+			}
 		}
 		if ps.Status == tropic.MatchOpen {
 			open = append(open, card)

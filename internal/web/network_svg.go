@@ -382,6 +382,7 @@ type networkDrawing struct {
 	Lead    string // the analysts' line on a group: "4 cases, 9 people and 2 phone numbers"
 	Note    string // what was left out of the drawing, if anything
 	HeldBy  []string
+	Hidden  bool // some records are another agency's the user may not see
 	SVG     template.HTML
 	Legend  []networkLegendItem
 	Nodes   []networkNodeRow
@@ -571,6 +572,7 @@ func drawView(id, title string, v networkView, link networkLinker, pseudonyms bo
 	if root {
 		d.Legend = append(d.Legend, networkLegendItem{Icon: networkIcon("case", false, true, false), Label: "The record this network is drawn from (thick outline)"})
 	}
+	d.Hidden = hidden
 	if hidden {
 		d.Legend = append(d.Legend, networkLegendItem{Icon: networkIcon("case", true, false, false), Label: "A record you may not see (dashed outline): it says who holds it, whom to contact"})
 	}

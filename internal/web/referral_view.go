@@ -12,6 +12,12 @@ import (
 // A referral's page: the record, its decisions in order, its next deadline, and the
 // form that records the next decision for the agency that made it.
 
+// referralCorrectionRow is one correction of a Duty to Notify report, as its history shows it.
+type referralCorrectionRow struct {
+	When, By, Reason string
+	Changes          []string
+}
+
 type referralDecisionRow struct {
 	What, Date, Outcome string
 }
@@ -33,7 +39,8 @@ type referralPage struct {
 	Deadline    referralDeadline
 	Decisions   []referralDecisionRow
 	CanDecide   bool
-	CanWithdraw bool // a Duty to Notify report its reader's agency made, not withdrawn
+	CanWithdraw bool // a Duty to Notify report its reader's agency made, not withdrawn (and so may be corrected)
+	Corrections []referralCorrectionRow
 	Version     int
 	Form        decisionForm
 	Kinds       []selectOption
@@ -146,6 +153,10 @@ func (s *Server) renderReferral(w http.ResponseWriter, r *http.Request, status i
 	p.Errors = errs
 	p.CanDecide = !p.DtN && ref.Access == tropic.ReferralDecide && ref.WithdrawnOn == "" && ref.DisqualifiedOn == ""
 	p.CanWithdraw = mayWithdraw(ref) == nil
+	for _, c := range ref.Corrections {
+		p.Corrections = append(p.Corrections, referralCorrectionRow{When: c.At.In(partnershipZone).Format("15:04 on 2 January 2006"),
+			By: c.By, Reason: c.Reason.Label(), Changes: c.Changes})
+	}
 	if p.CanDecide {
 		kind := f.Kind
 		if errs == nil {

@@ -41,6 +41,8 @@ type Layout struct {
 	ShowNotices   bool   // the navigation offers notifications, with Unread
 	Unread        int    // the user's unread notifications, for the header
 	ShowAdmin     bool   // the user is an agency or partnership administrator: the navigation offers administration
+	ShowMeetings  bool   // meetings are kept: the navigation offers them to every member of staff
+	ShowPlan      bool   // the partnership plan is kept: the navigation offers it to every member of staff
 	PrintOnly     bool   // a page made to print (the referral summary): printed without the service's chrome
 	Errors        []FieldError
 }
@@ -143,6 +145,8 @@ func (s *Server) newLayout(r *http.Request, title string) Layout {
 		ShowNotices:   userFrom(r.Context()) != nil && s.deps.Notifications != nil,
 		Unread:        s.unreadNotifications(r),
 		ShowAdmin:     canAdminister(userFrom(r.Context())) && s.deps.UserAdmin != nil,
+		ShowMeetings:  userFrom(r.Context()) != nil && s.deps.Meetings != nil,
+		ShowPlan:      userFrom(r.Context()) != nil && s.deps.Plan != nil,
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -137,6 +138,15 @@ func reportBodyFrom(r *tropic.Report) *reportBody {
 	for _, n := range r.Notes {
 		b.Timeline = append(b.Timeline, timelineEntity{At: n.At, Source: n.Source, User: n.User, Agency: n.Agency, Text: n.Text})
 	}
+	// Messages with the reporter are part of the timeline, by time.
+	for _, m := range r.Messages {
+		e := timelineEntity{At: m.At, Source: "message_to_reporter", User: m.User, Agency: m.Agency, Text: m.Text}
+		if m.FromReporter {
+			e.Source = "message_from_reporter"
+		}
+		b.Timeline = append(b.Timeline, e)
+	}
+	sort.SliceStable(b.Timeline, func(i, j int) bool { return b.Timeline[i].At.Before(b.Timeline[j].At) })
 	return b
 }
 

@@ -87,6 +87,7 @@ func decodeReportForm(v url.Values) (*tropic.Report, string, tropic.Problems) {
 
 	rep := &r.Reporter
 	rep.Name, rep.Contact = get("reporter_name"), get("reporter_contact")
+	rep.NotifyConsent = get("reporter_notify_consent") == "yes"
 	switch get("reporter_anonymous") {
 	case "yes":
 		rep.Anonymous = true
@@ -207,6 +208,9 @@ func encodeReportForm(r *tropic.Report, formKey string) url.Values {
 		v.Set("reporter_anonymous", "no")
 		set("reporter_name", r.Reporter.Name)
 		set("reporter_contact", r.Reporter.Contact)
+		if r.Reporter.NotifyConsent {
+			v.Set("reporter_notify_consent", "yes")
+		}
 	}
 	set("reporter_relationship", string(r.Reporter.Relationship))
 	set("how_heard", r.HowHeard)
@@ -229,7 +233,7 @@ func reportFieldOrder() []string {
 	for i := 1; i <= tropic.MaxListItems; i++ {
 		order = append(order, fmt.Sprintf("business_%d", i))
 	}
-	return append(order, "reporter_anonymous", "reporter_name", "reporter_contact", "reporter_relationship", "how_heard", "language", "channel")
+	return append(order, "reporter_anonymous", "reporter_name", "reporter_contact", "reporter_notify_consent", "reporter_relationship", "how_heard", "language", "channel")
 }
 
 // reportForm is a decoded and validated report form.
@@ -238,8 +242,9 @@ type reportForm struct {
 	formKey   string
 	values    url.Values // as posted: the date's parts and the number stay as typed
 	districts []tropic.District
-	errors    []FieldError // in page order; none when the report is valid
-	self      bool         // the short route for the person it is happening to
+	howHeard  []tropic.HowHeardOption // for the answer in words on the check page
+	errors    []FieldError            // in page order; none when the report is valid
+	self      bool                    // the short route for the person it is happening to
 	// addAnother: the public form shows one row of vehicles, phones and businesses,
 	// and an "Add another" button that posts the form back with one more row.
 	addAnother bool
@@ -273,7 +278,11 @@ func (s *Server) readReportForm(ctx context.Context, v url.Values) (*reportForm,
 	if err != nil {
 		return nil, err
 	}
-	f := &reportForm{report: r, formKey: key, values: v, districts: districts, self: v.Get("route") == "self"}
+	howHeard, err := s.howHeardOptions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	f := &reportForm{report: r, formKey: key, values: v, districts: districts, howHeard: howHeard, self: v.Get("route") == "self"}
 	if f.self {
 		// The route is for the person it is happening to, whatever the fields say.
 		r.Reporter.Relationship = tropic.RelationshipSelf
@@ -282,7 +291,7 @@ func (s *Server) readReportForm(ctx context.Context, v url.Values) (*reportForm,
 	if err := problems.Err(); err != nil {
 		fields = tropic.ErrorFields(err) // a copy, ours to add to
 	}
-	for name, msg := range tropic.ErrorFields(r.Validate(districts, s.phoneParser(), s.now())) {
+	for name, msg := range tropic.ErrorFields(r.Validate(districts, howHeard, s.phoneParser(), s.now())) {
 		if _, ok := fields[name]; !ok {
 			fields[name] = msg
 		}
@@ -416,6 +425,9 @@ type reportFormPage struct {
 	Relationship     reportChoices
 	HowHeard         reportChoices
 	AddAnother       bool // "Add another" buttons under vehicles, phones and businesses
+	// OfferNotify: the box to be e-mailed when a message waits, offered only when the
+	// service sends e-mail.
+	OfferNotify bool
 }
 
 // AddButton is the "Add another" button under a list of rows, when there is room for
@@ -454,7 +466,8 @@ func (s *Server) newReportFormPage(ctx context.Context, l Layout, f *reportForm)
 	l.Errors = f.errors
 	p := &reportFormPage{Layout: l, FormKey: f.formKey, R: r,
 		Day: v.Get("seen_on_day"), Month: v.Get("seen_on_month"), Year: v.Get("seen_on_year"),
-		PeopleCount: v.Get("people_count"), Language: r.Language, Anonymous: v.Get("reporter_anonymous")}
+		PeopleCount: v.Get("people_count"), Language: r.Language, Anonymous: v.Get("reporter_anonymous"),
+		OfferNotify: s.deps.Mail != nil}
 	msg := p.FieldMessage
 
 	p.Districts = append(p.Districts, reportSelect{Value: "", Label: "Choose a district", Selected: r.Location.District == ""})
@@ -569,21 +582,37 @@ func (s *Server) howHeardChoices(ctx context.Context, current string) []reportCh
 	if slug, ok := strings.CutPrefix(current, "campaign:"); ok && !listed {
 		out = append(out, reportChoice{Value: current, Label: "A campaign (" + slug + ")"})
 	}
-	for _, o := range tropic.HowHeardOptions {
-		out = append(out, reportChoice{Value: o.Key, Label: o.Label})
+	for _, o := range s.howHeardLabels(ctx) {
+		if !o.Retired {
+			out = append(out, reportChoice{Value: o.Code, Label: o.Label})
+		}
 	}
 	return out
 }
 
-// reportHowHeardText is the answer to "how did you hear" in words.
-func reportHowHeardText(key string) string {
+// howHeardText is the answer to "how did you hear" in words ("" when not given).
+func howHeardText(key string, options []tropic.HowHeardOption) string {
 	if slug, ok := strings.CutPrefix(key, "campaign:"); ok {
 		return "A campaign (" + slug + ")"
 	}
-	for _, o := range tropic.HowHeardOptions {
-		if o.Key == key {
-			return o.Label
-		}
+	return tropic.HowHeardLabel(key, options)
+}
+
+// howHeardOptions are the "how did you hear" options, retired ones too (reference
+// data); none without the reference data service.
+func (s *Server) howHeardOptions(ctx context.Context) ([]tropic.HowHeardOption, error) {
+	if s.deps.Reference == nil {
+		return nil, nil
 	}
-	return key
+	return s.deps.Reference.FindHowHeardOptions(ctx)
+}
+
+// howHeardLabels are the options for showing answers: if they cannot be read, the
+// answers show as their codes and the failure is logged.
+func (s *Server) howHeardLabels(ctx context.Context) []tropic.HowHeardOption {
+	options, err := s.howHeardOptions(ctx)
+	if err != nil {
+		s.log.Error("find how-heard options", "err", err)
+	}
+	return options
 }

@@ -248,7 +248,7 @@ type reportCheckPage struct {
 
 func (s *Server) renderReportCheck(w http.ResponseWriter, r *http.Request, status int, f *reportForm, errs []FieldError) {
 	p := &reportCheckPage{Layout: s.newLayout(r, "Check your answers before sending your report"),
-		Sections: reportCheckSections(f.report, f.districts, f.self), Hidden: reportHiddenFields(f.encoded()),
+		Sections: reportCheckSections(f.report, f.districts, f.howHeard, f.self), Hidden: reportHiddenFields(f.encoded()),
 		InDanger: f.report.InDanger == tropic.AnswerYes}
 	p.Public = true
 	p.Errors = errs
@@ -257,7 +257,7 @@ func (s *Server) renderReportCheck(w http.ResponseWriter, r *http.Request, statu
 
 // reportCheckSections lays the answers out as the form asks them.
 // The route for the person it is happening to shows its four questions only.
-func reportCheckSections(r *tropic.Report, districts []tropic.District, self bool) []reportCheckSection {
+func reportCheckSections(r *tropic.Report, districts []tropic.District, howHeard []tropic.HowHeardOption, self bool) []reportCheckSection {
 	district := ""
 	switch d := r.Location.District; d {
 	case "":
@@ -316,18 +316,18 @@ func reportCheckSections(r *tropic.Report, districts []tropic.District, self boo
 			{Key: "Your name", Value: r.Reporter.Name, Anchor: "reporter_name"},
 			{Key: "How to contact you", Value: r.Reporter.Contact, Anchor: "reporter_contact"},
 		}
+		if r.Reporter.NotifyConsent {
+			about = append(about, reportCheckRow{Key: "Email me when a message waits", Value: "Yes", Anchor: "reporter_notify_consent"})
+		}
 	}
 	relationship := ""
 	if r.Reporter.Relationship != "" {
 		relationship = r.Reporter.Relationship.Label()
 	}
-	howHeard := ""
-	if r.HowHeard != "" {
-		howHeard = reportHowHeardText(r.HowHeard)
-	}
+	heard := howHeardText(r.HowHeard, howHeard)
 	about = append(about,
 		reportCheckRow{Key: "Who you are", Value: relationship, Anchor: "reporter_relationship"},
-		reportCheckRow{Key: "How you heard about this service", Value: howHeard, Anchor: "how_heard"},
+		reportCheckRow{Key: "How you heard about this service", Value: heard, Anchor: "how_heard"},
 		reportCheckRow{Key: "Language", Value: r.Language, Anchor: "language"})
 
 	if self {
@@ -337,6 +337,9 @@ func reportCheckSections(r *tropic.Report, districts []tropic.District, self boo
 				{Key: "Contact me", Value: "Yes, in the way I say", Anchor: "reporter_anonymous"},
 				{Key: "Your name", Value: r.Reporter.Name, Anchor: "reporter_name"},
 				{Key: "How and when it is safe to contact you", Value: r.Reporter.Contact, Anchor: "reporter_contact"},
+			}
+			if r.Reporter.NotifyConsent {
+				contact = append(contact, reportCheckRow{Key: "Email me when a message waits", Value: "Yes", Anchor: "reporter_notify_consent"})
 			}
 		}
 		return []reportCheckSection{

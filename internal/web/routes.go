@@ -71,6 +71,9 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /report/follow-up", s.browser(s.handleFollowUpForm()))
 	mux.Handle("POST /report/follow-up", s.browser(s.handleFollowUp()))
 	mux.Handle("GET /report/follow-up/done", s.browser(s.handleFollowUpDone()))
+	mux.Handle("GET /report/follow-up/messages", s.browser(s.messages(s.handleReporterSignInForm())))
+	mux.Handle("POST /report/follow-up/messages", s.browser(s.messages(s.handleReporterThread())))
+	mux.Handle("POST /report/follow-up/messages/reply", s.browser(s.messages(s.handleReporterReply())))
 
 	// Campaign pages (public), and the staff pages for campaigns and the research export.
 	mux.Handle("GET /campaigns", s.browser(s.handleCampaignIndex()))
@@ -81,7 +84,8 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /staff/campaigns/{slug}/edit", s.campaignStaff(s.handleCampaignEditForm()))
 	mux.Handle("POST /staff/campaigns/{slug}/edit", s.campaignStaff(s.handleCampaignSave(true)))
 	mux.Handle("GET /staff/campaigns/{slug}/effect", s.campaignStaff(s.handleCampaignEffect()))
-	mux.Handle("GET /staff/exports/htcds.csv", s.handleHTCDSExport())
+	mux.Handle("GET /staff/exports/htcds.csv", s.handleHTCDSExport("csv"))
+	mux.Handle("GET /staff/exports/htcds.xlsx", s.handleHTCDSExport("xlsx"))
 
 	// Published statistics (public), and the analysts' statistics.
 	mux.Handle("GET /statistics", s.browser(s.handlePublicStats()))
@@ -90,8 +94,10 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /statistics/releases/{id}", s.browser(s.handlePublicRelease()))
 	mux.Handle("GET /statistics/releases/{id}/{file}", s.browser(s.handlePublicReleaseDownload()))
 	mux.Handle("GET /staff/statistics", s.browser(s.requireUser(s.requireAnalyst(s.handleStaffStats()))))
-	mux.Handle("GET /staff/statistics/quarterly", s.browser(s.requireUser(s.requireAnalyst(s.handleStaffQuarterly()))))
-	mux.Handle("GET /staff/statistics/quarterly.pdf", s.browser(s.requireUser(s.requireAnalyst(s.handleStaffQuarterlyPDF()))))
+	for _, m := range []string{"GET", "POST"} {
+		mux.Handle(m+" /staff/statistics/quarterly", s.browser(s.requireUser(s.requireAnalyst(s.handleStaffQuarterly(false)))))
+		mux.Handle(m+" /staff/statistics/quarterly.pdf", s.browser(s.requireUser(s.requireAnalyst(s.handleStaffQuarterly(true)))))
+	}
 	mux.Handle("GET /staff/statistics/{file}", s.browser(s.requireUser(s.requireAnalyst(s.handleStaffStatsDownload()))))
 
 	// The partnership's network, pseudonymised, for analysts (anyone else: the missing page).
@@ -114,6 +120,7 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /account/security-keys", s.browser(s.requireUser(s.recentAuth(s.handleSecurityKeys()))))
 	mux.Handle("POST /account/security-keys/begin", s.browser(s.requireUser(s.handleSecurityKeyBegin())))
 	mux.Handle("POST /account/security-keys", s.browser(s.requireUser(s.handleSecurityKeyFinish())))
+	mux.Handle("POST /account/security-keys/{id}/remove", s.browser(s.requireUser(s.recentAuthBack(securityKeysPath, s.handleSecurityKeyRemove()))))
 	mux.Handle("GET /account/recovery-codes", s.browser(s.requireUser(s.handleRecoveryCodes())))
 	mux.Handle("POST /account/recovery-codes", s.browser(s.requireUser(s.recentAuth(s.handleNewRecoveryCodes()))))
 	mux.Handle("POST /logout", s.browser(s.handleLogout()))
@@ -149,6 +156,9 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("POST /approvals/shares/{id}", s.requireSupervisor(s.handleApprovalShareDecision()))
 	mux.Handle("GET /approvals/expired-shares", s.requireSupervisor(s.withAgreements(s.handleExpiredShares())))
 	mux.Handle("POST /approvals/expired-shares", s.requireSupervisor(s.withAgreements(s.handleEndExpiredShares())))
+	mux.Handle("GET /approvals/access/{id}", s.requireSupervisor(s.handleAccessDecisionForm()))
+	mux.Handle("POST /approvals/access/{id}", s.requireSupervisor(s.handleAccessDecision()))
+	mux.Handle("GET /access-requests", s.browser(s.requireUser(s.handleOwnAccessRequests())))
 	mux.Handle("GET /audit", s.requireDPO(s.handleAuditSearch()))
 	mux.Handle("POST /audit/export", s.requireDPO(s.handleAuditExport()))
 	mux.Handle("GET /audit/alerts", s.requireMisuse(s.handleMisuseAlerts()))
@@ -190,12 +200,23 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /admin/agreements/{id}", s.partnershipAdmin(s.withAgreements(s.handleAdminAgreement())))
 	mux.Handle("POST /admin/agreements/{id}", s.partnershipAdmin(s.withAgreements(s.handleAdminAgreementSave(false))))
 	mux.Handle("POST /admin/holidays", s.partnershipAdmin(s.handleAdminHolidayAdd()))
+	mux.Handle("GET /admin/names", s.partnershipAdmin(s.handleAdminNames()))
+	mux.Handle("POST /admin/names", s.partnershipAdmin(s.handleAdminNameAdd()))
+	mux.Handle("POST /admin/names/{id}/withdraw", s.partnershipAdmin(s.handleAdminNameWithdraw()))
+	mux.Handle("GET /admin/how-heard", s.partnershipAdmin(s.handleAdminHowHeard()))
+	mux.Handle("POST /admin/how-heard", s.partnershipAdmin(s.handleAdminHowHeardAdd()))
+	mux.Handle("POST /admin/how-heard/change", s.partnershipAdmin(s.handleAdminHowHeardChange()))
+	mux.Handle("GET /admin/settings", s.partnershipAdmin(s.handleAdminSettings()))
+	mux.Handle("POST /admin/settings/threshold", s.partnershipAdmin(s.handleAdminThreshold()))
+	mux.Handle("POST /admin/settings/triage-targets", s.partnershipAdmin(s.handleAdminTriageTargets()))
+	mux.Handle("POST /admin/settings/acknowledge-targets", s.partnershipAdmin(s.handleAdminAckTargets()))
 
 	// Triage (triage role only; anyone else gets the missing page).
 	mux.Handle("GET /triage", s.triage(s.handleTriageQueue()))
 	mux.Handle("GET /triage/reports/{ref}", s.triageHub(s.handleTriageReport()))
 	mux.Handle("POST /triage/reports/{ref}/claim", s.triageHub(s.handleTriageClaim()))
 	mux.Handle("POST /triage/reports/{ref}/notes", s.triageHub(s.handleTriageNote()))
+	mux.Handle("POST /triage/reports/{ref}/messages", s.triageHub(s.messages(s.handleTriageMessage())))
 	mux.Handle("POST /triage/reports/{ref}/urgency", s.triageHub(s.handleTriageUrgency()))
 	mux.Handle("POST /triage/reports/{ref}/decision", s.triageHub(s.handleTriageDecision()))
 	mux.Handle("POST /triage/bulk", s.triage(s.handleTriageBulk()))
@@ -207,6 +228,7 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("POST /inbox/reports/{ref}/acknowledge", s.inbox(s.handleInboxAcknowledge()))
 	mux.Handle("POST /inbox/reports/{ref}/accept", s.inbox(s.handleInboxAccept()))
 	mux.Handle("POST /inbox/reports/{ref}/return", s.inbox(s.handleInboxReturn()))
+	mux.Handle("POST /inbox/reports/{ref}/messages", s.inbox(s.messages(s.handleInboxMessage())))
 
 	// Recording a call (call handlers and triage; anyone else gets the missing page).
 	mux.Handle("GET /intake/reports/new", s.intake(s.handleIntakeForm()))
@@ -280,8 +302,27 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("POST /referrals/{id}/decisions", s.cases(s.handleReferralDecision()))
 	mux.Handle("GET /referrals/{id}/withdraw", s.cases(s.handleReferralWithdrawForm()))
 	mux.Handle("POST /referrals/{id}/withdraw", s.cases(s.handleReferralWithdraw()))
+	mux.Handle("GET /referrals/{id}/correct", s.cases(s.handleReferralCorrectForm()))
+	mux.Handle("POST /referrals/{id}/correct", s.cases(s.handleReferralCorrect()))
 	mux.Handle("GET /referrals/{id}/summary", s.cases(s.recentAuth(s.handleReferralSummary())))
 	mux.Handle("GET /referrals/{id}/summary.pdf", s.cases(s.recentAuth(s.handleReferralSummaryPDF())))
+
+	// Multi-agency meetings and the partnership plan (issue 17, items 1 and 2).
+	mux.Handle("GET /meetings", s.meetingPages(s.handleMeetingList()))
+	mux.Handle("GET /meetings/new", s.meetingPages(s.handleMeetingNewForm()))
+	mux.Handle("POST /meetings/new", s.meetingPages(s.handleMeetingCreate()))
+	mux.Handle("GET /meetings/{id}", s.meetingPages(s.handleMeeting()))
+	mux.Handle("GET /meetings/{id}/minutes.pdf", s.meetingPages(s.handleMeetingMinutesPDF()))
+	mux.Handle("POST /meetings/{id}/items", s.meetingPages(s.handleMeetingItemAdd()))
+	mux.Handle("POST /meetings/{id}/items/{item}/minutes", s.meetingPages(s.handleMeetingMinutes()))
+	mux.Handle("POST /meetings/{id}/actions", s.meetingPages(s.handleMeetingActionAdd()))
+	mux.Handle("POST /meetings/{id}/actions/{action}/status", s.meetingPages(s.handleMeetingActionStatus()))
+	mux.Handle("GET /plan", s.planPages(s.handlePlan()))
+	mux.Handle("GET /plan/progress.pdf", s.planPages(s.handlePlanPDF()))
+	mux.Handle("POST /plan/objectives", s.planPages(s.handlePlanObjectiveCreate()))
+	mux.Handle("POST /plan/objectives/{id}/rag", s.planPages(s.handlePlanRAG()))
+	mux.Handle("POST /plan/objectives/{id}/actions", s.planPages(s.handlePlanActionAdd()))
+	mux.Handle("POST /plan/actions/{id}/status", s.planPages(s.handlePlanActionStatus()))
 
 	// JSON API.
 	mux.Handle("GET /api/v1/openapi.json", s.handleOpenAPI())
@@ -297,6 +338,8 @@ func (s *Server) routes() http.Handler {
 	s.api(mux, "POST /api/v1/reports/{reference}/acknowledge", s.handleAPIAcknowledgeReport())
 	s.api(mux, "POST /api/v1/reports/{reference}/accept", s.handleAPIAcceptReport())
 	s.api(mux, "POST /api/v1/reports/{reference}/return", s.handleAPIReturnReport())
+	s.api(mux, "GET /api/v1/reports/{reference}/messages", s.messages(s.handleAPIReportMessages()))
+	s.api(mux, "POST /api/v1/reports/{reference}/messages", s.messages(s.handleAPISendReportMessage()))
 	s.api(mux, "GET /api/v1/inbox", s.handleAPIInbox())
 	s.api(mux, "GET /api/v1/cases", s.handleAPIListCases())
 	s.api(mux, "POST /api/v1/cases", s.handleAPICreateCase())
@@ -343,10 +386,12 @@ func (s *Server) routes() http.Handler {
 	s.api(mux, "GET /api/v1/referrals/{id}", s.handleAPIGetReferral())
 	s.api(mux, "POST /api/v1/referrals/{id}/decisions", s.handleAPIRecordReferralDecision())
 	s.api(mux, "POST /api/v1/referrals/{id}/withdrawal", s.handleAPIWithdrawReferral())
+	s.api(mux, "PATCH /api/v1/referrals/{id}", s.handleAPICorrectReferral())
 	s.api(mux, "GET /api/v1/notifications", s.handleAPINotifications())
 	s.api(mux, "POST /api/v1/notifications/read", s.handleAPINotificationsRead())
 	s.api(mux, "GET /api/v1/approvals", s.handleAPIApprovals())
 	s.api(mux, "POST /api/v1/access-requests", s.handleAPIRequestAccess())
+	s.api(mux, "GET /api/v1/access-requests", s.handleAPIOwnAccessRequests())
 	mux.Handle("/api/", s.handleAPINotFound())
 
 	// Everything else.

@@ -119,11 +119,21 @@ type securityKeysPage struct {
 	On    bool
 }
 
-type securityKeyRow struct{ Name, Added, LastUsed string }
+type securityKeyRow struct {
+	ID                    int64
+	Name, Added, LastUsed string
+}
 
 func (s *Server) handleSecurityKeys() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.renderSecurityKeys(w, r, http.StatusOK, nil)
+	})
+}
+
+func (s *Server) renderSecurityKeys(w http.ResponseWriter, r *http.Request, status int, problems []FieldError) {
+	{
 		p := &securityKeysPage{Layout: s.newLayout(r, "Security keys and passkeys"), On: s.keysOn()}
+		p.Errors = problems
 		if p.On {
 			_, keys, err := s.loadKeyUser(r, userFrom(r.Context()))
 			if err != nil {
@@ -131,7 +141,7 @@ func (s *Server) handleSecurityKeys() http.Handler {
 				return
 			}
 			for _, k := range keys {
-				row := securityKeyRow{Name: k.Name, Added: displayDateTime(k.CreatedAt), LastUsed: "Not yet"}
+				row := securityKeyRow{ID: k.ID, Name: k.Name, Added: displayDateTime(k.CreatedAt), LastUsed: "Not yet"}
 				if !k.LastUsedAt.IsZero() {
 					row.LastUsed = displayDateTime(k.LastUsedAt)
 				}
@@ -141,9 +151,38 @@ func (s *Server) handleSecurityKeys() http.Handler {
 		if r.URL.Query().Get("added") == "1" {
 			p.Flash = "Your security key has been added. You can use it to sign in."
 		}
-		s.render(w, r, http.StatusOK, "account_security_keys", p)
+		if r.URL.Query().Get("removed") == "1" {
+			p.Flash = "Your security key has been removed. It can no longer be used to sign in."
+		}
+		s.render(w, r, status, "account_security_keys", p)
+	}
+}
+
+// handleSecurityKeyRemove removes one of the user's own keys, unless it is their last
+// second factor (tropic.MayRemoveSecurityKey).
+func (s *Server) handleSecurityKeyRemove() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id, ok := s.pathID(w, r)
+		if !ok || !s.keysOn() {
+			if ok {
+				s.notFound(w, r)
+			}
+			return
+		}
+		err := s.deps.SecurityKeys.RemoveSecurityKey(r.Context(), actorOf(r), id)
+		if code := tropic.ErrorCode(err); code == tropic.ECONFLICT {
+			s.renderSecurityKeys(w, r, statusFor(code), []FieldError{{Message: tropic.ErrorMessage(err)}})
+			return
+		} else if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		http.Redirect(w, r, "/account/security-keys?removed=1", http.StatusSeeOther)
 	})
 }
+
+// securityKeysPath is where re-authentication returns to before removing a key.
+func securityKeysPath(*http.Request) string { return "/account/security-keys" }
 
 // keyRequest is what the page sends to add a key.
 type keyRequest struct {

@@ -122,4 +122,22 @@ func TestBrowserSecurityKeyEnrolAndSignIn(t *testing.T) {
 	if !strings.Contains(actions, tropic.AuditSecurityKeyAdded) || !strings.Contains(actions, "login.succeeded password and security key") {
 		t.Errorf("audit trail:\n%s", actions)
 	}
+
+	// Removing the key (the authenticator app stays): the page at a phone's width too.
+	if err := chromedp.Do(b.Ctx(), chromedp.Navigate(base+"/account/security-keys")); err != nil {
+		t.Fatal(err)
+	}
+	bWaitFor(t, b, "the keys page", at("/account/security-keys"))
+	if err := chromedp.Do(b.Ctx(), chromedp.EmulateViewport(390, 844)); err != nil {
+		t.Fatal(err)
+	}
+	b.CheckAxe(t)
+	if err := chromedp.Do(b.Ctx(), chromedp.EmulateViewport(1280, 900), chromedp.Click(chromedp.CSS(`form[action$="/remove"] button`))); err != nil {
+		t.Fatal(err)
+	}
+	bWaitFor(t, b, "the key removed", at("/account/security-keys?removed=1"))
+	if text := bMainText(t, b); !strings.Contains(text, "You have no security keys") || !strings.Contains(text, "Your security key has been removed") {
+		t.Errorf("after removing, the page says:\n%s", text)
+	}
+	b.CheckAxe(t)
 }

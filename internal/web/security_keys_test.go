@@ -1,12 +1,16 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
 
 	"github.com/go-webauthn/webauthn/protocol"
+
+	"tropic/internal/tropic"
 )
 
 func TestSecurityKeyCeremoniesRefuseWhatWasNotAskedFor(t *testing.T) {
@@ -71,5 +75,51 @@ func FuzzWebAuthnJSON(f *testing.F) {
 			_, _ = protocol.ParseCredentialCreationResponseBytes(req.Credential)
 		}
 		_, _ = protocol.ParseCredentialRequestResponseBytes(body)
+	})
+}
+
+func TestASecurityKeyIsRemovedByItsOwnerOnly(t *testing.T) {
+	t.Parallel()
+	ts, _ := keyServer(t)
+	sam := ts.addUser("sam@police.example")
+	alex := ts.addUser("alex@police.example")
+	ctx := context.Background()
+	for _, u := range []*tropic.User{sam, alex} {
+		if err := ts.srv.deps.SecurityKeys.AddSecurityKey(ctx, tropic.ActorFor(u), &tropic.SecurityKey{UserID: u.ID, Name: "Blue key",
+			CredentialID: "cred-" + u.Email, Data: []byte(`{}`)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	alexKeys, _ := ts.srv.deps.SecurityKeys.FindSecurityKeys(ctx, alex.ID)
+	c := ts.client(t)
+	c.enrol("sam@police.example") // an authenticator app too: the key is not the last second factor
+	samKeys, _ := ts.srv.deps.SecurityKeys.FindSecurityKeys(ctx, sam.ID)
+	page := c.get("/account/security-keys")
+	wantContains(t, page.body, fmt.Sprintf(`action="/account/security-keys/%d/remove"`, samKeys[0].ID))
+
+	wantStatus(t, c.post(fmt.Sprintf("/account/security-keys/%d/remove", alexKeys[0].ID), nil), http.StatusNotFound)
+	wantRedirect(t, c.post(fmt.Sprintf("/account/security-keys/%d/remove", samKeys[0].ID), nil), "/account/security-keys?removed=1")
+	if left, _ := ts.srv.deps.SecurityKeys.FindSecurityKeys(ctx, alex.ID); len(left) != 1 {
+		t.Errorf("Alex's keys: %d, want 1", len(left))
+	}
+	if left, _ := ts.srv.deps.SecurityKeys.FindSecurityKeys(ctx, sam.ID); len(left) != 0 {
+		t.Errorf("Sam's keys: %d, want 0", len(left))
+	}
+	wantContains(t, c.get("/account/security-keys?removed=1").body, "Your security key has been removed")
+
+	t.Run("Not confirmed recently, removing is sent to confirm first", func(t *testing.T) {
+		if err := ts.srv.deps.SecurityKeys.AddSecurityKey(ctx, tropic.ActorFor(sam), &tropic.SecurityKey{UserID: sam.ID, Name: "Green key",
+			CredentialID: "cred-2", Data: []byte(`{}`)}); err != nil {
+			t.Fatal(err)
+		}
+		keys, _ := ts.srv.deps.SecurityKeys.FindSecurityKeys(ctx, sam.ID)
+		ts.clock.Advance(ts.cfg.ReauthWindow)
+		res := c.post(fmt.Sprintf("/account/security-keys/%d/remove", keys[0].ID), nil)
+		if res.status != http.StatusSeeOther && res.status != http.StatusForbidden {
+			t.Errorf("removal without a recent confirmation: %d", res.status)
+		}
+		if left, _ := ts.srv.deps.SecurityKeys.FindSecurityKeys(ctx, sam.ID); len(left) != 1 {
+			t.Errorf("the key was removed without a recent confirmation")
+		}
 	})
 }

@@ -130,6 +130,8 @@ type Deps struct {
 	Audit    tropic.AuditService
 	Reports  tropic.ReportService
 	Inbox    tropic.InboxService // reports passed to an agency; nil: no inbox
+	// Messages between staff and reporters; nil: no messages offered, anywhere.
+	Messages tropic.ReportMessageService
 	Cases    tropic.CaseService
 	// Corrections changes and removes what a case holds; nil: no correction routes.
 	Corrections tropic.CaseCorrections
@@ -139,6 +141,8 @@ type Deps struct {
 	Stats       tropic.StatsService    // the statistics; nil: no statistics pages
 	Releases    tropic.ReleaseStore    // the published statistics releases; nil: none
 	Campaigns   tropic.CampaignService // campaigns and their effect; nil: no campaign pages
+	Meetings    tropic.MeetingService  // multi-agency meetings and their actions; nil: no meeting pages
+	Plan        tropic.PlanService     // the partnership plan; nil: no plan pages
 	Exports     tropic.ExportService   // the research export's records; nil: no export
 	Phones      tropic.PhoneParser     // normalises phone numbers in reports
 	Passwords   tropic.PasswordChecker // checks passwords at sign-in (internal/auth, wired in cmd/tropic)
@@ -164,7 +168,11 @@ type Deps struct {
 	UserAdmin    tropic.UserAdmin
 	Invites      tropic.InviteService
 	AdminHistory tropic.AdminHistoryService
-	Holidays     tropic.HolidayService // the one-off bank holidays; nil: no page for them
+	Holidays     tropic.HolidayService  // the one-off bank holidays; nil: no page for them
+	NameLists    tropic.NameListService // administrators' entries in the name lists person matching reads; nil: no page
+	// Reference is the reference data edited in the browser (settings, "how did you
+	// hear" options); nil: the settings are the Config's and the options the built-in ones.
+	Reference tropic.ReferenceDataService
 	// Credentials keeps forgotten-password links and recovery codes.
 	Credentials tropic.CredentialService
 	// Mail sends invitations and forgotten-password links; nil: e-mail is not set up, no

@@ -86,8 +86,15 @@ func (b *syncBuffer) String() string {
 // two must start together for idle expiry to be testable.
 func newTestServer(t testing.TB, cfg Config, modify ...func(*Deps)) *testServer {
 	t.Helper()
+	return newTestServerOn(t, store.SQLite, cfg, modify...)
+}
+
+// newTestServerOn is newTestServer on the database of dialect d, for the tests that
+// go through the pages and API on each database (storetest.Dialects).
+func newTestServerOn(t testing.TB, d store.Dialect, cfg Config, modify ...func(*Deps)) *testServer {
+	t.Helper()
 	clock := storetest.NewClock(time.Now().UTC().Truncate(time.Second))
-	db := storetest.Open(t, store.SQLite, store.Options{Now: clock.Now})
+	db := storetest.Open(t, d, store.Options{Now: clock.Now})
 	ts := &testServer{
 		t: t, cfg: cfg, db: db, clock: clock, logs: &syncBuffer{},
 		agencies: store.NewAgencyService(db),
@@ -99,7 +106,7 @@ func newTestServer(t testing.TB, cfg Config, modify ...func(*Deps)) *testServer 
 	reports := store.NewReportService(db, nil, phone.Parse)
 	deps := Deps{
 		Agencies: ts.agencies, Users: ts.users, Tokens: ts.tokens, Audit: ts.audit, Sessions: ts.sessions,
-		Reports: reports, Inbox: reports, Phones: phone.Parse,
+		Reports: reports, Inbox: reports, Messages: reports, Phones: phone.Parse,
 		Cases: store.NewCaseService(db, phone.Parse),
 		Links: store.NewLinkService(db, phone.Parse), Matches: store.NewMatchService(db, phone.Parse),
 		Access: store.NewLinkService(db, phone.Parse), Notifications: store.NewNotificationService(db),
@@ -107,8 +114,10 @@ func newTestServer(t testing.TB, cfg Config, modify ...func(*Deps)) *testServer 
 		Stats:     newTestStats(db),
 		Releases:  store.NewReleaseService(db),
 		Campaigns: store.NewCampaignService(db), Exports: store.NewCampaignService(db),
+		Meetings: store.NewMeetingService(db), Plan: store.NewPlanService(db),
 		Passwords: auth.Passwords{Params: testParams}, TOTP: auth.TOTP{},
-		UserAdmin: ts.users, Invites: store.NewInviteService(db), AdminHistory: ts.audit, Holidays: store.NewReferralService(db),
+		UserAdmin: ts.users, Invites: store.NewInviteService(db), AdminHistory: ts.audit, Holidays: store.NewReferralService(db), NameLists: store.NewNameListService(db),
+		Reference:   store.NewReferenceDataService(db, tropic.Settings{TriageTargets: cfg.TriageTargets, AcknowledgeTargets: cfg.AcknowledgeTargets}),
 		Credentials: store.NewCredentialService(db), SSO: store.NewSSOService(db), SecurityKeys: store.NewSecurityKeyService(db),
 		Health: dbHealth{db}, Logger: slog.New(slog.NewJSONHandler(ts.logs, nil)), Now: clock.Now,
 	}

@@ -2,6 +2,10 @@ package web
 
 import (
 	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
 
 	"tropic/internal/tropic"
 )
@@ -13,6 +17,8 @@ type staffHomePage struct {
 	Tasks  *homeTasks     // open and overdue tasks, for those who work cases
 
 	OverdueReferrals int // overdue Reasonable Grounds decisions, for those who work cases
+
+	Actions []homeAction // the user's unfinished actions of meetings and the plan; nil: none kept
 
 	Supervisor bool            // the user decides their agency's requests: the approvals queue
 	Approvals  []approvalCount // what waits in it, by kind
@@ -91,6 +97,45 @@ func (s *Server) handleStaffHome() http.Handler {
 				}
 			}
 		}
+		if s.deps.Meetings != nil {
+			acts, err := s.myActions(r)
+			if err != nil {
+				s.serverError(w, r, err)
+				return
+			}
+			p.Actions = acts
+		}
 		s.render(w, r, http.StatusOK, "staff_home", p)
 	})
+}
+
+// homeAction is one of the user's actions, of a meeting or of the plan.
+type homeAction struct {
+	Text, From, Href, Due, Status string
+	Overdue                       bool
+}
+
+// myActions lists the user's unfinished actions, soonest due first; an action on a
+// case they no longer see says so without its text.
+func (s *Server) myActions(r *http.Request) ([]homeAction, error) {
+	meeting, plan, err := s.deps.Meetings.FindMyActions(r.Context(), actorOf(r))
+	if err != nil {
+		return nil, err
+	}
+	today := s.now().In(partnershipZone).Format(time.DateOnly)
+	out := []homeAction{}
+	for _, a := range meeting {
+		text := a.Text
+		if a.Hidden {
+			text = "An action on a case your agency no longer has access to"
+		}
+		out = append(out, homeAction{Text: text, From: "Meeting: " + a.MeetingTitle + ", " + caseDate(a.MeetingHeldOn), Href: meetingPath(a.MeetingID),
+			Due: a.Due, Status: a.Status.Label(), Overdue: a.Overdue(today)})
+	}
+	for _, a := range plan {
+		out = append(out, homeAction{Text: a.Text, From: "Partnership plan: " + a.ObjectiveTitle, Href: "/plan#objective-" + strconv.FormatInt(a.ObjectiveID, 10),
+			Due: a.Due, Status: a.Status.Label(), Overdue: a.Overdue(today)})
+	}
+	slices.SortStableFunc(out, func(a, b homeAction) int { return strings.Compare(a.Due, b.Due) })
+	return out, nil
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -229,8 +230,11 @@ func TestStaffStatisticsComparisonsAndQuarterly(t *testing.T) {
 	wantStatus(t, res, http.StatusOK)
 	wantContains(t, res.body, "2017-Q1")
 
+	// A campaign that started in the quarter is in the report with its effect.
+	wantStatus(t, analyst.post("/staff/campaigns/new", url.Values{"name": {"Spot the signs"}, "starts_on": {"2017-03-06"}, "ends_on": {"2017-03-12"}}), http.StatusSeeOther)
 	res = analyst.get("/staff/statistics/quarterly?quarter=2017-Q1")
 	wantStatus(t, res, http.StatusOK)
+	wantContains(t, res.body, "Campaigns this quarter", "Spot the signs (from 6 March 2017):", "in the same weeks last year")
 	wantContains(t, res.body, "Modern slavery statistics: January to March 2017", "in the same period a year earlier",
 		"from 1 January 2017 to 31 March 2017, against", "Reasonable Grounds decisions", "12.5 days", "OFFICIAL-SENSITIVE")
 	res = analyst.get("/staff/statistics/quarterly.pdf?quarter=2017-Q1")
@@ -240,6 +244,19 @@ func TestStaffStatisticsComparisonsAndQuarterly(t *testing.T) {
 		t.Fatalf("not a PDF download: %q %v", res.body[:min(20, len(res.body))], res.header)
 	}
 	wantContains(t, res.body, "Modern slavery statistics: January to March 2017", "NRM referrals made")
+	// The coordinator's commentary goes into the page and the PDF; one too long
+	// comes back with the error and what was typed.
+	res = analyst.post("/staff/statistics/quarterly", url.Values{"quarter": {"2017-Q1"}, "commentary": {"Referrals rose after the spring campaign.\nWatford leads."}})
+	wantStatus(t, res, http.StatusOK)
+	wantContains(t, res.body, `<p class="govuk-body">Referrals rose after the spring campaign.</p><p class="govuk-body">Watford leads.</p>`, "January to March 2017")
+	res = analyst.post("/staff/statistics/quarterly.pdf", url.Values{"quarter": {"2017-Q1"}, "commentary": {"Referrals rose after the spring campaign."}})
+	wantStatus(t, res, http.StatusOK)
+	wantContains(t, res.body, "%PDF", "Commentary", "Referrals rose after the spring campaign.")
+	long := strings.Repeat("x", tropic.MaxCommentaryRunes+1)
+	res = analyst.post("/staff/statistics/quarterly.pdf", url.Values{"quarter": {"2017-Q1"}, "commentary": {long}})
+	wantStatus(t, res, http.StatusUnprocessableEntity)
+	wantContains(t, res.body, "Commentary must be 4000 characters or fewer", long)
+	wantStatus(t, worker.post("/staff/statistics/quarterly.pdf", url.Values{"quarter": {"2017-Q1"}}), http.StatusNotFound)
 	res = analyst.get("/staff/statistics/quarterly?quarter=2099-Q1")
 	wantStatus(t, res, http.StatusBadRequest)
 	// A page of the service, with its navigation and a way back, not bare text.

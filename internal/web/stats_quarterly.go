@@ -33,7 +33,43 @@ type quarterlyReport struct {
 	YearToDate     []string // the year to the quarter's end against a year earlier
 	YTDPeriod      tropic.Period
 	Stats          *statsData
-	Main           []statsTable
+	Main           []quarterlyTable
+	Campaigns      []string // each campaign that started in the quarter, and its effect
+	// Commentary is what the coordinator wrote for this export (not stored: it goes
+	// into the page and the PDF made from the form that holds it).
+	Commentary string
+}
+
+// CommentaryParagraphs splits the commentary at its line breaks, for the page.
+func (rep *quarterlyReport) CommentaryParagraphs() []string {
+	var out []string
+	for _, p := range strings.Split(rep.Commentary, "\n") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// quarterlyTable is a table of the report with its bars: each row's count as a
+// share (0 to 100) of the table's largest.
+type quarterlyTable struct {
+	statsTable
+	Bars []int
+}
+
+func withBars(t statsTable) quarterlyTable {
+	qt := quarterlyTable{statsTable: t, Bars: make([]int, len(t.Cells))}
+	top := 0
+	for _, c := range t.Cells {
+		top = max(top, c.Count)
+	}
+	for i, c := range t.Cells {
+		if top > 0 {
+			qt.Bars[i] = c.Count * 100 / top
+		}
+	}
+	return qt
 }
 
 // mainQuarterlyTables are the tables the report prints.
@@ -55,7 +91,7 @@ func (s *Server) quarterly(r *http.Request) (*quarterlyReport, int, error) {
 	rep := &quarterlyReport{Layout: s.newLayout(r, "Quarterly statistics report")}
 	rep.Nav = "statistics"
 	rep.PrintOnly = true
-	if v := r.URL.Query().Get("quarter"); v != "" {
+	if v := r.FormValue("quarter"); v != "" {
 		y, qq, err := tropic.ParseQuarter(v)
 		if err != nil {
 			return nil, http.StatusBadRequest, err
@@ -98,12 +134,43 @@ func (s *Server) quarterly(r *http.Request) (*quarterlyReport, int, error) {
 			}
 		}
 	}
+	if rep.Campaigns, err = s.quarterCampaigns(r, p); err != nil {
+		return nil, http.StatusInternalServerError, err
+	}
 	for _, t := range d.Tables {
 		if mainQuarterlyTables[t.ID] {
-			rep.Main = append(rep.Main, t)
+			rep.Main = append(rep.Main, withBars(t))
 		}
 	}
 	return rep, http.StatusOK, nil
+}
+
+// quarterCampaigns says, for each campaign that started in the quarter, how reports
+// moved in the weeks from its start, as the campaign's effect page does; nothing
+// for a reader who may not see campaigns' effect.
+func (s *Server) quarterCampaigns(r *http.Request, p tropic.Period) ([]string, error) {
+	actor := actorOf(r)
+	if s.deps.Campaigns == nil || !tropic.CanManageCampaigns(actor) {
+		return nil, nil
+	}
+	all, err := s.deps.Campaigns.FindCampaigns(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, c := range all {
+		if c.Start().Before(p.From) || c.Start().After(p.To) {
+			continue
+		}
+		eff, err := s.deps.Campaigns.CampaignEffect(r.Context(), actor, c, c.Start(), c.Start(), effectWeeks)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, fmt.Sprintf("%s (from %s): %d reports in the %d weeks from its start, against %d in the %d weeks before (%s) and %d in the same weeks last year (%s); %d said they heard of the service through it.",
+			c.Name, c.Start().Format("2 January 2006"), eff.After, eff.WindowWeeks, eff.Before, eff.WindowWeeks, changeWords(eff.Before, eff.After),
+			eff.LastYear, changeWords(eff.LastYear, eff.After), eff.Attributed))
+	}
+	return out, nil
 }
 
 // quarterOnQuarter says a figure's quarter against the quarter before: "12 NRM
@@ -123,22 +190,29 @@ func (s *Server) quarterlyFail(w http.ResponseWriter, r *http.Request, status in
 	s.serverError(w, r, err)
 }
 
-func (s *Server) handleStaffQuarterly() http.Handler {
+// handleStaffQuarterly shows the report (GET), or shows it with the commentary the
+// coordinator typed (POST); with pdf, it sends the report as a PDF instead. A
+// commentary that is too long shows the page again with the error and what was typed.
+func (s *Server) handleStaffQuarterly(pdf bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost && !s.parseForm(w, r) {
+			return
+		}
 		rep, status, err := s.quarterly(r)
 		if err != nil {
 			s.quarterlyFail(w, r, status, err)
 			return
 		}
-		s.render(w, r, http.StatusOK, "statistics_quarterly", rep)
-	})
-}
-
-func (s *Server) handleStaffQuarterlyPDF() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		rep, status, err := s.quarterly(r)
-		if err != nil {
-			s.quarterlyFail(w, r, status, err)
+		if r.Method == http.MethodPost {
+			rep.Commentary, err = tropic.CheckCommentary(r.PostForm.Get("commentary"))
+			if err != nil {
+				rep.Errors = fieldErrors(err, "", "commentary")
+				s.render(w, r, http.StatusUnprocessableEntity, "statistics_quarterly", rep)
+				return
+			}
+		}
+		if !pdf {
+			s.render(w, r, http.StatusOK, "statistics_quarterly", rep)
 			return
 		}
 		b, err := quarterlyPDF(rep)
@@ -191,12 +265,20 @@ func quarterlyPDF(rep *quarterlyReport) ([]byte, error) {
 	pdf.SetFont("Helvetica", "B", 10)
 	pdf.MultiCell(0, 5, tr(rep.Marking), "1", "L", false)
 	pdf.SetFont("Helvetica", "", 10)
+	if rep.Commentary != "" {
+		heading("Commentary")
+		pdf.MultiCell(0, 5, tr(rep.Commentary), "", "L", false)
+	}
 	heading("The quarter against the same quarter a year earlier")
 	bullets(rep.Quarterly)
 	heading("The quarter against the quarter before (" + rep.PreviousLabel + ")")
 	bullets(rep.Previous)
 	heading("The year to date against the same period last year (" + rep.YTDPeriod.String() + ")")
 	bullets(rep.YearToDate)
+	if len(rep.Campaigns) > 0 {
+		heading("Campaigns this quarter")
+		bullets(rep.Campaigns)
+	}
 	heading("NRM decisions and waiting times (calendar days)")
 	d := rep.Stats.Decisions
 	bullets([]string{
@@ -210,12 +292,18 @@ func quarterlyPDF(rep *quarterlyReport) ([]byte, error) {
 			pdf.AddPage()
 		}
 		heading(t.Title)
-		for _, c := range t.Cells {
-			pdf.CellFormat(120, 5, tr(c.Label), "", 0, "L", false, 0, "")
+		pdf.SetFillColor(0x1d, 0x70, 0xb8)
+		for i, c := range t.Cells {
+			x, y := pdf.GetXY()
+			pdf.CellFormat(80, 5, tr(c.Label), "", 0, "L", false, 0, "")
+			if w := float64(t.Bars[i]) * 0.6; w > 0 { // a bar of up to 60 mm beside the label
+				pdf.Rect(x+82, y+1, w, 3, "F")
+			}
+			pdf.SetX(x + 144)
 			pdf.CellFormat(0, 5, tr(c.Published), "", 1, "R", false, 0, "")
 		}
 		pdf.SetFont("Helvetica", "B", 10)
-		pdf.CellFormat(120, 5, "Total", "", 0, "L", false, 0, "")
+		pdf.CellFormat(144, 5, "Total", "", 0, "L", false, 0, "")
 		pdf.CellFormat(0, 5, tr(t.Total.Published), "", 1, "R", false, 0, "")
 	}
 	var buf bytes.Buffer

@@ -30,8 +30,8 @@ func (s *Server) triageAction(decode func(*http.Request) (triageForms, []string)
 		case "":
 			s.sessions.Put(r.Context(), sessTriageFlash, msg)
 			http.Redirect(w, r, triageReportPath(ref), http.StatusSeeOther)
-		case tropic.EINVALID:
-			s.renderTriageReport(w, r, http.StatusUnprocessableEntity, form, errorsFrom(err, order...), "")
+		case tropic.EINVALID, tropic.ETOOMANY:
+			s.renderTriageReport(w, r, statusFor(tropic.ErrorCode(err)), form, errorsFrom(err, order...), "")
 		case tropic.ECONFLICT:
 			// Someone else claimed the report first: say who, and offer to take it over.
 			field := "take_over"

@@ -102,10 +102,10 @@ func (s *Server) countOverTarget(ctx context.Context, actor tropic.Actor, sum *t
 		return err
 	}
 	now := s.now().In(partnershipZone)
-	t := s.cfg.TriageTargets
+	t := cal.Triage
 	for _, u := range tropic.Urgencies {
 		_, n, err := s.deps.Reports.FindReports(ctx, actor, tropic.ReportFilter{Statuses: []tropic.ReportStatus{tropic.ReportNew},
-			Urgency: u, To: tropic.OverTargetBefore(t, u, now, cal), Limit: 1})
+			Urgency: u, To: tropic.OverTargetBefore(t, u, now, cal.Calendar), Limit: 1})
 		if err != nil {
 			return err
 		}
@@ -151,17 +151,32 @@ func roughDuration(d time.Duration) string {
 }
 
 // triageCalendar is the working-day calendar the triage targets run on.
-func (s *Server) triageCalendar(ctx context.Context) (*tropic.Calendar, error) {
-	return s.referralCalendar(ctx)
+func (s *Server) triageCalendar(ctx context.Context) (*triageRules, error) {
+	cal, err := s.referralCalendar(ctx)
+	if err != nil {
+		return nil, err
+	}
+	set, err := s.settings(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &triageRules{Calendar: cal, Triage: set.TriageTargets, Acknowledge: set.AcknowledgeTargets}, nil
+}
+
+// triageRules are what reports' targets are timed by: the working-day calendar and the
+// targets in force (reference data, read once per page).
+type triageRules struct {
+	Calendar            *tropic.Calendar
+	Triage, Acknowledge tropic.TriageTargets
 }
 
 // overTarget says how long an undecided report is past its triage target: "3 days",
 // or "" when it is not (or is decided, when the target no longer applies).
-func (s *Server) overTarget(rep *tropic.Report, now time.Time, cal *tropic.Calendar) string {
+func (s *Server) overTarget(rep *tropic.Report, now time.Time, cal *triageRules) string {
 	if rep.Status != tropic.ReportNew {
 		return ""
 	}
-	by, over := tropic.OverTarget(s.cfg.TriageTargets, rep.Urgency, rep.ReceivedAt.In(partnershipZone), now.In(partnershipZone), cal)
+	by, over := tropic.OverTarget(cal.Triage, rep.Urgency, rep.ReceivedAt.In(partnershipZone), now.In(partnershipZone), cal.Calendar)
 	if !over {
 		return ""
 	}

@@ -1,8 +1,10 @@
 package web
 
 import (
+	"cmp"
 	"fmt"
 	"net/http"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -29,6 +31,8 @@ type triageForms struct {
 	CaseReference string // the case to add the report to
 	// IncludeContact: the reporter's contact details go with a report passed to an agency.
 	IncludeContact bool
+	// Message to the reporter, and the key that makes the form post once.
+	Message, MessageKey string
 }
 
 type triageReportPage struct {
@@ -61,9 +65,10 @@ type triageReportPage struct {
 	// one-click decisions: add to that case, duplicate of that report.
 	MatchingCases, MatchingReports []linkChoice
 
-	Form      triageForms
-	Urgencies []selectOption
-	Agencies  []selectOption
+	Form       triageForms
+	CanMessage bool // the form to write to the reporter is offered
+	Urgencies  []selectOption
+	Agencies   []selectOption
 }
 
 // handleTriageReport shows one report with its timeline and the triage actions.
@@ -110,6 +115,9 @@ func (s *Server) renderTriageReport(w http.ResponseWriter, r *http.Request, stat
 		NewInformation: rep.NeedsAttention,
 		Form:           form,
 	}
+	if p.CanMessage = s.deps.Messages != nil; p.Form.MessageKey == "" {
+		p.Form.MessageKey = tropic.NewFormKey()
+	}
 	cal, err := s.triageCalendar(ctx)
 	if err != nil {
 		s.serverError(w, r, err)
@@ -120,8 +128,8 @@ func (s *Server) renderTriageReport(w http.ResponseWriter, r *http.Request, stat
 		p.WithAgency = h.Agency
 	}
 	if rep.Status == tropic.ReportNew {
-		due := tropic.TriageTarget(s.cfg.TriageTargets, rep.Urgency, rep.ReceivedAt.In(partnershipZone), cal)
-		p.Target = fmt.Sprintf("A decision by %s (%s: %s).", displayDateTime(due), strings.ToLower(rep.Urgency.Label()), s.cfg.TriageTargets.For(rep.Urgency).Label())
+		due := tropic.TriageTarget(cal.Triage, rep.Urgency, rep.ReceivedAt.In(partnershipZone), cal.Calendar)
+		p.Target = fmt.Sprintf("A decision by %s (%s: %s).", displayDateTime(due), strings.ToLower(rep.Urgency.Label()), cal.Triage.For(rep.Urgency).Label())
 		p.OverTarget = s.overTarget(rep, now, cal)
 	}
 	p.Nav = "triage"
@@ -149,7 +157,7 @@ func (s *Server) renderTriageReport(w http.ResponseWriter, r *http.Request, stat
 		}
 		p.Urgencies = append(p.Urgencies, selectOption{ID: id, Value: string(u), Label: u.Label(), Selected: form.Urgency == string(u)})
 	}
-	p.Sections = triageReportSections(rep, districts, agencyName, now)
+	p.Sections = triageReportSections(rep, districts, s.howHeardLabels(ctx), agencyName, now)
 	p.Timeline = triageReportTimeline(rep)
 	var links []tropic.Link
 	if p.Links, links, p.ShowLinks, err = s.reportLinks(ctx, tropic.ActorFor(user), rep.Reference, p.ShowTriage); err != nil {
@@ -161,7 +169,7 @@ func (s *Server) renderTriageReport(w http.ResponseWriter, r *http.Request, stat
 }
 
 // triageReportSections lays the whole report out as summary lists.
-func triageReportSections(rep *tropic.Report, districts []tropic.District, agencyName map[int64]string, now time.Time) []summarySection {
+func triageReportSections(rep *tropic.Report, districts []tropic.District, howHeard []tropic.HowHeardOption, agencyName map[int64]string, now time.Time) []summarySection {
 	orNot := func(s string) []string {
 		if ps := paragraphs(s); len(ps) > 0 {
 			return ps
@@ -249,7 +257,7 @@ func triageReportSections(rep *tropic.Report, districts []tropic.District, agenc
 	}
 	about := summarySection{Title: "About the report", Rows: []summaryRow{
 		{"Reporter", reporter},
-		{"How they heard about the service", []string{triageHowHeard(rep.HowHeard)}},
+		{"How they heard about the service", []string{cmp.Or(howHeardText(rep.HowHeard, howHeard), "Not given")}},
 		{"Channel", []string{rep.Channel.Label()}},
 		{"Received", []string{displayDateTime(rep.ReceivedAt) + " (" + triageAge(now, rep.ReceivedAt) + ")"}},
 	}}
@@ -262,26 +270,14 @@ func triageReportSections(rep *tropic.Report, districts []tropic.District, agenc
 	return []summarySection{seen, where, people, about}
 }
 
-// triageHowHeard names the answer to "how did you hear about this service".
-func triageHowHeard(key string) string {
-	if key == "" {
-		return "Not given"
-	}
-	if slug, ok := strings.CutPrefix(key, "campaign:"); ok {
-		return "A campaign (" + slug + ")"
-	}
-	for _, o := range tropic.HowHeardOptions {
-		if o.Key == key {
-			return o.Label
-		}
-	}
-	return key
-}
-
-// triageReportTimeline lists what happened to the report, oldest first.
+// triageReportTimeline lists what happened to the report, oldest first: its notes
+// and the messages with the reporter, by time.
 func triageReportTimeline(rep *tropic.Report) []triageTimelineEntry {
-	out := []triageTimelineEntry{{Title: "Report received", When: displayDateTime(rep.ReceivedAt),
-		Paragraphs: []string{"Through the " + strings.ToLower(rep.Channel.Label()) + "."}}}
+	type dated struct {
+		at time.Time
+		e  triageTimelineEntry
+	}
+	var all []dated
 	for _, n := range rep.Notes {
 		e := triageTimelineEntry{When: displayDateTime(n.At), Paragraphs: paragraphs(n.Text)}
 		switch {
@@ -294,7 +290,16 @@ func triageReportTimeline(rep *tropic.Report) []triageTimelineEntry {
 		default:
 			e.Title = "Tropic"
 		}
-		out = append(out, e)
+		all = append(all, dated{n.At, e})
+	}
+	for _, m := range rep.Messages {
+		all = append(all, dated{m.At, triageTimelineEntry{Title: messageTitle(m), When: displayDateTime(m.At), Paragraphs: paragraphs(m.Text)}})
+	}
+	sort.SliceStable(all, func(i, j int) bool { return all[i].at.Before(all[j].at) })
+	out := []triageTimelineEntry{{Title: "Report received", When: displayDateTime(rep.ReceivedAt),
+		Paragraphs: []string{"Through the " + strings.ToLower(rep.Channel.Label()) + "."}}}
+	for _, d := range all {
+		out = append(out, d.e)
 	}
 	return out
 }

@@ -15,6 +15,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"tropic/internal/auth"
 
 	"tropic/internal/linkage"
 	"tropic/internal/store"
@@ -61,6 +62,10 @@ func OpenURL(t testing.TB, d store.Dialect, opts ...store.Options) (db *store.DB
 	}
 	if o.Matcher == nil {
 		o.Matcher = linkage.DefaultMatcher() // as cmd/tropic wires it
+	}
+	if o.FollowUpCodes == nil {
+		// Sealed as cmd/tropic seals them, at a token cost: tests make many reports.
+		o.FollowUpCodes = auth.Passwords{Params: auth.DemoFollowUpCodeParams}
 	}
 	dsn = NewDatabase(t, d)
 	ctx := context.Background()
