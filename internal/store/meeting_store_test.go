@@ -208,6 +208,12 @@ func TestOnlyTheConvenorKeepsTheRecordAndOnlyTheOwnerSharesForAMeeting(t *testin
 		// Bad input names the field.
 		wantField(t, e.meetings.AddAgendaItem(ctx, e.pSuper, e.m.ID, tropic.AgendaInput{Mode: tropic.AgendaShared, CaseRef: e.shared.Reference,
 			Scope: tropic.ShareWhole, LawfulBasis: "dpa_sch1_18"}), "until")
+		// A share for a meeting cites an agreement or says why none applies, as any share.
+		other := e.newCase(t, e.pWorker, "Unshared car wash")
+		wantField(t, e.meetings.AddAgendaItem(ctx, e.pSuper, e.m.ID, tropic.AgendaInput{Mode: tropic.AgendaShared, CaseRef: other.Reference,
+			Scope: tropic.ShareWhole, LawfulBasis: "dpa_sch1_18", Until: "2026-04-19"}), "agreement_reason")
+		wantField(t, e.meetings.AddAgendaItem(ctx, e.pSuper, e.m.ID, tropic.AgendaInput{Mode: tropic.AgendaShared, CaseRef: other.Reference,
+			Scope: tropic.ShareWhole, LawfulBasis: "dpa_sch1_18", Until: "2026-04-19", AgreementID: 999999}), "agreement")
 		wantField(t, e.meetings.AddAgendaItem(ctx, e.pSuper, e.m.ID, tropic.AgendaInput{Mode: tropic.AgendaShared, CaseRef: e.shared.Reference,
 			Scope: tropic.ShareWhole, LawfulBasis: "dpa_sch1_18", Until: "2026-12-31"}), "until")
 		wantField(t, e.meetings.CreateMeeting(ctx, e.pSuper, &tropic.Meeting{Kind: tropic.MeetingTasking, Title: "T", HeldOn: "2026-03-20",
