@@ -27,6 +27,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	tlsCert := fs.String("tls-cert", e.getenv("TROPIC_TLS_CERT"), "TLS certificate file; with --tls-key, serve HTTPS (TROPIC_TLS_CERT)")
 	tlsKey := fs.String("tls-key", e.getenv("TROPIC_TLS_KEY"), "TLS key file (TROPIC_TLS_KEY)")
 	secure := fs.Bool("secure-cookies", e.getenv("TROPIC_SECURE_COOKIES") == "1", "mark cookies Secure and send HSTS, for a TLS-terminating proxy in front (TROPIC_SECURE_COOKIES=1)")
+	languages := fs.String("languages", e.getenv("TROPIC_LANGUAGES"), "comma-separated languages of the public pages, from "+strings.Join(web.ShippedLanguages(), ",")+"; empty: all of them; English is always on (TROPIC_LANGUAGES)")
 	exitURL := fs.String("exit-url", envOr(e, "TROPIC_EXIT_URL", "https://www.bbc.co.uk/weather"), "the neutral site 'Exit this page' leads to (TROPIC_EXIT_URL)")
 	leaverDays := fs.Int("leaver-days", envInt(e, "TROPIC_LEAVER_DAYS", 90), "staff not signed in for this many days are listed for an administrator to review as leavers (TROPIC_LEAVER_DAYS)")
 	recoveryDays := fs.Int("recovery-days", envInt(e, "TROPIC_RECOVERY_DAYS", 30), "minimum NRM recovery period in days after a positive Reasonable Grounds decision (45 before 30 January 2023 stays) (TROPIC_RECOVERY_DAYS)")
@@ -133,7 +134,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		HashSlots: *hashSlots, MetricsToken: e.getenv("TROPIC_METRICS_TOKEN"), Recovery: recovery, BaseURL: mail.baseURL, Version: version,
 		LeaverAfter:   time.Duration(*leaverDays) * 24 * time.Hour,
 		TriageTargets: targets, AcknowledgeTargets: acks, SessionIdle: sessions.Idle, SessionLifetime: sessions.Lifetime, PublicNotice: notice,
-		Retention: retentionSched}
+		Retention: retentionSched, Languages: splitList(*languages)}
 	return serve(ctx, e, log, svc, cfg, listeners{addr: *addr, metricsAddr: *metricsAddr, tlsCert: *tlsCert, tlsKey: *tlsKey}, func(url string) {
 		fmt.Fprintf(e.stdout, "Tropic is running at %s (database: %s)\n", url, db.Dialect())
 	})
@@ -317,4 +318,15 @@ func readPublicNotice(file string) (*tropic.PublicNotice, error) {
 		return nil, usageError(fmt.Sprintf("--public-notice %s: %s", file, msg))
 	}
 	return n, nil
+}
+
+// splitList reads a comma-separated list, dropping blanks.
+func splitList(s string) []string {
+	var out []string
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
 }

@@ -54,6 +54,10 @@ func disposeCase(ctx context.Context, tx *Tx, id int64) error {
 	}
 	for _, q := range []string{
 		`DELETE FROM person_merge_moves WHERE case_person_id IN (SELECT id FROM case_people WHERE case_id = ?)`,
+		// A meeting's agenda item about the case, its minutes and actions go with it;
+		// the meeting and its other items stay.
+		`DELETE FROM meeting_actions WHERE item_id IN (SELECT id FROM meeting_items WHERE case_id = ?)`,
+		`DELETE FROM meeting_items WHERE case_id = ?`,
 		`DELETE FROM role_changes WHERE case_id = ?`,
 		`DELETE FROM case_orders WHERE case_id = ?`,
 		`DELETE FROM case_access_log WHERE case_id = ?`,

@@ -89,14 +89,14 @@ func (s *ReportService) CreateReport(ctx context.Context, actor tropic.Actor, r 
 		r.Reference = tropic.NewReference()
 		err = tx.QueryRow(ctx, `INSERT INTO reports (reference, channel, received_at, description, address, postcode, district,
 			seen_on, seen_when, in_danger, exploitation, county_lines, indicators, people_count, children_involved, people_description,
-			reporter_anonymous, reporter_name, reporter_contact, reporter_relationship, how_heard, language,
+			reporter_anonymous, reporter_name, reporter_contact, reporter_relationship, how_heard, language, form_language,
 			urgency, urgency_rank, urgency_reason, status, created_by_user, created_by_agency, follow_up_hash, form_key_hash, reporter_notify_consent)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT DO NOTHING RETURNING id`,
 			r.Reference, string(r.Channel), r.ReceivedAt, r.Description, r.Location.Address, r.Location.Postcode, r.Location.District,
 			r.SeenOn, r.SeenWhen, string(r.InDanger), r.Exploitation.String(), r.Exploitation.CountyLines, strings.Join(inds, ","),
 			r.People.Count, string(r.People.ChildrenInvolved), r.People.Description,
-			r.Reporter.Anonymous, r.Reporter.Name, r.Reporter.Contact, string(r.Reporter.Relationship), r.HowHeard, r.Language,
+			r.Reporter.Anonymous, r.Reporter.Name, r.Reporter.Contact, string(r.Reporter.Relationship), r.HowHeard, r.Language, r.FormLanguage,
 			string(r.Urgency), r.Urgency.Rank(), r.UrgencyReason, string(r.Status), nullID(actor.UserID), nullID(actor.AgencyID), sealedCode, fk, r.Reporter.NotifyConsent).Scan(&r.ID)
 		if err == nil {
 			break
@@ -217,7 +217,7 @@ func nullID(id int64) any {
 
 const reportColumns = `r.id, r.reference, r.channel, r.received_at, r.description, r.address, r.postcode, r.district,
 	r.seen_on, r.seen_when, r.in_danger, r.exploitation, r.county_lines, r.indicators, r.people_count, r.children_involved, r.people_description,
-	r.reporter_anonymous, r.reporter_name, r.reporter_contact, r.reporter_relationship, r.how_heard, r.language,
+	r.reporter_anonymous, r.reporter_name, r.reporter_contact, r.reporter_relationship, r.how_heard, r.language, r.form_language,
 	r.urgency, r.urgency_reason, r.urgency_override, r.status, r.needs_attention, r.created_by_user, r.created_by_agency,
 	r.claimed_by, r.claimed_at, r.passed_to_agency, r.duplicate_of, r.follow_up_hash, r.reporter_notify_consent`
 
@@ -228,7 +228,7 @@ func scanReport(sc interface{ Scan(...any) error }) (*tropic.Report, error) {
 	var claimedAt sql.NullTime
 	err := sc.Scan(&r.ID, &r.Reference, &channel, &r.ReceivedAt, &r.Description, &r.Location.Address, &r.Location.Postcode, &r.Location.District,
 		&r.SeenOn, &r.SeenWhen, &inDanger, &exploitation, &r.Exploitation.CountyLines, &indicators, &r.People.Count, &children, &r.People.Description,
-		&r.Reporter.Anonymous, &r.Reporter.Name, &r.Reporter.Contact, &relationship, &r.HowHeard, &r.Language,
+		&r.Reporter.Anonymous, &r.Reporter.Name, &r.Reporter.Contact, &relationship, &r.HowHeard, &r.Language, &r.FormLanguage,
 		&urgency, &r.UrgencyReason, &r.UrgencyOverride, &status, &r.NeedsAttention, &createdBy, &createdByAgency,
 		&claimedBy, &claimedAt, &passedTo, &r.DuplicateOf, &r.FollowUpHash, &r.Reporter.NotifyConsent)
 	if err != nil {

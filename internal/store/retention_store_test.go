@@ -233,6 +233,11 @@ var disposalReach = map[string][]string{
 	// A Duty to Notify report's corrections: about a report that names no record (disposeReferrals).
 	"referral_corrections": nil,
 	"case_removals":        {"case_id:case"}, "link_withdrawals": {"case_id:case", "from_case_id:case"},
+	// Reference data and the partnership's plan: about the partnership, not records.
+	"how_heard_options": nil, "partnership_settings": nil, "reference_changes": nil, "name_entries": nil,
+	"plan_objectives": nil, "plan_actions": nil, "plan_rag_changes": nil,
+	// Meetings name cases on their agenda; an item about a disposed case goes with it.
+	"meetings": nil, "meeting_agencies": nil, "meeting_items": {"case_id:case"}, "meeting_actions": nil,
 	// Audit events, the retention register and misuse alerts name records by number
 	// only: they are the record of what staff did, and stay.
 	"audit_events": nil, "retention_reviews": nil, "misuse_alerts": nil,

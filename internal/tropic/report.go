@@ -238,6 +238,10 @@ type Report struct {
 	Reporter     Reporter        `json:"reporter"`
 	HowHeard     string          `json:"how_heard,omitempty"`
 	Language     string          `json:"language,omitempty"`
+	// FormLanguage is the language of the public form the report was sent in (a
+	// BCP 47 tag, "pl", "zh-Hans"); empty when it came another way. The free text is
+	// kept as the reporter wrote it.
+	FormLanguage string `json:"form_language,omitempty"`
 
 	Urgency         Urgency         `json:"urgency"`
 	UrgencyReason   string          `json:"urgency_reason"`
@@ -323,6 +327,9 @@ type District struct {
 	Slug string `json:"slug"`
 	Name string `json:"name"`
 }
+
+// languageTagRE is the shape of a BCP 47 tag as the public form records it.
+var languageTagRE = regexp.MustCompile(`^[a-z]{2,3}(-[A-Za-z0-9]{2,8}){0,2}$`)
 
 var slugRE = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
@@ -496,6 +503,9 @@ func (r *Report) Validate(districts []District, howHeard []HowHeardOption, parse
 		r.Language = "en"
 	}
 	CheckText(&p, "language", "Language", r.Language, 35)
+	if r.FormLanguage = trim(r.FormLanguage); r.FormLanguage != "" && !languageTagRE.MatchString(r.FormLanguage) {
+		p.Add("form_language", "The form's language must be a language tag, like pl or zh-Hans")
+	}
 	if r.Channel == "" {
 		r.Channel = ChannelWeb
 	}

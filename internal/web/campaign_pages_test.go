@@ -53,7 +53,7 @@ func TestCampaignPages(t *testing.T) {
 	if r := ts.client(t).get("/campaigns/nope"); r.status != 404 {
 		t.Fatalf("missing campaign: %d", r.status)
 	}
-	choices := ts.srv.howHeardChoices(context.Background(), "")
+	choices := ts.srv.howHeardChoices(context.Background(), &Layout{locales: ts.srv.locales}, "")
 	if len(choices) == 0 || choices[0].Value != "campaign:spot-the-signs" {
 		t.Fatalf("live campaign not offered first: %+v", choices)
 	}

@@ -86,8 +86,7 @@ type publicHomePage struct {
 // handleHome is the public home page, with the campaigns running now.
 func (s *Server) handleHome() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		p := &publicHomePage{Layout: s.newLayout(r, "Get help or report modern slavery")}
-		p.Public = true
+		p := &publicHomePage{Layout: s.publicLayout(r, "home.page_title")}
 		for _, c := range s.publicCampaigns(r.Context()) {
 			if c.Live {
 				p.Live = append(p.Live, c)
@@ -106,8 +105,7 @@ type campaignIndexPage struct {
 // others.
 func (s *Server) handleCampaignIndex() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		p := &campaignIndexPage{Layout: s.newLayout(r, "Campaigns")}
-		p.Public = true
+		p := &campaignIndexPage{Layout: s.publicLayout(r, "campaign.index_title")}
 		p.User = nil
 		for _, c := range s.publicCampaigns(r.Context()) {
 			if c.Live {
@@ -120,10 +118,16 @@ func (s *Server) handleCampaignIndex() http.Handler {
 	})
 }
 
+// signGroup is a heading of the signs to look for and its signs, in the page's language.
+type signGroup struct {
+	Heading string
+	Labels  []string
+}
+
 type campaignPublicPage struct {
 	Layout
 	Campaign   publicCampaign
-	Indicators []tropic.IndicatorGroup
+	Indicators []signGroup
 	ReportURL  string
 	PageURL    string
 	Share      []shareLink
@@ -144,7 +148,15 @@ func (s *Server) handleCampaignPublic() http.Handler {
 			return
 		}
 		pc := s.publicCampaign(c, s.now(), s.agencyNames(r.Context()))
-		p := &campaignPublicPage{Layout: s.newLayout(r, c.Name), Campaign: pc, Indicators: tropic.IndicatorGroups, ReportURL: "/report"}
+		p := &campaignPublicPage{Layout: s.publicLayout(r, "campaign.caption"), Campaign: pc, ReportURL: "/report"}
+		p.Title = c.Name
+		for _, g := range tropic.IndicatorGroups {
+			sg := signGroup{Heading: p.indicatorGroupHeading(g.Heading)}
+			for _, i := range g.Indicators {
+				sg.Labels = append(sg.Labels, p.indicatorLabel(i.Key))
+			}
+			p.Indicators = append(p.Indicators, sg)
+		}
 		if pc.Live {
 			p.ReportURL = "/report/new?how_heard=" + url.QueryEscape(c.HowHeard())
 		}
@@ -155,11 +167,11 @@ func (s *Server) handleCampaignPublic() http.Handler {
 		p.PageURL = strings.TrimRight(s.cfg.BaseURL, "/") + "/campaigns/" + url.PathEscape(c.Slug)
 		text := c.Name + " " + strings.Join(c.Hashtags, " ")
 		p.Share = []shareLink{
-			{"Share on X (Twitter)", "https://twitter.com/intent/tweet?text=" + url.QueryEscape(text) + "&url=" + url.QueryEscape(p.PageURL)},
-			{"Share on Facebook", "https://www.facebook.com/sharer/sharer.php?u=" + url.QueryEscape(p.PageURL)},
-			{"Share on LinkedIn", "https://www.linkedin.com/sharing/share-offsite/?url=" + url.QueryEscape(p.PageURL)},
-			{"Share on WhatsApp", "https://wa.me/?text=" + url.QueryEscape(text+" "+p.PageURL)},
-			{"Share by email", "mailto:?subject=" + url.PathEscape(c.Name) + "&body=" + url.PathEscape(p.PageURL)},
+			{p.T("campaign.share_on", "site", "X (Twitter)"), "https://twitter.com/intent/tweet?text=" + url.QueryEscape(text) + "&url=" + url.QueryEscape(p.PageURL)},
+			{p.T("campaign.share_on", "site", "Facebook"), "https://www.facebook.com/sharer/sharer.php?u=" + url.QueryEscape(p.PageURL)},
+			{p.T("campaign.share_on", "site", "LinkedIn"), "https://www.linkedin.com/sharing/share-offsite/?url=" + url.QueryEscape(p.PageURL)},
+			{p.T("campaign.share_on", "site", "WhatsApp"), "https://wa.me/?text=" + url.QueryEscape(text+" "+p.PageURL)},
+			{p.T("campaign.share_email"), "mailto:?subject=" + url.PathEscape(c.Name) + "&body=" + url.PathEscape(p.PageURL)},
 		}
 		s.render(w, r, http.StatusOK, "campaign_public", p)
 	})

@@ -63,7 +63,7 @@ func (s *Server) handleCaseReport() http.Handler {
 			StatusLabel:   rep.Status.Label(),
 			StatusClass:   reportStatusTag(rep.Status),
 			Withheld:      rep.ContactWithheld,
-			Sections:      triageReportSections(rep, districts, s.howHeardLabels(r.Context()), agencyName, s.now()),
+			Sections:      triageReportSections(rep, districts, s.howHeardLabels(r.Context()), agencyName, s.now(), s.locales.LanguageName(rep.FormLanguage)),
 			Timeline:      triageReportTimeline(rep),
 		}
 		p.Nav = "cases"

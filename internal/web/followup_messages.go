@@ -66,7 +66,7 @@ func (s *Server) readCredentials(w http.ResponseWriter, r *http.Request, p *repo
 	p.Reference = strings.TrimSpace(r.PostForm.Get("reference"))
 	p.Code = strings.TrimSpace(r.PostForm.Get("code"))
 	var problems tropic.Problems
-	ref := checkReporterCredentials(&problems, p.Reference, p.Code)
+	ref := checkReporterCredentials(&p.Layout, &problems, p.Reference, p.Code)
 	if err := problems.Err(); err != nil {
 		p.Errors = errorsFrom(err, "reference", "code")
 		s.render(w, r, http.StatusUnprocessableEntity, "followup_messages_signin", p)
@@ -77,9 +77,9 @@ func (s *Server) readCredentials(w http.ResponseWriter, r *http.Request, p *repo
 
 // denyReporter answers a wrong reference or code with the sign-in page.
 func (s *Server) denyReporter(w http.ResponseWriter, r *http.Request, p *reporterThreadPage, err error) {
-	status, msg := s.reporterDenied(w, r, err)
+	status, errs := s.reporterDenied(w, r, &p.Layout, err)
 	p.Title, p.Thread, p.Reply = "Messages about your report", nil, ""
-	p.Errors = []FieldError{{Field: "reference", Message: msg}}
+	p.Errors = errs
 	s.render(w, r, status, "followup_messages_signin", p)
 }
 

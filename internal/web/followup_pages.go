@@ -1,7 +1,6 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -29,8 +28,7 @@ type followUpPage struct {
 }
 
 func (s *Server) newFollowUpPage(r *http.Request) *followUpPage {
-	p := &followUpPage{Layout: s.newLayout(r, "Add information to a report")}
-	p.Public = true
+	p := &followUpPage{Layout: s.publicLayout(r, "followup.title")}
 	return p
 }
 
@@ -52,10 +50,10 @@ func (s *Server) handleFollowUp() http.Handler {
 
 		// The same checks as the store's, so that every problem shows at once.
 		var problems tropic.Problems
-		ref := checkReporterCredentials(&problems, p.Reference, p.Code)
+		ref := checkReporterCredentials(&p.Layout, &problems, p.Reference, p.Code)
 		p.Information = tropic.CheckFollowUp(&problems, p.Information)
 		if err := problems.Err(); err != nil {
-			p.Errors = errorsFrom(err, "reference", "code", "information")
+			p.Errors = p.publicErrors(errorsFrom(err, "reference", "code", "information"))
 			s.render(w, r, http.StatusUnprocessableEntity, "followup", p)
 			return
 		}
@@ -64,13 +62,13 @@ func (s *Server) handleFollowUp() http.Handler {
 		switch tropic.ErrorCode(err) {
 		case "":
 			// Redirect, so that a refresh cannot add the information twice.
-			http.Redirect(w, r, "/report/follow-up/done", http.StatusSeeOther)
+			http.Redirect(w, r, p.Link("/report/follow-up/done"), http.StatusSeeOther)
 		case tropic.EUNAUTHORISED:
-			status, msg := s.reporterDenied(w, r, err)
-			p.Errors = []FieldError{{Field: "reference", Message: msg}}
+			status, errs := s.reporterDenied(w, r, &p.Layout, err)
+			p.Errors = errs
 			s.render(w, r, status, "followup", p)
 		case tropic.EINVALID:
-			p.Errors = errorsFrom(err, "reference", "code", "information")
+			p.Errors = p.publicErrors(errorsFrom(err, "reference", "code", "information"))
 			s.render(w, r, http.StatusUnprocessableEntity, "followup", p)
 		default:
 			s.serverError(w, r, err)
@@ -80,8 +78,7 @@ func (s *Server) handleFollowUp() http.Handler {
 
 func (s *Server) handleFollowUpDone() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		p := &simplePage{Layout: s.newLayout(r, "Information added to your report")}
-		p.Public = true
+		p := &simplePage{Layout: s.publicLayout(r, "followup_done.title")}
 		s.render(w, r, http.StatusOK, "followup_done", p)
 	})
 }
@@ -89,36 +86,36 @@ func (s *Server) handleFollowUpDone() http.Handler {
 // checkReporterCredentials checks a reference and follow-up code as typed, as the
 // store checks them, so that every problem shows at once; it returns the reference in
 // its canonical form.
-func checkReporterCredentials(problems *tropic.Problems, reference, code string) string {
+func checkReporterCredentials(l *Layout, problems *tropic.Problems, reference, code string) string {
 	ref, refErr := tropic.ParseReference(reference)
 	switch {
 	case reference == "":
-		problems.Add("reference", "Enter the reference of your report, like KM7Q-2XP-A72")
+		problems.Add("reference", l.T("followup.reference_required"))
 	case refErr != nil:
-		problems.Add("reference", "Check the reference: it should look like KM7Q-2XP-A72")
+		problems.Add("reference", l.T("followup.reference_invalid"))
 	}
 	switch {
 	case code == "":
-		problems.Add("code", "Enter the follow-up code you were given with your reference")
+		problems.Add("code", l.T("followup.code_required"))
 	case len(code) > 40 || tropic.HasControlChars(code):
-		problems.Add("code", "Check the follow-up code: it should look like 7KQ2M-XP4AT")
+		problems.Add("code", l.T("followup.code_invalid"))
 	}
 	return ref
 }
 
 // reporterDenied answers a wrong reference or code (err, EUNAUTHORISED) on any
-// follow-up page: the status and the message to show by the reference. The code is
-// checked before any limit, so the right code always gets through; wrong ones are
-// counted per address, and past the limit refused with 429, the same for every
-// reference, known or not.
-func (s *Server) reporterDenied(w http.ResponseWriter, r *http.Request, err error) (int, string) {
+// follow-up page: the status and the problem to show by the reference, in the page's
+// language. The code is checked before any limit, so the right code always gets
+// through; wrong ones are counted per address, and past the limit refused with 429,
+// the same for every reference, known or not.
+func (s *Server) reporterDenied(w http.ResponseWriter, r *http.Request, l *Layout, err error) (int, []FieldError) {
 	addr := s.clientAddr(r)
 	if blocked, wait := s.followUpLimiter.Blocked(addr); blocked {
 		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
-		return http.StatusTooManyRequests, fmt.Sprintf("There have been too many attempts with a wrong reference or code from your internet connection. Try again in %d minutes, or call the Modern Slavery Helpline on 08000 121 700.", waitMinutes(wait))
+		return http.StatusTooManyRequests, []FieldError{{Field: "reference", Message: l.T("followup.too_many", "count", waitMinutes(wait))}}
 	}
 	s.followUpLimiter.Add(addr)
-	return http.StatusUnprocessableEntity, tropic.ErrorMessage(err)
+	return http.StatusUnprocessableEntity, l.publicErrors([]FieldError{{Field: "reference", Message: tropic.ErrorMessage(err)}})
 }
 
 // waitMinutes is how long to wait, in whole minutes rounded up.

@@ -203,7 +203,7 @@ func (s *Server) renderInboxReport(w http.ResponseWriter, r *http.Request, statu
 	if p.Form.CaseTitle == "" {
 		p.Form.CaseTitle = triageCaseTitle("", rep, districts)
 	}
-	p.Sections = triageReportSections(rep, districts, s.howHeardLabels(r.Context()), nil, now)
+	p.Sections = triageReportSections(rep, districts, s.howHeardLabels(r.Context()), nil, now, s.locales.LanguageName(rep.FormLanguage))
 	p.Timeline = triageReportTimeline(rep)
 	s.render(w, r, status, "inbox_report", p)
 }

@@ -45,6 +45,11 @@ func TestTheCoordinatorKeepsThePlanAndEveryoneReadsIt(t *testing.T) {
 	if home := worker.get("/staff"); !strings.Contains(home.body, "Posters in libraries") {
 		t.Error("the action is not on its owner's home")
 	}
+	// The steering group's report lists the plan's open actions.
+	if rep := analyst.get("/staff/statistics/quarterly"); !strings.Contains(rep.body, "Open actions of the partnership plan") ||
+		!strings.Contains(rep.body, "Posters in libraries (More reports):") {
+		t.Errorf("the steering group's report does not list the plan's open action:\n%s", brief(rep.body))
+	}
 	pdf := worker.get("/plan/progress.pdf")
 	if pdf.status != http.StatusOK || pdf.header.Get("Content-Type") != "application/pdf" || !strings.Contains(pdf.body, "More reports") {
 		t.Errorf("progress PDF: %d %s", pdf.status, pdf.header.Get("Content-Type"))

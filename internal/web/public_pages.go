@@ -22,9 +22,9 @@ type noticePage struct {
 }
 
 // handleNoticePage serves the privacy notice or the accessibility statement.
-func (s *Server) handleNoticePage(name, title string) http.Handler {
+func (s *Server) handleNoticePage(name, titleID string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		p := &noticePage{Layout: s.newLayout(r, title), Notice: s.cfg.PublicNotice,
+		p := &noticePage{Layout: s.publicLayout(r, titleID), Notice: s.cfg.PublicNotice,
 			IdleMinutes: int(s.cfg.SessionIdle.Minutes()), LifetimeHours: int(s.cfg.SessionLifetime.Hours()), Retention: s.retentionSchedule().Rules()}
 		p.Public = true
 		s.render(w, r, http.StatusOK, name, p)
@@ -32,10 +32,9 @@ func (s *Server) handleNoticePage(name, title string) http.Handler {
 }
 
 // handlePublicPage serves a public page that has nothing but its text.
-func (s *Server) handlePublicPage(name, title string) http.Handler {
+func (s *Server) handlePublicPage(name, titleID string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		p := &simplePage{Layout: s.newLayout(r, title)}
-		p.Public = true
+		p := &simplePage{Layout: s.publicLayout(r, titleID)}
 		s.render(w, r, http.StatusOK, name, p)
 	})
 }

@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"net/url"
 	"path"
 	"strings"
 	"time"
@@ -45,6 +46,13 @@ type Layout struct {
 	ShowPlan      bool   // the partnership plan is kept: the navigation offers it to every member of staff
 	PrintOnly     bool   // a page made to print (the referral summary): printed without the service's chrome
 	Errors        []FieldError
+	NoChooser     bool   // a page that must not be left for another language (the reference and code, shown once)
+	ChooserForm   string // a page of answers: the chooser's buttons send this form again in the language chosen
+
+	locales     *Locales
+	lang        *Catalogue // the visitor's language (public pages)
+	langInURL   bool       // public links carry ?lang=: it was chosen, or is not English
+	chooserPath string     // where the chooser leads: this page, in the language chosen
 }
 
 // FieldMessage returns the error message for field, for inline errors.
@@ -61,7 +69,7 @@ func (l *Layout) FieldMessage(field string) string {
 func (l *Layout) FullTitle() string {
 	t := l.Title + " – " + l.Partnership
 	if len(l.Errors) > 0 {
-		t = "Error: " + t
+		t = l.T("common.error_title", "title", t)
 	}
 	return t
 }
@@ -89,6 +97,7 @@ func parseTemplates() (map[string]*template.Template, error) {
 			}
 			return t.Format("2 January 2006")
 		},
+		"join": strings.Join,
 		// dict passes named arguments to a shared form-field template.
 		"dict": func(pairs ...any) (map[string]any, error) {
 			if len(pairs)%2 != 0 {
@@ -126,6 +135,8 @@ func parseTemplates() (map[string]*template.Template, error) {
 
 // newLayout fills the parts of the layout every page shares.
 func (s *Server) newLayout(r *http.Request, title string) Layout {
+	lang, explicit := s.locales.fromRequest(r)
+	chooser := chooserPathOf(r)
 	return Layout{
 		Title:         title,
 		Partnership:   s.cfg.PartnershipName,
@@ -147,7 +158,37 @@ func (s *Server) newLayout(r *http.Request, title string) Layout {
 		ShowAdmin:     canAdminister(userFrom(r.Context())) && s.deps.UserAdmin != nil,
 		ShowMeetings:  userFrom(r.Context()) != nil && s.deps.Meetings != nil,
 		ShowPlan:      userFrom(r.Context()) != nil && s.deps.Plan != nil,
+		locales:       s.locales,
+		lang:          lang,
+		langInURL:     explicit || lang.Tag != defaultLang,
+		chooserPath:   chooser,
 	}
+}
+
+// date is a date as the page's language writes it: 20 November 2026.
+func (l *Layout) date(t time.Time) string {
+	return l.T("date.format", "day", t.Day(), "month", l.T(fmt.Sprintf("month.%d", int(t.Month()))), "year", t.Year())
+}
+
+// publicLayout is the layout of a public page, its title the message titleID in the
+// visitor's language.
+func (s *Server) publicLayout(r *http.Request, titleID string) Layout {
+	l := s.newLayout(r, "")
+	l.Public = true
+	l.Title = l.T(titleID)
+	return l
+}
+
+// chooserPathOf is the address the language chooser leads to from r: the page
+// itself, without its lang, for a GET; the start of the service otherwise.
+func chooserPathOf(r *http.Request) string {
+	if r.Method != http.MethodGet {
+		return "/"
+	}
+	q := r.URL.Query()
+	q.Del("lang")
+	u := url.URL{Path: r.URL.Path, RawQuery: q.Encode()}
+	return u.String()
 }
 
 // signInLayout is the layout of the sign-in and MFA pages: they belong to the staff
@@ -196,6 +237,14 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int,
 	p := &errorPage{Layout: s.newLayout(r, heading), Heading: heading, Message: message, Status: status}
 	p.Public = userFrom(r.Context()) == nil
 	p.Show999 = p.Public
+	if p.Public {
+		// The chooser leads to the start page: a missing page must read the same,
+		// byte for byte, whatever address was asked for (notFound).
+		p.chooserPath = "/"
+		p.Heading, _ = p.publicProblem(heading)
+		p.Message, _ = p.publicProblem(message)
+		p.Title = p.Heading
+	}
 	t := s.templates["error"]
 	var buf bytes.Buffer
 	if t == nil || t.ExecuteTemplate(&buf, "layout", p) != nil {

@@ -65,6 +65,8 @@ type reportBody struct {
 	Reporter   tropic.Reporter  `json:"reporter"`
 	HowHeard   string           `json:"how_heard,omitempty"`
 	Language   string           `json:"language,omitempty"`
+	// FormLanguage is read only: the language of the public form the report was sent in.
+	FormLanguage string `json:"form_language,omitempty"`
 
 	// Read back only.
 	Urgency       string           `json:"urgency,omitempty"`
@@ -115,7 +117,7 @@ func reportBodyFrom(r *tropic.Report) *reportBody {
 		SeenOn: r.SeenOn, SeenWhen: r.SeenWhen, InDanger: triState(r.InDanger), ExploitationTypes: []string{},
 		ExploitationLabel: r.Exploitation.Label(), CountyLines: r.Exploitation.CountyLines, Indicators: []string{},
 		Vehicles: r.Vehicles, Phones: []string{}, Businesses: r.Businesses, Reporter: r.Reporter, HowHeard: r.HowHeard,
-		Language: r.Language, Urgency: string(r.Urgency), UrgencyReason: r.UrgencyReason, Status: string(r.Status),
+		Language: r.Language, FormLanguage: r.FormLanguage, Urgency: string(r.Urgency), UrgencyReason: r.UrgencyReason, Status: string(r.Status),
 		Handoffs: r.Handoffs, ReporterContactWithheld: r.ContactWithheld,
 	}
 	for _, t := range r.Exploitation.Types {

@@ -300,7 +300,7 @@ func TestOpenAPIReportSchemaMatchesTheCode(t *testing.T) {
 	}
 	input := doc.Components.Schemas["ReportInput"].Properties
 	readOnly := map[string]bool{"reference": true, "received_at": true, "exploitation_label": true, "phones_e164": true,
-		"urgency": true, "urgency_reason": true, "status": true, "timeline": true, "handoffs": true, "reporter_contact_withheld": true}
+		"urgency": true, "urgency_reason": true, "status": true, "timeline": true, "handoffs": true, "reporter_contact_withheld": true, "form_language": true}
 	var code []string
 	for _, f := range jsonFields(reflect.TypeOf(reportBody{})) {
 		if !readOnly[f] {

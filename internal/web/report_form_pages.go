@@ -262,11 +262,11 @@ func (f *reportForm) encoded() url.Values {
 // selfFormWords puts the questions of the route for the person it is happening to,
 // and the words of their errors, in the second person.
 func selfFormWords(p *reportFormPage) {
-	p.InDanger.Legend = "2. Are you in danger now?"
-	p.InDanger.Hint = "If you are, stop here and call the police now on the number at the top of this page."
+	p.InDanger.Legend = p.T("self.in_danger")
+	p.InDanger.Hint = p.T("self.in_danger_hint")
 	for i, fe := range p.Errors {
 		if fe.Field == "description" && p.R.Description == "" {
-			p.Errors[i].Message = "Tell us what is happening to you"
+			p.Errors[i].Message = p.T("self.description_required")
 		}
 	}
 }
@@ -344,7 +344,8 @@ type reportChoice struct {
 // reportChoices is a group of radios or checkboxes in its fieldset.
 type reportChoices struct {
 	Name, Legend, Hint, Error string
-	Heading                   bool // the legend is the section's heading
+	ErrWord, OrWord           string // "Error:" and "or" in the page's language (English when empty)
+	Heading                   bool   // the legend is the section's heading
 	Checkbox                  bool
 	Small                     bool
 	Options                   []reportChoice
@@ -387,8 +388,8 @@ func newReportChoices(name, legend, hint, errMsg string, checkbox bool, chosen [
 }
 
 // yesNoUnsure are the options of a yes, no or not sure question.
-func yesNoUnsure() []reportChoice {
-	return []reportChoice{{Value: "yes", Label: "Yes"}, {Value: "no", Label: "No"}, {Value: "not_sure", Label: "I'm not sure"}}
+func yesNoUnsure(t func(string, ...any) string) []reportChoice {
+	return []reportChoice{{Value: "yes", Label: t("answer.yes")}, {Value: "no", Label: t("answer.no")}, {Value: "not_sure", Label: t("answer.not_sure")}}
 }
 
 // reportSelect is one option of the district list.
@@ -402,6 +403,9 @@ type reportRow struct {
 	N                  int
 	Value, Description string // a vehicle's registration and description; a phone number or business name
 	Error, DescError   string
+	Label, DescLabel   string // the row's labels, in the page's language
+	RegLabel           string
+	ErrWord            string // "Error:" in the page's language
 }
 
 // reportFormPage is the report form, blank or filled in.
@@ -447,9 +451,9 @@ func (p *reportFormPage) AddButtons() map[string]*AddButton {
 			out[list] = &AddButton{List: list, Label: label, Anchor: fmt.Sprintf(anchor, rows+1)}
 		}
 	}
-	add("vehicles", "Add another vehicle", len(p.Vehicles), "vehicle_%d_registration")
-	add("phones", "Add another phone number", len(p.Phones), "phone_%d")
-	add("businesses", "Add another business", len(p.Businesses), "business_%d")
+	add("vehicles", p.T("form.add_vehicle"), len(p.Vehicles), "vehicle_%d_registration")
+	add("phones", p.T("form.add_phone"), len(p.Phones), "phone_%d")
+	add("businesses", p.T("form.add_business"), len(p.Businesses), "business_%d")
 	return out
 }
 
@@ -462,23 +466,22 @@ func rowCount(filled int) int {
 // newReportFormPage fills the form with f's answers and errors.
 func (s *Server) newReportFormPage(ctx context.Context, l Layout, f *reportForm) *reportFormPage {
 	r, v := f.report, f.values
-	l.Public = true
-	l.Errors = f.errors
+	l.Errors = l.publicErrors(f.errors)
 	p := &reportFormPage{Layout: l, FormKey: f.formKey, R: r,
 		Day: v.Get("seen_on_day"), Month: v.Get("seen_on_month"), Year: v.Get("seen_on_year"),
 		PeopleCount: v.Get("people_count"), Language: r.Language, Anonymous: v.Get("reporter_anonymous"),
 		OfferNotify: s.deps.Mail != nil}
 	msg := p.FieldMessage
+	t := p.T
 
-	p.Districts = append(p.Districts, reportSelect{Value: "", Label: "Choose a district", Selected: r.Location.District == ""})
+	p.Districts = append(p.Districts, reportSelect{Value: "", Label: t("form.choose_district"), Selected: r.Location.District == ""})
 	for _, d := range f.districts {
 		p.Districts = append(p.Districts, reportSelect{Value: d.Slug, Label: d.Name, Selected: r.Location.District == d.Slug})
 	}
-	p.Districts = append(p.Districts, reportSelect{Value: "not_sure", Label: "I'm not sure", Selected: r.Location.District == "not_sure"})
+	p.Districts = append(p.Districts, reportSelect{Value: "not_sure", Label: t("answer.not_sure"), Selected: r.Location.District == "not_sure"})
 
-	p.InDanger = newReportChoices("in_danger", "Is anyone in immediate danger now?",
-		"If someone is, stop here and call the police now on the number at the top of this page.", msg("in_danger"), false,
-		[]string{string(r.InDanger)}, yesNoUnsure()...)
+	p.InDanger = newReportChoices("in_danger", t("form.in_danger"), t("form.in_danger_hint"), msg("in_danger"), false,
+		[]string{string(r.InDanger)}, yesNoUnsure(t)...)
 	p.InDanger.Heading = true
 
 	var types []string
@@ -486,11 +489,11 @@ func (s *Server) newReportFormPage(ctx context.Context, l Layout, f *reportForm)
 		types = append(types, string(t))
 	}
 	var exploitation []reportChoice
-	for _, t := range tropic.ExploitationTypes {
-		exploitation = append(exploitation, reportChoice{Value: string(t), Label: t.PlainLabel()})
+	for _, et := range tropic.ExploitationTypes {
+		exploitation = append(exploitation, reportChoice{Value: string(et), Label: p.exploitationLabel(et)})
 	}
-	exploitation = append(exploitation, reportChoice{Value: string(tropic.ExploitNotSpecified), Label: tropic.ExploitNotSpecified.PlainLabel(), Divider: true, Exclusive: true})
-	p.Exploitation = newReportChoices("exploitation", "What kind of exploitation do you think it is?", "Select all that apply.",
+	exploitation = append(exploitation, reportChoice{Value: string(tropic.ExploitNotSpecified), Label: p.exploitationLabel(tropic.ExploitNotSpecified), Divider: true, Exclusive: true})
+	p.Exploitation = newReportChoices("exploitation", t("form.exploitation"), t("form.exploitation_hint"),
 		msg("exploitation"), true, types, exploitation...)
 	p.Exploitation.Heading = true
 
@@ -503,9 +506,9 @@ func (s *Server) newReportFormPage(ctx context.Context, l Layout, f *reportForm)
 	for _, g := range tropic.IndicatorGroups {
 		var opts []reportChoice
 		for _, info := range g.Indicators {
-			opts = append(opts, reportChoice{Value: string(info.Key), Label: info.Label})
+			opts = append(opts, reportChoice{Value: string(info.Key), Label: p.indicatorLabel(info.Key)})
 		}
-		c := newReportChoices("indicators", g.Heading, "", "", true, inds, opts...)
+		c := newReportChoices("indicators", p.indicatorGroupHeading(g.Heading), "", "", true, inds, opts...)
 		for i := range c.Options {
 			c.Options[i].ID = choiceID("indicators", n)
 			n++
@@ -514,8 +517,8 @@ func (s *Server) newReportFormPage(ctx context.Context, l Layout, f *reportForm)
 		p.Indicators = append(p.Indicators, c)
 	}
 
-	p.Children = newReportChoices("children_involved", "Are children (under 18) involved?", "If you are not sure of someone's age, tell us what you saw.",
-		msg("children_involved"), false, []string{string(r.People.ChildrenInvolved)}, yesNoUnsure()...)
+	p.Children = newReportChoices("children_involved", t("form.children"), t("form.children_hint"),
+		msg("children_involved"), false, []string{string(r.People.ChildrenInvolved)}, yesNoUnsure(t)...)
 
 	rows := func(filled int, list string) int {
 		if !f.addAnother {
@@ -528,21 +531,22 @@ func (s *Server) newReportFormPage(ctx context.Context, l Layout, f *reportForm)
 		return max(min(n, tropic.MaxListItems), filled)
 	}
 	for i := 0; i < rows(len(r.Vehicles), "vehicles"); i++ {
-		row := reportRow{N: i + 1, Error: msg(fmt.Sprintf("vehicle_%d_registration", i+1)), DescError: msg(fmt.Sprintf("vehicle_%d_description", i+1))}
+		row := reportRow{N: i + 1, Error: msg(fmt.Sprintf("vehicle_%d_registration", i+1)), DescError: msg(fmt.Sprintf("vehicle_%d_description", i+1)),
+			Label: t("form.vehicle_n", "n", i+1), RegLabel: t("form.registration"), DescLabel: t("form.vehicle_description"), ErrWord: t("common.error")}
 		if i < len(r.Vehicles) {
 			row.Value, row.Description = r.Vehicles[i].Registration, r.Vehicles[i].Description
 		}
 		p.Vehicles = append(p.Vehicles, row)
 	}
 	for i := 0; i < rows(len(r.Phones), "phones"); i++ {
-		row := reportRow{N: i + 1, Error: msg(fmt.Sprintf("phone_%d", i+1))}
+		row := reportRow{N: i + 1, Error: msg(fmt.Sprintf("phone_%d", i+1)), Label: t("form.phone_n", "n", i+1), ErrWord: t("common.error")}
 		if i < len(r.Phones) {
 			row.Value = r.Phones[i].Number
 		}
 		p.Phones = append(p.Phones, row)
 	}
 	for i := 0; i < rows(len(r.Businesses), "businesses"); i++ {
-		row := reportRow{N: i + 1, Error: msg(fmt.Sprintf("business_%d", i+1))}
+		row := reportRow{N: i + 1, Error: msg(fmt.Sprintf("business_%d", i+1)), Label: t("form.business_n", "n", i+1), ErrWord: t("common.error")}
 		if i < len(r.Businesses) {
 			row.Value = r.Businesses[i]
 		}
@@ -553,17 +557,46 @@ func (s *Server) newReportFormPage(ctx context.Context, l Layout, f *reportForm)
 		p.Anonymous = "no" // not answered, but details were typed: show them as given
 	}
 
-	p.Relationship = newReportChoices("reporter_relationship", "Who are you?", "", msg("reporter_relationship"), false,
+	p.Relationship = newReportChoices("reporter_relationship", t("form.who_are_you"), "", msg("reporter_relationship"), false,
 		[]string{string(r.Reporter.Relationship)},
-		reportChoice{Value: string(tropic.RelationshipPublic), Label: "A member of the public"},
-		reportChoice{Value: string(tropic.RelationshipSelf), Label: "The person this is happening to",
-			Hint: "You can get help and support even if you do not want to speak to the police. Call the Modern Slavery Helpline on 08000 121 700, free and open 24 hours."},
-		reportChoice{Value: string(tropic.RelationshipProfessional), Label: "A professional, for example a doctor, teacher, social worker or police officer"})
+		reportChoice{Value: string(tropic.RelationshipPublic), Label: t("form.relationship_public")},
+		reportChoice{Value: string(tropic.RelationshipSelf), Label: t("form.relationship_self"), Hint: t("form.relationship_self_hint")},
+		reportChoice{Value: string(tropic.RelationshipProfessional), Label: t("form.relationship_professional")})
 
-	p.HowHeard = newReportChoices("how_heard", "How did you hear about this service?", "", msg("how_heard"), false,
-		[]string{r.HowHeard}, s.howHeardChoices(ctx, r.HowHeard)...)
+	p.HowHeard = newReportChoices("how_heard", t("form.how_heard"), "", msg("how_heard"), false,
+		[]string{r.HowHeard}, s.howHeardChoices(ctx, &p.Layout, r.HowHeard)...)
 	p.HowHeard.Heading = true
+	for _, c := range append([]*reportChoices{&p.InDanger, &p.Exploitation, &p.Children, &p.Relationship, &p.HowHeard}, ptrs(p.Indicators)...) {
+		c.ErrWord, c.OrWord = t("common.error"), t("common.or")
+	}
 	return p
+}
+
+// ptrs points at each group, to set them in place.
+func ptrs(cs []reportChoices) []*reportChoices {
+	out := make([]*reportChoices, len(cs))
+	for i := range cs {
+		out[i] = &cs[i]
+	}
+	return out
+}
+
+// exploitationLabel is a kind of exploitation in plain words, in the page's language.
+func (l *Layout) exploitationLabel(t tropic.ExploitationType) string {
+	return l.T("exploitation." + string(t))
+}
+
+// indicatorLabel is a sign of exploitation in the page's language.
+func (l *Layout) indicatorLabel(i tropic.Indicator) string { return l.T("indicator." + string(i)) }
+
+// indicatorGroupHeading is a heading of tropic.IndicatorGroups in the page's
+// language: its id is the heading's words, lower case, joined by underscores.
+func (l *Layout) indicatorGroupHeading(h string) string {
+	return l.T("indicator_group." + indicatorGroupID(h))
+}
+
+func indicatorGroupID(h string) string {
+	return strings.NewReplacer(" ", "_", ",", "").Replace(strings.ToLower(h))
 }
 
 // howHeardChoices lists the answers to "how did you hear about this service".
@@ -572,30 +605,60 @@ func (s *Server) newReportFormPage(ctx context.Context, l Layout, f *reportForm)
 // answer already given that names another campaign (a report sent through the API,
 // or one whose campaign ended while it was being written) is kept. GET /report/new
 // chooses a campaign from its query only when it is live (liveCampaignHowHeard).
-func (s *Server) howHeardChoices(ctx context.Context, current string) []reportChoice {
+func (s *Server) howHeardChoices(ctx context.Context, l *Layout, current string) []reportChoice {
 	var out []reportChoice
 	listed := false
 	for _, c := range s.liveCampaigns(ctx) {
-		out = append(out, reportChoice{Value: c.HowHeard(), Label: "The " + c.Name + " campaign"})
+		out = append(out, reportChoice{Value: c.HowHeard(), Label: l.T("how_heard.campaign_named", "name", c.Name)})
 		listed = listed || c.HowHeard() == current
 	}
-	if slug, ok := strings.CutPrefix(current, "campaign:"); ok && !listed {
-		out = append(out, reportChoice{Value: current, Label: "A campaign (" + slug + ")"})
+	if strings.HasPrefix(current, "campaign:") && !listed {
+		out = append(out, reportChoice{Value: current, Label: reportHowHeardText(l, current, nil)})
 	}
 	for _, o := range s.howHeardLabels(ctx) {
 		if !o.Retired {
-			out = append(out, reportChoice{Value: o.Code, Label: o.Label})
+			out = append(out, reportChoice{Value: o.Code, Label: howHeardLabel(l, o)})
 		}
 	}
 	return out
 }
 
-// howHeardText is the answer to "how did you hear" in words ("" when not given).
+// reportHowHeardText is the answer to "how did you hear" in words, in the page's
+// language ("" when not given).
+func reportHowHeardText(l *Layout, key string, options []tropic.HowHeardOption) string {
+	if key == "" {
+		return ""
+	}
+	if slug, ok := strings.CutPrefix(key, "campaign:"); ok {
+		return l.T("how_heard.campaign_slug", "slug", slug)
+	}
+	for _, o := range options {
+		if o.Code == key {
+			return howHeardLabel(l, o)
+		}
+	}
+	return key
+}
+
+// howHeardText is the answer to "how did you hear" in the partnership's own words,
+// for staff pages ("" when not given).
 func howHeardText(key string, options []tropic.HowHeardOption) string {
 	if slug, ok := strings.CutPrefix(key, "campaign:"); ok {
 		return "A campaign (" + slug + ")"
 	}
 	return tropic.HowHeardLabel(key, options)
+}
+
+// howHeardLabel is an option's wording: the partnership's own (reference data) in
+// English, and in another language the catalogue's translation of a built-in option
+// when it has one; an option an administrator added reads as they wrote it.
+func howHeardLabel(l *Layout, o tropic.HowHeardOption) string {
+	if l.Lang() != defaultLang {
+		if t, ok := l.TIf("how_heard." + o.Code); ok {
+			return t
+		}
+	}
+	return o.Label
 }
 
 // howHeardOptions are the "how did you hear" options, retired ones too (reference

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -29,8 +28,7 @@ var reportActor = tropic.SystemActor("public form")
 
 func (s *Server) handleReportStart() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		p := &simplePage{Layout: s.newLayout(r, "Report a concern about modern slavery")}
-		p.Public = true
+		p := &simplePage{Layout: s.publicLayout(r, "start.title")}
 		s.render(w, r, http.StatusOK, "report_start", p)
 	})
 }
@@ -39,8 +37,7 @@ func (s *Server) handleReportStart() http.Handler {
 // 999 and the helpline first, what "victim first" means for them, then four questions.
 func (s *Server) handleReportSelfStart() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		p := &simplePage{Layout: s.newLayout(r, "If this is happening to you")}
-		p.Public = true
+		p := &simplePage{Layout: s.publicLayout(r, "self.caption")}
 		s.render(w, r, http.StatusOK, "report_self_start", p)
 	})
 }
@@ -73,7 +70,7 @@ func (s *Server) handleReportForm() http.Handler {
 		}
 		f := &reportForm{report: &tropic.Report{}, formKey: tropic.NewFormKey(), districts: districts, addAnother: true}
 		f.report.HowHeard = s.liveCampaignHowHeard(r.Context(), r.URL.Query().Get("how_heard"))
-		s.render(w, r, http.StatusOK, "report_form", s.newReportFormPage(r.Context(), s.newLayout(r, "Report a concern"), f))
+		s.renderReportForm(w, r, http.StatusOK, f)
 	})
 }
 
@@ -92,9 +89,8 @@ func (s *Server) readReport(w http.ResponseWriter, r *http.Request) (*reportForm
 				answers[k] = v
 			}
 		}
-		s.renderReportRefusal(w, r, http.StatusBadRequest, "Your report was not sent",
-			[]string{"The form came back with something typed in a field that people cannot see and should leave empty. Automated programs that send spam do this, so your report has not been sent.",
-				"If you are a person, go back to your answers and send them again. If that does not work, call the Modern Slavery Helpline on 08000 121 700, free and open 24 hours, and tell them what you saw."}, answers)
+		s.renderReportRefusal(w, r, http.StatusBadRequest, "refused.honeypot_title",
+			[]string{"refused.honeypot_1", "refused.honeypot_2"}, nil, answers)
 		return nil, false
 	}
 	f, err := s.readReportForm(r.Context(), r.PostForm)
@@ -110,13 +106,21 @@ func (s *Server) renderReportForm(w http.ResponseWriter, r *http.Request, status
 		f.formKey = tropic.NewFormKey()
 	}
 	if f.self {
-		p := s.newReportFormPage(r.Context(), s.newLayout(r, "Tell us what is happening"), f)
+		p := s.newReportFormPage(r.Context(), s.reportFormLayout(r, "self.title"), f)
 		selfFormWords(p)
 		s.render(w, r, status, "report_self_form", p)
 		return
 	}
 	f.addAnother = true
-	s.render(w, r, status, "report_form", s.newReportFormPage(r.Context(), s.newLayout(r, "Report a concern"), f))
+	s.render(w, r, status, "report_form", s.newReportFormPage(r.Context(), s.reportFormLayout(r, "form.title"), f))
+}
+
+// reportFormLayout is the layout of the report forms: the language chooser sends
+// the answers typed so far back to the form in the language chosen.
+func (s *Server) reportFormLayout(r *http.Request, titleID string) Layout {
+	l := s.publicLayout(r, titleID)
+	l.ChooserForm, l.chooserPath = "report-form", "/report/edit"
+	return l
 }
 
 // handleReportCheck checks the answers and shows them to be checked, or the form
@@ -134,7 +138,7 @@ func (s *Server) handleReportCheck() http.Handler {
 		if !tropic.ValidFormKey(f.formKey) {
 			f.formKey = tropic.NewFormKey()
 		}
-		s.renderReportCheck(w, r, http.StatusOK, f, nil)
+		s.renderReportCheck(w, r, http.StatusOK, f, "")
 	})
 }
 
@@ -147,7 +151,7 @@ func (s *Server) handleReportEdit() http.Handler {
 		}
 		status := http.StatusOK
 		switch {
-		case r.PostForm.Get("add") != "":
+		case r.PostForm.Get("add") != "" || r.PostForm.Get("switch_lang") != "":
 			// "Add another": one more row, and no errors yet: the answers are checked
 			// when the person continues.
 			f.errors = nil
@@ -174,21 +178,24 @@ func (s *Server) handleReportSubmit() http.Handler {
 		}
 		if !tropic.ValidFormKey(f.formKey) {
 			f.formKey = tropic.NewFormKey()
-			s.renderReportCheck(w, r, http.StatusUnprocessableEntity, f, []FieldError{{Message: "This form has expired, so your report has not been sent yet. Your answers are below: check them and select \"Send report\" again."}})
+			s.renderReportCheck(w, r, http.StatusUnprocessableEntity, f, "check.expired")
 			return
 		}
 		addr := s.clientAddr(r)
 		if blocked, wait := s.reportLimiter.Blocked(addr); blocked && s.cfg.ReportRateLimit > 0 {
 			minutes := waitMinutes(wait)
 			w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
-			s.renderReportRefusal(w, r, http.StatusTooManyRequests, "Your report has not been sent yet",
-				[]string{fmt.Sprintf("To stop misuse, this service takes up to %d reports in %d minutes from one internet connection, and that many have been sent from yours.", s.cfg.ReportRateLimit, int(reportLimitWindow.Minutes())),
-					fmt.Sprintf("Try again in %d minutes: your answers are kept on this page. If someone is in immediate danger, call 999 now. You can also call the Modern Slavery Helpline on 08000 121 700.", minutes)},
+			s.renderReportRefusal(w, r, http.StatusTooManyRequests, "refused.limit_title",
+				[]string{"refused.limit_1", "refused.limit_2"},
+				[][]any{{"count", s.cfg.ReportRateLimit, "minutes", int(reportLimitWindow.Minutes())}, {"count", minutes}},
 				f.encoded())
 			return
 		}
 		rep := f.report
 		rep.Channel = tropic.ChannelWeb
+		// The report keeps the language of the form it was made in.
+		lang, _ := s.locales.fromRequest(r)
+		rep.FormLanguage = lang.Tag
 		code := tropic.FollowUpCode(f.formKey)
 		rep.FollowUpHash = tropic.HashFollowUpCode(code)
 		// The page answers what the reporter sent now, whatever the stored report said.
@@ -207,20 +214,21 @@ func (s *Server) handleReportSubmit() http.Handler {
 				s.serverError(w, r, err)
 				return
 			}
-			s.renderReportCheck(w, r, http.StatusInternalServerError, f2, []FieldError{{Message: "Sorry, there is a problem with the service and your report has not been sent. Your answers are below: try sending it again in a few minutes, or call the Modern Slavery Helpline on 08000 121 700."}})
+			s.renderReportCheck(w, r, http.StatusInternalServerError, f2, "check.not_sent")
 			return
 		}
 		// A new report, or changed answers added to one, count towards the limit.
 		if sent != tropic.ReportSentBefore && s.cfg.ReportRateLimit > 0 {
 			s.reportLimiter.Add(addr)
 		}
-		title := "Report sent"
+		title := "sent.title"
 		if sent == tropic.ReportAddedTo {
-			title = "Your report was already sent: your changes have been added to it"
+			title = "sent.added_page_title"
 		}
-		p := &reportSentPage{Layout: s.newLayout(r, title), Reference: rep.Reference, Code: code,
+		p := &reportSentPage{Layout: s.publicLayout(r, title), Reference: rep.Reference, Code: code,
 			InDanger: inDanger || rep.InDanger == tropic.AnswerYes, Anonymous: rep.Reporter.Anonymous, AddedTo: sent == tropic.ReportAddedTo}
-		p.Public = true
+		// The reference and code are shown once: the chooser would leave them behind.
+		p.NoChooser = true
 		s.render(w, r, http.StatusOK, "report_sent", p)
 	})
 }
@@ -246,23 +254,27 @@ type reportCheckPage struct {
 	InDanger bool
 }
 
-func (s *Server) renderReportCheck(w http.ResponseWriter, r *http.Request, status int, f *reportForm, errs []FieldError) {
-	p := &reportCheckPage{Layout: s.newLayout(r, "Check your answers before sending your report"),
-		Sections: reportCheckSections(f.report, f.districts, f.howHeard, f.self), Hidden: reportHiddenFields(f.encoded()),
+func (s *Server) renderReportCheck(w http.ResponseWriter, r *http.Request, status int, f *reportForm, errID string) {
+	p := &reportCheckPage{Layout: s.publicLayout(r, "check.title"), Hidden: reportHiddenFields(f.encoded()),
 		InDanger: f.report.InDanger == tropic.AnswerYes}
-	p.Public = true
-	p.Errors = errs
+	p.Sections = reportCheckSections(&p.Layout, f.report, f.districts, f.howHeard, f.self)
+	// The chooser shows these answers again in the language chosen.
+	p.ChooserForm, p.chooserPath = "answers", "/report/check"
+	if errID != "" {
+		p.Errors = []FieldError{{Message: p.T(errID)}}
+	}
 	s.render(w, r, status, "report_check", p)
 }
 
 // reportCheckSections lays the answers out as the form asks them.
 // The route for the person it is happening to shows its four questions only.
-func reportCheckSections(r *tropic.Report, districts []tropic.District, howHeard []tropic.HowHeardOption, self bool) []reportCheckSection {
+func reportCheckSections(l *Layout, r *tropic.Report, districts []tropic.District, howHeardOptions []tropic.HowHeardOption, self bool) []reportCheckSection {
+	t := l.T
 	district := ""
 	switch d := r.Location.District; d {
 	case "":
 	case "not_sure":
-		district = "Not sure"
+		district = t("answer.not_sure")
 	default:
 		district = d
 		for _, k := range districts {
@@ -273,18 +285,18 @@ func reportCheckSections(r *tropic.Report, districts []tropic.District, howHeard
 	}
 	seenOn := ""
 	if d, err := time.Parse(time.DateOnly, r.SeenOn); err == nil {
-		seenOn = d.Format("2 January 2006")
+		seenOn = l.date(d)
 	}
 	var kinds []string
-	for _, t := range r.Exploitation.Types {
-		kinds = append(kinds, t.PlainLabel())
+	for _, et := range r.Exploitation.Types {
+		kinds = append(kinds, l.exploitationLabel(et))
 	}
 	if r.Exploitation.CountyLines {
-		kinds = append(kinds, "It involves county lines")
+		kinds = append(kinds, t("form.county_lines"))
 	}
 	var signs []string
 	for _, i := range r.Indicators {
-		signs = append(signs, i.Label())
+		signs = append(signs, l.indicatorLabel(i))
 	}
 	count := ""
 	if r.People.Count > 0 {
@@ -294,7 +306,7 @@ func reportCheckSections(r *tropic.Report, districts []tropic.District, howHeard
 		if a == "" {
 			return ""
 		}
-		return a.Label()
+		return t("answer." + string(a))
 	}
 	var vehicles, phones []string
 	for _, v := range r.Vehicles {
@@ -309,12 +321,12 @@ func reportCheckSections(r *tropic.Report, districts []tropic.District, howHeard
 	for _, p := range r.Phones {
 		phones = append(phones, p.Number)
 	}
-	about := []reportCheckRow{{Key: "Anonymous", Value: "Yes, I want to stay anonymous", Anchor: "reporter_anonymous"}}
+	about := []reportCheckRow{{Key: t("check.anonymous"), Value: t("form.anonymous_yes"), Anchor: "reporter_anonymous"}}
 	if !r.Reporter.Anonymous {
 		about = []reportCheckRow{
-			{Key: "Anonymous", Value: "No, I have given my details", Anchor: "reporter_anonymous"},
-			{Key: "Your name", Value: r.Reporter.Name, Anchor: "reporter_name"},
-			{Key: "How to contact you", Value: r.Reporter.Contact, Anchor: "reporter_contact"},
+			{Key: t("check.anonymous"), Value: t("check.anonymous_no"), Anchor: "reporter_anonymous"},
+			{Key: t("form.your_name"), Value: r.Reporter.Name, Anchor: "reporter_name"},
+			{Key: t("form.how_to_contact"), Value: r.Reporter.Contact, Anchor: "reporter_contact"},
 		}
 		if r.Reporter.NotifyConsent {
 			about = append(about, reportCheckRow{Key: "Email me when a message waits", Value: "Yes", Anchor: "reporter_notify_consent"})
@@ -322,63 +334,63 @@ func reportCheckSections(r *tropic.Report, districts []tropic.District, howHeard
 	}
 	relationship := ""
 	if r.Reporter.Relationship != "" {
-		relationship = r.Reporter.Relationship.Label()
+		relationship = t("relationship." + string(r.Reporter.Relationship))
 	}
-	heard := howHeardText(r.HowHeard, howHeard)
+	heard := reportHowHeardText(l, r.HowHeard, howHeardOptions)
 	about = append(about,
-		reportCheckRow{Key: "Who you are", Value: relationship, Anchor: "reporter_relationship"},
-		reportCheckRow{Key: "How you heard about this service", Value: heard, Anchor: "how_heard"},
-		reportCheckRow{Key: "Language", Value: r.Language, Anchor: "language"})
+		reportCheckRow{Key: t("check.who_you_are"), Value: relationship, Anchor: "reporter_relationship"},
+		reportCheckRow{Key: t("check.how_heard"), Value: heard, Anchor: "how_heard"},
+		reportCheckRow{Key: t("form.language"), Value: r.Language, Anchor: "language"})
 
 	if self {
-		contact := []reportCheckRow{{Key: "Contact me", Value: "No, I want to stay anonymous", Anchor: "reporter_anonymous"}}
+		contact := []reportCheckRow{{Key: t("check.contact_me"), Value: t("self.contact_no"), Anchor: "reporter_anonymous"}}
 		if !r.Reporter.Anonymous {
 			contact = []reportCheckRow{
-				{Key: "Contact me", Value: "Yes, in the way I say", Anchor: "reporter_anonymous"},
-				{Key: "Your name", Value: r.Reporter.Name, Anchor: "reporter_name"},
-				{Key: "How and when it is safe to contact you", Value: r.Reporter.Contact, Anchor: "reporter_contact"},
+				{Key: t("check.contact_me"), Value: t("check.contact_me_yes"), Anchor: "reporter_anonymous"},
+				{Key: t("form.your_name"), Value: r.Reporter.Name, Anchor: "reporter_name"},
+				{Key: t("check.how_when"), Value: r.Reporter.Contact, Anchor: "reporter_contact"},
 			}
 			if r.Reporter.NotifyConsent {
 				contact = append(contact, reportCheckRow{Key: "Email me when a message waits", Value: "Yes", Anchor: "reporter_notify_consent"})
 			}
 		}
 		return []reportCheckSection{
-			{"What is happening", []reportCheckRow{
-				{Key: "What is happening to you", Value: r.Description, Anchor: "description"},
-				{Key: "In danger now", Value: answer(r.InDanger), Anchor: "in_danger"},
+			{t("check.self_what"), []reportCheckRow{
+				{Key: t("check.self_what_to_you"), Value: r.Description, Anchor: "description"},
+				{Key: t("check.self_in_danger"), Value: answer(r.InDanger), Anchor: "in_danger"},
 			}},
-			{"Where you are", []reportCheckRow{
-				{Key: "Town, area or address", Value: r.Location.Address, Anchor: "address"},
-				{Key: "District", Value: district, Anchor: "district"},
+			{t("check.self_where"), []reportCheckRow{
+				{Key: t("self.address"), Value: r.Location.Address, Anchor: "address"},
+				{Key: t("check.district"), Value: district, Anchor: "district"},
 			}},
-			{"Contacting you", append(contact, reportCheckRow{Key: "Language", Value: r.Language, Anchor: "language"})},
+			{t("check.self_contacting"), append(contact, reportCheckRow{Key: t("form.language"), Value: r.Language, Anchor: "language"})},
 		}
 	}
 	return []reportCheckSection{
-		{"What you saw", []reportCheckRow{
-			{Key: "What you saw", Value: r.Description, Anchor: "description"},
-			{Key: "Anyone in immediate danger", Value: answer(r.InDanger), Anchor: "in_danger"},
+		{t("form.section_what"), []reportCheckRow{
+			{Key: t("form.section_what"), Value: r.Description, Anchor: "description"},
+			{Key: t("check.in_danger_key"), Value: answer(r.InDanger), Anchor: "in_danger"},
 		}},
-		{"Where and when", []reportCheckRow{
-			{Key: "Address or description of the place", Value: r.Location.Address, Anchor: "address"},
-			{Key: "Postcode", Value: r.Location.Postcode, Anchor: "postcode"},
-			{Key: "District", Value: district, Anchor: "district"},
-			{Key: "Date", Value: seenOn, Anchor: "seen_on"},
-			{Key: "When", Value: r.SeenWhen, Anchor: "seen_when"},
+		{t("check.where_when"), []reportCheckRow{
+			{Key: t("label.address"), Value: r.Location.Address, Anchor: "address"},
+			{Key: t("form.postcode"), Value: r.Location.Postcode, Anchor: "postcode"},
+			{Key: t("check.district"), Value: district, Anchor: "district"},
+			{Key: t("check.date"), Value: seenOn, Anchor: "seen_on"},
+			{Key: t("form.section_when"), Value: r.SeenWhen, Anchor: "seen_when"},
 		}},
-		{"What you noticed", []reportCheckRow{
-			{Key: "Kind of exploitation", Items: kinds, Anchor: "exploitation"},
-			{Key: "Signs", Items: signs, Anchor: "indicators"},
+		{t("check.noticed"), []reportCheckRow{
+			{Key: t("check.kind"), Items: kinds, Anchor: "exploitation"},
+			{Key: t("check.signs"), Items: signs, Anchor: "indicators"},
 		}},
-		{"People, vehicles, phones and businesses", []reportCheckRow{
-			{Key: "Number of people", Value: count, Anchor: "people_count"},
-			{Key: "Children involved", Value: answer(r.People.ChildrenInvolved), Anchor: "children_involved"},
-			{Key: "Description of the people", Value: r.People.Description, Anchor: "people_description"},
-			{Key: "Vehicles", Items: vehicles, Anchor: "vehicle_1_registration"},
-			{Key: "Phone numbers", Items: phones, Anchor: "phone_1"},
-			{Key: "Businesses", Items: r.Businesses, Anchor: "business_1"},
+		{t("check.people_etc"), []reportCheckRow{
+			{Key: t("check.people_count"), Value: count, Anchor: "people_count"},
+			{Key: t("check.children"), Value: answer(r.People.ChildrenInvolved), Anchor: "children_involved"},
+			{Key: t("label.people_description"), Value: r.People.Description, Anchor: "people_description"},
+			{Key: t("form.section_vehicles"), Items: vehicles, Anchor: "vehicle_1_registration"},
+			{Key: t("form.section_phones"), Items: phones, Anchor: "phone_1"},
+			{Key: t("form.section_businesses"), Items: r.Businesses, Anchor: "business_1"},
 		}},
-		{"About you", about},
+		{t("form.section_about_you"), about},
 	}
 }
 
@@ -401,8 +413,17 @@ type reportRefusalPage struct {
 	Hidden     []reportHidden
 }
 
-func (s *Server) renderReportRefusal(w http.ResponseWriter, r *http.Request, status int, heading string, paragraphs []string, answers url.Values) {
-	p := &reportRefusalPage{Layout: s.newLayout(r, heading), Heading: heading, Paragraphs: paragraphs, Hidden: reportHiddenFields(answers)}
-	p.Public = true
+// renderReportRefusal: headingID and paragraphIDs are message ids; args, when
+// given, are each paragraph's values.
+func (s *Server) renderReportRefusal(w http.ResponseWriter, r *http.Request, status int, headingID string, paragraphIDs []string, args [][]any, answers url.Values) {
+	p := &reportRefusalPage{Layout: s.publicLayout(r, headingID), Hidden: reportHiddenFields(answers)}
+	p.Heading = p.Title
+	for i, id := range paragraphIDs {
+		var a []any
+		if i < len(args) {
+			a = args[i]
+		}
+		p.Paragraphs = append(p.Paragraphs, p.T(id, a...))
+	}
 	s.render(w, r, status, "report_refused", p)
 }

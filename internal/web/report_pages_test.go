@@ -200,7 +200,7 @@ func TestReportSentWithPlainFormPostsIsStoredWithAllItsAnswers(t *testing.T) {
 		Phones:     []tropic.Phone{{Number: "07700 900123", E164: "+447700900123"}},
 		Businesses: []string{"Sparkle Car Wash"},
 		Reporter:   tropic.Reporter{Name: "Alex Example", Contact: "alex@example.org, evenings", Relationship: tropic.RelationshipProfessional},
-		HowHeard:   "social_media", Language: "Polish",
+		HowHeard:   "social_media", Language: "Polish", FormLanguage: "en",
 		Urgency: tropic.UrgencyUrgent, Status: tropic.ReportNew,
 	}
 	if !codeOpens(got.FollowUpHash, code) {

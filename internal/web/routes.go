@@ -56,8 +56,8 @@ func (s *Server) routes() http.Handler {
 
 	// Public pages.
 	mux.Handle("GET /{$}", s.browser(s.handleHome()))
-	mux.Handle("GET /accessibility", s.browser(s.handleNoticePage("accessibility", "Accessibility statement")))
-	mux.Handle("GET /privacy", s.browser(s.handleNoticePage("privacy", "Privacy notice")))
+	mux.Handle("GET /accessibility", s.browser(s.handleNoticePage("accessibility", "layout.accessibility")))
+	mux.Handle("GET /privacy", s.browser(s.handleNoticePage("privacy", "layout.privacy")))
 	mux.Handle("GET /exit", s.browser(s.handleExit()))
 
 	// Reporting a concern, and adding to a report.

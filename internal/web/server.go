@@ -55,6 +55,9 @@ type Config struct {
 	// Retention is the retention schedule in force, stated on the privacy notice and
 	// the retention page; the zero value is tropic.DefaultRetention.
 	Retention tropic.RetentionSchedule
+	// Languages are the public service's languages, by tag (see ShippedLanguages);
+	// none: every shipped language. English is always on.
+	Languages []string
 }
 
 // setDefaults fills in what the deployment left out.
@@ -207,6 +210,7 @@ type Server struct {
 	now       func() time.Time
 	sessions  *scs.SessionManager
 	templates map[string]*template.Template
+	locales   *Locales // the public service's enabled languages
 	metrics   *metrics
 	limiter   *limiter // failed sign-ins, per client address
 	hashing   slots    // password checks running
@@ -244,6 +248,9 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		s.now = time.Now
 	}
 	var err error
+	if s.locales, err = newLocales(cfg.Languages); err != nil {
+		return nil, err
+	}
 	if s.templates, err = parseTemplates(); err != nil {
 		return nil, err
 	}

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/go-pdf/fpdf"
 
@@ -35,6 +36,7 @@ type quarterlyReport struct {
 	Stats          *statsData
 	Main           []quarterlyTable
 	Campaigns      []string // each campaign that started in the quarter, and its effect
+	Actions        []string // the partnership plan's open actions, overdue first
 	// Commentary is what the coordinator wrote for this export (not stored: it goes
 	// into the page and the PDF made from the form that holds it).
 	Commentary string
@@ -137,6 +139,9 @@ func (s *Server) quarterly(r *http.Request) (*quarterlyReport, int, error) {
 	if rep.Campaigns, err = s.quarterCampaigns(r, p); err != nil {
 		return nil, http.StatusInternalServerError, err
 	}
+	if rep.Actions, err = s.openPlanActions(r, todayDate); err != nil {
+		return nil, http.StatusInternalServerError, err
+	}
 	for _, t := range d.Tables {
 		if mainQuarterlyTables[t.ID] {
 			rep.Main = append(rep.Main, withBars(t))
@@ -171,6 +176,34 @@ func (s *Server) quarterCampaigns(r *http.Request, p tropic.Period) ([]string, e
 			eff.LastYear, changeWords(eff.LastYear, eff.After), eff.Attributed))
 	}
 	return out, nil
+}
+
+// openPlanActions lists the partnership plan's unfinished actions as of today, the
+// overdue first, each with its objective, owner, due date and status.
+func (s *Server) openPlanActions(r *http.Request, today time.Time) ([]string, error) {
+	if s.deps.Plan == nil {
+		return nil, nil
+	}
+	objectives, err := s.deps.Plan.FindPlan(r.Context(), actorOf(r))
+	if err != nil {
+		return nil, err
+	}
+	day := today.Format(time.DateOnly)
+	var overdue, due []string
+	for _, o := range objectives {
+		for _, a := range o.Actions {
+			if a.Status.Finished() {
+				continue
+			}
+			line := fmt.Sprintf("%s (%s): %s, due %s, %s", a.Text, o.Title, a.Owner, caseDate(a.Due), strings.ToLower(a.Status.Label()))
+			if a.Overdue(day) {
+				overdue = append(overdue, "Overdue: "+line+".")
+			} else {
+				due = append(due, line+".")
+			}
+		}
+	}
+	return append(overdue, due...), nil
 }
 
 // quarterOnQuarter says a figure's quarter against the quarter before: "12 NRM
@@ -279,6 +312,11 @@ func quarterlyPDF(rep *quarterlyReport) ([]byte, error) {
 		heading("Campaigns this quarter")
 		bullets(rep.Campaigns)
 	}
+	heading("Open actions of the partnership plan")
+	if len(rep.Actions) == 0 {
+		bullets([]string{"None."})
+	}
+	bullets(rep.Actions)
 	heading("NRM decisions and waiting times (calendar days)")
 	d := rep.Stats.Decisions
 	bullets([]string{

@@ -157,7 +157,7 @@ func (s *Server) renderTriageReport(w http.ResponseWriter, r *http.Request, stat
 		}
 		p.Urgencies = append(p.Urgencies, selectOption{ID: id, Value: string(u), Label: u.Label(), Selected: form.Urgency == string(u)})
 	}
-	p.Sections = triageReportSections(rep, districts, s.howHeardLabels(ctx), agencyName, now)
+	p.Sections = triageReportSections(rep, districts, s.howHeardLabels(ctx), agencyName, now, s.locales.LanguageName(rep.FormLanguage))
 	p.Timeline = triageReportTimeline(rep)
 	var links []tropic.Link
 	if p.Links, links, p.ShowLinks, err = s.reportLinks(ctx, tropic.ActorFor(user), rep.Reference, p.ShowTriage); err != nil {
@@ -168,8 +168,10 @@ func (s *Server) renderTriageReport(w http.ResponseWriter, r *http.Request, stat
 	s.render(w, r, status, "triage_report", p)
 }
 
-// triageReportSections lays the whole report out as summary lists.
-func triageReportSections(rep *tropic.Report, districts []tropic.District, howHeard []tropic.HowHeardOption, agencyName map[int64]string, now time.Time) []summarySection {
+// triageReportSections lays the whole report out as summary lists. formLanguage
+// names the language of the public form the report was sent in ("" when it came
+// another way): the text is shown as the reporter wrote it, untranslated.
+func triageReportSections(rep *tropic.Report, districts []tropic.District, howHeard []tropic.HowHeardOption, agencyName map[int64]string, now time.Time, formLanguage string) []summarySection {
 	orNot := func(s string) []string {
 		if ps := paragraphs(s); len(ps) > 0 {
 			return ps
@@ -259,8 +261,12 @@ func triageReportSections(rep *tropic.Report, districts []tropic.District, howHe
 		{"Reporter", reporter},
 		{"How they heard about the service", []string{cmp.Or(howHeardText(rep.HowHeard, howHeard), "Not given")}},
 		{"Channel", []string{rep.Channel.Label()}},
+		{"Language to contact them in", orNot(rep.Language)},
 		{"Received", []string{displayDateTime(rep.ReceivedAt) + " (" + triageAge(now, rep.ReceivedAt) + ")"}},
 	}}
+	if formLanguage != "" {
+		about.Rows = append(about.Rows, summaryRow{"Form used in", []string{formLanguage + ": the reporter's own words above are shown as they wrote them, untranslated"}})
+	}
 	switch rep.Status {
 	case tropic.ReportPassedToAgency:
 		about.Rows = append(about.Rows, summaryRow{"Passed to", []string{agencyName[rep.PassedToAgency]}})

@@ -1,0 +1,138 @@
+package main
+
+// Every public page in every shipped language, in real Chromium at 390 and 1280
+// pixels, with axe at both widths: lang and dir on <html>, the computed direction
+// (right to left for Arabic), no message missing, the unreviewed-translation notice
+// on every page of a language no native speaker has reviewed. One Chromium, one
+// tab, reused for every page; the viewport changes without reloading.
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"tropic/internal/browsertest"
+)
+
+func TestBrowserEveryPublicPageInEveryLanguage(t *testing.T) {
+	brSkipInShortMode(t)
+	inst := brStartDemo(t)
+	if os.Getenv("TROPIC_BROWSER_TIMEOUT") == "" {
+		// 17 pages in 8 languages, axe twice each: more than the default minute.
+		t.Setenv("TROPIC_BROWSER_TIMEOUT", "5m")
+	}
+	b := browsertest.New(t)
+	started := time.Now()
+	langs := []struct{ tag, dir string }{
+		{"en", "ltr"}, {"sq", "ltr"}, {"vi", "ltr"}, {"ro", "ltr"}, {"pl", "ltr"}, {"ar", "rtl"}, {"ti", "ltr"}, {"zh-Hans", "ltr"},
+	}
+
+	// A campaign page of the demo's, found once.
+	brOpen(t, b, inst.URL+"/campaigns")
+	slug := brEvalString(t, b, `(document.querySelector('main h3 a') || {getAttribute: () => ''}).getAttribute('href').split('?')[0]`)
+
+	if only := os.Getenv("TROPIC_I18N_BROWSER_LANGS"); only != "" { // a subset, while developing
+		var keep []struct{ tag, dir string }
+		for _, l := range langs {
+			if strings.Contains(","+only+",", ","+l.tag+",") {
+				keep = append(keep, l)
+			}
+		}
+		langs = keep
+	}
+	pages := 0
+	var axeTime time.Duration
+	// check looks at the page now open, at both widths.
+	check := func(tag, dir, what string) {
+		t.Helper()
+		pages++
+		brWaitForGOVUKFrontend(t, b)
+		got := brEvalString(t, b, `document.documentElement.lang + ' ' + document.documentElement.dir + ' ' + getComputedStyle(document.querySelector('main')).direction`)
+		if want := tag + " " + dir + " " + dir; got != want {
+			t.Errorf("%s in %s: lang, dir and computed direction %q, want %q", what, tag, got, want)
+		}
+		if missing := brEvalString(t, b, `(document.body.innerText.match(/\[[a-z_]+\.[a-z0-9_.]+\]/) || [''])[0]`); missing != "" {
+			t.Errorf("%s in %s shows the missing message %s", what, tag, missing)
+		}
+		if tag != "en" {
+			if !brEvalBool(t, b, `!!document.getElementById('translation-notice')`) {
+				t.Errorf("%s in %s does not say its translation is unreviewed", what, tag)
+			}
+			if d := brEvalString(t, b, `getComputedStyle(document.querySelector('#translation-notice [lang=en]')).direction`); d != "ltr" {
+				t.Errorf("%s in %s: the English notice runs %s", what, tag, d)
+			}
+		}
+		for _, w := range []struct{ width, height int64 }{{390, 844}, {1280, 900}} {
+			if err := chromedp.Do(b.Ctx(), chromedp.EmulateViewport(w.width, w.height)); err != nil {
+				t.Fatal(err)
+			}
+			axeStart := time.Now()
+			b.CheckAxe(t)
+			axeTime += time.Since(axeStart)
+		}
+	}
+	// submit clicks a button and waits for the next page.
+	submit := func(sel, what string) {
+		t.Helper()
+		brEvalBool(t, b, `(window.__before = true)`)
+		brEvalBool(t, b, `(document.querySelector(`+brJsString(sel)+`).click(), true)`)
+		brWaitFor(t, b, what, `!window.__before && document.readyState === 'complete'`)
+	}
+
+	formKey := ""
+	for _, l := range langs {
+		q := "?lang=" + l.tag
+		for _, path := range []string{"/", "/report", "/report/me", "/report/follow-up/done", "/privacy", "/accessibility", "/campaigns", slug, "/no-such-page"} {
+			if path == "" {
+				continue
+			}
+			brOpen(t, b, inst.URL+path+q)
+			check(l.tag, l.dir, path)
+		}
+		// The follow-up form, then its problems.
+		brOpen(t, b, inst.URL+"/report/follow-up"+q)
+		check(l.tag, l.dir, "the follow-up form")
+		submit(`form[action^="/report/follow-up"] button.govuk-button`, "the follow-up's problems")
+		check(l.tag, l.dir, "the follow-up's problems")
+		// The four questions, then their problem.
+		brOpen(t, b, inst.URL+"/report/me/new"+q)
+		check(l.tag, l.dir, "the four questions")
+		submit(`#report-form > button.govuk-button`, "the four questions' problem")
+		check(l.tag, l.dir, "the four questions' problem")
+		// The full form, check your answers, and the confirmation. The first language
+		// sends the report; the others send the same answers with the same form key,
+		// which shows the same confirmation and stores nothing new.
+		brOpen(t, b, inst.URL+"/report/new"+q)
+		check(l.tag, l.dir, "the report form")
+		brEvalBool(t, b, `(document.getElementById('description').value = 'Eight people sleep above the nail bar.', true)`)
+		submit(`#report-form > button.govuk-button`, "check your answers")
+		check(l.tag, l.dir, "check your answers")
+		if formKey == "" {
+			formKey = brEvalString(t, b, `document.querySelector('#answers input[name=form_key]').value`)
+		} else {
+			brEvalBool(t, b, fmt.Sprintf(`(document.querySelector('#answers input[name=form_key]').value = %s, true)`, brJsString(formKey)))
+		}
+		submit(`#answers > button.govuk-button`, "the confirmation")
+		if !brEvalBool(t, b, `!!document.getElementById('follow-up-code')`) {
+			t.Fatalf("no confirmation in %s:\n%s", l.tag, brMainText(t, b))
+		}
+		check(l.tag, l.dir, "the confirmation")
+	}
+	for _, m := range b.CSPViolations() {
+		t.Errorf("CSP violation: %s", m)
+	}
+	for _, m := range b.ConsoleErrors() {
+		if m.Source == "network" && strings.Contains(m.Text, "404") {
+			continue // the missing page is meant to be missing
+		}
+		if m.Source == "network" && strings.Contains(m.Text, "422") {
+			continue // pages of problems answer 422
+		}
+		t.Errorf("browser problem: %s", m)
+	}
+	t.Logf("%d pages in %d languages at 390 and 1280 pixels (%d axe runs, %s of axe) in %s", pages, len(langs), 2*pages, axeTime.Round(time.Second), time.Since(started).Round(time.Second))
+}
