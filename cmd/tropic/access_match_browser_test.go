@@ -68,10 +68,12 @@ func TestBrowserAccessRequestFromAPossibleMatchIsAccessible(t *testing.T) {
 		brClickAndWait(t, b, `main form button[type="submit"]`, "the form's errors", `document.querySelector('.govuk-error-summary') !== null`)
 		b.CheckAxe(t)
 		brFits(t, b, width)
-		if err := chromedp.Do(b.Ctx(), chromedp.Click(chromedp.ID("scope")), chromedp.Click(chromedp.ID("lawful_basis"))); err != nil {
+		if err := chromedp.Do(b.Ctx(), chromedp.Click(chromedp.ID("scope")), chromedp.Click(chromedp.ID("lawful_basis")),
+			chromedp.SetValue(chromedp.ID("agreement"), "none")); err != nil {
 			t.Fatal(err)
 		}
-		brType(t, b, "reason", "She may be the woman found at the car wash (browser test)")
+		brType(t, b, "reason", "She may be the woman found at the car wash (browser test)",
+			"agreement_reason", "A one-off request while the borough council joins the register (browser test)")
 		brClickAndWait(t, b, `main form button[type="submit"]`, "back on the matches with the flash",
 			`location.pathname.endsWith('/matches') && document.querySelector('.govuk-notification-banner--success') !== null`)
 		b.CheckAxe(t)

@@ -74,6 +74,7 @@ func TestBrowserApprovalsNotificationsAndAccessRequestsAreAccessible(t *testing.
 		t.Fatal(err)
 	}
 	brType(t, bc, "reason", "A second look (browser test)")
+	brType(t, bc, "agreement_reason", "Checking the register first (browser test)")
 	// The county already asked in the demo, so the request waits: refused as a replay.
 	brClickAndWait(t, bc, `main form button[type="submit"]`, "the refusal of a second request while one waits",
 		`document.querySelector('main') !== null && document.querySelector('main').innerText.includes('already asked for this record')`)

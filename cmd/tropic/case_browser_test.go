@@ -115,6 +115,7 @@ func TestBrowserCasePagesShareFlowAndVictimToSuspectApprovalAreAccessible(t *tes
 		chromedp.Click(chromedp.ID("scope-2")),
 		chromedp.Click(chromedp.ID("lawful_basis")),
 		chromedp.SendKeys(chromedp.ID("reason"), "Joint visit with the council"),
+		chromedp.SendKeys(chromedp.ID("agreement_reason"), "No agreement in the register covers this visit"),
 	); err != nil {
 		t.Fatal(err)
 	}

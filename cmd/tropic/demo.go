@@ -105,7 +105,8 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	}
 	var caseStats demo.CaseStats
 	if err == nil && *cases > 0 {
-		caseStats, err = demo.SeedCases(ctx, gen, demo.CaseServices{Cases: svc.cases.WithDeferredReportMatches(), Reports: history, Agencies: svc.agencies, Users: svc.users, SetNow: clock.Set},
+		caseStats, err = demo.SeedCases(ctx, gen, demo.CaseServices{Cases: svc.cases.WithDeferredReportMatches(), Reports: history, Agencies: svc.agencies, Users: svc.users,
+			Agreements: svc.cases, SetNow: clock.Set},
 			now, *cases)
 	}
 	var refStats demo.ReferralStats
@@ -116,7 +117,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	var apprStats demo.ApprovalStats
 	if err == nil && *cases > 0 { // the police unit's approvals queue, and notifications
 		apprStats, err = demo.SeedApprovals(ctx, gen, demo.ApprovalServices{Cases: svc.cases, Access: store.NewLinkService(db, phone.Parse),
-			Users: svc.users, SetNow: clock.Set}, now)
+			Users: svc.users, SetNow: clock.Set, Agreements: svc.cases}, now)
 	}
 	if err == nil { // reports waiting in the county council's inbox
 		err = demo.SeedInbox(ctx, demo.InboxServices{Reports: history, Agencies: svc.agencies, Users: svc.users, SetNow: clock.Set}, now)
@@ -151,7 +152,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	var meetStats demo.MeetingStats
 	if err == nil { // the steering group's meetings, their actions and the partnership plan (demo/meetings.go)
 		meetStats, err = demo.SeedMeetings(ctx, demo.MeetingServices{Meetings: store.NewMeetingService(db), Plan: store.NewPlanService(db), Cases: svc.cases,
-			Agencies: svc.agencies, Users: svc.users, SetNow: clock.Set}, now)
+			Agencies: svc.agencies, Users: svc.users, Agreements: svc.cases, SetNow: clock.Set}, now)
 	}
 	if err != nil {
 		return err
@@ -188,6 +189,10 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 		if apprStats.PoliceCase != "" {
 			fmt.Fprintf(e.stdout, "supervisor.police has approvals to decide (a share, an access request from the county council's case %s, a role change on %s) and unread notifications, as do caseworker.police and caseworker.county.\n",
 				apprStats.CountyCase, apprStats.PoliceCase)
+		}
+		if caseStats.Shares > 0 {
+			fmt.Fprintf(e.stdout, "Sharing agreements: the register (partnership.admin: /admin/agreements) has one agreement due for review and one past it; %d of %d shares cite no agreement and show flagged; supervisor.police can end the shares under the lapsed one at /approvals/expired-shares.\n",
+				caseStats.SharesWithoutAgreement, caseStats.Shares)
 		}
 		if caseStats.NearDuplicates > 0 {
 			fmt.Fprintf(e.stdout, "%d people are recorded twice by different agencies, a little differently: the cases' \"Possible matches\" suggest them.\n", caseStats.NearDuplicates)

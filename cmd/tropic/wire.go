@@ -163,7 +163,7 @@ func (h health) SchemaCurrent(ctx context.Context) (bool, error) {
 func (s *services) webDeps(log *slog.Logger) web.Deps {
 	links := store.NewLinkService(s.db, phone.Parse)
 	return web.Deps{Agencies: s.agencies, Users: s.users, Tokens: s.tokens, Audit: s.audit, Reports: s.reports, Inbox: s.reports, Messages: s.reports, Cases: s.cases, Corrections: s.cases, Phones: phone.Parse,
-		Links: links, Matches: s.matches, Access: links, Notifications: store.NewNotificationService(s.db),
+		Links: links, Matches: s.matches, Access: links, Agreements: s.cases, Notifications: store.NewNotificationService(s.db),
 		// The approvals queue's sources; retention reviews join as one more.
 		Approvals: []tropic.ApprovalSource{s.cases.FindShareApprovals, s.cases.FindAccessApprovals, s.cases.FindRoleChangeApprovals, s.cases.FindClosureApprovals,
 			s.retention.FindRetentionApprovals},

@@ -14,6 +14,9 @@ type ApprovalServices struct {
 	Access tropic.AccessRequestService
 	Users  tropic.UserService
 	SetNow func(time.Time)
+	// Agreements is the register the requests cite (SeedAgreements wrote it); nil:
+	// each says why no agreement applies.
+	Agreements tropic.AgreementService
 }
 
 // ApprovalStats say what SeedApprovals made, for the demo's banner.
@@ -48,6 +51,24 @@ func SeedApprovals(ctx context.Context, g *Generator, s ApprovalServices, now ti
 		return st, err
 	}
 	at := func(d time.Duration) { s.SetNow(now.Add(-d)) }
+	// The county's access request and the declined share cite the police and county
+	// protocol; the share request waiting cites none, so the queue shows it flagged.
+	var protocol int64
+	if s.Agreements != nil {
+		register, err := s.Agreements.FindAgreements(ctx, pSuper)
+		if err != nil {
+			return st, err
+		}
+		if g := agreementTitled(register, AgreementChildren); g != nil {
+			protocol = g.ID
+		}
+	}
+	noneWhy := func(id int64, why string) string {
+		if id != 0 {
+			return ""
+		}
+		return why
+	}
 	phone := fmt.Sprintf("07700 900%03d", 600+g.IntN(300)) // Ofcom's drama range
 	at(72 * time.Hour)
 	police := &tropic.Case{Title: "Hand car wash, Hatfield: workers sleep on site", District: "welwyn-hatfield",
@@ -85,12 +106,14 @@ func SeedApprovals(ctx context.Context, g *Generator, s ApprovalServices, now ti
 	at(26 * time.Hour)
 	if err := s.Access.RequestAccess(ctx, cWorker, &tropic.AccessRequest{CaseReference: county.Reference, Kind: tropic.LinkPhone, Value: phone,
 		AgencyID: police.OwnerAgencyID, Scope: tropic.ShareWithoutSensitive, LawfulBasis: "dpa_sch1_18",
+		AgreementID: protocol, NoAgreement: noneWhy(protocol, "No agreement in the register covers both agencies."),
 		Reason: "The same phone is the landlord's number for the house we inspected; we need to know whether the tenants work at the car wash."}); err != nil {
 		return st, fmt.Errorf("demo access request: %w", err)
 	}
 	// A share request of the caseworker's, and one the supervisor declined before.
 	at(5 * time.Hour)
-	declined := &tropic.Share{AgencyID: county.OwnerAgencyID, Scope: tropic.ShareWhole, LawfulBasis: "gdpr_6_1_e", Reason: "A joint visit with the council's housing team."}
+	declined := &tropic.Share{AgencyID: county.OwnerAgencyID, Scope: tropic.ShareWhole, LawfulBasis: "gdpr_6_1_e", Reason: "A joint visit with the council's housing team.",
+		AgreementID: protocol, NoAgreementReason: noneWhy(protocol, "No agreement in the register covers both agencies.")}
 	if err := s.Cases.RequestShare(ctx, pWorker, police.Reference, declined); err != nil {
 		return st, err
 	}
@@ -100,7 +123,8 @@ func SeedApprovals(ctx context.Context, g *Generator, s ApprovalServices, now ti
 	}
 	at(3 * time.Hour)
 	if err := s.Cases.RequestShare(ctx, pWorker, police.Reference, &tropic.Share{AgencyID: county.OwnerAgencyID, Scope: tropic.ShareWithoutSensitive,
-		LawfulBasis: "dpa_sch1_18", Reason: "Safeguarding: the council's housing team inspects the house where the workers sleep."}); err != nil {
+		LawfulBasis: "dpa_sch1_18", Reason: "Safeguarding: the council's housing team inspects the house where the workers sleep.",
+		NoAgreementReason: "The workers are adults and the protocol covers children only; the council's housing powers apply."}); err != nil {
 		return st, err
 	}
 	// A task for the caseworker.

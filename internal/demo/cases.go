@@ -18,6 +18,9 @@ type CaseServices struct {
 	Messages tropic.ReportMessageService // nil: no messages with reporters seeded
 	Agencies tropic.AgencyService
 	Users    tropic.UserService
+	// Agreements is the register of sharing agreements: seeded, and cited by the
+	// demo's shares; nil: every share says why no agreement applies.
+	Agreements tropic.AgreementService
 	// SetNow moves the store's clock, so that history is written as it would have been.
 	SetNow func(time.Time)
 }
@@ -25,6 +28,8 @@ type CaseServices struct {
 // CaseStats say what SeedCases made.
 type CaseStats struct {
 	Cases, FromReports, LinkedReports, People, Shares, Tasks, Notes, Closed, RoleRequests, S45 int
+	// SharesWithoutAgreement cite no agreement of the register (and say why).
+	SharesWithoutAgreement int
 	// NearDuplicates are people recorded a second time by another agency, a little
 	// differently (a nickname, day and month swapped, the phone typed another way),
 	// for the matcher to suggest.
@@ -113,6 +118,7 @@ type caseSeeder struct {
 	cases    []*demoCase
 	stats    CaseStats
 	met      []metPerson // people as first recorded, for near-duplicates elsewhere
+	register []*tropic.SharingAgreement
 }
 
 // ownerWeights say who owns directly opened cases: mostly the police unit and
@@ -156,6 +162,11 @@ func (cs *caseSeeder) setup() error {
 			return fmt.Errorf("demo agency %s not found", spec.Name)
 		}
 		cs.teams[spec.Slug] = t
+	}
+	if cs.s.Agreements != nil {
+		if cs.register, err = SeedAgreements(cs.ctx, cs.s.Agreements, cs.agencies, cs.now); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -849,8 +860,12 @@ func (cs *caseSeeder) share(c *demoCase, at time.Time) error {
 	if mode >= 9 && mode <= 15 {
 		requester = c.team.worker
 	}
+	cite(cs.register, sh, c.team.agency.ID, at, cs.stats.Shares)
 	if err := svc.RequestShare(ctx, requester, c.ref, sh); err != nil {
 		return fmt.Errorf("share: %w", err)
+	}
+	if sh.AgreementID == 0 {
+		cs.stats.SharesWithoutAgreement++
 	}
 	cs.stats.Shares++
 	later := func(d time.Duration) time.Time {
@@ -1076,8 +1091,12 @@ func (cs *caseSeeder) s45(k int) error {
 			cs.at(at)
 			sh := &tropic.Share{AgencyID: host.team.agency.ID, Scope: tropic.ShareWhole, LawfulBasis: "dpa_sch1_18",
 				Reason: "Safeguarding: a young person on this case may be exploited by others and known to the council."}
+			cite(cs.register, sh, police.agency.ID, at, cs.stats.Shares)
 			if err := svc.RequestShare(ctx, police.super, pc.ref, sh); err != nil {
 				return fmt.Errorf("share for s.45: %w", err)
+			}
+			if sh.AgreementID == 0 {
+				cs.stats.SharesWithoutAgreement++
 			}
 			pc.sharedTo[host.team.agency.ID] = sh
 			cs.stats.Shares++

@@ -42,7 +42,8 @@ func seed(t *testing.T, d store.Dialect, seed uint64, now time.Time) seeded {
 	if err != nil {
 		t.Fatalf("seed reports: %v", err)
 	}
-	s.cases, err = demo.SeedCases(ctx, g, demo.CaseServices{Cases: s.svc, Reports: reports, Agencies: s.agency, Users: s.users, SetNow: clock.Set}, now, 60)
+	s.cases, err = demo.SeedCases(ctx, g, demo.CaseServices{Cases: s.svc, Reports: reports, Agencies: s.agency, Users: s.users,
+		Agreements: s.svc, SetNow: clock.Set}, now, 60)
 	if err != nil {
 		t.Fatalf("seed cases: %v", err)
 	}
@@ -107,5 +108,48 @@ func TestCampaignSlugsMatchAttributions(t *testing.T) {
 		if err := c.Validate(); err != nil {
 			t.Fatalf("demo campaign %s: %v", w.Slug(), err)
 		}
+	}
+}
+
+// TestDemoSharesCiteTheRegister: the demo's register has an agreement due for review
+// and one past it; most shares cite the narrowest agreement covering both agencies,
+// a few cite none (flagged), and those under the lapsed one are listed for the police
+// supervisor to end.
+func TestDemoSharesCiteTheRegister(t *testing.T) {
+	now := time.Date(2026, time.November, 20, 12, 0, 0, 0, time.UTC)
+	s := seed(t, storetest.Dialects(t)[0], 7, now)
+	ctx := context.Background()
+	u, err := s.users.FindUserByEmail(ctx, "supervisor.police@"+demo.EmailDomain)
+	if err != nil {
+		t.Fatal(err)
+	}
+	super := tropic.ActorFor(u)
+	register, err := s.svc.FindAgreements(ctx, super)
+	if err != nil || len(register) != 3 {
+		t.Fatalf("register: %d agreements, %v", len(register), err)
+	}
+	due, lapsed := 0, 0
+	for _, g := range register {
+		if g.Expired(now) {
+			lapsed++
+		} else if g.ReviewDue(now) {
+			due++
+		}
+	}
+	if due != 1 || lapsed != 1 {
+		t.Errorf("register: %d due for review, %d past it; want one of each", due, lapsed)
+	}
+	expired, err := s.svc.FindExpiredShares(ctx, super)
+	if err != nil || len(expired) == 0 {
+		t.Fatalf("shares under the lapsed agreement: %d, %v", len(expired), err)
+	}
+	for _, e := range expired {
+		if e.Agreement != demo.AgreementCharity {
+			t.Errorf("share %d under %q listed as expired", e.ShareID, e.Agreement)
+		}
+	}
+	t.Logf("%d shares, %d citing no agreement, %d live under the lapsed agreement", s.cases.Shares, s.cases.SharesWithoutAgreement, len(expired))
+	if c := s.cases; c.SharesWithoutAgreement == 0 || c.SharesWithoutAgreement*5 > c.Shares {
+		t.Errorf("%d of %d shares cite no agreement; want a few", c.SharesWithoutAgreement, c.Shares)
 	}
 }

@@ -27,7 +27,10 @@ type MeetingServices struct {
 	Cases    tropic.CaseService
 	Agencies tropic.AgencyService
 	Users    tropic.UserService
-	SetNow   func(time.Time) // moves the store's clock; the zero time hands it back
+	// The register of sharing agreements (nil: none): the case shared for the
+	// conference cites the partnership's agreement.
+	Agreements tropic.AgreementService
+	SetNow     func(time.Time) // moves the store's clock; the zero time hands it back
 }
 
 // MeetingStats say what SeedMeetings made.
@@ -155,8 +158,19 @@ func SeedMeetings(ctx context.Context, s MeetingServices, now time.Time) (Meetin
 	}
 	if len(cases) > 0 {
 		out.SharedCase = cases[0].Reference
-		if err := s.Meetings.AddAgendaItem(ctx, supPolice, conf.ID, tropic.AgendaInput{Mode: tropic.AgendaShared, CaseRef: cases[0].Reference,
-			Scope: tropic.ShareWithoutSensitive, LawfulBasis: "dpa_sch1_18", Until: day(28)}); err != nil {
+		in := tropic.AgendaInput{Mode: tropic.AgendaShared, CaseRef: cases[0].Reference,
+			Scope: tropic.ShareWithoutSensitive, LawfulBasis: "dpa_sch1_18", Until: day(28),
+			NoAgreement: "Shared for the case conference; the partnership's register holds no agreement yet."}
+		if s.Agreements != nil {
+			register, err := s.Agreements.FindAgreements(ctx, supPolice)
+			if err != nil {
+				return out, err
+			}
+			if g := agreementTitled(register, AgreementPartnership); g != nil {
+				in.AgreementID, in.NoAgreement = g.ID, ""
+			}
+		}
+		if err := s.Meetings.AddAgendaItem(ctx, supPolice, conf.ID, in); err != nil {
 			return out, fmt.Errorf("demo conference case: %w", err)
 		}
 	}

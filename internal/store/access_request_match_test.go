@@ -27,7 +27,7 @@ func TestAccessRequestByAPossibleMatchNeverNamesTheHoldersRecordBeforeApproval(t
 		}
 		ask := func(actor tropic.Actor, mod func(r *tropic.AccessRequest)) (*tropic.AccessRequest, error) {
 			r := &tropic.AccessRequest{CaseReference: council.Reference, MatchID: m.ID, AgencyID: e.police.ID, Scope: tropic.ShareWithoutSensitive,
-				LawfulBasis: "dpa_sch1_18", Reason: "He may be the man who recruited our victim"}
+				LawfulBasis: "dpa_sch1_18", Reason: "He may be the man who recruited our victim", NoAgreement: "No agreement in the test register"}
 			if mod != nil {
 				mod(r)
 			}
@@ -160,7 +160,7 @@ func TestAccessRequestFromAnS45Notice(t *testing.T) {
 			t.Fatalf("got notices %+v, want one naming the council", n)
 		}
 		r := &tropic.AccessRequest{CaseReference: police.Reference, PersonID: suspect.ID, AgencyID: e.council.ID, Scope: tropic.ShareWhole,
-			LawfulBasis: "dpa_part3", Reason: "Before we interview him as a suspect"}
+			LawfulBasis: "dpa_part3", Reason: "Before we interview him as a suspect", NoAgreement: "No agreement in the test register"}
 		if err := links.RequestAccess(ctx, e.pWorker, r); err != nil {
 			t.Fatal(err)
 		}

@@ -21,14 +21,18 @@ var _ tropic.AccessRequestService = (*LinkService)(nil)
 // not see, an identifier, match or person not on it, an agency holding no such
 // record) answers as a record that does not exist.
 func (s *LinkService) RequestAccess(ctx context.Context, actor tropic.Actor, r *tropic.AccessRequest) error {
-	if err := r.Validate(s.cases.db.now().In(s.cases.zone)); err != nil {
-		return err
-	}
 	tx, err := s.cases.db.beginTx(ctx)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
+	g, err := agreementByID(ctx, tx, r.AgreementID)
+	if err != nil {
+		return err
+	}
+	if err := r.Validate(s.cases.local(tx), g, actor.AgencyID); err != nil {
+		return err
+	}
 	c, _, err := s.cases.caseByRef(ctx, tx, actor, r.CaseReference, false)
 	if tropic.ErrorCode(err) == tropic.ENOTFOUND {
 		return tropic.NoRecordToRequest()
@@ -77,9 +81,10 @@ func (s *LinkService) RequestAccess(ctx context.Context, actor tropic.Actor, r *
 	}
 	for i, cid := range targets {
 		shareID, err := tx.insert(ctx, `INSERT INTO case_shares (case_id, agency_id, scope, lawful_basis, reason, until_day, status, kind, via,
-			access_by, from_case_id, match_id, person_id, requested_by_user, requested_by, created_at) VALUES (?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			access_by, from_case_id, match_id, person_id, requested_by_user, requested_by, created_at, agreement_id, no_agreement_reason)
+			VALUES (?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			cid, actor.AgencyID, string(r.Scope), r.LawfulBasis, r.Reason, string(tropic.ShareRequested), string(tropic.ShareByRequest), named.via,
-			string(r.By()), c.ID, nullID(r.MatchID), nullID(named.person), nullID(actor.UserID), w.String(), tx.now)
+			string(r.By()), c.ID, nullID(r.MatchID), nullID(named.person), nullID(actor.UserID), w.String(), tx.now, nullID(r.AgreementID), r.NoAgreement)
 		if err != nil {
 			return fmt.Errorf("request access: %w", err)
 		}
@@ -88,7 +93,8 @@ func (s *LinkService) RequestAccess(ctx context.Context, actor tropic.Actor, r *
 		}
 		// The audit names how the record was named, not an identifier's value.
 		if err := appendAudit(ctx, tx, actor, auditEntry{action: tropic.AuditAccessAsked, objectType: "case", objectID: cid,
-			detail: fmt.Sprintf("share %d for %s, asked from %s through %s: %s, %s: %s", shareID, mine, c.Reference, named.audit, r.Scope, r.LawfulBasis, r.Reason)}); err != nil {
+			detail: fmt.Sprintf("share %d for %s, asked from %s through %s: %s, %s, %s: %s", shareID, mine, c.Reference, named.audit, r.Scope, r.LawfulBasis,
+				agreementCited(&tropic.Share{AgreementID: r.AgreementID, NoAgreementReason: r.NoAgreement}), r.Reason)}); err != nil {
 			return err
 		}
 		if err := notifyAgency(ctx, tx, actor, accessRequestedNotice(refs[cid], mine), r.AgencyID, tropic.RoleSupervisor); err != nil {
@@ -276,7 +282,7 @@ func (s *LinkService) FindAccessApproval(ctx context.Context, actor tropic.Actor
 	}
 	a := &tropic.AccessApproval{Approval: tropic.Approval{Kind: tropic.ApproveAccess, ID: sh.ID, CaseReference: c.Reference, Agency: sh.AgencyName,
 		Scope: sh.Scope, LawfulBasis: sh.LawfulBasis, Via: sh.Via, AccessBy: sh.AccessBy, Reason: sh.Reason, RequestedBy: sh.RequestedBy,
-		RequestedAt: sh.CreatedAt}, Status: sh.Status, DecidedAt: sh.DecidedAt, DecisionReason: sh.DecisionReason}
+		RequestedAt: sh.CreatedAt, Share: sh}, Status: sh.Status, DecidedAt: sh.DecidedAt, DecisionReason: sh.DecisionReason}
 	if sh.AccessBy == tropic.AccessByMatch {
 		var person sql.NullInt64
 		if err := tx.QueryRow(ctx, `SELECT person_id FROM case_shares WHERE id = ?`, sh.ID).Scan(&person); err != nil {

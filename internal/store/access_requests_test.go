@@ -37,7 +37,7 @@ func newAccessEnv(t *testing.T, d store.Dialect) *accessEnv {
 	u := e.user(t, charity.ID, "sup@charity.example", tropic.RoleSupervisor)
 	e.charitySuper = tropic.ActorFor(u)
 	e.request = tropic.AccessRequest{CaseReference: e.mine.Reference, Kind: tropic.LinkPhone, Value: "07700 900123", AgencyID: e.police.ID,
-		Scope: tropic.ShareWithoutSensitive, LawfulBasis: "dpa_sch1_18", Reason: "The same phone runs both premises"}
+		Scope: tropic.ShareWithoutSensitive, LawfulBasis: "dpa_sch1_18", Reason: "The same phone runs both premises", NoAgreement: "No agreement in the test register"}
 	e.request.AgencyID = e.caseEnv.police.ID
 	e.approvalsOf = func(a tropic.Actor) []tropic.Approval {
 		list, err := tropic.CollectApprovals(ctx, a, []tropic.ApprovalSource{e.cases.FindShareApprovals, e.cases.FindAccessApprovals, e.cases.FindRoleChangeApprovals})
@@ -155,7 +155,7 @@ func TestApprovalsQueueListsTheAgencysRequestsOldestFirst(t *testing.T) {
 			t.Fatal(err)
 		}
 		e.clock.Advance(60e9)
-		sh := &tropic.Share{AgencyID: e.council.ID, Scope: tropic.ShareWhole, LawfulBasis: "consent", Reason: "Joint visit"}
+		sh := &tropic.Share{AgencyID: e.council.ID, Scope: tropic.ShareWhole, LawfulBasis: "consent", Reason: "Joint visit", NoAgreementReason: "No agreement in the test register"}
 		if err := e.cases.RequestShare(ctx, e.pWorker, e.police.Reference, sh); err != nil {
 			t.Fatal(err)
 		}

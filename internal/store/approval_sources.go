@@ -36,8 +36,9 @@ func (s *CaseService) requestedShares(ctx context.Context, actor tropic.Actor, k
 		return nil, err
 	}
 	defer tx.Rollback()
-	rows, err := tx.Query(ctx, `SELECT s.id, c.reference, a.name, s.scope, s.lawful_basis, s.via, s.access_by, s.reason, s.requested_by, s.created_at
-		FROM case_shares s JOIN cases c ON c.id = s.case_id JOIN agencies a ON a.id = s.agency_id
+	rows, err := tx.Query(ctx, `SELECT s.id, c.reference, a.name, s.scope, s.lawful_basis, s.via, s.access_by, s.reason, s.requested_by, s.created_at,
+			COALESCE(s.agreement_id, 0), COALESCE(g.title, ''), COALESCE(g.review_on, ''), s.no_agreement_reason
+		FROM case_shares s JOIN cases c ON c.id = s.case_id JOIN agencies a ON a.id = s.agency_id LEFT JOIN sharing_agreements g ON g.id = s.agreement_id
 		WHERE s.status = ? AND s.kind = ? AND c.owner_agency_id = ? ORDER BY s.created_at, s.id LIMIT ?`,
 		string(tropic.ShareRequested), string(kind), actor.AgencyID, maxApprovals)
 	if err != nil {
@@ -46,9 +47,10 @@ func (s *CaseService) requestedShares(ctx context.Context, actor tropic.Actor, k
 	defer rows.Close()
 	var out []tropic.Approval
 	for rows.Next() {
-		a := tropic.Approval{Kind: as}
+		a := tropic.Approval{Kind: as, Share: &tropic.Share{Status: tropic.ShareRequested}}
 		var scope, by string
-		if err := rows.Scan(&a.ID, &a.CaseReference, &a.Agency, &scope, &a.LawfulBasis, &a.Via, &by, &a.Reason, &a.RequestedBy, &a.RequestedAt); err != nil {
+		if err := rows.Scan(&a.ID, &a.CaseReference, &a.Agency, &scope, &a.LawfulBasis, &a.Via, &by, &a.Reason, &a.RequestedBy, &a.RequestedAt,
+			&a.Share.AgreementID, &a.Share.AgreementTitle, &a.Share.AgreementReviewOn, &a.Share.NoAgreementReason); err != nil {
 			return nil, err
 		}
 		a.Scope, a.RequestedAt = tropic.ShareScope(scope), a.RequestedAt.UTC()

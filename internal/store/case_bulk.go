@@ -79,7 +79,7 @@ var bulkTables = []struct {
 	{"case_vehicles", []string{"id", "case_id", "registration", "normalised", "description"}},
 	{"case_phones", []string{"id", "case_id", "number", "e164", "notes"}},
 	{"case_shares", []string{"id", "case_id", "agency_id", "scope", "lawful_basis", "reason", "until_day", "status", "requested_by_user", "requested_by",
-		"granted_by_user", "granted_by", "created_at", "decided_at", "revoked_at", "revoked_by_user"}},
+		"granted_by_user", "granted_by", "created_at", "decided_at", "revoked_at", "revoked_by_user", "agreement_id", "no_agreement_reason"}},
 	{"search_terms", []string{"kind", "term", "object_id"}},
 }
 
@@ -283,8 +283,12 @@ func (l *CaseLoader) Add(ctx context.Context, bc *BulkCase) error {
 		if s.Status == tropic.ShareRevoked {
 			revoked = bulkTime(s.RevokedAt, created)
 		}
+		// An import that cites no agreement says so: the share shows flagged.
+		if s.AgreementID == 0 && s.NoAgreementReason == "" {
+			s.NoAgreementReason = tropic.NoAgreementRecorded
+		}
 		l.add("case_shares", s.ID, c.ID, s.AgencyID, string(s.Scope), s.LawfulBasis, s.Reason, s.Until, string(s.Status), nil, l.by, nil, l.by,
-			created, decided, revoked, nil)
+			created, decided, revoked, nil, nullID(s.AgreementID), s.NoAgreementReason)
 	}
 	l.pending++
 	if l.pending >= bulkFlushCases {

@@ -10,14 +10,19 @@ import (
 )
 
 const shareColumns = `s.id, s.case_id, s.agency_id, a.name, s.scope, s.lawful_basis, s.reason, s.until_day, s.status,
-	s.kind, s.via, s.access_by, s.decision_reason, s.requested_by, s.granted_by, s.created_at, s.decided_at, s.revoked_at`
+	s.kind, s.via, s.access_by, s.decision_reason, s.requested_by, s.granted_by, s.created_at, s.decided_at, s.revoked_at,
+	COALESCE(s.agreement_id, 0), COALESCE(g.title, ''), COALESCE(g.review_on, ''), s.no_agreement_reason`
+
+// shareFrom joins what shareColumns reads.
+const shareFrom = ` FROM case_shares s JOIN agencies a ON a.id = s.agency_id LEFT JOIN sharing_agreements g ON g.id = s.agreement_id`
 
 func scanShare(sc interface{ Scan(...any) error }) (*tropic.Share, error) {
 	var sh tropic.Share
 	var scope, status, kind, by string
 	var decided, revoked sql.NullTime
 	if err := sc.Scan(&sh.ID, &sh.CaseID, &sh.AgencyID, &sh.AgencyName, &scope, &sh.LawfulBasis, &sh.Reason, &sh.Until, &status,
-		&kind, &sh.Via, &by, &sh.DecisionReason, &sh.RequestedBy, &sh.GrantedBy, &sh.CreatedAt, &decided, &revoked); err != nil {
+		&kind, &sh.Via, &by, &sh.DecisionReason, &sh.RequestedBy, &sh.GrantedBy, &sh.CreatedAt, &decided, &revoked,
+		&sh.AgreementID, &sh.AgreementTitle, &sh.AgreementReviewOn, &sh.NoAgreementReason); err != nil {
 		return nil, mapError(err)
 	}
 	sh.Scope, sh.Status, sh.Kind, sh.CreatedAt = tropic.ShareScope(scope), tropic.ShareStatus(status), tropic.ShareKind(kind), sh.CreatedAt.UTC()
@@ -33,7 +38,7 @@ func scanShare(sc interface{ Scan(...any) error }) (*tropic.Share, error) {
 
 // loadShares loads every share of a case, whatever its status: AccessTo picks the live ones.
 func loadShares(ctx context.Context, tx *Tx, caseID int64) ([]*tropic.Share, error) {
-	rows, err := tx.Query(ctx, `SELECT `+shareColumns+` FROM case_shares s JOIN agencies a ON a.id = s.agency_id WHERE s.case_id = ? ORDER BY s.id`, caseID)
+	rows, err := tx.Query(ctx, `SELECT `+shareColumns+shareFrom+` WHERE s.case_id = ? ORDER BY s.id`, caseID)
 	if err != nil {
 		return nil, fmt.Errorf("load shares: %w", err)
 	}
@@ -50,11 +55,10 @@ func loadShares(ctx context.Context, tx *Tx, caseID int64) ([]*tropic.Share, err
 }
 
 // RequestShare asks to share the case with another agency; a supervisor of the owner
-// shares at once. Only the owning agency shares its case.
+// shares at once. Only the owning agency shares its case, citing an agreement from the
+// register that covers both agencies or saying why none applies
+// (tropic.CheckShareAgreement, in this transaction).
 func (s *CaseService) RequestShare(ctx context.Context, actor tropic.Actor, caseRef string, sh *tropic.Share) error {
-	if err := sh.Validate(s.db.now().In(s.zone)); err != nil {
-		return err
-	}
 	tx, err := s.db.beginTx(ctx)
 	if err != nil {
 		return err
@@ -65,6 +69,13 @@ func (s *CaseService) RequestShare(ctx context.Context, actor tropic.Actor, case
 		return err
 	}
 	if err := tropic.MayChangeCase(actor, c); err != nil {
+		return err
+	}
+	g, err := agreementByID(ctx, tx, sh.AgreementID)
+	if err != nil {
+		return err
+	}
+	if err := sh.Validate(s.local(tx), g, c.OwnerAgencyID); err != nil {
 		return err
 	}
 	badAgency := func(msg string) error {
@@ -91,6 +102,9 @@ func (s *CaseService) RequestShare(ctx context.Context, actor tropic.Actor, case
 		sh.Status, sh.GrantedBy, sh.DecidedAt, grantedByUser = tropic.ShareActive, w.String(), tx.now, nullID(actor.UserID)
 		action = tropic.AuditShareGranted
 	}
+	if g != nil {
+		sh.AgreementReviewOn = g.ReviewOn
+	}
 	if err := insertShare(ctx, tx, actor, c, sh, grantedByUser, action); err != nil {
 		return err
 	}
@@ -102,18 +116,28 @@ func (s *CaseService) RequestShare(ctx context.Context, actor tropic.Actor, case
 	return tx.Commit()
 }
 
-// insertShare writes a share of case c and its audit event; sh is filled in but for its id.
+// agreementCited says for the audit trail what a share rests on.
+func agreementCited(sh *tropic.Share) string {
+	if sh.AgreementID != 0 {
+		return fmt.Sprintf("agreement %d", sh.AgreementID)
+	}
+	return "no agreement: " + sh.NoAgreementReason
+}
+
+// insertShare writes a share of case c and its audit event; sh is filled in but for its
+// id, and has passed tropic.CheckShareAgreement in this transaction.
 func insertShare(ctx context.Context, tx *Tx, actor tropic.Actor, c *tropic.Case, sh *tropic.Share, grantedByUser any, action string) error {
 	var err error
 	sh.ID, err = tx.insert(ctx, `INSERT INTO case_shares (case_id, agency_id, scope, lawful_basis, reason, until_day, status,
-		requested_by_user, requested_by, granted_by_user, granted_by, created_at, decided_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		requested_by_user, requested_by, granted_by_user, granted_by, created_at, decided_at, agreement_id, no_agreement_reason)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		c.ID, sh.AgencyID, string(sh.Scope), sh.LawfulBasis, sh.Reason, sh.Until, string(sh.Status),
-		nullID(actor.UserID), sh.RequestedBy, grantedByUser, sh.GrantedBy, sh.CreatedAt, nullTime(sh.DecidedAt))
+		nullID(actor.UserID), sh.RequestedBy, grantedByUser, sh.GrantedBy, sh.CreatedAt, nullTime(sh.DecidedAt), nullID(sh.AgreementID), sh.NoAgreementReason)
 	if err != nil {
 		return fmt.Errorf("share case: %w", err)
 	}
 	return appendAudit(ctx, tx, actor, auditEntry{action: action, objectType: "case", objectID: c.ID,
-		detail: fmt.Sprintf("share %d with %s: %s, %s, until %q: %s", sh.ID, sh.AgencyName, sh.Scope, sh.LawfulBasis, sh.Until, sh.Reason)})
+		detail: fmt.Sprintf("share %d with %s: %s, %s, until %q, %s: %s", sh.ID, sh.AgencyName, sh.Scope, sh.LawfulBasis, sh.Until, agreementCited(sh), sh.Reason)})
 }
 
 // shareForOwnerSupervisor loads a share for a decision by a supervisor of the owner.

@@ -74,7 +74,7 @@ func (e *caseEnv) person(t *testing.T, actor tropic.Actor, c *tropic.Case, p tro
 // share shares c with agency at once (actor: a supervisor of the owner).
 func (e *caseEnv) share(t *testing.T, actor tropic.Actor, c *tropic.Case, agency int64, scope tropic.ShareScope, until string) *tropic.Share {
 	t.Helper()
-	sh := &tropic.Share{AgencyID: agency, Scope: scope, LawfulBasis: "dpa_sch1_18", Reason: "Safeguarding the people at the car wash", Until: until}
+	sh := &tropic.Share{AgencyID: agency, Scope: scope, LawfulBasis: "dpa_sch1_18", Reason: "Safeguarding the people at the car wash", NoAgreementReason: "No agreement in the test register", Until: until}
 	if err := e.cases.RequestShare(ctx, actor, c.Reference, sh); err != nil {
 		t.Fatalf("share case: %v", err)
 	}
@@ -141,7 +141,7 @@ func TestCaseFromTriagedReportIsInvisibleToAnotherAgencyUntilShared(t *testing.T
 		}
 
 		// A caseworker asks; still nothing until a supervisor approves.
-		sh := &tropic.Share{AgencyID: e.council.ID, Scope: tropic.ShareWhole, LawfulBasis: "gdpr_6_1_e", Reason: "Joint visit"}
+		sh := &tropic.Share{AgencyID: e.council.ID, Scope: tropic.ShareWhole, LawfulBasis: "gdpr_6_1_e", Reason: "Joint visit", NoAgreementReason: "No agreement in the test register"}
 		if err := e.cases.RequestShare(ctx, e.pWorker, c.Reference, sh); err != nil {
 			t.Fatal(err)
 		}
@@ -264,7 +264,7 @@ func TestShareRules(t *testing.T) {
 		e := newCaseEnv(t, d)
 		c := e.newCase(t, e.pWorker, "Car wash")
 		bad := func(s tropic.Share) error { return e.cases.RequestShare(ctx, e.pSuper, c.Reference, &s) }
-		ok := tropic.Share{AgencyID: e.council.ID, Scope: tropic.ShareWhole, LawfulBasis: "consent", Reason: "r"}
+		ok := tropic.Share{AgencyID: e.council.ID, Scope: tropic.ShareWhole, LawfulBasis: "consent", Reason: "r", NoAgreementReason: "No agreement in the test register"}
 		own := ok
 		own.AgencyID = e.police.ID
 		err := bad(own)

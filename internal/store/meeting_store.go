@@ -355,7 +355,7 @@ func (s *MeetingService) AddAgendaItem(ctx context.Context, actor tropic.Actor, 
 				return err
 			}
 		} else {
-			in.LawfulBasis, in.Until = "", ""
+			in.LawfulBasis, in.Until, in.AgreementID, in.NoAgreement = "", "", 0, ""
 		}
 	}
 	var pos int
@@ -374,7 +374,8 @@ func (s *MeetingService) AddAgendaItem(ctx context.Context, actor tropic.Actor, 
 	return tx.Commit()
 }
 
-// shareForMeeting shares c with the attending agencies that cannot see as much of it.
+// shareForMeeting shares c with the attending agencies that cannot see as much of it,
+// each share citing the item's agreement or why none applies (tropic.MeetingShare).
 func (s *MeetingService) shareForMeeting(ctx context.Context, tx *Tx, actor tropic.Actor, m *tropic.Meeting, c *tropic.Case, shares []*tropic.Share, in tropic.AgendaInput) error {
 	want := tropic.AccessWhole
 	if in.Scope == tropic.ShareWithoutSensitive {
@@ -384,15 +385,21 @@ func (s *MeetingService) shareForMeeting(ctx context.Context, tx *Tx, actor trop
 	if err != nil {
 		return err
 	}
+	g, err := agreementByID(ctx, tx, in.AgreementID)
+	if err != nil {
+		return err
+	}
 	for i, agencyID := range m.AgencyIDs {
 		// What a case worker of the agency would see now.
 		reader := tropic.Actor{AgencyID: agencyID, Roles: []tropic.Role{tropic.RoleCaseworker}}
 		if tropic.AccessTo(reader, c.OwnerAgencyID, shares, s.cases.local(tx)) >= want {
 			continue
 		}
-		sh := &tropic.Share{CaseID: c.ID, AgencyID: agencyID, AgencyName: m.Agencies[i], Scope: in.Scope, LawfulBasis: in.LawfulBasis,
-			Reason: tropic.MeetingShareReason(m), Until: in.Until, Status: tropic.ShareActive, Kind: tropic.ShareByOwner,
-			RequestedBy: w.String(), GrantedBy: w.String(), CreatedAt: tx.now, DecidedAt: tx.now}
+		sh, err := tropic.MeetingShare(m, in, c, agencyID, m.Agencies[i], g, s.cases.local(tx))
+		if err != nil {
+			return err
+		}
+		sh.RequestedBy, sh.GrantedBy, sh.CreatedAt, sh.DecidedAt = w.String(), w.String(), tx.now, tx.now
 		if err := insertShare(ctx, tx, actor, c, sh, nullID(actor.UserID), tropic.AuditShareGranted); err != nil {
 			return err
 		}

@@ -38,7 +38,7 @@ func newMeetingEnv(t *testing.T, d store.Dialect) *meetingEnv {
 	e.shared = e.newCase(t, e.pWorker, "SHARED-TITLE Victoria Street car wash")
 	e.byRef = e.newCase(t, e.pWorker, "SECRET-TITLE Hidden nail bar")
 	if err := e.meetings.AddAgendaItem(ctx, e.pSuper, e.m.ID, tropic.AgendaInput{Mode: tropic.AgendaShared, CaseRef: e.shared.Reference,
-		Scope: tropic.ShareWhole, LawfulBasis: "dpa_sch1_18", Until: "2026-04-19"}); err != nil {
+		Scope: tropic.ShareWhole, LawfulBasis: "dpa_sch1_18", Until: "2026-04-19", NoAgreement: "No agreement in the test register"}); err != nil {
 		t.Fatalf("add shared item: %v", err)
 	}
 	if err := e.meetings.AddAgendaItem(ctx, e.pSuper, e.m.ID, tropic.AgendaInput{Mode: tropic.AgendaReference, CaseRef: e.byRef.Reference}); err != nil {
@@ -194,7 +194,7 @@ func TestOnlyTheConvenorKeepsTheRecordAndOnlyTheOwnerSharesForAMeeting(t *testin
 			t.Fatal(err)
 		}
 		wantCode(t, e.meetings.AddAgendaItem(ctx, e.cSuper, own.ID, tropic.AgendaInput{Mode: tropic.AgendaShared, CaseRef: e.shared.Reference,
-			Scope: tropic.ShareWhole, LawfulBasis: "dpa_sch1_18", Until: "2026-04-01"}), tropic.EFORBIDDEN)
+			Scope: tropic.ShareWhole, LawfulBasis: "dpa_sch1_18", Until: "2026-04-01", NoAgreement: "No agreement in the test register"}), tropic.EFORBIDDEN)
 		if _, err := e.cases.FindCase(ctx, e.oWorker, e.shared.Reference); err == nil {
 			t.Fatal("the outside agency can see the police's case")
 		}
@@ -208,6 +208,12 @@ func TestOnlyTheConvenorKeepsTheRecordAndOnlyTheOwnerSharesForAMeeting(t *testin
 		// Bad input names the field.
 		wantField(t, e.meetings.AddAgendaItem(ctx, e.pSuper, e.m.ID, tropic.AgendaInput{Mode: tropic.AgendaShared, CaseRef: e.shared.Reference,
 			Scope: tropic.ShareWhole, LawfulBasis: "dpa_sch1_18"}), "until")
+		// A share for a meeting cites an agreement or says why none applies, as any share.
+		other := e.newCase(t, e.pWorker, "Unshared car wash")
+		wantField(t, e.meetings.AddAgendaItem(ctx, e.pSuper, e.m.ID, tropic.AgendaInput{Mode: tropic.AgendaShared, CaseRef: other.Reference,
+			Scope: tropic.ShareWhole, LawfulBasis: "dpa_sch1_18", Until: "2026-04-19"}), "agreement_reason")
+		wantField(t, e.meetings.AddAgendaItem(ctx, e.pSuper, e.m.ID, tropic.AgendaInput{Mode: tropic.AgendaShared, CaseRef: other.Reference,
+			Scope: tropic.ShareWhole, LawfulBasis: "dpa_sch1_18", Until: "2026-04-19", AgreementID: 999999}), "agreement")
 		wantField(t, e.meetings.AddAgendaItem(ctx, e.pSuper, e.m.ID, tropic.AgendaInput{Mode: tropic.AgendaShared, CaseRef: e.shared.Reference,
 			Scope: tropic.ShareWhole, LawfulBasis: "dpa_sch1_18", Until: "2026-12-31"}), "until")
 		wantField(t, e.meetings.CreateMeeting(ctx, e.pSuper, &tropic.Meeting{Kind: tropic.MeetingTasking, Title: "T", HeldOn: "2026-03-20",

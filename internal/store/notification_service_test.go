@@ -32,7 +32,7 @@ func TestShareRoleChangeAndTaskEventsNotifyWhoActsOnThem(t *testing.T) {
 		e := newCaseEnv(t, d)
 		c := e.newCase(t, e.pWorker, "Car wash, Watford")
 
-		sh := &tropic.Share{AgencyID: e.council.ID, Scope: tropic.ShareWhole, LawfulBasis: "gdpr_6_1_e", Reason: "Joint visit"}
+		sh := &tropic.Share{AgencyID: e.council.ID, Scope: tropic.ShareWhole, LawfulBasis: "gdpr_6_1_e", Reason: "Joint visit", NoAgreementReason: "No agreement in the test register"}
 		if err := e.cases.RequestShare(ctx, e.pWorker, c.Reference, sh); err != nil {
 			t.Fatal(err)
 		}

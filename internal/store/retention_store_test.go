@@ -241,6 +241,8 @@ var disposalReach = map[string][]string{
 	// Audit events, the retention register and misuse alerts name records by number
 	// only: they are the record of what staff did, and stay.
 	"audit_events": nil, "retention_reviews": nil, "misuse_alerts": nil,
+	// The register of sharing agreements: between agencies, about no record or person.
+	"sharing_agreements": nil, "sharing_agreement_parties": nil,
 	"reports": {"id:report"}, "report_vehicles": {"report_id:report"}, "report_phones": {"report_id:report"},
 	"report_businesses": {"report_id:report"}, "report_notes": {"report_id:report"}, "report_messages": {"report_id:report"}, "report_escalations": {"report_id:report"},
 	"report_matches": {"report_id:report", "case_id:case"}, "report_handoffs": {"report_id:report", "case_id:case"}, "case_reports": {"report_id:report", "case_id:case"},

@@ -33,6 +33,8 @@ type AccessRequest struct {
 	Scope         ShareScope
 	LawfulBasis   string
 	Reason        string
+	AgreementID   int64  // the agreement from the register the request rests on (0: none)
+	NoAgreement   string // why no agreement applies, when it cites none
 
 	AgencyName string // set by the store: the holder's name
 	Requests   int    // set by the store: how many of the holder's cases it asks for
@@ -59,8 +61,10 @@ func (r *AccessRequest) By() AccessBy {
 	return AccessByIdentifier
 }
 
-// Validate checks what the requester typed, naming each field at fault.
-func (r *AccessRequest) Validate(now time.Time) error {
+// Validate checks what the requester typed, naming each field at fault, with the
+// agreement it cites (g, nil when none or one not in the register), which must cover
+// the requester's agency and the holder.
+func (r *AccessRequest) Validate(now time.Time, g *SharingAgreement, requester int64) error {
 	var p Problems
 	r.CaseReference, r.Value = strings.TrimSpace(r.CaseReference), strings.TrimSpace(r.Value)
 	if r.CaseReference == "" {
@@ -81,9 +85,10 @@ func (r *AccessRequest) Validate(now time.Time) error {
 	if r.AgencyID == 0 {
 		p.Add("agency", "Choose the agency that holds the record")
 	}
-	sh := Share{Scope: r.Scope, LawfulBasis: r.LawfulBasis, Reason: r.Reason}
+	sh := Share{Scope: r.Scope, LawfulBasis: r.LawfulBasis, Reason: r.Reason, AgreementID: r.AgreementID, NoAgreementReason: r.NoAgreement}
 	sh.checkTerms(&p, now)
-	r.Reason = sh.Reason
+	CheckShareAgreement(&p, &sh, g, r.AgencyID, requester, now)
+	r.Reason, r.NoAgreement = sh.Reason, sh.NoAgreementReason
 	return p.Err()
 }
 

@@ -60,8 +60,8 @@ func TestMayRequestAccess(t *testing.T) {
 
 func TestAccessRequestValidateNamesEachField(t *testing.T) {
 	r := AccessRequest{Kind: "fax", Scope: "all"}
-	err := r.Validate(time.Now())
-	for _, f := range []string{"case_reference", "value", "agency", "scope", "lawful_basis", "reason"} {
+	err := r.Validate(time.Now(), nil, 5)
+	for _, f := range []string{"case_reference", "value", "agency", "scope", "lawful_basis", "reason", "agreement_reason"} {
 		if ErrorFields(err)[f] == "" {
 			t.Errorf("no problem for %s in %v", f, err)
 		}
@@ -100,7 +100,7 @@ func TestCollectApprovalsMergesOldestFirstForSupervisorsOnly(t *testing.T) {
 }
 
 func TestAnAccessRequestNamesItsRecordExactlyOneWay(t *testing.T) {
-	base := AccessRequest{CaseReference: "C-1", AgencyID: 1, Scope: ShareWhole, LawfulBasis: "consent", Reason: "Why"}
+	base := AccessRequest{CaseReference: "C-1", AgencyID: 1, Scope: ShareWhole, LawfulBasis: "consent", Reason: "Why", NoAgreement: "A one-off request"}
 	tests := []struct {
 		name string
 		mod  func(r *AccessRequest)
@@ -119,7 +119,7 @@ func TestAnAccessRequestNamesItsRecordExactlyOneWay(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			r := base
 			tt.mod(&r)
-			err := r.Validate(time.Now())
+			err := r.Validate(time.Now(), nil, 2)
 			if (err == nil) != tt.ok || r.By() != tt.by {
 				t.Fatalf("got %v, by %s; want ok %v, by %s", err, r.By(), tt.ok, tt.by)
 			}

@@ -179,6 +179,10 @@ type AgendaInput struct {
 	Scope       ShareScope // AgendaShared
 	LawfulBasis string     // AgendaShared
 	Until       string     // AgendaShared: YYYY-MM-DD
+	// AgendaShared: the agreement from the register each share cites (0: none), or why
+	// none applies (CheckShareAgreement, for each agency shared with).
+	AgreementID int64
+	NoAgreement string
 }
 
 // MaxMeetingShareDays is how long after the meeting a share made for it may last.
@@ -225,6 +229,21 @@ func MayShareForMeeting(a Actor, c *Case) error {
 		return nil
 	}
 	return Errorf(EFORBIDDEN, "Only a supervisor at %s can share its case for a meeting. Add the case by reference only, or ask them.", c.OwnerAgency)
+}
+
+// MeetingShare is the share made for a meeting m of case c with an attending agency:
+// the item's terms, citing the item's agreement g if it covers the owner and the
+// agency and is in force on day now, or saying why none applies (CheckShareAgreement).
+func MeetingShare(m *Meeting, in AgendaInput, c *Case, agencyID int64, agencyName string, g *SharingAgreement, now time.Time) (*Share, error) {
+	sh := &Share{CaseID: c.ID, AgencyID: agencyID, AgencyName: agencyName, Scope: in.Scope, LawfulBasis: in.LawfulBasis,
+		Reason: MeetingShareReason(m), Until: in.Until, Status: ShareActive, Kind: ShareByOwner,
+		AgreementID: in.AgreementID, NoAgreementReason: in.NoAgreement}
+	var p Problems
+	CheckShareAgreement(&p, sh, g, c.OwnerAgencyID, agencyID, now)
+	if g != nil {
+		sh.AgreementReviewOn = g.ReviewOn
+	}
+	return sh, p.Err()
 }
 
 // MeetingShareReason is the reason recorded on a share made for a meeting.

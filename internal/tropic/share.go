@@ -35,24 +35,29 @@ const (
 
 // Share gives another agency access to a case.
 type Share struct {
-	ID             int64
-	CaseID         int64
-	AgencyID       int64
-	AgencyName     string
-	Scope          ShareScope
-	LawfulBasis    string
-	Reason         string
-	Until          string // YYYY-MM-DD, the last day it lasts; "" for no end
-	Status         ShareStatus
-	Kind           ShareKind // who asked: the owner (a share) or the agency shared with (an access request)
-	Via            string    // an access request by identifier: the identifier the records share, for the supervisor deciding
-	AccessBy       AccessBy  // an access request: how it named the record
-	DecisionReason string    // why it was declined, when a reason was given
-	RequestedBy    string
-	GrantedBy      string
-	CreatedAt      time.Time
-	DecidedAt      time.Time
-	RevokedAt      time.Time
+	ID          int64
+	CaseID      int64
+	AgencyID    int64
+	AgencyName  string
+	Scope       ShareScope
+	LawfulBasis string
+	Reason      string
+	Until       string // YYYY-MM-DD, the last day it lasts; "" for no end
+	Status      ShareStatus
+	Kind        ShareKind // who asked: the owner (a share) or the agency shared with (an access request)
+	// The agreement from the register the share rests on (0: none), or why none applies.
+	AgreementID       int64
+	AgreementTitle    string // set by the store
+	AgreementReviewOn string // set by the store: the agreement's review date, for Flag
+	NoAgreementReason string
+	Via               string   // an access request by identifier: the identifier the records share, for the supervisor deciding
+	AccessBy          AccessBy // an access request: how it named the record
+	DecisionReason    string   // why it was declined, when a reason was given
+	RequestedBy       string
+	GrantedBy         string
+	CreatedAt         time.Time
+	DecidedAt         time.Time
+	RevokedAt         time.Time
 }
 
 // Live reports whether the share gives access on day now.
@@ -60,13 +65,15 @@ func (s *Share) Live(now time.Time) bool {
 	return s.Status == ShareActive && (s.Until == "" || s.Until >= now.Format(time.DateOnly))
 }
 
-// Validate checks a share request.
-func (s *Share) Validate(now time.Time) error {
+// Validate checks a share request of the case's owner, with the agreement it cites
+// (g, nil when it cites none or one not in the register).
+func (s *Share) Validate(now time.Time, g *SharingAgreement, owner int64) error {
 	var p Problems
 	if s.AgencyID == 0 {
 		p.Add("agency", "Choose the agency to share with")
 	}
 	s.checkTerms(&p, now)
+	CheckShareAgreement(&p, s, g, owner, s.AgencyID, now)
 	return p.Err()
 }
 

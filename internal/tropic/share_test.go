@@ -1,6 +1,11 @@
 package tropic
 
-import "testing"
+import (
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
 
 func TestMayChangeAndMayContribute(t *testing.T) {
 	owner := Actor{UserID: 1, AgencyID: 7, Roles: []Role{RoleCaseworker}}
@@ -29,4 +34,30 @@ func TestMayChangeAndMayContribute(t *testing.T) {
 	if msg := ErrorMessage(MayChangeCase(other, &Case{OwnerAgencyID: 7, OwnerAgency: "Owner Police"})); msg != "Only Owner Police can change this case. Ask them to make the change." {
 		t.Errorf("got message %q, want it to name the owner", msg)
 	}
+}
+
+// FuzzSharingAgreementValidate: whatever a form or import sends, Validate does not
+// panic, and an agreement it accepts has two or more parties, only known lawful bases
+// and categories, and a real review date.
+func FuzzSharingAgreementValidate(f *testing.F) {
+	f.Add("Protocol", "Safeguarding", "2027-03-31", "ISA-1", int64(1), int64(2), "consent,dpa_part3", "identity")
+	f.Add("", "", "31/02/2027", "", int64(0), int64(-1), "because", "")
+	f.Fuzz(func(t *testing.T, title, purposes, review, doc string, a, b int64, bases, cats string) {
+		g := SharingAgreement{Title: title, Purposes: purposes, ReviewOn: review, DocumentRef: doc, Parties: []int64{a, b},
+			LawfulBases: strings.Split(bases, ","), DataCategories: strings.Split(cats, ",")}
+		if g.Validate() != nil {
+			return
+		}
+		if len(g.Parties) < 2 || g.Parties[0] <= 0 || len(g.LawfulBases) == 0 || len(g.DataCategories) == 0 {
+			t.Fatalf("accepted %+v", g)
+		}
+		for _, k := range g.LawfulBases {
+			if !slices.ContainsFunc(LawfulBases, func(b struct{ Key, Label string }) bool { return b.Key == k }) {
+				t.Fatalf("an unknown lawful basis accepted: %q", k)
+			}
+		}
+		if _, err := time.Parse(time.DateOnly, g.ReviewOn); err != nil {
+			t.Fatalf("accepted review date %q", g.ReviewOn)
+		}
+	})
 }

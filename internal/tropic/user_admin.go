@@ -20,8 +20,8 @@ var AdminActions = []string{
 	AuditUserCreated, AuditUserInvited, AuditUserInviteAccepted, AuditUserRoles, AuditUserMoved,
 	AuditUserDisabled, AuditUserEnabled, AuditMFAReset, AuditUserPassword, AuditUserPasswordRequired,
 	AuditUserPasswordChanged, AuditUserSignedOut, AuditAgencyCreated, AuditAgencyUpdated, AuditAgencyDisabled,
-	AuditAgencyEnabled, AuditReminderEmailSet, AuditHolidayChanged, AuditDistrictCreated, AuditReferenceChanged,
-	AuditNameListChanged,
+	AuditAgencyEnabled, AuditReminderEmailSet, AuditHolidayChanged, AuditDistrictCreated, AuditAgreementCreated,
+	AuditAgreementUpdated, AuditReferenceChanged, AuditNameListChanged,
 }
 
 // AdminActionLabel says what an administration event did, for people.
@@ -65,6 +65,10 @@ func AdminActionLabel(action string) string {
 		return "Bank holiday changed"
 	case AuditDistrictCreated:
 		return "District added"
+	case AuditAgreementCreated:
+		return "Sharing agreement added"
+	case AuditAgreementUpdated:
+		return "Sharing agreement changed"
 	case AuditNameListChanged:
 		return "Name lists changed"
 	case AuditReferenceChanged:

@@ -22,6 +22,9 @@ type accessDecisionPage struct {
 	What        string // "The whole case"
 	Via         string // how they came to ask
 	LawfulBasis string
+	Agreement   string // what the request rests on: an agreement, or why none applies
+	FlagLabel   string // flagged: no agreement, or a lapsed one
+	FlagClass   string
 	Reason      []string
 	RequestedBy string
 	Waiting     string
@@ -67,6 +70,10 @@ func (s *Server) renderAccessDecision(w http.ResponseWriter, r *http.Request, st
 		PersonName: a.PersonName, Typed: typed}
 	if a.PersonID != 0 {
 		p.PersonHref = personPath(a.PersonID)
+	}
+	if a.Share != nil {
+		p.Agreement = shareAgreementText(a.Share)
+		p.FlagLabel, p.FlagClass = shareFlagTag(a.Share.Flag(s.now()))
 	}
 	p.Nav = "approvals"
 	p.Errors = errs

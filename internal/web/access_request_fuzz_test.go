@@ -18,9 +18,9 @@ func FuzzAccessRequestForm(f *testing.F) {
 	f.Add("", "", "-1", "x", "9223372036854775808", "all", "", "")
 	f.Fuzz(func(t *testing.T, kind, value, match, person, agency, scope, basis, reason string) {
 		v := url.Values{"kind": {kind}, "value": {value}, "match": {match}, "person": {person}, "agency": {agency},
-			"scope": {scope}, "lawful_basis": {basis}, "reason": {reason}}
+			"scope": {scope}, "lawful_basis": {basis}, "reason": {reason}, "agreement_reason": {reason}}
 		r := accessRequestFormFrom(v).request("C-1")
-		if err := r.Validate(time.Now()); err != nil {
+		if err := r.Validate(time.Now(), nil, 2); err != nil {
 			if tropic.ErrorCode(err) != tropic.EINVALID {
 				t.Fatalf("got %v, want invalid or nothing", err)
 			}

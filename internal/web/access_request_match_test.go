@@ -51,6 +51,8 @@ func TestAccessRequestFromAPossibleMatchThroughThePages(t *testing.T) {
 	post.Set("scope", "whole")
 	post.Set("lawful_basis", "dpa_part3")
 	post.Set("reason", "She may be the woman we found at the car wash")
+	post.Set("agreement", "none")
+	post.Set("agreement_reason", "No agreement in the test register")
 	wantRedirect(t, police.post("/cases/"+policeRef+"/access-request", post), "/cases/"+policeRef+"/matches")
 	wantStatus(t, police.post("/cases/"+policeRef+"/access-request", post), http.StatusConflict) // a replay
 

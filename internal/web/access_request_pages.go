@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 
 	"tropic/internal/tropic"
@@ -40,6 +41,7 @@ type accessRequestForm struct {
 	Kind, Value, Match, Person, Agency string
 	Scope, LawfulBasis                 string
 	Reason                             string
+	Agreement, NoneWhy                 string // the agreement cited, or why none applies
 }
 
 // request is the form as the domain reads it.
@@ -52,7 +54,8 @@ func (f accessRequestForm) request(ref string) *tropic.AccessRequest {
 		return n
 	}
 	return &tropic.AccessRequest{CaseReference: ref, Kind: tropic.LinkKind(f.Kind), Value: f.Value, MatchID: num(f.Match), PersonID: num(f.Person),
-		AgencyID: max(num(f.Agency), 0), Scope: tropic.ShareScope(f.Scope), LawfulBasis: f.LawfulBasis, Reason: f.Reason}
+		AgencyID: max(num(f.Agency), 0), Scope: tropic.ShareScope(f.Scope), LawfulBasis: f.LawfulBasis, Reason: f.Reason,
+		AgreementID: agreementID(f.Agreement), NoAgreement: f.NoneWhy}
 }
 
 type accessRequestPage struct {
@@ -65,13 +68,14 @@ type accessRequestPage struct {
 	Form        accessRequestForm
 	Scopes      []selectOption
 	LawfulBases []selectOption
+	Agreements  []selectOption
 }
 
-var accessRequestOrder = []string{"scope", "lawful_basis", "reason"}
+var accessRequestOrder = []string{"scope", "agreement", "lawful_basis", "agreement_reason", "reason"}
 
 func accessRequestFormFrom(v url.Values) accessRequestForm {
 	return accessRequestForm{Kind: v.Get("kind"), Value: v.Get("value"), Match: v.Get("match"), Person: v.Get("person"), Agency: v.Get("agency"),
-		Scope: v.Get("scope"), LawfulBasis: v.Get("lawful_basis"), Reason: v.Get("reason")}
+		Scope: v.Get("scope"), LawfulBasis: v.Get("lawful_basis"), Reason: v.Get("reason"), Agreement: v.Get("agreement"), NoneWhy: v.Get("agreement_reason")}
 }
 
 // accessRequestBack is where the requester came from, and goes back to: the case's
@@ -102,6 +106,12 @@ func (s *Server) renderAccessRequest(w http.ResponseWriter, r *http.Request, sta
 	p.Nav = "cases"
 	p.Errors = errs
 	p.Scopes, p.LawfulBases = shareTermOptions(f.Scope, f.LawfulBasis)
+	holder, _ := strconv.ParseInt(f.Agency, 10, 64)
+	var err error
+	if p.Agreements, err = s.agreementChoices(r.Context(), actorOf(r), f.Agreement, p.User.AgencyID, holder); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
 	s.render(w, r, status, "access_request", p)
 }
 
@@ -118,7 +128,7 @@ func (s *Server) handleAccessRequestForm() http.Handler {
 			return
 		}
 		f := accessRequestFormFrom(r.URL.Query())
-		f.Scope, f.LawfulBasis, f.Reason = "", "", ""
+		f.Scope, f.LawfulBasis, f.Reason, f.Agreement, f.NoneWhy = "", "", "", "", ""
 		s.renderAccessRequest(w, r, http.StatusOK, c.Reference, f, nil)
 	})
 }
@@ -147,7 +157,7 @@ func (s *Server) handleAccessRequest() http.Handler {
 		case tropic.EINVALID:
 			errs := fieldErrors(err, "", accessRequestOrder...)
 			for i := range errs {
-				if errs[i].Field != "scope" && errs[i].Field != "lawful_basis" && errs[i].Field != "reason" {
+				if !slices.Contains(accessRequestOrder, errs[i].Field) {
 					errs[i].Field = "" // the hidden fields: the message alone
 				}
 			}

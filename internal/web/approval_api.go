@@ -24,6 +24,11 @@ type apiApproval struct {
 	Reason        string    `json:"reason"`
 	RequestedBy   string    `json:"requested_by"`
 	RequestedAt   time.Time `json:"requested_at"`
+	// A share or access request: the agreement it cites, or why none applies, and
+	// whether it is flagged.
+	Agreement         *apiAgreementRef `json:"agreement,omitempty"`
+	NoAgreementReason string           `json:"no_agreement_reason,omitempty"`
+	Flagged           string           `json:"flagged,omitempty"`
 }
 
 type apiApprovalList struct {
@@ -45,9 +50,15 @@ func (s *Server) handleAPIApprovals() http.Handler {
 			out.Counts[string(k)] = n
 		}
 		for _, a := range list {
-			out.Approvals = append(out.Approvals, apiApproval{Kind: string(a.Kind), ID: a.ID, CaseReference: a.CaseReference, What: a.What,
+			row := apiApproval{Kind: string(a.Kind), ID: a.ID, CaseReference: a.CaseReference, What: a.What,
 				Agency: a.Agency, Scope: string(a.Scope), LawfulBasis: a.LawfulBasis, Via: a.Via, AccessBy: string(a.AccessBy), From: string(a.From), To: string(a.To),
-				Reason: a.Reason, RequestedBy: a.RequestedBy, RequestedAt: a.RequestedAt})
+				Reason: a.Reason, RequestedBy: a.RequestedBy, RequestedAt: a.RequestedAt}
+			if sh := a.Share; sh != nil {
+				sh.ID = a.ID
+				shared := apiShareFrom(sh, s.now())
+				row.Agreement, row.NoAgreementReason, row.Flagged = shared.Agreement, shared.NoAgreementReason, shared.Flagged
+			}
+			out.Approvals = append(out.Approvals, row)
 		}
 		writeJSON(w, http.StatusOK, out)
 	})
@@ -63,6 +74,8 @@ type apiAccessRequestInput struct {
 	Scope         string `json:"scope"`
 	LawfulBasis   string `json:"lawful_basis"`
 	Reason        string `json:"reason"`
+	AgreementID   int64  `json:"agreement_id"`
+	NoAgreement   string `json:"no_agreement_reason"`
 }
 
 type apiAccessRequestResult struct {
@@ -85,7 +98,8 @@ func (s *Server) handleAPIRequestAccess() http.Handler {
 			return
 		}
 		req := &tropic.AccessRequest{CaseReference: in.CaseReference, Kind: tropic.LinkKind(in.Kind), Value: in.Value, MatchID: in.MatchID, PersonID: in.PersonID, AgencyID: in.AgencyID,
-			Scope: tropic.ShareScope(in.Scope), LawfulBasis: in.LawfulBasis, Reason: in.Reason}
+			Scope: tropic.ShareScope(in.Scope), LawfulBasis: in.LawfulBasis, Reason: in.Reason,
+			AgreementID: in.AgreementID, NoAgreement: in.NoAgreement}
 		if err := s.deps.Access.RequestAccess(r.Context(), apiActor(r), req); err != nil {
 			s.apiFailNamed(w, r, err, map[string]string{"agency": "agency_id"})
 			return

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"tropic/internal/tropic"
 )
@@ -27,6 +28,9 @@ type approvalRow struct {
 	ApproveOnly bool   // only approve here: declining needs a reason (GoHref)
 	GoHref      string // or decide there
 	GoText      string
+	Agreement   string // a share or access request: what it rests on
+	FlagLabel   string // flagged: no agreement, or a lapsed one
+	FlagClass   string
 }
 
 type approvalCount struct {
@@ -36,9 +40,10 @@ type approvalCount struct {
 
 type approvalsPage struct {
 	Layout
-	Flash  string
-	Rows   []approvalRow
-	Counts []approvalCount
+	Flash   string
+	Rows    []approvalRow
+	Counts  []approvalCount
+	Expired int // live shares of the agency's cases under a lapsed agreement
 }
 
 // approvals lists the queue of the signed-in supervisor; nothing for anyone else.
@@ -86,7 +91,17 @@ func approvalCountLabel(k tropic.ApprovalKind, n int) string {
 	return plural(n, string(k), string(k))
 }
 
-func approvalRowFrom(a tropic.Approval) approvalRow {
+// shareAgreement says what a share or access request rests on, flagged when no
+// agreement applies or its agreement has lapsed.
+func (row *approvalRow) shareAgreement(sh *tropic.Share, now time.Time) {
+	if sh == nil {
+		return
+	}
+	row.Agreement = shareAgreementText(sh)
+	row.FlagLabel, row.FlagClass = shareFlagTag(sh.Flag(now))
+}
+
+func approvalRowFrom(a tropic.Approval, now time.Time) approvalRow {
 	id := strconv.FormatInt(a.ID, 10)
 	row := approvalRow{Kind: a.Kind.Label(), Anchor: string(a.Kind) + "-" + id, CaseRef: a.CaseReference, CaseHref: casePath(a.CaseReference),
 		What: a.What, Reason: paragraphs(a.Reason), RequestedBy: a.RequestedBy, Waiting: displayDateTime(a.RequestedAt)}
@@ -95,12 +110,14 @@ func approvalRowFrom(a tropic.Approval) approvalRow {
 		row.What = "Share with " + a.Agency + ": " + lowerFirst(shareScopeLabel(a.Scope))
 		row.Detail = "Lawful basis: " + lawfulBasisLabel(a.LawfulBasis)
 		row.DecideHref = "/approvals/shares/" + id
+		row.shareAgreement(a.Share, now)
 	case tropic.ApproveAccess:
 		row.What = a.Agency + " asks to see " + lowerFirst(shareScopeLabel(a.Scope))
 		row.Detail = accessViaText(a.AccessBy, a.Via) + " Lawful basis: " + lawfulBasisLabel(a.LawfulBasis)
 		// Declining needs a reason the requester reads: on the request's own page.
 		row.DecideHref, row.ApproveOnly = "/approvals/shares/"+id, true
 		row.GoHref, row.GoText = "/approvals/access/"+id, "Read the request, or decline it with a reason"
+		row.shareAgreement(a.Share, now)
 	case tropic.ApproveRoleChange:
 		row.What = "A person from " + lowerFirst(a.From.Label()) + " to " + lowerFirst(a.To.Label())
 		row.GoHref, row.GoText = "/cases/role-changes", "Decide with a note"
@@ -132,8 +149,16 @@ func (s *Server) handleApprovals() http.Handler {
 		}
 		p := &approvalsPage{Layout: s.newLayout(r, "Approvals"), Flash: s.sessions.PopString(r.Context(), sessCaseFlash), Counts: approvalCounts(list)}
 		p.Nav = "approvals"
+		if s.deps.Agreements != nil {
+			expired, err := s.deps.Agreements.FindExpiredShares(r.Context(), actorOf(r))
+			if err != nil {
+				s.fail(w, r, err)
+				return
+			}
+			p.Expired = len(expired)
+		}
 		for _, a := range list {
-			p.Rows = append(p.Rows, approvalRowFrom(a))
+			p.Rows = append(p.Rows, approvalRowFrom(a, s.now()))
 		}
 		s.render(w, r, http.StatusOK, "approvals", p)
 	})

@@ -42,6 +42,7 @@ func TestAccessRequestFromHeldByToTheQueueAndBack(t *testing.T) {
 	wantContains(t, res.body, `href="#scope"`, `href="#lawful_basis"`, `href="#reason"`)
 	post.Set("scope", "whole")
 	post.Set("lawful_basis", "dpa_sch1_18")
+	post.Set("agreement_reason", "No agreement in the test register")
 	post.Set("reason", "Same phone as the house we inspect")
 	wantRedirect(t, council.post("/cases/"+councilRef+"/access-request", post), "/cases/"+councilRef)
 	again := council.post("/cases/"+councilRef+"/access-request", post)
@@ -96,7 +97,7 @@ func TestAccessRequestFromHeldByToTheQueueAndBack(t *testing.T) {
 	// Asking again now that the case is shared: conflict; from a case one may not
 	// see, or a case that does not exist: the same 404.
 	in := map[string]any{"case_reference": councilRef, "kind": "phone", "value": "07700 900123", "agency_id": e.police.ID,
-		"scope": "whole", "lawful_basis": "consent", "reason": "Again"}
+		"scope": "whole", "lawful_basis": "consent", "reason": "Again", "no_agreement_reason": "No agreement in the test register"}
 	if res, _ := jsonCall(t, e.ts, "POST", "/api/v1/access-requests", tok, in); res.status != http.StatusConflict {
 		t.Fatalf("asking for a case already seen: %d, want 409", res.status)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -86,6 +87,57 @@ func onScratchAgency(format string) func(*matrixFixture, *matrixUser, bool) stri
 	}
 }
 
+// scratchAgreement is the agreement between A and G the agreement rows read and
+// change, and the expired-share rows let lapse.
+func (f *matrixFixture) scratchAgreement() *tropic.SharingAgreement {
+	f.t.Helper()
+	if f.agreement == nil {
+		f.agreement = &tropic.SharingAgreement{Title: "Matrix scratch agreement", Parties: []int64{f.agencies["A"].ID, f.agencies["G"].ID},
+			Purposes: "Matrix", LawfulBases: []string{"consent"}, DataCategories: []string{"case"}, ReviewOn: "2031-01-01", DocumentRef: "MX-1"}
+		f.must(f.ts.srv.deps.Agreements.CreateAgreement(context.Background(), testAdmin, f.agreement))
+	}
+	return f.agreement
+}
+
+func onScratchAgreement(format string) func(*matrixFixture, *matrixUser, bool) string {
+	return func(f *matrixFixture, _ *matrixUser, missing bool) string {
+		return idPath(format, f.scratchAgreement().ID, missing)
+	}
+}
+
+func agreementForm(f *matrixFixture, title, review string) url.Values {
+	return form("title", title, "parties", fmt.Sprint(f.agencies["A"].ID), "parties", fmt.Sprint(f.agencies["G"].ID), "purposes", "Matrix",
+		"lawful_bases", "consent", "data_categories", "case", "review_on", review, "document_ref", "MX-2")
+}
+
+// expiredShare shares A's case with G under the scratch agreement, then lets the
+// agreement lapse: a share the A supervisors may end from their list.
+func (f *matrixFixture) expiredShare() {
+	f.t.Helper()
+	ctx := context.Background()
+	f.clearScratchShares()
+	g := f.scratchAgreement()
+	g.ReviewOn = "2031-01-01"
+	f.must(f.ts.srv.deps.Agreements.UpdateAgreement(ctx, testAdmin, g))
+	sh := &tropic.Share{AgencyID: f.agencies["G"].ID, Scope: tropic.ShareWhole, LawfulBasis: "consent", Reason: "Matrix expired share", AgreementID: g.ID}
+	f.must(f.cases.RequestShare(ctx, f.aSup, f.ref, sh))
+	f.shareID = sh.ID
+	g.ReviewOn = "2020-01-01"
+	f.must(f.ts.srv.deps.Agreements.UpdateAgreement(ctx, testAdmin, g))
+}
+
+// mayEndExpired: A's supervisors end the shares of A's case; another agency's
+// supervisor names a share that, for them, does not exist.
+func mayEndExpired(u *matrixUser) expect {
+	switch {
+	case u.role != tropic.RoleSupervisor:
+		return refused
+	case u.agency == "A":
+		return allowed
+	}
+	return hidden
+}
+
 // matrixInviteSecret is a well-formed invitation secret of no invitation.
 const matrixInviteSecret = "bm8tc3VjaC1pbnZpdGF0aW9uLWZvci10aGUtbWF0cml4LXRlc3Q"
 
@@ -152,6 +204,18 @@ func adminRouteMatrix() []matrixRow {
 			body: func(*matrixFixture, *matrixUser) any {
 				invited++
 				return form("name", fmt.Sprintf("Matrix district %d", invited), "slug", fmt.Sprintf("matrix-%d", invited))
+			}},
+		{name: "GET /admin/agreements", rule: mayRunPartnership, path: fixed("/admin/agreements")},
+		{name: "GET /admin/agreements/new", rule: mayRunPartnership, path: fixed("/admin/agreements/new")},
+		{name: "POST /admin/agreements/new", rule: mayRunPartnership, path: fixed("/admin/agreements/new"),
+			body: func(f *matrixFixture, u *matrixUser) any {
+				invited++
+				return agreementForm(f, fmt.Sprintf("Matrix agreement %d", invited), "2031-01-31")
+			}},
+		{name: "GET /admin/agreements/{id}", rule: mayRunPartnership, path: onScratchAgreement("/admin/agreements/%d")},
+		{name: "POST /admin/agreements/{id}", rule: mayRunPartnership, path: onScratchAgreement("/admin/agreements/%d"),
+			body: func(f *matrixFixture, u *matrixUser) any {
+				return agreementForm(f, "Matrix scratch agreement", "2031-02-28")
 			}},
 		{name: "GET /admin/holidays", rule: mayRunPartnership, path: fixed("/admin/holidays")},
 		{name: "POST /admin/holidays", rule: mayRunPartnership, path: fixed("/admin/holidays"),

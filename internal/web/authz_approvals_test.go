@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 
 	"tropic/internal/tropic"
@@ -63,7 +64,7 @@ func (f *matrixFixture) accessAskedOfA() {
 		}
 	}
 	r := &tropic.AccessRequest{CaseReference: f.heldRef, Kind: tropic.LinkPhone, Value: "07700900123", AgencyID: f.agencies["A"].ID,
-		Scope: tropic.ShareWithoutSensitive, LawfulBasis: "dpa_sch1_18", Reason: "The same phone"}
+		Scope: tropic.ShareWithoutSensitive, LawfulBasis: "dpa_sch1_18", Reason: "The same phone", NoAgreement: "No agreement in the test register"}
 	f.must(f.ts.srv.deps.Access.RequestAccess(ctx, fWorker, r))
 	f.shareID = r.ID
 }
@@ -88,7 +89,7 @@ func mayDecideFromQueue(u *matrixUser) expect {
 
 func accessRequestBody(f *matrixFixture, _ *matrixUser) any {
 	return map[string]any{"case_reference": f.ref, "kind": "phone", "value": "07700900123", "agency_id": f.agencies["F"].ID,
-		"scope": "without_sensitive", "lawful_basis": "dpa_sch1_18", "reason": "The same phone"}
+		"scope": "without_sensitive", "lawful_basis": "dpa_sch1_18", "reason": "The same phone", "no_agreement_reason": "No agreement in the test register"}
 }
 
 func approvalAPIRows() []matrixRow {
@@ -115,6 +116,13 @@ func approvalPageRows() []matrixRow {
 		{name: "GET /account/notifications", rule: signedIn, path: fixed("/account/notifications")},
 		{name: "POST /account/notifications", rule: signedIn, path: fixed("/account/notifications"), body: formBody("notification_email", "digest")},
 		{name: "GET /approvals", rule: mayListSupervisor, path: fixed("/approvals")},
+		{name: "GET /approvals/expired-shares", rule: mayListSupervisor, path: fixed("/approvals/expired-shares")},
+		{name: "POST /approvals/expired-shares", rule: mayEndExpired,
+			before:      func(f *matrixFixture, _ *matrixUser) { f.expiredShare() },
+			after:       func(f *matrixFixture) { f.clearScratchShares() },
+			path:        fixed("/approvals/expired-shares"),
+			body:        func(f *matrixFixture, _ *matrixUser) any { return form("share", strconv.FormatInt(f.shareID, 10)) },
+			missingPath: "/approvals/expired-shares", missingBody: formBody("share", fmt.Sprint(missingID))},
 		{name: "POST /approvals/shares/{id}", rule: mayDecideFromQueue,
 			before: func(f *matrixFixture, _ *matrixUser) { f.scratchShare(f.aWorker) },
 			path: func(f *matrixFixture, _ *matrixUser, missing bool) string {
@@ -136,7 +144,7 @@ func approvalPageRows() []matrixRow {
 			path: onCase("/cases/", "/access-request"),
 			body: func(f *matrixFixture, _ *matrixUser) any {
 				return form("kind", "phone", "value", "07700900123", "agency", strconv.FormatInt(f.agencies["F"].ID, 10),
-					"scope", "without_sensitive", "lawful_basis", "dpa_sch1_18", "reason", "The same phone")
+					"scope", "without_sensitive", "lawful_basis", "dpa_sch1_18", "reason", "The same phone", "agreement_reason", "No agreement in the test register")
 			}},
 	}
 }

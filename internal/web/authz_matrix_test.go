@@ -215,11 +215,13 @@ func mayList(u *matrixUser) expect {
 
 // matrixFixture is the case and what the before-hooks of the rows set up.
 type matrixFixture struct {
-	t        *testing.T
-	ts       *testServer
-	cases    tropic.CaseService
-	agencies map[string]*tropic.Agency
-	users    []*matrixUser
+	t     *testing.T
+	ts    *testServer
+	cases tropic.CaseService
+	// agreement is the scratch sharing agreement between A and G (scratchAgreement).
+	agreement *tropic.SharingAgreement
+	agencies  map[string]*tropic.Agency
+	users     []*matrixUser
 	// changedPassword is the user whose password the POST /account/password row changed.
 	changedPassword *matrixUser
 	aSup            tropic.Actor
@@ -372,7 +374,7 @@ func (f *matrixFixture) clearScratchShares() {
 func (f *matrixFixture) scratchShare(by tropic.Actor) {
 	f.t.Helper()
 	f.clearScratchShares()
-	sh := &tropic.Share{AgencyID: f.agencies["G"].ID, Scope: tropic.ShareWhole, LawfulBasis: "consent", Reason: "Matrix scratch share"}
+	sh := &tropic.Share{AgencyID: f.agencies["G"].ID, Scope: tropic.ShareWhole, LawfulBasis: "consent", Reason: "Matrix scratch share", NoAgreementReason: "No agreement in the test register"}
 	f.must(f.cases.RequestShare(context.Background(), by, f.ref, sh))
 	f.shareID = sh.ID
 }
@@ -659,7 +661,7 @@ func apiMatrix() []matrixRow {
 		{name: "POST /api/v1/cases/{reference}/shares", rule: mayChange, path: onCase(c, "/shares"),
 			before: func(f *matrixFixture, _ *matrixUser) { f.clearScratchShares() },
 			body: func(f *matrixFixture, _ *matrixUser) any {
-				return map[string]any{"agency_id": f.agencies["G"].ID, "scope": "whole", "lawful_basis": "consent", "reason": "Matrix"}
+				return map[string]any{"agency_id": f.agencies["G"].ID, "scope": "whole", "lawful_basis": "consent", "reason": "Matrix", "no_agreement_reason": "No agreement in the test register"}
 			}},
 		{name: "GET /api/v1/cases/{reference}/access-log", rule: mayDecide, path: onCase(c, "/access-log")},
 		{name: "GET /api/v1/people/matches", rule: mayList, path: fixed("/api/v1/people/matches?given_name=Anna&family_name=Kowalska"), lists: true},
@@ -766,7 +768,7 @@ func newMatrixFixture(t *testing.T) *matrixFixture {
 	f.must(f.cases.CreateCase(ctx, f.aSup, c, ""))
 	f.ref = c.Reference
 	share := func(agency string, scope tropic.ShareScope, until string) *tropic.Share {
-		sh := &tropic.Share{AgencyID: f.agencies[agency].ID, Scope: scope, LawfulBasis: "gdpr_6_1_e", Reason: "Matrix share with " + agency, Until: until}
+		sh := &tropic.Share{AgencyID: f.agencies[agency].ID, Scope: scope, LawfulBasis: "gdpr_6_1_e", Reason: "Matrix share with " + agency, NoAgreementReason: "No agreement in the test register", Until: until}
 		f.must(f.cases.RequestShare(ctx, f.aSup, f.ref, sh))
 		if sh.Status != tropic.ShareActive {
 			t.Fatalf("share with %s is %s, want active", agency, sh.Status)
@@ -1206,7 +1208,7 @@ func pageMatrix() []matrixRow {
 		{name: "POST /cases/{ref}/share", rule: mayChange, path: onCase(c, "/share"),
 			before: func(f *matrixFixture, _ *matrixUser) { f.clearScratchShares() },
 			body: func(f *matrixFixture, _ *matrixUser) any {
-				return form("agency", fmt.Sprint(f.agencies["G"].ID), "scope", "whole", "lawful_basis", "consent", "reason", "Matrix")
+				return form("agency", fmt.Sprint(f.agencies["G"].ID), "scope", "whole", "lawful_basis", "consent", "reason", "Matrix", "agreement_reason", "No agreement in the test register")
 			}},
 		{name: "POST /cases/{ref}/notes", rule: mayContribute, path: onCase(c, "/notes"), body: formBody("text", "A matrix note")},
 		{name: "GET /cases/{ref}/notes/{id}/edit", rule: mayContribute, before: (*matrixFixture).ownNote,

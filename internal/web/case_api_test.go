@@ -327,7 +327,7 @@ func TestCaseAPI(t *testing.T) {
 	var shareID int64
 	t.Run("A share without sensitive fields shows the case but hides immigration status and sensitive notes", func(t *testing.T) {
 		res, sh := jsonCall(t, ts, "POST", path+"/shares", superTok, map[string]any{"agency_id": e.council.ID, "scope": "without_sensitive",
-			"lawful_basis": "dpa_sch1_18", "reason": "Joint safeguarding visit"})
+			"lawful_basis": "dpa_sch1_18", "reason": "Joint safeguarding visit", "no_agreement_reason": "No agreement in the test register"})
 		wantAPI(t, "a supervisor shares", res, http.StatusCreated)
 		shareID = jint(sh, "id")
 		if sh["status"] != "active" || sh["live"] != true || jget(sh, "agency", "id") != float64(e.council.ID) {
@@ -388,7 +388,7 @@ func TestCaseAPI(t *testing.T) {
 
 	t.Run("A caseworker's share waits for a supervisor of the owner", func(t *testing.T) {
 		res, sh := jsonCall(t, ts, "POST", path+"/shares", workerTok, map[string]any{"agency_id": e.council.ID, "scope": "whole",
-			"lawful_basis": "gdpr_6_1_e", "reason": "Council licensing check", "until": ts.clock.Now().AddDate(0, 1, 0).Format(time.DateOnly)})
+			"lawful_basis": "gdpr_6_1_e", "reason": "Council licensing check", "no_agreement_reason": "No agreement in the test register", "until": ts.clock.Now().AddDate(0, 1, 0).Format(time.DateOnly)})
 		wantAPI(t, "a caseworker asks to share", res, http.StatusAccepted)
 		if sh["status"] != "requested" || sh["live"] != false {
 			t.Errorf("got %s", res.body)

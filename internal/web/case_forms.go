@@ -45,6 +45,8 @@ type caseForm struct {
 	Scope          string
 	LawfulBasis    string
 	Until          string
+	Agreement      string // a share: the agreement it cites, or agreementNone
+	AgreementWhy   string // a share: why no agreement applies
 	Text           string
 	Report         string // the report a new case is created from
 	Officer        string // the officer in charge's user id
@@ -95,6 +97,7 @@ type caseFormPage struct {
 	Agencies    []selectOption
 	Scopes      []selectOption
 	LawfulBases []selectOption
+	Agreements  []selectOption
 	Assignees   []caseOptionGroup
 	Officers    []selectOption
 
@@ -356,7 +359,11 @@ func (s *Server) fillCaseFormOptions(ctx context.Context, p *caseFormPage, c *tr
 			p.Agencies = append(p.Agencies, selectOption{Value: id, Label: a.Name, Selected: f.Agency == id})
 		}
 		p.Scopes, p.LawfulBases = shareTermOptions(f.Scope, f.LawfulBasis)
-		p.Supervise = tropic.IsOwnerSupervisor(tropic.ActorFor(userFrom(ctx)), c.OwnerAgencyID)
+		actor := tropic.ActorFor(userFrom(ctx))
+		p.Supervise = tropic.IsOwnerSupervisor(actor, c.OwnerAgencyID)
+		if p.Agreements, err = s.agreementChoices(ctx, actor, f.Agreement, c.OwnerAgencyID); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -529,11 +536,12 @@ var caseShareForm = caseFormSpec{
 	kind: "share", path: "share", heading: "Share this case", submit: "Share the case", ownerOnly: true,
 	decode: func(r *http.Request) caseForm {
 		return caseForm{Agency: r.PostFormValue("agency"), Scope: r.PostFormValue("scope"), LawfulBasis: r.PostFormValue("lawful_basis"),
-			Reason: r.PostFormValue("reason"), Until: r.PostFormValue("until")}
+			Reason: r.PostFormValue("reason"), Until: r.PostFormValue("until"), Agreement: r.PostFormValue("agreement"), AgreementWhy: r.PostFormValue("agreement_reason")}
 	},
-	order: []string{"agency", "scope", "lawful_basis", "reason", "until"},
+	order: []string{"agency", "scope", "agreement", "lawful_basis", "agreement_reason", "reason", "until"},
 	save: func(ctx context.Context, s *Server, actor tropic.Actor, ref string, _ int, f caseForm) (string, error) {
-		sh := &tropic.Share{Scope: tropic.ShareScope(f.Scope), LawfulBasis: f.LawfulBasis, Reason: f.Reason, Until: caseDateInput(f.Until)}
+		sh := &tropic.Share{Scope: tropic.ShareScope(f.Scope), LawfulBasis: f.LawfulBasis, Reason: f.Reason, Until: caseDateInput(f.Until),
+			AgreementID: agreementID(f.Agreement), NoAgreementReason: f.AgreementWhy}
 		sh.AgencyID, _ = strconv.ParseInt(f.Agency, 10, 64)
 		if err := s.deps.Cases.RequestShare(ctx, actor, ref, sh); err != nil {
 			return "", err

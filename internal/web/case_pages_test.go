@@ -88,7 +88,7 @@ func (e *caseEnv) share(ref string, agency *tropic.Agency, scope tropic.ShareSco
 	e.t.Helper()
 	c := e.as(e.super)
 	res := c.post("/cases/"+ref+"/share", url.Values{"agency": {strconv.FormatInt(agency.ID, 10)}, "scope": {string(scope)},
-		"lawful_basis": {"gdpr_6_1_e"}, "reason": {"Joint safeguarding visit"}})
+		"lawful_basis": {"gdpr_6_1_e"}, "reason": {"Joint safeguarding visit"}, "agreement_reason": {"No agreement in the test register"}})
 	wantRedirect(e.t, res, "/cases/"+ref)
 	page := pageText(c.get("/cases/" + ref).body)
 	wantContains(e.t, page, "The case is now shared with "+agency.Name)
@@ -297,7 +297,7 @@ func TestCaseS45NoticeShowsWithoutTheOtherCase(t *testing.T) {
 	e.addPerson(cWorker, councilRef, anna)
 	cSuper := e.as(e.cSuper)
 	wantRedirect(t, cSuper.post("/cases/"+councilRef+"/share", url.Values{"agency": {strconv.FormatInt(e.police.ID, 10)}, "scope": {"whole"},
-		"lawful_basis": {"dpa_part3"}, "reason": {"Police investigation"}}), "/cases/"+councilRef)
+		"lawful_basis": {"dpa_part3"}, "reason": {"Police investigation"}, "agreement_reason": {"No agreement in the test register"}}), "/cases/"+councilRef)
 	shareID := regexp.MustCompile(`/shares/(\d+)/revoke`).FindStringSubmatch(cSuper.get("/cases/" + councilRef).body)[1]
 
 	// The police add the same person to their own case as a suspect, from the matches.
@@ -331,7 +331,8 @@ func TestCaseS45NoticeShowsWithoutTheOtherCase(t *testing.T) {
 		t.Fatalf("the s.45 notice offers no request:\n%s", pageText(page))
 	}
 	q, _ := url.ParseQuery(html.UnescapeString(ask[1])[len("/cases/"+policeRef+"/access-request?"):])
-	form = url.Values{"person": q["person"], "agency": q["agency"], "scope": {"whole"}, "lawful_basis": {"dpa_part3"}, "reason": {"Before we interview her"}}
+	form = url.Values{"person": q["person"], "agency": q["agency"], "scope": {"whole"}, "lawful_basis": {"dpa_part3"}, "reason": {"Before we interview her"},
+		"agreement": {"none"}, "agreement_reason": {"No agreement in the test register"}}
 	wantRedirect(t, worker.post("/cases/"+policeRef+"/access-request", form), "/cases/"+policeRef)
 	wantContains(t, pageText(cSuper.get("/approvals").body), "A suspect on its case is a potential victim on this case")
 	wantNotContains(t, worker.get("/access-requests").body, councilRef, "secret title")
@@ -525,7 +526,7 @@ func TestCaseShareRequestedByACaseworkerAwaitsASupervisor(t *testing.T) {
 	wantContains(t, form.body, "Your request goes to a supervisor", "UK GDPR Art 6(1)(e): public task", "The case without sensitive fields")
 	wantNotContains(t, form.body, `<option value="`+strconv.FormatInt(e.police.ID, 10)+`"`) // not the owner
 	wantRedirect(t, worker.post("/cases/"+ref+"/share", url.Values{"agency": {strconv.FormatInt(e.council.ID, 10)}, "scope": {"whole"},
-		"lawful_basis": {"consent"}, "reason": {"Housing support"}, "until": {"31/12/2099"}}), "/cases/"+ref)
+		"lawful_basis": {"consent"}, "reason": {"Housing support"}, "until": {"31/12/2099"}, "agreement_reason": {"No agreement in the test register"}}), "/cases/"+ref)
 	page := pageText(worker.get("/cases/" + ref).body)
 	wantContains(t, page, "has been sent to a supervisor", "Awaiting a supervisor", "Explicit consent", "31 December 2099")
 	wantNotContains(t, page, "/decision") // caseworkers do not decide

@@ -24,6 +24,17 @@ type apiShare struct {
 	CreatedAt   time.Time     `json:"created_at"`
 	DecidedAt   *time.Time    `json:"decided_at,omitempty"`
 	RevokedAt   *time.Time    `json:"revoked_at,omitempty"`
+	// The agreement from the register the share cites, or why none applies; flagged
+	// says why a supervisor should look at it ("no_agreement", "agreement_expired").
+	Agreement         *apiAgreementRef `json:"agreement,omitempty"`
+	NoAgreementReason string           `json:"no_agreement_reason,omitempty"`
+	Flagged           string           `json:"flagged,omitempty"`
+}
+
+type apiAgreementRef struct {
+	ID       int64  `json:"id"`
+	Title    string `json:"title"`
+	ReviewOn string `json:"review_on"`
 }
 
 type apiAccessLogEntry struct {
@@ -48,13 +59,19 @@ type apiShareInput struct {
 	LawfulBasis string `json:"lawful_basis"`
 	Reason      string `json:"reason"`
 	Until       string `json:"until"`
+	AgreementID int64  `json:"agreement_id"`
+	NoAgreement string `json:"no_agreement_reason"`
 }
 
 func apiShareFrom(s *tropic.Share, now time.Time) apiShare {
-	return apiShare{ID: s.ID, Agency: agencySummary{ID: s.AgencyID, Name: s.AgencyName}, Scope: string(s.Scope),
+	out := apiShare{ID: s.ID, Agency: agencySummary{ID: s.AgencyID, Name: s.AgencyName}, Scope: string(s.Scope),
 		LawfulBasis: s.LawfulBasis, Reason: s.Reason, Until: s.Until, Status: string(s.Status), Live: s.Live(now),
 		RequestedBy: s.RequestedBy, GrantedBy: s.GrantedBy, CreatedAt: s.CreatedAt, DecidedAt: apiTime(s.DecidedAt),
-		RevokedAt: apiTime(s.RevokedAt)}
+		RevokedAt: apiTime(s.RevokedAt), NoAgreementReason: s.NoAgreementReason, Flagged: string(s.Flag(now))}
+	if s.AgreementID != 0 {
+		out.Agreement = &apiAgreementRef{ID: s.AgreementID, Title: s.AgreementTitle, ReviewOn: s.AgreementReviewOn}
+	}
+	return out
 }
 
 // handleAPIRequestShare asks to share a case (202, for a supervisor to decide), or,
@@ -69,7 +86,8 @@ func (s *Server) handleAPIRequestShare() http.Handler {
 		if !s.decodeJSON(w, r, &in) {
 			return
 		}
-		sh := &tropic.Share{AgencyID: in.AgencyID, Scope: tropic.ShareScope(in.Scope), LawfulBasis: in.LawfulBasis, Reason: in.Reason, Until: strings.TrimSpace(in.Until)}
+		sh := &tropic.Share{AgencyID: in.AgencyID, Scope: tropic.ShareScope(in.Scope), LawfulBasis: in.LawfulBasis, Reason: in.Reason, Until: strings.TrimSpace(in.Until),
+			AgreementID: in.AgreementID, NoAgreementReason: in.NoAgreement}
 		if err := s.deps.Cases.RequestShare(r.Context(), apiActor(r), ref, sh); err != nil {
 			s.apiFail(w, r, err)
 			return

@@ -68,6 +68,9 @@ type caseShareRow struct {
 	DecideHref  string // a supervisor may approve or decline
 	DecidePage  string // or decide on the access request's page
 	RevokeHref  string // a supervisor may revoke
+	Agreement   string // the agreement it cites, or why none applies
+	FlagLabel   string // why a supervisor should look at it: no agreement, or a lapsed one
+	FlagClass   string
 }
 
 type caseLink struct {
@@ -204,7 +207,7 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, status int, 
 		if !rights.Owner && sh.AgencyID != user.AgencyID {
 			continue // the receiving agency sees its own shares only
 		}
-		p.Shares = append(p.Shares, caseShare(c, sh, rights))
+		p.Shares = append(p.Shares, caseShare(c, sh, rights, now))
 	}
 	switch {
 	case rights.Owner && len(p.Shares) == 0:
@@ -403,7 +406,7 @@ func caseTask(c *tropic.Case, t *tropic.Task, user *tropic.User, now time.Time) 
 }
 
 // caseShare is a share as the case page lists it, with the supervisor's actions.
-func caseShare(c *tropic.Case, sh *tropic.Share, rights caseRights) caseShareRow {
+func caseShare(c *tropic.Case, sh *tropic.Share, rights caseRights, now time.Time) caseShareRow {
 	label, class := shareStatusTag(sh.Status)
 	row := caseShareRow{
 		Agency:      sh.AgencyName,
@@ -413,7 +416,9 @@ func caseShare(c *tropic.Case, sh *tropic.Share, rights caseRights) caseShareRow
 		Until:       "No end date",
 		StatusLabel: label,
 		StatusClass: class,
+		Agreement:   shareAgreementText(sh),
 	}
+	row.FlagLabel, row.FlagClass = shareFlagTag(sh.Flag(now))
 	if sh.Until != "" {
 		row.Until = "Until the end of " + caseDate(sh.Until)
 	}
@@ -451,6 +456,25 @@ func caseShare(c *tropic.Case, sh *tropic.Share, rights caseRights) caseShareRow
 		}
 	}
 	return row
+}
+
+// shareAgreementText says what a share rests on: its agreement, or why none applies.
+func shareAgreementText(sh *tropic.Share) string {
+	if sh.AgreementID == 0 {
+		return "None. " + sh.NoAgreementReason
+	}
+	return sh.AgreementTitle + " (review by " + caseDate(sh.AgreementReviewOn) + ")"
+}
+
+// shareFlagTag is the tag of a flagged share; "" when it is not flagged.
+func shareFlagTag(f tropic.ShareFlag) (label, class string) {
+	switch f {
+	case tropic.ShareFlagNoAgreement:
+		return "No sharing agreement", "govuk-tag--orange"
+	case tropic.ShareFlagExpired:
+		return "Agreement past its review date", "govuk-tag--red"
+	}
+	return "", ""
 }
 
 // orNone is s, or what to say when it is empty.

@@ -94,6 +94,9 @@ var apiDomainFieldNames = map[string]string{
 	"assignee":     "agency_id",
 	"person":       "person_id",
 	"report":       "reference",
+	// A share's agreement from the register, or why none applies.
+	"agreement":        "agreement_id",
+	"agreement_reason": "no_agreement_reason",
 }
 
 // apiNamedProblems names the problems of err by JSON name; names, when given, take

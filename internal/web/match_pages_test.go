@@ -28,7 +28,7 @@ func matchAction(t *testing.T, ref, body string) string {
 func (e *caseEnv) shareAs(super *tropic.User, ref string, agency *tropic.Agency, scope tropic.ShareScope) {
 	e.t.Helper()
 	res := e.as(super).post("/cases/"+ref+"/share", url.Values{"agency": {strconv.FormatInt(agency.ID, 10)}, "scope": {string(scope)},
-		"lawful_basis": {"gdpr_6_1_e"}, "reason": {"Joint safeguarding visit"}})
+		"lawful_basis": {"gdpr_6_1_e"}, "reason": {"Joint safeguarding visit"}, "agreement_reason": {"No agreement in the test register"}})
 	wantRedirect(e.t, res, "/cases/"+ref)
 }
 

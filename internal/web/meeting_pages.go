@@ -147,6 +147,7 @@ type meetingActionView struct {
 // meetingForm is what was typed into the keeper's forms, kept when one is refused.
 type meetingForm struct {
 	Mode, Topic, Case, Scope, Basis, Until string
+	Agreement, NoneWhy                     string // a shared case: the agreement cited, or why none applies
 	Text, Owner, Due, Item                 string
 	MinutesItem                            int64
 	Minutes                                string
@@ -160,8 +161,8 @@ type meetingPage struct {
 	Actions []meetingActionView
 	Form    meetingForm
 	// The keeper's forms.
-	Modes, Scopes, Bases, ItemChoices, Owners []selectOption
-	MaxShareDays                              int
+	Modes, Scopes, Bases, Agreements, ItemChoices, Owners []selectOption
+	MaxShareDays                                          int
 }
 
 // meetingView lays out a meeting for its reader, with the keeper's forms filled from f.
@@ -206,6 +207,12 @@ func (s *Server) meetingView(r *http.Request, m *tropic.Meeting, f meetingForm) 
 	p.Bases = []selectOption{{Value: "", Label: "Choose a lawful basis"}}
 	for _, b := range tropic.LawfulBases {
 		p.Bases = append(p.Bases, selectOption{Value: b.Key, Label: b.Label, Selected: f.Basis == b.Key})
+	}
+	// One agreement is cited for every share the item makes: one covering the keeper's
+	// agency and every attending agency.
+	var err error
+	if p.Agreements, err = s.agreementChoices(r.Context(), me, f.Agreement, append([]int64{me.AgencyID}, m.AgencyIDs...)...); err != nil {
+		return nil, err
 	}
 	p.ItemChoices = []selectOption{{Value: "", Label: "The meeting as a whole"}}
 	for _, it := range p.Items {
@@ -319,11 +326,12 @@ func (s *Server) handleMeetingItemAdd() http.Handler {
 			return
 		}
 		f := meetingForm{Mode: r.PostFormValue("mode"), Topic: r.PostFormValue("topic"), Case: r.PostFormValue("case"),
-			Scope: r.PostFormValue("scope"), Basis: r.PostFormValue("lawful_basis"), Until: r.PostFormValue("until")}
+			Scope: r.PostFormValue("scope"), Basis: r.PostFormValue("lawful_basis"), Until: r.PostFormValue("until"),
+			Agreement: r.PostFormValue("agreement"), NoneWhy: r.PostFormValue("agreement_reason")}
 		in := tropic.AgendaInput{Mode: tropic.AgendaMode(f.Mode), Topic: f.Topic, CaseRef: f.Case, Scope: tropic.ShareScope(f.Scope),
-			LawfulBasis: f.Basis, Until: caseDateInput(f.Until)}
+			LawfulBasis: f.Basis, Until: caseDateInput(f.Until), AgreementID: agreementID(f.Agreement), NoAgreement: f.NoneWhy}
 		err := s.deps.Meetings.AddAgendaItem(r.Context(), actorOf(r), id, in)
-		s.meetingDone(w, r, err, f, "", "Added to the agenda.", "mode", "topic", "case", "scope", "lawful_basis", "until")
+		s.meetingDone(w, r, err, f, "", "Added to the agenda.", "mode", "topic", "case", "scope", "agreement", "agreement_reason", "lawful_basis", "until")
 	})
 }
 

@@ -166,6 +166,9 @@ type Deps struct {
 	// Retention is the supervisors' retention review queue (nil: no retention pages).
 	Retention tropic.RetentionService
 	Access    tropic.AccessRequestService // access requests; nil: none offered
+	// Agreements is the register of data sharing agreements that shares cite; nil: no
+	// register (shares then record why no agreement applies).
+	Agreements tropic.AgreementService
 	// The administration pages: accounts, invitations and their history; nil: none.
 	UserAdmin    tropic.UserAdmin
 	Invites      tropic.InviteService

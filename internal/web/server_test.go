@@ -123,7 +123,7 @@ func newTestServerOn(t testing.TB, d store.Dialect, cfg Config, modify ...func(*
 		Health: dbHealth{db}, Logger: slog.New(slog.NewJSONHandler(ts.logs, nil)), Now: clock.Now,
 	}
 	cases := deps.Cases.(*store.CaseService)
-	deps.Corrections = cases
+	deps.Corrections, deps.Agreements = cases, cases
 	retention := store.NewRetentionService(db, tropic.DefaultRetention)
 	deps.Retention = retention
 	deps.AuditSearch = ts.audit

@@ -27,6 +27,11 @@ type staffHomePage struct {
 	RightsOfficer bool                    // the user works their agency's rights requests
 	Rights        []*tropic.RightsRequest // the open ones
 	Today         string
+	Expired       int // live shares of the agency's cases under a lapsed agreement
+
+	// Agreements due for review (or past it), for the partnership administrator.
+	Partnership bool
+	Reviews     []adminAgreementRow
 }
 
 // handleStaffHome is the dashboard: who you are, and what needs you. Tasks, urgent
@@ -73,6 +78,28 @@ func (s *Server) handleStaffHome() http.Handler {
 				return
 			}
 			p.Approvals, p.Waiting = approvalCounts(list), len(list)
+			if s.deps.Agreements != nil {
+				expired, err := s.deps.Agreements.FindExpiredShares(r.Context(), tropic.ActorFor(p.User))
+				if err != nil {
+					s.serverError(w, r, err)
+					return
+				}
+				p.Expired = len(expired)
+			}
+		}
+		if p.Partnership = runsPartnership(p.User) && s.deps.Agreements != nil; p.Partnership {
+			list, err := s.deps.Agreements.FindAgreements(r.Context(), tropic.ActorFor(p.User))
+			if err != nil {
+				s.serverError(w, r, err)
+				return
+			}
+			for _, g := range list {
+				if g.ReviewDue(s.now()) {
+					row := adminAgreementRow{Title: g.Title, ReviewOn: caseDate(g.ReviewOn), Path: agreementPath(g.ID)}
+					row.StatusLabel, row.StatusClass = agreementStatus(g, s)
+					p.Reviews = append(p.Reviews, row)
+				}
+			}
 		}
 		if s.deps.Meetings != nil {
 			acts, err := s.myActions(r)
