@@ -191,6 +191,10 @@ func disposePeople(ctx context.Context, tx *Tx, ids []int64) error {
 			`DELETE FROM case_access_log WHERE person_id = ?`,
 			`UPDATE case_shares SET person_id = NULL WHERE person_id = ?`,
 			`DELETE FROM case_orders WHERE person_id = ?`,
+			// A rights request keeps its record (that it was received and answered);
+			// its links to a disposed person record go.
+			`DELETE FROM rights_request_people WHERE person_id = ?`,
+			`DELETE FROM rights_request_unredactions WHERE person_id = ?`,
 			`DELETE FROM people WHERE id = ?`,
 		} {
 			if _, err := tx.Exec(ctx, q, repeatID(q, id)...); err != nil {

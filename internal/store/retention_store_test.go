@@ -238,6 +238,11 @@ var disposalReach = map[string][]string{
 	"plan_objectives": nil, "plan_actions": nil, "plan_rag_changes": nil,
 	// Meetings name cases on their agenda; an item about a disposed case goes with it.
 	"meetings": nil, "meeting_agencies": nil, "meeting_items": {"case_id:case"}, "meeting_actions": nil,
+	// Campaign posters: images the coordinator chose for the public, about no record.
+	"campaign_posters": nil,
+	// Rights requests stay (the record of a request answered); their links to a
+	// disposed person go with the person.
+	"rights_requests": nil, "rights_request_people": {"person_id:person"}, "rights_request_unredactions": {"person_id:person"},
 	// Audit events, the retention register and misuse alerts name records by number
 	// only: they are the record of what staff did, and stay.
 	"audit_events": nil, "retention_reviews": nil, "misuse_alerts": nil,
