@@ -250,6 +250,12 @@ func (s *ReportService) ReplyToReport(ctx context.Context, ref, codeHash, text, 
 		return nil, false, err
 	}
 	defer tx.Rollback()
+	// Replies to one report are taken one at a time (the row lock), so that two sent
+	// at once with one key post once (PostgreSQL; SQLite has one writer).
+	var locked int64
+	if err := tx.QueryRow(ctx, `SELECT id FROM reports WHERE id = ?`+tx.db.forUpdate(), id).Scan(&locked); err != nil {
+		return nil, false, fmt.Errorf("find report: %w", err)
+	}
 	if err := sealOnUse(ctx, tx, id, stored, sealed); err != nil {
 		return nil, false, err
 	}
