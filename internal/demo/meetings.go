@@ -152,9 +152,19 @@ func SeedMeetings(ctx context.Context, s MeetingServices, now time.Time) (Meetin
 	if err := s.Meetings.CreateMeeting(ctx, supPolice, conf); err != nil {
 		return out, fmt.Errorf("demo case conference: %w", err)
 	}
-	cases, _, err := s.Cases.FindCases(ctx, supPolice, tropic.CaseFilter{Scope: "ours", Status: tropic.CaseOpen, Limit: 2, Sort: "reference"})
-	if err != nil {
-		return out, err
+	// The conference's own two cases, so that sharing one for the meeting changes none
+	// of the demo's other stories (the access the county council asks for, the case
+	// waiting to be closed).
+	var cases []*tropic.Case
+	for _, c := range []*tropic.Case{
+		{Title: "Nail bars in Watford: workers collected from one address", District: "watford"},
+		{Title: "Nail bar in Hemel Hempstead: a worker's pay taken by the manager", District: "dacorum"},
+	} {
+		c.Exploitation = tropic.ExploitationSet{Types: []tropic.ExploitationType{tropic.ExploitLabour}}
+		if err := s.Cases.CreateCase(ctx, supPolice, c, ""); err != nil {
+			return out, fmt.Errorf("demo conference case: %w", err)
+		}
+		cases = append(cases, c)
 	}
 	if len(cases) > 0 {
 		out.SharedCase = cases[0].Reference
