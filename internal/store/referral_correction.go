@@ -21,7 +21,7 @@ func (s *ReferralService) CorrectDutyToNotify(ctx context.Context, actor tropic.
 		return err
 	}
 	defer tx.Rollback()
-	r, err := s.referralToChange(ctx, tx, actor, id, "Only %s, who made this report, can correct it.")
+	r, err := s.referralToChange(ctx, tx, actor, id, "correct it")
 	if err != nil {
 		return err
 	}

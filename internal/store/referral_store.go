@@ -276,7 +276,7 @@ func (s *ReferralService) RecordDecision(ctx context.Context, actor tropic.Actor
 		return err
 	}
 	defer tx.Rollback()
-	r, err := s.referralToChange(ctx, tx, actor, id, "Only %s, who made this referral, can record its decisions.")
+	r, err := s.referralToChange(ctx, tx, actor, id, "record its decisions")
 	if err != nil {
 		return err
 	}
@@ -310,8 +310,8 @@ func (s *ReferralService) RecordDecision(ctx context.Context, actor tropic.Actor
 }
 
 // referralToChange locks and reads referral id for a change only the agency that made
-// it may make (forbidden: the message, naming that agency).
-func (s *ReferralService) referralToChange(ctx context.Context, tx *Tx, actor tropic.Actor, id int64, forbidden string) (*tropic.Referral, error) {
+// it may make (tropic.Referral.MayChange; doing: what was asked, for its message).
+func (s *ReferralService) referralToChange(ctx context.Context, tx *Tx, actor tropic.Actor, id int64, doing string) (*tropic.Referral, error) {
 	if tx.db.dialect == Postgres {
 		if _, err := tx.Exec(ctx, `SELECT id FROM referrals WHERE id = ? FOR UPDATE`, id); err != nil {
 			return nil, fmt.Errorf("lock referral: %w", err)
@@ -321,8 +321,8 @@ func (s *ReferralService) referralToChange(ctx context.Context, tx *Tx, actor tr
 	if err != nil {
 		return nil, err
 	}
-	if r.Access != tropic.ReferralDecide {
-		return nil, tropic.Errorf(tropic.EFORBIDDEN, forbidden, r.AgencyName)
+	if err := r.MayChange(doing); err != nil {
+		return nil, err
 	}
 	return r, nil
 }

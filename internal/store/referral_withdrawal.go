@@ -17,7 +17,7 @@ func (s *ReferralService) WithdrawDutyToNotify(ctx context.Context, actor tropic
 		return err
 	}
 	defer tx.Rollback()
-	r, err := s.referralToChange(ctx, tx, actor, id, "Only %s, who made this report, can withdraw it.")
+	r, err := s.referralToChange(ctx, tx, actor, id, "withdraw it")
 	if err != nil {
 		return err
 	}

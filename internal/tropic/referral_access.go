@@ -82,3 +82,36 @@ func MayReferFromCase(agency *Agency, c *Case) error {
 	}
 	return nil
 }
+
+// MayRecordDecisions says whether the reader of r (its Access set as ReferralAccessFor
+// decides) may record decisions on it: an NRM referral still in the mechanism, by the
+// agency that made it. The page offers the decision form by it; ApplyDecision applies
+// the same conditions to what is recorded.
+func (r *Referral) MayRecordDecisions() bool {
+	return r.Access == ReferralDecide && r.Route != RouteDtN && r.WithdrawnOn == "" && r.DisqualifiedOn == ""
+}
+
+// MayChange is the rule for every change to r: only the agency that made it changes
+// it. doing says what was asked ("withdraw it", "record its decisions").
+func (r *Referral) MayChange(doing string) error {
+	if r.Access != ReferralDecide {
+		what := "referral"
+		if r.Route == RouteDtN {
+			what = "report"
+		}
+		return Errorf(EFORBIDDEN, "Only %s, who made this %s, can %s.", r.AgencyName, what, doing)
+	}
+	return nil
+}
+
+// MayAmendDutyToNotify says whether the reader of r may withdraw or correct it (doing:
+// "withdraw it", "correct it"): a Duty to Notify report not yet withdrawn, by the
+// agency that made it. The pages offer the withdrawal and correction forms by it
+// (ENOTFOUND: there is no such form for this record); WithdrawDutyToNotify and
+// CorrectDutyToNotify refuse the same changes.
+func (r *Referral) MayAmendDutyToNotify(doing string) error {
+	if r.Route != RouteDtN || r.WithdrawnOn != "" {
+		return Errorf(ENOTFOUND, "Page not found.")
+	}
+	return r.MayChange(doing)
+}

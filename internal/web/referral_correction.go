@@ -9,7 +9,7 @@ import (
 
 // Correcting a Duty to Notify report (issue 19, item 4): a page with the report's
 // answers and a reason, and the API's PATCH /referrals/{id}. The agency that made the
-// report alone may (the rule that shows the page is the withdrawal's, mayWithdraw);
+// report alone may (tropic.Referral.MayAmendDutyToNotify shows the page);
 // the store decides (tropic.Referral.CorrectDutyToNotify).
 
 type referralCorrectPage struct {
@@ -51,7 +51,7 @@ func (s *Server) handleReferralCorrectForm() http.Handler {
 		if ref == nil {
 			return
 		}
-		if err := mayWithdraw(ref); err != nil {
+		if err := ref.MayAmendDutyToNotify("correct it"); err != nil {
 			s.fail(w, r, err)
 			return
 		}

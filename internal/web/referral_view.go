@@ -151,8 +151,8 @@ func (s *Server) renderReferral(w http.ResponseWriter, r *http.Request, status i
 	}
 	p.Nav = "referrals"
 	p.Errors = errs
-	p.CanDecide = !p.DtN && ref.Access == tropic.ReferralDecide && ref.WithdrawnOn == "" && ref.DisqualifiedOn == ""
-	p.CanWithdraw = mayWithdraw(ref) == nil
+	p.CanDecide = ref.MayRecordDecisions()
+	p.CanWithdraw = ref.MayAmendDutyToNotify("withdraw it") == nil
 	for _, c := range ref.Corrections {
 		p.Corrections = append(p.Corrections, referralCorrectionRow{When: c.At.In(partnershipZone).Format("15:04 on 2 January 2006"),
 			By: c.By, Reason: c.Reason.Label(), Changes: c.Changes})

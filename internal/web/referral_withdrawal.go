@@ -20,17 +20,6 @@ type referralWithdrawPage struct {
 	Reasons []selectOption
 }
 
-// mayWithdraw is what the form tells before it opens: the store applies the same rule.
-func mayWithdraw(ref *tropic.Referral) error {
-	if ref.Route != tropic.RouteDtN || ref.WithdrawnOn != "" {
-		return tropic.Errorf(tropic.ENOTFOUND, "Page not found.")
-	}
-	if ref.Access != tropic.ReferralDecide {
-		return tropic.Errorf(tropic.EFORBIDDEN, "Only %s, who made this report, can withdraw it.", ref.AgencyName)
-	}
-	return nil
-}
-
 func (s *Server) renderReferralWithdraw(w http.ResponseWriter, r *http.Request, status int, ref *tropic.Referral, version int, reason string, errs []FieldError) {
 	p := &referralWithdrawPage{Layout: s.newLayout(r, "Withdraw a Duty to Notify report"), Heading: "Withdraw this Duty to Notify report",
 		Back: referralPath(ref.ID), Action: referralPath(ref.ID) + "/withdraw", Version: version}
@@ -52,7 +41,7 @@ func (s *Server) handleReferralWithdrawForm() http.Handler {
 		if ref == nil {
 			return
 		}
-		if err := mayWithdraw(ref); err != nil {
+		if err := ref.MayAmendDutyToNotify("withdraw it"); err != nil {
 			s.fail(w, r, err)
 			return
 		}
