@@ -86,3 +86,13 @@ func MaySetReminderAddress(a Actor, agencyID int64) error {
 	}
 	return Errorf(EFORBIDDEN, "Only a partnership administrator, or an administrator or supervisor of the agency, can set where its reminders go.")
 }
+
+// MaySeeExactStatistics lets analysts and agency administrators see the partnership's
+// exact figures (the staff statistics pages, with no disclosure control), and the
+// campaigns' pages that measure them.
+func MaySeeExactStatistics(a Actor) error {
+	if !a.IsSystem() && (a.Has(RoleAnalyst) || a.Has(RoleAdmin)) {
+		return nil
+	}
+	return Errorf(EFORBIDDEN, "Only analysts and administrators see the exact figures.")
+}

@@ -350,7 +350,7 @@ func changeWords(before, after int) string {
 func (s *Server) handleHTCDSExport(format string) http.Handler {
 	return s.browser(s.requireUser(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		actor := actorOf(r)
-		if s.deps.Exports == nil || !actor.Has(tropic.RoleAnalyst) {
+		if s.deps.Exports == nil || tropic.MayExportResearch(actor) != nil {
 			s.notFound(w, r)
 			return
 		}

@@ -109,7 +109,9 @@ func (s *Server) handleCaseNetwork() http.Handler {
 }
 
 // canSeeAnalystNetwork says whether u may see the partnership's pseudonymised network.
-func canSeeAnalystNetwork(u *tropic.User) bool { return u != nil && u.Has(tropic.RoleAnalyst) }
+func canSeeAnalystNetwork(u *tropic.User) bool {
+	return u != nil && tropic.MaySeePartnershipNetwork(tropic.ActorFor(u)) == nil
+}
 
 // requireNetworkAnalyst answers as a missing page to anyone but analysts.
 func (s *Server) requireNetworkAnalyst(next http.Handler) http.Handler {

@@ -545,7 +545,7 @@ func (s *Server) handleAPIStats() http.Handler {
 // Staff statistics: analysts only, exact counts, filters.
 
 func canAnalyse(u *tropic.User) bool {
-	return u != nil && (u.Has(tropic.RoleAnalyst) || u.Has(tropic.RoleAdmin))
+	return u != nil && tropic.MaySeeExactStatistics(tropic.ActorFor(u)) == nil
 }
 
 // requireAnalyst answers as a missing page to anyone but analysts (and administrators).
