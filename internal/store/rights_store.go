@@ -393,7 +393,7 @@ func (s *RightsService) ReleaseRightsPackage(ctx context.Context, actor tropic.A
 
 // buildPackage reads the package of access request r inside tx.
 func (s *RightsService) buildPackage(ctx context.Context, tx *Tx, r *tropic.RightsRequest, release bool) (*tropic.RightsPackage, error) {
-	pkg := &tropic.RightsPackage{RequestID: r.ID, Reference: r.Reference, ReceivedOn: r.ReceivedOn}
+	pkg := &tropic.RightsPackage{RequestID: r.ID, Reference: r.Reference, ReceivedOn: r.ReceivedOn, Deadline: r.Deadline}
 	var released sql.NullTime
 	if err := tx.QueryRow(ctx, `SELECT a.name, q.released_by, q.released_at FROM rights_requests q JOIN agencies a ON a.id = q.agency_id WHERE q.id = ?`, r.ID).
 		Scan(&pkg.Agency, &pkg.ReleasedBy, &released); err != nil {
