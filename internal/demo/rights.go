@@ -37,18 +37,11 @@ const rightsReceivedAgo = 18
 func SeedRights(ctx context.Context, s RightsServices, now time.Time) (RightsStats, error) {
 	var st RightsStats
 	defer s.SetNow(time.Time{})
-	actor := func(local string) (tropic.Actor, error) {
-		u, err := s.Users.FindUserByEmail(ctx, local+"@"+EmailDomain)
-		if err != nil {
-			return tropic.Actor{}, fmt.Errorf("demo user %s: %w", local, err)
-		}
-		return tropic.ActorFor(u), nil
-	}
-	dpo, err := actor("dpo.police")
+	dpo, err := demoActor(ctx, s.Users, "dpo.police")
 	if err != nil {
 		return st, err
 	}
-	worker, err := actor("caseworker.police")
+	worker, err := demoActor(ctx, s.Users, "caseworker.police")
 	if err != nil {
 		return st, err
 	}
@@ -94,4 +87,13 @@ func SeedRights(ctx context.Context, s RightsServices, now time.Time) (RightsSta
 		return st, fmt.Errorf("demo rights request: %w", err)
 	}
 	return RightsStats{Request: r.ID, Deadline: r.Deadline}, nil
+}
+
+// demoActor is the demo account local@EmailDomain as an actor.
+func demoActor(ctx context.Context, users tropic.UserService, local string) (tropic.Actor, error) {
+	u, err := users.FindUserByEmail(ctx, local+"@"+EmailDomain)
+	if err != nil {
+		return tropic.Actor{}, fmt.Errorf("demo user %s: %w", local, err)
+	}
+	return tropic.ActorFor(u), nil
 }
