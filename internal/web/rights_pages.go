@@ -290,18 +290,18 @@ func (s *Server) handleRightsRelease() http.Handler {
 
 // rightsIntro opens the package's PDF: who holds the data, the request and its dates.
 func rightsIntro(pkg *tropic.RightsPackage) string {
-	ref := ""
+	ref := fmt.Sprintf("request %d", pkg.RequestID)
 	if pkg.Reference != "" {
-		ref = " (your reference " + pkg.Reference + ")"
+		ref = "reference " + pkg.Reference + ", " + ref
 	}
 	released := ""
 	if pkg.ReleasedAt != nil {
 		released = " Released on " + caseDay(*pkg.ReleasedAt) + "."
 	}
-	return fmt.Sprintf("%s's answer to your subject access request%s, our request %d, received on %s and due by %s.%s "+
-		"It holds each record %s keeps about you, and the cases you are named on. Other people named on those cases are third parties: "+
-		"their names are replaced by %q unless shown for the reason given.",
-		pkg.Agency, ref, pkg.RequestID, caseDate(pkg.ReceivedOn), caseDate(pkg.Deadline), released, pkg.Agency, tropic.RedactedThirdParty)
+	return fmt.Sprintf("%s's answer to your subject access request (our %s), received on %s and due by %s.%s "+
+		"It holds each record of a person that we confirmed is you, and the cases of ours you are named on, with your role on each. "+
+		"Other people named on those cases are third parties: their names are replaced by %q unless shown for the reason given.",
+		pkg.Agency, ref, caseDate(pkg.ReceivedOn), caseDate(pkg.Deadline), released, tropic.RedactedThirdParty)
 }
 
 // rightsSections lays out the package for its PDF, grouped by kind of record: each

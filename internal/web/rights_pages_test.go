@@ -151,3 +151,24 @@ func testAccessRequestPages(t *testing.T, d store.Dialect) {
 		t.Fatalf("release not shown:\n%s", brief(page.body))
 	}
 }
+
+// The PDF's layout prints a third party marked redacted as redacted even when the
+// package still carries the name (as the officer's review does), and a shown name with
+// its reason.
+func TestTheAccessRequestPDFNeverNamesARedactedThirdParty(t *testing.T) {
+	pkg := &tropic.RightsPackage{RequestID: 3, Agency: "Testshire Police", ReceivedOn: "2026-11-18", Deadline: "2026-12-18",
+		Subjects: []tropic.RightsSubject{{GivenName: "Rita", FamilyName: "Requester", Cases: []tropic.RightsCase{{Reference: "C-1", Title: "Nail bar",
+			OpenedOn: "2026-01-02", Role: "Potential victim", ThirdParties: []tropic.RightsThirdParty{
+				{Name: "Tom Hidden", Role: "Suspect", Redacted: true}, {Name: "Vera Shown", Role: "Witness", Reason: "Asked to be named"}}}}}}}
+	var text []string
+	for _, sec := range rightsSections(pkg) {
+		for _, row := range sec.Rows {
+			text = append(append(text, row.Key), row.Values...)
+		}
+	}
+	all := strings.Join(text, "\n")
+	if strings.Contains(all, "Tom") || !strings.Contains(all, tropic.RedactedThirdParty) || !strings.Contains(all, "Vera Shown") ||
+		!strings.Contains(all, "Asked to be named") || !strings.Contains(all, "Rita") {
+		t.Errorf("the PDF's text:\n%s", all)
+	}
+}
