@@ -154,6 +154,10 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 		meetStats, err = demo.SeedMeetings(ctx, demo.MeetingServices{Meetings: store.NewMeetingService(db), Plan: store.NewPlanService(db), Cases: svc.cases,
 			Agencies: svc.agencies, Users: svc.users, Agreements: svc.cases, SetNow: clock.Set}, now)
 	}
+	var rights demo.RightsStats
+	if err == nil && *cases > 0 { // a subject access request at the police unit (demo/rights.go)
+		rights, err = demo.SeedRights(ctx, demo.RightsServices{Rights: store.NewRightsService(db), Cases: svc.cases, Users: svc.users, SetNow: clock.Set}, now)
+	}
 	if err != nil {
 		return err
 	}
@@ -205,6 +209,11 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 		}
 		fmt.Fprintf(e.stdout, "Meetings: the steering group met 6 days ago (/meetings/%d; analyst.county's action is overdue) and a case conference 2 days ago (/meetings/%d; case %s shared for it, %s by reference only); the partnership plan has %d objectives with their RAG history at /plan.\n",
 			meetStats.Steering, meetStats.Conference, orNone(meetStats.SharedCase), orNone(meetStats.RefCase), meetStats.Objectives)
+		if rights.Request != 0 {
+			due, _ := time.Parse(time.DateOnly, rights.Deadline)
+			fmt.Fprintf(e.stdout, "Rights requests: a subject access request, due by %s, waits for dpo.police at %s/rights/%d: the requester's record is confirmed and the package is ready to review and release (PDF or JSON).\n",
+				due.Format("2 January 2006"), url, rights.Request)
+		}
 		if !*requireMFA {
 			fmt.Fprintln(e.stdout, "Multi-factor authentication is waived for demo accounts.")
 		}

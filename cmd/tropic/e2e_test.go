@@ -27,7 +27,8 @@ func TestDemoServesHealthzAndPrintsItsAccounts(t *testing.T) {
 	inst := startDemo(t, "--reports-per-year", "300", "--cases", "300") // the defaults: the demo a newcomer gets
 	out := inst.Stdout.String()
 	for _, want := range []string{"Tropic demo is running at http://127.0.0.1:", "triage.police@" + "demo.tropic.example", "admin.charity@demo.tropic.example",
-		"caseworker.stalbans@", "supervisor.watford@", "county", "partnership.admin@demo.tropic.example", `password "demo-partnership-2026"`, "Multi-factor authentication is waived"} {
+		"caseworker.stalbans@", "supervisor.watford@", "county", "partnership.admin@demo.tropic.example", `password "demo-partnership-2026"`, "Multi-factor authentication is waived",
+		"Rights requests: a subject access request, due by "} {
 		if !strings.Contains(out, want) {
 			t.Errorf("demo output lacks %q:\n%s", want, out)
 		}

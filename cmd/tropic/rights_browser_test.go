@@ -11,7 +11,8 @@ import (
 // Rights requests as the demo police's data protection officer, axe-clean at 1280 px
 // and 390 px: the list with its form (refused naming the field and keeping what was
 // typed, then recorded), the request with a search of the agency's people, a person
-// confirmed and the package to review, and the open request on the home page.
+// confirmed and the package to review; the demo's request with its package released
+// and downloaded as a PDF; and the open requests on the home page.
 func TestBrowserARightsRequestIsRecordedAndWorkedByTheDPO(t *testing.T) {
 	brSkipInShortMode(t)
 	inst := brStartDemo(t, "--cases", "1")
@@ -21,9 +22,10 @@ func TestBrowserARightsRequestIsRecordedAndWorkedByTheDPO(t *testing.T) {
 	brWaitForURL(t, b, inst.URL+"/staff")
 	brOpen(t, b, inst.URL+"/rights")
 	brWaitForGOVUKFrontend(t, b)
-	if text := brMainText(t, b); !strings.Contains(text, "Your agency has recorded no rights requests") {
-		t.Errorf("the empty list:\n%s", text)
+	if text := brMainText(t, b); !strings.Contains(text, "SAR-DEMO-1") {
+		t.Errorf("the list lacks the demo's request:\n%s", text)
 	}
+	seeded := brEvalString(t, b, `document.querySelector('main table a[href^="/rights/"]').getAttribute('href')`)
 	b.CheckAxe(t)
 	brAxeAt(t, b, 390)
 
@@ -66,9 +68,35 @@ func TestBrowserARightsRequestIsRecordedAndWorkedByTheDPO(t *testing.T) {
 		t.Logf("the demo case has no one whose name holds \"an\"")
 	}
 
+	// The demo's request: its requester confirmed, the package to release as a PDF
+	// for them (or JSON), which the browser downloads.
+	brOpen(t, b, inst.URL+seeded)
+	brWaitForGOVUKFrontend(t, b)
+	if text := brMainText(t, b); !strings.Contains(text, "Release and download the package (PDF)") || !strings.Contains(text, "SAR-DEMO-1") {
+		t.Errorf("the demo's request:\n%s", text)
+	}
+	brCheckWidths(t, b, "the demo's access request")
+	pdf, err := chromedp.Run(b.Ctx(), chromedp.Evaluate[string](`(async () => {
+		const form = document.querySelector('main form[action$="/release"]');
+		const res = await fetch(form.action, {method: 'POST', body: new URLSearchParams({format: 'pdf'})});
+		return res.headers.get('Content-Type') + ' ' + (await res.text()).slice(0, 5);
+	})()`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pdf != "application/pdf %PDF-" {
+		t.Errorf("the PDF download answered %q", pdf)
+	}
+	brOpen(t, b, inst.URL+seeded)
+	brWaitForGOVUKFrontend(t, b)
+	if text := brMainText(t, b); !strings.Contains(text, "Package released by") || !strings.Contains(text, "Download the released package (PDF)") {
+		t.Errorf("the released request:\n%s", text)
+	}
+	brCheckWidths(t, b, "the released access request")
+
 	brOpen(t, b, inst.URL+"/staff")
 	brWaitForGOVUKFrontend(t, b)
-	if text := brMainText(t, b); !strings.Contains(text, "Rights requests") || !strings.Contains(text, "Overdue") {
+	if text := brMainText(t, b); !strings.Contains(text, "Rights requests") || !strings.Contains(text, "Overdue") || !strings.Contains(text, "SAR-DEMO-1") {
 		t.Errorf("the home page does not show the open request:\n%s", text)
 	}
 	b.CheckAxe(t)

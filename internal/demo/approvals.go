@@ -31,13 +31,7 @@ type ApprovalStats struct {
 // with the same phone number as a police case, from which the county asks for access.
 func SeedApprovals(ctx context.Context, g *Generator, s ApprovalServices, now time.Time) (ApprovalStats, error) {
 	var st ApprovalStats
-	actor := func(email string) (tropic.Actor, error) {
-		u, err := s.Users.FindUserByEmail(ctx, email+"@"+EmailDomain)
-		if err != nil {
-			return tropic.Actor{}, fmt.Errorf("demo user %s: %w", email, err)
-		}
-		return tropic.ActorFor(u), nil
-	}
+	actor := func(local string) (tropic.Actor, error) { return demoActor(ctx, s.Users, local) }
 	pWorker, err := actor("caseworker.police")
 	if err != nil {
 		return st, err

@@ -20,6 +20,8 @@ type seeded struct {
 	svc     *store.CaseService
 	users   *store.UserService
 	agency  *store.AgencyService
+	db      *store.DB
+	clock   *storetest.Clock
 }
 
 func seed(t *testing.T, d store.Dialect, seed uint64, now time.Time) seeded {
@@ -27,7 +29,7 @@ func seed(t *testing.T, d store.Dialect, seed uint64, now time.Time) seeded {
 	ctx := context.Background()
 	clock := storetest.NewClock(now)
 	db := storetest.Open(t, d, store.Options{Now: clock.Now})
-	s := seeded{svc: store.NewCaseService(db, phone.Parse), users: store.NewUserService(db), agency: store.NewAgencyService(db)}
+	s := seeded{svc: store.NewCaseService(db, phone.Parse), users: store.NewUserService(db), agency: store.NewAgencyService(db), db: db, clock: clock}
 	hash, err := auth.HashPassword("demo-test", auth.Params{Memory: 64, Time: 1, Threads: 1})
 	if err != nil {
 		t.Fatal(err)

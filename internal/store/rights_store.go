@@ -194,10 +194,15 @@ func (s *RightsService) accessRequest(ctx context.Context, tx *Tx, actor tropic.
 	if err != nil {
 		return nil, err
 	}
+	return r, accessOnly(r)
+}
+
+// accessOnly refuses a request other than an access request: only it has a package.
+func accessOnly(r *tropic.RightsRequest) error {
 	if r.Kind != tropic.RightsAccess {
-		return nil, tropic.Errorf(tropic.ECONFLICT, "Only an access request has a package.")
+		return tropic.Errorf(tropic.ECONFLICT, "Only an access request has a package.")
 	}
-	return r, nil
+	return nil
 }
 
 // SearchRightsPeople finds the person records on the agency's own cases whose name
@@ -259,40 +264,42 @@ func onAgencyCase(ctx context.Context, tx *Tx, agencyID, personID int64) error {
 // ConfirmRightsPerson records that the officer confirmed person record personID as
 // the requester of access request id (confirm false takes the confirmation back).
 func (s *RightsService) ConfirmRightsPerson(ctx context.Context, actor tropic.Actor, id, personID int64, confirm bool) error {
-	tx, err := s.db.beginTx(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	r, err := s.accessRequest(ctx, tx, actor, id)
-	if err != nil {
-		return err
-	}
-	if err := s.stillOpen(ctx, tx, r); err != nil {
-		return err
-	}
-	if err := onAgencyCase(ctx, tx, actor.AgencyID, personID); err != nil {
-		return err
-	}
-	w, err := actorWho(ctx, tx, actor)
-	if err != nil {
-		return err
-	}
-	if _, err := tx.Exec(ctx, `DELETE FROM rights_request_people WHERE request_id = ? AND person_id = ?`, r.ID, personID); err != nil {
-		return err
-	}
-	detail := "access request: a person record unconfirmed"
-	if confirm {
-		detail = "access request: a person record confirmed as the requester"
-		if _, err := tx.Exec(ctx, `INSERT INTO rights_request_people (request_id, person_id, confirmed_by, confirmed_at) VALUES (?, ?, ?, ?)`,
-			r.ID, personID, w.String(), tx.now); err != nil {
-			return fmt.Errorf("confirm person: %w", err)
+	return s.changePackage(ctx, actor, id, personID, func(tx *Tx, r *tropic.RightsRequest, who string) (auditEntry, error) {
+		if _, err := tx.Exec(ctx, `DELETE FROM rights_request_people WHERE request_id = ? AND person_id = ?`, r.ID, personID); err != nil {
+			return auditEntry{}, err
 		}
-	}
-	if err := appendAudit(ctx, tx, actor, auditEntry{action: "rights.person", objectType: "rights_request", objectID: r.ID, detail: detail}); err != nil {
-		return err
-	}
-	return tx.Commit()
+		if !confirm {
+			return auditEntry{action: "rights.person", detail: "access request: a person record unconfirmed"}, nil
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO rights_request_people (request_id, person_id, confirmed_by, confirmed_at) VALUES (?, ?, ?, ?)`,
+			r.ID, personID, who, tx.now); err != nil {
+			return auditEntry{}, fmt.Errorf("confirm person: %w", err)
+		}
+		return auditEntry{action: "rights.person", detail: "access request: a person record confirmed as the requester"}, nil
+	})
+}
+
+// changePackage runs f on the package of access request id, unanswered and not
+// released, for person personID on one of the actor's agency's cases, and audits
+// what f returns; who is the actor as recorded.
+func (s *RightsService) changePackage(ctx context.Context, actor tropic.Actor, id, personID int64,
+	f func(tx *Tx, r *tropic.RightsRequest, who string) (auditEntry, error)) error {
+	return s.change(ctx, actor, id, func(tx *Tx, r *tropic.RightsRequest) (auditEntry, error) {
+		if err := accessOnly(r); err != nil {
+			return auditEntry{}, err
+		}
+		if err := s.stillOpen(ctx, tx, r); err != nil {
+			return auditEntry{}, err
+		}
+		if err := onAgencyCase(ctx, tx, actor.AgencyID, personID); err != nil {
+			return auditEntry{}, err
+		}
+		w, err := actorWho(ctx, tx, actor)
+		if err != nil {
+			return auditEntry{}, err
+		}
+		return f(tx, r, w.String())
+	})
 }
 
 // stillOpen refuses to change the package of a request answered or released.
@@ -310,45 +317,25 @@ func (s *RightsService) stillOpen(ctx context.Context, tx *Tx, r *tropic.RightsR
 // SetRightsRedaction redacts (redact true, the default) or shows, with a reason, the
 // name of third party personID in the package of access request id.
 func (s *RightsService) SetRightsRedaction(ctx context.Context, actor tropic.Actor, id, personID int64, redact bool, reason string) error {
-	tx, err := s.db.beginTx(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	r, err := s.accessRequest(ctx, tx, actor, id)
-	if err != nil {
-		return err
-	}
-	if err := s.stillOpen(ctx, tx, r); err != nil {
-		return err
-	}
-	if !redact {
-		if reason, err = tropic.ValidateUnredaction(reason); err != nil {
-			return err
+	return s.changePackage(ctx, actor, id, personID, func(tx *Tx, r *tropic.RightsRequest, who string) (auditEntry, error) {
+		if !redact {
+			var err error
+			if reason, err = tropic.ValidateUnredaction(reason); err != nil {
+				return auditEntry{}, err
+			}
 		}
-	}
-	if err := onAgencyCase(ctx, tx, actor.AgencyID, personID); err != nil {
-		return err
-	}
-	w, err := actorWho(ctx, tx, actor)
-	if err != nil {
-		return err
-	}
-	if _, err := tx.Exec(ctx, `DELETE FROM rights_request_unredactions WHERE request_id = ? AND person_id = ?`, r.ID, personID); err != nil {
-		return err
-	}
-	detail := "access request: a third party redacted"
-	if !redact {
-		detail = "access request: a third party's name shown, with a reason"
+		if _, err := tx.Exec(ctx, `DELETE FROM rights_request_unredactions WHERE request_id = ? AND person_id = ?`, r.ID, personID); err != nil {
+			return auditEntry{}, err
+		}
+		if redact {
+			return auditEntry{action: "rights.redaction", detail: "access request: a third party redacted"}, nil
+		}
 		if _, err := tx.Exec(ctx, `INSERT INTO rights_request_unredactions (request_id, person_id, reason, decided_by, decided_at) VALUES (?, ?, ?, ?, ?)`,
-			r.ID, personID, reason, w.String(), tx.now); err != nil {
-			return fmt.Errorf("record unredaction: %w", err)
+			r.ID, personID, reason, who, tx.now); err != nil {
+			return auditEntry{}, fmt.Errorf("record unredaction: %w", err)
 		}
-	}
-	if err := appendAudit(ctx, tx, actor, auditEntry{action: "rights.redaction", objectType: "rights_request", objectID: r.ID, detail: detail}); err != nil {
-		return err
-	}
-	return tx.Commit()
+		return auditEntry{action: "rights.redaction", detail: "access request: a third party's name shown, with a reason"}, nil
+	})
 }
 
 // RightsPackage builds the package of access request id for the officer's review:
@@ -406,7 +393,7 @@ func (s *RightsService) ReleaseRightsPackage(ctx context.Context, actor tropic.A
 
 // buildPackage reads the package of access request r inside tx.
 func (s *RightsService) buildPackage(ctx context.Context, tx *Tx, r *tropic.RightsRequest, release bool) (*tropic.RightsPackage, error) {
-	pkg := &tropic.RightsPackage{RequestID: r.ID, Reference: r.Reference, ReceivedOn: r.ReceivedOn}
+	pkg := &tropic.RightsPackage{RequestID: r.ID, Reference: r.Reference, ReceivedOn: r.ReceivedOn, Deadline: r.Deadline}
 	var released sql.NullTime
 	if err := tx.QueryRow(ctx, `SELECT a.name, q.released_by, q.released_at FROM rights_requests q JOIN agencies a ON a.id = q.agency_id WHERE q.id = ?`, r.ID).
 		Scan(&pkg.Agency, &pkg.ReleasedBy, &released); err != nil {

@@ -250,6 +250,7 @@ type RightsPackage struct {
 	Reference  string          `json:"reference,omitempty"`
 	Agency     string          `json:"agency"`
 	ReceivedOn string          `json:"received_on"`
+	Deadline   string          `json:"deadline"` // the day the answer is due
 	Subjects   []RightsSubject `json:"subjects"`
 	ReleasedBy string          `json:"released_by,omitempty"`
 	ReleasedAt *time.Time      `json:"released_at,omitempty"`

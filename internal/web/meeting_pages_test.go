@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"tropic/internal/auth"
+	"tropic/internal/store"
 	"tropic/internal/tropic"
 )
 
@@ -27,7 +28,13 @@ const sceneSecretTitle = "SCENE-SECRET Hidden nail bar"
 
 func newMeetingScene(t *testing.T) *meetingScene {
 	t.Helper()
-	ts := newTestServer(t, Config{MFAWaived: true})
+	return newMeetingSceneOn(t, store.SQLite)
+}
+
+// newMeetingSceneOn is the scene on the database of dialect d.
+func newMeetingSceneOn(t *testing.T, d store.Dialect) *meetingScene {
+	t.Helper()
+	ts := newTestServerOn(t, d, Config{MFAWaived: true})
 	sc := &meetingScene{ts: ts, police: ts.agency}
 	ctx := context.Background()
 	mk := func(name string) *tropic.Agency {

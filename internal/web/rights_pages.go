@@ -254,7 +254,8 @@ func (s *Server) handleRightsRedaction() http.Handler {
 }
 
 // handleRightsRelease records the release of an access request's package and answers
-// with it to download, as JSON.
+// with it to download: as JSON, or as a PDF for the requester when the form asks for
+// format "pdf". Either way the store records and audits the release.
 func (s *Server) handleRightsRelease() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id, ok := s.rightsID(w, r)
@@ -264,6 +265,15 @@ func (s *Server) handleRightsRelease() http.Handler {
 		pkg, err := s.deps.Rights.ReleaseRightsPackage(r.Context(), actorOf(r), id)
 		if err != nil {
 			s.fail(w, r, err)
+			return
+		}
+		if r.PostFormValue("format") == "pdf" {
+			b, err := summaryPDF("Your personal data held by "+pkg.Agency, rightsIntro(pkg), s.cfg.PartnershipName, rightsSections(pkg))
+			if err != nil {
+				s.serverError(w, r, err)
+				return
+			}
+			sendPDF(w, fmt.Sprintf("access-request-%d.pdf", id), b)
 			return
 		}
 		b, err := json.MarshalIndent(pkg, "", "  ")
@@ -276,6 +286,63 @@ func (s *Server) handleRightsRelease() http.Handler {
 		w.Header().Set("Cache-Control", "no-store")
 		w.Write(b)
 	})
+}
+
+// rightsIntro opens the package's PDF: who holds the data, the request and its dates.
+func rightsIntro(pkg *tropic.RightsPackage) string {
+	ref := fmt.Sprintf("request %d", pkg.RequestID)
+	if pkg.Reference != "" {
+		ref = "reference " + pkg.Reference + ", " + ref
+	}
+	released := ""
+	if pkg.ReleasedAt != nil {
+		released = " Released on " + caseDay(*pkg.ReleasedAt) + "."
+	}
+	return fmt.Sprintf("%s's answer to your subject access request (our %s), received on %s and due by %s.%s "+
+		"It holds each record of a person that we confirmed is you, and the cases of ours you are named on, with your role on each. "+
+		"Other people named on those cases are third parties: their names are replaced by %q unless shown for the reason given.",
+		pkg.Agency, ref, caseDate(pkg.ReceivedOn), caseDate(pkg.Deadline), released, tropic.RedactedThirdParty)
+}
+
+// rightsSections lays out the package for its PDF, grouped by kind of record: each
+// person record, then the cases. A third party marked redacted is printed as
+// tropic.RedactedThirdParty whatever the package holds, so that the PDF never names one.
+func rightsSections(pkg *tropic.RightsPackage) []summarySection {
+	var out []summarySection
+	for i, p := range pkg.Subjects {
+		title := "Your personal details"
+		if len(pkg.Subjects) > 1 {
+			title = fmt.Sprintf("Your personal details: record %d of %d", i+1, len(pkg.Subjects))
+		}
+		out = append(out, summarySection{Title: title, Rows: personRows(&tropic.Person{GivenName: p.GivenName, FamilyName: p.FamilyName,
+			Aliases: p.Aliases, DateOfBirth: p.DateOfBirth, Gender: tropic.Gender(p.Gender), Nationality: p.Nationality, Languages: p.Languages,
+			Phone: p.Phone, Email: p.Email, ImmigrationStatus: p.ImmigrationStatus, Health: p.Health})})
+	}
+	cases := summarySection{Title: "Cases you are named on"}
+	for i, p := range pkg.Subjects {
+		for _, c := range p.Cases {
+			dates := "Opened " + caseDate(c.OpenedOn)
+			if c.ClosedOn != "" {
+				dates += ", closed " + caseDate(c.ClosedOn)
+			}
+			vals := []string{c.Title, "Your role: " + c.Role + ".", dates + "."}
+			if len(pkg.Subjects) > 1 {
+				vals = append(vals, fmt.Sprintf("Named as record %d (%s %s).", i+1, p.GivenName, p.FamilyName))
+			}
+			for _, t := range c.ThirdParties {
+				if t.Redacted {
+					vals = append(vals, "Third party ("+t.Role+"): "+tropic.RedactedThirdParty+".")
+				} else {
+					vals = append(vals, "Third party ("+t.Role+"): "+t.Name+".", "Name shown because: "+t.Reason)
+				}
+			}
+			cases.Rows = append(cases.Rows, summaryRow{c.Reference, vals})
+		}
+	}
+	if len(cases.Rows) == 0 {
+		cases.Rows = []summaryRow{{"Cases", []string{"None."}}}
+	}
+	return append(out, cases)
 }
 
 // homeRights lists the open rights requests for the home page of the agency's
