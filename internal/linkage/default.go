@@ -29,7 +29,11 @@ import (
 // 0.870 on a seed it never saw). The price is paid on English-shaped records
 // scored with the default model: UK-shaped 10,000 F1 0.991 to 0.980, FEBRL
 // dataset3 0.984 to 0.972 (precision 0.999 in both), where a trained run
-// (Dedupe) is unchanged (dataset3 0.998).
+// (Dedupe) is unchanged (dataset3 0.998). Those figures were taken when the
+// generator drew ~15 names a community evenly; since it draws them with long-tailed
+// frequencies (docs/romanisation.md) the retrained model gives, on generated
+// partnership-shaped records at threshold 0.9, precision 0.992 and recall 0.959 at
+// 10,000 and 0.991 and 0.843 at 100,000.
 //
 // The prior is the share of matches among all pairs of the 10,000 training
 // records (Records), rescaled to the records scored among (ForRecords).

@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"path"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 )
@@ -40,15 +42,17 @@ const (
 // Variations lists the variations of a duplicate, in the order reports give them.
 var Variations = []string{VarScript, VarTranslit, VarSwapped, VarFamiliar, VarStructure, VarDOBSwapped, VarYearOnly, VarAddress}
 
-// nameForms is one name as a community writes it.
+// nameForms is one name as a community writes it, with its share of the
+// community's people when the file states it (0: the long tail decides).
 type nameForms struct {
 	native, latin string
 	others        []string
+	share         float64
 }
 
 type community struct {
 	name           string
-	given, family  []nameForms
+	given, family  pool
 	familiar       map[string][]string // by native given name
 	familyFirst    bool                // Vietnamese and Chinese: family name first when written natively
 	patronymic     bool                // Sudanese and Eritrean: the father's (and grandfather's) names follow
@@ -68,6 +72,8 @@ var communities = sync.OnceValue(func() []community {
 			panic("linkage: " + err.Error())
 		}
 		c := community{name: strings.TrimSuffix(e.Name(), ".txt"), familiar: map[string][]string{}}
+		var given, family []nameForms
+		parts := map[string][][][]nameForms{} // "given" or "family": groups of lists of parts of composed names
 		switch c.name {
 		case "vietnamese", "chinese":
 			c.familyFirst = true
@@ -91,21 +97,56 @@ var communities = sync.OnceValue(func() []community {
 			switch {
 			case kind == "~" && len(cols) == 2:
 				c.familiar[cols[0]] = strings.Fields(cols[1])
-			case (kind == "given" || kind == "family") && len(cols) == 3:
+			case (kind == "given" || kind == "family") && (len(cols) == 3 || len(cols) == 4):
 				f := nameForms{native: cols[0], latin: cols[1], others: splitOthers(cols[2])}
-				if kind == "given" {
-					c.given = append(c.given, f)
-				} else {
-					c.family = append(c.family, f)
+				if len(cols) == 4 {
+					pc, err := strconv.ParseFloat(strings.TrimSuffix(cols[3], "%"), 64)
+					if err != nil || pc <= 0 || pc >= 100 {
+						panic(fmt.Sprintf("linkage: names/people/%s: share %q", e.Name(), cols[3]))
+					}
+					f.share = pc / 100
 				}
+				if kind == "given" {
+					given = append(given, f)
+				} else {
+					family = append(family, f)
+				}
+			case partLine.MatchString(kind) && len(cols) == 3:
+				m := partLine.FindStringSubmatch(kind)
+				k, g, i := m[1], 0, int(m[3][0]-'1')
+				if m[2] != "" {
+					g = int(m[2][0] - 'a')
+				}
+				for len(parts[k]) <= g {
+					parts[k] = append(parts[k], nil)
+				}
+				for len(parts[k][g]) <= i {
+					parts[k][g] = append(parts[k][g], nil)
+				}
+				f := nameForms{native: cols[0], latin: cols[1], others: splitOthers(cols[2])}
+				if f.native == "-" {
+					f = nameForms{} // the part left out
+				}
+				parts[k][g][i] = append(parts[k][g][i], f)
 			default:
 				panic(fmt.Sprintf("linkage: names/people/%s: cannot read %q", e.Name(), line))
 			}
 		}
+		for _, g := range parts["given"] {
+			given = compose(&c, given, g)
+		}
+		for _, g := range parts["family"] {
+			family = compose(&c, family, g)
+		}
+		c.given, c.family = newPool(given), newPool(family)
 		out = append(out, c)
 	}
 	return out
 })
+
+// partLine is the kind of a line giving one part of composed names: given-1,
+// family-2 and so on; given-b1, given-b2 are a second group, composed apart.
+var partLine = regexp.MustCompile(`^(given|family)-([a-z]?)([1-9])$`)
 
 func splitOthers(s string) []string {
 	var out []string
@@ -139,7 +180,8 @@ type variedEntity struct {
 
 // SynthesizeVaried makes about n records: originals written in the standard Latin
 // forms, and for half of them one or two duplicates, each differing in one
-// variation, drawn in turn so that every variation is about equally common.
+// variation, drawn in turn so that every variation is about equally common (one
+// that does not apply to a person is owed to the next it applies to).
 func SynthesizeVaried(n int, seed uint64) []VariedPerson {
 	rng := rand.New(rand.NewPCG(seed, 44))
 	cs := communities()
@@ -147,6 +189,7 @@ func SynthesizeVaried(n int, seed uint64) []VariedPerson {
 	var prev SynthPerson
 	var prevEnt variedEntity
 	turn := 0
+	var owed []string
 	for e := 0; len(out) < n; e++ {
 		ent, orig := newVariedPerson(rng, &cs[rng.IntN(len(cs))], e)
 		if e > 0 && rng.IntN(8) == 0 {
@@ -155,7 +198,7 @@ func SynthesizeVaried(n int, seed uint64) []VariedPerson {
 			orig.StreetNo, orig.Address, orig.Town, orig.Postcode = prev.StreetNo, prev.Address, prev.Town, prev.Postcode
 			if rng.IntN(2) == 0 {
 				ent.c = prevEnt.c
-				ent.given = pick(rng, ent.c.given)
+				ent.given = ent.c.given.draw(rng)
 				ent.father, ent.family, ent.hasGrandfather = prevEnt.father, prevEnt.family, prevEnt.hasGrandfather
 				orig.Given, orig.Surname = ent.given.latin, prev.Surname
 			}
@@ -168,14 +211,25 @@ func SynthesizeVaried(n int, seed uint64) []VariedPerson {
 		}
 		for k := 0; k < dups && len(out) < n; k++ {
 			for try := 0; ; try++ {
-				v := Variations[turn%len(Variations)]
-				turn++
+				// a variation owed (it did not apply to an earlier person: a name with no
+				// familiar form, a day of birth over 12) comes before the next in turn
+				i := slices.IndexFunc(owed, func(v string) bool { return applies(ent, orig, v) })
+				v := ""
+				if i >= 0 {
+					v, owed = owed[i], slices.Delete(owed, i, i+1)
+				} else {
+					v = Variations[turn%len(Variations)]
+					turn++
+				}
 				if q, ok := vary(rng, ent, orig, v); ok || try > 20 {
 					if ok {
 						q = background(rng, q, orig, v)
 						out = append(out, VariedPerson{SynthPerson: q, Variation: v})
 					}
 					break
+				}
+				if len(owed) < 4*len(Variations) {
+					owed = append(owed, v)
 				}
 			}
 		}
@@ -187,18 +241,18 @@ func pick[T any](rng *rand.Rand, xs []T) T { return xs[rng.IntN(len(xs))] }
 
 func newVariedPerson(rng *rand.Rand, c *community, e int) (variedEntity, SynthPerson) {
 	base := newPerson(rng, e) // address, postcode, date of birth
-	ent := variedEntity{c: c, given: pick(rng, c.given), family: pick(rng, c.family)}
+	ent := variedEntity{c: c, given: c.given.draw(rng), family: c.family.draw(rng)}
 	p := SynthPerson{Entity: e, Given: ent.given.latin, Surname: ent.family.latin,
 		StreetNo: base.StreetNo, Address: base.Address, Town: base.Town, Postcode: base.Postcode}
 	y, m, d := 1960+rng.IntN(50), 1+rng.IntN(12), 1+rng.IntN(28)
 	p.DOB = fmt.Sprintf("%04d%02d%02d", y, m, d)
 	if c.patronymic {
 		// given name, father's name as the family name, sometimes the grandfather's after it
-		f := pick(rng, c.given)
+		f := c.given.draw(rng)
 		ent.father = &f
 		ent.hasGrandfather = rng.IntN(3) == 0
 		if ent.hasGrandfather {
-			ent.family = pick(rng, c.family)
+			ent.family = c.family.draw(rng)
 			p.Surname = f.latin + " " + ent.family.latin
 		} else {
 			p.Surname = f.latin
@@ -206,6 +260,19 @@ func newVariedPerson(rng *rand.Rand, c *community, e int) (variedEntity, SynthPe
 		}
 	}
 	return ent, p
+}
+
+// applies tells, without drawing, whether variation v can apply to a person: a
+// familiar form known for the given name, a day of birth that can be a month.
+func applies(ent variedEntity, orig SynthPerson, v string) bool {
+	switch v {
+	case VarFamiliar:
+		return len(ent.c.familiar[ent.given.native]) > 0
+	case VarDOBSwapped:
+		d, m := orig.DOB[6:], orig.DOB[4:6]
+		return d <= "12" && d != m
+	}
+	return true
 }
 
 // vary makes a duplicate of orig differing in v; false when v does not apply to
@@ -306,7 +373,7 @@ func structure(rng *rand.Rand, ent variedEntity, orig SynthPerson) (SynthPerson,
 		if ent.hasGrandfather {
 			q.Surname = ent.father.latin // the grandfather's name left out
 		} else {
-			q.Surname = orig.Surname + " " + pick(rng, c.family).latin // the grandfather's added
+			q.Surname = orig.Surname + " " + c.family.draw(rng).latin // the grandfather's added
 		}
 	case c.name == "vietnamese" && rng.IntN(2) == 0:
 		words := strings.Fields(orig.Given)
