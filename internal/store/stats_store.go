@@ -14,7 +14,9 @@ import (
 // them and referrals. Every count is an indexed range count over the figure's date
 // (migration 0006 adds covering indexes), and a breakdown one GROUP BY over the same
 // range; months are counted one range at a time so that they follow the
-// partnership's calendar (Europe/London), not UTC.
+// partnership's calendar (Europe/London), not UTC. Reports, by far the most rows,
+// are also counted hour by hour as they are written (migration 0650): a count of
+// them with no filter adds up those hours (reportHours).
 //
 // Answers are kept for TTL (default one minute), so the public dashboard under load
 // costs one computation per minute; MaxAge says how stale a figure may be.
