@@ -136,9 +136,12 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	if err == nil { // the history was written without matching reports to cases
 		_, err = svc.matches.RefreshAllReportMatches(ctx)
 	}
-	var releases int
+	var releases []*tropic.Release
 	if err == nil { // the statistics releases the schedule would have published
-		releases, err = publishDemoReleases(ctx, svc, clock, now)
+		var threshold int
+		if threshold, err = svc.disclosureThreshold(ctx); err == nil {
+			releases, err = demo.PublishReleases(ctx, svc.stats, svc.releases, clock.Set, threshold, now)
+		}
 	}
 	var retStats demoRetentionStats
 	if err == nil { // records past their retention period: disposed of, or waiting for review (demo_retention.go)
@@ -174,7 +177,8 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintf(e.stdout, "Tropic demo is running at %s (ready in %.1fs)\n", url, time.Since(start).Seconds())
 		fmt.Fprintf(e.stdout, "Database: %s (synthetic data only: %d reports, %d triaged; %d cases, %d people)\n", path, stats.Reports, stats.Decided,
 			caseStats.Cases, caseStats.People)
-		fmt.Fprintf(e.stdout, "Statistics: %d quarterly releases published, at %s/statistics/releases\n", releases, url)
+		fmt.Fprintf(e.stdout, "Statistics: %d quarterly releases published, at %s/statistics/releases\n", len(releases), url)
+		fmt.Fprint(e.stdout, demoStory(releases, caseStats.Story, url))
 		fmt.Fprintf(e.stdout, "Audit key: %s (for commands on this database: %s=%s)\n", keyPath, auditKeyFileEnv, keyPath)
 		fmt.Fprintf(e.stdout, "NRM: %d referrals (%d Duty to Notify reports), %d awaiting RG (%d overdue), %d awaiting CG; reminder digests go to %s\n",
 			refStats.Referrals, refStats.DtN, refStats.AwaitingRG, refStats.OverdueRG, refStats.AwaitingCG, strings.Join(refStats.ReminderEmails, ", "))
@@ -220,6 +224,25 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintf(e.stdout, "Demo accounts (password %q):\n%s", *password, demo.FormatAccounts(accounts))
 		fmt.Fprintf(e.stdout, "Sign in at %s/login. Press Ctrl+C to stop.\n", url)
 	})
+}
+
+// demoStory says where the release that tells the seed's story of offences is,
+// and what it says of them: the story's sentence, or (should disclosure control
+// have withheld it) what it published instead. It is "" when the demo has no story.
+func demoStory(releases []*tropic.Release, story *demo.OffenceStory, url string) string {
+	if story == nil {
+		return ""
+	}
+	r, said := story.Told(releases)
+	if r == nil {
+		return ""
+	}
+	where := fmt.Sprintf("%s/statistics/releases/%s (and %s/api/v1/statistics/releases/%s)", url, r.IDString(), url, r.IDString())
+	if said == story.Sentence() {
+		return fmt.Sprintf("The seed's story: statistics release %s says %q at %s\n", r.Name, said, where)
+	}
+	return fmt.Sprintf("Statistics release %s was to tell the seed's story (%d offences against %d), but says %q at %s\n",
+		r.Name, story.ThisYear, story.LastYear, said, where)
 }
 
 // demoClock is the wall clock, unless set to a moment in the demo's history.

@@ -99,32 +99,3 @@ func publishByHand(ctx context.Context, e *env, svc *services, period, sched str
 	fmt.Fprintf(e.stdout, "published statistics release %s (id %d): %s; %d revisions\n", r.Name, r.ID, r.Covers, len(r.Revisions))
 	return nil
 }
-
-// publishDemoReleases publishes the demo's quarterly releases from the start of the
-// year before last, each on the first working morning after its quarter, as the
-// schedule would have: the public pages then show a real history of releases.
-func publishDemoReleases(ctx context.Context, svc *services, clock *demoClock, now time.Time) (int, error) {
-	defer clock.Set(time.Time{})
-	threshold, err := svc.disclosureThreshold(ctx)
-	if err != nil {
-		return 0, err
-	}
-	y, q := tropic.QuarterOf(time.Date(now.Year()-2, time.January, 1, 0, 0, 0, 0, time.UTC))
-	n := 0
-	for {
-		p := tropic.QuarterPeriod(y, q)
-		due := p.To.AddDate(0, 0, 1).Add(7 * time.Hour)
-		if !due.Before(now) {
-			return n, nil
-		}
-		clock.Set(due)
-		if _, err := tropic.PublishDueRelease(ctx, svc.stats, svc.releases, tropic.SystemActor("statistics release schedule"),
-			tropic.ReleaseQuarterly, threshold, due); err != nil {
-			return n, fmt.Errorf("demo release %s: %w", tropic.QuarterName(y, q), err)
-		}
-		n++
-		if q++; q == 5 {
-			y, q = y+1, 1
-		}
-	}
-}

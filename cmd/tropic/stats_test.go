@@ -1,9 +1,14 @@
 package main
 
 import (
+	"encoding/json"
+	"net/http"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestStatsReleaseByHand publishes a release from the command line: once, for a
@@ -61,7 +66,8 @@ func TestStatsAuditAttacksTheReleases(t *testing.T) {
 }
 
 // TestStatsAuditOnTheDemo attacks the demo's quarterly releases, two at a time, as
-// an operator would before publishing.
+// an operator would before publishing; the same releases tell the seed's story:
+// the demo prints where, and the public page and the API there say it.
 func TestStatsAuditOnTheDemo(t *testing.T) {
 	if testing.Short() {
 		t.Skip("the demo's attack takes half a minute")
@@ -69,6 +75,32 @@ func TestStatsAuditOnTheDemo(t *testing.T) {
 	inst := startDemo(t, "--cases", "150")
 	if !strings.Contains(inst.Stdout.String(), "quarterly releases published") {
 		t.Fatalf("the demo published no releases:\n%s", inst.Stdout)
+	}
+	year := strconv.Itoa(time.Now().Year() - 1)
+	sentence := "18 offences recorded so far this year (to 31 March " + year + "), against 7 in the same period last year."
+	m := regexp.MustCompile(`The seed's story: statistics release (\S+) says "([^"]*)" at (\S+) \(and (\S+)\)`).FindStringSubmatch(inst.Stdout.String())
+	if m == nil || m[1] != year+"-Q1" || m[2] != sentence {
+		t.Fatalf("the demo does not say where its story is told, or tells another:\n%s", inst.Stdout)
+	}
+	if status, body := get(t, http.DefaultClient, m[3]); status != http.StatusOK || !strings.Contains(body, sentence) || !strings.Contains(body, "Statistics release "+m[1]) {
+		t.Errorf("GET %s: %d, the page does not say %q", m[3], status, sentence)
+	}
+	status, body := get(t, http.DefaultClient, m[4])
+	var rel struct {
+		Name      string `json:"name"`
+		Headlines []struct {
+			Figure, Sentence string
+		} `json:"headlines"`
+	}
+	if err := json.Unmarshal([]byte(body), &rel); status != http.StatusOK || err != nil || rel.Name != m[1] {
+		t.Fatalf("GET %s: %d %v %s", m[4], status, err, body)
+	}
+	told := false
+	for _, h := range rel.Headlines {
+		told = told || h.Figure == "offences" && h.Sentence == sentence
+	}
+	if !told {
+		t.Errorf("GET %s: headlines %+v do not say %q", m[4], rel.Headlines, sentence)
 	}
 	out, _, err := tropicCmd(t, demoVars(inst), "", "stats", "audit", "--window", "2")
 	t.Log(out)

@@ -37,6 +37,10 @@ type CaseStats struct {
 	// S45Case is a police case with a suspect who is a potential victim on a council's
 	// case, for showing the s.45 notice (sign in as caseworker.police).
 	S45Case string
+	// Story is the seed's story of offences (offences.go), when the demo is large
+	// enough to tell it; StoryOffences the crimes its cases recorded.
+	Story         *OffenceStory
+	StoryOffences int
 }
 
 // SeedCases writes about n synthetic cases over the demo's history: most of the
@@ -47,8 +51,15 @@ type CaseStats struct {
 // all written through the case service with the store's clock moved to each moment.
 // A few suspects are potential victims on another agency's case, so that the s.45
 // notice shows.
+//
+// With at least storyMinCases cases, some of the directly opened ones tell the
+// seed's story of offences (offences.go).
 func SeedCases(ctx context.Context, g *Generator, s CaseServices, now time.Time, n int) (CaseStats, error) {
 	cs := &caseSeeder{ctx: ctx, g: g, s: s, now: now}
+	if n >= storyMinCases {
+		story := Story(now)
+		cs.story, cs.stats.Story = &story, &story
+	}
 	if err := cs.setup(); err != nil {
 		return cs.stats, err
 	}
@@ -96,6 +107,7 @@ type demoCase struct {
 	suspects []int64
 	victims  []int64
 	sharedTo map[int64]*tropic.Share // live shares by agency
+	story    bool                    // one of the story's police cases: a crime is recorded at its first review
 }
 
 func (c *demoCase) openAt(t time.Time) bool { return c.closeAt.IsZero() || c.closeAt.After(t) }
@@ -119,7 +131,11 @@ type caseSeeder struct {
 	stats    CaseStats
 	met      []metPerson // people as first recorded, for near-duplicates elsewhere
 	register []*tropic.SharingAgreement
+	story    *OffenceStory // nil: the demo is too small to tell it
 }
+
+// storyMinCases is the fewest cases the demo tells the story of offences with.
+const storyMinCases = 100
 
 // ownerWeights say who owns directly opened cases: mostly the police unit and
 // the councils; the charity opens a few of its own.
@@ -236,18 +252,32 @@ func (cs *caseSeeder) open(n int) error {
 		at     time.Time
 		report *tropic.Report
 		open   bool
+		story  bool
 	}
 	var births []birth
 	for i, r := range reports {
 		// After the triage decision, which came within three days of the report.
-		births = append(births, birth{r.ReceivedAt.Add(72*time.Hour + time.Duration(1+g.IntN(96))*time.Hour), r, opens[i]})
+		births = append(births, birth{at: r.ReceivedAt.Add(72*time.Hour + time.Duration(1+g.IntN(96))*time.Hour), report: r, open: opens[i]})
 	}
 	from := cs.now.AddDate(-3, 0, 0)
 	if len(reports) > 0 {
 		from = reports[0].ReceivedAt
 	}
 	span := int(cs.now.Sub(from).Hours()) - 48
-	for i := quota; i < n; i++ {
+	direct := n
+	if cs.story != nil {
+		// The story's cases are opened through each of its quarters, early enough for
+		// their first review (within six days) to fall in it too.
+		for _, q := range cs.story.quarters() {
+			p := tropic.QuarterPeriod(q.year, q.q)
+			for i := range q.offences {
+				at := p.From.AddDate(0, 0, 2+i*75/q.offences).Add(time.Duration(8+g.IntN(10))*time.Hour + time.Duration(g.IntN(3600))*time.Second)
+				births = append(births, birth{at: at, open: true, story: true})
+			}
+		}
+		direct = max(quota, n-cs.story.storyCases())
+	}
+	for i := quota; i < direct; i++ {
 		if span <= 0 {
 			break
 		}
@@ -272,7 +302,7 @@ func (cs *caseSeeder) open(n int) error {
 				continue
 			}
 		}
-		if err := cs.create(b.at, b.report); err != nil {
+		if err := cs.create(b.at, b.report, b.story); err != nil {
 			return err
 		}
 	}
@@ -360,9 +390,9 @@ func businessKind(name string) string {
 	return "other"
 }
 
-func (cs *caseSeeder) create(at time.Time, r *tropic.Report) error {
+func (cs *caseSeeder) create(at time.Time, r *tropic.Report, story bool) error {
 	g := cs.g
-	c := &demoCase{sharedTo: map[int64]*tropic.Share{}}
+	c := &demoCase{sharedTo: map[int64]*tropic.Share{}, story: story}
 	var tc tropic.Case
 	if r != nil {
 		c.team = cs.reportOwner(r)
@@ -380,7 +410,9 @@ func (cs *caseSeeder) create(at time.Time, r *tropic.Report) error {
 			c.business = full.Businesses[0]
 		}
 	} else {
-		c.team = cs.directOwner()
+		if c.team = cs.directOwner(); story {
+			c.team = cs.teams["police"]
+		}
 		sc := pickScenario(g)
 		c.exploit.Types, c.children = sc.types, sc.children
 		c.exploit.CountyLines = sc.children && g.IntN(2) == 0
@@ -643,7 +675,8 @@ func (cs *caseSeeder) parts(c *demoCase, tl *timeline) error {
 }
 
 // review is the first review: the case becomes active, with a crime recorded on some
-// police cases. It returns the case as the caseworker saw it.
+// police cases (in the story's quarters, on the story's cases only). It returns the
+// case as the caseworker saw it.
 func (cs *caseSeeder) review(c *demoCase, tl *timeline) (*tropic.Case, error) {
 	g, ctx, svc, w := cs.g, cs.ctx, cs.s.Cases, c.team.worker
 	tl.step(time.Duration(12+g.IntN(5*24)) * time.Hour)
@@ -652,16 +685,24 @@ func (cs *caseSeeder) review(c *demoCase, tl *timeline) (*tropic.Case, error) {
 		return nil, fmt.Errorf("find case: %w", err)
 	}
 	upd := tropic.CaseUpdate{Version: seen.Version, Title: seen.Title, District: seen.District, Exploitation: seen.Exploitation, Status: tropic.CaseActive}
-	if c.team.slug == "police" && (g.IntN(5) < 2 || c.outcome == "charged") {
+	crime := c.team.slug == "police" && (g.IntN(5) < 2 || c.outcome == "charged")
+	story := cs.story != nil && cs.story.inStory(tl.t)
+	if story {
+		crime = c.story
+	}
+	if crime {
 		upd.CrimeReference = fmt.Sprintf("41/%05d/%02d", g.IntN(100000), tl.t.Year()%100)
 		upd.Offence = tropic.OffenceS1
 		if g.IntN(3) == 0 {
 			upd.Offence = Pick(g, []tropic.Offence{tropic.OffenceS2, tropic.OffenceS4})
 		}
 	}
-	if g.IntN(8) > 0 {
+	if g.IntN(8) > 0 || c.story {
 		if err := svc.UpdateCase(ctx, w, c.ref, upd); err != nil {
 			return nil, fmt.Errorf("update case: %w", err)
+		}
+		if crime && story {
+			cs.stats.StoryOffences++
 		}
 	}
 	return seen, nil

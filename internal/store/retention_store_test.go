@@ -227,7 +227,7 @@ func rowsOf(t *testing.T, raw *rawDB, table string) (cols []string, rows []strin
 var disposalReach = map[string][]string{
 	"agencies": nil, "users": nil, "user_roles": nil, "api_tokens": nil, "sessions": nil, "districts": nil, "holiday_changes": nil,
 	"campaigns": nil, "campaign_agencies": nil, "settings": nil, "audit_head": nil, "audit_checkpoints": nil, "goose_db_version": nil,
-	"retained_figures": nil, "stats_releases": nil,
+	"retained_figures": nil, "stats_releases": nil, "stats_report_hours": nil,
 	// Staff accounts' credentials and invitations: about users, not records.
 	"password_resets": nil, "recovery_codes": nil, "security_keys": nil, "user_identities": nil, "user_invites": nil,
 	// A Duty to Notify report's corrections: about a report that names no record (disposeReferrals).

@@ -177,3 +177,67 @@ func TestStatsReferralDistrictSuppressed(t *testing.T) {
 		}
 	})
 }
+
+// TestStatsReportHours: reports counted from their hourly counts (migration 0650)
+// agree with the reports themselves over days of the partnership's calendar, in
+// winter and summer time, after reports are added one by one and in bulk, deleted
+// and re-dated.
+func TestStatsReportHours(t *testing.T) {
+	eachDialect(t, func(t *testing.T, d store.Dialect) {
+		e := newEnv(t, d)
+		police := e.agency(t, "Hertfordshire Constabulary")
+		ctx := context.Background()
+		london, _ := time.LoadLocation("Europe/London")
+		add := func(ref string, at time.Time) {
+			statsExec(t, e, `INSERT INTO reports (reference, channel, received_at, description, district, exploitation, urgency, urgency_rank,
+				follow_up_hash, created_by_agency) VALUES (?, 'web', ?, '', 'watford', 'labour', 'routine', 3, '', ?)`, ref, at.UTC(), police.ID)
+		}
+		// Either side of midnight in winter and in summer time, and either side of the clocks changing.
+		moments := []time.Time{
+			time.Date(2025, 1, 31, 23, 59, 0, 0, london), time.Date(2025, 2, 1, 0, 0, 0, 0, london), time.Date(2025, 3, 29, 23, 30, 0, 0, london),
+			time.Date(2025, 3, 30, 0, 30, 0, 0, london), time.Date(2025, 3, 30, 2, 30, 0, 0, london), time.Date(2025, 6, 30, 23, 59, 59, 0, london),
+			time.Date(2025, 7, 1, 0, 0, 0, 0, london), time.Date(2025, 10, 26, 1, 30, 0, 0, london), time.Date(2025, 12, 31, 23, 0, 0, 0, london),
+		}
+		for i, at := range moments {
+			add(fmt.Sprintf("HOURS-%d", i), at)
+			add(fmt.Sprintf("HOURS-%d-again", i), at.Add(time.Minute))
+		}
+		// In bulk: one statement, many rows.
+		statsExec(t, e, `INSERT INTO reports (reference, channel, received_at, description, district, exploitation, urgency, urgency_rank,
+			follow_up_hash, created_by_agency) SELECT 'BULK-' || reference, channel, received_at, description, district, exploitation, urgency,
+			urgency_rank, follow_up_hash, created_by_agency FROM reports WHERE reference LIKE 'HOURS-%'`)
+		statsExec(t, e, `DELETE FROM reports WHERE reference LIKE '%-again'`)
+		statsExec(t, e, `UPDATE reports SET received_at = ? WHERE reference = 'BULK-HOURS-0'`, time.Date(2025, 2, 1, 0, 5, 0, 0, london).UTC())
+		statsExec(t, e, `UPDATE reports SET received_at = received_at WHERE reference = 'HOURS-1'`)
+
+		stats := store.NewStatsService(e.db)
+		stats.SetTTL(0)
+		day := func(y int, m time.Month, dd int) time.Time { return time.Date(y, m, dd, 0, 0, 0, 0, time.UTC) }
+		for _, p := range []tropic.Period{
+			{From: day(2025, 1, 1), To: day(2025, 1, 31)}, {From: day(2025, 2, 1), To: day(2025, 2, 1)}, {From: day(2025, 3, 29), To: day(2025, 3, 29)},
+			{From: day(2025, 3, 30), To: day(2025, 3, 30)}, {From: day(2025, 1, 1), To: day(2025, 6, 30)}, {From: day(2025, 7, 1), To: day(2025, 12, 31)},
+			{From: day(2025, 10, 26), To: day(2025, 10, 26)}, {From: day(2025, 1, 1), To: day(2025, 12, 30)}, {From: day(2024, 1, 1), To: day(2026, 12, 31)},
+		} {
+			got, err := stats.Count(ctx, tropic.FigureReports, p, tropic.StatsFilter{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			// The same count over the reports themselves (a filter that keeps them all
+			// is counted from the rows).
+			want, err := stats.Count(ctx, tropic.FigureReports, p, tropic.StatsFilter{AgencyID: police.ID})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != want {
+				t.Errorf("%s: %d reports from the hourly counts, %d from the reports", p, got, want)
+			}
+		}
+		var hours, rows int
+		if err := e.db.SQL().QueryRowContext(ctx, `SELECT CAST(SUM(n) AS BIGINT), (SELECT COUNT(*) FROM reports) FROM stats_report_hours`).Scan(&hours, &rows); err != nil || hours != rows || rows != 18 {
+			t.Errorf("hourly counts add up to %d, for %d reports (%v); want 18", hours, rows, err)
+		}
+		if n, _ := stats.Count(ctx, tropic.FigureReports, tropic.Period{From: day(2025, 2, 1), To: day(2025, 2, 1)}, tropic.StatsFilter{}); n != 3 {
+			t.Errorf("1 February 2025: %d reports, want 3 (one, its copy and the copy of 31 January re-dated)", n)
+		}
+	})
+}
