@@ -94,6 +94,11 @@ func TestBrowserTypicalReportPhoneScreens(t *testing.T) {
 		t.Errorf("a typical report takes %d phone screens, want at most %d (%s)", count.total, brMaxReportScreens, &count)
 	}
 
+	// Choosing to give your details opens the group that asks for them.
+	brOpen(t, b, inst.URL+"/report/new")
+	brWaitForGOVUKFrontend(t, b)
+	brClickAndWait(t, b, `label[for="reporter_anonymous-2"]`, "your details opened", `document.getElementById('group-details').open`)
+
 	// The route for the person it is happening to, counted the same way.
 	count = brScreenCount{}
 	brOpen(t, b, inst.URL+"/report")
