@@ -54,6 +54,7 @@ func TestBrowserWholeLoopFromPublicReportToOfficerReadingTheReportersNewInformat
 	// 1. The public report, with the phone the police case holds.
 	brOpen(t, b, inst.URL+"/report/new")
 	page("the report form", `location.pathname === '/report/new'`)
+	do("opening the groups of people and phone numbers", click(`#group-people summary`), click(`#group-phones summary`))
 	do("filling in the report",
 		chromedp.SendKeys(chromedp.ID("description"), "Men at the hand car wash sleep in a container behind it."),
 		click(`label[for="in_danger-2"]`),

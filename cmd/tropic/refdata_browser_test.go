@@ -63,5 +63,13 @@ func TestBrowserReferenceDataPages(t *testing.T) {
 	atWidths()
 
 	page("/admin/history", "Reference data changed")
-	page("/report/new", "A local radio programme")
+	// The public form folds the question away: open it to read the new answer.
+	brOpen(t, b, inst.URL+"/report/new")
+	brClickAndWait(t, b, `#group-about summary`, "the group about the reporter opened", `document.getElementById('group-about').open`)
+	if text := brMainText(t, b); !strings.Contains(text, "A local radio programme") {
+		t.Errorf("/report/new does not offer the new answer:\n%s", text)
+	}
+	// Back at the top, where Exit this page (sticky once scrolled) covers no field.
+	brEvalString(t, b, `(() => { window.scrollTo(0, 0); return 'ok'; })()`)
+	atWidths()
 }

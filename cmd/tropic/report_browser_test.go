@@ -86,6 +86,9 @@ func brReportJourney(t *testing.T, js bool) {
 
 	// The form, answered with a postcode that cannot be one.
 	const description = "Four men sleep in the back of the car wash.\nA van collects them at 5am."
+	// The optional groups are folded: open the ones this reporter answers.
+	do("opening the optional groups", click(`#group-noticed summary`), click(`#group-people summary`), click(`#group-vehicles summary`),
+		click(`#group-phones summary`), click(`#group-businesses summary`), click(`#group-about summary`))
 	do("filling in the form",
 		typeIn("description", description),
 		click(`label[for="in_danger-2"]`),

@@ -432,6 +432,9 @@ type reportFormPage struct {
 	// OfferNotify: the box to be e-mailed when a message waits, offered only when the
 	// service sends e-mail.
 	OfferNotify bool
+	// Open: the optional groups of questions, folded away on the public form, shown
+	// open when they hold an answer or a problem.
+	Open map[string]bool
 }
 
 // AddButton is the "Add another" button under a list of rows, when there is room for
@@ -569,7 +572,38 @@ func (s *Server) newReportFormPage(ctx context.Context, l Layout, f *reportForm)
 	for _, c := range append([]*reportChoices{&p.InDanger, &p.Exploitation, &p.Children, &p.Relationship, &p.HowHeard}, ptrs(p.Indicators)...) {
 		c.ErrWord, c.OrWord = t("common.error"), t("common.or")
 	}
+	p.Open = reportOpenGroups(p)
 	return p
+}
+
+// reportOpenGroups says which optional groups of the public form to show open: those
+// with an answer, an error, or a row just added. The rest stay folded, so that a
+// short report is a short page.
+func reportOpenGroups(p *reportFormPage) map[string]bool {
+	r := p.R
+	problem := func(prefixes ...string) bool {
+		for _, e := range p.Errors {
+			for _, pre := range prefixes {
+				if strings.HasPrefix(e.Field, pre) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	rep := &r.Reporter
+	return map[string]bool{
+		"noticed": len(r.Exploitation.Types) > 0 || len(r.Indicators) > 0 || problem("exploitation", "indicators"),
+		"people": strings.TrimSpace(p.PeopleCount) != "" || r.People.ChildrenInvolved != "" || strings.TrimSpace(r.People.Description) != "" ||
+			problem("people_", "children_involved"),
+		"vehicles":   len(r.Vehicles) > 0 || len(p.Vehicles) > 1 || problem("vehicle"),
+		"phones":     len(r.Phones) > 0 || len(p.Phones) > 1 || problem("phone"),
+		"businesses": len(r.Businesses) > 0 || len(p.Businesses) > 1 || problem("business"),
+		"details": p.Anonymous == "no" || strings.TrimSpace(rep.Name+rep.Contact) != "" || rep.NotifyConsent ||
+			problem("reporter_name", "reporter_contact", "reporter_notify"),
+		"about": rep.Relationship != "" || r.HowHeard != "" || strings.TrimSpace(r.Language) != "" ||
+			problem("reporter_relationship", "how_heard", "language"),
+	}
 }
 
 // ptrs points at each group, to set them in place.

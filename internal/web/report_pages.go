@@ -241,15 +241,10 @@ type reportCheckRow struct {
 	Anchor string   // the field "Change" goes to
 }
 
-type reportCheckSection struct {
-	Heading string
-	Rows    []reportCheckRow
-}
-
 // reportCheckPage shows the answers with every one of them in hidden fields.
 type reportCheckPage struct {
 	Layout
-	Sections []reportCheckSection
+	Rows     []reportCheckRow
 	Hidden   []reportHidden
 	InDanger bool
 }
@@ -257,7 +252,7 @@ type reportCheckPage struct {
 func (s *Server) renderReportCheck(w http.ResponseWriter, r *http.Request, status int, f *reportForm, errID string) {
 	p := &reportCheckPage{Layout: s.publicLayout(r, "check.title"), Hidden: reportHiddenFields(f.encoded()),
 		InDanger: f.report.InDanger == tropic.AnswerYes}
-	p.Sections = reportCheckSections(&p.Layout, f.report, f.districts, f.howHeard, f.self)
+	p.Rows = reportAnswered(reportCheckRows(&p.Layout, f.report, f.districts, f.howHeard, f.self))
 	// The chooser shows these answers again in the language chosen.
 	p.ChooserForm, p.chooserPath = "answers", "/report/check"
 	if errID != "" {
@@ -266,9 +261,23 @@ func (s *Server) renderReportCheck(w http.ResponseWriter, r *http.Request, statu
 	s.render(w, r, status, "report_check", p)
 }
 
-// reportCheckSections lays the answers out as the form asks them.
+// reportAnswered keeps the questions answered: the optional questions skipped do
+// not lengthen the page on a phone. Each "Change" opens the whole form, where a
+// skipped question can still be answered.
+func reportAnswered(rows []reportCheckRow) []reportCheckRow {
+	var out []reportCheckRow
+	for _, row := range rows {
+		if strings.TrimSpace(row.Value) != "" || len(row.Items) > 0 {
+			out = append(out, row)
+		}
+	}
+	return out
+}
+
+// reportCheckRows lays the answers out as the form asks them, in one list: short
+// enough, once the questions skipped are left out, to need no headings.
 // The route for the person it is happening to shows its four questions only.
-func reportCheckSections(l *Layout, r *tropic.Report, districts []tropic.District, howHeardOptions []tropic.HowHeardOption, self bool) []reportCheckSection {
+func reportCheckRows(l *Layout, r *tropic.Report, districts []tropic.District, howHeardOptions []tropic.HowHeardOption, self bool) []reportCheckRow {
 	t := l.T
 	district := ""
 	switch d := r.Location.District; d {
@@ -354,44 +363,31 @@ func reportCheckSections(l *Layout, r *tropic.Report, districts []tropic.Distric
 				contact = append(contact, reportCheckRow{Key: t("check.notify"), Value: t("answer.yes"), Anchor: "reporter_notify_consent"})
 			}
 		}
-		return []reportCheckSection{
-			{t("check.self_what"), []reportCheckRow{
-				{Key: t("check.self_what_to_you"), Value: r.Description, Anchor: "description"},
-				{Key: t("check.self_in_danger"), Value: answer(r.InDanger), Anchor: "in_danger"},
-			}},
-			{t("check.self_where"), []reportCheckRow{
-				{Key: t("self.address"), Value: r.Location.Address, Anchor: "address"},
-				{Key: t("check.district"), Value: district, Anchor: "district"},
-			}},
-			{t("check.self_contacting"), append(contact, reportCheckRow{Key: t("form.language"), Value: r.Language, Anchor: "language"})},
-		}
-	}
-	return []reportCheckSection{
-		{t("form.section_what"), []reportCheckRow{
-			{Key: t("form.section_what"), Value: r.Description, Anchor: "description"},
-			{Key: t("check.in_danger_key"), Value: answer(r.InDanger), Anchor: "in_danger"},
-		}},
-		{t("check.where_when"), []reportCheckRow{
-			{Key: t("label.address"), Value: r.Location.Address, Anchor: "address"},
-			{Key: t("form.postcode"), Value: r.Location.Postcode, Anchor: "postcode"},
+		rows := []reportCheckRow{
+			{Key: t("check.self_what_to_you"), Value: r.Description, Anchor: "description"},
+			{Key: t("check.self_in_danger"), Value: answer(r.InDanger), Anchor: "in_danger"},
+			{Key: t("self.address"), Value: r.Location.Address, Anchor: "address"},
 			{Key: t("check.district"), Value: district, Anchor: "district"},
-			{Key: t("check.date"), Value: seenOn, Anchor: "seen_on"},
-			{Key: t("form.section_when"), Value: r.SeenWhen, Anchor: "seen_when"},
-		}},
-		{t("check.noticed"), []reportCheckRow{
-			{Key: t("check.kind"), Items: kinds, Anchor: "exploitation"},
-			{Key: t("check.signs"), Items: signs, Anchor: "indicators"},
-		}},
-		{t("check.people_etc"), []reportCheckRow{
-			{Key: t("check.people_count"), Value: count, Anchor: "people_count"},
-			{Key: t("check.children"), Value: answer(r.People.ChildrenInvolved), Anchor: "children_involved"},
-			{Key: t("label.people_description"), Value: r.People.Description, Anchor: "people_description"},
-			{Key: t("form.section_vehicles"), Items: vehicles, Anchor: "vehicle_1_registration"},
-			{Key: t("form.section_phones"), Items: phones, Anchor: "phone_1"},
-			{Key: t("form.section_businesses"), Items: r.Businesses, Anchor: "business_1"},
-		}},
-		{t("form.section_about_you"), about},
+		}
+		return append(append(rows, contact...), reportCheckRow{Key: t("form.language"), Value: r.Language, Anchor: "language"})
 	}
+	return append([]reportCheckRow{
+		{Key: t("form.section_what"), Value: r.Description, Anchor: "description"},
+		{Key: t("check.in_danger_key"), Value: answer(r.InDanger), Anchor: "in_danger"},
+		{Key: t("label.address"), Value: r.Location.Address, Anchor: "address"},
+		{Key: t("form.postcode"), Value: r.Location.Postcode, Anchor: "postcode"},
+		{Key: t("check.district"), Value: district, Anchor: "district"},
+		{Key: t("check.date"), Value: seenOn, Anchor: "seen_on"},
+		{Key: t("form.section_when"), Value: r.SeenWhen, Anchor: "seen_when"},
+		{Key: t("check.kind"), Items: kinds, Anchor: "exploitation"},
+		{Key: t("check.signs"), Items: signs, Anchor: "indicators"},
+		{Key: t("check.people_count"), Value: count, Anchor: "people_count"},
+		{Key: t("check.children"), Value: answer(r.People.ChildrenInvolved), Anchor: "children_involved"},
+		{Key: t("label.people_description"), Value: r.People.Description, Anchor: "people_description"},
+		{Key: t("form.section_vehicles"), Items: vehicles, Anchor: "vehicle_1_registration"},
+		{Key: t("form.section_phones"), Items: phones, Anchor: "phone_1"},
+		{Key: t("form.section_businesses"), Items: r.Businesses, Anchor: "business_1"},
+	}, about...)
 }
 
 // reportSentPage is the confirmation: shown once, straight after the report is stored.
