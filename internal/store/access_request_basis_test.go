@@ -115,3 +115,47 @@ func TestAnAccessRequestByARejectedMatchCannotBeApproved(t *testing.T) {
 		}
 	})
 }
+
+// A request from an s.45 notice rests on the person being a potential victim on the
+// holder's case: removed from it as not connected, the notice and the request's ground go.
+func TestAnAccessRequestFromAWithdrawnS45NoticeCannotBeApproved(t *testing.T) {
+	eachDialect(t, func(t *testing.T, d store.Dialect) {
+		e := newMatchEnv(t, d)
+		links := store.NewLinkService(e.db, phone.Parse)
+		police := e.newCase(t, e.pWorker, "Cannabis grow")
+		suspect := e.person(t, e.pWorker, police, jon, tropic.RoleSuspect)
+		council := e.newCase(t, e.cWorker, "Safeguarding referral")
+		victim := e.person(t, e.cWorker, council, john, tropic.RolePotentialVictim)
+		m := only(t, e.suggestions(t, e.pWorker, police.Reference))
+		sh := e.share(t, e.cSuper, council, e.police.ID, tropic.ShareWithoutSensitive, "")
+		if err := e.matches.Decide(ctx, e.pWorker, police.Reference, m.ID, tropic.DecideLink, "Same phone, same man on the CCTV"); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.cases.RevokeShare(ctx, e.cSuper, sh.ID); err != nil {
+			t.Fatal(err)
+		}
+		r := &tropic.AccessRequest{CaseReference: police.Reference, PersonID: suspect.ID, AgencyID: e.council.ID, Scope: tropic.ShareWhole,
+			LawfulBasis: "dpa_part3", Reason: "Before we interview him as a suspect", NoAgreement: "No agreement in the test register"}
+		if err := links.RequestAccess(ctx, e.pWorker, r); err != nil {
+			t.Fatal(err)
+		}
+		if q := e.approvalsOf(t, e.cSuper); len(q) != 1 || q[0].Withdrawn != "" {
+			t.Fatalf("council queue %+v, want the request, its ground holding", q)
+		}
+		var link *tropic.CasePerson
+		for _, cp := range e.find(t, e.cSuper, council.Reference).People {
+			if cp.Person.ID == victim.ID {
+				link = cp
+			}
+		}
+		if err := e.cases.RemoveFromCase(ctx, e.cSuper, council.Reference,
+			tropic.Removal{Part: tropic.PartPerson, ItemID: link.ID, Version: link.Version, Reason: tropic.RemovedNotConnected}); err != nil {
+			t.Fatal(err)
+		}
+		q := e.approvalsOf(t, e.cSuper)
+		if len(q) != 1 || !strings.Contains(q[0].Withdrawn, "s.45 notice it rests on was withdrawn") {
+			t.Fatalf("council queue %+v, want the request marked withdrawn", q)
+		}
+		wantCode(t, e.cases.DecideShare(ctx, e.cSuper, r.ID, true, ""), tropic.ECONFLICT)
+	})
+}
