@@ -198,11 +198,17 @@ func SeedReports(ctx context.Context, g *Generator, s ReportServices, from, now 
 				return stats, fmt.Errorf("demo report: %w", err)
 			}
 			stats.Reports++
-			// One older routine report in twenty is still open; an urgent or emergency one
-			// never is (a hub works those within hours), so the queue's head looks real.
+			// Older reports were decided within three days; the rest as a hub working
+			// to its targets does (triageDelay), so that what is still open arrived
+			// lately and the reports over target are SeedOverTarget's few, not the
+			// history's. (The draws on g are as they were, so the rest of the demo is too.)
+			decided, dg := at.Add(triageDelay(r.Urgency, at)), NewGenerator(uint64(at.Unix()))
 			if now.Sub(at) > 14*24*time.Hour && (g.IntN(20) < 19 || r.Urgency != tropic.UrgencyRoutine) {
-				s.SetNow(at.Add(time.Duration(2+g.IntN(70)) * time.Hour))
-				if err := s.Reports.DecideReport(ctx, triageActor, r.Reference, demoDecision(g, agencies)); err != nil {
+				decided, dg = at.Add(time.Duration(2+g.IntN(70))*time.Hour), g
+			}
+			if decided.Before(now) {
+				s.SetNow(decided)
+				if err := s.Reports.DecideReport(ctx, triageActor, r.Reference, demoDecision(dg, agencies)); err != nil {
 					return stats, fmt.Errorf("demo decision: %w", err)
 				}
 				stats.Decided++
@@ -210,6 +216,21 @@ func SeedReports(ctx context.Context, g *Generator, s ReportServices, from, now 
 		}
 	}
 	return stats, nil
+}
+
+// triageDelay is how long after it arrives the demo hub decides a report, well within
+// the default targets (tropic.DefaultTriageTargets: an hour, a working day, five
+// working days): an emergency within the hour, an urgent report within six hours, a
+// routine one within four days. It draws on the time received, not the generator.
+func triageDelay(u tropic.Urgency, at time.Time) time.Duration {
+	n := time.Duration(at.Unix() % 3600)
+	switch u {
+	case tropic.UrgencyEmergency:
+		return 10*time.Minute + n%40*time.Minute
+	case tropic.UrgencyUrgent:
+		return time.Hour + n%300*time.Minute
+	}
+	return 2*time.Hour + n*94*time.Hour/3600 // up to 96 hours: four working days at most
 }
 
 func demoDecision(g *Generator, agencies []*tropic.Agency) tropic.ReportDecision {

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
@@ -131,27 +132,12 @@ func (s *LinkService) namedRecord(ctx context.Context, tx *Tx, c *tropic.Case, r
 		}
 		return &namedRecord{cases: ids, person: other, audit: fmt.Sprintf("possible person match %d", m.id)}, nil
 	case tropic.AccessByS45:
-		var n int
-		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM case_people cp JOIN people p ON p.id = cp.person_id
-			WHERE cp.case_id = ? AND cp.person_id = ? AND cp.role = ? AND p.merged_into IS NULL`, c.ID, r.PersonID, string(tropic.RoleSuspect)).Scan(&n); err != nil {
-			return nil, fmt.Errorf("find the suspect: %w", err)
-		}
-		if n == 0 {
-			return nil, tropic.NoRecordToRequest()
+		if ok, err := suspectOnCase(ctx, tx, c.ID, r.PersonID); err != nil || !ok {
+			return nil, cmp.Or(err, tropic.NoRecordToRequest())
 		}
 		// The same cases loadNotices tells of: the person, or a record linked to theirs,
 		// a potential victim on another case.
-		ids, err := queryIDs(ctx, tx, `SELECT other.case_id FROM case_people other
-			WHERE other.person_id = ? AND other.role = ? AND other.case_id <> ?
-			UNION
-			SELECT other.case_id FROM person_matches m
-			JOIN case_people other ON other.person_id = (CASE WHEN m.person_a = ? THEN m.person_b ELSE m.person_a END)
-				AND other.role = ? AND other.case_id <> ?
-			JOIN people op ON op.id = other.person_id
-			WHERE m.status = ? AND (m.person_a = ? OR m.person_b = ?) AND op.merged_into IS NULL
-			ORDER BY 1 LIMIT ?`,
-			r.PersonID, string(tropic.RolePotentialVictim), c.ID,
-			r.PersonID, string(tropic.RolePotentialVictim), c.ID, string(tropic.MatchLinked), r.PersonID, r.PersonID, maxLinksPerIdentifier)
+		ids, err := queryIDs(ctx, tx, s45Cases+` ORDER BY 1 LIMIT ?`, append(s45Args(c.ID, r.PersonID), maxLinksPerIdentifier)...)
 		if err != nil {
 			return nil, fmt.Errorf("find the s.45 cases: %w", err)
 		}
@@ -161,13 +147,7 @@ func (s *LinkService) namedRecord(ctx context.Context, tx *Tx, c *tropic.Case, r
 	if err != nil {
 		return nil, err
 	}
-	var id *identifier
-	for i := range ids {
-		if ids[i].kind == r.Kind && (strings.EqualFold(ids[i].typed, r.Value) || ids[i].key == r.Value) {
-			id = &ids[i]
-			break
-		}
-	}
+	id := ids.find(r.Kind, r.Value)
 	if id == nil {
 		return nil, tropic.NoRecordToRequest()
 	}
@@ -176,6 +156,110 @@ func (s *LinkService) namedRecord(ctx context.Context, tx *Tx, c *tropic.Case, r
 		return nil, fmt.Errorf("match %s: %w", id.kind, err)
 	}
 	return &namedRecord{cases: caseIDs, via: id.kind.Label() + " " + id.typed, audit: "a shared " + id.kind.Label()}, nil
+}
+
+// s45Cases finds the cases an s.45 notice tells of (as loadNotices does): those on
+// which the person (s45Args), or a record linked to theirs, is a potential victim.
+const s45Cases = `SELECT other.case_id FROM case_people other
+	WHERE other.person_id = ? AND other.role = ? AND other.case_id <> ?
+	UNION
+	SELECT other.case_id FROM person_matches m
+	JOIN case_people other ON other.person_id = (CASE WHEN m.person_a = ? THEN m.person_b ELSE m.person_a END)
+		AND other.role = ? AND other.case_id <> ?
+	JOIN people op ON op.id = other.person_id
+	WHERE m.status = ? AND (m.person_a = ? OR m.person_b = ?) AND op.merged_into IS NULL`
+
+func s45Args(caseID, personID int64) []any {
+	return []any{personID, string(tropic.RolePotentialVictim), caseID,
+		personID, string(tropic.RolePotentialVictim), caseID, string(tropic.MatchLinked), personID, personID}
+}
+
+// suspectOnCase says whether the person is a suspect on the case (not merged away).
+func suspectOnCase(ctx context.Context, tx *Tx, caseID, personID int64) (bool, error) {
+	var n int
+	if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM case_people cp JOIN people p ON p.id = cp.person_id
+		WHERE cp.case_id = ? AND cp.person_id = ? AND cp.role = ? AND p.merged_into IS NULL`, caseID, personID, string(tropic.RoleSuspect)).Scan(&n); err != nil {
+		return false, fmt.Errorf("find the suspect: %w", err)
+	}
+	return n > 0, nil
+}
+
+// find is the identifier of that kind typed (or normalised) as value, nil if none;
+// spaces and case aside, so that a number retyped as it was is still the same.
+func (ids identifiers) find(kind tropic.LinkKind, value string) *identifier {
+	loose := func(s string) string { return strings.ReplaceAll(s, " ", "") }
+	for i := range ids {
+		if ids[i].kind == kind && (strings.EqualFold(loose(ids[i].typed), loose(value)) || ids[i].key == value) {
+			return &ids[i]
+		}
+	}
+	return nil
+}
+
+// accessBasis finds how what an access request rests on stands now: whether the case
+// it was asked from still names the holder's case (sh.CaseID) the way the request did.
+// It reads, without locking, only what tropic.AccessBasis needs; the holder's
+// supervisor and the requester learn no more from it than the request told them.
+func accessBasis(ctx context.Context, tx *Tx, sh *tropic.Share) (tropic.AccessBasis, error) {
+	var from, match, person sql.NullInt64
+	var by, via string
+	if err := tx.QueryRow(ctx, `SELECT from_case_id, match_id, person_id, access_by, via FROM case_shares WHERE id = ?`, sh.ID).
+		Scan(&from, &match, &person, &by, &via); err != nil {
+		return tropic.AccessBasis{}, fmt.Errorf("find what the request rests on: %w", err)
+	}
+	b := tropic.AccessBasis{By: tropic.AccessBy(by), Via: via}
+	if from.Valid {
+		var n int
+		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM cases WHERE id = ?`, from.Int64).Scan(&n); err != nil {
+			return b, fmt.Errorf("find the requester's case: %w", err)
+		}
+		b.FromCase = n > 0
+	}
+	if !b.FromCase {
+		return b, nil
+	}
+	// holds says whether the query's cases include the case.
+	holds := func(caseID int64, query string, args ...any) (bool, error) {
+		var n int
+		err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM (`+query+`) named WHERE named.case_id = ?`, append(args, caseID)...).Scan(&n)
+		return n > 0, err
+	}
+	var err error
+	switch b.By {
+	case tropic.AccessByMatch:
+		// Still a suggestion to decide, or confirmed (linked, merged): one of its two
+		// records on each case. Rejected or taken back, it is withdrawn.
+		var status string
+		var pa, pb int64
+		err = tx.QueryRow(ctx, `SELECT status, person_a, person_b FROM person_matches WHERE id = ?`, match.Int64).Scan(&status, &pa, &pb)
+		if tropic.ErrorCode(mapError(err)) == tropic.ENOTFOUND {
+			return b, nil
+		}
+		switch tropic.MatchStatus(status) {
+		case tropic.MatchOpen, tropic.MatchLinked, tropic.MatchMerged:
+			const either = `SELECT cp.case_id FROM case_people cp JOIN people p ON p.id = cp.person_id WHERE cp.person_id IN (?, ?) AND p.merged_into IS NULL`
+			if b.Holds, err = holds(from.Int64, either, pa, pb); err == nil && b.Holds {
+				b.Holds, err = holds(sh.CaseID, either, pa, pb)
+			}
+		}
+	case tropic.AccessByS45:
+		if b.Holds, err = suspectOnCase(ctx, tx, from.Int64, person.Int64); err == nil && b.Holds {
+			b.Holds, err = holds(sh.CaseID, s45Cases, s45Args(from.Int64, person.Int64)...)
+		}
+	default:
+		kind, value, ok := tropic.ParseVia(via)
+		var ids identifiers
+		if ok {
+			ids, err = caseIdentifiers(ctx, tx, from.Int64)
+		}
+		if id := ids.find(kind, value); err == nil && id != nil {
+			b.Holds, err = holds(sh.CaseID, matchQueries[id.kind].cases, matchArgs(*id)...)
+		}
+	}
+	if err != nil {
+		return b, fmt.Errorf("check what the request rests on: %w", err)
+	}
+	return b, nil
 }
 
 // maxOwnAccessRequests bounds the requester's list: the newest first.
@@ -231,6 +315,13 @@ func (s *LinkService) FindOwnAccessRequests(ctx context.Context, actor tropic.Ac
 	now := s.cases.local(tx)
 	out := make([]tropic.OwnAccessRequest, 0, len(list))
 	for _, f := range list {
+		if f.r.Status == tropic.ShareRequested {
+			b, err := accessBasis(ctx, tx, &tropic.Share{ID: f.r.ID, CaseID: f.caseID})
+			if err != nil {
+				return nil, err
+			}
+			f.r.Withdrawn = b.Withdrawn()
+		}
 		if f.r.Status == tropic.ShareActive {
 			shares, err := loadShares(ctx, tx, f.caseID)
 			if err != nil {
@@ -283,6 +374,13 @@ func (s *LinkService) FindAccessApproval(ctx context.Context, actor tropic.Actor
 	a := &tropic.AccessApproval{Approval: tropic.Approval{Kind: tropic.ApproveAccess, ID: sh.ID, CaseReference: c.Reference, Agency: sh.AgencyName,
 		Scope: sh.Scope, LawfulBasis: sh.LawfulBasis, Via: sh.Via, AccessBy: sh.AccessBy, Reason: sh.Reason, RequestedBy: sh.RequestedBy,
 		RequestedAt: sh.CreatedAt, Share: sh}, Status: sh.Status, DecidedAt: sh.DecidedAt, DecisionReason: sh.DecisionReason}
+	if sh.Status == tropic.ShareRequested {
+		b, err := accessBasis(ctx, tx, sh)
+		if err != nil {
+			return nil, err
+		}
+		a.Withdrawn = b.Withdrawn()
+	}
 	if sh.AccessBy == tropic.AccessByMatch {
 		var person sql.NullInt64
 		if err := tx.QueryRow(ctx, `SELECT person_id FROM case_shares WHERE id = ?`, sh.ID).Scan(&person); err != nil {

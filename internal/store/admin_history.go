@@ -54,7 +54,7 @@ func (s *AuditService) FindAdminHistory(ctx context.Context, actor tropic.Actor,
 		LEFT JOIN users au ON au.id = e.user_id
 		LEFT JOIN users ou ON e.object_type = 'user' AND ou.id = e.object_id
 		LEFT JOIN agencies oa ON e.object_type = 'agency' AND oa.id = e.object_id `+where+`
-		ORDER BY e.seq DESC LIMIT ? OFFSET ?`, append(args, limit, max(f.Offset, 0))...)
+		ORDER BY e.at DESC, e.seq DESC LIMIT ? OFFSET ?`, append(args, limit, max(f.Offset, 0))...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("find administration events: %w", err)
 	}

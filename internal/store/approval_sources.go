@@ -36,7 +36,7 @@ func (s *CaseService) requestedShares(ctx context.Context, actor tropic.Actor, k
 		return nil, err
 	}
 	defer tx.Rollback()
-	rows, err := tx.Query(ctx, `SELECT s.id, c.reference, a.name, s.scope, s.lawful_basis, s.via, s.access_by, s.reason, s.requested_by, s.created_at,
+	rows, err := tx.Query(ctx, `SELECT s.id, s.case_id, c.reference, a.name, s.scope, s.lawful_basis, s.via, s.access_by, s.reason, s.requested_by, s.created_at,
 			COALESCE(s.agreement_id, 0), COALESCE(g.title, ''), COALESCE(g.review_on, ''), s.no_agreement_reason
 		FROM case_shares s JOIN cases c ON c.id = s.case_id JOIN agencies a ON a.id = s.agency_id LEFT JOIN sharing_agreements g ON g.id = s.agreement_id
 		WHERE s.status = ? AND s.kind = ? AND c.owner_agency_id = ? ORDER BY s.created_at, s.id LIMIT ?`,
@@ -44,22 +44,36 @@ func (s *CaseService) requestedShares(ctx context.Context, actor tropic.Actor, k
 	if err != nil {
 		return nil, fmt.Errorf("find share requests: %w", err)
 	}
-	defer rows.Close()
 	var out []tropic.Approval
 	for rows.Next() {
-		a := tropic.Approval{Kind: as, Share: &tropic.Share{Status: tropic.ShareRequested}}
+		a := tropic.Approval{Kind: as, Share: &tropic.Share{Status: tropic.ShareRequested, Kind: kind}}
 		var scope, by string
-		if err := rows.Scan(&a.ID, &a.CaseReference, &a.Agency, &scope, &a.LawfulBasis, &a.Via, &by, &a.Reason, &a.RequestedBy, &a.RequestedAt,
+		if err := rows.Scan(&a.ID, &a.Share.CaseID, &a.CaseReference, &a.Agency, &scope, &a.LawfulBasis, &a.Via, &by, &a.Reason, &a.RequestedBy, &a.RequestedAt,
 			&a.Share.AgreementID, &a.Share.AgreementTitle, &a.Share.AgreementReviewOn, &a.Share.NoAgreementReason); err != nil {
+			rows.Close()
 			return nil, err
 		}
-		a.Scope, a.RequestedAt = tropic.ShareScope(scope), a.RequestedAt.UTC()
+		a.Scope, a.RequestedAt, a.Share.ID = tropic.ShareScope(scope), a.RequestedAt.UTC(), a.ID
 		if kind == tropic.ShareByRequest {
 			a.AccessBy = tropic.AccessBy(by)
 		}
 		out = append(out, a)
 	}
-	return out, rows.Err()
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if kind == tropic.ShareByRequest {
+		// Say which requests rest on a link withdrawn since: they cannot be approved.
+		for i := range out {
+			b, err := accessBasis(ctx, tx, out[i].Share)
+			if err != nil {
+				return nil, err
+			}
+			out[i].Withdrawn = b.Withdrawn()
+		}
+	}
+	return out, nil
 }
 
 // FindRoleChangeApprovals lists the role changes waiting on the actor's agency's

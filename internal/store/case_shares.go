@@ -171,7 +171,8 @@ func (s *CaseService) shareForOwnerSupervisor(ctx context.Context, tx *Tx, actor
 
 // DecideShare approves or declines a requested share; tropic.CheckShareDecision says
 // when a refusal needs its reason (another agency's request for access), which is
-// kept for the requester to read.
+// kept for the requester to read. A request for access is approved only while what it
+// rests on holds (tropic.MayApproveAccess), checked here in the transaction.
 func (s *CaseService) DecideShare(ctx context.Context, actor tropic.Actor, shareID int64, approve bool, reason string) error {
 	tx, err := s.db.beginTx(ctx)
 	if err != nil {
@@ -184,6 +185,16 @@ func (s *CaseService) DecideShare(ctx context.Context, actor tropic.Actor, share
 	}
 	if reason, err = tropic.CheckShareDecision(sh, approve, reason); err != nil {
 		return err
+	}
+	if approve && sh.Kind == tropic.ShareByRequest {
+		// What the request rests on may have been corrected away since it was made.
+		b, err := accessBasis(ctx, tx, sh)
+		if err != nil {
+			return err
+		}
+		if err := tropic.MayApproveAccess(b); err != nil {
+			return err
+		}
 	}
 	w, err := actorWho(ctx, tx, actor)
 	if err != nil {

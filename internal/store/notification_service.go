@@ -43,7 +43,7 @@ func (s *NotificationService) FindNotifications(ctx context.Context, actor tropi
 		return nil, 0, fmt.Errorf("count notifications: %w", err)
 	}
 	rows, err := tx.Query(ctx, `SELECT id, user_id, kind, subject, text, link, created_at, read_at FROM notifications
-		WHERE `+where+` ORDER BY id DESC LIMIT ? OFFSET ?`, actor.UserID, limit, offset)
+		WHERE `+where+` ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`, actor.UserID, limit, offset)
 	if err != nil {
 		return nil, 0, fmt.Errorf("find notifications: %w", err)
 	}

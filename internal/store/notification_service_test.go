@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"tropic/internal/store"
 	"tropic/internal/tropic"
@@ -198,6 +199,31 @@ func TestNotificationMailIsClaimedOnceByEachUsersChoice(t *testing.T) {
 		}
 		if waiting != 0 {
 			t.Fatalf("%d notifications still wait for the e-mail step, want 0 (the council worker wants none)", waiting)
+		}
+	})
+}
+
+// Back-dated rows (the demo's, an import's) are listed by when they happened, not
+// by when they were written.
+func TestNotificationsAreListedByTimeNotInsertion(t *testing.T) {
+	eachDialect(t, func(t *testing.T, d store.Dialect) {
+		e := newCaseEnv(t, d)
+		c := e.newCase(t, e.pWorker, "Nail bar, Stevenage")
+		now := e.clock.Now()
+		for _, at := range []time.Time{now, now.Add(-2 * time.Hour), now.Add(-time.Hour)} {
+			e.clock.Set(at)
+			if err := e.cases.AddTask(ctx, e.pSuper, c.Reference, &tropic.Task{Title: "Task", AssignedUser: e.pWorker.UserID}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		all := e.notifications(t, e.pWorker)
+		if len(all) != 3 {
+			t.Fatalf("got %d notifications, want 3", len(all))
+		}
+		for i, want := range []time.Time{now, now.Add(-time.Hour), now.Add(-2 * time.Hour)} {
+			if !all[i].CreatedAt.Equal(want) {
+				t.Fatalf("notification %d is of %v, want %v: newest first by time", i, all[i].CreatedAt, want)
+			}
 		}
 	})
 }

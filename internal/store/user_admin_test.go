@@ -382,6 +382,39 @@ func TestAdministrationHistoryByAgency(t *testing.T) {
 	})
 }
 
+// Back-dated events are listed by when they happened, not by when they were written.
+func TestAdministrationHistoryIsListedByTime(t *testing.T) {
+	eachDialect(t, func(t *testing.T, d store.Dialect) {
+		e := newAdminEnv(t, d)
+		ctx := context.Background()
+		councilUser := e.user(t, e.council.ID, "cat@council.example", tropic.RoleCaseworker)
+		now := e.clock.Now()
+		e.clock.Set(now.Add(time.Hour))
+		if err := e.users.RequirePasswordChange(ctx, e.partnership, e.sam.ID); err != nil {
+			t.Fatal(err)
+		}
+		e.clock.Set(now.Add(-time.Hour)) // written after, happened before
+		if err := e.users.RequirePasswordChange(ctx, e.partnership, councilUser.ID); err != nil {
+			t.Fatal(err)
+		}
+		all, _, err := e.audit.FindAdminHistory(ctx, e.partnership, tropic.AdminHistoryFilter{})
+		if err != nil || len(all) < 3 {
+			t.Fatalf("got %d events (%v)", len(all), err)
+		}
+		if all[0].ObjectID != e.sam.ID || !all[0].At.Equal(now.Add(time.Hour)) {
+			t.Fatalf("the newest event is %+v, want the change to Sam an hour on", all[0])
+		}
+		if last := all[len(all)-1]; last.ObjectID != councilUser.ID || !last.At.Equal(now.Add(-time.Hour)) {
+			t.Fatalf("the oldest event is %+v, want the back-dated change", last)
+		}
+		for i := 1; i < len(all); i++ {
+			if all[i].At.After(all[i-1].At) {
+				t.Fatalf("event %d (%v) is after event %d (%v)", i, all[i].At, i-1, all[i-1].At)
+			}
+		}
+	})
+}
+
 func TestPartnershipAdministratorEditsAgencies(t *testing.T) {
 	eachDialect(t, func(t *testing.T, d store.Dialect) {
 		e := newAdminEnv(t, d)

@@ -198,6 +198,7 @@ type OwnAccessRequest struct {
 	DecidedAt      time.Time
 	DecisionReason string // why it was refused
 	CaseReference  string // the holder's case, once the requester's agency may see it
+	Withdrawn      string // still waiting, but its ground was withdrawn since: why (AccessBasis.Withdrawn)
 }
 
 // AccessApproval is an access request as the holder's supervisor decides it: the
@@ -219,4 +220,44 @@ type AccessRequestService interface {
 	FindOwnAccessRequests(ctx context.Context, actor Actor) ([]OwnAccessRequest, error)
 	// FindAccessApproval reads one request for a supervisor of the holder, to decide.
 	FindAccessApproval(ctx context.Context, actor Actor, shareID int64) (*AccessApproval, error)
+}
+
+// AccessBasis is how what an access request rests on stands now, as the store finds
+// it when the request is read or decided: the case it was asked from, and whether that
+// case still names the holder's case the way the request did (the same identifier, the
+// possible match still open or confirmed, the suspect still a potential victim there).
+// A correction after the request (the phone number removed, the match rejected)
+// withdraws the link, and with it the request's ground.
+type AccessBasis struct {
+	By       AccessBy
+	Via      string // an identifier request: "phone number 07700 900123"
+	FromCase bool   // the case it was asked from is still held
+	Holds    bool   // that case still names the holder's case as it did
+}
+
+// Withdrawn says, in a sentence both the requester and the holder may read, why the
+// request no longer rests on anything; "" while it does.
+func (b AccessBasis) Withdrawn() string {
+	switch {
+	case !b.FromCase:
+		return "The case it was asked from is no longer held, so the link it rests on was withdrawn."
+	case b.Holds:
+		return ""
+	case b.By == AccessByMatch:
+		return "The possible match it rests on was withdrawn: it was rejected, or one of the two records is no longer on its case."
+	case b.By == AccessByS45:
+		return "The s.45 notice it rests on was withdrawn: the person is no longer a suspect on the case it was asked from, or no longer a potential victim on the case asked for."
+	case b.Via != "":
+		return "The link it rests on was withdrawn: the case it was asked from no longer has the same " + b.Via + "."
+	}
+	return "The link it rests on was withdrawn."
+}
+
+// MayApproveAccess refuses to approve a request for access whose ground was withdrawn
+// after it was made: the reason it gives is no longer true. It may still be declined.
+func MayApproveAccess(b AccessBasis) error {
+	if w := b.Withdrawn(); w != "" {
+		return Errorf(ECONFLICT, "This request can no longer be approved. %s Decline it; the person who asked can ask again if there is a new reason.", w)
+	}
+	return nil
 }

@@ -52,6 +52,7 @@ type Approval struct {
 	LawfulBasis   string
 	Via           string     // an access request by identifier: the identifier the records share
 	AccessBy      AccessBy   // an access request: how it names the record
+	Withdrawn     string     // an access request whose ground was withdrawn since: why (AccessBasis.Withdrawn); it cannot be approved
 	Share         *Share     // a share or access request: what it rests on (AgreementID, AgreementTitle, NoAgreementReason) and its Flag
 	From, To      PersonRole // a role change
 	Reason        string     // why it is asked

@@ -2,6 +2,7 @@ package tropic
 
 import (
 	"context"
+	"strings"
 	"time"
 )
 
@@ -33,6 +34,17 @@ func (k LinkKind) Label() string {
 		return "name and date of birth"
 	}
 	return string(k)
+}
+
+// ParseVia reads back how an access request by identifier names its identifier
+// ("phone number 07700 900123", as Label and the value as typed): the kind and the value.
+func ParseVia(via string) (LinkKind, string, bool) {
+	for k := range requestableKinds {
+		if v, ok := strings.CutPrefix(via, k.Label()+" "); ok && v != "" {
+			return k, v, true
+		}
+	}
+	return "", "", false
 }
 
 // Audit actions for reading links: a link names other records, so reading them is a

@@ -30,6 +30,7 @@ type accessDecisionPage struct {
 	Waiting     string
 	PersonName  string // a match: the supervisor's own person it concerns
 	PersonHref  string
+	Withdrawn   string // its link withdrawn since it was made: why it can only be declined
 	// Decided: the request is no longer waiting; what became of it.
 	Decided        string
 	DecisionReason []string
@@ -38,15 +39,16 @@ type accessDecisionPage struct {
 	Typed          string
 }
 
-// accessViaText says, to the holder, how the requesting agency came to ask.
+// accessViaText says, to the holder, how the requesting agency came to ask: as it
+// stood then, since a correction may withdraw the link after (tropic.AccessBasis).
 func accessViaText(by tropic.AccessBy, via string) string {
 	switch by {
 	case tropic.AccessByMatch:
-		return "Tropic suggests that a person on its case may be the same person as one on this case (a possible match)."
+		return "When it asked, Tropic suggested that a person on its case might be the same person as one on this case (a possible match)."
 	case tropic.AccessByS45:
-		return "A suspect on its case is a potential victim on this case: the s.45 defence may apply."
+		return "When it asked, a suspect on its case was a potential victim on this case: the s.45 defence may apply."
 	}
-	return "Its own case has the same " + via + "."
+	return "When it asked, its own case had the same " + via + "."
 }
 
 var accessDecisions = []selectOption{
@@ -78,9 +80,12 @@ func (s *Server) renderAccessDecision(w http.ResponseWriter, r *http.Request, st
 	p.Nav = "approvals"
 	p.Errors = errs
 	if a.Status == tropic.ShareRequested {
-		p.Action = "/approvals/access/" + p.ID
+		p.Action, p.Withdrawn = "/approvals/access/"+p.ID, a.Withdrawn
 		for _, d := range accessDecisions {
-			d.Selected = d.Value == chosen
+			if p.Withdrawn != "" && d.Value == "approve" {
+				continue // the store refuses it: not offered
+			}
+			d.Selected = d.Value == chosen || p.Withdrawn != ""
 			p.Decisions = append(p.Decisions, d)
 		}
 		p.Decisions = radioOptions("decision", p.Decisions)

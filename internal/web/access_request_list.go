@@ -28,6 +28,7 @@ type ownAccessRow struct {
 	Declined    []string // the supervisor's reason for declining
 	CaseRef     string   // the holder's case, once shared
 	CaseHref    string
+	Withdrawn   string // waiting, but its link was withdrawn since: why
 }
 
 type ownAccessPage struct {
@@ -50,6 +51,8 @@ func accessAskedText(by tropic.AccessBy, via string) string {
 // ownAccessStatus names a request's state for its requester.
 func ownAccessStatus(r tropic.OwnAccessRequest) (string, string) {
 	switch {
+	case r.Status == tropic.ShareRequested && r.Withdrawn != "":
+		return "Link withdrawn", "govuk-tag--grey"
 	case r.Status == tropic.ShareRequested:
 		return "Waiting for a decision", "govuk-tag--yellow"
 	case r.Status == tropic.ShareActive && r.CaseReference != "":
@@ -63,7 +66,7 @@ func ownAccessStatus(r tropic.OwnAccessRequest) (string, string) {
 func ownAccessRowFrom(r tropic.OwnAccessRequest) ownAccessRow {
 	row := ownAccessRow{Anchor: "request-" + strconv.FormatInt(r.ID, 10), Holder: r.Holder, FromCase: r.FromCase, Asked: accessAskedText(r.By, r.Via),
 		What: shareScopeLabel(r.Scope), LawfulBasis: lawfulBasisLabel(r.LawfulBasis), Reason: paragraphs(r.Reason),
-		Requested: displayDateTime(r.RequestedAt), CaseRef: r.CaseReference}
+		Requested: displayDateTime(r.RequestedAt), CaseRef: r.CaseReference, Withdrawn: r.Withdrawn}
 	if r.FromCase != "" {
 		row.FromHref = casePath(r.FromCase)
 	}

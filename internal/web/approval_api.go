@@ -19,6 +19,7 @@ type apiApproval struct {
 	LawfulBasis   string    `json:"lawful_basis,omitempty"`
 	Via           string    `json:"via,omitempty"`
 	AccessBy      string    `json:"access_by,omitempty"`
+	Withdrawn     string    `json:"withdrawn,omitempty"` // an access request whose link was withdrawn since: why
 	From          string    `json:"from_role,omitempty"`
 	To            string    `json:"to_role,omitempty"`
 	Reason        string    `json:"reason"`
@@ -52,7 +53,7 @@ func (s *Server) handleAPIApprovals() http.Handler {
 		for _, a := range list {
 			row := apiApproval{Kind: string(a.Kind), ID: a.ID, CaseReference: a.CaseReference, What: a.What,
 				Agency: a.Agency, Scope: string(a.Scope), LawfulBasis: a.LawfulBasis, Via: a.Via, AccessBy: string(a.AccessBy), From: string(a.From), To: string(a.To),
-				Reason: a.Reason, RequestedBy: a.RequestedBy, RequestedAt: a.RequestedAt}
+				Withdrawn: a.Withdrawn, Reason: a.Reason, RequestedBy: a.RequestedBy, RequestedAt: a.RequestedAt}
 			if sh := a.Share; sh != nil {
 				sh.ID = a.ID
 				shared := apiShareFrom(sh, s.now())
@@ -125,6 +126,7 @@ type apiOwnAccessRequest struct {
 	DecidedAt      *time.Time `json:"decided_at,omitempty"`
 	DecisionReason string     `json:"decision_reason,omitempty"`
 	CaseReference  string     `json:"case_reference,omitempty"`
+	Withdrawn      string     `json:"withdrawn,omitempty"` // waiting, its link withdrawn since: why
 }
 
 type apiOwnAccessRequestList struct {
@@ -147,7 +149,7 @@ func (s *Server) handleAPIOwnAccessRequests() http.Handler {
 		for _, a := range list {
 			o := apiOwnAccessRequest{ID: a.ID, Holder: a.Holder, FromCase: a.FromCase, By: string(a.By), Via: a.Via, Scope: string(a.Scope),
 				LawfulBasis: a.LawfulBasis, Reason: a.Reason, Status: string(a.Status), RequestedAt: a.RequestedAt,
-				DecisionReason: a.DecisionReason, CaseReference: a.CaseReference}
+				DecisionReason: a.DecisionReason, CaseReference: a.CaseReference, Withdrawn: a.Withdrawn}
 			if !a.DecidedAt.IsZero() {
 				d := a.DecidedAt
 				o.DecidedAt = &d

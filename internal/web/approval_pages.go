@@ -31,6 +31,7 @@ type approvalRow struct {
 	Agreement   string // a share or access request: what it rests on
 	FlagLabel   string // flagged: no agreement, or a lapsed one
 	FlagClass   string
+	Withdrawn   string // an access request whose link was withdrawn since: why it cannot be approved
 }
 
 type approvalCount struct {
@@ -117,6 +118,9 @@ func approvalRowFrom(a tropic.Approval, now time.Time) approvalRow {
 		// Declining needs a reason the requester reads: on the request's own page.
 		row.DecideHref, row.ApproveOnly = "/approvals/shares/"+id, true
 		row.GoHref, row.GoText = "/approvals/access/"+id, "Read the request, or decline it with a reason"
+		if row.Withdrawn = a.Withdrawn; row.Withdrawn != "" {
+			row.DecideHref, row.GoText = "", "Read the request and decline it"
+		}
 		row.shareAgreement(a.Share, now)
 	case tropic.ApproveRoleChange:
 		row.What = "A person from " + lowerFirst(a.From.Label()) + " to " + lowerFirst(a.To.Label())

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"tropic/internal/store"
 	"tropic/internal/tropic"
 )
 
@@ -29,7 +30,13 @@ type caseEnv struct {
 
 func newCaseEnv(t *testing.T) *caseEnv {
 	t.Helper()
-	e := &caseEnv{triageEnv: newTriageEnv(t)}
+	return newCaseEnvOn(t, store.SQLite)
+}
+
+// newCaseEnvOn is newCaseEnv on the database of dialect d.
+func newCaseEnvOn(t *testing.T, d store.Dialect) *caseEnv {
+	t.Helper()
+	e := &caseEnv{triageEnv: newTriageEnvOn(t, d)}
 	if e.ts.srv.deps.Cases == nil {
 		t.Fatal("newTestServer wires no CaseService")
 	}
@@ -334,7 +341,7 @@ func TestCaseS45NoticeShowsWithoutTheOtherCase(t *testing.T) {
 	form = url.Values{"person": q["person"], "agency": q["agency"], "scope": {"whole"}, "lawful_basis": {"dpa_part3"}, "reason": {"Before we interview her"},
 		"agreement": {"none"}, "agreement_reason": {"No agreement in the test register"}}
 	wantRedirect(t, worker.post("/cases/"+policeRef+"/access-request", form), "/cases/"+policeRef)
-	wantContains(t, pageText(cSuper.get("/approvals").body), "A suspect on its case is a potential victim on this case")
+	wantContains(t, pageText(cSuper.get("/approvals").body), "a suspect on its case was a potential victim on this case")
 	wantNotContains(t, worker.get("/access-requests").body, councilRef, "secret title")
 }
 

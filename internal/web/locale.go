@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	cldr "golang.org/x/text/feature/plural"
 	"golang.org/x/text/language"
@@ -186,6 +187,24 @@ func (l *Locales) LanguageName(tag string) string {
 		return all[tag].EnglishName + " (no longer enabled)"
 	}
 	return tag
+}
+
+// shippedCatalogues are the catalogues built in, read once, for naming languages.
+var shippedCatalogues = sync.OnceValue(func() map[string]*Catalogue {
+	all, _ := loadCatalogues()
+	return all
+})
+
+// contactLanguageName names, for staff, the language a reporter asked to be contacted
+// in: one of the service's languages by its English name ("en" is English), whatever
+// else the reporter typed as they typed it ("Romanian", "Tigrinya please").
+func contactLanguageName(s string) string {
+	for tag, c := range shippedCatalogues() {
+		if strings.EqualFold(tag, strings.TrimSpace(s)) {
+			return c.EnglishName
+		}
+	}
+	return s
 }
 
 // lookup finds id in c, else in English; a missing id shows itself, so that a test

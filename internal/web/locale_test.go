@@ -594,6 +594,25 @@ func TestStaffReportPageNamesTheFormLanguage(t *testing.T) {
 	}
 }
 
+// The language to contact a reporter in is named, not coded: the form puts "en"
+// for a language not given.
+func TestStaffReportPageNamesTheContactLanguage(t *testing.T) {
+	for typed, want := range map[string]string{"en": "English", "pl": "Polish", "ZH-hans": "Chinese", "Tigrinya please": "Tigrinya please"} {
+		rep := &tropic.Report{Description: "x", Language: typed, Channel: tropic.ChannelWeb}
+		found := ""
+		for _, s := range triageReportSections(rep, nil, nil, nil, time.Now(), "") {
+			for _, r := range s.Rows {
+				if r.Key == "Language to contact them in" {
+					found = strings.Join(r.Values, " / ")
+				}
+			}
+		}
+		if !strings.HasPrefix(found, want) {
+			t.Errorf("language %q shows as %q, want %q", typed, found, want)
+		}
+	}
+}
+
 // FuzzLanguageFromRequest: whatever the address and Accept-Language say, the
 // request gets an enabled language, and never panics.
 func FuzzLanguageFromRequest(f *testing.F) {

@@ -34,7 +34,7 @@ func (s *Server) renderReferralCorrect(w http.ResponseWriter, r *http.Request, s
 	p := &referralCorrectPage{Version: version}
 	p.Layout = s.newLayout(r, "Correct a Duty to Notify report")
 	p.Nav, p.Errors = "referrals", errs
-	p.Caption, p.Heading = "Duty to Notify", "Correct this Duty to Notify report"
+	p.Caption, p.Heading = referralTitle(ref), "Correct this report"
 	p.Action, p.Back, p.Form = referralPath(ref.ID)+"/correct", referralPath(ref.ID), f
 	p.SubmittedLabel = "Date the report was made"
 	p.fillReferralOptions(true)

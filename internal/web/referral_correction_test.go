@@ -22,9 +22,12 @@ func TestReferralADutyToNotifyReportIsCorrectedAndAStaleSaveKeepsWhatWasTyped(t 
 	path := referralPath(id) + "/correct"
 	form := p.c.get(path)
 	wantStatus(t, form, http.StatusOK)
-	wantContains(t, pageText(form.body), "Correct this Duty to Notify report", "Why is the report corrected?", "withdraw it and make an NRM referral")
+	wantContains(t, pageText(form.body), "Duty to Notify report "+strconv.FormatInt(id, 10), "Correct this report", "Why is the report corrected?", "withdraw it and make an NRM referral")
 	wantNotContains(t, form.body, identifying...)
-	wantContains(t, pageText(p.c.get(referralPath(id)).body), "Correct this report")
+	page := p.c.get(referralPath(id)).body
+	wantContains(t, pageText(page), "Correct this report")
+	// The caption says the kind, the heading names the record: neither repeats the other.
+	wantContains(t, page, `<span class="govuk-caption-l">Duty to Notify</span>`, `<h1 class="govuk-heading-l">Report `+strconv.FormatInt(id, 10)+` <strong`)
 
 	today := e.ts.clock.Now().Format(time.DateOnly)
 	answers := func(version int, reason, nationality string) url.Values {

@@ -83,6 +83,15 @@ func referralTitle(ref *tropic.Referral) string {
 	return "NRM referral " + strconv.FormatInt(ref.ID, 10)
 }
 
+// referralRecord names a referral under a caption that says its kind ("Duty to
+// Notify"), so that the two do not repeat each other.
+func referralRecord(ref *tropic.Referral) string {
+	if ref.Route == tropic.RouteDtN {
+		return "Report " + strconv.FormatInt(ref.ID, 10)
+	}
+	return "Referral " + strconv.FormatInt(ref.ID, 10)
+}
+
 // referralStatuses are the statuses in the order the lists offer them.
 var referralStatuses = tropic.ReferralStatuses
 

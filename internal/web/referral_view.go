@@ -30,7 +30,8 @@ type decisionForm struct {
 type referralPage struct {
 	Layout
 	Flash       string
-	Heading     string
+	Heading     string // the record in full: "Duty to Notify report 12"
+	Record      string // the H1, under a caption naming the kind: "Report 12"
 	Path        string
 	StatusLabel string
 	StatusClass string
@@ -139,6 +140,7 @@ func (s *Server) renderReferral(w http.ResponseWriter, r *http.Request, status i
 		Layout:      s.newLayout(r, referralTitle(ref)),
 		Flash:       flash,
 		Heading:     referralTitle(ref),
+		Record:      referralRecord(ref),
 		Path:        referralPath(ref.ID),
 		StatusLabel: label,
 		StatusClass: class,

@@ -13,6 +13,7 @@ import (
 
 type referralWithdrawPage struct {
 	Layout
+	Caption string // the record: "Duty to Notify report 12"
 	Heading string
 	Back    string
 	Action  string
@@ -21,7 +22,7 @@ type referralWithdrawPage struct {
 }
 
 func (s *Server) renderReferralWithdraw(w http.ResponseWriter, r *http.Request, status int, ref *tropic.Referral, version int, reason string, errs []FieldError) {
-	p := &referralWithdrawPage{Layout: s.newLayout(r, "Withdraw a Duty to Notify report"), Heading: "Withdraw this Duty to Notify report",
+	p := &referralWithdrawPage{Layout: s.newLayout(r, "Withdraw a Duty to Notify report"), Caption: referralTitle(ref), Heading: "Withdraw this report",
 		Back: referralPath(ref.ID), Action: referralPath(ref.ID) + "/withdraw", Version: version}
 	p.Nav, p.Errors = "cases", errs
 	for _, k := range tropic.DutyToNotifyWithdrawalReasons {

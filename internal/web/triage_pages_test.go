@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"tropic/internal/auth"
+	"tropic/internal/store"
 	"tropic/internal/tropic"
 )
 
@@ -27,7 +28,13 @@ type triageEnv struct {
 
 func newTriageEnv(t *testing.T) *triageEnv {
 	t.Helper()
-	ts := newTestServer(t, Config{MFAWaived: true})
+	return newTriageEnvOn(t, store.SQLite)
+}
+
+// newTriageEnvOn is newTriageEnv on the database of dialect d.
+func newTriageEnvOn(t *testing.T, d store.Dialect) *triageEnv {
+	t.Helper()
+	ts := newTestServerOn(t, d, Config{MFAWaived: true})
 	ctx := context.Background()
 	for _, d := range []tropic.District{{Slug: "st-albans", Name: "St Albans"}, {Slug: "watford", Name: "Watford"}} {
 		if err := ts.srv.deps.Reports.CreateDistrict(ctx, testAdmin, d); err != nil {

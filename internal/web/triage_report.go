@@ -261,7 +261,7 @@ func triageReportSections(rep *tropic.Report, districts []tropic.District, howHe
 		{"Reporter", reporter},
 		{"How they heard about the service", []string{cmp.Or(howHeardText(rep.HowHeard, howHeard), "Not given")}},
 		{"Channel", []string{rep.Channel.Label()}},
-		{"Language to contact them in", orNot(rep.Language)},
+		{"Language to contact them in", orNot(contactLanguageName(rep.Language))},
 		{"Received", []string{displayDateTime(rep.ReceivedAt) + " (" + triageAge(now, rep.ReceivedAt) + ")"}},
 	}}
 	if formLanguage != "" {
