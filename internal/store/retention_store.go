@@ -224,6 +224,7 @@ func (s *RetentionService) FindRetentionApprovals(ctx context.Context, actor tro
 	for _, r := range waiting {
 		out = append(out, tropic.Approval{Kind: tropic.ApproveRetention, ID: r.ID, CaseReference: r.Reference, Record: r.Kind,
 			What:        "Keep or dispose: " + r.Kind.Label() + ", due " + r.DueOn.Format("2 January 2006") + " (" + r.Rule + ")",
+			Reason:      "The retention schedule keeps it for " + r.Rule + "; that period ended on " + r.DueOn.Format("2 January 2006") + ".",
 			RequestedBy: "The retention schedule", RequestedAt: r.QueuedAt})
 	}
 	return out, nil
