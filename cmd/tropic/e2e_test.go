@@ -24,6 +24,8 @@ import (
 )
 
 func TestDemoServesHealthzAndPrintsItsAccounts(t *testing.T) {
+	// On a demo of its own, beside the browser tests (see brParallel).
+	t.Parallel()
 	inst := startDemo(t, "--reports-per-year", "300", "--cases", "300") // the defaults: the demo a newcomer gets
 	out := inst.Stdout.String()
 	for _, want := range []string{"Tropic demo is running at http://127.0.0.1:", "triage.police@" + "demo.tropic.example", "admin.charity@demo.tropic.example",
@@ -48,6 +50,7 @@ func TestDemoServesHealthzAndPrintsItsAccounts(t *testing.T) {
 }
 
 func TestDemoPasswordCanBeSet(t *testing.T) {
+	t.Parallel() // on a demo of its own, beside the browser tests (see brParallel)
 	inst := startDemo(t, "--demo-password", "another-demo-password")
 	if !strings.Contains(inst.Stdout.String(), `password "another-demo-password"`) {
 		t.Errorf("demo output does not print the chosen password:\n%s", inst.Stdout)

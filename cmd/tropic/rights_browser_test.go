@@ -13,7 +13,7 @@ import (
 // typed, then recorded), the request with a search of the agency's people, a person
 // confirmed and the package to review, and the open request on the home page.
 func TestBrowserARightsRequestIsRecordedAndWorkedByTheDPO(t *testing.T) {
-	brSkipInShortMode(t)
+	brParallel(t)
 	inst := brStartDemo(t, "--cases", "1")
 	dpo := brDemoAccount(t, inst, "dpo.police@demo.tropic.example")
 	b := browsertest.New(t)
