@@ -289,6 +289,7 @@ func TestAuditVerifyNamesTheFirstRowChangedInsertedOrDeletedByHand(t *testing.T)
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel() // a database of its own
 			path := filepath.Join(t.TempDir(), "tropic.db")
 			vars := adminSetup(t, path) // writes events 1 (agency) and 2 (user)
 			for _, email := range []string{"a@testshire.example", "b@testshire.example"} {
