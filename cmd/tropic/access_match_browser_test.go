@@ -16,7 +16,7 @@ import (
 // reason). Every page is checked with axe and fits the screen, and none shown to the
 // police names Watford's person or case.
 func TestBrowserAccessRequestFromAPossibleMatchIsAccessible(t *testing.T) {
-	brSkipInShortMode(t)
+	brParallel(t)
 	inst := brStartDemo(t, "--cases", "1")
 	worker := brDemoAccount(t, inst, "caseworker.police@demo.tropic.example")
 	super := brDemoAccount(t, inst, "supervisor.watford@demo.tropic.example")

@@ -44,7 +44,7 @@ var brInviteLinkRE = regexp.MustCompile(`/invite/([A-Za-z0-9_-]{43})`)
 // password with a mistake first, signed in, and the used link refused plainly. Every
 // page is axe-clean, at a desktop's width and a phone's.
 func TestBrowserAdministrationPagesAndTheInvitationJourney(t *testing.T) {
-	brSkipInShortMode(t)
+	brParallel(t)
 	mp := mailpittest.Start(t)
 	triage := mailpittest.NewRecipient(t, "triage")
 	inst := brStartDemo(t, "--cases", "0", "--smtp-addr", mp.SMTPAddr, "--smtp-tls", "none",

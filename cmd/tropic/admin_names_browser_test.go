@@ -13,7 +13,7 @@ import (
 // force with its source; withdrawn, it shows as history; the administration history
 // tells both. Axe-clean at 1280 px and 390 px.
 func TestBrowserNameListsAreExtendedByThePartnershipAdministrator(t *testing.T) {
-	brSkipInShortMode(t)
+	brParallel(t)
 	inst := brStartDemo(t, "--cases", "0")
 	admin := brDemoAccount(t, inst, "partnership.admin@demo.tropic.example")
 	b := browsertest.New(t)

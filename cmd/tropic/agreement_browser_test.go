@@ -12,7 +12,7 @@ import (
 // history, the form refusing a blank agreement; the police supervisor's shares under
 // the lapsed agreement. Each page axe-clean at 1280 px and 390 px.
 func TestBrowserSharingAgreementRegisterAndExpiredSharesAreAccessible(t *testing.T) {
-	brSkipInShortMode(t)
+	brParallel(t)
 	inst := startDemo(t, "--cases", "1")
 	admin := brDemoAccount(t, inst, "partnership.admin@demo.tropic.example")
 	b := browsertest.New(t)

@@ -15,7 +15,7 @@ var demoApprovalCases = regexp.MustCompile(`access request from the county counc
 // The demo's approvals queue, notifications and the request for access, in a real
 // browser, each page checked with axe.
 func TestBrowserApprovalsNotificationsAndAccessRequestsAreAccessible(t *testing.T) {
-	brSkipInShortMode(t)
+	brParallel(t)
 	inst := startDemo(t, "--cases", "1")
 	m := demoApprovalCases.FindStringSubmatch(inst.Stdout.String())
 	if m == nil {

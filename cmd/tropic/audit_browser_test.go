@@ -10,7 +10,7 @@ import (
 // The audit search in a real browser, checked with axe: from the navigation, a search
 // with results and pages, and a search with a wrong date.
 func TestBrowserAuditSearchIsAccessible(t *testing.T) {
-	brSkipInShortMode(t)
+	brParallel(t)
 	inst := startDemo(t, "--cases", "1")
 	dpo := brDemoAccount(t, inst, "dpo.police@demo.tropic.example")
 	b := browsertest.New(t)

@@ -81,6 +81,26 @@ func brSkipInShortMode(t *testing.T) {
 	}
 }
 
+// brParallel is brSkipInShortMode, then t.Parallel: the test runs beside the other
+// parallel tests, -parallel of them at a time (GOMAXPROCS by default: two on CI's two
+// cores), once the package's other tests have run. A test that calls it shares nothing
+// with the others: its own demo (startDemo: its own folder and port), its own
+// Chromium (browsertest.New), its own mailpit recipients, and no t.Setenv.
+func brParallel(t *testing.T) {
+	t.Helper()
+	brSkipInShortMode(t)
+	brMaybeParallel(t)
+}
+
+// brMaybeParallel runs t beside the others, except under -race: there (CI, two cores
+// shared with the other packages) each browser test's waits were measured one at a
+// time, and two at once would starve them.
+func brMaybeParallel(t *testing.T) {
+	if !raceDetector {
+		t.Parallel()
+	}
+}
+
 // brWaitFor polls a JavaScript expression until it is true. Errors while a new page
 // loads (the old execution context is gone) count as "not yet".
 func brWaitFor(t *testing.T, b *browsertest.Browser, what, expr string) {
@@ -219,7 +239,7 @@ func brStaffStatus(t *testing.T, base, cookie string) (int, string) {
 }
 
 func TestBrowserPublicPagesAreAccessibleAndPutTheEmergencyNumberFirst(t *testing.T) {
-	brSkipInShortMode(t)
+	brParallel(t)
 	inst := brStartDemo(t)
 	b := browsertest.New(t) // after the server, see brSkipInShortMode
 
@@ -298,7 +318,7 @@ func TestBrowserPublicPagesAreAccessibleAndPutTheEmergencyNumberFirst(t *testing
 }
 
 func TestBrowserExitThisPageButtonEndsTheSessionAndLeavesForTheNeutralSite(t *testing.T) {
-	brSkipInShortMode(t)
+	brParallel(t)
 	neutral := brStartNeutralSite(t)
 	inst := brStartDemo(t, "--exit-url", neutral.URL)
 	b := browsertest.New(t) // after the server, see brSkipInShortMode
@@ -341,7 +361,7 @@ func TestBrowserExitThisPageButtonEndsTheSessionAndLeavesForTheNeutralSite(t *te
 }
 
 func TestBrowserPressingShiftThreeTimesLeavesForTheNeutralSite(t *testing.T) {
-	brSkipInShortMode(t)
+	brParallel(t)
 	neutral := brStartNeutralSite(t)
 	inst := brStartDemo(t, "--exit-url", neutral.URL)
 	b := browsertest.New(t) // after the server, see brSkipInShortMode
@@ -359,7 +379,7 @@ func TestBrowserPressingShiftThreeTimesLeavesForTheNeutralSite(t *testing.T) {
 }
 
 func TestBrowserExitThisPageIsAPlainLinkToExitWithoutJavaScript(t *testing.T) {
-	brSkipInShortMode(t)
+	brParallel(t)
 	neutral := brStartNeutralSite(t)
 	inst := brStartDemo(t, "--exit-url", neutral.URL)
 	b := browsertest.New(t) // after the server, see brSkipInShortMode
@@ -392,7 +412,7 @@ func TestBrowserExitThisPageIsAPlainLinkToExitWithoutJavaScript(t *testing.T) {
 }
 
 func TestBrowserStaffEnrolAnAuthenticatorAppOnFirstSignIn(t *testing.T) {
-	brSkipInShortMode(t)
+	brParallel(t)
 	inst := brStartDemo(t, "--mfa")
 	b := browsertest.New(t) // after the server, see brSkipInShortMode
 	email := brDemoAccount(t, inst, "caseworker.police@demo.tropic.example")
@@ -512,7 +532,7 @@ func TestBrowserStaffEnrolAnAuthenticatorAppOnFirstSignIn(t *testing.T) {
 }
 
 func TestBrowserDemoStaffSignInWithoutMFAAndSignOut(t *testing.T) {
-	brSkipInShortMode(t)
+	brParallel(t)
 	inst := brStartDemo(t)
 	b := browsertest.New(t) // after the server, see brSkipInShortMode
 	email := brDemoAccount(t, inst, "triage.county@demo.tropic.example")

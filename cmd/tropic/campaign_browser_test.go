@@ -20,7 +20,7 @@ import (
 // campaign, its effect page and its public page, whose link opens the report form
 // with the campaign chosen. Every page is axe-clean.
 func TestBrowserCampaignPagesAreAccessible(t *testing.T) {
-	brSkipInShortMode(t)
+	brParallel(t)
 	inst := brStartDemo(t)
 	analyst := brDemoAccount(t, inst, "analyst.police@demo.tropic.example")
 	b := browsertest.New(t)

@@ -57,7 +57,7 @@ func brAddAnna(t *testing.T, b *browsertest.Browser, base, ref, roleID string) {
 }
 
 func TestBrowserCasePagesShareFlowAndVictimToSuspectApprovalAreAccessible(t *testing.T) {
-	brSkipInShortMode(t)
+	brParallel(t)
 	inst := startDemo(t, "--reports-per-year", "0")
 	worker := brDemoAccount(t, inst, "caseworker.police@demo.tropic.example")
 	supervisor := brDemoAccount(t, inst, "supervisor.police@demo.tropic.example")

@@ -16,7 +16,7 @@ import (
 // form (with its errors), and the removal form (with its errors), each checked with
 // axe, at desktop and at phone width.
 func TestBrowserCorrectingTheRecordIsAccessible(t *testing.T) {
-	brSkipInShortMode(t)
+	brParallel(t)
 	inst := startDemo(t, "--cases", "1")
 	super := brDemoAccount(t, inst, "supervisor.police@demo.tropic.example")
 	token := brToken(t, inst, super)

@@ -15,6 +15,7 @@ import (
 // queue, and an unclaimed emergency that the escalation job escalates as the demo
 // starts (the emergency triage.police claimed is not).
 func TestDemoShowsReportsOverTargetAndEscalatesTheUnclaimedEmergency(t *testing.T) {
+	brMaybeParallel(t) // on a demo of its own, beside the browser tests (see brParallel)
 	inst := startDemo(t)
 	m := regexp.MustCompile(`Triage: (\S+), (\S+), (\S+) are over their target; emergency (\S+) is unclaimed`).FindStringSubmatch(inst.Stdout.String())
 	if m == nil {

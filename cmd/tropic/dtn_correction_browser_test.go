@@ -16,7 +16,7 @@ import (
 // its errors (no reason given), the saved correction in the report's history, each
 // checked with axe, at desktop and at phone width.
 func TestBrowserCorrectingADutyToNotifyReportIsAccessible(t *testing.T) {
-	brSkipInShortMode(t)
+	brParallel(t)
 	inst := startDemo(t, "--cases", "1")
 	super := brDemoAccount(t, inst, "supervisor.police@demo.tropic.example")
 	token := brToken(t, inst, super)

@@ -24,6 +24,8 @@ import (
 )
 
 func TestDemoServesHealthzAndPrintsItsAccounts(t *testing.T) {
+	// On a demo of its own, beside the browser tests (see brParallel).
+	brMaybeParallel(t)
 	inst := startDemo(t, "--reports-per-year", "300", "--cases", "300") // the defaults: the demo a newcomer gets
 	out := inst.Stdout.String()
 	for _, want := range []string{"Tropic demo is running at http://127.0.0.1:", "triage.police@" + "demo.tropic.example", "admin.charity@demo.tropic.example",
@@ -49,6 +51,7 @@ func TestDemoServesHealthzAndPrintsItsAccounts(t *testing.T) {
 }
 
 func TestDemoPasswordCanBeSet(t *testing.T) {
+	brMaybeParallel(t) // on a demo of its own, beside the browser tests (see brParallel)
 	inst := startDemo(t, "--demo-password", "another-demo-password")
 	if !strings.Contains(inst.Stdout.String(), `password "another-demo-password"`) {
 		t.Errorf("demo output does not print the chosen password:\n%s", inst.Stdout)
@@ -287,6 +290,7 @@ func TestAuditVerifyNamesTheFirstRowChangedInsertedOrDeletedByHand(t *testing.T)
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel() // a database of its own
 			path := filepath.Join(t.TempDir(), "tropic.db")
 			vars := adminSetup(t, path) // writes events 1 (agency) and 2 (user)
 			for _, email := range []string{"a@testshire.example", "b@testshire.example"} {

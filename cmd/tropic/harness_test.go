@@ -106,6 +106,13 @@ func startDemo(t *testing.T, extra ...string) *instance {
 	args := append([]string{"demo", "--dir", dir, "--reports-per-year", "0", "--cases", "0"}, extra...)
 	inst := start(t, nil, args...)
 	inst.Dir = dir
+	// The demo prints its URL first and its accounts after it, line by line; wait for
+	// its last line, which a busy machine (tests run two at a time) can hold back.
+	for deadline := time.Now().Add(30 * time.Second); !strings.Contains(inst.Stdout.String(), "Press Ctrl+C to stop."); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("tropic demo printed its URL but not the rest of what it prints within 30s:\n%s", inst.Stdout)
+		}
+	}
 	return inst
 }
 

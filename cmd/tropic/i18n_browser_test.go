@@ -3,8 +3,10 @@ package main
 // Every public page in every shipped language, in real Chromium at 390 and 1280
 // pixels, with axe at both widths: lang and dir on <html>, the computed direction
 // (right to left for Arabic), no message missing, the unreviewed-translation notice
-// on every page of a language no native speaker has reviewed. One Chromium, one
-// tab, reused for every page; the viewport changes without reloading.
+// on every page of a language no native speaker has reviewed. One demo; English
+// first, then the other languages beside each other (go test -parallel: two at a
+// time on CI), each in a Chromium of its own with one tab, reused for each of its
+// pages; the viewport changes without reloading.
 
 import (
 	"fmt"
@@ -19,22 +21,11 @@ import (
 )
 
 func TestBrowserEveryPublicPageInEveryLanguage(t *testing.T) {
-	brSkipInShortMode(t)
+	brParallel(t)
 	inst := brStartDemo(t)
-	if os.Getenv("TROPIC_BROWSER_TIMEOUT") == "" {
-		// 19 pages in 8 languages, axe twice each: more than the default minute.
-		t.Setenv("TROPIC_BROWSER_TIMEOUT", "5m")
-	}
-	b := browsertest.New(t)
-	started := time.Now()
 	langs := []struct{ tag, dir string }{
 		{"en", "ltr"}, {"sq", "ltr"}, {"vi", "ltr"}, {"ro", "ltr"}, {"pl", "ltr"}, {"ar", "rtl"}, {"ti", "ltr"}, {"zh-Hans", "ltr"},
 	}
-
-	// A campaign page of the demo's, found once.
-	brOpen(t, b, inst.URL+"/campaigns")
-	slug := brEvalString(t, b, `(document.querySelector('main h3 a') || {getAttribute: () => ''}).getAttribute('href').split('?')[0]`)
-
 	if only := os.Getenv("TROPIC_I18N_BROWSER_LANGS"); only != "" { // a subset, while developing
 		var keep []struct{ tag, dir string }
 		for _, l := range langs {
@@ -43,6 +34,34 @@ func TestBrowserEveryPublicPageInEveryLanguage(t *testing.T) {
 			}
 		}
 		langs = keep
+	}
+	// The first language finds a campaign page of the demo's and sends the report;
+	// the others, run after it and beside each other, read what it found.
+	var slug, formKey string
+	for i, l := range langs {
+		ok := t.Run(l.tag, func(t *testing.T) {
+			if i > 0 {
+				brMaybeParallel(t)
+			}
+			brEveryPublicPageIn(t, inst, l.tag, l.dir, &slug, &formKey, i == 0)
+		})
+		if i == 0 && !ok {
+			return
+		}
+	}
+}
+
+// brEveryPublicPageIn checks every public page in one language, in a Chromium of its
+// own. The first language (first) finds the campaign page (slug) and sends the report
+// whose form key (formKey) the others send again: the same answers with the same form
+// key show the same confirmation and store nothing new.
+func brEveryPublicPageIn(t *testing.T, inst *instance, tag, dir string, slug, formKey *string, first bool) {
+	b := browsertest.New(t)
+	started := time.Now()
+	if first {
+		// A campaign page of the demo's, found once.
+		brOpen(t, b, inst.URL+"/campaigns")
+		*slug = brEvalString(t, b, `(document.querySelector('main h3 a') || {getAttribute: () => ''}).getAttribute('href').split('?')[0]`)
 	}
 	pages := 0
 	var axeTime time.Duration
@@ -83,59 +102,57 @@ func TestBrowserEveryPublicPageInEveryLanguage(t *testing.T) {
 		brWaitFor(t, b, what, `!window.__before && document.readyState === 'complete'`)
 	}
 
-	formKey := ""
-	for _, l := range langs {
-		q := "?lang=" + l.tag
-		for _, path := range []string{"/", "/report", "/report/me", "/report/follow-up/done", "/privacy", "/accessibility", "/campaigns", slug, "/no-such-page"} {
-			if path == "" {
-				continue
-			}
-			brOpen(t, b, inst.URL+path+q)
-			check(l.tag, l.dir, path)
+	q := "?lang=" + tag
+	for _, path := range []string{"/", "/report", "/report/me", "/report/follow-up/done", "/privacy", "/accessibility", "/campaigns", *slug, "/no-such-page"} {
+		if path == "" {
+			continue
 		}
-		// The follow-up form, then its problems.
-		brOpen(t, b, inst.URL+"/report/follow-up"+q)
-		check(l.tag, l.dir, "the follow-up form")
-		submit(`form[action^="/report/follow-up"] button.govuk-button`, "the follow-up's problems")
-		check(l.tag, l.dir, "the follow-up's problems")
-		// The four questions, then their problem.
-		brOpen(t, b, inst.URL+"/report/me/new"+q)
-		check(l.tag, l.dir, "the four questions")
-		submit(`#report-form > button.govuk-button`, "the four questions' problem")
-		check(l.tag, l.dir, "the four questions' problem")
-		// The full form, check your answers, and the confirmation. The first language
-		// sends the report; the others send the same answers with the same form key,
-		// which shows the same confirmation and stores nothing new.
-		brOpen(t, b, inst.URL+"/report/new"+q)
-		check(l.tag, l.dir, "the report form")
-		brEvalBool(t, b, `(document.getElementById('description').value = 'Eight people sleep above the nail bar.', true)`)
-		submit(`#report-form > button.govuk-button`, "check your answers")
-		check(l.tag, l.dir, "check your answers")
-		if formKey == "" {
-			formKey = brEvalString(t, b, `document.querySelector('#answers input[name=form_key]').value`)
-		} else {
-			brEvalBool(t, b, fmt.Sprintf(`(document.querySelector('#answers input[name=form_key]').value = %s, true)`, brJsString(formKey)))
-		}
-		submit(`#answers > button.govuk-button`, "the confirmation")
-		if !brEvalBool(t, b, `!!document.getElementById('follow-up-code')`) {
-			t.Fatalf("no confirmation in %s:\n%s", l.tag, brMainText(t, b))
-		}
-		check(l.tag, l.dir, "the confirmation")
-		// Messages about the report: the sign-in form, its problems, and the thread
-		// (no message yet) with the reference and code just given.
-		ref := brEvalString(t, b, `document.getElementById('reference').textContent.trim()`)
-		code := brEvalString(t, b, `document.getElementById('follow-up-code').textContent.trim()`)
-		brOpen(t, b, inst.URL+"/report/follow-up/messages"+q)
-		check(l.tag, l.dir, "the messages sign-in form")
-		submit(`form[action^="/report/follow-up/messages"] button.govuk-button`, "the messages sign-in's problems")
-		check(l.tag, l.dir, "the messages sign-in's problems")
-		brEvalBool(t, b, fmt.Sprintf(`(document.getElementById('reference').value = %s, document.getElementById('code').value = %s, true)`, brJsString(ref), brJsString(code)))
-		submit(`form[action^="/report/follow-up/messages"] button.govuk-button`, "the messages")
-		if !brEvalBool(t, b, `!!document.getElementById('broad-status')`) {
-			t.Fatalf("no thread in %s:\n%s", l.tag, brMainText(t, b))
-		}
-		check(l.tag, l.dir, "the messages")
+		brOpen(t, b, inst.URL+path+q)
+		check(tag, dir, path)
 	}
+	// The follow-up form, then its problems.
+	brOpen(t, b, inst.URL+"/report/follow-up"+q)
+	check(tag, dir, "the follow-up form")
+	submit(`form[action^="/report/follow-up"] button.govuk-button`, "the follow-up's problems")
+	check(tag, dir, "the follow-up's problems")
+	// The four questions, then their problem.
+	brOpen(t, b, inst.URL+"/report/me/new"+q)
+	check(tag, dir, "the four questions")
+	submit(`#report-form > button.govuk-button`, "the four questions' problem")
+	check(tag, dir, "the four questions' problem")
+	// The full form, check your answers, and the confirmation. The first language
+	// sends the report; the others send the same answers with the same form key,
+	// which shows the same confirmation and stores nothing new.
+	brOpen(t, b, inst.URL+"/report/new"+q)
+	check(tag, dir, "the report form")
+	brEvalBool(t, b, `(document.getElementById('description').value = 'Eight people sleep above the nail bar.', true)`)
+	submit(`#report-form > button.govuk-button`, "check your answers")
+	check(tag, dir, "check your answers")
+	if first {
+		*formKey = brEvalString(t, b, `document.querySelector('#answers input[name=form_key]').value`)
+	} else {
+		brEvalBool(t, b, fmt.Sprintf(`(document.querySelector('#answers input[name=form_key]').value = %s, true)`, brJsString(*formKey)))
+	}
+	submit(`#answers > button.govuk-button`, "the confirmation")
+	if !brEvalBool(t, b, `!!document.getElementById('follow-up-code')`) {
+		t.Fatalf("no confirmation in %s:\n%s", tag, brMainText(t, b))
+	}
+	check(tag, dir, "the confirmation")
+	// Messages about the report: the sign-in form, its problems, and the thread
+	// (no message yet) with the reference and code just given.
+	ref := brEvalString(t, b, `document.getElementById('reference').textContent.trim()`)
+	code := brEvalString(t, b, `document.getElementById('follow-up-code').textContent.trim()`)
+	brOpen(t, b, inst.URL+"/report/follow-up/messages"+q)
+	check(tag, dir, "the messages sign-in form")
+	submit(`form[action^="/report/follow-up/messages"] button.govuk-button`, "the messages sign-in's problems")
+	check(tag, dir, "the messages sign-in's problems")
+	brEvalBool(t, b, fmt.Sprintf(`(document.getElementById('reference').value = %s, document.getElementById('code').value = %s, true)`, brJsString(ref), brJsString(code)))
+	submit(`form[action^="/report/follow-up/messages"] button.govuk-button`, "the messages")
+	if !brEvalBool(t, b, `!!document.getElementById('broad-status')`) {
+		t.Fatalf("no thread in %s:\n%s", tag, brMainText(t, b))
+	}
+	check(tag, dir, "the messages")
+
 	for _, m := range b.CSPViolations() {
 		t.Errorf("CSP violation: %s", m)
 	}
@@ -148,5 +165,5 @@ func TestBrowserEveryPublicPageInEveryLanguage(t *testing.T) {
 		}
 		t.Errorf("browser problem: %s", m)
 	}
-	t.Logf("%d pages in %d languages at 390 and 1280 pixels (%d axe runs, %s of axe) in %s", pages, len(langs), 2*pages, axeTime.Round(time.Second), time.Since(started).Round(time.Second))
+	t.Logf("%d pages in %s at 390 and 1280 pixels (%d axe runs, %s of axe) in %s", pages, tag, 2*pages, axeTime.Round(time.Second), time.Since(started).Round(time.Second))
 }

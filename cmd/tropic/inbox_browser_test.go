@@ -11,6 +11,7 @@ import (
 
 // The demo's county council has reports waiting in its inbox (demo.SeedInbox).
 func TestBrowserInboxAndItsReportPageAreAccessible(t *testing.T) {
+	brParallel(t)
 	inst := startDemo(t)
 	email := brDemoAccount(t, inst, "caseworker.county@demo.tropic.example")
 	b := browsertest.New(t)

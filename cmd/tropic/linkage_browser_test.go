@@ -81,7 +81,7 @@ func brScreenshot(t *testing.T, b *browsertest.Browser, name string) {
 // a case, reached and followed by keyboard, and the analysts' network: all
 // axe-clean, and a record held by another agency told only by who holds it.
 func TestBrowserLinkagePagesAreAccessible(t *testing.T) {
-	brSkipInShortMode(t)
+	brParallel(t)
 	inst := brStartDemo(t)
 	worker := brDemoAccount(t, inst, "caseworker.police@demo.tropic.example")
 	analyst := brDemoAccount(t, inst, "analyst.police@demo.tropic.example")

@@ -19,7 +19,7 @@ import (
 // information with the reference and code; the officer in charge sees the
 // notification in the header and reads the new information on the case's report.
 func TestBrowserWholeLoopFromPublicReportToOfficerReadingTheReportersNewInformation(t *testing.T) {
-	brSkipInShortMode(t)
+	brParallel(t)
 	inst := brStartDemo(t)
 	triage := brDemoAccount(t, inst, "triage.police@demo.tropic.example")
 	council := brDemoAccount(t, inst, "caseworker.county@demo.tropic.example")

@@ -42,7 +42,7 @@ func brSwitchTo(t *testing.T, b *browsertest.Browser, inst *instance, email stri
 // list, the form to arrange a meeting (and its errors), a meeting with its keeper's
 // forms, and a meeting seen by an attendee without access to a case on its agenda.
 func TestBrowserMeetingsAreAccessible(t *testing.T) {
-	brSkipInShortMode(t)
+	brParallel(t)
 	inst := brStartDemo(t, "--cases", "12")
 	ids := brMeetingRE.FindAllStringSubmatch(inst.Stdout.String(), -1)
 	if len(ids) < 2 {
@@ -98,7 +98,7 @@ func TestBrowserMeetingsAreAccessible(t *testing.T) {
 // The partnership plan, its forms' errors, and the actions on an owner's home page,
 // at 390 px and 1280 px.
 func TestBrowserThePlanAndMyActionsAreAccessible(t *testing.T) {
-	brSkipInShortMode(t)
+	brParallel(t)
 	inst := brStartDemo(t, "--cases", "12")
 	b := browsertest.New(t)
 	check := func(what string) { t.Helper(); brCheckWidths(t, b, what) }

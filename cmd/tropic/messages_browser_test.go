@@ -17,7 +17,7 @@ import (
 // reference and code (a wrong code first), reads the message and the broad status, and
 // replies; triage reads the reply.
 func TestBrowserTriageWritesToTheReporterWhoRepliesWithoutJavaScript(t *testing.T) {
-	brSkipInShortMode(t)
+	brParallel(t)
 	inst := brStartDemo(t)
 	triage := brDemoAccount(t, inst, "triage.police@demo.tropic.example")
 	token := brToken(t, inst, triage)

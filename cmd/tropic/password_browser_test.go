@@ -28,7 +28,7 @@ func brSubmit(t *testing.T, b *browsertest.Browser, action string, fields ...str
 }
 
 func TestBrowserForgottenPasswordThroughEmailAndChangingIt(t *testing.T) {
-	brSkipInShortMode(t)
+	brParallel(t)
 	mp := mailpittest.Start(t)
 	inst := brStartDemo(t, "--smtp-addr", mp.SMTPAddr, "--smtp-tls", "none", "--mail-from", "Tropic <tropic@demo.tropic.example>",
 		"--triage-emails", mailpittest.NewRecipient(t, "triage"))

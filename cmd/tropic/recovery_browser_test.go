@@ -31,7 +31,7 @@ func brEnrol(t *testing.T, b *browsertest.Browser) (secret string, codes []strin
 }
 
 func TestBrowserRecoveryCodeInsteadOfTheAuthenticatorApp(t *testing.T) {
-	brSkipInShortMode(t)
+	brParallel(t)
 	inst := brStartDemo(t, "--mfa")
 	b := browsertest.New(t) // after the server, see brSkipInShortMode
 	email := brDemoAccount(t, inst, "analyst.county@demo.tropic.example")

@@ -15,7 +15,7 @@ import (
 // what was typed; the answer added on the demo offered on the public form. Every page is
 // axe-clean at 1280 px and at 390 px (a phone), and fits the phone's width.
 func TestBrowserReferenceDataPages(t *testing.T) {
-	brSkipInShortMode(t)
+	brParallel(t)
 	inst := brStartDemo(t, "--cases", "0")
 	admin := brDemoAccount(t, inst, "partnership.admin@demo.tropic.example")
 	b := browsertest.New(t)

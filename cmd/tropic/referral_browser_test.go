@@ -20,7 +20,7 @@ func brClick(t *testing.T, b *browsertest.Browser, ids ...string) {
 }
 
 func TestBrowserReferralFormsRecordListFiguresAndSummaryAreAccessible(t *testing.T) {
-	brSkipInShortMode(t)
+	brParallel(t)
 	inst := brStartDemo(t)
 	worker := brDemoAccount(t, inst, "caseworker.police@demo.tropic.example") // a first responder bound by the Duty to Notify
 	b := browsertest.New(t)

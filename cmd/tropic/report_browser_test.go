@@ -19,6 +19,7 @@ func TestBrowserReportJourneyWithJavaScript(t *testing.T)    { brReportJourney(t
 func TestBrowserReportJourneyWithoutJavaScript(t *testing.T) { brReportJourney(t, false) }
 
 func brReportJourney(t *testing.T, js bool) {
+	brParallel(t)
 	inst := startDemo(t)
 	b := browsertest.New(t)
 	disableScripts := func(off bool) {

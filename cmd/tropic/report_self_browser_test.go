@@ -14,7 +14,7 @@ import (
 )
 
 func TestBrowserReportSelfRouteOnAPhone(t *testing.T) {
-	brSkipInShortMode(t)
+	brParallel(t)
 	inst := brStartDemo(t)
 	b := browsertest.New(t)
 	if err := chromedp.Do(b.Ctx(), chromedp.EmulateViewport(390, brPhoneHeight)); err != nil {

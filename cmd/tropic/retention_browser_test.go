@@ -12,7 +12,7 @@ import (
 // reason (after the form's errors, which keep what was typed), one disposed of, the
 // approvals queue linking to them, and the privacy notice stating the schedule.
 func TestBrowserRetentionReviewsAreAccessibleAndKeepOrDispose(t *testing.T) {
-	brSkipInShortMode(t)
+	brParallel(t)
 	inst := startDemo(t, "--cases", "1", "--reports-per-year", "300") // years of reports, some past their retention period
 	if !strings.Contains(inst.Stdout.String(), "wait for review at /retention") {
 		t.Fatalf("the demo does not say what waits for retention review:\n%s", inst.Stdout)

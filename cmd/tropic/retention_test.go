@@ -9,6 +9,7 @@ import (
 // 'tropic retention run --dry-run' lists what a shorter schedule makes due and changes
 // nothing; without --dry-run it queues them, once; a wrong setting names itself.
 func TestRetentionRunListsThenQueuesTheDueRecordsOnce(t *testing.T) {
+	brMaybeParallel(t) // on a demo of its own, beside the browser tests (see brParallel)
 	inst := startDemo(t, "--cases", "1", "--reports-per-year", "100")
 	vars := demoVars(inst)
 	shorter := []string{"--retention", "report_not_taken_further=1m"}

@@ -14,7 +14,7 @@ import (
 // confirmed and the package to review; the demo's request with its package released
 // and downloaded as a PDF; and the open requests on the home page.
 func TestBrowserARightsRequestIsRecordedAndWorkedByTheDPO(t *testing.T) {
-	brSkipInShortMode(t)
+	brParallel(t)
 	inst := brStartDemo(t, "--cases", "1")
 	dpo := brDemoAccount(t, inst, "dpo.police@demo.tropic.example")
 	b := browsertest.New(t)

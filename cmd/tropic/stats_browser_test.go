@@ -13,7 +13,7 @@ import (
 // The public statistics dashboard on the demo: axe-clean, charts with their text
 // alternatives, the disclosure rule stated, and no CSP violation or script error.
 func TestBrowserPublicStatisticsAreAccessible(t *testing.T) {
-	brSkipInShortMode(t)
+	brParallel(t)
 	inst := brStartDemo(t, "--reports-per-year", "300") // reports to draw
 	b := browsertest.New(t)                             // after the server, see brSkipInShortMode
 
@@ -57,7 +57,7 @@ func TestBrowserPublicStatisticsAreAccessible(t *testing.T) {
 // The demo's releases: the list and an earlier release's own page are axe-clean,
 // the earlier release says it is not the latest, and states the revisions policy.
 func TestBrowserStatisticsReleasesAreAccessible(t *testing.T) {
-	brSkipInShortMode(t)
+	brParallel(t)
 	inst := brStartDemo(t)
 	b := browsertest.New(t)
 
@@ -86,7 +86,7 @@ func TestBrowserStatisticsReleasesAreAccessible(t *testing.T) {
 // The steering group's quarterly report, as an analyst: axe-clean, marked
 // OFFICIAL-SENSITIVE, with the quarter before, and no console errors.
 func TestBrowserSteeringGroupReportIsAccessible(t *testing.T) {
-	brSkipInShortMode(t)
+	brParallel(t)
 	inst := brStartDemo(t, "--reports-per-year", "300")
 	b := browsertest.New(t)
 	analyst := brDemoAccount(t, inst, "analyst.police@demo.tropic.example")

@@ -49,6 +49,7 @@ func brTriageIntake(t *testing.T, inst *instance, email string) string {
 }
 
 func TestBrowserTriageQueueReportAndDecisionAreAccessible(t *testing.T) {
+	brParallel(t)
 	inst := startDemo(t)
 	email := brDemoAccount(t, inst, "triage.police@demo.tropic.example")
 	ref := brTriageIntake(t, inst, email)

@@ -12,7 +12,7 @@ import (
 // The queue's bulk actions: tick two reports, forget the reason (the problem comes
 // back with the ticks kept), give it, and both leave the queue.
 func TestBrowserTriageBulkActionIsAccessible(t *testing.T) {
-	brSkipInShortMode(t)
+	brParallel(t)
 	inst := brStartDemo(t)
 	email := brDemoAccount(t, inst, "triage.police@demo.tropic.example")
 	first, second, third := brTriageIntake(t, inst, email), brTriageIntake(t, inst, email), brTriageIntake(t, inst, email)
@@ -78,7 +78,7 @@ func sortedRefs(refs ...string) []string {
 // The call handlers' page from the keyboard: the first questions are those of the
 // call, in the order a call handler asks them, and the form is sent with Enter.
 func TestBrowserIntakeCallFromTheKeyboardIsAccessible(t *testing.T) {
-	brSkipInShortMode(t)
+	brParallel(t)
 	inst := brStartDemo(t)
 	email := brDemoAccount(t, inst, "intake.police@demo.tropic.example")
 	b := browsertest.New(t)

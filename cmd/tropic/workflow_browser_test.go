@@ -13,7 +13,7 @@ import (
 // close page as a caseworker's request and as the supervisor's decision. Every page
 // passes axe.
 func TestBrowserReportsOnCasesOfficerAndClosureRequestAreAccessible(t *testing.T) {
-	brSkipInShortMode(t)
+	brParallel(t)
 	inst := startDemo(t, "--cases", "6")
 	m := regexp.MustCompile(`Case (C-[A-Z0-9-]+) was made from report ([A-Z0-9-]+), which the reporter added to later; case (C-[A-Z0-9-]+) waits`).
 		FindStringSubmatch(inst.Stdout.String())

@@ -13,8 +13,8 @@
 // API:
 //
 //   - New(t) starts a headless Chromium for the test with its own temporary
-//     profile and a whole-test timeout (60s, or TROPIC_BROWSER_TIMEOUT such as
-//     "2m"), and stops it in t.Cleanup. When the test has failed, the cleanup
+//     profile and a whole-test timeout (2m, or TROPIC_BROWSER_TIMEOUT such as
+//     "5m"), and stops it in t.Cleanup. When the test has failed, the cleanup
 //     first saves a full-page PNG to <module root>/testdata/screenshots/<TestName>.png
 //     (gitignored) and logs the path.
 //   - Ctx() is the context for chromedp.Do / chromedp.Run / chromedp.Call. It
@@ -59,8 +59,10 @@ import (
 )
 
 // DefaultTimeout is the whole-test budget of a Browser unless
-// TROPIC_BROWSER_TIMEOUT says otherwise.
-const DefaultTimeout = 60 * time.Second
+// TROPIC_BROWSER_TIMEOUT says otherwise: a guard against a hung page, not a speed
+// test. Browser tests run two at a time (t.Parallel) on CI's two cores under -race,
+// so each takes longer than it would alone.
+const DefaultTimeout = 2 * time.Minute
 
 // startupTimeout bounds the start of Chromium itself.
 const startupTimeout = 30 * time.Second
