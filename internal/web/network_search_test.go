@@ -84,4 +84,3 @@ func TestAnalystNetworkSearchExpandAndExport(t *testing.T) {
 		wantContains(t, res.body, `href="#`+tc.field+`"`, tc.typed)
 	}
 }
-
