@@ -151,7 +151,15 @@ func TestAnalystNetworkSearchFilterAndExpand(t *testing.T) {
 				t.Fatalf("got %v, want a problem with q", err)
 			}
 		})
-		t.Run("An export is audited as one", func(t *testing.T) {
+		t.Run("An export holds no one's identity and is audited as one", func(t *testing.T) {
+			for _, q := range []tropic.NetworkQuery{{Export: "csv"}, {By: tropic.NetworkByPhone, Search: "07700 900555", Export: "csv"}} {
+				text := networkText(search(t, q))
+				for _, s := range secrets {
+					if strings.Contains(text, s) {
+						t.Fatalf("got %q in the export:\n%s", s, text)
+					}
+				}
+			}
 			search(t, tropic.NetworkQuery{By: tropic.NetworkByVehicle, Search: "AB12CDE", Export: "graphml"})
 			if ev := e.lastEvent(t); ev.Action != tropic.AuditAnalystNetworkExported || !strings.HasPrefix(ev.Detail, "graphml export") {
 				t.Fatalf("got audit %+v", ev)
