@@ -31,6 +31,7 @@ func runBench(ctx context.Context, e *env, args []string) error {
 		"cases":   {"case search by name, phone and registration over 200,000 bulk-loaded cases", runBenchCases},
 		"stats":   {"the statistics dashboard and a year-to-date comparison over 1,000,000 bulk-loaded reports", runBenchStats},
 		"pages":   {"every staff list page (triage queue, cases, referrals) over real HTTP on 1,000,000 reports, 200,000 cases and 600,000 people", runBenchPages},
+		"network": {"the analysts' partnership network, searched, filtered and expanded, over real HTTP on 200,000 cases and 600,000 people", runBenchNetwork},
 		"linkage": {"probabilistic person matching on FEBRL files and synthetic UK-shaped records: precision, recall, F1, speed, memory", runBenchLinkage},
 	})
 }
