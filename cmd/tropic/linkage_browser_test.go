@@ -241,7 +241,7 @@ func TestBrowserLinkagePagesAreAccessible(t *testing.T) {
 	brSubmit(t, b, "/analysis/network", "by", "phone", "q", "07700900123", "exploitation", "labour")
 	brWaitFor(t, b, "the search", `location.search.includes('q=07700900123') && document.querySelector('#found-heading') !== null`)
 	text = brMainText(t, b)
-	for _, want := range []string{"Every record found", "(searched for)", "Watford Borough Council", "Hertfordshire Constabulary", "Expand", "links as CSV for i2 Analyst’s Notebook"} {
+	for _, want := range []string{"Every record found", "(searched for)", "Watford Borough Council", "Hertfordshire Constabulary", "Expand", "links as CSV for i2 Analyst’s Notebook", "Timeline of the cases found"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the network searched by phone does not show %q:\n%s", want, text)
 		}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
@@ -142,14 +143,19 @@ func (w *graphSearch) caseNode(ctx context.Context, id int64) (int, error) {
 	if !ok {
 		var heldBy, district, exploitation string
 		var opened time.Time
-		if err := w.tx.QueryRow(ctx, `SELECT a.name, c.opened_at, c.district, c.exploitation FROM cases c JOIN agencies a ON a.id = c.owner_agency_id WHERE c.id = ?`, id).
-			Scan(&heldBy, &opened, &district, &exploitation); err != nil {
+		var closed sql.NullTime
+		if err := w.tx.QueryRow(ctx, `SELECT a.name, c.opened_at, c.closed_at, c.district, c.exploitation FROM cases c JOIN agencies a ON a.id = c.owner_agency_id WHERE c.id = ?`, id).
+			Scan(&heldBy, &opened, &closed, &district, &exploitation); err != nil {
 			return -1, fmt.Errorf("read case in network: %w", mapError(err))
 		}
 		kept = w.q.IncludesCase(opened.In(w.zone), district, exploitation)
 		w.kept[id] = kept
 		if kept {
-			w.g.nodes[w.g.node("case", ident)].heldBy = heldBy
+			n := &w.g.nodes[w.g.node("case", ident)]
+			n.heldBy, n.opened = heldBy, opened.UTC()
+			if closed.Valid {
+				n.closed = closed.Time.UTC()
+			}
 		}
 	}
 	if !kept {
@@ -302,7 +308,7 @@ func (g *partnershipGraph) selection(names []string) *tropic.Network {
 	net := &tropic.Network{}
 	for i, gn := range g.nodes {
 		n := g.networkNode(i, names)
-		n.Root, n.Steps, n.Expanded = gn.root, gn.steps, gn.expanded
+		n.Root, n.Steps, n.Expanded, n.Opened, n.Closed = gn.root, gn.steps, gn.expanded, gn.opened, gn.closed
 		net.Nodes = append(net.Nodes, n)
 	}
 	slices.SortStableFunc(net.Nodes, func(a, b tropic.NetworkNode) int {

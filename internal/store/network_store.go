@@ -686,9 +686,10 @@ type graphNode struct {
 
 	// In a search: steps from the record searched for, whether its neighbours
 	// were read, and whether it is the record searched for.
-	steps    int
-	expanded bool
-	root     bool
+	steps          int
+	expanded       bool
+	root           bool
+	opened, closed time.Time // a case's
 }
 
 func newPartnershipGraph() *partnershipGraph {

@@ -160,6 +160,9 @@ type NetworkNode struct {
 	// and whether all its neighbours are in the network.
 	Steps    int
 	Expanded bool
+	// For a case in a search of the analysts' network: when it was opened and
+	// closed (zero: open), for the timeline.
+	Opened, Closed time.Time
 }
 
 // NetworkEdge joins two nodes; Why says how ("on the case", "same phone", "linked by J Smith").

@@ -57,6 +57,7 @@ type networkPage struct {
 	Searched      bool
 	Found         []searchRow
 	FoundEdges    []searchEdgeRow
+	Timeline      []timelineRow
 	CSV, GraphML  string
 }
 

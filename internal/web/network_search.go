@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"time"
 
 	"tropic/internal/tropic"
 )
@@ -69,6 +70,31 @@ type searchRow struct {
 	Steps               int
 	Root                bool
 	Expand              string // the address that adds its neighbours; "" when they are shown
+}
+
+// timelineRow is an event of a case found: opened or closed.
+type timelineRow struct {
+	at                          time.Time
+	When, Record, Event, HeldBy string
+}
+
+// networkTimeline lists the opening and closing of the cases found, oldest first.
+func networkTimeline(nodes []tropic.NetworkNode) []timelineRow {
+	var out []timelineRow
+	for _, n := range nodes {
+		if n.Kind != "case" || n.Opened.IsZero() {
+			continue
+		}
+		out = append(out, timelineRow{at: n.Opened, Record: n.Label, Event: "Opened", HeldBy: n.HeldBy})
+		if !n.Closed.IsZero() {
+			out = append(out, timelineRow{at: n.Closed, Record: n.Label, Event: "Closed", HeldBy: n.HeldBy})
+		}
+	}
+	slices.SortStableFunc(out, func(a, b timelineRow) int { return a.at.Compare(b.at) })
+	for i := range out {
+		out[i].When = out[i].at.In(partnershipZone).Format("2 January 2006")
+	}
+	return out
 }
 
 // searchEdgeRow is a connection found.
@@ -149,6 +175,7 @@ func showSearch(p *networkPage, nw *tropic.Network, q tropic.NetworkQuery, f net
 		}
 		p.Found = append(p.Found, row)
 	}
+	p.Timeline = networkTimeline(nw.Nodes)
 	for _, e := range nw.Edges {
 		p.FoundEdges = append(p.FoundEdges, searchEdgeRow{From: labels[e.From], To: labels[e.To], Why: e.Why})
 	}

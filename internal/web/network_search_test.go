@@ -24,7 +24,7 @@ func TestAnalystNetworkSearchExpandAndExport(t *testing.T) {
 	res := analyst.get("/analysis/network?by=business&q=sparkle+hand+CAR+wash")
 	wantStatus(t, res, http.StatusOK)
 	page := pageText(res.body)
-	wantContains(t, page, "Sparkle Hand Car Wash (searched for)", "Every record found", "Steps from the search",
+	wantContains(t, page, "Sparkle Hand Car Wash (searched for)", "Every record found", "Steps from the search", "Timeline of the cases found", "Opened",
 		`<svg class="app-network" id="search"`, "Expand", "All shown")
 	wantNotContains(t, page, secrets...)
 	if got := e.ts.auditActions(tropic.AuditFilter{Action: tropic.AuditAnalystNetwork}); len(got) == 0 {
