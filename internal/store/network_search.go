@@ -2,9 +2,9 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"crypto/hmac"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/hex"
 	"fmt"
 	"slices"
