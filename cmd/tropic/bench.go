@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"tropic/internal/auth"
+	"tropic/internal/store"
 	"tropic/internal/tropic"
 	"tropic/internal/web"
 )
@@ -107,6 +108,26 @@ func runBenchIntake(ctx context.Context, e *env, args []string) error {
 	fmt.Fprintf(e.stdout, "reports_per_s=%.0f baseline_per_s=%.0f ratio=%.2f p50_ms=%.2f p99_ms=%.2f\n",
 		t.perSecond, b.perSecond, t.perSecond/b.perSecond, ms(t.p50), ms(t.p99))
 	return nil
+}
+
+// openBench opens a benchmark's fresh database (benchDatabase, from
+// TROPIC_DATABASE_URL) and says which it is; done closes it and removes it unless
+// kept.
+func openBench(ctx context.Context, e *env, name string, keep bool) (db *store.DB, done func(), err error) {
+	dsn, cleanup, err := benchDatabase(e.getenv("TROPIC_DATABASE_URL"), keep)
+	if err != nil {
+		return nil, nil, err
+	}
+	if db, err = openBenchDB(ctx, dsn); err != nil {
+		cleanup()
+		return nil, nil, err
+	}
+	what := "SQLite " + dsn
+	if db.Dialect() == store.Postgres {
+		what = "PostgreSQL " + redactURL(dsn)
+	}
+	fmt.Fprintf(e.stdout, "tropic bench %s: %s\n", name, what)
+	return db, func() { db.Close(); cleanup() }, nil
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }

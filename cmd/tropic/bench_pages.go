@@ -64,21 +64,11 @@ in the queue. The last line reads slowest_page=NAME p95_ms=N; the target is unde
 	if *nReports < benchPageOpen || *nCases < 1 || *nReferrals < 1 || *nReferrals > *nCases || *nPeople < *nReferrals || *runs < 1 {
 		return usageError(fmt.Sprintf("--reports must be at least %d, --cases, --referrals and --runs at least 1, --referrals at most --cases, and --people at least --referrals", benchPageOpen))
 	}
-	dsn, cleanup, err := benchDatabase(e.getenv("TROPIC_DATABASE_URL"), *keep)
+	db, done, err := openBench(ctx, e, "pages", *keep)
 	if err != nil {
 		return err
 	}
-	defer cleanup()
-	db, err := openBenchDB(ctx, dsn)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	what := "SQLite " + dsn
-	if db.Dialect() == store.Postgres {
-		what = "PostgreSQL " + redactURL(dsn)
-	}
-	fmt.Fprintf(e.stdout, "tropic bench pages: %s\n", what)
+	defer done()
 
 	svc := newServices(db)
 	const password = "bench pages password"
