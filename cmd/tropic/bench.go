@@ -130,6 +130,18 @@ func openBench(ctx context.Context, e *env, name string, keep bool) (db *store.D
 	return db, func() { db.Close(); cleanup() }, nil
 }
 
+// benchServe serves Tropic on loopback over svc, as a demo without MFA whose
+// passwords hash cheaply, for benchmarks that sign in.
+func benchServe(svc *services) (base string, stop func(), err error) {
+	deps := svc.webDeps(slog.New(slog.DiscardHandler))
+	deps.Passwords = auth.Passwords{Params: auth.Params{Memory: 64, Time: 1, Threads: 1}}
+	srv, err := web.New(web.Config{PartnershipName: "Bench", MFAWaived: true}, deps)
+	if err != nil {
+		return "", nil, err
+	}
+	return benchListen(srv)
+}
+
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
 // benchTropic serves the real Tropic handler on a fresh SQLite database.

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"html"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -17,7 +16,6 @@ import (
 	"tropic/internal/demo"
 	"tropic/internal/store"
 	"tropic/internal/tropic"
-	"tropic/internal/web"
 )
 
 // runBenchNetwork times the analysts' network page, searched, filtered and
@@ -69,15 +67,7 @@ network_p95_ms=N; the target is under 200 ms.`)
 	}
 	start := time.Now()
 	gen := newCaseGen(*seed, agencies, agencies[0].ID, *runs)
-	loader, err := db.NewCaseLoader(ctx, gen.parsePhone, "tropic bench", time.Now())
-	if err != nil {
-		return err
-	}
-	if err := gen.generate(ctx, loader, *nCases, *nPeople); err != nil {
-		loader.Abort()
-		return err
-	}
-	if err := loader.Close(ctx); err != nil {
+	if err := gen.load(ctx, db, *nCases, *nPeople); err != nil {
 		return err
 	}
 	settle := "ANALYZE"
@@ -90,13 +80,7 @@ network_p95_ms=N; the target is under 200 ms.`)
 	fmt.Fprintf(e.stdout, "loaded %d cases, %d people (%d links of people to cases), %d phones, %d vehicles in %.1fs\n",
 		*nCases, gen.people, gen.links, gen.phones, gen.vehicles, time.Since(start).Seconds())
 
-	deps := svc.webDeps(slog.New(slog.DiscardHandler))
-	deps.Passwords = auth.Passwords{Params: auth.Params{Memory: 64, Time: 1, Threads: 1}}
-	srv, err := web.New(web.Config{PartnershipName: "Bench", MFAWaived: true}, deps)
-	if err != nil {
-		return err
-	}
-	base, stop, err := benchListen(srv)
+	base, stop, err := benchServe(svc)
 	if err != nil {
 		return err
 	}
