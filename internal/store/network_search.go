@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"tropic/internal/tropic"
@@ -28,6 +29,16 @@ type graphSearch struct {
 	names map[string]int // "person:<pseudonym>": node, for the nodes met so far
 	key   []byte         // the pseudonym secret, nil when none was ever made
 }
+
+// caseIdentifiersSQL reads a case's identifiers (kind, normalised value) in one
+// query; its argument is the case's id, once per table.
+var caseIdentifiersSQL = func() string {
+	var parts []string
+	for _, cq := range caseIdentifierQueries {
+		parts = append(parts, `SELECT '`+string(cq.kind)+`', `+cq.norm+` FROM `+cq.table+` WHERE case_id = ? AND `+cq.norm+` <> ''`)
+	}
+	return strings.Join(parts, " UNION ALL ")
+}()
 
 // searchPartnershipGraph reads the records within tropic.NetworkSearchSteps of the
 // one q searches for, then the neighbours of each record q expands that is among
@@ -119,8 +130,17 @@ func (s *MatchService) searchPartnershipGraph(ctx context.Context, q tropic.Netw
 	if len(seeds) == 1 && len(w.g.adj[seeds[0]]) == 0 && w.g.nodes[seeds[0]].kind != "case" {
 		return newPartnershipGraph(), nil
 	}
-	if err := w.g.readBusinessNames(ctx, tx); err != nil {
-		return nil, err
+	// The businesses met, named as first typed on a case: one indexed lookup each.
+	for i := range w.g.nodes {
+		if n := &w.g.nodes[i]; n.kind == "business" {
+			names, err := queryStrings(ctx, tx, `SELECT name FROM case_businesses WHERE name_folded = ? ORDER BY id LIMIT 1`, n.ident)
+			if err != nil {
+				return nil, fmt.Errorf("read business name: %w", err)
+			}
+			if len(names) > 0 {
+				n.label = names[0]
+			}
+		}
 	}
 	return w.g, nil
 }
@@ -221,14 +241,26 @@ func (w *graphSearch) expand(ctx context.Context, n int) ([]int, error) {
 			}
 			join(m, "on the case")
 		}
-		for _, cq := range caseIdentifierQueries {
-			vals, err := queryStrings(ctx, w.tx, `SELECT `+cq.norm+` FROM `+cq.table+` WHERE case_id = ? AND `+cq.norm+` <> '' ORDER BY id`, id)
-			if err != nil {
-				return nil, fmt.Errorf("read identifiers in network: %w", err)
+		rows, err := w.tx.Query(ctx, caseIdentifiersSQL, id, id, id, id)
+		if err != nil {
+			return nil, fmt.Errorf("read identifiers in network: %w", err)
+		}
+		var pairs [][2]string
+		for rows.Next() {
+			var p [2]string
+			if err := rows.Scan(&p[0], &p[1]); err != nil {
+				rows.Close()
+				return nil, err
 			}
-			for _, v := range vals {
-				join(w.g.node(nodeKind(cq.kind), v), identifierNouns[cq.kind]+" on the case")
-			}
+			pairs = append(pairs, p)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+		for _, p := range pairs {
+			kind := tropic.LinkKind(p[0])
+			join(w.g.node(nodeKind(kind), p[1]), identifierNouns[kind]+" on the case")
 		}
 	case "person":
 		var e164, email string
