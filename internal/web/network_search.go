@@ -210,6 +210,6 @@ func leftOutText(all, drawn networkView, records int) string {
 			parts = append(parts, networkKindCount(left, k.Kind))
 		}
 	}
-	return fmt.Sprintf("A drawing of more than %d records cannot be read, so this one shows the %d records nearest the one searched for, of the %d found: it leaves out %s. The tables below list all %d.",
+	return fmt.Sprintf("A drawing of more than %d shapes cannot be read, so this one shows the %d records nearest the one searched for, of the %d found: it leaves out %s. The tables below list all %d.",
 		searchDrawLimit, drawn.records(), records, joinAnd(parts), records)
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"html"
 	"net/http"
 	"net/url"
@@ -82,5 +83,28 @@ func TestAnalystNetworkSearchExpandAndExport(t *testing.T) {
 		res := analyst.get("/analysis/network?" + tc.query)
 		wantStatus(t, res, http.StatusUnprocessableEntity)
 		wantContains(t, res.body, `href="#`+tc.field+`"`, tc.typed)
+	}
+}
+
+// A search finding more than a drawing can show draws the records nearest the one
+// searched for and says, by kind, what it leaves out; the tables list them all.
+func TestNetworkSearchSaysWhatTheDrawingLeavesOut(t *testing.T) {
+	nw := &tropic.Network{Nodes: []tropic.NetworkNode{{Key: "business:0", Kind: "business", Label: "Sparkle Hand Car Wash", Root: true, Expanded: true}}}
+	prev := "business:0"
+	for i := 1; i <= 50; i++ {
+		c, p := fmt.Sprintf("case:%d", i), fmt.Sprintf("phone:%d", i)
+		nw.Nodes = append(nw.Nodes, tropic.NetworkNode{Key: c, Kind: "case", Label: "Case " + c, Steps: 2*i - 1},
+			tropic.NetworkNode{Key: p, Kind: "phone", Label: "Phone " + p, Steps: 2 * i})
+		nw.Edges = append(nw.Edges, tropic.NetworkEdge{From: prev, To: c, Why: "on the case"}, tropic.NetworkEdge{From: c, To: p, Why: "phone on the case"})
+		prev = p
+	}
+	p := &networkPage{}
+	showSearch(p, nw, tropic.NetworkQuery{By: tropic.NetworkByBusiness, Search: "Sparkle Hand Car Wash"}, networkForm{By: "business", Q: "Sparkle Hand Car Wash"})
+	if len(p.Found) != 101 || len(p.FoundEdges) != 100 {
+		t.Fatalf("got %d records and %d connections in the tables, want 101 and 100", len(p.Found), len(p.FoundEdges))
+	}
+	want := "A drawing of more than 60 shapes cannot be read, so this one shows the 60 records nearest the one searched for, of the 101 found: it leaves out 20 cases and 21 phone numbers. The tables below list all 101."
+	if got := p.Drawings[0].Note; got != want {
+		t.Errorf("got note %q, want %q", got, want)
 	}
 }
