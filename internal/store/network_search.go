@@ -241,21 +241,8 @@ func (w *graphSearch) expand(ctx context.Context, n int) ([]int, error) {
 			}
 			join(m, "on the case")
 		}
-		rows, err := w.tx.Query(ctx, caseIdentifiersSQL, id, id, id, id)
+		pairs, err := readPairs(ctx, w.tx, caseIdentifiersSQL, id, id, id, id)
 		if err != nil {
-			return nil, fmt.Errorf("read identifiers in network: %w", err)
-		}
-		var pairs [][2]string
-		for rows.Next() {
-			var p [2]string
-			if err := rows.Scan(&p[0], &p[1]); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			pairs = append(pairs, p)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
 			return nil, err
 		}
 		for _, p := range pairs {

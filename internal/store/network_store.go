@@ -324,7 +324,12 @@ func (w *networkWalk) expand(ctx context.Context, st walkStep) error {
 
 // readPairs reads (typed, normalised) pairs of one record.
 func (w *networkWalk) readPairs(ctx context.Context, query string, id int64) ([][2]string, error) {
-	rows, err := w.tx.Query(ctx, query, id)
+	return readPairs(ctx, w.tx, query, id)
+}
+
+// readPairs reads rows of two strings: (typed, normalised), or (kind, normalised).
+func readPairs(ctx context.Context, tx *Tx, query string, args ...any) ([][2]string, error) {
+	rows, err := tx.Query(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("read identifiers in network: %w", err)
 	}
