@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"tropic/internal/auth"
+	"tropic/internal/store"
 	"tropic/internal/tropic"
 	"tropic/internal/web"
 )
@@ -31,6 +32,7 @@ func runBench(ctx context.Context, e *env, args []string) error {
 		"cases":   {"case search by name, phone and registration over 200,000 bulk-loaded cases", runBenchCases},
 		"stats":   {"the statistics dashboard and a year-to-date comparison over 1,000,000 bulk-loaded reports", runBenchStats},
 		"pages":   {"every staff list page (triage queue, cases, referrals) over real HTTP on 1,000,000 reports, 200,000 cases and 600,000 people", runBenchPages},
+		"network": {"the analysts' partnership network, searched, filtered and expanded, over real HTTP on 200,000 cases and 600,000 people", runBenchNetwork},
 		"linkage": {"probabilistic person matching on FEBRL files and synthetic UK-shaped records: precision, recall, F1, speed, memory", runBenchLinkage},
 	})
 }
@@ -106,6 +108,38 @@ func runBenchIntake(ctx context.Context, e *env, args []string) error {
 	fmt.Fprintf(e.stdout, "reports_per_s=%.0f baseline_per_s=%.0f ratio=%.2f p50_ms=%.2f p99_ms=%.2f\n",
 		t.perSecond, b.perSecond, t.perSecond/b.perSecond, ms(t.p50), ms(t.p99))
 	return nil
+}
+
+// openBench opens a benchmark's fresh database (benchDatabase, from
+// TROPIC_DATABASE_URL) and says which it is; done closes it and removes it unless
+// kept.
+func openBench(ctx context.Context, e *env, name string, keep bool) (db *store.DB, done func(), err error) {
+	dsn, cleanup, err := benchDatabase(e.getenv("TROPIC_DATABASE_URL"), keep)
+	if err != nil {
+		return nil, nil, err
+	}
+	if db, err = openBenchDB(ctx, dsn); err != nil {
+		cleanup()
+		return nil, nil, err
+	}
+	what := "SQLite " + dsn
+	if db.Dialect() == store.Postgres {
+		what = "PostgreSQL " + redactURL(dsn)
+	}
+	fmt.Fprintf(e.stdout, "tropic bench %s: %s\n", name, what)
+	return db, func() { db.Close(); cleanup() }, nil
+}
+
+// benchServe serves Tropic on loopback over svc, as a demo without MFA whose
+// passwords hash cheaply, for benchmarks that sign in.
+func benchServe(svc *services) (base string, stop func(), err error) {
+	deps := svc.webDeps(slog.New(slog.DiscardHandler))
+	deps.Passwords = auth.Passwords{Params: auth.Params{Memory: 64, Time: 1, Threads: 1}}
+	srv, err := web.New(web.Config{PartnershipName: "Bench", MFAWaived: true}, deps)
+	if err != nil {
+		return "", nil, err
+	}
+	return benchListen(srv)
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }

@@ -95,15 +95,7 @@ The last line reads name_p95_ms=N phone_p95_ms=N registration_p95_ms=N.`)
 
 	start := time.Now()
 	gen := newCaseGen(*seed, agencies, actor.AgencyID, *queries)
-	loader, err := db.NewCaseLoader(ctx, gen.parsePhone, "tropic bench", time.Now())
-	if err != nil {
-		return err
-	}
-	if err := gen.generate(ctx, loader, *nCases, *nPeople); err != nil {
-		loader.Abort()
-		return err
-	}
-	if err := loader.Close(ctx); err != nil {
+	if err := gen.load(ctx, db, *nCases, *nPeople); err != nil {
 		return err
 	}
 	loadTime := time.Since(start)
@@ -398,6 +390,19 @@ var benchOutward = []string{"AL1", "AL3", "AL4", "AL5", "AL7", "AL8", "AL10", "E
 // searches that should find nothing.
 func (gen *caseGen) number() dramaNumber {
 	return dramaNumber{gen.g.IntN(len(dramaRanges) - 1), gen.g.IntN(1000)}
+}
+
+// load generates n cases holding people new people in all and bulk-loads them into db.
+func (gen *caseGen) load(ctx context.Context, db *store.DB, n, people int) error {
+	loader, err := db.NewCaseLoader(ctx, gen.parsePhone, "tropic bench", time.Now())
+	if err != nil {
+		return err
+	}
+	if err := gen.generate(ctx, loader, n, people); err != nil {
+		loader.Abort()
+		return err
+	}
+	return loader.Close(ctx)
 }
 
 // generate makes n cases holding people new people in all (a few more places on

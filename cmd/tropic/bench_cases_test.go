@@ -6,38 +6,22 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-
-	"tropic/internal/store/storetest"
 )
 
 // The benchmark at a small size, on each database: it loads, finds every value it
 // knows is on a case the searcher sees, and ends with the line scripts read.
 func TestBenchCasesFindsWhatItLoadedAndEndsWithTheP95Line(t *testing.T) {
-	targets := map[string]string{"sqlite": filepath.Join(t.TempDir(), "bench.db")}
-	if pg := os.Getenv(storetest.PostgresURLEnv); pg != "" {
-		targets["postgres"] = pg
-	}
-	for name, dsn := range targets {
-		t.Run(name, func(t *testing.T) {
-			out, _, err := tropicCmd(t, map[string]string{"TROPIC_DATABASE_URL": dsn}, "", "bench", "cases", "--cases", "300", "--people", "900", "--queries", "40")
-			if err != nil {
-				t.Fatalf("bench cases: %v\n%s", err, out)
+	benchOnEachDatabase(t, `^name_p95_ms=[0-9.]+ phone_p95_ms=[0-9.]+ registration_p95_ms=[0-9.]+$`, func(t *testing.T, out string) {
+		if m := regexp.MustCompile(`(?m)^person_match +(\d+) `).FindStringSubmatch(out); m == nil || m[1] == "0" {
+			t.Errorf("person matching timed on no cases:\n%s", out)
+		}
+		for _, kind := range []string{"name", "phone", "registration"} {
+			m := regexp.MustCompile(`(?m)^` + kind + ` +\d+ +(\d+)/(\d+) `).FindStringSubmatch(out)
+			if m == nil || m[1] != m[2] || m[2] == "0" {
+				t.Errorf("%s searches: found %v of the values on visible cases, want all of them:\n%s", kind, m, out)
 			}
-			lines := strings.Split(strings.TrimSpace(out), "\n")
-			if last := lines[len(lines)-1]; !regexp.MustCompile(`^name_p95_ms=[0-9.]+ phone_p95_ms=[0-9.]+ registration_p95_ms=[0-9.]+$`).MatchString(last) {
-				t.Errorf("last line %q, want name_p95_ms=N phone_p95_ms=N registration_p95_ms=N", last)
-			}
-			if m := regexp.MustCompile(`(?m)^person_match +(\d+) `).FindStringSubmatch(out); m == nil || m[1] == "0" {
-				t.Errorf("person matching timed on no cases:\n%s", out)
-			}
-			for _, kind := range []string{"name", "phone", "registration"} {
-				m := regexp.MustCompile(`(?m)^` + kind + ` +\d+ +(\d+)/(\d+) `).FindStringSubmatch(out)
-				if m == nil || m[1] != m[2] || m[2] == "0" {
-					t.Errorf("%s searches: found %v of the values on visible cases, want all of them:\n%s", kind, m, out)
-				}
-			}
-		})
-	}
+		}
+	}, "cases", "--cases", "300", "--people", "900", "--queries", "40")
 }
 
 func TestBenchCasesRefusesAnExistingSQLiteFile(t *testing.T) {

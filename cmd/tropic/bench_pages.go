@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -15,7 +14,6 @@ import (
 	"tropic/internal/auth"
 	"tropic/internal/demo"
 	"tropic/internal/store"
-	"tropic/internal/web"
 )
 
 // benchPage is one staff list page to time: its name, whose demo account reads it
@@ -64,21 +62,11 @@ in the queue. The last line reads slowest_page=NAME p95_ms=N; the target is unde
 	if *nReports < benchPageOpen || *nCases < 1 || *nReferrals < 1 || *nReferrals > *nCases || *nPeople < *nReferrals || *runs < 1 {
 		return usageError(fmt.Sprintf("--reports must be at least %d, --cases, --referrals and --runs at least 1, --referrals at most --cases, and --people at least --referrals", benchPageOpen))
 	}
-	dsn, cleanup, err := benchDatabase(e.getenv("TROPIC_DATABASE_URL"), *keep)
+	db, done, err := openBench(ctx, e, "pages", *keep)
 	if err != nil {
 		return err
 	}
-	defer cleanup()
-	db, err := openBenchDB(ctx, dsn)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	what := "SQLite " + dsn
-	if db.Dialect() == store.Postgres {
-		what = "PostgreSQL " + redactURL(dsn)
-	}
-	fmt.Fprintf(e.stdout, "tropic bench pages: %s\n", what)
+	defer done()
 
 	svc := newServices(db)
 	const password = "bench pages password"
@@ -96,13 +84,7 @@ in the queue. The last line reads slowest_page=NAME p95_ms=N; the target is unde
 	fmt.Fprintf(e.stdout, "loaded %d reports (%d open), %d cases, %d people, %d referrals in %.1fs\n",
 		*nReports, *nReports/benchPageOpen, *nCases, *nPeople, *nReferrals, time.Since(start).Seconds())
 
-	deps := svc.webDeps(slog.New(slog.DiscardHandler))
-	deps.Passwords = auth.Passwords{Params: auth.Params{Memory: 64, Time: 1, Threads: 1}}
-	srv, err := web.New(web.Config{PartnershipName: "Bench", MFAWaived: true}, deps)
-	if err != nil {
-		return err
-	}
-	base, stop, err := benchListen(srv)
+	base, stop, err := benchServe(svc)
 	if err != nil {
 		return err
 	}

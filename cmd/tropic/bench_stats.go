@@ -42,21 +42,11 @@ line reads dashboard_p95_ms=N ytd_p95_ms=N, the dashboard as served.`)
 	if *nReports < 1 || *nCases < 1 || *nReferrals < 1 || *nReferrals > *nCases || *runs < 1 {
 		return usageError("--reports, --cases, --referrals and --runs must be at least 1, and --referrals at most --cases")
 	}
-	dsn, cleanup, err := benchDatabase(e.getenv("TROPIC_DATABASE_URL"), *keep)
+	db, done, err := openBench(ctx, e, "stats", *keep)
 	if err != nil {
 		return err
 	}
-	defer cleanup()
-	db, err := openBenchDB(ctx, dsn)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	what := "SQLite " + dsn
-	if db.Dialect() == store.Postgres {
-		what = "PostgreSQL " + redactURL(dsn)
-	}
-	fmt.Fprintf(e.stdout, "tropic bench stats: %s\n", what)
+	defer done()
 
 	now := time.Now()
 	start := time.Now()

@@ -236,6 +236,32 @@ func TestBrowserLinkagePagesAreAccessible(t *testing.T) {
 	b.CheckAxe(t)
 	brScreenshot(t, b, "analyst-network")
 
+	// The analyst searches for the phone, typed another way, among labour cases: the
+	// three cases it joins are found, pseudonymised; then expands a case one step.
+	brSubmit(t, b, "/analysis/network", "by", "phone", "q", "07700900123", "exploitation", "labour")
+	brWaitFor(t, b, "the search", `location.search.includes('q=07700900123') && document.querySelector('#found-heading') !== null`)
+	text = brMainText(t, b)
+	for _, want := range []string{"Every record found", "(searched for)", "Watford Borough Council", "Hertfordshire Constabulary", "Expand", "links as CSV for i2 Analyst’s Notebook", "Timeline of the cases found"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the network searched by phone does not show %q:\n%s", want, text)
+		}
+	}
+	for _, secret := range []string{"Kowalska", "Anna", carWash, nailBar, council, "7700"} {
+		if strings.Contains(text, secret) {
+			t.Errorf("the network searched by phone shows %q", secret)
+		}
+	}
+	brCheckWidths(t, b, "the analysts' network searched by phone")
+	brScreenshot(t, b, "analyst-network-search")
+	brClickAndWait(t, b, `main td a[href*="expand=person"]`, "a person expanded", `location.search.includes('expand=person')`)
+	brCheckWidths(t, b, "the analysts' network with a person expanded")
+	// A postcode that is not one: the message names the field and keeps what was typed.
+	brOpen(t, b, inst.URL+"/analysis/network?by=postcode&q=nowhere")
+	if !strings.Contains(brMainText(t, b), "Enter a full postcode") || brEvalString(t, b, `document.querySelector('#q').value`) != "nowhere" {
+		t.Errorf("a bad postcode does not say so and keep it:\n%s", brMainText(t, b))
+	}
+	brCheckWidths(t, b, "the analysts' network with a bad postcode")
+
 	// Only the 422 of the decision without a choice may show as a failed load.
 	for _, m := range b.ConsoleErrors() {
 		if m.Source == "network" && strings.Contains(m.Text, "422") {

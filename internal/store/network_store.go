@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"tropic/internal/tropic"
 )
@@ -323,7 +324,12 @@ func (w *networkWalk) expand(ctx context.Context, st walkStep) error {
 
 // readPairs reads (typed, normalised) pairs of one record.
 func (w *networkWalk) readPairs(ctx context.Context, query string, id int64) ([][2]string, error) {
-	rows, err := w.tx.Query(ctx, query, id)
+	return readPairs(ctx, w.tx, query, id)
+}
+
+// readPairs reads rows of two strings: (typed, normalised), or (kind, normalised).
+func readPairs(ctx context.Context, tx *Tx, query string, args ...any) ([][2]string, error) {
+	rows, err := tx.Query(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("read identifiers in network: %w", err)
 	}
@@ -569,15 +575,19 @@ var nodeKindNames = map[string]string{
 	"place": "Place", "business": "Business", "email": "E-mail",
 }
 
-// AnalystNetwork draws, for an analyst, the groups of cases connected through the
-// people on them, linked person records and shared phones, vehicles, postcodes,
-// businesses and e-mail addresses: groups of two cases or more, the largest first,
-// up to limit nodes. Nothing identifies a record: each node is its kind and a
-// pseudonym keyed with the database's own secret (stable from one view to the next,
-// not traceable without the database), and a case says only which agency holds it,
-// whom to ask. An identifier held by one record alone links nothing and is left out.
-// The whole graph is read with a few set queries. The view is audited.
-func (s *MatchService) AnalystNetwork(ctx context.Context, actor tropic.Actor, limit int) (*tropic.Network, error) {
+// AnalystNetwork draws, for an analyst, the partnership's network of cases
+// connected through the people on them, linked person records and shared phones,
+// vehicles, postcodes, businesses and e-mail addresses, among the cases q's filters
+// keep. With a search, it is the records within tropic.NetworkSearchSteps of the one
+// searched for, with the neighbours of each record q expands, all of them (no
+// limit: the page decides what it can draw). Without one, it is the groups of two
+// cases or more, the largest first, up to limit nodes. People, cases, phones,
+// vehicles and e-mail addresses are named by their kind and a pseudonym keyed with
+// the database's own secret (stable from one view to the next, not traceable
+// without the database), and a case says only which agency holds it, whom to ask;
+// businesses and places are named (tropic.PartnershipNetworkNames). Nothing found
+// is an empty network. The view, or the export when q says so, is audited.
+func (s *MatchService) AnalystNetwork(ctx context.Context, actor tropic.Actor, q tropic.NetworkQuery, limit int) (*tropic.Network, error) {
 	if err := tropic.MaySeePartnershipNetwork(actor); err != nil {
 		return nil, err
 	}
@@ -585,7 +595,13 @@ func (s *MatchService) AnalystNetwork(ctx context.Context, actor tropic.Actor, l
 		limit = defaultNetworkNodes
 	}
 	limit = min(limit, maxNetworkNodes)
-	g, err := readPartnershipGraph(ctx, s.cases.db)
+	var g *partnershipGraph
+	var err error
+	if q.Search != "" {
+		g, err = s.searchPartnershipGraph(ctx, q)
+	} else {
+		g, err = readPartnershipGraph(ctx, s.cases.db, q, s.cases.zone)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -598,15 +614,48 @@ func (s *MatchService) AnalystNetwork(ctx context.Context, actor tropic.Actor, l
 	if err != nil {
 		return nil, err
 	}
-	net, groups, cases := g.draw(key, limit)
-	detail := fmt.Sprintf("%d groups, %d cases, %d nodes", groups, cases, len(net.Nodes))
+	var net *tropic.Network
+	var detail string
+	if q.Search != "" {
+		net = g.selection(g.pseudonyms(key))
+		detail = fmt.Sprintf("search by %s %q: %d nodes, %d expanded", q.By, q.Search, len(net.Nodes), len(q.Expand))
+	} else {
+		var groups, cases int
+		net, groups, cases = g.draw(key, limit)
+		detail = fmt.Sprintf("%d groups, %d cases, %d nodes", groups, cases, len(net.Nodes))
+	}
+	if q.Filtered() {
+		detail += "; cases " + networkFilterText(q)
+	}
 	if net.Truncated {
 		detail += "; truncated"
 	}
-	if err := appendAudit(ctx, tx, actor, auditEntry{action: tropic.AuditAnalystNetwork, objectType: "network", detail: detail}); err != nil {
+	action := tropic.AuditAnalystNetwork
+	if q.Export != "" {
+		action, detail = tropic.AuditAnalystNetworkExported, q.Export+" export: "+detail
+	}
+	if err := appendAudit(ctx, tx, actor, auditEntry{action: action, objectType: "network", detail: detail}); err != nil {
 		return nil, err
 	}
 	return net, tx.Commit()
+}
+
+// networkFilterText says which cases the filters keep, for the audit trail.
+func networkFilterText(q tropic.NetworkQuery) string {
+	var parts []string
+	if !q.From.IsZero() {
+		parts = append(parts, "opened from "+q.From.Format(time.DateOnly))
+	}
+	if !q.To.IsZero() {
+		parts = append(parts, "opened to "+q.To.Format(time.DateOnly))
+	}
+	if q.District != "" {
+		parts = append(parts, "in "+q.District)
+	}
+	if q.Exploitation != "" {
+		parts = append(parts, "of "+string(q.Exploitation)+" exploitation")
+	}
+	return strings.Join(parts, ", ")
 }
 
 // pseudonymKey returns the database's pseudonym secret, made at random on first use.
@@ -625,7 +674,7 @@ func pseudonymKey(ctx context.Context, tx *Tx) ([]byte, error) {
 	return hex.DecodeString(v)
 }
 
-// partnershipGraph is every case, person and shared identifier, by row id or
+// partnershipGraph is cases, people and shared identifiers, by row id or
 // normalised value: what the analysts' network is drawn from, never shown as it is.
 type partnershipGraph struct {
 	nodes []graphNode
@@ -638,6 +687,18 @@ type graphNode struct {
 	kind   string
 	ident  string // the row id, or the identifier's normalised value
 	heldBy string // for a case
+	label  string // for a business, its name as first typed
+
+	// In a search: steps from the record searched for, whether its neighbours
+	// were read, and whether it is the record searched for.
+	steps          int
+	expanded       bool
+	root           bool
+	opened, closed time.Time // a case's
+}
+
+func newPartnershipGraph() *partnershipGraph {
+	return &partnershipGraph{index: map[string]int{}, why: map[[2]int]string{}}
 }
 
 func (g *partnershipGraph) node(kind, ident string) int {
@@ -646,9 +707,14 @@ func (g *partnershipGraph) node(kind, ident string) int {
 		return i
 	}
 	g.index[k] = len(g.nodes)
-	g.nodes = append(g.nodes, graphNode{kind: kind, ident: ident})
+	g.nodes = append(g.nodes, graphNode{kind: kind, ident: ident, steps: -1})
 	g.adj = append(g.adj, nil)
 	return len(g.nodes) - 1
+}
+
+func (g *partnershipGraph) has(kind, ident string) bool {
+	_, ok := g.index[kind+":"+ident]
+	return ok
 }
 
 func (g *partnershipGraph) link(a, b int, why string) {
@@ -660,15 +726,61 @@ func (g *partnershipGraph) link(a, b int, why string) {
 	g.adj[a], g.adj[b] = append(g.adj[a], b), append(g.adj[b], a)
 }
 
-// readPartnershipGraph reads the whole graph in one read transaction, one query per
-// relation.
-func readPartnershipGraph(ctx context.Context, db *DB) (*partnershipGraph, error) {
+// pseudonyms are the nodes' pseudonyms under key.
+func (g *partnershipGraph) pseudonyms(key []byte) []string {
+	names := make([]string, len(g.nodes))
+	for i, n := range g.nodes {
+		mac := hmac.New(sha256.New, key)
+		mac.Write([]byte(n.kind + ":" + n.ident))
+		names[i] = hex.EncodeToString(mac.Sum(nil))[:16]
+	}
+	return names
+}
+
+// networkNode is node i as the analyst sees it: named when it is a business or a
+// place, otherwise its kind and pseudonym.
+func (g *partnershipGraph) networkNode(i int, names []string) tropic.NetworkNode {
+	gn := g.nodes[i]
+	n := tropic.NetworkNode{Key: gn.kind + ":" + names[i], Kind: gn.kind, Label: nodeKindNames[gn.kind] + " " + strings.ToUpper(names[i][:6])}
+	if tropic.PartnershipNetworkNames(gn.kind) {
+		n.Label = cmp.Or(gn.label, gn.ident)
+	}
+	if gn.kind == "case" {
+		n.HeldBy = gn.heldBy
+	}
+	return n
+}
+
+// edges are the network's edges among the nodes shown, from the case to the
+// person, from the person to the phone, in a stable order.
+func (g *partnershipGraph) edges(shown func(int) bool, names []string) []tropic.NetworkEdge {
+	var out []tropic.NetworkEdge
+	for e, why := range g.why {
+		if shown(e[0]) && shown(e[1]) {
+			a, b := g.nodes[e[0]], g.nodes[e[1]]
+			from, to := a.kind+":"+names[e[0]], b.kind+":"+names[e[1]]
+			if slices.Index(nodeKinds, b.kind) < slices.Index(nodeKinds, a.kind) {
+				from, to = to, from
+			}
+			out = append(out, tropic.NetworkEdge{From: from, To: to, Why: why})
+		}
+	}
+	slices.SortFunc(out, func(a, b tropic.NetworkEdge) int {
+		return cmp.Or(strings.Compare(a.From, b.From), strings.Compare(a.To, b.To))
+	})
+	return out
+}
+
+// readPartnershipGraph reads the whole graph of the cases q's filters keep in one
+// read transaction, one query per relation. Filtered, a person is kept only when
+// on a case kept.
+func readPartnershipGraph(ctx context.Context, db *DB, q tropic.NetworkQuery, zone *time.Location) (*partnershipGraph, error) {
 	tx, err := db.beginRead(ctx)
 	if err != nil {
 		return nil, err
 	}
 	defer tx.Rollback()
-	g := &partnershipGraph{index: map[string]int{}, why: map[[2]int]string{}}
+	g := newPartnershipGraph()
 	id := func(v int64) string { return strconv.FormatInt(v, 10) }
 	read := func(query string, each func(a int64, b string)) error {
 		rows, err := tx.Query(ctx, query)
@@ -686,43 +798,58 @@ func readPartnershipGraph(ctx context.Context, db *DB) (*partnershipGraph, error
 		}
 		return rows.Err()
 	}
-	if err := read(`SELECT c.id, a.name FROM cases c JOIN agencies a ON a.id = c.owner_agency_id ORDER BY c.id`, func(c int64, agency string) {
-		g.nodes[g.node("case", id(c))].heldBy = agency
-	}); err != nil {
+	kept := func(c int64) bool { return g.has("case", id(c)) }
+	person := func(p string) bool { return !q.Filtered() || g.has("person", p) }
+	rows, err := tx.Query(ctx, `SELECT c.id, a.name, c.opened_at, c.district, c.exploitation FROM cases c JOIN agencies a ON a.id = c.owner_agency_id ORDER BY c.id`)
+	if err != nil {
+		return nil, fmt.Errorf("read partnership network: %w", err)
+	}
+	for rows.Next() {
+		var c int64
+		var agency, district, exploitation string
+		var opened time.Time
+		if err := rows.Scan(&c, &agency, &opened, &district, &exploitation); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		if q.IncludesCase(opened.In(zone), district, exploitation) {
+			g.nodes[g.node("case", id(c))].heldBy = agency
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	if err := read(`SELECT cp.case_id, CAST(cp.person_id AS TEXT) FROM case_people cp JOIN people p ON p.id = cp.person_id
 		WHERE p.merged_into IS NULL ORDER BY cp.id`, func(c int64, p string) {
-		g.link(g.node("case", id(c)), g.node("person", p), "on the case")
+		if kept(c) {
+			g.link(g.node("case", id(c)), g.node("person", p), "on the case")
+		}
 	}); err != nil {
 		return nil, err
 	}
-	for _, q := range []struct {
-		kind tropic.LinkKind
-		sql  string
-	}{
-		{tropic.LinkPhone, `SELECT case_id, e164 FROM case_phones WHERE e164 <> '' ORDER BY id`},
-		{tropic.LinkVehicle, `SELECT case_id, normalised FROM case_vehicles WHERE normalised <> '' ORDER BY id`},
-		{tropic.LinkPostcode, `SELECT case_id, postcode FROM case_places WHERE postcode <> '' ORDER BY id`},
-		{tropic.LinkBusiness, `SELECT case_id, name_folded FROM case_businesses WHERE name_folded <> '' ORDER BY id`},
-	} {
-		why := identifierNouns[q.kind] + " on the case"
-		if err := read(q.sql, func(c int64, v string) {
-			g.link(g.node("case", id(c)), g.node(nodeKind(q.kind), v), why)
+	for _, cq := range caseIdentifierQueries {
+		why := identifierNouns[cq.kind] + " on the case"
+		if err := read(`SELECT case_id, `+cq.norm+` FROM `+cq.table+` WHERE `+cq.norm+` <> '' ORDER BY id`, func(c int64, v string) {
+			if kept(c) {
+				g.link(g.node("case", id(c)), g.node(nodeKind(cq.kind), v), why)
+			}
 		}); err != nil {
 			return nil, err
 		}
 	}
-	for _, q := range []struct {
+	for _, pq := range []struct {
 		kind tropic.LinkKind
 		sql  string
 	}{
 		{tropic.LinkPhone, `SELECT id, phone_e164 FROM people WHERE phone_e164 <> '' AND merged_into IS NULL ORDER BY id`},
 		{tropic.LinkEmail, `SELECT id, email_norm FROM people WHERE email_norm <> '' AND merged_into IS NULL ORDER BY id`},
 	} {
-		why := identifierNouns[q.kind] + " of the person"
-		if err := read(q.sql, func(p int64, v string) {
-			g.link(g.node("person", id(p)), g.node(nodeKind(q.kind), v), why)
+		why := identifierNouns[pq.kind] + " of the person"
+		if err := read(pq.sql, func(p int64, v string) {
+			if person(id(p)) {
+				g.link(g.node("person", id(p)), g.node(nodeKind(pq.kind), v), why)
+			}
 		}); err != nil {
 			return nil, err
 		}
@@ -730,22 +857,53 @@ func readPartnershipGraph(ctx context.Context, db *DB) (*partnershipGraph, error
 	// A record merged away since it was linked stands for its survivor.
 	if err := read(`SELECT COALESCE(pa.merged_into, pa.id), CAST(COALESCE(pb.merged_into, pb.id) AS TEXT) FROM person_matches m
 		JOIN people pa ON pa.id = m.person_a JOIN people pb ON pb.id = m.person_b WHERE m.status = 'linked' ORDER BY m.id`, func(a int64, b string) {
-		g.link(g.node("person", id(a)), g.node("person", b), "linked person")
+		if person(id(a)) && person(b) {
+			g.link(g.node("person", id(a)), g.node("person", b), "linked person")
+		}
 	}); err != nil {
+		return nil, err
+	}
+	if err := g.readBusinessNames(ctx, tx); err != nil {
 		return nil, err
 	}
 	return g, nil
 }
 
+// caseIdentifierQueries are the tables of the identifiers recorded on cases: the
+// value as typed and normalised.
+var caseIdentifierQueries = []struct {
+	kind               tropic.LinkKind
+	table, typed, norm string
+}{
+	{tropic.LinkPhone, "case_phones", "number", "e164"},
+	{tropic.LinkVehicle, "case_vehicles", "registration", "normalised"},
+	{tropic.LinkPostcode, "case_places", "postcode", "postcode"},
+	{tropic.LinkBusiness, "case_businesses", "name", "name_folded"},
+}
+
+// readBusinessNames names the graph's businesses as first typed on a case.
+func (g *partnershipGraph) readBusinessNames(ctx context.Context, tx *Tx) error {
+	rows, err := tx.Query(ctx, `SELECT name_folded, name FROM case_businesses WHERE name_folded <> '' ORDER BY id`)
+	if err != nil {
+		return fmt.Errorf("read business names: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var folded, name string
+		if err := rows.Scan(&folded, &name); err != nil {
+			return err
+		}
+		if i, ok := g.index["business:"+folded]; ok && g.nodes[i].label == "" {
+			g.nodes[i].label = name
+		}
+	}
+	return rows.Err()
+}
+
 // draw returns the pseudonymised network of the groups of two cases or more, the
 // largest first, up to limit nodes; and how many groups and cases it shows.
 func (g *partnershipGraph) draw(key []byte, limit int) (*tropic.Network, int, int) {
-	names := make([]string, len(g.nodes))
-	for i, n := range g.nodes {
-		mac := hmac.New(sha256.New, key)
-		mac.Write([]byte(n.kind + ":" + n.ident))
-		names[i] = hex.EncodeToString(mac.Sum(nil))[:16]
-	}
+	names := g.pseudonyms(key)
 	// An identifier on one record alone links nothing.
 	alive := func(i int) bool {
 		switch g.nodes[i].kind {
@@ -805,13 +963,10 @@ func (g *partnershipGraph) draw(key []byte, limit int) (*tropic.Network, int, in
 		var drawn []tropic.NetworkNode
 		for _, n := range nodes {
 			shown[n] = true
-			gn := g.nodes[n]
-			nn := tropic.NetworkNode{Key: gn.kind + ":" + names[n], Kind: gn.kind, Label: nodeKindNames[gn.kind] + " " + strings.ToUpper(names[n][:6])}
-			if gn.kind == "case" {
-				nn.HeldBy = gn.heldBy
+			if g.nodes[n].kind == "case" {
 				shownCases++
 			}
-			drawn = append(drawn, nn)
+			drawn = append(drawn, g.networkNode(n, names))
 		}
 		slices.SortStableFunc(drawn, compareNetworkNodes)
 		net.Nodes = append(net.Nodes, drawn...)
@@ -819,19 +974,7 @@ func (g *partnershipGraph) draw(key []byte, limit int) (*tropic.Network, int, in
 			break
 		}
 	}
-	for e, why := range g.why {
-		if shown[e[0]] && shown[e[1]] {
-			a, b := g.nodes[e[0]], g.nodes[e[1]]
-			from, to := a.kind+":"+names[e[0]], b.kind+":"+names[e[1]]
-			if slices.Index(nodeKinds, b.kind) < slices.Index(nodeKinds, a.kind) {
-				from, to = to, from // from the case to the person, from the person to the phone
-			}
-			net.Edges = append(net.Edges, tropic.NetworkEdge{From: from, To: to, Why: why})
-		}
-	}
-	slices.SortFunc(net.Edges, func(a, b tropic.NetworkEdge) int {
-		return cmp.Or(strings.Compare(a.From, b.From), strings.Compare(a.To, b.To))
-	})
+	net.Edges = g.edges(func(i int) bool { return shown[i] }, names)
 	return net, shownGroups, shownCases
 }
 

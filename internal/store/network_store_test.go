@@ -247,7 +247,7 @@ func TestAnalystNetworkIsPseudonymised(t *testing.T) {
 		m := store.NewMatchService(e.db, phone.Parse)
 		f := seedNetwork(t, e)
 
-		got, err := m.AnalystNetwork(ctx, e.cAnalyst, 0)
+		got, err := m.AnalystNetwork(ctx, e.cAnalyst, tropic.NetworkQuery{}, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -309,7 +309,7 @@ func TestAnalystNetworkIsPseudonymised(t *testing.T) {
 				}
 				seen[n.Label], seen[n.Key] = true, true
 			}
-			again, err := m.AnalystNetwork(ctx, e.cAnalyst, 0)
+			again, err := m.AnalystNetwork(ctx, e.cAnalyst, tropic.NetworkQuery{}, 0)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -320,7 +320,7 @@ func TestAnalystNetworkIsPseudonymised(t *testing.T) {
 		t.Run("Another database gives the same records other pseudonyms", func(t *testing.T) {
 			other := newCaseEnv(t, d)
 			seedNetwork(t, other)
-			n, err := store.NewMatchService(other.db, phone.Parse).AnalystNetwork(ctx, other.cAnalyst, 0)
+			n, err := store.NewMatchService(other.db, phone.Parse).AnalystNetwork(ctx, other.cAnalyst, tropic.NetworkQuery{}, 0)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -336,7 +336,7 @@ func TestAnalystNetworkIsPseudonymised(t *testing.T) {
 			}
 		})
 		t.Run("A small limit keeps the largest group in part", func(t *testing.T) {
-			n, err := m.AnalystNetwork(ctx, e.cAnalyst, 5)
+			n, err := m.AnalystNetwork(ctx, e.cAnalyst, tropic.NetworkQuery{}, 5)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -354,7 +354,7 @@ func TestAnalystNetworkIsPseudonymised(t *testing.T) {
 			{"Triage is refused", e.pTriage},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
-				_, err := m.AnalystNetwork(ctx, tc.actor, 0)
+				_, err := m.AnalystNetwork(ctx, tc.actor, tropic.NetworkQuery{}, 0)
 				wantCode(t, err, tropic.EFORBIDDEN)
 			})
 		}

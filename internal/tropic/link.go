@@ -167,6 +167,14 @@ type NetworkNode struct {
 	Report  string // for a visible report
 	Person  int64  // for a visible person
 	Root    bool   // the record the network was drawn from
+
+	// In a search of the analysts' network: steps from the record searched for,
+	// and whether all its neighbours are in the network.
+	Steps    int
+	Expanded bool
+	// For a case in a search of the analysts' network: when it was opened and
+	// closed (zero: open), for the timeline.
+	Opened, Closed time.Time
 }
 
 // NetworkEdge joins two nodes; Why says how ("on the case", "same phone", "linked by J Smith").
@@ -193,10 +201,14 @@ type MatchService interface {
 	// CaseNetwork walks from a case through exact identifiers and linked people,
 	// up to depth steps and limit nodes.
 	CaseNetwork(ctx context.Context, actor Actor, caseRef string, depth, limit int) (*Network, error)
-	// AnalystNetwork is the partnership's network for an analyst, pseudonymised:
-	// no names, identifiers or references, only kinds, holding agencies and stable
-	// pseudonyms; the largest connected groups first, up to limit nodes.
-	AnalystNetwork(ctx context.Context, actor Actor, limit int) (*Network, error)
+	// AnalystNetwork is the partnership's network for an analyst, among the cases
+	// q's filters keep: with a search, the records near the one searched for and
+	// the neighbours of those q expands, all of them; without, the largest
+	// connected groups first, up to limit nodes. Businesses and places are named
+	// (PartnershipNetworkNames); people, cases and other identifiers are only
+	// kinds, holding agencies and stable pseudonyms. Audited as a view, or as an
+	// export when q.Export says so.
+	AnalystNetwork(ctx context.Context, actor Actor, q NetworkQuery, limit int) (*Network, error)
 	// RefreshReportMatches finds the cases that share an identifier with a report
 	// and stores them, so the triage queue can show "matches case X".
 	RefreshReportMatches(ctx context.Context, reportID int64) error

@@ -1265,6 +1265,8 @@ func pageMatrix() []matrixRow {
 			body: formBody("reason", "Matrix: two people after all")},
 		{name: "GET /cases/{ref}/network", rule: mayRead, path: onCase(c, "/network?depth=3")},
 		{name: "GET /analysis/network", rule: mayAnalyseNetwork, path: fixed("/analysis/network")},
+		{name: "GET /analysis/network.csv", rule: mayAnalyseNetwork, path: fixed("/analysis/network.csv")},
+		{name: "GET /analysis/network.graphml", rule: mayAnalyseNetwork, path: fixed("/analysis/network.graphml")},
 		{name: "GET /referrals", rule: mayList, path: fixed("/referrals"), lists: true},
 		{name: "GET /referrals/figures", rule: mayList, path: fixed("/referrals/figures")},
 		{name: "GET /referrals/{id}", rule: mayReadReferral, referral: true,

@@ -47,6 +47,18 @@ type networkPage struct {
 	Groups    string // the analysts' view: how many groups there are, how many shown
 	Drawings  []networkDrawing
 	Analyst   bool
+
+	// The analysts' search: the form as typed, its choices, what it found and
+	// the exports of the same.
+	Form          networkForm
+	SearchBy      []selectOption
+	Districts     []selectOption
+	Exploitations []selectOption
+	Searched      bool
+	Found         []searchRow
+	FoundEdges    []searchEdgeRow
+	Timeline      []timelineRow
+	CSV, GraphML  string
 }
 
 // networkDepth reads ?depth= as 1 to 3; anything else is the page's default.
@@ -124,16 +136,13 @@ func (s *Server) requireNetworkAnalyst(next http.Handler) http.Handler {
 	})
 }
 
-// handleAnalystNetwork draws the partnership's network for an analyst: kinds,
-// holding agencies and pseudonyms only, each connected group on its own, the
-// largest first.
+// handleAnalystNetwork draws the partnership's network for an analyst: with a
+// search, the records near the one searched for (network_search.go); without, each
+// connected group on its own, the largest first; among the cases the filters keep.
+// Businesses and places are named, everything else is a kind, a holding agency
+// and a pseudonym.
 func (s *Server) handleAnalystNetwork() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		nw, err := s.deps.Matches.AnalystNetwork(r.Context(), actorOf(r), analystNetworkLimit)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
 		p := &networkPage{
 			Layout:   s.newLayout(r, "Network of records"),
 			Heading:  "Network of records",
@@ -142,9 +151,35 @@ func (s *Server) handleAnalystNetwork() http.Handler {
 			BackText: "Back to the staff home",
 			Analyst:  true,
 			Intro: "Cases, people and identifiers across the partnership that are joined through the same phone, vehicle, place, business or e-mail address, or through people linked as the same person. " +
-				"Nothing here names anyone: each record has a pseudonym that stays the same from one visit to the next, with the kind of record and the agency that holds it.",
+				"Businesses and places are named. People, cases, phones, vehicles and e-mail addresses are not: each has a pseudonym that stays the same from one visit to the next, with the kind of record and, for a case, the agency that holds it.",
 		}
 		p.Nav = "network"
+		p.Form = readNetworkForm(r.URL.Query())
+		districts, err := s.networkSearchOptions(r, p, p.Form)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		q, err := readNetworkQuery(r.URL.Query(), districts)
+		var nw *tropic.Network
+		if err == nil {
+			nw, err = s.deps.Matches.AnalystNetwork(r.Context(), actorOf(r), q, analystNetworkLimit)
+		}
+		if err != nil {
+			if tropic.ErrorCode(err) != tropic.EINVALID {
+				s.fail(w, r, err)
+				return
+			}
+			p.Errors = fieldErrors(err, "", networkFormFields...)
+			s.render(w, r, http.StatusUnprocessableEntity, "network", p)
+			return
+		}
+		p.CSV, p.GraphML = p.Form.href("csv"), p.Form.href("graphml")
+		if q.Search != "" {
+			showSearch(p, nw, q, p.Form)
+			s.render(w, r, http.StatusOK, "network", p)
+			return
+		}
 		var groups [][]int
 		for _, g := range networkGroups(nw) {
 			if len(g) >= 2 { // a record joined to nothing is not part of a network
@@ -162,12 +197,15 @@ func (s *Server) handleAnalystNetwork() http.Handler {
 			d.Heading = "Group " + n + ": " + networkSummary(len(nodes), len(edges))
 			d.Lead = analystGroupLead(nodes)
 			if cut {
-				d.Note = fmt.Sprintf("The drawing and the tables show the %d records nearest the group’s most connected record, of its %d.", v.records(), all)
+				d.Note = fmt.Sprintf("The drawing and the tables show the %d records nearest the group’s most connected record, of its %d. To work outward from one record, search for it.", v.records(), all)
 			}
 			p.Drawings = append(p.Drawings, d)
 		}
 		if len(p.Drawings) == 0 {
 			p.Empty = "No records are connected to each other yet."
+			if q.Filtered() {
+				p.Empty = "No cases the filters keep are connected to each other."
+			}
 		}
 		s.render(w, r, http.StatusOK, "network", p)
 	})

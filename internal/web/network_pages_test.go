@@ -99,7 +99,7 @@ func TestAnalystNetworkIsPseudonymisedAndForAnalystsOnly(t *testing.T) {
 		// The tables are folded away.
 		`<details class="govuk-details">`, "Show the table of 6 records")
 	wantNotContains(t, page, policeRef, councilRef, police2, "Anna", "Kowalska", "Wiktor", "7700", "900123", "+44",
-		"car wash", "council title", "police title", `href="/cases`, `href="/people`)
+		"Sparkle car wash", "council title", "police title", `href="/cases`, `href="/people`)
 	// Offered in the analyst's navigation.
 	wantContains(t, res.body, `href="/analysis/network" aria-current="page">Network</a>`)
 	if got := e.ts.auditActions(tropic.AuditFilter{Action: tropic.AuditAnalystNetwork}); len(got) == 0 {
