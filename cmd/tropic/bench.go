@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"tropic/internal/auth"
+	"tropic/internal/demo"
 	"tropic/internal/store"
 	"tropic/internal/tropic"
 	"tropic/internal/web"
@@ -336,4 +337,15 @@ func benchRun(ctx context.Context, base string, n int, d time.Duration) (benchRe
 	sort.Slice(latencies, func(i, j int) bool { return latencies[i] < latencies[j] })
 	pick := func(q float64) time.Duration { return latencies[min(len(latencies)-1, int(q*float64(len(latencies))))] }
 	return benchResult{perSecond: float64(len(latencies)) / elapsed.Seconds(), p50: pick(0.50), p99: pick(0.99), errors: errCount}, nil
+}
+
+// seedBenchAccounts writes the demo's agencies and accounts, all with password, hashed
+// at a token cost: a bench signs in as them to time pages, not password hashing.
+func seedBenchAccounts(ctx context.Context, svc *services, password string, seed uint64) error {
+	hash, err := auth.HashPassword(password, auth.Params{Memory: 64, Time: 1, Threads: 1})
+	if err != nil {
+		return err
+	}
+	_, err = demo.Seed(ctx, demo.Services{Agencies: svc.agencies, Users: svc.users}, demo.Options{Seed: seed, PasswordHash: hash})
+	return err
 }

@@ -12,7 +12,6 @@ import (
 	"strings"
 	"time"
 
-	"tropic/internal/auth"
 	"tropic/internal/demo"
 	"tropic/internal/store"
 	"tropic/internal/tropic"
@@ -54,11 +53,7 @@ network_p95_ms=N; the target is under 200 ms.`)
 
 	svc := newServices(db)
 	const password = "bench network password"
-	hash, err := auth.HashPassword(password, auth.Params{Memory: 64, Time: 1, Threads: 1})
-	if err != nil {
-		return err
-	}
-	if _, err := demo.Seed(ctx, demo.Services{Agencies: svc.agencies, Users: svc.users}, demo.Options{Seed: *seed, PasswordHash: hash}); err != nil {
+	if err := seedBenchAccounts(ctx, svc, password, *seed); err != nil {
 		return err
 	}
 	agencies, err := svc.agencies.FindAgencies(ctx)

@@ -11,7 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"tropic/internal/auth"
 	"tropic/internal/demo"
 	"tropic/internal/store"
 )
@@ -70,12 +69,8 @@ in the queue. The last line reads slowest_page=NAME p95_ms=N; the target is unde
 
 	svc := newServices(db)
 	const password = "bench pages password"
-	hash, err := auth.HashPassword(password, auth.Params{Memory: 64, Time: 1, Threads: 1})
-	if err != nil {
-		return err
-	}
 	start := time.Now()
-	if _, err := demo.Seed(ctx, demo.Services{Agencies: svc.agencies, Users: svc.users}, demo.Options{Seed: 1, PasswordHash: hash}); err != nil {
+	if err := seedBenchAccounts(ctx, svc, password, 1); err != nil {
 		return err
 	}
 	if err := pagesLoad(ctx, db, *nReports, *nCases, *nPeople, *nReferrals); err != nil {
