@@ -45,15 +45,16 @@ func SeedApprovals(ctx context.Context, g *Generator, s ApprovalServices, now ti
 		return st, err
 	}
 	at := func(d time.Duration) { s.SetNow(now.Add(-d)) }
-	// The county's access request and the declined share cite the police and county
-	// protocol; the share request waiting cites none, so the queue shows it flagged.
+	// The county's access request and the declined share cite the partnership's
+	// agreement (the workers are adults, so the child exploitation protocol does not
+	// apply); the share request waiting cites none, so the queue shows it flagged.
 	var protocol int64
 	if s.Agreements != nil {
 		register, err := s.Agreements.FindAgreements(ctx, pSuper)
 		if err != nil {
 			return st, err
 		}
-		if g := agreementTitled(register, AgreementChildren); g != nil {
+		if g := agreementTitled(register, AgreementPartnership); g != nil {
 			protocol = g.ID
 		}
 	}
@@ -118,7 +119,7 @@ func SeedApprovals(ctx context.Context, g *Generator, s ApprovalServices, now ti
 	at(3 * time.Hour)
 	if err := s.Cases.RequestShare(ctx, pWorker, police.Reference, &tropic.Share{AgencyID: county.OwnerAgencyID, Scope: tropic.ShareWithoutSensitive,
 		LawfulBasis: "dpa_sch1_18", Reason: "Safeguarding: the council's housing team inspects the house where the workers sleep.",
-		NoAgreementReason: "The workers are adults and the protocol covers children only; the council's housing powers apply."}); err != nil {
+		NoAgreementReason: "A housing inspection under the council's own powers: the partnership agreement covers joint casework, not enforcement."}); err != nil {
 		return st, err
 	}
 	// A task for the caseworker.
