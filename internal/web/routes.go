@@ -105,8 +105,8 @@ func (s *Server) routes() http.Handler {
 
 	// The partnership's network, pseudonymised, for analysts (anyone else: the missing page).
 	mux.Handle("GET /analysis/network", s.browser(s.requireUser(s.requireNetworkAnalyst(s.handleAnalystNetwork()))))
-	mux.Handle("GET /analysis/network.csv", s.browser(s.requireUser(s.requireNetworkAnalyst(s.handleAnalystNetworkExport("csv")))))
-	mux.Handle("GET /analysis/network.graphml", s.browser(s.requireUser(s.requireNetworkAnalyst(s.handleAnalystNetworkExport("graphml")))))
+	mux.Handle("GET /analysis/network.csv", s.browser(s.requireUser(s.requireNetworkAnalyst(s.recentAuth(s.handleAnalystNetworkExport("csv"))))))
+	mux.Handle("GET /analysis/network.graphml", s.browser(s.requireUser(s.requireNetworkAnalyst(s.recentAuth(s.handleAnalystNetworkExport("graphml"))))))
 
 	// Signing in.
 	mux.Handle("GET /login", s.browser(s.handleLoginForm()))
@@ -165,7 +165,7 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("POST /approvals/access/{id}", s.requireSupervisor(s.handleAccessDecision()))
 	mux.Handle("GET /access-requests", s.browser(s.requireUser(s.handleOwnAccessRequests())))
 	mux.Handle("GET /audit", s.requireDPO(s.handleAuditSearch()))
-	mux.Handle("POST /audit/export", s.requireDPO(s.handleAuditExport()))
+	mux.Handle("POST /audit/export", s.requireDPO(s.recentAuthBack(auditPath, s.handleAuditExport())))
 	mux.Handle("GET /audit/alerts", s.requireMisuse(s.handleMisuseAlerts()))
 	mux.Handle("POST /audit/alerts/{id}", s.requireMisuse(s.handleMisuseDecision()))
 	mux.Handle("GET /retention", s.requireRetention(s.handleRetention()))
