@@ -189,7 +189,7 @@ func TestFindingUsersByFilter(t *testing.T) {
 			{"Active users of single sign-on", tropic.UserFilter{Status: tropic.UserActive, MFA: tropic.MFASSO}, "sso@police.example"},
 			{"Leavers include single sign-on users", tropic.UserFilter{Status: tropic.UserActive, MFA: tropic.MFASSO, NotSignedInSince: time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC)}, "sso@police.example"},
 			{"Disabled users", tropic.UserFilter{Status: tropic.UserDisabled}, "gone@police.example"},
-			{"With an authenticator app", tropic.UserFilter{MFA: tropic.MFAApp}, "sam@police.example"},
+			{"With an authenticator app", tropic.UserFilter{MFA: tropic.MFAApp}, "keyholder@police.example,sam@police.example"},
 			{"With a security key", tropic.UserFilter{MFA: tropic.MFAKey}, "keyholder@police.example"},
 			{"Signing in through an identity provider", tropic.UserFilter{MFA: tropic.MFASSO}, "sso@police.example"},
 			{"One agency's active users without MFA", tropic.UserFilter{AgencyID: e.police.ID, Status: tropic.UserActive, MFA: tropic.MFANone}, "admin@police.example"},
