@@ -105,8 +105,8 @@ func (s *Server) routes() http.Handler {
 
 	// The partnership's network, pseudonymised, for analysts (anyone else: the missing page).
 	mux.Handle("GET /analysis/network", s.browser(s.requireUser(s.requireNetworkAnalyst(s.handleAnalystNetwork()))))
-	mux.Handle("GET /analysis/network.csv", s.browser(s.requireUser(s.requireNetworkAnalyst(s.recentAuth(s.handleAnalystNetworkExport("csv"))))))
-	mux.Handle("GET /analysis/network.graphml", s.browser(s.requireUser(s.requireNetworkAnalyst(s.recentAuth(s.handleAnalystNetworkExport("graphml"))))))
+	mux.Handle("GET /analysis/network.csv", s.browser(s.requireUser(s.requireNetworkAnalyst(s.handleAnalystNetworkExport("csv")))))
+	mux.Handle("GET /analysis/network.graphml", s.browser(s.requireUser(s.requireNetworkAnalyst(s.handleAnalystNetworkExport("graphml")))))
 
 	// Signing in.
 	mux.Handle("GET /login", s.browser(s.handleLoginForm()))
