@@ -67,6 +67,10 @@ func TestBrowserAdministrationPagesAndTheInvitationJourney(t *testing.T) {
 	}
 	page("/admin/users", "new.starter.police@demo.tropic.example") // the pending invitation
 	page("/admin/users?status=invited", "Invited")
+	// Second factors besides the app: an account of the council's identity provider,
+	// active without a Tropic password; a security key.
+	page("/admin/users?mfa=sso&status=active", "sso.officer.council@demo.tropic.example")
+	page("/admin/users?mfa=key", "key.holder.police@demo.tropic.example")
 	page("/admin/leavers", "former.caseworker.police@demo.tropic.example")
 	page("/admin/history", "Administration history")
 	// Newest first: the demo's invitations, back-dated days, come after the fifty-odd

@@ -125,7 +125,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	if err == nil { // a partnership administrator and the administration pages' data (issue 13)
 		var admins []demo.Account
 		admins, err = demo.SeedAdministration(ctx, gen, demo.AdminServices{Agencies: svc.agencies, Users: svc.users, Invites: svc.invites, Reference: svc.reference,
-			SetNow: clock.Set}, hash, now)
+			SSO: store.NewSSOService(db), SecurityKeys: store.NewSecurityKeyService(db), SetNow: clock.Set}, hash, now)
 		accounts = append(accounts, admins...)
 	}
 	clock.Set(time.Time{})

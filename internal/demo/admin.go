@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"time"
 
+	"tropic/internal/auth"
 	"tropic/internal/tropic"
 )
 
@@ -24,7 +25,10 @@ type AdminServices struct {
 	// Reference is the reference data edited in the browser; nil: the demo leaves it
 	// as the migrations made it.
 	Reference tropic.ReferenceDataService
-	SetNow    func(time.Time) // moves the store's clock; the zero time hands it back
+	// SSO and SecurityKeys give the users list its other second factors; nil: none.
+	SSO          tropic.SSOService
+	SecurityKeys tropic.SecurityKeyService
+	SetNow       func(time.Time) // moves the store's clock; the zero time hands it back
 }
 
 // PartnershipAdminEmail is the demo's partnership administrator.
@@ -73,6 +77,10 @@ func SeedAdministration(ctx context.Context, g *Generator, s AdminServices, pass
 		return nil, err
 	}
 
+	if err := seedSecondFactors(ctx, g, s, partnership, county, police, passwordHash, now); err != nil {
+		return nil, err
+	}
+
 	// A pending invitation, sent yesterday by the police administrator. Its link was
 	// never e-mailed: nobody holds the secret, and it expires in two days.
 	s.SetNow(now.AddDate(0, 0, -1))
@@ -111,6 +119,49 @@ func seedReferenceHistory(ctx context.Context, s AdminServices, partnership trop
 	s.SetNow(now.AddDate(0, 0, -10))
 	if err := s.Reference.SetSetting(ctx, partnership, tropic.SettingDisclosureThreshold, strconv.Itoa(tropic.DefaultDisclosureThreshold)); err != nil {
 		return fmt.Errorf("demo threshold: %w", err)
+	}
+	return nil
+}
+
+// seedSecondFactors gives the users list's "Second factor" column and filter more than
+// the authenticator app: a council officer whose account was made at a first sign-in
+// through the council's identity provider (no role, no Tropic password) and then given
+// the caseworker role by the partnership administrator; and a police triage officer
+// with a security key as well as an app. Neither is a demo account to sign in with:
+// the demo configures no identity provider, and the key is not a real one.
+func seedSecondFactors(ctx context.Context, g *Generator, s AdminServices, partnership tropic.Actor, county, police *tropic.Agency, passwordHash string, now time.Time) error {
+	if s.SSO != nil {
+		s.SetNow(now.AddDate(0, 0, -12))
+		p := &tropic.SSOProvider{ID: "herts-county", Label: "Hertfordshire County Council account", AgencyID: county.ID,
+			Issuer: "https://login.microsoftonline.com/00000000-0000-4000-8000-000000000000/v2.0", Domains: []string{EmailDomain}}
+		verified := true
+		u, _, err := s.SSO.SignInWithSSO(ctx, p, tropic.SSOIdentity{Issuer: p.Issuer, Subject: "demo-sso-officer",
+			Email: "sso.officer.council@" + EmailDomain, EmailVerified: &verified, Name: g.Name()})
+		if err != nil {
+			return fmt.Errorf("demo single sign-on user: %w", err)
+		}
+		s.SetNow(now.AddDate(0, 0, -11))
+		if err := s.Users.SetRoles(ctx, partnership, u.ID, []tropic.Role{tropic.RoleCaseworker}); err != nil {
+			return fmt.Errorf("demo single sign-on user's role: %w", err)
+		}
+	}
+	if s.SecurityKeys != nil {
+		s.SetNow(now.AddDate(0, 0, -40))
+		u := &tropic.User{Email: "key.holder.police@" + EmailDomain, Name: g.Name(), AgencyID: police.ID, Roles: []tropic.Role{tropic.RoleTriage}}
+		if err := s.Users.CreateUser(ctx, tropic.SystemActor("tropic demo"), u, passwordHash); err != nil {
+			return fmt.Errorf("demo security key user: %w", err)
+		}
+		secret, _, err := auth.NewTOTPSecret("Tropic", u.Email)
+		if err != nil {
+			return err
+		}
+		if err := s.Users.EnrolMFA(ctx, u.ID, secret, 1); err != nil {
+			return fmt.Errorf("demo security key user's app: %w", err)
+		}
+		if err := s.SecurityKeys.AddSecurityKey(ctx, tropic.ActorFor(u), &tropic.SecurityKey{UserID: u.ID, Name: "YubiKey 5C",
+			CredentialID: "demo-key-not-real", Data: []byte(`{}`)}); err != nil {
+			return fmt.Errorf("demo security key: %w", err)
+		}
 	}
 	return nil
 }

@@ -43,7 +43,7 @@ func (s *SecurityKeyService) AddSecurityKey(ctx context.Context, actor tropic.Ac
 		return fmt.Errorf("count security keys: %w", err)
 	}
 	if n >= tropic.MaxSecurityKeys {
-		return tropic.Errorf(tropic.ECONFLICT, "You have %d security keys, the most Tropic keeps. Ask your administrator to remove one you no longer use.", n)
+		return tropic.Errorf(tropic.ECONFLICT, "You have %d security keys, the most Tropic keeps. Remove one you no longer use first.", n)
 	}
 	k.Name, k.CreatedAt = name, tx.now
 	k.ID, err = tx.insert(ctx, `INSERT INTO security_keys (user_id, name, credential_id, data, created_at) VALUES (?, ?, ?, ?, ?)`,

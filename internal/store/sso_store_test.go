@@ -67,6 +67,20 @@ func TestSignInWithSSO(t *testing.T) {
 		if _, _, err := sso.SignInWithSSO(ctx, p, id("sub-new", "new@police.example")); tropic.ErrorCode(err) != tropic.EFORBIDDEN {
 			t.Errorf("a disabled user signs on: %v", err)
 		}
+		// A disabled agency: neither its linked users nor a newcomer sign on, and no
+		// account is made for the newcomer.
+		if err := e.agencies.DisableAgency(ctx, admin, police.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := sso.SignInWithSSO(ctx, p, v); tropic.ErrorCode(err) != tropic.EFORBIDDEN {
+			t.Errorf("a user of a disabled agency signs on: %v", err)
+		}
+		if _, _, err := sso.SignInWithSSO(ctx, p, id("sub-late", "late@police.example")); tropic.ErrorCode(err) != tropic.EFORBIDDEN {
+			t.Errorf("a newcomer to a disabled agency signs on: %v", err)
+		}
+		if _, err := e.users.FindUserByEmail(ctx, "late@police.example"); tropic.ErrorCode(err) != tropic.ENOTFOUND {
+			t.Errorf("a newcomer to a disabled agency has an account: %v", err)
+		}
 		wantActions(t, e, tropic.AuditUserCreated, tropic.AuditSSOLinked, tropic.AuditSSOLinked)
 	})
 }

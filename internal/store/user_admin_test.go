@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -141,6 +142,27 @@ func TestFindingUsersByFilter(t *testing.T) {
 			Roles: []tropic.Role{tropic.RoleTriage}}, tropic.HashSecret("invite-secret")); err != nil {
 			t.Fatal(err)
 		}
+		// A security key needs an authenticator app first (enrolment is behind the
+		// second factor); a single sign-on user has neither, nor a password.
+		keyholder := e.user(t, e.police.ID, "keyholder@police.example", tropic.RoleTriage)
+		if err := e.users.EnrolMFA(ctx, keyholder.ID, "SECRET", 1); err != nil {
+			t.Fatal(err)
+		}
+		if err := store.NewSecurityKeyService(e.db).AddSecurityKey(ctx, tropic.ActorFor(keyholder),
+			&tropic.SecurityKey{UserID: keyholder.ID, Name: "YubiKey", CredentialID: "cred-1", Data: []byte(`{}`)}); err != nil {
+			t.Fatal(err)
+		}
+		p := &tropic.SSOProvider{ID: "police", Label: "Police", AgencyID: e.police.ID, Issuer: "https://idp.police.example", Domains: []string{"police.example"}}
+		ssoUser, _, err := store.NewSSOService(e.db).SignInWithSSO(ctx, p, tropic.SSOIdentity{Issuer: p.Issuer, Subject: "s-1", Email: "sso@police.example"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, err := e.users.FindUserByID(ctx, keyholder.ID); err != nil || strings.Join(got.MFAKinds(), ",") != "Authenticator app,Security key" {
+			t.Errorf("the key holder's second factors: %v, %v", got.MFAKinds(), err)
+		}
+		if got, err := e.users.FindUserByID(ctx, ssoUser.ID); err != nil || strings.Join(got.MFAKinds(), ",") != "Single sign-on" {
+			t.Errorf("the single sign-on user's: %v, %v", got.MFAKinds(), err)
+		}
 		gone := e.user(t, e.police.ID, "gone@police.example", tropic.RoleSupervisor)
 		if err := e.users.DisableUser(ctx, admin, gone.ID); err != nil {
 			t.Fatal(err)
@@ -163,10 +185,14 @@ func TestFindingUsersByFilter(t *testing.T) {
 			want string
 		}{
 			{"By role", tropic.UserFilter{Role: tropic.RoleCaseworker}, "sam@police.example"},
-			{"Invited users", tropic.UserFilter{Status: tropic.UserInvited}, "new@police.example"},
+			{"Invited users (not single sign-on users, who have no password either)", tropic.UserFilter{Status: tropic.UserInvited}, "new@police.example"},
+			{"Active users of single sign-on", tropic.UserFilter{Status: tropic.UserActive, MFA: tropic.MFASSO}, "sso@police.example"},
+			{"Leavers include single sign-on users", tropic.UserFilter{Status: tropic.UserActive, MFA: tropic.MFASSO, NotSignedInSince: time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC)}, "sso@police.example"},
 			{"Disabled users", tropic.UserFilter{Status: tropic.UserDisabled}, "gone@police.example"},
-			{"With an authenticator app", tropic.UserFilter{MFA: "set"}, "sam@police.example"},
-			{"One agency's active users without MFA", tropic.UserFilter{AgencyID: e.police.ID, Status: tropic.UserActive, MFA: "none"}, "admin@police.example"},
+			{"With an authenticator app", tropic.UserFilter{MFA: tropic.MFAApp}, "keyholder@police.example,sam@police.example"},
+			{"With a security key", tropic.UserFilter{MFA: tropic.MFAKey}, "keyholder@police.example"},
+			{"Signing in through an identity provider", tropic.UserFilter{MFA: tropic.MFASSO}, "sso@police.example"},
+			{"One agency's active users without MFA", tropic.UserFilter{AgencyID: e.police.ID, Status: tropic.UserActive, MFA: tropic.MFANone}, "admin@police.example"},
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {

@@ -64,8 +64,16 @@ func joinRoles(roles []tropic.Role) string {
 }
 
 const userColumns = `u.id, u.email, u.name, u.agency_id, u.disabled, u.mfa_secret <> '', u.created_at,
-	u.password_hash = '', u.must_change_password, u.last_login_at,
+	u.password_hash = '' AND NOT ` + userHasSSO + `, u.must_change_password, u.last_login_at,
+	` + userHasKey + `, ` + userHasSSO + `,
 	a.id, a.name, a.kind, a.first_responder, a.duty_to_notify, a.disabled, a.triage_hub, a.created_at`
+
+// A user has a security key; signs in through an identity provider (and so, without a
+// Tropic password, is not an invited user who has yet to choose one).
+const (
+	userHasKey = `EXISTS (SELECT 1 FROM security_keys k WHERE k.user_id = u.id)`
+	userHasSSO = `EXISTS (SELECT 1 FROM user_identities i WHERE i.user_id = u.id)`
+)
 
 const userFrom = ` FROM users u JOIN agencies a ON a.id = u.agency_id `
 
@@ -75,7 +83,7 @@ func scanUser(sc interface{ Scan(...any) error }, extra ...any) (*tropic.User, e
 	var kind string
 	var lastLogin sql.NullTime
 	dest := append([]any{&u.ID, &u.Email, &u.Name, &u.AgencyID, &u.Disabled, &u.MFAEnrolled, &u.CreatedAt,
-		&u.Invited, &u.MustChangePassword, &lastLogin,
+		&u.Invited, &u.MustChangePassword, &lastLogin, &u.SecurityKey, &u.SingleSignOn,
 		&a.ID, &a.Name, &kind, &a.FirstResponder, &a.DutyToNotify, &a.Disabled, &a.TriageHub, &a.CreatedAt}, extra...)
 	if err := sc.Scan(dest...); err != nil {
 		return nil, mapError(err)
@@ -188,10 +196,10 @@ func (s *UserService) FindUsers(ctx context.Context, f tropic.UserFilter) ([]*tr
 	}
 	switch f.Status {
 	case tropic.UserActive:
-		where += " AND u.disabled = ? AND a.disabled = ? AND u.password_hash <> ''"
+		where += " AND u.disabled = ? AND a.disabled = ? AND (u.password_hash <> '' OR " + userHasSSO + ")"
 		args = append(args, false, false)
 	case tropic.UserInvited:
-		where += " AND u.disabled = ? AND a.disabled = ? AND u.password_hash = ''"
+		where += " AND u.disabled = ? AND a.disabled = ? AND u.password_hash = '' AND NOT " + userHasSSO
 		args = append(args, false, false)
 	case tropic.UserDisabled:
 		where += " AND (u.disabled = ? OR a.disabled = ?)"
@@ -207,10 +215,14 @@ func (s *UserService) FindUsers(ctx context.Context, f tropic.UserFilter) ([]*tr
 		args = append(args, string(f.Role))
 	}
 	switch f.MFA {
-	case "set":
+	case tropic.MFAApp:
 		where += " AND u.mfa_secret <> ''"
-	case "none":
-		where += " AND u.mfa_secret = ''"
+	case tropic.MFAKey:
+		where += " AND " + userHasKey
+	case tropic.MFASSO:
+		where += " AND " + userHasSSO
+	case tropic.MFANone:
+		where += " AND u.mfa_secret = '' AND NOT " + userHasKey + " AND NOT " + userHasSSO
 	}
 	if !f.NotSignedInSince.IsZero() {
 		where += " AND COALESCE(u.last_login_at, u.created_at) < ?"

@@ -108,6 +108,35 @@ type User struct {
 	// MustChangePassword: an administrator asked for a new password at the next sign-in.
 	MustChangePassword bool      `json:"must_change_password"`
 	LastLoginAt        time.Time `json:"last_login_at"` // zero: never signed in
+	// SecurityKey: the user has a security key or passkey as a second factor;
+	// SingleSignOn: an agency's identity provider signs them in (issue 13 item 2's
+	// "MFA kind", told to administrators).
+	SecurityKey  bool `json:"-"`
+	SingleSignOn bool `json:"-"`
+}
+
+// The second factors UserFilter.MFA asks for.
+const (
+	MFAApp  = "app"  // an authenticator app
+	MFAKey  = "key"  // a security key or passkey
+	MFASSO  = "sso"  // signs in through an agency's identity provider
+	MFANone = "none" // none of these
+)
+
+// MFAKinds says how u proves who they are after (or instead of) a password, for
+// administrators: "Authenticator app", "Security key", "Single sign-on", or none.
+func (u *User) MFAKinds() []string {
+	var out []string
+	if u.MFAEnrolled {
+		out = append(out, "Authenticator app")
+	}
+	if u.SecurityKey {
+		out = append(out, "Security key")
+	}
+	if u.SingleSignOn {
+		out = append(out, "Single sign-on")
+	}
+	return out
 }
 
 // Has reports whether the user holds role r.
@@ -271,7 +300,7 @@ type UserFilter struct {
 	IncludeDisabled bool
 	Role            Role       // holds this role
 	Status          UserStatus // "" any (IncludeDisabled still applies)
-	MFA             string     // "set" (an authenticator app enrolled), "none", or "" either
+	MFA             string     // MFAApp, MFAKey, MFASSO, MFANone, or "" any
 	// NotSignedInSince: only users whose last sign-in (or, never signed in, whose
 	// account's creation) is before it; zero: any.
 	NotSignedInSince time.Time

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"tropic/internal/tropic"
@@ -66,8 +67,12 @@ func (s *Server) handleAdminUsers() http.Handler {
 		for _, st := range []tropic.UserStatus{tropic.UserActive, tropic.UserInvited, tropic.UserDisabled} {
 			p.Statuses = append(p.Statuses, selectOption{Value: string(st), Label: st.Label(), Selected: st == f.Status})
 		}
-		p.MFAs = []selectOption{{Value: "", Label: "Either"}, {Value: "set", Label: "Authenticator app", Selected: f.MFA == "set"},
-			{Value: "none", Label: "Not set up", Selected: f.MFA == "none"}}
+		p.MFAs = []selectOption{{Value: "", Label: "Any"}}
+		for _, o := range []selectOption{{Value: tropic.MFAApp, Label: "Authenticator app"}, {Value: tropic.MFAKey, Label: "Security key"},
+			{Value: tropic.MFASSO, Label: "Single sign-on"}, {Value: tropic.MFANone, Label: "None set up"}} {
+			o.Selected = o.Value == f.MFA
+			p.MFAs = append(p.MFAs, o)
+		}
 		p.Idle = []selectOption{{Value: "", Label: "Any time"}}
 		for _, d := range idleChoices {
 			p.Idle = append(p.Idle, selectOption{Value: strconv.Itoa(d), Label: "Not for " + strconv.Itoa(d) + " days", Selected: d == days})
@@ -107,8 +112,8 @@ func lastSignIn(u *tropic.User) string {
 }
 
 func mfaLabel(u *tropic.User) string {
-	if u.MFAEnrolled {
-		return "Authenticator app"
+	if kinds := u.MFAKinds(); len(kinds) > 0 {
+		return strings.Join(kinds, ", ")
 	}
 	return "Not set up"
 }

@@ -69,4 +69,17 @@ func TestTheDataProtectionOfficerSearchesAndExportsTheAuditTrail(t *testing.T) {
 		t.Fatalf("XLSX export rows %v (%v), want a header and the two sign-ins", xrows, err)
 	}
 	wantStatus(t, worker.post("/audit/export", url.Values{}), http.StatusNotFound)
+
+	// The export names staff and what they did: signed in longer ago than the
+	// re-authentication window, the officer confirms who they are and comes back to the
+	// search; nothing is exported or audited meanwhile. The caseworker is still refused.
+	ts.clock.Advance(ts.cfg.ReauthWindow)
+	wantStatus(t, worker.post("/audit/export", url.Values{}), http.StatusNotFound)
+	before := len(ts.auditActions(tropic.AuditFilter{Action: tropic.AuditExported}))
+	wantRedirect(t, dpo.post("/audit/export", url.Values{"action": {"login.succeeded"}}), "/account/confirm?next=%2Faudit")
+	if after := len(ts.auditActions(tropic.AuditFilter{Action: tropic.AuditExported})); after != before {
+		t.Errorf("an export without a recent proof was audited (%d, then %d)", before, after)
+	}
+	wantRedirect(t, dpo.post("/account/confirm", url.Values{"password": {testPassword}, "next": {"/audit"}}), "/audit")
+	wantStatus(t, dpo.post("/audit/export", url.Values{"action": {"login.succeeded"}}), http.StatusOK)
 }

@@ -189,7 +189,7 @@ func TestForgottenPasswordWithoutEmailSaysToAskAnAdministrator(t *testing.T) {
 	ts := newTestServer(t, Config{MFAWaived: true})
 	c := ts.client(t)
 	res := c.get("/password/forgot")
-	wantContains(t, res.body, "does not send email", "administrator")
+	wantContains(t, res.body, "does not send email", "the people who run Tropic for your partnership to set a new password")
 	wantNotContains(t, res.body, `action="/password/forgot"`)
 }
 

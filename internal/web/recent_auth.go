@@ -167,6 +167,10 @@ func (s *Server) checkOwnCode(r *http.Request, login *tropic.Login, code string)
 }
 
 // adminUserPath is the administration page of the user a form acts on.
+// auditPath is the audit search, whose export needs a recent proof: the rows name
+// staff and what they did.
+func auditPath(*http.Request) string { return "/audit" }
+
 func adminUserPath(r *http.Request) string {
 	return "/admin/users/" + url.PathEscape(r.PathValue("id"))
 }

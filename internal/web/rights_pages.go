@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -260,6 +261,17 @@ func (s *Server) handleRightsRelease() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id, ok := s.rightsID(w, r)
 		if !ok || !s.parseForm(w, r) {
+			return
+		}
+		if !s.authenticatedRecently(r) {
+			// An export of personal data (issue 13 item 8): whoever may not see the
+			// request is told it is missing, as before; whoever may confirms who they
+			// are and comes back to the request to release it.
+			if _, err := s.deps.Rights.FindRightsRequest(r.Context(), actorOf(r), id); err != nil {
+				s.fail(w, r, err)
+				return
+			}
+			http.Redirect(w, r, "/account/confirm?next="+url.QueryEscape("/rights/"+strconv.FormatInt(id, 10)), http.StatusSeeOther)
 			return
 		}
 		pkg, err := s.deps.Rights.ReleaseRightsPackage(r.Context(), actorOf(r), id)

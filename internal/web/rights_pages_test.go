@@ -150,6 +150,22 @@ func testAccessRequestPages(t *testing.T, d store.Dialect) {
 	if page := dpo.get(path); !strings.Contains(page.body, "Package released by") {
 		t.Fatalf("release not shown:\n%s", brief(page.body))
 	}
+	// Releasing the package is an export of personal data: signed in longer ago than
+	// the re-authentication window, the officer confirms who they are first and comes
+	// back to the request; another agency's officer still finds no such request.
+	other := sc.as(t, cDPO)
+	sc.ts.clock.Advance(sc.ts.cfg.ReauthWindow)
+	if res := other.post(path+"/release", url.Values{}); res.status != http.StatusNotFound {
+		t.Errorf("another agency's officer, signed in long ago, releases: got %d to %q", res.status, res.location())
+	}
+	wantRedirect(t, dpo.post(path+"/release", url.Values{"format": {"json"}}), "/account/confirm?next="+url.QueryEscape(path))
+	if got := sc.ts.auditActions(tropic.AuditFilter{Action: "rights.released"}); len(got) != 2 {
+		t.Errorf("a release without a recent proof was audited: %q", got)
+	}
+	wantRedirect(t, dpo.post("/account/confirm", url.Values{"password": {testPassword}, "next": {path}}), path)
+	if res := dpo.post(path+"/release", url.Values{"format": {"json"}}); res.status != http.StatusOK || !strings.Contains(res.body, "Rita") {
+		t.Errorf("release after confirming: got %d\n%s", res.status, brief(res.body))
+	}
 }
 
 // The PDF's layout prints a third party marked redacted as redacted even when the

@@ -165,7 +165,7 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("POST /approvals/access/{id}", s.requireSupervisor(s.handleAccessDecision()))
 	mux.Handle("GET /access-requests", s.browser(s.requireUser(s.handleOwnAccessRequests())))
 	mux.Handle("GET /audit", s.requireDPO(s.handleAuditSearch()))
-	mux.Handle("POST /audit/export", s.requireDPO(s.handleAuditExport()))
+	mux.Handle("POST /audit/export", s.requireDPO(s.recentAuthBack(auditPath, s.handleAuditExport())))
 	mux.Handle("GET /audit/alerts", s.requireMisuse(s.handleMisuseAlerts()))
 	mux.Handle("POST /audit/alerts/{id}", s.requireMisuse(s.handleMisuseDecision()))
 	mux.Handle("GET /retention", s.requireRetention(s.handleRetention()))
