@@ -59,7 +59,7 @@ func (s *MeetingService) UpdateMeeting(ctx context.Context, actor tropic.Actor, 
 			return fmt.Errorf("add meeting agency: %w", err)
 		}
 	}
-	ended, err := endMeetingShares(ctx, tx, actor, m.ID, ch.Removed, "no longer attends meeting "+strconv.FormatInt(m.ID, 10))
+	ended, err := endMeetingShares(ctx, tx, actor, m.ID, false, ch.Removed, "no longer attends meeting "+strconv.FormatInt(m.ID, 10))
 	if err != nil {
 		return err
 	}
@@ -104,7 +104,7 @@ func (s *MeetingService) CancelMeeting(ctx context.Context, actor tropic.Actor, 
 	if k, _ := res.RowsAffected(); k != 1 {
 		return s.staleMeeting(m)
 	}
-	ended, err := endMeetingShares(ctx, tx, actor, m.ID, nil, "meeting "+strconv.FormatInt(m.ID, 10)+" cancelled")
+	ended, err := endMeetingShares(ctx, tx, actor, m.ID, true, nil, "meeting "+strconv.FormatInt(m.ID, 10)+" cancelled")
 	if err != nil {
 		return err
 	}
@@ -131,11 +131,11 @@ func (s *MeetingService) staleMeeting(m *tropic.Meeting) error {
 }
 
 // endMeetingShares ends the active shares made for meeting meetingID: with the
-// agencies given, or with every agency when none is. It returns how many ended; each
-// is audited on its case, with why.
-func endMeetingShares(ctx context.Context, tx *Tx, actor tropic.Actor, meetingID int64, agencyIDs []int64, why string) (int, error) {
+// agencies given, or with every agency when all. It returns how many ended; each is
+// audited on its case, with why.
+func endMeetingShares(ctx context.Context, tx *Tx, actor tropic.Actor, meetingID int64, all bool, agencyIDs []int64, why string) (int, error) {
 	where, args := `s.meeting_id = ? AND s.status = ?`, []any{meetingID, string(tropic.ShareActive)}
-	if agencyIDs != nil {
+	if !all {
 		if len(agencyIDs) == 0 {
 			return 0, nil
 		}

@@ -107,8 +107,8 @@ type meetingEditForm struct {
 // renderMeetingEdit shows the form changing meeting m (as it stands), filled with e
 // and what was typed (f); only its keeper sees it, to anyone else it is missing.
 func (s *Server) renderMeetingEdit(w http.ResponseWriter, r *http.Request, status int, m *tropic.Meeting, e *tropic.Meeting, f meetingEditForm, problems []FieldError) {
-	if !m.MayRun {
-		s.notFound(w, r)
+	if err := tropic.MayChangeMeeting(actorOf(r), m); err != nil {
+		s.fail(w, r, err)
 		return
 	}
 	p := &meetingNewPage{Layout: s.newLayout(r, "Change the meeting"), Title: e.Title, HeldOn: f.HeldOn, People: e.People,
