@@ -196,7 +196,9 @@ func meetingChangeRows(api bool) []matrixRow {
 					return map[string]any{"version": f.meetingVersion(f.meetingID), "people": "Matrix person"}
 				}},
 			{name: "POST /api/v1/meetings/{id}/cancel", rule: mayRunMeeting, before: freshMeeting, path: meetingPath2("/api/v1/meetings/%d/cancel", cancel),
-				body: func(f *matrixFixture, _ *matrixUser) any { return map[string]any{"version": 1, "reason": "Matrix: no longer needed"} }},
+				body: func(f *matrixFixture, _ *matrixUser) any {
+					return map[string]any{"version": 1, "reason": "Matrix: no longer needed"}
+				}},
 		}
 	}
 	return []matrixRow{
