@@ -116,13 +116,21 @@ func (s *Server) renderMeetingEdit(w http.ResponseWriter, r *http.Request, statu
 	s.renderMeetingFields(w, r, status, p, e, m.AgencyIDs, problems)
 }
 
+// typedDay writes a YYYY-MM-DD day as the date field asks for it: 1/12/2026.
+func typedDay(day string) string {
+	if d, err := time.Parse(time.DateOnly, day); err == nil {
+		return d.Format("2/1/2006")
+	}
+	return day
+}
+
 func (s *Server) handleMeetingEditForm() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		m := s.meetingFromPath(w, r)
 		if m == nil {
 			return
 		}
-		s.renderMeetingEdit(w, r, http.StatusOK, m, m, meetingEditForm{HeldOn: caseDate(m.HeldOn), Version: m.Version}, nil)
+		s.renderMeetingEdit(w, r, http.StatusOK, m, m, meetingEditForm{HeldOn: typedDay(m.HeldOn), Version: m.Version}, nil)
 	})
 }
 
@@ -179,7 +187,7 @@ func (s *Server) handleMeetingCancel() http.Handler {
 			return
 		}
 		version, _ := strconv.Atoi(r.PostFormValue("version"))
-		f := meetingEditForm{HeldOn: caseDate(m.HeldOn), Version: version, Reason: r.PostFormValue("reason")}
+		f := meetingEditForm{HeldOn: typedDay(m.HeldOn), Version: version, Reason: r.PostFormValue("reason")}
 		err := s.deps.Meetings.CancelMeeting(r.Context(), actorOf(r), m.ID, f.Reason, version)
 		switch tropic.ErrorCode(err) {
 		case "":
