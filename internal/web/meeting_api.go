@@ -255,12 +255,8 @@ func (s *Server) handleAPICancelMeeting() http.Handler {
 
 func (s *Server) handleAPIAddAgendaItem() http.Handler {
 	return s.meetingsAPI(func(w http.ResponseWriter, r *http.Request) {
-		id, ok := apiPathID(w, r)
+		id, in, ok := apiIDAndBody[apiAgendaInput](s, w, r)
 		if !ok {
-			return
-		}
-		var in apiAgendaInput
-		if !s.decodeJSON(w, r, &in) {
 			return
 		}
 		err := s.deps.Meetings.AddAgendaItem(r.Context(), apiActor(r), id, tropic.AgendaInput{Mode: tropic.AgendaMode(in.Mode), Topic: in.Topic,
@@ -268,6 +264,17 @@ func (s *Server) handleAPIAddAgendaItem() http.Handler {
 			AgreementID: in.AgreementID, NoAgreement: in.NoAgreementReason})
 		s.apiMeetingDone(w, r, id, err)
 	})
+}
+
+// apiIDAndBody reads the id of the path and the JSON body; it answers a missing
+// record or a bad body itself, and then returns false.
+func apiIDAndBody[T any](s *Server, w http.ResponseWriter, r *http.Request) (int64, T, bool) {
+	var in T
+	id, ok := apiPathID(w, r)
+	if !ok || !s.decodeJSON(w, r, &in) {
+		return 0, in, false
+	}
+	return id, in, true
 }
 
 // apiSubID reads a second numeric id of the path; anything else answers as missing.
@@ -300,12 +307,8 @@ func (s *Server) handleAPIRecordMinutes() http.Handler {
 
 func (s *Server) handleAPIAddMeetingAction() http.Handler {
 	return s.meetingsAPI(func(w http.ResponseWriter, r *http.Request) {
-		id, ok := apiPathID(w, r)
+		id, in, ok := apiIDAndBody[apiActionInput](s, w, r)
 		if !ok {
-			return
-		}
-		var in apiActionInput
-		if !s.decodeJSON(w, r, &in) {
 			return
 		}
 		a := &tropic.MeetingAction{Action: tropic.Action{Text: in.Text, OwnerUserID: in.OwnerUserID, Due: in.Due}, ItemID: in.ItemID}
@@ -448,12 +451,8 @@ func (s *Server) handleAPICreateObjective() http.Handler {
 
 func (s *Server) handleAPISetRAG() http.Handler {
 	return s.planAPI(func(w http.ResponseWriter, r *http.Request) {
-		id, ok := apiPathID(w, r)
+		id, in, ok := apiIDAndBody[apiRAGInput](s, w, r)
 		if !ok {
-			return
-		}
-		var in apiRAGInput
-		if !s.decodeJSON(w, r, &in) {
 			return
 		}
 		s.apiPlanDone(w, r, http.StatusOK, s.deps.Plan.SetRAG(r.Context(), apiActor(r), id, tropic.RAG(in.RAG), in.Reason))
@@ -462,12 +461,8 @@ func (s *Server) handleAPISetRAG() http.Handler {
 
 func (s *Server) handleAPIAddPlanAction() http.Handler {
 	return s.planAPI(func(w http.ResponseWriter, r *http.Request) {
-		id, ok := apiPathID(w, r)
+		id, in, ok := apiIDAndBody[apiPlanActionInput](s, w, r)
 		if !ok {
-			return
-		}
-		var in apiPlanActionInput
-		if !s.decodeJSON(w, r, &in) {
 			return
 		}
 		a := &tropic.PlanAction{Action: tropic.Action{Text: in.Text, OwnerUserID: in.OwnerUserID, Due: in.Due}}
@@ -477,12 +472,8 @@ func (s *Server) handleAPIAddPlanAction() http.Handler {
 
 func (s *Server) handleAPIPlanActionStatus() http.Handler {
 	return s.planAPI(func(w http.ResponseWriter, r *http.Request) {
-		id, ok := apiPathID(w, r)
+		id, in, ok := apiIDAndBody[apiStatusInput](s, w, r)
 		if !ok {
-			return
-		}
-		var in apiStatusInput
-		if !s.decodeJSON(w, r, &in) {
 			return
 		}
 		s.apiPlanDone(w, r, http.StatusOK, s.deps.Plan.SetPlanActionStatus(r.Context(), apiActor(r), id, tropic.ActionStatus(in.Status)))
