@@ -160,8 +160,8 @@ func TestBrowserChangingAMeetingIsAccessible(t *testing.T) {
 func brReplace(t *testing.T, b *browsertest.Browser, pairs ...string) {
 	t.Helper()
 	for i := 0; i+1 < len(pairs); i += 2 {
-		if err := chromedp.Do(b.Ctx(), chromedp.SetValue(chromedp.ID(pairs[i]), "")); err != nil {
-			t.Fatalf("clearing %s: %v", pairs[i], err)
+		if !brEvalBool(t, b, `(document.getElementById('`+pairs[i]+`').value = '') === ''`) {
+			t.Fatalf("clearing %s", pairs[i])
 		}
 	}
 	brType(t, b, pairs...)
