@@ -277,6 +277,20 @@ func apiIDAndBody[T any](s *Server, w http.ResponseWriter, r *http.Request) (int
 	return id, in, true
 }
 
+// apiPairAndBody is apiIDAndBody for a path with a second id (name) below the first.
+func apiPairAndBody[T any](s *Server, w http.ResponseWriter, r *http.Request, name string) (int64, int64, T, bool) {
+	var in T
+	id, ok := apiPathID(w, r)
+	if !ok {
+		return 0, 0, in, false
+	}
+	sub, ok := apiSubID(w, r, name)
+	if !ok || !s.decodeJSON(w, r, &in) {
+		return 0, 0, in, false
+	}
+	return id, sub, in, true
+}
+
 // apiSubID reads a second numeric id of the path; anything else answers as missing.
 func apiSubID(w http.ResponseWriter, r *http.Request, name string) (int64, bool) {
 	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
@@ -289,16 +303,8 @@ func apiSubID(w http.ResponseWriter, r *http.Request, name string) (int64, bool)
 
 func (s *Server) handleAPIRecordMinutes() http.Handler {
 	return s.meetingsAPI(func(w http.ResponseWriter, r *http.Request) {
-		id, ok := apiPathID(w, r)
+		id, item, in, ok := apiPairAndBody[apiMinutesInput](s, w, r, "item")
 		if !ok {
-			return
-		}
-		item, ok := apiSubID(w, r, "item")
-		if !ok {
-			return
-		}
-		var in apiMinutesInput
-		if !s.decodeJSON(w, r, &in) {
 			return
 		}
 		s.apiMeetingDone(w, r, id, s.deps.Meetings.RecordMinutes(r.Context(), apiActor(r), id, item, in.Minutes))
@@ -323,16 +329,8 @@ func (s *Server) handleAPIAddMeetingAction() http.Handler {
 
 func (s *Server) handleAPIMeetingActionStatus() http.Handler {
 	return s.meetingsAPI(func(w http.ResponseWriter, r *http.Request) {
-		id, ok := apiPathID(w, r)
+		id, action, in, ok := apiPairAndBody[apiStatusInput](s, w, r, "action")
 		if !ok {
-			return
-		}
-		action, ok := apiSubID(w, r, "action")
-		if !ok {
-			return
-		}
-		var in apiStatusInput
-		if !s.decodeJSON(w, r, &in) {
 			return
 		}
 		s.apiMeetingDone(w, r, id, s.deps.Meetings.SetMeetingActionStatus(r.Context(), apiActor(r), id, action, tropic.ActionStatus(in.Status)))
