@@ -120,3 +120,49 @@ func TestBrowserThePlanAndMyActionsAreAccessible(t *testing.T) {
 	}
 	check("the plan's errors")
 }
+
+// Changing a meeting in a real browser, at 390 px and 1280 px: the form, its errors
+// (keeping what was typed), the meeting after the change, and the cancelled meeting.
+func TestBrowserChangingAMeetingIsAccessible(t *testing.T) {
+	brParallel(t)
+	inst := brStartDemo(t, "--cases", "12")
+	ids := brMeetingRE.FindAllStringSubmatch(inst.Stdout.String(), -1)
+	if len(ids) < 2 {
+		t.Fatalf("the demo names no meetings:\n%s", inst.Stdout)
+	}
+	conference := "/meetings/" + ids[1][1]
+	b := browsertest.New(t)
+	check := func(what string) { t.Helper(); brCheckWidths(t, b, what) }
+	brSwitchTo(t, b, inst, "supervisor.police@demo.tropic.example")
+	brOpen(t, b, inst.URL+conference)
+	brWaitForGOVUKFrontend(t, b)
+	brClickAndWait(t, b, `main a[href$="/edit"]`, "the edit form", `location.pathname.endsWith('/edit')`)
+	check("the form changing a meeting")
+	brReplace(t, b, "title", "Browser test conference", "held_on", "31/02/2026")
+	brClickAndWait(t, b, `main form[action$="/edit"] button`, "the form's errors", `document.querySelector('.govuk-error-summary') !== null`)
+	if got := brEvalString(t, b, `document.getElementById('title').value`); got != "Browser test conference" {
+		t.Errorf("the title is %q after the errors, want it kept", got)
+	}
+	check("the form changing a meeting, with errors")
+	brReplace(t, b, "held_on", "15/12/2026")
+	brClickAndWait(t, b, `main form[action$="/edit"] button`, "the changed meeting", `document.querySelector('.govuk-notification-banner') !== null`)
+	if page := brMainText(t, b); !strings.Contains(page, "Browser test conference") || !strings.Contains(page, "15 December 2026") {
+		t.Errorf("the meeting after the change:\n%s", page)
+	}
+	check("the changed meeting")
+	brClickAndWait(t, b, `main a[href$="/edit"]`, "the edit form", `location.pathname.endsWith('/edit')`)
+	brType(t, b, "reason", "Nobody can come")
+	brClickAndWait(t, b, `main form[action$="/cancel"] button`, "the cancelled meeting", `document.querySelector('.govuk-warning-text') !== null`)
+	check("the cancelled meeting")
+}
+
+// brReplace replaces what the fields hold, by id: id, text, id, text...
+func brReplace(t *testing.T, b *browsertest.Browser, pairs ...string) {
+	t.Helper()
+	for i := 0; i+1 < len(pairs); i += 2 {
+		if !brEvalBool(t, b, `(document.getElementById('`+pairs[i]+`').value = '') === ''`) {
+			t.Fatalf("clearing %s", pairs[i])
+		}
+	}
+	brType(t, b, pairs...)
+}

@@ -29,15 +29,24 @@ func NewMeetingService(db *DB) *MeetingService {
 
 func meetingNotFound() error { return tropic.Errorf(tropic.ENOTFOUND, "Meeting not found.") }
 
-const meetingColumns = `m.id, m.kind, m.title, m.held_on, m.people, m.convenor_agency_id, a.name, m.created_by, m.created_at`
+const meetingColumns = `m.id, m.kind, m.title, m.held_on, m.people, m.convenor_agency_id, a.name, m.created_by, m.created_at,
+	m.version, m.updated_by, m.updated_at, m.cancelled_at, m.cancelled_by, m.cancel_reason`
 
 func scanMeeting(sc interface{ Scan(...any) error }) (*tropic.Meeting, error) {
 	var m tropic.Meeting
 	var kind string
-	if err := sc.Scan(&m.ID, &kind, &m.Title, &m.HeldOn, &m.People, &m.ConvenorAgencyID, &m.ConvenorAgency, &m.CreatedBy, &m.CreatedAt); err != nil {
+	var updated, cancelled sql.NullTime
+	if err := sc.Scan(&m.ID, &kind, &m.Title, &m.HeldOn, &m.People, &m.ConvenorAgencyID, &m.ConvenorAgency, &m.CreatedBy, &m.CreatedAt,
+		&m.Version, &m.UpdatedBy, &updated, &cancelled, &m.CancelledBy, &m.CancelReason); err != nil {
 		return nil, mapError(err)
 	}
 	m.Kind, m.CreatedAt = tropic.MeetingKind(kind), m.CreatedAt.UTC()
+	if updated.Valid {
+		m.UpdatedAt = updated.Time.UTC()
+	}
+	if cancelled.Valid {
+		m.CancelledAt = cancelled.Time.UTC()
+	}
 	return &m, nil
 }
 
@@ -74,7 +83,7 @@ func (s *MeetingService) meetingByID(ctx context.Context, tx *Tx, actor tropic.A
 	if !tropic.MaySeeMeeting(actor, m.AgencyIDs) {
 		return nil, meetingNotFound()
 	}
-	m.MayRun = tropic.MayRunMeeting(actor, m)
+	m.MayRun = tropic.MayRunMeeting(actor, m) && !m.Cancelled()
 	return m, nil
 }
 
@@ -84,8 +93,8 @@ func (s *MeetingService) runMeeting(ctx context.Context, tx *Tx, actor tropic.Ac
 	if err != nil {
 		return nil, err
 	}
-	if !m.MayRun {
-		return nil, tropic.Errorf(tropic.EFORBIDDEN, "Only a supervisor or partnership administrator at %s keeps the record of this meeting.", m.ConvenorAgency)
+	if err := tropic.MayChangeMeeting(actor, m); err != nil {
+		return nil, err
 	}
 	return m, nil
 }
@@ -104,14 +113,8 @@ func (s *MeetingService) CreateMeeting(ctx context.Context, actor tropic.Actor, 
 		return err
 	}
 	defer tx.Rollback()
-	marks, args := inList(m.AgencyIDs)
-	var n int
-	if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM agencies WHERE disabled = ? AND id IN (`+marks+`)`, append([]any{false}, args...)...).Scan(&n); err != nil {
-		return fmt.Errorf("check agencies: %w", err)
-	}
-	if n != len(m.AgencyIDs) {
-		msg := "Choose the agencies attending from the list"
-		return &tropic.Error{Code: tropic.EINVALID, Message: msg, Fields: map[string]string{"agencies": msg}}
+	if err := checkMeetingAgencies(ctx, tx, m.AgencyIDs); err != nil {
+		return err
 	}
 	w, err := actorWho(ctx, tx, actor)
 	if err != nil {
@@ -133,6 +136,23 @@ func (s *MeetingService) CreateMeeting(ctx context.Context, actor tropic.Actor, 
 		return err
 	}
 	return tx.Commit()
+}
+
+// checkMeetingAgencies refuses agencies to attend that are not enabled agencies.
+func checkMeetingAgencies(ctx context.Context, tx *Tx, ids []int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	marks, args := inList(ids)
+	var n int
+	if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM agencies WHERE disabled = ? AND id IN (`+marks+`)`, append([]any{false}, args...)...).Scan(&n); err != nil {
+		return fmt.Errorf("check agencies: %w", err)
+	}
+	if n != len(ids) {
+		msg := "Choose the agencies attending from the list"
+		return &tropic.Error{Code: tropic.EINVALID, Message: msg, Fields: map[string]string{"agencies": msg}}
+	}
+	return nil
 }
 
 // FindMeetings lists the meetings the actor's agency attends, newest first.
@@ -165,7 +185,7 @@ func (s *MeetingService) FindMeetings(ctx context.Context, actor tropic.Actor) (
 		if err := loadMeetingAgencies(ctx, tx, m); err != nil {
 			return nil, err
 		}
-		m.MayRun = tropic.MayRunMeeting(actor, m)
+		m.MayRun = tropic.MayRunMeeting(actor, m) && !m.Cancelled()
 	}
 	return out, tx.Commit()
 }
@@ -402,6 +422,9 @@ func (s *MeetingService) shareForMeeting(ctx context.Context, tx *Tx, actor trop
 		sh.RequestedBy, sh.GrantedBy, sh.CreatedAt, sh.DecidedAt = w.String(), w.String(), tx.now, tx.now
 		if err := insertShare(ctx, tx, actor, c, sh, nullID(actor.UserID), tropic.AuditShareGranted); err != nil {
 			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE case_shares SET meeting_id = ? WHERE id = ?`, m.ID, sh.ID); err != nil {
+			return fmt.Errorf("name the share's meeting: %w", err)
 		}
 	}
 	return nil

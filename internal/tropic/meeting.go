@@ -51,6 +51,12 @@ type Meeting struct {
 	ConvenorAgency   string
 	CreatedBy        string
 	CreatedAt        time.Time
+	Version          int // changes with every edit (MeetingEdit)
+	UpdatedBy        string
+	UpdatedAt        time.Time // zero: never changed
+	CancelledAt      time.Time // zero: not cancelled
+	CancelledBy      string
+	CancelReason     string
 	Items            []*AgendaItem
 	Actions          []*MeetingAction
 	// MayRun: the reader may add to the agenda, minute items and set actions.
@@ -370,6 +376,13 @@ type MeetingService interface {
 	RecordMinutes(ctx context.Context, actor Actor, meetingID, itemID int64, minutes string) error
 	AddMeetingAction(ctx context.Context, actor Actor, meetingID int64, a *MeetingAction) error
 	SetMeetingActionStatus(ctx context.Context, actor Actor, meetingID, actionID int64, status ActionStatus) error
+	// UpdateMeeting changes a meeting against the version the editor saw (ECONFLICT
+	// naming who changed it and when): an agency that stops attending loses the shares
+	// made for the meeting, and those concerned are told.
+	UpdateMeeting(ctx context.Context, actor Actor, id int64, e MeetingEdit) error
+	// CancelMeeting cancels a meeting with a reason, ending the shares made for it and
+	// telling the agencies attending.
+	CancelMeeting(ctx context.Context, actor Actor, id int64, reason string, version int) error
 	// FindMeetingPeople lists who may own the meeting's actions: the enabled users of
 	// the attending agencies.
 	FindMeetingPeople(ctx context.Context, actor Actor, meetingID int64) ([]MeetingPerson, error)

@@ -259,6 +259,7 @@ type matrixFixture struct {
 	// A's meeting attended by B and C, its topic item and an action of A's caseworker;
 	// an objective of the plan and its action for A's caseworker (authz_meetings_test.go).
 	meetingID, meetingItem, meetingAction, objectiveID, planAction int64
+	cancelID                                                       int64 // a meeting of A's made afresh for each user, to cancel
 
 	rights rightsFixture // A's access request (authz_rights_test.go)
 
@@ -902,7 +903,7 @@ func (f *matrixFixture) callPage(t *testing.T, u *matrixUser, method, path strin
 
 func TestAuthorisationMatrix(t *testing.T) {
 	t.Parallel()
-	rows := map[string][]matrixRow{"api": append(append(append(apiMatrix(), apiRouteMatrix()...), approvalAPIRows()...), correctionAPIRows()...),
+	rows := map[string][]matrixRow{"api": append(append(append(append(apiMatrix(), apiRouteMatrix()...), approvalAPIRows()...), correctionAPIRows()...), meetingAPIRows()...),
 		"pages": append(append(append(append(append(pageMatrix(), pageRouteMatrix()...), approvalPageRows()...), adminRouteMatrix()...), correctionPageRows()...),
 			append(append(append(retentionPageRows(), auditPageRows()...), meetingPageRows()...), rightsPageRows()...)...)}
 

@@ -127,7 +127,7 @@ func meetingPath2(format string, id func(*matrixFixture) []any) func(*matrixFixt
 func meetingPageRows() []matrixRow {
 	before := func(f *matrixFixture, _ *matrixUser) { f.meetingsFixture() }
 	meeting := func(f *matrixFixture) []any { return []any{f.meetingID} }
-	return []matrixRow{
+	rows := []matrixRow{
 		{name: "GET /meetings", rule: signedIn, path: fixed("/meetings"), before: before},
 		{name: "GET /meetings/new", rule: mayConvene, path: fixed("/meetings/new")},
 		{name: "POST /meetings/new", rule: mayConvene, path: fixed("/meetings/new"),
@@ -165,4 +165,93 @@ func meetingPageRows() []matrixRow {
 			path: meetingPath2("/plan/actions/%d/status", func(f *matrixFixture) []any { return []any{f.planAction} }),
 			body: formBody("status", "in_progress")},
 	}
+	return append(rows, meetingChangeRows(false)...)
+}
+
+// meetingVersion is the version of A's meeting now, for a change made against it.
+func (f *matrixFixture) meetingVersion(id int64) int {
+	m, err := f.ts.srv.deps.Meetings.FindMeeting(context.Background(), f.aSup, id)
+	f.must(err)
+	return m.Version
+}
+
+// freshMeeting makes a meeting of A's attended by B and C, for a row that ends it.
+func (f *matrixFixture) freshMeeting(_ *matrixUser) {
+	f.meetingsFixture()
+	m := &tropic.Meeting{Kind: tropic.MeetingTasking, Title: "Matrix meeting to cancel", HeldOn: "2026-12-03",
+		AgencyIDs: []int64{f.agencies["B"].ID, f.agencies["C"].ID}}
+	f.must(f.ts.srv.deps.Meetings.CreateMeeting(context.Background(), f.aSup, m))
+	f.cancelID = m.ID
+}
+
+// meetingChangeRows are the rows changing and cancelling a meeting, of pages and API.
+func meetingChangeRows(api bool) []matrixRow {
+	before := func(f *matrixFixture, _ *matrixUser) { f.meetingsFixture() }
+	meeting := func(f *matrixFixture) []any { return []any{f.meetingID} }
+	cancel := func(f *matrixFixture) []any { return []any{f.cancelID} }
+	if api {
+		return []matrixRow{
+			{name: "PATCH /api/v1/meetings/{id}", rule: mayRunMeeting, before: before, path: meetingPath2("/api/v1/meetings/%d", meeting),
+				body: func(f *matrixFixture, _ *matrixUser) any {
+					return map[string]any{"version": f.meetingVersion(f.meetingID), "people": "Matrix person"}
+				}},
+			{name: "POST /api/v1/meetings/{id}/cancel", rule: mayRunMeeting, before: freshMeeting, path: meetingPath2("/api/v1/meetings/%d/cancel", cancel),
+				body: func(f *matrixFixture, _ *matrixUser) any {
+					return map[string]any{"version": 1, "reason": "Matrix: no longer needed"}
+				}},
+		}
+	}
+	return []matrixRow{
+		{name: "GET /meetings/{id}/edit", rule: mayRunMeeting, before: before, path: meetingPath2("/meetings/%d/edit", meeting)},
+		{name: "POST /meetings/{id}/edit", rule: mayRunMeeting, before: before, path: meetingPath2("/meetings/%d/edit", meeting),
+			body: func(f *matrixFixture, _ *matrixUser) any {
+				return form("kind", "case_conference", "title", "Matrix case conference", "held_on", "1/12/2026",
+					"agencies", strconv.FormatInt(f.agencies["B"].ID, 10), "agencies", strconv.FormatInt(f.agencies["C"].ID, 10),
+					"version", strconv.Itoa(f.meetingVersion(f.meetingID)))
+			}},
+		{name: "POST /meetings/{id}/cancel", rule: mayRunMeeting, before: freshMeeting, path: meetingPath2("/meetings/%d/cancel", cancel),
+			body: formBody("reason", "Matrix: no longer needed", "version", "1")},
+	}
+}
+
+var freshMeeting = (*matrixFixture).freshMeeting
+
+// meetingAPIRows: the API of meetings and the plan answers as the pages do.
+func meetingAPIRows() []matrixRow {
+	before := func(f *matrixFixture, _ *matrixUser) { f.meetingsFixture() }
+	meeting := func(f *matrixFixture) []any { return []any{f.meetingID} }
+	return append([]matrixRow{
+		{name: "GET /api/v1/meetings", rule: signedIn, path: fixed("/api/v1/meetings"), before: before},
+		{name: "POST /api/v1/meetings", rule: mayConvene, path: fixed("/api/v1/meetings"),
+			body: func(f *matrixFixture, _ *matrixUser) any {
+				return map[string]any{"kind": "tasking", "title": "Matrix tasking by API", "held_on": "2026-12-02", "agency_ids": []int64{f.agencies["A"].ID, f.agencies["B"].ID}}
+			}},
+		{name: "GET /api/v1/meetings/{id}", rule: mayReadMeeting, before: before, path: meetingPath2("/api/v1/meetings/%d", meeting)},
+		{name: "POST /api/v1/meetings/{id}/items", rule: mayRunMeeting, before: before, path: meetingPath2("/api/v1/meetings/%d/items", meeting),
+			body: jsonBody(map[string]any{"mode": "topic", "topic": "Matrix topic added by API"})},
+		{name: "POST /api/v1/meetings/{id}/items/{item}/minutes", rule: mayRunMeeting, before: before,
+			path: meetingPath2("/api/v1/meetings/%d/items/%d/minutes", func(f *matrixFixture) []any { return []any{f.meetingID, f.meetingItem} }),
+			body: jsonBody(map[string]any{"minutes": "Matrix minutes by API"})},
+		{name: "POST /api/v1/meetings/{id}/actions", rule: mayRunMeeting, before: before, path: meetingPath2("/api/v1/meetings/%d/actions", meeting),
+			body: func(f *matrixFixture, _ *matrixUser) any {
+				return map[string]any{"text": "Matrix action by API", "owner_user_id": f.userOf("B", tropic.RoleCaseworker).ID, "due": "2026-12-09"}
+			}},
+		{name: "POST /api/v1/meetings/{id}/actions/{action}/status", rule: mayUpdateMeetingAction, before: before,
+			path: meetingPath2("/api/v1/meetings/%d/actions/%d/status", func(f *matrixFixture) []any { return []any{f.meetingID, f.meetingAction} }),
+			body: jsonBody(map[string]any{"status": "in_progress"})},
+		{name: "GET /api/v1/plan", rule: signedIn, path: fixed("/api/v1/plan"), before: before},
+		{name: "POST /api/v1/plan/objectives", rule: mayChangePlan, path: fixed("/api/v1/plan/objectives"),
+			body: jsonBody(map[string]any{"title": "Matrix objective by API", "rag": "green", "reason": "Matrix"})},
+		{name: "POST /api/v1/plan/objectives/{id}/rag", rule: mayChangePlan, before: before,
+			path: meetingPath2("/api/v1/plan/objectives/%d/rag", func(f *matrixFixture) []any { return []any{f.objectiveID} }),
+			body: jsonBody(map[string]any{"rag": "red", "reason": "Matrix"})},
+		{name: "POST /api/v1/plan/objectives/{id}/actions", rule: mayChangePlan, before: before,
+			path: meetingPath2("/api/v1/plan/objectives/%d/actions", func(f *matrixFixture) []any { return []any{f.objectiveID} }),
+			body: func(f *matrixFixture, _ *matrixUser) any {
+				return map[string]any{"text": "Matrix plan action by API", "owner_user_id": f.userOf("C", tropic.RoleAnalyst).ID, "due": "2026-12-09"}
+			}},
+		{name: "POST /api/v1/plan/actions/{id}/status", rule: mayUpdatePlanAction, before: before,
+			path: meetingPath2("/api/v1/plan/actions/%d/status", func(f *matrixFixture) []any { return []any{f.planAction} }),
+			body: jsonBody(map[string]any{"status": "in_progress"})},
+	}, meetingChangeRows(true)...)
 }

@@ -58,6 +58,11 @@ type meetingNewPage struct {
 	Title    string
 	HeldOn   string
 	People   string
+	// Editing an arranged meeting: its id and the version the editor saw, and the
+	// reason typed into the form that cancels it.
+	EditID  int64
+	Version int
+	Reason  string
 }
 
 // renderMeetingForm shows the form to arrange a meeting, with what was typed.
@@ -66,25 +71,137 @@ func (s *Server) renderMeetingForm(w http.ResponseWriter, r *http.Request, statu
 		s.notFound(w, r)
 		return
 	}
+	p := &meetingNewPage{Layout: s.newLayout(r, "Arrange a meeting"), Title: m.Title, HeldOn: heldOn, People: m.People}
+	s.renderMeetingFields(w, r, status, p, m, nil, problems)
+}
+
+// renderMeetingFields shows the form of a meeting's details, new or changed; the
+// agencies offered are the enabled ones and those attending now (attending).
+func (s *Server) renderMeetingFields(w http.ResponseWriter, r *http.Request, status int, p *meetingNewPage, m *tropic.Meeting, attending []int64, problems []FieldError) {
 	agencies, err := s.deps.Agencies.FindAgencies(r.Context())
 	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
 	me := actorOf(r).AgencyID
-	p := &meetingNewPage{Layout: s.newLayout(r, "Arrange a meeting"), Title: m.Title, HeldOn: heldOn, People: m.People}
 	p.Nav, p.Errors = "meetings", problems
 	for i, k := range tropic.MeetingKinds {
 		p.Kinds = append(p.Kinds, selectOption{ID: choiceID("kind", i), Value: string(k), Label: k.Label(), Selected: m.Kind == k})
 	}
 	for _, a := range agencies {
-		if a.Disabled || a.ID == me {
+		if (a.Disabled && !slices.Contains(attending, a.ID)) || a.ID == me {
 			continue
 		}
 		p.Agencies = append(p.Agencies, selectOption{ID: choiceID("agencies", len(p.Agencies)), Value: strconv.FormatInt(a.ID, 10), Label: a.Name,
 			Selected: slices.Contains(m.AgencyIDs, a.ID)})
 	}
 	s.render(w, r, status, "meeting_new", p)
+}
+
+// meetingEditForm is what was typed into the form changing a meeting.
+type meetingEditForm struct {
+	HeldOn, Reason string
+	Version        int
+}
+
+// renderMeetingEdit shows the form changing meeting m (as it stands), filled with e
+// and what was typed (f); only its keeper sees it, to anyone else it is missing.
+func (s *Server) renderMeetingEdit(w http.ResponseWriter, r *http.Request, status int, m *tropic.Meeting, e *tropic.Meeting, f meetingEditForm, problems []FieldError) {
+	if err := tropic.MayChangeMeeting(actorOf(r), m); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p := &meetingNewPage{Layout: s.newLayout(r, "Change the meeting"), Title: e.Title, HeldOn: f.HeldOn, People: e.People,
+		EditID: m.ID, Version: f.Version, Reason: f.Reason}
+	s.renderMeetingFields(w, r, status, p, e, m.AgencyIDs, problems)
+}
+
+// typedDay writes a YYYY-MM-DD day as the date field asks for it: 1/12/2026.
+func typedDay(day string) string {
+	if d, err := time.Parse(time.DateOnly, day); err == nil {
+		return d.Format("2/1/2006")
+	}
+	return day
+}
+
+func (s *Server) handleMeetingEditForm() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		m := s.meetingFromPath(w, r)
+		if m == nil {
+			return
+		}
+		s.renderMeetingEdit(w, r, http.StatusOK, m, m, meetingEditForm{HeldOn: typedDay(m.HeldOn), Version: m.Version}, nil)
+	})
+}
+
+// meetingFromForm reads the form of a meeting's details, as typed.
+func meetingFromForm(r *http.Request) (*tropic.Meeting, string) {
+	heldOn := r.PostFormValue("held_on")
+	m := &tropic.Meeting{Kind: tropic.MeetingKind(r.PostFormValue("kind")), Title: r.PostFormValue("title"), HeldOn: caseDateInput(heldOn),
+		People: r.PostFormValue("people")}
+	for _, v := range r.PostForm["agencies"] {
+		if id, err := strconv.ParseInt(v, 10, 64); err == nil && id > 0 {
+			m.AgencyIDs = append(m.AgencyIDs, id)
+		}
+	}
+	return m, heldOn
+}
+
+func (s *Server) handleMeetingEdit() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !s.parseForm(w, r) {
+			return
+		}
+		m := s.meetingFromPath(w, r)
+		if m == nil {
+			return
+		}
+		e, heldOn := meetingFromForm(r)
+		version, _ := strconv.Atoi(r.PostFormValue("version"))
+		err := s.deps.Meetings.UpdateMeeting(r.Context(), actorOf(r), m.ID, tropic.MeetingEdit{Kind: e.Kind, Title: e.Title, HeldOn: e.HeldOn,
+			AgencyIDs: append(e.AgencyIDs, actorOf(r).AgencyID), People: e.People, Version: version})
+		f := meetingEditForm{HeldOn: heldOn, Version: version}
+		switch tropic.ErrorCode(err) {
+		case "":
+			s.sessions.Put(r.Context(), sessMeetingFlash, "Meeting changed. The agencies it concerns have been told.")
+			http.Redirect(w, r, meetingPath(m.ID), http.StatusSeeOther)
+		case tropic.EINVALID:
+			s.renderMeetingEdit(w, r, http.StatusUnprocessableEntity, m, e, f, errorsFrom(err, "kind", "title", "held_on", "agencies", "people"))
+		case tropic.ECONFLICT:
+			// What was typed stays; saving again applies it over the meeting as it now stands.
+			f.Version = m.Version
+			s.renderMeetingEdit(w, r, http.StatusConflict, m, e, f, []FieldError{{Field: "title", Message: tropic.ErrorMessage(err)}})
+		default:
+			s.fail(w, r, err)
+		}
+	})
+}
+
+func (s *Server) handleMeetingCancel() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !s.parseForm(w, r) {
+			return
+		}
+		m := s.meetingFromPath(w, r)
+		if m == nil {
+			return
+		}
+		version, _ := strconv.Atoi(r.PostFormValue("version"))
+		f := meetingEditForm{HeldOn: typedDay(m.HeldOn), Version: version, Reason: r.PostFormValue("reason")}
+		err := s.deps.Meetings.CancelMeeting(r.Context(), actorOf(r), m.ID, f.Reason, version)
+		switch tropic.ErrorCode(err) {
+		case "":
+			s.sessions.Put(r.Context(), sessMeetingFlash, "Meeting cancelled. The agencies attending have been told, and what was shared for it has ended.")
+			http.Redirect(w, r, meetingPath(m.ID), http.StatusSeeOther)
+		case tropic.EINVALID:
+			s.renderMeetingEdit(w, r, http.StatusUnprocessableEntity, m, m, f, errorsFrom(err, "reason"))
+		case tropic.ECONFLICT:
+			f.Version = m.Version
+			s.renderMeetingEdit(w, r, http.StatusConflict, m, m, f, []FieldError{{Field: "reason", Message: tropic.ErrorMessage(err)}})
+		default:
+			s.fail(w, r, err)
+		}
+	})
 }
 
 func (s *Server) handleMeetingNewForm() http.Handler {
@@ -102,14 +219,7 @@ func (s *Server) handleMeetingCreate() http.Handler {
 			s.notFound(w, r)
 			return
 		}
-		heldOn := r.PostFormValue("held_on")
-		m := &tropic.Meeting{Kind: tropic.MeetingKind(r.PostFormValue("kind")), Title: r.PostFormValue("title"), HeldOn: caseDateInput(heldOn),
-			People: r.PostFormValue("people")}
-		for _, v := range r.PostForm["agencies"] {
-			if id, err := strconv.ParseInt(v, 10, 64); err == nil && id > 0 {
-				m.AgencyIDs = append(m.AgencyIDs, id)
-			}
-		}
+		m, heldOn := meetingFromForm(r)
 		err := s.deps.Meetings.CreateMeeting(r.Context(), actorOf(r), m)
 		if tropic.ErrorCode(err) == tropic.EINVALID {
 			s.renderMeetingForm(w, r, http.StatusUnprocessableEntity, m, heldOn, errorsFrom(err, "kind", "title", "held_on", "agencies", "people"))

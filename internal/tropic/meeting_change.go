@@ -1,0 +1,99 @@
+package tropic
+
+import (
+	"slices"
+	"strings"
+)
+
+// Changing and cancelling a meeting (issue 17). A meeting is changed against the
+// version its editor saw. Need to know holds through a change: an agency that stops
+// attending loses, in the same transaction, every share made for the meeting; an
+// agency that starts attending is shared nothing by the change, and sees the cases
+// already on the agenda by reference only (AgendaView) unless it already has access.
+// Sharing with it is the add-item rule's alone (MayShareForMeeting, MeetingShare):
+// the keeper adds the case again as shared, citing a lawful basis for the new agency.
+
+// MeetingEdit is a change to a meeting's date, title, kind and who attends.
+type MeetingEdit struct {
+	Kind      MeetingKind
+	Title     string
+	HeldOn    string // YYYY-MM-DD
+	AgencyIDs []int64
+	People    string
+	Version   int // the version the editor saw
+}
+
+// Apply returns the meeting as the edit would leave it, checked as a new meeting is
+// (Meeting.Validate): the convening agency always attends.
+func (e MeetingEdit) Apply(m *Meeting) (*Meeting, error) {
+	n := *m
+	n.Kind, n.Title, n.HeldOn, n.People = e.Kind, e.Title, e.HeldOn, e.People
+	n.AgencyIDs, n.Agencies = slices.Clone(e.AgencyIDs), nil
+	if err := n.Validate(); err != nil {
+		return nil, err
+	}
+	return &n, nil
+}
+
+// MeetingChanges is what an edit changes of who attends and when.
+type MeetingChanges struct {
+	Removed, Added []int64 // agencies that stop or start attending
+	DateChanged    bool
+}
+
+// ChangesOf compares a meeting before and after an edit.
+func ChangesOf(before, after *Meeting) MeetingChanges {
+	var c MeetingChanges
+	for _, id := range before.AgencyIDs {
+		if !slices.Contains(after.AgencyIDs, id) {
+			c.Removed = append(c.Removed, id)
+		}
+	}
+	for _, id := range after.AgencyIDs {
+		if !slices.Contains(before.AgencyIDs, id) {
+			c.Added = append(c.Added, id)
+		}
+	}
+	c.DateChanged = before.HeldOn != after.HeldOn
+	return c
+}
+
+// Cancelled says whether the meeting was cancelled.
+func (m *Meeting) Cancelled() bool { return !m.CancelledAt.IsZero() }
+
+// MayChangeMeeting: whoever keeps the record changes a meeting (MayRunMeeting), and
+// a cancelled meeting is not changed at all: not its details, agenda, minutes or
+// actions set at it.
+func MayChangeMeeting(a Actor, m *Meeting) error {
+	if !MayRunMeeting(a, m) {
+		return Errorf(EFORBIDDEN, "Only a supervisor or partnership administrator at %s keeps the record of this meeting.", m.ConvenorAgency)
+	}
+	if m.Cancelled() {
+		return Errorf(ECONFLICT, "This meeting was cancelled, so it can no longer be changed.")
+	}
+	return nil
+}
+
+// ValidateCancelReason checks why a meeting is cancelled: the attendees are told it.
+func ValidateCancelReason(reason *string) error {
+	var p Problems
+	*reason = strings.TrimSpace(*reason)
+	if *reason == "" {
+		p.Add("reason", "Enter why the meeting is cancelled: the agencies attending are told")
+	}
+	CheckText(&p, "reason", "The reason", *reason, MaxLongText)
+	return p.Err()
+}
+
+// Audit actions and notifications of changes to meetings.
+const (
+	AuditMeetingChanged   = "meeting.changed"
+	AuditMeetingCancelled = "meeting.cancelled"
+	// NotifyMeetingChanged: a meeting my agency attends was moved or cancelled, or my
+	// agency was added to or removed from it.
+	NotifyMeetingChanged NotificationKind = "meeting_changed"
+)
+
+// MeetingNotified are the roles told of a change to a meeting at each agency it
+// concerns: those who arrange and attend meetings for their agency.
+var MeetingNotified = []Role{RoleSupervisor, RolePartnershipAdmin}
