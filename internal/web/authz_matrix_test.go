@@ -902,8 +902,8 @@ func (f *matrixFixture) callPage(t *testing.T, u *matrixUser, method, path strin
 
 func TestAuthorisationMatrix(t *testing.T) {
 	t.Parallel()
-	rows := map[string][]matrixRow{"api": append(append(append(apiMatrix(), apiRouteMatrix()...), approvalAPIRows()...), correctionAPIRows()...),
-		"pages": append(append(append(append(append(pageMatrix(), pageRouteMatrix()...), approvalPageRows()...), adminRouteMatrix()...), correctionPageRows()...),
+	rows := map[string][]matrixRow{"api": append(append(append(append(apiMatrix(), apiRouteMatrix()...), approvalAPIRows()...), correctionAPIRows()...), revealAPIRows()...),
+		"pages": append(append(append(append(append(append(pageMatrix(), pageRouteMatrix()...), approvalPageRows()...), adminRouteMatrix()...), correctionPageRows()...), revealPageRows()...),
 			append(append(append(retentionPageRows(), auditPageRows()...), meetingPageRows()...), rightsPageRows()...)...)}
 
 	// Every route is in the matrix, and every row is a route.
