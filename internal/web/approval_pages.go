@@ -131,11 +131,9 @@ func approvalRowFrom(a tropic.Approval, now time.Time) approvalRow {
 		row.GoHref, row.GoText = casePath(a.CaseReference)+"/close", "Decide on the close page"
 	case tropic.ApproveReveal:
 		row.CaseHref = ""
-		row.Agreement = a.Share.NoAgreementReason
-		if a.Share.AgreementID != 0 {
-			row.Agreement = a.Share.AgreementTitle
-		} else {
-			row.Agreement = "None. " + row.Agreement
+		row.Agreement = revealAgreementText(tropic.RevealRequest{AgreementID: a.Share.AgreementID, AgreementTitle: a.Share.AgreementTitle,
+			NoAgreementReason: a.Share.NoAgreementReason})
+		if a.Share.AgreementID == 0 {
 			row.FlagLabel, row.FlagClass = shareFlagTag(tropic.ShareFlagNoAgreement)
 		}
 		row.GoHref, row.GoText = "/approvals/reveals/"+id, "Read the request and decide it"

@@ -240,38 +240,14 @@ func (s *Server) handleRevealDecisionForm() http.Handler {
 
 // handleRevealDecision approves or declines (with a reason) a reveal request.
 func (s *Server) handleRevealDecision() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id, ok := s.accessDecisionID(w, r)
-		if !ok || !s.parseForm(w, r) {
-			return
-		}
-		decision, reason := r.PostFormValue("decision"), r.PostFormValue("reason")
-		var err error
-		if decision != "approve" && decision != "decline" {
-			err = invalid("decision", "Choose whether to approve or decline the request")
-		} else {
-			err = s.deps.Reveals.DecideReveal(r.Context(), actorOf(r), id, decision == "approve", reason)
-		}
-		switch tropic.ErrorCode(err) {
-		case "":
-			msg := "You declined the request. The analyst who asked has been told, and can read your reason."
-			if decision == "approve" {
-				msg = "You approved the request. The analyst who asked sees the name in the partnership network for a limited time, and has been told."
-			}
-			s.caseFlash(r, msg)
-			http.Redirect(w, r, "/approvals", http.StatusSeeOther)
-		case tropic.EINVALID:
-			s.renderRevealDecision(w, r, http.StatusUnprocessableEntity, id, decision, reason, fieldErrors(err, "", "decision", "reason"))
-		case tropic.ECONFLICT, tropic.EFORBIDDEN:
-			s.renderRevealDecision(w, r, http.StatusConflict, id, "", "", []FieldError{{Message: tropic.ErrorMessage(err)}})
-		default:
-			s.fail(w, r, err)
-		}
-	})
+	return s.handleQueueDecision(func(r *http.Request, id int64, approve bool, reason string) error {
+		return s.deps.Reveals.DecideReveal(r.Context(), actorOf(r), id, approve, reason)
+	}, s.renderRevealDecision,
+		"You approved the request. The analyst who asked sees the name in the partnership network for a limited time, and has been told.",
+		"You declined the request. The analyst who asked has been told, and can read your reason.")
 }
 
-// requireRevealAnalyst answers as a missing page when reveals are not wired or the
-// user may not see the network.
+// requireReveals answers as a missing page when reveals are not wired.
 func (s *Server) requireReveals(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if s.deps.Reveals == nil {
