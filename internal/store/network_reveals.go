@@ -356,9 +356,17 @@ func (s *MatchService) FindRevealApprovals(ctx context.Context, actor tropic.Act
 // and says for every person who holds them. It returns the requests used, for the
 // audit trail.
 func networkReveals(ctx context.Context, tx *Tx, actor tropic.Actor, g *partnershipGraph, names []string, net *tropic.Network) ([]string, error) {
+	// The people shown, by pseudonym, then their ids from the graph: no work for
+	// each record of the whole graph beyond a lookup.
 	people := map[string]int64{} // node key: person id
+	shown := map[string]bool{}
+	for _, n := range net.Nodes {
+		if p, ok := strings.CutPrefix(n.Key, "person:"); ok {
+			shown[p] = true
+		}
+	}
 	for i, gn := range g.nodes {
-		if gn.kind == "person" {
+		if gn.kind == "person" && shown[names[i]] {
 			id, _ := strconv.ParseInt(gn.ident, 10, 64)
 			people["person:"+names[i]] = id
 		}
