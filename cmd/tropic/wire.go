@@ -166,7 +166,8 @@ func (s *services) webDeps(log *slog.Logger) web.Deps {
 		Links: links, Matches: s.matches, Access: links, Agreements: s.cases, Notifications: store.NewNotificationService(s.db),
 		// The approvals queue's sources; retention reviews join as one more.
 		Approvals: []tropic.ApprovalSource{s.cases.FindShareApprovals, s.cases.FindAccessApprovals, s.cases.FindRoleChangeApprovals, s.cases.FindClosureApprovals,
-			s.retention.FindRetentionApprovals},
+			s.retention.FindRetentionApprovals, s.matches.FindRevealApprovals},
+		Reveals:   s.matches,
 		Retention: s.retention, AuditSearch: s.audit, Misuse: s.misuse,
 		Referrals: s.referrals, Stats: s.stats, Releases: s.releases,
 		Campaigns: s.campaigns, Posters: s.campaigns, Exports: s.campaigns,

@@ -195,6 +195,8 @@ func disposePeople(ctx context.Context, tx *Tx, ids []int64) error {
 			// its links to a disposed person record go.
 			`DELETE FROM rights_request_people WHERE person_id = ?`,
 			`DELETE FROM rights_request_unredactions WHERE person_id = ?`,
+			// A request to reveal the person in the analysts' network goes with them.
+			`DELETE FROM network_reveals WHERE person_id = ?`,
 			`DELETE FROM people WHERE id = ?`,
 		} {
 			if _, err := tx.Exec(ctx, q, repeatID(q, id)...); err != nil {

@@ -614,18 +614,26 @@ func (s *MatchService) AnalystNetwork(ctx context.Context, actor tropic.Actor, q
 	if err != nil {
 		return nil, err
 	}
+	names := g.pseudonyms(key)
 	var net *tropic.Network
 	var detail string
 	if q.Search != "" {
-		net = g.selection(g.pseudonyms(key))
+		net = g.selection(names)
 		detail = fmt.Sprintf("search by %s %q: %d nodes, %d expanded", q.By, q.Search, len(net.Nodes), len(q.Expand))
 	} else {
 		var groups, cases int
-		net, groups, cases = g.draw(key, limit)
+		net, groups, cases = g.draw(names, limit)
 		detail = fmt.Sprintf("%d groups, %d cases, %d nodes", groups, cases, len(net.Nodes))
+	}
+	revealed, err := networkReveals(ctx, tx, actor, g, names, net)
+	if err != nil {
+		return nil, err
 	}
 	if q.Filtered() {
 		detail += "; cases " + networkFilterText(q)
+	}
+	if len(revealed) > 0 {
+		detail += "; people named by " + strings.Join(revealed, ", ")
 	}
 	if net.Truncated {
 		detail += "; truncated"
@@ -902,8 +910,7 @@ func (g *partnershipGraph) readBusinessNames(ctx context.Context, tx *Tx) error 
 
 // draw returns the pseudonymised network of the groups of two cases or more, the
 // largest first, up to limit nodes; and how many groups and cases it shows.
-func (g *partnershipGraph) draw(key []byte, limit int) (*tropic.Network, int, int) {
-	names := g.pseudonyms(key)
+func (g *partnershipGraph) draw(names []string, limit int) (*tropic.Network, int, int) {
 	// An identifier on one record alone links nothing.
 	alive := func(i int) bool {
 		switch g.nodes[i].kind {

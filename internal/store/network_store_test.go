@@ -144,7 +144,7 @@ func TestCaseNetworkWalksThroughSharedIdentifiersAndStopsAtHiddenRecords(t *test
 				t.Fatal("no hidden case held by the council")
 			}
 			want := tropic.NetworkNode{Key: c.Key, Kind: "case", Label: "Case held by Hertfordshire County Council", HeldBy: "Hertfordshire County Council"}
-			if *c != want {
+			if !reflect.DeepEqual(*c, want) {
 				t.Fatalf("got %+v, want %+v", c, want)
 			}
 			if edges := edgesOf(got, c.Key); len(edges) != 1 || !strings.Contains(edges[0], "phone:+447700900555") {

@@ -243,6 +243,8 @@ var disposalReach = map[string][]string{
 	// Rights requests stay (the record of a request answered); their links to a
 	// disposed person go with the person.
 	"rights_requests": nil, "rights_request_people": {"person_id:person"}, "rights_request_unredactions": {"person_id:person"},
+	// Requests to reveal a person in the analysts' network go with the person.
+	"network_reveals": {"person_id:person"},
 	// Audit events, the retention register and misuse alerts name records by number
 	// only: they are the record of what staff did, and stay.
 	"audit_events": nil, "retention_reviews": nil, "misuse_alerts": nil,

@@ -31,12 +31,14 @@ func (k ApprovalKind) Label() string {
 		return "Case closure"
 	case ApproveRetention:
 		return "Retention review"
+	case ApproveReveal:
+		return "Reveal request"
 	}
 	return string(k)
 }
 
 // ApprovalKinds are the kinds in the order the home page counts them.
-var ApprovalKinds = []ApprovalKind{ApproveShare, ApproveAccess, ApproveRoleChange, ApproveClosure, ApproveRetention}
+var ApprovalKinds = []ApprovalKind{ApproveShare, ApproveAccess, ApproveRoleChange, ApproveClosure, ApproveRetention, ApproveReveal}
 
 // Approval is one request waiting in a supervisor's queue: on a case of their agency,
 // asked by someone, waiting since RequestedAt. What says what is asked, for the

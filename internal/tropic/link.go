@@ -175,6 +175,17 @@ type NetworkNode struct {
 	// For a case in a search of the analysts' network: when it was opened and
 	// closed (zero: open), for the timeline.
 	Opened, Closed time.Time
+	// For a pseudonymised person of the analysts' network: the agencies holding
+	// them (owning a case they are on), whom to ask to reveal them; and whether the
+	// label is their name, revealed to this analyst (decision 103).
+	Holders  []NetworkHolder
+	Revealed bool
+}
+
+// NetworkHolder is an agency holding a record of the analysts' network.
+type NetworkHolder struct {
+	ID   int64
+	Name string
 }
 
 // NetworkEdge joins two nodes; Why says how ("on the case", "same phone", "linked by J Smith").

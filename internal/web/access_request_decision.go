@@ -120,6 +120,18 @@ func (s *Server) handleAccessDecisionForm() http.Handler {
 
 // handleAccessDecision approves or declines (with a reason) an access request.
 func (s *Server) handleAccessDecision() http.Handler {
+	return s.handleQueueDecision(func(r *http.Request, id int64, approve bool, reason string) error {
+		return s.deps.Cases.DecideShare(r.Context(), actorOf(r), id, approve, reason)
+	}, s.renderAccessDecision,
+		"You approved the request. The agency can now see the case, and whoever asked has been told.",
+		"You declined the request. The agency cannot see the case; whoever asked has been told, and can read your reason.")
+}
+
+// handleQueueDecision approves or declines (with a reason) a request of the approvals
+// queue decided on its own page, then goes back to the queue; render shows the page
+// again with what was chosen and typed, and the problems.
+func (s *Server) handleQueueDecision(decide func(r *http.Request, id int64, approve bool, reason string) error,
+	render func(w http.ResponseWriter, r *http.Request, status int, id int64, chosen, typed string, errs []FieldError), approved, declined string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id, ok := s.accessDecisionID(w, r)
 		if !ok || !s.parseForm(w, r) {
@@ -130,20 +142,20 @@ func (s *Server) handleAccessDecision() http.Handler {
 		if decision != "approve" && decision != "decline" {
 			err = invalid("decision", "Choose whether to approve or decline the request")
 		} else {
-			err = s.deps.Cases.DecideShare(r.Context(), actorOf(r), id, decision == "approve", reason)
+			err = decide(r, id, decision == "approve", reason)
 		}
 		switch tropic.ErrorCode(err) {
 		case "":
-			msg := "You declined the request. The agency cannot see the case; whoever asked has been told, and can read your reason."
+			msg := declined
 			if decision == "approve" {
-				msg = "You approved the request. The agency can now see the case, and whoever asked has been told."
+				msg = approved
 			}
 			s.caseFlash(r, msg)
 			http.Redirect(w, r, "/approvals", http.StatusSeeOther)
 		case tropic.EINVALID:
-			s.renderAccessDecision(w, r, http.StatusUnprocessableEntity, id, decision, reason, fieldErrors(err, "", "decision", "reason"))
+			render(w, r, http.StatusUnprocessableEntity, id, decision, reason, fieldErrors(err, "", "decision", "reason"))
 		case tropic.ECONFLICT:
-			s.renderAccessDecision(w, r, http.StatusConflict, id, "", "", []FieldError{{Message: tropic.ErrorMessage(err)}})
+			render(w, r, http.StatusConflict, id, "", "", []FieldError{{Message: tropic.ErrorMessage(err)}})
 		default:
 			s.fail(w, r, err)
 		}

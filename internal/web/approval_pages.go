@@ -88,6 +88,8 @@ func approvalCountLabel(k tropic.ApprovalKind, n int) string {
 		return plural(n, "case closure", "case closures")
 	case tropic.ApproveRetention:
 		return plural(n, "retention review", "retention reviews")
+	case tropic.ApproveReveal:
+		return plural(n, "reveal request", "reveal requests")
 	}
 	return plural(n, string(k), string(k))
 }
@@ -127,6 +129,14 @@ func approvalRowFrom(a tropic.Approval, now time.Time) approvalRow {
 		row.GoHref, row.GoText = "/cases/role-changes", "Decide with a note"
 	case tropic.ApproveClosure:
 		row.GoHref, row.GoText = casePath(a.CaseReference)+"/close", "Decide on the close page"
+	case tropic.ApproveReveal:
+		row.CaseHref = ""
+		row.Agreement = revealAgreementText(tropic.RevealRequest{AgreementID: a.Share.AgreementID, AgreementTitle: a.Share.AgreementTitle,
+			NoAgreementReason: a.Share.NoAgreementReason})
+		if a.Share.AgreementID == 0 {
+			row.FlagLabel, row.FlagClass = shareFlagTag(tropic.ShareFlagNoAgreement)
+		}
+		row.GoHref, row.GoText = "/approvals/reveals/"+id, "Read the request and decide it"
 	case tropic.ApproveRetention:
 		row.CaseHref = recordHref(a.Record, a.CaseReference)
 		row.GoHref, row.GoText = "/retention#review-"+id, "Keep or dispose on the retention page"

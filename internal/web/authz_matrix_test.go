@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -903,9 +904,9 @@ func (f *matrixFixture) callPage(t *testing.T, u *matrixUser, method, path strin
 
 func TestAuthorisationMatrix(t *testing.T) {
 	t.Parallel()
-	rows := map[string][]matrixRow{"api": append(append(append(append(apiMatrix(), apiRouteMatrix()...), approvalAPIRows()...), correctionAPIRows()...), meetingAPIRows()...),
-		"pages": append(append(append(append(append(pageMatrix(), pageRouteMatrix()...), approvalPageRows()...), adminRouteMatrix()...), correctionPageRows()...),
-			append(append(append(retentionPageRows(), auditPageRows()...), meetingPageRows()...), rightsPageRows()...)...)}
+	rows := map[string][]matrixRow{"api": slices.Concat(apiMatrix(), apiRouteMatrix(), approvalAPIRows(), correctionAPIRows(), meetingAPIRows(), revealAPIRows()),
+		"pages": slices.Concat(pageMatrix(), pageRouteMatrix(), approvalPageRows(), adminRouteMatrix(), correctionPageRows(), revealPageRows(),
+			retentionPageRows(), auditPageRows(), meetingPageRows(), rightsPageRows())}
 
 	// Every route is in the matrix, and every row is a route.
 	inMatrix := map[string]bool{}

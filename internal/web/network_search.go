@@ -67,6 +67,8 @@ func (f networkForm) href(export string) string {
 // searchRow is a record found, in the table of a search.
 type searchRow struct {
 	Kind, Label, HeldBy string
+	Reveal              []revealLink // a pseudonymised person: ask each holder to reveal them
+	Revealed            bool         // the label is the name, revealed to the viewer
 	Steps               int
 	Root                bool
 	Expand              string // the address that adds its neighbours; "" when they are shown
@@ -167,7 +169,8 @@ func showSearch(p *networkPage, nw *tropic.Network, q tropic.NetworkQuery, f net
 	labels := map[string]string{}
 	for _, n := range nw.Nodes {
 		labels[n.Key] = n.Label
-		row := searchRow{Kind: networkKindLabel(n.Kind), Label: n.Label, HeldBy: cmp.Or(n.HeldBy, "—"), Steps: n.Steps, Root: n.Root}
+		row := searchRow{Kind: networkKindLabel(n.Kind), Label: n.Label, HeldBy: cmp.Or(n.HeldBy, holderNames(n), "—"), Steps: n.Steps, Root: n.Root,
+			Reveal: revealLinks(n), Revealed: n.Revealed}
 		if !n.Expanded {
 			g := f
 			g.Expand = append(slices.Clone(f.Expand), n.Key)

@@ -357,6 +357,10 @@ type networkNodeRow struct {
 	Visible bool
 	Count   int        // the records the row stands for
 	Members []caseLink // collapsed records the user may open
+	// A pseudonymised person in the analysts' network: ask each holder to reveal
+	// them; or the label is the name, revealed to the viewer.
+	Reveal   []revealLink
+	Revealed bool
 }
 
 // networkEdgeRow is a connection in the table.
@@ -524,6 +528,9 @@ func drawView(id, title string, v networkView, link networkLinker, pseudonyms bo
 		if n.Visible && n.Count == 1 && link != nil && !pseudonyms {
 			row.Href = link(n.NetworkNode)
 		}
+		if n.Count == 1 && pseudonyms {
+			row.Reveal, row.Revealed = revealLinks(n.NetworkNode), n.Revealed
+		}
 		labels[i] = row.Label
 		rows[i] = row
 		kinds[n.Kind] = true
@@ -542,6 +549,8 @@ func drawView(id, title string, v networkView, link networkLinker, pseudonyms bo
 			rows[i].HeldBy = recordedOn(v, i, labels)
 		case n.HeldBy != "":
 			rows[i].HeldBy = capitalise(n.HeldBy)
+		case len(n.Holders) > 0 && n.Count == 1:
+			rows[i].HeldBy = holderNames(n.NetworkNode)
 		default:
 			rows[i].HeldBy = "—"
 		}

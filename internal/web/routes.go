@@ -107,6 +107,10 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /analysis/network", s.browser(s.requireUser(s.requireNetworkAnalyst(s.handleAnalystNetwork()))))
 	mux.Handle("GET /analysis/network.csv", s.browser(s.requireUser(s.requireNetworkAnalyst(s.handleAnalystNetworkExport("csv")))))
 	mux.Handle("GET /analysis/network.graphml", s.browser(s.requireUser(s.requireNetworkAnalyst(s.handleAnalystNetworkExport("graphml")))))
+	// Asking the holding agency to reveal a person of the network (decision 103).
+	mux.Handle("GET /analysis/reveals/new", s.browser(s.requireUser(s.requireNetworkAnalyst(s.requireReveals(s.handleRevealAskForm())))))
+	mux.Handle("POST /analysis/reveals", s.browser(s.requireUser(s.requireNetworkAnalyst(s.requireReveals(s.handleRevealAsk())))))
+	mux.Handle("GET /analysis/reveals", s.browser(s.requireUser(s.requireNetworkAnalyst(s.requireReveals(s.handleOwnReveals())))))
 
 	// Signing in.
 	mux.Handle("GET /login", s.browser(s.handleLoginForm()))
@@ -163,6 +167,8 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("POST /approvals/expired-shares", s.requireSupervisor(s.withAgreements(s.handleEndExpiredShares())))
 	mux.Handle("GET /approvals/access/{id}", s.requireSupervisor(s.handleAccessDecisionForm()))
 	mux.Handle("POST /approvals/access/{id}", s.requireSupervisor(s.handleAccessDecision()))
+	mux.Handle("GET /approvals/reveals/{id}", s.requireSupervisor(s.requireReveals(s.handleRevealDecisionForm())))
+	mux.Handle("POST /approvals/reveals/{id}", s.requireSupervisor(s.requireReveals(s.handleRevealDecision())))
 	mux.Handle("GET /access-requests", s.browser(s.requireUser(s.handleOwnAccessRequests())))
 	mux.Handle("GET /audit", s.requireDPO(s.handleAuditSearch()))
 	mux.Handle("POST /audit/export", s.requireDPO(s.recentAuthBack(auditPath, s.handleAuditExport())))
@@ -424,6 +430,9 @@ func (s *Server) routes() http.Handler {
 	s.api(mux, "POST /api/v1/plan/objectives/{id}/rag", s.handleAPISetRAG())
 	s.api(mux, "POST /api/v1/plan/objectives/{id}/actions", s.handleAPIAddPlanAction())
 	s.api(mux, "POST /api/v1/plan/actions/{id}/status", s.handleAPIPlanActionStatus())
+	s.api(mux, "POST /api/v1/network-reveals", s.handleAPIAskReveal())
+	s.api(mux, "GET /api/v1/network-reveals", s.handleAPIOwnReveals())
+	s.api(mux, "POST /api/v1/network-reveals/{id}/decision", s.handleAPIDecideReveal())
 	mux.Handle("/api/", s.handleAPINotFound())
 
 	// Everything else.

@@ -166,6 +166,9 @@ type Deps struct {
 	// Retention is the supervisors' retention review queue (nil: no retention pages).
 	Retention tropic.RetentionService
 	Access    tropic.AccessRequestService // access requests; nil: none offered
+	// Reveals keeps analysts' requests to reveal people of the partnership network;
+	// nil: none offered.
+	Reveals tropic.NetworkRevealService
 	// Agreements is the register of data sharing agreements that shares cite; nil: no
 	// register (shares then record why no agreement applies).
 	Agreements tropic.AgreementService

@@ -128,8 +128,10 @@ func newTestServerOn(t testing.TB, d store.Dialect, cfg Config, modify ...func(*
 	deps.Retention = retention
 	deps.AuditSearch = ts.audit
 	deps.Misuse = store.NewMisuseService(db, tropic.DefaultMisuseRules)
+	matches := deps.Matches.(*store.MatchService)
+	deps.Reveals = matches
 	deps.Approvals = []tropic.ApprovalSource{cases.FindShareApprovals, cases.FindAccessApprovals, cases.FindRoleChangeApprovals, cases.FindClosureApprovals,
-		retention.FindRetentionApprovals}
+		retention.FindRetentionApprovals, matches.FindRevealApprovals}
 	for _, m := range modify {
 		m(&deps)
 	}
