@@ -396,9 +396,9 @@ func TestACaseLinkCorrectionKeepsTheRoleRules(t *testing.T) {
 		police := e.newCase(t, e.pWorker, "Cannabis farm")
 		e.person(t, e.pWorker, police, tropic.Person{GivenName: "Tran", FamilyName: "Van Minh"}, tropic.RolePotentialVictim)
 		cp := e.find(t, e.pWorker, police.Reference).People[0]
-		rc, err := e.cases.UpdateCaseLink(ctx, e.pWorker, police.Reference, tropic.CaseLinkUpdate{LinkID: cp.ID, Version: cp.Version, Role: tropic.RoleSuspect, CoercedOffender: true})
+		rc, err := e.cases.UpdateCaseLink(ctx, e.pWorker, police.Reference, &tropic.CaseLinkUpdate{LinkID: cp.ID, Version: cp.Version, Role: tropic.RoleSuspect, CoercedOffender: true})
 		wantCode(t, err, tropic.EINVALID) // a reason is needed
-		rc, err = e.cases.UpdateCaseLink(ctx, e.pWorker, police.Reference, tropic.CaseLinkUpdate{LinkID: cp.ID, Version: cp.Version, Role: tropic.RoleSuspect,
+		rc, err = e.cases.UpdateCaseLink(ctx, e.pWorker, police.Reference, &tropic.CaseLinkUpdate{LinkID: cp.ID, Version: cp.Version, Role: tropic.RoleSuspect,
 			Reason: "Seen directing the others", CoercedOffender: true})
 		must(t, err)
 		if rc == nil || rc.Status != tropic.RoleChangeRequested {
@@ -408,7 +408,7 @@ func TestACaseLinkCorrectionKeepsTheRoleRules(t *testing.T) {
 		if now.Role != tropic.RolePotentialVictim || !now.CoercedOffender || now.Version == cp.Version {
 			t.Fatalf("got %+v, want still a potential victim, marked as possibly compelled, at a new version", now)
 		}
-		_, err = e.cases.UpdateCaseLink(ctx, e.pWorker2, police.Reference, tropic.CaseLinkUpdate{LinkID: cp.ID, Version: cp.Version, Role: tropic.RoleWitness})
+		_, err = e.cases.UpdateCaseLink(ctx, e.pWorker2, police.Reference, &tropic.CaseLinkUpdate{LinkID: cp.ID, Version: cp.Version, Role: tropic.RoleWitness})
 		wantCode(t, err, tropic.ECONFLICT)
 	})
 }
@@ -453,14 +453,14 @@ func TestAFormerPotentialVictimIsStillTakenOffOnlyByASupervisor(t *testing.T) {
 		police := e.newCase(t, e.pWorker, "Cannabis farm")
 		e.person(t, e.pWorker, police, tropic.Person{GivenName: "Tran", FamilyName: "Van Minh"}, tropic.RolePotentialVictim)
 		cp := e.find(t, e.pWorker, police.Reference).People[0]
-		rc, err := e.cases.UpdateCaseLink(ctx, e.pWorker, police.Reference, tropic.CaseLinkUpdate{LinkID: cp.ID, Version: cp.Version, Role: tropic.RoleWitness})
+		rc, err := e.cases.UpdateCaseLink(ctx, e.pWorker, police.Reference, &tropic.CaseLinkUpdate{LinkID: cp.ID, Version: cp.Version, Role: tropic.RoleWitness})
 		must(t, err)
 		if rc == nil || rc.Status != tropic.RoleChangeApproved {
 			t.Fatalf("got %+v, want the change to witness made at once", rc)
 		}
 		cp = e.find(t, e.pWorker, police.Reference).People[0]
-		if cp.Role != tropic.RoleWitness {
-			t.Fatalf("got role %s, want witness", cp.Role)
+		if cp.Role != tropic.RoleWitness || !cp.WasVictim {
+			t.Fatalf("got role %s (was a victim: %t), want a witness known to have been a potential victim", cp.Role, cp.WasVictim)
 		}
 		rm := tropic.Removal{Part: tropic.PartPerson, ItemID: cp.ID, Version: cp.Version, Reason: tropic.RemovedNotConnected}
 		err = e.cases.RemoveFromCase(ctx, e.pWorker, police.Reference, rm)

@@ -145,3 +145,54 @@ func TestCorrectionsThroughTheAPI(t *testing.T) {
 }
 
 func jsonID(m map[string]any) string { return fmt.Sprint(int64(m["id"].(float64))) }
+
+// Victim first is not got round by changing the role first, on the pages or through
+// the API: a caseworker who makes a potential victim a witness (no supervisor needed
+// for that) is neither offered nor allowed their removal; a supervisor is.
+func TestAFormerPotentialVictimIsTakenOffOnlyByASupervisor(t *testing.T) {
+	t.Run("pages", func(t *testing.T) {
+		e := newCaseEnv(t)
+		alex, sam := e.as(e.worker), e.as(e.super)
+		ref := e.newCase(alex, "Cannabis farm")
+		e.addPerson(alex, ref, url.Values{"given_name": {"Tran"}, "family_name": {"Van Minh"}, "role": {"potential_victim"}})
+		id := e.itemID(alex, ref, "people")
+		wantRedirect(t, alex.post("/cases/"+ref+"/people/"+id+"/edit", url.Values{"role": {"witness"}, "version": {"1"}}), "/cases/"+ref)
+		wantContains(t, pageText(alex.get("/cases/"+ref+"/items").body), "Tran Van Minh (witness)")
+		if body := alex.get("/cases/" + ref + "/items").body; regexp.MustCompile(`/people/\d+/remove`).MatchString(body) {
+			t.Error("the list offers a caseworker the removal of a former potential victim")
+		}
+		path := "/cases/" + ref + "/people/" + id + "/remove"
+		wantStatus(t, alex.get(path), http.StatusForbidden)
+		version := regexp.MustCompile(`name="version" value="(\d+)"`).FindStringSubmatch(sam.get(path).body)[1]
+		res := alex.post(path, url.Values{"reason": {"not_connected"}, "version": {version}})
+		wantStatus(t, res, http.StatusForbidden)
+		wantContains(t, pageText(res.body), "only a supervisor at Hertfordshire Constabulary can take them off it")
+		if body := sam.get("/cases/" + ref + "/items").body; !regexp.MustCompile(`/people/\d+/remove`).MatchString(body) {
+			t.Error("the list does not offer the supervisor the removal")
+		}
+		wantRedirect(t, sam.post(path, url.Values{"reason": {"not_connected"}, "version": {version}}), "/cases/"+ref)
+	})
+	t.Run("API", func(t *testing.T) {
+		e := newCaseAPIEnv(t)
+		_, tok := e.staff("pat@police.example", "Pat Worker", e.ts.agency, tropic.RoleCaseworker)
+		_, sup := e.staff("sue@police.example", "Sue Visor", e.ts.agency, tropic.RoleSupervisor)
+		res, c := jsonCall(t, e.ts, "POST", "/api/v1/cases", tok, map[string]any{"title": "Cannabis farm"})
+		wantStatus(t, res, http.StatusCreated)
+		ref := c["reference"].(string)
+		res, _ = jsonCall(t, e.ts, "POST", "/api/v1/cases/"+ref+"/people", tok, map[string]any{"given_name": "Tran", "family_name": "Van Minh", "role": "potential_victim"})
+		wantStatus(t, res, http.StatusCreated)
+		res, cs := jsonCall(t, e.ts, "GET", "/api/v1/cases/"+ref, tok, nil)
+		wantStatus(t, res, http.StatusOK)
+		link := "/api/v1/cases/" + ref + "/people/" + jsonID(cs["people"].([]any)[0].(map[string]any))
+		res, got := jsonCall(t, e.ts, "PATCH", link, tok, map[string]any{"version": 1, "role": "witness"})
+		wantStatus(t, res, http.StatusOK)
+		if got["role"] != "witness" || got["requested_role"] != nil {
+			t.Fatalf("got %v, want the change to witness made at once", got)
+		}
+		version := got["version"]
+		res, _ = jsonCall(t, e.ts, "DELETE", link, tok, map[string]any{"version": version, "reason": "not_connected"})
+		wantStatus(t, res, http.StatusForbidden)
+		res, _ = jsonCall(t, e.ts, "DELETE", link, sup, map[string]any{"version": version, "reason": "not_connected"})
+		wantStatus(t, res, http.StatusOK)
+	})
+}
