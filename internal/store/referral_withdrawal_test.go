@@ -73,7 +73,9 @@ func TestAWithdrawnDutyToNotifyReportIsARevisionInTheNextRelease(t *testing.T) {
 			first := time.Date(2026, m, 1, 0, 0, 0, 0, time.UTC)
 			return tropic.NewPeriod(first, first.AddDate(0, 1, -1))
 		}
-		dtn := func(rel *tropic.Release) string { return rel.Table(tropic.FigureDtN, tropic.DimMonth, rel.Covers).Total.Published }
+		dtn := func(rel *tropic.Release) string {
+			return rel.Table(tropic.FigureDtN, tropic.DimMonth, rel.Covers).Total.Published
+		}
 		january, err := tropic.PublishRelease(ctx, stats, rs, system, "2026-01", month(time.January), 1, t0, false)
 		must(t, err)
 		if got := dtn(january); got != "3" {
