@@ -5,7 +5,9 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strings"
 	"testing"
+	"time"
 
 	"tropic/internal/tropic"
 )
@@ -195,4 +197,91 @@ func TestAFormerPotentialVictimIsTakenOffOnlyByASupervisor(t *testing.T) {
 		res, _ = jsonCall(t, e.ts, "DELETE", link, sup, map[string]any{"version": version, "reason": "not_connected"})
 		wantStatus(t, res, http.StatusOK)
 	})
+}
+
+// Every kind of item is corrected and removed through the API by the same rules: a
+// PATCH against the version read changes only the fields given and answers the new
+// version; one against an older version is refused naming who changed it; a DELETE
+// needs a reason from the list (and words for "other"), is refused when stale, is
+// recorded in the timeline without the value, and a replay finds nothing.
+func TestEveryItemIsCorrectedAndRemovedThroughTheAPI(t *testing.T) {
+	e := newCaseAPIEnv(t)
+	_, tok := e.staff("pat@police.example", "Pat Worker", e.ts.agency, tropic.RoleCaseworker)
+	_, tok2 := e.staff("bea@police.example", "Bea Bello", e.ts.agency, tropic.RoleCaseworker)
+	res, c := jsonCall(t, e.ts, "POST", "/api/v1/cases", tok, map[string]any{"title": "Sparkle car wash"})
+	wantStatus(t, res, http.StatusCreated)
+	ref := c["reference"].(string)
+	path := "/api/v1/cases/" + ref
+	res, _ = jsonCall(t, e.ts, "POST", path+"/people", tok, map[string]any{"given_name": "Anna", "family_name": "Kowalska", "role": "suspect"})
+	wantStatus(t, res, http.StatusCreated)
+	_, cs := jsonCall(t, e.ts, "GET", path, tok, nil)
+	anna := jint(cs, "people", 0, "person", "id")
+	yesterday := e.ts.clock.Now().AddDate(0, 0, -1).Format(time.DateOnly)
+	for _, tt := range []struct {
+		part        string
+		add, change map[string]any
+		field, want string
+	}{
+		{"places", map[string]any{"kind": "workplace", "address": "12 London Road", "postcode": "AL1 3JX"}, map[string]any{"postcode": "al1 3jy"}, "postcode", "AL1 3JY"},
+		{"businesses", map[string]any{"name": "Sparkle Hand Car Wash", "kind": "car_wash"}, map[string]any{"name": "Shine Nails"}, "name", "Shine Nails"},
+		{"vehicles", map[string]any{"registration": "AB12 CDE"}, map[string]any{"registration": "AB12 CDF"}, "normalised", "AB12CDF"},
+		{"phones", map[string]any{"number": "07700 900123"}, map[string]any{"number": "07700 900999"}, "e164", "+447700900999"},
+		{"orders", map[string]any{"person_id": anna, "kind": "stro", "made_on": yesterday}, map[string]any{"kind": "stpo"}, "kind", "stpo"},
+		{"tasks", map[string]any{"title": "Visit", "agency_id": e.police.ID}, map[string]any{"title": "Visit with the council", "due": "2030-01-31"}, "due", "2030-01-31"},
+		{"people", nil, map[string]any{"role": "witness"}, "role", "witness"},
+	} {
+		t.Run(tt.part, func(t *testing.T) {
+			var id string
+			if tt.add != nil {
+				res, got := jsonCall(t, e.ts, "POST", path+"/"+tt.part, tok, tt.add)
+				wantStatus(t, res, http.StatusCreated)
+				id = jsonID(got)
+			} else {
+				id = fmt.Sprint(jint(cs, "people", 0, "id"))
+			}
+			item := path + "/" + tt.part + "/" + id
+			res, got := jsonCall(t, e.ts, "PATCH", item, tok, map[string]any{"version": 0})
+			wantStatus(t, res, http.StatusConflict)
+			change := map[string]any{"version": 1}
+			for k, v := range tt.change {
+				change[k] = v
+			}
+			res, got = jsonCall(t, e.ts, "PATCH", item, tok2, change)
+			wantStatus(t, res, http.StatusOK)
+			if fmt.Sprint(got[tt.field]) != tt.want || jint(got, "version") < 2 {
+				t.Fatalf("PATCH: got %s, want %s %s at a new version", res.body, tt.field, tt.want)
+			}
+			version := jint(got, "version")
+			// Pat read version 1: refused, naming Bea, and nothing of Pat's saved.
+			res, _ = jsonCall(t, e.ts, "PATCH", item, tok, change)
+			wantStatus(t, res, http.StatusConflict)
+			wantContains(t, res.body, "Bea Bello (Hertfordshire Constabulary) changed this")
+			res, _ = jsonCall(t, e.ts, "DELETE", item, tok, map[string]any{"version": 1, "reason": "duplicate"})
+			wantStatus(t, res, http.StatusConflict)
+			res, _ = jsonCall(t, e.ts, "DELETE", item, tok, map[string]any{"version": version, "reason": "other"})
+			wantStatus(t, res, http.StatusUnprocessableEntity)
+			wantContains(t, res.body, `"detail"`)
+			res, _ = jsonCall(t, e.ts, "DELETE", item, tok, map[string]any{"version": version, "reason": "other", "detail": "Belongs to another inquiry"})
+			wantStatus(t, res, http.StatusOK)
+			res, _ = jsonCall(t, e.ts, "DELETE", item, tok, map[string]any{"version": version, "reason": "other", "detail": "Belongs to another inquiry"})
+			wantStatus(t, res, http.StatusNotFound)
+			res, _ = jsonCall(t, e.ts, "PATCH", item, tok, map[string]any{"version": version})
+			wantStatus(t, res, http.StatusNotFound)
+			_, now := jsonCall(t, e.ts, "GET", path, tok, nil)
+			if tt.part != "people" && jlen(now, tt.part) != 0 || tt.part == "people" && jlen(now, "people") != 0 {
+				t.Fatalf("the case still holds %s: %v", tt.part, now[tt.part])
+			}
+		})
+	}
+	// Each removal is in the timeline, by its kind and reason, and in the audit trail without the value.
+	_, now := jsonCall(t, e.ts, "GET", path, tok, nil)
+	notes := fmt.Sprint(now["notes"])
+	for _, kind := range []string{"place", "business", "vehicle", "phone number", "order", "task", "person"} {
+		wantContains(t, notes, "Removed a "+kind+" from the case: Belongs to another inquiry.")
+	}
+	removals := e.ts.auditActions(tropic.AuditFilter{Action: tropic.AuditCasePartRemoved})
+	if len(removals) != 7 {
+		t.Errorf("got %d removals in the audit trail, want 7", len(removals))
+	}
+	wantNotContains(t, strings.Join(removals, "\n"), "inquiry", "London Road", "AL1", "Sparkle", "Shine", "AB12", "07700", "Kowalska", "Visit")
 }
