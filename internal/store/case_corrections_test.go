@@ -377,6 +377,9 @@ func TestATaskReassignedTellsTheNewAssignee(t *testing.T) {
 		must(t, e.cases.AddTask(ctx, e.cWorker, police.Reference, theirs))
 		owners := e.find(t, e.pWorker, police.Reference).Tasks
 		for _, tk := range owners {
+			if want := map[bool]int64{true: e.council.ID, false: e.police.ID}[tk.ID == theirs.ID]; tk.CreatedByAgency != want {
+				t.Fatalf("task %q set by agency %d, want %d", tk.Title, tk.CreatedByAgency, want)
+			}
 			tk.Title += " (checked)"
 			err := e.cases.UpdateTask(ctx, e.cWorker, police.Reference, tk)
 			if tk.ID == theirs.ID {

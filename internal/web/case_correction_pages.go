@@ -91,6 +91,11 @@ func partHeading(part tropic.CasePart) string {
 func mayCorrect(a tropic.Actor, c *tropic.Case, part tropic.CasePart, id int64, remove bool) error {
 	switch part {
 	case tropic.PartTask:
+		for _, t := range c.Tasks {
+			if t.ID == id {
+				return tropic.MayChangeTask(a, c, t.CreatedByAgency)
+			}
+		}
 		return tropic.MayContributeToCase(a, c)
 	case tropic.PartPerson:
 		if remove {
