@@ -27,8 +27,12 @@ func TestEveryCorrectedOrRemovedIdentifierIsToldWithdrawnOnThePages(t *testing.T
 			change: func(n int) url.Values { return url.Values{"number": {fmt.Sprintf("07700 90020%d", n)}} }},
 		{part: "vehicles", add: func(n int) url.Values { return url.Values{"registration": {fmt.Sprintf("AB1%d CDE", n)}} },
 			change: func(n int) url.Values { return url.Values{"registration": {fmt.Sprintf("XY1%d CDE", n)}} }},
-		{part: "businesses", add: func(n int) url.Values { return url.Values{"name": {fmt.Sprintf("Sparkle Wash %d", n)}, "kind": {"car_wash"}} },
-			change: func(n int) url.Values { return url.Values{"name": {fmt.Sprintf("Shine Nails %d", n)}, "kind": {"nail_bar"}} }},
+		{part: "businesses", add: func(n int) url.Values {
+			return url.Values{"name": {fmt.Sprintf("Sparkle Wash %d", n)}, "kind": {"car_wash"}}
+		},
+			change: func(n int) url.Values {
+				return url.Values{"name": {fmt.Sprintf("Shine Nails %d", n)}, "kind": {"nail_bar"}}
+			}},
 		{part: "places", add: func(n int) url.Values {
 			return url.Values{"kind": {"workplace"}, "address": {"Unit 4"}, "postcode": {fmt.Sprintf("AL%d 3JX", n)}}
 		}, change: func(n int) url.Values {
