@@ -1,7 +1,6 @@
 package store_test
 
 import (
-	"strings"
 	"testing"
 	"time"
 
@@ -61,41 +60,8 @@ func TestADutyToNotifyReportMadeInErrorIsWithdrawn(t *testing.T) {
 func TestAWithdrawnDutyToNotifyReportIsARevisionInTheNextRelease(t *testing.T) {
 	eachDialect(t, func(t *testing.T, d store.Dialect) {
 		e := newReferralEnv(t, d)
-		stats := store.NewStatsService(e.db)
-		stats.SetTTL(0)
-		rs := store.NewReleaseService(e.db)
-		system := tropic.SystemActor("test")
-		var reports []*tropic.Referral
-		for _, day := range []string{"2026-01-10", "2026-01-11", "2026-01-12", "2026-02-10", "2026-02-11", "2026-02-12"} {
-			reports = append(reports, e.refer(t, e.pWorker, dtnAdult(day)))
-		}
-		month := func(m time.Month) tropic.Period {
-			first := time.Date(2026, m, 1, 0, 0, 0, 0, time.UTC)
-			return tropic.NewPeriod(first, first.AddDate(0, 1, -1))
-		}
-		dtn := func(rel *tropic.Release) string {
-			return rel.Table(tropic.FigureDtN, tropic.DimMonth, rel.Covers).Total.Published
-		}
-		january, err := tropic.PublishRelease(ctx, stats, rs, system, "2026-01", month(time.January), 1, t0, false)
-		must(t, err)
-		if got := dtn(january); got != "3" {
-			t.Fatalf("the January release counts %s reports, want 3", got)
-		}
-		must(t, e.referrals.WithdrawDutyToNotify(ctx, e.pWorker, reports[0].ID, tropic.RemovedInError, 1))
-
-		kept, err := rs.FindRelease(ctx, january.ID)
-		must(t, err)
-		if got := dtn(kept); got != "3" {
-			t.Errorf("the published January release now says %s, want the 3 it published", got)
-		}
-		february, err := tropic.PublishRelease(ctx, stats, rs, system, "2026-02", month(time.February), 1, t0, false)
-		must(t, err)
-		var revised []string
-		for _, rev := range february.Revisions {
-			revised = append(revised, rev.Table+": "+rev.Label+" "+rev.Was+" to "+rev.Now)
-		}
-		if !strings.Contains(strings.Join(revised, "\n"), "January 2026 3 to 2") {
-			t.Errorf("revisions %q, want January's Duty to Notify reports revised from 3 to 2", revised)
-		}
+		rel := newDtNReleases(t, e)
+		must(t, e.referrals.WithdrawDutyToNotify(ctx, e.pWorker, rel.reports[0].ID, tropic.RemovedInError, 1))
+		rel.wantJanuaryRevised(t)
 	})
 }

@@ -108,11 +108,8 @@ func TestTakingAPotentialVictimOffACaseIsForASupervisor(t *testing.T) {
 // replayed DELETE finds nothing; a caseworker cannot remove a potential victim's link.
 func TestCorrectionsThroughTheAPI(t *testing.T) {
 	e := newCaseAPIEnv(t)
-	_, tok := e.staff("pat@police.example", "Pat Worker", e.ts.agency, tropic.RoleCaseworker)
+	tok, ref := e.apiCaseByCaseworker("Sparkle car wash")
 	_, sup := e.staff("sue@police.example", "Sue Visor", e.ts.agency, tropic.RoleSupervisor)
-	res, c := jsonCall(t, e.ts, "POST", "/api/v1/cases", tok, map[string]any{"title": "Sparkle car wash"})
-	wantStatus(t, res, http.StatusCreated)
-	ref := c["reference"].(string)
 	res, ph := jsonCall(t, e.ts, "POST", "/api/v1/cases/"+ref+"/phones", tok, map[string]any{"number": "07700 900123", "notes": "The manager's"})
 	wantStatus(t, res, http.StatusCreated)
 	item := "/api/v1/cases/" + ref + "/phones/" + jsonID(ph)
@@ -146,6 +143,16 @@ func TestCorrectionsThroughTheAPI(t *testing.T) {
 	wantStatus(t, res, http.StatusOK)
 }
 
+// apiCaseByCaseworker signs up Pat, a caseworker of the police, and has Pat open a
+// case through the API; it returns Pat's token and the case's reference.
+func (e *caseAPIEnv) apiCaseByCaseworker(title string) (tok, ref string) {
+	e.t.Helper()
+	_, tok = e.staff("pat@police.example", "Pat Worker", e.ts.agency, tropic.RoleCaseworker)
+	res, c := jsonCall(e.t, e.ts, "POST", "/api/v1/cases", tok, map[string]any{"title": title})
+	wantStatus(e.t, res, http.StatusCreated)
+	return tok, c["reference"].(string)
+}
+
 func jsonID(m map[string]any) string { return fmt.Sprint(int64(m["id"].(float64))) }
 
 // Victim first is not got round by changing the role first, on the pages or through
@@ -176,12 +183,9 @@ func TestAFormerPotentialVictimIsTakenOffOnlyByASupervisor(t *testing.T) {
 	})
 	t.Run("API", func(t *testing.T) {
 		e := newCaseAPIEnv(t)
-		_, tok := e.staff("pat@police.example", "Pat Worker", e.ts.agency, tropic.RoleCaseworker)
+		tok, ref := e.apiCaseByCaseworker("Cannabis farm")
 		_, sup := e.staff("sue@police.example", "Sue Visor", e.ts.agency, tropic.RoleSupervisor)
-		res, c := jsonCall(t, e.ts, "POST", "/api/v1/cases", tok, map[string]any{"title": "Cannabis farm"})
-		wantStatus(t, res, http.StatusCreated)
-		ref := c["reference"].(string)
-		res, _ = jsonCall(t, e.ts, "POST", "/api/v1/cases/"+ref+"/people", tok, map[string]any{"given_name": "Tran", "family_name": "Van Minh", "role": "potential_victim"})
+		res, _ := jsonCall(t, e.ts, "POST", "/api/v1/cases/"+ref+"/people", tok, map[string]any{"given_name": "Tran", "family_name": "Van Minh", "role": "potential_victim"})
 		wantStatus(t, res, http.StatusCreated)
 		res, cs := jsonCall(t, e.ts, "GET", "/api/v1/cases/"+ref, tok, nil)
 		wantStatus(t, res, http.StatusOK)
@@ -206,13 +210,10 @@ func TestAFormerPotentialVictimIsTakenOffOnlyByASupervisor(t *testing.T) {
 // recorded in the timeline without the value, and a replay finds nothing.
 func TestEveryItemIsCorrectedAndRemovedThroughTheAPI(t *testing.T) {
 	e := newCaseAPIEnv(t)
-	_, tok := e.staff("pat@police.example", "Pat Worker", e.ts.agency, tropic.RoleCaseworker)
+	tok, ref := e.apiCaseByCaseworker("Sparkle car wash")
 	_, tok2 := e.staff("bea@police.example", "Bea Bello", e.ts.agency, tropic.RoleCaseworker)
-	res, c := jsonCall(t, e.ts, "POST", "/api/v1/cases", tok, map[string]any{"title": "Sparkle car wash"})
-	wantStatus(t, res, http.StatusCreated)
-	ref := c["reference"].(string)
 	path := "/api/v1/cases/" + ref
-	res, _ = jsonCall(t, e.ts, "POST", path+"/people", tok, map[string]any{"given_name": "Anna", "family_name": "Kowalska", "role": "suspect"})
+	res, _ := jsonCall(t, e.ts, "POST", path+"/people", tok, map[string]any{"given_name": "Anna", "family_name": "Kowalska", "role": "suspect"})
 	wantStatus(t, res, http.StatusCreated)
 	_, cs := jsonCall(t, e.ts, "GET", path, tok, nil)
 	anna := jint(cs, "people", 0, "person", "id")
