@@ -248,7 +248,7 @@ func (s *CaseService) UpdateTask(ctx context.Context, actor tropic.Actor, caseRe
 // UpdateCaseLink changes a person's link to a case: whether they may have been
 // compelled to offend, and their role by the same rule as ChangeRole (a potential
 // victim becomes a suspect only as a request a supervisor decides).
-func (s *CaseService) UpdateCaseLink(ctx context.Context, actor tropic.Actor, caseRef string, u tropic.CaseLinkUpdate) (*tropic.RoleChange, error) {
+func (s *CaseService) UpdateCaseLink(ctx context.Context, actor tropic.Actor, caseRef string, u *tropic.CaseLinkUpdate) (*tropic.RoleChange, error) {
 	reason, err := checkRoleChange(u.Role, u.Reason)
 	if err != nil {
 		return nil, err
@@ -269,6 +269,11 @@ func (s *CaseService) UpdateCaseLink(ctx context.Context, actor tropic.Actor, ca
 					return "", err
 				}
 				detail += fmt.Sprintf("; role %s to %s (%s)", rc.From, rc.To, rc.Status)
+			}
+			// A change of role moves the version on again: the caller is given the one
+			// a further change must name.
+			if err := tx.QueryRow(ctx, `SELECT version FROM case_people WHERE id = ?`, cp.ID).Scan(&u.Version); err != nil {
+				return "", fmt.Errorf("read link version: %w", err)
 			}
 			return detail, nil
 		}})

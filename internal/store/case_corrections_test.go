@@ -10,7 +10,8 @@ import (
 )
 
 // linkedCases sets up a police case and a council case sharing a phone, a vehicle, a
-// business and a postcode, and a report with the same phone, vehicle and business.
+// business and a postcode, and a report with the same phone, vehicle, business and
+// postcode.
 func linkedCases(t *testing.T, e *caseEnv) (police, council *tropic.Case, r *tropic.Report) {
 	t.Helper()
 	police = e.newCase(t, e.pWorker, "Sparkle hand car wash")
@@ -25,7 +26,7 @@ func linkedCases(t *testing.T, e *caseEnv) (police, council *tropic.Case, r *tro
 		must(t, e.cases.AddPlace(ctx, c.actor, c.c.Reference, &tropic.Place{Kind: "workplace", Address: "12 London Road", Postcode: "AL1 3JX"}))
 	}
 	r = e.newReport(t, &tropic.Report{Phones: []tropic.Phone{{Number: "07700900123"}}, Vehicles: []tropic.Vehicle{{Registration: "AB12CDE"}},
-		Businesses: []string{"Sparkle Hand Car Wash"}})
+		Businesses: []string{"Sparkle Hand Car Wash"}, Location: tropic.Location{Postcode: "AL1 3JX"}})
 	return police, council, r
 }
 
@@ -51,9 +52,41 @@ func linksOfKind(links []tropic.Link, kind tropic.LinkKind) (live, withdrawn []t
 	return live, withdrawn
 }
 
+// sharedIdentifiers counts the identifiers of kind that join two cases or more in a
+// network: the link drawn.
+func sharedIdentifiers(net *tropic.Network, kind tropic.LinkKind) int {
+	kinds := map[string]string{}
+	for _, n := range net.Nodes {
+		kinds[n.Key] = n.Kind
+	}
+	want := string(kind)
+	if kind == tropic.LinkPostcode {
+		want = "place"
+	}
+	cases := map[string]map[string]bool{}
+	for _, e := range net.Edges {
+		for _, end := range [][2]string{{e.From, e.To}, {e.To, e.From}} {
+			if kinds[end[0]] == want && kinds[end[1]] == "case" {
+				if cases[end[0]] == nil {
+					cases[end[0]] = map[string]bool{}
+				}
+				cases[end[0]][end[1]] = true
+			}
+		}
+	}
+	n := 0
+	for _, cs := range cases {
+		if len(cs) >= 2 {
+			n++
+		}
+	}
+	return n
+}
+
 // A phone, vehicle, business or postcode corrected or removed on one case stops
-// linking it at once: the other agency's links show the link withdrawn, the report no
-// longer matches the case (the network: TestACorrectedPhoneLeavesTheNetwork).
+// linking it at once, on both databases: the other agency's links show the link
+// withdrawn, the report's stored matches no longer hold the case, and neither the
+// case's network nor the analysts' partnership network joins the two cases by it.
 func TestACorrectedOrRemovedIdentifierStopsLinkingAtOnce(t *testing.T) {
 	tests := []struct {
 		name string
@@ -101,13 +134,43 @@ func TestACorrectedOrRemovedIdentifierStopsLinkingAtOnce(t *testing.T) {
 				links := store.NewLinkService(e.db, phone.Parse)
 				matches := store.NewMatchService(e.db, phone.Parse)
 				police, council, r := linkedCases(t, e)
+				refreshReport(t, matches, r.ID)
 				got, err := links.FindLinks(ctx, e.cWorker, council.Reference)
 				must(t, err)
 				if live, _ := linksOfKind(got, tt.kind); len(live) != 1 || live[0].HeldBy != e.police.Name {
 					t.Fatalf("before: got\n%s\nwant one %s link held by the police", describeLinks(got), tt.kind)
 				}
+				// The report's stored matches (the triage queue tells a hidden case once
+				// per agency, so the rows themselves are read).
+				raw := openRaw(t, d, e.dsn)
+				reportMatchesPolice := func() bool {
+					return raw.id(t, `SELECT COUNT(*) FROM report_matches WHERE report_id = ? AND case_id = ? AND kind = ?`, r.ID, police.ID, string(tt.kind)) == 1
+				}
+				networks := func() (caseNet, analysts int) {
+					net, err := matches.CaseNetwork(ctx, e.pWorker, police.Reference, 3, 0)
+					must(t, err)
+					an, err := matches.AnalystNetwork(ctx, e.cAnalyst, tropic.NetworkQuery{}, 0)
+					must(t, err)
+					return sharedIdentifiers(net, tt.kind), sharedIdentifiers(an, tt.kind)
+				}
+				if !reportMatchesPolice() {
+					t.Fatalf("before: the report does not match the police case on %s", tt.kind)
+				}
+				if c, a := networks(); c != 1 || a != 1 {
+					t.Fatalf("before: %d %s joining the cases in the case network, %d in the analysts', want 1 and 1", c, tt.kind, a)
+				}
 
 				must(t, tt.fix(e, e.find(t, e.pWorker, police.Reference)))
+				// The audit trail names the item and the tombstone, never the value.
+				ev := e.lastEvent(t)
+				if ev.Action != tropic.AuditCasePartChanged && ev.Action != tropic.AuditCasePartRemoved {
+					t.Fatalf("last audit event %s, want the correction", ev.Action)
+				}
+				for _, secret := range []string{"07700", "AB12", "Sparkle", "AL1", "London Road", "Wrong town"} {
+					if strings.Contains(ev.Detail, secret) {
+						t.Fatalf("audit %s detail %q holds the value %q", ev.Action, ev.Detail, secret)
+					}
+				}
 
 				got, err = links.FindLinks(ctx, e.cWorker, council.Reference)
 				must(t, err)
@@ -121,21 +184,11 @@ func TestACorrectedOrRemovedIdentifierStopsLinkingAtOnce(t *testing.T) {
 				if live, withdrawn := linksOfKind(got, tt.kind); len(live)+len(withdrawn) != 0 {
 					t.Fatalf("the police still see a %s link: %s", tt.kind, describeLinks(got))
 				}
-				if tt.kind != tropic.LinkPostcode { // the report has no postcode
-					m, err := matches.ReportMatches(ctx, e.pTriage, []int64{r.ID})
-					must(t, err)
-					for _, l := range m[r.ID] {
-						if l.Kind == tt.kind && l.HeldBy == e.police.Name {
-							t.Fatalf("the report still matches the police case on %s: %+v", tt.kind, m[r.ID])
-						}
-					}
+				if reportMatchesPolice() {
+					t.Fatalf("the report still matches the police case on %s", tt.kind)
 				}
-				// The audit trail names the item and the tombstone, never the value.
-				ev := e.lastEvent(t)
-				for _, secret := range []string{"07700", "AB12", "Sparkle", "AL1", "London Road", "Wrong town"} {
-					if strings.Contains(ev.Detail, secret) {
-						t.Fatalf("audit %s detail %q holds the value %q", ev.Action, ev.Detail, secret)
-					}
+				if c, a := networks(); c != 0 || a != 0 {
+					t.Fatalf("after: %d %s joining the cases in the case network, %d in the analysts', want none", c, tt.kind, a)
 				}
 				// Added back, the link is live again and no longer told as withdrawn.
 				switch tt.kind {
@@ -324,6 +377,9 @@ func TestATaskReassignedTellsTheNewAssignee(t *testing.T) {
 		must(t, e.cases.AddTask(ctx, e.cWorker, police.Reference, theirs))
 		owners := e.find(t, e.pWorker, police.Reference).Tasks
 		for _, tk := range owners {
+			if want := map[bool]int64{true: e.council.ID, false: e.police.ID}[tk.ID == theirs.ID]; tk.CreatedByAgency != want {
+				t.Fatalf("task %q set by agency %d, want %d", tk.Title, tk.CreatedByAgency, want)
+			}
 			tk.Title += " (checked)"
 			err := e.cases.UpdateTask(ctx, e.cWorker, police.Reference, tk)
 			if tk.ID == theirs.ID {
@@ -343,9 +399,9 @@ func TestACaseLinkCorrectionKeepsTheRoleRules(t *testing.T) {
 		police := e.newCase(t, e.pWorker, "Cannabis farm")
 		e.person(t, e.pWorker, police, tropic.Person{GivenName: "Tran", FamilyName: "Van Minh"}, tropic.RolePotentialVictim)
 		cp := e.find(t, e.pWorker, police.Reference).People[0]
-		rc, err := e.cases.UpdateCaseLink(ctx, e.pWorker, police.Reference, tropic.CaseLinkUpdate{LinkID: cp.ID, Version: cp.Version, Role: tropic.RoleSuspect, CoercedOffender: true})
+		rc, err := e.cases.UpdateCaseLink(ctx, e.pWorker, police.Reference, &tropic.CaseLinkUpdate{LinkID: cp.ID, Version: cp.Version, Role: tropic.RoleSuspect, CoercedOffender: true})
 		wantCode(t, err, tropic.EINVALID) // a reason is needed
-		rc, err = e.cases.UpdateCaseLink(ctx, e.pWorker, police.Reference, tropic.CaseLinkUpdate{LinkID: cp.ID, Version: cp.Version, Role: tropic.RoleSuspect,
+		rc, err = e.cases.UpdateCaseLink(ctx, e.pWorker, police.Reference, &tropic.CaseLinkUpdate{LinkID: cp.ID, Version: cp.Version, Role: tropic.RoleSuspect,
 			Reason: "Seen directing the others", CoercedOffender: true})
 		must(t, err)
 		if rc == nil || rc.Status != tropic.RoleChangeRequested {
@@ -355,7 +411,69 @@ func TestACaseLinkCorrectionKeepsTheRoleRules(t *testing.T) {
 		if now.Role != tropic.RolePotentialVictim || !now.CoercedOffender || now.Version == cp.Version {
 			t.Fatalf("got %+v, want still a potential victim, marked as possibly compelled, at a new version", now)
 		}
-		_, err = e.cases.UpdateCaseLink(ctx, e.pWorker2, police.Reference, tropic.CaseLinkUpdate{LinkID: cp.ID, Version: cp.Version, Role: tropic.RoleWitness})
+		_, err = e.cases.UpdateCaseLink(ctx, e.pWorker2, police.Reference, &tropic.CaseLinkUpdate{LinkID: cp.ID, Version: cp.Version, Role: tropic.RoleWitness})
 		wantCode(t, err, tropic.ECONFLICT)
+	})
+}
+
+// A person taken off the only case they were on leaves no open suggestion behind: the
+// other agency's case no longer suggests them (no case holds them for anyone to
+// decide on), and the suggestion row is gone. Taken off one case of two, the person
+// is still suggested. The person's record is left for disposal.
+func TestAPersonTakenOffTheirLastCaseIsSuggestedNoMore(t *testing.T) {
+	eachDialect(t, func(t *testing.T, d store.Dialect) {
+		e := newMatchEnv(t, d)
+		police := e.newCase(t, e.pWorker, "Car wash, Hatfield Road")
+		second := e.newCase(t, e.pWorker, "Car wash, second visit")
+		s := e.person(t, e.pWorker, police, jon, tropic.RoleWitness)
+		must(t, e.cases.AddExistingPerson(ctx, e.pWorker, second.Reference, s.ID, tropic.RoleWitness))
+		council := e.newCase(t, e.cWorker, "Overcrowded house")
+		e.person(t, e.cWorker, council, john, tropic.RolePotentialVictim)
+		only(t, e.suggestions(t, e.cWorker, council.Reference))
+
+		link := func(c *tropic.Case) *tropic.CasePerson { return e.find(t, e.pWorker, c.Reference).People[0] }
+		cp := link(second)
+		must(t, e.cases.RemoveFromCase(ctx, e.pWorker, second.Reference, tropic.Removal{Part: tropic.PartPerson, ItemID: cp.ID, Version: cp.Version, Reason: tropic.RemovedDuplicate}))
+		only(t, e.suggestions(t, e.cWorker, council.Reference)) // still on the police's first case
+
+		cp = link(police)
+		must(t, e.cases.RemoveFromCase(ctx, e.pWorker, police.Reference, tropic.Removal{Part: tropic.PartPerson, ItemID: cp.ID, Version: cp.Version, Reason: tropic.RemovedInError}))
+		if got := e.suggestions(t, e.cWorker, council.Reference); len(got) != 0 {
+			t.Fatalf("got suggestions %+v, want none once the police's person is on no case", got)
+		}
+		if got := e.rows(t, `SELECT status FROM person_matches WHERE person_a = ? OR person_b = ?`, s.ID, s.ID); len(got) != 0 {
+			t.Fatalf("got person_matches %q, want the open suggestion dropped", got)
+		}
+	})
+}
+
+// Victim first cannot be got round by changing the role first: a caseworker who makes
+// a potential victim a witness (which needs no supervisor) still cannot take them off
+// the case, as they were once a potential victim on it; a supervisor can.
+func TestAFormerPotentialVictimIsStillTakenOffOnlyByASupervisor(t *testing.T) {
+	eachDialect(t, func(t *testing.T, d store.Dialect) {
+		e := newCaseEnv(t, d)
+		police := e.newCase(t, e.pWorker, "Cannabis farm")
+		e.person(t, e.pWorker, police, tropic.Person{GivenName: "Tran", FamilyName: "Van Minh"}, tropic.RolePotentialVictim)
+		cp := e.find(t, e.pWorker, police.Reference).People[0]
+		rc, err := e.cases.UpdateCaseLink(ctx, e.pWorker, police.Reference, &tropic.CaseLinkUpdate{LinkID: cp.ID, Version: cp.Version, Role: tropic.RoleWitness})
+		must(t, err)
+		if rc == nil || rc.Status != tropic.RoleChangeApproved {
+			t.Fatalf("got %+v, want the change to witness made at once", rc)
+		}
+		cp = e.find(t, e.pWorker, police.Reference).People[0]
+		if cp.Role != tropic.RoleWitness || !cp.WasVictim {
+			t.Fatalf("got role %s (was a victim: %t), want a witness known to have been a potential victim", cp.Role, cp.WasVictim)
+		}
+		rm := tropic.Removal{Part: tropic.PartPerson, ItemID: cp.ID, Version: cp.Version, Reason: tropic.RemovedNotConnected}
+		err = e.cases.RemoveFromCase(ctx, e.pWorker, police.Reference, rm)
+		wantCode(t, err, tropic.EFORBIDDEN)
+		if !strings.Contains(tropic.ErrorMessage(err), "supervisor") {
+			t.Fatalf("got %q, want to be told to ask a supervisor", tropic.ErrorMessage(err))
+		}
+		if got := e.find(t, e.pWorker, police.Reference).People; len(got) != 1 {
+			t.Fatalf("got %d people, want the person still on the case", len(got))
+		}
+		must(t, e.cases.RemoveFromCase(ctx, e.pSuper, police.Reference, rm))
 	})
 }

@@ -293,8 +293,10 @@ func (s *CaseService) FindTasks(ctx context.Context, actor tropic.Actor, f tropi
 }
 
 func loadTasks(ctx context.Context, tx *Tx, where string, args []any, limit int) ([]*tropic.Task, error) {
-	q := `SELECT t.id, t.case_id, c.reference, t.title, t.agency_id, ag.name, COALESCE(t.user_id, 0), COALESCE(u.name, ''), t.due, t.done, t.done_at, t.created_by, t.version
+	q := `SELECT t.id, t.case_id, c.reference, t.title, t.agency_id, ag.name, COALESCE(t.user_id, 0), COALESCE(u.name, ''), t.due, t.done, t.done_at, t.created_by,
+		COALESCE(cu.agency_id, 0), t.version
 		FROM case_tasks t JOIN cases c ON c.id = t.case_id JOIN agencies ag ON ag.id = t.agency_id LEFT JOIN users u ON u.id = t.user_id
+		LEFT JOIN users cu ON cu.id = t.created_by_user
 		WHERE ` + where + ` ORDER BY CASE WHEN t.due = '' THEN 1 ELSE 0 END, t.due, t.id`
 	if limit > 0 {
 		q += ` LIMIT ?`
@@ -310,7 +312,7 @@ func loadTasks(ctx context.Context, tx *Tx, where string, args []any, limit int)
 		var t tropic.Task
 		var doneAt sql.NullTime
 		if err := rows.Scan(&t.ID, &t.CaseID, &t.CaseReference, &t.Title, &t.AssignedAgency, &t.AgencyName, &t.AssignedUser, &t.UserName,
-			&t.Due, &t.Done, &doneAt, &t.CreatedBy, &t.Version); err != nil {
+			&t.Due, &t.Done, &doneAt, &t.CreatedBy, &t.CreatedByAgency, &t.Version); err != nil {
 			return nil, err
 		}
 		if doneAt.Valid {

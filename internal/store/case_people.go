@@ -122,6 +122,19 @@ func loadCasePeople(ctx context.Context, tx *Tx, c *tropic.Case, whole bool) ([]
 			cp.PendingRole = rc
 		}
 	}
+	formerVictims, err := queryIDs(ctx, tx, `SELECT DISTINCT case_person_id FROM role_changes WHERE case_id = ? AND from_role = ? AND status = ?`,
+		c.ID, string(tropic.RolePotentialVictim), string(tropic.RoleChangeApproved))
+	if err != nil {
+		return nil, fmt.Errorf("read role history: %w", err)
+	}
+	for _, id := range formerVictims {
+		if cp := byLink[id]; cp != nil {
+			cp.WasVictim = true
+		}
+	}
+	for _, cp := range out {
+		cp.WasVictim = cp.WasVictim || cp.Role == tropic.RolePotentialVictim
+	}
 	return out, nil
 }
 

@@ -15,7 +15,7 @@ import (
 	"tropic/internal/tropic"
 )
 
-// Requests to reveal a pseudonymised person of the analysts' network (decision 103):
+// Requests to reveal a pseudonymised person of the analysts' network (decision 75):
 // asked of the agency holding the person, decided by its supervisors in their
 // approvals queue, and shown to the requester alone until the reveal ends. The rules
 // are tropic's (ValidateReveal, MayDecideReveal), checked here in the transaction.

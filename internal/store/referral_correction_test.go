@@ -18,23 +18,8 @@ import (
 func TestADutyToNotifyReportIsCorrectedByItsAgencyAlone(t *testing.T) {
 	eachDialect(t, func(t *testing.T, d store.Dialect) {
 		e := newReferralEnv(t, d)
-		stats := store.NewStatsService(e.db)
-		stats.SetTTL(0)
-		rs := store.NewReleaseService(e.db)
-		system := tropic.SystemActor("test")
-		var reports []*tropic.Referral
-		for _, day := range []string{"2026-01-10", "2026-01-11", "2026-01-12", "2026-02-10", "2026-02-11", "2026-02-12"} {
-			reports = append(reports, e.refer(t, e.pWorker, dtnAdult(day)))
-		}
-		r := reports[0]
-		january, err := tropic.PublishRelease(ctx, stats, rs, system, "2026-01", tropic.NewPeriod(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 1, 31, 0, 0, 0, 0, time.UTC)), 1, t0, false)
-		must(t, err)
-		dtnJanuary := func(rel *tropic.Release) string {
-			return rel.Table(tropic.FigureDtN, tropic.DimMonth, rel.Covers).Total.Published
-		}
-		if got := dtnJanuary(january); got != "3" {
-			t.Fatalf("the January release counts %s reports, want 3", got)
-		}
+		rel := newDtNReleases(t, e)
+		r := rel.reports[0]
 
 		feb := "2026-02-03"
 		male := tropic.Gender("male")
@@ -66,7 +51,7 @@ func TestADutyToNotifyReportIsCorrectedByItsAgencyAlone(t *testing.T) {
 		}
 		// A stale save: refused, naming who changed the report and when.
 		albanian := "Albanian"
-		err = e.referrals.CorrectDutyToNotify(ctx, e.pWorker, r.ID, tropic.DutyToNotifyCorrection{Version: 1, Reason: tropic.CorrectedInformation, Nationality: &albanian})
+		err := e.referrals.CorrectDutyToNotify(ctx, e.pWorker, r.ID, tropic.DutyToNotifyCorrection{Version: 1, Reason: tropic.CorrectedInformation, Nationality: &albanian})
 		wantCode(t, err, tropic.ECONFLICT)
 		if msg := tropic.ErrorMessage(err); !strings.Contains(msg, "Quinn Other") || !strings.Contains(msg, "14 March 2026") {
 			t.Fatalf("stale save: %q, want who and when", msg)
@@ -81,24 +66,62 @@ func TestADutyToNotifyReportIsCorrectedByItsAgencyAlone(t *testing.T) {
 			t.Fatalf("history %+v", c)
 		}
 		// The published release is unchanged; the next counts the correction, as a revision.
-		kept, err := rs.FindRelease(ctx, january.ID)
-		must(t, err)
-		if got := dtnJanuary(kept); got != "3" {
-			t.Errorf("the published January release now says %s, want the 3 it published", got)
-		}
-		february, err := tropic.PublishRelease(ctx, stats, rs, system, "2026-02", tropic.NewPeriod(time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 2, 28, 0, 0, 0, 0, time.UTC)), 1, t0, false)
-		must(t, err)
-		var revised []string
-		for _, rev := range february.Revisions {
-			revised = append(revised, rev.Table+": "+rev.Label+" "+rev.Was+" to "+rev.Now)
-		}
-		if !strings.Contains(strings.Join(revised, "\n"), "January 2026 3 to 2") {
-			t.Errorf("revisions %q, want January's Duty to Notify reports revised from 3 to 2", revised)
-		}
+		rel.wantJanuaryRevised(t)
 		// Withdrawn, it is corrected no more; an NRM referral is not corrected this way.
 		must(t, e.referrals.WithdrawDutyToNotify(ctx, e.pWorker, r.ID, tropic.RemovedInError, 2))
 		wantCode(t, e.referrals.CorrectDutyToNotify(ctx, e.pWorker, r.ID, tropic.DutyToNotifyCorrection{Version: 3, Reason: tropic.CorrectedInformation, Nationality: &albanian}), tropic.ECONFLICT)
 		nrm := e.refer(t, e.pWorker, nrmAdult("2026-03-13"))
 		wantCode(t, e.referrals.CorrectDutyToNotify(ctx, e.pWorker, nrm.ID, tropic.DutyToNotifyCorrection{Version: 1, Reason: tropic.CorrectedInformation, Nationality: &albanian}), tropic.EINVALID)
 	})
+}
+
+// dtnReleases: six Duty to Notify reports, three in January and three in February,
+// and a published release of January that counts three.
+type dtnReleases struct {
+	e       *referralEnv
+	stats   *store.StatsService
+	rs      *store.ReleaseService
+	reports []*tropic.Referral
+	january *tropic.Release
+}
+
+func newDtNReleases(t *testing.T, e *referralEnv) *dtnReleases {
+	t.Helper()
+	f := &dtnReleases{e: e, stats: store.NewStatsService(e.db), rs: store.NewReleaseService(e.db)}
+	f.stats.SetTTL(0)
+	for _, day := range []string{"2026-01-10", "2026-01-11", "2026-01-12", "2026-02-10", "2026-02-11", "2026-02-12"} {
+		f.reports = append(f.reports, e.refer(t, e.pWorker, dtnAdult(day)))
+	}
+	var err error
+	f.january, err = tropic.PublishRelease(ctx, f.stats, f.rs, tropic.SystemActor("test"), "2026-01", tropic.NewPeriod(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 1, 31, 0, 0, 0, 0, time.UTC)), 1, t0, false)
+	must(t, err)
+	if got := dtnInRelease(f.january); got != "3" {
+		t.Fatalf("the January release counts %s reports, want 3", got)
+	}
+	return f
+}
+
+func dtnInRelease(rel *tropic.Release) string {
+	return rel.Table(tropic.FigureDtN, tropic.DimMonth, rel.Covers).Total.Published
+}
+
+// wantJanuaryRevised checks, after one January report stopped counting, that the
+// published January release still says 3 and February's lists January 3 to 2 as a
+// revision.
+func (f *dtnReleases) wantJanuaryRevised(t *testing.T) {
+	t.Helper()
+	kept, err := f.rs.FindRelease(ctx, f.january.ID)
+	must(t, err)
+	if got := dtnInRelease(kept); got != "3" {
+		t.Errorf("the published January release now says %s, want the 3 it published", got)
+	}
+	february, err := tropic.PublishRelease(ctx, f.stats, f.rs, tropic.SystemActor("test"), "2026-02", tropic.NewPeriod(time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 2, 28, 0, 0, 0, 0, time.UTC)), 1, t0, false)
+	must(t, err)
+	var revised []string
+	for _, rev := range february.Revisions {
+		revised = append(revised, rev.Table+": "+rev.Label+" "+rev.Was+" to "+rev.Now)
+	}
+	if !strings.Contains(strings.Join(revised, "\n"), "January 2026 3 to 2") {
+		t.Errorf("revisions %q, want January's Duty to Notify reports revised from 3 to 2", revised)
+	}
 }

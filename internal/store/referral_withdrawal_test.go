@@ -53,3 +53,15 @@ func TestADutyToNotifyReportMadeInErrorIsWithdrawn(t *testing.T) {
 		wantCode(t, e.referrals.WithdrawDutyToNotify(ctx, e.pWorker, nrm.ID, tropic.RemovedInError, 1), tropic.EINVALID)
 	})
 }
+
+// A withdrawal goes through the release process as a correction does: the published
+// release keeps what it said, and the next release lists the month it changes as a
+// revision (never a silent change).
+func TestAWithdrawnDutyToNotifyReportIsARevisionInTheNextRelease(t *testing.T) {
+	eachDialect(t, func(t *testing.T, d store.Dialect) {
+		e := newReferralEnv(t, d)
+		rel := newDtNReleases(t, e)
+		must(t, e.referrals.WithdrawDutyToNotify(ctx, e.pWorker, rel.reports[0].ID, tropic.RemovedInError, 1))
+		rel.wantJanuaryRevised(t)
+	})
+}

@@ -197,9 +197,9 @@ type CaseCorrections interface {
 	UpdateOrder(ctx context.Context, actor Actor, caseRef string, o *Order) error
 	// UpdateTask changes a task's title, due date and assignee; a new assignee is told.
 	UpdateTask(ctx context.Context, actor Actor, caseRef string, t *Task) error
-	// UpdateCaseLink changes a person's link; a role change that needs a supervisor
-	// becomes a request, returned.
-	UpdateCaseLink(ctx context.Context, actor Actor, caseRef string, u CaseLinkUpdate) (*RoleChange, error)
+	// UpdateCaseLink changes a person's link, and sets u.Version to the link's new
+	// version; a role change that needs a supervisor becomes a request, returned.
+	UpdateCaseLink(ctx context.Context, actor Actor, caseRef string, u *CaseLinkUpdate) (*RoleChange, error)
 	// RemoveFromCase takes an item off a case with a reason, once.
 	RemoveFromCase(ctx context.Context, actor Actor, caseRef string, r Removal) error
 }

@@ -182,7 +182,10 @@ type Task struct {
 	Done           bool
 	DoneAt         time.Time
 	CreatedBy      string
-	Version        int
+	// CreatedByAgency is the agency of the user who set the task (0: unknown): a
+	// whole-case share changes only its own (MayChangeTask).
+	CreatedByAgency int64
+	Version         int
 }
 
 // Overdue reports whether the task is past its due date on day now.

@@ -177,7 +177,7 @@ type NetworkNode struct {
 	Opened, Closed time.Time
 	// For a pseudonymised person of the analysts' network: the agencies holding
 	// them (owning a case they are on), whom to ask to reveal them; and whether the
-	// label is their name, revealed to this analyst (decision 103).
+	// label is their name, revealed to this analyst (decision 75).
 	Holders  []NetworkHolder
 	Revealed bool
 }

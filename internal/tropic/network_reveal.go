@@ -10,7 +10,7 @@ import (
 // analyst asks the agency holding the person (owning a case they are on) to reveal
 // the name; that agency's supervisors decide in their approvals queue; once approved,
 // the requester alone sees the name in the network, its table and exports, for a
-// limited time (decision 103).
+// limited time (decision 75).
 
 // ApproveReveal is a request to reveal a person's name in the partnership network.
 const ApproveReveal ApprovalKind = "network_reveal"

@@ -217,6 +217,9 @@ type CasePerson struct {
 	AddedAt         time.Time
 	PendingRole     *RoleChange // a requested change waiting for a supervisor
 	Version         int         // of the link, for a correction of it
+	// WasVictim: recorded as a potential victim on this case at some time, now or
+	// before a change of role (victim first: only a supervisor takes them off it).
+	WasVictim bool
 }
 
 // RoleChangeStatus is where a request to change a person's role stands.

@@ -47,6 +47,7 @@ func before(hook func(*matrixFixture)) func(*matrixFixture, *matrixUser) {
 func correctionPageRows() []matrixRow {
 	const c = "/cases/"
 	victim := before(func(f *matrixFixture) { f.freshLink(tropic.RolePotentialVictim) })
+	witness := before(func(f *matrixFixture) { f.freshLink(tropic.RoleWitness) })
 	_, withdrawals := withdrawalRows()
 	return append(withdrawals, []matrixRow{
 		{name: "GET /cases/{ref}/items", rule: mayContribute, path: onCase(c, "/items")},
@@ -59,6 +60,15 @@ func correctionPageRows() []matrixRow {
 			}},
 		{name: "GET /cases/{ref}/{part}/{id}/remove", rule: mayChange, before: before((*matrixFixture).freshPhone), path: onItem(c, "phones", "/remove")},
 		{name: "POST /cases/{ref}/{part}/{id}/remove", rule: mayChange, before: before((*matrixFixture).freshPhone), path: onItem(c, "phones", "/remove"),
+			body: formBody("reason", "entered_in_error", "version", "1")},
+		{name: "GET /cases/{ref}/{part}/{id}/edit ?link", rule: mayChange, before: witness, path: onItem(c, "people", "/edit")},
+		{name: "POST /cases/{ref}/{part}/{id}/edit ?link", rule: mayChange, before: witness, path: onItem(c, "people", "/edit"),
+			body: formBody("role", "other", "version", "1")},
+		{name: "GET /cases/{ref}/{part}/{id}/edit ?task", rule: mayChange, before: before((*matrixFixture).freshTask), path: onItem(c, "tasks", "/edit")},
+		{name: "GET /cases/{ref}/{part}/{id}/remove ?task", rule: mayChange, before: before((*matrixFixture).freshTask), path: onItem(c, "tasks", "/remove")},
+		{name: "POST /cases/{ref}/{part}/{id}/remove ?task", rule: mayChange, before: before((*matrixFixture).freshTask), path: onItem(c, "tasks", "/remove"),
+			body: formBody("reason", "duplicate", "version", "1")},
+		{name: "POST /cases/{ref}/{part}/{id}/remove ?witness", rule: mayChange, before: witness, path: onItem(c, "people", "/remove"),
 			body: formBody("reason", "entered_in_error", "version", "1")},
 		{name: "GET /cases/{ref}/{part}/{id}/remove ?victim", rule: mayDecide, before: victim, path: onItem(c, "people", "/remove")},
 		{name: "POST /cases/{ref}/{part}/{id}/remove ?victim", rule: mayDecide, before: victim, path: onItem(c, "people", "/remove"),
@@ -79,6 +89,10 @@ func correctionAPIRows() []matrixRow {
 			path: onItem(c, "people", ""), body: jsonBody(map[string]any{"version": 1, "role": "other", "coerced_offender": false})},
 		{name: "DELETE /api/v1/cases/{reference}/{part}/{id}", rule: mayChange, before: before((*matrixFixture).freshPhone), path: onItem(c, "phones", ""),
 			body: jsonBody(map[string]any{"version": 1, "reason": "duplicate"})},
+		{name: "DELETE /api/v1/cases/{reference}/{part}/{id} ?task", rule: mayChange, before: before((*matrixFixture).freshTask), path: onItem(c, "tasks", ""),
+			body: jsonBody(map[string]any{"version": 1, "reason": "other", "detail": "Done elsewhere"})},
+		{name: "DELETE /api/v1/cases/{reference}/{part}/{id} ?witness", rule: mayChange, before: before(func(f *matrixFixture) { f.freshLink(tropic.RoleWitness) }),
+			path: onItem(c, "people", ""), body: jsonBody(map[string]any{"version": 1, "reason": "not_connected"})},
 		{name: "DELETE /api/v1/cases/{reference}/{part}/{id} ?victim", rule: mayDecide, before: victim, path: onItem(c, "people", ""),
 			body: jsonBody(map[string]any{"version": 1, "reason": "other", "detail": "Recorded on the wrong case"})},
 	}...)

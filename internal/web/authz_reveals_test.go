@@ -8,7 +8,7 @@ import (
 )
 
 // The authorisation matrix's rows for requests to reveal people of the analysts'
-// network (decision 103).
+// network (decision 75).
 
 // revealAnalyst is B's analyst: the person asked about is on A's case.
 func (f *matrixFixture) revealAnalyst() tropic.Actor {

@@ -86,17 +86,22 @@ func partHeading(part tropic.CasePart) string {
 }
 
 // mayCorrect is what the user is told before a form opens: the rule the store applies
-// again when it saves (for a person, by their role now; the store also asks whether
-// they ever were a potential victim on the case).
+// again when it saves (for a person, whether they are or were a potential victim on
+// the case; the store asks again, counting records merged into theirs).
 func mayCorrect(a tropic.Actor, c *tropic.Case, part tropic.CasePart, id int64, remove bool) error {
 	switch part {
 	case tropic.PartTask:
+		for _, t := range c.Tasks {
+			if t.ID == id {
+				return tropic.MayChangeTask(a, c, t.CreatedByAgency)
+			}
+		}
 		return tropic.MayContributeToCase(a, c)
 	case tropic.PartPerson:
 		if remove {
 			for _, cp := range c.People {
 				if cp.ID == id {
-					return tropic.MayRemoveCaseLink(a, c, cp.Role == tropic.RolePotentialVictim)
+					return tropic.MayRemoveCaseLink(a, c, cp.WasVictim)
 				}
 			}
 		}

@@ -5,7 +5,9 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strings"
 	"testing"
+	"time"
 
 	"tropic/internal/tropic"
 )
@@ -106,11 +108,8 @@ func TestTakingAPotentialVictimOffACaseIsForASupervisor(t *testing.T) {
 // replayed DELETE finds nothing; a caseworker cannot remove a potential victim's link.
 func TestCorrectionsThroughTheAPI(t *testing.T) {
 	e := newCaseAPIEnv(t)
-	_, tok := e.staff("pat@police.example", "Pat Worker", e.ts.agency, tropic.RoleCaseworker)
+	tok, ref := e.apiCaseByCaseworker("Sparkle car wash")
 	_, sup := e.staff("sue@police.example", "Sue Visor", e.ts.agency, tropic.RoleSupervisor)
-	res, c := jsonCall(t, e.ts, "POST", "/api/v1/cases", tok, map[string]any{"title": "Sparkle car wash"})
-	wantStatus(t, res, http.StatusCreated)
-	ref := c["reference"].(string)
 	res, ph := jsonCall(t, e.ts, "POST", "/api/v1/cases/"+ref+"/phones", tok, map[string]any{"number": "07700 900123", "notes": "The manager's"})
 	wantStatus(t, res, http.StatusCreated)
 	item := "/api/v1/cases/" + ref + "/phones/" + jsonID(ph)
@@ -144,4 +143,146 @@ func TestCorrectionsThroughTheAPI(t *testing.T) {
 	wantStatus(t, res, http.StatusOK)
 }
 
+// apiCaseByCaseworker signs up Pat, a caseworker of the police, and has Pat open a
+// case through the API; it returns Pat's token and the case's reference.
+func (e *caseAPIEnv) apiCaseByCaseworker(title string) (tok, ref string) {
+	e.t.Helper()
+	_, tok = e.staff("pat@police.example", "Pat Worker", e.ts.agency, tropic.RoleCaseworker)
+	res, c := jsonCall(e.t, e.ts, "POST", "/api/v1/cases", tok, map[string]any{"title": title})
+	wantStatus(e.t, res, http.StatusCreated)
+	return tok, c["reference"].(string)
+}
+
 func jsonID(m map[string]any) string { return fmt.Sprint(int64(m["id"].(float64))) }
+
+// Victim first is not got round by changing the role first, on the pages or through
+// the API: a caseworker who makes a potential victim a witness (no supervisor needed
+// for that) is neither offered nor allowed their removal; a supervisor is.
+func TestAFormerPotentialVictimIsTakenOffOnlyByASupervisor(t *testing.T) {
+	t.Run("pages", func(t *testing.T) {
+		e := newCaseEnv(t)
+		alex, sam := e.as(e.worker), e.as(e.super)
+		ref := e.newCase(alex, "Cannabis farm")
+		e.addPerson(alex, ref, url.Values{"given_name": {"Tran"}, "family_name": {"Van Minh"}, "role": {"potential_victim"}})
+		id := e.itemID(alex, ref, "people")
+		wantRedirect(t, alex.post("/cases/"+ref+"/people/"+id+"/edit", url.Values{"role": {"witness"}, "version": {"1"}}), "/cases/"+ref)
+		wantContains(t, pageText(alex.get("/cases/"+ref+"/items").body), "Tran Van Minh (witness)")
+		if body := alex.get("/cases/" + ref + "/items").body; regexp.MustCompile(`/people/\d+/remove`).MatchString(body) {
+			t.Error("the list offers a caseworker the removal of a former potential victim")
+		}
+		path := "/cases/" + ref + "/people/" + id + "/remove"
+		wantStatus(t, alex.get(path), http.StatusForbidden)
+		version := regexp.MustCompile(`name="version" value="(\d+)"`).FindStringSubmatch(sam.get(path).body)[1]
+		res := alex.post(path, url.Values{"reason": {"not_connected"}, "version": {version}})
+		wantStatus(t, res, http.StatusForbidden)
+		wantContains(t, pageText(res.body), "only a supervisor at Hertfordshire Constabulary can take them off it")
+		if body := sam.get("/cases/" + ref + "/items").body; !regexp.MustCompile(`/people/\d+/remove`).MatchString(body) {
+			t.Error("the list does not offer the supervisor the removal")
+		}
+		wantRedirect(t, sam.post(path, url.Values{"reason": {"not_connected"}, "version": {version}}), "/cases/"+ref)
+	})
+	t.Run("API", func(t *testing.T) {
+		e := newCaseAPIEnv(t)
+		tok, ref := e.apiCaseByCaseworker("Cannabis farm")
+		_, sup := e.staff("sue@police.example", "Sue Visor", e.ts.agency, tropic.RoleSupervisor)
+		res, _ := jsonCall(t, e.ts, "POST", "/api/v1/cases/"+ref+"/people", tok, map[string]any{"given_name": "Tran", "family_name": "Van Minh", "role": "potential_victim"})
+		wantStatus(t, res, http.StatusCreated)
+		res, cs := jsonCall(t, e.ts, "GET", "/api/v1/cases/"+ref, tok, nil)
+		wantStatus(t, res, http.StatusOK)
+		link := "/api/v1/cases/" + ref + "/people/" + jsonID(cs["people"].([]any)[0].(map[string]any))
+		res, got := jsonCall(t, e.ts, "PATCH", link, tok, map[string]any{"version": 1, "role": "witness"})
+		wantStatus(t, res, http.StatusOK)
+		if got["role"] != "witness" || got["requested_role"] != nil {
+			t.Fatalf("got %v, want the change to witness made at once", got)
+		}
+		version := got["version"]
+		res, _ = jsonCall(t, e.ts, "DELETE", link, tok, map[string]any{"version": version, "reason": "not_connected"})
+		wantStatus(t, res, http.StatusForbidden)
+		res, _ = jsonCall(t, e.ts, "DELETE", link, sup, map[string]any{"version": version, "reason": "not_connected"})
+		wantStatus(t, res, http.StatusOK)
+	})
+}
+
+// Every kind of item is corrected and removed through the API by the same rules: a
+// PATCH against the version read changes only the fields given and answers the new
+// version; one against an older version is refused naming who changed it; a DELETE
+// needs a reason from the list (and words for "other"), is refused when stale, is
+// recorded in the timeline without the value, and a replay finds nothing.
+func TestEveryItemIsCorrectedAndRemovedThroughTheAPI(t *testing.T) {
+	e := newCaseAPIEnv(t)
+	tok, ref := e.apiCaseByCaseworker("Sparkle car wash")
+	_, tok2 := e.staff("bea@police.example", "Bea Bello", e.ts.agency, tropic.RoleCaseworker)
+	path := "/api/v1/cases/" + ref
+	res, _ := jsonCall(t, e.ts, "POST", path+"/people", tok, map[string]any{"given_name": "Anna", "family_name": "Kowalska", "role": "suspect"})
+	wantStatus(t, res, http.StatusCreated)
+	_, cs := jsonCall(t, e.ts, "GET", path, tok, nil)
+	anna := jint(cs, "people", 0, "person", "id")
+	yesterday := e.ts.clock.Now().AddDate(0, 0, -1).Format(time.DateOnly)
+	for _, tt := range []struct {
+		part        string
+		add, change map[string]any
+		field, want string
+	}{
+		{"places", map[string]any{"kind": "workplace", "address": "12 London Road", "postcode": "AL1 3JX"}, map[string]any{"postcode": "al1 3jy"}, "postcode", "AL1 3JY"},
+		{"businesses", map[string]any{"name": "Sparkle Hand Car Wash", "kind": "car_wash"}, map[string]any{"name": "Shine Nails"}, "name", "Shine Nails"},
+		{"vehicles", map[string]any{"registration": "AB12 CDE"}, map[string]any{"registration": "AB12 CDF"}, "normalised", "AB12CDF"},
+		{"phones", map[string]any{"number": "07700 900123"}, map[string]any{"number": "07700 900999"}, "e164", "+447700900999"},
+		{"orders", map[string]any{"person_id": anna, "kind": "stro", "made_on": yesterday}, map[string]any{"kind": "stpo"}, "kind", "stpo"},
+		{"tasks", map[string]any{"title": "Visit", "agency_id": e.police.ID}, map[string]any{"title": "Visit with the council", "due": "2030-01-31"}, "due", "2030-01-31"},
+		{"people", nil, map[string]any{"role": "witness"}, "role", "witness"},
+	} {
+		t.Run(tt.part, func(t *testing.T) {
+			var id string
+			if tt.add != nil {
+				res, got := jsonCall(t, e.ts, "POST", path+"/"+tt.part, tok, tt.add)
+				wantStatus(t, res, http.StatusCreated)
+				id = jsonID(got)
+			} else {
+				id = fmt.Sprint(jint(cs, "people", 0, "id"))
+			}
+			item := path + "/" + tt.part + "/" + id
+			res, got := jsonCall(t, e.ts, "PATCH", item, tok, map[string]any{"version": 0})
+			wantStatus(t, res, http.StatusConflict)
+			change := map[string]any{"version": 1}
+			for k, v := range tt.change {
+				change[k] = v
+			}
+			res, got = jsonCall(t, e.ts, "PATCH", item, tok2, change)
+			wantStatus(t, res, http.StatusOK)
+			if fmt.Sprint(got[tt.field]) != tt.want || jint(got, "version") < 2 {
+				t.Fatalf("PATCH: got %s, want %s %s at a new version", res.body, tt.field, tt.want)
+			}
+			version := jint(got, "version")
+			// Pat read version 1: refused, naming Bea, and nothing of Pat's saved.
+			res, _ = jsonCall(t, e.ts, "PATCH", item, tok, change)
+			wantStatus(t, res, http.StatusConflict)
+			wantContains(t, res.body, "Bea Bello (Hertfordshire Constabulary) changed this")
+			res, _ = jsonCall(t, e.ts, "DELETE", item, tok, map[string]any{"version": 1, "reason": "duplicate"})
+			wantStatus(t, res, http.StatusConflict)
+			res, _ = jsonCall(t, e.ts, "DELETE", item, tok, map[string]any{"version": version, "reason": "other"})
+			wantStatus(t, res, http.StatusUnprocessableEntity)
+			wantContains(t, res.body, `"detail"`)
+			res, _ = jsonCall(t, e.ts, "DELETE", item, tok, map[string]any{"version": version, "reason": "other", "detail": "Belongs to another inquiry"})
+			wantStatus(t, res, http.StatusOK)
+			res, _ = jsonCall(t, e.ts, "DELETE", item, tok, map[string]any{"version": version, "reason": "other", "detail": "Belongs to another inquiry"})
+			wantStatus(t, res, http.StatusNotFound)
+			res, _ = jsonCall(t, e.ts, "PATCH", item, tok, map[string]any{"version": version})
+			wantStatus(t, res, http.StatusNotFound)
+			_, now := jsonCall(t, e.ts, "GET", path, tok, nil)
+			if tt.part != "people" && jlen(now, tt.part) != 0 || tt.part == "people" && jlen(now, "people") != 0 {
+				t.Fatalf("the case still holds %s: %v", tt.part, now[tt.part])
+			}
+		})
+	}
+	// Each removal is in the timeline, by its kind and reason, and in the audit trail without the value.
+	_, now := jsonCall(t, e.ts, "GET", path, tok, nil)
+	notes := fmt.Sprint(now["notes"])
+	for _, kind := range []string{"place", "business", "vehicle", "phone number", "order", "task", "person"} {
+		wantContains(t, notes, "Removed a "+kind+" from the case: Belongs to another inquiry.")
+	}
+	removals := e.ts.auditActions(tropic.AuditFilter{Action: tropic.AuditCasePartRemoved})
+	if len(removals) != 7 {
+		t.Errorf("got %d removals in the audit trail, want 7", len(removals))
+	}
+	wantNotContains(t, strings.Join(removals, "\n"), "inquiry", "London Road", "AL1", "Sparkle", "Shine", "AB12", "07700", "Kowalska", "Visit")
+}

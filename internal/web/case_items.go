@@ -127,11 +127,11 @@ var caseItems = map[tropic.CasePart]caseItem{
 			return caseForm{}, 0, "", false
 		},
 		save: func(ctx context.Context, s *Server, actor tropic.Actor, ref string, id int64, version int, f caseForm) (string, any, error) {
-			rc, err := s.deps.Corrections.UpdateCaseLink(ctx, actor, ref, tropic.CaseLinkUpdate{LinkID: id, Version: version,
-				Role: tropic.PersonRole(f.Role), Reason: f.Reason, CoercedOffender: f.Coerced})
-			out := apiCaseLink{ID: id, Role: f.Role, CoercedOffender: f.Coerced}
+			u := &tropic.CaseLinkUpdate{LinkID: id, Version: version, Role: tropic.PersonRole(f.Role), Reason: f.Reason, CoercedOffender: f.Coerced}
+			rc, err := s.deps.Corrections.UpdateCaseLink(ctx, actor, ref, u)
+			out := apiCaseLink{ID: id, Version: u.Version, Role: f.Role, CoercedOffender: f.Coerced}
 			if rc != nil && rc.Status == tropic.RoleChangeRequested {
-				out.RequestedRole = string(rc.To)
+				out.Role, out.RequestedRole = string(rc.From), string(rc.To)
 				return "The person's link has been saved. The change of role has been sent to a supervisor, who decides it.", out, err
 			}
 			return "The person's link to the case has been changed.", out, err
@@ -141,6 +141,7 @@ var caseItems = map[tropic.CasePart]caseItem{
 // apiCaseLink is a person's link to a case as the API answers a change of it.
 type apiCaseLink struct {
 	ID              int64  `json:"id"`
+	Version         int    `json:"version"`
 	Role            string `json:"role"`
 	CoercedOffender bool   `json:"coerced_offender"`
 	RequestedRole   string `json:"requested_role,omitempty"` // a change of role waiting for a supervisor

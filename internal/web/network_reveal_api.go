@@ -8,7 +8,7 @@ import (
 	"tropic/internal/tropic"
 )
 
-// The API of reveal requests (decision 103): an analyst asks and lists their own;
+// The API of reveal requests (decision 75): an analyst asks and lists their own;
 // a supervisor of the holding agency decides. The same rules as the pages.
 
 type apiRevealInput struct {

@@ -10,7 +10,7 @@ import (
 	"tropic/internal/tropic"
 )
 
-// Revealing a person of the analysts' network (decision 103): where the network
+// Revealing a person of the analysts' network (decision 75): where the network
 // shows a pseudonymised person, each agency holding them and a link asking it to
 // reveal who they are; the form; the analyst's own requests; and the holder's
 // supervisor's decision, reached from the approvals queue.

@@ -107,7 +107,7 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /analysis/network", s.browser(s.requireUser(s.requireNetworkAnalyst(s.handleAnalystNetwork()))))
 	mux.Handle("GET /analysis/network.csv", s.browser(s.requireUser(s.requireNetworkAnalyst(s.recentAuth(s.handleAnalystNetworkExport("csv"))))))
 	mux.Handle("GET /analysis/network.graphml", s.browser(s.requireUser(s.requireNetworkAnalyst(s.recentAuth(s.handleAnalystNetworkExport("graphml"))))))
-	// Asking the holding agency to reveal a person of the network (decision 103).
+	// Asking the holding agency to reveal a person of the network (decision 75).
 	mux.Handle("GET /analysis/reveals/new", s.browser(s.requireUser(s.requireNetworkAnalyst(s.requireReveals(s.handleRevealAskForm())))))
 	mux.Handle("POST /analysis/reveals", s.browser(s.requireUser(s.requireNetworkAnalyst(s.requireReveals(s.handleRevealAsk())))))
 	mux.Handle("GET /analysis/reveals", s.browser(s.requireUser(s.requireNetworkAnalyst(s.requireReveals(s.handleOwnReveals())))))
