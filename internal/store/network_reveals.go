@@ -34,14 +34,16 @@ func revealLabel(pseudonym string) string {
 	return nodeKindNames["person"] + " " + strings.ToUpper(pseudonym[:6])
 }
 
-// personByKey finds the person a network key names: the pseudonym is keyed, so the
-// live person records are read and each keyed in turn (0 when none is).
-func personByKey(ctx context.Context, tx *Tx, key []byte, nodeKey string) (int64, error) {
+// personByKey finds the person a network key names among those agency holds (on a
+// case it owns): the pseudonym is keyed, so the agency's live person records are read
+// and each keyed in turn (0 when none is: unknown, or not held by agency).
+func personByKey(ctx context.Context, tx *Tx, key []byte, nodeKey string, agency int64) (int64, error) {
 	want, ok := strings.CutPrefix(nodeKey, "person:")
 	if !ok {
 		return 0, nil
 	}
-	rows, err := tx.Query(ctx, `SELECT id FROM people WHERE merged_into IS NULL ORDER BY id`)
+	rows, err := tx.Query(ctx, `SELECT DISTINCT p.id FROM people p JOIN case_people cp ON cp.person_id = p.id
+		JOIN cases c ON c.id = cp.case_id WHERE c.owner_agency_id = ? AND p.merged_into IS NULL ORDER BY p.id`, agency)
 	if err != nil {
 		return 0, fmt.Errorf("find person by pseudonym: %w", err)
 	}
@@ -93,7 +95,7 @@ func (s *MatchService) AskReveal(ctx context.Context, actor tropic.Actor, r *tro
 	if err != nil {
 		return err
 	}
-	person, err := personByKey(ctx, tx, key, r.PersonKey)
+	person, err := personByKey(ctx, tx, key, r.PersonKey, r.AgencyID)
 	if err != nil {
 		return err
 	}
