@@ -257,3 +257,10 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int,
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
 }
+
+// ShortFooter: a page of the report journey (the forms, "Check your answers", the
+// confirmation) keeps only the footer's accessibility and privacy links and its
+// numbers, so that the journey is short on a phone (decision 105).
+func (l *Layout) ShortFooter() bool {
+	return l.Public && (l.ChooserForm != "" || l.NoChooser)
+}
