@@ -166,8 +166,9 @@ func brReportJourney(t *testing.T, js bool) {
 		t.Fatalf("the confirmation shows follow-up code %q", code)
 	}
 
-	// Add information: first with a wrong code, then with the right one.
-	do("opening add information", click(`main a[href="/report/follow-up"]`))
+	// Add information: first with a wrong code, then with the right one. The link is
+	// under "What happens next", folded so that the confirmation fits a phone's screen.
+	do("opening add information", click(`#what-happens summary`), click(`#what-happens a[href="/report/follow-up"]`))
 	page("add information", `location.pathname === '/report/follow-up' && `+h1Is("Add information to a report"))
 	do("adding information with a wrong code",
 		typeIn("reference", strings.ToLower(ref)),

@@ -313,7 +313,7 @@ func TestEveryPublicPageSpeaksEachLanguage(t *testing.T) {
 			} else if strings.Contains(res.body, `id="translation-notice"`) {
 				t.Errorf("%s in English carries the translation notice", page)
 			}
-			if !strings.Contains(res.body, `class="app-language-chooser"`) {
+			if !strings.Contains(res.body, `class="govuk-details app-language-chooser"`) {
 				t.Errorf("%s in %s has no language chooser", page, tag)
 			}
 		}

@@ -48,6 +48,7 @@ type Layout struct {
 	Errors        []FieldError
 	NoChooser     bool   // a page that must not be left for another language (the reference and code, shown once)
 	ChooserForm   string // a page of answers: the chooser's buttons send this form again in the language chosen
+	JourneyStart  bool   // the start page of the report journey: its footer is short like the journey's (decision 77)
 
 	locales     *Locales
 	lang        *Catalogue // the visitor's language (public pages)
@@ -256,4 +257,11 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int,
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
+}
+
+// ShortFooter: a page of the report journey (its start pages, the forms, "Check your
+// answers", the confirmation) keeps only the footer's accessibility and privacy links and its
+// numbers, so that the journey is short on a phone (decision 77).
+func (l *Layout) ShortFooter() bool {
+	return l.Public && (l.ChooserForm != "" || l.NoChooser || l.JourneyStart)
 }

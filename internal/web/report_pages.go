@@ -29,6 +29,7 @@ var reportActor = tropic.SystemActor("public form")
 func (s *Server) handleReportStart() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p := &simplePage{Layout: s.publicLayout(r, "start.title")}
+		p.JourneyStart = true
 		s.render(w, r, http.StatusOK, "report_start", p)
 	})
 }
@@ -38,6 +39,7 @@ func (s *Server) handleReportStart() http.Handler {
 func (s *Server) handleReportSelfStart() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p := &simplePage{Layout: s.publicLayout(r, "self.caption")}
+		p.JourneyStart = true
 		s.render(w, r, http.StatusOK, "report_self_start", p)
 	})
 }
