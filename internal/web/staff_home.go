@@ -30,7 +30,7 @@ type staffHomePage struct {
 	Expired       int // live shares of the agency's cases under a lapsed agreement
 
 	// Agreements due for review (or past it), for the partnership administrator.
-	Partnership bool
+	ReviewsAgreements bool
 	Reviews     []adminAgreementRow
 }
 
@@ -87,7 +87,7 @@ func (s *Server) handleStaffHome() http.Handler {
 				p.Expired = len(expired)
 			}
 		}
-		if p.Partnership = runsPartnership(p.User) && s.deps.Agreements != nil; p.Partnership {
+		if p.ReviewsAgreements = runsPartnership(p.User) && s.deps.Agreements != nil; p.ReviewsAgreements {
 			list, err := s.deps.Agreements.FindAgreements(r.Context(), tropic.ActorFor(p.User))
 			if err != nil {
 				s.serverError(w, r, err)

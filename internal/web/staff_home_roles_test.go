@@ -34,12 +34,18 @@ func TestStaffHomeShowsEachRoleOnlyWhatItActsOn(t *testing.T) {
 			[]string{"Passed to us", "To decide", "My tasks", "Overdue deadlines"}},
 		{"an analyst: nothing", e.addStaff("an@police.example", "Ana Lyst", e.ts.agency, tropic.RoleAnalyst), nil},
 		{"an administrator: nothing", e.addStaff("ad@police.example", "Ad Min", e.ts.agency, tropic.RoleAdmin), nil},
+		{"a partnership administrator: the agreements to review", e.addStaff("pa@police.example", "Pat Partner", e.ts.agency, tropic.RolePartnershipAdmin), nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			res := e.as(tt.user).get("/staff")
 			if res.status != 200 {
 				t.Fatalf("GET /staff: %d", res.status)
+			}
+			// The header names the partnership on every home (a field of the page
+			// once shadowed the layout's and printed "false" there).
+			if want := `class="govuk-generic-header__homepage-link">` + e.ts.cfg.PartnershipName + `</a>`; e.ts.cfg.PartnershipName == "" || !strings.Contains(res.body, want) {
+				t.Errorf("the header does not name the partnership %q", e.ts.cfg.PartnershipName)
 			}
 			main := mainContent(res.body)
 			for _, s := range sections {
