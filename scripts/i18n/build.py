@@ -17,6 +17,13 @@ META = {
  'zh-Hans': ('简体中文', 'Chinese (simplified)', 'ltr'),
 }
 FORMS = ('zero', 'one', 'two', 'few', 'many', 'other')
+import re
+# A UK telephone number in running text ("0800 555 111", not inside an
+# attribute): in a right-to-left language its digit groups would be laid out in
+# reverse, so it is wrapped in Unicode's left-to-right isolate (U+2066 ... U+2069).
+PHONE = re.compile(r'(?<![\w"=:/\u2066])(0\d{2,4}(?: \d{3,4}){1,2})(?![\w"\u2069])')
+def isolate_numbers(v):
+    return PHONE.sub('\u2066\\1\u2069', v)
 for lang in sys.argv[1:] or META:
     msgs = {}
     for n, line in enumerate(open(os.path.join(here, 'tx', lang + '.txt'), encoding='utf-8'), 1):
@@ -27,6 +34,8 @@ for lang in sys.argv[1:] or META:
         if not sep:
             raise SystemExit('%s.txt:%d: no " = "' % (lang, n))
         base, _, form = k.rpartition('.')
+        if META[lang][2] == 'rtl':
+            v = isolate_numbers(v)
         if form in FORMS and isinstance(en.get(base), dict):
             msgs.setdefault(base, {})[form] = v
         else:
