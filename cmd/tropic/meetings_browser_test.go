@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -134,8 +135,25 @@ func TestBrowserChangingAMeetingIsAccessible(t *testing.T) {
 	b := browsertest.New(t)
 	check := func(what string) { t.Helper(); brCheckWidths(t, b, what) }
 	brSwitchTo(t, b, inst, "supervisor.police@demo.tropic.example")
-	brOpen(t, b, inst.URL+conference)
+
+	// The demo's case conference took place (its minutes are written): its date
+	// cannot be moved, and the form says why, keeping what was typed.
+	brOpen(t, b, inst.URL+conference+"/edit")
 	brWaitForGOVUKFrontend(t, b)
+	brReplace(t, b, "held_on", "15/12/2026")
+	brClickAndWait(t, b, `main form[action$="/edit"] button`, "the form's errors", `document.querySelector('.govuk-error-summary') !== null`)
+	if page := brMainText(t, b); !strings.Contains(page, "so it took place on") {
+		t.Errorf("moving a meeting that took place:\n%s", page)
+	}
+
+	// A meeting arranged for next week, changed and then cancelled.
+	next := time.Now().AddDate(0, 0, 7).Format("02/01/2006")
+	brOpen(t, b, inst.URL+"/meetings/new")
+	brWaitForGOVUKFrontend(t, b)
+	brClickAndWait(t, b, `label[for="kind"]`, "a kind chosen", `document.getElementById('kind').checked`)
+	brType(t, b, "title", "Browser test tasking", "held_on", next)
+	brClickAndWait(t, b, `label[for="agencies"]`, "an agency attending", `document.getElementById('agencies').checked`)
+	brClickAndWait(t, b, `main form[action="/meetings/new"] button`, "the new meeting", `/^\/meetings\/\d+$/.test(location.pathname)`)
 	brClickAndWait(t, b, `main a[href$="/edit"]`, "the edit form", `location.pathname.endsWith('/edit')`)
 	check("the form changing a meeting")
 	brReplace(t, b, "title", "Browser test conference", "held_on", "31/02/2026")
@@ -145,14 +163,14 @@ func TestBrowserChangingAMeetingIsAccessible(t *testing.T) {
 	}
 	check("the form changing a meeting, with errors")
 	brReplace(t, b, "held_on", "15/12/2026")
-	brClickAndWait(t, b, `main form[action$="/edit"] button`, "the changed meeting", `document.querySelector('.govuk-notification-banner') !== null`)
+	brClickAndWait(t, b, `main form[action$="/edit"] button`, "the changed meeting", `/^\/meetings\/\d+$/.test(location.pathname) && document.querySelector('.govuk-notification-banner') !== null`)
 	if page := brMainText(t, b); !strings.Contains(page, "Browser test conference") || !strings.Contains(page, "15 December 2026") {
 		t.Errorf("the meeting after the change:\n%s", page)
 	}
 	check("the changed meeting")
 	brClickAndWait(t, b, `main a[href$="/edit"]`, "the edit form", `location.pathname.endsWith('/edit')`)
 	brType(t, b, "reason", "Nobody can come")
-	brClickAndWait(t, b, `main form[action$="/cancel"] button`, "the cancelled meeting", `document.querySelector('.govuk-warning-text') !== null`)
+	brClickAndWait(t, b, `main form[action$="/cancel"] button`, "the cancelled meeting", `/^\/meetings\/\d+$/.test(location.pathname) && document.querySelector('main .govuk-warning-text') !== null`)
 	check("the cancelled meeting")
 }
 

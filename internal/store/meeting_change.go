@@ -34,6 +34,9 @@ func (s *MeetingService) UpdateMeeting(ctx context.Context, actor tropic.Actor, 
 		return err
 	}
 	ch := tropic.ChangesOf(m, n)
+	if err := tropic.MayMoveMeeting(m, ch); err != nil {
+		return err
+	}
 	if err := checkMeetingAgencies(ctx, tx, ch.Added); err != nil {
 		return err
 	}
@@ -91,6 +94,9 @@ func (s *MeetingService) CancelMeeting(ctx context.Context, actor tropic.Actor, 
 	}
 	if m.Version != version {
 		return s.staleMeeting(m)
+	}
+	if err := tropic.MayCancelMeeting(m); err != nil {
+		return err
 	}
 	w, err := actorWho(ctx, tx, actor)
 	if err != nil {
@@ -220,4 +226,16 @@ func meetingDay(day string) string {
 		return day
 	}
 	return d.Format("2 January 2006")
+}
+
+// meetingRecorded says whether minutes or actions are recorded for a meeting: it took
+// place (tropic.MayCancelMeeting, MayMoveMeeting).
+func meetingRecorded(ctx context.Context, tx *Tx, id int64) (bool, error) {
+	var n int
+	err := tx.QueryRow(ctx, `SELECT (SELECT COUNT(*) FROM meeting_items WHERE meeting_id = ? AND minutes <> '')
+		+ (SELECT COUNT(*) FROM meeting_actions WHERE meeting_id = ?)`, id, id).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("read meeting's minutes: %w", err)
+	}
+	return n > 0, nil
 }

@@ -166,3 +166,35 @@ func wantAction(t *testing.T, e *meetingEnv, action string) {
 		t.Fatalf("no %s in the audit trail", action)
 	}
 }
+
+// A meeting whose minutes are written took place: it is not cancelled and its date
+// is not moved (the minutes say when it was held), though its details still change.
+func TestAMeetingThatTookPlaceIsNotCancelledOrMoved(t *testing.T) {
+	eachDialect(t, func(t *testing.T, d store.Dialect) {
+		e := newMeetingEnv(t, d)
+		m := e.read(t, e.pSuper)
+		if m.Recorded {
+			t.Fatal("a meeting without minutes or actions reads as recorded")
+		}
+		if err := e.meetings.RecordMinutes(ctx, e.pSuper, m.ID, m.Items[0].ID, "Agreed a joint visit"); err != nil {
+			t.Fatal(err)
+		}
+		if m = e.read(t, e.pSuper); !m.Recorded {
+			t.Fatal("a meeting with minutes does not read as recorded")
+		}
+		if err := e.meetings.CancelMeeting(ctx, e.pSuper, m.ID, "Nobody came", m.Version); tropic.ErrorCode(err) != tropic.ECONFLICT {
+			t.Fatalf("cancelling a meeting that took place: %v", err)
+		}
+		moved := e.edit(t, func(x *tropic.MeetingEdit) { x.HeldOn = "2027-01-04" })
+		if err := e.meetings.UpdateMeeting(ctx, e.pSuper, m.ID, moved); tropic.ErrorFields(err)["held_on"] == "" {
+			t.Fatalf("moving a meeting that took place: %v", err)
+		}
+		retitled := e.edit(t, func(x *tropic.MeetingEdit) { x.Title = "Case conference (renamed)" })
+		if err := e.meetings.UpdateMeeting(ctx, e.pSuper, m.ID, retitled); err != nil {
+			t.Fatalf("renaming a meeting that took place: %v", err)
+		}
+		if m = e.read(t, e.pSuper); m.Cancelled() || m.Title != "Case conference (renamed)" {
+			t.Fatalf("after the refusals and the change: %+v", m)
+		}
+	})
+}

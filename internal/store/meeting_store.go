@@ -83,6 +83,9 @@ func (s *MeetingService) meetingByID(ctx context.Context, tx *Tx, actor tropic.A
 	if !tropic.MaySeeMeeting(actor, m.AgencyIDs) {
 		return nil, meetingNotFound()
 	}
+	if m.Recorded, err = meetingRecorded(ctx, tx, m.ID); err != nil {
+		return nil, err
+	}
 	m.MayRun = tropic.MayRunMeeting(actor, m) && !m.Cancelled()
 	return m, nil
 }

@@ -57,6 +57,7 @@ type Meeting struct {
 	CancelledAt      time.Time // zero: not cancelled
 	CancelledBy      string
 	CancelReason     string
+	Recorded         bool // minutes or actions are recorded: it took place (MayCancelMeeting, MayMoveMeeting)
 	Items            []*AgendaItem
 	Actions          []*MeetingAction
 	// MayRun: the reader may add to the agenda, minute items and set actions.

@@ -3,6 +3,7 @@ package tropic
 import (
 	"slices"
 	"strings"
+	"time"
 )
 
 // Changing and cancelling a meeting (issue 17). A meeting is changed against the
@@ -72,6 +73,31 @@ func MayChangeMeeting(a Actor, m *Meeting) error {
 		return Errorf(ECONFLICT, "This meeting was cancelled, so it can no longer be changed.")
 	}
 	return nil
+}
+
+// A meeting whose minutes or actions are recorded took place: the minutes say when it
+// was held and the actions stand, so it is not cancelled and its date is not moved.
+
+// MayCancelMeeting refuses to cancel a meeting that took place.
+func MayCancelMeeting(m *Meeting) error {
+	if m.Recorded {
+		return Errorf(ECONFLICT, "This meeting has minutes or actions recorded, so it took place and cannot be cancelled.")
+	}
+	return nil
+}
+
+// MayMoveMeeting refuses an edit that moves the date of a meeting that took place.
+func MayMoveMeeting(before *Meeting, ch MeetingChanges) error {
+	if !before.Recorded || !ch.DateChanged {
+		return nil
+	}
+	held := before.HeldOn
+	if d, err := time.Parse(time.DateOnly, held); err == nil {
+		held = d.Format("2 January 2006")
+	}
+	var p Problems
+	p.Add("held_on", "This meeting has minutes or actions recorded, so it took place on "+held+": its date cannot be moved")
+	return p.Err()
 }
 
 // ValidateCancelReason checks why a meeting is cancelled: the attendees are told it.

@@ -122,7 +122,12 @@ func TestTheMeetingAPIShowsAnAttendeeWithoutAccessTheCaseByReferenceOnly(t *test
 	}
 	// The keeper changes it by API: a stale version is refused with who and when.
 	sup, _ := sc.ts.newToken(sc.pSup.ID, time.Time{})
-	if res, _ := jsonCall(t, sc.ts, http.MethodPatch, path, sup, map[string]any{"version": 1, "held_on": "2026-12-08"}); res.status != http.StatusOK {
+	// Its minutes are written, so it took place: its date is not moved.
+	if res, _ := jsonCall(t, sc.ts, http.MethodPatch, path, sup, map[string]any{"version": 1, "held_on": "2026-12-08"}); res.status != http.StatusUnprocessableEntity ||
+		!strings.Contains(res.body, `"held_on"`) || !strings.Contains(res.body, "took place") {
+		t.Fatalf("patch moving a meeting that took place: %d %s", res.status, res.body)
+	}
+	if res, _ := jsonCall(t, sc.ts, http.MethodPatch, path, sup, map[string]any{"version": 1, "title": "Changed by API"}); res.status != http.StatusOK {
 		t.Fatalf("patch: %d %s", res.status, res.body)
 	}
 	res, body = jsonCall(t, sc.ts, http.MethodPatch, path, sup, map[string]any{"version": 1, "title": "late"})
@@ -136,7 +141,18 @@ func TestTheMeetingAPIShowsAnAttendeeWithoutAccessTheCaseByReferenceOnly(t *test
 	if res, _ := jsonCall(t, sc.ts, http.MethodPatch, path, sup, map[string]any{"version": 2, "colour": "red"}); res.status != http.StatusUnprocessableEntity {
 		t.Fatalf("unknown field: %d %s", res.status, res.body)
 	}
-	if res, _ := jsonCall(t, sc.ts, http.MethodPost, path+"/cancel", sup, map[string]any{"version": 2, "reason": "Nobody can come"}); res.status != http.StatusOK {
+	// Nor is it cancelled; a meeting arranged and not yet held is.
+	if res, _ := jsonCall(t, sc.ts, http.MethodPost, path+"/cancel", sup, map[string]any{"version": 2, "reason": "Nobody can come"}); res.status != http.StatusConflict ||
+		!strings.Contains(res.body, "took place") {
+		t.Fatalf("cancel of a meeting that took place: %d %s", res.status, res.body)
+	}
+	res, body = jsonCall(t, sc.ts, http.MethodPost, "/api/v1/meetings", sup, map[string]any{"kind": "tasking", "title": "Next tasking",
+		"held_on": time.Now().AddDate(0, 0, 7).Format(time.DateOnly), "agency_ids": []int64{sc.cWorker.AgencyID}})
+	if res.status != http.StatusCreated {
+		t.Fatalf("arrange: %d %s", res.status, res.body)
+	}
+	next := "/api/v1/meetings/" + strconv.FormatInt(int64(body["id"].(float64)), 10)
+	if res, _ := jsonCall(t, sc.ts, http.MethodPost, next+"/cancel", sup, map[string]any{"version": 1, "reason": "Nobody can come"}); res.status != http.StatusOK {
 		t.Fatalf("cancel: %d %s", res.status, res.body)
 	}
 	// The plan by API: everyone reads it; only its keepers change it.

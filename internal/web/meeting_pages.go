@@ -60,9 +60,10 @@ type meetingNewPage struct {
 	People   string
 	// Editing an arranged meeting: its id and the version the editor saw, and the
 	// reason typed into the form that cancels it.
-	EditID  int64
-	Version int
-	Reason  string
+	EditID   int64
+	Version  int
+	Reason   string
+	Recorded bool // the meeting took place: not cancelled, its date not moved
 }
 
 // renderMeetingForm shows the form to arrange a meeting, with what was typed.
@@ -112,7 +113,7 @@ func (s *Server) renderMeetingEdit(w http.ResponseWriter, r *http.Request, statu
 		return
 	}
 	p := &meetingNewPage{Layout: s.newLayout(r, "Change the meeting"), Title: e.Title, HeldOn: f.HeldOn, People: e.People,
-		EditID: m.ID, Version: f.Version, Reason: f.Reason}
+		EditID: m.ID, Version: f.Version, Reason: f.Reason, Recorded: m.Recorded}
 	s.renderMeetingFields(w, r, status, p, e, m.AgencyIDs, problems)
 }
 

@@ -31,7 +31,7 @@ type staffHomePage struct {
 
 	// Agreements due for review (or past it), for the partnership administrator.
 	ReviewsAgreements bool
-	Reviews     []adminAgreementRow
+	Reviews           []adminAgreementRow
 }
 
 // handleStaffHome is the dashboard: who you are, and what needs you. Tasks, urgent
