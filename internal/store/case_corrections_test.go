@@ -477,3 +477,27 @@ func TestAFormerPotentialVictimIsStillTakenOffOnlyByASupervisor(t *testing.T) {
 		must(t, e.cases.RemoveFromCase(ctx, e.pSuper, police.Reference, rm))
 	})
 }
+
+// The timeline's record of a removal is the service's, not a note: its actor cannot
+// rewrite it, even in the minutes in which they could change a note they wrote.
+func TestTheRecordOfARemovalIsNotEditedLikeANote(t *testing.T) {
+	eachDialect(t, func(t *testing.T, d store.Dialect) {
+		e := newCaseEnv(t, d)
+		police, _, _ := linkedCases(t, e)
+		ph := e.find(t, e.pWorker, police.Reference).Phones[0]
+		must(t, e.cases.RemoveFromCase(ctx, e.pWorker, police.Reference, tropic.Removal{Part: tropic.PartPhone, ItemID: ph.ID, Version: ph.Version, Reason: tropic.RemovedInError}))
+		mine := &tropic.Note{Text: "A note of my own"}
+		must(t, e.cases.AddNote(ctx, e.pWorker, police.Reference, mine))
+		var record *tropic.Note
+		for _, n := range e.find(t, e.pWorker, police.Reference).Notes {
+			if strings.HasPrefix(n.Text, "Removed a ") {
+				record = n
+			}
+		}
+		if record == nil || !record.Record {
+			t.Fatalf("no record of the removal in the timeline: %+v", record)
+		}
+		wantCode(t, e.cases.EditNote(ctx, e.pWorker, record.ID, "Removed nothing"), tropic.EFORBIDDEN)
+		must(t, e.cases.EditNote(ctx, e.pWorker, mine.ID, "A note of my own, changed"))
+	})
+}

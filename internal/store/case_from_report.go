@@ -49,7 +49,7 @@ func (s *CaseService) carryReport(ctx context.Context, tx *Tx, actor tropic.Acto
 		if err != nil {
 			return err
 		}
-		if _, err := insertNote(ctx, tx, actor, w, c.ID, recs.Note, false, 0); err != nil {
+		if err := insertRecord(ctx, tx, actor, w, c.ID, recs.Note); err != nil {
 			return err
 		}
 	}

@@ -12,10 +12,22 @@ import (
 // insertNote adds a note to a case's timeline, keeping the author's name and agency
 // as they are now.
 func insertNote(ctx context.Context, tx *Tx, actor tropic.Actor, w who, caseID int64, text string, sensitive bool, corrects int64) (*tropic.Note, error) {
-	n := &tropic.Note{Author: w.name, Agency: w.agency, AuthorID: actor.UserID, At: tx.now, Text: text, Sensitive: sensitive, Corrects: corrects}
+	return addTimeline(ctx, tx, actor, w, caseID, &tropic.Note{Text: text, Sensitive: sensitive, Corrects: corrects})
+}
+
+// insertRecord adds to the timeline an entry recording an action on the case: it
+// reads as the actor's, and is never edited (tropic.MayEditNote).
+func insertRecord(ctx context.Context, tx *Tx, actor tropic.Actor, w who, caseID int64, text string) error {
+	_, err := addTimeline(ctx, tx, actor, w, caseID, &tropic.Note{Text: text, Record: true})
+	return err
+}
+
+// addTimeline writes n, as the actor's now, to a case's timeline.
+func addTimeline(ctx context.Context, tx *Tx, actor tropic.Actor, w who, caseID int64, n *tropic.Note) (*tropic.Note, error) {
+	n.Author, n.Agency, n.AuthorID, n.At = w.name, w.agency, actor.UserID, tx.now
 	var err error
-	n.ID, err = tx.insert(ctx, `INSERT INTO case_notes (case_id, author_id, author, agency_id, agency, at, text, sensitive, corrects) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		caseID, nullID(actor.UserID), n.Author, nullID(actor.AgencyID), n.Agency, n.At, n.Text, n.Sensitive, nullID(corrects))
+	n.ID, err = tx.insert(ctx, `INSERT INTO case_notes (case_id, author_id, author, agency_id, agency, at, text, sensitive, corrects, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		caseID, nullID(actor.UserID), n.Author, nullID(actor.AgencyID), n.Agency, n.At, n.Text, n.Sensitive, nullID(n.Corrects), n.Record)
 	if err != nil {
 		return nil, fmt.Errorf("add note: %w", err)
 	}
@@ -96,7 +108,7 @@ func (s *CaseService) EditNote(ctx context.Context, actor tropic.Actor, noteID i
 	var author sql.NullInt64
 	var sensitive bool
 	var n tropic.Note
-	if err := tx.QueryRow(ctx, `SELECT case_id, author_id, at, sensitive FROM case_notes WHERE id = ?`+tx.db.forUpdate(), noteID).Scan(&caseID, &author, &n.At, &sensitive); err != nil {
+	if err := tx.QueryRow(ctx, `SELECT case_id, author_id, at, sensitive, record FROM case_notes WHERE id = ?`+tx.db.forUpdate(), noteID).Scan(&caseID, &author, &n.At, &sensitive, &n.Record); err != nil {
 		if tropic.ErrorCode(mapError(err)) == tropic.ENOTFOUND {
 			return tropic.Errorf(tropic.ENOTFOUND, notFound)
 		}
@@ -109,7 +121,8 @@ func (s *CaseService) EditNote(ctx context.Context, actor tropic.Actor, noteID i
 	if sensitive && c.Access != tropic.AccessWhole {
 		return tropic.Errorf(tropic.ENOTFOUND, notFound)
 	}
-	if err := tropic.MayEditNote(actor, author.Int64, n.At, tx.now); err != nil {
+	n.AuthorID = author.Int64
+	if err := tropic.MayEditNote(actor, &n, tx.now); err != nil {
 		return err
 	}
 	if _, err := tx.Exec(ctx, `UPDATE case_notes SET text = ?, edited_at = ? WHERE id = ?`, text, tx.now, noteID); err != nil {
@@ -123,7 +136,7 @@ func (s *CaseService) EditNote(ctx context.Context, actor tropic.Actor, noteID i
 
 // loadNotes loads the timeline, oldest first; sensitive notes only for a whole view.
 func loadNotes(ctx context.Context, tx *Tx, caseID int64, whole bool) ([]*tropic.Note, error) {
-	q := `SELECT id, COALESCE(author_id, 0), author, agency, at, text, sensitive, COALESCE(corrects, 0), edited_at FROM case_notes WHERE case_id = ?`
+	q := `SELECT id, COALESCE(author_id, 0), author, agency, at, text, sensitive, COALESCE(corrects, 0), edited_at, record FROM case_notes WHERE case_id = ?`
 	args := []any{caseID}
 	if !whole {
 		q += ` AND sensitive = ?`
@@ -138,7 +151,7 @@ func loadNotes(ctx context.Context, tx *Tx, caseID int64, whole bool) ([]*tropic
 	for rows.Next() {
 		var n tropic.Note
 		var edited sql.NullTime
-		if err := rows.Scan(&n.ID, &n.AuthorID, &n.Author, &n.Agency, &n.At, &n.Text, &n.Sensitive, &n.Corrects, &edited); err != nil {
+		if err := rows.Scan(&n.ID, &n.AuthorID, &n.Author, &n.Agency, &n.At, &n.Text, &n.Sensitive, &n.Corrects, &edited, &n.Record); err != nil {
 			return nil, err
 		}
 		n.At = n.At.UTC()

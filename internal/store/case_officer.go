@@ -180,7 +180,7 @@ func (s *CaseService) requestClosure(ctx context.Context, tx *Tx, actor tropic.A
 		}
 		return nil, fmt.Errorf("request closure: %w", err)
 	}
-	if _, err := insertNote(ctx, tx, actor, w, c.ID, "Asked a supervisor to close the case: "+caseOutcomeLabel(cl.Outcome)+". "+cl.Reason, false, 0); err != nil {
+	if err := insertRecord(ctx, tx, actor, w, c.ID, "Asked a supervisor to close the case: "+caseOutcomeLabel(cl.Outcome)+". "+cl.Reason); err != nil {
 		return nil, err
 	}
 	if err := appendAudit(ctx, tx, actor, auditEntry{action: tropic.AuditCaseClosureRequested, objectType: "case", objectID: c.ID, detail: c.Reference}); err != nil {
@@ -257,7 +257,7 @@ func (s *CaseService) DecideClosure(ctx context.Context, actor tropic.Actor, ref
 		if err != nil {
 			return err
 		}
-		if _, err := insertNote(ctx, tx, actor, w, c.ID, "Refused the request to close the case: "+note, false, 0); err != nil {
+		if err := insertRecord(ctx, tx, actor, w, c.ID, "Refused the request to close the case: "+note); err != nil {
 			return err
 		}
 	}

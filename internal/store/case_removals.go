@@ -61,7 +61,7 @@ func (s *CaseService) RemoveFromCase(ctx context.Context, actor tropic.Actor, ca
 		}
 		// The timeline names the kind of item, not its value: the value is the
 		// tombstone's to keep and, in time, to dispose of.
-		if _, err := insertNote(ctx, tx, actor, w, c.ID, fmt.Sprintf("Removed a %s from the case: %s.", r.Part.Label(), r.Text()), false, 0); err != nil {
+		if err := insertRecord(ctx, tx, actor, w, c.ID, fmt.Sprintf("Removed a %s from the case: %s.", r.Part.Label(), r.Text())); err != nil {
 			return "", err
 		}
 		return fmt.Sprintf("%s %d removed (%s), tombstone %d", r.Part, r.ItemID, r.Reason, tomb), nil

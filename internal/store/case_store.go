@@ -668,7 +668,7 @@ func (s *CaseService) changeStatusTx(ctx context.Context, tx *Tx, actor tropic.A
 	if k, _ := res.RowsAffected(); k != 1 {
 		return s.stale("case", c.UpdatedBy, c.UpdatedAt)
 	}
-	if _, err := insertNote(ctx, tx, actor, w, c.ID, note, false, 0); err != nil {
+	if err := insertRecord(ctx, tx, actor, w, c.ID, note); err != nil {
 		return err
 	}
 	return appendAudit(ctx, tx, actor, auditEntry{action: action, objectType: "case", objectID: c.ID, detail: c.Reference + ": " + note})

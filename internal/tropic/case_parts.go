@@ -166,6 +166,7 @@ type Note struct {
 	Sensitive bool  // hidden from agencies whose share excludes sensitive fields
 	Corrects  int64 // the note this one corrects, 0 if none
 	EditedAt  time.Time
+	Record    bool // written by the service to record an action on the case: never edited
 }
 
 // TaskStatus is whether a task is done.

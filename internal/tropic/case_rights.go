@@ -27,12 +27,16 @@ func MayContributeToCase(a Actor, c *Case) error {
 }
 
 // MayEditNote lets a note's author correct it in place, within NoteGrace of writing
-// it (authorID 0: written by the system).
-func MayEditNote(a Actor, authorID int64, at, now time.Time) error {
-	if authorID == 0 || authorID != a.UserID {
+// it (AuthorID 0: written by the system). An entry recording an action on the case
+// (Note.Record) is never edited.
+func MayEditNote(a Actor, n *Note, now time.Time) error {
+	if n.Record {
+		return Errorf(EFORBIDDEN, "This entry records what was done on the case, so it cannot be changed. Add a note instead.")
+	}
+	if n.AuthorID == 0 || n.AuthorID != a.UserID {
 		return Errorf(EFORBIDDEN, "Only the person who wrote a note can change it. Add a new note that corrects it instead.")
 	}
-	if now.Sub(at) > NoteGrace {
+	if now.Sub(n.At) > NoteGrace {
 		return Errorf(EFORBIDDEN, "A note can be changed only in the %d minutes after it was written. Add a new note that corrects it instead.", int(NoteGrace.Minutes()))
 	}
 	return nil

@@ -188,8 +188,8 @@ func (s *Server) caseNoteTarget(w http.ResponseWriter, r *http.Request) (*tropic
 		if n.ID != id {
 			continue
 		}
-		if n.AuthorID != user.ID {
-			s.fail(w, r, tropic.MayEditNote(actorOf(r), n.AuthorID, n.At, s.now()))
+		if n.Record || n.AuthorID != user.ID {
+			s.fail(w, r, tropic.MayEditNote(actorOf(r), n, s.now()))
 			return nil, nil, false
 		}
 		if s.now().Sub(n.At) >= tropic.NoteGrace {

@@ -368,7 +368,7 @@ func (s *Server) caseTimeline(c *tropic.Case, user *tropic.User, corrects string
 				row.CorrectedBy = append(row.CorrectedBy, anchor(later.ID))
 			}
 		}
-		if n.AuthorID == user.ID && now.Sub(n.At) < tropic.NoteGrace {
+		if tropic.MayEditNote(tropic.ActorFor(user), n, now) == nil {
 			row.EditHref = casePath(c.Reference) + "/notes/" + strconv.FormatInt(n.ID, 10) + "/edit"
 		}
 		id := strconv.FormatInt(n.ID, 10)
