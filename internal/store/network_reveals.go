@@ -313,7 +313,7 @@ func (s *MatchService) DecideReveal(ctx context.Context, actor tropic.Actor, id 
 	}
 	text := "Your request to reveal " + r.Pseudonym + " was " + verb + " by " + r.Agency + "."
 	if approve {
-		text += " You see their name in the partnership network until " + until.Format(time.DateOnly) + "."
+		text += " You see their name in the partnership network until " + until.Format("2 January 2006") + "."
 	}
 	n := tropic.Notification{Kind: tropic.NotifyAccessDecided, Subject: r.Pseudonym, Text: text, Link: "/analysis/reveals#reveal-" + strconv.FormatInt(id, 10)}
 	if err := notifyUsers(ctx, tx, actor, n, r.RequestedByID); err != nil {
