@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"crypto/sha256"
 	"embed"
+	"encoding/hex"
 	"fmt"
 	"io/fs"
 
@@ -43,6 +45,29 @@ func (db *DB) provider() (*goose.Provider, error) {
 		opts = append(opts, goose.WithSessionLocker(locker))
 	}
 	return goose.NewProvider(dialect, db.write, sub, opts...)
+}
+
+// SchemaDigest is a hash of dialect d's migrations, names and contents: two databases
+// migrated by binaries with the same digest have the same schema. Tests use it to
+// migrate once and copy the result (see storetest).
+func SchemaDigest(d Dialect) (string, error) {
+	h := sha256.New()
+	err := fs.WalkDir(migrations, "migrations/"+string(d), func(path string, e fs.DirEntry, err error) error {
+		if err != nil || e.IsDir() {
+			return err
+		}
+		b, err := migrations.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(h, "%s %d\n", path, len(b))
+		h.Write(b)
+		return nil
+	})
+	if err != nil {
+		return "", fmt.Errorf("schema digest: %w", err)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // MigrationState reads the applied and known schema versions.

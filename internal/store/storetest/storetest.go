@@ -67,18 +67,20 @@ func OpenURL(t testing.TB, d store.Dialect, opts ...store.Options) (db *store.DB
 		// Sealed as cmd/tropic seals them, at a token cost: tests make many reports.
 		o.FollowUpCodes = auth.Passwords{Params: auth.DemoFollowUpCodeParams}
 	}
-	dsn = NewDatabase(t, d)
+	dsn = newMigratedDatabase(t, d)
 	ctx := context.Background()
 	db, err := store.Open(ctx, dsn, o)
 	if err != nil {
 		t.Fatalf("open %s test database: %v", d, err)
 	}
-	// Registered after NewDatabase's cleanup, so it runs first: close, then drop.
+	// Registered after the database's own cleanup, so it runs first: close, then drop.
 	t.Cleanup(func() {
 		if err := db.Close(); err != nil {
 			t.Errorf("close %s test database: %v", d, err)
 		}
 	})
+	// The copy is already at the newest version; this checks it, and would apply any
+	// migration the template lacked.
 	if _, err := db.Migrate(ctx); err != nil {
 		t.Fatalf("migrate %s test database: %v", d, err)
 	}
@@ -102,6 +104,13 @@ func NewDatabase(t testing.TB, d store.Dialect) string {
 
 func newPostgresDatabase(t testing.TB) string {
 	t.Helper()
+	return newPostgresDatabaseFrom(t, "")
+}
+
+// newPostgresDatabaseFrom creates a database copied from template, or an empty one
+// when template is "".
+func newPostgresDatabaseFrom(t testing.TB, template string) string {
+	t.Helper()
 	admin := os.Getenv(PostgresURLEnv)
 	if admin == "" {
 		t.Fatalf("storetest: PostgreSQL asked for but %s is not set", PostgresURLEnv)
@@ -116,8 +125,12 @@ func newPostgresDatabase(t testing.TB) string {
 	}
 	name := "tropic_test_" + hex.EncodeToString(b)
 
-	// The name is made here of hex digits only, so it is safe to splice in.
-	if err := adminExec(admin, `CREATE DATABASE `+name); err != nil {
+	// The names are made here of hex digits only, so they are safe to splice in.
+	create := `CREATE DATABASE ` + name
+	if template != "" {
+		create += ` TEMPLATE ` + template
+	}
+	if err := adminExec(admin, create); err != nil {
 		t.Fatalf("storetest: create database %s: %v", name, err)
 	}
 	t.Cleanup(func() {
@@ -181,4 +194,18 @@ func (c *Clock) Set(t time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.now = t
+}
+
+// adminExists reports whether a database of that name exists.
+func adminExists(admin, name string) (bool, error) {
+	conn, err := sql.Open("pgx", admin)
+	if err != nil {
+		return false, err
+	}
+	defer conn.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	var n int
+	err = conn.QueryRowContext(ctx, `SELECT count(*) FROM pg_database WHERE datname = $1`, name).Scan(&n)
+	return n > 0, err
 }
