@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"time"
@@ -101,7 +102,23 @@ func (s *Server) handleAPIRequestShare() http.Handler {
 }
 
 func (s *Server) handleAPIDecideShare() http.Handler {
+	return s.handleAPIDecision(func() decideFunc { return s.deps.Cases.DecideShare },
+		string(tropic.ShareActive), string(tropic.ShareDeclined))
+}
+
+// decideFunc approves or declines request id as the actor, with the decider's reason.
+type decideFunc func(ctx context.Context, actor tropic.Actor, id int64, approve bool, reason string) error
+
+// handleAPIDecision serves the decision on a request another agency made (a share, a
+// reveal): {"approve": bool, "reason": "..."} in, the request's new status out. decide
+// returns nil when the service is not configured, which reads as no such route.
+func (s *Server) handleAPIDecision(decide func() decideFunc, approved, declined string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fn := decide()
+		if fn == nil {
+			s.handleAPINotFound().ServeHTTP(w, r)
+			return
+		}
 		id, ok := apiPathID(w, r)
 		if !ok {
 			return
@@ -114,15 +131,15 @@ func (s *Server) handleAPIDecideShare() http.Handler {
 			apiInvalid(w, "approve", "Give true to approve or false to decline.")
 			return
 		}
-		if err := s.deps.Cases.DecideShare(r.Context(), apiActor(r), id, *in.Approve, in.Reason); err != nil {
+		if err := fn(r.Context(), apiActor(r), id, *in.Approve, in.Reason); err != nil {
 			s.apiFail(w, r, err)
 			return
 		}
-		status := tropic.ShareDeclined
+		status := declined
 		if *in.Approve {
-			status = tropic.ShareActive
+			status = approved
 		}
-		writeJSON(w, http.StatusOK, apiDecision{ID: id, Status: string(status)})
+		writeJSON(w, http.StatusOK, apiDecision{ID: id, Status: status})
 	})
 }
 

@@ -92,31 +92,10 @@ func (s *Server) handleAPIOwnReveals() http.Handler {
 }
 
 func (s *Server) handleAPIDecideReveal() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return s.handleAPIDecision(func() decideFunc {
 		if s.deps.Reveals == nil {
-			s.handleAPINotFound().ServeHTTP(w, r)
-			return
+			return nil
 		}
-		id, ok := apiPathID(w, r)
-		if !ok {
-			return
-		}
-		var in apiShareDecisionInput
-		if !s.decodeJSON(w, r, &in) {
-			return
-		}
-		if in.Approve == nil {
-			apiInvalid(w, "approve", "Give true to approve or false to decline.")
-			return
-		}
-		if err := s.deps.Reveals.DecideReveal(r.Context(), apiActor(r), id, *in.Approve, in.Reason); err != nil {
-			s.apiFail(w, r, err)
-			return
-		}
-		status := tropic.RevealDeclined
-		if *in.Approve {
-			status = tropic.RevealApproved
-		}
-		writeJSON(w, http.StatusOK, apiDecision{ID: id, Status: string(status)})
-	})
+		return s.deps.Reveals.DecideReveal
+	}, string(tropic.RevealApproved), string(tropic.RevealDeclined))
 }
