@@ -89,6 +89,9 @@ func brEveryPublicPageIn(t *testing.T, inst *instance, tag, dir string, slug, fo
 			if err := chromedp.Do(b.Ctx(), chromedp.EmulateViewport(w.width, w.height)); err != nil {
 				t.Fatal(err)
 			}
+			if misplaced := brEvalString(t, b, brMirroredLayout); misplaced != "" {
+				t.Errorf("%s in %s at %d px: laid out for the other direction: %s", what, tag, w.width, misplaced)
+			}
 			axeStart := time.Now()
 			b.CheckAxe(t)
 			axeTime += time.Since(axeStart)
@@ -167,3 +170,31 @@ func brEveryPublicPageIn(t *testing.T, inst *instance, tag, dir string, slug, fo
 	}
 	t.Logf("%d pages in %s at 390 and 1280 pixels (%d axe runs, %s of axe) in %s", pages, tag, 2*pages, axeTime.Round(time.Second), time.Since(started).Round(time.Second))
 }
+
+// brMirroredLayout lists what on the page is placed for the other direction: a radio's
+// or checkbox's drawn control away from its input (GOV.UK Frontend draws it at the
+// left; a right-to-left page puts the input at the right), a warning's icon at the
+// far side of its text, a grid column not at the start of its row. "" when none is.
+const brMirroredLayout = `(() => {
+	const rtl = getComputedStyle(document.querySelector('main')).direction === 'rtl';
+	const shown = el => el.getClientRects().length > 0;
+	const start = r => rtl ? r.right : r.left;
+	const bad = [];
+	for (const item of document.querySelectorAll('.govuk-radios__item, .govuk-checkboxes__item')) {
+		const input = item.querySelector('input'), label = item.querySelector('label');
+		if (!input || !label || !shown(item)) continue;
+		const box = item.getBoundingClientRect(), at = box.left + parseFloat(getComputedStyle(label, '::before').left);
+		const want = input.getBoundingClientRect();
+		if (at < want.left - 6 || at > want.right) bad.push('the control of ' + (input.id || input.name) + ' at x=' + Math.round(at) + ', its input at ' + Math.round(want.left) + '-' + Math.round(want.right));
+	}
+	for (const w of document.querySelectorAll('.govuk-warning-text')) {
+		const icon = w.querySelector('.govuk-warning-text__icon');
+		if (!icon || !shown(w)) continue;
+		if (Math.abs(start(icon.getBoundingClientRect()) - start(w.getBoundingClientRect())) > 2) bad.push('a warning icon away from the start of its text');
+	}
+	for (const col of document.querySelectorAll('main .govuk-grid-row > [class*="govuk-grid-column"]:first-child')) {
+		if (!shown(col)) continue;
+		if (Math.abs(start(col.getBoundingClientRect()) - start(col.parentElement.getBoundingClientRect())) > 2) bad.push('a column away from the start of its row');
+	}
+	return bad.slice(0, 5).join('; ');
+})()`

@@ -21,7 +21,7 @@ import re
 # A UK telephone number in running text ("0800 555 111", not inside an
 # attribute): in a right-to-left language its digit groups would be laid out in
 # reverse, so it is wrapped in Unicode's left-to-right isolate (U+2066 ... U+2069).
-PHONE = re.compile(r'(?<![\w"=:/\u2066])(0\d{2,4}(?: \d{3,4}){1,2})(?![\w"\u2069])')
+PHONE = re.compile(r'(?<![\w"=:/\u2066])(0\d{2,4}(?: \d{3,6}){1,2})(?![\w"\u2069])')
 def isolate_numbers(v):
     return PHONE.sub('\u2066\\1\u2069', v)
 for lang in sys.argv[1:] or META:
