@@ -89,6 +89,9 @@ func brEveryPublicPageIn(t *testing.T, inst *instance, tag, dir string, slug, fo
 			if err := chromedp.Do(b.Ctx(), chromedp.EmulateViewport(w.width, w.height)); err != nil {
 				t.Fatal(err)
 			}
+			if wide := brEvalString(t, b, `(e => e.scrollWidth > e.clientWidth ? e.scrollWidth + ' px wide, the screen ' + e.clientWidth : 'ok')(document.documentElement)`); wide != "ok" {
+				t.Errorf("%s in %s at %d px: the page scrolls sideways: %s", what, tag, w.width, wide)
+			}
 			if misplaced := brEvalString(t, b, brMirroredLayout); misplaced != "" {
 				t.Errorf("%s in %s at %d px: laid out for the other direction: %s", what, tag, w.width, misplaced)
 			}
