@@ -358,7 +358,11 @@ func (r *Report) Validate(districts []District, howHeard []HowHeardOption, parse
 	if r.Description == "" {
 		p.Add("description", "Enter what you saw or heard")
 	} else {
-		CheckText(&p, "description", "What you saw", r.Description, MaxDescription)
+		label := "What you saw"
+		if r.Reporter.Relationship == RelationshipSelf {
+			label = "What is happening to you"
+		}
+		CheckText(&p, "description", label, r.Description, MaxDescription)
 	}
 
 	r.Location.Address = trim(r.Location.Address)
@@ -498,10 +502,9 @@ func (r *Report) Validate(districts []District, howHeard []HowHeardOption, parse
 	r.HowHeard = trim(r.HowHeard)
 	checkHowHeard(&p, r.HowHeard, howHeard)
 	CheckText(&p, "how_heard", "How you heard", r.HowHeard, 100)
+	// Left blank, it stays blank: the form's language says which form they used, not
+	// the language they would be contacted in, and English would be a guess.
 	r.Language = trim(r.Language)
-	if r.Language == "" {
-		r.Language = "en"
-	}
 	CheckText(&p, "language", "Language", r.Language, 35)
 	if r.FormLanguage = trim(r.FormLanguage); r.FormLanguage != "" && !languageTagRE.MatchString(r.FormLanguage) {
 		p.Add("form_language", "The form's language must be a language tag, like pl or zh-Hans")

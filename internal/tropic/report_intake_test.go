@@ -1,6 +1,9 @@
 package tropic
 
-import "testing"
+import (
+	"testing"
+	"time"
+)
 
 // TestCanTakeReports holds the rule of who may record a report received by staff,
 // which the call handlers' page and the API both ask.
@@ -45,5 +48,17 @@ func TestChannelTakenByStaff(t *testing.T) {
 		if !c.TakenByStaff() || c.Label() == string(c) {
 			t.Errorf("staff channel %q: taken by staff %v, label %q", c, c.TakenByStaff(), c.Label())
 		}
+	}
+}
+
+// A contact language left blank stays blank: the form's language says which form
+// was used, and English would be a guess that triage would read as the reporter's.
+func TestReportContactLanguageLeftBlankIsNotGuessed(t *testing.T) {
+	r := Report{Description: "Eight people sleep above the nail bar.", FormLanguage: "vi", Reporter: Reporter{Anonymous: true}}
+	if err := r.Validate(nil, nil, nil, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if r.Language != "" || r.FormLanguage != "vi" {
+		t.Errorf("contact language %q, form language %q; want blank and vi", r.Language, r.FormLanguage)
 	}
 }

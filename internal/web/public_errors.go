@@ -71,6 +71,7 @@ var problemPatterns = []problemPattern{
 // problemLabels are the names of the public form's fields in the domain's problems.
 var problemLabels = map[string]string{
 	"What you saw":                        "label.description",
+	"What is happening to you":            "check.self_what_to_you",
 	"Address or description of the place": "label.address",
 	"When you saw it":                     "label.seen_when",
 	"Description of the people":           "label.people_description",

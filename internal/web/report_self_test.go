@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"html"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -187,5 +188,23 @@ func TestPublicPagesShow999OnceAndLinkEveryNumber(t *testing.T) {
 		if !strings.Contains(res.body, `href="tel:08000121700"`) {
 			t.Errorf("%s: the helpline number is not a tel: link", path)
 		}
+	}
+}
+
+// Too long, the one question is named as the person read it, in their language: not
+// "What you saw", the other route's question.
+func TestReportSelfRouteNamesItsOwnQuestionInProblems(t *testing.T) {
+	t.Parallel()
+	e := newReportPagesEnv(t, Config{})
+	c := e.client(t)
+	form := c.get("/report/me/new?lang=pl")
+	wantStatus(t, form, http.StatusOK)
+	pl := e.srv.locales.Catalogue("pl")
+	long := c.post("/report/check?lang=pl", url.Values{"form_key": {rpFormKey(t, form.body)}, "route": {"self"}, "reporter_relationship": {"self"},
+		"description": {strings.Repeat("x", tropic.MaxDescription+1)}, "reporter_anonymous": {"yes"}})
+	wantStatus(t, long, http.StatusUnprocessableEntity)
+	wantContains(t, long.body, html.EscapeString(pl.Messages["check.self_what_to_you"].Other))
+	if own := html.EscapeString(pl.Messages["label.description"].Other); strings.Contains(long.body, own) {
+		t.Errorf("the self route's problem names the other route's question %q", own)
 	}
 }
