@@ -51,6 +51,9 @@ func TestBrowserStaffTablesFitAPhone(t *testing.T) {
 	check("/admin/users")
 	brSwitchTo(t, b, inst, "admin.police@demo.tropic.example")
 	check("/admin/users")
+	// The supervisor's navigation is among the longest (approvals, unread notifications).
+	brSwitchTo(t, b, inst, "supervisor.police@demo.tropic.example")
+	check("/notifications")
 	// Three cases joined by a phone, for the networks' tables of records.
 	police := brToken(t, inst, brDemoAccount(t, inst, "caseworker.police@demo.tropic.example"))
 	const person = `{"given_name": "Anna", "family_name": "Kowalska", "date_of_birth": "1998-04-27", "role": "potential_victim"}`
