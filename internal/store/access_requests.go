@@ -98,7 +98,7 @@ func (s *LinkService) RequestAccess(ctx context.Context, actor tropic.Actor, r *
 				agreementCited(&tropic.Share{AgreementID: r.AgreementID, NoAgreementReason: r.NoAgreement}), r.Reason)}); err != nil {
 			return err
 		}
-		if err := notifyAgency(ctx, tx, actor, accessRequestedNotice(refs[cid], mine), r.AgencyID, tropic.RoleSupervisor); err != nil {
+		if err := notifyAgency(ctx, tx, actor, accessRequestedNotice(shareID, refs[cid], mine), r.AgencyID, tropic.RoleSupervisor); err != nil {
 			return err
 		}
 	}

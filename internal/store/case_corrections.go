@@ -90,6 +90,12 @@ func (s *CaseService) correct(ctx context.Context, actor tropic.Actor, caseRef s
 	if err != nil {
 		return err
 	}
+	// A removal writes its own record; a change is told on the timeline by its kind.
+	if k.action == tropic.AuditCasePartChanged {
+		if err := insertRecord(ctx, tx, actor, w, c.ID, tropic.ChangeRecord(k.part)); err != nil {
+			return err
+		}
+	}
 	after, err := caseIdentifiers(ctx, tx, c.ID)
 	if err != nil {
 		return err

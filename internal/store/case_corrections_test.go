@@ -501,3 +501,33 @@ func TestTheRecordOfARemovalIsNotEditedLikeANote(t *testing.T) {
 		must(t, e.cases.EditNote(ctx, e.pWorker, mine.ID, "A note of my own, changed"))
 	})
 }
+
+// A change to an item writes a record on the timeline, in the change's transaction,
+// naming the kind of item and not its value (neither the old nor the new), which
+// nobody edits; a change refused as stale writes none.
+func TestAChangedItemIsRecordedOnTheTimelineByItsKind(t *testing.T) {
+	eachDialect(t, func(t *testing.T, d store.Dialect) {
+		e := newCaseEnv(t, d)
+		police := e.newCase(t, e.pWorker, "Sparkle hand car wash")
+		must(t, e.cases.AddPhone(ctx, e.pWorker, police.Reference, &tropic.CasePhone{Number: "07700 900123"}))
+		ph := *e.find(t, e.pWorker, police.Reference).Phones[0]
+		stale := ph
+		ph.Number = "07700 900999"
+		must(t, e.cases.UpdatePhone(ctx, e.pWorker, police.Reference, &ph))
+		stale.Number = "07700 900555"
+		wantCode(t, e.cases.UpdatePhone(ctx, e.pWorker, police.Reference, &stale), tropic.ECONFLICT)
+		var records []*tropic.Note
+		for _, n := range e.find(t, e.pWorker, police.Reference).Notes {
+			if strings.Contains(n.Text, "7700") {
+				t.Errorf("the timeline holds a phone number: %q", n.Text)
+			}
+			if n.Record && strings.HasPrefix(n.Text, "Changed ") {
+				records = append(records, n)
+			}
+		}
+		if len(records) != 1 || records[0].Text != "Changed a phone number on the case." || records[0].Author != "Pat Worker" {
+			t.Fatalf("got records %+v, want one naming the phone number changed, by its changer", records)
+		}
+		wantCode(t, e.cases.EditNote(ctx, e.pWorker, records[0].ID, "Changed nothing"), tropic.EFORBIDDEN)
+	})
+}

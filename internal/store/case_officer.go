@@ -186,7 +186,7 @@ func (s *CaseService) requestClosure(ctx context.Context, tx *Tx, actor tropic.A
 	if err := appendAudit(ctx, tx, actor, auditEntry{action: tropic.AuditCaseClosureRequested, objectType: "case", objectID: c.ID, detail: c.Reference}); err != nil {
 		return nil, err
 	}
-	n := tropic.Notification{Kind: tropic.NotifyClosureRequested, Subject: c.Reference,
+	n := tropic.Notification{Kind: tropic.NotifyClosureRequested, Subject: c.Reference, About: aboutID("closure", req.ID),
 		Text: "A request to close case " + c.Reference + " waits for a supervisor's decision.", Link: "/cases/" + c.Reference + "/close"}
 	if err := notifyAgency(ctx, tx, actor, n, c.OwnerAgencyID, tropic.RoleSupervisor); err != nil {
 		return nil, err
@@ -207,6 +207,9 @@ func (s *CaseService) answerClosure(ctx context.Context, tx *Tx, actor tropic.Ac
 	}
 	if k, _ := res.RowsAffected(); k != 1 {
 		return tropic.Errorf(tropic.ECONFLICT, "This request to close the case has already been decided.")
+	}
+	if err := settleNotifications(ctx, tx, aboutID("closure", req.ID), settledText("The request to close case "+c.Reference, string(st), s.local(tx)), false); err != nil {
+		return err
 	}
 	return appendAudit(ctx, tx, actor, auditEntry{action: tropic.AuditCaseClosureDecided, objectType: "case", objectID: c.ID,
 		detail: c.Reference + " " + string(st)})

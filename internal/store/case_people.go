@@ -666,7 +666,7 @@ func (s *CaseService) changeRoleTx(ctx context.Context, tx *Tx, actor tropic.Act
 		return nil, err
 	}
 	if needs {
-		if err := notifyAgency(ctx, tx, actor, roleChangeWaitingNotice(c.Reference), c.OwnerAgencyID, tropic.RoleSupervisor); err != nil {
+		if err := notifyAgency(ctx, tx, actor, roleChangeWaitingNotice(rc.ID, c.Reference), c.OwnerAgencyID, tropic.RoleSupervisor); err != nil {
 			return nil, err
 		}
 	}
@@ -804,6 +804,10 @@ func (s *CaseService) DecideRoleChange(ctx context.Context, actor tropic.Actor, 
 		return err
 	}
 	if err := notifyUsers(ctx, tx, actor, roleChangeDecidedNotice(c.Reference, approve), requestedBy.Int64); err != nil {
+		return err
+	}
+	if err := settleNotifications(ctx, tx, aboutID("role_change", rc.ID),
+		settledText("The request to change a person's role on case "+c.Reference, decidedWord(approve), s.local(tx)), false); err != nil {
 		return err
 	}
 	return tx.Commit()

@@ -109,7 +109,7 @@ func (s *CaseService) RequestShare(ctx context.Context, actor tropic.Actor, case
 		return err
 	}
 	if sh.Status == tropic.ShareRequested {
-		if err := notifyAgency(ctx, tx, actor, shareRequestedNotice(c.Reference, sh.AgencyName), c.OwnerAgencyID, tropic.RoleSupervisor); err != nil {
+		if err := notifyAgency(ctx, tx, actor, shareRequestedNotice(sh.ID, c.Reference, sh.AgencyName), c.OwnerAgencyID, tropic.RoleSupervisor); err != nil {
 			return err
 		}
 	}
@@ -228,6 +228,9 @@ func (s *CaseService) DecideShare(ctx context.Context, actor tropic.Actor, share
 	if err := notifyUsers(ctx, tx, actor, shareDecidedNotice(sh, c.Reference, c.OwnerAgency, approve), requester.Int64); err != nil {
 		return err
 	}
+	if err := settleShareNotices(ctx, tx, sh, c.Reference, decidedWord(approve), s.local(tx)); err != nil {
+		return err
+	}
 	return tx.Commit()
 }
 
@@ -252,6 +255,11 @@ func (s *CaseService) RevokeShare(ctx context.Context, actor tropic.Actor, share
 	if err := appendAudit(ctx, tx, actor, auditEntry{action: tropic.AuditShareRevoked, objectType: "case", objectID: c.ID,
 		detail: fmt.Sprintf("share %d with %s", sh.ID, sh.AgencyName)}); err != nil {
 		return err
+	}
+	if sh.Status == tropic.ShareRequested {
+		if err := settleShareNotices(ctx, tx, sh, c.Reference, "withdrawn", s.local(tx)); err != nil {
+			return err
+		}
 	}
 	return tx.Commit()
 }

@@ -131,7 +131,7 @@ func (s *MatchService) AskReveal(ctx context.Context, actor tropic.Actor, r *tro
 		detail: fmt.Sprintf("reveal request %d of %s to %s: %s; %s", r.ID, r.Pseudonym, r.Agency, revealCited(r), r.Purpose)}); err != nil {
 		return err
 	}
-	n := tropic.Notification{Kind: tropic.NotifyAccessRequested, Subject: r.Pseudonym, Link: "/approvals/reveals/" + strconv.FormatInt(r.ID, 10),
+	n := tropic.Notification{Kind: tropic.NotifyAccessRequested, Subject: r.Pseudonym, Link: "/approvals/reveals/" + strconv.FormatInt(r.ID, 10), About: aboutID("reveal", r.ID),
 		Text: "An analyst asks your agency to reveal who " + r.Pseudonym + " in the partnership network is."}
 	if err := notifyAgency(ctx, tx, actor, n, r.AgencyID, tropic.RoleSupervisor); err != nil {
 		return err
@@ -317,6 +317,9 @@ func (s *MatchService) DecideReveal(ctx context.Context, actor tropic.Actor, id 
 	}
 	n := tropic.Notification{Kind: tropic.NotifyAccessDecided, Subject: r.Pseudonym, Text: text, Link: "/analysis/reveals#reveal-" + strconv.FormatInt(id, 10)}
 	if err := notifyUsers(ctx, tx, actor, n, r.RequestedByID); err != nil {
+		return err
+	}
+	if err := settleNotifications(ctx, tx, aboutID("reveal", id), settledText("An analyst's request to reveal who "+r.Pseudonym+" in the partnership network is", verb, tx.now), false); err != nil {
 		return err
 	}
 	return tx.Commit()

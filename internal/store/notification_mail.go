@@ -47,7 +47,7 @@ func (s *NotificationService) ClaimNotificationMail(ctx context.Context, choice 
 		return nil, tx.Commit()
 	}
 	ph, args := inList(ids)
-	rows, err := tx.Query(ctx, `SELECT n.id, n.user_id, n.kind, n.subject, n.text, n.link, n.created_at, n.read_at, u.email
+	rows, err := tx.Query(ctx, `SELECT n.id, n.user_id, n.kind, n.subject, n.text, n.link, n.created_at, n.read_at, n.about, n.done_at, u.email
 		FROM notifications n JOIN users u ON u.id = n.user_id WHERE n.id IN (`+ph+`) ORDER BY n.user_id, n.id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("read notifications to e-mail: %w", err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"time"
 
 	"tropic/internal/tropic"
 )
@@ -42,7 +43,7 @@ func (s *NotificationService) FindNotifications(ctx context.Context, actor tropi
 	if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM notifications WHERE `+where, actor.UserID).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("count notifications: %w", err)
 	}
-	rows, err := tx.Query(ctx, `SELECT id, user_id, kind, subject, text, link, created_at, read_at FROM notifications
+	rows, err := tx.Query(ctx, `SELECT `+notificationColumns+` FROM notifications
 		WHERE `+where+` ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`, actor.UserID, limit, offset)
 	if err != nil {
 		return nil, 0, fmt.Errorf("find notifications: %w", err)
@@ -59,20 +60,28 @@ func (s *NotificationService) FindNotifications(ctx context.Context, actor tropi
 	return out, total, rows.Err()
 }
 
+// notificationColumns are what scanNotification reads, in its order.
+const notificationColumns = `id, user_id, kind, subject, text, link, created_at, read_at, about, done_at`
+
 // scanNotification scans a notification's columns, then any extra ones into extra.
 func scanNotification(sc interface{ Scan(...any) error }, extra ...any) (*tropic.Notification, error) {
 	var n tropic.Notification
 	var kind string
-	var read sql.NullTime
-	if err := sc.Scan(append([]any{&n.ID, &n.UserID, &kind, &n.Subject, &n.Text, &n.Link, &n.CreatedAt, &read}, extra...)...); err != nil {
+	var read, done sql.NullTime
+	if err := sc.Scan(append([]any{&n.ID, &n.UserID, &kind, &n.Subject, &n.Text, &n.Link, &n.CreatedAt, &read, &n.About, &done}, extra...)...); err != nil {
 		return nil, err
 	}
 	n.Kind, n.CreatedAt = tropic.NotificationKind(kind), n.CreatedAt.UTC()
-	if read.Valid {
-		t := read.Time.UTC()
-		n.ReadAt = &t
-	}
+	n.ReadAt, n.DoneAt = utcOrNil(read), utcOrNil(done)
 	return &n, nil
+}
+
+func utcOrNil(t sql.NullTime) *time.Time {
+	if !t.Valid {
+		return nil
+	}
+	u := t.Time.UTC()
+	return &u
 }
 
 // CountUnreadNotifications counts the actor's unread notifications: one indexed count,

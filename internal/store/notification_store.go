@@ -10,9 +10,10 @@ import (
 
 // notifyUsers tells each of the users n, in the transaction of the change it tells of,
 // so that it exists if and only if the change commits. Disabled users are skipped, and
-// so is the actor who made the change (nobody is told of their own act). A job e-mails
-// notifications as each user chose (only the text and the link, which hold no personal
-// data).
+// so is the actor who made the change (nobody is told of their own act). A user already
+// told of the thing n is About, while it waits, is not told again (a unique index). A
+// job e-mails notifications as each user chose (only the text and the link, which
+// hold no personal data).
 func notifyUsers(ctx context.Context, tx *Tx, actor tropic.Actor, n tropic.Notification, userIDs ...int64) error {
 	seen := map[int64]bool{}
 	for _, id := range userIDs {
@@ -20,11 +21,25 @@ func notifyUsers(ctx context.Context, tx *Tx, actor tropic.Actor, n tropic.Notif
 			continue
 		}
 		seen[id] = true
-		if _, err := tx.Exec(ctx, `INSERT INTO notifications (user_id, kind, subject, text, link, created_at)
-			SELECT id, ?, ?, ?, ?, ? FROM users WHERE id = ? AND NOT disabled`,
-			string(n.Kind), n.Subject, n.Text, n.Link, tx.now, id); err != nil {
+		if _, err := tx.Exec(ctx, `INSERT INTO notifications (user_id, kind, subject, text, link, created_at, about)
+			SELECT id, ?, ?, ?, ?, ?, ? FROM users WHERE id = ? AND NOT disabled ON CONFLICT DO NOTHING`,
+			string(n.Kind), n.Subject, n.Text, n.Link, tx.now, n.About, id); err != nil {
 			return fmt.Errorf("notify user %d: %w", id, err)
 		}
+	}
+	return nil
+}
+
+// settleNotifications rewrites, in the transaction that decides it, every waiting
+// notification about the thing named (tropic.Notification.About) to say how it
+// stands now, and marks them done unless open (a retention queue still waiting).
+func settleNotifications(ctx context.Context, tx *Tx, about, text string, open bool) error {
+	var done any
+	if !open {
+		done = tx.now
+	}
+	if _, err := tx.Exec(ctx, `UPDATE notifications SET text = ?, done_at = ? WHERE about = ? AND done_at IS NULL`, text, done, about); err != nil {
+		return fmt.Errorf("settle notifications: %w", err)
 	}
 	return nil
 }

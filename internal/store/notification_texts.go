@@ -1,7 +1,10 @@
 package store
 
 import (
+	"context"
 	"fmt"
+	"strconv"
+	"time"
 
 	"tropic/internal/tropic"
 )
@@ -27,14 +30,33 @@ func decidedWord(approve bool) string {
 	return "declined"
 }
 
-func shareRequestedNotice(caseRef, agency string) tropic.Notification {
-	return tropic.Notification{Kind: tropic.NotifyShareRequested, Subject: caseRef, Link: approvalsPath,
+// aboutID names the thing a notification asks for: "share:12".
+func aboutID(kind string, id int64) string { return kind + ":" + strconv.FormatInt(id, 10) }
+
+// settledText is what a notification that asked for something says once it is
+// decided: "The request to share case X with Y was approved on 6 December 2026."
+func settledText(asked, outcome string, day time.Time) string {
+	return asked + " was " + outcome + " on " + day.Format("2 January 2006") + "."
+}
+
+func shareRequestedNotice(shareID int64, caseRef, agency string) tropic.Notification {
+	return tropic.Notification{Kind: tropic.NotifyShareRequested, Subject: caseRef, Link: approvalsPath, About: aboutID("share", shareID),
 		Text: "A request to share case " + caseRef + " with " + agency + " waits for a supervisor's decision."}
 }
 
-func accessRequestedNotice(caseRef, agency string) tropic.Notification {
-	return tropic.Notification{Kind: tropic.NotifyAccessRequested, Subject: caseRef, Link: approvalsPath,
+func accessRequestedNotice(shareID int64, caseRef, agency string) tropic.Notification {
+	return tropic.Notification{Kind: tropic.NotifyAccessRequested, Subject: caseRef, Link: approvalsPath, About: aboutID("share", shareID),
 		Text: agency + " asks for access to case " + caseRef + ". The request waits for a supervisor's decision."}
+}
+
+// settleShareNotices says, on the notifications of a share asked for (by the owner's
+// caseworker, or by another agency for access), how it was decided.
+func settleShareNotices(ctx context.Context, tx *Tx, sh *tropic.Share, caseRef, outcome string, day time.Time) error {
+	asked := "The request to share case " + caseRef + " with " + sh.AgencyName
+	if sh.Kind == tropic.ShareByRequest {
+		asked = sh.AgencyName + "'s request for access to case " + caseRef
+	}
+	return settleNotifications(ctx, tx, aboutID("share", sh.ID), settledText(asked, outcome, day), false)
 }
 
 // shareDecidedNotice tells whoever asked for sh how it was decided. An access request
@@ -53,8 +75,8 @@ func shareDecidedNotice(sh *tropic.Share, caseRef, owner string, approve bool) t
 		Text: "Your request to share case " + caseRef + " with " + sh.AgencyName + " was " + decidedWord(approve) + "."}
 }
 
-func roleChangeWaitingNotice(caseRef string) tropic.Notification {
-	return tropic.Notification{Kind: tropic.NotifyRoleChangeWaiting, Subject: caseRef, Link: approvalsPath,
+func roleChangeWaitingNotice(changeID int64, caseRef string) tropic.Notification {
+	return tropic.Notification{Kind: tropic.NotifyRoleChangeWaiting, Subject: caseRef, Link: approvalsPath, About: aboutID("role_change", changeID),
 		Text: "A request to change a person's role on case " + caseRef + " waits for a supervisor's decision."}
 }
 

@@ -77,12 +77,39 @@ func (s *RetentionService) QueueDueReviews(ctx context.Context, actor tropic.Act
 	}
 	n := 0
 	for _, a := range agencies {
-		if err := notifyAgency(ctx, tx, actor, tropic.RetentionDueNotice(byAgency[a]), a, tropic.RoleSupervisor); err != nil {
+		if err := tellRetentionWaiting(ctx, tx, actor, a, true); err != nil {
 			return 0, err
 		}
 		n += byAgency[a]
 	}
 	return n, tx.Commit()
+}
+
+// tellRetentionWaiting brings the agency's supervisors' notification of the records
+// waiting for retention review up to date, in the transaction that changed how many
+// wait: one open notification each, saying how many wait now (read again when more
+// were queued), or, when none does, that all were reviewed, and done.
+func tellRetentionWaiting(ctx context.Context, tx *Tx, actor tropic.Actor, agencyID int64, queued bool) error {
+	var waiting int
+	if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM retention_reviews WHERE agency_id = ? AND status = 'due'`, agencyID).Scan(&waiting); err != nil {
+		return fmt.Errorf("count retention reviews waiting: %w", err)
+	}
+	about := aboutID("retention_agency", agencyID)
+	if waiting == 0 {
+		return settleNotifications(ctx, tx, about, tropic.RetentionReviewedText, false)
+	}
+	n := tropic.RetentionDueNotice(waiting)
+	n.About = about
+	if err := settleNotifications(ctx, tx, about, n.Text, true); err != nil {
+		return err
+	}
+	if !queued {
+		return nil
+	}
+	if _, err := tx.Exec(ctx, `UPDATE notifications SET read_at = NULL WHERE about = ? AND done_at IS NULL`, about); err != nil {
+		return fmt.Errorf("tell of more records due: %w", err)
+	}
+	return notifyAgency(ctx, tx, actor, n, agencyID, tropic.RoleSupervisor)
 }
 
 // dueRecords finds the due records in tx, oldest first.
@@ -283,6 +310,9 @@ func (s *RetentionService) DecideRetention(ctx context.Context, actor tropic.Act
 	// The reason may name people; the audit says only what was decided.
 	if err := appendAudit(ctx, tx, actor, auditEntry{action: action, objectType: string(r.Kind), objectID: r.RecordID,
 		detail: fmt.Sprintf("review %d: %s", id, detail)}); err != nil {
+		return err
+	}
+	if err := tellRetentionWaiting(ctx, tx, actor, r.AgencyID, false); err != nil {
 		return err
 	}
 	return tx.Commit()

@@ -118,10 +118,12 @@ func MayRequestAccess(a Actor, holder int64, candidates []AccessCandidate, now t
 	}
 	var ask []int64
 	seen, waiting := 0, 0
+	named := map[int64]bool{} // a case named twice (two places in one postcode) is asked for once
 	for _, c := range candidates {
-		if c.OwnerID != holder {
+		if c.OwnerID != holder || named[c.CaseID] {
 			continue
 		}
+		named[c.CaseID] = true
 		if AccessTo(a, c.OwnerID, c.Shares, now) != AccessNone {
 			seen++
 			continue

@@ -25,6 +25,7 @@ func TestMayRequestAccess(t *testing.T) {
 		code       string
 	}{
 		{"a case the actor may not see is asked for", worker, holder, []AccessCandidate{hidden}, []int64{100}, ""},
+		{"a case named twice (two places in one postcode) is asked for once", worker, holder, []AccessCandidate{hidden, hidden}, []int64{100}, ""},
 		{"only the holder's cases are asked for", worker, holder,
 			[]AccessCandidate{hidden, {CaseID: 101, OwnerID: third}}, []int64{100}, ""},
 		{"a case already shared is left out, a hidden one asked for", worker, holder,

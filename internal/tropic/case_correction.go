@@ -39,6 +39,21 @@ func (p CasePart) Valid() bool {
 	return false
 }
 
+// ChangeRecord is the timeline's record of an item of a case changed (corrected): it
+// names the kind of item, never its value, as a removal's does (decision 44), and is a
+// Record, never edited (MayEditNote).
+func ChangeRecord(p CasePart) string {
+	if p == PartPerson {
+		return "Changed a person's link to the case."
+	}
+	label := p.Label()
+	article := "a "
+	if strings.ContainsRune("aeiou", rune(label[0])) {
+		article = "an "
+	}
+	return "Changed " + article + label + " on the case."
+}
+
 // Label names one item of the part in a sentence: "phone number".
 func (p CasePart) Label() string {
 	switch p {

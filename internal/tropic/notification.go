@@ -39,6 +39,11 @@ type Notification struct {
 	Link      string           `json:"link"`
 	CreatedAt time.Time        `json:"created_at"`
 	ReadAt    *time.Time       `json:"read_at,omitempty"`
+	// About names the one thing a notification asks for ("share:12"): a user is told
+	// of it once while it waits, and the transaction that decides it rewrites Text to
+	// say how it stands and sets DoneAt. Empty: a notification of an event only.
+	About  string     `json:"-"`
+	DoneAt *time.Time `json:"done_at,omitempty"`
 }
 
 // NotificationEmail is how a user hears of notifications by e-mail.

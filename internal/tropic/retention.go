@@ -320,12 +320,23 @@ var ReportsNotTakenFurther = []ReportStatus{ReportNoFurtherAction, ReportDuplica
 // IsNotTakenFurther reports whether a report with status s is under the report schedule.
 func IsNotTakenFurther(s ReportStatus) bool { return slices.Contains(ReportsNotTakenFurther, s) }
 
-// RetentionDueNotice tells an agency's supervisors that records are due for review.
+// RetentionDueNotice tells an agency's supervisors how many of its records wait for
+// review, n of them. The store keeps one such notification open per supervisor and
+// rewrites it whenever n changes (RetentionReviewedNotice when none is left), so that
+// it never tells of records already disposed of or kept.
 func RetentionDueNotice(n int) Notification {
+	wait := "wait"
+	if n == 1 {
+		wait = "waits"
+	}
 	return Notification{Kind: NotifyRetentionDue, Subject: "Records due for retention review",
-		Text: countOf(n, "record has", "records have") + " reached the end of the retention period. Keep each for a stated reason, or dispose of it.",
+		Text: countOf(n, "record has", "records have") + " reached the end of the retention period and " + wait + " for review. Keep each for a stated reason, or dispose of it.",
 		Link: "/retention"}
 }
+
+// RetentionReviewedText is what the notification says once every record of the
+// agency that was due has been reviewed.
+const RetentionReviewedText = "Every record of your agency that reached the end of its retention period has been reviewed."
 
 // RetentionJob queues the records due for retention review (daily).
 type RetentionJob struct{}

@@ -238,6 +238,13 @@ func TestAdministrationForAnAgencyAdministrator(t *testing.T) {
 	if page := admin.get("/admin/agencies"); page.status != http.StatusNotFound {
 		t.Errorf("an agency administrator reaches the agencies: %d", page.status)
 	}
+	// They see their own agency's users only: no agency column, and no partnership
+	// administrator to filter by while none is in their agency.
+	partnershipRole := `value="` + string(tropic.RolePartnershipAdmin) + `"`
+	wantNotContains(t, list.body, ">Agency</th>", partnershipRole)
+	wantContains(t, list.body, ">Roles</th>", `value="`+string(tropic.RoleCaseworker)+`"`)
+	ts.addUser("boss@police.example", tropic.RolePartnershipAdmin)
+	wantContains(t, admin.get("/admin/users").body, partnershipRole)
 	if page := admin.get("/admin/history"); page.status != http.StatusOK || strings.Contains(page.body, "Dacorum") {
 		t.Errorf("the history: %d, or it tells of another agency", page.status)
 	}

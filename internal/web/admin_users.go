@@ -59,9 +59,9 @@ func (s *Server) handleAdminUsers() http.Handler {
 				return
 			}
 		}
-		p.Roles = []selectOption{{Value: "", Label: "Any role"}}
-		for _, role := range tropic.Roles {
-			p.Roles = append(p.Roles, selectOption{Value: string(role), Label: role.Label(), Selected: role == f.Role})
+		if p.Roles, err = s.userRoleFilter(r, p.RunsPartnership, f.Role); err != nil {
+			s.serverError(w, r, err)
+			return
 		}
 		p.Statuses = []selectOption{{Value: "", Label: "Any status"}}
 		for _, st := range []tropic.UserStatus{tropic.UserActive, tropic.UserInvited, tropic.UserDisabled} {
@@ -82,6 +82,29 @@ func (s *Server) handleAdminUsers() http.Handler {
 		}
 		s.render(w, r, http.StatusOK, "admin_users", p)
 	})
+}
+
+// userRoleFilter is the role filter's choices. An agency administrator, who sees only
+// their own agency's users, is offered the partnership administrator's role only when
+// one of those users holds it (a partnership administrator is in some agency); the
+// filter chosen stays offered, so that the form shows what was asked.
+func (s *Server) userRoleFilter(r *http.Request, partnership bool, chosen tropic.Role) ([]selectOption, error) {
+	offerPartnership := partnership || chosen == tropic.RolePartnershipAdmin
+	if !offerPartnership {
+		held, err := s.deps.UserAdmin.FindUsersAs(r.Context(), actorOf(r), tropic.UserFilter{IncludeDisabled: true, Role: tropic.RolePartnershipAdmin})
+		if err != nil {
+			return nil, err
+		}
+		offerPartnership = len(held) > 0
+	}
+	out := []selectOption{{Value: "", Label: "Any role"}}
+	for _, role := range tropic.Roles {
+		if role == tropic.RolePartnershipAdmin && !offerPartnership {
+			continue
+		}
+		out = append(out, selectOption{Value: string(role), Label: role.Label(), Selected: role == chosen})
+	}
+	return out, nil
 }
 
 func adminRow(u *tropic.User) adminUserRow {

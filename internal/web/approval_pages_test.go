@@ -67,6 +67,10 @@ func TestAccessRequestFromHeldByToTheQueueAndBack(t *testing.T) {
 	}
 	wantRedirect(t, super.post(m[1], url.Values{"decision": {"approve"}}), "/approvals")
 	wantContains(t, pageText(super.get("/approvals").body), "Nothing waits for a decision.")
+	// The supervisor's own notification of the request now says how it was decided.
+	notes = pageText(super.get("/notifications").body)
+	wantContains(t, notes, e.council.Name+"'s request for access to case "+policeRef+" was approved on ", "Done")
+	wantNotContains(t, notes, "waits for a supervisor's decision")
 
 	// The requester is told, reads it, and marks it read.
 	list := council.get("/notifications")

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"encoding/xml"
 	"net/http"
 	"strings"
@@ -70,14 +71,20 @@ func networkCSVRows(nw *tropic.Network) [][]string {
 	for _, e := range nw.Edges {
 		a, b := nodes[e.From], nodes[e.To]
 		linked[a.Key], linked[b.Key] = true, true
-		rows = append(rows, []string{a.Label, networkKindLabel(a.Kind), b.Label, networkKindLabel(b.Kind), e.Why, a.Key, b.Key, a.HeldBy, b.HeldBy})
+		rows = append(rows, []string{a.Label, networkKindLabel(a.Kind), b.Label, networkKindLabel(b.Kind), e.Why, a.Key, b.Key, nodeHeldBy(a), nodeHeldBy(b)})
 	}
 	for _, n := range nw.Nodes {
 		if !linked[n.Key] {
-			rows = append(rows, []string{n.Label, networkKindLabel(n.Kind), "", "", "", n.Key, "", n.HeldBy, ""})
+			rows = append(rows, []string{n.Label, networkKindLabel(n.Kind), "", "", "", n.Key, "", nodeHeldBy(n), ""})
 		}
 	}
 	return rows
+}
+
+// nodeHeldBy names who holds a record as the page does: a case or report its
+// holding agency, a pseudonymised person the agencies owning a case they are on.
+func nodeHeldBy(n tropic.NetworkNode) string {
+	return cmp.Or(n.HeldBy, holderNames(n))
 }
 
 // writeGraphML writes the network as GraphML: nodes with their label, kind and
@@ -100,8 +107,8 @@ func writeGraphML(w http.ResponseWriter, nw *tropic.Network) {
 `)
 	for _, n := range nw.Nodes {
 		b.WriteString(`    <node id="` + esc(n.Key) + `"><data key="label">` + esc(n.Label) + `</data><data key="kind">` + esc(n.Kind) + `</data>`)
-		if n.HeldBy != "" {
-			b.WriteString(`<data key="heldBy">` + esc(n.HeldBy) + `</data>`)
+		if h := nodeHeldBy(n); h != "" {
+			b.WriteString(`<data key="heldBy">` + esc(h) + `</data>`)
 		}
 		if n.Root {
 			b.WriteString(`<data key="searched">true</data>`)

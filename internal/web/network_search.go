@@ -169,7 +169,7 @@ func showSearch(p *networkPage, nw *tropic.Network, q tropic.NetworkQuery, f net
 	labels := map[string]string{}
 	for _, n := range nw.Nodes {
 		labels[n.Key] = n.Label
-		row := searchRow{Kind: networkKindLabel(n.Kind), Label: n.Label, HeldBy: cmp.Or(n.HeldBy, holderNames(n), "—"), Steps: n.Steps, Root: n.Root,
+		row := searchRow{Kind: networkKindLabel(n.Kind), Label: n.Label, HeldBy: cmp.Or(nodeHeldBy(n), "—"), Steps: n.Steps, Root: n.Root,
 			Reveal: revealLinks(n), Revealed: n.Revealed}
 		if !n.Expanded {
 			g := f

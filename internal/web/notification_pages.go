@@ -20,6 +20,7 @@ type notificationRow struct {
 	Href string
 	At   string
 	Read bool
+	Done bool // what it asked for is done: its text says how it stands
 }
 
 type notificationsPage struct {
@@ -79,7 +80,7 @@ func (s *Server) handleNotifications() http.Handler {
 			Total: total, UnreadOnly: unreadOnly}
 		p.Nav = "notifications"
 		for _, n := range list {
-			p.Rows = append(p.Rows, notificationRow{ID: n.ID, Text: n.Text, Href: notificationHref(n.Link), At: displayDateTime(n.CreatedAt), Read: n.ReadAt != nil})
+			p.Rows = append(p.Rows, notificationRow{ID: n.ID, Text: n.Text, Href: notificationHref(n.Link), At: displayDateTime(n.CreatedAt), Read: n.ReadAt != nil, Done: n.DoneAt != nil})
 		}
 		p.Pagination = newPagination(page, notificationPageSize, total, func(n int) string {
 			q := url.Values{"page": {strconv.Itoa(n)}}
