@@ -388,6 +388,19 @@ func (l *Layout) CharacterCountI18n() template.HTMLAttr {
 	return template.HTMLAttr(strings.TrimPrefix(b.String(), " "))
 }
 
+// publicInEnglish makes the page a public page written only in English (the
+// statistics, whose tables and notes are not translated): its chrome, lang and links
+// are English whatever language the visitor chose, so that it neither claims to be
+// in their language nor says it was translated by machine, and it offers no chooser.
+func (l *Layout) publicInEnglish() {
+	l.Public = true
+	if l.locales != nil {
+		l.lang = l.locales.english()
+	}
+	l.langInURL = false
+	l.englishOnly = true
+}
+
 // Link is a public address that keeps the chosen language.
 func (l *Layout) Link(addr string) string {
 	if !l.Public || !l.langInURL {
@@ -422,7 +435,7 @@ func (l *Layout) Unreviewed() bool {
 // Languages is the language chooser: each enabled language, linking to this page
 // in it (or, on a page of answers, resending them in it: ChooserForm).
 func (l *Layout) Languages() []LangChoice {
-	if l.locales == nil || !l.Public || len(l.locales.order) < 2 || l.NoChooser {
+	if l.locales == nil || !l.Public || len(l.locales.order) < 2 || l.NoChooser || l.englishOnly {
 		return nil
 	}
 	var out []LangChoice
