@@ -3,7 +3,8 @@ package main
 // Every public page in every shipped language, in real Chromium at 390 and 1280
 // pixels, with axe at both widths: lang and dir on <html>, the computed direction
 // (right to left for Arabic), no message missing, the unreviewed-translation notice
-// on every page of a language no native speaker has reviewed. One demo; English
+// on every page of a language no native speaker has reviewed, the character count's
+// live message in the language (brCheckCharacterCount). One demo; English
 // first, then the other languages beside each other (go test -parallel: two at a
 // time on CI), each in a Chromium of its own with one tab, reused for each of its
 // pages; the viewport changes without reloading.
@@ -119,11 +120,13 @@ func brEveryPublicPageIn(t *testing.T, inst *instance, tag, dir string, slug, fo
 	// The follow-up form, then its problems.
 	brOpen(t, b, inst.URL+"/report/follow-up"+q)
 	check(tag, dir, "the follow-up form")
+	brCheckCharacterCount(t, b, tag, "information", 5000)
 	submit(`form[action^="/report/follow-up"] button.govuk-button`, "the follow-up's problems")
 	check(tag, dir, "the follow-up's problems")
 	// The four questions, then their problem.
 	brOpen(t, b, inst.URL+"/report/me/new"+q)
 	check(tag, dir, "the four questions")
+	brCheckCharacterCount(t, b, tag, "description", 5000)
 	submit(`#report-form > button.govuk-button`, "the four questions' problem")
 	check(tag, dir, "the four questions' problem")
 	// The full form, check your answers, and the confirmation. The first language
@@ -131,6 +134,7 @@ func brEveryPublicPageIn(t *testing.T, inst *instance, tag, dir string, slug, fo
 	// which shows the same confirmation and stores nothing new.
 	brOpen(t, b, inst.URL+"/report/new"+q)
 	check(tag, dir, "the report form")
+	brCheckCharacterCount(t, b, tag, "description", 5000)
 	brEvalBool(t, b, `(document.getElementById('description').value = 'Eight people sleep above the nail bar.', true)`)
 	submit(`#report-form > button.govuk-button`, "check your answers")
 	check(tag, dir, "check your answers")

@@ -167,8 +167,11 @@ func brReportJourney(t *testing.T, js bool) {
 	}
 
 	// Add information: first with a wrong code, then with the right one. The link is
-	// under "What happens next", folded so that the confirmation fits a phone's screen.
-	do("opening add information", click(`#what-happens summary`), click(`#what-happens a[href="/report/follow-up"]`))
+	// in view, beside the one to the messages, under the 999 warning.
+	if !brEvalBool(t, b, `!!document.querySelector('#follow-up-links a[href="/report/follow-up/messages"]')`) {
+		t.Error("the confirmation does not link to the messages about the report")
+	}
+	do("opening add information", click(`#follow-up-links a[href="/report/follow-up"]`))
 	page("add information", `location.pathname === '/report/follow-up' && `+h1Is("Add information to a report"))
 	do("adding information with a wrong code",
 		typeIn("reference", strings.ToLower(ref)),

@@ -316,6 +316,15 @@ func (l *Layout) T(id string, args ...any) string {
 	return l.locales.text(l.cat(), id, false, args...)
 }
 
+// TEnglish is message id in English, for the few English lines of a public page in
+// another language (the unreviewed-translation notice, for whoever helps the reader).
+func (l *Layout) TEnglish(id string, args ...any) string {
+	if l.locales == nil {
+		return "[" + id + "]"
+	}
+	return l.locales.text(l.locales.english(), id, false, args...)
+}
+
 // TIf is message id in the page's language when the page's own catalogue has it
 // (ok false otherwise: the caller keeps its own wording).
 func (l *Layout) TIf(id string, args ...any) (string, bool) {
@@ -336,6 +345,60 @@ func (l *Layout) TH(id string, args ...any) template.HTML {
 		return template.HTML(html.EscapeString("[" + id + "]"))
 	}
 	return template.HTML(l.locales.text(l.cat(), id, true, args...))
+}
+
+// countMessages are the GOV.UK character count's live messages ("You have 4,997
+// characters remaining") and the catalogue messages that give them in the page's
+// language.
+var countMessages = []struct{ attr, id string }{
+	{"characters-under-limit", "form.count_under"},
+	{"characters-at-limit", "form.count_at"},
+	{"characters-over-limit", "form.count_over"},
+}
+
+// CharacterCountI18n is the data-i18n attributes of a GOV.UK character count in the
+// page's language, each plural form the catalogue gives, with its {count} written as
+// GOV.UK Frontend's %{count}. The script chooses the form with Intl.PluralRules for the
+// nearest lang attribute (the page's). A language without a "one" form (Chinese,
+// Vietnamese) still sets it to its "other" text, so that GOV.UK Frontend's English
+// default can never be shown.
+func (l *Layout) CharacterCountI18n() template.HTMLAttr {
+	if l.locales == nil {
+		return ""
+	}
+	var b strings.Builder
+	attr := func(name, text string) {
+		b.WriteString(" data-i18n." + name + `="` + html.EscapeString(strings.ReplaceAll(text, "{count}", "%{count}")) + `"`)
+	}
+	for _, cm := range countMessages {
+		m, _ := l.locales.lookup(l.cat(), cm.id)
+		if m.Forms == nil {
+			attr(cm.attr, m.Other)
+			continue
+		}
+		if _, ok := m.Forms["one"]; !ok {
+			attr(cm.attr+".one", m.Other)
+		}
+		for _, f := range []string{"zero", "one", "two", "few", "many", "other"} {
+			if text, ok := m.Forms[f]; ok {
+				attr(cm.attr+"."+f, text)
+			}
+		}
+	}
+	return template.HTMLAttr(strings.TrimPrefix(b.String(), " "))
+}
+
+// publicInEnglish makes the page a public page written only in English (the
+// statistics, whose tables and notes are not translated): its chrome, lang and links
+// are English whatever language the visitor chose, so that it neither claims to be
+// in their language nor says it was translated by machine, and it offers no chooser.
+func (l *Layout) publicInEnglish() {
+	l.Public = true
+	if l.locales != nil {
+		l.lang = l.locales.english()
+	}
+	l.langInURL = false
+	l.englishOnly = true
 }
 
 // Link is a public address that keeps the chosen language.
@@ -372,7 +435,7 @@ func (l *Layout) Unreviewed() bool {
 // Languages is the language chooser: each enabled language, linking to this page
 // in it (or, on a page of answers, resending them in it: ChooserForm).
 func (l *Layout) Languages() []LangChoice {
-	if l.locales == nil || !l.Public || len(l.locales.order) < 2 || l.NoChooser {
+	if l.locales == nil || !l.Public || len(l.locales.order) < 2 || l.NoChooser || l.englishOnly {
 		return nil
 	}
 	var out []LangChoice

@@ -541,8 +541,10 @@ func TestNoJavaScriptWalkOfTheReportRoutesInPolish(t *testing.T) {
 		t.Errorf("triage does not see the form's language:\n%s", mainContent(page.body))
 	}
 
+	// The confirmation links to the messages and to the follow-up, in Polish.
+	firstHref(t, res.body, "/report/follow-up/messages?lang=pl")
 	// The follow-up, in Polish: the form, then the page it redirects to.
-	res = c.get(firstHref(t, res.body, "/report/follow-up"))
+	res = c.get(firstHref(t, res.body, "/report/follow-up?lang=pl"))
 	wantLang(t, "the follow-up form", res, 200, "pl")
 	res = c.post(formActionRE.FindStringSubmatch(res.body)[1], url.Values{"reference": {ref}, "code": {"WRONG-CODE1"}, "information": {"Więcej."}})
 	wantLang(t, "a wrong code", res, http.StatusUnprocessableEntity, "pl")

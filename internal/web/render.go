@@ -53,6 +53,7 @@ type Layout struct {
 	locales     *Locales
 	lang        *Catalogue // the visitor's language (public pages)
 	langInURL   bool       // public links carry ?lang=: it was chosen, or is not English
+	englishOnly bool       // a public page written only in English (the statistics): no chooser
 	chooserPath string     // where the chooser leads: this page, in the language chosen
 }
 

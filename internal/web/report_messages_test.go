@@ -407,6 +407,12 @@ func TestTheReporterMessagesSpeakEachLanguage(t *testing.T) {
 		th := e.public.post("/report/follow-up/messages"+q, url.Values{"reference": {e.ref}, "code": {e.code}})
 		wantStatus(t, th, http.StatusOK)
 		check("the thread", th, l.T("messages.partnership_wrote"), l.T("messages.status_received"), l.T("messages.send_reply"), "Was the van white or silver?")
+		// The reply's character count says its live message in the language (the browser
+		// test of every public page types into the other character counts).
+		over := `data-i18n.characters-over-limit.other="` + html.EscapeString(strings.ReplaceAll(cat.Messages["form.count_over"].Forms["other"], "{count}", "%{count}")) + `"`
+		if !strings.Contains(th.body, over) {
+			t.Errorf("the reply's character count in %s lacks %s", tag, over)
+		}
 
 		reply := rpHidden(th.body)
 		reply.Set("reply", long)

@@ -148,7 +148,7 @@ func TestReportSentWithPlainFormPostsIsStoredWithAllItsAnswers(t *testing.T) {
 
 	start := c.get("/report")
 	wantStatus(t, start, http.StatusOK)
-	wantContains(t, start.body, "If someone is in immediate danger, call 999", "08000 121 700", "101", `href="/report/new"`, "Start now", "Exit this page")
+	wantContains(t, start.body, "If someone is in immediate danger, call <a class=\"govuk-link\" href=\"tel:999\">999</a>", "08000 121 700", "101", `href="/report/new"`, "Start now", "Exit this page")
 	if i999, iStart := strings.Index(mainContent(start.body), "999"), strings.Index(mainContent(start.body), "Start now"); i999 < 0 || i999 > iStart {
 		t.Errorf("the 999 warning does not come before Start now")
 	}
@@ -220,7 +220,7 @@ func TestReportSentWithPlainFormPostsIsStoredWithAllItsAnswers(t *testing.T) {
 	danger.Set("in_danger", "yes")
 	ref, _, res := e.sendReport(t, c, danger)
 	page := mainContent(res.body)
-	if i999, iPanel := strings.Index(page, "Call 999 now"), strings.Index(page, "govuk-panel"); i999 < 0 || i999 > iPanel {
+	if i999, iPanel := strings.Index(page, "Call <a class=\"govuk-link\" href=\"tel:999\">999</a> now"), strings.Index(page, "govuk-panel"); i999 < 0 || i999 > iPanel {
 		t.Errorf("the confirmation of a report of someone in danger does not put 999 first:\n%s", page)
 	}
 	if got, err := e.reports.FindReportByReference(context.Background(), e.triage, ref); err != nil || got.Urgency != tropic.UrgencyEmergency {
@@ -374,7 +374,7 @@ func TestReportChangedAfterSendingIsAddedToTheReportAndTheReporterIsTold(t *test
 	if ref2 != ref || code2 != code {
 		t.Errorf("the second sending showed %s %s, want the first report's %s %s", ref2, code2, ref, code)
 	}
-	wantContains(t, res.body, "already sent", "added the answers you changed", "Call 999 now")
+	wantContains(t, res.body, "already sent", "added the answers you changed", "Call <a class=\"govuk-link\" href=\"tel:999\">999</a> now")
 	if strings.Contains(res.body, "<h1 class=\"govuk-panel__title\">Report sent</h1>") {
 		t.Error("the page says only \"Report sent\", as if nothing had changed")
 	}

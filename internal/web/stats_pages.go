@@ -379,7 +379,7 @@ func (s *Server) handlePublicStats() http.Handler {
 			d = &statsData{NoRelease: true}
 		}
 		p := &statsPage{Layout: s.newLayout(r, "Modern slavery statistics"), statsData: d, Base: "/statistics"}
-		p.Public = true
+		p.publicInEnglish()
 		s.render(w, r, http.StatusOK, "statistics", p)
 	})
 }

@@ -420,3 +420,27 @@ func TestSteeringGroupReportIsExactAndMarked(t *testing.T) {
 		t.Errorf("the PDF prints a number with more than two decimals: %s", m)
 	}
 }
+
+// The public statistics are written only in English: asked for in another language
+// (in the address or by Accept-Language), they say they are English, do not say they
+// were translated by machine, and offer no language chooser (issue 15 item 5).
+func TestPublicStatisticsAreEnglishInEveryLanguage(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t, Config{MFAWaived: true})
+	seedStats(t, ts)
+	publishRelease(t, ts, tropic.ReleaseMonthly)
+	c := ts.client(t)
+	byHeader := c.newRequest(http.MethodGet, "/statistics", nil)
+	byHeader.Header.Set("Accept-Language", "ar")
+	for what, res := range map[string]*response{"?lang=pl": c.get("/statistics?lang=pl"), "Accept-Language: ar": c.do(byHeader)} {
+		wantStatus(t, res, http.StatusOK)
+		if m := htmlLangRE.FindStringSubmatch(res.body); m == nil || m[1] != "en" || m[2] != "ltr" {
+			t.Errorf("statistics with %s: <html> says %v, want English", what, m)
+		}
+		for _, not := range []string{`id="translation-notice"`, "app-language-chooser", "lang=pl"} {
+			if strings.Contains(res.body, not) {
+				t.Errorf("statistics with %s hold %s", what, not)
+			}
+		}
+	}
+}

@@ -122,7 +122,7 @@ func (s *Server) handlePublicRelease() http.Handler {
 		}
 		d := releaseData(rel, latest.ID == rel.ID, s.statsZone())
 		p := &statsPage{Layout: s.newLayout(r, "Statistics release "+rel.Name), statsData: d, Base: "/statistics/releases/" + rel.IDString()}
-		p.Public = true
+		p.publicInEnglish()
 		s.render(w, r, http.StatusOK, "statistics", p)
 	})
 }
@@ -154,7 +154,7 @@ func (s *Server) handlePublicReleases() http.Handler {
 			return
 		}
 		p := &releaseListPage{Layout: s.newLayout(r, "Statistics releases")}
-		p.Public = true
+		p.publicInEnglish()
 		for _, rel := range list {
 			p.Releases = append(p.Releases, releaseListItem{ID: rel.IDString(), Name: rel.Name, Covers: rel.Covers.String(),
 				PublishedAt: rel.PublishedAt.In(s.statsZone()).Format("2 January 2006"), Revisions: len(rel.Revisions)})
