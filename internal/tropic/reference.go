@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"errors"
+	"fmt"
 	"strings"
 )
 
@@ -100,6 +101,11 @@ func luhnCheck(s string) byte {
 // mistyped, or was never a reference.
 var ErrBadReference = errors.New("not a valid reference")
 
+// ErrReferenceMistyped is a reference of the right shape whose check character does
+// not match: a character was mistyped, so "it should look like ..." would mislead.
+// It is an ErrBadReference.
+var ErrReferenceMistyped = fmt.Errorf("%w: a character is mistyped", ErrBadReference)
+
 // ParseReference reads a reference as people type it: any case, with or without
 // spaces and hyphens, with O for 0 and I or L for 1. It returns the canonical form
 // or ErrBadReference when the check character does not match: 10 characters are a
@@ -127,11 +133,11 @@ func ParseReference(s string) (string, error) {
 	switch len(c) {
 	case ReferenceLength + 1:
 		if dammState(c) != 0 {
-			return "", ErrBadReference
+			return "", ErrReferenceMistyped
 		}
 	case legacyReferenceLength + 1:
 		if luhnCheck(c[:legacyReferenceLength]) != c[legacyReferenceLength] {
-			return "", ErrBadReference
+			return "", ErrReferenceMistyped
 		}
 	default:
 		return "", ErrBadReference

@@ -1,6 +1,7 @@
 package tropic_test
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
@@ -28,8 +29,8 @@ func TestReportReferenceCheckCharacterCatchesEverySingleCharacterChange(t *testi
 					continue
 				}
 				typo := c[:i] + string(r) + c[i+1:]
-				if got, err := tropic.ParseReference(format(typo)); err == nil {
-					t.Fatalf("%q with character %d changed to %q parses as %q", ref, i+1, r, got)
+				if got, err := tropic.ParseReference(format(typo)); !errors.Is(err, tropic.ErrReferenceMistyped) || !errors.Is(err, tropic.ErrBadReference) {
+					t.Fatalf("%q with character %d changed to %q: ParseReference = %q, %v; want it mistyped", ref, i+1, r, got, err)
 				}
 			}
 		}

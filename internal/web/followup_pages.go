@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -91,6 +92,8 @@ func checkReporterCredentials(l *Layout, problems *tropic.Problems, reference, c
 	switch {
 	case reference == "":
 		problems.Add("reference", l.T("followup.reference_required"))
+	case errors.Is(refErr, tropic.ErrReferenceMistyped):
+		problems.Add("reference", l.T("followup.reference_mistyped"))
 	case refErr != nil:
 		problems.Add("reference", l.T("followup.reference_invalid"))
 	}

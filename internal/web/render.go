@@ -204,7 +204,7 @@ func (s *Server) signInLayout(r *http.Request, title string) Layout {
 // pagesWith999 are the public pages whose own content opens with the 999 warning;
 // every other public page gets a short line above its content (DESIGN.md §4 rule 6).
 var pagesWith999 = map[string]bool{"home": true, "report_start": true, "report_self_start": true, "report_sent": true,
-	"report_form": true, "followup": true}
+	"report_form": true, "followup": true, "followup_messages": true, "followup_messages_signin": true, "followup_done": true}
 
 // render writes a page. It renders into a buffer first so that a template error
 // becomes a clean 500, never half a page.

@@ -521,7 +521,7 @@ func TestReportFollowUp(t *testing.T) {
 		typo := ref[:len(ref)-1] + string("0123456789ABCDEFGHJKMNPQRSTVWXYZ"[(strings.Index("0123456789ABCDEFGHJKMNPQRSTVWXYZ", ref[len(ref)-1:])+1)%32])
 		res := c.post("/report/follow-up", url.Values{"reference": {typo}, "code": {code}, "information": {"More news."}})
 		wantStatus(t, res, http.StatusUnprocessableEntity)
-		wantContains(t, res.body, "Check the reference: it should look like KM7Q-2XP-A72", `<a href="#reference">`, `value="`+typo+`"`, `value="`+code+`"`, "More news.")
+		wantContains(t, res.body, "Check the reference: one of its characters is not right", `<a href="#reference">`, `value="`+typo+`"`, `value="`+code+`"`, "More news.")
 	})
 
 	t.Run("Missing answers are each named.", func(t *testing.T) {

@@ -173,7 +173,7 @@ func TestPublicPagesShow999OnceAndLinkEveryNumber(t *testing.T) {
 	e := newReportPagesEnv(t, Config{})
 	c := e.client(t)
 	telRE := regexp.MustCompile(`<a [^>]*href="tel:(\d+)"[^>]*>([^<]+)</a>`)
-	for _, path := range []string{"/", "/report", "/report/me", "/report/new", "/report/me/new", "/report/follow-up", "/privacy", "/accessibility"} {
+	for _, path := range []string{"/", "/report", "/report/me", "/report/new", "/report/me/new", "/report/follow-up", "/report/follow-up/messages", "/report/follow-up/done", "/privacy", "/accessibility"} {
 		res := c.get(path)
 		wantStatus(t, res, http.StatusOK)
 		text := regexp.MustCompile(`<[^>]+>`).ReplaceAllString(res.body, " ")
