@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -142,4 +143,28 @@ func (s *NotificationService) MarkNotificationsRead(ctx context.Context, actor t
 		return fmt.Errorf("mark notifications read: %w", err)
 	}
 	return tx.Commit()
+}
+
+// OpenNotification marks one of the actor's notifications read and returns its link.
+// Another user's notification answers as missing, as in MarkNotificationsRead.
+func (s *NotificationService) OpenNotification(ctx context.Context, actor tropic.Actor, id int64) (string, error) {
+	if actor.UserID == 0 {
+		return "", tropic.Errorf(tropic.ENOTFOUND, "Notification not found.")
+	}
+	tx, err := s.db.beginTx(ctx)
+	if err != nil {
+		return "", err
+	}
+	defer tx.Rollback()
+	var link string
+	if err := tx.QueryRow(ctx, `SELECT link FROM notifications WHERE id = ? AND user_id = ?`, id, actor.UserID).Scan(&link); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return "", tropic.Errorf(tropic.ENOTFOUND, "Notification not found.")
+		}
+		return "", fmt.Errorf("find notification: %w", err)
+	}
+	if _, err := tx.Exec(ctx, `UPDATE notifications SET read_at = ? WHERE id = ? AND read_at IS NULL`, tx.now, id); err != nil {
+		return "", fmt.Errorf("mark notification read: %w", err)
+	}
+	return link, tx.Commit()
 }

@@ -68,4 +68,7 @@ type NotificationService interface {
 	// MarkNotificationsRead marks the actor's notifications read: those with the ids
 	// given, or all of them when ids is empty.
 	MarkNotificationsRead(ctx context.Context, actor Actor, ids []int64) error
+	// OpenNotification marks one of the actor's notifications read and returns where
+	// it leads: following a notification is reading it. Another user's is missing.
+	OpenNotification(ctx context.Context, actor Actor, id int64) (link string, err error)
 }

@@ -113,6 +113,13 @@ func approvalPageRows() []matrixRow {
 	return []matrixRow{
 		{name: "GET /notifications", rule: signedIn, path: fixed("/notifications")},
 		{name: "POST /notifications/read", rule: signedIn, path: fixed("/notifications/read"), body: formBody()},
+		// Each user opens a notification of their own; another's is missing (TestOpeningANotification).
+		{name: "GET /notifications/{id}", rule: signedIn, path: func(f *matrixFixture, u *matrixUser, missing bool) string {
+			if missing || u.anonymous {
+				return "/notifications/" + fmt.Sprint(missingID)
+			}
+			return "/notifications/" + fmt.Sprint(f.notificationFor(u))
+		}},
 		{name: "GET /account/notifications", rule: signedIn, path: fixed("/account/notifications")},
 		{name: "POST /account/notifications", rule: signedIn, path: fixed("/account/notifications"), body: formBody("notification_email", "digest")},
 		{name: "GET /approvals", rule: mayListSupervisor, path: fixed("/approvals")},
@@ -147,4 +154,18 @@ func approvalPageRows() []matrixRow {
 					"scope", "without_sensitive", "lawful_basis", "dpa_sch1_18", "reason", "The same phone", "agreement_reason", "No agreement in the test register")
 			}},
 	}
+}
+
+// notificationFor writes a notification to u, leading to their home, and returns its id.
+func (f *matrixFixture) notificationFor(u *matrixUser) int64 {
+	f.t.Helper()
+	db := f.ts.db.SQL()
+	if _, err := db.Exec(fmt.Sprintf(`INSERT INTO notifications (user_id, kind, text, link, created_at) VALUES (%d, 'share_requested', 'A matrix notification', '/staff', CURRENT_TIMESTAMP)`, u.user.ID)); err != nil {
+		f.t.Fatal(err)
+	}
+	var id int64
+	if err := db.QueryRow(fmt.Sprintf(`SELECT MAX(id) FROM notifications WHERE user_id = %d`, u.user.ID)).Scan(&id); err != nil {
+		f.t.Fatal(err)
+	}
+	return id
 }

@@ -66,6 +66,15 @@ func notificationHref(link string) string {
 	return link
 }
 
+// notificationOpenHref is the list's link for n: through /notifications/{id}, which
+// marks it read on the way, when it leads anywhere.
+func notificationOpenHref(n *tropic.Notification) string {
+	if notificationHref(n.Link) == "" {
+		return ""
+	}
+	return "/notifications/" + strconv.FormatInt(n.ID, 10)
+}
+
 func (s *Server) handleNotifications() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		page, _ := strconv.Atoi(r.URL.Query().Get("page"))
@@ -80,7 +89,7 @@ func (s *Server) handleNotifications() http.Handler {
 			Total: total, UnreadOnly: unreadOnly}
 		p.Nav = "notifications"
 		for _, n := range list {
-			p.Rows = append(p.Rows, notificationRow{ID: n.ID, Text: n.Text, Href: notificationHref(n.Link), At: displayDateTime(n.CreatedAt), Read: n.ReadAt != nil, Done: n.DoneAt != nil})
+			p.Rows = append(p.Rows, notificationRow{ID: n.ID, Text: n.Text, Href: notificationOpenHref(n), At: displayDateTime(n.CreatedAt), Read: n.ReadAt != nil, Done: n.DoneAt != nil})
 		}
 		p.Pagination = newPagination(page, notificationPageSize, total, func(n int) string {
 			q := url.Values{"page": {strconv.Itoa(n)}}
@@ -93,6 +102,28 @@ func (s *Server) handleNotifications() http.Handler {
 			p.Pagination.Label = "Pages of notifications"
 		}
 		s.render(w, r, http.StatusOK, "notifications", p)
+	})
+}
+
+// handleNotificationOpen follows a notification to its page, marking it read: the
+// list links through here, so that what was opened stops counting as unread.
+func (s *Server) handleNotificationOpen() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+		if err != nil {
+			s.notFound(w, r)
+			return
+		}
+		link, err := s.deps.Notifications.OpenNotification(r.Context(), actorOf(r), id)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		href := notificationHref(link)
+		if href == "" {
+			href = "/notifications"
+		}
+		http.Redirect(w, r, href, http.StatusSeeOther)
 	})
 }
 

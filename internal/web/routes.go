@@ -159,6 +159,7 @@ func (s *Server) routes() http.Handler {
 	// approvals queue (anyone else: the missing page).
 	mux.Handle("GET /notifications", s.notices(s.handleNotifications()))
 	mux.Handle("POST /notifications/read", s.notices(s.handleNotificationsRead()))
+	mux.Handle("GET /notifications/{id}", s.notices(s.handleNotificationOpen()))
 	mux.Handle("GET /account/notifications", s.notices(s.handleNotificationSettings()))
 	mux.Handle("POST /account/notifications", s.notices(s.handleNotificationSettingsSave()))
 	mux.Handle("GET /approvals", s.requireSupervisor(s.handleApprovals()))
