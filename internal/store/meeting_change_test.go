@@ -172,6 +172,7 @@ func wantAction(t *testing.T, e *meetingEnv, action string) {
 func TestAMeetingThatTookPlaceIsNotCancelledOrMoved(t *testing.T) {
 	eachDialect(t, func(t *testing.T, d store.Dialect) {
 		e := newMeetingEnv(t, d)
+		e.onTheDay()
 		m := e.read(t, e.pSuper)
 		if m.Recorded {
 			t.Fatal("a meeting without minutes or actions reads as recorded")

@@ -460,6 +460,9 @@ func (s *MeetingService) RecordMinutes(ctx context.Context, actor tropic.Actor, 
 	if err != nil {
 		return err
 	}
+	if err := tropic.MayRecordMeeting(m, "minutes", tx.now); err != nil {
+		return err
+	}
 	caseID, err := itemCase(ctx, tx, m.ID, itemID)
 	if err != nil {
 		return err
@@ -520,6 +523,9 @@ func (s *MeetingService) AddMeetingAction(ctx context.Context, actor tropic.Acto
 	defer tx.Rollback()
 	m, err := s.runMeeting(ctx, tx, actor, meetingID)
 	if err != nil {
+		return err
+	}
+	if err := tropic.MayRecordMeeting(m, "text", tx.now); err != nil {
 		return err
 	}
 	var caseID int64
