@@ -157,7 +157,8 @@ func TestMeetingActionsReachTheirOwnerAndOnlyTheyOrTheConvenorChangeThem(t *test
 			t.Fatal(err)
 		}
 		list, _, err := notes.FindNotifications(ctx, e.cWorker, true, 10, 0)
-		if err != nil || len(list) != 1 || list[0].Kind != tropic.NotifyMeetingAction || strings.Contains(list[0].Text, "SHARED-TITLE") {
+		if err != nil || len(list) != 1 || list[0].Kind != tropic.NotifyMeetingAction || strings.Contains(list[0].Text, "SHARED-TITLE") ||
+			!strings.Contains(list[0].Text, "case conference of 20 March 2026, due 27 March 2026") {
 			t.Fatalf("owner's notifications: %+v (%v)", list, err)
 		}
 		mine, _, err := e.meetings.FindMyActions(ctx, e.cWorker)

@@ -142,8 +142,8 @@ func ValidateCancelReason(reason *string) error {
 const (
 	AuditMeetingChanged   = "meeting.changed"
 	AuditMeetingCancelled = "meeting.cancelled"
-	// NotifyMeetingChanged: a meeting my agency attends was moved or cancelled, or my
-	// agency was added to or removed from it.
+	// NotifyMeetingChanged: a meeting my agency attends was arranged, moved or
+	// cancelled, or my agency was added to or removed from it.
 	NotifyMeetingChanged NotificationKind = "meeting_changed"
 )
 
