@@ -70,7 +70,8 @@ func (s *Server) handleAdminInvite() http.Handler {
 		}
 		p.Name, p.Email = u.Name, u.Email
 		if !p.CanMail {
-			p.Errors = []FieldError{{Field: "email", Message: "E-mail is not set up on this server, so no invitation can be sent"}}
+			// No form is offered without e-mail: the page says what to do instead.
+			p.Errors = []FieldError{{Message: "E-mail is not set up on this server, so no invitation can be sent from this page"}}
 			s.render(w, r, http.StatusUnprocessableEntity, "admin_invite", p)
 			return
 		}

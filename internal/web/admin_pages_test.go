@@ -161,8 +161,10 @@ func TestNoInvitationWithoutEmail(t *testing.T) {
 	ts.addUser("admin@police.example", tropic.RoleAdmin)
 	admin := ts.client(t)
 	admin.signInWaived("admin@police.example")
-	if page := admin.get("/admin/users/invite"); !strings.Contains(page.body, "E-mail is not set up on this server") {
-		t.Errorf("the form does not say e-mail is off:\n%s", brief(page.body))
+	// No form that cannot work: the page says e-mail is off and what to do instead.
+	if page := admin.get("/admin/users/invite"); !strings.Contains(page.body, "E-mail is not set up on this server") ||
+		strings.Contains(page.body, `action="/admin/users/invite"`) || !strings.Contains(page.body, "tropic user invite --email") {
+		t.Errorf("the page without e-mail:\n%s", brief(page.body))
 	}
 	res := admin.post("/admin/users/invite", url.Values{"name": {"Pat"}, "email": {"pat@police.example"}, "roles": {"triage"}})
 	wantStatus(t, res, http.StatusUnprocessableEntity)
