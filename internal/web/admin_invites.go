@@ -122,7 +122,7 @@ func (s *Server) handleAdminReinvite() http.Handler {
 // first: if the e-mail fails, the administrator sends a new one from the user's page.
 func (s *Server) sendInvite(ctx context.Context, inv *tropic.Invite, secret string) string {
 	link := tropic.InviteLink(s.cfg.BaseURL, secret)
-	subject, body := tropic.InviteEmail(s.cfg.PartnershipName, inv.User.Agency.Name, link, inv.ExpiresAt)
+	subject, body := tropic.InviteEmail(s.cfg.PartnershipName, inv.User.Agency.Name, link, inv.ExpiresAt, !s.cfg.MFAWaived)
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	if err := s.deps.Mail.Send(ctx, []string{inv.User.Email}, subject, body); err != nil {
