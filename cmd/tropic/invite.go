@@ -80,7 +80,7 @@ func runUserInvite(ctx context.Context, e *env, args []string) error {
 			return nil
 		}
 		partnership := envOr(e, "TROPIC_PARTNERSHIP_NAME", "Anti-Slavery Partnership")
-		subject, body := tropic.InviteEmail(partnership, inv.User.Agency.Name, link, inv.ExpiresAt)
+		subject, body := tropic.InviteEmail(partnership, inv.User.Agency.Name, link, inv.ExpiresAt, true)
 		if err := mailer.Send(ctx, []string{inv.User.Email}, subject, body); err != nil {
 			return fmt.Errorf("the invitation is stored, but the e-mail was not sent (%w); run 'tropic user invite --email %s' again", err, inv.User.Email)
 		}

@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"tropic/internal/tropic"
 )
@@ -118,11 +117,9 @@ func (s *MeetingService) CancelMeeting(ctx context.Context, actor tropic.Actor, 
 		detail: fmt.Sprintf("%d shares ended", ended)}); err != nil {
 		return err
 	}
-	n := meetingChangeNotice(m, "The "+strings.ToLower(m.Kind.Label())+" \""+m.Title+"\" of "+meetingDay(m.HeldOn)+" was cancelled: "+reason)
-	for _, a := range m.AgencyIDs {
-		if err := notifyAgency(ctx, tx, actor, n, a, tropic.MeetingNotified...); err != nil {
-			return err
-		}
+	n := meetingChangeNotice(m, "The "+strings.ToLower(m.Kind.Label())+" \""+m.Title+"\" of "+m.HeldDay()+" was cancelled: "+reason)
+	if err := tellMeetingAgencies(ctx, tx, actor, n, m.AgencyIDs...); err != nil {
+		return err
 	}
 	return tx.Commit()
 }
@@ -185,14 +182,9 @@ func endMeetingShares(ctx context.Context, tx *Tx, actor tropic.Actor, meetingID
 // notifyMeetingChange tells the agencies concerned of a change: those still attending
 // of a new date, those added that they attend, those removed that they no longer do.
 func notifyMeetingChange(ctx context.Context, tx *Tx, actor tropic.Actor, before, after *tropic.Meeting, ch tropic.MeetingChanges) error {
-	what := "the " + strings.ToLower(after.Kind.Label()) + " \"" + after.Title + "\""
+	what := meetingWhat(after)
 	tell := func(n tropic.Notification, agencies ...int64) error {
-		for _, a := range agencies {
-			if err := notifyAgency(ctx, tx, actor, n, a, tropic.MeetingNotified...); err != nil {
-				return err
-			}
-		}
-		return nil
+		return tellMeetingAgencies(ctx, tx, actor, n, agencies...)
 	}
 	if ch.DateChanged {
 		var staying []int64
@@ -201,12 +193,12 @@ func notifyMeetingChange(ctx context.Context, tx *Tx, actor tropic.Actor, before
 				staying = append(staying, a)
 			}
 		}
-		n := meetingChangeNotice(after, "The date of "+what+" moved from "+meetingDay(before.HeldOn)+" to "+meetingDay(after.HeldOn)+".")
+		n := meetingChangeNotice(after, "The date of "+what+" moved from "+before.HeldDay()+" to "+after.HeldDay()+".")
 		if err := tell(n, staying...); err != nil {
 			return err
 		}
 	}
-	if err := tell(meetingChangeNotice(after, "Your agency now attends "+what+" on "+meetingDay(after.HeldOn)+"."), ch.Added...); err != nil {
+	if err := tell(meetingChangeNotice(after, "Your agency now attends "+what+" on "+after.HeldDay()+"."), ch.Added...); err != nil {
 		return err
 	}
 	gone := meetingChangeNotice(after, "Your agency no longer attends "+what+"; what was shared with it for the meeting has ended.")
@@ -214,18 +206,25 @@ func notifyMeetingChange(ctx context.Context, tx *Tx, actor tropic.Actor, before
 	return tell(gone, ch.Removed...)
 }
 
+// meetingWhat names a meeting in a sentence: the tasking meeting "Title".
+func meetingWhat(m *tropic.Meeting) string {
+	return "the " + strings.ToLower(m.Kind.Label()) + " \"" + m.Title + "\""
+}
+
+// tellMeetingAgencies tells those at the agencies given who arrange and attend
+// meetings (tropic.MeetingNotified).
+func tellMeetingAgencies(ctx context.Context, tx *Tx, actor tropic.Actor, n tropic.Notification, agencies ...int64) error {
+	for _, a := range agencies {
+		if err := notifyAgency(ctx, tx, actor, n, a, tropic.MeetingNotified...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func meetingChangeNotice(m *tropic.Meeting, text string) tropic.Notification {
 	return tropic.Notification{Kind: tropic.NotifyMeetingChanged, Subject: "Meeting " + strconv.FormatInt(m.ID, 10),
 		Link: "/meetings/" + strconv.FormatInt(m.ID, 10), Text: text}
-}
-
-// meetingDay tells a day YYYY-MM-DD as people write it.
-func meetingDay(day string) string {
-	d, err := time.Parse(time.DateOnly, day)
-	if err != nil {
-		return day
-	}
-	return d.Format("2 January 2006")
 }
 
 // meetingRecorded says whether minutes or actions are recorded for a meeting: it took

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -70,13 +71,14 @@ func TestRemovingAnAgencyFromAMeetingEndsWhatWasSharedWithItForTheMeeting(t *tes
 		}
 		// Those concerned are told: the council of the new date, the outside agency
 		// that it attends, the charity that it no longer does; nobody is told a title.
+		// (The council was told before that the meeting was arranged: the newest is first.)
 		notes := store.NewNotificationService(e.db)
 		for _, c := range []struct {
 			who  tropic.Actor
 			want string
 		}{{e.cSuper, "moved from 20 March 2026 to 27 March 2026"}, {e.oSuper, "now attends"}, {chSuper, "no longer attends"}} {
 			list, _, err := notes.FindNotifications(ctx, c.who, true, 10, 0)
-			if err != nil || len(list) != 1 || list[0].Kind != tropic.NotifyMeetingChanged || !strings.Contains(list[0].Text, c.want) ||
+			if err != nil || len(list) == 0 || list[0].Kind != tropic.NotifyMeetingChanged || !strings.Contains(list[0].Text, c.want) ||
 				strings.Contains(list[0].Text, "TITLE") {
 				t.Fatalf("notifications of %d: %+v (%v), want %q", c.who.UserID, list, err, c.want)
 			}
@@ -146,7 +148,7 @@ func TestCancellingAMeetingEndsItsSharesAndTellsTheAttendees(t *testing.T) {
 			t.Fatalf("cancelled meeting reads %+v", m)
 		}
 		list, _, err := store.NewNotificationService(e.db).FindNotifications(ctx, e.cSuper, true, 10, 0)
-		if err != nil || len(list) != 1 || !strings.Contains(list[0].Text, "cancelled: The visit happened already") {
+		if err != nil || len(list) != 2 || !strings.Contains(list[0].Text, "cancelled: The visit happened already") {
 			t.Fatalf("council told: %+v (%v)", list, err)
 		}
 		wantAction(t, e, tropic.AuditMeetingCancelled)
@@ -172,6 +174,7 @@ func wantAction(t *testing.T, e *meetingEnv, action string) {
 func TestAMeetingThatTookPlaceIsNotCancelledOrMoved(t *testing.T) {
 	eachDialect(t, func(t *testing.T, d store.Dialect) {
 		e := newMeetingEnv(t, d)
+		e.onTheDay()
 		m := e.read(t, e.pSuper)
 		if m.Recorded {
 			t.Fatal("a meeting without minutes or actions reads as recorded")
@@ -195,6 +198,27 @@ func TestAMeetingThatTookPlaceIsNotCancelledOrMoved(t *testing.T) {
 		}
 		if m = e.read(t, e.pSuper); m.Cancelled() || m.Title != "Case conference (renamed)" {
 			t.Fatalf("after the refusals and the change: %+v", m)
+		}
+	})
+}
+
+// Arranging a meeting tells those at each attending agency who would be told of a
+// change to it (its supervisors and partnership administrators), in the same
+// transaction; not its caseworkers, nor whoever arranged it.
+func TestArrangingAMeetingTellsTheAttendingAgencies(t *testing.T) {
+	eachDialect(t, func(t *testing.T, d store.Dialect) {
+		e := newMeetingEnv(t, d)
+		notes := store.NewNotificationService(e.db)
+		list, _, err := notes.FindNotifications(ctx, e.cSuper, true, 10, 0)
+		if err != nil || len(list) != 1 || list[0].Kind != tropic.NotifyMeetingChanged ||
+			!strings.Contains(list[0].Text, `Your agency attends the case conference "Car wash case conference" on 20 March 2026, just arranged by`) ||
+			list[0].Link != "/meetings/"+strconv.FormatInt(e.m.ID, 10) {
+			t.Fatalf("the council's supervisor: %+v (%v)", list, err)
+		}
+		for _, who := range []tropic.Actor{e.cWorker, e.chWorker, e.pSuper, e.oSuper} {
+			if list, _, err := notes.FindNotifications(ctx, who, true, 10, 0); err != nil || len(list) != 0 {
+				t.Fatalf("%d told of the meeting: %+v (%v)", who.UserID, list, err)
+			}
 		}
 	})
 }

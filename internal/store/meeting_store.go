@@ -138,6 +138,11 @@ func (s *MeetingService) CreateMeeting(ctx context.Context, actor tropic.Actor, 
 		detail: fmt.Sprintf("%s on %s, agencies %v", m.Kind, m.HeldOn, m.AgencyIDs)}); err != nil {
 		return err
 	}
+	// Those told of a change to the meeting are told it was arranged.
+	n := meetingChangeNotice(m, "Your agency attends "+meetingWhat(m)+" on "+m.HeldDay()+", just arranged by "+w.String()+".")
+	if err := tellMeetingAgencies(ctx, tx, actor, n, m.AgencyIDs...); err != nil {
+		return err
+	}
 	return tx.Commit()
 }
 
@@ -460,6 +465,9 @@ func (s *MeetingService) RecordMinutes(ctx context.Context, actor tropic.Actor, 
 	if err != nil {
 		return err
 	}
+	if err := tropic.MayRecordMeeting(m, "minutes", tx.now); err != nil {
+		return err
+	}
 	caseID, err := itemCase(ctx, tx, m.ID, itemID)
 	if err != nil {
 		return err
@@ -520,6 +528,9 @@ func (s *MeetingService) AddMeetingAction(ctx context.Context, actor tropic.Acto
 	defer tx.Rollback()
 	m, err := s.runMeeting(ctx, tx, actor, meetingID)
 	if err != nil {
+		return err
+	}
+	if err := tropic.MayRecordMeeting(m, "text", tx.now); err != nil {
 		return err
 	}
 	var caseID int64
@@ -669,5 +680,5 @@ func (s *MeetingService) FindMyActions(ctx context.Context, actor tropic.Actor) 
 func meetingActionNotice(m *tropic.Meeting, due string) tropic.Notification {
 	d, _ := time.Parse(time.DateOnly, due)
 	return tropic.Notification{Kind: tropic.NotifyMeetingAction, Subject: "Meeting " + strconv.FormatInt(m.ID, 10), Link: "/meetings/" + strconv.FormatInt(m.ID, 10),
-		Text: "You have an action from the " + strings.ToLower(m.Kind.Label()) + " of " + m.HeldOn + ", due " + d.Format("2 January 2006") + "."}
+		Text: "You have an action from the " + strings.ToLower(m.Kind.Label()) + " of " + m.HeldDay() + ", due " + d.Format("2 January 2006") + "."}
 }

@@ -3,6 +3,7 @@ package store_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"tropic/internal/store"
 	"tropic/internal/tropic"
@@ -59,6 +60,7 @@ func (e *meetingEnv) read(t *testing.T, actor tropic.Actor) *tropic.Meeting {
 func TestAnAttendeeWithoutAccessSeesACaseOnTheAgendaByReferenceOnly(t *testing.T) {
 	eachDialect(t, func(t *testing.T, d store.Dialect) {
 		e := newMeetingEnv(t, d)
+		e.onTheDay()
 		m := e.read(t, e.pSuper)
 		if err := e.meetings.RecordMinutes(ctx, e.pSuper, m.ID, m.Items[1].ID, "SECRET-MINUTES the manager holds passports"); err != nil {
 			t.Fatal(err)
@@ -147,6 +149,7 @@ func TestANonAttendeeCannotTellAMeetingExists(t *testing.T) {
 func TestMeetingActionsReachTheirOwnerAndOnlyTheyOrTheConvenorChangeThem(t *testing.T) {
 	eachDialect(t, func(t *testing.T, d store.Dialect) {
 		e := newMeetingEnv(t, d)
+		e.onTheDay()
 		notes := store.NewNotificationService(e.db)
 		m := e.read(t, e.pSuper)
 		a := &tropic.MeetingAction{ItemID: m.Items[0].ID, Action: tropic.Action{Text: "Joint visit", OwnerUserID: e.cWorker.UserID, Due: "2026-03-27"}}
@@ -154,7 +157,8 @@ func TestMeetingActionsReachTheirOwnerAndOnlyTheyOrTheConvenorChangeThem(t *test
 			t.Fatal(err)
 		}
 		list, _, err := notes.FindNotifications(ctx, e.cWorker, true, 10, 0)
-		if err != nil || len(list) != 1 || list[0].Kind != tropic.NotifyMeetingAction || strings.Contains(list[0].Text, "SHARED-TITLE") {
+		if err != nil || len(list) != 1 || list[0].Kind != tropic.NotifyMeetingAction || strings.Contains(list[0].Text, "SHARED-TITLE") ||
+			!strings.Contains(list[0].Text, "case conference of 20 March 2026, due 27 March 2026") {
 			t.Fatalf("owner's notifications: %+v (%v)", list, err)
 		}
 		mine, _, err := e.meetings.FindMyActions(ctx, e.cWorker)
@@ -220,5 +224,43 @@ func TestOnlyTheConvenorKeepsTheRecordAndOnlyTheOwnerSharesForAMeeting(t *testin
 			AgencyIDs: []int64{999999}}), "agencies")
 		wantField(t, e.meetings.CreateMeeting(ctx, e.pSuper, &tropic.Meeting{Kind: tropic.MeetingTasking, Title: "T", HeldOn: "20/03/2026",
 			AgencyIDs: []int64{e.council.ID}}), "held_on")
+	})
+}
+
+// onTheDay moves the clock to the morning of the meeting's day, when its minutes and
+// actions may be recorded.
+func (e *meetingEnv) onTheDay() {
+	e.clock.Set(time.Date(2026, 3, 20, 9, 0, 0, 0, time.UTC))
+}
+
+// Minutes and actions are recorded on or after the day of the meeting, so that a
+// meeting with them did take place: before it, both are refused naming the field.
+func TestMinutesAndActionsWaitForTheDayOfTheMeeting(t *testing.T) {
+	eachDialect(t, func(t *testing.T, d store.Dialect) {
+		e := newMeetingEnv(t, d) // held on 20 March, the clock on 14 March
+		m := e.read(t, e.pSuper)
+		err := e.meetings.RecordMinutes(ctx, e.pSuper, m.ID, m.Items[0].ID, "Agreed a joint visit")
+		if msg := tropic.ErrorFields(err)["minutes"]; !strings.Contains(msg, "from 20 March 2026") {
+			t.Fatalf("minutes before the meeting: %v (%q)", err, msg)
+		}
+		a := &tropic.MeetingAction{Action: tropic.Action{Text: "Visit", OwnerUserID: e.cWorker.UserID, Due: "2026-04-01"}}
+		err = e.meetings.AddMeetingAction(ctx, e.pSuper, m.ID, a)
+		if msg := tropic.ErrorFields(err)["text"]; !strings.Contains(msg, "from 20 March 2026") {
+			t.Fatalf("an action before the meeting: %v (%q)", err, msg)
+		}
+		if m = e.read(t, e.pSuper); m.Recorded || m.Items[0].Minutes != "" || len(m.Actions) != 0 {
+			t.Fatalf("something was recorded before the meeting: %+v", m)
+		}
+		// Not yet recorded, so still moved; then, on its day, both are recorded.
+		e.onTheDay()
+		if err := e.meetings.RecordMinutes(ctx, e.pSuper, m.ID, m.Items[0].ID, "Agreed a joint visit"); err != nil {
+			t.Fatalf("minutes on the day: %v", err)
+		}
+		if err := e.meetings.AddMeetingAction(ctx, e.pSuper, m.ID, a); err != nil {
+			t.Fatalf("an action on the day: %v", err)
+		}
+		if m = e.read(t, e.pSuper); !m.Recorded {
+			t.Fatal("minutes and an action recorded, yet the meeting does not read as recorded")
+		}
 	})
 }

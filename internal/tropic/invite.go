@@ -61,13 +61,17 @@ func (i *Invite) Usable(now time.Time) error {
 
 // InviteEmail is the e-mail that carries an invitation link. It names the partnership
 // and the agency and holds the link; nothing about the person (who knows who they are).
-func InviteEmail(partnership, agency, link string, expires time.Time) (subject, body string) {
+// secondFactor: the server asks for an authenticator app's code (not the demo's).
+func InviteEmail(partnership, agency, link string, expires time.Time, secondFactor bool) (subject, body string) {
 	subject = "Your invitation to Tropic, " + partnership
 	var b strings.Builder
 	fmt.Fprintf(&b, "You have been invited to use Tropic, the shared system of the %s, as a member of staff of %s.\n\n", partnership, agency)
 	fmt.Fprintf(&b, "Open this link to choose your password:\n%s\n\n", link)
-	fmt.Fprintf(&b, "The link works once, until %s (UK time). Then sign in and set up an authenticator app on your phone for the second step of signing in.\n\n",
-		expires.In(ukZone()).Format("2 January 2006 at 3:04pm"))
+	fmt.Fprintf(&b, "The link works once, until %s (UK time).", expires.In(ukZone()).Format("2 January 2006 at 3:04pm"))
+	if secondFactor {
+		b.WriteString(" Then set up an authenticator app on your phone for the second step of signing in.")
+	}
+	b.WriteString("\n\n")
 	b.WriteString("If you did not expect this e-mail, ignore it: nothing happens unless the link is used.\n")
 	return subject, b.String()
 }

@@ -77,6 +77,37 @@ func MayChangeMeeting(a Actor, m *Meeting) error {
 
 // A meeting whose minutes or actions are recorded took place: the minutes say when it
 // was held and the actions stand, so it is not cancelled and its date is not moved.
+// Minutes and actions are recorded only on or after the day of the meeting
+// (MayRecordMeeting), so that "recorded" does mean it took place.
+
+// Held says whether the day of the meeting has come (UK time, on day now): from then
+// its minutes and actions may be recorded.
+func (m *Meeting) Held(now time.Time) bool {
+	return m.HeldOn <= now.In(ukZone()).Format(time.DateOnly)
+}
+
+// HeldDay is the day of the meeting as people write it.
+func (m *Meeting) HeldDay() string {
+	if d, err := time.Parse(time.DateOnly, m.HeldOn); err == nil {
+		return d.Format("2 January 2006")
+	}
+	return m.HeldOn
+}
+
+// MayRecordMeeting refuses to record minutes or an action (field names which, for
+// the message) before the day of the meeting (on day now).
+func MayRecordMeeting(m *Meeting, field string, now time.Time) error {
+	if m.Held(now) {
+		return nil
+	}
+	what := "Minutes"
+	if field != "minutes" {
+		what = "Actions"
+	}
+	var p Problems
+	p.Add(field, what+" can be recorded from "+m.HeldDay()+", the day of the meeting: it has not taken place yet")
+	return p.Err()
+}
 
 // MayCancelMeeting refuses to cancel a meeting that took place.
 func MayCancelMeeting(m *Meeting) error {
@@ -91,12 +122,8 @@ func MayMoveMeeting(before *Meeting, ch MeetingChanges) error {
 	if !before.Recorded || !ch.DateChanged {
 		return nil
 	}
-	held := before.HeldOn
-	if d, err := time.Parse(time.DateOnly, held); err == nil {
-		held = d.Format("2 January 2006")
-	}
 	var p Problems
-	p.Add("held_on", "This meeting has minutes or actions recorded, so it took place on "+held+": its date cannot be moved")
+	p.Add("held_on", "This meeting has minutes or actions recorded, so it took place on "+before.HeldDay()+": its date cannot be moved")
 	return p.Err()
 }
 
@@ -115,8 +142,8 @@ func ValidateCancelReason(reason *string) error {
 const (
 	AuditMeetingChanged   = "meeting.changed"
 	AuditMeetingCancelled = "meeting.cancelled"
-	// NotifyMeetingChanged: a meeting my agency attends was moved or cancelled, or my
-	// agency was added to or removed from it.
+	// NotifyMeetingChanged: a meeting my agency attends was arranged, moved or
+	// cancelled, or my agency was added to or removed from it.
 	NotifyMeetingChanged NotificationKind = "meeting_changed"
 )
 

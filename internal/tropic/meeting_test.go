@@ -105,3 +105,28 @@ func checkFields(t *testing.T, err error, allowed ...string) {
 		}
 	}
 }
+
+// A meeting's minutes and actions wait for its day, in UK time: late on the evening
+// before (UTC) in summer is already the day in the UK.
+func TestMayRecordMeetingWaitsForTheDayOfTheMeeting(t *testing.T) {
+	m := &Meeting{HeldOn: "2026-07-10"}
+	for _, c := range []struct {
+		now  time.Time
+		want bool
+	}{
+		{time.Date(2026, 7, 9, 22, 59, 0, 0, time.UTC), false},
+		{time.Date(2026, 7, 9, 23, 0, 0, 0, time.UTC), true}, // midnight in London (BST)
+		{time.Date(2026, 7, 20, 9, 0, 0, 0, time.UTC), true},
+	} {
+		err := MayRecordMeeting(m, "minutes", c.now)
+		if (err == nil) != c.want {
+			t.Errorf("at %v: %v", c.now, err)
+		}
+		if err != nil && ErrorFields(err)["minutes"] != "Minutes can be recorded from 10 July 2026, the day of the meeting: it has not taken place yet" {
+			t.Errorf("message %q", ErrorFields(err)["minutes"])
+		}
+	}
+	if ErrorFields(MayRecordMeeting(m, "text", time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC)))["text"] == "" {
+		t.Error("an action before the meeting names no field")
+	}
+}

@@ -70,7 +70,8 @@ func (s *Server) handleAdminInvite() http.Handler {
 		}
 		p.Name, p.Email = u.Name, u.Email
 		if !p.CanMail {
-			p.Errors = []FieldError{{Field: "email", Message: "E-mail is not set up on this server, so no invitation can be sent"}}
+			// No form is offered without e-mail: the page says what to do instead.
+			p.Errors = []FieldError{{Message: "E-mail is not set up on this server, so no invitation can be sent from this page"}}
 			s.render(w, r, http.StatusUnprocessableEntity, "admin_invite", p)
 			return
 		}
@@ -121,7 +122,7 @@ func (s *Server) handleAdminReinvite() http.Handler {
 // first: if the e-mail fails, the administrator sends a new one from the user's page.
 func (s *Server) sendInvite(ctx context.Context, inv *tropic.Invite, secret string) string {
 	link := tropic.InviteLink(s.cfg.BaseURL, secret)
-	subject, body := tropic.InviteEmail(s.cfg.PartnershipName, inv.User.Agency.Name, link, inv.ExpiresAt)
+	subject, body := tropic.InviteEmail(s.cfg.PartnershipName, inv.User.Agency.Name, link, inv.ExpiresAt, !s.cfg.MFAWaived)
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	if err := s.deps.Mail.Send(ctx, []string{inv.User.Email}, subject, body); err != nil {

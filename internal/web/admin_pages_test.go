@@ -90,7 +90,8 @@ func TestInvitationJourney(t *testing.T) {
 		}
 	})
 	t.Run("The link leads to choosing a password, then to setting up the authenticator", func(t *testing.T) {
-		if page := nadia.get(link); page.status != http.StatusOK || !strings.Contains(page.body, "Choose your password") {
+		if page := nadia.get(link); page.status != http.StatusOK || !strings.Contains(page.body, "Choose your password") ||
+			!strings.Contains(page.body, "next you will set up an authenticator app") || !strings.Contains(mail.Body, "set up an authenticator app") {
 			t.Fatalf("GET %s: %d\n%s", link, page.status, brief(page.body))
 		}
 		res := nadia.post(link, url.Values{"password": {"amber kettle violin 42"}, "confirm": {"amber kettle violin 42"}})
@@ -161,8 +162,10 @@ func TestNoInvitationWithoutEmail(t *testing.T) {
 	ts.addUser("admin@police.example", tropic.RoleAdmin)
 	admin := ts.client(t)
 	admin.signInWaived("admin@police.example")
-	if page := admin.get("/admin/users/invite"); !strings.Contains(page.body, "E-mail is not set up on this server") {
-		t.Errorf("the form does not say e-mail is off:\n%s", brief(page.body))
+	// No form that cannot work: the page says e-mail is off and what to do instead.
+	if page := admin.get("/admin/users/invite"); !strings.Contains(page.body, "E-mail is not set up on this server") ||
+		strings.Contains(page.body, `action="/admin/users/invite"`) || !strings.Contains(page.body, "tropic user invite --email") {
+		t.Errorf("the page without e-mail:\n%s", brief(page.body))
 	}
 	res := admin.post("/admin/users/invite", url.Values{"name": {"Pat"}, "email": {"pat@police.example"}, "roles": {"triage"}})
 	wantStatus(t, res, http.StatusUnprocessableEntity)
@@ -337,5 +340,34 @@ func TestLeaversPage(t *testing.T) {
 	}
 	if u, _ := ts.users.FindUserByID(context.Background(), back.ID); u.Disabled {
 		t.Error("a user who is no leaver was disabled")
+	}
+}
+
+// Where the second step of signing in is waived (the demo), no page or e-mail of an
+// invitation says an authenticator app is set up next: the user is signed straight in.
+func TestAnInvitationOnAServerWithoutASecondFactorPromisesNone(t *testing.T) {
+	t.Parallel()
+	ts, mailer, admin := inviteServer(t, Config{MFAWaived: true})
+	if page := admin.get("/admin/users/invite"); strings.Contains(page.body, "authenticator") || !strings.Contains(page.body, "signed in straight away") {
+		t.Errorf("the invite page:\n%s", brief(page.body))
+	}
+	res := admin.post("/admin/users/invite", url.Values{"name": {"Wes Waived"}, "email": {"wes@police.example"}, "roles": {"caseworker"}})
+	wantStatus(t, res, http.StatusSeeOther)
+	mail := mailer.last(t)
+	m := inviteLinkRE.FindStringSubmatch(mail.Body)
+	if m == nil || strings.Contains(mail.Body, "authenticator") {
+		t.Fatalf("the e-mail:\n%s", mail.Body)
+	}
+	if page := admin.get(res.location()); strings.Contains(page.body, "after their second factor") {
+		t.Errorf("the user's page promises a second factor:\n%s", brief(page.body))
+	}
+	wes := ts.client(t)
+	link := "/invite/" + m[1]
+	if page := wes.get(link); page.status != http.StatusOK || strings.Contains(page.body, "next you will set up an authenticator app") {
+		t.Fatalf("GET %s: %d\n%s", link, page.status, brief(page.body))
+	}
+	res = wes.post(link, url.Values{"password": {"amber kettle violin 42"}, "confirm": {"amber kettle violin 42"}})
+	if res.status != http.StatusSeeOther || res.location() != "/staff" {
+		t.Fatalf("POST %s: %d to %q", link, res.status, res.location())
 	}
 }

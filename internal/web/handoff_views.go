@@ -80,7 +80,7 @@ func (s *Server) handoffViews(rep *tropic.Report, now time.Time, cal *triageRule
 		}
 		switch h.State {
 		case tropic.HandoffPassed:
-			v.State = "Not acknowledged yet. Due by " + displayDateTime(s.ackDue(rep.Urgency, h.PassedAt, cal)) +
+			v.State = "Not acknowledged yet. Due by " + displayDeadline(s.ackDue(rep.Urgency, h.PassedAt, cal), cal.Calendar) +
 				" (" + strings.ToLower(rep.Urgency.Label()) + ": " + cal.Acknowledge.For(rep.Urgency).Label() + ")."
 			v.Overdue = s.ackOverdue(h, rep.Urgency, now, cal)
 		case tropic.HandoffAcknowledged:

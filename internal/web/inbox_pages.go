@@ -203,7 +203,9 @@ func (s *Server) renderInboxReport(w http.ResponseWriter, r *http.Request, statu
 	if p.Form.CaseTitle == "" {
 		p.Form.CaseTitle = triageCaseTitle("", rep, districts)
 	}
-	p.Sections = triageReportSections(rep, districts, s.howHeardLabels(r.Context()), nil, now, s.locales.LanguageName(rep.FormLanguage))
+	// The report is passed to the reader's agency, named on its latest handoff.
+	passedTo := map[int64]string{rep.PassedToAgency: p.Handoff.Agency}
+	p.Sections = triageReportSections(rep, districts, s.howHeardLabels(r.Context()), passedTo, now, s.locales.LanguageName(rep.FormLanguage))
 	p.Timeline = triageReportTimeline(rep)
 	s.render(w, r, status, "inbox_report", p)
 }

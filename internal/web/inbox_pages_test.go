@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -58,7 +59,11 @@ func TestTheLoopThroughTheInboxPages(t *testing.T) {
 	// The county's home and inbox show it; the report reads without the contact details.
 	wantContains(t, pageText(worker.get("/staff").body), "Passed to us", "1 waiting", "1 not acknowledged")
 	wantContains(t, pageText(worker.get("/inbox").body), rep.Reference, "Not acknowledged", "St Albans")
-	page := pageText(worker.get(inboxReportPath(rep.Reference)).body)
+	raw := worker.get(inboxReportPath(rep.Reference)).body
+	if !regexp.MustCompile(`>Passed to</dt>\s*<dd class="govuk-summary-list__value">Hertfordshire County Council</dd>`).MatchString(raw) {
+		t.Errorf("the inbox report's \"Passed to\" row does not name the agency:\n%s", brief(raw))
+	}
+	page := pageText(raw)
 	wantContains(t, page, "A welfare visit first", "The triage hub did not pass on the reporter's name and contact details", "Four men sleep")
 	wantNotContains(t, page, "Rita Reporter", "rita@example.net")
 	// The county's triage user reads it, in the queue and the inbox, but does not act.

@@ -48,8 +48,12 @@ func (s *Server) inviteRefused(w http.ResponseWriter, r *http.Request, status in
 }
 
 func (s *Server) invitePage(r *http.Request, inv *tropic.Invite) *setPasswordPage {
+	next := "; next you will set up an authenticator app on your phone."
+	if s.cfg.MFAWaived { // the demo: signed straight in (handleInviteAccept)
+		next = ". This demonstration server asks for no second step of signing in, so you will not set up an authenticator app."
+	}
 	return &setPasswordPage{Layout: s.signInLayout(r, "Choose your password"), Heading: "Choose your password",
-		Intro:  "Welcome to Tropic for " + inv.User.Agency.Name + ". Choose the password you will sign in with; next you will set up an authenticator app on your phone.",
+		Intro:  "Welcome to Tropic for " + inv.User.Agency.Name + ". Choose the password you will sign in with" + next,
 		Action: r.URL.Path, Email: inv.User.Email}
 }
 

@@ -194,3 +194,45 @@ func TestTheMeetingAndPlanSchemasMatchTheCode(t *testing.T) {
 		{name: "PlanActionInput", typ: apiPlanActionInput{}, input: true},
 	})
 }
+
+// A meeting yet to take place offers no minutes or action forms, says from when they
+// can be recorded, and refuses minutes posted anyway, naming the field; moved to
+// today, it offers both.
+func TestAMeetingYetToTakePlaceOffersNoMinutesOrActions(t *testing.T) {
+	sc := newMeetingScene(t)
+	ctx := context.Background()
+	now := sc.ts.clock.Now().In(partnershipZone)
+	later := now.AddDate(0, 0, 7)
+	m := &tropic.Meeting{Kind: tropic.MeetingTasking, Title: "SCENE tasking", HeldOn: later.Format(time.DateOnly), AgencyIDs: []int64{sc.council.ID}}
+	svc := sc.ts.srv.deps.Meetings
+	if err := svc.CreateMeeting(ctx, tropic.ActorFor(sc.pSup), m); err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.AddAgendaItem(ctx, tropic.ActorFor(sc.pSup), m.ID, tropic.AgendaInput{Mode: tropic.AgendaTopic, Topic: "Car washes"}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := svc.FindMeeting(ctx, tropic.ActorFor(sc.pSup), m.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := "/meetings/" + strconv.FormatInt(m.ID, 10)
+	sup := sc.as(t, sc.pSup)
+	page := sup.get(path)
+	when := "can be recorded from " + later.Format("2 January 2006") + ", the day of the meeting"
+	if page.status != http.StatusOK || !strings.Contains(page.body, when) || strings.Contains(page.body, "/minutes\" novalidate") ||
+		strings.Contains(page.body, `action="`+path+`/actions"`) || !strings.Contains(page.body, "Add to the agenda") {
+		t.Fatalf("a meeting next week: got %d\n%s", page.status, brief(page.body))
+	}
+	res := sup.post(path+"/items/"+strconv.FormatInt(got.Items[0].ID, 10)+"/minutes", url.Values{"minutes": {"Typed too early"}})
+	if res.status != http.StatusUnprocessableEntity || !strings.Contains(res.body, "Minutes can be recorded from "+later.Format("2 January 2006")) {
+		t.Fatalf("minutes posted before the meeting: got %d\n%s", res.status, brief(res.body))
+	}
+	if err := svc.UpdateMeeting(ctx, tropic.ActorFor(sc.pSup), m.ID, tropic.MeetingEdit{Kind: m.Kind, Title: m.Title, HeldOn: now.Format(time.DateOnly),
+		AgencyIDs: []int64{sc.council.ID}, Version: 1}); err != nil {
+		t.Fatalf("moving a meeting yet to take place: %v", err)
+	}
+	page = sup.get(path)
+	if strings.Contains(page.body, "can be recorded from") || !strings.Contains(page.body, "/minutes\" novalidate") || !strings.Contains(page.body, `action="`+path+`/actions"`) {
+		t.Fatalf("a meeting today: got %d\n%s", page.status, brief(page.body))
+	}
+}

@@ -274,11 +274,14 @@ type meetingPage struct {
 	// The keeper's forms.
 	Modes, Scopes, Bases, Agreements, ItemChoices, Owners []selectOption
 	MaxShareDays                                          int
+	// Held: the day of the meeting has come, so its minutes and actions may be
+	// recorded (tropic.MayRecordMeeting).
+	Held bool
 }
 
 // meetingView lays out a meeting for its reader, with the keeper's forms filled from f.
 func (s *Server) meetingView(r *http.Request, m *tropic.Meeting, f meetingForm) (*meetingPage, error) {
-	p := &meetingPage{Layout: s.newLayout(r, m.Title), M: m, Form: f, MaxShareDays: tropic.MaxMeetingShareDays}
+	p := &meetingPage{Layout: s.newLayout(r, m.Title), M: m, Form: f, MaxShareDays: tropic.MaxMeetingShareDays, Held: m.Held(s.now())}
 	p.Nav = "meetings"
 	today := s.now().In(partnershipZone).Format(time.DateOnly)
 	labels := map[int64]string{}

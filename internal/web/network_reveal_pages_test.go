@@ -27,7 +27,7 @@ func TestAnalystAsksToRevealAPersonAndTheHolderApproves(t *testing.T) {
 	ask := html.UnescapeString(m[1])
 	form := analyst.get(ask)
 	wantStatus(t, form, http.StatusOK)
-	wantContains(t, form.body, "Ask to reveal a person", "for 90 days (30 for a potential victim)")
+	wantContains(t, form.body, "Ask to reveal a person", "for 90 days (30 for a potential victim)", "Supervisors see a request without an agreement flagged.")
 	u, _ := url.Parse(ask)
 	v := u.Query()
 

@@ -83,7 +83,7 @@ func (s *Server) renderRetention(w http.ResponseWriter, r *http.Request, status 
 	}
 	now := time.Now()
 	p := &retentionPage{Layout: s.newLayout(r, "Retention reviews"), Flash: s.sessions.PopString(r.Context(), sessCaseFlash),
-		Rules: s.retentionSchedule().Rules(), Example: now.AddDate(1, 0, 0).Format(time.DateOnly)}
+		Rules: s.retentionSchedule().Rules(), Example: now.AddDate(1, 0, 0).In(partnershipZone).Format("02/01/2006")}
 	p.Nav = "approvals"
 	fields := tropic.ErrorFields(err)
 	for _, v := range waiting {
@@ -126,7 +126,7 @@ func (s *Server) handleRetentionDecision() http.Handler {
 		if !s.parseForm(w, r) {
 			return
 		}
-		d := tropic.RetentionDecision{RetainUntil: r.PostFormValue("retain_until"), Reason: r.PostFormValue("reason")}
+		d := tropic.RetentionDecision{RetainUntil: caseDateInput(r.PostFormValue("retain_until")), Reason: r.PostFormValue("reason")}
 		switch r.PostFormValue("decision") {
 		case "dispose":
 			d.Dispose = true

@@ -129,7 +129,7 @@ func (s *Server) renderTriageReport(w http.ResponseWriter, r *http.Request, stat
 	}
 	if rep.Status == tropic.ReportNew {
 		due := tropic.TriageTarget(cal.Triage, rep.Urgency, rep.ReceivedAt.In(partnershipZone), cal.Calendar)
-		p.Target = fmt.Sprintf("A decision by %s (%s: %s).", displayDateTime(due), strings.ToLower(rep.Urgency.Label()), cal.Triage.For(rep.Urgency).Label())
+		p.Target = fmt.Sprintf("A decision by %s (%s: %s).", displayDeadline(due, cal.Calendar), strings.ToLower(rep.Urgency.Label()), cal.Triage.For(rep.Urgency).Label())
 		p.OverTarget = s.overTarget(rep, now, cal)
 	}
 	p.Nav = "triage"

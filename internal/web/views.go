@@ -25,6 +25,22 @@ func displayDateTime(t time.Time) string {
 	return t.In(partnershipZone).Format("2 January 2006 at 3:04pm")
 }
 
+// displayDeadline is a deadline as a sentence gives it after "by". One at midnight
+// (a working-day target started at the midnight of a working day) is the end of the
+// day before, stepping back over days off on cal (nil: none), since no working time
+// runs between: "the end of 11 December 2026" rather than "14 December 2026 at 12:00am".
+func displayDeadline(t time.Time, cal *tropic.Calendar) string {
+	t = t.In(partnershipZone)
+	if t.Hour() != 0 || t.Minute() != 0 || t.Second() != 0 || t.Nanosecond() != 0 {
+		return displayDateTime(t)
+	}
+	d := t.AddDate(0, 0, -1)
+	for i := 0; cal != nil && i < 14 && !cal.IsWorkingDay(d); i++ {
+		d = d.AddDate(0, 0, -1)
+	}
+	return "the end of " + d.Format("2 January 2006")
+}
+
 // districtName names a report's district for people.
 func districtName(slug string, districts []tropic.District) string {
 	switch slug {
