@@ -10,7 +10,7 @@ import (
 // Declining a share request: a page of its own, so the reason the requester reads is
 // asked for without JavaScript and kept when the decline is refused. Approving stays
 // a button on the case and the approvals queue. Only supervisors of the owning agency
-// find the page (tropic.MayDecideShare); anyone else finds it missing.
+// decide (tropic.MayDecideShare); who may not see the case finds the page missing.
 
 type shareDeclinePage struct {
 	Layout
@@ -45,8 +45,12 @@ func (s *Server) renderShareDecline(w http.ResponseWriter, r *http.Request, stat
 			sh = v
 		}
 	}
-	if sh == nil || tropic.MayDecideShare(actorOf(r), c, sh) != nil {
+	if sh == nil {
 		s.notFound(w, r)
+		return
+	}
+	if err := tropic.MayDecideShare(actorOf(r), c, sh); err != nil {
+		s.fail(w, r, err) // the owner's other staff: forbidden, as the store answers
 		return
 	}
 	if _, err := tropic.CheckShareDecision(sh, true, ""); err != nil {
