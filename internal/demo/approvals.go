@@ -113,7 +113,7 @@ func SeedApprovals(ctx context.Context, g *Generator, s ApprovalServices, now ti
 		return st, err
 	}
 	at(4 * time.Hour)
-	if err := s.Cases.DecideShare(ctx, pSuper, declined.ID, false, ""); err != nil {
+	if err := s.Cases.DecideShare(ctx, pSuper, declined.ID, false, "The council's housing team is not needed yet: the visit is a police matter for now."); err != nil {
 		return st, err
 	}
 	at(3 * time.Hour)

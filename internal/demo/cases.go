@@ -919,7 +919,11 @@ func (cs *caseSeeder) share(c *demoCase, at time.Time) error {
 	switch {
 	case mode >= 9 && mode <= 12, mode == 15:
 		later(time.Duration(2+g.IntN(46)) * time.Hour)
-		if err := svc.DecideShare(ctx, c.team.super, sh.ID, mode != 15, ""); err != nil {
+		why := ""
+		if mode == 15 {
+			why = "Not needed at this stage of the case."
+		}
+		if err := svc.DecideShare(ctx, c.team.super, sh.ID, mode != 15, why); err != nil {
 			return fmt.Errorf("decide share: %w", err)
 		}
 		if mode == 15 {

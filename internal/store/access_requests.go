@@ -68,7 +68,7 @@ func (s *LinkService) RequestAccess(ctx context.Context, actor tropic.Actor, r *
 		refs[cid] = ref
 		candidates = append(candidates, cand)
 	}
-	targets, err := tropic.MayRequestAccess(actor, r.AgencyID, candidates, s.cases.local(tx))
+	targets, err := tropic.MayRequestAccess(actor, r.AgencyID, r.Scope, candidates, s.cases.local(tx))
 	if err != nil {
 		return err
 	}

@@ -64,7 +64,7 @@ func (s *CaseService) RequestShare(ctx context.Context, actor tropic.Actor, case
 		return err
 	}
 	defer tx.Rollback()
-	c, _, err := s.caseByRef(ctx, tx, actor, caseRef, true)
+	c, shares, err := s.caseByRef(ctx, tx, actor, caseRef, true)
 	if err != nil {
 		return err
 	}
@@ -90,6 +90,9 @@ func (s *CaseService) RequestShare(ctx context.Context, actor tropic.Actor, case
 		}
 		return fmt.Errorf("find agency: %w", err)
 	}
+	if err := tropic.MayAskShare(&tropic.Share{CaseID: c.ID, AgencyID: sh.AgencyID, Scope: sh.Scope, Until: sh.Until}, shares, s.local(tx)); err != nil {
+		return err
+	}
 	w, err := actorWho(ctx, tx, actor)
 	if err != nil {
 		return err
@@ -112,6 +115,8 @@ func (s *CaseService) RequestShare(ctx context.Context, actor tropic.Actor, case
 		if err := notifyAgency(ctx, tx, actor, shareRequestedNotice(sh.ID, c.Reference, sh.AgencyName), c.OwnerAgencyID, tropic.RoleSupervisor); err != nil {
 			return err
 		}
+	} else if err := s.shareBecameActive(ctx, tx, actor, c, sh, append(shares, sh), 0); err != nil {
+		return err
 	}
 	return tx.Commit()
 }
@@ -231,7 +236,57 @@ func (s *CaseService) DecideShare(ctx context.Context, actor tropic.Actor, share
 	if err := settleShareNotices(ctx, tx, sh, c.Reference, decidedWord(approve), s.local(tx)); err != nil {
 		return err
 	}
+	if approve {
+		shares, err := loadShares(ctx, tx, c.ID)
+		if err != nil {
+			return err
+		}
+		sh.Status, sh.DecidedAt = tropic.ShareActive, tx.now
+		if err := s.shareBecameActive(ctx, tx, actor, c, sh, shares, requester.Int64); err != nil {
+			return err
+		}
+	}
 	return tx.Commit()
+}
+
+// shareBecameActive does, in the transaction that made sh active, what follows: the
+// requests still waiting for the same case and agency that sh already covers
+// (tropic.CoveredBy) close as covered, each requester told why; and the receiving
+// agency's caseworkers and supervisors, who work shared cases, are told the case is
+// theirs to see (as a report passed to an agency is told to them), but for told, who
+// asked for it and was told already.
+func (s *CaseService) shareBecameActive(ctx context.Context, tx *Tx, actor tropic.Actor, c *tropic.Case, sh *tropic.Share, shares []*tropic.Share, told int64) error {
+	now := tx.now
+	for _, r := range tropic.CoveredBy(sh, shares, now) {
+		reason := tropic.CoveredReason(sh)
+		res, err := tx.Exec(ctx, `UPDATE case_shares SET status = ?, decided_at = ?, decision_reason = ? WHERE id = ? AND status = ?`,
+			string(tropic.ShareCovered), now, reason, r.ID, string(tropic.ShareRequested))
+		if err != nil {
+			return fmt.Errorf("close covered request: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			continue
+		}
+		if err := appendAudit(ctx, tx, actor, auditEntry{action: tropic.AuditShareCovered, objectType: "case", objectID: c.ID,
+			detail: fmt.Sprintf("share %d with %s: %s", r.ID, r.AgencyName, reason)}); err != nil {
+			return err
+		}
+		var requester sql.NullInt64
+		if err := tx.QueryRow(ctx, `SELECT requested_by_user FROM case_shares WHERE id = ?`, r.ID).Scan(&requester); err != nil {
+			return fmt.Errorf("find who asked for share: %w", err)
+		}
+		if err := notifyUsers(ctx, tx, actor, shareCoveredNotice(r, c.Reference, c.OwnerAgency), requester.Int64); err != nil {
+			return err
+		}
+		// The supervisors' "waits for a decision" about it is settled as a decision's is.
+		if err := settleShareNotices(ctx, tx, r, c.Reference, "closed as already shared", s.local(tx)); err != nil {
+			return err
+		}
+	}
+	// notifyAgency leaves out its actor: here, whoever asked, told by their own notice.
+	// The actor deciding is of the owning agency, never among those told.
+	return notifyAgency(ctx, tx, tropic.Actor{UserID: told}, caseSharedNotice(c.Reference, c.OwnerAgency, sh.Scope), sh.AgencyID,
+		tropic.RoleCaseworker, tropic.RoleSupervisor)
 }
 
 // RevokeShare ends an active share, or withdraws a requested one.

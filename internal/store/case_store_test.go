@@ -280,7 +280,8 @@ func TestShareRules(t *testing.T) {
 		if err := e.cases.RequestShare(ctx, e.pWorker, c.Reference, &sh); err != nil {
 			t.Fatal(err)
 		}
-		if err := e.cases.DecideShare(ctx, e.pSuper, sh.ID, false, ""); err != nil {
+		wantField(t, e.cases.DecideShare(ctx, e.pSuper, sh.ID, false, " "), "reason")
+		if err := e.cases.DecideShare(ctx, e.pSuper, sh.ID, false, "Not needed yet"); err != nil {
 			t.Fatal(err)
 		}
 		_, err = e.cases.FindCase(ctx, e.cWorker, c.Reference)

@@ -47,11 +47,12 @@ func TestShareRoleChangeAndTaskEventsNotifyWhoActsOnThem(t *testing.T) {
 		if n := e.notifications(t, e.cSuper); len(n) != 0 {
 			t.Fatalf("another agency's supervisor got %+v, want nothing", n)
 		}
-		if err := e.cases.DecideShare(ctx, e.pSuper, sh.ID, false, ""); err != nil {
+		if err := e.cases.DecideShare(ctx, e.pSuper, sh.ID, false, "The council has no part in this case yet"); err != nil {
 			t.Fatal(err)
 		}
 		got = e.notifications(t, e.pWorker)
-		if len(got) != 1 || got[0].Kind != tropic.NotifyShareDecided || !strings.Contains(got[0].Text, "declined") {
+		if len(got) != 1 || got[0].Kind != tropic.NotifyShareDecided || !strings.Contains(got[0].Text, "declined. The supervisor's reason is on the case page") ||
+			strings.Contains(got[0].Text, "no part") {
 			t.Fatalf("requester got %+v, want the share declined", got)
 		}
 
@@ -154,6 +155,7 @@ func TestNotificationMailIsClaimedOnceByEachUsersChoice(t *testing.T) {
 		setChoice(e.pWorker2, tropic.NotificationEmailDigest)
 		setChoice(e.cWorker, tropic.NotificationEmailNone)
 		wantCode(t, ns.SetNotificationEmail(ctx, e.cSuper, "weekly"), tropic.EINVALID)
+		setChoice(e.cSuper, tropic.NotificationEmailNone) // told of the share below: not by e-mail
 		c := e.newCase(t, e.pWorker, "Farm, Royston")
 		e.share(t, e.pSuper, c, e.council.ID, tropic.ShareWhole, "")
 		for _, u := range []tropic.Actor{e.pWorker, e.pWorker, e.pWorker2, e.pWorker2, e.cWorker} {

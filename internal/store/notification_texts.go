@@ -71,8 +71,35 @@ func shareDecidedNotice(sh *tropic.Share, caseRef, owner string, approve bool) t
 		}
 		return n
 	}
-	return tropic.Notification{Kind: tropic.NotifyShareDecided, Subject: caseRef, Link: casePagePath(caseRef),
+	n := tropic.Notification{Kind: tropic.NotifyShareDecided, Subject: caseRef, Link: casePagePath(caseRef) + "#sharing",
 		Text: "Your request to share case " + caseRef + " with " + sh.AgencyName + " was " + decidedWord(approve) + "."}
+	if !approve {
+		n.Text += " The supervisor's reason is on the case page, under Sharing."
+	}
+	return n
+}
+
+// shareCoveredNotice tells whoever asked for r that it closed undecided: a share of
+// the case with their agency (or the agency they asked to share with) already gives
+// all it asked. An access request names the case: the requester's agency sees it now.
+func shareCoveredNotice(r *tropic.Share, caseRef, owner string) tropic.Notification {
+	if r.Kind == tropic.ShareByRequest {
+		return tropic.Notification{Kind: tropic.NotifyAccessDecided, Subject: caseRef, Link: casePagePath(caseRef),
+			Text: "Your request for access to a record held by " + owner + " was closed: case " + caseRef + " is already shared with your agency as widely as you asked."}
+	}
+	return tropic.Notification{Kind: tropic.NotifyShareDecided, Subject: caseRef, Link: casePagePath(caseRef),
+		Text: "Your request to share case " + caseRef + " with " + r.AgencyName + " was closed: the case is already shared with them as widely as you asked."}
+}
+
+// caseSharedNotice tells the receiving agency's case workers that a case of owner is
+// now shared with them.
+func caseSharedNotice(caseRef, owner string, scope tropic.ShareScope) tropic.Notification {
+	what := "the whole case"
+	if scope == tropic.ShareWithoutSensitive {
+		what = "the case without sensitive fields"
+	}
+	return tropic.Notification{Kind: tropic.NotifyCaseShared, Subject: caseRef, Link: casePagePath(caseRef),
+		Text: owner + " shared case " + caseRef + " with your agency (" + what + "). It is now in your list of cases."}
 }
 
 func roleChangeWaitingNotice(changeID int64, caseRef string) tropic.Notification {

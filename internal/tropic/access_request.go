@@ -106,9 +106,11 @@ type AccessCandidate struct {
 // identifier with the actor's case, held by the agency asked, and returns the cases to
 // ask for: those the actor may not see and for which no request of the actor's agency
 // already waits. It refuses a request for a record the actor already sees (nothing to
-// ask), one that already waits (a replay), and answers a record that does not exist
+// ask: an active share already covers what it asks, Share.Covers; a share without
+// sensitive fields does not cover a request for the whole case), one that already
+// waits (a replay), and answers a record that does not exist
 // exactly as it answers one the actor may not name: not found.
-func MayRequestAccess(a Actor, holder int64, candidates []AccessCandidate, now time.Time) ([]int64, error) {
+func MayRequestAccess(a Actor, holder int64, want ShareScope, candidates []AccessCandidate, now time.Time) ([]int64, error) {
 	if !CaseWorker(a) || a.AgencyID == 0 {
 		return nil, Errorf(EFORBIDDEN, "Only caseworkers and supervisors can ask for access to a record.")
 	}
@@ -124,7 +126,7 @@ func MayRequestAccess(a Actor, holder int64, candidates []AccessCandidate, now t
 			continue
 		}
 		named[c.CaseID] = true
-		if AccessTo(a, c.OwnerID, c.Shares, now) != AccessNone {
+		if CoveringShare(&Share{CaseID: c.CaseID, AgencyID: a.AgencyID, Scope: want}, c.Shares, now) != nil {
 			seen++
 			continue
 		}
@@ -144,7 +146,7 @@ func MayRequestAccess(a Actor, holder int64, candidates []AccessCandidate, now t
 	case waiting > 0:
 		return nil, Errorf(ECONFLICT, "Your agency has already asked for this record: the holder's supervisors have not decided yet.")
 	case seen > 0:
-		return nil, Errorf(ECONFLICT, "You can already see this record: it is shared with your agency.")
+		return nil, Errorf(ECONFLICT, "You can already see this record: it is shared with your agency as widely and for as long as you ask.")
 	}
 	return nil, NoRecordToRequest()
 }
@@ -156,20 +158,26 @@ func NoRecordToRequest() error {
 }
 
 // CheckShareDecision checks a supervisor's decision on a requested share and returns
-// the reason, trimmed. Refusing another agency's request for access needs a reason:
-// the requester reads it (on their list of requests, never in an e-mail). A share the
-// owner's own staff asked for may be declined without one.
+// the reason, trimmed. Declining needs a reason, whichever side asked (the owner's
+// own staff or another agency): the requester reads it (CheckDeclineReason).
 func CheckShareDecision(sh *Share, approve bool, reason string) (string, error) {
 	reason = strings.TrimSpace(reason)
 	var p Problems
-	if !approve && sh.Kind == ShareByRequest && reason == "" {
-		p.Add("reason", "Enter why you refuse the request: the person who asked will read it")
-	}
-	CheckText(&p, "reason", "The reason", reason, MaxLongText)
+	CheckDeclineReason(&p, approve, reason)
 	if sh.Status != ShareRequested {
 		return "", Errorf(ECONFLICT, "This request has already been decided.")
 	}
 	return reason, p.Err()
+}
+
+// CheckDeclineReason is the one rule for the reason of a supervisor's decision on a
+// request (a share, a request for access, a reveal): a decline needs one, since
+// whoever asked reads it, and any reason is checked as text.
+func CheckDeclineReason(p *Problems, approve bool, reason string) {
+	if !approve && strings.TrimSpace(reason) == "" {
+		p.Add("reason", "Enter why you decline the request: the person who asked reads it")
+	}
+	CheckText(p, "reason", "The reason", reason, MaxLongText)
 }
 
 // MayListOwnAccessRequests lets caseworkers and supervisors see the requests for

@@ -76,6 +76,7 @@ const (
 	AuditShareGranted       = "case.share_granted"
 	AuditShareDeclined      = "case.share_declined"
 	AuditShareRevoked       = "case.share_revoked"
+	AuditShareCovered       = "case.share_covered" // a waiting request closed: an active share already covers it
 	AuditAccessLogViewed    = "case.access_log_viewed"
 	AuditPersonViewed       = "person.viewed"
 	AuditPersonUpdated      = "person.updated"

@@ -117,10 +117,7 @@ func MayDecideReveal(a Actor, r *RevealRequest, approve bool, reason string) err
 		return Errorf(ECONFLICT, "This request was decided already.")
 	}
 	var p Problems
-	if !approve && strings.TrimSpace(reason) == "" {
-		p.Add("reason", "Enter why you decline: the analyst who asked reads it")
-	}
-	CheckText(&p, "reason", "The reason", reason, MaxLongText)
+	CheckDeclineReason(&p, approve, reason)
 	return p.Err()
 }
 

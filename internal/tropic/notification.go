@@ -17,6 +17,7 @@ const (
 	NotifyShareDecided      NotificationKind = "share_decided"       // a share I asked for was decided
 	NotifyAccessRequested   NotificationKind = "access_requested"    // someone asks for a record my agency holds
 	NotifyAccessDecided     NotificationKind = "access_decided"      // my access request was decided
+	NotifyCaseShared        NotificationKind = "case_shared"         // another agency's case was shared with my agency
 	NotifyTaskAssigned      NotificationKind = "task_assigned"       // a task was assigned to me
 	NotifyRoleChangeWaiting NotificationKind = "role_change_waiting" // a change of a person's role waits for a supervisor
 	NotifyRoleChangeDecided NotificationKind = "role_change_decided" // a role change I asked for was decided

@@ -1,6 +1,7 @@
 package tropic
 
 import (
+	"strconv"
 	"strings"
 	"time"
 )
@@ -31,6 +32,9 @@ const (
 	ShareActive    ShareStatus = "active"
 	ShareDeclined  ShareStatus = "declined"
 	ShareRevoked   ShareStatus = "revoked"
+	// ShareCovered: a request closed undecided because an active share of the same
+	// case with the same agency already gives all it asks (Share.Covers).
+	ShareCovered ShareStatus = "covered"
 )
 
 // Share gives another agency access to a case.
@@ -101,6 +105,60 @@ func (s *Share) checkTerms(p *Problems, now time.Time) {
 			p.Add("until", "Enter an end date today or later, like 2027-03-31, or leave it blank")
 		}
 	}
+}
+
+// Covers reports whether s, an active share, already gives all that r asks for: the
+// same case and agency, a scope at least as wide (the whole case covers the case
+// without sensitive fields, not the other way round), and lasting at least as long
+// (a share with no end covers any end; one ending on a day covers requests ending
+// on or before it, not one with no end). Covers reads the terms only: a share past
+// its end date is not Live, and covers nothing.
+func (s *Share) Covers(r *Share, now time.Time) bool {
+	if s.CaseID != r.CaseID || s.AgencyID != r.AgencyID || !s.Live(now) {
+		return false
+	}
+	if s.Scope != ShareWhole && r.Scope != s.Scope {
+		return false
+	}
+	return s.Until == "" || (r.Until != "" && r.Until <= s.Until)
+}
+
+// CoveringShare is the active share among shares that already covers r, or nil.
+func CoveringShare(r *Share, shares []*Share, now time.Time) *Share {
+	for _, s := range shares {
+		if s.Covers(r, now) {
+			return s
+		}
+	}
+	return nil
+}
+
+// MayAskShare refuses a share or access request that an active share already covers:
+// there is nothing to ask for.
+func MayAskShare(r *Share, shares []*Share, now time.Time) error {
+	if s := CoveringShare(r, shares, now); s != nil {
+		return &Error{Code: ECONFLICT, Message: "This case is already shared with " + s.AgencyName + " as widely and for as long as this asks: there is nothing to ask for. " +
+			"To share more, ask for the whole case or for a later end date."}
+	}
+	return nil
+}
+
+// CoveredBy lists the requests still waiting among shares that active, a share that
+// has just become active, covers: they close as ShareCovered, in the same transaction.
+func CoveredBy(active *Share, shares []*Share, now time.Time) []*Share {
+	var out []*Share
+	for _, r := range shares {
+		if r.Status == ShareRequested && active.Covers(r, now) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// CoveredReason is the decision reason kept on a request closed as covered: why it
+// was closed, for the requester and the owner's supervisors.
+func CoveredReason(active *Share) string {
+	return "Already shared: share " + strconv.FormatInt(active.ID, 10) + " with " + active.AgencyName + " became active and gives all this request asked for."
 }
 
 // CaseAccess is how much of a case a user may see.

@@ -26,6 +26,7 @@ type ownAccessRow struct {
 	StatusClass string
 	Decided     string
 	Declined    []string // the supervisor's reason for declining
+	Covered     bool     // closed because a share already gave what it asked: Declined says so
 	CaseRef     string   // the holder's case, once shared
 	CaseHref    string
 	Withdrawn   string // waiting, but its link was withdrawn since: why
@@ -59,6 +60,8 @@ func ownAccessStatus(r tropic.OwnAccessRequest) (string, string) {
 		return "Approved", "govuk-tag--green"
 	case r.Status == tropic.ShareDeclined:
 		return "Declined", "govuk-tag--grey"
+	case r.Status == tropic.ShareCovered:
+		return "Already shared", "govuk-tag--grey"
 	}
 	return "Access ended", "govuk-tag--red" // revoked, or past its end date
 }
@@ -77,8 +80,8 @@ func ownAccessRowFrom(r tropic.OwnAccessRequest) ownAccessRow {
 	if !r.DecidedAt.IsZero() {
 		row.Decided = displayDateTime(r.DecidedAt)
 	}
-	if r.Status == tropic.ShareDeclined {
-		row.Declined = paragraphs(r.DecisionReason)
+	if r.Status == tropic.ShareDeclined || r.Status == tropic.ShareCovered {
+		row.Declined, row.Covered = paragraphs(r.DecisionReason), r.Status == tropic.ShareCovered
 	}
 	return row
 }

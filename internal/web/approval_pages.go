@@ -112,7 +112,9 @@ func approvalRowFrom(a tropic.Approval, now time.Time) approvalRow {
 	case tropic.ApproveShare:
 		row.What = "Share with " + a.Agency + ": " + lowerFirst(shareScopeLabel(a.Scope))
 		row.Detail = "Lawful basis: " + lawfulBasisLabel(a.LawfulBasis)
-		row.DecideHref = "/approvals/shares/" + id
+		// Declining needs a reason the requester reads: on its own page.
+		row.DecideHref, row.ApproveOnly = "/approvals/shares/"+id, true
+		row.GoHref, row.GoText = shareDeclinePath(a.CaseReference, a.ID), "Decline it with a reason"
 		row.shareAgreement(a.Share, now)
 	case tropic.ApproveAccess:
 		row.What = a.Agency + " asks to see " + lowerFirst(shareScopeLabel(a.Scope))

@@ -134,7 +134,7 @@ func approvalPageRows() []matrixRow {
 			before: func(f *matrixFixture, _ *matrixUser) { f.scratchShare(f.aWorker) },
 			path: func(f *matrixFixture, _ *matrixUser, missing bool) string {
 				return idPath("/approvals/shares/%d", f.shareID, missing)
-			}, body: formBody("decision", "decline")},
+			}, body: formBody("decision", "approve")},
 		{name: "GET /approvals/access/{id}", rule: mayDecideFromQueue,
 			before: func(f *matrixFixture, _ *matrixUser) { f.accessAskedOfA() },
 			path: func(f *matrixFixture, _ *matrixUser, missing bool) string {

@@ -713,7 +713,7 @@ func apiMatrix() []matrixRow {
 			path: func(f *matrixFixture, _ *matrixUser, missing bool) string {
 				return idPath("/api/v1/shares/%d/decision", f.shareID, missing)
 			},
-			body: jsonBody(map[string]any{"approve": false})},
+			body: jsonBody(map[string]any{"approve": false, "reason": "Not needed"})},
 		{name: "POST /api/v1/shares/{id}/revoke", rule: mayDecideShare,
 			before: func(f *matrixFixture, _ *matrixUser) { f.scratchShare(f.aSup) },
 			path: func(f *matrixFixture, _ *matrixUser, missing bool) string {
@@ -1221,7 +1221,13 @@ func pageMatrix() []matrixRow {
 			path: onCaseID(c+"%s/tasks/%d/complete", func(f *matrixFixture) int64 { return f.taskID })},
 		{name: "POST /cases/{ref}/shares/{id}/decision", rule: mayDecideShare,
 			before: func(f *matrixFixture, _ *matrixUser) { f.scratchShare(f.aWorker) },
-			path:   onCaseID(c+"%s/shares/%d/decision", func(f *matrixFixture) int64 { return f.shareID }), body: formBody("decision", "decline")},
+			path:   onCaseID(c+"%s/shares/%d/decision", func(f *matrixFixture) int64 { return f.shareID }), body: formBody("decision", "approve")},
+		{name: "GET /cases/{ref}/shares/{id}/decline", rule: mayDecideShare,
+			before: func(f *matrixFixture, _ *matrixUser) { f.scratchShare(f.aWorker) },
+			path:   onCaseID(c+"%s/shares/%d/decline", func(f *matrixFixture) int64 { return f.shareID })},
+		{name: "POST /cases/{ref}/shares/{id}/decline", rule: mayDecideShare,
+			before: func(f *matrixFixture, _ *matrixUser) { f.scratchShare(f.aWorker) },
+			path:   onCaseID(c+"%s/shares/%d/decline", func(f *matrixFixture) int64 { return f.shareID }), body: formBody("reason", "Not needed")},
 		{name: "POST /cases/{ref}/shares/{id}/revoke", rule: mayDecideShare,
 			before: func(f *matrixFixture, _ *matrixUser) { f.scratchShare(f.aSup) },
 			path:   onCaseID(c+"%s/shares/%d/revoke", func(f *matrixFixture) int64 { return f.shareID })},

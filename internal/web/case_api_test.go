@@ -700,7 +700,7 @@ func TestOpenAPICaseSchemasMatchTheCode(t *testing.T) {
 		{"CaseClose", "outcome", outcomes}, {"Case", "outcome", outcomes}, {"Case", "offence", offences}, {"CaseInput", "offence", offences},
 		{"CaseInput", "exploitation_types", exploitation}, {"ShareInput", "lawful_basis", bases}, {"Share", "lawful_basis", bases},
 		{"ShareInput", "scope", []string{string(tropic.ShareWhole), string(tropic.ShareWithoutSensitive)}},
-		{"Share", "status", []string{string(tropic.ShareRequested), string(tropic.ShareActive), string(tropic.ShareDeclined), string(tropic.ShareRevoked)}},
+		{"Share", "status", []string{string(tropic.ShareRequested), string(tropic.ShareActive), string(tropic.ShareDeclined), string(tropic.ShareRevoked), string(tropic.ShareCovered)}},
 		{"BusinessInput", "kind", businessKinds}, {"PlaceInput", "kind", placeKinds}, {"PersonInput", "role", roles},
 		{"RoleChangeInput", "role", roles}, {"CasePerson", "role", roles}, {"PersonInput", "gender", genders},
 		{"RoleChange", "status", []string{string(tropic.RoleChangeRequested), string(tropic.RoleChangeApproved), string(tropic.RoleChangeDeclined)}},

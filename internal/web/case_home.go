@@ -6,13 +6,16 @@ import (
 	"tropic/internal/tropic"
 )
 
-// What the staff home shows of cases: the open tasks for the user, for the user's
-// agency, and those overdue.
+// What the staff home shows of cases: the open tasks for the user, then the other
+// open tasks for the user's agency, each task once, in the most specific list; an
+// overdue task carries its tag there. Overdue tasks neither list shows (past their
+// limit) follow on their own.
 
 // caseHomeTaskLimit is how many tasks each list on the staff home shows.
 const caseHomeTaskLimit = 10
 
 type homeTask struct {
+	ID       int64
 	Title    string
 	CaseRef  string
 	Href     string
@@ -40,7 +43,7 @@ func (s *Server) summariseTasks(ctx context.Context, u *tropic.User) (*homeTasks
 		var out []homeTask
 		for _, t := range tasks {
 			row := caseTask(&tropic.Case{Reference: t.CaseReference}, t, u, now)
-			out = append(out, homeTask{Title: t.Title, CaseRef: t.CaseReference, Href: casePath(t.CaseReference) + "#tasks",
+			out = append(out, homeTask{ID: t.ID, Title: t.Title, CaseRef: t.CaseReference, Href: casePath(t.CaseReference) + "#tasks",
 				Assigned: row.AssignedTo, Due: row.Due, Overdue: row.Overdue})
 		}
 		return out, nil
@@ -50,10 +53,25 @@ func (s *Server) summariseTasks(ctx context.Context, u *tropic.User) (*homeTasks
 	if h.Mine, err = list(tropic.TaskFilter{Mine: true}); err != nil {
 		return nil, err
 	}
-	if h.Agency, err = list(tropic.TaskFilter{MyAgency: true}); err != nil {
+	shown := map[int64]bool{}
+	// unseen keeps the tasks no list above shows.
+	unseen := func(tasks []homeTask, err error) ([]homeTask, error) {
+		var out []homeTask
+		for _, t := range tasks {
+			if !shown[t.ID] {
+				shown[t.ID] = true
+				out = append(out, t)
+			}
+		}
+		return out, err
+	}
+	if h.Mine, err = unseen(h.Mine, nil); err != nil {
 		return nil, err
 	}
-	if h.Overdue, err = list(tropic.TaskFilter{Overdue: true}); err != nil {
+	if h.Agency, err = unseen(list(tropic.TaskFilter{MyAgency: true})); err != nil {
+		return nil, err
+	}
+	if h.Overdue, err = unseen(list(tropic.TaskFilter{Overdue: true})); err != nil {
 		return nil, err
 	}
 	return &h, nil

@@ -150,6 +150,8 @@ func shareStatusTag(st tropic.ShareStatus) (string, string) {
 		return "Declined", "govuk-tag--grey"
 	case tropic.ShareRevoked:
 		return "Revoked", "govuk-tag--red"
+	case tropic.ShareCovered:
+		return "Already shared", "govuk-tag--grey"
 	}
 	return string(st), "govuk-tag--grey"
 }

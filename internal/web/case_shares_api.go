@@ -25,6 +25,9 @@ type apiShare struct {
 	CreatedAt   time.Time     `json:"created_at"`
 	DecidedAt   *time.Time    `json:"decided_at,omitempty"`
 	RevokedAt   *time.Time    `json:"revoked_at,omitempty"`
+	// Declined: the supervisor's reason; closed as covered ("covered"): which active
+	// share already gave what it asked.
+	DecisionReason string `json:"decision_reason,omitempty"`
 	// The agreement from the register the share cites, or why none applies; flagged
 	// says why a supervisor should look at it ("no_agreement", "agreement_expired").
 	Agreement         *apiAgreementRef `json:"agreement,omitempty"`
@@ -51,7 +54,7 @@ type apiAccessLog struct {
 
 type apiShareDecisionInput struct {
 	Approve *bool  `json:"approve"`
-	Reason  string `json:"reason"` // needed to decline another agency's request for access
+	Reason  string `json:"reason"` // needed to decline (tropic.CheckDeclineReason)
 }
 
 type apiShareInput struct {
@@ -68,7 +71,7 @@ func apiShareFrom(s *tropic.Share, now time.Time) apiShare {
 	out := apiShare{ID: s.ID, Agency: agencySummary{ID: s.AgencyID, Name: s.AgencyName}, Scope: string(s.Scope),
 		LawfulBasis: s.LawfulBasis, Reason: s.Reason, Until: s.Until, Status: string(s.Status), Live: s.Live(now),
 		RequestedBy: s.RequestedBy, GrantedBy: s.GrantedBy, CreatedAt: s.CreatedAt, DecidedAt: apiTime(s.DecidedAt),
-		RevokedAt: apiTime(s.RevokedAt), NoAgreementReason: s.NoAgreementReason, Flagged: string(s.Flag(now))}
+		RevokedAt: apiTime(s.RevokedAt), DecisionReason: s.DecisionReason, NoAgreementReason: s.NoAgreementReason, Flagged: string(s.Flag(now))}
 	if s.AgreementID != 0 {
 		out.Agreement = &apiAgreementRef{ID: s.AgreementID, Title: s.AgreementTitle, ReviewOn: s.AgreementReviewOn}
 	}

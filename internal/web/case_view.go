@@ -65,7 +65,9 @@ type caseShareRow struct {
 	Requested   string // who asked and when
 	Via         string // an access request: the agency asked for it, having this in common
 	Granted     string // who decided and when
-	DecideHref  string // a supervisor may approve or decline
+	DecideHref  string // a supervisor may approve here
+	DeclineHref string // and decline, with a reason, on the share's decline page
+	Decision    string // declined or closed as covered: why
 	DecidePage  string // or decide on the access request's page
 	RevokeHref  string // a supervisor may revoke
 	Agreement   string // the agreement it cites, or why none applies
@@ -427,9 +429,9 @@ func caseShare(c *tropic.Case, sh *tropic.Share, rights caseRights, now time.Tim
 	}
 	if sh.Kind == tropic.ShareByRequest {
 		row.Via = sh.AgencyName + " asked for access. " + accessViaText(sh.AccessBy, sh.Via)
-		if sh.Status == tropic.ShareDeclined && sh.DecisionReason != "" {
-			row.Via += " Declined because: " + sh.DecisionReason
-		}
+	}
+	if sh.Status == tropic.ShareDeclined || sh.Status == tropic.ShareCovered {
+		row.Decision = sh.DecisionReason
 	}
 	switch {
 	case sh.GrantedBy != "" && !sh.DecidedAt.IsZero():
@@ -446,7 +448,7 @@ func caseShare(c *tropic.Case, sh *tropic.Share, rights caseRights, now time.Tim
 	if rights.Supervisor {
 		switch sh.Status {
 		case tropic.ShareRequested:
-			row.DecideHref = base + "/decision"
+			row.DecideHref, row.DeclineHref = base+"/decision", base+"/decline"
 			if sh.Kind == tropic.ShareByRequest {
 				// Declining needs a reason the requester reads: on the request's page.
 				row.DecideHref, row.DecidePage = "", "/approvals/access/"+strconv.FormatInt(sh.ID, 10)

@@ -283,6 +283,8 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("POST /cases/{ref}/tasks/{id}/complete", s.cases(s.handleCaseTaskComplete()))
 	mux.Handle("POST /cases/{ref}/shares/{id}/decision", s.cases(s.handleCaseShareDecision()))
 	mux.Handle("POST /cases/{ref}/shares/{id}/revoke", s.cases(s.handleCaseShareRevoke()))
+	mux.Handle("GET /cases/{ref}/shares/{id}/decline", s.cases(s.handleShareDeclineForm()))
+	mux.Handle("POST /cases/{ref}/shares/{id}/decline", s.cases(s.handleShareDecline()))
 	mux.Handle("GET /cases/{ref}/access-request", s.cases(s.handleAccessRequestForm()))
 	mux.Handle("POST /cases/{ref}/access-request", s.cases(s.handleAccessRequest()))
 	mux.Handle("GET /cases/{ref}/matches", s.cases(s.handleCaseMatches()))
