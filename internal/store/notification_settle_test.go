@@ -39,7 +39,7 @@ func TestANotificationOfARequestSaysHowItWasDecided(t *testing.T) {
 		if w := e.waitingNotices(t, e.pSuper); len(w) != 1 {
 			t.Fatalf("supervisor is told %q, want one request waiting", w)
 		}
-		must(t, e.cases.DecideShare(ctx, e.pSuper, declined.ID, false, ""))
+		must(t, e.cases.DecideShare(ctx, e.pSuper, declined.ID, false, "The council holds no part in this case"))
 		withdrawn := ask()
 		must(t, e.cases.RevokeShare(ctx, e.pSuper, withdrawn.ID))
 
