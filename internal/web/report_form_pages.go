@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"fmt"
+	"html/template"
 	"net/url"
 	"sort"
 	"strconv"
@@ -336,6 +337,7 @@ func reportHiddenFields(v url.Values) []reportHidden {
 // reportChoice is one radio button or checkbox.
 type reportChoice struct {
 	ID, Value, Label, Hint string
+	HintHTML               template.HTML // a hint with links (a tel: number), instead of Hint
 	Checked                bool
 	Divider                bool // an "or" comes before it
 	Exclusive              bool // unticks the others (GOV.UK "none of these")
@@ -563,7 +565,7 @@ func (s *Server) newReportFormPage(ctx context.Context, l Layout, f *reportForm)
 	p.Relationship = newReportChoices("reporter_relationship", t("form.who_are_you"), "", msg("reporter_relationship"), false,
 		[]string{string(r.Reporter.Relationship)},
 		reportChoice{Value: string(tropic.RelationshipPublic), Label: t("form.relationship_public")},
-		reportChoice{Value: string(tropic.RelationshipSelf), Label: t("form.relationship_self"), Hint: t("form.relationship_self_hint")},
+		reportChoice{Value: string(tropic.RelationshipSelf), Label: t("form.relationship_self"), HintHTML: p.TH("form.relationship_self_hint_html")},
 		reportChoice{Value: string(tropic.RelationshipProfessional), Label: t("form.relationship_professional")})
 
 	p.HowHeard = newReportChoices("how_heard", t("form.how_heard"), "", msg("how_heard"), false,

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"html"
+	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -92,7 +94,7 @@ func (s *Server) readReport(w http.ResponseWriter, r *http.Request) (*reportForm
 			}
 		}
 		s.renderReportRefusal(w, r, http.StatusBadRequest, "refused.honeypot_title",
-			[]string{"refused.honeypot_1", "refused.honeypot_2"}, nil, answers)
+			[]string{"refused.honeypot_1", "refused.honeypot_2_html"}, nil, answers)
 		return nil, false
 	}
 	f, err := s.readReportForm(r.Context(), r.PostForm)
@@ -188,7 +190,7 @@ func (s *Server) handleReportSubmit() http.Handler {
 			minutes := waitMinutes(wait)
 			w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
 			s.renderReportRefusal(w, r, http.StatusTooManyRequests, "refused.limit_title",
-				[]string{"refused.limit_1", "refused.limit_2"},
+				[]string{"refused.limit_1", "refused.limit_2_html"},
 				[][]any{{"count", s.cfg.ReportRateLimit, "minutes", int(reportLimitWindow.Minutes())}, {"count", minutes}},
 				f.encoded())
 			return
@@ -407,12 +409,13 @@ type reportSentPage struct {
 type reportRefusalPage struct {
 	Layout
 	Heading    string
-	Paragraphs []string
+	Paragraphs []template.HTML
 	Hidden     []reportHidden
 }
 
 // renderReportRefusal: headingID and paragraphIDs are message ids; args, when
-// given, are each paragraph's values.
+// given, are each paragraph's values. An id ending in _html may hold links (a tel:
+// number); the others are text.
 func (s *Server) renderReportRefusal(w http.ResponseWriter, r *http.Request, status int, headingID string, paragraphIDs []string, args [][]any, answers url.Values) {
 	p := &reportRefusalPage{Layout: s.publicLayout(r, headingID), Hidden: reportHiddenFields(answers)}
 	p.Heading = p.Title
@@ -421,7 +424,11 @@ func (s *Server) renderReportRefusal(w http.ResponseWriter, r *http.Request, sta
 		if i < len(args) {
 			a = args[i]
 		}
-		p.Paragraphs = append(p.Paragraphs, p.T(id, a...))
+		text := template.HTML(html.EscapeString(p.T(id, a...)))
+		if strings.HasSuffix(id, "_html") {
+			text = p.TH(id, a...)
+		}
+		p.Paragraphs = append(p.Paragraphs, text)
 	}
 	s.render(w, r, status, "report_refused", p)
 }

@@ -188,8 +188,20 @@ func TestPublicPagesShow999OnceAndLinkEveryNumber(t *testing.T) {
 		if !strings.Contains(res.body, `href="tel:08000121700"`) {
 			t.Errorf("%s: the helpline number is not a tel: link", path)
 		}
+		for _, n := range plainNumberRE.FindAllString(tagRE.ReplaceAllString(telRE.ReplaceAllString(res.body, ""), " "), -1) {
+			if !strings.HasSuffix(n, " BSL") { // 999 BSL is an app, not a number to ring
+				t.Errorf("%s: the number %q is shown without a tel: link", path, n)
+			}
+		}
 	}
 }
+
+// plainNumberRE finds the numbers a reporter may call, or the helpline's, in a page's
+// text; tagRE the tags around text.
+var (
+	plainNumberRE = regexp.MustCompile(`\b(08000 121 700|0800 555 111|0800 432 0804|18000|101|999)\b(?: BSL)?`)
+	tagRE         = regexp.MustCompile(`<[^>]+>`)
+)
 
 // Too long, the one question is named as the person read it, in their language: not
 // "What you saw", the other route's question.
