@@ -25,7 +25,7 @@ type publicCampaign struct {
 
 // publicCampaigns lists every campaign, the live ones first, then by start, newest
 // first; an error lists none (the pages still work without them).
-func (s *Server) publicCampaigns(ctx context.Context) []publicCampaign {
+func (s *Server) publicCampaigns(ctx context.Context, l *Layout) []publicCampaign {
 	if s.deps.Campaigns == nil {
 		return nil
 	}
@@ -38,7 +38,7 @@ func (s *Server) publicCampaigns(ctx context.Context) []publicCampaign {
 	now := s.now()
 	out := make([]publicCampaign, 0, len(all))
 	for _, c := range all {
-		out = append(out, s.publicCampaign(c, now, names))
+		out = append(out, s.publicCampaign(l, c, now, names))
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		if out[i].Live != out[j].Live {
@@ -49,9 +49,10 @@ func (s *Server) publicCampaigns(ctx context.Context) []publicCampaign {
 	return out
 }
 
-func (s *Server) publicCampaign(c *tropic.Campaign, now time.Time, names map[int64]string) publicCampaign {
+// publicCampaign is c as the public pages show it, its dates in the page's language.
+func (s *Server) publicCampaign(l *Layout, c *tropic.Campaign, now time.Time, names map[int64]string) publicCampaign {
 	p := publicCampaign{Campaign: c, Live: c.Live(now), Ended: !now.Before(c.End()),
-		Dates: c.Start().Format("2 January 2006") + " to " + c.End().AddDate(0, 0, -1).Format("2 January 2006")}
+		Dates: l.T("campaign.dates", "start", l.date(c.Start()), "end", l.date(c.End().AddDate(0, 0, -1)))}
 	for _, id := range c.AgencyIDs {
 		if n := names[id]; n != "" {
 			p.Partners = append(p.Partners, n)
@@ -87,7 +88,7 @@ type publicHomePage struct {
 func (s *Server) handleHome() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p := &publicHomePage{Layout: s.publicLayout(r, "home.page_title")}
-		for _, c := range s.publicCampaigns(r.Context()) {
+		for _, c := range s.publicCampaigns(r.Context(), &p.Layout) {
 			if c.Live {
 				p.Live = append(p.Live, c)
 			}
@@ -107,7 +108,7 @@ func (s *Server) handleCampaignIndex() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p := &campaignIndexPage{Layout: s.publicLayout(r, "campaign.index_title")}
 		p.User = nil
-		for _, c := range s.publicCampaigns(r.Context()) {
+		for _, c := range s.publicCampaigns(r.Context(), &p.Layout) {
 			if c.Live {
 				p.Live = append(p.Live, c)
 			} else {
@@ -149,8 +150,9 @@ func (s *Server) handleCampaignPublic() http.Handler {
 			s.fail(w, r, err)
 			return
 		}
-		pc := s.publicCampaign(c, s.now(), s.agencyNames(r.Context()))
-		p := &campaignPublicPage{Layout: s.publicLayout(r, "campaign.caption"), Campaign: pc, ReportURL: "/report"}
+		p := &campaignPublicPage{Layout: s.publicLayout(r, "campaign.caption"), ReportURL: "/report"}
+		p.Campaign = s.publicCampaign(&p.Layout, c, s.now(), s.agencyNames(r.Context()))
+		pc := p.Campaign
 		p.Title = c.Name
 		for _, g := range tropic.IndicatorGroups {
 			sg := signGroup{Heading: p.indicatorGroupHeading(g.Heading)}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -62,4 +63,16 @@ func TestCampaignsPeopleCanFind(t *testing.T) {
 	}
 	past := public.get("/campaigns/old-push")
 	wantContains(t, past.body, "Ran", `href="/report"`)
+
+	// The dates are in the page's language, on the page and in the list.
+	pl := ts.srv.locales.Catalogue("pl")
+	first := now.AddDate(0, 0, -1)
+	month := pl.Messages[fmt.Sprintf("month.%d", int(first.Month()))].Other
+	for _, path := range []string{"/campaigns/spot-the-signs?lang=pl", "/campaigns?lang=pl"} {
+		res := public.get(path)
+		wantContains(t, res.body, fmt.Sprintf("od %d %s %d do ", first.Day(), month, first.Year()))
+		if english := first.Format("2 January 2006"); strings.Contains(res.body, english) {
+			t.Errorf("%s shows the campaign's date in English: %s", path, english)
+		}
+	}
 }
