@@ -88,18 +88,19 @@ func TestBrowserIntakeCallFromTheKeyboardIsAccessible(t *testing.T) {
 	brWaitForGOVUKFrontend(t, b)
 	b.CheckAxe(t)
 
-	// Tab from the first choice: one stop per question of the call, in order.
+	// Tab from the first choice: one stop per question of the call, in order, and the
+	// helpline's number in the hint for someone it is happening to (a tel: link).
 	if err := chromedp.Do(b.Ctx(), chromedp.Focus(chromedp.ID("channel"))); err != nil {
 		t.Fatal(err)
 	}
 	var stops []string
-	for range 6 {
-		stops = append(stops, brEvalString(t, b, `document.activeElement.name`))
+	for range 7 {
+		stops = append(stops, brEvalString(t, b, `document.activeElement.name || document.activeElement.getAttribute('href')`))
 		if err := chromedp.Do(b.Ctx(), chromedp.KeyEvent("\t")); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if got, want := strings.Join(stops, " "), "channel reporter_anonymous reporter_name reporter_contact reporter_relationship language"; got != want {
+	if got, want := strings.Join(stops, " "), "channel reporter_anonymous reporter_name reporter_contact reporter_relationship tel:08000121700 language"; got != want {
 		t.Errorf("tab stops %q, want %q", got, want)
 	}
 
