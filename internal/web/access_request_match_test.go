@@ -92,7 +92,14 @@ func TestAccessRequestFromAPossibleMatchThroughThePages(t *testing.T) {
 	wantContains(t, pageText(replay.body), "already been decided")
 
 	// The requester is told, and reads why on their list; still nothing of the record.
-	wantContains(t, pageText(police.get("/notifications").body), "was declined", "/access-requests#request-"+m[2])
+	told := police.get("/notifications").body
+	wantContains(t, pageText(told), "was declined")
+	// Followed, the notification leads to the request on their list.
+	open := regexp.MustCompile(`href="(/notifications/\d+)"`).FindStringSubmatch(told)
+	if open == nil {
+		t.Fatal("the notification leads nowhere")
+	}
+	wantRedirect(t, police.get(open[1]), "/access-requests#request-"+m[2])
 	mine = police.get("/access-requests")
 	wantContains(t, pageText(mine.body), "Declined", "Not the same person: the dates of birth differ")
 	wantNotContains(t, mine.body, secrets...)

@@ -123,7 +123,7 @@ func TestCampaignPosterPages(t *testing.T) {
 			t.Errorf("the public page holds %q", bad)
 		}
 	}
-	if !strings.Contains(pub.body, `app-nowrap">http`) || !strings.Contains(pub.body, "mailto:?subject=") {
+	if !strings.Contains(pub.body, `app-url">http`) || !strings.Contains(pub.body, "mailto:?subject=") {
 		t.Error("the public page lacks the address to copy or the e-mail link")
 	}
 
